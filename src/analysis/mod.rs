@@ -1,0 +1,5 @@
+//! Analysis over time: periods, aggregation of theme counts, statistics and comparisons.
+
+mod error;
+
+pub use error::AnalysisError;

@@ -1,0 +1,66 @@
+//! Arguments shared by several commands (index location, metadata filters), and their
+//! conversion into library types.
+
+use std::path::PathBuf;
+
+use anyhow::Context;
+use chrono::NaiveDate;
+use clap::Args;
+
+use statemine::document::{Kind, Lang};
+use statemine::index::DocFilter;
+
+/// Where the index lives.
+#[derive(Args, Debug, Clone)]
+pub struct IndexArgs {
+    /// Index directory.
+    #[arg(long, env = "STATEMINE_INDEX", default_value = "indexes/default")]
+    pub index: PathBuf,
+}
+
+/// Metadata filters (values of one flag are alternatives; different flags combine).
+#[derive(Args, Debug, Clone, Default)]
+pub struct FilterArgs {
+    /// First date included (YYYY-MM-DD).
+    #[arg(long, value_name = "DATE")]
+    pub from: Option<NaiveDate>,
+    /// Last date included (YYYY-MM-DD).
+    #[arg(long, value_name = "DATE")]
+    pub to: Option<NaiveDate>,
+    /// Main speaker of the document (repeatable, case-insensitive).
+    #[arg(long)]
+    pub speaker: Vec<String>,
+    /// Source, e.g. kremlin.ru (repeatable).
+    #[arg(long)]
+    pub source: Vec<String>,
+    /// Kind: speech, transcript, press_conference, interview, article, statement, briefing, news (repeatable).
+    #[arg(long)]
+    pub kind: Vec<Kind>,
+    /// Language: en or ru (repeatable).
+    #[arg(long)]
+    pub lang: Vec<Lang>,
+}
+
+impl FilterArgs {
+    /// The library filter these flags describe.
+    pub fn to_filter(&self) -> anyhow::Result<DocFilter> {
+        if let (Some(from), Some(to)) = (self.from, self.to) {
+            anyhow::ensure!(from <= to, "--from {from} is after --to {to}");
+        }
+        Ok(DocFilter {
+            from: self.from,
+            to: self.to,
+            speakers: self.speaker.clone(),
+            sources: self.source.clone(),
+            kinds: self.kind.clone(),
+            langs: self.lang.clone(),
+        })
+    }
+}
+
+/// Resolves a path argument for messages (keeps it as given when it cannot be resolved).
+pub fn display_path(path: &std::path::Path) -> String {
+    path.canonicalize()
+        .with_context(|| path.display().to_string())
+        .map_or_else(|_| path.display().to_string(), |p| p.display().to_string())
+}

@@ -1,0 +1,87 @@
+//! The command-line layer: clap arguments, their conversion into library configs, and
+//! the one place where output is formatted. Exit codes: 0 ok, 1 no hits, 2 error; a broken
+//! pipe (`| head`) exits 0 quietly.
+
+mod common;
+mod ingest;
+mod output;
+mod search;
+mod study;
+mod themes;
+
+use std::io;
+use std::process::ExitCode;
+
+use clap::{Parser, Subcommand};
+
+/// What a command reports on success.
+pub enum Outcome {
+    /// Something was found or done: exit 0.
+    Done,
+    /// The command ran but found nothing: exit 1.
+    NoHits,
+}
+
+/// Mine official statements: index, search, count themes, follow them over time.
+#[derive(Parser)]
+#[command(name = "statemine", version, about, max_term_width = 100)]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Load statements (JSONL, CSV, text folders; gzip or stdin) into an index.
+    Ingest(ingest::IngestArgs),
+    /// Summarise an index: documents by source, kind, language and year.
+    Info(ingest::InfoArgs),
+    /// Full-text search with stemming, phrases, filters and highlighted passages.
+    Search(search::SearchArgs),
+    /// Count, test, evaluate and import theme definitions.
+    #[command(subcommand)]
+    Themes(themes::ThemesCommand),
+    /// Keyword-in-context concordance of a theme or a query.
+    Kwic(themes::KwicArgs),
+    /// Theme rates over time (by period and group), with intervals.
+    Trends(study::TrendsArgs),
+    /// Compare theme rates between two periods or groups.
+    Compare(study::CompareArgs),
+    /// First occurrence of each theme, overall and per speaker.
+    First(study::FirstArgs),
+    /// Run a whole study from a job file.
+    Run(study::RunArgs),
+}
+
+/// Entry point of the binary.
+pub fn main() -> ExitCode {
+    let cli = Cli::parse();
+    let result = match cli.command {
+        Command::Ingest(args) => ingest::run(args),
+        Command::Info(args) => ingest::info(args),
+        Command::Search(args) => search::run(args),
+        Command::Themes(command) => themes::run(command),
+        Command::Kwic(args) => themes::kwic(args),
+        Command::Trends(args) => study::trends(args),
+        Command::Compare(args) => study::compare(args),
+        Command::First(args) => study::first(args),
+        Command::Run(args) => study::run_job(args),
+    };
+    match result {
+        Ok(Outcome::Done) => ExitCode::SUCCESS,
+        Ok(Outcome::NoHits) => ExitCode::from(1),
+        Err(err) if is_broken_pipe(&err) => ExitCode::SUCCESS,
+        Err(err) => {
+            eprintln!("statemine: error: {err:#}");
+            ExitCode::from(2)
+        }
+    }
+}
+
+fn is_broken_pipe(err: &anyhow::Error) -> bool {
+    err.chain().any(|cause| {
+        cause
+            .downcast_ref::<io::Error>()
+            .is_some_and(|e| e.kind() == io::ErrorKind::BrokenPipe)
+    })
+}

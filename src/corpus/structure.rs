@@ -1,0 +1,56 @@
+//! Structure computed from a document at ingest: word, sentence and paragraph counts and,
+//! per paragraph, the speaker turn it belongs to.
+
+use crate::document::{DocStructure, Document, ParagraphTurn, Role};
+use crate::text::sentence_spans;
+
+/// Counts words, sentences and paragraphs of `doc` and attributes paragraphs to speakers.
+pub fn analyze_structure(doc: &Document) -> DocStructure {
+    let mut structure = DocStructure::default();
+    for paragraph in doc.paragraphs() {
+        let n_words = count_words(paragraph);
+        structure.n_paragraphs += 1;
+        structure.n_words += n_words;
+        structure.n_sentences += sentence_spans(paragraph).len() as u64;
+        structure.paragraphs.push(ParagraphTurn {
+            speaker: None,
+            role: Role::Narration,
+            n_words,
+        });
+    }
+    structure
+}
+
+/// Word tokens as the analyzer's tokenizer sees them (runs of alphanumeric characters).
+fn count_words(text: &str) -> u64 {
+    text.split(|c: char| !c.is_alphanumeric())
+        .filter(|w| !w.is_empty())
+        .count() as u64
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::document::{Kind, Lang};
+    use chrono::NaiveDate;
+
+    #[test]
+    fn counts_words_sentences_and_paragraphs() {
+        let doc = Document {
+            id: "d".into(),
+            date: NaiveDate::from_ymd_opt(2017, 1, 1).unwrap(),
+            title: String::new(),
+            speaker: String::new(),
+            source: String::new(),
+            kind: Kind::News,
+            lang: Lang::En,
+            url: String::new(),
+            text: "One two. Three four!\nFive, six-seven.".into(),
+            tags: vec![],
+            location: None,
+        };
+        let s = analyze_structure(&doc);
+        assert_eq!((s.n_words, s.n_sentences, s.n_paragraphs), (7, 3, 2));
+        assert_eq!(s.paragraphs.len(), 2);
+    }
+}

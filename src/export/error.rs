@@ -1,0 +1,23 @@
+//! Errors of the export stage.
+
+use std::path::PathBuf;
+
+/// Writing an output table failed.
+#[derive(Debug, thiserror::Error)]
+pub enum ExportError {
+    /// The output extension names no supported format.
+    #[error("{path}: unsupported output format (use .csv, .parquet, .json or .ndjson)")]
+    UnsupportedFormat {
+        /// The output path.
+        path: PathBuf,
+    },
+    /// The output could not be written.
+    #[error("{path}: {source}")]
+    Io {
+        /// The output path.
+        path: PathBuf,
+        /// The I/O error.
+        #[source]
+        source: std::io::Error,
+    },
+}

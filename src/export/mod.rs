@@ -1,0 +1,5 @@
+//! Writing tables (CSV, Parquet, JSON, NDJSON) and their manifests.
+
+mod error;
+
+pub use error::ExportError;

@@ -1,0 +1,56 @@
+//! Errors of the index stage.
+
+use std::path::PathBuf;
+
+/// Creating, opening, reading or writing an index failed.
+#[derive(Debug, thiserror::Error)]
+pub enum IndexError {
+    /// No index exists at the given directory.
+    #[error("no index at {dir} (create one with `statemine ingest PATH --index {dir}`)")]
+    NotFound {
+        /// The directory that was expected to hold an index.
+        dir: PathBuf,
+    },
+    /// Another process holds the index writer lock.
+    #[error("index is locked: another ingest is writing to {dir}; wait for it to finish")]
+    Locked {
+        /// The index directory.
+        dir: PathBuf,
+    },
+    /// The index was written by an incompatible version of statemine.
+    #[error("index at {dir} has schema version {found}, this statemine needs {expected}; re-ingest into a new directory")]
+    SchemaMismatch {
+        /// The index directory.
+        dir: PathBuf,
+        /// Version found in `statemine.json`.
+        found: String,
+        /// Version this build writes.
+        expected: u32,
+    },
+    /// A stored document could not be read back.
+    #[error("stored document {id} is unreadable: {reason}")]
+    CorruptDocument {
+        /// Document id (or `?` when the id itself is missing).
+        id: String,
+        /// What was wrong.
+        reason: String,
+    },
+    /// An error from the Tantivy engine.
+    #[error("index {dir}: {source}")]
+    Tantivy {
+        /// The index directory.
+        dir: PathBuf,
+        /// The engine's error.
+        #[source]
+        source: tantivy::TantivyError,
+    },
+    /// A file of the index directory could not be read or written.
+    #[error("{path}: {source}")]
+    Io {
+        /// The file or directory.
+        path: PathBuf,
+        /// The I/O error.
+        #[source]
+        source: std::io::Error,
+    },
+}

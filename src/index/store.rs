@@ -1,0 +1,360 @@
+//! Opening and creating an index directory, and moving documents in and out of it.
+
+use std::fs;
+use std::path::{Path, PathBuf};
+
+use chrono::{DateTime as ChronoDateTime, NaiveDate};
+use tantivy::collector::DocSetCollector;
+use tantivy::directory::MmapDirectory;
+use tantivy::directory::error::LockError;
+use tantivy::schema::Value;
+use tantivy::{
+    DateTime, DocAddress, Index, IndexReader, IndexWriter, ReloadPolicy, TantivyDocument,
+    TantivyError,
+};
+
+use super::{DocFilter, Fields, IndexError, SCHEMA_VERSION, build_schema};
+use crate::document::{DocStructure, Document};
+use crate::text::register_analyzers;
+
+/// Name of the file that records the schema version inside an index directory.
+const META_FILE: &str = "statemine.json";
+
+/// A document as stored in the index, with what ingest computed about it.
+#[derive(Debug, Clone, PartialEq)]
+pub struct StoredDocument {
+    /// The document exactly as ingested.
+    pub doc: Document,
+    /// Counts and speaker turns computed at ingest.
+    pub structure: DocStructure,
+    /// Hash of the ingested content.
+    pub content_hash: String,
+}
+
+/// An open statemine index.
+pub struct IndexStore {
+    dir: PathBuf,
+    index: Index,
+    fields: Fields,
+}
+
+impl IndexStore {
+    /// Opens the index at `dir`, creating the directory and an empty index when missing.
+    pub fn open_or_create(dir: &Path) -> Result<IndexStore, IndexError> {
+        if dir.join(META_FILE).exists() {
+            return IndexStore::open(dir);
+        }
+        fs::create_dir_all(dir).map_err(|source| IndexError::Io {
+            path: dir.to_path_buf(),
+            source,
+        })?;
+        let directory = MmapDirectory::open(dir).map_err(|e| IndexError::Tantivy {
+            dir: dir.to_path_buf(),
+            source: e.into(),
+        })?;
+        let index = Index::open_or_create(directory, build_schema()).map_err(|source| {
+            IndexError::Tantivy {
+                dir: dir.to_path_buf(),
+                source,
+            }
+        })?;
+        let meta = serde_json::json!({ "schema_version": SCHEMA_VERSION });
+        let meta_path = dir.join(META_FILE);
+        fs::write(&meta_path, format!("{meta}\n")).map_err(|source| IndexError::Io {
+            path: meta_path,
+            source,
+        })?;
+        IndexStore::from_index(dir, index)
+    }
+
+    /// Opens an existing index, refusing a missing one or one of another schema version.
+    pub fn open(dir: &Path) -> Result<IndexStore, IndexError> {
+        let meta_path = dir.join(META_FILE);
+        let meta = fs::read_to_string(&meta_path).map_err(|_| IndexError::NotFound {
+            dir: dir.to_path_buf(),
+        })?;
+        let found = serde_json::from_str::<serde_json::Value>(&meta)
+            .ok()
+            .and_then(|v| v.get("schema_version").cloned())
+            .map_or_else(|| "unreadable".to_string(), |v| v.to_string());
+        if found != SCHEMA_VERSION.to_string() {
+            return Err(IndexError::SchemaMismatch {
+                dir: dir.to_path_buf(),
+                found,
+                expected: SCHEMA_VERSION,
+            });
+        }
+        let index = Index::open_in_dir(dir).map_err(|source| IndexError::Tantivy {
+            dir: dir.to_path_buf(),
+            source,
+        })?;
+        IndexStore::from_index(dir, index)
+    }
+
+    fn from_index(dir: &Path, index: Index) -> Result<IndexStore, IndexError> {
+        register_analyzers(&index);
+        let fields = Fields::from_schema(&index.schema()).map_err(|source| IndexError::Tantivy {
+            dir: dir.to_path_buf(),
+            source,
+        })?;
+        Ok(IndexStore {
+            dir: dir.to_path_buf(),
+            index,
+            fields,
+        })
+    }
+
+    /// The index directory.
+    pub fn dir(&self) -> &Path {
+        &self.dir
+    }
+
+    /// The underlying Tantivy index (analyzers registered).
+    pub fn index(&self) -> &Index {
+        &self.index
+    }
+
+    /// Field handles.
+    pub fn fields(&self) -> &Fields {
+        &self.fields
+    }
+
+    /// Wraps an engine error with this index's directory.
+    pub fn engine_error(&self, source: TantivyError) -> IndexError {
+        match source {
+            TantivyError::LockFailure(LockError::LockBusy, _) => IndexError::Locked {
+                dir: self.dir.clone(),
+            },
+            source => IndexError::Tantivy {
+                dir: self.dir.clone(),
+                source,
+            },
+        }
+    }
+
+    /// A reader that sees the last commit (reload it after committing).
+    pub fn reader(&self) -> Result<IndexReader, IndexError> {
+        self.index
+            .reader_builder()
+            .reload_policy(ReloadPolicy::Manual)
+            .try_into()
+            .map_err(|e| self.engine_error(e))
+    }
+
+    /// Takes the writer lock; a second writer gets [`IndexError::Locked`].
+    pub fn writer(&self, threads: usize, memory_budget: usize) -> Result<IndexWriter, IndexError> {
+        self.index
+            .writer_with_num_threads(threads.max(1), memory_budget)
+            .map_err(|e| self.engine_error(e))
+    }
+
+    /// Converts a document and its structure to the indexed form.
+    pub fn to_tantivy(&self, doc: &Document, structure: &DocStructure) -> TantivyDocument {
+        let f = &self.fields;
+        let mut out = TantivyDocument::default();
+        out.add_text(f.id, &doc.id);
+        out.add_date(f.date, date_to_tantivy(doc.date));
+        out.add_text(f.title, &doc.title);
+        out.add_text(f.title_field(doc.lang), &doc.title);
+        out.add_text(f.speaker, &doc.speaker);
+        out.add_text(f.source, &doc.source);
+        out.add_text(f.kind, doc.kind.as_str());
+        out.add_text(f.lang, doc.lang.as_str());
+        for tag in &doc.tags {
+            out.add_text(f.tags, tag);
+        }
+        if let Some(location) = &doc.location {
+            out.add_text(f.location, location);
+        }
+        out.add_text(f.url, &doc.url);
+        out.add_text(f.text, &doc.text);
+        out.add_text(f.text_field(doc.lang), &doc.text);
+        out.add_u64(f.n_words, structure.n_words);
+        out.add_u64(f.n_sentences, structure.n_sentences);
+        out.add_u64(f.n_paragraphs, structure.n_paragraphs);
+        out.add_text(f.content_hash, doc.content_hash());
+        let turns = serde_json::to_string(&structure.paragraphs).unwrap_or_else(|_| "[]".into());
+        out.add_text(f.structure, turns);
+        out
+    }
+
+    /// Reads a stored document back.
+    pub fn from_tantivy(&self, stored: &TantivyDocument) -> Result<StoredDocument, IndexError> {
+        let f = &self.fields;
+        let text = |field| {
+            stored
+                .get_first(field)
+                .and_then(|v| v.as_str())
+                .unwrap_or("")
+                .to_string()
+        };
+        let id = text(f.id);
+        let corrupt = |reason: String| IndexError::CorruptDocument {
+            id: if id.is_empty() { "?".into() } else { id.clone() },
+            reason,
+        };
+        let number = |field| stored.get_first(field).and_then(|v| v.as_u64()).unwrap_or(0);
+        let date = stored
+            .get_first(f.date)
+            .and_then(|v| v.as_datetime())
+            .map(date_from_tantivy)
+            .ok_or_else(|| corrupt("no date".into()))?;
+        let kind = text(f.kind).parse().map_err(|e| corrupt(format!("{e}")))?;
+        let lang = text(f.lang).parse().map_err(|e| corrupt(format!("{e}")))?;
+        let location = stored
+            .get_first(f.location)
+            .and_then(|v| v.as_str())
+            .map(str::to_string);
+        let tags = stored
+            .get_all(f.tags)
+            .filter_map(|v| v.as_str().map(str::to_string))
+            .collect();
+        let paragraphs = serde_json::from_str(&text(f.structure))
+            .map_err(|e| corrupt(format!("structure: {e}")))?;
+        let doc = Document {
+            id: id.clone(),
+            date,
+            title: text(f.title),
+            speaker: text(f.speaker),
+            source: text(f.source),
+            kind,
+            lang,
+            url: text(f.url),
+            text: text(f.text),
+            tags,
+            location,
+        };
+        Ok(StoredDocument {
+            doc,
+            structure: DocStructure {
+                n_words: number(f.n_words),
+                n_sentences: number(f.n_sentences),
+                n_paragraphs: number(f.n_paragraphs),
+                paragraphs,
+            },
+            content_hash: text(f.content_hash),
+        })
+    }
+
+    /// Addresses of the documents selected by `filter`, in index order.
+    pub fn select(
+        &self,
+        reader: &IndexReader,
+        filter: &DocFilter,
+    ) -> Result<Vec<DocAddress>, IndexError> {
+        let searcher = reader.searcher();
+        let mut addresses: Vec<DocAddress> = searcher
+            .search(&*filter.to_query(&self.fields), &DocSetCollector)
+            .map_err(|e| self.engine_error(e))?
+            .into_iter()
+            .collect();
+        addresses.sort();
+        Ok(addresses)
+    }
+
+    /// Calls `visit` with every stored document selected by `filter`, in index order.
+    pub fn for_each_document<E>(
+        &self,
+        filter: &DocFilter,
+        mut visit: impl FnMut(StoredDocument) -> Result<(), E>,
+    ) -> Result<(), E>
+    where
+        E: From<IndexError>,
+    {
+        let reader = self.reader()?;
+        let searcher = reader.searcher();
+        for address in self.select(&reader, filter)? {
+            let stored: TantivyDocument = searcher
+                .doc(address)
+                .map_err(|e| self.engine_error(e))?;
+            visit(self.from_tantivy(&stored)?)?;
+        }
+        Ok(())
+    }
+}
+
+/// A calendar date as the Tantivy date of its midnight UTC.
+pub(crate) fn date_to_tantivy(date: NaiveDate) -> DateTime {
+    let secs = date
+        .and_hms_opt(0, 0, 0)
+        .map_or(0, |t| t.and_utc().timestamp());
+    DateTime::from_timestamp_secs(secs)
+}
+
+/// The calendar date (UTC) of a Tantivy date.
+pub(crate) fn date_from_tantivy(date: DateTime) -> NaiveDate {
+    ChronoDateTime::from_timestamp(date.into_timestamp_secs(), 0)
+        .map_or(NaiveDate::MIN, |t| t.date_naive())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::document::{Kind, Lang};
+
+    fn sample() -> Document {
+        Document {
+            id: "d1".into(),
+            date: NaiveDate::from_ymd_opt(2017, 9, 5).unwrap(),
+            title: "Press statement".into(),
+            speaker: "Vladimir Putin".into(),
+            source: "kremlin.ru".into(),
+            kind: Kind::PressConference,
+            lang: Lang::En,
+            url: "http://en.kremlin.ru/events/president/news/55535".into(),
+            text: "Sanctions are useless.\nThey will eat grass.".into(),
+            tags: vec!["korea".into()],
+            location: Some("Xiamen".into()),
+        }
+    }
+
+    #[test]
+    fn a_document_round_trips_through_the_index() {
+        let dir = tempfile::tempdir().unwrap();
+        let store = IndexStore::open_or_create(dir.path()).unwrap();
+        let doc = sample();
+        let structure = DocStructure {
+            n_words: 7,
+            n_sentences: 2,
+            n_paragraphs: 2,
+            paragraphs: vec![],
+        };
+        let mut writer = store.writer(1, 15_000_000).unwrap();
+        writer.add_document(store.to_tantivy(&doc, &structure)).unwrap();
+        writer.commit().unwrap();
+        drop(writer);
+
+        let reopened = IndexStore::open(dir.path()).unwrap();
+        let mut seen = Vec::new();
+        let filter = DocFilter {
+            speakers: vec!["vladimir putin".into()],
+            ..DocFilter::default()
+        };
+        reopened
+            .for_each_document(&filter, |d| -> Result<(), IndexError> {
+                seen.push(d);
+                Ok(())
+            })
+            .unwrap();
+        assert_eq!(seen.len(), 1);
+        assert_eq!(seen[0].doc, doc);
+        assert_eq!(seen[0].structure, structure);
+        assert_eq!(seen[0].content_hash, doc.content_hash());
+    }
+
+    #[test]
+    fn a_second_writer_is_refused_as_locked() {
+        let dir = tempfile::tempdir().unwrap();
+        let store = IndexStore::open_or_create(dir.path()).unwrap();
+        let _first = store.writer(1, 15_000_000).unwrap();
+        let second = IndexStore::open(dir.path()).unwrap().writer(1, 15_000_000);
+        assert!(matches!(second, Err(IndexError::Locked { .. })));
+    }
+
+    #[test]
+    fn opening_a_missing_index_says_how_to_create_one() {
+        let dir = tempfile::tempdir().unwrap();
+        let err = IndexStore::open(&dir.path().join("nope")).err().unwrap();
+        assert!(err.to_string().contains("statemine ingest"), "{err}");
+    }
+}

@@ -1,0 +1,19 @@
+//! statemine: mine official statements.
+//!
+//! The stages, each in its own module, return data and never print:
+//! [`corpus`] reads inputs into [`document::Document`]s, [`index`] stores them in Tantivy,
+//! [`search`] answers queries, [`themes`] counts theme matches with their evidence,
+//! [`analysis`] aggregates counts over time and tests changes, and [`export`] writes tables.
+//! [`text`] holds the analyzer shared by the index, search and themes.
+
+pub mod analysis;
+pub mod corpus;
+pub mod document;
+pub mod error;
+pub mod export;
+pub mod index;
+pub mod search;
+pub mod text;
+pub mod themes;
+
+pub use error::{Error, Result};

@@ -1,0 +1,226 @@
+//! The per-language token pipeline, registered in the index and usable on its own.
+
+use std::borrow::Cow;
+use std::mem;
+
+use rust_stemmers::{Algorithm, Stemmer};
+use tantivy::Index;
+use tantivy::tokenizer::{
+    LowerCaser, RawTokenizer, RemoveLongFilter, SimpleTokenizer, TextAnalyzer, Token, TokenFilter,
+    TokenStream, Tokenizer,
+};
+
+use crate::document::Lang;
+
+/// Name of the analyzer for exact, case-insensitive metadata values (speaker, source, kind).
+pub const KEYWORD_ANALYZER: &str = "statemine_keyword";
+
+/// Tokens longer than this (in bytes) are dropped: they are noise (URLs, base64, tables).
+const MAX_TOKEN_BYTES: usize = 60;
+
+/// Name under which the analyzer of `lang` is registered in an index.
+pub fn analyzer_name(lang: Lang) -> &'static str {
+    match lang {
+        Lang::En => "statemine_en",
+        Lang::Ru => "statemine_ru",
+    }
+}
+
+/// Builds the text analyzer of `lang`: word tokens, lowercased, folded, stemmed.
+pub fn text_analyzer(lang: Lang) -> TextAnalyzer {
+    let algorithm = match lang {
+        Lang::En => Algorithm::English,
+        Lang::Ru => Algorithm::Russian,
+    };
+    TextAnalyzer::builder(SimpleTokenizer::default())
+        .filter(RemoveLongFilter::limit(MAX_TOKEN_BYTES))
+        .filter(LowerCaser)
+        .filter(SnowballStemmer { algorithm })
+        .build()
+}
+
+/// Registers the per-language analyzers and the keyword analyzer in `index`.
+pub fn register_analyzers(index: &Index) {
+    let manager = index.tokenizers();
+    for &lang in Lang::ALL {
+        manager.register(analyzer_name(lang), text_analyzer(lang));
+    }
+    manager.register(
+        KEYWORD_ANALYZER,
+        TextAnalyzer::builder(RawTokenizer::default())
+            .filter(LowerCaser)
+            .build(),
+    );
+}
+
+/// One token of analyzed text: its stem and where it stands in the original string.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct AnalyzedToken {
+    /// Lowercased, folded, stemmed form.
+    pub stem: String,
+    /// Byte offset of the first byte of the word in the analyzed string.
+    pub start: usize,
+    /// Byte offset just past the word.
+    pub end: usize,
+    /// Token position (0-based, counts every word token).
+    pub position: usize,
+}
+
+/// Reusable analyzers for both languages (building one per call is wasteful in hot loops).
+pub struct Analyzer {
+    en: TextAnalyzer,
+    ru: TextAnalyzer,
+}
+
+impl Default for Analyzer {
+    fn default() -> Self {
+        Analyzer {
+            en: text_analyzer(Lang::En),
+            ru: text_analyzer(Lang::Ru),
+        }
+    }
+}
+
+impl Analyzer {
+    /// Appends the tokens of `text` analyzed as `lang` to `out` (positions start at 0).
+    pub fn tokens_into(&mut self, lang: Lang, text: &str, out: &mut Vec<AnalyzedToken>) {
+        let analyzer = match lang {
+            Lang::En => &mut self.en,
+            Lang::Ru => &mut self.ru,
+        };
+        let mut stream = analyzer.token_stream(text);
+        while stream.advance() {
+            let token = stream.token();
+            out.push(AnalyzedToken {
+                stem: token.text.clone(),
+                start: token.offset_from,
+                end: token.offset_to,
+                position: token.position,
+            });
+        }
+    }
+
+    /// The tokens of `text` analyzed as `lang`.
+    pub fn tokens(&mut self, lang: Lang, text: &str) -> Vec<AnalyzedToken> {
+        let mut out = Vec::new();
+        self.tokens_into(lang, text, &mut out);
+        out
+    }
+
+    /// The stems of `text` analyzed as `lang`, in order.
+    pub fn stems(&mut self, lang: Lang, text: &str) -> Vec<String> {
+        self.tokens(lang, text).into_iter().map(|t| t.stem).collect()
+    }
+}
+
+/// Token filter: `ё`→`е` folding, then the rust-stemmers Snowball stemmer.
+#[derive(Clone, Copy)]
+struct SnowballStemmer {
+    algorithm: Algorithm,
+}
+
+impl TokenFilter for SnowballStemmer {
+    type Tokenizer<T: Tokenizer> = SnowballStemmerFilter<T>;
+
+    fn transform<T: Tokenizer>(self, tokenizer: T) -> SnowballStemmerFilter<T> {
+        SnowballStemmerFilter {
+            algorithm: self.algorithm,
+            inner: tokenizer,
+        }
+    }
+}
+
+#[derive(Clone)]
+struct SnowballStemmerFilter<T> {
+    algorithm: Algorithm,
+    inner: T,
+}
+
+impl<T: Tokenizer> Tokenizer for SnowballStemmerFilter<T> {
+    type TokenStream<'a> = SnowballStemmerStream<T::TokenStream<'a>>;
+
+    fn token_stream<'a>(&'a mut self, text: &'a str) -> Self::TokenStream<'a> {
+        SnowballStemmerStream {
+            tail: self.inner.token_stream(text),
+            stemmer: Stemmer::create(self.algorithm),
+            buffer: String::new(),
+        }
+    }
+}
+
+struct SnowballStemmerStream<T> {
+    tail: T,
+    stemmer: Stemmer,
+    buffer: String,
+}
+
+impl<T: TokenStream> TokenStream for SnowballStemmerStream<T> {
+    fn advance(&mut self) -> bool {
+        if !self.tail.advance() {
+            return false;
+        }
+        let token = self.tail.token_mut();
+        // Russian texts write `ё` inconsistently; the stemmer expects `е`.
+        if token.text.contains('ё') {
+            token.text = token.text.replace('ё', "е");
+        }
+        match self.stemmer.stem(&token.text) {
+            Cow::Owned(stemmed) => token.text = stemmed,
+            Cow::Borrowed(stemmed) => {
+                self.buffer.clear();
+                self.buffer.push_str(stemmed);
+                mem::swap(&mut token.text, &mut self.buffer);
+            }
+        }
+        true
+    }
+
+    fn token(&self) -> &Token {
+        self.tail.token()
+    }
+
+    fn token_mut(&mut self) -> &mut Token {
+        self.tail.token_mut()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn english_plural_and_singular_share_a_stem() {
+        let mut analyzer = Analyzer::default();
+        assert_eq!(
+            analyzer.stems(Lang::En, "Sanctions"),
+            analyzer.stems(Lang::En, "sanction")
+        );
+    }
+
+    #[test]
+    fn russian_case_forms_share_a_stem() {
+        let mut analyzer = Analyzer::default();
+        let stems: Vec<_> = ["санкции", "санкций", "санкциями", "САНКЦИЯМ"]
+            .iter()
+            .map(|w| analyzer.stems(Lang::Ru, w))
+            .collect();
+        assert!(stems.windows(2).all(|w| w[0] == w[1]), "{stems:?}");
+    }
+
+    #[test]
+    fn yo_is_folded_to_ye() {
+        let mut analyzer = Analyzer::default();
+        assert_eq!(analyzer.stems(Lang::Ru, "ещё"), analyzer.stems(Lang::Ru, "еще"));
+    }
+
+    #[test]
+    fn offsets_point_into_the_original_text() {
+        let mut analyzer = Analyzer::default();
+        let text = "Санкции — тупик, said Mr Lavrov.";
+        let tokens = analyzer.tokens(Lang::Ru, text);
+        assert_eq!(&text[tokens[0].start..tokens[0].end], "Санкции");
+        assert_eq!(tokens.len(), 5);
+        assert_eq!(&text[tokens[4].start..tokens[4].end], "Lavrov");
+        assert_eq!(tokens[4].position, 4);
+    }
+}

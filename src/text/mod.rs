@@ -1,0 +1,14 @@
+//! Text analysis shared by the index, search and the theme engine.
+//!
+//! One analyzer per language (Unicode word tokenizer -> lowercase -> `ё`→`е` folding ->
+//! Snowball stemmer from rust-stemmers), so a stem matches the same way when searching and
+//! when counting themes. Sentence splitting lives here too, because sentence counts (ingest),
+//! sentence scope (themes) and sentence indexes (evidence) must agree.
+
+mod analyzer;
+mod sentences;
+
+pub use analyzer::{
+    AnalyzedToken, Analyzer, KEYWORD_ANALYZER, analyzer_name, register_analyzers, text_analyzer,
+};
+pub use sentences::sentence_spans;

@@ -1,0 +1,135 @@
+//! Rule-based sentence boundaries inside one paragraph.
+//!
+//! A sentence ends at `.`, `!`, `?` or `…` (plus closing quotes or brackets) when the next
+//! non-space character starts a new sentence (uppercase, digit, opening quote or dash) and
+//! the word before the stop is not an abbreviation or an initial (`Mr.`, `U.S.`, `V. Putin`,
+//! `т.е.`). Spans cover the whole paragraph without gaps except the spaces between sentences.
+
+use std::ops::Range;
+
+/// Abbreviations (lowercase, without the final dot) after which a dot does not end a sentence.
+const ABBREVIATIONS: &[&str] = &[
+    "mr", "mrs", "ms", "dr", "st", "no", "nos", "vs", "etc", "e.g", "i.e", "u.s", "u.k", "u.n",
+    "gen", "col", "lt", "sgt", "prof", "jan", "feb", "mar", "apr", "jun", "jul", "aug", "sep",
+    "sept", "oct", "nov", "dec", "approx", "inc", "ltd", "co", "jr", "sr", "т", "г", "гг", "т.е",
+    "т.д", "т.п", "др", "пр", "см", "им", "ул", "млн", "млрд", "тыс", "руб", "н.э", "с.г",
+];
+
+/// Byte ranges of the sentences of `paragraph`, trimmed of surrounding whitespace.
+///
+/// A paragraph with only whitespace yields no sentence; any other yields at least one.
+pub fn sentence_spans(paragraph: &str) -> Vec<Range<usize>> {
+    let mut spans = Vec::new();
+    let mut start = 0;
+    let chars: Vec<(usize, char)> = paragraph.char_indices().collect();
+    let mut i = 0;
+    while i < chars.len() {
+        let (_, c) = chars[i];
+        if matches!(c, '.' | '!' | '?' | '…') {
+            let mut j = i + 1;
+            // A run of stops and closing marks belongs to this sentence: `?!`, `..."`, `.)`.
+            while j < chars.len()
+                && matches!(
+                    chars[j].1,
+                    '.' | '!' | '?' | '…' | '"' | '\'' | '”' | '’' | '»' | ')' | ']'
+                )
+            {
+                j += 1;
+            }
+            let end = chars.get(j).map_or(paragraph.len(), |&(o, _)| o);
+            let mut k = j;
+            while k < chars.len() && chars[k].1.is_whitespace() {
+                k += 1;
+            }
+            let has_space = k > j;
+            let next = chars.get(k).map(|&(_, n)| n);
+            let starts_new = match next {
+                None => true,
+                Some(n) => {
+                    has_space
+                        && (n.is_uppercase()
+                            || n.is_ascii_digit()
+                            || matches!(n, '"' | '“' | '«' | '\'' | '‘' | '—' | '–' | '-' | '('))
+                }
+            };
+            if starts_new && !(c == '.' && ends_with_abbreviation(&paragraph[start..chars[i].0]))
+            {
+                push_trimmed(&mut spans, paragraph, start, end);
+                start = chars.get(k).map_or(paragraph.len(), |&(o, _)| o);
+            }
+            i = j.max(i + 1);
+        } else {
+            i += 1;
+        }
+    }
+    push_trimmed(&mut spans, paragraph, start, paragraph.len());
+    spans
+}
+
+fn push_trimmed(spans: &mut Vec<Range<usize>>, text: &str, start: usize, end: usize) {
+    let slice = &text[start..end];
+    let lead = slice.len() - slice.trim_start().len();
+    let trimmed = slice.trim();
+    if !trimmed.is_empty() {
+        spans.push(start + lead..start + lead + trimmed.len());
+    }
+}
+
+/// Whether `before` (text up to a dot) ends with an abbreviation or a single-letter initial.
+fn ends_with_abbreviation(before: &str) -> bool {
+    let word = before
+        .rsplit(|c: char| c.is_whitespace() || matches!(c, '(' | '"' | '«' | '“'))
+        .next()
+        .unwrap_or("");
+    let mut letters = word.chars().filter(|c| c.is_alphabetic());
+    if let (Some(first), None) = (letters.next(), letters.next()) {
+        // An initial such as `V.` in `V. Putin` (but not the pronoun `I`).
+        return first.is_uppercase() && first != 'I';
+    }
+    let lower = word.to_lowercase();
+    ABBREVIATIONS.contains(&lower.as_str())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn sentences(text: &str) -> Vec<&str> {
+        sentence_spans(text).into_iter().map(|r| &text[r]).collect()
+    }
+
+    #[test]
+    fn splits_on_stops_followed_by_capitals() {
+        assert_eq!(
+            sentences("Sanctions are useless. They will eat grass! Will they? Yes."),
+            ["Sanctions are useless.", "They will eat grass!", "Will they?", "Yes."]
+        );
+    }
+
+    #[test]
+    fn keeps_abbreviations_and_initials_inside() {
+        assert_eq!(
+            sentences("Mr. Putin met V. Lavrov in the U.S. Embassy. Then he left."),
+            ["Mr. Putin met V. Lavrov in the U.S. Embassy.", "Then he left."]
+        );
+    }
+
+    #[test]
+    fn handles_russian_and_closing_quotes() {
+        assert_eq!(
+            sentences("Он сказал: «Это тупик». Санкции бесполезны, т.е. не работают."),
+            ["Он сказал: «Это тупик».", "Санкции бесполезны, т.е. не работают."]
+        );
+    }
+
+    #[test]
+    fn decimals_and_lowercase_continuations_do_not_split() {
+        assert_eq!(sentences("Growth was 1.5 percent. ok."), ["Growth was 1.5 percent. ok."]);
+    }
+
+    #[test]
+    fn empty_paragraph_has_no_sentence() {
+        assert!(sentence_spans("   ").is_empty());
+        assert_eq!(sentences("no stop at all"), ["no stop at all"]);
+    }
+}
