@@ -206,8 +206,14 @@ mod tests {
 
     #[test]
     fn kind_parses_canonical_and_loose_forms() {
-        assert_eq!("press_conference".parse::<Kind>(), Ok(Kind::PressConference));
-        assert_eq!("Press Conference".parse::<Kind>(), Ok(Kind::PressConference));
+        assert_eq!(
+            "press_conference".parse::<Kind>(),
+            Ok(Kind::PressConference)
+        );
+        assert_eq!(
+            "Press Conference".parse::<Kind>(),
+            Ok(Kind::PressConference)
+        );
         assert_eq!("news".parse::<Kind>(), Ok(Kind::News));
     }
 

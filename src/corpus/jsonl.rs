@@ -38,7 +38,12 @@ pub fn parse_jsonl_record(path: &str, line: usize, record: &str) -> Result<Docum
         .date
         .ok_or_else(|| RecordError::field(path, line, "date", "missing"))?;
     let date = NaiveDate::parse_from_str(date_text.trim(), "%Y-%m-%d").map_err(|_| {
-        RecordError::field(path, line, "date", format!("cannot parse `{date_text}` as a date"))
+        RecordError::field(
+            path,
+            line,
+            "date",
+            format!("cannot parse `{date_text}` as a date"),
+        )
     })?;
     let text = raw
         .text
@@ -83,8 +88,13 @@ mod tests {
 
     #[test]
     fn a_bad_kind_names_file_line_and_field() {
-        let line = r#"{"id": "x", "date": "2017-09-05", "kind": "podcast", "lang": "en", "text": "a"}"#;
+        let line =
+            r#"{"id": "x", "date": "2017-09-05", "kind": "podcast", "lang": "en", "text": "a"}"#;
         let err = parse_jsonl_record("f.jsonl", 7, line).unwrap_err();
-        assert!(err.to_string().starts_with("f.jsonl:7: kind: unknown kind `podcast`"), "{err}");
+        assert!(
+            err.to_string()
+                .starts_with("f.jsonl:7: kind: unknown kind `podcast`"),
+            "{err}"
+        );
     }
 }

@@ -18,7 +18,9 @@ pub enum IndexError {
         dir: PathBuf,
     },
     /// The index was written by an incompatible version of statemine.
-    #[error("index at {dir} has schema version {found}, this statemine needs {expected}; re-ingest into a new directory")]
+    #[error(
+        "index at {dir} has schema version {found}, this statemine needs {expected}; re-ingest into a new directory"
+    )]
     SchemaMismatch {
         /// The index directory.
         dir: PathBuf,

@@ -37,7 +37,9 @@ impl DocFilter {
         let mut clauses: Vec<(Occur, Box<dyn Query>)> = Vec::new();
         if self.from.is_some() || self.to.is_some() {
             let bound = |date: NaiveDate| {
-                let secs = date.and_hms_opt(0, 0, 0).map_or(0, |t| t.and_utc().timestamp());
+                let secs = date
+                    .and_hms_opt(0, 0, 0)
+                    .map_or(0, |t| t.and_utc().timestamp());
                 Term::from_field_date(fields.date, DateTime::from_timestamp_secs(secs))
             };
             let lower = self.from.map_or(std::ops::Bound::Unbounded, |d| {
@@ -48,21 +50,22 @@ impl DocFilter {
             });
             clauses.push((Occur::Must, Box::new(RangeQuery::new(lower, upper))));
         }
-        let keyword_clause = |field: Field, values: Vec<String>| -> Option<(Occur, Box<dyn Query>)> {
-            if values.is_empty() {
-                return None;
-            }
-            let alternatives: Vec<(Occur, Box<dyn Query>)> = values
-                .iter()
-                .map(|v| {
-                    let term = Term::from_field_text(field, &v.to_lowercase());
-                    let q: Box<dyn Query> =
-                        Box::new(TermQuery::new(term, IndexRecordOption::Basic));
-                    (Occur::Should, q)
-                })
-                .collect();
-            Some((Occur::Must, Box::new(BooleanQuery::new(alternatives))))
-        };
+        let keyword_clause =
+            |field: Field, values: Vec<String>| -> Option<(Occur, Box<dyn Query>)> {
+                if values.is_empty() {
+                    return None;
+                }
+                let alternatives: Vec<(Occur, Box<dyn Query>)> = values
+                    .iter()
+                    .map(|v| {
+                        let term = Term::from_field_text(field, &v.to_lowercase());
+                        let q: Box<dyn Query> =
+                            Box::new(TermQuery::new(term, IndexRecordOption::Basic));
+                        (Occur::Should, q)
+                    })
+                    .collect();
+                Some((Occur::Must, Box::new(BooleanQuery::new(alternatives))))
+            };
         clauses.extend(keyword_clause(fields.speaker, self.speakers.clone()));
         clauses.extend(keyword_clause(fields.source, self.sources.clone()));
         clauses.extend(keyword_clause(

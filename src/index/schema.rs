@@ -7,7 +7,7 @@
 //! (case-insensitive filters) and kept raw in fast columns (counting, grouping).
 
 use tantivy::schema::{
-    DateOptions, DateTimePrecision, Field, FAST, INDEXED, IndexRecordOption, STORED, STRING,
+    DateOptions, DateTimePrecision, FAST, Field, INDEXED, IndexRecordOption, STORED, STRING,
     Schema, TextFieldIndexing, TextOptions,
 };
 

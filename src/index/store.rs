@@ -93,10 +93,11 @@ impl IndexStore {
 
     fn from_index(dir: &Path, index: Index) -> Result<IndexStore, IndexError> {
         register_analyzers(&index);
-        let fields = Fields::from_schema(&index.schema()).map_err(|source| IndexError::Tantivy {
-            dir: dir.to_path_buf(),
-            source,
-        })?;
+        let fields =
+            Fields::from_schema(&index.schema()).map_err(|source| IndexError::Tantivy {
+                dir: dir.to_path_buf(),
+                source,
+            })?;
         Ok(IndexStore {
             dir: dir.to_path_buf(),
             index,
@@ -190,10 +191,19 @@ impl IndexStore {
         };
         let id = text(f.id);
         let corrupt = |reason: String| IndexError::CorruptDocument {
-            id: if id.is_empty() { "?".into() } else { id.clone() },
+            id: if id.is_empty() {
+                "?".into()
+            } else {
+                id.clone()
+            },
             reason,
         };
-        let number = |field| stored.get_first(field).and_then(|v| v.as_u64()).unwrap_or(0);
+        let number = |field| {
+            stored
+                .get_first(field)
+                .and_then(|v| v.as_u64())
+                .unwrap_or(0)
+        };
         let date = stored
             .get_first(f.date)
             .and_then(|v| v.as_datetime())
@@ -264,9 +274,8 @@ impl IndexStore {
         let reader = self.reader()?;
         let searcher = reader.searcher();
         for address in self.select(&reader, filter)? {
-            let stored: TantivyDocument = searcher
-                .doc(address)
-                .map_err(|e| self.engine_error(e))?;
+            let stored: TantivyDocument =
+                searcher.doc(address).map_err(|e| self.engine_error(e))?;
             visit(self.from_tantivy(&stored)?)?;
         }
         Ok(())
@@ -320,7 +329,9 @@ mod tests {
             paragraphs: vec![],
         };
         let mut writer = store.writer(1, 15_000_000).unwrap();
-        writer.add_document(store.to_tantivy(&doc, &structure)).unwrap();
+        writer
+            .add_document(store.to_tantivy(&doc, &structure))
+            .unwrap();
         writer.commit().unwrap();
         drop(writer);
 

@@ -109,7 +109,10 @@ impl Analyzer {
 
     /// The stems of `text` analyzed as `lang`, in order.
     pub fn stems(&mut self, lang: Lang, text: &str) -> Vec<String> {
-        self.tokens(lang, text).into_iter().map(|t| t.stem).collect()
+        self.tokens(lang, text)
+            .into_iter()
+            .map(|t| t.stem)
+            .collect()
     }
 }
 
@@ -210,7 +213,10 @@ mod tests {
     #[test]
     fn yo_is_folded_to_ye() {
         let mut analyzer = Analyzer::default();
-        assert_eq!(analyzer.stems(Lang::Ru, "ещё"), analyzer.stems(Lang::Ru, "еще"));
+        assert_eq!(
+            analyzer.stems(Lang::Ru, "ещё"),
+            analyzer.stems(Lang::Ru, "еще")
+        );
     }
 
     #[test]

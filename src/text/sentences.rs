@@ -52,8 +52,7 @@ pub fn sentence_spans(paragraph: &str) -> Vec<Range<usize>> {
                             || matches!(n, '"' | '“' | '«' | '\'' | '‘' | '—' | '–' | '-' | '('))
                 }
             };
-            if starts_new && !(c == '.' && ends_with_abbreviation(&paragraph[start..chars[i].0]))
-            {
+            if starts_new && !(c == '.' && ends_with_abbreviation(&paragraph[start..chars[i].0])) {
                 push_trimmed(&mut spans, paragraph, start, end);
                 start = chars.get(k).map_or(paragraph.len(), |&(o, _)| o);
             }
@@ -102,7 +101,12 @@ mod tests {
     fn splits_on_stops_followed_by_capitals() {
         assert_eq!(
             sentences("Sanctions are useless. They will eat grass! Will they? Yes."),
-            ["Sanctions are useless.", "They will eat grass!", "Will they?", "Yes."]
+            [
+                "Sanctions are useless.",
+                "They will eat grass!",
+                "Will they?",
+                "Yes."
+            ]
         );
     }
 
@@ -110,7 +114,10 @@ mod tests {
     fn keeps_abbreviations_and_initials_inside() {
         assert_eq!(
             sentences("Mr. Putin met V. Lavrov in the U.S. Embassy. Then he left."),
-            ["Mr. Putin met V. Lavrov in the U.S. Embassy.", "Then he left."]
+            [
+                "Mr. Putin met V. Lavrov in the U.S. Embassy.",
+                "Then he left."
+            ]
         );
     }
 
@@ -118,13 +125,19 @@ mod tests {
     fn handles_russian_and_closing_quotes() {
         assert_eq!(
             sentences("Он сказал: «Это тупик». Санкции бесполезны, т.е. не работают."),
-            ["Он сказал: «Это тупик».", "Санкции бесполезны, т.е. не работают."]
+            [
+                "Он сказал: «Это тупик».",
+                "Санкции бесполезны, т.е. не работают."
+            ]
         );
     }
 
     #[test]
     fn decimals_and_lowercase_continuations_do_not_split() {
-        assert_eq!(sentences("Growth was 1.5 percent. ok."), ["Growth was 1.5 percent. ok."]);
+        assert_eq!(
+            sentences("Growth was 1.5 percent. ok."),
+            ["Growth was 1.5 percent. ok."]
+        );
     }
 
     #[test]
