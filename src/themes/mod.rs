@@ -13,11 +13,15 @@ mod error;
 mod evidence;
 pub mod file;
 pub mod import;
+mod matcher;
 pub mod pattern;
+mod rules;
 mod set;
+mod tokens;
 
 pub use error::{Problem, ThemeError};
 pub use evidence::{DocSummary, DocThemeMatches, EvidenceRow, ThemeMatch};
+pub use matcher::{Matcher, Scratch};
 pub use set::{
     MAX_NOT_AFTER, MAX_WITHIN, Negators, Pattern, PatternKind, Theme, ThemeLang, ThemeSet,
     default_negators,
