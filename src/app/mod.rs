@@ -8,6 +8,7 @@ mod output;
 mod search;
 mod study;
 mod themes;
+mod themes_print;
 
 use std::io;
 use std::process::ExitCode;

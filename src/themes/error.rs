@@ -100,6 +100,9 @@ pub enum ThemeError {
         /// What the engine reported.
         reason: String,
     },
+    /// Building a result table failed.
+    #[error("cannot build the table: {0}")]
+    Table(#[from] polars::error::PolarsError),
     /// Serialising a converted theme file failed.
     #[error("cannot write the theme file as TOML: {0}")]
     Serialize(#[from] toml::ser::Error),

@@ -86,6 +86,8 @@ struct CPattern {
     scope: Scope,
     not_after: usize,
     negators: NegatorIds,
+    /// Stem ids the pattern names itself (negators among them do not cancel).
+    literal: Vec<u32>,
     unless: Vec<u32>,
 }
 
@@ -93,6 +95,7 @@ struct LangMatcher {
     lang: Lang,
     vocab: HashMap<String, u32>,
     exact: HashMap<String, u32>,
+    exact_case: HashMap<String, u32>,
     prefix: HashMap<String, u32>,
     max_prefix: usize,
     seqs: Vec<Seq>,
@@ -171,11 +174,19 @@ impl Matcher {
     }
 }
 
+#[derive(Clone, Copy)]
+enum SurfaceKind {
+    Exact,
+    ExactCase,
+    Prefix,
+}
+
 /// Interns sequences and surface tests while compiling one language.
 #[derive(Default)]
 struct Compiler {
     vocab: HashMap<String, u32>,
     exact: HashMap<String, u32>,
+    exact_case: HashMap<String, u32>,
     prefix: HashMap<String, u32>,
     n_surface: u32,
     seqs: HashMap<Vec<Elem>, u32>,
@@ -188,11 +199,11 @@ impl Compiler {
         *self.vocab.entry(stem.to_string()).or_insert(next)
     }
 
-    fn surface(&mut self, text: &str, prefix: bool) -> u32 {
-        let map = if prefix {
-            &mut self.prefix
-        } else {
-            &mut self.exact
+    fn surface(&mut self, text: &str, test: SurfaceKind) -> u32 {
+        let map = match test {
+            SurfaceKind::Exact => &mut self.exact,
+            SurfaceKind::ExactCase => &mut self.exact_case,
+            SurfaceKind::Prefix => &mut self.prefix,
         };
         if let Some(&id) = map.get(text) {
             return id;
@@ -211,8 +222,11 @@ impl Compiler {
                     .iter()
                     .map(|item| match item {
                         Item::Stem(s) => Elem::Stem(self.stem(s)),
-                        Item::Exact(s) => Elem::Surface(self.surface(s, false)),
-                        Item::Prefix(s) => Elem::Surface(self.surface(s, true)),
+                        Item::Exact(s) => Elem::Surface(self.surface(s, SurfaceKind::Exact)),
+                        Item::ExactCase(s) => {
+                            Elem::Surface(self.surface(s, SurfaceKind::ExactCase))
+                        }
+                        Item::Prefix(s) => Elem::Surface(self.surface(s, SurfaceKind::Prefix)),
                         Item::Any => Elem::Any,
                         Item::Gap(n) => Elem::Gap(*n as u8),
                     })
@@ -280,6 +294,20 @@ impl LangMatcher {
                             negators.contraction = t.first().map(|s| c.stem(s));
                         }
                     }
+                    let mut literal: Vec<u32> = match &kind {
+                        Kind::Seqs(seqs) => seqs.clone(),
+                        Kind::Near { a, b, .. } => a.iter().chain(b).copied().collect(),
+                        Kind::Regex => Vec::new(),
+                    }
+                    .iter()
+                    .flat_map(|&seq| c.seq_list[seq as usize].iter())
+                    .filter_map(|e| match e {
+                        Elem::Stem(id) => Some(*id),
+                        _ => None,
+                    })
+                    .collect();
+                    literal.sort_unstable();
+                    literal.dedup();
                     let unless = pattern.unless.iter().flat_map(|p| c.phrase(p)).collect();
                     patterns.push(CPattern {
                         theme: theme_index as u32,
@@ -288,6 +316,7 @@ impl LangMatcher {
                         scope: pattern.scope,
                         not_after: pattern.not_after,
                         negators,
+                        literal,
                         unless,
                     });
                     rule += 1;
@@ -358,6 +387,7 @@ impl LangMatcher {
             lang,
             vocab: c.vocab,
             exact: c.exact,
+            exact_case: c.exact_case,
             prefix: c.prefix,
             max_prefix,
             seqs,
@@ -438,10 +468,11 @@ impl LangMatcher {
             if negated(
                 doc,
                 text,
-                raw.first_tok as usize,
+                (raw.first_tok as usize, raw.end_tok as usize),
                 raw.sent,
                 pattern.not_after,
                 &pattern.negators,
+                &pattern.literal,
             ) {
                 return false;
             }
@@ -553,6 +584,7 @@ impl LangMatcher {
                             start: m.start() as u32,
                             end: m.end() as u32,
                             first_tok: first_tok as u32,
+                            end_tok: first_tok as u32,
                         });
                     }
                 }
@@ -567,10 +599,21 @@ impl SurfaceTests for LangMatcher {
     }
 
     fn has_surface(&self) -> bool {
-        !self.exact.is_empty() || !self.prefix.is_empty()
+        !self.exact.is_empty() || !self.exact_case.is_empty() || !self.prefix.is_empty()
     }
 
     fn surface_hits(&self, surface: &str, out: &mut Vec<u32>) {
+        if !self.exact_case.is_empty() {
+            let hit = if surface.contains('ё') {
+                self.exact_case.get(&surface.replace('ё', "е"))
+            } else {
+                self.exact_case.get(surface)
+            };
+            out.extend(hit);
+        }
+        if self.exact.is_empty() && self.prefix.is_empty() {
+            return;
+        }
         let folded = fold_surface(surface);
         if let Some(&id) = self.exact.get(&folded) {
             out.push(id);
@@ -703,6 +746,26 @@ mod tests {
     }
 
     #[test]
+    fn negators_skipped_by_a_gap_cancel_unless_the_pattern_names_them() {
+        let rules = |text: &str| -> Vec<String> {
+            MATCHER
+                .match_text(Lang::En, text, &mut Scratch::default())
+                .into_iter()
+                .filter(|m| m.theme == "gap_negation")
+                .map(|m| m.rule)
+                .collect()
+        };
+        assert_eq!(rules("Sanctions do work."), ["sanctions ~2 work"]);
+        assert_eq!(rules("Sanctions will not work."), ["sanctions ~2 not work"]);
+        assert_eq!(rules("Sanctions don't work."), Vec::<String>::new());
+        assert_eq!(
+            rules("Pressure is a dead end."),
+            ["near(pressure; dead end; within 3)"]
+        );
+        assert!(rules("Pressure is not a dead end.").is_empty());
+    }
+
+    #[test]
     fn unless_cancels_in_the_scope_of_the_pattern() {
         let same = "We must lift the sanctions now.";
         let next = "We must lift the sanctions. Sanctions hurt.";
@@ -750,6 +813,8 @@ mod tests {
             ["U.S. sanctions", "escalating", "escalation"]
         );
         assert!(en("New US sanctions.", "globs").is_empty());
+        assert_eq!(en("The US and us.", "case"), ["US"]);
+        assert_eq!(en("The USA.", "case"), Vec::<String>::new());
     }
 
     #[test]

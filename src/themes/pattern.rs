@@ -8,7 +8,9 @@
 //!                            tokens in a row
 //!              | word*       prefix glob on the lowercased token as written (not stemmed):
 //!                            `sanction*` matches `sanctions`, `sanctioned`
-//!              | =word       the lowercased token exactly as written (not stemmed)
+//!              | =word       the token exactly as written, not stemmed; smart case:
+//!                            all-lowercase `=word` ignores case, `=US` with an uppercase
+//!                            letter is case-sensitive (so it is not the pronoun "us")
 //!              | *           exactly one arbitrary token
 //!              | ~N          up to N extra arbitrary tokens (1 <= N <= 20)
 //! ```
@@ -30,6 +32,8 @@ pub enum Item {
     Stem(String),
     /// A token whose lowercased surface form equals this.
     Exact(String),
+    /// A token whose surface form (only `ё` folded) equals this, case included.
+    ExactCase(String),
     /// A token whose lowercased surface form starts with this.
     Prefix(String),
     /// Exactly one arbitrary token.
@@ -41,7 +45,10 @@ pub enum Item {
 impl Item {
     /// Whether the item tests a token (as opposed to skipping tokens).
     pub fn is_test(&self) -> bool {
-        matches!(self, Item::Stem(_) | Item::Exact(_) | Item::Prefix(_))
+        matches!(
+            self,
+            Item::Stem(_) | Item::Exact(_) | Item::ExactCase(_) | Item::Prefix(_)
+        )
     }
 }
 
@@ -94,11 +101,21 @@ fn parse_alternative(text: &str, lang: Lang, analyzer: &mut Analyzer) -> Result<
             if exact.contains('*') {
                 return Err(format!("`{word}`: `=` and `*` cannot be combined"));
             }
-            let pieces = surface_tokens(exact);
+            let case_sensitive = exact.chars().any(char::is_uppercase);
+            let pieces: Vec<&str> = exact
+                .split(|c: char| !c.is_alphanumeric())
+                .filter(|w| !w.is_empty())
+                .collect();
             if pieces.is_empty() {
                 return Err(format!("`{word}` has no letters or digits"));
             }
-            items.extend(pieces.into_iter().map(Item::Exact));
+            for piece in pieces {
+                items.push(if case_sensitive {
+                    Item::ExactCase(piece.replace('ё', "е"))
+                } else {
+                    Item::Exact(fold_surface(piece))
+                });
+            }
         } else if let Some(prefix) = word.strip_suffix('*') {
             if prefix.contains('*') || prefix.contains('?') {
                 return Err(format!(
@@ -197,7 +214,7 @@ mod tests {
     #[test]
     fn globs_and_exact_words_stay_unstemmed() {
         assert_eq!(
-            parse("=Sanctions non-prolif*").unwrap(),
+            parse("=sanctions non-prolif*").unwrap(),
             [vec![
                 Item::Exact("sanctions".into()),
                 Item::Exact("non".into()),
@@ -210,6 +227,20 @@ mod tests {
             [vec![
                 Item::Prefix("санкци".into()),
                 Item::Exact("еще".into())
+            ]]
+        );
+    }
+
+    #[test]
+    fn exact_words_with_capitals_are_case_sensitive() {
+        assert_eq!(
+            parse("=US =U.S.-led =usa").unwrap(),
+            [vec![
+                Item::ExactCase("US".into()),
+                Item::ExactCase("U".into()),
+                Item::ExactCase("S".into()),
+                Item::ExactCase("led".into()),
+                Item::Exact("usa".into())
             ]]
         );
     }

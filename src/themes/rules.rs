@@ -3,8 +3,11 @@
 //!
 //! Decisions, as documented in `docs/themes.md`:
 //! - `not_after = N`: the match is dropped when a negator is among the N tokens before its
-//!   first token, inside the same sentence. Negators inside the match are the pattern's
-//!   business (write them into the phrase when wanted).
+//!   first token (inside the same sentence), or among the tokens the match skips (a `*` or
+//!   `~N` gap, the distance between the two sides of a `near`) unless the pattern names
+//!   that word itself: `sanctions ~2 useless` does not count "sanctions are not useless",
+//!   `sanctions ~2 not work` counts "sanctions will not work". Regex matches are only
+//!   checked before their start (the regex decides what it spans).
 //! - `unless`: the match is dropped when any `unless` phrase occurs in the match's
 //!   sentence, paragraph or document, as the pattern's scope says.
 //! - `near`: each occurrence of A is paired with the closest occurrence of B that does not
@@ -41,6 +44,8 @@ pub(crate) struct Raw {
     pub end: u32,
     /// First token of the match (where `not_after` looks back from).
     pub first_tok: u32,
+    /// Token just past the match (tokens in between are checked for negators).
+    pub end_tok: u32,
 }
 
 /// Negators of one pattern as stem ids of the matcher's vocabulary.
@@ -51,31 +56,37 @@ pub(crate) struct NegatorIds {
     pub contraction: Option<u32>,
 }
 
-/// Whether a negator stands within `n` tokens before token `first`, inside sentence
-/// `sent` (the sentence of the match).
+/// Whether a negator stands within `n` tokens before token `first` inside sentence `sent`
+/// (the sentence of the match), or inside the match `first..end` without being one of the
+/// pattern's own `literal` stems.
 pub(crate) fn negated(
     doc: &DocTokens,
     text: &str,
-    first: usize,
+    span: (usize, usize),
     sent: u32,
     n: usize,
     negators: &NegatorIds,
+    literal: &[u32],
 ) -> bool {
+    let (first, end) = span;
     if n == 0 {
         return false;
     }
     let Some(sentence) = doc.sents.get(sent as usize) else {
         return false;
     };
+    let is_negator = |t: usize| {
+        let tok = doc.toks[t];
+        negators.ids.contains(&tok.id)
+            || (negators.contraction == Some(tok.id) && follows_apostrophe(doc, text, t))
+    };
     let from = first.saturating_sub(n).max(sentence.toks.start);
     let to = first.min(sentence.toks.end);
-    (from..to).any(|t| {
-        let tok = doc.toks[t];
-        if negators.ids.contains(&tok.id) {
-            return true;
-        }
-        negators.contraction == Some(tok.id) && follows_apostrophe(doc, text, t)
-    })
+    if (from..to).any(is_negator) {
+        return true;
+    }
+    let end = end.min(doc.toks.len());
+    (first..end).any(|t| !literal.contains(&doc.toks[t].id) && is_negator(t))
 }
 
 /// Whether token `t` directly follows an apostrophe glued to a word ending in `n`
@@ -158,6 +169,7 @@ pub(crate) fn raw_of_tokens(doc: &DocTokens, theme: u32, pattern: u32, occ: Occ)
         start: first.start,
         end: last.end,
         first_tok: occ.first,
+        end_tok: occ.end,
     }
 }
 
@@ -209,6 +221,7 @@ mod tests {
             start,
             end,
             first_tok: 0,
+            end_tok: 0,
         }
     }
 
