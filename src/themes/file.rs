@@ -5,6 +5,7 @@
 //! The same structs are serialized by the importers, so a converted dictionary is an
 //! ordinary theme file. Semantics (defaults, overrides, limits) live in [`super::set`].
 
+use std::collections::BTreeMap;
 use std::fmt;
 
 use serde::de::{self, MapAccess, Visitor};
@@ -26,9 +27,31 @@ pub struct ThemeFile {
     /// Negator words per language for `not_after` (built-in lists when absent).
     #[serde(default, skip_serializing_if = "Negators::is_empty")]
     pub negators: Negators,
+    /// Named phrase lists per language, used in patterns as `@name`.
+    #[serde(default, skip_serializing_if = "Lists::is_empty")]
+    pub lists: Lists,
     /// The themes, in the order they are reported.
     #[serde(default, rename = "theme")]
     pub themes: Vec<Spanned<ThemeSpec>>,
+}
+
+/// Named phrase lists per language: `[lists.en] korea = ["korea", "dprk", "pyongyang"]`.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Lists {
+    /// English lists.
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub en: BTreeMap<String, Spanned<Vec<String>>>,
+    /// Russian lists.
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub ru: BTreeMap<String, Spanned<Vec<String>>>,
+}
+
+impl Lists {
+    /// Whether no list is defined.
+    pub fn is_empty(&self) -> bool {
+        self.en.is_empty() && self.ru.is_empty()
+    }
 }
 
 /// Negator words per language.

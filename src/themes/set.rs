@@ -6,7 +6,7 @@
 //! Table-level `scope`, `not_after`, `negators` and `unless` are resolved into each
 //! [`Pattern`], so the matcher never looks at defaults. All problems are reported together.
 
-use std::collections::HashSet;
+use std::collections::{HashMap, HashSet};
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
@@ -186,6 +186,7 @@ impl ThemeSet {
             source,
             analyzer: Analyzer::default(),
             problems: Vec::new(),
+            lists: Default::default(),
         };
         let set = v.set(file);
         if v.problems.is_empty() {
@@ -242,6 +243,8 @@ struct Validator<'a> {
     source: Option<&'a str>,
     analyzer: Analyzer,
     problems: Vec<Problem>,
+    /// Named lists of the language being validated: name -> alternatives.
+    lists: [HashMap<String, Vec<String>>; 2],
 }
 
 /// Where a problem is: theme, language and line.
@@ -293,6 +296,39 @@ impl Validator<'_> {
                 line: None,
             };
             negators.push(self.negators(at, lang, listed));
+        }
+        for (slot, lang, lists) in [(0, Lang::En, &file.lists.en), (1, Lang::Ru, &file.lists.ru)] {
+            for (name, items) in lists {
+                let at = At {
+                    theme: None,
+                    lang: Some(lang),
+                    line: self.line(items),
+                };
+                let valid_name =
+                    !name.is_empty() && name.chars().all(|c| c.is_alphanumeric() || c == '_');
+                if !valid_name {
+                    self.problem(
+                        at,
+                        None,
+                        format!("list name `{name}`: use letters, digits and `_`"),
+                    );
+                }
+                if items.get_ref().is_empty() {
+                    self.problem(at, None, format!("list `{name}` is empty"));
+                }
+                for item in items.get_ref() {
+                    if item.contains('@') || item.trim().is_empty() {
+                        self.problem(
+                            at,
+                            Some(item),
+                            format!("list `{name}`: items are non-empty phrases without `@`"),
+                        );
+                    } else if let Err(reason) = parse_phrase(item, lang, &mut self.analyzer) {
+                        self.problem(at, Some(item), format!("list `{name}`: {reason}"));
+                    }
+                }
+                self.lists[slot].insert(name.clone(), items.get_ref().clone());
+            }
         }
         if file.themes.is_empty() {
             self.problem(nowhere, None, "the file defines no `[[theme]]`");
@@ -451,8 +487,49 @@ impl Validator<'_> {
         }
     }
 
+    /// Replaces `@name` alternatives by the items of that list.
+    fn expand_lists(&self, lang: Lang, text: &str) -> Result<String, String> {
+        if !text.contains('@') {
+            return Ok(text.to_string());
+        }
+        let lists = &self.lists[if lang == Lang::En { 0 } else { 1 }];
+        let mut out = Vec::new();
+        for alternative in text.split('|').map(str::trim) {
+            match alternative.strip_prefix('@') {
+                Some(name) if !name.contains(char::is_whitespace) && !name.contains('@') => {
+                    let items = lists.get(name).ok_or_else(|| {
+                        let mut known: Vec<&str> = lists.keys().map(String::as_str).collect();
+                        known.sort_unstable();
+                        format!(
+                            "unknown list `@{name}` (lists for {lang}: {})",
+                            if known.is_empty() {
+                                "none".to_string()
+                            } else {
+                                known.join(", ")
+                            }
+                        )
+                    })?;
+                    out.extend(items.iter().cloned());
+                }
+                _ if alternative.contains('@') => {
+                    return Err(format!(
+                        "`{alternative}`: a list reference `@name` stands alone between `|`"
+                    ));
+                }
+                _ => out.push(alternative.to_string()),
+            }
+        }
+        Ok(out.join(" | "))
+    }
+
     fn phrase(&mut self, at: At<'_>, lang: Lang, text: &str, what: &str) -> Option<Phrase> {
-        match parse_phrase(text, lang, &mut self.analyzer) {
+        let parsed = self
+            .expand_lists(lang, text)
+            .and_then(|expanded| parse_phrase(&expanded, lang, &mut self.analyzer));
+        match parsed.map(|p| Phrase {
+            text: text.to_string(),
+            ..p
+        }) {
             Ok(p) => Some(p),
             Err(reason) => {
                 self.problem(at, Some(text), format!("{what}: {reason}"));
@@ -715,6 +792,38 @@ patterns = []
             assert!(got.starts_with(want), "want {want}\n got {got}");
         }
         assert_eq!(found.len(), expect.len(), "{found:#?}");
+    }
+
+    #[test]
+    fn lists_expand_where_they_stand_alone() {
+        let text = r#"
+name = "t"
+[lists.en]
+korea = ["north korea", "dprk | pyongyang"]
+[[theme]]
+id = "a"
+[theme.en]
+patterns = [
+  { near = ["@korea", "talks | @korea"] },
+  "talks with @korea",
+  "@nope",
+]
+"#;
+        let found = problems(text);
+        assert_eq!(found.len(), 2, "{found:#?}");
+        assert!(found[0].contains("stands alone"), "{found:?}");
+        assert!(
+            found[1].contains("unknown list `@nope` (lists for en: korea)"),
+            "{found:?}"
+        );
+        let ok = text.replace("  \"talks with @korea\",\n  \"@nope\",\n", "");
+        let set = load(&ok).unwrap();
+        let PatternKind::Near { a, b, .. } = &set.themes[0].langs[0].patterns[0].kind else {
+            panic!("near expected");
+        };
+        assert_eq!(a.alternatives.len(), 3);
+        assert_eq!(a.text, "@korea");
+        assert_eq!(b.alternatives.len(), 4);
     }
 
     #[test]
