@@ -23,7 +23,8 @@ use super::evidence::ThemeMatch;
 use super::file::Scope;
 use super::pattern::{Item, Phrase, fold_surface};
 use super::rules::{
-    NegatorIds, Occ, Raw, cancelled, merge_overlaps, negated, pair_near, raw_of_pair, raw_of_tokens,
+    Literal, NegatorIds, Occ, Raw, cancelled, merge_overlaps, negated, pair_near, raw_of_pair,
+    raw_of_tokens,
 };
 use super::tokens::{DocTokens, SurfaceTests, TOKEN_BYTES};
 use super::{ThemeError, ThemeSet};
@@ -86,8 +87,8 @@ struct CPattern {
     scope: Scope,
     not_after: usize,
     negators: NegatorIds,
-    /// Stem ids the pattern names itself (negators among them do not cancel).
-    literal: Vec<u32>,
+    /// Words the pattern names itself (negators among them do not cancel).
+    literal: Literal,
     unless: Vec<u32>,
 }
 
@@ -294,20 +295,25 @@ impl LangMatcher {
                             negators.contraction = t.first().map(|s| c.stem(s));
                         }
                     }
-                    let mut literal: Vec<u32> = match &kind {
+                    let mut literal = Literal::default();
+                    let seqs: Vec<u32> = match &kind {
                         Kind::Seqs(seqs) => seqs.clone(),
                         Kind::Near { a, b, .. } => a.iter().chain(b).copied().collect(),
                         Kind::Regex => Vec::new(),
+                    };
+                    for &seq in &seqs {
+                        for elem in &c.seq_list[seq as usize] {
+                            match *elem {
+                                Elem::Stem(id) => literal.stems.push(id),
+                                Elem::Surface(id) => literal.surface.push(id),
+                                Elem::Any | Elem::Gap(_) => {}
+                            }
+                        }
                     }
-                    .iter()
-                    .flat_map(|&seq| c.seq_list[seq as usize].iter())
-                    .filter_map(|e| match e {
-                        Elem::Stem(id) => Some(*id),
-                        _ => None,
-                    })
-                    .collect();
-                    literal.sort_unstable();
-                    literal.dedup();
+                    for list in [&mut literal.stems, &mut literal.surface] {
+                        list.sort_unstable();
+                        list.dedup();
+                    }
                     let unless = pattern.unless.iter().flat_map(|p| c.phrase(p)).collect();
                     patterns.push(CPattern {
                         theme: theme_index as u32,
@@ -760,9 +766,15 @@ mod tests {
         assert_eq!(rules("Sanctions don't work."), Vec::<String>::new());
         assert_eq!(
             rules("Pressure is a dead end."),
-            ["near(pressure; dead end; within 3)"]
+            ["near(pressure; dead end; within 8)"]
         );
         assert!(rules("Pressure is not a dead end.").is_empty());
+    }
+
+    #[test]
+    fn a_negator_before_a_glob_word_of_the_pattern_cancels() {
+        assert_eq!(en("The US violated it.", "glob_negation"), ["US violated"]);
+        assert!(en("The US did not violate it.", "glob_negation").is_empty());
     }
 
     #[test]
