@@ -23,7 +23,7 @@ use super::evidence::ThemeMatch;
 use super::file::Scope;
 use super::pattern::{Item, Phrase, fold_surface};
 use super::rules::{
-    Literal, NegatorIds, Occ, Raw, cancelled, merge_overlaps, negated, pair_near, raw_of_pair,
+    Literal, NegatorIds, Occ, Raw, in_scope, merge_overlaps, negated, pair_near, raw_of_pair,
     raw_of_tokens,
 };
 use super::tokens::{DocTokens, SurfaceTests, TOKEN_BYTES};
@@ -90,6 +90,7 @@ struct CPattern {
     /// Words the pattern names itself (negators among them do not cancel).
     literal: Literal,
     unless: Vec<u32>,
+    with: Vec<u32>,
 }
 
 struct LangMatcher {
@@ -315,6 +316,7 @@ impl LangMatcher {
                         list.dedup();
                     }
                     let unless = pattern.unless.iter().flat_map(|p| c.phrase(p)).collect();
+                    let with = pattern.with.iter().flat_map(|p| c.phrase(p)).collect();
                     patterns.push(CPattern {
                         theme: theme_index as u32,
                         rule,
@@ -324,6 +326,7 @@ impl LangMatcher {
                         negators,
                         literal,
                         unless,
+                        with,
                     });
                     rule += 1;
                 }
@@ -407,7 +410,7 @@ impl LangMatcher {
         }))
     }
 
-    /// Fills `scratch.raws` with the raw matches of `text` (negation and `unless` applied).
+    /// Fills `scratch.raws` with the raw matches of `text` (negation, `unless` and `with` applied).
     fn find(&self, text: &str, scratch: &mut Scratch) {
         let Scratch {
             analyzer,
@@ -482,15 +485,16 @@ impl LangMatcher {
             ) {
                 return false;
             }
-            if pattern.unless.is_empty() {
-                return true;
+            let occurrences = |seqs: &[u32]| -> Vec<&[Occ]> {
+                seqs.iter().map(|&s| occ[s as usize].as_slice()).collect()
+            };
+            if !pattern.unless.is_empty()
+                && in_scope(doc, raw, pattern.scope, &occurrences(&pattern.unless))
+            {
+                return false;
             }
-            let unless: Vec<&[Occ]> = pattern
-                .unless
-                .iter()
-                .map(|&s| occ[s as usize].as_slice())
-                .collect();
-            !cancelled(doc, raw, pattern.scope, &unless)
+            pattern.with.is_empty()
+                || in_scope(doc, raw, pattern.scope, &occurrences(&pattern.with))
         });
     }
 
@@ -791,6 +795,16 @@ mod tests {
             ),
             ["Sanctions"]
         );
+    }
+
+    #[test]
+    fn with_requires_a_phrase_in_the_scope() {
+        let hits = |t: &str| en(t, "with_context");
+        assert!(hits("We want dialogue.").is_empty());
+        assert_eq!(hits("We want dialogue. Pyongyang agrees."), ["dialogue"]);
+        assert!(hits("We want dialogue.\nPyongyang agrees.").is_empty());
+        // `with = []` on the pattern drops the table's requirement.
+        assert_eq!(hits("We want negotiations."), ["negotiations"]);
     }
 
     #[test]

@@ -9,7 +9,8 @@
 //!   `sanctions ~2 not work` counts "sanctions will not work". Regex matches are only
 //!   checked before their start (the regex decides what it spans).
 //! - `unless`: the match is dropped when any `unless` phrase occurs in the match's
-//!   sentence, paragraph or document, as the pattern's scope says.
+//!   sentence, paragraph or document, as the pattern's scope says; `with` is the converse:
+//!   the match stands only when one of its phrases occurs there.
 //! - `near`: each occurrence of A is paired with the closest occurrence of B that does not
 //!   overlap it, lies in the same scope unit, has at most `within` tokens between the two
 //!   and, when `ordered`, starts after A ends. The match covers both when they are in one
@@ -124,9 +125,10 @@ fn follows_apostrophe(doc: &DocTokens, text: &str, t: usize) -> bool {
     rest.ends_with(['n', 'N'])
 }
 
-/// Whether any occurrence in `unless` lies in the scope unit of `raw`.
-pub(crate) fn cancelled(doc: &DocTokens, raw: &Raw, scope: Scope, unless: &[&[Occ]]) -> bool {
-    unless.iter().flat_map(|o| o.iter()).any(|occ| {
+/// Whether any of `occurrences` lies in the scope unit of `raw` (for `unless`: the match
+/// is cancelled; for `with`: the match stands).
+pub(crate) fn in_scope(doc: &DocTokens, raw: &Raw, scope: Scope, occurrences: &[&[Occ]]) -> bool {
+    occurrences.iter().flat_map(|o| o.iter()).any(|occ| {
         let tok = doc.toks[occ.first as usize];
         match scope {
             Scope::Sentence => tok.sent == raw.sent,
