@@ -5,6 +5,7 @@
 mod common;
 mod ingest;
 mod output;
+mod progress;
 mod search;
 mod study;
 mod themes;

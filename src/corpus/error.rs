@@ -58,6 +58,9 @@ pub enum CorpusError {
     /// A bad record, when the caller treats it as fatal (`--strict`).
     #[error(transparent)]
     Record(#[from] RecordError),
+    /// `--strict`: the first bad record stopped the run and nothing from it was written.
+    #[error("{0} (--strict: stopped at the first bad record; nothing from this run was written)")]
+    Strict(#[source] RecordError),
     /// An input could not be opened or read.
     #[error("{path}: {source}")]
     Io {

@@ -4,15 +4,20 @@
 //! Contract: folders are walked recursively in name order, keeping `.jsonl`, `.ndjson`,
 //! `.csv`, `.txt`, `.md` and the same with `.gz`, and skipping hidden entries (`.git`);
 //! globs keep the matching files of those formats; a file named explicitly must have one
-//! of those extensions. A file reached twice (a path and a glob) is read once. A name that
-//! matches nothing is an error before anything is read, so a typo never yields an empty
-//! "successful" ingest.
+//! of those extensions. A `.txt`/`.md` file reached through a folder or a glob is read
+//! only when it opens with front matter (`---`): without it a file has no date and cannot
+//! be a statement, and folders of statements hold `README.md` and notes; such files are
+//! listed in [`InputSet::skipped`] (a file named explicitly is always read). A file reached
+//! twice (a path and a glob) is read once. A name that matches nothing is an error before
+//! anything is read, so a typo never yields an empty "successful" ingest.
 
 use std::collections::HashSet;
 use std::fs;
+use std::io::{BufRead, Read};
 use std::path::{Path, PathBuf};
 
 use super::CorpusError;
+use super::open::decompress_if_gzip;
 
 /// How the records of an input are laid out.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -55,6 +60,22 @@ impl Input {
     }
 }
 
+/// The inputs to read, and the files passed over.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct InputSet {
+    /// Inputs in the order given (folders in name order).
+    pub inputs: Vec<Input>,
+    /// Text files found in folders or globs without front matter, not read.
+    pub skipped: Vec<PathBuf>,
+}
+
+impl InputSet {
+    /// Total size of the inputs in bytes, when every size is known (not for stdin).
+    pub fn total_bytes(&self) -> Option<u64> {
+        self.inputs.iter().map(|i| i.size).sum()
+    }
+}
+
 /// The format of a file from its name (`.gz` is looked through), if it is one we read.
 pub fn format_of(path: &Path) -> Option<Format> {
     let name = path.file_name()?.to_str()?.to_ascii_lowercase();
@@ -69,15 +90,15 @@ pub fn format_of(path: &Path) -> Option<Format> {
 }
 
 /// Expands files, folders, globs and `-` into inputs, in the order given.
-pub fn expand_inputs(args: &[PathBuf]) -> Result<Vec<Input>, CorpusError> {
-    let mut inputs = Vec::new();
+pub fn expand_inputs(args: &[PathBuf]) -> Result<InputSet, CorpusError> {
+    let mut set = InputSet::default();
     let mut seen = HashSet::new();
     let mut stdin_taken = false;
     for arg in args {
         if arg.as_os_str() == "-" {
             if !stdin_taken {
                 stdin_taken = true;
-                inputs.push(Input {
+                set.inputs.push(Input {
                     source: InputSource::Stdin,
                     format: Format::Jsonl,
                     size: None,
@@ -85,43 +106,43 @@ pub fn expand_inputs(args: &[PathBuf]) -> Result<Vec<Input>, CorpusError> {
             }
             continue;
         }
-        let before = inputs.len();
+        let before = set.inputs.len();
         if arg.is_dir() {
-            walk_folder(arg, &mut inputs, &mut seen)?;
+            walk_folder(arg, &mut set, &mut seen)?;
         } else if arg.is_file() {
             let format = format_of(arg).ok_or_else(|| CorpusError::UnknownFormat {
                 path: arg.display().to_string(),
             })?;
-            push_file(arg, format, &mut inputs, &mut seen)?;
+            push_file(arg, format, &mut set, &mut seen)?;
             continue;
         } else if is_glob(arg) {
-            expand_glob(arg, &mut inputs, &mut seen)?;
+            expand_glob(arg, &mut set, &mut seen)?;
         } else {
             return Err(CorpusError::Io {
                 path: arg.display().to_string(),
                 source: std::io::Error::new(std::io::ErrorKind::NotFound, "no such file or folder"),
             });
         }
-        if inputs.len() == before && !already_read(arg, &seen) {
+        if set.inputs.len() == before && !already_read(arg, &seen) {
             return Err(CorpusError::NoInput {
                 pattern: arg.display().to_string(),
             });
         }
     }
-    Ok(inputs)
+    Ok(set)
 }
 
 /// Whether a folder or glob that added nothing new only matched files read already.
 fn already_read(arg: &Path, seen: &HashSet<PathBuf>) -> bool {
     !seen.is_empty() && (arg.is_dir() || is_glob(arg)) && {
-        let mut probe = Vec::new();
+        let mut probe = InputSet::default();
         let mut fresh = HashSet::new();
         let found = if arg.is_dir() {
             walk_folder(arg, &mut probe, &mut fresh)
         } else {
             expand_glob(arg, &mut probe, &mut fresh)
         };
-        found.is_ok() && !probe.is_empty()
+        found.is_ok() && !probe.inputs.is_empty()
     }
 }
 
@@ -132,7 +153,7 @@ fn is_glob(path: &Path) -> bool {
 fn push_file(
     path: &Path,
     format: Format,
-    inputs: &mut Vec<Input>,
+    set: &mut InputSet,
     seen: &mut HashSet<PathBuf>,
 ) -> Result<(), CorpusError> {
     let io_error = |source| CorpusError::Io {
@@ -142,7 +163,7 @@ fn push_file(
     let canonical = path.canonicalize().map_err(io_error)?;
     if seen.insert(canonical) {
         let size = fs::metadata(path).map_err(io_error)?.len();
-        inputs.push(Input {
+        set.inputs.push(Input {
             source: InputSource::File(path.to_path_buf()),
             format,
             size: Some(size),
@@ -151,9 +172,42 @@ fn push_file(
     Ok(())
 }
 
+/// A file met in a folder or a glob: read it, or pass over a text file without front matter.
+fn push_found(
+    path: &Path,
+    format: Format,
+    set: &mut InputSet,
+    seen: &mut HashSet<PathBuf>,
+) -> Result<(), CorpusError> {
+    if format == Format::Text && !has_front_matter(path) {
+        if !set.skipped.contains(&path.to_path_buf()) {
+            set.skipped.push(path.to_path_buf());
+        }
+        return Ok(());
+    }
+    push_file(path, format, set, seen)
+}
+
+/// Whether a (possibly gzipped) text file starts with a `---` line; unreadable files are
+/// kept, so that reading them reports the error.
+fn has_front_matter(path: &Path) -> bool {
+    let Ok(file) = fs::File::open(path) else {
+        return true;
+    };
+    let Ok(reader) = decompress_if_gzip(Box::new(file)) else {
+        return true;
+    };
+    let mut first = Vec::new();
+    if reader.take(512).read_until(b'\n', &mut first).is_err() {
+        return true;
+    }
+    let first = first.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(&first);
+    first.trim_ascii_end() == b"---"
+}
+
 fn walk_folder(
     dir: &Path,
-    inputs: &mut Vec<Input>,
+    set: &mut InputSet,
     seen: &mut HashSet<PathBuf>,
 ) -> Result<(), CorpusError> {
     let io_error = |source| CorpusError::Io {
@@ -173,11 +227,11 @@ fn walk_folder(
         // Symlinked folders are not followed (they can loop); symlinked files are read.
         let is_real_dir = entry.file_type().map_err(io_error)?.is_dir();
         if is_real_dir {
-            walk_folder(&path, inputs, seen)?;
+            walk_folder(&path, set, seen)?;
         } else if path.is_file()
             && let Some(format) = format_of(&path)
         {
-            push_file(&path, format, inputs, seen)?;
+            push_found(&path, format, set, seen)?;
         }
     }
     Ok(())
@@ -185,7 +239,7 @@ fn walk_folder(
 
 fn expand_glob(
     pattern: &Path,
-    inputs: &mut Vec<Input>,
+    set: &mut InputSet,
     seen: &mut HashSet<PathBuf>,
 ) -> Result<(), CorpusError> {
     let text = pattern.to_string_lossy();
@@ -199,9 +253,9 @@ fn expand_glob(
             source: std::io::Error::new(e.error().kind(), e.error().to_string()),
         })?;
         if path.is_dir() {
-            walk_folder(&path, inputs, seen)?;
+            walk_folder(&path, set, seen)?;
         } else if let Some(format) = format_of(&path) {
-            push_file(&path, format, inputs, seen)?;
+            push_found(&path, format, set, seen)?;
         }
     }
     Ok(())
@@ -213,7 +267,7 @@ mod tests {
 
     fn touch(path: &Path) {
         fs::create_dir_all(path.parent().unwrap()).unwrap();
-        fs::write(path, "x").unwrap();
+        fs::write(path, "---\nx").unwrap();
     }
 
     fn names(inputs: &[Input], root: &Path) -> Vec<String> {
@@ -261,9 +315,10 @@ mod tests {
             root.join("two.csv"),
             root.join("docs/a.txt"),
         ];
-        let inputs = expand_inputs(&args).unwrap();
+        let set = expand_inputs(&args).unwrap();
+        let inputs = &set.inputs;
         assert_eq!(
-            names(&inputs, root),
+            names(inputs, root),
             [
                 "one.jsonl",
                 "-",
@@ -275,8 +330,25 @@ mod tests {
             ]
         );
         assert_eq!(inputs[1].size, None);
-        assert_eq!(inputs[0].size, Some(1));
+        assert_eq!(inputs[0].size, Some(5));
         assert_eq!(inputs[4].format, Format::Text);
+        assert_eq!(set.total_bytes(), None, "stdin has no size");
+    }
+
+    #[test]
+    fn text_files_without_front_matter_are_skipped_in_folders_only() {
+        let dir = tempfile::tempdir().unwrap();
+        let root = dir.path();
+        touch(&root.join("notes/statement.md"));
+        fs::write(root.join("notes/README.md"), "# About these notes\n").unwrap();
+        let set = expand_inputs(&[root.join("notes")]).unwrap();
+        assert_eq!(names(&set.inputs, root), ["notes/statement.md"]);
+        assert_eq!(set.skipped, [root.join("notes/README.md")]);
+        let globbed = expand_inputs(&[root.join("notes/*.md")]).unwrap();
+        assert_eq!(globbed.skipped.len(), 1);
+        let named = expand_inputs(&[root.join("notes/README.md")]).unwrap();
+        assert_eq!(named.inputs.len(), 1, "a file named explicitly is read");
+        assert!(named.skipped.is_empty());
     }
 
     #[test]

@@ -27,7 +27,7 @@ mod turns;
 pub use columns::ColumnMap;
 pub use date::{DateError, parse_date};
 pub use error::{CorpusError, RecordError};
-pub use inputs::{Format, Input, InputSource, expand_inputs, format_of};
+pub use inputs::{Format, Input, InputSet, InputSource, expand_inputs, format_of};
 pub use jsonl::parse_jsonl_record;
 pub use lang::detect_lang;
 pub use reader::CorpusReader;

@@ -122,8 +122,9 @@ mod tests {
             "---\ndate: Sept. 5, 2017\nkind: news\n---\nz\n",
         )
         .unwrap();
-        let inputs =
-            expand_inputs(&[root.join("a.jsonl"), root.join("b.csv"), root.join("notes")]).unwrap();
+        let inputs = expand_inputs(&[root.join("a.jsonl"), root.join("b.csv"), root.join("notes")])
+            .unwrap()
+            .inputs;
         let total: u64 = inputs.iter().filter_map(|i| i.size).sum();
         let reader = CorpusReader::new(inputs, ColumnMap::parse(&["text=body"]).unwrap());
         let bytes = reader.bytes_read();
@@ -146,7 +147,7 @@ mod tests {
             "{\"id\":\"j\",\"date\":\"2017-09-05\",\"kind\":\"news\",\"text\":\"x\"}\n",
         )
         .unwrap();
-        let inputs = expand_inputs(&[dir.path().to_path_buf()]).unwrap();
+        let inputs = expand_inputs(&[dir.path().to_path_buf()]).unwrap().inputs;
         let results: Vec<_> =
             CorpusReader::new(inputs, ColumnMap::parse(&["text=content"]).unwrap()).collect();
         assert_eq!(results.len(), 2);
