@@ -1,13 +1,14 @@
 //! `statemine ingest` and `statemine info`: arguments, their conversion into library
 //! options, and the formatting of what the library returns.
 
-use std::path::PathBuf;
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
 
 use anyhow::Context;
 use clap::Args;
 
 use statemine::corpus::ColumnMap;
-use statemine::index::{IngestOptions, ingest};
+use statemine::index::{IndexInfo, IngestOptions, index_info, ingest};
 
 use super::Outcome;
 use super::common::IndexArgs;
@@ -119,7 +120,59 @@ pub fn run(args: IngestArgs) -> anyhow::Result<Outcome> {
     Ok(Outcome::Done)
 }
 
-/// Runs `statemine info`.
-pub fn info(_args: InfoArgs) -> anyhow::Result<Outcome> {
-    anyhow::bail!("info is not implemented yet")
+/// Runs `statemine info`: a table per breakdown, or one JSON object with `--json`.
+pub fn info(args: InfoArgs) -> anyhow::Result<Outcome> {
+    let info = index_info(&args.index.index)?;
+    let mut out = Output::stdout();
+    if args.json {
+        out.line(&serde_json::to_string(&info)?)?;
+    } else {
+        for line in info_lines(&args.index.index, &info) {
+            out.line(&line)?;
+        }
+    }
+    out.flush()?;
+    Ok(Outcome::Done)
+}
+
+/// The human-readable summary: totals, then each breakdown by count (largest first).
+fn info_lines(dir: &Path, info: &IndexInfo) -> Vec<String> {
+    let range = match (info.date_min, info.date_max) {
+        (Some(min), Some(max)) => format!("{min} .. {max}"),
+        _ => "-".to_string(),
+    };
+    let mut lines = vec![
+        format!("index       {}", dir.display()),
+        format!("documents   {}", info.documents),
+        format!("dates       {range}"),
+        format!("size        {:.1} MB", info.size_bytes as f64 / 1_000_000.0),
+        format!("schema      {}", info.schema_version),
+    ];
+    let years: BTreeMap<String, u64> = info
+        .by_year
+        .iter()
+        .map(|(year, n)| (year.to_string(), *n))
+        .collect();
+    for (title, counts, by_count) in [
+        ("by source", &info.by_source, true),
+        ("by kind", &info.by_kind, true),
+        ("by language", &info.by_lang, true),
+        ("by year", &years, false),
+    ] {
+        lines.push(String::new());
+        lines.push(title.to_string());
+        let mut rows: Vec<(&String, &u64)> = counts.iter().collect();
+        if by_count {
+            rows.sort_by(|a, b| b.1.cmp(a.1).then(a.0.cmp(b.0)));
+        }
+        let width = rows
+            .iter()
+            .map(|(k, _)| k.chars().count())
+            .max()
+            .unwrap_or(0);
+        for (key, count) in rows {
+            lines.push(format!("  {key:<width$}  {count:>7}"));
+        }
+    }
+    lines
 }
