@@ -20,4 +20,22 @@ pub enum ExportError {
         #[source]
         source: std::io::Error,
     },
+    /// Polars could not build or write the table.
+    #[error("{path}: {source}")]
+    Polars {
+        /// The output path.
+        path: PathBuf,
+        /// The polars error.
+        #[source]
+        source: polars::error::PolarsError,
+    },
+    /// A CSV row could not be written.
+    #[error("{path}: {source}")]
+    Csv {
+        /// The output path.
+        path: PathBuf,
+        /// The CSV error.
+        #[source]
+        source: csv::Error,
+    },
 }

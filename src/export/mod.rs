@@ -1,5 +1,13 @@
-//! Writing tables (CSV, Parquet, JSON, NDJSON) and their manifests.
+//! Writing tables (CSV, Parquet, JSON, NDJSON) chosen by the output file's extension.
+//!
+//! Contract: every table of statemine goes out through [`write_table`], so the formats
+//! behave the same for evidence, trends and comparisons. CSV is written with the `csv`
+//! crate (exact column order, RFC 4180 quoting); Parquet and JSON with polars.
 
 mod error;
+mod format;
+mod table;
 
 pub use error::ExportError;
+pub use format::TableFormat;
+pub use table::{read_parquet, write_table, write_table_to};
