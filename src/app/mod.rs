@@ -6,6 +6,7 @@ mod common;
 mod ingest;
 mod output;
 mod search;
+mod search_printer;
 mod study;
 mod themes;
 

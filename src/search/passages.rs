@@ -157,6 +157,7 @@ pub(crate) fn best_passages(
             chosen.push(candidate);
         }
     }
+    let chosen = join_neighbours(chosen);
     let taken: Vec<(usize, usize, usize)> =
         chosen.iter().map(|c| (c.para, c.first, c.last)).collect();
     chosen
@@ -167,6 +168,32 @@ pub(crate) fn best_passages(
             render(text, &c, spans)
         })
         .collect()
+}
+
+/// Chosen passages that are consecutive sentences of one paragraph read better as one
+/// passage (when it stays short); the joined passage keeps the better rank.
+fn join_neighbours(mut chosen: Vec<Candidate>) -> Vec<Candidate> {
+    let rank: Vec<(usize, usize)> = chosen.iter().map(|c| (c.para, c.first)).collect();
+    let rank_of = |c: &Candidate| rank.iter().position(|&r| r == (c.para, c.first));
+    chosen.sort_by_key(|c| (c.para, c.first));
+    let mut joined: Vec<(usize, Candidate)> = Vec::new();
+    for c in chosen {
+        let r = rank_of(&c).unwrap_or(usize::MAX);
+        match joined.last_mut() {
+            Some((last_rank, last))
+                if last.para == c.para
+                    && c.first <= last.last + 1
+                    && c.end - last.start <= MAX_LENGTH =>
+            {
+                last.last = last.last.max(c.last);
+                last.end = last.end.max(c.end);
+                *last_rank = (*last_rank).min(r);
+            }
+            _ => joined.push((r, c)),
+        }
+    }
+    joined.sort_by_key(|(r, _)| *r);
+    joined.into_iter().map(|(_, c)| c).collect()
 }
 
 /// Distinct phrases, distinct leaves, matches.
