@@ -92,11 +92,11 @@ impl Builder<'_> {
             if leaf.scope.in_text() {
                 clauses.push((
                     Occur::Should,
-                    pattern_query(pattern, self.fields.text_field(lang))?,
+                    self.pattern_query(pattern, self.fields.text_field(lang))?,
                 ));
             }
             if leaf.scope.in_title() {
-                let title = pattern_query(pattern, self.fields.title_field(lang))?;
+                let title = self.pattern_query(pattern, self.fields.title_field(lang))?;
                 clauses.push((Occur::Should, Box::new(BoostQuery::new(title, TITLE_BOOST))));
             }
         }
@@ -152,39 +152,41 @@ impl Builder<'_> {
         values.dedup();
         Ok(values)
     }
+
+    /// The query for one analyzed pattern on one field.
+    fn pattern_query(
+        &self,
+        pattern: &Pattern,
+        field: Field,
+    ) -> Result<Box<dyn Query>, SearchError> {
+        Ok(match pattern {
+            Pattern::Term(stem) => Box::new(TermQuery::new(
+                Term::from_field_text(field, stem),
+                IndexRecordOption::WithFreqs,
+            )),
+            Pattern::Phrase { terms, slop } => Box::new(PhraseQuery::new_with_offset_and_slop(
+                terms
+                    .iter()
+                    .map(|(offset, stem)| (*offset, Term::from_field_text(field, stem)))
+                    .collect(),
+                *slop,
+            )),
+            Pattern::Prefix(prefixes) => {
+                let mut alternatives: Vec<(Occur, Box<dyn Query>)> = Vec::new();
+                for prefix in prefixes {
+                    let regex = format!("{}.*", regex::escape(prefix));
+                    // Cannot fail: the plan checked that the prefix is letters and digits.
+                    let query = RegexQuery::from_pattern(&regex, field)
+                        .map_err(|e| self.store.engine_error(e))?;
+                    alternatives.push((Occur::Should, Box::new(query)));
+                }
+                Box::new(BooleanQuery::new(alternatives))
+            }
+        })
+    }
 }
 
 /// Matches every document (anchor for negations), scoring nothing.
 fn all_documents() -> Box<dyn Query> {
     Box::new(ConstScoreQuery::new(Box::new(AllQuery), 0.0))
-}
-
-/// The query for one analyzed pattern on one field.
-fn pattern_query(pattern: &Pattern, field: Field) -> Result<Box<dyn Query>, SearchError> {
-    Ok(match pattern {
-        Pattern::Term(stem) => Box::new(TermQuery::new(
-            Term::from_field_text(field, stem),
-            IndexRecordOption::WithFreqs,
-        )),
-        Pattern::Phrase { terms, slop } => Box::new(PhraseQuery::new_with_offset_and_slop(
-            terms
-                .iter()
-                .map(|(offset, stem)| (*offset, Term::from_field_text(field, stem)))
-                .collect(),
-            *slop,
-        )),
-        Pattern::Prefix(prefixes) => {
-            let mut alternatives: Vec<(Occur, Box<dyn Query>)> = Vec::new();
-            for prefix in prefixes {
-                let regex = format!("{}.*", regex::escape(prefix));
-                let query =
-                    RegexQuery::from_pattern(&regex, field).map_err(|e| SearchError::Syntax {
-                        position: 1,
-                        message: format!("prefix `{prefix}*` cannot be searched: {e}"),
-                    })?;
-                alternatives.push((Occur::Should, Box::new(query)));
-            }
-            Box::new(BooleanQuery::new(alternatives))
-        }
-    })
 }

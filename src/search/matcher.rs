@@ -37,27 +37,30 @@ pub(crate) enum Target {
     Title,
 }
 
-/// Tokens of one analyzed string, indexed by stem and by position.
+/// Tokens of one analyzed string (in position order), indexed by stem.
 pub(crate) struct TokenIndex<'a> {
     tokens: &'a [AnalyzedToken],
     by_stem: HashMap<&'a str, Vec<usize>>,
-    by_position: HashMap<usize, usize>,
 }
 
 impl<'a> TokenIndex<'a> {
     /// Indexes `tokens` (as returned by the analyzer, in order).
     pub(crate) fn new(tokens: &'a [AnalyzedToken]) -> TokenIndex<'a> {
         let mut by_stem: HashMap<&str, Vec<usize>> = HashMap::new();
-        let mut by_position = HashMap::with_capacity(tokens.len());
         for (i, token) in tokens.iter().enumerate() {
-            by_stem.entry(token.stem.as_str()).or_default().push(i);
-            by_position.insert(token.position, i);
+            // An empty stem is a token the query cannot match (see `scan`).
+            if !token.stem.is_empty() {
+                by_stem.entry(token.stem.as_str()).or_default().push(i);
+            }
         }
-        TokenIndex {
-            tokens,
-            by_stem,
-            by_position,
-        }
+        TokenIndex { tokens, by_stem }
+    }
+
+    /// The token at `position`, if one is there (positions skip dropped long tokens).
+    fn at_position(&self, position: usize) -> Option<usize> {
+        self.tokens
+            .binary_search_by_key(&position, |t| t.position)
+            .ok()
     }
 }
 
@@ -99,7 +102,9 @@ fn leaf_spans(leaf: &TextLeaf, pattern: &Pattern, index: &TokenIndex<'_>, out: &
         }
         Pattern::Prefix(prefixes) => {
             for (i, token) in tokens.iter().enumerate() {
-                if prefixes.iter().any(|p| token.stem.starts_with(p.as_str())) {
+                if !token.stem.is_empty()
+                    && prefixes.iter().any(|p| token.stem.starts_with(p.as_str()))
+                {
                     out.push(span(i, i, false));
                 }
             }
@@ -137,7 +142,7 @@ fn exact_phrase_at(
     let base = index.tokens[first].position;
     let mut last = first;
     for (offset, stem) in &terms[1..] {
-        let &i = index.by_position.get(&(base + offset))?;
+        let i = index.at_position(base + offset)?;
         if index.tokens[i].stem != *stem {
             return None;
         }

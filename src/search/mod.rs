@@ -19,6 +19,7 @@ mod matcher;
 mod names;
 mod passages;
 mod plan;
+mod scan;
 mod syntax;
 mod turns;
 
@@ -40,6 +41,7 @@ use crate::document::Document;
 use crate::index::{DocFilter, IndexStore, StoredDocument};
 use crate::text::Analyzer;
 use matcher::{Span, Target, TokenIndex, find_spans};
+use scan::Scanner;
 use turns::TurnMatcher;
 
 /// What to return for a query.
@@ -102,6 +104,7 @@ pub struct IndexSearcher<'a> {
     store: &'a IndexStore,
     searcher: tantivy::Searcher,
     analyzer: Analyzer,
+    scanner: Scanner,
 }
 
 /// A query's spans in one stored document: all of them, positive and negative.
@@ -119,6 +122,7 @@ impl<'a> IndexSearcher<'a> {
             store,
             searcher,
             analyzer: Analyzer::default(),
+            scanner: Scanner::default(),
         })
     }
 
@@ -261,7 +265,7 @@ impl<'a> IndexSearcher<'a> {
     }
 
     fn spans(&mut self, plan: &Plan, doc: &Document) -> DocSpans {
-        let tokens = self.analyzer.tokens(doc.lang, &doc.text);
+        let tokens = self.scanner.tokens(plan, doc.lang, &doc.text);
         let paragraphs = passages::paragraphs(&doc.text);
         let text = find_spans(plan, doc.lang, Target::Text, &TokenIndex::new(&tokens))
             .into_iter()
@@ -274,7 +278,7 @@ impl<'a> IndexSearcher<'a> {
     }
 
     fn title_spans(&mut self, plan: &Plan, doc: &Document) -> Vec<Span> {
-        let tokens = self.analyzer.tokens(doc.lang, &doc.title);
+        let tokens = self.scanner.tokens(plan, doc.lang, &doc.title);
         find_spans(plan, doc.lang, Target::Title, &TokenIndex::new(&tokens))
     }
 

@@ -24,6 +24,9 @@ pub struct Plan {
     pub(crate) root: Node,
     /// Number of text leaves (their ids are `0..text_leaves`).
     pub(crate) text_leaves: usize,
+    /// Per language (en, ru): prefixes a word must start with to possibly stem to one of
+    /// the plan's stems or prefixes (see [`super::scan`]).
+    stem_keys: [Vec<String>; 2],
 }
 
 /// A node of the analyzed query.
@@ -139,10 +142,39 @@ impl Plan {
             next_id: 0,
         };
         let root = builder.node(expr, true)?;
-        Ok(Plan {
+        let mut plan = Plan {
             root,
             text_leaves: builder.next_id,
-        })
+            stem_keys: [Vec::new(), Vec::new()],
+        };
+        plan.stem_keys = [Lang::En, Lang::Ru].map(|lang| plan.keys_for(lang));
+        Ok(plan)
+    }
+
+    /// Word prefixes that can lead to a stem or prefix of the plan in `lang`.
+    pub(crate) fn stem_keys(&self, lang: Lang) -> &[String] {
+        match lang {
+            Lang::En => &self.stem_keys[0],
+            Lang::Ru => &self.stem_keys[1],
+        }
+    }
+
+    fn keys_for(&self, lang: Lang) -> Vec<String> {
+        // A stem may differ from its word in the last character (English `y` -> `i`).
+        let key = |stem: &str| {
+            let mut chars = stem.chars();
+            chars.next_back();
+            chars.as_str().to_string()
+        };
+        let mut keys = Vec::new();
+        self.for_each_text_leaf(&mut |leaf| match leaf.pattern(lang) {
+            Pattern::Term(stem) => keys.push(key(stem)),
+            Pattern::Phrase { terms, .. } => keys.extend(terms.iter().map(|(_, s)| key(s))),
+            Pattern::Prefix(prefixes) => keys.extend(prefixes.iter().map(|p| key(p))),
+        });
+        keys.sort();
+        keys.dedup();
+        keys
     }
 
     /// Whether some positive text leaf exists (otherwise passages have nothing to show).
