@@ -7,6 +7,7 @@ mod ingest;
 mod output;
 mod progress;
 mod search;
+mod search_printer;
 mod study;
 mod themes;
 
