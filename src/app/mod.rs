@@ -10,6 +10,7 @@ mod search;
 mod search_printer;
 mod study;
 mod themes;
+mod themes_print;
 
 use std::io;
 use std::process::ExitCode;
