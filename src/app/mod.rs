@@ -5,7 +5,9 @@
 mod common;
 mod ingest;
 mod output;
+mod progress;
 mod search;
+mod search_printer;
 mod study;
 mod themes;
 mod themes_print;
