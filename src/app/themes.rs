@@ -460,7 +460,7 @@ pub fn kwic(args: KwicArgs) -> anyhow::Result<Outcome> {
         out.line(&line)?;
     }
     out.flush()?;
-    if !args.json && total > rows.len() {
+    if total > rows.len() {
         eprintln!("{} of {total} lines shown (--limit)", rows.len());
     }
     Ok(if total == 0 {
