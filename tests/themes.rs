@@ -647,3 +647,21 @@ proptest! {
         prop_assert_eq!(rows, rows_again);
     }
 }
+
+#[test]
+fn baseline_regexes_of_the_default_set_compile() {
+    let set = ThemeSet::load(Path::new(DEFAULT_THEMES)).unwrap();
+    for lang in [Lang::En, Lang::Ru] {
+        let themes = statemine::themes::regex_equivalents(&set, lang);
+        assert_eq!(themes.len(), 10);
+        for theme in themes {
+            assert!(!theme.query.is_empty(), "{}", theme.id);
+            for re in &theme.regexes {
+                regex::RegexBuilder::new(re)
+                    .case_insensitive(true)
+                    .build()
+                    .unwrap_or_else(|e| panic!("{} [{lang}]: {e}", theme.id));
+            }
+        }
+    }
+}

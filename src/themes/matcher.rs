@@ -16,6 +16,8 @@
 
 use std::collections::HashMap;
 
+use rustc_hash::FxHashMap;
+
 use aho_corasick::{AhoCorasick, MatchKind};
 use regex::{Regex, RegexBuilder, RegexSet, RegexSetBuilder};
 
@@ -95,11 +97,14 @@ struct CPattern {
 
 struct LangMatcher {
     lang: Lang,
-    vocab: HashMap<String, u32>,
-    exact: HashMap<String, u32>,
-    exact_case: HashMap<String, u32>,
-    prefix: HashMap<String, u32>,
-    max_prefix: usize,
+    vocab: FxHashMap<String, u32>,
+    exact: FxHashMap<String, u32>,
+    exact_case: FxHashMap<String, u32>,
+    prefix: FxHashMap<String, u32>,
+    /// Bit `n` set when some exact word (either case mode) is `n` bytes long (63: longer).
+    exact_lengths: u64,
+    /// Bit `n` set when some prefix is `n` bytes long (63: longer).
+    prefix_lengths: u64,
     seqs: Vec<Seq>,
     automaton: Option<AhoCorasick>,
     /// Automaton pattern -> sequences anchored on it.
@@ -391,14 +396,20 @@ impl LangMatcher {
                 .map_err(|e| compile_error(e.to_string()))?;
             (Some(set), regexes)
         };
-        let max_prefix = c.prefix.keys().map(|k| k.len()).max().unwrap_or(0);
+        let lengths = |keys: &mut dyn Iterator<Item = &String>| {
+            keys.fold(0u64, |bits, k| bits | length_bit(k.len()))
+        };
+        let exact_lengths = lengths(&mut c.exact.keys().chain(c.exact_case.keys()));
+        let prefix_lengths = lengths(&mut c.prefix.keys());
+        let fx = |map: HashMap<String, u32>| map.into_iter().collect::<FxHashMap<_, _>>();
         Ok(Some(LangMatcher {
             lang,
-            vocab: c.vocab,
-            exact: c.exact,
-            exact_case: c.exact_case,
-            prefix: c.prefix,
-            max_prefix,
+            vocab: fx(c.vocab),
+            exact: fx(c.exact),
+            exact_case: fx(c.exact_case),
+            prefix: fx(c.prefix),
+            exact_lengths,
+            prefix_lengths,
             seqs,
             automaton,
             anchored,
@@ -613,7 +624,10 @@ impl SurfaceTests for LangMatcher {
     }
 
     fn surface_hits(&self, surface: &str, out: &mut Vec<u32>) {
-        if !self.exact_case.is_empty() {
+        // Most tokens have a byte length that no exact word and no prefix has: they are
+        // skipped without hashing. Folding `ё` to `е` keeps the length; lowercasing keeps it
+        // for ASCII, and other tokens are checked after lowercasing.
+        if !self.exact_case.is_empty() && self.exact_lengths & length_bit(surface.len()) != 0 {
             let hit = if surface.contains('ё') {
                 self.exact_case.get(&surface.replace('ё', "е"))
             } else {
@@ -624,23 +638,36 @@ impl SurfaceTests for LangMatcher {
         if self.exact.is_empty() && self.prefix.is_empty() {
             return;
         }
+        let up_to = |len: usize| !(u64::MAX << len.min(63) << 1);
+        if surface.is_ascii()
+            && self.exact_lengths & length_bit(surface.len()) == 0
+            && self.prefix_lengths & up_to(surface.len()) == 0
+        {
+            return;
+        }
         let folded = fold_surface(surface);
-        if let Some(&id) = self.exact.get(&folded) {
+        if self.exact_lengths & length_bit(folded.len()) != 0
+            && let Some(&id) = self.exact.get(&folded)
+        {
             out.push(id);
         }
-        if self.prefix.is_empty() {
+        if self.prefix_lengths & up_to(folded.len()) == 0 {
             return;
         }
         for (i, c) in folded.char_indices() {
             let end = i + c.len_utf8();
-            if end > self.max_prefix {
-                break;
-            }
-            if let Some(&id) = self.prefix.get(&folded[..end]) {
+            if self.prefix_lengths & length_bit(end) != 0
+                && let Some(&id) = self.prefix.get(&folded[..end])
+            {
                 out.push(id);
             }
         }
     }
+}
+
+/// The bit of byte length `n` in a length mask (lengths of 63 and more share bit 63).
+fn length_bit(n: usize) -> u64 {
+    1 << n.min(63)
 }
 
 #[cfg(test)]
@@ -840,6 +867,10 @@ mod tests {
         );
         assert!(en("New US sanctions.", "globs").is_empty());
         assert_eq!(en("The US and us.", "case"), ["US"]);
+        assert_eq!(
+            hits(Lang::Ru, "САНКЦИЯМИ, ЕЩЁ, еще, сша и США.", "globs"),
+            ["САНКЦИЯМИ", "ЕЩЁ", "еще", "США"]
+        );
         assert_eq!(en("The USA.", "case"), Vec::<String>::new());
     }
 
