@@ -1,5 +1,7 @@
 //! Errors of the analysis stage.
 
+use std::path::{Path, PathBuf};
+
 /// Aggregation or a statistical computation failed.
 #[derive(Debug, thiserror::Error)]
 pub enum AnalysisError {
@@ -11,4 +13,30 @@ pub enum AnalysisError {
         /// What is wrong.
         reason: String,
     },
+    /// Two named periods overlap.
+    #[error("periods overlap: {first} and {second}")]
+    PeriodsOverlap {
+        /// The earlier period, with its range.
+        first: String,
+        /// The later period, with its range.
+        second: String,
+    },
+    /// A periods file is unreadable or invalid.
+    #[error("{}: {reason}", location(path, *line))]
+    PeriodsFile {
+        /// The periods file.
+        path: PathBuf,
+        /// 1-based line, when known.
+        line: Option<usize>,
+        /// What is wrong.
+        reason: String,
+    },
+}
+
+/// `path:line`, or `path` alone.
+pub(crate) fn location(path: &Path, line: Option<usize>) -> String {
+    match line {
+        Some(line) => format!("{}:{line}", path.display()),
+        None => path.display().to_string(),
+    }
 }
