@@ -31,6 +31,17 @@ pub enum AnalysisError {
         /// What is wrong.
         reason: String,
     },
+    /// A grouping name is not one of the known ones.
+    #[error(
+        "unknown group `{value}` (expected one of: speaker, source, kind, lang, turn_speaker, role)"
+    )]
+    UnknownGroupBy {
+        /// What the user gave.
+        value: String,
+    },
+    /// Polars failed while building or running an aggregation plan.
+    #[error("aggregation failed: {0}")]
+    Polars(#[from] polars::error::PolarsError),
 }
 
 /// `path:line`, or `path` alone.

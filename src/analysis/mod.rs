@@ -3,9 +3,15 @@
 //! Contract: everything here works on [`crate::themes::DocThemeMatches`] (what counting
 //! produces) and returns data (polars tables or plain rows); nothing prints.
 
+mod aggregate;
 mod error;
+mod groups;
 pub mod periods;
 pub mod stats;
 
+pub use aggregate::{
+    LowN, TREND_COLUMNS, TrendsConfig, date_span, resolve_periods, trends_table, widen,
+};
 pub use error::AnalysisError;
+pub use groups::{ALL_GROUP, GroupBy};
 pub use periods::{Granularity, Period, PeriodSpec};
