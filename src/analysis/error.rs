@@ -39,6 +39,27 @@ pub enum AnalysisError {
         /// What the user gave.
         value: String,
     },
+    /// A group value asked for does not occur in the documents.
+    #[error("no {by} `{value}` in the selected documents (found: {available})")]
+    UnknownGroupValue {
+        /// The grouping.
+        by: &'static str,
+        /// The value asked for.
+        value: String,
+        /// Some of the values found.
+        available: String,
+    },
+    /// A theme id asked for is not in the theme set.
+    #[error("unknown theme `{theme}` (themes: {available})")]
+    UnknownTheme {
+        /// The id asked for.
+        theme: String,
+        /// The ids of the theme set.
+        available: String,
+    },
+    /// The operation needs documents and the selection has none.
+    #[error("no documents selected")]
+    NoDocuments,
     /// Polars failed while building or running an aggregation plan.
     #[error("aggregation failed: {0}")]
     Polars(#[from] polars::error::PolarsError),

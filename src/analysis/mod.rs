@@ -4,7 +4,9 @@
 //! produces) and returns data (polars tables or plain rows); nothing prints.
 
 mod aggregate;
+mod compare;
 mod error;
+mod first;
 mod groups;
 pub mod periods;
 pub mod stats;
@@ -12,6 +14,13 @@ pub mod stats;
 pub use aggregate::{
     LowN, TREND_COLUMNS, TrendsConfig, date_span, resolve_periods, trends_table, widen,
 };
+pub use compare::{
+    COMPARE_COLUMNS, Comparison, ComparisonRow, ComparisonTable, SideCounts, compare,
+};
 pub use error::AnalysisError;
+pub use first::{
+    CONTEXT_CHARS, FIRST_COLUMNS, FirstOccurrence, FirstScope, Passage, attach_documents,
+    first_frame, first_occurrences,
+};
 pub use groups::{ALL_GROUP, GroupBy};
 pub use periods::{Granularity, Period, PeriodSpec};
