@@ -3,7 +3,6 @@
 
 use std::path::PathBuf;
 
-use anyhow::Context;
 use chrono::NaiveDate;
 use clap::Args;
 
@@ -56,11 +55,4 @@ impl FilterArgs {
             langs: self.lang.clone(),
         })
     }
-}
-
-/// Resolves a path argument for messages (keeps it as given when it cannot be resolved).
-pub fn display_path(path: &std::path::Path) -> String {
-    path.canonicalize()
-        .with_context(|| path.display().to_string())
-        .map_or_else(|_| path.display().to_string(), |p| p.display().to_string())
 }
