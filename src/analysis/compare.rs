@@ -13,7 +13,7 @@ use polars::prelude::*;
 use super::AnalysisError;
 use super::aggregate::{TrendsConfig, date_span, theme_order, trends_table};
 use super::groups::GroupBy;
-use super::periods::Period;
+use super::periods::{Period, parse_period};
 use super::stats::{self, RateRatio};
 use crate::themes::DocThemeMatches;
 
@@ -108,6 +108,47 @@ pub const COMPARE_COLUMNS: &[&str] = &[
     "n_docs_a",
     "n_docs_b",
 ];
+
+/// The comparison of sides `a` and `b`: two group values when `group` is given, otherwise
+/// two periods, each a name from `named`, a range `START..END` or a calendar period name
+/// (`2017`, `2017-Q3`, `2017-09`, `2017-W36`, `2017-09-05`).
+pub fn resolve_comparison(
+    a: &str,
+    b: &str,
+    group: Option<GroupBy>,
+    named: &[Period],
+) -> Result<Comparison, AnalysisError> {
+    if let Some(by) = group {
+        return Ok(Comparison::Groups {
+            by,
+            a: a.to_string(),
+            b: b.to_string(),
+        });
+    }
+    let side = |spec: &str| -> Result<Period, AnalysisError> {
+        if let Some(found) = named.iter().find(|p| p.name == spec) {
+            return Ok(found.clone());
+        }
+        parse_period(spec).map_err(|e| match e {
+            AnalysisError::Period { spec, reason } if !named.is_empty() => AnalysisError::Period {
+                spec,
+                reason: format!(
+                    "not a named period ({}) and {reason}",
+                    named
+                        .iter()
+                        .map(|p| p.name.as_str())
+                        .collect::<Vec<_>>()
+                        .join(", ")
+                ),
+            },
+            e => e,
+        })
+    };
+    Ok(Comparison::Periods {
+        a: side(a)?,
+        b: side(b)?,
+    })
+}
 
 /// Compares `docs` between the two sides of `comparison`, for `themes` (theme-file order;
 /// themes found in the matches but not listed are added).
@@ -403,6 +444,28 @@ mod tests {
             .collect();
         assert_eq!(names, COMPARE_COLUMNS);
         assert_eq!(frame.height(), 3);
+    }
+
+    #[test]
+    fn sides_resolve_from_names_ranges_and_calendar_periods() {
+        let named = parse_named_periods("H1=2017-01-01..2017-06-30").unwrap();
+        let Comparison::Periods { a, b } =
+            resolve_comparison("H1", "2017-Q3", None, &named).unwrap()
+        else {
+            panic!("periods expected")
+        };
+        assert_eq!((a.name.as_str(), b.name.as_str()), ("H1", "2017-Q3"));
+        let err = resolve_comparison("H3", "H1", None, &named)
+            .unwrap_err()
+            .to_string();
+        assert!(
+            err.contains("`H3`") && err.contains("not a named period (H1)"),
+            "{err}"
+        );
+        assert!(matches!(
+            resolve_comparison("Putin", "Lavrov", Some(GroupBy::Speaker), &[]).unwrap(),
+            Comparison::Groups { .. }
+        ));
     }
 
     #[test]

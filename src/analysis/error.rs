@@ -60,6 +60,18 @@ pub enum AnalysisError {
     /// The operation needs documents and the selection has none.
     #[error("no documents selected")]
     NoDocuments,
+    /// A job file is unreadable or invalid.
+    #[error("{}: {}{reason}", location(path, *line), key_prefix(key))]
+    Job {
+        /// The job file.
+        path: PathBuf,
+        /// 1-based line, when known.
+        line: Option<usize>,
+        /// The key at fault (`trends[2].by`), empty when the file as a whole is.
+        key: String,
+        /// What is wrong.
+        reason: String,
+    },
     /// Polars failed while building or running an aggregation plan.
     #[error("aggregation failed: {0}")]
     Polars(#[from] polars::error::PolarsError),
@@ -70,5 +82,13 @@ pub(crate) fn location(path: &Path, line: Option<usize>) -> String {
     match line {
         Some(line) => format!("{}:{line}", path.display()),
         None => path.display().to_string(),
+    }
+}
+
+fn key_prefix(key: &str) -> String {
+    if key.is_empty() {
+        String::new()
+    } else {
+        format!("{key}: ")
     }
 }

@@ -8,6 +8,7 @@ mod compare;
 mod error;
 mod first;
 mod groups;
+mod job;
 pub mod periods;
 pub mod stats;
 
@@ -16,6 +17,7 @@ pub use aggregate::{
 };
 pub use compare::{
     COMPARE_COLUMNS, Comparison, ComparisonRow, ComparisonTable, SideCounts, compare,
+    resolve_comparison,
 };
 pub use error::AnalysisError;
 pub use first::{
@@ -23,4 +25,5 @@ pub use first::{
     first_frame, first_occurrences,
 };
 pub use groups::{ALL_GROUP, GroupBy};
+pub use job::{Job, JobOutput};
 pub use periods::{Granularity, Period, PeriodSpec};

@@ -230,6 +230,60 @@ pub fn parse_range(spec: &str) -> Result<(NaiveDate, NaiveDate), AnalysisError> 
     Ok((start, end))
 }
 
+/// Parses one period written as a date range (`2017-01-01..2017-06-30`, named by the range
+/// itself) or as the name of a calendar period: `2017`, `2017-Q3`, `2017-09`, `2017-W36`,
+/// `2017-09-05`.
+pub fn parse_period(spec: &str) -> Result<Period, AnalysisError> {
+    let spec = spec.trim();
+    if spec.contains("..") {
+        let (start, end) = parse_range(spec)?;
+        return Ok(Period {
+            name: spec.to_string(),
+            start,
+            end,
+        });
+    }
+    let error = || AnalysisError::Period {
+        spec: spec.to_string(),
+        reason: "expected START..END or a calendar period: 2017, 2017-Q3, 2017-09, 2017-W36, \
+                 2017-09-05"
+            .into(),
+    };
+    let number = |text: &str| text.parse::<u32>().map_err(|_| error());
+    let year = |text: &str| -> Result<i32, AnalysisError> {
+        (text.len() == 4).then_some(()).ok_or_else(error)?;
+        text.parse::<i32>().map_err(|_| error())
+    };
+    let first_day = match spec.split('-').collect::<Vec<_>>()[..] {
+        [y] => (Granularity::Year, NaiveDate::from_ymd_opt(year(y)?, 1, 1)),
+        [y, q] if q.starts_with(['Q', 'q']) => {
+            let quarter = number(&q[1..])?;
+            let month = (1..=4).contains(&quarter).then(|| quarter * 3 - 2);
+            (
+                Granularity::Quarter,
+                month.and_then(|m| NaiveDate::from_ymd_opt(year(y).ok()?, m, 1)),
+            )
+        }
+        [y, w] if w.starts_with(['W', 'w']) => (
+            Granularity::Week,
+            NaiveDate::from_isoywd_opt(year(y)?, number(&w[1..])?, Weekday::Mon),
+        ),
+        [y, m] => (
+            Granularity::Month,
+            NaiveDate::from_ymd_opt(year(y)?, number(m)?, 1),
+        ),
+        [y, m, d] => (
+            Granularity::Day,
+            NaiveDate::from_ymd_opt(year(y)?, number(m)?, number(d)?),
+        ),
+        _ => return Err(error()),
+    };
+    match first_day {
+        (granularity, Some(day)) => Ok(granularity.period_of(day)),
+        (_, None) => Err(error()),
+    }
+}
+
 /// Parses named periods `NAME=START..END,NAME=START..END` and validates them
 /// (see [`validate_periods`]).
 pub fn parse_named_periods(spec: &str) -> Result<Vec<Period>, AnalysisError> {
@@ -509,6 +563,42 @@ mod tests {
             err.contains("fortnight") && err.contains("quarter"),
             "{err}"
         );
+    }
+
+    #[test]
+    fn single_periods_parse_from_ranges_and_calendar_names() {
+        let p = parse_period("2017-01-01..2017-06-30").unwrap();
+        assert_eq!(
+            (p.name.as_str(), p.start, p.end),
+            ("2017-01-01..2017-06-30", d("2017-01-01"), d("2017-06-30"))
+        );
+        let cases = [
+            ("2017", "2017", "2017-01-01", "2017-12-31"),
+            ("2017-Q3", "2017-Q3", "2017-07-01", "2017-09-30"),
+            ("2017-q4", "2017-Q4", "2017-10-01", "2017-12-31"),
+            ("2017-09", "2017-09", "2017-09-01", "2017-09-30"),
+            ("2017-W36", "2017-W36", "2017-09-04", "2017-09-10"),
+            ("2017-09-05", "2017-09-05", "2017-09-05", "2017-09-05"),
+        ];
+        for (spec, name, start, end) in cases {
+            let p = parse_period(spec).unwrap();
+            assert_eq!(
+                (p.name.as_str(), p.start, p.end),
+                (name, d(start), d(end)),
+                "{spec}"
+            );
+        }
+        for bad in [
+            "H1",
+            "2017-Q5",
+            "2017-13",
+            "2017-W54",
+            "17-01",
+            "2017-02-30",
+            "2017-06-30..2017-01-01",
+        ] {
+            assert!(parse_period(bad).is_err(), "{bad}");
+        }
     }
 
     #[test]

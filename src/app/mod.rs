@@ -7,6 +7,9 @@ mod ingest;
 mod output;
 mod search;
 mod study;
+mod study_job;
+mod study_print;
+mod study_source;
 mod themes;
 
 use std::io;
