@@ -154,10 +154,10 @@ impl TrendChart {
     }
 }
 
-/// A "nice" axis maximum (1, 2, 2.5 or 5 times a power of ten) at or above `value`.
-fn nice_ceiling(value: f64) -> f64 {
+/// A "nice" tick step (1, 2, 2.5 or 5 times a power of ten) at or above `value`.
+fn nice_step(value: f64) -> f64 {
     if value <= 0.0 || !value.is_finite() {
-        return 1.0;
+        return 0.2;
     }
     let magnitude = 10f64.powf(value.log10().floor());
     for step in [1.0, 2.0, 2.5, 5.0, 10.0] {
@@ -168,15 +168,18 @@ fn nice_ceiling(value: f64) -> f64 {
     10.0 * magnitude
 }
 
-/// Tick labels of the y axis.
+/// The y axis for data up to `top`: about five ticks of a nice step, and the axis maximum.
+fn y_axis(top: f64) -> (f64, f64) {
+    let step = nice_step(top / 5.0);
+    let ticks = (top / step).ceil().max(1.0);
+    (step, step * ticks)
+}
+
+/// A y tick label with as many decimals as the step needs (2.5 → one, 0.25 → two).
 fn tick_label(value: f64, step: f64) -> String {
-    if step >= 1.0 {
-        format!("{value:.0}")
-    } else if step >= 0.1 {
-        format!("{value:.1}")
-    } else {
-        format!("{value:.2}")
-    }
+    let whole = |x: f64| (x - x.round()).abs() < 1e-9;
+    let decimals = (0..3).find(|&d| whole(step * 10f64.powi(d))).unwrap_or(3) as usize;
+    format!("{value:.decimals$}")
 }
 
 /// Renders the chart as an SVG document.
@@ -190,7 +193,8 @@ pub fn render_svg(chart: &TrendChart) -> String {
         .max()
         .unwrap_or(0)
         .min(40) as f64;
-    let legend_width = (longest_label * 7.2 + 40.0).max(140.0);
+    // Legend entries are a swatch and a label; the notes below them are up to 28 characters.
+    let legend_width = (longest_label * 7.2 + 40.0).max(28.0 * 6.6 + 10.0);
     let (left, right, top, bottom) = (80.0, WIDTH - legend_width - 20.0, 64.0, HEIGHT - 90.0);
     let (plot_w, plot_h) = (right - left, bottom - top);
 
@@ -212,7 +216,7 @@ pub fn render_svg(chart: &TrendChart) -> String {
         })
         .fold(0.0, f64::max);
     // Room for the lines and for the bands of well-supported points, up to twice the top rate.
-    let y_max = nice_ceiling((max_rate * 1.15).max(max_high.min(max_rate * 2.0)));
+    let (step, y_max) = y_axis((max_rate * 1.1).max(max_high.min(max_rate * 2.0)));
     let clipped = chart
         .series
         .iter()
@@ -235,8 +239,8 @@ pub fn render_svg(chart: &TrendChart) -> String {
     ));
 
     // Grid and y axis.
-    let step = y_max / 5.0;
-    for k in 0..=5 {
+    let ticks = (y_max / step).round() as usize;
+    for k in 0..=ticks {
         let value = step * k as f64;
         let y = y_of(value);
         svg.line(
@@ -315,14 +319,13 @@ pub fn render_svg(chart: &TrendChart) -> String {
         for run in runs(&series.points) {
             let mut outline: Vec<(f64, f64)> =
                 run.iter().map(|&(i, p)| (x_of(i), y_of(p.high))).collect();
-            if run.len() == 1 {
-                // A lone point: a short vertical bar instead of a polygon of no width.
-                let (i, p) = run[0];
-                svg.line(
-                    (x_of(i), y_of(p.low)),
-                    (x_of(i), y_of(p.high)),
-                    &format!(r#"stroke="{color}" stroke-opacity="0.35" stroke-width="6""#),
-                );
+            if let [(i, p)] = run[..] {
+                // A lone point has no band to shade: an error bar with caps instead.
+                let style = format!(r#"stroke="{color}" stroke-opacity="0.6" stroke-width="1.4""#);
+                let (x, low, high) = (x_of(i), y_of(p.low), y_of(p.high));
+                svg.line((x, low), (x, high), &style);
+                svg.line((x - 4.0, low), (x + 4.0, low), &style);
+                svg.line((x - 4.0, high), (x + 4.0, high), &style);
                 continue;
             }
             outline.extend(run.iter().rev().map(|&(i, p)| (x_of(i), y_of(p.low))));
@@ -378,9 +381,10 @@ pub fn render_svg(chart: &TrendChart) -> String {
     }
     y += 10.0;
     let notes = [
-        Some("line: rate; band: 95% CI (exact Poisson)"),
+        Some("line: rate per 10k words"),
+        Some("band: 95% CI (exact Poisson)"),
         Some("hollow point: low n"),
-        clipped.then_some("bands clipped at the top"),
+        clipped.then_some("bands cut at the top"),
     ];
     for note in notes.into_iter().flatten() {
         svg.text(
@@ -512,12 +516,19 @@ mod tests {
     }
 
     #[test]
-    fn nice_ceilings() {
-        assert_eq!(nice_ceiling(0.0), 1.0);
-        assert_eq!(nice_ceiling(3.2), 5.0);
-        assert_eq!(nice_ceiling(10.0), 10.0);
-        assert_eq!(nice_ceiling(0.13), 0.2);
-        assert_eq!(nice_ceiling(21.0), 25.0);
+    fn tick_labels_show_the_decimals_of_the_step() {
+        assert_eq!(tick_label(7.5, 2.5), "7.5");
+        assert_eq!(tick_label(40.0, 20.0), "40");
+        assert_eq!(tick_label(0.5, 0.25), "0.50");
+    }
+
+    #[test]
+    fn y_axes_have_nice_steps() {
+        assert_eq!(y_axis(71.9), (20.0, 80.0));
+        assert_eq!(y_axis(10.0), (2.0, 10.0));
+        assert_eq!(y_axis(0.0), (0.2, 0.2));
+        assert_eq!(y_axis(0.61), (0.2, 0.8));
+        assert_eq!(y_axis(145.0), (50.0, 150.0));
     }
 
     #[test]
@@ -532,7 +543,7 @@ mod tests {
             "legend is escaped"
         );
         assert!(svg.contains(">2017-Q3</text>"));
-        // us_blame has a gap in Q2: two runs, so a lone-point bar and one polygon.
+        // us_blame has a gap in Q2: two runs, so a lone-point error bar and one band.
         assert_eq!(svg.matches("<polyline").count(), 3);
         assert_eq!(
             svg.matches(r#"fill="white" stroke="#).count(),
@@ -540,10 +551,13 @@ mod tests {
             "two low-n points"
         );
         assert!(
-            svg.contains("bands clipped"),
+            svg.contains("bands cut"),
             "the Q4 band (30) exceeds the axis"
         );
-        assert!(svg.contains(">10</text>"), "axis up to 10: {svg}");
+        assert!(
+            svg.contains(">8</text>"),
+            "axis up to 8 (top band 7.2): {svg}"
+        );
     }
 
     #[test]
