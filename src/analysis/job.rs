@@ -690,9 +690,9 @@ by = "quarter"
             err.contains("first[1].out") && err.contains(".parquet"),
             "{err}"
         );
-        let err = error(&GOOD.replace("plot = \"by-month.svg\"", "plot = \"by-month.png\""));
+        let err = error(&GOOD.replace("plot = \"by-month.svg\"", "plot = \"by-month.pdf\""));
         assert!(
-            err.contains("trends[1].plot") && err.contains("rsvg-convert"),
+            err.contains("trends[1].plot") && err.contains(".svg or .png"),
             "{err}"
         );
         let err = error(&GOOD.replace("a = \"H2\"", "a = \"H3\""));

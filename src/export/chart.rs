@@ -6,8 +6,7 @@
 //! low-n points are drawn hollow. The y axis is scaled to the rates, not to the widest
 //! interval (a single match in a short period would flatten every line), so bands taller
 //! than the chart are clipped and the chart says so. Title, axis labels and legend are
-//! always drawn. PNG is not produced: convert the SVG (`rsvg-convert -o chart.png
-//! chart.svg`); asking for `.png` is an error that says this.
+//! always drawn. `.png` is the same SVG rasterised (see `raster`).
 
 use std::path::{Path, PathBuf};
 
@@ -425,47 +424,77 @@ fn runs(points: &[Option<ChartPoint>]) -> Vec<Vec<(usize, ChartPoint)>> {
     out
 }
 
-/// Checks that `path` names a chart format this build writes (`.svg`).
-pub fn check_chart_path(path: &Path) -> Result<(), ExportError> {
-    let ext = path
-        .extension()
-        .and_then(|e| e.to_str())
-        .map(str::to_ascii_lowercase);
-    match ext.as_deref() {
-        Some("svg") => Ok(()),
-        Some("png") => Err(ExportError::UnsupportedChart {
-            path: path.to_path_buf(),
-            reason: "PNG is not built in; write .svg and convert it, e.g. \
-                     `rsvg-convert -o chart.png chart.svg`"
-                .into(),
-        }),
-        _ => Err(ExportError::UnsupportedChart {
-            path: path.to_path_buf(),
-            reason: "charts are written as .svg".into(),
-        }),
+/// A chart file format.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ChartFormat {
+    /// Scalable vector graphics, written directly.
+    Svg,
+    /// PNG, rasterised from the same SVG at twice its size.
+    Png,
+}
+
+impl ChartFormat {
+    /// The format named by the extension of `path` (`.svg` or `.png`).
+    pub fn from_path(path: &Path) -> Result<ChartFormat, ExportError> {
+        let ext = path
+            .extension()
+            .and_then(|e| e.to_str())
+            .map(str::to_ascii_lowercase);
+        match ext.as_deref() {
+            Some("svg") => Ok(ChartFormat::Svg),
+            Some("png") => Ok(ChartFormat::Png),
+            _ => Err(ExportError::UnsupportedChart {
+                path: path.to_path_buf(),
+                reason: "charts are written as .svg or .png".into(),
+            }),
+        }
+    }
+
+    /// The extension, as written in manifests.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            ChartFormat::Svg => "svg",
+            ChartFormat::Png => "png",
+        }
     }
 }
 
-/// Writes the chart to `path` (`.svg`) and its manifest beside it; returns the manifest path.
+/// Checks that `path` names a chart format this build writes (`.svg`, `.png`).
+pub fn check_chart_path(path: &Path) -> Result<(), ExportError> {
+    ChartFormat::from_path(path).map(|_| ())
+}
+
+/// Writes the chart to `path` (`.svg` or `.png`) and its manifest beside it; returns the
+/// manifest path.
 pub fn write_chart(
     chart: &TrendChart,
     path: &Path,
     context: &ManifestContext,
 ) -> Result<PathBuf, ExportError> {
-    check_chart_path(path)?;
+    let format = ChartFormat::from_path(path)?;
     if let Some(parent) = path.parent().filter(|p| !p.as_os_str().is_empty()) {
         std::fs::create_dir_all(parent).map_err(|source| ExportError::Io {
             path: parent.to_path_buf(),
             source,
         })?;
     }
-    std::fs::write(path, render_svg(chart)).map_err(|source| ExportError::Io {
+    let svg = render_svg(chart);
+    let bytes = match format {
+        ChartFormat::Svg => svg.into_bytes(),
+        ChartFormat::Png => {
+            super::raster::svg_to_png(&svg).map_err(|reason| ExportError::UnsupportedChart {
+                path: path.to_path_buf(),
+                reason,
+            })?
+        }
+    };
+    std::fs::write(path, bytes).map_err(|source| ExportError::Io {
         path: path.to_path_buf(),
         source,
     })?;
     let info = OutputInfo {
         path: path.display().to_string(),
-        format: "svg".into(),
+        format: format.as_str().into(),
         rows: chart.periods.len(),
         columns: chart.series.iter().map(|s| s.label.clone()).collect(),
     };
@@ -561,11 +590,38 @@ mod tests {
     }
 
     #[test]
-    fn png_is_a_clear_error() {
-        let err = check_chart_path(Path::new("out/chart.png"))
+    fn chart_formats_come_from_extensions() {
+        assert_eq!(
+            ChartFormat::from_path(Path::new("c.SVG")).unwrap(),
+            ChartFormat::Svg
+        );
+        assert_eq!(
+            ChartFormat::from_path(Path::new("c.png")).unwrap(),
+            ChartFormat::Png
+        );
+        let err = check_chart_path(Path::new("out/chart.pdf"))
             .unwrap_err()
             .to_string();
-        assert!(err.contains("rsvg-convert"), "{err}");
-        assert!(check_chart_path(Path::new("chart.SVG")).is_ok());
+        assert!(
+            err.contains("chart.pdf") && err.contains(".svg or .png"),
+            "{err}"
+        );
+    }
+
+    #[test]
+    fn charts_and_manifests_are_written_in_both_formats() {
+        let dir = tempfile::tempdir().unwrap();
+        for name in ["c.svg", "sub/c.png"] {
+            let path = dir.path().join(name);
+            let manifest = write_chart(&chart(), &path, &ManifestContext::default()).unwrap();
+            let bytes = std::fs::read(&path).unwrap();
+            if name.ends_with("png") {
+                assert_eq!(&bytes[..4], b"\x89PNG");
+            } else {
+                assert!(bytes.starts_with(b"<svg"));
+            }
+            let text = std::fs::read_to_string(manifest).unwrap();
+            assert!(text.contains("\"us_blame\""), "{text}");
+        }
     }
 }

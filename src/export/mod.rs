@@ -9,6 +9,7 @@ pub mod chart;
 mod error;
 mod format;
 mod manifest;
+mod raster;
 mod svg;
 mod table;
 
