@@ -5,12 +5,15 @@
 mod common;
 mod ingest;
 mod output;
+mod progress;
 mod search;
+mod search_printer;
 mod study;
 mod study_job;
 mod study_print;
 mod study_source;
 mod themes;
+mod themes_print;
 
 use std::io;
 use std::process::ExitCode;
