@@ -12,7 +12,7 @@ use statemine::analysis::{
 };
 use statemine::export::{self, ManifestContext};
 use statemine::index::{DocFilter, IndexStore};
-use statemine::themes::DocThemeMatches;
+use statemine::themes::{DocThemeMatches, EvidenceRow, ThemeSet};
 
 use super::Outcome;
 use super::common::{FilterArgs, IndexArgs};
@@ -20,25 +20,10 @@ use super::output::Output;
 use super::study_job;
 use super::study_print;
 use super::study_source::{self, Counted};
+use super::themes::ThemesFileArgs;
 
 /// Confidence of every interval the study commands report.
 pub const CONFIDENCE: f64 = 0.95;
-
-/// Which theme file to count with.
-#[derive(Args, Debug, Clone)]
-pub struct ThemesArgs {
-    /// Theme file (TOML).
-    #[arg(
-        long,
-        value_name = "FILE",
-        env = "STATEMINE_THEMES",
-        default_value = "corpus/themes/korea-2017.toml"
-    )]
-    pub themes: PathBuf,
-    /// Only these themes (repeatable; default: every theme of the file).
-    #[arg(long = "theme", value_name = "ID")]
-    pub only: Vec<String>,
-}
 
 /// Named periods, inline or from a file.
 #[derive(Args, Debug, Clone, Default)]
@@ -68,7 +53,7 @@ pub struct TrendsArgs {
     #[command(flatten)]
     pub index: IndexArgs,
     #[command(flatten)]
-    pub themes: ThemesArgs,
+    pub themes: ThemesFileArgs,
     /// Calendar periods: day, week (ISO), month, quarter or year [default: month].
     #[arg(long, value_name = "UNIT", conflicts_with_all = ["periods", "periods_file"])]
     pub by: Option<Granularity>,
@@ -108,7 +93,7 @@ pub struct CompareArgs {
     #[command(flatten)]
     pub index: IndexArgs,
     #[command(flatten)]
-    pub themes: ThemesArgs,
+    pub themes: ThemesFileArgs,
     #[command(flatten)]
     pub named: NamedPeriodArgs,
     /// Compare two values of this grouping (speaker, source, kind, lang, turn_speaker, role)
@@ -130,7 +115,7 @@ pub struct FirstArgs {
     #[command(flatten)]
     pub index: IndexArgs,
     #[command(flatten)]
-    pub themes: ThemesArgs,
+    pub themes: ThemesFileArgs,
     #[command(flatten)]
     pub filter: FilterArgs,
     /// Write the table to FILE (.csv, .parquet, .json, .ndjson) and FILE.manifest.json.
@@ -159,13 +144,21 @@ pub struct Selection<'a> {
     pub docs: Cow<'a, [DocThemeMatches]>,
     /// Theme ids in theme-file order.
     pub themes: Cow<'a, [String]>,
+    /// Evidence rows of the selected themes (empty unless counted with evidence).
+    pub evidence: Cow<'a, [EvidenceRow]>,
 }
 
 impl Study {
-    /// Opens the index, loads the themes and counts them in the documents `filter` selects.
-    pub fn load(index: &Path, themes: &Path, filter: &DocFilter) -> anyhow::Result<Study> {
+    /// Opens the index and counts the themes of `set` in the documents `filter` selects
+    /// (with evidence rows when `evidence` is set).
+    pub fn load(
+        index: &Path,
+        set: &ThemeSet,
+        filter: &DocFilter,
+        evidence: bool,
+    ) -> anyhow::Result<Study> {
         let store = IndexStore::open(index)?;
-        let counted = study_source::count(&store, themes, filter)?;
+        let counted = study_source::count(&store, set, filter, evidence)?;
         Ok(Study { store, counted })
     }
 
@@ -177,6 +170,7 @@ impl Study {
             return Ok(Selection {
                 docs: Cow::Borrowed(&self.counted.docs),
                 themes: Cow::Borrowed(all),
+                evidence: Cow::Borrowed(&self.counted.evidence),
             });
         }
         for id in only {
@@ -203,6 +197,14 @@ impl Study {
         Ok(Selection {
             docs: Cow::Owned(docs),
             themes: Cow::Owned(all.iter().filter(|id| only.contains(id)).cloned().collect()),
+            evidence: Cow::Owned(
+                self.counted
+                    .evidence
+                    .iter()
+                    .filter(|row| only.contains(&row.theme))
+                    .cloned()
+                    .collect(),
+            ),
         })
     }
 
@@ -298,8 +300,8 @@ pub fn trends(args: TrendsArgs) -> anyhow::Result<Outcome> {
     if let Some(out) = &args.out {
         export::TableFormat::from_path(out)?;
     }
-    let study = Study::load(&args.index.index, &args.themes.themes, &filter)?;
-    let selection = study.select(&args.themes.only)?;
+    let study = Study::load(&args.index.index, &args.themes.load()?, &filter, false)?;
+    let selection = study.select(&[])?;
     let low_n = LowN {
         min_docs: args.low_n_docs,
         min_words: args.low_n_words,
@@ -351,8 +353,8 @@ pub fn compare(args: CompareArgs) -> anyhow::Result<Outcome> {
     if let Some(out) = &args.out {
         export::TableFormat::from_path(out)?;
     }
-    let study = Study::load(&args.index.index, &args.themes.themes, &filter)?;
-    let selection = study.select(&args.themes.only)?;
+    let study = Study::load(&args.index.index, &args.themes.load()?, &filter, false)?;
+    let selection = study.select(&[])?;
     let table = analysis::compare(&selection.docs, &comparison, &selection.themes, CONFIDENCE)?;
     match &args.out {
         Some(out) => {
@@ -385,8 +387,8 @@ pub fn first(args: FirstArgs) -> anyhow::Result<Outcome> {
     if let Some(out) = &args.out {
         export::TableFormat::from_path(out)?;
     }
-    let study = Study::load(&args.index.index, &args.themes.themes, &filter)?;
-    let selection = study.select(&args.themes.only)?;
+    let study = Study::load(&args.index.index, &args.themes.load()?, &filter, false)?;
+    let selection = study.select(&[])?;
     let rows = first_rows(&study, &selection, args.theme.as_deref())?;
     match &args.out {
         Some(out) => {

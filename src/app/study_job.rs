@@ -5,6 +5,7 @@ use std::path::Path;
 
 use statemine::analysis::{self, Job, JobOutput, LowN};
 use statemine::export;
+use statemine::themes::{ThemeSet, evidence_frame};
 
 use super::Outcome;
 use super::output::Output;
@@ -17,13 +18,14 @@ use super::study_source;
 pub fn run(path: &Path) -> anyhow::Result<Outcome> {
     let job = Job::load(path)?;
     if !job.inputs.is_empty() {
-        let summary = study_source::ingest(&job.index, &job.inputs)?;
-        eprintln!(
-            "ingest: {} added or replaced, {} unchanged, {} rejected",
-            summary.added, summary.unchanged, summary.rejected
-        );
+        study_source::ingest_inputs(&job.index, &job.inputs)?;
     }
-    let study = Study::load(&job.index, &job.themes, &job.filter)?;
+    let set = ThemeSet::load(&job.themes)?;
+    let evidence = job
+        .outputs
+        .iter()
+        .any(|o| matches!(o, JobOutput::Evidence { .. }));
+    let study = Study::load(&job.index, &set, &job.filter, evidence)?;
     let context = study.manifest_context(Some(export::file_fingerprint(&job.path)?))?;
     let mut output = Output::stdout();
     for item in &job.outputs {
@@ -70,7 +72,7 @@ pub fn run(path: &Path) -> anyhow::Result<Outcome> {
             }
             JobOutput::Evidence { out, themes } => {
                 let selection = study.select(themes)?;
-                let mut frame = study_source::evidence_table(&study.store, &selection.docs)?;
+                let mut frame = evidence_frame(&selection.evidence)?;
                 export_table(&mut frame, out, &context)?;
                 frame.height()
             }

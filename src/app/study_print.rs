@@ -164,7 +164,7 @@ pub fn trends(
         ("matches", Align::Right),
         ("per 10k", Align::Right),
         ("95% CI", Align::Right),
-        ("docs", Align::Right),
+        ("docs matched", Align::Right),
         ("words", Align::Right),
         ("", Align::Left),
     ]);
@@ -300,6 +300,8 @@ pub fn comparison(output: &mut Output, table: &ComparisonTable) -> anyhow::Resul
             out,
             "\n† a side has no match: 0.5 added to both counts for the ratio."
         )?;
+    } else {
+        writeln!(out)?;
     }
     writeln!(
         out,
@@ -313,6 +315,8 @@ pub fn comparison(output: &mut Output, table: &ComparisonTable) -> anyhow::Resul
 pub fn first(output: &mut Output, rows: &[FirstOccurrence]) -> anyhow::Result<()> {
     let out = output.writer();
     let mut current: Option<&str> = None;
+    // Passages already shown for this theme: a speaker's first match is often the overall one.
+    let mut shown: Vec<(&str, usize, usize)> = Vec::new();
     for row in rows {
         if current != Some(row.theme.as_str()) {
             if current.is_some() {
@@ -320,6 +324,7 @@ pub fn first(output: &mut Output, rows: &[FirstOccurrence]) -> anyhow::Result<()
             }
             writeln!(out, "{}", row.theme)?;
             current = Some(&row.theme);
+            shown.clear();
         }
         let who = match row.scope.as_str() {
             "overall" => "first overall".to_string(),
@@ -334,6 +339,11 @@ pub fn first(output: &mut Output, rows: &[FirstOccurrence]) -> anyhow::Result<()
         if row.scope.as_str() == "overall" && !row.url.is_empty() {
             writeln!(out, "      {}", row.url)?;
         }
+        let at = (row.doc_id.as_str(), row.at.para, row.at.start);
+        if shown.contains(&at) {
+            continue;
+        }
+        shown.push(at);
         if !row.passage.matched.is_empty() {
             writeln!(out, "      {}", row.passage.display())?;
         }

@@ -1,15 +1,21 @@
-//! Where the study commands get their counts: the theme file and the theme engine.
+//! Where the study commands get their data: ingest (for jobs) and the theme engine.
 //!
-//! This is the one place that calls the theme stage, so `trends`, `compare`, `first` and
-//! `run` count the same way.
+//! This is the one place that calls those stages, so `trends`, `compare`, `first` and `run`
+//! count the same way `statemine themes count` does.
 
-use std::path::Path;
+use std::path::{Path, PathBuf};
 
 use anyhow::Context;
+use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 
 use statemine::export::{FileFingerprint, file_fingerprint};
-use statemine::index::{DocFilter, IndexStore};
-use statemine::themes::DocThemeMatches;
+use statemine::index::{DocFilter, IndexStore, IngestOptions, IngestReport, ingest};
+use statemine::themes::{
+    CountOptions, DocThemeMatches, EvidenceRow, Matcher, Progress, ThemeSet, count_with,
+};
+
+use super::output::stderr_is_terminal;
+use super::progress::IngestProgress;
 
 /// The theme matches of the selected documents, with the theme ids in file order.
 pub struct Counted {
@@ -17,51 +23,65 @@ pub struct Counted {
     pub theme_ids: Vec<String>,
     /// One entry per selected document, matched or not (the denominators need them all).
     pub docs: Vec<DocThemeMatches>,
+    /// Evidence rows of every match (empty unless asked for).
+    pub evidence: Vec<EvidenceRow>,
     /// The theme file, for manifests.
     pub themes_file: FileFingerprint,
 }
 
-/// Loads the theme file and counts every theme in the documents `filter` selects.
-pub fn count(store: &IndexStore, themes: &Path, filter: &DocFilter) -> anyhow::Result<Counted> {
-    let themes_file = file_fingerprint(themes)
-        .with_context(|| format!("reading the theme file {}", themes.display()))?;
-    let _ = (store, filter);
-    // Written against `themes::ThemeSet::load(path)` and
-    // `themes::count_index(&IndexStore, &ThemeSet, &DocFilter)`; wired once the theme engine
-    // is merged into main.
-    anyhow::bail!(
-        "theme counting is not available in this build yet (theme file {})",
-        themes_file.path
-    )
-}
-
-/// What ingesting the inputs of a job did.
-pub struct IngestSummary {
-    /// Documents added or replaced.
-    pub added: u64,
-    /// Documents skipped because their content hash was unchanged.
-    pub unchanged: u64,
-    /// Records rejected (reported on stderr by ingest).
-    pub rejected: u64,
-}
-
-/// Ingests `inputs` into the index at `index` (created when missing), skipping unchanged
-/// documents.
-pub fn ingest(index: &Path, inputs: &[std::path::PathBuf]) -> anyhow::Result<IngestSummary> {
-    // Wired to the library's ingest once it is merged into main.
-    anyhow::bail!(
-        "ingest is not available in this build yet ({} inputs for {})",
-        inputs.len(),
-        index.display()
-    )
-}
-
-/// The evidence table (one row per match, with its passage) of `docs`.
-pub fn evidence_table(
+/// Counts every theme of `set` in the documents `filter` selects, with evidence rows when
+/// `evidence` is set; a progress bar on stderr when it is a terminal.
+pub fn count(
     store: &IndexStore,
-    docs: &[DocThemeMatches],
-) -> anyhow::Result<polars::prelude::DataFrame> {
-    let _ = (store, docs);
-    // Wired to the theme stage's evidence rows once it is merged into main.
-    anyhow::bail!("evidence export is not available in this build yet")
+    set: &ThemeSet,
+    filter: &DocFilter,
+    evidence: bool,
+) -> anyhow::Result<Counted> {
+    let themes_file = file_fingerprint(&set.path)
+        .with_context(|| format!("reading the theme file {}", set.path.display()))?;
+    let matcher = Matcher::new(set)?;
+    let options = CountOptions {
+        evidence,
+        ..CountOptions::default()
+    };
+    let bar = if stderr_is_terminal() {
+        ProgressBar::with_draw_target(None, ProgressDrawTarget::stderr())
+    } else {
+        ProgressBar::hidden()
+    };
+    if let Ok(style) =
+        ProgressStyle::with_template("counting themes [{bar:30}] {pos}/{len} documents")
+    {
+        bar.set_style(style.progress_chars("=> "));
+    }
+    let progress = |event: Progress| match event {
+        Progress::Selected(n) => bar.set_length(n as u64),
+        Progress::Done => bar.inc(1),
+    };
+    let result = count_with(store, &matcher, filter, &options, &progress);
+    bar.finish_and_clear();
+    let result = result?;
+    Ok(Counted {
+        theme_ids: set.themes.iter().map(|t| t.id.clone()).collect(),
+        docs: result.docs,
+        evidence: result.evidence,
+        themes_file,
+    })
+}
+
+/// Ingests `inputs` into the index at `index` (created when missing); documents whose
+/// content hash is already in the index are skipped. Rejected records are printed on
+/// stderr as they come and make the job fail after the summary.
+pub fn ingest_inputs(index: &Path, inputs: &[PathBuf]) -> anyhow::Result<IngestReport> {
+    let options = IngestOptions::new(index);
+    let progress = IngestProgress::new(false);
+    let report = ingest(inputs, &options, &progress)
+        .with_context(|| format!("ingest into {}", index.display()))?;
+    eprintln!("ingest {}: {report}", index.display());
+    anyhow::ensure!(
+        report.rejected == 0,
+        "{} input record(s) rejected (see the messages above); fix the inputs and run the job again",
+        report.rejected
+    );
+    Ok(report)
 }

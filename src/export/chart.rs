@@ -1,7 +1,9 @@
 //! Trend charts: the rate of each theme over time with its 95% interval band, as SVG.
 //!
-//! Contract: one line per theme (per theme and group when the table is grouped), periods
-//! evenly spaced on the x axis in table order, rate per 10,000 words on the y axis from 0.
+//! Contract: one panel per theme (per theme and group when the table is grouped; at most
+//! [`MAX_PANELS`]), all on one y scale, periods evenly spaced on the x axis in table
+//! order, rate per 10,000 words on the y axis from 0. Panels rather than overlaid lines:
+//! with the wide intervals of small corpora, overlaid bands hide each other.
 //! The shaded band is the exact Poisson interval; periods without words leave a gap;
 //! low-n points are drawn hollow. The y axis is scaled to the rates, not to the widest
 //! interval (a single match in a short period would flatten every line), so bands taller
@@ -14,12 +16,12 @@ use polars::prelude::{AnyValue, DataFrame};
 
 use super::ExportError;
 use super::manifest::{ManifestContext, OutputInfo, write_manifest};
-use super::svg::Svg;
+use super::svg::{Svg, num};
 
-/// Line colours (Tableau 10), cycled.
+/// Series colours, cycled: dark enough for text on white (panel titles use them).
 const PALETTE: &[&str] = &[
-    "#4e79a7", "#f28e2b", "#e15759", "#76b7b2", "#59a14f", "#edc948", "#b07aa1", "#ff9da7",
-    "#9c755f", "#bab0ac",
+    "#3b6ea5", "#d9622b", "#c23b3b", "#2f8f83", "#4f8f3a", "#b8860b", "#8a5a9e", "#c0507a",
+    "#7a5c45", "#5f6b75",
 ];
 
 /// One point of a series.
@@ -181,143 +183,202 @@ fn tick_label(value: f64, step: f64) -> String {
     format!("{value:.decimals$}")
 }
 
-/// Renders the chart as an SVG document.
+/// Most panels drawn; further series are left out and the chart says how many.
+pub const MAX_PANELS: usize = 24;
+
+/// Renders the chart as an SVG document: one panel per series (small multiples on a
+/// shared y scale, so bands never hide each other and heights compare across panels).
 pub fn render_svg(chart: &TrendChart) -> String {
     const WIDTH: f64 = 960.0;
-    const HEIGHT: f64 = 560.0;
-    let longest_label = chart
-        .series
-        .iter()
-        .map(|s| s.label.chars().count())
-        .max()
-        .unwrap_or(0)
-        .min(40) as f64;
-    // Legend entries are a swatch and a label; the notes below them are up to 28 characters.
-    let legend_width = (longest_label * 7.2 + 40.0).max(28.0 * 6.6 + 10.0);
-    let (left, right, top, bottom) = (80.0, WIDTH - legend_width - 20.0, 64.0, HEIGHT - 90.0);
-    let (plot_w, plot_h) = (right - left, bottom - top);
+    const TOP: f64 = 86.0;
+    const MARGIN: f64 = 24.0;
+    const GUTTER: f64 = 46.0; // y tick labels left of each panel
+    const TITLE_H: f64 = 22.0;
+    const GAP: f64 = 20.0;
+    const X_LABELS: f64 = 64.0;
 
-    let rates: Vec<f64> = chart
-        .series
-        .iter()
-        .flat_map(|s| s.points.iter().flatten().map(|p| p.rate))
-        .collect();
-    let max_rate = rates.iter().copied().fold(0.0, f64::max);
-    let max_high = chart
-        .series
-        .iter()
-        .flat_map(|s| {
-            s.points
-                .iter()
-                .flatten()
-                .filter(|p| !p.low_n)
-                .map(|p| p.high)
-        })
+    let shown = &chart.series[..chart.series.len().min(MAX_PANELS)];
+    let n = shown.len().max(1);
+    let cols = match n {
+        1 => 1,
+        2..=6 => 2,
+        _ => 3,
+    };
+    let rows = n.div_ceil(cols);
+    let panel_h = if rows <= 2 { 200.0 } else { 140.0 };
+    let cell_w = (WIDTH - 2.0 * MARGIN - 26.0) / cols as f64;
+    let panel_w = cell_w - GUTTER - 14.0;
+    let cell_h = TITLE_H + panel_h + GAP;
+    let height = TOP + rows as f64 * cell_h + X_LABELS;
+
+    let points = || shown.iter().flat_map(|s| s.points.iter().flatten());
+    let max_rate = points().map(|p| p.rate).fold(0.0, f64::max);
+    let max_high = points()
+        .filter(|p| !p.low_n)
+        .map(|p| p.high)
         .fold(0.0, f64::max);
     // Room for the lines and for the bands of well-supported points, up to twice the top rate.
     let (step, y_max) = y_axis((max_rate * 1.1).max(max_high.min(max_rate * 2.0)));
-    let clipped = chart
-        .series
-        .iter()
-        .any(|s| s.points.iter().flatten().any(|p| p.high > y_max));
-    let n = chart.periods.len().max(1) as f64;
-    let x_of = |i: usize| left + plot_w * (i as f64 + 0.5) / n;
-    let y_of = |v: f64| bottom - plot_h * (v.min(y_max).max(0.0) / y_max);
+    let clipped = points().any(|p| p.high > y_max * (1.0 + 1e-9));
 
-    let mut svg = Svg::new(WIDTH, HEIGHT);
-    svg.rect((0.0, 0.0), (WIDTH, HEIGHT), r#"fill="white""#);
+    let mut svg = Svg::new(WIDTH, height);
+    svg.rect((0.0, 0.0), (WIDTH, height), r#"fill="white""#);
     svg.text(
-        (WIDTH / 2.0, 30.0),
+        (WIDTH / 2.0, 28.0),
         &chart.title,
         "middle",
         r##"font-size="17" font-weight="bold" fill="#222""##,
         0.0,
     );
-    svg.raw(&format!(
-        r#"<defs><clipPath id="plot"><rect x="{left}" y="{top}" width="{plot_w}" height="{plot_h}"/></clipPath></defs>"#
-    ));
 
-    // Grid and y axis.
-    let ticks = (y_max / step).round() as usize;
-    for k in 0..=ticks {
-        let value = step * k as f64;
-        let y = y_of(value);
-        svg.line(
-            (left, y),
-            (right, y),
-            r##"stroke="#e3e3e3" stroke-width="1""##,
-        );
+    // Legend: what the marks mean (panel titles name the series).
+    let grey = "#555";
+    let mut x = MARGIN + 26.0;
+    let y = 56.0;
+    svg.rect(
+        (x, y - 9.0),
+        (26.0, 14.0),
+        &format!(r#"fill="{grey}" fill-opacity="0.18""#),
+    );
+    svg.line(
+        (x, y - 2.0),
+        (x + 26.0, y - 2.0),
+        &format!(r#"stroke="{grey}" stroke-width="2.2""#),
+    );
+    svg.circle(
+        (x + 13.0, y - 2.0),
+        3.6,
+        &format!(r#"fill="{grey}" stroke="{grey}" stroke-width="1.6""#),
+    );
+    x += 34.0;
+    let legend = "rate per 10,000 words with its 95% interval (exact Poisson)";
+    svg.text(
+        (x, y + 2.0),
+        legend,
+        "start",
+        r##"font-size="12" fill="#333""##,
+        0.0,
+    );
+    x += legend.chars().count() as f64 * 6.9 + 22.0;
+    svg.circle(
+        (x, y - 2.0),
+        3.6,
+        &format!(r#"fill="white" stroke="{grey}" stroke-width="1.6""#),
+    );
+    svg.text(
+        (x + 9.0, y + 2.0),
+        "low n",
+        "start",
+        r##"font-size="12" fill="#333""##,
+        0.0,
+    );
+    let mut notes = Vec::new();
+    if clipped {
+        notes.push("intervals cut at the top of the scale".to_string());
+    }
+    if chart.series.len() > shown.len() {
+        notes.push(format!(
+            "{} of {} series shown",
+            shown.len(),
+            chart.series.len()
+        ));
+    }
+    if !notes.is_empty() {
         svg.text(
-            (left - 8.0, y + 4.0),
-            &tick_label(value, step),
-            "end",
-            r##"font-size="12" fill="#444""##,
+            (x + 60.0, y + 2.0),
+            &notes.join("; "),
+            "start",
+            r##"font-size="12" fill="#777""##,
             0.0,
         );
     }
-    svg.line(
-        (left, top),
-        (left, bottom),
-        r##"stroke="#444" stroke-width="1""##,
-    );
-    svg.line(
-        (left, bottom),
-        (right, bottom),
-        r##"stroke="#444" stroke-width="1""##,
-    );
     svg.text(
-        (24.0, (top + bottom) / 2.0),
+        (14.0, TOP + rows as f64 * cell_h / 2.0),
         "matches per 10,000 words",
         "middle",
         r##"font-size="13" fill="#222""##,
         -90.0,
     );
 
-    // X labels: at most ~24, rotated when crowded.
-    let every = (chart.periods.len() as f64 / 24.0).ceil().max(1.0) as usize;
-    let crowded = chart.periods.len() > 8;
-    for (i, name) in chart.periods.iter().enumerate() {
-        let x = x_of(i);
+    let periods = chart.periods.len().max(1) as f64;
+    let every = (chart.periods.len() as f64 / (panel_w / 16.0))
+        .ceil()
+        .max(1.0) as usize;
+    let ticks = (y_max / step).round() as usize;
+    for (k, series) in shown.iter().enumerate() {
+        let color = PALETTE[k % PALETTE.len()];
+        let (col, row) = (k % cols, k / cols);
+        let left = MARGIN + 26.0 + col as f64 * cell_w + GUTTER;
+        let top = TOP + row as f64 * cell_h + TITLE_H;
+        let (right, bottom) = (left + panel_w, top + panel_h);
+        let x_of = |i: usize| left + panel_w * (i as f64 + 0.5) / periods;
+        let y_of = |v: f64| bottom - panel_h * (v.min(y_max).max(0.0) / y_max);
+
+        let label: String = series.label.chars().take(60).collect();
+        svg.text(
+            (left, top - 7.0),
+            &label,
+            "start",
+            &format!(r#"font-size="13" font-weight="bold" fill="{color}""#),
+            0.0,
+        );
+        for t in 0..=ticks {
+            let value = step * t as f64;
+            let y = y_of(value);
+            svg.line(
+                (left, y),
+                (right, y),
+                r##"stroke="#e6e6e6" stroke-width="1""##,
+            );
+            svg.text(
+                (left - 6.0, y + 4.0),
+                &tick_label(value, step),
+                "end",
+                r##"font-size="11" fill="#555""##,
+                0.0,
+            );
+        }
         svg.line(
-            (x, bottom),
-            (x, bottom + 5.0),
+            (left, top),
+            (left, bottom),
             r##"stroke="#444" stroke-width="1""##,
         );
-        if i % every == 0 {
-            if crowded {
-                svg.text(
-                    (x + 4.0, bottom + 14.0),
-                    name,
-                    "end",
-                    r##"font-size="12" fill="#444""##,
-                    -45.0,
-                );
-            } else {
-                svg.text(
-                    (x, bottom + 20.0),
-                    name,
-                    "middle",
-                    r##"font-size="12" fill="#444""##,
-                    0.0,
-                );
+        svg.line(
+            (left, bottom),
+            (right, bottom),
+            r##"stroke="#444" stroke-width="1""##,
+        );
+        // Period labels under the last panel of each column.
+        let last_in_column = k + cols >= shown.len();
+        for i in 0..chart.periods.len() {
+            let x = x_of(i);
+            svg.line(
+                (x, bottom),
+                (x, bottom + 4.0),
+                r##"stroke="#444" stroke-width="1""##,
+            );
+            if last_in_column && i % every == 0 {
+                let label = &chart.periods[i];
+                let style = r##"font-size="11" fill="#444""##;
+                // Level when every label fits its slot, slanted otherwise.
+                if panel_w / periods >= label.chars().count() as f64 * 7.0 + 8.0 {
+                    svg.text((x, bottom + 17.0), label, "middle", style, 0.0);
+                } else {
+                    svg.text((x + 4.0, bottom + 14.0), label, "end", style, -45.0);
+                }
             }
         }
-    }
-    svg.text(
-        ((left + right) / 2.0, HEIGHT - 14.0),
-        "period",
-        "middle",
-        r##"font-size="13" fill="#222""##,
-        0.0,
-    );
 
-    // Bands first (under every line), then lines and markers.
-    svg.raw(r#"<g clip-path="url(#plot)">"#);
-    for (k, series) in chart.series.iter().enumerate() {
-        let color = PALETTE[k % PALETTE.len()];
+        let clip = format!("panel{k}");
+        svg.raw(&format!(
+            r#"<defs><clipPath id="{clip}"><rect x="{}" y="{}" width="{}" height="{}"/></clipPath></defs>"#,
+            num(left),
+            num(top),
+            num(panel_w),
+            num(panel_h)
+        ));
+        svg.raw(&format!(r#"<g clip-path="url(#{clip})">"#));
         for run in runs(&series.points) {
-            let mut outline: Vec<(f64, f64)> =
-                run.iter().map(|&(i, p)| (x_of(i), y_of(p.high))).collect();
             if let [(i, p)] = run[..] {
                 // A lone point has no band to shade: an error bar with caps instead.
                 let style = format!(r#"stroke="{color}" stroke-opacity="0.6" stroke-width="1.4""#);
@@ -327,16 +388,13 @@ pub fn render_svg(chart: &TrendChart) -> String {
                 svg.line((x - 4.0, high), (x + 4.0, high), &style);
                 continue;
             }
+            let mut outline: Vec<(f64, f64)> =
+                run.iter().map(|&(i, p)| (x_of(i), y_of(p.high))).collect();
             outline.extend(run.iter().rev().map(|&(i, p)| (x_of(i), y_of(p.low))));
             svg.polygon(
                 &outline,
-                &format!(r#"fill="{color}" fill-opacity="0.15" stroke="none""#),
+                &format!(r#"fill="{color}" fill-opacity="0.18" stroke="none""#),
             );
-        }
-    }
-    for (k, series) in chart.series.iter().enumerate() {
-        let color = PALETTE[k % PALETTE.len()];
-        for run in runs(&series.points) {
             let line: Vec<(f64, f64)> = run.iter().map(|&(i, p)| (x_of(i), y_of(p.rate))).collect();
             svg.polyline(&line, &format!(r#"stroke="{color}" stroke-width="2.2""#));
         }
@@ -345,59 +403,23 @@ pub fn render_svg(chart: &TrendChart) -> String {
                 let fill = if p.low_n { "white" } else { color };
                 svg.circle(
                     (x_of(i), y_of(p.rate)),
-                    3.6,
+                    3.4,
                     &format!(r#"fill="{fill}" stroke="{color}" stroke-width="1.6""#),
                 );
             }
         }
+        svg.raw("</g>");
     }
-    svg.raw("</g>");
-
-    // Legend.
-    let legend_x = right + 24.0;
-    let mut y = top + 6.0;
-    for (k, series) in chart.series.iter().enumerate() {
-        let color = PALETTE[k % PALETTE.len()];
-        svg.rect(
-            (legend_x, y - 9.0),
-            (22.0, 12.0),
-            &format!(r#"fill="{color}" fill-opacity="0.15""#),
-        );
-        svg.line(
-            (legend_x, y - 3.0),
-            (legend_x + 22.0, y - 3.0),
-            &format!(r#"stroke="{color}" stroke-width="2.2""#),
-        );
-        let label: String = series.label.chars().take(40).collect();
+    svg.text(
+        (WIDTH / 2.0, height - 8.0),
+        "period",
+        "middle",
+        r##"font-size="13" fill="#222""##,
+        0.0,
+    );
+    if shown.is_empty() || max_rate == 0.0 && points().next().is_none() {
         svg.text(
-            (legend_x + 30.0, y + 1.0),
-            &label,
-            "start",
-            r##"font-size="12" fill="#222""##,
-            0.0,
-        );
-        y += 20.0;
-    }
-    y += 10.0;
-    let notes = [
-        Some("line: rate per 10k words"),
-        Some("band: 95% CI (exact Poisson)"),
-        Some("hollow point: low n"),
-        clipped.then_some("bands cut at the top"),
-    ];
-    for note in notes.into_iter().flatten() {
-        svg.text(
-            (legend_x, y),
-            note,
-            "start",
-            r##"font-size="11" fill="#666""##,
-            0.0,
-        );
-        y += 16.0;
-    }
-    if chart.series.is_empty() || rates.is_empty() {
-        svg.text(
-            ((left + right) / 2.0, (top + bottom) / 2.0),
+            (WIDTH / 2.0, TOP + 100.0),
             "no data",
             "middle",
             r##"font-size="14" fill="#888""##,
@@ -572,15 +594,18 @@ mod tests {
             "legend is escaped"
         );
         assert!(svg.contains(">2017-Q3</text>"));
-        // us_blame has a gap in Q2: two runs, so a lone-point error bar and one band.
-        assert_eq!(svg.matches("<polyline").count(), 3);
+        // One panel per series.
+        assert!(svg.contains(r#"<clipPath id="panel1">"#) && !svg.contains("panel2"));
+        // us_blame has a gap in Q2: a lone-point error bar, then a line; sanctions: a line.
+        assert_eq!(svg.matches("<polyline").count(), 2);
+        assert_eq!(svg.matches("<polygon").count(), 2);
         assert_eq!(
             svg.matches(r#"fill="white" stroke="#).count(),
-            2,
-            "two low-n points"
+            3,
+            "two low-n points and the legend's"
         );
         assert!(
-            svg.contains("bands cut"),
+            svg.contains("intervals cut at the top"),
             "the Q4 band (30) exceeds the axis"
         );
         assert!(
