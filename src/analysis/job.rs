@@ -318,12 +318,12 @@ impl Job {
             Some(root) => base.join(root.get_ref()),
             None => base,
         };
-        let resolve = |p: &str| root.join(p);
+        let resolve = |p: &str| clean(&root.join(p));
         let out_dir = file
             .out_dir
             .as_ref()
             .map_or_else(|| root.clone(), |d| resolve(d.get_ref()));
-        let output = |p: &Spanned<String>| out_dir.join(p.get_ref());
+        let output = |p: &Spanned<String>| clean(&out_dir.join(p.get_ref()));
 
         let filter = parse_filter(&file.filter, &errors)?;
         let mut periods: Vec<Period> = Vec::new();
@@ -514,6 +514,30 @@ impl Job {
     }
 }
 
+/// `path` with `.` and `name/..` removed lexically (`corpus/jobs/../../out` → `out`), so
+/// messages and manifests show the paths a user would type. Leading `..` stay.
+fn clean(path: &Path) -> PathBuf {
+    use std::path::Component;
+    let mut out = PathBuf::new();
+    for component in path.components() {
+        match component {
+            Component::CurDir => {}
+            Component::ParentDir => {
+                if matches!(out.components().next_back(), Some(Component::Normal(_))) {
+                    out.pop();
+                } else {
+                    out.push("..");
+                }
+            }
+            other => out.push(other.as_os_str()),
+        }
+    }
+    if out.as_os_str().is_empty() {
+        out.push(".");
+    }
+    out
+}
+
 fn parse_filter(table: &FilterTable, errors: &Errors<'_>) -> Result<DocFilter, AnalysisError> {
     let date =
         |value: &Option<Spanned<String>>, key: &str| -> Result<Option<NaiveDate>, AnalysisError> {
@@ -629,9 +653,9 @@ by = "quarter"
     #[test]
     fn a_full_job_resolves_paths_and_outputs() {
         let job = load(GOOD).unwrap();
-        assert_eq!(job.index, Path::new("study/jobs/../indexes/k"));
-        assert_eq!(job.inputs[1], Path::new("study/jobs/../corpus/b.jsonl"));
-        assert_eq!(job.themes, Path::new("study/jobs/../corpus/themes/k.toml"));
+        assert_eq!(job.index, Path::new("study/indexes/k"));
+        assert_eq!(job.inputs[1], Path::new("study/corpus/b.jsonl"));
+        assert_eq!(job.themes, Path::new("study/corpus/themes/k.toml"));
         assert_eq!(job.filter.langs, [Lang::En]);
         let names: Vec<_> = job.periods.iter().map(|p| p.name.as_str()).collect();
         assert_eq!(names, ["H1", "H2"]);
@@ -642,10 +666,7 @@ by = "quarter"
                 "trends", "trends", "compare", "compare", "first", "evidence", "chart"
             ]
         );
-        assert_eq!(
-            job.outputs[0].out(),
-            Path::new("study/jobs/../out/k/by-month.csv")
-        );
+        assert_eq!(job.outputs[0].out(), Path::new("study/out/k/by-month.csv"));
         match &job.outputs[1] {
             JobOutput::Trends { periods, group, .. } => {
                 assert!(matches!(periods, PeriodSpec::Named(p) if p.len() == 2));
@@ -662,6 +683,17 @@ by = "quarter"
             }
             other => panic!("{other:?}"),
         }
+    }
+
+    #[test]
+    fn paths_are_cleaned_lexically() {
+        assert_eq!(
+            clean(Path::new("corpus/jobs/../../out/x.csv")),
+            Path::new("out/x.csv")
+        );
+        assert_eq!(clean(Path::new("./a/../../b")), Path::new("../b"));
+        assert_eq!(clean(Path::new("/tmp/j/../i")), Path::new("/tmp/i"));
+        assert_eq!(clean(Path::new("a/..")), Path::new("."));
     }
 
     #[test]

@@ -237,33 +237,37 @@ pub fn trends_table(
     Ok(analysis::trends_table(&selection.docs, &config)?)
 }
 
-/// Writes `df` to `path` with its manifest and says so on stderr.
+/// Writes `df` to `path` with its manifest; returns the manifest's path.
 pub fn export_table(
     df: &mut DataFrame,
     path: &Path,
     context: &ManifestContext,
-) -> anyhow::Result<()> {
-    let manifest = export::write_table_with_manifest(df, path, context)?;
-    eprintln!(
-        "wrote {} ({} rows) and {}",
-        path.display(),
-        df.height(),
-        manifest.display()
-    );
-    Ok(())
+) -> anyhow::Result<PathBuf> {
+    Ok(export::write_table_with_manifest(df, path, context)?)
 }
 
-/// Draws the chart of a long trend table to `path` with its manifest.
+/// Draws the chart of a long trend table to `path` with its manifest; returns the
+/// manifest's path.
 pub fn export_chart(
     table: &DataFrame,
     path: &Path,
     title: &str,
     context: &ManifestContext,
-) -> anyhow::Result<()> {
+) -> anyhow::Result<PathBuf> {
     let chart = export::chart::TrendChart::from_table(table, title)?;
-    let manifest = export::chart::write_chart(&chart, path, context)?;
-    eprintln!("wrote {} and {}", path.display(), manifest.display());
-    Ok(())
+    Ok(export::chart::write_chart(&chart, path, context)?)
+}
+
+/// Says on stderr what a single command wrote.
+fn announce(path: &Path, rows: Option<usize>, manifest: &Path) {
+    match rows {
+        Some(rows) => eprintln!(
+            "wrote {} ({rows} rows) and {}",
+            path.display(),
+            manifest.display()
+        ),
+        None => eprintln!("wrote {} and {}", path.display(), manifest.display()),
+    }
 }
 
 fn total_matches(table: &DataFrame) -> anyhow::Result<u64> {
@@ -318,7 +322,8 @@ pub fn trends(args: TrendsArgs) -> anyhow::Result<Outcome> {
         None
     };
     if let (Some(plot), Some(context)) = (&args.plot, &context) {
-        export_chart(&long, plot, &chart_title(&spec, args.group), context)?;
+        let manifest = export_chart(&long, plot, &chart_title(&spec, args.group), context)?;
+        announce(plot, None, &manifest);
     }
     let mut table = if args.wide {
         analysis::widen(&long, &selection.themes)?
@@ -326,7 +331,10 @@ pub fn trends(args: TrendsArgs) -> anyhow::Result<Outcome> {
         long
     };
     match (&args.out, &context) {
-        (Some(out), Some(context)) => export_table(&mut table, out, context)?,
+        (Some(out), Some(context)) => {
+            let manifest = export_table(&mut table, out, context)?;
+            announce(out, Some(table.height()), &manifest);
+        }
         _ => {
             let mut output = Output::stdout();
             if args.wide {
@@ -359,7 +367,9 @@ pub fn compare(args: CompareArgs) -> anyhow::Result<Outcome> {
     match &args.out {
         Some(out) => {
             let context = study.manifest_context(None)?;
-            export_table(&mut table.to_frame()?, out, &context)?;
+            let mut frame = table.to_frame()?;
+            let manifest = export_table(&mut frame, out, &context)?;
+            announce(out, Some(frame.height()), &manifest);
         }
         None => {
             let mut output = Output::stdout();
@@ -393,7 +403,9 @@ pub fn first(args: FirstArgs) -> anyhow::Result<Outcome> {
     match &args.out {
         Some(out) => {
             let context = study.manifest_context(None)?;
-            export_table(&mut analysis::first_frame(&rows)?, out, &context)?;
+            let mut frame = analysis::first_frame(&rows)?;
+            let manifest = export_table(&mut frame, out, &context)?;
+            announce(out, Some(frame.height()), &manifest);
         }
         None => {
             let mut output = Output::stdout();

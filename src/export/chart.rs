@@ -195,7 +195,6 @@ pub fn render_svg(chart: &TrendChart) -> String {
     const GUTTER: f64 = 46.0; // y tick labels left of each panel
     const TITLE_H: f64 = 22.0;
     const GAP: f64 = 20.0;
-    const X_LABELS: f64 = 64.0;
 
     let shown = &chart.series[..chart.series.len().min(MAX_PANELS)];
     let n = shown.len().max(1);
@@ -209,7 +208,17 @@ pub fn render_svg(chart: &TrendChart) -> String {
     let cell_w = (WIDTH - 2.0 * MARGIN - 26.0) / cols as f64;
     let panel_w = cell_w - GUTTER - 14.0;
     let cell_h = TITLE_H + panel_h + GAP;
-    let height = TOP + rows as f64 * cell_h + X_LABELS;
+    let periods = chart.periods.len().max(1) as f64;
+    let longest_period = chart
+        .periods
+        .iter()
+        .map(|p| p.chars().count())
+        .max()
+        .unwrap_or(0);
+    // Period labels stand level when every one fits its slot, slanted otherwise.
+    let level = panel_w / periods >= longest_period as f64 * 7.0 + 8.0;
+    let x_labels = if level { 44.0 } else { 64.0 };
+    let height = TOP + rows as f64 * cell_h + x_labels;
 
     let points = || shown.iter().flat_map(|s| s.points.iter().flatten());
     let max_rate = points().map(|p| p.rate).fold(0.0, f64::max);
@@ -300,7 +309,6 @@ pub fn render_svg(chart: &TrendChart) -> String {
         -90.0,
     );
 
-    let periods = chart.periods.len().max(1) as f64;
     let every = (chart.periods.len() as f64 / (panel_w / 16.0))
         .ceil()
         .max(1.0) as usize;
@@ -360,8 +368,7 @@ pub fn render_svg(chart: &TrendChart) -> String {
             if last_in_column && i % every == 0 {
                 let label = &chart.periods[i];
                 let style = r##"font-size="11" fill="#444""##;
-                // Level when every label fits its slot, slanted otherwise.
-                if panel_w / periods >= label.chars().count() as f64 * 7.0 + 8.0 {
+                if level {
                     svg.text((x, bottom + 17.0), label, "middle", style, 0.0);
                 } else {
                     svg.text((x + 4.0, bottom + 14.0), label, "end", style, -45.0);
