@@ -143,15 +143,12 @@ mod tests {
     fn csv_floats_keep_full_precision() {
         let dir = tempfile::tempdir().unwrap();
         let path = dir.path().join("p.csv");
-        let mut df = df!("p" => [6.52309871695e-5f64, 1e-9, 16.490765335532652, 0.25]).unwrap();
+        let values = [6.52309871695e-5f64, 1e-9, 2.0 / 3.0, 0.25];
+        let mut df = df!("p" => values).unwrap();
         write_table(&mut df, &path).unwrap();
         let text = std::fs::read_to_string(&path).unwrap();
         let back: Vec<f64> = text.lines().skip(1).map(|l| l.parse().unwrap()).collect();
-        assert_eq!(
-            back,
-            [6.52309871695e-5, 1e-9, 16.490765335532652, 0.25],
-            "{text}"
-        );
+        assert_eq!(back, values, "{text}");
     }
 
     #[test]
