@@ -806,3 +806,46 @@ fn job_errors_name_the_file_line_and_key() {
         run.stderr
     );
 }
+
+#[test]
+fn named_periods_from_a_file() {
+    let dir = tempfile::tempdir().unwrap();
+    let periods = dir.path().join("periods.csv");
+    std::fs::write(
+        &periods,
+        "name,start,end\nbefore,2017-01-01,2017-07-03\nafter,2017-07-04,2017-12-31\n",
+    )
+    .unwrap();
+    let out = dir.path().join("t.csv");
+    let run = study(
+        "trends",
+        &[
+            "--periods-file",
+            periods.to_str().unwrap(),
+            "--theme",
+            "freeze",
+            "--out",
+            out.to_str().unwrap(),
+        ],
+    );
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    assert_eq!(csv_column(&out, "period"), ["before", "after"]);
+    // The joint plan of 4 July opens the second period.
+    assert_eq!(csv_column(&out, "n_matches"), ["2", "5"]);
+
+    std::fs::write(
+        &periods,
+        "name,start,end\nbefore,2017-01-01,2017-07-04\nafter,2017-07-04,2017-12-31\n",
+    )
+    .unwrap();
+    let run = study("trends", &["--periods-file", periods.to_str().unwrap()]);
+    assert_eq!(run.code, 2);
+    assert!(
+        run.stderr.contains("periods.csv") && run.stderr.contains("overlap"),
+        "{}",
+        run.stderr
+    );
+    let run = study("trends", &["--periods", "A=2017-06-30..2017-01-01"]);
+    assert_eq!(run.code, 2);
+    assert!(run.stderr.contains("reversed"), "{}", run.stderr);
+}
