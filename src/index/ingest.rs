@@ -425,7 +425,7 @@ mod tests {
             threads: 2,
             ..IngestOptions::new(&index)
         };
-        let first = ingest(&[input.clone()], &options, &NoProgress).unwrap();
+        let first = ingest(std::slice::from_ref(&input), &options, &NoProgress).unwrap();
         assert_eq!(
             first.to_string(),
             "ingested 2, updated 0, unchanged 0, rejected 0"
@@ -443,7 +443,7 @@ mod tests {
         )
         .unwrap();
         let sink = Collect::default();
-        let second = ingest(&[input.clone()], &options, &sink).unwrap();
+        let second = ingest(std::slice::from_ref(&input), &options, &sink).unwrap();
         assert_eq!(
             second.to_string(),
             "ingested 1, updated 1, unchanged 1, rejected 2"
@@ -474,7 +474,7 @@ mod tests {
             dry_run: true,
             ..IngestOptions::new(&index)
         };
-        let report = ingest(&[input.clone()], &dry, &NoProgress).unwrap();
+        let report = ingest(std::slice::from_ref(&input), &dry, &NoProgress).unwrap();
         assert_eq!(
             report.to_string(),
             "ingested 1, updated 0, unchanged 0, rejected 1"
@@ -485,7 +485,7 @@ mod tests {
             strict: true,
             ..IngestOptions::new(&index)
         };
-        let err = ingest(&[input.clone()], &strict, &NoProgress).unwrap_err();
+        let err = ingest(std::slice::from_ref(&input), &strict, &NoProgress).unwrap_err();
         assert!(err.to_string().contains("a.jsonl:2: text: empty"), "{err}");
         assert!(
             !index.exists(),
@@ -493,13 +493,18 @@ mod tests {
         );
 
         fs::write(&input, record("a", "One.")).unwrap();
-        ingest(&[input.clone()], &IngestOptions::new(&index), &NoProgress).unwrap();
+        ingest(
+            std::slice::from_ref(&input),
+            &IngestOptions::new(&index),
+            &NoProgress,
+        )
+        .unwrap();
         fs::write(
             &input,
             record("z", "New.") + &record("a", "Changed.") + "{\n",
         )
         .unwrap();
-        let err = ingest(&[input.clone()], &strict, &NoProgress).unwrap_err();
+        let err = ingest(std::slice::from_ref(&input), &strict, &NoProgress).unwrap_err();
         assert!(
             err.to_string()
                 .contains("a.jsonl:3: record: malformed JSON"),
