@@ -447,6 +447,71 @@ fn a_path_that_matches_nothing_fails_before_creating_anything() {
     assert!(!env.index().exists());
 }
 
+/// Documents in the last commit of the index at `dir` (0 while there is none).
+fn committed(dir: &Path) -> u64 {
+    IndexStore::open(dir)
+        .and_then(|store| Ok(store.reader()?.searcher().num_docs()))
+        .unwrap_or(0)
+}
+
+#[test]
+fn a_killed_run_keeps_its_last_commit_and_a_rerun_completes_it() {
+    const TOTAL: usize = 3000;
+    let env = Env::new();
+    let input = env.path("many.jsonl");
+    let lines: String = (0..TOTAL)
+        .map(|i| {
+            format!(
+                "{{\"id\":\"k{i}\",\"date\":\"2017-09-05\",\"kind\":\"news\",\"text\":\"Record {i} says that talks went on for a long time.\\nVladimir Putin: Thank you.\"}}\n"
+            )
+        })
+        .collect();
+    fs::write(&input, lines).unwrap();
+    let mut child = std::process::Command::new(assert_cmd::cargo::cargo_bin("statemine"))
+        .args([
+            "ingest",
+            "--quiet",
+            "--threads",
+            "1",
+            "--commit-every",
+            "100",
+        ])
+        .arg(&input)
+        .arg("--index")
+        .arg(env.index())
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::null())
+        .spawn()
+        .unwrap();
+    // Kill it as soon as something is committed (or let it finish if it is faster).
+    let started = std::time::Instant::now();
+    while committed(&env.index()) == 0
+        && child.try_wait().unwrap().is_none()
+        && started.elapsed() < std::time::Duration::from_secs(60)
+    {
+        std::thread::sleep(std::time::Duration::from_millis(5));
+    }
+    let _ = child.kill();
+    child.wait().unwrap();
+
+    let before = committed(&env.index());
+    eprintln!("committed before the kill: {before} of {TOTAL}");
+    assert!(
+        before > 0,
+        "the first commit was searchable before the kill"
+    );
+    let rerun = env.run(&["ingest", input.to_str().unwrap()]);
+    assert_eq!(rerun.code, 0, "{}", rerun.stderr);
+    assert_eq!(
+        rerun.summary(),
+        format!(
+            "ingested {}, updated 0, unchanged {before}, rejected 0",
+            TOTAL as u64 - before
+        )
+    );
+    assert_eq!(committed(&env.index()), TOTAL as u64);
+}
+
 /// Replaces what varies between runs (the temporary path, the size in bytes).
 fn stable(text: &str, env: &Env) -> String {
     let size = regex::Regex::new(r#"("size_bytes":)\d+|(size +)[0-9.]+ MB"#).unwrap();

@@ -5,7 +5,9 @@
 //! always blamed on its later occurrence) and sends them through a bounded channel to
 //! analysis workers, which compute the structure (counts, speaker turns) and build the
 //! Tantivy document; the calling thread classifies each document against the last commit
-//! and writes it. Memory stays bounded by the channel sizes and the writer's budget.
+//! and writes it. Memory stays bounded by the channel sizes and the writer's budget; the
+//! only thing that grows with the corpus is the set of ids seen in this run (to reject
+//! duplicates), a few dozen bytes per document.
 //!
 //! Contract:
 //! - the index is created when missing (not by a dry run, which writes nothing);
