@@ -7,8 +7,10 @@ mod ingest;
 mod output;
 mod progress;
 mod search;
+mod search_printer;
 mod study;
 mod themes;
+mod themes_print;
 
 use std::io;
 use std::process::ExitCode;

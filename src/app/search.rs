@@ -1,22 +1,312 @@
-//! `statemine search`.
+//! `statemine search`: arguments, their conversion into a [`SearchRequest`], the single-query
+//! run and the `--queries FILE` batch mode. Formatting lives in [`super::search_printer`].
 
-use clap::Args;
+use std::fs::File;
+use std::io::{self, BufRead, BufReader};
+use std::path::PathBuf;
+use std::time::Instant;
+
+use anyhow::Context;
+use clap::{Args, ValueEnum};
+
+use statemine::document::Role;
+use statemine::index::{DocFilter, IndexStore};
+use statemine::search::{
+    GroupBy, IndexSearcher, Plan, SearchError, SearchRequest, SortOrder, TurnFilter,
+};
 
 use super::Outcome;
 use super::common::{FilterArgs, IndexArgs};
+use super::output::{Output, stderr_is_terminal};
+use super::search_printer::{Format, Printer};
 
 /// Arguments of `statemine search`.
 #[derive(Args, Debug)]
+#[command(after_help = QUERY_HELP)]
 pub struct SearchArgs {
-    /// The query.
-    pub query: String,
+    /// The query (see "Query language" below).
+    #[arg(required_unless_present = "queries", conflicts_with = "queries")]
+    pub query: Option<String>,
     #[command(flatten)]
     pub index: IndexArgs,
     #[command(flatten)]
     pub filter: FilterArgs,
+    /// Only matches in paragraphs spoken by this speaker (whole words of the name: `putin`;
+    /// repeatable).
+    #[arg(long, value_name = "NAME")]
+    pub turn_speaker: Vec<String>,
+    /// Only matches in paragraphs of this role: official, journalist, foreign, narration,
+    /// other (repeatable).
+    #[arg(long)]
+    pub role: Vec<Role>,
+    /// Print one JSON object per hit.
+    #[arg(long, conflicts_with = "csv")]
+    pub json: bool,
+    /// Print a CSV table with a header.
+    #[arg(long)]
+    pub csv: bool,
+    /// Hits to print at most (0: all).
+    #[arg(long, default_value_t = 10, value_name = "N")]
+    pub limit: usize,
+    /// Hits to skip first.
+    #[arg(long, default_value_t = 0, value_name = "N")]
+    pub offset: usize,
+    /// Order: score (most relevant first), date (oldest first) or -date (newest first).
+    #[arg(long, default_value = "score", allow_hyphen_values = true, value_parser = parse_sort)]
+    pub sort: SortOrder,
+    /// Print only the number of matching documents.
+    #[arg(long)]
+    pub count: bool,
+    /// With --count: a count table by year, month, speaker or source.
+    #[arg(long, requires = "count", value_parser = parse_group, value_name = "GROUP")]
+    pub by: Option<GroupBy>,
+    /// Do not read passages (faster; hits show metadata only).
+    #[arg(long)]
+    pub no_snippets: bool,
+    /// Passages per hit at most.
+    #[arg(long, default_value_t = 3, value_name = "N",
+          value_parser = clap::value_parser!(u8).range(1..=10))]
+    pub passages: u8,
+    /// Run every query of FILE (one per line; `#` comments and blank lines skipped; `-` for
+    /// stdin) in one process and print one JSON line per query.
+    #[arg(long, value_name = "FILE")]
+    pub queries: Option<PathBuf>,
+    /// When to colour the output.
+    #[arg(long, value_enum, default_value_t = ColorChoice::Auto)]
+    pub color: ColorChoice,
+}
+
+/// When to use ANSI colours.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum ColorChoice {
+    /// On a terminal, unless `NO_COLOR` is set.
+    Auto,
+    /// Always.
+    Always,
+    /// Never.
+    Never,
+}
+
+const QUERY_HELP: &str = "\
+Query language:
+  sanctions useless          both words (the default operator is AND)
+  sanctions OR embargo       either word; NOT, AND, OR and ( ) as usual (operators in capitals)
+  +korea -sanctions          + must appear, - must not appear
+  \"sanctions are useless\"    the exact phrase (punctuation between the words is ignored)
+  \"sanctions useless\"~3      the words within 3 position moves of each other
+  sanc*                      a word (stem) starting with sanc
+  title:korea  text:korea    only in the title, only in the text (default: both)
+  speaker:putin  source:mid  kind:interview  lang:ru  tag:korea   metadata
+Words are stemmed with the document's language: `sanctions` finds `sanction` in English
+texts, `санкциям` finds `санкции` in Russian ones.
+Exit status: 0 with hits, 1 without, 2 on error.";
+
+fn parse_sort(value: &str) -> Result<SortOrder, String> {
+    value.parse()
+}
+
+fn parse_group(value: &str) -> Result<GroupBy, String> {
+    value.parse()
+}
+
+/// The typed configuration of one `statemine search` run.
+struct SearchConfig {
+    filter: DocFilter,
+    request: SearchRequest,
+    count: bool,
+    by: Option<GroupBy>,
+    format: Format,
+}
+
+impl SearchArgs {
+    fn config(&self, color: bool) -> anyhow::Result<SearchConfig> {
+        let filter = self.filter.to_filter()?;
+        let format = if self.json {
+            Format::Json
+        } else if self.csv {
+            Format::Csv
+        } else {
+            Format::Plain { color }
+        };
+        let request = SearchRequest {
+            filter: filter.clone(),
+            turns: TurnFilter {
+                speakers: self.turn_speaker.clone(),
+                roles: self.role.clone(),
+            },
+            sort: self.sort,
+            offset: self.offset,
+            limit: (self.limit > 0).then_some(self.limit),
+            passages: if self.no_snippets {
+                0
+            } else {
+                usize::from(self.passages)
+            },
+            // The "N of M" summary is only drawn for a person watching stderr.
+            total: matches!(format, Format::Plain { .. }) && stderr_is_terminal(),
+        };
+        Ok(SearchConfig {
+            filter,
+            request,
+            count: self.count,
+            by: self.by,
+            format,
+        })
+    }
 }
 
 /// Runs `statemine search`.
-pub fn run(_args: SearchArgs) -> anyhow::Result<Outcome> {
-    anyhow::bail!("search is not implemented yet")
+pub fn run(args: SearchArgs) -> anyhow::Result<Outcome> {
+    let mut output = Output::stdout();
+    output.color = match args.color {
+        ColorChoice::Auto => output.color,
+        ColorChoice::Always => true,
+        ColorChoice::Never => false,
+    };
+    let config = args.config(output.color)?;
+    let store = IndexStore::open(&args.index.index)?;
+    let mut searcher = IndexSearcher::new(&store)?;
+    let outcome = match (&args.query, &args.queries) {
+        (_, Some(file)) => run_batch(&mut searcher, &config, file, &mut output)?,
+        (Some(query), None) => run_one(&mut searcher, &config, query, &mut output)?,
+        (None, None) => anyhow::bail!("give a QUERY or --queries FILE"),
+    };
+    output.flush()?;
+    Ok(outcome)
+}
+
+fn run_one(
+    searcher: &mut IndexSearcher<'_>,
+    config: &SearchConfig,
+    query: &str,
+    output: &mut Output,
+) -> anyhow::Result<Outcome> {
+    let started = Instant::now();
+    let plan = searcher.plan(query).map_err(|e| with_caret(e, query))?;
+    let mut printer = Printer::new(output.writer(), config.format);
+    let found = if let Some(by) = config.by {
+        let rows = searcher.count_by(&plan, &config.filter, &config.request.turns, by)?;
+        printer.groups(by, &rows)?;
+        rows.iter().map(|r| r.count).sum()
+    } else if config.count {
+        let count = searcher.count(&plan, &config.filter, &config.request.turns)?;
+        printer.count(count)?;
+        count
+    } else {
+        let results = searcher.search(&plan, &config.request)?;
+        printer.hits(&results.hits, config.request.offset)?;
+        if let Some(total) = results.total {
+            printer.flush()?;
+            let shown = results.hits.len();
+            let range = if shown == 0 {
+                "none".to_string()
+            } else {
+                let first = config.request.offset + 1;
+                format!("{first}-{}", config.request.offset + shown)
+            };
+            eprintln!(
+                "{range} of {total} matching documents ({:.1} ms)",
+                started.elapsed().as_secs_f64() * 1000.0
+            );
+        }
+        results.hits.len() as u64
+    };
+    Ok(if found > 0 {
+        Outcome::Done
+    } else {
+        Outcome::NoHits
+    })
+}
+
+/// Batch mode: every query of a file against the same open index, one JSON line each.
+fn run_batch(
+    searcher: &mut IndexSearcher<'_>,
+    config: &SearchConfig,
+    file: &PathBuf,
+    output: &mut Output,
+) -> anyhow::Result<Outcome> {
+    let name = file.display().to_string();
+    let reader: Box<dyn BufRead> = if name == "-" {
+        Box::new(BufReader::new(io::stdin()))
+    } else {
+        Box::new(BufReader::new(
+            File::open(file).with_context(|| format!("cannot open {name}"))?,
+        ))
+    };
+    let mut printer = Printer::new(output.writer(), Format::Json);
+    let (mut any_hit, mut errors) = (false, 0usize);
+    for (index, line) in reader.lines().enumerate() {
+        let line_number = index + 1;
+        let line = line.with_context(|| format!("{name}:{line_number}: cannot read"))?;
+        let query = line.trim();
+        if query.is_empty() || query.starts_with('#') {
+            continue;
+        }
+        let started = Instant::now();
+        let answer = answer(searcher, config, query);
+        let took_ms = started.elapsed().as_secs_f64() * 1000.0;
+        match answer {
+            Ok(answer) => {
+                any_hit |= answer.found();
+                printer.batch_answer(line_number, query, &answer, took_ms)?;
+            }
+            Err(err) => {
+                errors += 1;
+                printer.batch_error(line_number, query, &err.to_string())?;
+                printer.flush()?;
+                eprintln!("statemine: {name}:{line_number}: {err}");
+            }
+        }
+    }
+    printer.flush()?;
+    anyhow::ensure!(errors == 0, "{errors} of the queries in {name} failed");
+    Ok(if any_hit {
+        Outcome::Done
+    } else {
+        Outcome::NoHits
+    })
+}
+
+/// What one query of a batch produced.
+pub(crate) enum Answer {
+    Hits(Vec<statemine::search::Hit>),
+    Count(u64),
+    Groups(GroupBy, Vec<statemine::search::GroupCount>),
+}
+
+impl Answer {
+    fn found(&self) -> bool {
+        match self {
+            Answer::Hits(hits) => !hits.is_empty(),
+            Answer::Count(count) => *count > 0,
+            Answer::Groups(_, rows) => !rows.is_empty(),
+        }
+    }
+}
+
+fn answer(
+    searcher: &mut IndexSearcher<'_>,
+    config: &SearchConfig,
+    query: &str,
+) -> Result<Answer, SearchError> {
+    let plan: Plan = searcher.plan(query)?;
+    let turns = &config.request.turns;
+    Ok(if let Some(by) = config.by {
+        Answer::Groups(by, searcher.count_by(&plan, &config.filter, turns, by)?)
+    } else if config.count {
+        Answer::Count(searcher.count(&plan, &config.filter, turns)?)
+    } else {
+        Answer::Hits(searcher.search(&plan, &config.request)?.hits)
+    })
+}
+
+/// A syntax error with the query printed under it and a caret at the column.
+fn with_caret(err: SearchError, query: &str) -> anyhow::Error {
+    match &err {
+        SearchError::Syntax { position, .. } => {
+            let pad = " ".repeat(position.saturating_sub(1));
+            anyhow::anyhow!("{err}\n  {query}\n  {pad}^")
+        }
+        _ => err.into(),
+    }
 }

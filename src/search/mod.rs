@@ -1,5 +1,343 @@
-//! Full-text search: the query language, filters, ranking and highlighted passages.
+//! Full-text search: the query language, filters, ranking, counting and highlighted passages.
+//!
+//! A query goes through four steps, one file each: [`syntax`] parses the text into an
+//! [`Expr`] (precise errors with 1-based columns), [`plan`] analyzes every word and phrase
+//! with the English and the Russian analyzer (the same as the index), `build` turns the plan
+//! into a Tantivy query combined with the [`DocFilter`], and `collect` / `count` gather hits
+//! or counts. Hits are then decorated: `matcher` finds the query's spans in the stored text
+//! with the same analyzer and `passages` picks the best sentences around them. With a
+//! [`TurnFilter`], candidates are verified on their stored speaker turns (`turns`).
+//!
+//! Contract: nothing here prints; [`IndexSearcher`] reads one snapshot of the index (the last
+//! commit when it was created), so a long-lived process answers many queries from it.
 
+mod build;
+mod collect;
+mod count;
 mod error;
+mod matcher;
+mod names;
+mod passages;
+mod plan;
+mod scan;
+mod syntax;
+mod turns;
 
+use std::ops::Range;
+
+use tantivy::collector::{Count, DocSetCollector};
+use tantivy::query::Query;
+use tantivy::{DocAddress, TantivyDocument};
+
+pub use collect::SortOrder;
+pub use count::{GroupBy, GroupCount};
 pub use error::SearchError;
+pub use passages::Passage;
+pub use plan::Plan;
+pub use syntax::{Expr, FieldName, Leaf, LeafValue, parse};
+pub use turns::TurnFilter;
+
+use crate::document::Document;
+use crate::index::{DocFilter, IndexStore, StoredDocument};
+use crate::text::Analyzer;
+use matcher::{Span, Target, TokenIndex, find_spans};
+use scan::Scanner;
+use turns::TurnMatcher;
+
+/// What to return for a query.
+#[derive(Debug, Clone, PartialEq)]
+pub struct SearchRequest {
+    /// Metadata filter (dates, speakers, sources, kinds, languages).
+    pub filter: DocFilter,
+    /// Only what these speakers or roles said (verified on stored turns).
+    pub turns: TurnFilter,
+    /// Order of hits.
+    pub sort: SortOrder,
+    /// Hits to skip.
+    pub offset: usize,
+    /// Hits to return at most (`None`: all).
+    pub limit: Option<usize>,
+    /// Passages per hit (0: none, and the text is not analyzed).
+    pub passages: usize,
+    /// Whether to count every matching document too.
+    pub total: bool,
+}
+
+impl Default for SearchRequest {
+    fn default() -> SearchRequest {
+        SearchRequest {
+            filter: DocFilter::default(),
+            turns: TurnFilter::default(),
+            sort: SortOrder::Score,
+            offset: 0,
+            limit: Some(10),
+            passages: 3,
+            total: false,
+        }
+    }
+}
+
+/// One matching document.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Hit {
+    /// The document as ingested.
+    pub doc: Document,
+    /// BM25 relevance (0 for queries with no scored words, such as `NOT x` or `speaker:x`).
+    pub score: f32,
+    /// Matched words and phrases in the title (byte ranges).
+    pub title_highlights: Vec<Range<usize>>,
+    /// The best passages, best first (empty when none were asked for).
+    pub passages: Vec<Passage>,
+}
+
+/// The answer to a search.
+#[derive(Debug, Clone, PartialEq)]
+pub struct SearchResults {
+    /// The requested page of hits.
+    pub hits: Vec<Hit>,
+    /// Every matching document, when asked for.
+    pub total: Option<u64>,
+}
+
+/// Runs queries against one snapshot of an index.
+pub struct IndexSearcher<'a> {
+    store: &'a IndexStore,
+    searcher: tantivy::Searcher,
+    analyzer: Analyzer,
+    scanner: Scanner,
+}
+
+/// A query's spans in one stored document: all of them, positive and negative.
+struct DocSpans {
+    /// Spans in the text, with their paragraph index.
+    text: Vec<(usize, Span)>,
+    title: Vec<Span>,
+}
+
+impl<'a> IndexSearcher<'a> {
+    /// A searcher over the last commit of `store`.
+    pub fn new(store: &'a IndexStore) -> Result<IndexSearcher<'a>, SearchError> {
+        let searcher = store.reader()?.searcher();
+        Ok(IndexSearcher {
+            store,
+            searcher,
+            analyzer: Analyzer::default(),
+            scanner: Scanner::default(),
+        })
+    }
+
+    /// Parses and analyzes a query.
+    pub fn plan(&mut self, query: &str) -> Result<Plan, SearchError> {
+        Plan::new(&parse(query)?, &mut self.analyzer)
+    }
+
+    /// Documents in the index snapshot.
+    pub fn num_docs(&self) -> u64 {
+        self.searcher.num_docs()
+    }
+
+    /// The hits of `plan` as described by `request`.
+    pub fn search(
+        &mut self,
+        plan: &Plan,
+        request: &SearchRequest,
+    ) -> Result<SearchResults, SearchError> {
+        let query = self.query(plan, &request.filter)?;
+        let all = usize::try_from(self.searcher.num_docs()).unwrap_or(usize::MAX);
+        if request.turns.is_empty() {
+            let limit = request.limit.unwrap_or(all);
+            let top =
+                collect::top_docs(&self.searcher, &*query, request.sort, request.offset, limit)
+                    .map_err(|e| self.store.engine_error(e))?;
+            let mut hits = Vec::with_capacity(top.len());
+            for (score, address) in top {
+                let stored = self.load(address)?;
+                hits.push(self.decorate(plan, stored, score, None, request.passages));
+            }
+            let total = if request.total {
+                Some(self.count_query(&*query)?)
+            } else {
+                None
+            };
+            return Ok(SearchResults { hits, total });
+        }
+        let turns = request.turns.compile()?;
+        let candidates = collect::top_docs(&self.searcher, &*query, request.sort, 0, all)
+            .map_err(|e| self.store.engine_error(e))?;
+        let limit = request.limit.unwrap_or(usize::MAX);
+        let mut hits = Vec::new();
+        let mut verified = 0u64;
+        for (score, address) in candidates {
+            if hits.len() == limit && !request.total {
+                break;
+            }
+            let stored = self.load(address)?;
+            let Some(accepted) = self.verify(plan, &stored, &turns) else {
+                continue;
+            };
+            verified += 1;
+            if verified as usize > request.offset && hits.len() < limit {
+                hits.push(self.decorate(plan, stored, score, Some(&accepted), request.passages));
+            }
+        }
+        Ok(SearchResults {
+            hits,
+            total: request.total.then_some(verified),
+        })
+    }
+
+    /// The number of documents matching `plan`, `filter` and `turns`.
+    pub fn count(
+        &mut self,
+        plan: &Plan,
+        filter: &DocFilter,
+        turns: &TurnFilter,
+    ) -> Result<u64, SearchError> {
+        let query = self.query(plan, filter)?;
+        if turns.is_empty() {
+            return self.count_query(&*query);
+        }
+        let turns = turns.compile()?;
+        let mut count = 0;
+        for address in self.addresses(&*query)? {
+            let stored = self.load(address)?;
+            count += u64::from(self.verify(plan, &stored, &turns).is_some());
+        }
+        Ok(count)
+    }
+
+    /// Matching documents per group: years and months in order, names largest first.
+    pub fn count_by(
+        &mut self,
+        plan: &Plan,
+        filter: &DocFilter,
+        turns: &TurnFilter,
+        by: GroupBy,
+    ) -> Result<Vec<GroupCount>, SearchError> {
+        let query = self.query(plan, filter)?;
+        if turns.is_empty() {
+            let counts = self
+                .searcher
+                .search(&*query, &count::GroupCollector { by })
+                .map_err(|e| self.store.engine_error(e))?;
+            return Ok(count::sorted_groups(by, counts));
+        }
+        let turns = turns.compile()?;
+        let mut counts = std::collections::HashMap::new();
+        for address in self.addresses(&*query)? {
+            let stored = self.load(address)?;
+            if self.verify(plan, &stored, &turns).is_some() {
+                *counts.entry(by.key_of(&stored.doc)).or_insert(0) += 1;
+            }
+        }
+        Ok(count::sorted_groups(by, counts))
+    }
+
+    fn query(&self, plan: &Plan, filter: &DocFilter) -> Result<Box<dyn Query>, SearchError> {
+        build::build_query(plan, filter, self.store, &self.searcher)
+    }
+
+    fn count_query(&self, query: &dyn Query) -> Result<u64, SearchError> {
+        let count = self
+            .searcher
+            .search(query, &Count)
+            .map_err(|e| self.store.engine_error(e))?;
+        Ok(count as u64)
+    }
+
+    fn addresses(&self, query: &dyn Query) -> Result<Vec<DocAddress>, SearchError> {
+        let mut addresses: Vec<DocAddress> = self
+            .searcher
+            .search(query, &DocSetCollector)
+            .map_err(|e| self.store.engine_error(e))?
+            .into_iter()
+            .collect();
+        addresses.sort();
+        Ok(addresses)
+    }
+
+    fn load(&self, address: DocAddress) -> Result<StoredDocument, SearchError> {
+        let stored: TantivyDocument = self
+            .searcher
+            .doc(address)
+            .map_err(|e| self.store.engine_error(e))?;
+        Ok(self.store.from_tantivy(&stored)?)
+    }
+
+    fn spans(&mut self, plan: &Plan, doc: &Document) -> DocSpans {
+        let tokens = self.scanner.tokens(plan, doc.lang, &doc.text);
+        let paragraphs = passages::paragraphs(&doc.text);
+        let text = find_spans(plan, doc.lang, Target::Text, &TokenIndex::new(&tokens))
+            .into_iter()
+            .map(|s| (passages::paragraph_of(&paragraphs, s.start), s))
+            .collect();
+        DocSpans {
+            text,
+            title: self.title_spans(plan, doc),
+        }
+    }
+
+    fn title_spans(&mut self, plan: &Plan, doc: &Document) -> Vec<Span> {
+        let tokens = self.scanner.tokens(plan, doc.lang, &doc.title);
+        find_spans(plan, doc.lang, Target::Title, &TokenIndex::new(&tokens))
+    }
+
+    /// The accepted paragraphs of a candidate that satisfies the query within them.
+    fn verify(
+        &mut self,
+        plan: &Plan,
+        stored: &StoredDocument,
+        turns: &TurnMatcher,
+    ) -> Option<Vec<bool>> {
+        let accepted = turns.accepted_paragraphs(&stored.structure);
+        if !accepted.contains(&true) {
+            return None;
+        }
+        let spans = self.spans(plan, &stored.doc);
+        turns::satisfies(plan, &stored.doc, &spans.text, &spans.title, &accepted)
+            .then_some(accepted)
+    }
+
+    fn decorate(
+        &mut self,
+        plan: &Plan,
+        stored: StoredDocument,
+        score: f32,
+        accepted: Option<&[bool]>,
+        max_passages: usize,
+    ) -> Hit {
+        let doc = stored.doc;
+        let title_highlights = passages::merge(
+            self.title_spans(plan, &doc)
+                .into_iter()
+                .filter(|s| s.positive)
+                .map(|s| s.start..s.end),
+        );
+        let allowed = |para: usize| accepted.is_none_or(|a| a.get(para).copied().unwrap_or(false));
+        let mut found = Vec::new();
+        if max_passages > 0 {
+            if plan.has_positive_text() {
+                let spans: Vec<Span> = self
+                    .spans(plan, &doc)
+                    .text
+                    .into_iter()
+                    .map(|(_, s)| s)
+                    .filter(|s| s.positive)
+                    .collect();
+                found = passages::best_passages(&doc.text, &spans, &allowed, max_passages);
+            }
+            if found.is_empty() {
+                found.extend(passages::lead_passage(&doc.text, &allowed));
+            }
+        }
+        Hit {
+            doc,
+            score,
+            title_highlights,
+            passages: found,
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests;

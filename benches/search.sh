@@ -1,0 +1,67 @@
+#!/usr/bin/env bash
+# Search latency benchmark (not a test, not run in CI).
+#
+# Builds a scaled corpus by repeating ../shared/corpus/*.jsonl with new ids up to TARGET_DOCS
+# documents (350,000 by default: about 1 GB), ingests it with `statemine ingest`, then times
+# the 30 queries of benches/search_queries.tsv (terms, phrases, Russian, filtered, counts):
+# p50/p95 per query type for whole `statemine search` processes (top 10, with and without
+# snippets) and per query inside one process (`--queries FILE`).
+#
+# Usage: benches/search.sh [TARGET_DOCS] [RUNS]
+#   TARGET_DOCS  documents in the scaled corpus (default 350000; e.g. 20000 for a quick run)
+#   RUNS         timed runs per query after one warm-up run (default 5)
+# Environment:
+#   PROFILE=release|debug  build to measure (default release)
+#   KEEP=DIR               keep the corpus and index in DIR (reused when already there)
+set -euo pipefail
+cd "$(dirname "$0")/.."
+target_docs=${1:-350000}
+runs=${2:-5}
+profile=${PROFILE:-release}
+
+shared=""
+for candidate in ../shared/corpus ../../shared/corpus; do
+  if compgen -G "$candidate/*.jsonl" >/dev/null; then shared=$candidate; break; fi
+done
+[ -n "$shared" ] || { echo "no corpus at ../shared/corpus: nothing to measure" >&2; exit 0; }
+
+if [ "$profile" = release ]; then
+  cargo build --release --quiet --bin statemine
+else
+  cargo build --quiet --bin statemine
+fi
+built="${CARGO_TARGET_DIR:-target}/$profile/statemine"
+
+if [ -n "${KEEP:-}" ]; then
+  scratch=$KEEP
+  mkdir -p "$scratch"
+else
+  scratch=$(mktemp -d)
+  trap 'rm -rf "$scratch"' EXIT
+fi
+# A private copy: a shared target directory may be rebuilt from another branch meanwhile.
+bin="$scratch/statemine"
+cp "$built" "$bin"
+
+if [ -f "$scratch/index/statemine.json" ] && [ -f "$scratch/corpus.size" ]; then
+  read -r docs bytes < "$scratch/corpus.size"
+  ingest_note="index reused from $scratch"
+else
+  rm -rf "$scratch/index"
+  python3 benches/search_bench.py corpus --target "$target_docs" --out "$scratch/corpus.jsonl" \
+    "$shared"/*.jsonl > "$scratch/corpus.size"
+  read -r docs bytes < "$scratch/corpus.size"
+  quiet=()
+  if "$bin" ingest --help | grep -q -- '--quiet'; then quiet=(--quiet); fi
+  start=$(date +%s.%N)
+  "$bin" ingest "${quiet[@]}" --index "$scratch/index" "$scratch/corpus.jsonl" >/dev/null
+  ingest_note=$(printf 'ingested in %.1f s' "$(echo "$(date +%s.%N) - $start" | bc -l)")
+  rm -f "$scratch/corpus.jsonl"
+fi
+
+cpu=$(lscpu 2>/dev/null | sed -n 's/^Model name: *//p' | head -1)
+echo "machine: ${cpu:-unknown cpu}, $(nproc) cores, $(free -g | awk '/Mem:/{print $2}') GiB RAM, $(uname -sm)"
+echo "build: $profile ($built)"
+echo "corpus: $docs docs, $((bytes / 1000000)) MB (repeated from $shared); index $(du -sm "$scratch/index" | cut -f1) MB; $ingest_note"
+python3 benches/search_bench.py measure --bin "$bin" --index "$scratch/index" \
+  --queries benches/search_queries.tsv --runs "$runs"

@@ -1,0 +1,492 @@
+//! A parsed query analyzed for both languages: every word and phrase is run through the
+//! English analyzer (for `text_en`/`title_en`) and the Russian one (for `text_ru`/`title_ru`),
+//! keyword values are resolved, and each text leaf gets an id and a polarity.
+//!
+//! The plan is the single description of a query that the three consumers share, so they
+//! agree on what matches: [`super::build`] turns it into a Tantivy query, [`super::matcher`]
+//! finds its spans in stored texts (highlighting), and [`super::turns`] re-evaluates it on
+//! the paragraphs of one speaker.
+//!
+//! Decisions: a bare word that the tokenizer splits (`U.S.`, `six-party`) is an exact
+//! phrase of its parts; a one-word phrase is a term (its slop is irrelevant); a prefix is
+//! lowercased (with `ё`→`е`) and matched against the indexed stems both as typed and as
+//! stemmed, so `sanctions*` still finds the stem `sanction`.
+
+use super::SearchError;
+use super::names::NamePattern;
+use super::syntax::{Expr, FieldName, Leaf, LeafValue};
+use crate::document::{Kind, Lang};
+use crate::text::Analyzer;
+
+/// A query ready to run, match and evaluate.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Plan {
+    pub(crate) root: Node,
+    /// Number of text leaves (their ids are `0..text_leaves`).
+    pub(crate) text_leaves: usize,
+    /// Per language (en, ru): prefixes a word must start with to possibly stem to one of
+    /// the plan's stems or prefixes (see [`super::scan`]).
+    stem_keys: [Vec<String>; 2],
+}
+
+/// A node of the analyzed query.
+#[derive(Debug, Clone, PartialEq)]
+pub(crate) enum Node {
+    And(Vec<Node>),
+    Or(Vec<Node>),
+    Not(Box<Node>),
+    Text(TextLeaf),
+    Keyword(KeywordLeaf),
+}
+
+/// A word, phrase or prefix searched in the text and/or the title.
+#[derive(Debug, Clone, PartialEq)]
+pub(crate) struct TextLeaf {
+    /// Index among the text leaves of the plan (distinct terms in a passage are counted by it).
+    pub(crate) id: usize,
+    pub(crate) scope: Scope,
+    /// Whether the leaf sits under an even number of NOTs (only those are highlighted).
+    pub(crate) positive: bool,
+    /// The pattern analyzed with the English analyzer.
+    pub(crate) en: Pattern,
+    /// The pattern analyzed with the Russian analyzer.
+    pub(crate) ru: Pattern,
+}
+
+impl TextLeaf {
+    /// The pattern for documents of `lang`.
+    pub(crate) fn pattern(&self, lang: Lang) -> &Pattern {
+        match lang {
+            Lang::En => &self.en,
+            Lang::Ru => &self.ru,
+        }
+    }
+}
+
+/// Where a text leaf is searched.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Scope {
+    /// Body and title (no field given).
+    TextAndTitle,
+    /// `text:` body only.
+    Text,
+    /// `title:` title only.
+    Title,
+}
+
+impl Scope {
+    pub(crate) fn in_text(self) -> bool {
+        matches!(self, Scope::TextAndTitle | Scope::Text)
+    }
+
+    pub(crate) fn in_title(self) -> bool {
+        matches!(self, Scope::TextAndTitle | Scope::Title)
+    }
+}
+
+/// An analyzed text pattern, in stems.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) enum Pattern {
+    /// One stem.
+    Term(String),
+    /// Stems with their position offsets from the first one, and the slop.
+    Phrase {
+        terms: Vec<(usize, String)>,
+        slop: u32,
+    },
+    /// Stem prefixes (alternatives).
+    Prefix(Vec<String>),
+}
+
+/// A metadata condition written in the query (`speaker:putin`, `kind:news`).
+#[derive(Debug, Clone, PartialEq)]
+pub(crate) struct KeywordLeaf {
+    pub(crate) field: KeywordField,
+    pub(crate) matcher: KeywordMatch,
+}
+
+/// The keyword fields of the schema a query can name.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum KeywordField {
+    Speaker,
+    Source,
+    Kind,
+    Lang,
+    Tag,
+}
+
+/// How a keyword value is matched.
+#[derive(Debug, Clone, PartialEq)]
+pub(crate) enum KeywordMatch {
+    /// Any of these exact lowercase values (fixed vocabularies: kind, lang).
+    OneOf(Vec<String>),
+    /// Stored values containing these words (free names: speaker, source, tag).
+    Words(NamePattern),
+}
+
+impl KeywordMatch {
+    /// Whether a stored value (as stored, any case) matches.
+    pub(crate) fn matches(&self, value: &str) -> bool {
+        match self {
+            KeywordMatch::OneOf(values) => values.iter().any(|v| v.eq_ignore_ascii_case(value)),
+            KeywordMatch::Words(pattern) => pattern.matches(value),
+        }
+    }
+}
+
+impl Plan {
+    /// Analyzes a parsed query with both languages' analyzers.
+    pub fn new(expr: &Expr, analyzer: &mut Analyzer) -> Result<Plan, SearchError> {
+        let mut builder = PlanBuilder {
+            analyzer,
+            next_id: 0,
+        };
+        let root = builder.node(expr, true)?;
+        let mut plan = Plan {
+            root,
+            text_leaves: builder.next_id,
+            stem_keys: [Vec::new(), Vec::new()],
+        };
+        plan.stem_keys = [Lang::En, Lang::Ru].map(|lang| plan.keys_for(lang));
+        Ok(plan)
+    }
+
+    /// Word prefixes that can lead to a stem or prefix of the plan in `lang`.
+    pub(crate) fn stem_keys(&self, lang: Lang) -> &[String] {
+        match lang {
+            Lang::En => &self.stem_keys[0],
+            Lang::Ru => &self.stem_keys[1],
+        }
+    }
+
+    fn keys_for(&self, lang: Lang) -> Vec<String> {
+        // A stem may differ from its word in the last character (English `y` -> `i`).
+        let key = |stem: &str| {
+            let mut chars = stem.chars();
+            chars.next_back();
+            chars.as_str().to_string()
+        };
+        let mut keys = Vec::new();
+        self.for_each_text_leaf(&mut |leaf| match leaf.pattern(lang) {
+            Pattern::Term(stem) => keys.push(key(stem)),
+            Pattern::Phrase { terms, .. } => keys.extend(terms.iter().map(|(_, s)| key(s))),
+            Pattern::Prefix(prefixes) => keys.extend(prefixes.iter().map(|p| key(p))),
+        });
+        keys.sort();
+        keys.dedup();
+        keys
+    }
+
+    /// Whether some positive text leaf exists (otherwise passages have nothing to show).
+    pub(crate) fn has_positive_text(&self) -> bool {
+        let mut found = false;
+        self.for_each_text_leaf(&mut |leaf| found |= leaf.positive);
+        found
+    }
+
+    /// Calls `visit` on every text leaf, in query order.
+    pub(crate) fn for_each_text_leaf<'a>(&'a self, visit: &mut impl FnMut(&'a TextLeaf)) {
+        fn walk<'a>(node: &'a Node, visit: &mut impl FnMut(&'a TextLeaf)) {
+            match node {
+                Node::And(children) | Node::Or(children) => {
+                    children.iter().for_each(|c| walk(c, visit));
+                }
+                Node::Not(child) => walk(child, visit),
+                Node::Text(leaf) => visit(leaf),
+                Node::Keyword(_) => {}
+            }
+        }
+        walk(&self.root, visit);
+    }
+}
+
+struct PlanBuilder<'a> {
+    analyzer: &'a mut Analyzer,
+    next_id: usize,
+}
+
+impl PlanBuilder<'_> {
+    fn node(&mut self, expr: &Expr, positive: bool) -> Result<Node, SearchError> {
+        Ok(match expr {
+            Expr::And(children) => Node::And(
+                children
+                    .iter()
+                    .map(|c| self.node(c, positive))
+                    .collect::<Result<_, _>>()?,
+            ),
+            Expr::Or(children) => Node::Or(
+                children
+                    .iter()
+                    .map(|c| self.node(c, positive))
+                    .collect::<Result<_, _>>()?,
+            ),
+            Expr::Not(child) => Node::Not(Box::new(self.node(child, !positive)?)),
+            Expr::Leaf(leaf) => self.leaf(leaf, positive)?,
+        })
+    }
+
+    fn leaf(&mut self, leaf: &Leaf, positive: bool) -> Result<Node, SearchError> {
+        let error = |message: String| SearchError::Syntax {
+            position: leaf.column,
+            message,
+        };
+        let scope = match leaf.field {
+            FieldName::Default => Scope::TextAndTitle,
+            FieldName::Text => Scope::Text,
+            FieldName::Title => Scope::Title,
+            FieldName::Speaker => return keyword(leaf, KeywordField::Speaker).map_err(error),
+            FieldName::Source => return keyword(leaf, KeywordField::Source).map_err(error),
+            FieldName::Kind => return keyword(leaf, KeywordField::Kind).map_err(error),
+            FieldName::Lang => return keyword(leaf, KeywordField::Lang).map_err(error),
+            FieldName::Tag => return keyword(leaf, KeywordField::Tag).map_err(error),
+        };
+        let en = analyze(self.analyzer, Lang::En, &leaf.value).map_err(error)?;
+        let ru = analyze(self.analyzer, Lang::Ru, &leaf.value).map_err(error)?;
+        let id = self.next_id;
+        self.next_id += 1;
+        Ok(Node::Text(TextLeaf {
+            id,
+            scope,
+            positive,
+            en,
+            ru,
+        }))
+    }
+}
+
+/// Analyzes one leaf value with the analyzer of `lang`.
+fn analyze(analyzer: &mut Analyzer, lang: Lang, value: &LeafValue) -> Result<Pattern, String> {
+    let (text, slop) = match value {
+        LeafValue::Term(word) => (word.as_str(), 0),
+        LeafValue::Phrase { text, slop } => (text.as_str(), *slop),
+        LeafValue::Prefix(prefix) => return prefix_pattern(analyzer, lang, prefix),
+    };
+    let tokens = analyzer.tokens(lang, text);
+    let Some(first) = tokens.first() else {
+        return Err(match value {
+            LeafValue::Phrase { .. } => "the phrase has no word to search".to_string(),
+            _ => format!("`{text}` has no letters or digits to search"),
+        });
+    };
+    if tokens.len() == 1 {
+        return Ok(Pattern::Term(first.stem.clone()));
+    }
+    let base = first.position;
+    Ok(Pattern::Phrase {
+        terms: tokens
+            .iter()
+            .map(|t| (t.position - base, t.stem.clone()))
+            .collect(),
+        slop,
+    })
+}
+
+fn prefix_pattern(analyzer: &mut Analyzer, lang: Lang, prefix: &str) -> Result<Pattern, String> {
+    if !prefix.chars().all(char::is_alphanumeric) {
+        return Err(format!(
+            "a prefix must be one word of letters and digits, found `{prefix}*`"
+        ));
+    }
+    let lowered = prefix.to_lowercase().replace('ё', "е");
+    let mut prefixes = vec![lowered.clone()];
+    if let [stem] = analyzer.stems(lang, &lowered).as_slice()
+        && !stem.is_empty()
+        && *stem != lowered
+    {
+        prefixes.push(stem.clone());
+    }
+    Ok(Pattern::Prefix(prefixes))
+}
+
+fn keyword(leaf: &Leaf, field: KeywordField) -> Result<Node, String> {
+    let (text, prefix) = match &leaf.value {
+        LeafValue::Term(t) | LeafValue::Phrase { text: t, .. } => (t.as_str(), false),
+        LeafValue::Prefix(p) => (p.as_str(), true),
+    };
+    let vocabulary = |all: Vec<&'static str>, parsed: Option<&'static str>| {
+        if prefix {
+            let wanted = text.to_lowercase();
+            let values: Vec<String> = all
+                .iter()
+                .filter(|v| v.starts_with(&wanted))
+                .map(|v| v.to_string())
+                .collect();
+            if values.is_empty() {
+                return Err(format!(
+                    "no {} starts with `{text}` (expected one of: {})",
+                    leaf.field.as_str(),
+                    all.join(", ")
+                ));
+            }
+            Ok(KeywordMatch::OneOf(values))
+        } else {
+            parsed
+                .map(|v| KeywordMatch::OneOf(vec![v.to_string()]))
+                .ok_or_else(|| {
+                    format!(
+                        "unknown {} `{text}` (expected one of: {})",
+                        leaf.field.as_str(),
+                        all.join(", ")
+                    )
+                })
+        }
+    };
+    let matcher = match field {
+        KeywordField::Kind => vocabulary(
+            Kind::ALL.iter().map(|k| k.as_str()).collect(),
+            text.parse::<Kind>().ok().map(Kind::as_str),
+        )?,
+        KeywordField::Lang => vocabulary(
+            Lang::ALL.iter().map(|l| l.as_str()).collect(),
+            text.parse::<Lang>().ok().map(Lang::as_str),
+        )?,
+        KeywordField::Speaker | KeywordField::Source | KeywordField::Tag => {
+            KeywordMatch::Words(NamePattern::new(text, prefix).ok_or_else(|| {
+                format!(
+                    "`{}:` needs a value with letters or digits",
+                    leaf.field.as_str()
+                )
+            })?)
+        }
+    };
+    Ok(Node::Keyword(KeywordLeaf { field, matcher }))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::search::syntax::parse;
+
+    fn plan(query: &str) -> Plan {
+        Plan::new(&parse(query).unwrap(), &mut Analyzer::default()).unwrap()
+    }
+
+    fn text_leaf(query: &str) -> TextLeaf {
+        match plan(query).root {
+            Node::Text(leaf) => leaf,
+            other => panic!("not a text leaf: {other:?}"),
+        }
+    }
+
+    fn error(query: &str) -> (usize, String) {
+        match Plan::new(&parse(query).unwrap(), &mut Analyzer::default()) {
+            Err(SearchError::Syntax { position, message }) => (position, message),
+            other => panic!("expected an error, got {other:?}"),
+        }
+    }
+
+    #[test]
+    fn an_english_term_is_stemmed_per_language() {
+        let leaf = text_leaf("Sanctions");
+        assert_eq!(leaf.en, Pattern::Term("sanction".into()));
+        // The Russian stemmer leaves a Latin word alone (only lowercased).
+        assert_eq!(leaf.ru, Pattern::Term("sanctions".into()));
+        assert_eq!(leaf.scope, Scope::TextAndTitle);
+        assert!(leaf.positive);
+    }
+
+    #[test]
+    fn a_russian_term_finds_other_case_forms() {
+        let mut analyzer = Analyzer::default();
+        let leaf = text_leaf("санкциям");
+        assert_eq!(
+            leaf.ru,
+            Pattern::Term(analyzer.stems(Lang::Ru, "санкции").remove(0))
+        );
+    }
+
+    #[test]
+    fn phrases_keep_offsets_and_slop() {
+        let leaf = text_leaf("\"Sanctions are useless\"~3");
+        assert_eq!(
+            leaf.en,
+            Pattern::Phrase {
+                terms: vec![
+                    (0, "sanction".into()),
+                    (1, "are".into()),
+                    (2, "useless".into())
+                ],
+                slop: 3
+            }
+        );
+    }
+
+    #[test]
+    fn a_split_word_is_a_phrase_and_a_one_word_phrase_a_term() {
+        assert!(matches!(
+            text_leaf("six-party").en,
+            Pattern::Phrase { slop: 0, ref terms } if terms.len() == 2
+        ));
+        assert_eq!(text_leaf("\"Korea\"~4").en, Pattern::Term("korea".into()));
+    }
+
+    #[test]
+    fn prefixes_are_lowercased_and_also_stemmed() {
+        assert_eq!(
+            text_leaf("Sanctions*").en,
+            Pattern::Prefix(vec!["sanctions".into(), "sanction".into()])
+        );
+        assert_eq!(text_leaf("sanc*").en, Pattern::Prefix(vec!["sanc".into()]));
+        assert_eq!(text_leaf("Ёлк*").ru, Pattern::Prefix(vec!["елк".into()]));
+    }
+
+    #[test]
+    fn fields_set_the_scope_and_polarity_follows_not() {
+        let plan = plan("title:korea -text:nuclear NOT NOT peace");
+        let mut seen = Vec::new();
+        plan.for_each_text_leaf(&mut |l| seen.push((l.id, l.scope, l.positive)));
+        assert_eq!(
+            seen,
+            [
+                (0, Scope::Title, true),
+                (1, Scope::Text, false),
+                (2, Scope::TextAndTitle, true)
+            ]
+        );
+        assert_eq!(plan.text_leaves, 3);
+        assert!(plan.has_positive_text());
+        assert!(!self::plan("-korea").has_positive_text());
+    }
+
+    #[test]
+    fn keyword_fields_resolve_values() {
+        let Node::Keyword(kind) = plan("kind:\"press conference\"").root else {
+            panic!()
+        };
+        assert_eq!(
+            kind.matcher,
+            KeywordMatch::OneOf(vec!["press_conference".into()])
+        );
+        let Node::Keyword(kind) = plan("kind:s*").root else {
+            panic!()
+        };
+        assert_eq!(
+            kind.matcher,
+            KeywordMatch::OneOf(vec!["speech".into(), "statement".into()])
+        );
+        let Node::Keyword(speaker) = plan("speaker:putin").root else {
+            panic!()
+        };
+        assert!(speaker.matcher.matches("Vladimir Putin"));
+        assert!(!speaker.matcher.matches("Sergey Lavrov"));
+    }
+
+    #[test]
+    fn unsearchable_values_are_errors_at_their_column() {
+        assert_eq!(
+            error("korea —"),
+            (7, "`—` has no letters or digits to search".into())
+        );
+        assert_eq!(
+            error("a \"--\""),
+            (3, "the phrase has no word to search".into())
+        );
+        assert_eq!(
+            error("kind:podcast").1,
+            "unknown kind `podcast` (expected one of: speech, transcript, press_conference, interview, article, statement, briefing, news)"
+        );
+        assert_eq!(error("x lang:x*").0, 8);
+        assert!(error("u.s*").1.starts_with("a prefix must be one word"));
+        assert!(error("speaker:\"-\"").1.contains("needs a value"));
+    }
+}

@@ -1,0 +1,442 @@
+//! End-to-end tests of the search stage on a small index built in a temporary directory.
+
+use chrono::NaiveDate;
+
+use super::*;
+use crate::corpus::analyze_structure;
+use crate::document::{DocStructure, Kind, Lang, ParagraphTurn, Role};
+
+struct Fixture {
+    _dir: tempfile::TempDir,
+    store: IndexStore,
+}
+
+fn doc(id: &str, date: &str, lang: Lang, speaker: &str, title: &str, text: &str) -> Document {
+    Document {
+        id: id.into(),
+        date: NaiveDate::parse_from_str(date, "%Y-%m-%d").unwrap(),
+        title: title.into(),
+        speaker: speaker.into(),
+        source: if lang == Lang::Ru {
+            "mid.ru"
+        } else {
+            "kremlin.ru"
+        }
+        .into(),
+        kind: Kind::Transcript,
+        lang,
+        url: format!("http://example.org/{id}"),
+        text: text.into(),
+        tags: vec![],
+        location: None,
+    }
+}
+
+fn fixture(docs: Vec<(Document, Option<DocStructure>)>) -> Fixture {
+    let dir = tempfile::tempdir().unwrap();
+    let store = IndexStore::open_or_create(dir.path()).unwrap();
+    let mut writer = store.writer(1, 15_000_000).unwrap();
+    for (doc, structure) in docs {
+        let structure = structure.unwrap_or_else(|| analyze_structure(&doc));
+        writer
+            .add_document(store.to_tantivy(&doc, &structure))
+            .unwrap();
+    }
+    writer.commit().unwrap();
+    drop(writer);
+    Fixture { _dir: dir, store }
+}
+
+fn corpus() -> Fixture {
+    let turns = |turns: &[(Option<&str>, Role)]| DocStructure {
+        paragraphs: turns
+            .iter()
+            .map(|(speaker, role)| ParagraphTurn {
+                speaker: speaker.map(str::to_string),
+                role: *role,
+                n_words: 0,
+            })
+            .collect(),
+        ..DocStructure::default()
+    };
+    fixture(vec![
+        (
+            doc(
+                "en-1",
+                "2017-10-04",
+                Lang::En,
+                "Vladimir Putin",
+                "Remarks on the peninsula",
+                "Question: Do sanctions work against the North?\nVladimir Putin: Sanctions are useless and ineffective here.",
+            ),
+            Some(turns(&[
+                (Some("Question"), Role::Journalist),
+                (Some("Vladimir Putin"), Role::Official),
+            ])),
+        ),
+        (
+            doc(
+                "en-2",
+                "2017-09-05",
+                Lang::En,
+                "Sergey Lavrov",
+                "Sanctions briefing",
+                "New sanctions were announced. Useless talk followed for hours.",
+            ),
+            None,
+        ),
+        (
+            doc(
+                "en-3",
+                "2017-11-20",
+                Lang::En,
+                "Vladimir Putin",
+                "Talks",
+                "The sanctions, in our view, are completely useless.",
+            ),
+            None,
+        ),
+        (
+            doc(
+                "ru-1",
+                "2017-10-12",
+                Lang::Ru,
+                "Мария Захарова",
+                "Брифинг",
+                "Санкции против Пхеньяна не работают.\nМы призываем к диалогу.",
+            ),
+            None,
+        ),
+        (
+            doc(
+                "ru-2",
+                "2018-01-15",
+                Lang::Ru,
+                "Сергей Лавров",
+                "Интервью о санкциях",
+                "Новым санкциям мы не удивлены.",
+            ),
+            None,
+        ),
+    ])
+}
+
+fn ids(fixture: &Fixture, query: &str, request: SearchRequest) -> Vec<String> {
+    let mut searcher = IndexSearcher::new(&fixture.store).unwrap();
+    let plan = searcher.plan(query).unwrap();
+    let mut found: Vec<String> = searcher
+        .search(&plan, &request)
+        .unwrap()
+        .hits
+        .into_iter()
+        .map(|h| h.doc.id)
+        .collect();
+    if request.sort == SortOrder::Score {
+        found.sort();
+    }
+    found
+}
+
+fn find(fixture: &Fixture, query: &str) -> Vec<String> {
+    ids(fixture, query, SearchRequest::default())
+}
+
+#[test]
+fn terms_are_stemmed_in_each_language() {
+    let f = corpus();
+    assert_eq!(find(&f, "sanction"), ["en-1", "en-2", "en-3"]);
+    assert_eq!(find(&f, "санкциям"), ["ru-1", "ru-2"]);
+    assert_eq!(
+        find(&f, "sanction OR санкция"),
+        ["en-1", "en-2", "en-3", "ru-1", "ru-2"]
+    );
+}
+
+#[test]
+fn phrases_need_adjacent_words_and_slop_loosens_them() {
+    let f = corpus();
+    assert_eq!(find(&f, "sanctions useless"), ["en-1", "en-2", "en-3"]);
+    assert_eq!(find(&f, "\"sanctions are useless\""), ["en-1"]);
+    assert_eq!(find(&f, "\"sanctions useless\""), Vec::<String>::new());
+    // Distances between `sanctions` and `useless`: en-1 one word, en-2 two, en-3 five.
+    assert_eq!(find(&f, "\"sanctions useless\"~1"), ["en-1"]);
+    assert_eq!(find(&f, "\"sanctions useless\"~2"), ["en-1", "en-2"]);
+    assert_eq!(find(&f, "\"sanctions useless\"~4"), ["en-1", "en-2"]);
+    assert_eq!(
+        find(&f, "\"sanctions useless\"~5"),
+        ["en-1", "en-2", "en-3"]
+    );
+}
+
+#[test]
+fn the_highlighter_agrees_with_the_engine_on_slop() {
+    let f = corpus();
+    let mut searcher = IndexSearcher::new(&f.store).unwrap();
+    for slop in 0..8 {
+        let plan = searcher
+            .plan(&format!("\"sanctions useless\"~{slop}"))
+            .unwrap();
+        for hit in searcher
+            .search(&plan, &SearchRequest::default())
+            .unwrap()
+            .hits
+        {
+            let highlighted = hit.passages.iter().any(|p| !p.highlights.is_empty());
+            assert!(
+                highlighted,
+                "slop {slop}: {} has no highlighted phrase",
+                hit.doc.id
+            );
+        }
+    }
+}
+
+#[test]
+fn boolean_operators_and_fields() {
+    let f = corpus();
+    assert_eq!(find(&f, "sanctions NOT useless"), Vec::<String>::new());
+    assert_eq!(find(&f, "sanctions -ineffective"), ["en-2", "en-3"]);
+    assert_eq!(find(&f, "NOT sanctions"), ["ru-1", "ru-2"]);
+    assert_eq!(
+        find(&f, "(hours OR ineffective) +useless"),
+        ["en-1", "en-2"]
+    );
+    assert_eq!(find(&f, "title:sanctions"), ["en-2"]);
+    assert_eq!(
+        find(&f, "text:sanctions -title:sanctions"),
+        ["en-1", "en-3"]
+    );
+    assert_eq!(find(&f, "speaker:putin"), ["en-1", "en-3"]);
+    assert_eq!(
+        find(&f, "speaker:\"vladimir putin\" sanctions"),
+        ["en-1", "en-3"]
+    );
+    assert_eq!(find(&f, "source:mid"), ["ru-1", "ru-2"]);
+    assert_eq!(find(&f, "lang:ru"), ["ru-1", "ru-2"]);
+    assert_eq!(find(&f, "kind:transcript lang:en -speaker:putin"), ["en-2"]);
+    assert_eq!(find(&f, "sanc* -lang:en"), Vec::<String>::new());
+    assert_eq!(find(&f, "санкц*"), ["ru-1", "ru-2"]);
+    assert_eq!(find(&f, "pyongyang OR пхеньян"), ["ru-1"]);
+}
+
+#[test]
+fn filters_combine_with_the_query() {
+    let f = corpus();
+    let request = |filter| SearchRequest {
+        filter,
+        ..SearchRequest::default()
+    };
+    let october = DocFilter {
+        from: NaiveDate::from_ymd_opt(2017, 10, 1),
+        to: NaiveDate::from_ymd_opt(2017, 10, 31),
+        ..DocFilter::default()
+    };
+    assert_eq!(
+        ids(&f, "sanctions OR санкции", request(october)),
+        ["en-1", "ru-1"]
+    );
+    let lavrov = DocFilter {
+        speakers: vec!["Sergey Lavrov".into(), "сергей лавров".into()],
+        ..DocFilter::default()
+    };
+    assert_eq!(
+        ids(&f, "sanctions OR санкции", request(lavrov)),
+        ["en-2", "ru-2"]
+    );
+}
+
+#[test]
+fn sort_by_date_both_ways_with_offset_and_limit() {
+    let f = corpus();
+    let request = |sort, offset, limit| SearchRequest {
+        sort,
+        offset,
+        limit,
+        ..SearchRequest::default()
+    };
+    assert_eq!(
+        ids(&f, "sanctions", request(SortOrder::Date, 0, None)),
+        ["en-2", "en-1", "en-3"]
+    );
+    assert_eq!(
+        ids(&f, "sanctions", request(SortOrder::DateDesc, 1, Some(1))),
+        ["en-1"]
+    );
+    let mut searcher = IndexSearcher::new(&f.store).unwrap();
+    let plan = searcher
+        .plan("\"sanctions are useless\" OR sanctions")
+        .unwrap();
+    // en-2 has `sanctions` in its title (boosted), en-1 the phrase: both outrank en-3.
+    let results = searcher
+        .search(
+            &plan,
+            &SearchRequest {
+                total: true,
+                limit: Some(1),
+                ..SearchRequest::default()
+            },
+        )
+        .unwrap();
+    assert_eq!(results.total, Some(3));
+    assert_eq!(results.hits.len(), 1);
+    assert_ne!(results.hits[0].doc.id, "en-3");
+}
+
+#[test]
+fn hits_carry_highlighted_passages_and_title_highlights() {
+    let f = corpus();
+    let mut searcher = IndexSearcher::new(&f.store).unwrap();
+    let plan = searcher
+        .plan("\"sanctions are useless\" OR peninsula")
+        .unwrap();
+    let hit = searcher
+        .search(&plan, &SearchRequest::default())
+        .unwrap()
+        .hits
+        .remove(0);
+    assert_eq!(hit.doc.id, "en-1");
+    assert_eq!(&hit.doc.title[hit.title_highlights[0].clone()], "peninsula");
+    let passage = &hit.passages[0];
+    assert_eq!(passage.para, 1);
+    assert_eq!(
+        &passage.text[passage.highlights[0].clone()],
+        "Sanctions are useless"
+    );
+
+    let plan = searcher.plan("speaker:putin").unwrap();
+    let hits = searcher
+        .search(&plan, &SearchRequest::default())
+        .unwrap()
+        .hits;
+    assert!(
+        hits.iter()
+            .all(|h| h.passages.len() == 1 && h.passages[0].highlights.is_empty())
+    );
+
+    let none = SearchRequest {
+        passages: 0,
+        ..SearchRequest::default()
+    };
+    assert!(
+        searcher.search(&plan, &none).unwrap().hits[0]
+            .passages
+            .is_empty()
+    );
+}
+
+#[test]
+fn turn_filters_keep_what_the_speaker_said() {
+    let f = corpus();
+    let turns = |speakers: &[&str], roles: &[Role]| SearchRequest {
+        turns: TurnFilter {
+            speakers: speakers.iter().map(|s| s.to_string()).collect(),
+            roles: roles.to_vec(),
+        },
+        total: true,
+        ..SearchRequest::default()
+    };
+    assert_eq!(ids(&f, "sanctions", turns(&["putin"], &[])), ["en-1"]);
+    assert_eq!(
+        ids(&f, "north", turns(&["putin"], &[])),
+        Vec::<String>::new()
+    );
+    assert_eq!(ids(&f, "north", turns(&[], &[Role::Journalist])), ["en-1"]);
+
+    let mut searcher = IndexSearcher::new(&f.store).unwrap();
+    let plan = searcher.plan("sanctions").unwrap();
+    let results = searcher
+        .search(&plan, &turns(&[], &[Role::Journalist]))
+        .unwrap();
+    assert_eq!(results.total, Some(1));
+    assert_eq!(
+        results.hits[0].passages[0].para, 0,
+        "passages come from the accepted turn"
+    );
+    let putin = TurnFilter {
+        speakers: vec!["putin".into()],
+        roles: vec![],
+    };
+    assert_eq!(
+        searcher
+            .count(&plan, &DocFilter::default(), &putin)
+            .unwrap(),
+        1
+    );
+    let by_month = searcher
+        .count_by(&plan, &DocFilter::default(), &putin, GroupBy::Month)
+        .unwrap();
+    assert_eq!(
+        by_month,
+        [GroupCount {
+            key: "2017-10".into(),
+            count: 1
+        }]
+    );
+}
+
+#[test]
+fn counts_in_total_and_by_group_from_fast_fields() {
+    let f = corpus();
+    let mut searcher = IndexSearcher::new(&f.store).unwrap();
+    let plan = searcher.plan("sanctions OR санкции").unwrap();
+    let none = TurnFilter::default();
+    let filter = DocFilter::default();
+    assert_eq!(searcher.count(&plan, &filter, &none).unwrap(), 5);
+    let row = |key: &str, count| GroupCount {
+        key: key.into(),
+        count,
+    };
+    assert_eq!(
+        searcher
+            .count_by(&plan, &filter, &none, GroupBy::Year)
+            .unwrap(),
+        [row("2017", 4), row("2018", 1)]
+    );
+    assert_eq!(
+        searcher
+            .count_by(&plan, &filter, &none, GroupBy::Month)
+            .unwrap(),
+        [
+            row("2017-09", 1),
+            row("2017-10", 2),
+            row("2017-11", 1),
+            row("2018-01", 1)
+        ]
+    );
+    assert_eq!(
+        searcher
+            .count_by(&plan, &filter, &none, GroupBy::Speaker)
+            .unwrap(),
+        [
+            row("Vladimir Putin", 2),
+            row("Sergey Lavrov", 1),
+            row("Мария Захарова", 1),
+            row("Сергей Лавров", 1)
+        ]
+    );
+    assert_eq!(
+        searcher
+            .count_by(&plan, &filter, &none, GroupBy::Source)
+            .unwrap(),
+        [row("kremlin.ru", 3), row("mid.ru", 2)]
+    );
+}
+
+#[test]
+fn an_empty_index_answers_nothing() {
+    let f = fixture(vec![]);
+    assert!(find(&f, "korea").is_empty());
+    let mut searcher = IndexSearcher::new(&f.store).unwrap();
+    let plan = searcher.plan("korea").unwrap();
+    let none = TurnFilter::default();
+    assert_eq!(
+        searcher.count(&plan, &DocFilter::default(), &none).unwrap(),
+        0
+    );
+    assert!(
+        searcher
+            .count_by(&plan, &DocFilter::default(), &none, GroupBy::Speaker)
+            .unwrap()
+            .is_empty()
+    );
+}

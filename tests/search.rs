@@ -1,0 +1,483 @@
+//! `statemine search` end to end: the real binary on an index of the fixtures in
+//! `tests/fixtures/search/` (our own English and Russian sentences), and on the shared
+//! kremlin.ru corpus when it is present.
+
+use std::collections::BTreeSet;
+use std::path::{Path, PathBuf};
+use std::sync::OnceLock;
+
+use assert_cmd::cargo::cargo_bin_cmd;
+use serde_json::Value;
+
+use statemine::corpus::{analyze_structure, parse_jsonl_record};
+use statemine::index::IndexStore;
+
+const FIXTURES: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/fixtures/search");
+/// The shared corpus next to the repository; a git worktree (`wt/NAME`) sits one level deeper.
+const SHARED_2017: [&str; 2] = [
+    concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/../shared/corpus/kremlin-en-2017.jsonl"
+    ),
+    concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/../../shared/corpus/kremlin-en-2017.jsonl"
+    ),
+];
+
+fn shared_2017() -> Option<&'static str> {
+    SHARED_2017.into_iter().find(|p| Path::new(p).exists())
+}
+
+/// Builds an index of JSONL `files` in `dir` through the library.
+fn build_index(dir: &Path, files: &[PathBuf]) {
+    let store = IndexStore::open_or_create(dir).unwrap();
+    let mut writer = store.writer(1, 50_000_000).unwrap();
+    for file in files {
+        let text = std::fs::read_to_string(file).unwrap();
+        for (i, line) in text.lines().enumerate() {
+            let doc = parse_jsonl_record(&file.display().to_string(), i + 1, line).unwrap();
+            let structure = analyze_structure(&doc);
+            writer
+                .add_document(store.to_tantivy(&doc, &structure))
+                .unwrap();
+        }
+    }
+    writer.commit().unwrap();
+}
+
+/// The fixture index, built once for all tests of this binary.
+fn fixture_index() -> &'static Path {
+    static INDEX: OnceLock<(tempfile::TempDir, PathBuf)> = OnceLock::new();
+    &INDEX
+        .get_or_init(|| {
+            let dir = tempfile::tempdir().unwrap();
+            let index = dir.path().join("index");
+            build_index(&index, &[Path::new(FIXTURES).join("statements.jsonl")]);
+            (dir, index)
+        })
+        .1
+}
+
+/// The result of one `statemine search` run.
+struct Run {
+    code: i32,
+    stdout: String,
+    stderr: String,
+}
+
+impl Run {
+    fn json(&self) -> Vec<Value> {
+        self.stdout
+            .lines()
+            .map(|l| serde_json::from_str(l).unwrap_or_else(|e| panic!("{e}: {l}")))
+            .collect()
+    }
+
+    /// Ids of `--json` hits, sorted.
+    fn ids(&self) -> Vec<String> {
+        let mut ids: Vec<String> = self
+            .json()
+            .iter()
+            .map(|hit| hit["id"].as_str().unwrap().to_string())
+            .collect();
+        ids.sort();
+        ids
+    }
+}
+
+fn search_in(index: &Path, args: &[&str]) -> Run {
+    let output = cargo_bin_cmd!("statemine")
+        .arg("search")
+        .arg("--index")
+        .arg(index)
+        .args(args)
+        .env_remove("STATEMINE_INDEX")
+        .output()
+        .unwrap();
+    Run {
+        code: output.status.code().unwrap_or(-1),
+        stdout: String::from_utf8(output.stdout).unwrap(),
+        stderr: String::from_utf8(output.stderr).unwrap(),
+    }
+}
+
+fn search(args: &[&str]) -> Run {
+    search_in(fixture_index(), args)
+}
+
+/// Ids found by `query` with extra flags (always `--json --limit 0`).
+fn ids(query: &str, flags: &[&str]) -> Vec<String> {
+    let mut args = vec![query, "--json", "--limit", "0"];
+    args.extend_from_slice(flags);
+    let run = search(&args);
+    assert!(run.code == 0 || run.code == 1, "{}", run.stderr);
+    run.ids()
+}
+
+#[test]
+fn a_phrase_needs_adjacent_words_a_bag_does_not() {
+    assert_eq!(ids("\"Korean Peninsula\"", &[]), ["fx-en-1"]);
+    assert_eq!(ids("Korean Peninsula", &[]), ["fx-en-1", "fx-en-3"]);
+    assert_eq!(
+        ids("korean OR peninsula", &["--lang", "en"]),
+        ["fx-en-1", "fx-en-3"]
+    );
+}
+
+#[test]
+fn slop_lets_words_stand_apart() {
+    assert_eq!(ids("\"sanctions useless\"", &[]), Vec::<String>::new());
+    assert_eq!(ids("\"sanctions useless\"~1", &[]), ["fx-en-1"]);
+    // "Sanctions imposed in haste proved useless": four words more than adjacent.
+    assert_eq!(ids("\"sanctions useless\"~3", &[]), ["fx-en-1"]);
+    assert_eq!(ids("\"sanctions useless\"~4", &[]), ["fx-en-1", "fx-en-2"]);
+}
+
+#[test]
+fn english_and_russian_words_are_stemmed() {
+    assert_eq!(
+        ids("sanction", &[]),
+        ["fx-en-1", "fx-en-2", "fx-en-4", "fx-en-5"]
+    );
+    assert_eq!(ids("санкциям", &[]), ["fx-ru-1", "fx-ru-2"]);
+    assert_eq!(ids("корейский", &[]), ["fx-ru-1", "fx-ru-2"]);
+    assert_eq!(ids("санкц*", &[]), ["fx-ru-1", "fx-ru-2"]);
+}
+
+#[test]
+fn operators_and_fields() {
+    assert_eq!(ids("sanctions -useless", &[]), ["fx-en-4", "fx-en-5"]);
+    assert_eq!(ids("(pyongyang OR пхеньяна) NOT freeze", &[]), ["fx-ru-1"]);
+    assert_eq!(ids("title:korean", &[]), ["fx-en-1"]);
+    assert_eq!(ids("speaker:putin", &[]), ["fx-en-1", "fx-en-4"]);
+    assert_eq!(ids("source:mid kind:interview", &[]), ["fx-ru-2"]);
+}
+
+#[test]
+fn each_filter_narrows_the_hits() {
+    let all = [
+        "fx-en-1", "fx-en-2", "fx-en-4", "fx-en-5", "fx-ru-1", "fx-ru-2",
+    ];
+    assert_eq!(ids("sanctions OR санкции", &[]), all);
+    let with = |flags: &[&str]| ids("sanctions OR санкции", flags);
+    assert_eq!(
+        with(&["--from", "2017-10-01", "--to", "2017-10-31"]),
+        ["fx-en-1", "fx-ru-1"]
+    );
+    assert_eq!(with(&["--from", "2018-01-01"]), ["fx-ru-2"]);
+    assert_eq!(with(&["--to", "2016-12-31"]), ["fx-en-5"]);
+    assert_eq!(
+        with(&["--speaker", "vladimir putin", "--speaker", "Сергей Лавров"]),
+        ["fx-en-1", "fx-en-4", "fx-ru-2"]
+    );
+    assert_eq!(
+        with(&["--source", "mid.ru"]),
+        ["fx-en-2", "fx-ru-1", "fx-ru-2"]
+    );
+    assert_eq!(
+        with(&["--kind", "interview", "--kind", "statement"]),
+        ["fx-en-4", "fx-en-5", "fx-ru-2"]
+    );
+    assert_eq!(with(&["--lang", "ru"]), ["fx-ru-1", "fx-ru-2"]);
+    assert_eq!(with(&["--lang", "ru", "--kind", "briefing"]), ["fx-ru-1"]);
+}
+
+#[test]
+fn json_lines_have_the_documented_shape() {
+    let run = search(&[
+        "\"sanctions are useless\" OR peninsula",
+        "--json",
+        "--passages",
+        "2",
+    ]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    for hit in run.json() {
+        let snippet = hit["snippet"].as_str().unwrap();
+        for pair in hit["highlights"].as_array().unwrap() {
+            let (start, end) = (pair[0].as_u64().unwrap(), pair[1].as_u64().unwrap());
+            assert!(snippet.get(start as usize..end as usize).is_some());
+        }
+    }
+    insta::assert_snapshot!("json_hits", run.stdout);
+}
+
+#[test]
+fn plain_output_marks_whole_phrases() {
+    let run = search(&["\"sanctions are useless\" OR missile", "--color", "never"]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    assert!(
+        run.stdout.contains(
+            "**Sanctions are useless** here. They will not stop the **missile** programme."
+        ),
+        "{}",
+        run.stdout
+    );
+    insta::assert_snapshot!("plain_hits", run.stdout);
+    let colored = search(&["\"sanctions are useless\"", "--color", "always"]);
+    assert!(
+        colored
+            .stdout
+            .contains("\x1b[1;31mSanctions are useless\x1b[0m")
+    );
+}
+
+#[test]
+fn csv_has_a_header_and_one_row_per_hit() {
+    let run = search(&["korean", "--csv", "--sort", "date"]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    insta::assert_snapshot!("csv_hits", run.stdout);
+}
+
+#[test]
+fn sort_limit_offset_and_no_snippets() {
+    let dates = |flags: &[&str]| -> Vec<String> {
+        let mut args = vec!["sanctions OR санкции", "--json"];
+        args.extend_from_slice(flags);
+        search(&args)
+            .json()
+            .iter()
+            .map(|h| h["date"].as_str().unwrap().to_string())
+            .collect()
+    };
+    assert_eq!(
+        dates(&["--sort", "date"]),
+        [
+            "2016-12-01",
+            "2017-09-07",
+            "2017-10-04",
+            "2017-10-12",
+            "2017-11-15",
+            "2018-01-15"
+        ]
+    );
+    assert_eq!(
+        dates(&["--sort", "-date", "--limit", "2", "--offset", "1"]),
+        ["2017-11-15", "2017-10-12"]
+    );
+    let bare = search(&["sanctions", "--json", "--no-snippets"]).json();
+    assert!(
+        bare.iter()
+            .all(|h| h["snippet"].is_null() && h["passages"] == Value::Array(vec![]))
+    );
+}
+
+#[test]
+fn counts_and_count_tables() {
+    let count = search(&["sanctions OR санкции", "--count"]);
+    assert_eq!((count.code, count.stdout.as_str()), (0, "6\n"));
+    let none = search(&["zzzz", "--count"]);
+    assert_eq!((none.code, none.stdout.as_str()), (1, "0\n"));
+    let by_month = search(&["sanctions OR санкции", "--count", "--by", "month"]);
+    let by_speaker = search(&[
+        "sanctions OR санкции",
+        "--count",
+        "--by",
+        "speaker",
+        "--json",
+    ]);
+    let by_year = search(&["sanctions OR санкции", "--count", "--by", "year", "--csv"]);
+    let by_source = search(&["NOT zzzz", "--count", "--by", "source"]);
+    insta::assert_snapshot!(
+        "count_tables",
+        [
+            by_month.stdout,
+            by_speaker.stdout,
+            by_year.stdout,
+            by_source.stdout
+        ]
+        .join("\n")
+    );
+}
+
+#[test]
+fn batch_mode_answers_every_line_as_json() {
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("queries.txt");
+    std::fs::write(
+        &file,
+        "# comment\nsanctions\n\n\"korean peninsula\"\nfoo AND\nzzzz\n",
+    )
+    .unwrap();
+    let run = search(&["--queries", file.to_str().unwrap(), "--limit", "1"]);
+    assert_eq!(run.code, 2, "a bad line makes the batch fail at the end");
+    assert!(
+        run.stderr.contains("queries.txt:5: query syntax error"),
+        "{}",
+        run.stderr
+    );
+    let lines = run.json();
+    let summary: Vec<(u64, &str, usize)> = lines
+        .iter()
+        .map(|l| {
+            (
+                l["line"].as_u64().unwrap(),
+                l["query"].as_str().unwrap(),
+                l["hits"].as_array().map_or(usize::MAX, Vec::len),
+            )
+        })
+        .collect();
+    assert_eq!(
+        summary,
+        [
+            (2, "sanctions", 1),
+            (4, "\"korean peninsula\"", 1),
+            (5, "foo AND", usize::MAX),
+            (6, "zzzz", 0)
+        ]
+    );
+    assert!(lines[0]["took_ms"].as_f64().is_some());
+    assert!(lines[2]["error"].as_str().unwrap().contains("column 8"));
+    std::fs::write(&file, "zzzz\n").unwrap();
+    assert_eq!(search(&["--queries", file.to_str().unwrap()]).code, 1);
+    std::fs::write(&file, "sanctions\n").unwrap();
+    let counted = search(&["--queries", file.to_str().unwrap(), "--count"]);
+    assert_eq!(counted.code, 0);
+    assert_eq!(counted.json()[0]["count"], 4);
+}
+
+#[test]
+fn exit_codes() {
+    assert_eq!(search(&["sanctions"]).code, 0);
+    let none = search(&["zzzz"]);
+    assert_eq!((none.code, none.stdout.as_str()), (1, ""));
+    let bad = search(&["korea \"sanctions"]);
+    assert_eq!(bad.code, 2);
+    assert!(
+        bad.stderr.contains(
+            "query syntax error: unclosed quote opened at column 7\n  korea \"sanctions\n        ^"
+        ),
+        "{}",
+        bad.stderr
+    );
+    let not = search(&["sanctions NOT"]);
+    assert_eq!(not.code, 2);
+    assert!(
+        not.stderr.contains("expected a term after NOT"),
+        "{}",
+        not.stderr
+    );
+    let kind = search(&["kind:podcast"]);
+    assert!(
+        kind.stderr.contains("unknown kind `podcast`"),
+        "{}",
+        kind.stderr
+    );
+    let dir = tempfile::tempdir().unwrap();
+    let missing = search_in(&dir.path().join("nothing"), &["korea"]);
+    assert_eq!(missing.code, 2);
+    assert!(missing.stderr.contains("no index at"), "{}", missing.stderr);
+    let dates = search(&["korea", "--from", "2018-01-01", "--to", "2017-01-01"]);
+    assert_eq!(dates.code, 2);
+}
+
+/// The shared corpus of 2017, indexed once (skipped when absent).
+fn shared_index() -> Option<&'static Path> {
+    static INDEX: OnceLock<Option<(tempfile::TempDir, PathBuf)>> = OnceLock::new();
+    INDEX
+        .get_or_init(|| {
+            let file = shared_2017()?;
+            let dir = tempfile::tempdir().unwrap();
+            let index = dir.path().join("index");
+            build_index(&index, &[PathBuf::from(file)]);
+            Some((dir, index))
+        })
+        .as_ref()
+        .map(|(_, index)| index.as_path())
+}
+
+fn shared_records() -> Vec<Value> {
+    std::fs::read_to_string(shared_2017().unwrap())
+        .unwrap()
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap())
+        .collect()
+}
+
+#[test]
+fn shared_corpus_korean_peninsula_phrase_is_exact() {
+    let Some(index) = shared_index() else {
+        eprintln!("skipped: {} is absent", SHARED_2017[0]);
+        return;
+    };
+    // What the analyzer sees as the two words side by side: any non-word run between them,
+    // plural forms sharing the stem.
+    let phrase = regex::Regex::new(
+        r"(?i)(^|[^\p{L}\p{N}])koreans?[^\p{L}\p{N}]+peninsulas?($|[^\p{L}\p{N}])",
+    )
+    .unwrap();
+    let expected: BTreeSet<String> = shared_records()
+        .iter()
+        .filter(|r| {
+            phrase.is_match(r["text"].as_str().unwrap())
+                || phrase.is_match(r["title"].as_str().unwrap())
+        })
+        .map(|r| r["id"].as_str().unwrap().to_string())
+        .collect();
+    assert!(!expected.is_empty());
+    let run = search_in(index, &["\"Korean Peninsula\"", "--json", "--limit", "0"]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    let found: BTreeSet<String> = run.ids().into_iter().collect();
+    assert_eq!(found, expected);
+    for hit in run.json() {
+        let snippet = hit["snippet"].as_str().unwrap();
+        let [start, end] = [0, 1].map(|i| hit["highlights"][0][i].as_u64().unwrap() as usize);
+        assert!(
+            phrase.is_match(&snippet[start..end]) || hit["passages"].as_array().unwrap().is_empty(),
+            "{snippet}"
+        );
+    }
+}
+
+#[test]
+fn shared_corpus_october_filter_returns_october_only() {
+    let Some(index) = shared_index() else {
+        eprintln!("skipped: {} is absent", SHARED_2017[0]);
+        return;
+    };
+    let october = shared_records()
+        .iter()
+        .filter(|r| r["date"].as_str().unwrap().starts_with("2017-10-"))
+        .count();
+    let run = search_in(
+        index,
+        &[
+            "NOT zzzzqx",
+            "--from",
+            "2017-10-01",
+            "--to",
+            "2017-10-31",
+            "--json",
+            "--limit",
+            "0",
+            "--no-snippets",
+        ],
+    );
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    let hits = run.json();
+    assert_eq!(hits.len(), october);
+    assert!(
+        hits.iter()
+            .all(|h| h["date"].as_str().unwrap().starts_with("2017-10-"))
+    );
+    let korea = search_in(
+        index,
+        &[
+            "korea",
+            "--from",
+            "2017-10-01",
+            "--to",
+            "2017-10-31",
+            "--json",
+            "--limit",
+            "0",
+        ],
+    );
+    assert!(!korea.json().is_empty());
+    assert!(
+        korea
+            .json()
+            .iter()
+            .all(|h| h["date"].as_str().unwrap().starts_with("2017-10-"))
+    );
+}
