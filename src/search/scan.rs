@@ -2,16 +2,17 @@
 //! tokenizer, length limit and lowercasing, same positions and offsets), but lowercased and
 //! stemmed only where the query could match.
 //!
-//! Why: stemming is most of the cost of analysis (about 14 times the tokenizing), and
-//! highlighting ten hits of long transcripts would otherwise dominate a query's time.
+//! Why: stemming is most of the cost of analysis (about 14 times the tokenizing), then
+//! lowercasing and Unicode character classes; highlighting ten hits of long transcripts
+//! would otherwise dominate a query's time. The tokenizer is Tantivy's `SimpleTokenizer`
+//! rewritten with a fast path for Latin and Cyrillic letters.
 //! Snowball stems only strip or rewrite endings, so a word can stem to `S` only if it starts
-//! with `S` minus its last character (English rewrites a final `y` to `i`); the few English
-//! irregular forms that break this (`dying`→`die`, `lying`, `tying`) are five bytes or
-//! shorter, and such short words are always stemmed. A token that cannot match keeps an
-//! empty stem. A test checks this against [`crate::text::Analyzer`] on many texts.
+//! with `S` minus its last character (English rewrites a final `y` to `i`; Russian only
+//! strips endings); the three English irregular forms that break this (`dying`→`die`,
+//! `lying`, `tying`) are always stemmed. A token that cannot match keeps an empty stem. A
+//! property test checks this against [`crate::text::Analyzer`] on many texts.
 
 use rust_stemmers::{Algorithm, Stemmer};
-use tantivy::tokenizer::{RemoveLongFilter, SimpleTokenizer, TextAnalyzer, TokenStream};
 
 use super::plan::Plan;
 use crate::document::Lang;
@@ -19,12 +20,12 @@ use crate::text::AnalyzedToken;
 
 /// The analyzer's token length limit (tokens of this many bytes or more are dropped).
 const MAX_TOKEN_BYTES: usize = 60;
-/// Words this short are always stemmed (covers the irregular English forms).
-const ALWAYS_STEMMED_BYTES: usize = 5;
+/// The English Snowball exceptions whose stem is not a prefix of the word minus one letter
+/// (`dying` -> `die`); they are always stemmed.
+const IRREGULAR: &[&str] = &["dying", "lying", "tying"];
 
-/// Reusable tokenizer and stemmers.
+/// Reusable stemmers.
 pub(crate) struct Scanner {
-    tokenizer: TextAnalyzer,
     en: Stemmer,
     ru: Stemmer,
 }
@@ -32,9 +33,6 @@ pub(crate) struct Scanner {
 impl Default for Scanner {
     fn default() -> Scanner {
         Scanner {
-            tokenizer: TextAnalyzer::builder(SimpleTokenizer::default())
-                .filter(RemoveLongFilter::limit(MAX_TOKEN_BYTES))
-                .build(),
             en: Stemmer::create(Algorithm::English),
             ru: Stemmer::create(Algorithm::Russian),
         }
@@ -52,15 +50,28 @@ impl Scanner {
         };
         let mut out = Vec::new();
         let mut lowered = String::new();
-        let mut stream = self.tokenizer.token_stream(text);
-        while stream.advance() {
-            let token = stream.token();
-            // Lowercasing is the other big cost, so a word is compared to the keys
+        let mut chars = text.char_indices();
+        let mut position = 0;
+        loop {
+            // Tantivy's SimpleTokenizer: maximal runs of alphanumeric characters, every run
+            // taking a position, runs of MAX_TOKEN_BYTES or more dropped (RemoveLongFilter).
+            let Some(start) = chars.find(|&(_, c)| is_word_char(c)).map(|(i, _)| i) else {
+                break;
+            };
+            let end = chars
+                .find(|&(_, c)| !is_word_char(c))
+                .map_or(text.len(), |(i, _)| i);
+            position += 1;
+            let word = &text[start..end];
+            if word.len() >= MAX_TOKEN_BYTES {
+                continue;
+            }
+            // Lowercasing and stemming are the costs, so a word is compared to the keys
             // lowercase on the fly and only lowercased whole when it is stemmed.
-            let wanted = token.text.len() <= ALWAYS_STEMMED_BYTES
-                || keys.iter().any(|key| starts_with_folded(&token.text, key));
+            let wanted = keys.iter().any(|key| starts_with_folded(word, key))
+                || IRREGULAR.iter().any(|w| w.eq_ignore_ascii_case(word));
             let stem = if wanted {
-                lowercase_into(&token.text, &mut lowered);
+                lowercase_into(word, &mut lowered);
                 if lowered.contains('ё') {
                     lowered = lowered.replace('ё', "е");
                 }
@@ -70,12 +81,24 @@ impl Scanner {
             };
             out.push(AnalyzedToken {
                 stem,
-                start: token.offset_from,
-                end: token.offset_to,
-                position: token.position,
+                start,
+                end,
+                position: position - 1,
             });
         }
         out
+    }
+}
+
+/// `char::is_alphanumeric` (what SimpleTokenizer splits on), with the basic Latin and
+/// Cyrillic letters answered without the Unicode tables.
+fn is_word_char(c: char) -> bool {
+    if c.is_ascii() {
+        c.is_ascii_alphanumeric()
+    } else if matches!(c, 'А'..='я' | 'Ё' | 'ё') {
+        true
+    } else {
+        c.is_alphanumeric()
     }
 }
 
@@ -179,6 +202,7 @@ mod tests {
         agrees("елка \"еще санкции\"", "ЁЛКА ещё санкции, ещё Санкциям");
         agrees("polic* sanctions", "policies policy sanctioned sanction");
         agrees("x", &format!("{} x", "a".repeat(70)));
+        agrees("a", &format!("{} a {}", "a".repeat(59), "ж".repeat(30)));
     }
 
     proptest! {
