@@ -52,12 +52,9 @@ impl Scanner {
         let mut lowered = String::new();
         let mut chars = text.char_indices();
         let mut position = 0;
-        loop {
-            // Tantivy's SimpleTokenizer: maximal runs of alphanumeric characters, every run
-            // taking a position, runs of MAX_TOKEN_BYTES or more dropped (RemoveLongFilter).
-            let Some(start) = chars.find(|&(_, c)| is_word_char(c)).map(|(i, _)| i) else {
-                break;
-            };
+        // Tantivy's SimpleTokenizer: maximal runs of alphanumeric characters, every run
+        // taking a position, runs of MAX_TOKEN_BYTES or more dropped (RemoveLongFilter).
+        while let Some((start, _)) = chars.find(|&(_, c)| is_word_char(c)) {
             let end = chars
                 .find(|&(_, c)| !is_word_char(c))
                 .map_or(text.len(), |(i, _)| i);
