@@ -369,6 +369,9 @@ fn exit_codes() {
     assert!(missing.stderr.contains("no index at"), "{}", missing.stderr);
     let dates = search(&["korea", "--from", "2018-01-01", "--to", "2017-01-01"]);
     assert_eq!(dates.code, 2);
+    let empty_csv = search(&["zzzz", "--csv"]);
+    assert_eq!(empty_csv.code, 1);
+    assert_eq!(empty_csv.stdout.lines().count(), 1, "a header without rows");
 }
 
 /// The shared corpus of 2017, indexed once (skipped when absent).
@@ -480,4 +483,32 @@ fn shared_corpus_october_filter_returns_october_only() {
             .iter()
             .all(|h| h["date"].as_str().unwrap().starts_with("2017-10-"))
     );
+}
+
+#[test]
+fn shared_corpus_a_closed_pipe_ends_the_search_quietly() {
+    let Some(index) = shared_index() else {
+        eprintln!("skipped: {} is absent", SHARED_2017[0]);
+        return;
+    };
+    use std::io::{BufRead, BufReader};
+    use std::process::{Command, Stdio};
+    // Far more output than a pipe buffers, so the writer meets the closed pipe.
+    let mut child = Command::new(assert_cmd::cargo::cargo_bin!("statemine"))
+        .args([
+            "search", "the", "--limit", "0", "--color", "never", "--index",
+        ])
+        .arg(index)
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut first = String::new();
+    BufReader::new(child.stdout.take().unwrap())
+        .read_line(&mut first)
+        .unwrap();
+    assert!(first.starts_with("1. "), "{first}");
+    let output = child.wait_with_output().unwrap();
+    assert_eq!(output.status.code(), Some(0));
+    assert_eq!(String::from_utf8_lossy(&output.stderr), "");
 }

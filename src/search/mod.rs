@@ -136,39 +136,54 @@ impl<'a> IndexSearcher<'a> {
         self.searcher.num_docs()
     }
 
-    /// The hits of `plan` as described by `request`.
+    /// The hits of `plan` as described by `request`, collected.
     pub fn search(
         &mut self,
         plan: &Plan,
         request: &SearchRequest,
     ) -> Result<SearchResults, SearchError> {
+        let mut hits = Vec::new();
+        let total = self.search_each(plan, request, |hit| {
+            hits.push(hit);
+            Ok::<(), SearchError>(())
+        })?;
+        Ok(SearchResults { hits, total })
+    }
+
+    /// Calls `visit` with each hit of `plan` as described by `request`, in order, as soon as
+    /// it is ready (memory stays bounded by one hit, even with no limit); an error from
+    /// `visit` stops the search. Returns the total number of matching documents when
+    /// `request.total` asks for it.
+    pub fn search_each<E: From<SearchError>>(
+        &mut self,
+        plan: &Plan,
+        request: &SearchRequest,
+        mut visit: impl FnMut(Hit) -> Result<(), E>,
+    ) -> Result<Option<u64>, E> {
         let query = self.query(plan, &request.filter)?;
         let all = usize::try_from(self.searcher.num_docs()).unwrap_or(usize::MAX);
         if request.turns.is_empty() {
             let limit = request.limit.unwrap_or(all);
             let top =
                 collect::top_docs(&self.searcher, &*query, request.sort, request.offset, limit)
-                    .map_err(|e| self.store.engine_error(e))?;
-            let mut hits = Vec::with_capacity(top.len());
+                    .map_err(|e| SearchError::from(self.store.engine_error(e)))?;
             for (score, address) in top {
                 let stored = self.load(address)?;
-                hits.push(self.decorate(plan, stored, score, None, request.passages));
+                visit(self.decorate(plan, stored, score, None, request.passages))?;
             }
-            let total = if request.total {
+            return Ok(if request.total {
                 Some(self.count_query(&*query)?)
             } else {
                 None
-            };
-            return Ok(SearchResults { hits, total });
+            });
         }
         let turns = request.turns.compile()?;
         let candidates = collect::top_docs(&self.searcher, &*query, request.sort, 0, all)
-            .map_err(|e| self.store.engine_error(e))?;
+            .map_err(|e| SearchError::from(self.store.engine_error(e)))?;
         let limit = request.limit.unwrap_or(usize::MAX);
-        let mut hits = Vec::new();
-        let mut verified = 0u64;
+        let (mut verified, mut shown) = (0usize, 0usize);
         for (score, address) in candidates {
-            if hits.len() == limit && !request.total {
+            if shown == limit && !request.total {
                 break;
             }
             let stored = self.load(address)?;
@@ -176,14 +191,12 @@ impl<'a> IndexSearcher<'a> {
                 continue;
             };
             verified += 1;
-            if verified as usize > request.offset && hits.len() < limit {
-                hits.push(self.decorate(plan, stored, score, Some(&accepted), request.passages));
+            if verified > request.offset && shown < limit {
+                shown += 1;
+                visit(self.decorate(plan, stored, score, Some(&accepted), request.passages))?;
             }
         }
-        Ok(SearchResults {
-            hits,
-            total: request.total.then_some(verified),
-        })
+        Ok(request.total.then_some(verified as u64))
     }
 
     /// The number of documents matching `plan`, `filter` and `turns`.
