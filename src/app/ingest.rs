@@ -1,20 +1,49 @@
-//! `statemine ingest` and `statemine info`.
+//! `statemine ingest` and `statemine info`: arguments, their conversion into library
+//! options, and the formatting of what the library returns.
 
-use std::path::PathBuf;
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
 
+use anyhow::Context;
 use clap::Args;
+
+use statemine::corpus::ColumnMap;
+use statemine::index::{IndexInfo, IngestOptions, index_info, ingest};
 
 use super::Outcome;
 use super::common::IndexArgs;
+use super::output::Output;
+use super::progress::IngestProgress;
 
 /// Arguments of `statemine ingest`.
 #[derive(Args, Debug)]
 pub struct IngestArgs {
-    /// Input files, folders or globs (`-` for standard input).
-    #[arg(required = true)]
+    /// Input files, folders (read recursively) or globs: .jsonl, .csv, .txt, .md, each
+    /// optionally .gz; `-` reads JSON Lines from standard input.
+    #[arg(required = true, value_name = "PATH")]
     pub inputs: Vec<PathBuf>,
     #[command(flatten)]
     pub index: IndexArgs,
+    /// Read a document field from a differently named CSV column (repeatable), e.g.
+    /// `--map text=content --map date=published`.
+    #[arg(long = "map", value_name = "FIELD=COLUMN")]
+    pub map: Vec<String>,
+    /// Validate and count what would change, without writing (no index is created).
+    #[arg(long)]
+    pub dry_run: bool,
+    /// Stop at the first bad record and write nothing from this run.
+    #[arg(long)]
+    pub strict: bool,
+    /// Commit every N written documents, so a killed run keeps its progress (0: only at
+    /// the end).
+    #[arg(long, value_name = "N", default_value_t = 2000)]
+    pub commit_every: usize,
+    /// Analysis and indexing threads (default: one per core).
+    #[arg(long, value_name = "N")]
+    pub threads: Option<usize>,
+    /// No progress bar (rejected records and the summary are still printed).
+    #[arg(long, short)]
+    pub quiet: bool,
 }
 
 /// Arguments of `statemine info`.
@@ -27,12 +56,123 @@ pub struct InfoArgs {
     pub json: bool,
 }
 
-/// Runs `statemine ingest`.
-pub fn run(_args: IngestArgs) -> anyhow::Result<Outcome> {
-    anyhow::bail!("ingest is not implemented yet")
+impl IngestArgs {
+    /// The library options these arguments describe.
+    fn to_options(&self) -> anyhow::Result<IngestOptions> {
+        Ok(IngestOptions {
+            columns: ColumnMap::parse(&self.map)?,
+            dry_run: self.dry_run,
+            strict: self.strict,
+            commit_every: self.commit_every,
+            threads: self.threads.unwrap_or(0),
+            ..IngestOptions::new(&self.index.index)
+        })
+    }
 }
 
-/// Runs `statemine info`.
-pub fn info(_args: InfoArgs) -> anyhow::Result<Outcome> {
-    anyhow::bail!("info is not implemented yet")
+/// Runs `statemine ingest`: prints rejected records on stderr as they come, then the
+/// summary on stdout; fails (exit 2) when any record was rejected.
+pub fn run(args: IngestArgs) -> anyhow::Result<Outcome> {
+    let options = args.to_options()?;
+    let progress = IngestProgress::new(args.quiet);
+    let report = ingest(&args.inputs, &options, &progress)
+        .with_context(|| format!("ingest into {}", options.index.display()))?;
+    if !args.quiet && !report.skipped_files.is_empty() {
+        let names: Vec<String> = report
+            .skipped_files
+            .iter()
+            .map(|p| p.display().to_string())
+            .collect();
+        eprintln!(
+            "skipped {} text file{} without front matter: {}",
+            names.len(),
+            if names.len() == 1 { "" } else { "s" },
+            names.join(", ")
+        );
+    }
+    let mut out = Output::stdout();
+    let suffix = if report.dry_run {
+        " (dry run: nothing written)"
+    } else {
+        ""
+    };
+    out.line(&format!("{report}{suffix}"))?;
+    out.flush()?;
+    if !args.quiet && !report.dry_run {
+        eprintln!(
+            "{} {}: {} documents",
+            if report.created { "created" } else { "index" },
+            options.index.display(),
+            report.documents_in_index
+        );
+    }
+    if report.rejected > 0 {
+        anyhow::bail!(
+            "{} record{} rejected (see the messages above)",
+            report.rejected,
+            if report.rejected == 1 {
+                " was"
+            } else {
+                "s were"
+            }
+        );
+    }
+    Ok(Outcome::Done)
+}
+
+/// Runs `statemine info`: a table per breakdown, or one JSON object with `--json`.
+pub fn info(args: InfoArgs) -> anyhow::Result<Outcome> {
+    let info = index_info(&args.index.index)?;
+    let mut out = Output::stdout();
+    if args.json {
+        out.line(&serde_json::to_string(&info)?)?;
+    } else {
+        for line in info_lines(&args.index.index, &info) {
+            out.line(&line)?;
+        }
+    }
+    out.flush()?;
+    Ok(Outcome::Done)
+}
+
+/// The human-readable summary: totals, then each breakdown by count (largest first).
+fn info_lines(dir: &Path, info: &IndexInfo) -> Vec<String> {
+    let range = match (info.date_min, info.date_max) {
+        (Some(min), Some(max)) => format!("{min} .. {max}"),
+        _ => "-".to_string(),
+    };
+    let mut lines = vec![
+        format!("index       {}", dir.display()),
+        format!("documents   {}", info.documents),
+        format!("dates       {range}"),
+        format!("size        {:.1} MB", info.size_bytes as f64 / 1_000_000.0),
+        format!("schema      {}", info.schema_version),
+    ];
+    let years: BTreeMap<String, u64> = info
+        .by_year
+        .iter()
+        .map(|(year, n)| (year.to_string(), *n))
+        .collect();
+    for (title, counts, by_count) in [
+        ("by source", &info.by_source, true),
+        ("by kind", &info.by_kind, true),
+        ("by language", &info.by_lang, true),
+        ("by year", &years, false),
+    ] {
+        lines.push(String::new());
+        lines.push(title.to_string());
+        let mut rows: Vec<(&String, &u64)> = counts.iter().collect();
+        if by_count {
+            rows.sort_by(|a, b| b.1.cmp(a.1).then(a.0.cmp(b.0)));
+        }
+        let width = rows
+            .iter()
+            .map(|(k, _)| k.chars().count())
+            .max()
+            .unwrap_or(0);
+        for (key, count) in rows {
+            lines.push(format!("  {key:<width$}  {count:>7}"));
+        }
+    }
+    lines
 }

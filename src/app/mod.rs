@@ -5,10 +5,12 @@
 mod common;
 mod ingest;
 mod output;
+mod progress;
 mod search;
 mod search_printer;
 mod study;
 mod themes;
+mod themes_print;
 
 use std::io;
 use std::process::ExitCode;

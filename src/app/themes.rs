@@ -1,15 +1,77 @@
-//! `statemine themes ...` and `statemine kwic`.
+//! `statemine themes ...` and `statemine kwic`: arguments, conversion into library calls,
+//! and output (tables from [`super::themes_print`]).
 
-use clap::{Args, Subcommand};
+use std::path::{Path, PathBuf};
+
+use anyhow::Context;
+use clap::{Args, Subcommand, ValueEnum};
+use indicatif::{ProgressBar, ProgressStyle};
+
+use statemine::document::Lang;
+use statemine::export::write_table;
+use statemine::index::IndexStore;
+use statemine::themes::{
+    self, CountOptions, CountResult, Matcher, Progress, ThemeSet, evidence_frame, import,
+};
 
 use super::Outcome;
-use super::common::IndexArgs;
+use super::common::{FilterArgs, IndexArgs};
+use super::output::{Output, stderr_is_terminal};
+use super::themes_print;
+
+/// The theme file used when `--themes` is not given (relative to the working directory).
+pub const DEFAULT_THEMES: &str = "corpus/themes/korea-2017.toml";
 
 /// Subcommands of `statemine themes`.
 #[derive(Subcommand, Debug)]
 pub enum ThemesCommand {
     /// Count every theme in every document, with evidence.
     Count(CountArgs),
+    /// Run every theme's example sentences; exit 2 when one does not behave.
+    Test(TestArgs),
+    /// Score the themes against hand-labelled paragraphs (precision, recall, F1).
+    Eval(EvalArgs),
+    /// Convert a quanteda YAML or LIWC .dic dictionary into a theme file.
+    Import(ImportArgs),
+    /// Print regex equivalents of the theme set as JSON (for benchmark baselines).
+    #[command(hide = true)]
+    ExportRegex(ExportRegexArgs),
+}
+
+/// Which theme file to use.
+#[derive(Args, Debug, Clone)]
+pub struct ThemesFileArgs {
+    /// Theme file: .toml, quanteda .yml/.yaml or LIWC .dic [default: corpus/themes/korea-2017.toml].
+    #[arg(long, value_name = "FILE")]
+    pub themes: Option<PathBuf>,
+    /// Only these theme ids (repeatable).
+    #[arg(long = "theme", value_name = "ID")]
+    pub only: Vec<String>,
+}
+
+impl ThemesFileArgs {
+    /// Loads and validates the theme set.
+    pub fn load(&self) -> anyhow::Result<ThemeSet> {
+        let path = match &self.themes {
+            Some(path) => path.clone(),
+            None => {
+                let path = PathBuf::from(DEFAULT_THEMES);
+                if !path.exists() {
+                    let cwd = std::env::current_dir()
+                        .map_or_else(|_| "?".into(), |d| d.display().to_string());
+                    anyhow::bail!(
+                        "no theme file at {DEFAULT_THEMES} (looked in {cwd}): run from the statemine repository or pass --themes FILE"
+                    );
+                }
+                path
+            }
+        };
+        let mut set = ThemeSet::load(&path)?;
+        if !self.only.is_empty() {
+            set.retain(&self.only)?;
+        }
+        Ok(set)
+    }
 }
 
 /// Arguments of `statemine themes count`.
@@ -17,23 +79,393 @@ pub enum ThemesCommand {
 pub struct CountArgs {
     #[command(flatten)]
     pub index: IndexArgs,
+    #[command(flatten)]
+    pub themes: ThemesFileArgs,
+    #[command(flatten)]
+    pub filter: FilterArgs,
+    /// Write one row per match to this file (.csv, .parquet, .json, .ndjson).
+    #[arg(long, value_name = "OUT")]
+    pub evidence: Option<PathBuf>,
+    /// Print the summary as one JSON object.
+    #[arg(long)]
+    pub json: bool,
+    /// Worker threads (0: one per core).
+    #[arg(long, default_value_t = 0)]
+    pub threads: usize,
+    /// No progress bar.
+    #[arg(long, short)]
+    pub quiet: bool,
+}
+
+/// Arguments of `statemine themes test`.
+#[derive(Args, Debug)]
+pub struct TestArgs {
+    #[command(flatten)]
+    pub themes: ThemesFileArgs,
+}
+
+/// Arguments of `statemine themes eval`.
+#[derive(Args, Debug)]
+pub struct EvalArgs {
+    #[command(flatten)]
+    pub index: IndexArgs,
+    #[command(flatten)]
+    pub themes: ThemesFileArgs,
+    /// Gold labels (JSON Lines: doc_id, para, themes).
+    #[arg(long, value_name = "FILE")]
+    pub gold: PathBuf,
+    /// Print the scores as one JSON object.
+    #[arg(long)]
+    pub json: bool,
+    /// Also list the false positives and false negatives of this theme.
+    #[arg(long, value_name = "ID")]
+    pub errors: Option<String>,
+}
+
+/// Dictionary formats `themes import` reads.
+#[derive(ValueEnum, Clone, Copy, Debug, PartialEq, Eq)]
+pub enum DictFormat {
+    /// quanteda YAML dictionary.
+    Quanteda,
+    /// LIWC .dic dictionary.
+    Liwc,
+}
+
+/// Arguments of `statemine themes import`.
+#[derive(Args, Debug)]
+pub struct ImportArgs {
+    /// The dictionary file.
+    pub file: PathBuf,
+    /// Its format [default: from the extension: .yml/.yaml quanteda, .dic liwc].
+    #[arg(long)]
+    pub format: Option<DictFormat>,
+    /// Write the theme file here (default: standard output).
+    #[arg(long, value_name = "FILE.toml")]
+    pub out: Option<PathBuf>,
+    /// Languages to give the patterns to (repeatable) [default: en and ru].
+    #[arg(long)]
+    pub lang: Vec<Lang>,
+}
+
+/// Arguments of the hidden `statemine themes export-regex`.
+#[derive(Args, Debug)]
+pub struct ExportRegexArgs {
+    #[command(flatten)]
+    pub themes: ThemesFileArgs,
+    /// Language of the patterns.
+    #[arg(long, default_value = "en")]
+    pub lang: Lang,
+}
+
+/// Sort orders of `statemine kwic`.
+#[derive(ValueEnum, Clone, Copy, Debug, PartialEq, Eq)]
+pub enum KwicSort {
+    /// By the words just left of the keyword (nearest first).
+    Left,
+    /// By the words right of the keyword.
+    Right,
+    /// By date, then document and position.
+    Date,
 }
 
 /// Arguments of `statemine kwic`.
 #[derive(Args, Debug)]
 pub struct KwicArgs {
-    /// A theme id or a query.
+    /// A theme id of the theme file, or else a phrase pattern (`"sanction* ~2 useless"`).
     pub target: String,
     #[command(flatten)]
     pub index: IndexArgs,
+    #[command(flatten)]
+    pub themes: ThemesFileArgs,
+    #[command(flatten)]
+    pub filter: FilterArgs,
+    /// Characters of context on each side.
+    #[arg(long, default_value_t = 40)]
+    pub width: usize,
+    /// Order of the lines.
+    #[arg(long, value_enum, default_value_t = KwicSort::Date)]
+    pub sort: KwicSort,
+    /// At most this many lines.
+    #[arg(long)]
+    pub limit: Option<usize>,
+    /// One JSON object per line.
+    #[arg(long)]
+    pub json: bool,
 }
 
 /// Runs a `statemine themes` subcommand.
-pub fn run(_command: ThemesCommand) -> anyhow::Result<Outcome> {
-    anyhow::bail!("themes is not implemented yet")
+pub fn run(command: ThemesCommand) -> anyhow::Result<Outcome> {
+    match command {
+        ThemesCommand::Count(args) => count(args),
+        ThemesCommand::Test(args) => test(args),
+        ThemesCommand::Eval(args) => eval(args),
+        ThemesCommand::Import(args) => import_dictionary(args),
+        ThemesCommand::ExportRegex(args) => export_regex(args),
+    }
+}
+
+/// Counts with a progress bar on stderr (hidden when not a terminal or `quiet`).
+fn count_with_progress(
+    store: &IndexStore,
+    matcher: &Matcher,
+    filter: &statemine::index::DocFilter,
+    options: &CountOptions,
+    quiet: bool,
+) -> anyhow::Result<CountResult> {
+    let bar = if quiet || !stderr_is_terminal() {
+        ProgressBar::hidden()
+    } else {
+        ProgressBar::new(0).with_style(
+            ProgressStyle::with_template("{spinner} counting {pos}/{len} documents {elapsed}")
+                .unwrap_or_else(|_| ProgressStyle::default_bar()),
+        )
+    };
+    let progress = |p: Progress| match p {
+        Progress::Selected(n) => bar.set_length(n as u64),
+        Progress::Done => bar.inc(1),
+    };
+    let result = themes::count_with(store, matcher, filter, options, &progress);
+    bar.finish_and_clear();
+    Ok(result?)
+}
+
+fn count(args: CountArgs) -> anyhow::Result<Outcome> {
+    let set = args.themes.load()?;
+    let filter = args.filter.to_filter()?;
+    let store = IndexStore::open(&args.index.index)?;
+    let matcher = Matcher::new(&set)?;
+    let options = CountOptions {
+        threads: args.threads,
+        evidence: args.evidence.is_some(),
+        context_chars: 0,
+    };
+    let started = std::time::Instant::now();
+    let result = count_with_progress(&store, &matcher, &filter, &options, args.quiet)?;
+    let seconds = started.elapsed().as_secs_f64();
+    let summary = themes::summarize(&set, &result.docs);
+    let total: u64 = summary.themes.iter().map(|t| t.matches).sum();
+    let mut out = Output::stdout();
+    if let Some(path) = &args.evidence {
+        let mut frame = evidence_frame(&result.evidence)?;
+        write_table(&mut frame, path)?;
+        if !args.quiet {
+            eprintln!(
+                "wrote {} evidence rows from {} documents to {}",
+                result.evidence.len(),
+                summary.documents,
+                path.display()
+            );
+        }
+    }
+    if args.json {
+        out.line(&serde_json::to_string(&summary)?)?;
+    } else if args.evidence.is_none() {
+        out.line(&themes_print::summary_table(&summary))?;
+    }
+    out.flush()?;
+    if !args.quiet {
+        let mb = result.text_bytes as f64 / 1e6;
+        eprintln!(
+            "{} documents, {mb:.1} MB of text in {seconds:.2}s ({:.1} MB/s)",
+            summary.documents,
+            mb / seconds.max(1e-9)
+        );
+    }
+    Ok(if total == 0 {
+        Outcome::NoHits
+    } else {
+        Outcome::Done
+    })
+}
+
+fn test(args: TestArgs) -> anyhow::Result<Outcome> {
+    let set = args.themes.load()?;
+    let outcomes = themes::run_examples(&set)?;
+    let failed: Vec<_> = outcomes.iter().filter(|o| !o.passed()).collect();
+    let mut out = Output::stdout();
+    for failure in &failed {
+        out.line(&themes_print::example_failure(failure))?;
+    }
+    out.flush()?;
+    let themes_with_examples = set
+        .themes
+        .iter()
+        .filter(|t| t.langs.iter().any(|l| !l.examples.is_empty()))
+        .count();
+    eprintln!(
+        "{}: {} examples in {} of {} themes, {} failed",
+        set.path.display(),
+        outcomes.len(),
+        themes_with_examples,
+        set.themes.len(),
+        failed.len()
+    );
+    anyhow::ensure!(
+        failed.is_empty(),
+        "{} of {} examples failed",
+        failed.len(),
+        outcomes.len()
+    );
+    Ok(Outcome::Done)
+}
+
+fn eval(args: EvalArgs) -> anyhow::Result<Outcome> {
+    let set = args.themes.load()?;
+    let gold = themes::read_gold(&args.gold)?;
+    let store = IndexStore::open(&args.index.index)?;
+    let report = themes::eval_index(&store, &set, &gold)?;
+    let mut out = Output::stdout();
+    if args.json {
+        out.line(&serde_json::to_string(&report)?)?;
+    } else {
+        out.line(&themes_print::eval_table(&report))?;
+    }
+    if let Some(theme) = &args.errors {
+        let score = report
+            .themes
+            .iter()
+            .find(|t| &t.theme == theme)
+            .ok_or_else(|| set.unknown_theme(theme))?;
+        out.line(&themes_print::eval_errors(score, &gold))?;
+    }
+    out.flush()?;
+    if !report.missing.is_empty() {
+        eprintln!(
+            "warning: {} labelled paragraphs are not in the index {} (first: {} para {}); they are not scored",
+            report.missing.len(),
+            args.index.index.display(),
+            report.missing[0].0,
+            report.missing[0].1
+        );
+    }
+    Ok(Outcome::Done)
+}
+
+fn import_dictionary(args: ImportArgs) -> anyhow::Result<Outcome> {
+    let format = match args.format {
+        Some(format) => format,
+        None => match args
+            .file
+            .extension()
+            .and_then(|e| e.to_str())
+            .map(str::to_ascii_lowercase)
+            .as_deref()
+        {
+            Some("yml" | "yaml") => DictFormat::Quanteda,
+            Some("dic") => DictFormat::Liwc,
+            _ => anyhow::bail!(
+                "{}: cannot tell the dictionary format from the extension; pass --format quanteda|liwc",
+                args.file.display()
+            ),
+        },
+    };
+    let text = std::fs::read_to_string(&args.file)
+        .with_context(|| format!("cannot read {}", args.file.display()))?;
+    let langs: Vec<Lang> = if args.lang.is_empty() {
+        Lang::ALL.to_vec()
+    } else {
+        args.lang.clone()
+    };
+    let imported = match format {
+        DictFormat::Quanteda => import::quanteda(&args.file, &text, &langs)?,
+        DictFormat::Liwc => import::liwc(&args.file, &text, &langs)?,
+    };
+    for warning in &imported.warnings {
+        eprintln!("{}: {warning}", args.file.display());
+    }
+    // Validate before writing, so a written file always loads.
+    let set = ThemeSet::from_file(&args.file, imported.file.clone(), None)?;
+    let toml = format!(
+        "# Converted from {} by `statemine themes import` ({} themes).\n# Plain words match the lowercased token exactly (`=word`), `word*` is a prefix glob.\n\n{}",
+        args.file.display(),
+        set.themes.len(),
+        toml::to_string_pretty(&imported.file)?
+    );
+    match &args.out {
+        Some(path) => {
+            write_file(path, &toml)?;
+            eprintln!(
+                "wrote {} themes to {} ({} warnings)",
+                set.themes.len(),
+                path.display(),
+                imported.warnings.len()
+            );
+        }
+        None => {
+            let mut out = Output::stdout();
+            out.line(toml.trim_end())?;
+            out.flush()?;
+        }
+    }
+    Ok(Outcome::Done)
+}
+
+fn write_file(path: &Path, text: &str) -> anyhow::Result<()> {
+    if let Some(parent) = path.parent().filter(|p| !p.as_os_str().is_empty()) {
+        std::fs::create_dir_all(parent)
+            .with_context(|| format!("cannot create {}", parent.display()))?;
+    }
+    std::fs::write(path, text).with_context(|| format!("cannot write {}", path.display()))
+}
+
+fn export_regex(args: ExportRegexArgs) -> anyhow::Result<Outcome> {
+    let set = args.themes.load()?;
+    let themes = themes::regex_equivalents(&set, args.lang);
+    let json = serde_json::json!({
+        "name": set.name,
+        "lang": args.lang.as_str(),
+        "case_insensitive": true,
+        "themes": themes,
+    });
+    let mut out = Output::stdout();
+    out.line(&serde_json::to_string_pretty(&json)?)?;
+    out.flush()?;
+    Ok(Outcome::Done)
 }
 
 /// Runs `statemine kwic`.
-pub fn kwic(_args: KwicArgs) -> anyhow::Result<Outcome> {
-    anyhow::bail!("kwic is not implemented yet")
+pub fn kwic(args: KwicArgs) -> anyhow::Result<Outcome> {
+    // The theme file is optional here: a query works without one.
+    let file_set = match (&args.themes.themes, Path::new(DEFAULT_THEMES).exists()) {
+        (None, false) => None,
+        _ => Some(args.themes.load()?),
+    };
+    let set = themes::kwic_set(file_set.as_ref(), &args.target)?;
+    let filter = args.filter.to_filter()?;
+    let store = IndexStore::open(&args.index.index)?;
+    let matcher = Matcher::new(&set)?;
+    let options = CountOptions {
+        threads: 0,
+        evidence: true,
+        context_chars: args.width.max(1),
+    };
+    let mut rows = count_with_progress(&store, &matcher, &filter, &options, false)?.evidence;
+    let order = match args.sort {
+        KwicSort::Left => themes::KwicOrder::Left,
+        KwicSort::Right => themes::KwicOrder::Right,
+        KwicSort::Date => themes::KwicOrder::Date,
+    };
+    themes::sort_kwic(&mut rows, order);
+    let total = rows.len();
+    if let Some(limit) = args.limit {
+        rows.truncate(limit);
+    }
+    let mut out = Output::stdout();
+    for row in &rows {
+        let line = if args.json {
+            serde_json::to_string(row)?
+        } else {
+            themes_print::kwic_line(row, args.width, out.color)
+        };
+        out.line(&line)?;
+    }
+    out.flush()?;
+    if !args.json && total > rows.len() {
+        eprintln!("{} of {total} lines shown (--limit)", rows.len());
+    }
+    Ok(if total == 0 {
+        Outcome::NoHits
+    } else {
+        Outcome::Done
+    })
 }

@@ -1,8 +1,12 @@
-//! Errors of the corpus stage.
+//! Errors of the corpus stage: [`RecordError`] for one rejected record (reading goes on),
+//! [`CorpusError`] for failures of the inputs as a whole.
 
 use std::fmt;
 
 /// One rejected input record: `FILE:LINE: FIELD: reason`.
+///
+/// Errors about the record as a whole (malformed JSON, an unreadable file) have no field
+/// and print the pseudo-field `record`, so every message has the same four parts.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct RecordError {
     /// The input (`-` for standard input).
@@ -41,7 +45,7 @@ impl fmt::Display for RecordError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match &self.field {
             Some(field) => write!(f, "{}:{}: {}: {}", self.path, self.line, field, self.reason),
-            None => write!(f, "{}:{}: {}", self.path, self.line, self.reason),
+            None => write!(f, "{}:{}: record: {}", self.path, self.line, self.reason),
         }
     }
 }
@@ -54,6 +58,9 @@ pub enum CorpusError {
     /// A bad record, when the caller treats it as fatal (`--strict`).
     #[error(transparent)]
     Record(#[from] RecordError),
+    /// `--strict`: the first bad record stopped the run and nothing from it was written.
+    #[error("{0} (--strict: stopped at the first bad record; nothing from this run was written)")]
+    Strict(#[source] RecordError),
     /// An input could not be opened or read.
     #[error("{path}: {source}")]
     Io {
@@ -64,9 +71,35 @@ pub enum CorpusError {
         source: std::io::Error,
     },
     /// A path, folder or glob matched no input file.
-    #[error("{pattern}: no input files matched")]
+    #[error(
+        "{pattern}: no input files matched (looked for .jsonl, .csv, .txt, .md, optionally .gz)"
+    )]
     NoInput {
         /// What the user gave.
         pattern: String,
+    },
+    /// A file named on the command line has an extension we do not read.
+    #[error(
+        "{path}: cannot tell the format from the name (expected .jsonl, .ndjson, .csv, .txt or .md, optionally followed by .gz)"
+    )]
+    UnknownFormat {
+        /// The file.
+        path: String,
+    },
+    /// A glob pattern is malformed.
+    #[error("{pattern}: invalid glob: {reason}")]
+    BadGlob {
+        /// The pattern.
+        pattern: String,
+        /// What the glob parser said.
+        reason: String,
+    },
+    /// A `--map FIELD=COLUMN` specification is malformed or names an unknown field.
+    #[error("--map {spec}: {reason}")]
+    BadMapping {
+        /// The specification as given.
+        spec: String,
+        /// What is wrong.
+        reason: String,
     },
 }

@@ -1,89 +1,211 @@
 //! JSON Lines records (the format of `../shared/corpus`): one document per line.
+//!
+//! Contract: lines are read one at a time into a reused buffer (memory is bounded by the
+//! longest line); blank lines are skipped; keys other than the document fields are
+//! ignored; a line that is not valid UTF-8 or not a JSON object is one rejected record,
+//! and reading goes on with the next line.
 
-use chrono::NaiveDate;
-use serde::Deserialize;
+use std::io::BufRead;
 
-use super::RecordError;
+use serde_json::{Map, Value};
+
+use super::record::{FIELD_NAMES, RawRecord};
+use super::{RecordError, SourcedDocument};
 use crate::document::Document;
-
-#[derive(Deserialize)]
-struct RawRecord {
-    id: Option<String>,
-    date: Option<String>,
-    #[serde(default)]
-    title: String,
-    #[serde(default)]
-    speaker: String,
-    #[serde(default)]
-    source: String,
-    kind: Option<String>,
-    lang: Option<String>,
-    #[serde(default)]
-    url: String,
-    text: Option<String>,
-    #[serde(default)]
-    tags: Vec<String>,
-    location: Option<String>,
-}
 
 /// Parses one JSON Lines record (`line` is 1-based, for error messages).
 pub fn parse_jsonl_record(path: &str, line: usize, record: &str) -> Result<Document, RecordError> {
-    let raw: RawRecord = serde_json::from_str(record)
-        .map_err(|e| RecordError::record(path, line, format!("malformed JSON: {e}")))?;
-    let id = raw
-        .id
-        .filter(|id| !id.trim().is_empty())
-        .ok_or_else(|| RecordError::field(path, line, "id", "missing"))?;
-    let date_text = raw
-        .date
-        .ok_or_else(|| RecordError::field(path, line, "date", "missing"))?;
-    let date = NaiveDate::parse_from_str(date_text.trim(), "%Y-%m-%d").map_err(|_| {
-        RecordError::field(
+    let object = parse_object(path, line, record)?;
+    raw_from_object(path, line, &object)?.into_document(path, line)
+}
+
+/// Parses the bytes of one line, reporting invalid UTF-8 against the field that holds it.
+pub(crate) fn parse_jsonl_bytes(
+    path: &str,
+    line: usize,
+    bytes: &[u8],
+) -> Result<Document, RecordError> {
+    match std::str::from_utf8(bytes) {
+        Ok(text) => parse_jsonl_record(path, line, text),
+        Err(e) => Err(invalid_utf8(path, line, bytes, e.valid_up_to())),
+    }
+}
+
+fn parse_object(path: &str, line: usize, record: &str) -> Result<Map<String, Value>, RecordError> {
+    match serde_json::from_str::<Value>(record) {
+        Ok(Value::Object(object)) => Ok(object),
+        Ok(other) => Err(RecordError::record(
             path,
             line,
-            "date",
-            format!("cannot parse `{date_text}` as a date"),
-        )
-    })?;
-    let text = raw
-        .text
-        .filter(|t| !t.trim().is_empty())
-        .ok_or_else(|| RecordError::field(path, line, "text", "empty"))?;
-    let kind = raw
-        .kind
-        .unwrap_or_default()
-        .parse()
-        .map_err(|e| RecordError::field(path, line, "kind", format!("{e}")))?;
-    let lang = raw
-        .lang
-        .unwrap_or_default()
-        .parse()
-        .map_err(|e| RecordError::field(path, line, "lang", format!("{e}")))?;
-    Ok(Document {
-        id,
-        date,
-        title: raw.title,
-        speaker: raw.speaker,
-        source: raw.source,
-        kind,
-        lang,
-        url: raw.url,
-        text,
-        tags: raw.tags,
-        location: raw.location,
-    })
+            format!("expected a JSON object, found {}", json_type(&other)),
+        )),
+        Err(e) => Err(RecordError::record(
+            path,
+            line,
+            format!("malformed JSON: {e}"),
+        )),
+    }
+}
+
+fn raw_from_object(
+    path: &str,
+    line: usize,
+    object: &Map<String, Value>,
+) -> Result<RawRecord, RecordError> {
+    let mut raw = RawRecord::default();
+    for &field in FIELD_NAMES {
+        let Some(value) = object.get(field) else {
+            continue;
+        };
+        let wrong_type = || {
+            RecordError::field(
+                path,
+                line,
+                field,
+                format!("expected a string, found {}", json_type(value)),
+            )
+        };
+        match (field, value) {
+            (_, Value::Null) => {}
+            (_, Value::String(s)) => {
+                raw.set(field, s.clone());
+            }
+            // Numeric ids are common in exports; their decimal form is the id.
+            ("id", Value::Number(n)) => {
+                raw.set(field, n.to_string());
+            }
+            ("tags", Value::Array(items)) => {
+                let tags = items
+                    .iter()
+                    .map(|item| item.as_str().map(str::to_string).ok_or_else(wrong_type))
+                    .collect::<Result<Vec<_>, _>>()?;
+                raw.set_tags(tags);
+            }
+            _ => return Err(wrong_type()),
+        }
+    }
+    Ok(raw)
+}
+
+fn json_type(value: &Value) -> &'static str {
+    match value {
+        Value::Null => "null",
+        Value::Bool(_) => "a boolean",
+        Value::Number(_) => "a number",
+        Value::String(_) => "a string",
+        Value::Array(_) => "an array",
+        Value::Object(_) => "an object",
+    }
+}
+
+/// An invalid UTF-8 line: blame the field whose value holds the bad bytes when the rest
+/// of the line is readable JSON.
+fn invalid_utf8(path: &str, line: usize, bytes: &[u8], valid_up_to: usize) -> RecordError {
+    let reason = format!(
+        "invalid UTF-8 (byte 0x{:02x} at column {})",
+        bytes[valid_up_to],
+        valid_up_to + 1
+    );
+    let lossy = String::from_utf8_lossy(bytes);
+    let field = serde_json::from_str::<Value>(&lossy)
+        .ok()
+        .and_then(|value| {
+            let object = value.as_object()?;
+            FIELD_NAMES.iter().copied().find(|field| {
+                object
+                    .get(*field)
+                    .and_then(Value::as_str)
+                    .is_some_and(|s| s.contains('\u{FFFD}'))
+            })
+        });
+    match field {
+        Some(field) => RecordError::field(path, line, field, reason),
+        None => RecordError::record(path, line, reason),
+    }
+}
+
+/// Streams the records of one JSON Lines input.
+pub(crate) struct JsonlReader<R> {
+    path: String,
+    reader: R,
+    line: usize,
+    buffer: Vec<u8>,
+    done: bool,
+}
+
+impl<R: BufRead> JsonlReader<R> {
+    /// Reads `reader`, naming it `path` in errors.
+    pub(crate) fn new(path: String, reader: R) -> JsonlReader<R> {
+        JsonlReader {
+            path,
+            reader,
+            line: 0,
+            buffer: Vec::new(),
+            done: false,
+        }
+    }
+}
+
+impl<R: BufRead> Iterator for JsonlReader<R> {
+    type Item = Result<SourcedDocument, RecordError>;
+
+    fn next(&mut self) -> Option<Self::Item> {
+        while !self.done {
+            self.buffer.clear();
+            match self.reader.read_until(b'\n', &mut self.buffer) {
+                Ok(0) => self.done = true,
+                Ok(_) => {
+                    self.line += 1;
+                    let mut bytes = self.buffer.as_slice();
+                    if self.line == 1 {
+                        bytes = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes);
+                    }
+                    if bytes.iter().all(u8::is_ascii_whitespace) {
+                        continue;
+                    }
+                    let parsed = parse_jsonl_bytes(&self.path, self.line, bytes);
+                    return Some(parsed.map(|doc| SourcedDocument {
+                        doc,
+                        path: self.path.clone(),
+                        line: self.line,
+                    }));
+                }
+                Err(e) => {
+                    // A read error (a truncated gzip stream) ends this input.
+                    self.done = true;
+                    return Some(Err(RecordError::record(
+                        &self.path,
+                        self.line + 1,
+                        format!("read error, rest of the input skipped: {e}"),
+                    )));
+                }
+            }
+        }
+        None
+    }
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::corpus::open::decompress_if_gzip;
+    use crate::corpus::open::tests::gzip;
+
+    fn read(bytes: Vec<u8>) -> Vec<Result<SourcedDocument, RecordError>> {
+        let reader = decompress_if_gzip(Box::new(std::io::Cursor::new(bytes))).unwrap();
+        JsonlReader::new("f.jsonl".into(), reader).collect()
+    }
+
+    const GOOD: &str =
+        r#"{"id": "a", "date": "2017-09-05", "kind": "news", "lang": "en", "text": "One.\nTwo."}"#;
 
     #[test]
     fn parses_a_shared_corpus_style_record() {
-        let line = r#"{"id": "kremlin-en-1", "date": "2017-09-05", "title": "T", "speaker": "Vladimir Putin", "source": "kremlin.ru", "kind": "press_conference", "lang": "en", "url": "u", "text": "a\nb"}"#;
+        let line = r#"{"id": "kremlin-en-1", "date": "2017-09-05", "title": "T", "speaker": "Vladimir Putin", "source": "kremlin.ru", "kind": "press_conference", "lang": "en", "url": "u", "text": "a\nb", "extra": 1}"#;
         let doc = parse_jsonl_record("f.jsonl", 3, line).unwrap();
         assert_eq!(doc.id, "kremlin-en-1");
         assert_eq!(doc.text, "a\nb");
+        assert_eq!(doc.speaker, "Vladimir Putin");
     }
 
     #[test]
@@ -96,5 +218,87 @@ mod tests {
                 .starts_with("f.jsonl:7: kind: unknown kind `podcast`"),
             "{err}"
         );
+    }
+
+    #[test]
+    fn malformed_json_and_non_objects_are_record_errors() {
+        let err = parse_jsonl_record("f.jsonl", 2, r#"{"id": "x", "#).unwrap_err();
+        assert!(
+            err.to_string()
+                .starts_with("f.jsonl:2: record: malformed JSON"),
+            "{err}"
+        );
+        let err = parse_jsonl_record("f.jsonl", 2, "[1, 2]").unwrap_err();
+        assert!(
+            err.to_string()
+                .ends_with("expected a JSON object, found an array"),
+            "{err}"
+        );
+    }
+
+    #[test]
+    fn wrong_types_name_the_field_and_numeric_ids_are_accepted() {
+        let err = parse_jsonl_record(
+            "f",
+            1,
+            r#"{"id": "x", "date": 20170905, "kind": "news", "text": "a"}"#,
+        )
+        .unwrap_err();
+        assert_eq!(
+            err.to_string(),
+            "f:1: date: expected a string, found a number"
+        );
+        let doc = parse_jsonl_record(
+            "f",
+            1,
+            r#"{"id": 42, "date": "2017-09-05", "kind": "news", "text": "a", "tags": ["x"]}"#,
+        )
+        .unwrap();
+        assert_eq!(
+            (doc.id.as_str(), doc.tags.as_slice()),
+            ("42", &["x".to_string()][..])
+        );
+    }
+
+    #[test]
+    fn invalid_utf8_blames_the_field_holding_it() {
+        let mut line =
+            br#"{"id": "x", "date": "2017-09-05", "kind": "news", "text": "caf"#.to_vec();
+        line.extend([0xff, b'"', b'}']);
+        let err = parse_jsonl_bytes("f.jsonl", 9, &line).unwrap_err();
+        assert!(
+            err.to_string()
+                .starts_with("f.jsonl:9: text: invalid UTF-8 (byte 0xff"),
+            "{err}"
+        );
+    }
+
+    #[test]
+    fn reader_skips_blank_lines_counts_lines_and_goes_on_after_errors() {
+        let input = format!(
+            "\u{feff}{GOOD}\n\n{{broken\n{}\r\n",
+            GOOD.replace("\"a\"", "\"b\"")
+        );
+        let results = read(input.into_bytes());
+        assert_eq!(results.len(), 3);
+        assert_eq!(results[0].as_ref().unwrap().line, 1);
+        assert_eq!(results[1].as_ref().unwrap_err().line, 3);
+        let last = results[2].as_ref().unwrap();
+        assert_eq!((last.doc.id.as_str(), last.line), ("b", 4));
+    }
+
+    #[test]
+    fn gzip_input_reads_like_plain() {
+        let results = read(gzip(format!("{GOOD}\n").as_bytes()));
+        assert_eq!(results.len(), 1);
+        assert_eq!(results[0].as_ref().unwrap().doc.id, "a");
+    }
+
+    #[test]
+    fn a_truncated_gzip_stream_is_one_error_then_the_end() {
+        let packed = gzip(format!("{GOOD}\n").repeat(50).as_bytes());
+        let results = read(packed[..packed.len() / 2].to_vec());
+        let last = results.last().unwrap().as_ref().unwrap_err();
+        assert!(last.reason.contains("read error"), "{last}");
     }
 }

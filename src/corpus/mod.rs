@@ -1,16 +1,40 @@
 //! Reading statements from input files into [`Document`]s, and the structure computed
 //! from each document at ingest (counts, speaker turns).
 //!
+//! Inputs are JSON Lines, CSV with a header (columns mapped by [`ColumnMap`]) and folders
+//! of `.txt`/`.md` files with front matter, each optionally gzip-compressed, plus `-` for
+//! JSON Lines on standard input; [`expand_inputs`] turns paths, folders and globs into
+//! [`Input`]s and [`CorpusReader`] streams their records.
+//!
 //! Contract: readers stream (memory stays bounded by one record, not by the corpus), and
 //! every bad record becomes a [`RecordError`] naming file, line and field; reading goes on.
 
+mod columns;
+mod csv_input;
+mod date;
 mod error;
+mod inputs;
 mod jsonl;
+mod lang;
+mod open;
+mod reader;
+mod record;
+mod roles;
 mod structure;
+mod textfile;
+mod turns;
 
+pub use columns::ColumnMap;
+pub use date::{DateError, parse_date};
 pub use error::{CorpusError, RecordError};
+pub use inputs::{Format, Input, InputSet, InputSource, expand_inputs, format_of};
 pub use jsonl::parse_jsonl_record;
+pub use lang::detect_lang;
+pub use reader::CorpusReader;
+pub use record::FIELD_NAMES;
+pub use roles::guess_role;
 pub use structure::analyze_structure;
+pub use turns::{SpeakerLabel, parse_label};
 
 use crate::document::Document;
 

@@ -1,20 +1,25 @@
 //! Structure computed from a document at ingest: word, sentence and paragraph counts and,
-//! per paragraph, the speaker turn it belongs to.
+//! per paragraph, the speaker turn it belongs to (see [`super::turns`]).
+//!
+//! Contract: `paragraphs` has exactly one entry per `\n`-separated paragraph of the text,
+//! so paragraph indexes of evidence and gold labels address it directly.
 
-use crate::document::{DocStructure, Document, ParagraphTurn, Role};
+use super::turns::attribute_turns;
+use crate::document::{DocStructure, Document, ParagraphTurn};
 use crate::text::sentence_spans;
 
 /// Counts words, sentences and paragraphs of `doc` and attributes paragraphs to speakers.
 pub fn analyze_structure(doc: &Document) -> DocStructure {
     let mut structure = DocStructure::default();
-    for paragraph in doc.paragraphs() {
+    let turns = attribute_turns(doc);
+    for (paragraph, (speaker, role)) in doc.paragraphs().zip(turns) {
         let n_words = count_words(paragraph);
         structure.n_paragraphs += 1;
         structure.n_words += n_words;
         structure.n_sentences += sentence_spans(paragraph).len() as u64;
         structure.paragraphs.push(ParagraphTurn {
-            speaker: None,
-            role: Role::Narration,
+            speaker,
+            role,
             n_words,
         });
     }
@@ -31,7 +36,7 @@ fn count_words(text: &str) -> u64 {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::document::{Kind, Lang};
+    use crate::document::{Kind, Lang, Role};
     use chrono::NaiveDate;
 
     #[test]
@@ -52,5 +57,36 @@ mod tests {
         let s = analyze_structure(&doc);
         assert_eq!((s.n_words, s.n_sentences, s.n_paragraphs), (7, 3, 2));
         assert_eq!(s.paragraphs.len(), 2);
+    }
+
+    #[test]
+    fn paragraphs_carry_their_speaker_and_role() {
+        let doc = Document {
+            id: "d".into(),
+            date: NaiveDate::from_ymd_opt(2017, 1, 1).unwrap(),
+            title: String::new(),
+            speaker: String::new(),
+            source: String::new(),
+            kind: Kind::Transcript,
+            lang: Lang::En,
+            url: String::new(),
+            text: "Talks were held.\nQuestion: Why?\nSergei Lavrov: Because.".into(),
+            tags: vec![],
+            location: None,
+        };
+        let s = analyze_structure(&doc);
+        let turns: Vec<_> = s
+            .paragraphs
+            .iter()
+            .map(|p| (p.speaker.as_deref(), p.role, p.n_words))
+            .collect();
+        assert_eq!(
+            turns,
+            [
+                (None, Role::Narration, 3),
+                (Some("Question"), Role::Journalist, 2),
+                (Some("Sergei Lavrov"), Role::Official, 3),
+            ]
+        );
     }
 }

@@ -1,15 +1,22 @@
 //! The Tantivy index: schema, opening and creating, converting documents in and out,
-//! and iterating stored documents under a metadata filter.
+//! iterating stored documents under a metadata filter, batch ingestion, and the summary
+//! of an index.
 //!
 //! Contract: every index directory holds a `statemine.json` with the schema version; an
 //! index of another version is refused with a clear error rather than misread.
 
 mod error;
 mod filter;
+mod info;
+mod ingest;
+mod progress;
 mod schema;
 mod store;
 
 pub use error::IndexError;
 pub use filter::DocFilter;
+pub use info::{IndexInfo, NO_VALUE, index_info};
+pub use ingest::{IngestOptions, IngestReport, ingest};
+pub use progress::{NoProgress, ProgressSink};
 pub use schema::{Fields, SCHEMA_VERSION, build_schema};
-pub use store::{IndexStore, StoredDocument};
+pub use store::{IndexStore, StoredDocument, document_to_tantivy};

@@ -67,6 +67,11 @@ impl IndexStore {
         IndexStore::from_index(dir, index)
     }
 
+    /// Whether `dir` holds a statemine index (of any schema version).
+    pub fn exists(dir: &Path) -> bool {
+        dir.join(META_FILE).exists()
+    }
+
     /// Opens an existing index, refusing a missing one or one of another schema version.
     pub fn open(dir: &Path) -> Result<IndexStore, IndexError> {
         let meta_path = dir.join(META_FILE);
@@ -151,32 +156,7 @@ impl IndexStore {
 
     /// Converts a document and its structure to the indexed form.
     pub fn to_tantivy(&self, doc: &Document, structure: &DocStructure) -> TantivyDocument {
-        let f = &self.fields;
-        let mut out = TantivyDocument::default();
-        out.add_text(f.id, &doc.id);
-        out.add_date(f.date, date_to_tantivy(doc.date));
-        out.add_text(f.title, &doc.title);
-        out.add_text(f.title_field(doc.lang), &doc.title);
-        out.add_text(f.speaker, &doc.speaker);
-        out.add_text(f.source, &doc.source);
-        out.add_text(f.kind, doc.kind.as_str());
-        out.add_text(f.lang, doc.lang.as_str());
-        for tag in &doc.tags {
-            out.add_text(f.tags, tag);
-        }
-        if let Some(location) = &doc.location {
-            out.add_text(f.location, location);
-        }
-        out.add_text(f.url, &doc.url);
-        out.add_text(f.text, &doc.text);
-        out.add_text(f.text_field(doc.lang), &doc.text);
-        out.add_u64(f.n_words, structure.n_words);
-        out.add_u64(f.n_sentences, structure.n_sentences);
-        out.add_u64(f.n_paragraphs, structure.n_paragraphs);
-        out.add_text(f.content_hash, doc.content_hash());
-        let turns = serde_json::to_string(&structure.paragraphs).unwrap_or_else(|_| "[]".into());
-        out.add_text(f.structure, turns);
-        out
+        document_to_tantivy(&self.fields, doc, structure)
     }
 
     /// Reads a stored document back.
@@ -280,6 +260,40 @@ impl IndexStore {
         }
         Ok(())
     }
+}
+
+/// Converts a document and its structure to the indexed form of the schema whose handles
+/// are `f` (usable without an open index, e.g. to validate a dry run).
+pub fn document_to_tantivy(
+    f: &Fields,
+    doc: &Document,
+    structure: &DocStructure,
+) -> TantivyDocument {
+    let mut out = TantivyDocument::default();
+    out.add_text(f.id, &doc.id);
+    out.add_date(f.date, date_to_tantivy(doc.date));
+    out.add_text(f.title, &doc.title);
+    out.add_text(f.title_field(doc.lang), &doc.title);
+    out.add_text(f.speaker, &doc.speaker);
+    out.add_text(f.source, &doc.source);
+    out.add_text(f.kind, doc.kind.as_str());
+    out.add_text(f.lang, doc.lang.as_str());
+    for tag in &doc.tags {
+        out.add_text(f.tags, tag);
+    }
+    if let Some(location) = &doc.location {
+        out.add_text(f.location, location);
+    }
+    out.add_text(f.url, &doc.url);
+    out.add_text(f.text, &doc.text);
+    out.add_text(f.text_field(doc.lang), &doc.text);
+    out.add_u64(f.n_words, structure.n_words);
+    out.add_u64(f.n_sentences, structure.n_sentences);
+    out.add_u64(f.n_paragraphs, structure.n_paragraphs);
+    out.add_text(f.content_hash, doc.content_hash());
+    let turns = serde_json::to_string(&structure.paragraphs).unwrap_or_else(|_| "[]".into());
+    out.add_text(f.structure, turns);
+    out
 }
 
 /// A calendar date as the Tantivy date of its midnight UTC.

@@ -1,9 +1,17 @@
 //! What counting produces: matches per document, and evidence rows for export.
+//!
+//! Contract: one evidence row per counted match, in the column order of [`EVIDENCE_COLUMNS`];
+//! `para`, `sentence`, `start`, `end` locate the match in the stored text (paragraphs split
+//! on `\n`, byte offsets within the paragraph), `left`/`right` hold up to
+//! [`CONTEXT_CHARS`] characters of the same paragraph.
 
 use chrono::NaiveDate;
+use polars::prelude::{Column, DataFrame, DataType, NamedFrom, Series};
 use serde::{Deserialize, Serialize};
 
+use super::ThemeError;
 use crate::document::{Kind, Lang, ParagraphTurn};
+use crate::index::StoredDocument;
 
 /// One counted match of a theme (after the overlap policy: a span counts once per theme).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -87,4 +95,160 @@ pub struct EvidenceRow {
     pub left: String,
     /// About 60 characters of context after the match.
     pub right: String,
+}
+
+/// Characters of context kept on each side of a match.
+pub const CONTEXT_CHARS: usize = 60;
+
+/// The columns of the evidence table, in order.
+pub const EVIDENCE_COLUMNS: [&str; 15] = [
+    "doc_id",
+    "date",
+    "speaker",
+    "source",
+    "lang",
+    "theme",
+    "para",
+    "sentence",
+    "start",
+    "end",
+    "matched",
+    "rule",
+    "turn_speaker",
+    "left",
+    "right",
+];
+
+impl DocSummary {
+    /// The summary of a stored document.
+    pub fn of(stored: &StoredDocument) -> DocSummary {
+        let doc = &stored.doc;
+        DocSummary {
+            id: doc.id.clone(),
+            date: doc.date,
+            speaker: doc.speaker.clone(),
+            source: doc.source.clone(),
+            kind: doc.kind,
+            lang: doc.lang,
+            n_words: stored.structure.n_words,
+            n_paragraphs: stored.structure.n_paragraphs,
+            paragraphs: stored.structure.paragraphs.clone(),
+        }
+    }
+}
+
+/// The evidence rows of `matches`, found in `stored` (one row per match, same order).
+///
+/// A match whose offsets do not fit the text (a stale match list) yields empty `matched`
+/// and context rather than a panic.
+pub fn evidence_rows(stored: &StoredDocument, matches: &[ThemeMatch]) -> Vec<EvidenceRow> {
+    evidence_rows_with_context(stored, matches, CONTEXT_CHARS)
+}
+
+/// Like [`evidence_rows`] with `context` characters on each side.
+pub fn evidence_rows_with_context(
+    stored: &StoredDocument,
+    matches: &[ThemeMatch],
+    context: usize,
+) -> Vec<EvidenceRow> {
+    let doc = &stored.doc;
+    let paragraphs: Vec<&str> = doc.paragraphs().collect();
+    matches
+        .iter()
+        .map(|m| {
+            let para = paragraphs.get(m.para).copied().unwrap_or("");
+            let (left, matched, right) = match (para.get(..m.start), para.get(m.start..m.end)) {
+                (Some(before), Some(matched)) => (
+                    last_chars(before, context),
+                    matched,
+                    first_chars(&para[m.end..], context),
+                ),
+                _ => ("", "", ""),
+            };
+            EvidenceRow {
+                doc_id: doc.id.clone(),
+                date: doc.date,
+                speaker: doc.speaker.clone(),
+                source: doc.source.clone(),
+                lang: doc.lang,
+                theme: m.theme.clone(),
+                para: m.para,
+                sentence: m.sentence,
+                start: m.start,
+                end: m.end,
+                matched: matched.to_string(),
+                rule: m.rule.clone(),
+                turn_speaker: stored
+                    .structure
+                    .turn(m.para)
+                    .and_then(|t| t.speaker.clone())
+                    .unwrap_or_default(),
+                left: left.to_string(),
+                right: right.to_string(),
+            }
+        })
+        .collect()
+}
+
+/// The last `n` characters of `text` (cut on a character boundary).
+pub(crate) fn last_chars(text: &str, n: usize) -> &str {
+    match text.char_indices().rev().nth(n.saturating_sub(1)) {
+        Some((i, _)) if n > 0 => &text[i..],
+        _ if n == 0 => "",
+        _ => text,
+    }
+}
+
+/// The first `n` characters of `text` (cut on a character boundary).
+pub(crate) fn first_chars(text: &str, n: usize) -> &str {
+    match text.char_indices().nth(n) {
+        Some((i, _)) => &text[..i],
+        None => text,
+    }
+}
+
+/// The evidence rows as a table with [`EVIDENCE_COLUMNS`] (dates as `Date`, offsets as
+/// unsigned integers), ready for [`crate::export::write_table`].
+pub fn evidence_frame(rows: &[EvidenceRow]) -> Result<DataFrame, ThemeError> {
+    let text = |f: fn(&EvidenceRow) -> &str| -> Vec<&str> { rows.iter().map(f).collect() };
+    let number =
+        |f: fn(&EvidenceRow) -> usize| -> Vec<u64> { rows.iter().map(|r| f(r) as u64).collect() };
+    let epoch = NaiveDate::from_ymd_opt(1970, 1, 1).unwrap_or_default();
+    let days: Vec<i32> = rows
+        .iter()
+        .map(|r| (r.date - epoch).num_days() as i32)
+        .collect();
+    let date = Series::new("date".into(), days).cast(&DataType::Date)?;
+    let columns: Vec<Column> = vec![
+        Column::new("doc_id".into(), text(|r| &r.doc_id)),
+        date.into(),
+        Column::new("speaker".into(), text(|r| &r.speaker)),
+        Column::new("source".into(), text(|r| &r.source)),
+        Column::new("lang".into(), text(|r| r.lang.as_str())),
+        Column::new("theme".into(), text(|r| &r.theme)),
+        Column::new("para".into(), number(|r| r.para)),
+        Column::new("sentence".into(), number(|r| r.sentence)),
+        Column::new("start".into(), number(|r| r.start)),
+        Column::new("end".into(), number(|r| r.end)),
+        Column::new("matched".into(), text(|r| &r.matched)),
+        Column::new("rule".into(), text(|r| &r.rule)),
+        Column::new("turn_speaker".into(), text(|r| &r.turn_speaker)),
+        Column::new("left".into(), text(|r| &r.left)),
+        Column::new("right".into(), text(|r| &r.right)),
+    ];
+    Ok(DataFrame::new(rows.len(), columns)?)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn context_is_cut_on_character_boundaries() {
+        assert_eq!(last_chars("абвгд", 2), "гд");
+        assert_eq!(last_chars("аб", 5), "аб");
+        assert_eq!(last_chars("аб", 0), "");
+        assert_eq!(first_chars("абвгд", 2), "аб");
+        assert_eq!(first_chars("аб", 5), "аб");
+    }
 }

@@ -3,9 +3,46 @@
 //! Contract: a theme set is validated and compiled once; counting a document is one pass
 //! over its tokens and text, and every counted match is an evidence row that points back
 //! to paragraph, sentence and byte offsets of the stored text.
+//!
+//! Files: [`file`] (the TOML as written) -> [`set`] (validated, defaults resolved, using
+//! the phrase syntax of [`pattern`]) -> `matcher` (compiled: one Aho-Corasick automaton
+//! over stems and one `RegexSet` per language) -> `rules` (negation, `unless`, scope,
+//! overlap) -> `count` (over an index, in parallel) -> [`evidence`] rows.
 
+mod count;
 mod error;
+mod eval;
 mod evidence;
+mod examples;
+pub mod file;
+pub mod import;
+mod kwic;
+mod matcher;
+pub mod pattern;
+mod regex_export;
+mod rules;
+mod set;
+mod summary;
+mod tokens;
 
-pub use error::ThemeError;
-pub use evidence::{DocSummary, DocThemeMatches, EvidenceRow, ThemeMatch};
+pub use count::{
+    CountOptions, CountResult, Progress, count_document, count_index, count_index_with_evidence,
+    count_with,
+};
+pub use error::{Problem, ThemeError};
+pub use eval::{
+    EvalReport, GoldParagraph, MIN_SUPPORT, ThemeScore, eval_index, evaluate, read_gold,
+};
+pub use evidence::{
+    CONTEXT_CHARS, DocSummary, DocThemeMatches, EVIDENCE_COLUMNS, EvidenceRow, ThemeMatch,
+    evidence_frame, evidence_rows, evidence_rows_with_context,
+};
+pub use examples::{ExampleOutcome, run_examples};
+pub use kwic::{KwicOrder, QUERY_THEME, kwic_set, sort_kwic};
+pub use matcher::{Matcher, Scratch};
+pub use regex_export::{ThemeRegexes, regex_equivalents};
+pub use set::{
+    MAX_NOT_AFTER, MAX_WITHIN, Negators, Pattern, PatternKind, Theme, ThemeLang, ThemeSet,
+    default_negators,
+};
+pub use summary::{Collision, CountSummary, ThemeTotals, summarize};

@@ -1,0 +1,76 @@
+//! Drawing library progress on stderr with indicatif, and printing rejected records
+//! above the bar.
+//!
+//! The bar shows bytes read against the total input size (with an ETA) when the size is
+//! known, a spinner otherwise, and documents and documents per second in either case. It
+//! is hidden when stderr is not a terminal or with `--quiet`; rejected records are printed
+//! either way, since they are results the user must act on.
+
+use std::cell::Cell;
+use std::time::{Duration, Instant};
+
+use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
+
+use statemine::corpus::RecordError;
+use statemine::index::ProgressSink;
+
+use super::output::stderr_is_terminal;
+
+/// The progress bar of a batch job.
+pub struct IngestProgress {
+    bar: ProgressBar,
+    started: Cell<Option<Instant>>,
+}
+
+impl IngestProgress {
+    /// A bar on stderr, or a hidden one when `quiet` or stderr is not a terminal.
+    pub fn new(quiet: bool) -> IngestProgress {
+        let target = if quiet || !stderr_is_terminal() {
+            ProgressDrawTarget::hidden()
+        } else {
+            ProgressDrawTarget::stderr()
+        };
+        IngestProgress {
+            bar: ProgressBar::with_draw_target(None, target),
+            started: Cell::new(None),
+        }
+    }
+}
+
+impl ProgressSink for IngestProgress {
+    fn start(&self, total_bytes: Option<u64>) {
+        self.started.set(Some(Instant::now()));
+        let template = match total_bytes {
+            Some(total) => {
+                self.bar.set_length(total);
+                "{spinner} [{elapsed_precise}] [{bar:30}] {binary_bytes}/{binary_total_bytes} {msg} (ETA {eta})"
+            }
+            None => "{spinner} [{elapsed_precise}] {binary_bytes} {msg}",
+        };
+        if let Ok(style) = ProgressStyle::with_template(template) {
+            self.bar.set_style(style.progress_chars("=> "));
+        }
+        self.bar.enable_steady_tick(Duration::from_millis(120));
+    }
+
+    fn advance(&self, documents: u64, bytes_read: u64) {
+        self.bar.set_position(bytes_read);
+        let seconds = self
+            .started
+            .get()
+            .map_or(0.0, |t| t.elapsed().as_secs_f64());
+        if seconds > 0.0 {
+            let rate = documents as f64 / seconds;
+            self.bar
+                .set_message(format!("{documents} docs, {rate:.0} docs/s"));
+        }
+    }
+
+    fn rejected(&self, error: &RecordError) {
+        self.bar.suspend(|| eprintln!("{error}"));
+    }
+
+    fn finish(&self) {
+        self.bar.finish_and_clear();
+    }
+}

@@ -1,0 +1,196 @@
+//! Human tables of the theme commands (summary, evaluation, example failures, kwic).
+
+use statemine::themes::{
+    CountSummary, EvalReport, EvidenceRow, ExampleOutcome, GoldParagraph, MIN_SUPPORT, ThemeScore,
+};
+
+/// Left- or right-aligned column.
+#[derive(Clone, Copy, PartialEq, Eq)]
+pub enum Align {
+    /// Text columns.
+    Left,
+    /// Number columns.
+    Right,
+}
+
+/// Formats `rows` under `headers`, columns padded to their widest cell (in characters).
+pub fn table(headers: &[&str], align: &[Align], rows: &[Vec<String>]) -> String {
+    let mut widths: Vec<usize> = headers.iter().map(|h| h.chars().count()).collect();
+    for row in rows {
+        for (w, cell) in widths.iter_mut().zip(row) {
+            *w = (*w).max(cell.chars().count());
+        }
+    }
+    let line = |cells: Vec<&str>| -> String {
+        let mut out = String::new();
+        for (i, cell) in cells.iter().enumerate() {
+            let pad = widths[i].saturating_sub(cell.chars().count());
+            if i > 0 {
+                out.push_str("  ");
+            }
+            if align.get(i) == Some(&Align::Right) {
+                out.push_str(&" ".repeat(pad));
+                out.push_str(cell);
+            } else {
+                out.push_str(cell);
+                if i + 1 < cells.len() {
+                    out.push_str(&" ".repeat(pad));
+                }
+            }
+        }
+        out
+    };
+    let mut lines = vec![line(headers.to_vec())];
+    for row in rows {
+        lines.push(line(row.iter().map(String::as_str).collect()));
+    }
+    lines.join("\n")
+}
+
+/// The per-theme summary of `themes count`, then the collisions.
+pub fn summary_table(summary: &CountSummary) -> String {
+    let rows: Vec<Vec<String>> = summary
+        .themes
+        .iter()
+        .map(|t| {
+            vec![
+                t.theme.clone(),
+                t.matches.to_string(),
+                t.paragraphs.to_string(),
+                t.documents.to_string(),
+            ]
+        })
+        .collect();
+    let mut out = table(
+        &["theme", "matches", "paragraphs", "documents"],
+        &[Align::Left, Align::Right, Align::Right, Align::Right],
+        &rows,
+    );
+    out.push_str(&format!("\n\n{} documents counted", summary.documents));
+    if summary.collisions.is_empty() {
+        out.push_str("; no span matched by two themes");
+    } else {
+        out.push_str("; spans matched by two themes (each theme counts them):");
+        for c in &summary.collisions {
+            out.push_str(&format!("\n  {} + {}: {}", c.a, c.b, c.spans));
+        }
+    }
+    out
+}
+
+/// One failing example: what was expected, what happened, the sentence.
+pub fn example_failure(outcome: &ExampleOutcome) -> String {
+    let got = if outcome.got {
+        format!("matched by {}", outcome.rules.join(", "))
+    } else {
+        "no match".to_string()
+    };
+    let expected = if outcome.expected {
+        "a match"
+    } else {
+        "no match"
+    };
+    format!(
+        "FAIL {} [{}]: expected {expected}, got {got}: {:?}",
+        outcome.theme, outcome.lang, outcome.sentence
+    )
+}
+
+/// The evaluation table, then macro-F1.
+pub fn eval_table(report: &EvalReport) -> String {
+    let rows: Vec<Vec<String>> = report
+        .themes
+        .iter()
+        .map(|t| {
+            vec![
+                format!("{}{}", t.theme, if t.in_macro { " *" } else { "" }),
+                t.gold.to_string(),
+                t.predicted.to_string(),
+                t.tp.to_string(),
+                format!("{:.2}", t.precision),
+                format!("{:.2}", t.recall),
+                format!("{:.2}", t.f1),
+            ]
+        })
+        .collect();
+    let mut out = table(
+        &[
+            "theme",
+            "gold",
+            "predicted",
+            "tp",
+            "precision",
+            "recall",
+            "f1",
+        ],
+        &[
+            Align::Left,
+            Align::Right,
+            Align::Right,
+            Align::Right,
+            Align::Right,
+            Align::Right,
+            Align::Right,
+        ],
+        &rows,
+    );
+    let n_macro = report.themes.iter().filter(|t| t.in_macro).count();
+    match report.macro_f1 {
+        Some(f1) => out.push_str(&format!(
+            "\n\nmacro-F1 {f1:.3} over the {n_macro} themes with >= {MIN_SUPPORT} gold positives (*)"
+        )),
+        None => out.push_str(&format!(
+            "\n\nno theme has >= {MIN_SUPPORT} gold positives: no macro-F1"
+        )),
+    }
+    out.push_str(&format!(
+        "\n{} labelled paragraphs scored",
+        report.paragraphs
+    ));
+    out
+}
+
+/// The false positives and negatives of one theme, with the gold text when known.
+pub fn eval_errors(score: &ThemeScore, gold: &[GoldParagraph]) -> String {
+    let text = |doc: &str, para: usize| {
+        gold.iter()
+            .find(|g| g.doc_id == doc && g.para == para)
+            .map_or(String::new(), |g| g.text.chars().take(300).collect())
+    };
+    let mut out = String::new();
+    for (label, list) in [
+        ("false positive", &score.false_positives),
+        ("false negative", &score.false_negatives),
+    ] {
+        for (doc, para) in list {
+            out.push_str(&format!(
+                "\n{label} {} {doc}:{para}: {}",
+                score.theme,
+                text(doc, *para)
+            ));
+        }
+    }
+    out
+}
+
+/// One concordance line: date, document, left context right-aligned in `width`
+/// characters, the keyword, the right context.
+pub fn kwic_line(row: &EvidenceRow, width: usize, color: bool) -> String {
+    let flat = |s: &str| s.replace(['\t', '\r', '\n'], " ");
+    let left = flat(row.left.trim_start());
+    let left: String = {
+        let chars: Vec<char> = left.chars().collect();
+        chars[chars.len().saturating_sub(width)..].iter().collect()
+    };
+    let right: String = flat(&row.right).chars().take(width).collect();
+    let matched = flat(&row.matched);
+    let matched = if color {
+        format!("\x1b[1;31m{matched}\x1b[0m")
+    } else {
+        format!("[{matched}]")
+    };
+    format!(
+        "{} {:<18} {:>width$} {matched} {right}",
+        row.date, row.doc_id, left
+    )
+}

@@ -1,0 +1,160 @@
+//! The stream of records over all inputs of one run: each input opened in turn (gzip
+//! sniffed), read by the reader of its format, every record validated.
+//!
+//! Contract: one record in memory at a time (a whole file for `.txt`/`.md`, which is one
+//! record); a bad record, an unreadable input or a rejected CSV header is yielded as a
+//! [`RecordError`] and reading continues with the next record or input; the bytes taken
+//! from the inputs (compressed size for gzip) are counted for progress.
+
+use std::io::Read;
+use std::sync::Arc;
+use std::sync::atomic::{AtomicU64, Ordering};
+
+use super::csv_input::CsvReader;
+use super::jsonl::JsonlReader;
+use super::open::open_input;
+use super::textfile::{file_stem, parse_text_file};
+use super::{ColumnMap, Format, Input, InputSource, RecordError, SourcedDocument};
+
+type Records = Box<dyn Iterator<Item = Result<SourcedDocument, RecordError>> + Send>;
+
+/// Records of every input, in input order.
+pub struct CorpusReader {
+    inputs: std::vec::IntoIter<Input>,
+    columns: ColumnMap,
+    bytes: Arc<AtomicU64>,
+    current: Option<Records>,
+}
+
+impl CorpusReader {
+    /// Reads `inputs` in order; CSV columns are mapped with `columns`.
+    pub fn new(inputs: Vec<Input>, columns: ColumnMap) -> CorpusReader {
+        CorpusReader {
+            inputs: inputs.into_iter(),
+            columns,
+            bytes: Arc::new(AtomicU64::new(0)),
+            current: None,
+        }
+    }
+
+    /// A shared counter of the bytes read from the inputs so far.
+    pub fn bytes_read(&self) -> Arc<AtomicU64> {
+        self.bytes.clone()
+    }
+
+    /// Opens `input` as a stream of records, or the one error that prevents reading it.
+    fn open(&self, input: &Input) -> Result<Records, RecordError> {
+        let name = input.name();
+        let mut reader = open_input(input, self.bytes.clone())
+            .map_err(|e| RecordError::record(&name, 1, format!("cannot open: {e}")))?;
+        match input.format {
+            Format::Jsonl => Ok(Box::new(JsonlReader::new(name, reader))),
+            Format::Csv => Ok(Box::new(CsvReader::new(name, reader, &self.columns)?)),
+            Format::Text => {
+                let mut bytes = Vec::new();
+                reader
+                    .read_to_end(&mut bytes)
+                    .map_err(|e| RecordError::record(&name, 1, format!("read error: {e}")))?;
+                let stem = match &input.source {
+                    InputSource::File(path) => path
+                        .file_name()
+                        .map(|n| file_stem(&n.to_string_lossy()))
+                        .unwrap_or_default(),
+                    InputSource::Stdin => "stdin".to_string(),
+                };
+                Ok(Box::new(std::iter::once(parse_text_file(
+                    &name, &stem, &bytes,
+                ))))
+            }
+        }
+    }
+}
+
+impl Iterator for CorpusReader {
+    type Item = Result<SourcedDocument, RecordError>;
+
+    fn next(&mut self) -> Option<Self::Item> {
+        loop {
+            if let Some(records) = self.current.as_mut() {
+                if let Some(item) = records.next() {
+                    return Some(item);
+                }
+                self.current = None;
+            }
+            let input = self.inputs.next()?;
+            match self.open(&input) {
+                Ok(records) => self.current = Some(records),
+                Err(e) => {
+                    // What could not be read still counts as processed for progress.
+                    if let Some(size) = input.size {
+                        self.bytes.fetch_add(size, Ordering::Relaxed);
+                    }
+                    return Some(Err(e));
+                }
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::corpus::expand_inputs;
+    use std::fs;
+
+    #[test]
+    fn mixed_inputs_stream_in_order_with_errors_in_place() {
+        let dir = tempfile::tempdir().unwrap();
+        let root = dir.path();
+        fs::write(
+            root.join("a.jsonl"),
+            "{\"id\":\"j1\",\"date\":\"2017-09-05\",\"kind\":\"news\",\"text\":\"x\"}\nnot json\n",
+        )
+        .unwrap();
+        fs::write(
+            root.join("b.csv"),
+            "id,date,kind,body\nc1,05.09.2017,news,y\n",
+        )
+        .unwrap();
+        fs::create_dir(root.join("notes")).unwrap();
+        fs::write(
+            root.join("notes/t1.md"),
+            "---\ndate: Sept. 5, 2017\nkind: news\n---\nz\n",
+        )
+        .unwrap();
+        let inputs = expand_inputs(&[root.join("a.jsonl"), root.join("b.csv"), root.join("notes")])
+            .unwrap()
+            .inputs;
+        let total: u64 = inputs.iter().filter_map(|i| i.size).sum();
+        let reader = CorpusReader::new(inputs, ColumnMap::parse(&["text=body"]).unwrap());
+        let bytes = reader.bytes_read();
+        let seen: Vec<String> = reader
+            .map(|r| match r {
+                Ok(d) => d.doc.id,
+                Err(e) => format!("error line {}", e.line),
+            })
+            .collect();
+        assert_eq!(seen, ["j1", "error line 2", "c1", "t1"]);
+        assert_eq!(bytes.load(Ordering::Relaxed), total);
+    }
+
+    #[test]
+    fn a_rejected_csv_header_is_one_error_and_the_next_input_is_read() {
+        let dir = tempfile::tempdir().unwrap();
+        fs::write(dir.path().join("a.csv"), "id,date\nx,2017-09-05\n").unwrap();
+        fs::write(
+            dir.path().join("b.jsonl"),
+            "{\"id\":\"j\",\"date\":\"2017-09-05\",\"kind\":\"news\",\"text\":\"x\"}\n",
+        )
+        .unwrap();
+        let inputs = expand_inputs(&[dir.path().to_path_buf()]).unwrap().inputs;
+        let results: Vec<_> =
+            CorpusReader::new(inputs, ColumnMap::parse(&["text=content"]).unwrap()).collect();
+        assert_eq!(results.len(), 2);
+        assert_eq!(
+            results[0].as_ref().unwrap_err().field.as_deref(),
+            Some("text")
+        );
+        assert_eq!(results[1].as_ref().unwrap().doc.id, "j");
+    }
+}

@@ -1,0 +1,261 @@
+//! One input record as its fields were read (any format), and its validation into a
+//! [`Document`].
+//!
+//! Every reader fills a [`RawRecord`] by field name and calls [`RawRecord::into_document`],
+//! so the rules are the same whatever the format: `id`, `date`, `kind` and a non-blank
+//! `text` are required; `date` goes through [`parse_date`]; `kind` must be one of the
+//! vocabulary; a missing `lang` is detected from the text ([`detect_lang`]); every error
+//! names file, line and field.
+
+use super::RecordError;
+use super::date::parse_date;
+use super::lang::detect_lang;
+use crate::document::{Document, Kind, Lang};
+
+/// The document fields an input may provide, in the order of the document model.
+pub const FIELD_NAMES: &[&str] = &[
+    "id", "date", "title", "speaker", "source", "kind", "lang", "url", "text", "tags", "location",
+];
+
+/// The fields of one record, as strings, before validation.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub(crate) struct RawRecord {
+    id: Option<String>,
+    date: Option<String>,
+    title: Option<String>,
+    speaker: Option<String>,
+    source: Option<String>,
+    kind: Option<String>,
+    lang: Option<String>,
+    url: Option<String>,
+    text: Option<String>,
+    tags: Vec<String>,
+    location: Option<String>,
+    /// Lines of fields that do not sit on the record's own line (front matter keys).
+    field_lines: Vec<(&'static str, usize)>,
+}
+
+impl RawRecord {
+    /// Sets `field` (one of [`FIELD_NAMES`]) to `value`; returns false for an unknown field.
+    ///
+    /// `tags` given as one string is split on commas and semicolons.
+    pub(crate) fn set(&mut self, field: &str, value: String) -> bool {
+        let slot = match field {
+            "id" => &mut self.id,
+            "date" => &mut self.date,
+            "title" => &mut self.title,
+            "speaker" => &mut self.speaker,
+            "source" => &mut self.source,
+            "kind" => &mut self.kind,
+            "lang" => &mut self.lang,
+            "url" => &mut self.url,
+            "text" => &mut self.text,
+            "location" => &mut self.location,
+            "tags" => {
+                self.tags = split_tags(&value);
+                return true;
+            }
+            _ => return false,
+        };
+        *slot = Some(value);
+        true
+    }
+
+    /// Sets the tags from a list.
+    pub(crate) fn set_tags(&mut self, tags: Vec<String>) {
+        self.tags = tags
+            .into_iter()
+            .map(|t| t.trim().to_string())
+            .filter(|t| !t.is_empty())
+            .collect();
+    }
+
+    /// Whether `field` has a value already.
+    pub(crate) fn has(&self, field: &str) -> bool {
+        match field {
+            "id" => self.id.is_some(),
+            "text" => self.text.is_some(),
+            _ => false,
+        }
+    }
+
+    /// Records that `field` was read on `line` (used for front matter, where fields and
+    /// the text each sit on their own lines).
+    pub(crate) fn set_line(&mut self, field: &'static str, line: usize) {
+        self.field_lines.push((field, line));
+    }
+
+    /// Validates the record read from `path` at `line` into a document.
+    pub(crate) fn into_document(self, path: &str, line: usize) -> Result<Document, RecordError> {
+        let line_of = |field: &str| {
+            self.field_lines
+                .iter()
+                .rev()
+                .find(|(f, _)| *f == field)
+                .map_or(line, |&(_, l)| l)
+        };
+        let error =
+            |field: &str, reason: String| RecordError::field(path, line_of(field), field, reason);
+        let id = match self.id.as_deref().map(str::trim) {
+            None => return Err(error("id", "missing".into())),
+            Some("") => return Err(error("id", "empty".into())),
+            Some(id) => id.to_string(),
+        };
+        let date = match self.date.as_deref().map(str::trim) {
+            None | Some("") => return Err(error("date", "missing".into())),
+            Some(text) => parse_date(text).map_err(|e| error("date", e.to_string()))?,
+        };
+        let kind = match self.kind.as_deref().map(str::trim) {
+            None | Some("") => {
+                return Err(error(
+                    "kind",
+                    format!("missing (expected one of: {})", vocabulary(Kind::ALL)),
+                ));
+            }
+            Some(kind) => kind
+                .parse::<Kind>()
+                .map_err(|e| error("kind", e.to_string()))?,
+        };
+        let text = match self.text {
+            None => return Err(error("text", "missing".into())),
+            Some(text) if text.trim().is_empty() => return Err(error("text", "empty".into())),
+            Some(text) => text,
+        };
+        let lang = match self.lang.as_deref().map(str::trim) {
+            None | Some("") => detect_lang(&text),
+            Some(lang) => lang
+                .parse::<Lang>()
+                .map_err(|e| error("lang", e.to_string()))?,
+        };
+        let clean = |value: Option<String>| value.map(|v| v.trim().to_string()).unwrap_or_default();
+        Ok(Document {
+            id,
+            date,
+            title: clean(self.title),
+            speaker: clean(self.speaker),
+            source: clean(self.source),
+            kind,
+            lang,
+            url: clean(self.url),
+            text,
+            tags: self.tags,
+            location: self
+                .location
+                .map(|l| l.trim().to_string())
+                .filter(|l| !l.is_empty()),
+        })
+    }
+}
+
+/// Tags written as one string: `korea, sanctions; dprk`.
+fn split_tags(value: &str) -> Vec<String> {
+    value
+        .split([',', ';'])
+        .map(str::trim)
+        .filter(|t| !t.is_empty())
+        .map(str::to_string)
+        .collect()
+}
+
+/// A vocabulary as `a, b, c` for error messages.
+fn vocabulary<T: std::fmt::Display>(values: &[T]) -> String {
+    values
+        .iter()
+        .map(ToString::to_string)
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn complete() -> RawRecord {
+        let mut raw = RawRecord::default();
+        for (field, value) in [
+            ("id", " d1 "),
+            ("date", "5 September 2017"),
+            ("kind", "Press Conference"),
+            ("text", "First paragraph.\nSecond one."),
+            ("tags", "korea; sanctions, ,dprk"),
+        ] {
+            assert!(raw.set(field, value.to_string()));
+        }
+        raw
+    }
+
+    #[test]
+    fn a_complete_record_becomes_a_document() {
+        let doc = complete().into_document("in.csv", 2).unwrap();
+        assert_eq!(doc.id, "d1");
+        assert_eq!(doc.date.to_string(), "2017-09-05");
+        assert_eq!(doc.kind, Kind::PressConference);
+        assert_eq!(doc.lang, Lang::En, "detected from the text");
+        assert_eq!(doc.tags, ["korea", "sanctions", "dprk"]);
+        assert_eq!(doc.location, None);
+    }
+
+    #[test]
+    fn missing_lang_is_detected_as_russian_for_cyrillic_text() {
+        let mut raw = complete();
+        raw.set("text", "Санкции бесполезны.".into());
+        assert_eq!(raw.into_document("f", 1).unwrap().lang, Lang::Ru);
+    }
+
+    #[test]
+    fn each_required_field_is_named_when_missing() {
+        for field in ["id", "date", "kind", "text"] {
+            let mut raw = complete();
+            match field {
+                "id" => raw.id = None,
+                "date" => raw.date = None,
+                "kind" => raw.kind = None,
+                _ => raw.text = None,
+            }
+            let err = raw.into_document("f.jsonl", 4).unwrap_err();
+            assert_eq!(err.field.as_deref(), Some(field));
+            assert!(
+                err.to_string()
+                    .starts_with(&format!("f.jsonl:4: {field}: missing")),
+                "{err}"
+            );
+        }
+    }
+
+    #[test]
+    fn blank_text_is_empty_and_bad_values_explain_themselves() {
+        let mut raw = complete();
+        raw.set("text", " \n ".into());
+        assert_eq!(
+            raw.into_document("f", 1).unwrap_err().to_string(),
+            "f:1: text: empty"
+        );
+        let mut raw = complete();
+        raw.set("kind", "podcast".into());
+        let err = raw.into_document("f", 1).unwrap_err().to_string();
+        assert!(
+            err.contains("kind: unknown kind `podcast`") && err.contains("briefing"),
+            "{err}"
+        );
+        let mut raw = complete();
+        raw.set("date", "someday".into());
+        let err = raw.into_document("f", 1).unwrap_err().to_string();
+        assert!(
+            err.starts_with("f:1: date: cannot parse `someday`"),
+            "{err}"
+        );
+        let mut raw = complete();
+        raw.set("lang", "de".into());
+        let err = raw.into_document("f", 1).unwrap_err().to_string();
+        assert!(err.starts_with("f:1: lang: unknown lang `de`"), "{err}");
+    }
+
+    #[test]
+    fn field_lines_point_errors_at_their_own_line() {
+        let mut raw = complete();
+        raw.set("date", "never".into());
+        raw.set_line("date", 3);
+        let err = raw.into_document("a.md", 1).unwrap_err();
+        assert_eq!(err.line, 3);
+    }
+}

@@ -1,0 +1,551 @@
+//! Batch ingestion: read every input, analyse each document, and write the index as one
+//! re-runnable job.
+//!
+//! Pipeline: one reading thread parses records (in input order, so a duplicate id is
+//! always blamed on its later occurrence) and sends them through a bounded channel to
+//! analysis workers, which compute the structure (counts, speaker turns) and build the
+//! Tantivy document; the calling thread classifies each document against the last commit
+//! and writes it. Memory stays bounded by the channel sizes and the writer's budget.
+//!
+//! Contract:
+//! - the index is created when missing (not by a dry run, which writes nothing);
+//! - an id already in the index is replaced (`delete_term` on `id`, then add); a document
+//!   whose content hash is already committed is left alone and counted as unchanged;
+//! - bad records are reported through [`ProgressSink::rejected`] and counted; the good
+//!   ones are still indexed;
+//! - the writer lock is taken before anything is read, so a concurrent second job fails
+//!   at once with [`IndexError::Locked`];
+//! - changes are committed every [`IngestOptions::commit_every`] documents and at the end:
+//!   a killed run leaves the last commit searchable and running it again completes the
+//!   job; with [`IngestOptions::strict`] there are no intermediate commits, and the first
+//!   bad record rolls the whole run back.
+
+use std::collections::HashMap;
+use std::fmt;
+use std::path::{Path, PathBuf};
+use std::sync::atomic::Ordering;
+
+use crossbeam_channel::{Receiver, Sender, bounded};
+use tantivy::collector::Count;
+use tantivy::query::TermQuery;
+use tantivy::schema::IndexRecordOption;
+use tantivy::{IndexWriter, Searcher, TantivyDocument, Term};
+
+use super::store::document_to_tantivy;
+use super::{Fields, IndexError, IndexStore, ProgressSink, build_schema};
+use crate::corpus::{
+    ColumnMap, CorpusError, CorpusReader, RecordError, SourcedDocument, analyze_structure,
+    expand_inputs,
+};
+use crate::error::Error;
+
+/// How an ingest job runs.
+#[derive(Debug, Clone)]
+pub struct IngestOptions {
+    /// The index directory (created when missing).
+    pub index: PathBuf,
+    /// CSV column mapping (`--map field=column`).
+    pub columns: ColumnMap,
+    /// Validate and classify without writing anything.
+    pub dry_run: bool,
+    /// Stop at the first bad record and write nothing from this run.
+    pub strict: bool,
+    /// Commit after this many written documents (0: only at the end).
+    pub commit_every: usize,
+    /// Analysis workers and Tantivy indexing threads (0: one per core).
+    pub threads: usize,
+    /// Memory budget of the Tantivy writer, in bytes, shared by its threads.
+    pub memory_budget: usize,
+}
+
+impl IngestOptions {
+    /// Defaults for an index at `index`: all cores, a commit every 2,000 documents.
+    pub fn new(index: impl Into<PathBuf>) -> IngestOptions {
+        IngestOptions {
+            index: index.into(),
+            columns: ColumnMap::default(),
+            dry_run: false,
+            strict: false,
+            commit_every: 2_000,
+            threads: 0,
+            memory_budget: 256 * 1024 * 1024,
+        }
+    }
+}
+
+/// What an ingest job did.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct IngestReport {
+    /// Documents whose id was new to the index.
+    pub ingested: u64,
+    /// Documents that replaced an older version with the same id.
+    pub updated: u64,
+    /// Documents already in the index with the same content (not rewritten).
+    pub unchanged: u64,
+    /// Records rejected (each reported through the progress sink).
+    pub rejected: u64,
+    /// Bytes read from the inputs.
+    pub bytes_read: u64,
+    /// Commits made (intermediate ones included).
+    pub commits: u64,
+    /// Whether this job created the index.
+    pub created: bool,
+    /// Whether nothing was written (`--dry-run`).
+    pub dry_run: bool,
+    /// Documents in the index after the job (before it, for a dry run).
+    pub documents_in_index: u64,
+    /// Text files found in folders or globs without front matter, not read.
+    pub skipped_files: Vec<PathBuf>,
+}
+
+impl fmt::Display for IngestReport {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(
+            f,
+            "ingested {}, updated {}, unchanged {}, rejected {}",
+            self.ingested, self.updated, self.unchanged, self.rejected
+        )
+    }
+}
+
+/// A record ready to be written, or a rejected one.
+enum Item {
+    Ready(Box<Ready>),
+    Rejected(RecordError),
+}
+
+struct Ready {
+    id: String,
+    content_hash: String,
+    document: TantivyDocument,
+}
+
+/// Whether a document is new, a new version, or already there.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Change {
+    New,
+    Update,
+    Unchanged,
+}
+
+/// Reads `inputs` (files, folders, globs, `-`) into the index of `options`.
+pub fn ingest(
+    inputs: &[PathBuf],
+    options: &IngestOptions,
+    progress: &dyn ProgressSink,
+) -> Result<IngestReport, Error> {
+    let input_set = expand_inputs(inputs)?;
+    let total_bytes = input_set.total_bytes();
+    let dir = options.index.as_path();
+    let dir_existed = dir.exists();
+    let existed = IndexStore::exists(dir);
+    let store = match (options.dry_run, existed) {
+        (true, false) => None,
+        (true, true) => Some(IndexStore::open(dir)?),
+        (false, _) => Some(IndexStore::open_or_create(dir)?),
+    };
+    let threads = match options.threads {
+        0 => std::thread::available_parallelism().map_or(1, |n| n.get()),
+        n => n,
+    };
+    // The lock first: a concurrent job must fail before reading anything.
+    let mut writer = match (&store, options.dry_run) {
+        (Some(store), false) => {
+            // Tantivy wants at least 15 MB per indexing thread and uses at most 8 threads.
+            let writer_threads = threads.clamp(1, 8);
+            let budget = options.memory_budget.max(writer_threads * 16 * 1024 * 1024);
+            Some(store.writer(writer_threads, budget)?)
+        }
+        _ => None,
+    };
+    let fields = match &store {
+        Some(store) => *store.fields(),
+        None => Fields::from_schema(&build_schema()).map_err(|source| IndexError::Tantivy {
+            dir: dir.to_path_buf(),
+            source,
+        })?,
+    };
+    let searcher = match &store {
+        Some(store) => Some(store.reader()?.searcher()),
+        None => None,
+    };
+
+    progress.start(total_bytes);
+    let reader = CorpusReader::new(input_set.inputs, options.columns.clone());
+    let bytes = reader.bytes_read();
+    let mut report = IngestReport {
+        skipped_files: input_set.skipped,
+        created: !existed && !options.dry_run,
+        dry_run: options.dry_run,
+        ..IngestReport::default()
+    };
+    let mut first_error: Option<RecordError> = None;
+    let outcome: Result<(), IndexError> = std::thread::scope(|scope| {
+        let (raw_tx, raw_rx) = bounded::<SourcedDocument>(4 * threads);
+        let (item_tx, item_rx) = bounded::<Item>(4 * threads);
+        {
+            let item_tx = item_tx.clone();
+            scope.spawn(move || read_records(reader, raw_tx, item_tx));
+        }
+        for _ in 0..threads {
+            let (raw_rx, item_tx) = (raw_rx.clone(), item_tx.clone());
+            scope.spawn(move || analyse(&fields, raw_rx, item_tx));
+        }
+        drop((raw_rx, item_tx));
+        let mut handled = 0u64;
+        let mut since_commit = 0usize;
+        for item in &item_rx {
+            handled += 1;
+            match item {
+                Item::Rejected(error) => {
+                    report.rejected += 1;
+                    progress.rejected(&error);
+                    if options.strict {
+                        first_error = Some(error);
+                        break;
+                    }
+                }
+                Item::Ready(ready) => {
+                    let change = classify(searcher.as_ref(), &fields, &ready, dir)?;
+                    match change {
+                        Change::New => report.ingested += 1,
+                        Change::Update => report.updated += 1,
+                        Change::Unchanged => report.unchanged += 1,
+                    }
+                    if let (Some(writer), true) = (writer.as_mut(), change != Change::Unchanged) {
+                        if change == Change::Update {
+                            writer.delete_term(Term::from_field_text(fields.id, &ready.id));
+                        }
+                        writer
+                            .add_document(ready.document)
+                            .map_err(|e| engine_error(dir, e))?;
+                        since_commit += 1;
+                        if !options.strict
+                            && options.commit_every > 0
+                            && since_commit >= options.commit_every
+                        {
+                            writer.commit().map_err(|e| engine_error(dir, e))?;
+                            report.commits += 1;
+                            since_commit = 0;
+                        }
+                    }
+                }
+            }
+            progress.advance(handled, bytes.load(Ordering::Relaxed));
+        }
+        // Dropping the receiver stops the reading thread and the workers early (strict).
+        drop(item_rx);
+        if let (Some(writer), true) = (writer.as_mut(), since_commit > 0 && first_error.is_none()) {
+            writer.commit().map_err(|e| engine_error(dir, e))?;
+            report.commits += 1;
+        }
+        Ok(())
+    });
+    progress.finish();
+    report.bytes_read = bytes.load(Ordering::Relaxed);
+    if let Err(error) = outcome {
+        return Err(error.into());
+    }
+    if let Some(error) = first_error {
+        rollback(writer, dir, !dir_existed)?;
+        return Err(CorpusError::Strict(error).into());
+    }
+    if let Some(writer) = writer {
+        // Let background merges finish so the directory is left tidy.
+        writer
+            .wait_merging_threads()
+            .map_err(|e| engine_error(dir, e))?;
+    }
+    report.documents_in_index = match &store {
+        Some(store) => store.reader()?.searcher().num_docs(),
+        None => 0,
+    };
+    Ok(report)
+}
+
+/// The reading thread: records in input order, duplicate ids within the run rejected.
+fn read_records(reader: CorpusReader, raw_tx: Sender<SourcedDocument>, item_tx: Sender<Item>) {
+    // Where each id of this run was first seen (input names are kept once).
+    let mut seen: HashMap<String, (usize, usize)> = HashMap::new();
+    let mut names: Vec<String> = Vec::new();
+    for record in reader {
+        let sent = match record {
+            Err(error) => item_tx.send(Item::Rejected(error)).is_ok(),
+            Ok(sourced) => {
+                if names.last() != Some(&sourced.path) {
+                    names.push(sourced.path.clone());
+                }
+                let here = (names.len() - 1, sourced.line);
+                match seen.get(&sourced.doc.id) {
+                    Some(&(input, line)) => {
+                        let error = RecordError::field(
+                            &sourced.path,
+                            sourced.line,
+                            "id",
+                            format!(
+                                "duplicate id `{}` in this run (first at {}:{line}); the later record is rejected",
+                                sourced.doc.id, names[input]
+                            ),
+                        );
+                        item_tx.send(Item::Rejected(error)).is_ok()
+                    }
+                    None => {
+                        seen.insert(sourced.doc.id.clone(), here);
+                        raw_tx.send(sourced).is_ok()
+                    }
+                }
+            }
+        };
+        if !sent {
+            break;
+        }
+    }
+}
+
+/// An analysis worker: structure and Tantivy document of each record.
+fn analyse(fields: &Fields, raw_rx: Receiver<SourcedDocument>, item_tx: Sender<Item>) {
+    for sourced in raw_rx {
+        let doc = sourced.doc;
+        let structure = analyze_structure(&doc);
+        let ready = Ready {
+            content_hash: doc.content_hash(),
+            document: document_to_tantivy(fields, &doc, &structure),
+            id: doc.id,
+        };
+        if item_tx.send(Item::Ready(Box::new(ready))).is_err() {
+            break;
+        }
+    }
+}
+
+/// Compares a document with the last commit.
+fn classify(
+    searcher: Option<&Searcher>,
+    fields: &Fields,
+    ready: &Ready,
+    dir: &Path,
+) -> Result<Change, IndexError> {
+    let Some(searcher) = searcher else {
+        return Ok(Change::New);
+    };
+    let count = |term: Term| {
+        searcher
+            .search(&TermQuery::new(term, IndexRecordOption::Basic), &Count)
+            .map_err(|e| engine_error(dir, e))
+    };
+    // The content hash covers the id, so a committed hash means this very document.
+    if count(Term::from_field_text(
+        fields.content_hash,
+        &ready.content_hash,
+    ))? > 0
+    {
+        return Ok(Change::Unchanged);
+    }
+    if count(Term::from_field_text(fields.id, &ready.id))? > 0 {
+        return Ok(Change::Update);
+    }
+    Ok(Change::New)
+}
+
+/// Undoes everything this run added; removes the index again if this run created its
+/// directory.
+fn rollback(writer: Option<IndexWriter>, dir: &Path, remove_dir: bool) -> Result<(), Error> {
+    if let Some(mut writer) = writer {
+        writer.rollback().map_err(|e| engine_error(dir, e))?;
+        drop(writer);
+        if remove_dir {
+            std::fs::remove_dir_all(dir).map_err(|source| IndexError::Io {
+                path: dir.to_path_buf(),
+                source,
+            })?;
+        }
+    }
+    Ok(())
+}
+
+fn engine_error(dir: &Path, source: tantivy::TantivyError) -> IndexError {
+    IndexError::Tantivy {
+        dir: dir.to_path_buf(),
+        source,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::index::{DocFilter, NoProgress};
+    use std::cell::RefCell;
+    use std::fs;
+
+    #[derive(Default)]
+    struct Collect {
+        rejected: RefCell<Vec<String>>,
+        last: RefCell<(u64, u64)>,
+        total: RefCell<Option<u64>>,
+    }
+
+    impl ProgressSink for Collect {
+        fn start(&self, total_bytes: Option<u64>) {
+            *self.total.borrow_mut() = total_bytes;
+        }
+        fn advance(&self, documents: u64, bytes_read: u64) {
+            *self.last.borrow_mut() = (documents, bytes_read);
+        }
+        fn rejected(&self, error: &RecordError) {
+            self.rejected.borrow_mut().push(error.to_string());
+        }
+    }
+
+    fn record(id: &str, text: &str) -> String {
+        format!(
+            "{{\"id\":\"{id}\",\"date\":\"2017-09-05\",\"kind\":\"news\",\"source\":\"test\",\"text\":\"{text}\"}}\n"
+        )
+    }
+
+    fn ids(dir: &Path) -> Vec<String> {
+        let mut out = Vec::new();
+        IndexStore::open(dir)
+            .unwrap()
+            .for_each_document(&DocFilter::default(), |d| -> Result<(), IndexError> {
+                out.push(d.doc.id);
+                Ok(())
+            })
+            .unwrap();
+        out.sort();
+        out
+    }
+
+    #[test]
+    fn new_updated_unchanged_and_rejected_are_counted() {
+        let tmp = tempfile::tempdir().unwrap();
+        let input = tmp.path().join("a.jsonl");
+        let index = tmp.path().join("index");
+        fs::write(&input, record("a", "One.") + &record("b", "Two.")).unwrap();
+        let options = IngestOptions {
+            threads: 2,
+            ..IngestOptions::new(&index)
+        };
+        let first = ingest(&[input.clone()], &options, &NoProgress).unwrap();
+        assert_eq!(
+            first.to_string(),
+            "ingested 2, updated 0, unchanged 0, rejected 0"
+        );
+        assert!(first.created);
+        assert_eq!(first.documents_in_index, 2);
+
+        fs::write(
+            &input,
+            record("a", "One.")
+                + &record("b", "Two, changed.")
+                + "oops\n"
+                + &record("c", "Three.")
+                + &record("a", "Again."),
+        )
+        .unwrap();
+        let sink = Collect::default();
+        let second = ingest(&[input.clone()], &options, &sink).unwrap();
+        assert_eq!(
+            second.to_string(),
+            "ingested 1, updated 1, unchanged 1, rejected 2"
+        );
+        assert_eq!(second.documents_in_index, 3);
+        assert_eq!(ids(&index), ["a", "b", "c"]);
+        let rejected = sink.rejected.borrow();
+        assert!(
+            rejected[0].contains("a.jsonl:3: record: malformed JSON"),
+            "{rejected:?}"
+        );
+        assert!(
+            rejected[1].contains("a.jsonl:5: id: duplicate id `a`"),
+            "{rejected:?}"
+        );
+        let size = fs::metadata(&input).unwrap().len();
+        assert_eq!(*sink.total.borrow(), Some(size));
+        assert_eq!(*sink.last.borrow(), (5, size));
+    }
+
+    #[test]
+    fn strict_rolls_back_and_dry_run_writes_nothing() {
+        let tmp = tempfile::tempdir().unwrap();
+        let input = tmp.path().join("a.jsonl");
+        let index = tmp.path().join("index");
+        fs::write(&input, record("a", "One.") + &record("b", "")).unwrap();
+        let dry = IngestOptions {
+            dry_run: true,
+            ..IngestOptions::new(&index)
+        };
+        let report = ingest(&[input.clone()], &dry, &NoProgress).unwrap();
+        assert_eq!(
+            report.to_string(),
+            "ingested 1, updated 0, unchanged 0, rejected 1"
+        );
+        assert!(!index.exists(), "a dry run creates nothing");
+
+        let strict = IngestOptions {
+            strict: true,
+            ..IngestOptions::new(&index)
+        };
+        let err = ingest(&[input.clone()], &strict, &NoProgress).unwrap_err();
+        assert!(err.to_string().contains("a.jsonl:2: text: empty"), "{err}");
+        assert!(
+            !index.exists(),
+            "the index this run created is removed again"
+        );
+
+        fs::write(&input, record("a", "One.")).unwrap();
+        ingest(&[input.clone()], &IngestOptions::new(&index), &NoProgress).unwrap();
+        fs::write(
+            &input,
+            record("z", "New.") + &record("a", "Changed.") + "{\n",
+        )
+        .unwrap();
+        let err = ingest(&[input.clone()], &strict, &NoProgress).unwrap_err();
+        assert!(
+            err.to_string()
+                .contains("a.jsonl:3: record: malformed JSON"),
+            "{err}"
+        );
+        assert_eq!(
+            ids(&index),
+            ["a"],
+            "nothing from the strict run was written"
+        );
+        let kept = IndexStore::open(&index).unwrap();
+        let mut texts = Vec::new();
+        kept.for_each_document(&DocFilter::default(), |d| -> Result<(), IndexError> {
+            texts.push(d.doc.text);
+            Ok(())
+        })
+        .unwrap();
+        assert_eq!(texts, ["One."]);
+    }
+
+    #[test]
+    fn a_second_writer_is_locked_out_before_reading() {
+        let tmp = tempfile::tempdir().unwrap();
+        let input = tmp.path().join("a.jsonl");
+        let index = tmp.path().join("index");
+        fs::write(&input, record("a", "One.")).unwrap();
+        let store = IndexStore::open_or_create(&index).unwrap();
+        let _held = store.writer(1, 15_000_000).unwrap();
+        let err = ingest(&[input], &IngestOptions::new(&index), &NoProgress).unwrap_err();
+        assert!(
+            matches!(err, Error::Index(IndexError::Locked { .. })),
+            "{err}"
+        );
+    }
+
+    #[test]
+    fn periodic_commits_are_made() {
+        let tmp = tempfile::tempdir().unwrap();
+        let input = tmp.path().join("a.jsonl");
+        let all: String = (0..25).map(|i| record(&format!("d{i}"), "Text.")).collect();
+        fs::write(&input, all).unwrap();
+        let options = IngestOptions {
+            commit_every: 10,
+            ..IngestOptions::new(tmp.path().join("index"))
+        };
+        let report = ingest(&[input], &options, &NoProgress).unwrap();
+        assert_eq!((report.ingested, report.commits), (25, 3));
+    }
+}

@@ -1,0 +1,162 @@
+//! Counting themes over an index: every selected document is read once, matched once, and
+//! turned into [`DocThemeMatches`] (and, when asked, evidence rows), in parallel.
+//!
+//! Contract: results are in index order whatever the number of threads; the number of
+//! evidence rows equals the number of matches; a document that cannot be read stops the
+//! count with an error naming it.
+
+use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
+use std::thread;
+
+use tantivy::TantivyDocument;
+
+use super::evidence::{CONTEXT_CHARS, evidence_rows_with_context};
+use super::{DocSummary, DocThemeMatches, EvidenceRow, Matcher, Scratch, ThemeSet};
+use crate::index::{DocFilter, IndexStore, StoredDocument};
+use crate::{Error, Result};
+
+/// How to count.
+#[derive(Debug, Clone, Default)]
+pub struct CountOptions {
+    /// Worker threads (0: one per available core).
+    pub threads: usize,
+    /// Whether to build evidence rows too.
+    pub evidence: bool,
+    /// Characters of context in evidence rows (0: [`super::CONTEXT_CHARS`]).
+    pub context_chars: usize,
+}
+
+/// Progress of a count, reported from worker threads.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Progress {
+    /// This many documents are selected (reported once, first).
+    Selected(usize),
+    /// One more document is done.
+    Done,
+}
+
+/// What counting returns.
+#[derive(Debug, Clone, Default)]
+pub struct CountResult {
+    /// Matches per document, in index order (documents without matches included).
+    pub docs: Vec<DocThemeMatches>,
+    /// Evidence rows (empty unless asked for), in the same order as the matches.
+    pub evidence: Vec<EvidenceRow>,
+    /// Bytes of text matched over (for throughput figures).
+    pub text_bytes: u64,
+}
+
+/// Matches every theme of `set` in every document of `store` selected by `filter`.
+pub fn count_index(
+    store: &IndexStore,
+    set: &ThemeSet,
+    filter: &DocFilter,
+) -> Result<Vec<DocThemeMatches>> {
+    let matcher = Matcher::new(set)?;
+    let options = CountOptions::default();
+    Ok(count_with(store, &matcher, filter, &options, &|_: Progress| {})?.docs)
+}
+
+/// Like [`count_index`], with the evidence rows of every match.
+pub fn count_index_with_evidence(
+    store: &IndexStore,
+    set: &ThemeSet,
+    filter: &DocFilter,
+) -> Result<(Vec<DocThemeMatches>, Vec<EvidenceRow>)> {
+    let matcher = Matcher::new(set)?;
+    let options = CountOptions {
+        evidence: true,
+        ..CountOptions::default()
+    };
+    let result = count_with(store, &matcher, filter, &options, &|_: Progress| {})?;
+    Ok((result.docs, result.evidence))
+}
+
+/// The matches of one stored document.
+pub fn count_document(
+    matcher: &Matcher,
+    scratch: &mut Scratch,
+    stored: &StoredDocument,
+) -> DocThemeMatches {
+    DocThemeMatches {
+        doc: DocSummary::of(stored),
+        matches: matcher.match_text(stored.doc.lang, &stored.doc.text, scratch),
+    }
+}
+
+/// Counts with a compiled matcher, reporting [`Progress`] (from worker threads).
+pub fn count_with(
+    store: &IndexStore,
+    matcher: &Matcher,
+    filter: &DocFilter,
+    options: &CountOptions,
+    progress: &(dyn Fn(Progress) + Sync),
+) -> Result<CountResult> {
+    let reader = store.reader()?;
+    let searcher = reader.searcher();
+    let addresses = store.select(&reader, filter)?;
+    progress(Progress::Selected(addresses.len()));
+    let threads = match options.threads {
+        0 => thread::available_parallelism().map_or(1, |n| n.get()),
+        n => n,
+    }
+    .clamp(1, addresses.len().max(1));
+    let context = match options.context_chars {
+        0 => CONTEXT_CHARS,
+        n => n,
+    };
+    let next = AtomicUsize::new(0);
+    let failed = AtomicBool::new(false);
+    type Done = (usize, DocThemeMatches, Vec<EvidenceRow>, u64);
+    let work = || -> Result<Vec<Done>> {
+        let mut scratch = Scratch::default();
+        let mut out = Vec::new();
+        loop {
+            let i = next.fetch_add(1, Ordering::Relaxed);
+            if i >= addresses.len() || failed.load(Ordering::Relaxed) {
+                return Ok(out);
+            }
+            let read = searcher
+                .doc::<TantivyDocument>(addresses[i])
+                .map_err(|e| Error::from(store.engine_error(e)))
+                .and_then(|d| Ok(store.from_tantivy(&d)?));
+            let stored = match read {
+                Ok(stored) => stored,
+                Err(e) => {
+                    failed.store(true, Ordering::Relaxed);
+                    return Err(e);
+                }
+            };
+            let matches = count_document(matcher, &mut scratch, &stored);
+            let evidence = if options.evidence {
+                evidence_rows_with_context(&stored, &matches.matches, context)
+            } else {
+                Vec::new()
+            };
+            out.push((i, matches, evidence, stored.doc.text.len() as u64));
+            progress(Progress::Done);
+        }
+    };
+    let per_thread: Vec<Result<Vec<Done>>> = thread::scope(|scope| {
+        let handles: Vec<_> = (0..threads).map(|_| scope.spawn(work)).collect();
+        handles
+            .into_iter()
+            .map(|h| {
+                h.join()
+                    .unwrap_or_else(|panic| std::panic::resume_unwind(panic))
+            })
+            .collect()
+    });
+    let mut done: Vec<Done> = Vec::with_capacity(addresses.len());
+    for part in per_thread {
+        done.extend(part?);
+    }
+    done.sort_by_key(|d| d.0);
+    let mut result = CountResult::default();
+    for (_, matches, evidence, bytes) in done {
+        result.docs.push(matches);
+        result.evidence.extend(evidence);
+        result.text_bytes += bytes;
+    }
+    Ok(result)
+}

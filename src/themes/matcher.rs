@@ -1,0 +1,840 @@
+//! The compiled theme set: per language one Aho-Corasick automaton over stem ids for every
+//! token sequence (phrases, `near` sides, `unless` phrases) and one `RegexSet` for every
+//! regex, so a document is scanned once, not once per pattern.
+//!
+//! How a document is matched (see [`Matcher::match_text`]):
+//! 1. each paragraph is tokenized by the shared analyzer; each stem becomes an id of the
+//!    matcher's vocabulary (0 for stems no pattern uses) and 4 bytes of a byte string;
+//! 2. the automaton runs once over that byte string with overlapping matches; a hit at a
+//!    4-byte boundary is the first literal run (the "anchor") of one or more sequences,
+//!    whose remaining items (`*`, `~N`, globs, more words) are verified token by token
+//!    inside the sentence; sequences that start with a glob or exact word are anchored on
+//!    the tokens that pass that test instead;
+//! 3. per paragraph, the `RegexSet` says which regexes match, and only those are located;
+//! 4. patterns turn occurrences into raw matches, [`super::rules`] applies negation,
+//!    `unless` and the overlap policy, and the result is one list in text order.
+
+use std::collections::HashMap;
+
+use aho_corasick::{AhoCorasick, MatchKind};
+use regex::{Regex, RegexBuilder, RegexSet, RegexSetBuilder};
+
+use super::evidence::ThemeMatch;
+use super::file::Scope;
+use super::pattern::{Item, Phrase, fold_surface};
+use super::rules::{
+    NegatorIds, Occ, Raw, cancelled, merge_overlaps, negated, pair_near, raw_of_pair, raw_of_tokens,
+};
+use super::tokens::{DocTokens, SurfaceTests, TOKEN_BYTES};
+use super::{ThemeError, ThemeSet};
+use crate::document::Lang;
+use crate::text::Analyzer;
+
+/// A compiled theme set, shareable between threads.
+pub struct Matcher {
+    themes: Vec<String>,
+    rules: Vec<Vec<String>>,
+    en: Option<LangMatcher>,
+    ru: Option<LangMatcher>,
+}
+
+/// Per-thread working memory for [`Matcher::match_text`].
+#[derive(Default)]
+pub struct Scratch {
+    analyzer: Analyzer,
+    doc: DocTokens,
+    occ: Vec<Vec<Occ>>,
+    touched: Vec<u32>,
+    raws: Vec<Raw>,
+    pairs: Vec<(Occ, Occ)>,
+}
+
+/// One item of a compiled sequence.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+enum Elem {
+    Stem(u32),
+    Surface(u32),
+    Any,
+    Gap(u8),
+}
+
+#[derive(Debug)]
+struct Seq {
+    elems: Vec<Elem>,
+    /// Leading items matched by the automaton (0 when anchored on a surface test).
+    anchor: usize,
+}
+
+#[derive(Debug)]
+enum Kind {
+    Seqs(Vec<u32>),
+    Regex,
+    Near {
+        a: Vec<u32>,
+        b: Vec<u32>,
+        within: Option<usize>,
+        ordered: bool,
+    },
+}
+
+#[derive(Debug)]
+struct CPattern {
+    theme: u32,
+    /// Index of the pattern's rule in `Matcher::rules[theme]`.
+    rule: u32,
+    kind: Kind,
+    scope: Scope,
+    not_after: usize,
+    negators: NegatorIds,
+    /// Stem ids the pattern names itself (negators among them do not cancel).
+    literal: Vec<u32>,
+    unless: Vec<u32>,
+}
+
+struct LangMatcher {
+    lang: Lang,
+    vocab: HashMap<String, u32>,
+    exact: HashMap<String, u32>,
+    exact_case: HashMap<String, u32>,
+    prefix: HashMap<String, u32>,
+    max_prefix: usize,
+    seqs: Vec<Seq>,
+    automaton: Option<AhoCorasick>,
+    /// Automaton pattern -> sequences anchored on it.
+    anchored: Vec<Vec<u32>>,
+    /// Surface test id -> sequences that start with it.
+    surface_anchored: HashMap<u32, Vec<u32>>,
+    regex_set: Option<RegexSet>,
+    regexes: Vec<Regex>,
+    /// Regex index -> patterns using it.
+    regex_patterns: Vec<Vec<u32>>,
+    patterns: Vec<CPattern>,
+}
+
+impl Matcher {
+    /// Compiles `set`.
+    pub fn new(set: &ThemeSet) -> Result<Matcher, ThemeError> {
+        Ok(Matcher {
+            themes: set.themes.iter().map(|t| t.id.clone()).collect(),
+            rules: set
+                .themes
+                .iter()
+                .map(|t| {
+                    t.langs
+                        .iter()
+                        .flat_map(|l| l.patterns.iter().map(|p| p.rule.clone()))
+                        .collect()
+                })
+                .collect(),
+            en: LangMatcher::new(set, Lang::En)?,
+            ru: LangMatcher::new(set, Lang::Ru)?,
+        })
+    }
+
+    /// Theme ids, in set order (`ThemeMatch::theme` is one of them).
+    pub fn theme_ids(&self) -> &[String] {
+        &self.themes
+    }
+
+    /// The matches of every theme in `text` (paragraphs split on `\n`) read as `lang`, in
+    /// text order (paragraph, start, theme).
+    pub fn match_text(&self, lang: Lang, text: &str, scratch: &mut Scratch) -> Vec<ThemeMatch> {
+        let matcher = match lang {
+            Lang::En => self.en.as_ref(),
+            Lang::Ru => self.ru.as_ref(),
+        };
+        let Some(matcher) = matcher else {
+            return Vec::new();
+        };
+        matcher.find(text, scratch);
+        let merged = merge_overlaps(&mut scratch.raws);
+        let doc = &scratch.doc;
+        let mut out: Vec<ThemeMatch> = merged
+            .iter()
+            .map(|raw| {
+                let pattern = &matcher.patterns[raw.pattern as usize];
+                ThemeMatch {
+                    theme: self.themes[raw.theme as usize].clone(),
+                    para: raw.para as usize,
+                    sentence: doc.sentence_in_paragraph(raw.sent),
+                    start: raw.start as usize,
+                    end: raw.end as usize,
+                    rule: self.rules[raw.theme as usize][pattern.rule as usize].clone(),
+                }
+            })
+            .collect();
+        let order: HashMap<&str, usize> = self
+            .themes
+            .iter()
+            .enumerate()
+            .map(|(i, t)| (t.as_str(), i))
+            .collect();
+        out.sort_by_key(|m| (m.para, m.start, order.get(m.theme.as_str()).copied()));
+        out
+    }
+}
+
+#[derive(Clone, Copy)]
+enum SurfaceKind {
+    Exact,
+    ExactCase,
+    Prefix,
+}
+
+/// Interns sequences and surface tests while compiling one language.
+#[derive(Default)]
+struct Compiler {
+    vocab: HashMap<String, u32>,
+    exact: HashMap<String, u32>,
+    exact_case: HashMap<String, u32>,
+    prefix: HashMap<String, u32>,
+    n_surface: u32,
+    seqs: HashMap<Vec<Elem>, u32>,
+    seq_list: Vec<Vec<Elem>>,
+}
+
+impl Compiler {
+    fn stem(&mut self, stem: &str) -> u32 {
+        let next = self.vocab.len() as u32 + 1;
+        *self.vocab.entry(stem.to_string()).or_insert(next)
+    }
+
+    fn surface(&mut self, text: &str, test: SurfaceKind) -> u32 {
+        let map = match test {
+            SurfaceKind::Exact => &mut self.exact,
+            SurfaceKind::ExactCase => &mut self.exact_case,
+            SurfaceKind::Prefix => &mut self.prefix,
+        };
+        if let Some(&id) = map.get(text) {
+            return id;
+        }
+        self.n_surface += 1;
+        map.insert(text.to_string(), self.n_surface);
+        self.n_surface
+    }
+
+    fn phrase(&mut self, phrase: &Phrase) -> Vec<u32> {
+        phrase
+            .alternatives
+            .iter()
+            .map(|items| {
+                let elems: Vec<Elem> = items
+                    .iter()
+                    .map(|item| match item {
+                        Item::Stem(s) => Elem::Stem(self.stem(s)),
+                        Item::Exact(s) => Elem::Surface(self.surface(s, SurfaceKind::Exact)),
+                        Item::ExactCase(s) => {
+                            Elem::Surface(self.surface(s, SurfaceKind::ExactCase))
+                        }
+                        Item::Prefix(s) => Elem::Surface(self.surface(s, SurfaceKind::Prefix)),
+                        Item::Any => Elem::Any,
+                        Item::Gap(n) => Elem::Gap(*n as u8),
+                    })
+                    .collect();
+                let next = self.seq_list.len() as u32;
+                *self.seqs.entry(elems.clone()).or_insert_with(|| {
+                    self.seq_list.push(elems);
+                    next
+                })
+            })
+            .collect()
+    }
+}
+
+impl LangMatcher {
+    fn new(set: &ThemeSet, lang: Lang) -> Result<Option<LangMatcher>, ThemeError> {
+        let mut c = Compiler::default();
+        let mut analyzer = Analyzer::default();
+        let mut patterns = Vec::new();
+        let mut regex_sources: Vec<String> = Vec::new();
+        let mut regex_patterns: Vec<Vec<u32>> = Vec::new();
+        for (theme_index, theme) in set.themes.iter().enumerate() {
+            // Rule indexes count the patterns of every language of the theme, in order.
+            let mut rule = 0;
+            for table in &theme.langs {
+                if table.lang != lang {
+                    rule += table.patterns.len() as u32;
+                    continue;
+                }
+                for pattern in &table.patterns {
+                    let kind = match &pattern.kind {
+                        super::PatternKind::Phrase(p) => Kind::Seqs(c.phrase(p)),
+                        super::PatternKind::Regex(re) => {
+                            let index = match regex_sources.iter().position(|r| r == re) {
+                                Some(i) => i,
+                                None => {
+                                    regex_sources.push(re.clone());
+                                    regex_patterns.push(Vec::new());
+                                    regex_sources.len() - 1
+                                }
+                            };
+                            regex_patterns[index].push(patterns.len() as u32);
+                            Kind::Regex
+                        }
+                        super::PatternKind::Near {
+                            a,
+                            b,
+                            within,
+                            ordered,
+                        } => Kind::Near {
+                            a: c.phrase(a),
+                            b: c.phrase(b),
+                            within: *within,
+                            ordered: *ordered,
+                        },
+                    };
+                    let mut negators = NegatorIds {
+                        ids: Vec::new(),
+                        contraction: None,
+                    };
+                    if pattern.not_after > 0 {
+                        negators.ids = pattern.negators.stems.iter().map(|s| c.stem(s)).collect();
+                        if pattern.negators.contraction {
+                            let t = analyzer.stems(lang, "t");
+                            negators.contraction = t.first().map(|s| c.stem(s));
+                        }
+                    }
+                    let mut literal: Vec<u32> = match &kind {
+                        Kind::Seqs(seqs) => seqs.clone(),
+                        Kind::Near { a, b, .. } => a.iter().chain(b).copied().collect(),
+                        Kind::Regex => Vec::new(),
+                    }
+                    .iter()
+                    .flat_map(|&seq| c.seq_list[seq as usize].iter())
+                    .filter_map(|e| match e {
+                        Elem::Stem(id) => Some(*id),
+                        _ => None,
+                    })
+                    .collect();
+                    literal.sort_unstable();
+                    literal.dedup();
+                    let unless = pattern.unless.iter().flat_map(|p| c.phrase(p)).collect();
+                    patterns.push(CPattern {
+                        theme: theme_index as u32,
+                        rule,
+                        kind,
+                        scope: pattern.scope,
+                        not_after: pattern.not_after,
+                        negators,
+                        literal,
+                        unless,
+                    });
+                    rule += 1;
+                }
+            }
+        }
+        if patterns.is_empty() {
+            return Ok(None);
+        }
+        let compile_error = |reason: String| ThemeError::Compile { reason };
+        let mut keys: Vec<Vec<u8>> = Vec::new();
+        let mut key_index: HashMap<Vec<u8>, usize> = HashMap::new();
+        let mut anchored: Vec<Vec<u32>> = Vec::new();
+        let mut surface_anchored: HashMap<u32, Vec<u32>> = HashMap::new();
+        let mut seqs = Vec::with_capacity(c.seq_list.len());
+        for (id, elems) in c.seq_list.into_iter().enumerate() {
+            let anchor = elems
+                .iter()
+                .take_while(|e| matches!(e, Elem::Stem(_)))
+                .count();
+            if anchor == 0 {
+                if let Some(Elem::Surface(s)) = elems.first() {
+                    surface_anchored.entry(*s).or_default().push(id as u32);
+                }
+            } else {
+                let key: Vec<u8> = elems[..anchor]
+                    .iter()
+                    .flat_map(|e| match e {
+                        Elem::Stem(s) => s.to_be_bytes(),
+                        _ => [0; 4],
+                    })
+                    .collect();
+                let index = *key_index.entry(key.clone()).or_insert_with(|| {
+                    keys.push(key);
+                    anchored.push(Vec::new());
+                    keys.len() - 1
+                });
+                anchored[index].push(id as u32);
+            }
+            seqs.push(Seq { elems, anchor });
+        }
+        let automaton = if keys.is_empty() {
+            None
+        } else {
+            Some(
+                AhoCorasick::builder()
+                    .match_kind(MatchKind::Standard)
+                    .build(&keys)
+                    .map_err(|e| compile_error(e.to_string()))?,
+            )
+        };
+        let (regex_set, regexes) = if regex_sources.is_empty() {
+            (None, Vec::new())
+        } else {
+            let set = RegexSetBuilder::new(&regex_sources)
+                .case_insensitive(true)
+                .build()
+                .map_err(|e| compile_error(e.to_string()))?;
+            let regexes = regex_sources
+                .iter()
+                .map(|r| RegexBuilder::new(r).case_insensitive(true).build())
+                .collect::<Result<Vec<_>, _>>()
+                .map_err(|e| compile_error(e.to_string()))?;
+            (Some(set), regexes)
+        };
+        let max_prefix = c.prefix.keys().map(|k| k.len()).max().unwrap_or(0);
+        Ok(Some(LangMatcher {
+            lang,
+            vocab: c.vocab,
+            exact: c.exact,
+            exact_case: c.exact_case,
+            prefix: c.prefix,
+            max_prefix,
+            seqs,
+            automaton,
+            anchored,
+            surface_anchored,
+            regex_set,
+            regexes,
+            regex_patterns,
+            patterns,
+        }))
+    }
+
+    /// Fills `scratch.raws` with the raw matches of `text` (negation and `unless` applied).
+    fn find(&self, text: &str, scratch: &mut Scratch) {
+        let Scratch {
+            analyzer,
+            doc,
+            occ,
+            touched,
+            raws,
+            pairs,
+        } = scratch;
+        doc.fill(text, self.lang, analyzer, self);
+        for &seq in touched.iter() {
+            occ[seq as usize].clear();
+        }
+        touched.clear();
+        if occ.len() < self.seqs.len() {
+            occ.resize_with(self.seqs.len(), Vec::new);
+        }
+        raws.clear();
+        self.find_sequences(doc, occ, touched);
+        for &seq in touched.iter() {
+            occ[seq as usize].sort_unstable();
+        }
+        for (index, pattern) in self.patterns.iter().enumerate() {
+            let index = index as u32;
+            match &pattern.kind {
+                Kind::Seqs(seqs) => {
+                    for &seq in seqs {
+                        for &o in &occ[seq as usize] {
+                            raws.push(raw_of_tokens(doc, pattern.theme, index, o));
+                        }
+                    }
+                }
+                Kind::Regex => {}
+                Kind::Near {
+                    a,
+                    b,
+                    within,
+                    ordered,
+                } => {
+                    let mut side_b: Vec<Occ> =
+                        b.iter().flat_map(|&s| occ[s as usize].clone()).collect();
+                    side_b.sort_unstable();
+                    pairs.clear();
+                    for &seq in a {
+                        pair_near(
+                            doc,
+                            &occ[seq as usize],
+                            &side_b,
+                            *within,
+                            *ordered,
+                            pattern.scope,
+                            pairs,
+                        );
+                    }
+                    for &(oa, ob) in pairs.iter() {
+                        raws.push(raw_of_pair(doc, pattern.theme, index, oa, ob));
+                    }
+                }
+            }
+        }
+        self.find_regexes(text, doc, raws);
+        raws.retain(|raw| {
+            let pattern = &self.patterns[raw.pattern as usize];
+            if negated(
+                doc,
+                text,
+                (raw.first_tok as usize, raw.end_tok as usize),
+                raw.sent,
+                pattern.not_after,
+                &pattern.negators,
+                &pattern.literal,
+            ) {
+                return false;
+            }
+            if pattern.unless.is_empty() {
+                return true;
+            }
+            let unless: Vec<&[Occ]> = pattern
+                .unless
+                .iter()
+                .map(|&s| occ[s as usize].as_slice())
+                .collect();
+            !cancelled(doc, raw, pattern.scope, &unless)
+        });
+    }
+
+    /// Records every occurrence of every sequence in `occ` (one automaton pass).
+    fn find_sequences(&self, doc: &DocTokens, occ: &mut [Vec<Occ>], touched: &mut Vec<u32>) {
+        let mut record = |seq: u32, first: usize, end: usize| {
+            let list = &mut occ[seq as usize];
+            if list.is_empty() {
+                touched.push(seq);
+            }
+            list.push(Occ {
+                first: first as u32,
+                end: end as u32,
+            });
+        };
+        if let Some(automaton) = &self.automaton {
+            for hit in automaton.find_overlapping_iter(&doc.bytes) {
+                if hit.start() % TOKEN_BYTES != 0 {
+                    continue;
+                }
+                let first = hit.start() / TOKEN_BYTES;
+                let len = hit.len() / TOKEN_BYTES;
+                let sent = doc.toks[first].sent;
+                if doc.toks[first + len - 1].sent != sent {
+                    continue;
+                }
+                let limit = doc.sents[sent as usize].toks.end;
+                for &seq in &self.anchored[hit.pattern().as_usize()] {
+                    let s = &self.seqs[seq as usize];
+                    if let Some(end) = self.verify(doc, &s.elems[s.anchor..], first + len, limit) {
+                        record(seq, first, end);
+                    }
+                }
+            }
+        }
+        if !self.surface_anchored.is_empty() {
+            for first in 0..doc.toks.len() {
+                for &test in doc.surface_of(first) {
+                    let Some(seqs) = self.surface_anchored.get(&test) else {
+                        continue;
+                    };
+                    let limit = doc.sents[doc.toks[first].sent as usize].toks.end;
+                    for &seq in seqs {
+                        let s = &self.seqs[seq as usize];
+                        if let Some(end) = self.verify(doc, &s.elems[1..], first + 1, limit) {
+                            record(seq, first, end);
+                        }
+                    }
+                }
+            }
+        }
+    }
+
+    /// Matches `elems` from token `at` without passing token `limit`; the shortest match's
+    /// end (exclusive) wins.
+    fn verify(&self, doc: &DocTokens, elems: &[Elem], at: usize, limit: usize) -> Option<usize> {
+        let Some((first, rest)) = elems.split_first() else {
+            return Some(at);
+        };
+        match *first {
+            Elem::Gap(n) => (0..=n as usize)
+                .take_while(|k| at + k <= limit)
+                .find_map(|k| self.verify(doc, rest, at + k, limit)),
+            _ if at >= limit => None,
+            Elem::Stem(id) if doc.toks[at].id == id => self.verify(doc, rest, at + 1, limit),
+            Elem::Surface(id) if doc.has_surface(at, id) => self.verify(doc, rest, at + 1, limit),
+            Elem::Any => self.verify(doc, rest, at + 1, limit),
+            _ => None,
+        }
+    }
+
+    /// Raw matches of the regexes: one `RegexSet` pass per paragraph, then only the
+    /// regexes it reports are located.
+    fn find_regexes(&self, text: &str, doc: &DocTokens, raws: &mut Vec<Raw>) {
+        let Some(set) = &self.regex_set else { return };
+        for (p, para) in doc.paras.iter().enumerate() {
+            let paragraph = &text[para.bytes.clone()];
+            let hits = set.matches(paragraph);
+            if !hits.matched_any() {
+                continue;
+            }
+            for index in hits.iter() {
+                for m in self.regexes[index].find_iter(paragraph) {
+                    if m.is_empty() {
+                        continue;
+                    }
+                    let Some(sent) = doc.sentence_at(p, m.start()) else {
+                        continue;
+                    };
+                    let first_tok = doc.token_at(p, m.start());
+                    for &pattern in &self.regex_patterns[index] {
+                        raws.push(Raw {
+                            theme: self.patterns[pattern as usize].theme,
+                            pattern,
+                            para: p as u32,
+                            sent,
+                            start: m.start() as u32,
+                            end: m.end() as u32,
+                            first_tok: first_tok as u32,
+                            end_tok: first_tok as u32,
+                        });
+                    }
+                }
+            }
+        }
+    }
+}
+
+impl SurfaceTests for LangMatcher {
+    fn stem_id(&self, stem: &str) -> u32 {
+        self.vocab.get(stem).copied().unwrap_or(0)
+    }
+
+    fn has_surface(&self) -> bool {
+        !self.exact.is_empty() || !self.exact_case.is_empty() || !self.prefix.is_empty()
+    }
+
+    fn surface_hits(&self, surface: &str, out: &mut Vec<u32>) {
+        if !self.exact_case.is_empty() {
+            let hit = if surface.contains('ё') {
+                self.exact_case.get(&surface.replace('ё', "е"))
+            } else {
+                self.exact_case.get(surface)
+            };
+            out.extend(hit);
+        }
+        if self.exact.is_empty() && self.prefix.is_empty() {
+            return;
+        }
+        let folded = fold_surface(surface);
+        if let Some(&id) = self.exact.get(&folded) {
+            out.push(id);
+        }
+        if self.prefix.is_empty() {
+            return;
+        }
+        for (i, c) in folded.char_indices() {
+            let end = i + c.len_utf8();
+            if end > self.max_prefix {
+                break;
+            }
+            if let Some(&id) = self.prefix.get(&folded[..end]) {
+                out.push(id);
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use std::path::Path;
+    use std::sync::LazyLock;
+
+    use super::*;
+
+    static MATCHER: LazyLock<Matcher> = LazyLock::new(|| {
+        let text = include_str!("../../tests/fixtures/themes/semantics.toml");
+        let set = ThemeSet::from_toml(Path::new("semantics.toml"), text).unwrap();
+        Matcher::new(&set).unwrap()
+    });
+
+    /// The matched texts of `theme` in `text`.
+    fn hits(lang: Lang, text: &str, theme: &str) -> Vec<String> {
+        let paragraphs: Vec<&str> = text.split('\n').collect();
+        MATCHER
+            .match_text(lang, text, &mut Scratch::default())
+            .into_iter()
+            .filter(|m| m.theme == theme)
+            .map(|m| paragraphs[m.para][m.start..m.end].to_string())
+            .collect()
+    }
+
+    fn en(text: &str, theme: &str) -> Vec<String> {
+        hits(Lang::En, text, theme)
+    }
+
+    #[test]
+    fn phrases_match_on_stems() {
+        assert_eq!(
+            en("New Economic Sanctions were adopted.", "stems"),
+            ["Economic Sanctions"]
+        );
+        assert_eq!(
+            hits(Lang::Ru, "Введены экономических санкций.", "stems"),
+            ["экономических санкций"]
+        );
+        assert!(en("Economic growth and sanctions.", "stems").is_empty());
+    }
+
+    #[test]
+    fn a_star_is_exactly_one_token() {
+        assert_eq!(
+            en("The sanctions are useless.", "one_gap"),
+            ["sanctions are useless"]
+        );
+        assert!(en("The sanctions useless.", "one_gap").is_empty());
+        assert!(en("The sanctions are quite useless.", "one_gap").is_empty());
+    }
+
+    #[test]
+    fn a_tilde_gap_allows_up_to_n_tokens() {
+        for (text, expected) in [
+            ("Sanctions futile.", true),
+            ("Sanctions are futile.", true),
+            ("Sanctions are totally futile.", true),
+            ("Sanctions are really totally futile.", false),
+        ] {
+            assert_eq!(!en(text, "up_to_two").is_empty(), expected, "{text}");
+        }
+    }
+
+    #[test]
+    fn gaps_do_not_cross_sentences() {
+        assert!(en("We imposed sanctions. Futile.", "up_to_two").is_empty());
+    }
+
+    #[test]
+    fn near_pairs_within_n_tokens_in_either_order_unless_ordered() {
+        let forward = "Pressure is a dead end.";
+        let backward = "A dead end is this pressure.";
+        let far = "Pressure, as everyone knows by now, leads to a dead end.";
+        assert_eq!(en(forward, "near_any_order"), ["Pressure is a dead end"]);
+        assert_eq!(
+            en(backward, "near_any_order"),
+            ["dead end is this pressure"]
+        );
+        assert!(en(far, "near_any_order").is_empty());
+        assert_eq!(en(forward, "near_ordered").len(), 1);
+        assert!(en(backward, "near_ordered").is_empty());
+    }
+
+    #[test]
+    fn near_scope_is_the_sentence_unless_widened() {
+        let text = "The talks went on for years. Then came the collapse.";
+        assert!(en(text, "near_sentence").is_empty());
+        assert_eq!(
+            en(text, "near_paragraph"),
+            ["talks went on for years. Then came the collapse"]
+        );
+        assert!(en("The talks.\nThe collapse.", "near_paragraph").is_empty());
+        assert_eq!(en("Talks will collapse.", "near_sentence").len(), 1);
+    }
+
+    #[test]
+    fn negators_before_the_match_cancel_it() {
+        assert_eq!(en("It is useful.", "negated"), ["useful"]);
+        assert!(en("It is not useful.", "negated").is_empty());
+        assert!(en("It is never very useful.", "negated").is_empty());
+        assert!(en("It isn't useful.", "negated").is_empty());
+        assert!(en("It isn’t useful.", "negated").is_empty());
+        // Three tokens away is beyond not_after = 2.
+        assert_eq!(en("Not that it is useful.", "negated").len(), 1);
+        // Negation does not reach into the next sentence.
+        assert_eq!(en("Not me. Useful.", "negated").len(), 1);
+        // `not_after = 0` on the pattern turns it off.
+        assert_eq!(en("It is not helpful.", "negated"), ["helpful"]);
+        assert!(hits(Lang::Ru, "Они не полезны.", "negated").is_empty());
+        assert_eq!(hits(Lang::Ru, "Они полезны.", "negated").len(), 1);
+    }
+
+    #[test]
+    fn negators_skipped_by_a_gap_cancel_unless_the_pattern_names_them() {
+        let rules = |text: &str| -> Vec<String> {
+            MATCHER
+                .match_text(Lang::En, text, &mut Scratch::default())
+                .into_iter()
+                .filter(|m| m.theme == "gap_negation")
+                .map(|m| m.rule)
+                .collect()
+        };
+        assert_eq!(rules("Sanctions do work."), ["sanctions ~2 work"]);
+        assert_eq!(rules("Sanctions will not work."), ["sanctions ~2 not work"]);
+        assert_eq!(rules("Sanctions don't work."), Vec::<String>::new());
+        assert_eq!(
+            rules("Pressure is a dead end."),
+            ["near(pressure; dead end; within 3)"]
+        );
+        assert!(rules("Pressure is not a dead end.").is_empty());
+    }
+
+    #[test]
+    fn unless_cancels_in_the_scope_of_the_pattern() {
+        let same = "We must lift the sanctions now.";
+        let next = "We must lift the sanctions. Sanctions hurt.";
+        assert!(en(same, "unless_sentence").is_empty());
+        assert_eq!(en(next, "unless_sentence"), ["Sanctions"]);
+        assert!(en(next, "unless_paragraph").is_empty());
+        assert_eq!(
+            en(
+                "We must lift the sanctions.\nSanctions hurt.",
+                "unless_paragraph"
+            ),
+            ["Sanctions"]
+        );
+    }
+
+    #[test]
+    fn cyrillic_word_boundaries_are_unicode() {
+        let ru = |text: &str| hits(Lang::Ru, text, "cyrillic");
+        assert_eq!(ru("Новые Санкции введены."), ["Санкции"]);
+        assert_eq!(ru("«санкциями» и санкций"), ["санкциями", "санкций"]);
+        assert!(ru("антисанкционный закон").is_empty());
+        assert!(ru("Присанкц").is_empty());
+    }
+
+    #[test]
+    fn a_span_counts_once_per_theme_with_the_first_rule() {
+        let text = "The missile defence systems are here.";
+        let matches = MATCHER.match_text(Lang::En, text, &mut Scratch::default());
+        let overlap: Vec<_> = matches.iter().filter(|m| m.theme == "overlap").collect();
+        assert_eq!(overlap.len(), 1, "{matches:?}");
+        assert_eq!(
+            &text[overlap[0].start..overlap[0].end],
+            "missile defence systems"
+        );
+        assert_eq!(overlap[0].rule, "missile ~1 systems");
+        // Another theme on the same words is reported separately.
+        let collides: Vec<_> = matches.iter().filter(|m| m.theme == "collides").collect();
+        assert_eq!(collides.len(), 1);
+    }
+
+    #[test]
+    fn globs_and_exact_words_use_the_surface_form() {
+        assert_eq!(
+            en("New U.S. sanctions and escalating, escalation.", "globs"),
+            ["U.S. sanctions", "escalating", "escalation"]
+        );
+        assert!(en("New US sanctions.", "globs").is_empty());
+        assert_eq!(en("The US and us.", "case"), ["US"]);
+        assert_eq!(en("The USA.", "case"), Vec::<String>::new());
+    }
+
+    #[test]
+    fn matches_report_paragraph_sentence_and_offsets() {
+        let text = "Intro.\nFirst sentence. Then it is useful here.";
+        let m: Vec<_> = MATCHER
+            .match_text(Lang::En, text, &mut Scratch::default())
+            .into_iter()
+            .filter(|m| m.theme == "negated")
+            .collect();
+        assert_eq!(m.len(), 1);
+        assert_eq!(
+            (m[0].para, m[0].sentence, m[0].start, m[0].end),
+            (1, 1, 27, 33)
+        );
+        assert_eq!(m[0].rule, "useful");
+    }
+
+    #[test]
+    fn a_language_without_patterns_matches_nothing() {
+        assert!(en("Sanctions are useless.", "cyrillic").is_empty());
+    }
+}

@@ -1,0 +1,253 @@
+//! The rules applied between finding pattern occurrences and counting them: `not_after`
+//! negation, `unless` cancellation, `near` pairing under a scope, and the overlap policy.
+//!
+//! Decisions, as documented in `docs/themes.md`:
+//! - `not_after = N`: the match is dropped when a negator is among the N tokens before its
+//!   first token (inside the same sentence), or among the tokens the match skips (a `*` or
+//!   `~N` gap, the distance between the two sides of a `near`) unless the pattern names
+//!   that word itself: `sanctions ~2 useless` does not count "sanctions are not useless",
+//!   `sanctions ~2 not work` counts "sanctions will not work". Regex matches are only
+//!   checked before their start (the regex decides what it spans).
+//! - `unless`: the match is dropped when any `unless` phrase occurs in the match's
+//!   sentence, paragraph or document, as the pattern's scope says.
+//! - `near`: each occurrence of A is paired with the closest occurrence of B that does not
+//!   overlap it, lies in the same scope unit, has at most `within` tokens between the two
+//!   and, when `ordered`, starts after A ends. The match covers both when they are in one
+//!   paragraph, otherwise only A.
+//! - Overlap: within one theme and paragraph, matches whose byte spans intersect are merged
+//!   into one match covering their union; it reports the rule and sentence of the match
+//!   that starts first (ties: the longer one, then the pattern declared first). Spans that
+//!   only touch stay separate.
+
+use super::file::Scope;
+use super::tokens::DocTokens;
+
+/// A token-range occurrence of a phrase: tokens `first..end` (document token indexes).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub(crate) struct Occ {
+    pub first: u32,
+    pub end: u32,
+}
+
+/// A match before the overlap policy.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) struct Raw {
+    /// Theme index in the set.
+    pub theme: u32,
+    /// Pattern index in the language matcher (declaration order).
+    pub pattern: u32,
+    pub para: u32,
+    /// Sentence number across the document.
+    pub sent: u32,
+    /// Byte span within the paragraph.
+    pub start: u32,
+    pub end: u32,
+    /// First token of the match (where `not_after` looks back from).
+    pub first_tok: u32,
+    /// Token just past the match (tokens in between are checked for negators).
+    pub end_tok: u32,
+}
+
+/// Negators of one pattern as stem ids of the matcher's vocabulary.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) struct NegatorIds {
+    pub ids: Vec<u32>,
+    /// Stem id of `t` when `n't` is a negator (`don't` is tokenized `don`, `t`).
+    pub contraction: Option<u32>,
+}
+
+/// Whether a negator stands within `n` tokens before token `first` inside sentence `sent`
+/// (the sentence of the match), or inside the match `first..end` without being one of the
+/// pattern's own `literal` stems.
+pub(crate) fn negated(
+    doc: &DocTokens,
+    text: &str,
+    span: (usize, usize),
+    sent: u32,
+    n: usize,
+    negators: &NegatorIds,
+    literal: &[u32],
+) -> bool {
+    let (first, end) = span;
+    if n == 0 {
+        return false;
+    }
+    let Some(sentence) = doc.sents.get(sent as usize) else {
+        return false;
+    };
+    let is_negator = |t: usize| {
+        let tok = doc.toks[t];
+        negators.ids.contains(&tok.id)
+            || (negators.contraction == Some(tok.id) && follows_apostrophe(doc, text, t))
+    };
+    let from = first.saturating_sub(n).max(sentence.toks.start);
+    let to = first.min(sentence.toks.end);
+    if (from..to).any(is_negator) {
+        return true;
+    }
+    let end = end.min(doc.toks.len());
+    (first..end).any(|t| !literal.contains(&doc.toks[t].id) && is_negator(t))
+}
+
+/// Whether token `t` directly follows an apostrophe glued to a word ending in `n`
+/// (`don't`, `can’t`).
+fn follows_apostrophe(doc: &DocTokens, text: &str, t: usize) -> bool {
+    let tok = doc.toks[t];
+    let para = &text[doc.paras[tok.para as usize].bytes.clone()];
+    let before = &para[..tok.start as usize];
+    let Some(rest) = before
+        .strip_suffix('\'')
+        .or_else(|| before.strip_suffix('’'))
+    else {
+        return false;
+    };
+    rest.ends_with(['n', 'N'])
+}
+
+/// Whether any occurrence in `unless` lies in the scope unit of `raw`.
+pub(crate) fn cancelled(doc: &DocTokens, raw: &Raw, scope: Scope, unless: &[&[Occ]]) -> bool {
+    unless.iter().flat_map(|o| o.iter()).any(|occ| {
+        let tok = doc.toks[occ.first as usize];
+        match scope {
+            Scope::Sentence => tok.sent == raw.sent,
+            Scope::Paragraph => tok.para == raw.para,
+            Scope::Document => true,
+        }
+    })
+}
+
+/// Pairs each occurrence of A with its closest admissible occurrence of B (see the module
+/// documentation); `b` must be sorted by start.
+pub(crate) fn pair_near(
+    doc: &DocTokens,
+    a: &[Occ],
+    b: &[Occ],
+    within: Option<usize>,
+    ordered: bool,
+    scope: Scope,
+    out: &mut Vec<(Occ, Occ)>,
+) {
+    for &occ_a in a {
+        let tok_a = doc.toks[occ_a.first as usize];
+        let mut best: Option<(u32, Occ)> = None;
+        for &occ_b in b {
+            let gap = if occ_b.first >= occ_a.end {
+                occ_b.first - occ_a.end
+            } else if occ_a.first >= occ_b.end && !ordered {
+                occ_a.first - occ_b.end
+            } else {
+                continue;
+            };
+            if within.is_some_and(|w| gap as usize > w) {
+                continue;
+            }
+            let tok_b = doc.toks[occ_b.first as usize];
+            let same_unit = match scope {
+                Scope::Sentence => tok_a.sent == tok_b.sent,
+                Scope::Paragraph => tok_a.para == tok_b.para,
+                Scope::Document => true,
+            };
+            if same_unit && best.is_none_or(|(g, _)| gap < g) {
+                best = Some((gap, occ_b));
+            }
+        }
+        if let Some((_, occ_b)) = best {
+            out.push((occ_a, occ_b));
+        }
+    }
+}
+
+/// The raw match of a token range `first..end` inside one paragraph.
+pub(crate) fn raw_of_tokens(doc: &DocTokens, theme: u32, pattern: u32, occ: Occ) -> Raw {
+    let first = doc.toks[occ.first as usize];
+    let last = doc.toks[occ.end as usize - 1];
+    Raw {
+        theme,
+        pattern,
+        para: first.para,
+        sent: first.sent,
+        start: first.start,
+        end: last.end,
+        first_tok: occ.first,
+        end_tok: occ.end,
+    }
+}
+
+/// The raw match of a `near` pair: both parts when in one paragraph, else A alone.
+pub(crate) fn raw_of_pair(doc: &DocTokens, theme: u32, pattern: u32, a: Occ, b: Occ) -> Raw {
+    let (ta, tb) = (doc.toks[a.first as usize], doc.toks[b.first as usize]);
+    if ta.para != tb.para {
+        return raw_of_tokens(doc, theme, pattern, a);
+    }
+    let first = a.first.min(b.first);
+    let end = a.end.max(b.end);
+    raw_of_tokens(doc, theme, pattern, Occ { first, end })
+}
+
+/// Applies the overlap policy: sorts `raws` and merges intersecting spans of one theme in
+/// one paragraph. The result is in (theme, paragraph, start) order.
+pub(crate) fn merge_overlaps(raws: &mut [Raw]) -> Vec<Raw> {
+    raws.sort_by_key(|r| {
+        (
+            r.theme,
+            r.para,
+            r.start,
+            std::cmp::Reverse(r.end),
+            r.pattern,
+        )
+    });
+    let mut merged: Vec<Raw> = Vec::with_capacity(raws.len());
+    for &raw in raws.iter() {
+        match merged.last_mut() {
+            Some(cur) if cur.theme == raw.theme && cur.para == raw.para && raw.start < cur.end => {
+                cur.end = cur.end.max(raw.end);
+            }
+            _ => merged.push(raw),
+        }
+    }
+    merged
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn raw(theme: u32, pattern: u32, para: u32, start: u32, end: u32) -> Raw {
+        Raw {
+            theme,
+            pattern,
+            para,
+            sent: 0,
+            start,
+            end,
+            first_tok: 0,
+            end_tok: 0,
+        }
+    }
+
+    #[test]
+    fn overlapping_spans_of_a_theme_merge_and_keep_the_first_rule() {
+        let mut raws = vec![
+            raw(0, 2, 0, 5, 12),
+            raw(0, 1, 0, 0, 8),
+            raw(0, 0, 0, 0, 8),
+            raw(0, 3, 0, 12, 15),
+            raw(1, 4, 0, 0, 8),
+            raw(0, 0, 1, 0, 8),
+        ];
+        let merged = merge_overlaps(&mut raws);
+        let spans: Vec<_> = merged
+            .iter()
+            .map(|r| (r.theme, r.para, r.start, r.end, r.pattern))
+            .collect();
+        assert_eq!(
+            spans,
+            [
+                (0, 0, 0, 12, 0),
+                (0, 0, 12, 15, 3),
+                (0, 1, 0, 8, 0),
+                (1, 0, 0, 8, 4)
+            ]
+        );
+    }
+}

@@ -1,0 +1,253 @@
+//! The token layout of one document as the matcher sees it: every token with its stem id,
+//! paragraph, sentence and byte offsets, plus the byte string the Aho-Corasick automaton
+//! runs over.
+//!
+//! Contract: paragraphs are the text split on `\n` (the indexes of evidence and gold
+//! labels); sentences come from [`crate::text::sentence_spans`] and are numbered across the
+//! document (`sent`), with their index inside the paragraph recoverable from
+//! [`DocTokens::sentence_in_paragraph`]; token offsets are bytes within the paragraph.
+//! Each token is encoded as 4 big-endian bytes of its stem id (0 = a stem no pattern uses),
+//! so a token sequence is a byte string and a match at offset `4k` starts at token `k`.
+
+use std::ops::Range;
+
+use crate::document::Lang;
+use crate::text::{AnalyzedToken, Analyzer, sentence_spans};
+
+/// Bytes per token in [`DocTokens::bytes`].
+pub(crate) const TOKEN_BYTES: usize = 4;
+
+/// One token of the document.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) struct Tok {
+    /// Stem id in the matcher's vocabulary (0 when no pattern uses the stem).
+    pub id: u32,
+    /// Byte offset in the paragraph.
+    pub start: u32,
+    /// Byte offset just past the token in the paragraph.
+    pub end: u32,
+    /// Paragraph index.
+    pub para: u32,
+    /// Sentence number across the document.
+    pub sent: u32,
+}
+
+/// One paragraph of the document.
+#[derive(Debug, Clone)]
+pub(crate) struct Para {
+    /// Byte range of the paragraph in the document text.
+    pub bytes: Range<usize>,
+    /// Its tokens (indexes into [`DocTokens::toks`]).
+    pub toks: Range<usize>,
+    /// Its sentences (numbers across the document).
+    pub sents: Range<usize>,
+}
+
+/// One sentence of the document.
+#[derive(Debug, Clone)]
+pub(crate) struct Sent {
+    /// Its paragraph.
+    pub para: u32,
+    /// Byte range within the paragraph.
+    pub bytes: Range<usize>,
+    /// Its tokens.
+    pub toks: Range<usize>,
+}
+
+/// Per-token extra tests (globs, exact words) that hold, when the matcher has any.
+pub(crate) trait SurfaceTests {
+    /// Stem id of `stem` (0 when unused).
+    fn stem_id(&self, stem: &str) -> u32;
+    /// Whether any surface test exists (otherwise surface forms are not looked at).
+    fn has_surface(&self) -> bool;
+    /// Appends the ids of the surface tests the token `surface` passes.
+    fn surface_hits(&self, surface: &str, out: &mut Vec<u32>);
+}
+
+/// The analysed document, reused across documents to keep allocations down.
+#[derive(Debug, Default)]
+pub(crate) struct DocTokens {
+    pub toks: Vec<Tok>,
+    pub paras: Vec<Para>,
+    pub sents: Vec<Sent>,
+    /// Stem ids as 4 big-endian bytes per token.
+    pub bytes: Vec<u8>,
+    /// Surface test ids per token: `surface[surface_at[i]..surface_at[i + 1]]`.
+    pub surface: Vec<u32>,
+    pub surface_at: Vec<u32>,
+    scratch: Vec<AnalyzedToken>,
+}
+
+impl DocTokens {
+    /// Analyses `text` as `lang`, mapping stems and surface forms through `tests`.
+    pub fn fill(
+        &mut self,
+        text: &str,
+        lang: Lang,
+        analyzer: &mut Analyzer,
+        tests: &impl SurfaceTests,
+    ) {
+        self.toks.clear();
+        self.paras.clear();
+        self.sents.clear();
+        self.bytes.clear();
+        self.surface.clear();
+        self.surface_at.clear();
+        let with_surface = tests.has_surface();
+        let mut offset = 0;
+        for (p, paragraph) in text.split('\n').enumerate() {
+            let para_start = offset;
+            offset += paragraph.len() + 1;
+            let first_tok = self.toks.len();
+            let first_sent = self.sents.len();
+            for span in sentence_spans(paragraph) {
+                self.sents.push(Sent {
+                    para: p as u32,
+                    bytes: span,
+                    toks: 0..0,
+                });
+            }
+            self.scratch.clear();
+            analyzer.tokens_into(lang, paragraph, &mut self.scratch);
+            let mut s = first_sent;
+            for token in &self.scratch {
+                // Spans cover every word; a token past the current span is in a later one.
+                while s + 1 < self.sents.len() && token.start >= self.sents[s].bytes.end {
+                    s += 1;
+                }
+                let id = tests.stem_id(&token.stem);
+                self.bytes.extend_from_slice(&id.to_be_bytes());
+                self.toks.push(Tok {
+                    id,
+                    start: token.start as u32,
+                    end: token.end as u32,
+                    para: p as u32,
+                    sent: s as u32,
+                });
+                if with_surface {
+                    self.surface_at.push(self.surface.len() as u32);
+                    tests.surface_hits(&paragraph[token.start..token.end], &mut self.surface);
+                }
+            }
+            // Sentence token ranges (tokens are in order, so one sweep).
+            let mut t = first_tok;
+            for s in first_sent..self.sents.len() {
+                let begin = t;
+                while t < self.toks.len() && self.toks[t].sent as usize == s {
+                    t += 1;
+                }
+                self.sents[s].toks = begin..t;
+            }
+            if self.sents.len() == first_sent && self.toks.len() > first_tok {
+                // Defensive: words but no sentence span cannot happen with the splitter,
+                // but a sentence must exist for every token.
+                self.sents.push(Sent {
+                    para: p as u32,
+                    bytes: 0..paragraph.len(),
+                    toks: first_tok..self.toks.len(),
+                });
+                for tok in &mut self.toks[first_tok..] {
+                    tok.sent = first_sent as u32;
+                }
+            }
+            self.paras.push(Para {
+                bytes: para_start..para_start + paragraph.len(),
+                toks: first_tok..self.toks.len(),
+                sents: first_sent..self.sents.len(),
+            });
+        }
+        if with_surface {
+            self.surface_at.push(self.surface.len() as u32);
+        }
+    }
+
+    /// Whether token `t` passes surface test `id`.
+    pub fn has_surface(&self, t: usize, id: u32) -> bool {
+        match (self.surface_at.get(t), self.surface_at.get(t + 1)) {
+            (Some(&a), Some(&b)) => self.surface[a as usize..b as usize].contains(&id),
+            _ => false,
+        }
+    }
+
+    /// The surface tests token `t` passes.
+    pub fn surface_of(&self, t: usize) -> &[u32] {
+        match (self.surface_at.get(t), self.surface_at.get(t + 1)) {
+            (Some(&a), Some(&b)) => &self.surface[a as usize..b as usize],
+            _ => &[],
+        }
+    }
+
+    /// 0-based index of sentence `sent` within its paragraph.
+    pub fn sentence_in_paragraph(&self, sent: u32) -> usize {
+        let s = &self.sents[sent as usize];
+        sent as usize - self.paras[s.para as usize].sents.start
+    }
+
+    /// The sentence (number across the document) holding byte `offset` of paragraph `para`.
+    pub fn sentence_at(&self, para: usize, offset: usize) -> Option<u32> {
+        let sents = self.paras.get(para)?.sents.clone();
+        let inside = &self.sents[sents.clone()];
+        if inside.is_empty() {
+            return None;
+        }
+        let after = inside.partition_point(|s| s.bytes.start <= offset);
+        Some((sents.start + after.saturating_sub(1)) as u32)
+    }
+
+    /// The first token of paragraph `para` that ends after byte `offset`.
+    pub fn token_at(&self, para: usize, offset: usize) -> usize {
+        let range = self.paras[para].toks.clone();
+        range.start + self.toks[range].partition_point(|t| (t.end as usize) <= offset)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    struct Vocab(&'static [&'static str]);
+
+    impl SurfaceTests for Vocab {
+        fn stem_id(&self, stem: &str) -> u32 {
+            self.0
+                .iter()
+                .position(|s| *s == stem)
+                .map_or(0, |i| i as u32 + 1)
+        }
+        fn has_surface(&self) -> bool {
+            true
+        }
+        fn surface_hits(&self, surface: &str, out: &mut Vec<u32>) {
+            if surface.to_lowercase().starts_with("sanc") {
+                out.push(7);
+            }
+        }
+    }
+
+    #[test]
+    fn tokens_know_paragraph_sentence_and_offsets() {
+        let text = "Sanctions are useless. They fail.\n\nNo sanctions here";
+        let mut doc = DocTokens::default();
+        doc.fill(
+            text,
+            Lang::En,
+            &mut Analyzer::default(),
+            &Vocab(&["sanction", "fail"]),
+        );
+        assert_eq!(doc.paras.len(), 3);
+        assert_eq!(doc.paras[1].toks, 5..5);
+        assert_eq!(doc.sents.len(), 3);
+        let ids: Vec<u32> = doc.toks.iter().map(|t| t.id).collect();
+        assert_eq!(ids, [1, 0, 0, 0, 2, 0, 1, 0]);
+        assert_eq!(&doc.bytes[..8], &[0, 0, 0, 1, 0, 0, 0, 0]);
+        let fail = doc.toks[4];
+        assert_eq!((fail.para, fail.sent, fail.start, fail.end), (0, 1, 28, 32));
+        let last = doc.toks[7];
+        assert_eq!((last.para, last.sent), (2, 2));
+        assert_eq!(doc.sentence_in_paragraph(2), 0);
+        assert_eq!(doc.sents[1].toks, 3..5);
+        assert!(doc.has_surface(0, 7) && doc.has_surface(6, 7) && !doc.has_surface(1, 7));
+        assert_eq!(doc.sentence_at(0, 25), Some(1));
+        assert_eq!(doc.token_at(0, 23), 3);
+    }
+}
