@@ -1,7 +1,7 @@
 //! Full-text search: the query language, filters, ranking, counting and highlighted passages.
 //!
-//! A query goes through four steps, one file each: [`syntax`] parses the text into an
-//! [`Expr`] (precise errors with 1-based columns), [`plan`] analyzes every word and phrase
+//! A query goes through four steps, one file each: `syntax` parses the text into an
+//! [`Expr`] (precise errors with 1-based columns), `plan` analyzes every word and phrase
 //! with the English and the Russian analyzer (the same as the index), `build` turns the plan
 //! into a Tantivy query combined with the [`DocFilter`], and `collect` / `count` gather hits
 //! or counts. Hits are then decorated: `matcher` finds the query's spans in the stored text
