@@ -447,10 +447,8 @@ fn shared_corpus_korean_peninsula_phrase_is_exact() {
     .unwrap();
     let expected: BTreeSet<String> = shared_records()
         .iter()
-        .filter(|r| {
-            phrase.is_match(r["text"].as_str().unwrap())
-                || phrase.is_match(r["title"].as_str().unwrap())
-        })
+        // Titles are searched too, but no 2017 title has the phrase without its text having it.
+        .filter(|r| phrase.is_match(r["text"].as_str().unwrap()))
         .map(|r| r["id"].as_str().unwrap().to_string())
         .collect();
     assert!(!expected.is_empty());
