@@ -69,7 +69,7 @@ pub struct SearchArgs {
     pub passages: u8,
     /// Run every query of FILE (one per line; `#` comments and blank lines skipped; `-` for
     /// stdin) in one process and print one JSON line per query.
-    #[arg(long, value_name = "FILE")]
+    #[arg(long, value_name = "FILE", conflicts_with = "csv")]
     pub queries: Option<PathBuf>,
     /// When to colour the output.
     #[arg(long, value_enum, default_value_t = ColorChoice::Auto)]
