@@ -277,13 +277,17 @@ impl<'a> IndexSearcher<'a> {
         Ok(self.store.from_tantivy(&stored)?)
     }
 
-    fn spans(&mut self, plan: &Plan, doc: &Document) -> DocSpans {
-        let tokens = self.scanner.tokens(plan, doc.lang, &doc.text);
-        let paragraphs = passages::paragraphs(&doc.text);
-        let text = find_spans(plan, doc.lang, Target::Text, &TokenIndex::new(&tokens))
-            .into_iter()
-            .map(|s| (passages::paragraph_of(&paragraphs, s.start), s))
-            .collect();
+    /// The query's spans in `doc`; text spans only in paragraphs that `wanted` accepts.
+    fn spans(&mut self, plan: &Plan, doc: &Document, wanted: &dyn Fn(usize) -> bool) -> DocSpans {
+        let mut text = Vec::new();
+        for paragraph in self.scanner.paragraphs(plan, doc.lang, &doc.text, wanted) {
+            let index = TokenIndex::new(&paragraph.tokens);
+            text.extend(
+                find_spans(plan, doc.lang, Target::Text, &index)
+                    .into_iter()
+                    .map(|s| (paragraph.para, s)),
+            );
+        }
         DocSpans {
             text,
             title: self.title_spans(plan, doc),
@@ -306,7 +310,9 @@ impl<'a> IndexSearcher<'a> {
         if !accepted.contains(&true) {
             return None;
         }
-        let spans = self.spans(plan, &stored.doc);
+        let spans = self.spans(plan, &stored.doc, &|para| {
+            accepted.get(para).copied().unwrap_or(false)
+        });
         turns::satisfies(plan, &stored.doc, &spans.text, &spans.title, &accepted)
             .then_some(accepted)
     }
@@ -331,7 +337,7 @@ impl<'a> IndexSearcher<'a> {
         if max_passages > 0 {
             if plan.has_positive_text() {
                 let spans: Vec<Span> = self
-                    .spans(plan, &doc)
+                    .spans(plan, &doc, &allowed)
                     .text
                     .into_iter()
                     .map(|(_, s)| s)
