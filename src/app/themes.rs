@@ -33,9 +33,10 @@ pub enum ThemesCommand {
     Eval(EvalArgs),
     /// Convert a quanteda YAML or LIWC .dic dictionary into a theme file.
     Import(ImportArgs),
-    /// Print regex equivalents of the theme set as JSON (for benchmark baselines).
+    /// Print regex and search-query equivalents of the theme set as JSON (benchmark
+    /// baselines).
     #[command(hide = true)]
-    ExportRegex(ExportRegexArgs),
+    ExportBaseline(ExportBaselineArgs),
 }
 
 /// Which theme file to use.
@@ -147,9 +148,9 @@ pub struct ImportArgs {
     pub lang: Vec<Lang>,
 }
 
-/// Arguments of the hidden `statemine themes export-regex`.
+/// Arguments of the hidden `statemine themes export-baseline`.
 #[derive(Args, Debug)]
-pub struct ExportRegexArgs {
+pub struct ExportBaselineArgs {
     #[command(flatten)]
     pub themes: ThemesFileArgs,
     /// Language of the patterns.
@@ -200,7 +201,7 @@ pub fn run(command: ThemesCommand) -> anyhow::Result<Outcome> {
         ThemesCommand::Test(args) => test(args),
         ThemesCommand::Eval(args) => eval(args),
         ThemesCommand::Import(args) => import_dictionary(args),
-        ThemesCommand::ExportRegex(args) => export_regex(args),
+        ThemesCommand::ExportBaseline(args) => export_baseline(args),
     }
 }
 
@@ -408,7 +409,7 @@ fn write_file(path: &Path, text: &str) -> anyhow::Result<()> {
     std::fs::write(path, text).with_context(|| format!("cannot write {}", path.display()))
 }
 
-fn export_regex(args: ExportRegexArgs) -> anyhow::Result<Outcome> {
+fn export_baseline(args: ExportBaselineArgs) -> anyhow::Result<Outcome> {
     let set = args.themes.load()?;
     let themes = themes::regex_equivalents(&set, args.lang);
     let json = serde_json::json!({
@@ -460,7 +461,7 @@ pub fn kwic(args: KwicArgs) -> anyhow::Result<Outcome> {
         out.line(&line)?;
     }
     out.flush()?;
-    if !args.json && total > rows.len() {
+    if total > rows.len() {
         eprintln!("{} of {total} lines shown (--limit)", rows.len());
     }
     Ok(if total == 0 {

@@ -1,7 +1,8 @@
 //! Counting themes over an index: every selected document is read once, matched once, and
 //! turned into [`DocThemeMatches`] (and, when asked, evidence rows), in parallel.
 //!
-//! Contract: results are in index order whatever the number of threads; the number of
+//! Contract: results are ordered by date, then document id (not by index order, which
+//! depends on how the index was written), whatever the number of threads; the number of
 //! evidence rows equals the number of matches; a document that cannot be read stops the
 //! count with an error naming it.
 
@@ -38,7 +39,7 @@ pub enum Progress {
 /// What counting returns.
 #[derive(Debug, Clone, Default)]
 pub struct CountResult {
-    /// Matches per document, in index order (documents without matches included).
+    /// Matches per document, by date then id (documents without matches included).
     pub docs: Vec<DocThemeMatches>,
     /// Evidence rows (empty unless asked for), in the same order as the matches.
     pub evidence: Vec<EvidenceRow>,
@@ -151,7 +152,7 @@ pub fn count_with(
     for part in per_thread {
         done.extend(part?);
     }
-    done.sort_by_key(|d| d.0);
+    done.sort_by(|a, b| (a.1.doc.date, &a.1.doc.id, a.0).cmp(&(b.1.doc.date, &b.1.doc.id, b.0)));
     let mut result = CountResult::default();
     for (_, matches, evidence, bytes) in done {
         result.docs.push(matches);

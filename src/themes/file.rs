@@ -93,7 +93,7 @@ pub struct ThemeSpec {
     pub ru: Option<Spanned<LangSpec>>,
 }
 
-/// Where a `near` pairing or an `unless` phrase is looked for.
+/// Where a `near` pairing, an `unless` or a `with` phrase is looked for.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "lowercase")]
 pub enum Scope {
@@ -121,7 +121,7 @@ impl Scope {
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct LangSpec {
-    /// Default scope of this table's `near` patterns and `unless` phrases.
+    /// Default scope of this table's `near` patterns and `unless`/`with` phrases.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub scope: Option<Scope>,
     /// Default `not_after` distance (0 or absent: no negation check).
@@ -133,6 +133,9 @@ pub struct LangSpec {
     /// Phrases that cancel any match of this table found in the same scope.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub unless: Vec<Spanned<String>>,
+    /// Phrases of which one must occur in the same scope for a match of this table to count.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub with: Vec<Spanned<String>>,
     /// The patterns.
     #[serde(default)]
     pub patterns: Vec<Spanned<PatternEntry>>,
@@ -189,6 +192,9 @@ pub struct PatternSpec {
     /// Replaces the table's `unless` list for this pattern.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub unless: Option<Vec<String>>,
+    /// Replaces the table's `with` list for this pattern (`[]` drops the requirement).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub with: Option<Vec<String>>,
     /// A comment kept with the pattern (not used for matching).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub note: Option<String>,

@@ -16,6 +16,8 @@
 
 use std::collections::HashMap;
 
+use rustc_hash::FxHashMap;
+
 use aho_corasick::{AhoCorasick, MatchKind};
 use regex::{Regex, RegexBuilder, RegexSet, RegexSetBuilder};
 
@@ -23,7 +25,8 @@ use super::evidence::ThemeMatch;
 use super::file::Scope;
 use super::pattern::{Item, Phrase, fold_surface};
 use super::rules::{
-    NegatorIds, Occ, Raw, cancelled, merge_overlaps, negated, pair_near, raw_of_pair, raw_of_tokens,
+    Literal, NegatorIds, Occ, Raw, in_scope, merge_overlaps, negated, pair_near, raw_of_pair,
+    raw_of_tokens,
 };
 use super::tokens::{DocTokens, SurfaceTests, TOKEN_BYTES};
 use super::{ThemeError, ThemeSet};
@@ -86,18 +89,22 @@ struct CPattern {
     scope: Scope,
     not_after: usize,
     negators: NegatorIds,
-    /// Stem ids the pattern names itself (negators among them do not cancel).
-    literal: Vec<u32>,
+    /// Words the pattern names itself (negators among them do not cancel).
+    literal: Literal,
     unless: Vec<u32>,
+    with: Vec<u32>,
 }
 
 struct LangMatcher {
     lang: Lang,
-    vocab: HashMap<String, u32>,
-    exact: HashMap<String, u32>,
-    exact_case: HashMap<String, u32>,
-    prefix: HashMap<String, u32>,
-    max_prefix: usize,
+    vocab: FxHashMap<String, u32>,
+    exact: FxHashMap<String, u32>,
+    exact_case: FxHashMap<String, u32>,
+    prefix: FxHashMap<String, u32>,
+    /// Bit `n` set when some exact word (either case mode) is `n` bytes long (63: longer).
+    exact_lengths: u64,
+    /// Bit `n` set when some prefix is `n` bytes long (63: longer).
+    prefix_lengths: u64,
     seqs: Vec<Seq>,
     automaton: Option<AhoCorasick>,
     /// Automaton pattern -> sequences anchored on it.
@@ -294,21 +301,27 @@ impl LangMatcher {
                             negators.contraction = t.first().map(|s| c.stem(s));
                         }
                     }
-                    let mut literal: Vec<u32> = match &kind {
+                    let mut literal = Literal::default();
+                    let seqs: Vec<u32> = match &kind {
                         Kind::Seqs(seqs) => seqs.clone(),
                         Kind::Near { a, b, .. } => a.iter().chain(b).copied().collect(),
                         Kind::Regex => Vec::new(),
+                    };
+                    for &seq in &seqs {
+                        for elem in &c.seq_list[seq as usize] {
+                            match *elem {
+                                Elem::Stem(id) => literal.stems.push(id),
+                                Elem::Surface(id) => literal.surface.push(id),
+                                Elem::Any | Elem::Gap(_) => {}
+                            }
+                        }
                     }
-                    .iter()
-                    .flat_map(|&seq| c.seq_list[seq as usize].iter())
-                    .filter_map(|e| match e {
-                        Elem::Stem(id) => Some(*id),
-                        _ => None,
-                    })
-                    .collect();
-                    literal.sort_unstable();
-                    literal.dedup();
+                    for list in [&mut literal.stems, &mut literal.surface] {
+                        list.sort_unstable();
+                        list.dedup();
+                    }
                     let unless = pattern.unless.iter().flat_map(|p| c.phrase(p)).collect();
+                    let with = pattern.with.iter().flat_map(|p| c.phrase(p)).collect();
                     patterns.push(CPattern {
                         theme: theme_index as u32,
                         rule,
@@ -318,6 +331,7 @@ impl LangMatcher {
                         negators,
                         literal,
                         unless,
+                        with,
                     });
                     rule += 1;
                 }
@@ -382,14 +396,20 @@ impl LangMatcher {
                 .map_err(|e| compile_error(e.to_string()))?;
             (Some(set), regexes)
         };
-        let max_prefix = c.prefix.keys().map(|k| k.len()).max().unwrap_or(0);
+        let lengths = |keys: &mut dyn Iterator<Item = &String>| {
+            keys.fold(0u64, |bits, k| bits | length_bit(k.len()))
+        };
+        let exact_lengths = lengths(&mut c.exact.keys().chain(c.exact_case.keys()));
+        let prefix_lengths = lengths(&mut c.prefix.keys());
+        let fx = |map: HashMap<String, u32>| map.into_iter().collect::<FxHashMap<_, _>>();
         Ok(Some(LangMatcher {
             lang,
-            vocab: c.vocab,
-            exact: c.exact,
-            exact_case: c.exact_case,
-            prefix: c.prefix,
-            max_prefix,
+            vocab: fx(c.vocab),
+            exact: fx(c.exact),
+            exact_case: fx(c.exact_case),
+            prefix: fx(c.prefix),
+            exact_lengths,
+            prefix_lengths,
             seqs,
             automaton,
             anchored,
@@ -401,7 +421,7 @@ impl LangMatcher {
         }))
     }
 
-    /// Fills `scratch.raws` with the raw matches of `text` (negation and `unless` applied).
+    /// Fills `scratch.raws` with the raw matches of `text` (negation, `unless` and `with` applied).
     fn find(&self, text: &str, scratch: &mut Scratch) {
         let Scratch {
             analyzer,
@@ -476,15 +496,16 @@ impl LangMatcher {
             ) {
                 return false;
             }
-            if pattern.unless.is_empty() {
-                return true;
+            let occurrences = |seqs: &[u32]| -> Vec<&[Occ]> {
+                seqs.iter().map(|&s| occ[s as usize].as_slice()).collect()
+            };
+            if !pattern.unless.is_empty()
+                && in_scope(doc, raw, pattern.scope, &occurrences(&pattern.unless))
+            {
+                return false;
             }
-            let unless: Vec<&[Occ]> = pattern
-                .unless
-                .iter()
-                .map(|&s| occ[s as usize].as_slice())
-                .collect();
-            !cancelled(doc, raw, pattern.scope, &unless)
+            pattern.with.is_empty()
+                || in_scope(doc, raw, pattern.scope, &occurrences(&pattern.with))
         });
     }
 
@@ -603,7 +624,10 @@ impl SurfaceTests for LangMatcher {
     }
 
     fn surface_hits(&self, surface: &str, out: &mut Vec<u32>) {
-        if !self.exact_case.is_empty() {
+        // Most tokens have a byte length that no exact word and no prefix has: they are
+        // skipped without hashing. Folding `ё` to `е` keeps the length; lowercasing keeps it
+        // for ASCII, and other tokens are checked after lowercasing.
+        if !self.exact_case.is_empty() && self.exact_lengths & length_bit(surface.len()) != 0 {
             let hit = if surface.contains('ё') {
                 self.exact_case.get(&surface.replace('ё', "е"))
             } else {
@@ -614,23 +638,36 @@ impl SurfaceTests for LangMatcher {
         if self.exact.is_empty() && self.prefix.is_empty() {
             return;
         }
+        let up_to = |len: usize| !(u64::MAX << len.min(63) << 1);
+        if surface.is_ascii()
+            && self.exact_lengths & length_bit(surface.len()) == 0
+            && self.prefix_lengths & up_to(surface.len()) == 0
+        {
+            return;
+        }
         let folded = fold_surface(surface);
-        if let Some(&id) = self.exact.get(&folded) {
+        if self.exact_lengths & length_bit(folded.len()) != 0
+            && let Some(&id) = self.exact.get(&folded)
+        {
             out.push(id);
         }
-        if self.prefix.is_empty() {
+        if self.prefix_lengths & up_to(folded.len()) == 0 {
             return;
         }
         for (i, c) in folded.char_indices() {
             let end = i + c.len_utf8();
-            if end > self.max_prefix {
-                break;
-            }
-            if let Some(&id) = self.prefix.get(&folded[..end]) {
+            if self.prefix_lengths & length_bit(end) != 0
+                && let Some(&id) = self.prefix.get(&folded[..end])
+            {
                 out.push(id);
             }
         }
     }
+}
+
+/// The bit of byte length `n` in a length mask (lengths of 63 and more share bit 63).
+fn length_bit(n: usize) -> u64 {
+    1 << n.min(63)
 }
 
 #[cfg(test)]
@@ -760,9 +797,15 @@ mod tests {
         assert_eq!(rules("Sanctions don't work."), Vec::<String>::new());
         assert_eq!(
             rules("Pressure is a dead end."),
-            ["near(pressure; dead end; within 3)"]
+            ["near(pressure; dead end; within 8)"]
         );
         assert!(rules("Pressure is not a dead end.").is_empty());
+    }
+
+    #[test]
+    fn a_negator_before_a_glob_word_of_the_pattern_cancels() {
+        assert_eq!(en("The US violated it.", "glob_negation"), ["US violated"]);
+        assert!(en("The US did not violate it.", "glob_negation").is_empty());
     }
 
     #[test]
@@ -779,6 +822,16 @@ mod tests {
             ),
             ["Sanctions"]
         );
+    }
+
+    #[test]
+    fn with_requires_a_phrase_in_the_scope() {
+        let hits = |t: &str| en(t, "with_context");
+        assert!(hits("We want dialogue.").is_empty());
+        assert_eq!(hits("We want dialogue. Pyongyang agrees."), ["dialogue"]);
+        assert!(hits("We want dialogue.\nPyongyang agrees.").is_empty());
+        // `with = []` on the pattern drops the table's requirement.
+        assert_eq!(hits("We want negotiations."), ["negotiations"]);
     }
 
     #[test]
@@ -814,6 +867,10 @@ mod tests {
         );
         assert!(en("New US sanctions.", "globs").is_empty());
         assert_eq!(en("The US and us.", "case"), ["US"]);
+        assert_eq!(
+            hits(Lang::Ru, "САНКЦИЯМИ, ЕЩЁ, еще, сша и США.", "globs"),
+            ["САНКЦИЯМИ", "ЕЩЁ", "еще", "США"]
+        );
         assert_eq!(en("The USA.", "case"), Vec::<String>::new());
     }
 

@@ -9,6 +9,7 @@
 //! over stems and one `RegexSet` per language) -> `rules` (negation, `unless`, scope,
 //! overlap) -> `count` (over an index, in parallel) -> [`evidence`] rows.
 
+mod baseline;
 mod count;
 mod error;
 mod eval;
@@ -19,12 +20,12 @@ pub mod import;
 mod kwic;
 mod matcher;
 pub mod pattern;
-mod regex_export;
 mod rules;
 mod set;
 mod summary;
 mod tokens;
 
+pub use baseline::{ThemeRegexes, regex_equivalents};
 pub use count::{
     CountOptions, CountResult, Progress, count_document, count_index, count_index_with_evidence,
     count_with,
@@ -40,7 +41,6 @@ pub use evidence::{
 pub use examples::{ExampleOutcome, run_examples};
 pub use kwic::{KwicOrder, QUERY_THEME, kwic_set, sort_kwic};
 pub use matcher::{Matcher, Scratch};
-pub use regex_export::{ThemeRegexes, regex_equivalents};
 pub use set::{
     MAX_NOT_AFTER, MAX_WITHIN, Negators, Pattern, PatternKind, Theme, ThemeLang, ThemeSet,
     default_negators,

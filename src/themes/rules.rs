@@ -2,14 +2,15 @@
 //! negation, `unless` cancellation, `near` pairing under a scope, and the overlap policy.
 //!
 //! Decisions, as documented in `docs/themes.md`:
-//! - `not_after = N`: the match is dropped when a negator is among the N tokens before its
-//!   first token (inside the same sentence), or among the tokens the match skips (a `*` or
-//!   `~N` gap, the distance between the two sides of a `near`) unless the pattern names
-//!   that word itself: `sanctions ~2 useless` does not count "sanctions are not useless",
+//! - `not_after = N`: the match is dropped when a negator stands within the N tokens before
+//!   any word of the pattern (its first token, and every later token the pattern names),
+//!   inside that word's sentence. Words the pattern names itself never count as negators,
+//!   so `sanctions ~2 useless` does not count "sanctions are not useless" (N >= 1) while
 //!   `sanctions ~2 not work` counts "sanctions will not work". Regex matches are only
 //!   checked before their start (the regex decides what it spans).
 //! - `unless`: the match is dropped when any `unless` phrase occurs in the match's
-//!   sentence, paragraph or document, as the pattern's scope says.
+//!   sentence, paragraph or document, as the pattern's scope says; `with` is the converse:
+//!   the match stands only when one of its phrases occurs there.
 //! - `near`: each occurrence of A is paired with the closest occurrence of B that does not
 //!   overlap it, lies in the same scope unit, has at most `within` tokens between the two
 //!   and, when `ordered`, starts after A ends. The match covers both when they are in one
@@ -48,6 +49,22 @@ pub(crate) struct Raw {
     pub end_tok: u32,
 }
 
+/// The words a pattern names itself: stem ids and surface test ids (globs, exact words).
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub(crate) struct Literal {
+    pub stems: Vec<u32>,
+    pub surface: Vec<u32>,
+}
+
+impl Literal {
+    /// Whether token `t` is one of these words.
+    fn names(&self, doc: &DocTokens, t: usize) -> bool {
+        self.stems.contains(&doc.toks[t].id)
+            || (!self.surface.is_empty()
+                && doc.surface_of(t).iter().any(|s| self.surface.contains(s)))
+    }
+}
+
 /// Negators of one pattern as stem ids of the matcher's vocabulary.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub(crate) struct NegatorIds {
@@ -56,9 +73,10 @@ pub(crate) struct NegatorIds {
     pub contraction: Option<u32>,
 }
 
-/// Whether a negator stands within `n` tokens before token `first` inside sentence `sent`
-/// (the sentence of the match), or inside the match `first..end` without being one of the
-/// pattern's own `literal` stems.
+/// Whether a negator stands within `n` tokens before the first token of `span` (inside
+/// sentence `sent`, the sentence of the match) or before any later token of the span that
+/// is one of the pattern's own `literal` stems (inside that token's sentence). Literal
+/// stems are never negators.
 pub(crate) fn negated(
     doc: &DocTokens,
     text: &str,
@@ -66,27 +84,30 @@ pub(crate) fn negated(
     sent: u32,
     n: usize,
     negators: &NegatorIds,
-    literal: &[u32],
+    literal: &Literal,
 ) -> bool {
     let (first, end) = span;
     if n == 0 {
         return false;
     }
-    let Some(sentence) = doc.sents.get(sent as usize) else {
-        return false;
-    };
     let is_negator = |t: usize| {
         let tok = doc.toks[t];
-        negators.ids.contains(&tok.id)
-            || (negators.contraction == Some(tok.id) && follows_apostrophe(doc, text, t))
+        !literal.names(doc, t)
+            && (negators.ids.contains(&tok.id)
+                || (negators.contraction == Some(tok.id) && follows_apostrophe(doc, text, t)))
     };
-    let from = first.saturating_sub(n).max(sentence.toks.start);
-    let to = first.min(sentence.toks.end);
-    if (from..to).any(is_negator) {
+    let before = |t: usize, sent: u32| {
+        let Some(sentence) = doc.sents.get(sent as usize) else {
+            return false;
+        };
+        let from = t.saturating_sub(n).max(sentence.toks.start);
+        (from..t.min(sentence.toks.end)).any(is_negator)
+    };
+    if before(first, sent) {
         return true;
     }
     let end = end.min(doc.toks.len());
-    (first..end).any(|t| !literal.contains(&doc.toks[t].id) && is_negator(t))
+    ((first + 1)..end).any(|t| literal.names(doc, t) && before(t, doc.toks[t].sent))
 }
 
 /// Whether token `t` directly follows an apostrophe glued to a word ending in `n`
@@ -104,9 +125,10 @@ fn follows_apostrophe(doc: &DocTokens, text: &str, t: usize) -> bool {
     rest.ends_with(['n', 'N'])
 }
 
-/// Whether any occurrence in `unless` lies in the scope unit of `raw`.
-pub(crate) fn cancelled(doc: &DocTokens, raw: &Raw, scope: Scope, unless: &[&[Occ]]) -> bool {
-    unless.iter().flat_map(|o| o.iter()).any(|occ| {
+/// Whether any of `occurrences` lies in the scope unit of `raw` (for `unless`: the match
+/// is cancelled; for `with`: the match stands).
+pub(crate) fn in_scope(doc: &DocTokens, raw: &Raw, scope: Scope, occurrences: &[&[Occ]]) -> bool {
+    occurrences.iter().flat_map(|o| o.iter()).any(|occ| {
         let tok = doc.toks[occ.first as usize];
         match scope {
             Scope::Sentence => tok.sent == raw.sent,

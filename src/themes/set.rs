@@ -3,7 +3,7 @@
 //! Contract: a [`ThemeSet`] only exists when the whole file is valid: ids are unique and
 //! well-formed, every theme has patterns, every phrase parses and stems to tokens, every
 //! regex compiles (and cannot match the empty string), every distance is within limits.
-//! Table-level `scope`, `not_after`, `negators` and `unless` are resolved into each
+//! Table-level `scope`, `not_after`, `negators`, `unless` and `with` are resolved into each
 //! [`Pattern`], so the matcher never looks at defaults. All problems are reported together.
 
 use std::collections::{HashMap, HashSet};
@@ -89,7 +89,7 @@ pub struct Pattern {
     pub rule: String,
     /// What it matches.
     pub kind: PatternKind,
-    /// Where `near` pairs and `unless` phrases are looked for.
+    /// Where `near` pairs and `unless`/`with` phrases are looked for.
     pub scope: Scope,
     /// Negators within this many tokens before the match cancel it (0: off).
     pub not_after: usize,
@@ -97,6 +97,8 @@ pub struct Pattern {
     pub negators: Arc<Negators>,
     /// Phrases that cancel the match when found in its scope.
     pub unless: Vec<Phrase>,
+    /// Phrases of which one must be found in its scope (empty: no requirement).
+    pub with: Vec<Phrase>,
     /// 1-based line of the pattern, when known.
     pub line: Option<usize>,
 }
@@ -442,13 +444,19 @@ impl Validator<'_> {
             );
         }
         let mut unless = Vec::new();
-        for phrase in &table.unless {
-            let at = At {
-                line: self.line(phrase).or(at.line),
-                ..at
-            };
-            if let Some(p) = self.phrase(at, lang, phrase.get_ref(), "unless") {
-                unless.push(p);
+        let mut with = Vec::new();
+        for (what, list, out) in [
+            ("unless", &table.unless, &mut unless),
+            ("with", &table.with, &mut with),
+        ] {
+            for phrase in list {
+                let at = At {
+                    line: self.line(phrase).or(at.line),
+                    ..at
+                };
+                if let Some(p) = self.phrase(at, lang, phrase.get_ref(), what) {
+                    out.push(p);
+                }
             }
         }
         if table.patterns.is_empty() {
@@ -465,6 +473,7 @@ impl Validator<'_> {
                 not_after,
                 negators: &negators,
                 unless: &unless,
+                with: &with,
             };
             if let Some(p) = self.pattern(at, lang, &spec.get_ref().0, defaults) {
                 patterns.push(p);
@@ -587,6 +596,13 @@ impl Validator<'_> {
                 .filter_map(|u| self.phrase(at, lang, u, "unless"))
                 .collect(),
         };
+        let with = match &spec.with {
+            None => defaults.with.to_vec(),
+            Some(list) => list
+                .iter()
+                .filter_map(|w| self.phrase(at, lang, w, "with"))
+                .collect(),
+        };
         let (rule, kind) = if let Some(text) = &spec.phrase {
             let phrase = self.phrase(at, lang, text, "phrase")?;
             (text.clone(), PatternKind::Phrase(phrase))
@@ -653,6 +669,7 @@ impl Validator<'_> {
             not_after,
             negators: Arc::clone(defaults.negators),
             unless,
+            with,
             line: at.line,
         })
     }
@@ -664,6 +681,7 @@ struct Defaults<'a> {
     not_after: usize,
     negators: &'a Arc<Negators>,
     unless: &'a [Phrase],
+    with: &'a [Phrase],
 }
 
 #[cfg(test)]

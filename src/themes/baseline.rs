@@ -1,11 +1,13 @@
-//! Regex equivalents of a theme set, for baselines that only have regexes (Python `re`,
-//! polars `str.count_matches`): the same workload, approximately the same matches.
+//! Equivalents of a theme set for benchmark baselines: regexes (Python `re`, polars
+//! `str.count_matches`) and search queries (tantivy phrase queries counting documents).
+//! The same workload, approximately the same matches.
 //!
-//! Approximations (these regexes are for throughput comparisons, not for counting): a
-//! stemmed word becomes its stem followed by any word characters (`sanction\w*`), a gap
-//! `~N` up to N words, `near` the two sides with up to `within` words between (either
-//! order unless `ordered`; without `within`, anything but a sentence stop); `not_after`
-//! and `unless` are dropped. Matching is meant to be case-insensitive.
+//! Approximations (for throughput comparisons, not for counting): in regexes a stemmed word
+//! becomes its stem followed by any word characters (`sanction\w*`), a gap `~N` up to N
+//! words, `near` the two sides with up to about 7 characters per `within` token between
+//! them and no sentence stop (either order unless `ordered`); in queries a phrase with gaps
+//! becomes a sloppy phrase (`"a b"~N`), `near` a sloppy phrase or an AND, a glob a prefix
+//! term. `not_after`, `unless` and `with` are dropped. Regexes are meant case-insensitive.
 
 use serde::Serialize;
 
@@ -13,13 +15,15 @@ use super::pattern::{Item, Phrase};
 use super::{PatternKind, ThemeSet};
 use crate::document::Lang;
 
-/// The regexes of one theme.
+/// The baseline equivalents of one theme.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct ThemeRegexes {
     /// Theme id.
     pub id: String,
     /// One regex per pattern of the theme's `lang` table.
     pub regexes: Vec<String>,
+    /// One search query (statemine/tantivy syntax) for the whole table, `OR` of its patterns.
+    pub query: String,
 }
 
 /// One regex per pattern for every theme of `set` that has a `lang` table.
@@ -40,9 +44,11 @@ pub fn regex_equivalents(set: &ThemeSet, lang: Lang) -> Vec<ThemeRegexes> {
                         within,
                         ordered,
                     } => {
+                        // A character window (about 7 per token) keeps the regex small:
+                        // a repeated Unicode `\w` would exceed regex size limits.
                         let between = match within {
-                            Some(n) => format!(r"(?:\W+\w+){{0,{n}}}\W+"),
-                            None => r"[^.!?]*?".to_string(),
+                            Some(n) => format!(r"[^.!?\n]{{0,{}}}?", (n + 1) * 7),
+                            None => r"[^.!?\n]*?".to_string(),
                         };
                         let (a, b) = (phrase_regex(a), phrase_regex(b));
                         if *ordered {
@@ -53,12 +59,77 @@ pub fn regex_equivalents(set: &ThemeSet, lang: Lang) -> Vec<ThemeRegexes> {
                     }
                 })
                 .collect();
+            let query = table
+                .patterns
+                .iter()
+                .filter_map(|p| match &p.kind {
+                    PatternKind::Phrase(phrase) => Some(phrase_query(phrase, None)),
+                    PatternKind::Regex(_) => None,
+                    PatternKind::Near { a, b, .. } => Some(near_query(a, b)),
+                })
+                .collect::<Vec<_>>()
+                .join(" OR ");
             Some(ThemeRegexes {
                 id: theme.id.clone(),
                 regexes,
+                query,
             })
         })
         .collect()
+}
+
+/// A query word for an item (`None` for gaps).
+fn query_word(item: &Item) -> Option<String> {
+    match item {
+        Item::Stem(s) | Item::Exact(s) | Item::ExactCase(s) => Some(s.to_lowercase()),
+        Item::Prefix(s) => Some(format!("{}*", s.to_lowercase())),
+        Item::Any | Item::Gap(_) => None,
+    }
+}
+
+/// An alternative as a term or a (sloppy) phrase query; `extra` adds slop.
+fn alternative_query(items: &[Item], extra: Option<usize>) -> String {
+    let words: Vec<String> = items.iter().filter_map(query_word).collect();
+    let slop: usize = items
+        .iter()
+        .map(|i| match i {
+            Item::Any => 1,
+            Item::Gap(n) => *n,
+            _ => 0,
+        })
+        .sum::<usize>()
+        + extra.unwrap_or(0);
+    if words.len() == 1 && extra.is_none() {
+        return words[0].clone();
+    }
+    // Prefix terms are not allowed inside phrases: keep the prefix as a word.
+    let words: Vec<String> = words
+        .iter()
+        .map(|w| w.trim_end_matches('*').to_string())
+        .collect();
+    if slop == 0 {
+        format!("\"{}\"", words.join(" "))
+    } else {
+        format!("\"{}\"~{slop}", words.join(" "))
+    }
+}
+
+fn phrase_query(phrase: &Phrase, extra: Option<usize>) -> String {
+    let alternatives: Vec<String> = phrase
+        .alternatives
+        .iter()
+        .map(|items| alternative_query(items, extra))
+        .collect();
+    if alternatives.len() == 1 {
+        alternatives.into_iter().next().unwrap_or_default()
+    } else {
+        format!("({})", alternatives.join(" OR "))
+    }
+}
+
+/// Both sides in the document: tantivy has no proximity between two phrases.
+fn near_query(a: &Phrase, b: &Phrase) -> String {
+    format!("({} AND {})", phrase_query(a, None), phrase_query(b, None))
 }
 
 fn phrase_regex(phrase: &Phrase) -> String {
@@ -135,5 +206,9 @@ patterns = [
         assert!(!re(0).is_match("Sanctions are really totally useless"));
         assert!(re(1).is_match("futile, this pressure"));
         assert!(regex_equivalents(&set, Lang::Ru).is_empty());
+        assert_eq!(
+            out[0].query,
+            r#"("sanction useless"~2 OR "dead end") OR (pressur AND futil)"#
+        );
     }
 }

@@ -1,0 +1,153 @@
+#!/usr/bin/env bash
+# Theme counting throughput (not a test, not run in CI).
+#
+# Ingests every ../shared/corpus/*.jsonl with `statemine ingest`, then measures
+# `statemine themes count` with the default theme set (corpus/themes/korea-2017.toml) per
+# language, on 1 thread and on all cores, with and without a CSV evidence file, in MB/s of
+# document text (whole processes: opening the index, reading and decompressing stored
+# documents, tokenizing and stemming, matching, evidence). Beside it, the same corpus through:
+#   - python-re: a plain Python `re` script running the regex equivalents of the same
+#     patterns (`statemine themes export-baseline`), one finditer per regex per document;
+#   - polars: `str.count_matches` with the same regexes (if `import polars` works);
+#   - tantivy: one search query per theme (phrases as phrase queries), counting documents
+#     with `statemine search --queries FILE --count` (index lookups, not a scan).
+# The baselines approximate the patterns (no negation, unless, with, overlap policy): they
+# give the same workload, not the same counts.
+#
+# Usage: benches/themes.sh [RUNS]      best of RUNS timed runs (default 3)
+# Environment:
+#   PROFILE=release|debug  build to measure (default release)
+#   KEEP=DIR               keep the index in DIR (reused when already there)
+set -euo pipefail
+cd "$(dirname "$0")/.."
+runs=${1:-3}
+profile=${PROFILE:-release}
+
+shared=""
+for candidate in ../shared/corpus ../../shared/corpus; do
+  if compgen -G "$candidate/*.jsonl" >/dev/null; then shared=$candidate; break; fi
+done
+[ -n "$shared" ] || { echo "no corpus at ../shared/corpus: nothing to measure" >&2; exit 0; }
+corpus=("$shared"/*.jsonl)
+
+# A shared target directory may hold another branch's build of this crate that cargo
+# considers fresh: touching a source file makes cargo rebuild this checkout.
+touch src/lib.rs
+if [ "$profile" = release ]; then
+  cargo build --release --quiet --bin statemine
+else
+  cargo build --quiet --bin statemine
+fi
+built="${CARGO_TARGET_DIR:-target}/$profile/statemine"
+
+if [ -n "${KEEP:-}" ]; then
+  scratch=$KEEP
+  mkdir -p "$scratch"
+else
+  scratch=$(mktemp -d)
+  trap 'rm -rf "$scratch"' EXIT
+fi
+bin="$scratch/statemine"
+cp "$built" "$bin"
+themes=corpus/themes/korea-2017.toml
+
+if [ ! -f "$scratch/index/statemine.json" ]; then
+  "$bin" ingest --quiet --index "$scratch/index" "${corpus[@]}" >/dev/null
+fi
+
+now() { date +%s.%N; }
+# Best wall time of $runs runs of the command.
+best() {
+  local best_time="" t0 t1 elapsed
+  for _ in $(seq "$runs"); do
+    t0=$(now)
+    "$@" >/dev/null 2>&1 || [ $? -eq 1 ]
+    t1=$(now)
+    elapsed=$(echo "$t1 - $t0" | bc -l)
+    if [ -z "$best_time" ] || [ "$(echo "$elapsed < $best_time" | bc -l)" = 1 ]; then
+      best_time=$elapsed
+    fi
+  done
+  echo "$best_time"
+}
+mbs() { echo "scale=1; $1 / 1000000 / $2" | bc -l; }
+
+cpu=$(lscpu 2>/dev/null | sed -n 's/^Model name: *//p' | head -1)
+cores=$(nproc)
+echo "machine: ${cpu:-unknown cpu}, $cores cores, $(free -g | awk '/Mem:/{print $2}') GiB RAM, $(uname -sm)"
+echo "build: $profile; theme set: $themes ($(grep -c '^\[\[theme\]\]' $themes) themes)"
+echo "corpus: ${corpus[*]}"
+echo
+
+declare -A bytes docs
+for lang in en ru; do
+  read -r docs[$lang] bytes[$lang] < <(python3 - "$lang" "${corpus[@]}" <<'PY'
+import json, sys
+lang = sys.argv[1]
+n = size = 0
+for path in sys.argv[2:]:
+    for line in open(path, encoding="utf-8"):
+        if line.strip():
+            d = json.loads(line)
+            if d.get("lang") == lang:
+                n += 1
+                size += len(d["text"].encode("utf-8"))
+print(n, size)
+PY
+)
+done
+
+printf '%-34s %4s %8s %10s %9s %12s\n' engine lang docs "text MB" seconds "MB/s"
+declare -A per_core
+for lang in en ru; do
+  [ "${docs[$lang]}" -gt 0 ] || continue
+  mb=$(echo "scale=1; ${bytes[$lang]} / 1000000" | bc -l)
+  for threads in 1 "$cores"; do
+    for evidence in no yes; do
+      args=(themes count --index "$scratch/index" --themes "$themes" --lang "$lang" --threads "$threads" --quiet)
+      label="statemine count ${threads}t"
+      if [ $evidence = yes ]; then
+        args+=(--evidence "$scratch/evidence.csv")
+        label="$label +evidence.csv"
+      fi
+      s=$(best "$bin" "${args[@]}")
+      rate=$(mbs "${bytes[$lang]}" "$s")
+      printf '%-34s %4s %8s %10s %9.3f %12s\n' "$label" "$lang" "${docs[$lang]}" "$mb" "$s" "$rate"
+      if [ "$threads" = 1 ] && [ $evidence = yes ]; then per_core[statemine-$lang]=$rate; fi
+    done
+  done
+  "$bin" themes export-baseline --themes "$themes" --lang "$lang" > "$scratch/baseline-$lang.json"
+  read -r name _ _ _ s rate matches < <(python3 benches/themes_baseline.py re --regexes "$scratch/baseline-$lang.json" --lang "$lang" "${corpus[@]}")
+  printf '%-34s %4s %8s %10s %9.3f %12s\n' "python re (1 core)" "$lang" "${docs[$lang]}" "$mb" "$s" "$rate"
+  per_core[re-$lang]=$rate
+  if python3 -c 'import polars' 2>/dev/null; then
+    read -r name _ _ _ s rate matches < <(python3 benches/themes_baseline.py polars --regexes "$scratch/baseline-$lang.json" --lang "$lang" "${corpus[@]}")
+    printf '%-34s %4s %8s %10s %9.3f %12s\n' "polars count_matches (${name#polars-})" "$lang" "${docs[$lang]}" "$mb" "$s" "$rate"
+    threads_polars=${name#polars-}; threads_polars=${threads_polars%t}
+    per_core[polars-$lang]=$(echo "scale=1; $rate / $threads_polars" | bc -l)
+  else
+    echo "polars: not installed (pip install polars) - skipped"
+  fi
+done
+
+# tantivy: one query per theme over the whole index (both languages), counting documents.
+python3 - "$scratch/baseline-en.json" > "$scratch/queries.txt" <<'PY'
+import json, sys
+for theme in json.load(open(sys.argv[1]))["themes"]:
+    if theme["query"]:
+        print(theme["query"])
+PY
+all_bytes=$((bytes[en] + bytes[ru]))
+s=$(best "$bin" search --index "$scratch/index" --queries "$scratch/queries.txt" --count)
+printf '%-34s %4s %8s %10s %9.3f %12s\n' "tantivy queries --count ($(wc -l < "$scratch/queries.txt") queries)" all "$((docs[en] + docs[ru]))" "$(echo "scale=1; $all_bytes / 1000000" | bc -l)" "$s" "$(mbs "$all_bytes" "$s")"
+
+echo
+for lang in en ru; do
+  [ -n "${per_core[statemine-$lang]:-}" ] || continue
+  line="$lang per core, with evidence: statemine ${per_core[statemine-$lang]} MB/s"
+  line="$line = $(echo "scale=1; ${per_core[statemine-$lang]} / ${per_core[re-$lang]}" | bc -l)x python re"
+  if [ -n "${per_core[polars-$lang]:-}" ]; then
+    line="$line, $(echo "scale=2; ${per_core[statemine-$lang]} / ${per_core[polars-$lang]}" | bc -l)x polars (${per_core[polars-$lang]} MB/s per core)"
+  fi
+  echo "$line"
+done

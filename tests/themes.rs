@@ -1,0 +1,667 @@
+//! `statemine themes ...` and `statemine kwic` end to end: the real binary on an index of
+//! `tests/fixtures/themes/statements.jsonl` (our own sentences) built by `statemine ingest`,
+//! the default theme set's own examples, and the dev gold set when `../shared` is present.
+
+use std::path::{Path, PathBuf};
+use std::sync::OnceLock;
+
+use assert_cmd::cargo::cargo_bin_cmd;
+use proptest::prelude::*;
+use serde_json::Value;
+
+use statemine::corpus::analyze_structure;
+use statemine::document::{Document, Kind, Lang};
+use statemine::index::{DocFilter, IndexStore};
+use statemine::themes::{CountOptions, Matcher, Progress, ThemeSet, count_with, run_examples};
+
+const FIXTURES: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/fixtures/themes");
+const DEFAULT_THEMES: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/corpus/themes/korea-2017.toml");
+/// The shared folder next to the repository; a git worktree (`wt/NAME`) sits one level deeper.
+const SHARED: [&str; 2] = [
+    concat!(env!("CARGO_MANIFEST_DIR"), "/../shared"),
+    concat!(env!("CARGO_MANIFEST_DIR"), "/../../shared"),
+];
+
+fn shared(file: &str) -> Option<PathBuf> {
+    SHARED
+        .iter()
+        .map(|dir| Path::new(dir).join(file))
+        .find(|p| p.exists())
+}
+
+fn fixture(name: &str) -> PathBuf {
+    Path::new(FIXTURES).join(name)
+}
+
+/// The result of one run of the binary.
+struct Run {
+    code: i32,
+    stdout: String,
+    stderr: String,
+}
+
+fn statemine(args: &[&str]) -> Run {
+    statemine_in(Path::new(env!("CARGO_MANIFEST_DIR")), args)
+}
+
+fn statemine_in(cwd: &Path, args: &[&str]) -> Run {
+    let out = cargo_bin_cmd!("statemine")
+        .current_dir(cwd)
+        .env_remove("STATEMINE_INDEX")
+        .args(args)
+        .output()
+        .unwrap();
+    Run {
+        code: out.status.code().unwrap_or(-1),
+        stdout: String::from_utf8(out.stdout).unwrap(),
+        stderr: String::from_utf8(out.stderr).unwrap(),
+    }
+}
+
+/// Ingests `files` with the binary into a new index under `dir`.
+fn ingest(dir: &Path, files: &[&Path]) -> PathBuf {
+    let index = dir.join("index");
+    let mut args = vec!["ingest".to_string(), "-q".into()];
+    args.extend(files.iter().map(|f| f.display().to_string()));
+    args.extend(["--index".into(), index.display().to_string()]);
+    let args: Vec<&str> = args.iter().map(String::as_str).collect();
+    let run = statemine(&args);
+    assert_eq!(run.code, 0, "ingest failed: {}", run.stderr);
+    index
+}
+
+/// The fixture index, ingested once for all tests of this binary.
+fn fixture_index() -> &'static str {
+    static INDEX: OnceLock<(tempfile::TempDir, String)> = OnceLock::new();
+    &INDEX
+        .get_or_init(|| {
+            let dir = tempfile::tempdir().unwrap();
+            let index = ingest(dir.path(), &[&fixture("statements.jsonl")]);
+            (dir, index.display().to_string())
+        })
+        .1
+}
+
+fn mini() -> String {
+    fixture("mini.toml").display().to_string()
+}
+
+#[test]
+fn count_prints_a_summary_with_collisions() {
+    let run = statemine(&[
+        "themes",
+        "count",
+        "--index",
+        fixture_index(),
+        "--themes",
+        &mini(),
+        "-q",
+    ]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    insta::assert_snapshot!("count_summary", run.stdout);
+}
+
+#[test]
+fn count_writes_the_evidence_csv_with_exact_columns() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("evidence.csv");
+    let run = statemine(&[
+        "themes",
+        "count",
+        "--index",
+        fixture_index(),
+        "--themes",
+        &mini(),
+        "--evidence",
+        &out.display().to_string(),
+        "-q",
+    ]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    assert!(run.stdout.is_empty(), "{}", run.stdout);
+    let csv = std::fs::read_to_string(&out).unwrap();
+    assert!(csv.starts_with(
+        "doc_id,date,speaker,source,lang,theme,para,sentence,start,end,matched,rule,turn_speaker,left,right\n"
+    ));
+    insta::assert_snapshot!("evidence_csv", csv);
+}
+
+#[test]
+fn evidence_offsets_point_into_the_paragraph_text() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("evidence.ndjson");
+    let run = statemine(&[
+        "themes",
+        "count",
+        "--index",
+        fixture_index(),
+        "--evidence",
+        &out.display().to_string(),
+        "--themes",
+        DEFAULT_THEMES,
+        "-q",
+    ]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    let source = std::fs::read_to_string(fixture("statements.jsonl")).unwrap();
+    let docs: Vec<Value> = source
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap())
+        .collect();
+    let rows: Vec<Value> = std::fs::read_to_string(&out)
+        .unwrap()
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap())
+        .collect();
+    assert!(rows.len() > 5, "{rows:?}");
+    for row in &rows {
+        let doc = docs.iter().find(|d| d["id"] == row["doc_id"]).unwrap();
+        let para = doc["text"]
+            .as_str()
+            .unwrap()
+            .split('\n')
+            .nth(row["para"].as_u64().unwrap() as usize)
+            .unwrap();
+        let (start, end) = (
+            row["start"].as_u64().unwrap() as usize,
+            row["end"].as_u64().unwrap() as usize,
+        );
+        assert_eq!(&para[start..end], row["matched"].as_str().unwrap(), "{row}");
+        assert!(
+            para[..start].ends_with(row["left"].as_str().unwrap()),
+            "{row}"
+        );
+        assert!(
+            para[end..].starts_with(row["right"].as_str().unwrap()),
+            "{row}"
+        );
+    }
+}
+
+#[test]
+fn evidence_formats_follow_the_extension() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut counts = Vec::new();
+    for ext in ["csv", "json", "ndjson", "parquet"] {
+        let out = dir.path().join(format!("e.{ext}"));
+        let run = statemine(&[
+            "themes",
+            "count",
+            "--index",
+            fixture_index(),
+            "--themes",
+            &mini(),
+            "--evidence",
+            &out.display().to_string(),
+        ]);
+        assert_eq!(run.code, 0, "{}", run.stderr);
+        let rows: usize = run
+            .stderr
+            .split_whitespace()
+            .nth(1)
+            .and_then(|n| n.parse().ok())
+            .unwrap_or_else(|| panic!("{}", run.stderr));
+        counts.push(rows);
+        assert!(out.metadata().unwrap().len() > 0);
+    }
+    assert!(counts.windows(2).all(|w| w[0] == w[1]), "{counts:?}");
+    let json: Vec<Value> =
+        serde_json::from_str(&std::fs::read_to_string(dir.path().join("e.json")).unwrap()).unwrap();
+    assert_eq!(json.len(), counts[0]);
+    assert_eq!(json[0]["date"], "2017-06-01");
+}
+
+#[test]
+fn filters_select_documents() {
+    let json = |extra: &[&str]| -> Value {
+        let mut args = vec![
+            "themes",
+            "count",
+            "--index",
+            fixture_index(),
+            "--themes",
+            DEFAULT_THEMES,
+            "--json",
+            "-q",
+        ];
+        args.extend_from_slice(extra);
+        let run = statemine(&args);
+        serde_json::from_str(run.stdout.trim()).unwrap_or_else(|e| panic!("{e}: {}", run.stderr))
+    };
+    assert_eq!(json(&[])["documents"], 5);
+    assert_eq!(json(&["--lang", "ru"])["documents"], 1);
+    assert_eq!(
+        json(&["--from", "2017-09-01", "--to", "2017-09-30"])["documents"],
+        2
+    );
+    let ru = json(&["--lang", "ru"]);
+    let futility = ru["themes"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|t| t["theme"] == "sanctions_futility")
+        .unwrap();
+    assert_eq!(futility["matches"], 1);
+}
+
+#[test]
+fn nothing_found_exits_1() {
+    let run = statemine(&[
+        "themes",
+        "count",
+        "--index",
+        fixture_index(),
+        "--themes",
+        &mini(),
+        "--from",
+        "2018-01-01",
+        "-q",
+    ]);
+    assert_eq!(run.code, 1, "{}", run.stderr);
+}
+
+#[test]
+fn the_default_theme_set_passes_its_examples() {
+    let set = ThemeSet::load(Path::new(DEFAULT_THEMES)).unwrap();
+    assert_eq!(set.themes.len(), 10);
+    let outcomes = run_examples(&set).unwrap();
+    let failed: Vec<_> = outcomes.iter().filter(|o| !o.passed()).collect();
+    assert!(failed.is_empty(), "{failed:#?}");
+    for theme in &set.themes {
+        for lang in [Lang::En, Lang::Ru] {
+            let table = theme
+                .lang(lang)
+                .unwrap_or_else(|| panic!("{} has no {lang}", theme.id));
+            assert!(
+                !table.examples.must_match.is_empty(),
+                "{} [{lang}]",
+                theme.id
+            );
+            assert!(!table.examples.no_match.is_empty(), "{} [{lang}]", theme.id);
+        }
+    }
+    let run = statemine(&["themes", "test"]);
+    assert_eq!(run.code, 0, "{}{}", run.stdout, run.stderr);
+    assert!(run.stderr.contains("0 failed"), "{}", run.stderr);
+}
+
+#[test]
+fn failing_examples_are_reported_and_exit_2() {
+    let run = statemine(&[
+        "themes",
+        "test",
+        "--themes",
+        &fixture("failing.toml").display().to_string(),
+    ]);
+    assert_eq!(run.code, 2);
+    insta::assert_snapshot!("failing_examples", run.stdout);
+    assert!(
+        run.stderr.contains("2 of 4 examples failed"),
+        "{}",
+        run.stderr
+    );
+}
+
+#[test]
+fn an_invalid_theme_file_names_file_line_theme_and_pattern() {
+    let path = fixture("invalid.toml").display().to_string();
+    let run = statemine(&["themes", "test", "--themes", &path]);
+    assert_eq!(run.code, 2);
+    assert!(run.stderr.contains(&format!(
+        "{path}:12: theme `broken` [en]: pattern `sanctions ~25 useless`: phrase: `~25`: a gap must be between ~1 and ~20"
+    )), "{}", run.stderr);
+    assert!(
+        run.stderr.contains(&format!(
+            "{path}:13: theme `broken` [en]: pattern `(unclosed`: invalid regex"
+        )),
+        "{}",
+        run.stderr
+    );
+}
+
+#[test]
+fn a_missing_default_theme_file_says_what_to_do() {
+    let dir = tempfile::tempdir().unwrap();
+    let run = statemine_in(dir.path(), &["themes", "test"]);
+    assert_eq!(run.code, 2);
+    assert!(
+        run.stderr
+            .contains("no theme file at corpus/themes/korea-2017.toml"),
+        "{}",
+        run.stderr
+    );
+    assert!(run.stderr.contains("--themes FILE"), "{}", run.stderr);
+}
+
+#[test]
+fn a_quanteda_dictionary_imports_and_counts() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("dict.toml");
+    let yml = fixture("dictionary.yml").display().to_string();
+    let run = statemine(&[
+        "themes",
+        "import",
+        &yml,
+        "--out",
+        &out.display().to_string(),
+        "--lang",
+        "en",
+    ]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    let toml = std::fs::read_to_string(&out).unwrap();
+    insta::assert_snapshot!("quanteda_import", toml.replace(&yml, "dictionary.yml"));
+    // The converted file and the dictionary itself count the same.
+    let count = |themes: &str| {
+        let run = statemine(&[
+            "themes",
+            "count",
+            "--index",
+            fixture_index(),
+            "--themes",
+            themes,
+            "--json",
+            "-q",
+        ]);
+        assert_eq!(run.code, 0, "{}", run.stderr);
+        let v: Value = serde_json::from_str(run.stdout.trim()).unwrap();
+        v["themes"].clone()
+    };
+    let converted = count(&out.display().to_string());
+    assert_eq!(converted, count(&yml));
+    let sanctions = converted
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|t| t["theme"] == "pressure.sanctions")
+        .unwrap();
+    assert_eq!(sanctions["matches"], 3);
+}
+
+#[test]
+fn a_liwc_dictionary_imports_and_loads_directly() {
+    let dic = fixture("dictionary.dic").display().to_string();
+    let run = statemine(&["themes", "import", &dic]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    assert!(run.stdout.contains("id = \"pressure\""), "{}", run.stdout);
+    assert!(run.stdout.contains("\"sanction*\""), "{}", run.stdout);
+    assert!(
+        run.stdout.contains("\"=military exercise*\""),
+        "{}",
+        run.stdout
+    );
+    let run = statemine(&[
+        "themes",
+        "count",
+        "--index",
+        fixture_index(),
+        "--themes",
+        &dic,
+        "--json",
+        "-q",
+    ]);
+    let v: Value = serde_json::from_str(run.stdout.trim()).unwrap();
+    let diplomacy = v["themes"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|t| t["theme"] == "diplomacy")
+        .unwrap();
+    assert_eq!(diplomacy["matches"], 1);
+}
+
+#[test]
+fn kwic_aligns_theme_matches_and_queries() {
+    let run = statemine(&[
+        "kwic",
+        "futility",
+        "--index",
+        fixture_index(),
+        "--themes",
+        &mini(),
+        "--width",
+        "25",
+    ]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    insta::assert_snapshot!("kwic_theme", run.stdout);
+    // The keyword starts in the same column on every line.
+    let columns: Vec<usize> = run.stdout.lines().map(|l| l.find('[').unwrap()).collect();
+    assert!(columns.windows(2).all(|w| w[0] == w[1]), "{columns:?}");
+
+    let run = statemine(&[
+        "kwic",
+        "sanction*",
+        "--index",
+        fixture_index(),
+        "--themes",
+        &mini(),
+        "--json",
+        "--sort",
+        "right",
+        "--limit",
+        "2",
+    ]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    let lines: Vec<Value> = run
+        .stdout
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap())
+        .collect();
+    assert_eq!(lines.len(), 2);
+    assert!(lines.iter().all(|l| l["theme"] == "query"));
+    assert!(run.stderr.contains("2 of 3 lines shown"), "{}", run.stderr);
+
+    let run = statemine(&[
+        "kwic",
+        "no such words",
+        "--index",
+        fixture_index(),
+        "--themes",
+        &mini(),
+    ]);
+    assert_eq!(run.code, 1);
+}
+
+#[test]
+fn eval_scores_fixture_labels() {
+    let gold = fixture("gold.jsonl").display().to_string();
+    let run = statemine(&[
+        "themes",
+        "eval",
+        "--index",
+        fixture_index(),
+        "--themes",
+        &mini(),
+        "--gold",
+        &gold,
+    ]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    insta::assert_snapshot!("eval_table", run.stdout);
+    assert!(
+        run.stderr
+            .contains("1 labelled paragraphs are not in the index"),
+        "{}",
+        run.stderr
+    );
+    let run = statemine(&[
+        "themes",
+        "eval",
+        "--index",
+        fixture_index(),
+        "--themes",
+        &mini(),
+        "--gold",
+        &gold,
+        "--json",
+    ]);
+    let v: Value = serde_json::from_str(run.stdout.trim()).unwrap();
+    let futility = &v["themes"][0];
+    assert_eq!(
+        (
+            futility["gold"].as_u64(),
+            futility["predicted"].as_u64(),
+            futility["tp"].as_u64()
+        ),
+        (Some(2), Some(1), Some(1))
+    );
+    assert_eq!(v["paragraphs"], 7);
+}
+
+/// The target of the issue, on the dev set: macro-F1 >= 0.75 and no theme with >= 5 gold
+/// positives below 0.55.
+#[test]
+fn the_default_theme_set_meets_its_target_on_the_dev_set() {
+    let (Some(corpus), Some(gold)) = (
+        shared("corpus/kremlin-en-2017.jsonl"),
+        shared("gold/themes-dev.jsonl"),
+    ) else {
+        eprintln!("skipped: ../shared/corpus or ../shared/gold is not present");
+        return;
+    };
+    let dir = tempfile::tempdir().unwrap();
+    let index = ingest(dir.path(), &[&corpus]);
+    let run = statemine(&[
+        "themes",
+        "eval",
+        "--index",
+        &index.display().to_string(),
+        "--themes",
+        DEFAULT_THEMES,
+        "--gold",
+        &gold.display().to_string(),
+        "--json",
+    ]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    let v: Value = serde_json::from_str(run.stdout.trim()).unwrap();
+    let macro_f1 = v["macro_f1"].as_f64().unwrap();
+    assert!(macro_f1 >= 0.75, "macro-F1 {macro_f1}: {v}");
+    for theme in v["themes"].as_array().unwrap() {
+        if theme["in_macro"] == true {
+            assert!(theme["f1"].as_f64().unwrap() >= 0.55, "{theme}");
+        }
+    }
+    assert!(v["missing"].as_array().unwrap().is_empty());
+}
+
+/// Words the property test builds documents from: theme words, negators, filler.
+const WORDS: &[&str] = &[
+    "sanctions",
+    "are",
+    "useless",
+    "not",
+    "pressure",
+    "dead",
+    "end",
+    "Washington",
+    "violated",
+    "the",
+    "deal",
+    "double",
+    "freeze",
+    "withdrew",
+    "unilaterally",
+    "and",
+    "we",
+    "talks",
+];
+
+fn document(id: usize, paragraphs: &[Vec<usize>]) -> Document {
+    let text = paragraphs
+        .iter()
+        .map(|p| {
+            let words: Vec<&str> = p.iter().map(|&w| WORDS[w]).collect();
+            format!("{}.", words.join(" "))
+        })
+        .collect::<Vec<_>>()
+        .join("\n");
+    Document {
+        id: format!("p{id}"),
+        date: chrono::NaiveDate::from_ymd_opt(2017, 1, 1 + (id % 28) as u32).unwrap(),
+        title: String::new(),
+        speaker: String::new(),
+        source: "test".into(),
+        kind: Kind::News,
+        lang: Lang::En,
+        url: String::new(),
+        text,
+        tags: vec![],
+        location: None,
+    }
+}
+
+/// Per-document match counts and evidence rows of `docs` indexed in this order.
+fn count_docs(set: &ThemeSet, docs: &[Document], threads: usize) -> (Vec<(String, usize)>, usize) {
+    let dir = tempfile::tempdir().unwrap();
+    let store = IndexStore::open_or_create(dir.path()).unwrap();
+    let mut writer = store.writer(1, 15_000_000).unwrap();
+    for doc in docs {
+        writer
+            .add_document(store.to_tantivy(doc, &analyze_structure(doc)))
+            .unwrap();
+    }
+    writer.commit().unwrap();
+    let matcher = Matcher::new(set).unwrap();
+    let options = CountOptions {
+        threads,
+        evidence: true,
+        context_chars: 0,
+    };
+    let result = count_with(
+        &store,
+        &matcher,
+        &DocFilter::default(),
+        &options,
+        &|_: Progress| {},
+    )
+    .unwrap();
+    let mut per_doc: Vec<(String, usize)> = result
+        .docs
+        .iter()
+        .map(|d| (d.doc.id.clone(), d.matches.len()))
+        .collect();
+    per_doc.sort();
+    (per_doc, result.evidence.len())
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(24))]
+
+    /// Evidence rows == sum of per-document matches, and counts do not depend on the order
+    /// of documents or the number of threads.
+    #[test]
+    fn evidence_rows_equal_match_counts_in_any_order(
+        docs in prop::collection::vec(
+            prop::collection::vec(prop::collection::vec(0..WORDS.len(), 1..14), 1..4),
+            1..8,
+        ),
+        seed in any::<u64>(),
+    ) {
+        let set = ThemeSet::load(&fixture("mini.toml")).unwrap();
+        let docs: Vec<Document> = docs.iter().enumerate().map(|(i, p)| document(i, p)).collect();
+        let (per_doc, rows) = count_docs(&set, &docs, 1);
+        prop_assert_eq!(rows, per_doc.iter().map(|(_, n)| n).sum::<usize>());
+        let mut shuffled = docs.clone();
+        let len = shuffled.len();
+        for i in 0..len {
+            shuffled.swap(i, (seed as usize).wrapping_add(i * 7) % len);
+        }
+        let (again, rows_again) = count_docs(&set, &shuffled, 2);
+        prop_assert_eq!(&per_doc, &again);
+        prop_assert_eq!(rows, rows_again);
+    }
+}
+
+#[test]
+fn baseline_regexes_of_the_default_set_compile() {
+    let set = ThemeSet::load(Path::new(DEFAULT_THEMES)).unwrap();
+    for lang in [Lang::En, Lang::Ru] {
+        let themes = statemine::themes::regex_equivalents(&set, lang);
+        assert_eq!(themes.len(), 10);
+        for theme in themes {
+            assert!(!theme.query.is_empty(), "{}", theme.id);
+            for re in &theme.regexes {
+                regex::RegexBuilder::new(re)
+                    .case_insensitive(true)
+                    .build()
+                    .unwrap_or_else(|e| panic!("{} [{lang}]: {e}", theme.id));
+            }
+        }
+    }
+}
