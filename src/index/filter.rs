@@ -1,4 +1,11 @@
-//! Metadata filters shared by search, theme counting and trends.
+//! Document filters shared by search, theme counting and trends: metadata (dates,
+//! speakers, sources, kinds, languages) and an optional text query.
+//!
+//! Contract: [`DocFilter::to_query`] covers the metadata alone; the text query needs the
+//! open index (keyword names are resolved against its dictionary), so it is built by
+//! [`crate::search::filter_query`] and combined (both must match) by
+//! [`super::IndexStore::select`] and by the search itself. Every selection goes through
+//! one of the two, so the query restricts searches, counts, trends and comparisons alike.
 
 use chrono::NaiveDate;
 use tantivy::query::{AllQuery, BooleanQuery, Occur, Query, RangeQuery, TermQuery};
@@ -9,7 +16,7 @@ use super::Fields;
 use crate::document::{Kind, Lang};
 
 /// Which documents to consider: values within one field are alternatives (OR), fields
-/// combine with AND. An empty filter selects every document.
+/// and the query combine with AND. An empty filter selects every document.
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct DocFilter {
     /// First date included.
@@ -24,6 +31,8 @@ pub struct DocFilter {
     pub kinds: Vec<Kind>,
     /// Languages.
     pub langs: Vec<Lang>,
+    /// Only documents matching this query (the language of `statemine search`).
+    pub query: Option<String>,
 }
 
 impl DocFilter {
@@ -32,7 +41,8 @@ impl DocFilter {
         self == &DocFilter::default()
     }
 
-    /// The filter as a Tantivy query (`AllQuery` when empty).
+    /// The metadata part of the filter as a Tantivy query (`AllQuery` when it has none);
+    /// [`DocFilter::query`] is not part of it (see the module contract).
     pub fn to_query(&self, fields: &Fields) -> Box<dyn Query> {
         let mut clauses: Vec<(Occur, Box<dyn Query>)> = Vec::new();
         if self.from.is_some() || self.to.is_some() {
