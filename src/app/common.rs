@@ -41,7 +41,8 @@ pub struct FilterArgs {
     #[arg(long)]
     pub lang: Vec<Lang>,
     /// Only documents matching this search query (same syntax as `statemine search`).
-    #[arg(long, value_name = "QUERY")]
+    // Its own id: `search` already has a positional argument named `query`.
+    #[arg(long = "query", id = "filter_query", value_name = "QUERY")]
     pub query: Option<String>,
 }
 
