@@ -81,7 +81,10 @@ fn themes_count_with_a_query_counts_only_the_matching_documents() {
 fn the_query_combines_with_the_metadata_filters() {
     let dir = tempfile::tempdir().unwrap();
     let index = index(dir.path());
-    let (docs, themes) = count(&index, &["--query", "korea OR iran", "--speaker", "anna volkova"]);
+    let (docs, themes) = count(
+        &index,
+        &["--query", "korea OR iran", "--speaker", "anna volkova"],
+    );
     assert_eq!(docs, 2);
     assert_eq!(matches_of(&themes, "sanctions_futility"), 2);
     let (docs, _) = count(&index, &["--query", "korea", "--from", "2017-06-01"]);
@@ -93,7 +96,13 @@ fn a_bad_query_is_an_error_with_its_column() {
     let dir = tempfile::tempdir().unwrap();
     let index = index(dir.path());
     let (code, stdout, stderr) = statemine(&[
-        "themes", "count", "-q", "--index", &index, "--query", "korea AND",
+        "themes",
+        "count",
+        "-q",
+        "--index",
+        &index,
+        "--query",
+        "korea AND",
     ]);
     assert_eq!(code, 2, "{stderr}");
     assert!(stdout.is_empty(), "{stdout}");

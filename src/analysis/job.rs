@@ -701,13 +701,25 @@ by = "quarter"
 
     #[test]
     fn the_filter_query_is_accepted_and_checked_at_load() {
-        let text = GOOD.replace("langs = [\"en\"]", "langs = [\"en\"]\nquery = \"korea OR dprk\"");
-        assert_eq!(load(&text).unwrap().filter.query.as_deref(), Some("korea OR dprk"));
+        let text = GOOD.replace(
+            "langs = [\"en\"]",
+            "langs = [\"en\"]\nquery = \"korea OR dprk\"",
+        );
+        assert_eq!(
+            load(&text).unwrap().filter.query.as_deref(),
+            Some("korea OR dprk")
+        );
         assert_eq!(load(GOOD).unwrap().filter.query, None);
-        let text = GOOD.replace("langs = [\"en\"]", "langs = [\"en\"]\nquery = \"korea AND\"");
+        let text = GOOD.replace(
+            "langs = [\"en\"]",
+            "langs = [\"en\"]\nquery = \"korea AND\"",
+        );
         let err = error(&text);
         let line = text.lines().position(|l| l.starts_with("query")).unwrap() + 1;
-        assert!(err.contains(&format!("k.toml:{line}: filter.query")), "{err}");
+        assert!(
+            err.contains(&format!("k.toml:{line}: filter.query")),
+            "{err}"
+        );
         assert!(err.contains("column"), "{err}");
     }
 

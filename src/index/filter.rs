@@ -122,10 +122,25 @@ mod tests {
         let store = IndexStore::open_or_create(dir).unwrap();
         let mut writer = store.writer(1, 15_000_000).unwrap();
         for d in [
-            doc("k1", "Anna Lee", "Talks", "The talks on Korea must resume soon."),
-            doc("k2", "Boris Kim", "On the Korean peninsula", "Patience is needed."),
+            doc(
+                "k1",
+                "Anna Lee",
+                "Talks",
+                "The talks on Korea must resume soon.",
+            ),
+            doc(
+                "k2",
+                "Boris Kim",
+                "On the Korean peninsula",
+                "Patience is needed.",
+            ),
             doc("o1", "Anna Lee", "Trade", "Grain exports rose this year."),
-            doc("o2", "Boris Kim", "Energy", "Pipelines were discussed at length."),
+            doc(
+                "o2",
+                "Boris Kim",
+                "Energy",
+                "Pipelines were discussed at length.",
+            ),
         ] {
             writer
                 .add_document(store.to_tantivy(&d, &DocStructure::default()))

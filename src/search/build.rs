@@ -67,7 +67,10 @@ pub fn filter_query(
         store,
         searcher,
     };
-    Ok(Box::new(ConstScoreQuery::new(builder.node(&plan.root)?, 0.0)))
+    Ok(Box::new(ConstScoreQuery::new(
+        builder.node(&plan.root)?,
+        0.0,
+    )))
 }
 
 struct Builder<'a> {
