@@ -18,6 +18,7 @@
 //! from = "2017-01-01"
 //! to = "2017-12-31"
 //! langs = ["en"]                       # also: speakers, sources, kinds
+//! query = "korea OR dprk"              # optional; the language of `statemine search`
 //!
 //! [periods]                            # optional named periods (or periods_file = "...")
 //! H1 = "2017-01-01..2017-06-30"
@@ -63,6 +64,7 @@ use super::periods::{
 use crate::document::{Kind, Lang};
 use crate::export::TableFormat;
 use crate::index::DocFilter;
+use crate::search::Plan;
 
 #[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -103,6 +105,7 @@ struct FilterTable {
     kinds: Vec<Spanned<String>>,
     #[serde(default)]
     langs: Vec<Spanned<String>>,
+    query: Option<Spanned<String>>,
 }
 
 #[derive(Debug, Deserialize)]
@@ -579,6 +582,16 @@ fn parse_filter(table: &FilterTable, errors: &Errors<'_>) -> Result<DocFilter, A
                 .map_err(|e| errors.at(l, "filter.langs", e))
         })
         .collect::<Result<Vec<_>, _>>()?;
+    // Checked here (it needs no index) so a typo fails at load, not after ingest.
+    let query = table
+        .query
+        .as_ref()
+        .map(|q| {
+            Plan::parse(q.get_ref())
+                .map(|_| q.get_ref().clone())
+                .map_err(|e| errors.at(q, "filter.query", format!("`{}`: {e}", q.get_ref())))
+        })
+        .transpose()?;
     Ok(DocFilter {
         from,
         to,
@@ -586,6 +599,7 @@ fn parse_filter(table: &FilterTable, errors: &Errors<'_>) -> Result<DocFilter, A
         sources: table.sources.clone(),
         kinds,
         langs,
+        query,
     })
 }
 
@@ -683,6 +697,30 @@ by = "quarter"
             }
             other => panic!("{other:?}"),
         }
+    }
+
+    #[test]
+    fn the_filter_query_is_accepted_and_checked_at_load() {
+        let text = GOOD.replace(
+            "langs = [\"en\"]",
+            "langs = [\"en\"]\nquery = \"korea OR dprk\"",
+        );
+        assert_eq!(
+            load(&text).unwrap().filter.query.as_deref(),
+            Some("korea OR dprk")
+        );
+        assert_eq!(load(GOOD).unwrap().filter.query, None);
+        let text = GOOD.replace(
+            "langs = [\"en\"]",
+            "langs = [\"en\"]\nquery = \"korea AND\"",
+        );
+        let err = error(&text);
+        let line = text.lines().position(|l| l.starts_with("query")).unwrap() + 1;
+        assert!(
+            err.contains(&format!("k.toml:{line}: filter.query")),
+            "{err}"
+        );
+        assert!(err.contains("column"), "{err}");
     }
 
     #[test]

@@ -29,6 +29,7 @@ use tantivy::collector::{Count, DocSetCollector};
 use tantivy::query::Query;
 use tantivy::{DocAddress, TantivyDocument};
 
+pub use build::filter_query;
 pub use collect::SortOrder;
 pub use count::{GroupBy, GroupCount};
 pub use error::SearchError;
