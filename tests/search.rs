@@ -1,5 +1,5 @@
-//! `statemine search` end to end: the real binary on an index of the fixtures in
-//! `tests/fixtures/search/` (our own English and Russian sentences), and on the shared
+//! `statemine search` end to end: `statemine ingest` then `statemine search` on the fixtures
+//! in `tests/fixtures/search/` (our own English and Russian sentences), and on the shared
 //! kremlin.ru corpus when it is present.
 
 use std::collections::BTreeSet;
@@ -8,9 +8,6 @@ use std::sync::OnceLock;
 
 use assert_cmd::cargo::cargo_bin_cmd;
 use serde_json::Value;
-
-use statemine::corpus::{analyze_structure, parse_jsonl_record};
-use statemine::index::IndexStore;
 
 const FIXTURES: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/fixtures/search");
 /// The shared corpus next to the repository; a git worktree (`wt/NAME`) sits one level deeper.
@@ -29,21 +26,20 @@ fn shared_2017() -> Option<&'static str> {
     SHARED_2017.into_iter().find(|p| Path::new(p).exists())
 }
 
-/// Builds an index of JSONL `files` in `dir` through the library.
+/// Builds an index of JSONL `files` in `dir` with `statemine ingest`.
 fn build_index(dir: &Path, files: &[PathBuf]) {
-    let store = IndexStore::open_or_create(dir).unwrap();
-    let mut writer = store.writer(1, 50_000_000).unwrap();
-    for file in files {
-        let text = std::fs::read_to_string(file).unwrap();
-        for (i, line) in text.lines().enumerate() {
-            let doc = parse_jsonl_record(&file.display().to_string(), i + 1, line).unwrap();
-            let structure = analyze_structure(&doc);
-            writer
-                .add_document(store.to_tantivy(&doc, &structure))
-                .unwrap();
-        }
-    }
-    writer.commit().unwrap();
+    let output = cargo_bin_cmd!("statemine")
+        .args(["ingest", "--quiet", "--index"])
+        .arg(dir)
+        .args(files)
+        .env_remove("STATEMINE_INDEX")
+        .output()
+        .unwrap();
+    assert!(
+        output.status.success(),
+        "ingest failed: {}",
+        String::from_utf8_lossy(&output.stderr)
+    );
 }
 
 /// The fixture index, built once for all tests of this binary.
@@ -181,6 +177,46 @@ fn each_filter_narrows_the_hits() {
     );
     assert_eq!(with(&["--lang", "ru"]), ["fx-ru-1", "fx-ru-2"]);
     assert_eq!(with(&["--lang", "ru", "--kind", "briefing"]), ["fx-ru-1"]);
+}
+
+#[test]
+fn turn_filters_search_what_a_speaker_or_role_said() {
+    // fx-en-1: narration, then `Question:` (journalist), then `Vladimir Putin:` (official);
+    // fx-en-4 is Putin's interview, but without speaker labels it is narration.
+    assert_eq!(ids("sanctions", &["--turn-speaker", "putin"]), ["fx-en-1"]);
+    assert_eq!(
+        ids("sanction", &["--role", "narration"]),
+        ["fx-en-2", "fx-en-4", "fx-en-5"]
+    );
+    let asked = search(&["sanctions", "--role", "journalist", "--json"]);
+    assert_eq!(asked.ids(), ["fx-en-1"]);
+    assert_eq!(
+        asked.json()[0]["para"],
+        1,
+        "the passage comes from the question"
+    );
+    // `Korean` is in the question and the title, never in Putin's answer.
+    assert_eq!(search(&["korean", "--turn-speaker", "putin"]).code, 1);
+    assert_eq!(
+        ids(
+            "talks OR threats",
+            &["--turn-speaker", "Vladimir Putin", "--role", "official"]
+        ),
+        ["fx-en-1"]
+    );
+    assert_eq!(
+        ids("ограничения", &["--turn-speaker", "путин"]),
+        ["fx-ru-3"]
+    );
+    let counted = search(&[
+        "sanctions OR ограничения",
+        "--role",
+        "official",
+        "--count",
+        "--by",
+        "year",
+    ]);
+    assert_eq!(counted.stdout, "year  count\n2017      2\n");
 }
 
 #[test]
@@ -369,6 +405,9 @@ fn exit_codes() {
     assert!(missing.stderr.contains("no index at"), "{}", missing.stderr);
     let dates = search(&["korea", "--from", "2018-01-01", "--to", "2017-01-01"]);
     assert_eq!(dates.code, 2);
+    let empty_csv = search(&["zzzz", "--csv"]);
+    assert_eq!(empty_csv.code, 1);
+    assert_eq!(empty_csv.stdout.lines().count(), 1, "a header without rows");
 }
 
 /// The shared corpus of 2017, indexed once (skipped when absent).
@@ -408,10 +447,8 @@ fn shared_corpus_korean_peninsula_phrase_is_exact() {
     .unwrap();
     let expected: BTreeSet<String> = shared_records()
         .iter()
-        .filter(|r| {
-            phrase.is_match(r["text"].as_str().unwrap())
-                || phrase.is_match(r["title"].as_str().unwrap())
-        })
+        // Titles are searched too, but no 2017 title has the phrase without its text having it.
+        .filter(|r| phrase.is_match(r["text"].as_str().unwrap()))
         .map(|r| r["id"].as_str().unwrap().to_string())
         .collect();
     assert!(!expected.is_empty());
@@ -480,4 +517,32 @@ fn shared_corpus_october_filter_returns_october_only() {
             .iter()
             .all(|h| h["date"].as_str().unwrap().starts_with("2017-10-"))
     );
+}
+
+#[test]
+fn shared_corpus_a_closed_pipe_ends_the_search_quietly() {
+    let Some(index) = shared_index() else {
+        eprintln!("skipped: {} is absent", SHARED_2017[0]);
+        return;
+    };
+    use std::io::{BufRead, BufReader};
+    use std::process::{Command, Stdio};
+    // Far more output than a pipe buffers, so the writer meets the closed pipe.
+    let mut child = Command::new(assert_cmd::cargo::cargo_bin!("statemine"))
+        .args([
+            "search", "the", "--limit", "0", "--color", "never", "--index",
+        ])
+        .arg(index)
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut first = String::new();
+    BufReader::new(child.stdout.take().unwrap())
+        .read_line(&mut first)
+        .unwrap();
+    assert!(first.starts_with("1. "), "{first}");
+    let output = child.wait_with_output().unwrap();
+    assert_eq!(output.status.code(), Some(0));
+    assert_eq!(String::from_utf8_lossy(&output.stderr), "");
 }

@@ -1,5 +1,7 @@
 //! Errors of the analysis stage.
 
+use std::path::{Path, PathBuf};
+
 /// Aggregation or a statistical computation failed.
 #[derive(Debug, thiserror::Error)]
 pub enum AnalysisError {
@@ -11,4 +13,82 @@ pub enum AnalysisError {
         /// What is wrong.
         reason: String,
     },
+    /// Two named periods overlap.
+    #[error("periods overlap: {first} and {second}")]
+    PeriodsOverlap {
+        /// The earlier period, with its range.
+        first: String,
+        /// The later period, with its range.
+        second: String,
+    },
+    /// A periods file is unreadable or invalid.
+    #[error("{}: {reason}", location(path, *line))]
+    PeriodsFile {
+        /// The periods file.
+        path: PathBuf,
+        /// 1-based line, when known.
+        line: Option<usize>,
+        /// What is wrong.
+        reason: String,
+    },
+    /// A grouping name is not one of the known ones.
+    #[error(
+        "unknown group `{value}` (expected one of: speaker, source, kind, lang, turn_speaker, role)"
+    )]
+    UnknownGroupBy {
+        /// What the user gave.
+        value: String,
+    },
+    /// A group value asked for does not occur in the documents.
+    #[error("no {by} `{value}` in the selected documents (found: {available})")]
+    UnknownGroupValue {
+        /// The grouping.
+        by: &'static str,
+        /// The value asked for.
+        value: String,
+        /// Some of the values found.
+        available: String,
+    },
+    /// A theme id asked for is not in the theme set.
+    #[error("unknown theme `{theme}` (themes: {available})")]
+    UnknownTheme {
+        /// The id asked for.
+        theme: String,
+        /// The ids of the theme set.
+        available: String,
+    },
+    /// The operation needs documents and the selection has none.
+    #[error("no documents selected")]
+    NoDocuments,
+    /// A job file is unreadable or invalid.
+    #[error("{}: {}{reason}", location(path, *line), key_prefix(key))]
+    Job {
+        /// The job file.
+        path: PathBuf,
+        /// 1-based line, when known.
+        line: Option<usize>,
+        /// The key at fault (`trends[2].by`), empty when the file as a whole is.
+        key: String,
+        /// What is wrong.
+        reason: String,
+    },
+    /// Polars failed while building or running an aggregation plan.
+    #[error("aggregation failed: {0}")]
+    Polars(#[from] polars::error::PolarsError),
+}
+
+/// `path:line`, or `path` alone.
+pub(crate) fn location(path: &Path, line: Option<usize>) -> String {
+    match line {
+        Some(line) => format!("{}:{line}", path.display()),
+        None => path.display().to_string(),
+    }
+}
+
+fn key_prefix(key: &str) -> String {
+    if key.is_empty() {
+        String::new()
+    } else {
+        format!("{key}: ")
+    }
 }

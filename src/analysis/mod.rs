@@ -1,5 +1,29 @@
 //! Analysis over time: periods, aggregation of theme counts, statistics and comparisons.
+//!
+//! Contract: everything here works on [`crate::themes::DocThemeMatches`] (what counting
+//! produces) and returns data (polars tables or plain rows); nothing prints.
 
+mod aggregate;
+mod compare;
 mod error;
+mod first;
+mod groups;
+mod job;
+pub mod periods;
+pub mod stats;
 
+pub use aggregate::{
+    LowN, TREND_COLUMNS, TrendsConfig, date_span, resolve_periods, trends_table, widen,
+};
+pub use compare::{
+    COMPARE_COLUMNS, Comparison, ComparisonRow, ComparisonTable, SideCounts, compare,
+    resolve_comparison,
+};
 pub use error::AnalysisError;
+pub use first::{
+    CONTEXT_CHARS, FIRST_COLUMNS, FirstOccurrence, FirstScope, Passage, attach_documents,
+    first_frame, first_occurrences,
+};
+pub use groups::{ALL_GROUP, GroupBy};
+pub use job::{Job, JobOutput};
+pub use periods::{Granularity, Period, PeriodSpec};

@@ -3,11 +3,13 @@
 
 use std::path::PathBuf;
 
+use anyhow::Context;
 use chrono::NaiveDate;
 use clap::Args;
 
 use statemine::document::{Kind, Lang};
 use statemine::index::DocFilter;
+use statemine::search::Plan;
 
 /// Where the index lives.
 #[derive(Args, Debug, Clone)]
@@ -38,6 +40,10 @@ pub struct FilterArgs {
     /// Language: en or ru (repeatable).
     #[arg(long)]
     pub lang: Vec<Lang>,
+    /// Only documents matching this search query (same syntax as `statemine search`).
+    // Its own id: `search` already has a positional argument named `query`.
+    #[arg(long = "query", id = "filter_query", value_name = "QUERY")]
+    pub query: Option<String>,
 }
 
 impl FilterArgs {
@@ -46,6 +52,11 @@ impl FilterArgs {
         if let (Some(from), Some(to)) = (self.from, self.to) {
             anyhow::ensure!(from <= to, "--from {from} is after --to {to}");
         }
+        // Checked before the index is opened, so a typo fails fast with the plain
+        // syntax error (and its column) rather than after loading themes.
+        if let Some(query) = &self.query {
+            Plan::parse(query).with_context(|| format!("--query `{query}`"))?;
+        }
         Ok(DocFilter {
             from: self.from,
             to: self.to,
@@ -53,6 +64,7 @@ impl FilterArgs {
             sources: self.source.clone(),
             kinds: self.kind.clone(),
             langs: self.lang.clone(),
+            query: self.query.clone(),
         })
     }
 }

@@ -9,6 +9,9 @@ mod progress;
 mod search;
 mod search_printer;
 mod study;
+mod study_job;
+mod study_print;
+mod study_source;
 mod themes;
 mod themes_print;
 

@@ -69,7 +69,7 @@ pub struct SearchArgs {
     pub passages: u8,
     /// Run every query of FILE (one per line; `#` comments and blank lines skipped; `-` for
     /// stdin) in one process and print one JSON line per query.
-    #[arg(long, value_name = "FILE")]
+    #[arg(long, value_name = "FILE", conflicts_with = "csv")]
     pub queries: Option<PathBuf>,
     /// When to colour the output.
     #[arg(long, value_enum, default_value_t = ColorChoice::Auto)]
@@ -183,7 +183,8 @@ fn run_one(
 ) -> anyhow::Result<Outcome> {
     let started = Instant::now();
     let plan = searcher.plan(query).map_err(|e| with_caret(e, query))?;
-    let mut printer = Printer::new(output.writer(), config.format);
+    let mut printer =
+        Printer::new(output.writer(), config.format).starting_at(config.request.offset);
     let found = if let Some(by) = config.by {
         let rows = searcher.count_by(&plan, &config.filter, &config.request.turns, by)?;
         printer.groups(by, &rows)?;
@@ -193,11 +194,14 @@ fn run_one(
         printer.count(count)?;
         count
     } else {
-        let results = searcher.search(&plan, &config.request)?;
-        printer.hits(&results.hits, config.request.offset)?;
-        if let Some(total) = results.total {
+        // Hits are printed as they come: memory stays small and `| head` stops early.
+        let total = searcher.search_each(&plan, &config.request, |hit| {
+            printer.hit(&hit).map_err(anyhow::Error::from)
+        })?;
+        printer.end_hits()?;
+        let shown = printer.printed();
+        if let Some(total) = total {
             printer.flush()?;
-            let shown = results.hits.len();
             let range = if shown == 0 {
                 "none".to_string()
             } else {
@@ -209,7 +213,7 @@ fn run_one(
                 started.elapsed().as_secs_f64() * 1000.0
             );
         }
-        results.hits.len() as u64
+        shown as u64
     };
     Ok(if found > 0 {
         Outcome::Done

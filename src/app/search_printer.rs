@@ -42,6 +42,10 @@ const RESET: &str = "\x1b[0m";
 pub struct Printer<W: Write> {
     out: W,
     format: Format,
+    /// Rank of the first hit minus 1 (the `--offset`).
+    offset: usize,
+    /// Hits printed so far.
+    printed: usize,
 }
 
 #[derive(Serialize)]
@@ -136,7 +140,23 @@ struct BatchLine<'a> {
 impl<W: Write> Printer<W> {
     /// A printer writing to `out`.
     pub fn new(out: W, format: Format) -> Printer<W> {
-        Printer { out, format }
+        Printer {
+            out,
+            format,
+            offset: 0,
+            printed: 0,
+        }
+    }
+
+    /// Numbers hits from `offset + 1`.
+    pub fn starting_at(mut self, offset: usize) -> Printer<W> {
+        self.offset = offset;
+        self
+    }
+
+    /// Hits printed so far.
+    pub fn printed(&self) -> usize {
+        self.printed
     }
 
     /// Flushes what was written (a broken pipe shows up here).
@@ -144,26 +164,38 @@ impl<W: Write> Printer<W> {
         self.out.flush()
     }
 
-    /// Prints a page of hits; `offset` is the rank of the first one minus 1.
-    pub fn hits(&mut self, hits: &[Hit], offset: usize) -> io::Result<()> {
+    /// Prints one hit (the next in rank).
+    pub fn hit(&mut self, hit: &Hit) -> io::Result<()> {
+        let rank = self.offset + self.printed + 1;
         match self.format {
             Format::Plain { color } => {
-                for (i, hit) in hits.iter().enumerate() {
-                    if i > 0 {
-                        writeln!(self.out)?;
-                    }
-                    self.plain_hit(hit, offset + i + 1, color)?;
+                if self.printed > 0 {
+                    writeln!(self.out)?;
                 }
-                Ok(())
+                self.plain_hit(hit, rank, color)?;
             }
-            Format::Json => {
-                for hit in hits {
-                    self.json_line(&HitJson::new(hit))?;
+            Format::Json => self.json_line(&HitJson::new(hit))?,
+            Format::Csv => {
+                let mut csv = csv::Writer::from_writer(&mut self.out);
+                if self.printed == 0 {
+                    csv.write_record(CSV_HEADER)?;
                 }
-                Ok(())
+                csv_row(&mut csv, hit)?;
+                csv.flush()?;
             }
-            Format::Csv => self.csv_hits(hits),
         }
+        self.printed += 1;
+        Ok(())
+    }
+
+    /// Ends a list of hits (a CSV table without rows still gets its header).
+    pub fn end_hits(&mut self) -> io::Result<()> {
+        if self.format == Format::Csv && self.printed == 0 {
+            let mut csv = csv::Writer::from_writer(&mut self.out);
+            csv.write_record(CSV_HEADER)?;
+            csv.flush()?;
+        }
+        Ok(())
     }
 
     fn plain_hit(&mut self, hit: &Hit, rank: usize, color: bool) -> io::Result<()> {
@@ -203,36 +235,6 @@ impl<W: Write> Printer<W> {
             )?;
         }
         Ok(())
-    }
-
-    fn csv_hits(&mut self, hits: &[Hit]) -> io::Result<()> {
-        let mut csv = csv::Writer::from_writer(&mut self.out);
-        csv.write_record([
-            "id", "date", "title", "speaker", "source", "kind", "lang", "url", "score", "para",
-            "snippet", "matches",
-        ])?;
-        for hit in hits {
-            let json = HitJson::new(hit);
-            let best: Option<&Passage> = hit.passages.first();
-            let matches: Vec<&str> = best
-                .map(|p| p.highlights.iter().map(|r| &p.text[r.clone()]).collect())
-                .unwrap_or_default();
-            csv.write_record([
-                json.id,
-                &json.date,
-                json.title,
-                json.speaker,
-                json.source,
-                json.kind,
-                json.lang,
-                json.url,
-                &json.score.to_string(),
-                &json.para.map_or_else(String::new, |p| p.to_string()),
-                json.snippet.unwrap_or(""),
-                &matches.join(" | "),
-            ])?;
-        }
-        csv.flush()
     }
 
     /// Prints the number of matching documents.
@@ -335,6 +337,34 @@ impl<W: Write> Printer<W> {
         serde_json::to_writer(&mut self.out, value)?;
         writeln!(self.out)
     }
+}
+
+const CSV_HEADER: [&str; 12] = [
+    "id", "date", "title", "speaker", "source", "kind", "lang", "url", "score", "para", "snippet",
+    "matches",
+];
+
+/// One CSV row: the best passage as `snippet` and its matched words joined by ` | `.
+fn csv_row<W: Write>(csv: &mut csv::Writer<W>, hit: &Hit) -> csv::Result<()> {
+    let json = HitJson::new(hit);
+    let best: Option<&Passage> = hit.passages.first();
+    let matches: Vec<&str> = best
+        .map(|p| p.highlights.iter().map(|r| &p.text[r.clone()]).collect())
+        .unwrap_or_default();
+    csv.write_record([
+        json.id,
+        &json.date,
+        json.title,
+        json.speaker,
+        json.source,
+        json.kind,
+        json.lang,
+        json.url,
+        &json.score.to_string(),
+        &json.para.map_or_else(String::new, |p| p.to_string()),
+        json.snippet.unwrap_or(""),
+        &matches.join(" | "),
+    ])
 }
 
 /// `text` with its highlight ranges marked: ANSI match style (returning to `base` after

@@ -1,28 +1,110 @@
-//! `statemine trends`, `compare`, `first` and `run`.
+//! `statemine trends`, `compare`, `first` and `run`: arguments, their conversion into
+//! analysis configs, and where results go (terminal table, or `--out` with a manifest).
 
-use std::path::PathBuf;
+use std::borrow::Cow;
+use std::path::{Path, PathBuf};
 
 use clap::Args;
+use polars::prelude::DataFrame;
+
+use statemine::analysis::{
+    self, FirstOccurrence, Granularity, GroupBy, LowN, PeriodSpec, TrendsConfig, periods,
+};
+use statemine::export::{self, ManifestContext};
+use statemine::index::{DocFilter, IndexStore};
+use statemine::themes::{DocThemeMatches, EvidenceRow, ThemeSet};
 
 use super::Outcome;
-use super::common::IndexArgs;
+use super::common::{FilterArgs, IndexArgs};
+use super::output::Output;
+use super::study_job;
+use super::study_print;
+use super::study_source::{self, Counted};
+use super::themes::ThemesFileArgs;
+
+/// Confidence of every interval the study commands report.
+pub const CONFIDENCE: f64 = 0.95;
+
+/// Named periods, inline or from a file.
+#[derive(Args, Debug, Clone, Default)]
+pub struct NamedPeriodArgs {
+    /// Named periods: NAME=START..END,NAME=START..END (dates inclusive, YYYY-MM-DD).
+    #[arg(long, value_name = "SPEC", conflicts_with = "periods_file")]
+    pub periods: Option<String>,
+    /// Named periods from a file: .toml ([[period]] name/start/end) or .csv (name,start,end).
+    #[arg(long, value_name = "FILE")]
+    pub periods_file: Option<PathBuf>,
+}
+
+impl NamedPeriodArgs {
+    /// The named periods given, if any.
+    pub fn named(&self) -> anyhow::Result<Option<Vec<analysis::Period>>> {
+        Ok(match (&self.periods, &self.periods_file) {
+            (Some(spec), _) => Some(periods::parse_named_periods(spec)?),
+            (None, Some(file)) => Some(periods::read_periods_file(file)?),
+            (None, None) => None,
+        })
+    }
+}
 
 /// Arguments of `statemine trends`.
 #[derive(Args, Debug)]
 pub struct TrendsArgs {
     #[command(flatten)]
     pub index: IndexArgs,
+    #[command(flatten)]
+    pub themes: ThemesFileArgs,
+    /// Calendar periods: day, week (ISO), month, quarter or year [default: month].
+    #[arg(long, value_name = "UNIT", conflicts_with_all = ["periods", "periods_file"])]
+    pub by: Option<Granularity>,
+    #[command(flatten)]
+    pub named: NamedPeriodArgs,
+    /// Split rows by: speaker, source, kind, lang (whole documents) or turn_speaker, role
+    /// (speaker turns: rates over that speaker's own paragraphs).
+    #[arg(long, value_name = "GROUP")]
+    pub group: Option<GroupBy>,
+    #[command(flatten)]
+    pub filter: FilterArgs,
+    /// One row per period and group, two columns per theme (THEME_n, THEME_rate).
+    #[arg(long)]
+    pub wide: bool,
+    /// Write the table to FILE (.csv, .parquet, .json, .ndjson) and FILE.manifest.json.
+    #[arg(long, value_name = "FILE")]
+    pub out: Option<PathBuf>,
+    /// Draw the rate of each theme over time with its 95% interval (.svg).
+    #[arg(long, value_name = "FILE")]
+    pub plot: Option<PathBuf>,
+    /// Flag rows with fewer documents than this as low n.
+    #[arg(long, value_name = "N", default_value_t = LowN::default().min_docs)]
+    pub low_n_docs: u64,
+    /// Flag rows with fewer words than this as low n.
+    #[arg(long, value_name = "N", default_value_t = LowN::default().min_words)]
+    pub low_n_words: u64,
 }
 
 /// Arguments of `statemine compare`.
 #[derive(Args, Debug)]
 pub struct CompareArgs {
-    /// First period or group.
+    /// First side: a period (START..END, 2017-Q1, 2017-09, a name from --periods) or, with
+    /// --group, a group value.
     pub a: String,
-    /// Second period or group.
+    /// Second side, in the same form.
     pub b: String,
     #[command(flatten)]
     pub index: IndexArgs,
+    #[command(flatten)]
+    pub themes: ThemesFileArgs,
+    #[command(flatten)]
+    pub named: NamedPeriodArgs,
+    /// Compare two values of this grouping (speaker, source, kind, lang, turn_speaker, role)
+    /// instead of two periods.
+    #[arg(long, value_name = "GROUP", conflicts_with_all = ["periods", "periods_file"])]
+    pub group: Option<GroupBy>,
+    #[command(flatten)]
+    pub filter: FilterArgs,
+    /// Write the table to FILE (.csv, .parquet, .json, .ndjson) and FILE.manifest.json.
+    #[arg(long, value_name = "FILE")]
+    pub out: Option<PathBuf>,
 }
 
 /// Arguments of `statemine first`.
@@ -32,6 +114,13 @@ pub struct FirstArgs {
     pub theme: Option<String>,
     #[command(flatten)]
     pub index: IndexArgs,
+    #[command(flatten)]
+    pub themes: ThemesFileArgs,
+    #[command(flatten)]
+    pub filter: FilterArgs,
+    /// Write the table to FILE (.csv, .parquet, .json, .ndjson) and FILE.manifest.json.
+    #[arg(long, value_name = "FILE")]
+    pub out: Option<PathBuf>,
 }
 
 /// Arguments of `statemine run`.
@@ -41,22 +130,297 @@ pub struct RunArgs {
     pub job: PathBuf,
 }
 
+/// The counts of one index and theme file.
+pub struct Study {
+    /// The open index.
+    pub store: IndexStore,
+    /// Counts per document.
+    pub counted: Counted,
+}
+
+/// The documents and themes one output works on (all themes, or a subset).
+pub struct Selection<'a> {
+    /// Documents with their matches (of the selected themes only).
+    pub docs: Cow<'a, [DocThemeMatches]>,
+    /// Theme ids in theme-file order.
+    pub themes: Cow<'a, [String]>,
+    /// Evidence rows of the selected themes (empty unless counted with evidence).
+    pub evidence: Cow<'a, [EvidenceRow]>,
+}
+
+impl Study {
+    /// Opens the index and counts the themes of `set` in the documents `filter` selects
+    /// (with evidence rows when `evidence` is set).
+    pub fn load(
+        index: &Path,
+        set: &ThemeSet,
+        filter: &DocFilter,
+        evidence: bool,
+    ) -> anyhow::Result<Study> {
+        let store = IndexStore::open(index)?;
+        let counted = study_source::count(&store, set, filter, evidence)?;
+        Ok(Study { store, counted })
+    }
+
+    /// The documents and themes restricted to `only` (every theme when empty; an unknown
+    /// id is an error).
+    pub fn select(&self, only: &[String]) -> anyhow::Result<Selection<'_>> {
+        let all = &self.counted.theme_ids;
+        if only.is_empty() {
+            return Ok(Selection {
+                docs: Cow::Borrowed(&self.counted.docs),
+                themes: Cow::Borrowed(all),
+                evidence: Cow::Borrowed(&self.counted.evidence),
+            });
+        }
+        for id in only {
+            anyhow::ensure!(
+                all.contains(id),
+                "unknown theme `{id}` (themes: {})",
+                all.join(", ")
+            );
+        }
+        let docs = self
+            .counted
+            .docs
+            .iter()
+            .map(|d| DocThemeMatches {
+                doc: d.doc.clone(),
+                matches: d
+                    .matches
+                    .iter()
+                    .filter(|m| only.contains(&m.theme))
+                    .cloned()
+                    .collect(),
+            })
+            .collect::<Vec<_>>();
+        Ok(Selection {
+            docs: Cow::Owned(docs),
+            themes: Cow::Owned(all.iter().filter(|id| only.contains(id)).cloned().collect()),
+            evidence: Cow::Owned(
+                self.counted
+                    .evidence
+                    .iter()
+                    .filter(|row| only.contains(&row.theme))
+                    .cloned()
+                    .collect(),
+            ),
+        })
+    }
+
+    /// What the manifests of this run record (reads every stored document once).
+    pub fn manifest_context(
+        &self,
+        job: Option<export::FileFingerprint>,
+    ) -> anyhow::Result<ManifestContext> {
+        Ok(ManifestContext {
+            args: std::env::args().collect(),
+            index: Some(export::index_fingerprint(&self.store)?),
+            themes: Some(self.counted.themes_file.clone()),
+            job,
+        })
+    }
+}
+
+/// The trend table (long) of a selection for these periods and grouping.
+pub fn trends_table(
+    selection: &Selection<'_>,
+    spec: &PeriodSpec,
+    group: Option<GroupBy>,
+    filter: &DocFilter,
+    low_n: LowN,
+) -> anyhow::Result<DataFrame> {
+    let periods = analysis::resolve_periods(spec, &selection.docs, filter.from, filter.to);
+    let mut config = TrendsConfig::new(periods, group, selection.themes.to_vec());
+    config.low_n = low_n;
+    config.confidence = CONFIDENCE;
+    Ok(analysis::trends_table(&selection.docs, &config)?)
+}
+
+/// Writes `df` to `path` with its manifest; returns the manifest's path.
+pub fn export_table(
+    df: &mut DataFrame,
+    path: &Path,
+    context: &ManifestContext,
+) -> anyhow::Result<PathBuf> {
+    Ok(export::write_table_with_manifest(df, path, context)?)
+}
+
+/// Draws the chart of a long trend table to `path` with its manifest; returns the
+/// manifest's path.
+pub fn export_chart(
+    table: &DataFrame,
+    path: &Path,
+    title: &str,
+    context: &ManifestContext,
+) -> anyhow::Result<PathBuf> {
+    let chart = export::chart::TrendChart::from_table(table, title)?;
+    Ok(export::chart::write_chart(&chart, path, context)?)
+}
+
+/// Says on stderr what a single command wrote.
+fn announce(path: &Path, rows: Option<usize>, manifest: &Path) {
+    match rows {
+        Some(rows) => eprintln!(
+            "wrote {} ({rows} rows) and {}",
+            path.display(),
+            manifest.display()
+        ),
+        None => eprintln!("wrote {} and {}", path.display(), manifest.display()),
+    }
+}
+
+fn total_matches(table: &DataFrame) -> anyhow::Result<u64> {
+    Ok(table
+        .column("n_matches")?
+        .u64()?
+        .iter()
+        .map(|v| v.unwrap_or(0))
+        .sum())
+}
+
+/// A chart title for these periods, grouping and filter.
+pub fn chart_title(spec: &PeriodSpec, group: Option<GroupBy>) -> String {
+    let by = match spec {
+        PeriodSpec::Calendar(g) => format!("by {g}"),
+        PeriodSpec::Named(_) => "by period".to_string(),
+    };
+    match group {
+        Some(group) => format!("Theme rates {by} and {group} (matches per 10,000 words, 95% CI)"),
+        None => format!("Theme rates {by} (matches per 10,000 words, 95% CI)"),
+    }
+}
+
 /// Runs `statemine trends`.
-pub fn trends(_args: TrendsArgs) -> anyhow::Result<Outcome> {
-    anyhow::bail!("trends is not implemented yet")
+pub fn trends(args: TrendsArgs) -> anyhow::Result<Outcome> {
+    let filter = args.filter.to_filter()?;
+    let spec = match args.named.named()? {
+        Some(named) => PeriodSpec::Named(named),
+        None => PeriodSpec::Calendar(args.by.unwrap_or(Granularity::Month)),
+    };
+    if let Some(plot) = &args.plot {
+        export::chart::check_chart_path(plot)?;
+    }
+    if let Some(out) = &args.out {
+        export::TableFormat::from_path(out)?;
+    }
+    let study = Study::load(&args.index.index, &args.themes.load()?, &filter, false)?;
+    let selection = study.select(&[])?;
+    let low_n = LowN {
+        min_docs: args.low_n_docs,
+        min_words: args.low_n_words,
+    };
+    let long = trends_table(&selection, &spec, args.group, &filter, low_n)?;
+    let outcome = if total_matches(&long)? == 0 {
+        Outcome::NoHits
+    } else {
+        Outcome::Done
+    };
+    let context = if args.out.is_some() || args.plot.is_some() {
+        Some(study.manifest_context(None)?)
+    } else {
+        None
+    };
+    if let (Some(plot), Some(context)) = (&args.plot, &context) {
+        let manifest = export_chart(&long, plot, &chart_title(&spec, args.group), context)?;
+        announce(plot, None, &manifest);
+    }
+    let mut table = if args.wide {
+        analysis::widen(&long, &selection.themes)?
+    } else {
+        long
+    };
+    match (&args.out, &context) {
+        (Some(out), Some(context)) => {
+            let manifest = export_table(&mut table, out, context)?;
+            announce(out, Some(table.height()), &manifest);
+        }
+        _ => {
+            let mut output = Output::stdout();
+            if args.wide {
+                study_print::frame(&mut output, &table)?;
+            } else {
+                study_print::trends(&mut output, &table, args.group.is_some(), low_n)?;
+            }
+            output.flush()?;
+        }
+    }
+    Ok(outcome)
 }
 
 /// Runs `statemine compare`.
-pub fn compare(_args: CompareArgs) -> anyhow::Result<Outcome> {
-    anyhow::bail!("compare is not implemented yet")
+pub fn compare(args: CompareArgs) -> anyhow::Result<Outcome> {
+    let filter = args.filter.to_filter()?;
+    let named = args.named.named()?;
+    let comparison = analysis::resolve_comparison(
+        &args.a,
+        &args.b,
+        args.group,
+        named.as_deref().unwrap_or_default(),
+    )?;
+    if let Some(out) = &args.out {
+        export::TableFormat::from_path(out)?;
+    }
+    let study = Study::load(&args.index.index, &args.themes.load()?, &filter, false)?;
+    let selection = study.select(&[])?;
+    let table = analysis::compare(&selection.docs, &comparison, &selection.themes, CONFIDENCE)?;
+    match &args.out {
+        Some(out) => {
+            let context = study.manifest_context(None)?;
+            let mut frame = table.to_frame()?;
+            let manifest = export_table(&mut frame, out, &context)?;
+            announce(out, Some(frame.height()), &manifest);
+        }
+        None => {
+            let mut output = Output::stdout();
+            study_print::comparison(&mut output, &table)?;
+            output.flush()?;
+        }
+    }
+    Ok(Outcome::Done)
+}
+
+/// First occurrences with their evidence filled in.
+pub fn first_rows(
+    study: &Study,
+    selection: &Selection<'_>,
+    only: Option<&str>,
+) -> anyhow::Result<Vec<FirstOccurrence>> {
+    let mut rows = analysis::first_occurrences(&selection.docs, &selection.themes, only)?;
+    analysis::attach_documents(&mut rows, &study.store)?;
+    Ok(rows)
 }
 
 /// Runs `statemine first`.
-pub fn first(_args: FirstArgs) -> anyhow::Result<Outcome> {
-    anyhow::bail!("first is not implemented yet")
+pub fn first(args: FirstArgs) -> anyhow::Result<Outcome> {
+    let filter = args.filter.to_filter()?;
+    if let Some(out) = &args.out {
+        export::TableFormat::from_path(out)?;
+    }
+    let study = Study::load(&args.index.index, &args.themes.load()?, &filter, false)?;
+    let selection = study.select(&[])?;
+    let rows = first_rows(&study, &selection, args.theme.as_deref())?;
+    match &args.out {
+        Some(out) => {
+            let context = study.manifest_context(None)?;
+            let mut frame = analysis::first_frame(&rows)?;
+            let manifest = export_table(&mut frame, out, &context)?;
+            announce(out, Some(frame.height()), &manifest);
+        }
+        None => {
+            let mut output = Output::stdout();
+            study_print::first(&mut output, &rows)?;
+            output.flush()?;
+        }
+    }
+    Ok(if rows.is_empty() {
+        Outcome::NoHits
+    } else {
+        Outcome::Done
+    })
 }
 
 /// Runs `statemine run`.
-pub fn run_job(_args: RunArgs) -> anyhow::Result<Outcome> {
-    anyhow::bail!("run is not implemented yet")
+pub fn run_job(args: RunArgs) -> anyhow::Result<Outcome> {
+    study_job::run(&args.job)
 }

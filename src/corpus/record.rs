@@ -107,9 +107,11 @@ impl RawRecord {
         };
         let kind = match self.kind.as_deref().map(str::trim) {
             None | Some("") => {
+                // The same list as the vocabulary's own error gives for a wrong value.
+                let expected = "".parse::<Kind>().err().map_or("", |e| e.expected);
                 return Err(error(
                     "kind",
-                    format!("missing (expected one of: {})", vocabulary(Kind::ALL)),
+                    format!("missing (expected one of: {expected})"),
                 ));
             }
             Some(kind) => kind
@@ -155,15 +157,6 @@ fn split_tags(value: &str) -> Vec<String> {
         .filter(|t| !t.is_empty())
         .map(str::to_string)
         .collect()
-}
-
-/// A vocabulary as `a, b, c` for error messages.
-fn vocabulary<T: std::fmt::Display>(values: &[T]) -> String {
-    values
-        .iter()
-        .map(ToString::to_string)
-        .collect::<Vec<_>>()
-        .join(", ")
 }
 
 #[cfg(test)]

@@ -11,6 +11,14 @@ pub enum ExportError {
         /// The output path.
         path: PathBuf,
     },
+    /// A chart was asked for in a format that is not written.
+    #[error("{path}: {reason}")]
+    UnsupportedChart {
+        /// The chart path.
+        path: PathBuf,
+        /// Why, and what to do instead.
+        reason: String,
+    },
     /// The output could not be written.
     #[error("{path}: {source}")]
     Io {

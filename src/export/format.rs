@@ -18,6 +18,16 @@ pub enum TableFormat {
 }
 
 impl TableFormat {
+    /// The format's usual extension, as written in manifests.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            TableFormat::Csv => "csv",
+            TableFormat::Parquet => "parquet",
+            TableFormat::Json => "json",
+            TableFormat::Ndjson => "ndjson",
+        }
+    }
+
     /// The format named by the extension of `path` (`.csv`, `.parquet`, `.json`, `.ndjson`,
     /// `.jsonl`).
     pub fn from_path(path: &Path) -> Result<TableFormat, ExportError> {

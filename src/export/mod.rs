@@ -2,12 +2,21 @@
 //!
 //! Contract: every table of statemine goes out through [`write_table`], so the formats
 //! behave the same for evidence, trends and comparisons. CSV is written with the `csv`
-//! crate (exact column order, RFC 4180 quoting); Parquet and JSON with polars.
+//! crate (exact column order, RFC 4180 quoting); Parquet and JSON with polars. Every
+//! exported file (tables and [`chart`]s) gets a `FILE.manifest.json` beside it (see [`write_manifest`]).
 
+pub mod chart;
 mod error;
 mod format;
+mod manifest;
+mod raster;
+mod svg;
 mod table;
 
 pub use error::ExportError;
 pub use format::TableFormat;
+pub use manifest::{
+    FileFingerprint, IndexFingerprint, Manifest, ManifestContext, OutputInfo, file_fingerprint,
+    index_fingerprint, manifest_path, write_manifest, write_table_with_manifest,
+};
 pub use table::{read_parquet, write_table, write_table_to};

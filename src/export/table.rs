@@ -99,12 +99,16 @@ fn write_csv<W: Write>(df: &DataFrame, writer: &mut W, path: &Path) -> Result<()
     })
 }
 
-/// A cell as CSV text: strings unquoted (the CSV writer quotes), nulls empty.
+/// A cell as CSV text: strings unquoted (the CSV writer quotes), nulls empty, floats in
+/// full (shortest text that reads back to the same number; polars' display rounds to six
+/// digits, which would turn a p-value of 1e-9 into 0).
 fn cell_text(value: &AnyValue<'_>) -> String {
     match value {
         AnyValue::Null => String::new(),
         AnyValue::String(s) => (*s).to_string(),
         AnyValue::StringOwned(s) => s.to_string(),
+        AnyValue::Float64(v) => format!("{v:?}"),
+        AnyValue::Float32(v) => format!("{v:?}"),
         other => other.to_string(),
     }
 }
@@ -133,6 +137,18 @@ mod tests {
             text,
             "theme,n,rate,note\nus_blame,3,1.5,\"a, \"\"quoted\"\" cell\"\ndouble_freeze,1,0.25,\n"
         );
+    }
+
+    #[test]
+    fn csv_floats_keep_full_precision() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("p.csv");
+        let values = [6.52309871695e-5f64, 1e-9, 2.0 / 3.0, 0.25];
+        let mut df = df!("p" => values).unwrap();
+        write_table(&mut df, &path).unwrap();
+        let text = std::fs::read_to_string(&path).unwrap();
+        let back: Vec<f64> = text.lines().skip(1).map(|l| l.parse().unwrap()).collect();
+        assert_eq!(back, values, "{text}");
     }
 
     #[test]

@@ -1,4 +1,11 @@
-//! Metadata filters shared by search, theme counting and trends.
+//! Document filters shared by search, theme counting and trends: metadata (dates,
+//! speakers, sources, kinds, languages) and an optional text query.
+//!
+//! Contract: [`DocFilter::to_query`] covers the metadata alone; the text query needs the
+//! open index (keyword names are resolved against its dictionary), so it is built by
+//! [`crate::search::filter_query`] and combined (both must match) by
+//! [`super::IndexStore::select`] and by the search itself. Every selection goes through
+//! one of the two, so the query restricts searches, counts, trends and comparisons alike.
 
 use chrono::NaiveDate;
 use tantivy::query::{AllQuery, BooleanQuery, Occur, Query, RangeQuery, TermQuery};
@@ -9,7 +16,7 @@ use super::Fields;
 use crate::document::{Kind, Lang};
 
 /// Which documents to consider: values within one field are alternatives (OR), fields
-/// combine with AND. An empty filter selects every document.
+/// and the query combine with AND. An empty filter selects every document.
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct DocFilter {
     /// First date included.
@@ -24,6 +31,8 @@ pub struct DocFilter {
     pub kinds: Vec<Kind>,
     /// Languages.
     pub langs: Vec<Lang>,
+    /// Only documents matching this query (the language of `statemine search`).
+    pub query: Option<String>,
 }
 
 impl DocFilter {
@@ -32,7 +41,8 @@ impl DocFilter {
         self == &DocFilter::default()
     }
 
-    /// The filter as a Tantivy query (`AllQuery` when empty).
+    /// The metadata part of the filter as a Tantivy query (`AllQuery` when it has none);
+    /// [`DocFilter::query`] is not part of it (see the module contract).
     pub fn to_query(&self, fields: &Fields) -> Box<dyn Query> {
         let mut clauses: Vec<(Occur, Box<dyn Query>)> = Vec::new();
         if self.from.is_some() || self.to.is_some() {
@@ -80,6 +90,128 @@ impl DocFilter {
             Box::new(AllQuery)
         } else {
             Box::new(BooleanQuery::new(clauses))
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::document::{DocStructure, Document};
+    use crate::index::{IndexError, IndexStore};
+    use crate::search::SearchError;
+
+    fn doc(id: &str, speaker: &str, title: &str, text: &str) -> Document {
+        Document {
+            id: id.into(),
+            date: NaiveDate::from_ymd_opt(2017, 9, 5).unwrap(),
+            title: title.into(),
+            speaker: speaker.into(),
+            source: "example.org".into(),
+            kind: Kind::Statement,
+            lang: Lang::En,
+            url: format!("http://example.org/{id}"),
+            text: text.into(),
+            tags: vec![],
+            location: None,
+        }
+    }
+
+    /// Four documents: two about Korea (one only in its title), two not.
+    fn store(dir: &std::path::Path) -> IndexStore {
+        let store = IndexStore::open_or_create(dir).unwrap();
+        let mut writer = store.writer(1, 15_000_000).unwrap();
+        for d in [
+            doc(
+                "k1",
+                "Anna Lee",
+                "Talks",
+                "The talks on Korea must resume soon.",
+            ),
+            doc(
+                "k2",
+                "Boris Kim",
+                "On the Korean peninsula",
+                "Patience is needed.",
+            ),
+            doc("o1", "Anna Lee", "Trade", "Grain exports rose this year."),
+            doc(
+                "o2",
+                "Boris Kim",
+                "Energy",
+                "Pipelines were discussed at length.",
+            ),
+        ] {
+            writer
+                .add_document(store.to_tantivy(&d, &DocStructure::default()))
+                .unwrap();
+        }
+        writer.commit().unwrap();
+        store
+    }
+
+    fn ids(store: &IndexStore, filter: &DocFilter) -> Result<Vec<String>, IndexError> {
+        let mut ids = Vec::new();
+        store.for_each_document(filter, |d| -> Result<(), IndexError> {
+            ids.push(d.doc.id);
+            Ok(())
+        })?;
+        ids.sort();
+        Ok(ids)
+    }
+
+    #[test]
+    fn a_query_selects_only_the_matching_documents() {
+        let dir = tempfile::tempdir().unwrap();
+        let store = store(dir.path());
+        let all = ids(&store, &DocFilter::default()).unwrap();
+        assert_eq!(all, ["k1", "k2", "o1", "o2"]);
+        let korea = DocFilter {
+            query: Some("korea OR korean".into()),
+            ..DocFilter::default()
+        };
+        assert_eq!(ids(&store, &korea).unwrap(), ["k1", "k2"]);
+        let negated = DocFilter {
+            query: Some("NOT korea*".into()),
+            ..DocFilter::default()
+        };
+        assert_eq!(ids(&store, &negated).unwrap(), ["o1", "o2"]);
+    }
+
+    #[test]
+    fn a_query_combines_with_the_metadata_filter() {
+        let dir = tempfile::tempdir().unwrap();
+        let store = store(dir.path());
+        let filter = DocFilter {
+            speakers: vec!["anna lee".into()],
+            query: Some("korea OR pipelines".into()),
+            ..DocFilter::default()
+        };
+        assert_eq!(ids(&store, &filter).unwrap(), ["k1"]);
+        let by_name = DocFilter {
+            query: Some("speaker:kim AND NOT energy".into()),
+            ..DocFilter::default()
+        };
+        assert_eq!(ids(&store, &by_name).unwrap(), ["k2"]);
+    }
+
+    #[test]
+    fn a_bad_query_is_a_syntax_error_with_its_column() {
+        let dir = tempfile::tempdir().unwrap();
+        let store = store(dir.path());
+        let filter = DocFilter {
+            query: Some("korea AND".into()),
+            ..DocFilter::default()
+        };
+        match ids(&store, &filter) {
+            Err(IndexError::FilterQuery { query, source }) => {
+                assert_eq!(query, "korea AND");
+                assert!(
+                    matches!(*source, SearchError::Syntax { position: 10, .. }),
+                    "{source:?}"
+                );
+            }
+            other => panic!("{other:?}"),
         }
     }
 }

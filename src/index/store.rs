@@ -7,6 +7,7 @@ use chrono::{DateTime as ChronoDateTime, NaiveDate};
 use tantivy::collector::DocSetCollector;
 use tantivy::directory::MmapDirectory;
 use tantivy::directory::error::LockError;
+use tantivy::query::{BooleanQuery, Occur, Query};
 use tantivy::schema::Value;
 use tantivy::{
     DateTime, DocAddress, Index, IndexReader, IndexWriter, ReloadPolicy, TantivyDocument,
@@ -15,6 +16,7 @@ use tantivy::{
 
 use super::{DocFilter, Fields, IndexError, SCHEMA_VERSION, build_schema};
 use crate::document::{DocStructure, Document};
+use crate::search::SearchError;
 use crate::text::register_analyzers;
 
 /// Name of the file that records the schema version inside an index directory.
@@ -226,15 +228,35 @@ impl IndexStore {
         })
     }
 
-    /// Addresses of the documents selected by `filter`, in index order.
+    /// Addresses of the documents selected by `filter` (its metadata and its text query),
+    /// in index order; an invalid query is [`IndexError::FilterQuery`].
     pub fn select(
         &self,
         reader: &IndexReader,
         filter: &DocFilter,
     ) -> Result<Vec<DocAddress>, IndexError> {
         let searcher = reader.searcher();
+        let metadata = filter.to_query(&self.fields);
+        let query: Box<dyn Query> = match &filter.query {
+            None => metadata,
+            Some(text) => {
+                let matching = crate::search::filter_query(text, self, &searcher).map_err(
+                    |error| match error {
+                        SearchError::Index(error) => error,
+                        error => IndexError::FilterQuery {
+                            query: text.clone(),
+                            source: Box::new(error),
+                        },
+                    },
+                )?;
+                Box::new(BooleanQuery::new(vec![
+                    (Occur::Must, metadata),
+                    (Occur::Must, matching),
+                ]))
+            }
+        };
         let mut addresses: Vec<DocAddress> = searcher
-            .search(&*filter.to_query(&self.fields), &DocSetCollector)
+            .search(&*query, &DocSetCollector)
             .map_err(|e| self.engine_error(e))?
             .into_iter()
             .collect();

@@ -39,13 +39,38 @@ pub(crate) fn build_query(
     if filter.is_empty() {
         return Ok(query);
     }
-    Ok(Box::new(BooleanQuery::new(vec![
+    let mut clauses = vec![
         (Occur::Must, query),
         (
             Occur::Must,
-            Box::new(ConstScoreQuery::new(filter.to_query(fields), 0.0)),
+            Box::new(ConstScoreQuery::new(filter.to_query(fields), 0.0)) as Box<dyn Query>,
         ),
-    ])))
+    ];
+    if let Some(text) = &filter.query {
+        clauses.push((Occur::Must, filter_query(text, store, searcher)?));
+    }
+    Ok(Box::new(BooleanQuery::new(clauses)))
+}
+
+/// The Tantivy query selecting the documents that match `query` (the language of
+/// `statemine search`, words in the text or the title as there), scoring nothing: the
+/// text part of a [`DocFilter`], which needs the open index to resolve keyword names.
+/// A bad query is a [`SearchError::Syntax`] with its 1-based column.
+pub fn filter_query(
+    query: &str,
+    store: &IndexStore,
+    searcher: &tantivy::Searcher,
+) -> Result<Box<dyn Query>, SearchError> {
+    let plan = Plan::parse(query)?;
+    let builder = Builder {
+        fields: store.fields(),
+        store,
+        searcher,
+    };
+    Ok(Box::new(ConstScoreQuery::new(
+        builder.node(&plan.root)?,
+        0.0,
+    )))
 }
 
 struct Builder<'a> {

@@ -1,9 +1,9 @@
 //! Where a query's words and phrases occur in a stored text: byte spans found with the same
 //! analyzer as the index, so a highlighted span is exactly what the engine matched.
 //!
-//! Contract: the text is analyzed whole (not paragraph by paragraph), so token positions
-//! are those of the index and a phrase is found here iff Tantivy's phrase query sees it.
-//! A phrase span covers its first to its last word, including the words between them (for
+//! Contract: given the tokens of one paragraph or title (see [`super::scan`]), a phrase is
+//! found here iff Tantivy's phrase query sees it there (one running across a paragraph
+//! break is not highlighted, as passages never cross paragraphs). A phrase span covers its first to its last word, including the words between them (for
 //! slop); phrase slop follows Tantivy: with each word's position shifted back by its offset
 //! in the phrase, the sum of the distances between consecutive words is at most the slop.
 

@@ -1,7 +1,7 @@
 //! Full-text search: the query language, filters, ranking, counting and highlighted passages.
 //!
-//! A query goes through four steps, one file each: [`syntax`] parses the text into an
-//! [`Expr`] (precise errors with 1-based columns), [`plan`] analyzes every word and phrase
+//! A query goes through four steps, one file each: `syntax` parses the text into an
+//! [`Expr`] (precise errors with 1-based columns), `plan` analyzes every word and phrase
 //! with the English and the Russian analyzer (the same as the index), `build` turns the plan
 //! into a Tantivy query combined with the [`DocFilter`], and `collect` / `count` gather hits
 //! or counts. Hits are then decorated: `matcher` finds the query's spans in the stored text
@@ -29,6 +29,7 @@ use tantivy::collector::{Count, DocSetCollector};
 use tantivy::query::Query;
 use tantivy::{DocAddress, TantivyDocument};
 
+pub use build::filter_query;
 pub use collect::SortOrder;
 pub use count::{GroupBy, GroupCount};
 pub use error::SearchError;
@@ -136,39 +137,54 @@ impl<'a> IndexSearcher<'a> {
         self.searcher.num_docs()
     }
 
-    /// The hits of `plan` as described by `request`.
+    /// The hits of `plan` as described by `request`, collected.
     pub fn search(
         &mut self,
         plan: &Plan,
         request: &SearchRequest,
     ) -> Result<SearchResults, SearchError> {
+        let mut hits = Vec::new();
+        let total = self.search_each(plan, request, |hit| {
+            hits.push(hit);
+            Ok::<(), SearchError>(())
+        })?;
+        Ok(SearchResults { hits, total })
+    }
+
+    /// Calls `visit` with each hit of `plan` as described by `request`, in order, as soon as
+    /// it is ready (memory stays bounded by one hit, even with no limit); an error from
+    /// `visit` stops the search. Returns the total number of matching documents when
+    /// `request.total` asks for it.
+    pub fn search_each<E: From<SearchError>>(
+        &mut self,
+        plan: &Plan,
+        request: &SearchRequest,
+        mut visit: impl FnMut(Hit) -> Result<(), E>,
+    ) -> Result<Option<u64>, E> {
         let query = self.query(plan, &request.filter)?;
         let all = usize::try_from(self.searcher.num_docs()).unwrap_or(usize::MAX);
         if request.turns.is_empty() {
             let limit = request.limit.unwrap_or(all);
             let top =
                 collect::top_docs(&self.searcher, &*query, request.sort, request.offset, limit)
-                    .map_err(|e| self.store.engine_error(e))?;
-            let mut hits = Vec::with_capacity(top.len());
+                    .map_err(|e| SearchError::from(self.store.engine_error(e)))?;
             for (score, address) in top {
                 let stored = self.load(address)?;
-                hits.push(self.decorate(plan, stored, score, None, request.passages));
+                visit(self.decorate(plan, stored, score, None, request.passages))?;
             }
-            let total = if request.total {
+            return Ok(if request.total {
                 Some(self.count_query(&*query)?)
             } else {
                 None
-            };
-            return Ok(SearchResults { hits, total });
+            });
         }
         let turns = request.turns.compile()?;
         let candidates = collect::top_docs(&self.searcher, &*query, request.sort, 0, all)
-            .map_err(|e| self.store.engine_error(e))?;
+            .map_err(|e| SearchError::from(self.store.engine_error(e)))?;
         let limit = request.limit.unwrap_or(usize::MAX);
-        let mut hits = Vec::new();
-        let mut verified = 0u64;
+        let (mut verified, mut shown) = (0usize, 0usize);
         for (score, address) in candidates {
-            if hits.len() == limit && !request.total {
+            if shown == limit && !request.total {
                 break;
             }
             let stored = self.load(address)?;
@@ -176,14 +192,12 @@ impl<'a> IndexSearcher<'a> {
                 continue;
             };
             verified += 1;
-            if verified as usize > request.offset && hits.len() < limit {
-                hits.push(self.decorate(plan, stored, score, Some(&accepted), request.passages));
+            if verified > request.offset && shown < limit {
+                shown += 1;
+                visit(self.decorate(plan, stored, score, Some(&accepted), request.passages))?;
             }
         }
-        Ok(SearchResults {
-            hits,
-            total: request.total.then_some(verified),
-        })
+        Ok(request.total.then_some(verified as u64))
     }
 
     /// The number of documents matching `plan`, `filter` and `turns`.
@@ -264,13 +278,17 @@ impl<'a> IndexSearcher<'a> {
         Ok(self.store.from_tantivy(&stored)?)
     }
 
-    fn spans(&mut self, plan: &Plan, doc: &Document) -> DocSpans {
-        let tokens = self.scanner.tokens(plan, doc.lang, &doc.text);
-        let paragraphs = passages::paragraphs(&doc.text);
-        let text = find_spans(plan, doc.lang, Target::Text, &TokenIndex::new(&tokens))
-            .into_iter()
-            .map(|s| (passages::paragraph_of(&paragraphs, s.start), s))
-            .collect();
+    /// The query's spans in `doc`; text spans only in paragraphs that `wanted` accepts.
+    fn spans(&mut self, plan: &Plan, doc: &Document, wanted: &dyn Fn(usize) -> bool) -> DocSpans {
+        let mut text = Vec::new();
+        for paragraph in self.scanner.paragraphs(plan, doc.lang, &doc.text, wanted) {
+            let index = TokenIndex::new(&paragraph.tokens);
+            text.extend(
+                find_spans(plan, doc.lang, Target::Text, &index)
+                    .into_iter()
+                    .map(|s| (paragraph.para, s)),
+            );
+        }
         DocSpans {
             text,
             title: self.title_spans(plan, doc),
@@ -293,7 +311,9 @@ impl<'a> IndexSearcher<'a> {
         if !accepted.contains(&true) {
             return None;
         }
-        let spans = self.spans(plan, &stored.doc);
+        let spans = self.spans(plan, &stored.doc, &|para| {
+            accepted.get(para).copied().unwrap_or(false)
+        });
         turns::satisfies(plan, &stored.doc, &spans.text, &spans.title, &accepted)
             .then_some(accepted)
     }
@@ -318,7 +338,7 @@ impl<'a> IndexSearcher<'a> {
         if max_passages > 0 {
             if plan.has_positive_text() {
                 let spans: Vec<Span> = self
-                    .spans(plan, &doc)
+                    .spans(plan, &doc, &allowed)
                     .text
                     .into_iter()
                     .map(|(_, s)| s)

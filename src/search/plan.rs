@@ -135,6 +135,13 @@ impl KeywordMatch {
 }
 
 impl Plan {
+    /// Parses and analyzes `query` (the language of `statemine search`) with fresh
+    /// analyzers: the one-call form for a query used once, such as a document filter.
+    /// A bad query is a [`SearchError::Syntax`] with its 1-based column.
+    pub fn parse(query: &str) -> Result<Plan, SearchError> {
+        Plan::new(&super::syntax::parse(query)?, &mut Analyzer::default())
+    }
+
     /// Analyzes a parsed query with both languages' analyzers.
     pub fn new(expr: &Expr, analyzer: &mut Analyzer) -> Result<Plan, SearchError> {
         let mut builder = PlanBuilder {

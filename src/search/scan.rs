@@ -1,17 +1,25 @@
 //! Analyzing a stored text for matching a query: the index analyzer's tokens (same
-//! tokenizer, length limit and lowercasing, same positions and offsets), but lowercased and
-//! stemmed only where the query could match.
+//! tokenizer, length limit and lowercasing, same offsets), computed paragraph by paragraph
+//! and only where the query could match.
 //!
-//! Why: stemming is most of the cost of analysis (about 14 times the tokenizing), and
-//! highlighting ten hits of long transcripts would otherwise dominate a query's time.
-//! Snowball stems only strip or rewrite endings, so a word can stem to `S` only if it starts
-//! with `S` minus its last character (English rewrites a final `y` to `i`); the few English
-//! irregular forms that break this (`dying`→`die`, `lying`, `tying`) are five bytes or
-//! shorter, and such short words are always stemmed. A token that cannot match keeps an
-//! empty stem. A test checks this against [`crate::text::Analyzer`] on many texts.
+//! Why: stemming is most of the cost of analysis (about 14 times the tokenizing), then
+//! lowercasing and Unicode character classes; highlighting ten hits of long transcripts
+//! would otherwise dominate a query's time. Three savings, each exact:
+//! - Snowball stems only strip or rewrite endings, so a word can stem to `S` only if it
+//!   starts with `S` minus its last character (English rewrites a final `y` to `i`; Russian
+//!   only strips endings). These "keys" come from the plan; a word that starts with none is
+//!   neither lowercased whole nor stemmed, and keeps an empty stem. The three English
+//!   irregular forms that break the rule (`dying`→`die`, `lying`, `tying`) are always stemmed.
+//! - A paragraph whose lowercased text contains no key (nor an irregular form) cannot hold
+//!   a match and is not tokenized at all.
+//! - The tokenizer is Tantivy's `SimpleTokenizer` rewritten with a fast path for Latin and
+//!   Cyrillic letters.
+//!
+//! Positions count from 0 in each paragraph: a phrase that runs across a paragraph break is
+//! found by the engine but not highlighted (passages never cross paragraphs either). A
+//! property test checks all this against [`crate::text::Analyzer`] on many texts.
 
 use rust_stemmers::{Algorithm, Stemmer};
-use tantivy::tokenizer::{RemoveLongFilter, SimpleTokenizer, TextAnalyzer, TokenStream};
 
 use super::plan::Plan;
 use crate::document::Lang;
@@ -19,48 +27,111 @@ use crate::text::AnalyzedToken;
 
 /// The analyzer's token length limit (tokens of this many bytes or more are dropped).
 const MAX_TOKEN_BYTES: usize = 60;
-/// Words this short are always stemmed (covers the irregular English forms).
-const ALWAYS_STEMMED_BYTES: usize = 5;
+/// The English Snowball exceptions whose stem is not a prefix of the word minus one letter
+/// (`dying` -> `die`); they are always stemmed.
+const IRREGULAR: &[&str] = &["dying", "lying", "tying"];
 
-/// Reusable tokenizer and stemmers.
+/// Reusable stemmers and buffer.
 pub(crate) struct Scanner {
-    tokenizer: TextAnalyzer,
     en: Stemmer,
     ru: Stemmer,
+    /// A paragraph lowercased and folded, for the key test.
+    lowered: String,
 }
 
 impl Default for Scanner {
     fn default() -> Scanner {
         Scanner {
-            tokenizer: TextAnalyzer::builder(SimpleTokenizer::default())
-                .filter(RemoveLongFilter::limit(MAX_TOKEN_BYTES))
-                .build(),
             en: Stemmer::create(Algorithm::English),
             ru: Stemmer::create(Algorithm::Russian),
+            lowered: String::new(),
         }
     }
 }
 
+/// The tokens of one paragraph that may hold a match.
+pub(crate) struct ParagraphTokens {
+    /// 0-based paragraph index in the text split on `\n`.
+    pub(crate) para: usize,
+    /// Its tokens: offsets into the whole text, positions from 0 in the paragraph.
+    pub(crate) tokens: Vec<AnalyzedToken>,
+}
+
 impl Scanner {
-    /// The tokens of `text` as `lang`'s analyzer produces them; tokens that no stem or
-    /// prefix of `plan` can match have an empty `stem`.
+    /// The tokens of `text` (a title: one string) as `lang`'s analyzer produces them;
+    /// tokens that no stem or prefix of `plan` can match have an empty `stem`.
     pub(crate) fn tokens(&mut self, plan: &Plan, lang: Lang, text: &str) -> Vec<AnalyzedToken> {
+        let mut out = Vec::new();
+        self.tokenize_into(plan, lang, text, 0, &mut out);
+        out
+    }
+
+    /// The tokens of the paragraphs of `text` that `wanted` accepts and that may hold a
+    /// match of `plan`, in text order.
+    pub(crate) fn paragraphs(
+        &mut self,
+        plan: &Plan,
+        lang: Lang,
+        text: &str,
+        wanted: &dyn Fn(usize) -> bool,
+    ) -> Vec<ParagraphTokens> {
+        let keys = plan.stem_keys(lang);
+        let mut out = Vec::new();
+        let mut start = 0;
+        for (para, paragraph) in text.split('\n').enumerate() {
+            let base = start;
+            start += paragraph.len() + 1;
+            if !wanted(para) || !self.may_match(keys, paragraph) {
+                continue;
+            }
+            let mut tokens = Vec::new();
+            self.tokenize_into(plan, lang, paragraph, base, &mut tokens);
+            out.push(ParagraphTokens { para, tokens });
+        }
+        out
+    }
+
+    /// Whether some word of `paragraph` may start with a key (or be an irregular form).
+    fn may_match(&mut self, keys: &[String], paragraph: &str) -> bool {
+        lowercase_folded_into(paragraph, &mut self.lowered);
+        let lowered = self.lowered.as_str();
+        keys.iter().any(|key| lowered.contains(key.as_str()))
+            || IRREGULAR.iter().any(|word| lowered.contains(word))
+    }
+
+    fn tokenize_into(
+        &mut self,
+        plan: &Plan,
+        lang: Lang,
+        text: &str,
+        base: usize,
+        out: &mut Vec<AnalyzedToken>,
+    ) {
         let keys = plan.stem_keys(lang);
         let stemmer = match lang {
             Lang::En => &self.en,
             Lang::Ru => &self.ru,
         };
-        let mut out = Vec::new();
         let mut lowered = String::new();
-        let mut stream = self.tokenizer.token_stream(text);
-        while stream.advance() {
-            let token = stream.token();
-            // Lowercasing is the other big cost, so a word is compared to the keys
-            // lowercase on the fly and only lowercased whole when it is stemmed.
-            let wanted = token.text.len() <= ALWAYS_STEMMED_BYTES
-                || keys.iter().any(|key| starts_with_folded(&token.text, key));
+        let mut chars = text.char_indices();
+        let mut position = 0;
+        // Tantivy's SimpleTokenizer: maximal runs of alphanumeric characters, every run
+        // taking a position, runs of MAX_TOKEN_BYTES or more dropped (RemoveLongFilter).
+        while let Some((start, _)) = chars.find(|&(_, c)| is_word_char(c)) {
+            let end = chars
+                .find(|&(_, c)| !is_word_char(c))
+                .map_or(text.len(), |(i, _)| i);
+            position += 1;
+            let word = &text[start..end];
+            if word.len() >= MAX_TOKEN_BYTES {
+                continue;
+            }
+            // A word is compared to the keys lowercase on the fly and only lowercased whole
+            // when it is stemmed.
+            let wanted = keys.iter().any(|key| starts_with_folded(word, key))
+                || IRREGULAR.iter().any(|w| w.eq_ignore_ascii_case(word));
             let stem = if wanted {
-                lowercase_into(&token.text, &mut lowered);
+                lowercase_into(word, &mut lowered);
                 if lowered.contains('ё') {
                     lowered = lowered.replace('ё', "е");
                 }
@@ -70,12 +141,23 @@ impl Scanner {
             };
             out.push(AnalyzedToken {
                 stem,
-                start: token.offset_from,
-                end: token.offset_to,
-                position: token.position,
+                start: base + start,
+                end: base + end,
+                position: position - 1,
             });
         }
-        out
+    }
+}
+
+/// `char::is_alphanumeric` (what SimpleTokenizer splits on), with the basic Latin and
+/// Cyrillic letters answered without the Unicode tables.
+fn is_word_char(c: char) -> bool {
+    if c.is_ascii() {
+        c.is_ascii_alphanumeric()
+    } else if matches!(c, 'А'..='я' | 'Ё' | 'ё') {
+        true
+    } else {
+        c.is_alphanumeric()
     }
 }
 
@@ -90,19 +172,69 @@ fn lowercase_into(text: &str, out: &mut String) {
     }
 }
 
+/// `text` lowercased as the analyzer does, with `ё` folded to `е` (fast paths for ASCII
+/// and basic Cyrillic).
+fn lowercase_folded_into(text: &str, out: &mut String) {
+    out.clear();
+    if text.is_ascii() {
+        out.push_str(text);
+        out.make_ascii_lowercase();
+        return;
+    }
+    for c in text.chars() {
+        match fold_fast(c) {
+            Some(folded) => out.push(folded),
+            None => out.extend(c.to_lowercase().map(fold_yo)),
+        }
+    }
+}
+
 /// Whether `word`, lowercased with `ё` folded to `е`, starts with `key` (already lowercase
 /// and folded).
 fn starts_with_folded(word: &str, key: &str) -> bool {
-    let mut word = word
-        .chars()
-        .flat_map(char::to_lowercase)
-        .map(|c| if c == 'ё' { 'е' } else { c });
-    key.chars().all(|k| word.next() == Some(k))
+    let mut key = key.chars();
+    for c in word.chars() {
+        match fold_fast(c) {
+            Some(folded) => match key.next() {
+                None => return true,
+                Some(k) if k != folded => return false,
+                Some(_) => {}
+            },
+            None => {
+                for folded in c.to_lowercase().map(fold_yo) {
+                    match key.next() {
+                        None => return true,
+                        Some(k) if k != folded => return false,
+                        Some(_) => {}
+                    }
+                }
+            }
+        }
+    }
+    key.next().is_none()
+}
+
+/// The lowercase, `ё`-folded form of `c` when it is one character and cheap to know
+/// (ASCII, Cyrillic, common punctuation); `None` sends the caller to `char::to_lowercase`.
+fn fold_fast(c: char) -> Option<char> {
+    Some(match c {
+        'A'..='Z' | 'А'..='Я' => char::from_u32(c as u32 + 0x20)?,
+        'Ё' | 'ё' => 'е',
+        'Ѐ'..='Џ' => char::from_u32(c as u32 + 0x50)?,
+        'а'..='я' | 'ѐ'..='џ' | '\u{2000}'..='\u{206F}' | '\u{A0}' | '«' | '»' => c,
+        c if c.is_ascii() => c,
+        _ => return None,
+    })
+}
+
+fn fold_yo(c: char) -> char {
+    if c == 'ё' { 'е' } else { c }
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::search::plan::Pattern;
     use crate::search::syntax::parse;
     use crate::text::Analyzer;
     use proptest::prelude::*;
@@ -142,30 +274,58 @@ mod tests {
         Plan::new(&parse(query).unwrap(), &mut Analyzer::default()).unwrap()
     }
 
-    /// Every token that the full analyzer stems to something the query looks for gets the
-    /// same stem here, and offsets and positions never differ.
+    fn wanted_stems(plan: &Plan, lang: Lang) -> Vec<String> {
+        let mut wanted: Vec<String> = Vec::new();
+        plan.for_each_text_leaf(&mut |leaf| match leaf.pattern(lang) {
+            Pattern::Term(s) => wanted.push(s.clone()),
+            Pattern::Phrase { terms, .. } => wanted.extend(terms.iter().map(|(_, s)| s.clone())),
+            Pattern::Prefix(ps) => wanted.extend(ps.iter().cloned()),
+        });
+        wanted
+    }
+
+    /// Offsets and positions never differ from the full analyzer's, and every token that
+    /// the analyzer stems to something the query looks for gets the same stem here; a
+    /// skipped paragraph has no such token.
     fn agrees(query: &str, text: &str) {
         let plan = plan_of(query);
         let mut analyzer = Analyzer::default();
         let mut scanner = Scanner::default();
         for lang in [Lang::En, Lang::Ru] {
-            let full = analyzer.tokens(lang, text);
-            let fast = scanner.tokens(&plan, lang, text);
-            assert_eq!(full.len(), fast.len(), "{text}");
-            let mut wanted: Vec<String> = Vec::new();
-            plan.for_each_text_leaf(&mut |leaf| match leaf.pattern(lang) {
-                crate::search::plan::Pattern::Term(s) => wanted.push(s.clone()),
-                crate::search::plan::Pattern::Phrase { terms, .. } => {
-                    wanted.extend(terms.iter().map(|(_, s)| s.clone()));
+            let wanted = wanted_stems(&plan, lang);
+            let looked_for = |stem: &str| wanted.iter().any(|w| stem.starts_with(w.as_str()));
+            let same = |full: &[AnalyzedToken], fast: &[AnalyzedToken], base: usize| {
+                assert_eq!(full.len(), fast.len(), "{text:?}");
+                for (a, b) in full.iter().zip(fast) {
+                    assert_eq!(
+                        (a.start + base, a.end + base, a.position),
+                        (b.start, b.end, b.position)
+                    );
+                    if looked_for(&a.stem) {
+                        assert_eq!(a.stem, b.stem, "{lang:?} {text:?}");
+                    }
+                    assert!(b.stem.is_empty() || a.stem == b.stem);
                 }
-                crate::search::plan::Pattern::Prefix(ps) => wanted.extend(ps.iter().cloned()),
-            });
-            for (a, b) in full.iter().zip(&fast) {
-                assert_eq!((a.start, a.end, a.position), (b.start, b.end, b.position));
-                if wanted.iter().any(|w| a.stem.starts_with(w.as_str())) {
-                    assert_eq!(a.stem, b.stem, "{lang:?} {text:?}");
+            };
+            // A title: the whole string at once.
+            same(
+                &analyzer.tokens(lang, text),
+                &scanner.tokens(&plan, lang, text),
+                0,
+            );
+            // A text: paragraph by paragraph.
+            let scanned = scanner.paragraphs(&plan, lang, text, &|_| true);
+            let mut base = 0;
+            for (para, paragraph) in text.split('\n').enumerate() {
+                let full = analyzer.tokens(lang, paragraph);
+                match scanned.iter().find(|p| p.para == para) {
+                    Some(found) => same(&full, &found.tokens, base),
+                    None => assert!(
+                        full.iter().all(|t| !looked_for(&t.stem)),
+                        "{lang:?} skipped {paragraph:?} for {query}"
+                    ),
                 }
-                assert!(b.stem.is_empty() || a.stem == b.stem);
+                base += paragraph.len() + 1;
             }
         }
     }
@@ -179,6 +339,42 @@ mod tests {
         agrees("елка \"еще санкции\"", "ЁЛКА ещё санкции, ещё Санкциям");
         agrees("polic* sanctions", "policies policy sanctioned sanction");
         agrees("x", &format!("{} x", "a".repeat(70)));
+        agrees("a", &format!("{} a {}", "a".repeat(59), "ж".repeat(30)));
+        agrees("die", "nothing here\nDYING there\nand here");
+        agrees(
+            "\"korean peninsula\"",
+            "Korean\nPeninsula of Korea\nKOREAN PENINSULA",
+        );
+    }
+
+    #[test]
+    fn the_fast_fold_is_lowercasing() {
+        for c in (0..0x3000).filter_map(char::from_u32) {
+            if let Some(fast) = fold_fast(c) {
+                let slow: Vec<char> = c.to_lowercase().map(fold_yo).collect();
+                assert_eq!(slow, [fast], "{c:?}");
+            }
+        }
+    }
+
+    #[test]
+    fn paragraphs_without_a_key_are_skipped() {
+        let plan = plan_of("\"korean peninsula\" OR санкции");
+        let mut scanner = Scanner::default();
+        let text = "Nothing to see.\nThe Korean Peninsula.\nСАНКЦИИ\nA peninsula.\nNo match.";
+        let found: Vec<usize> = scanner
+            .paragraphs(&plan, Lang::En, text, &|_| true)
+            .iter()
+            .map(|p| p.para)
+            .collect();
+        // The Russian word is searched in English texts too (unchanged by that stemmer).
+        assert_eq!(found, [1, 2, 3]);
+        let russian: Vec<usize> = scanner
+            .paragraphs(&plan, Lang::Ru, text, &|para| para != 1)
+            .iter()
+            .map(|p| p.para)
+            .collect();
+        assert_eq!(russian, [2, 3]);
     }
 
     proptest! {

@@ -1,0 +1,776 @@
+//! The aggregation plan: theme matches per document become a tidy trend table, one row per
+//! period × group × theme, with counts, denominators, rates, shares and their intervals.
+//!
+//! Contract:
+//! - One polars lazy plan, collected once: a grid of every period × group × theme (so
+//!   empty periods and themes without matches appear as zero rows) is left-joined with the
+//!   denominators per period × group and the numerators per period × group × theme.
+//! - Columns, in order: [`TREND_COLUMNS`]. Rates are matches per 10,000 words; shares are
+//!   documents with a match over documents; rate and share columns are null where the
+//!   denominator is 0. Intervals: exact Poisson for the rate, Wilson for the share
+//!   (see [`super::stats`]).
+//! - `low_n` is true when a row rests on fewer than [`LowN::min_docs`] documents or fewer
+//!   than [`LowN::min_words`] words (defaults 5 and 2,000): its rate is too noisy to read
+//!   alone.
+//! - Documents outside every period are left out; the sum of `n_matches` over all rows
+//!   equals the number of matches of the documents inside the periods.
+//! - Rows are sorted by period, group (alphabetically) and theme (theme-file order).
+
+use std::collections::BTreeSet;
+use std::sync::Arc;
+
+use chrono::NaiveDate;
+use polars::prelude::*;
+
+use super::AnalysisError;
+use super::groups::{self, ALL_GROUP, GroupBy};
+use super::periods::{Period, PeriodLookup, PeriodSpec};
+use super::stats;
+use crate::themes::DocThemeMatches;
+
+/// The columns of a trend table, in order.
+pub const TREND_COLUMNS: &[&str] = &[
+    "period",
+    "period_start",
+    "period_end",
+    "group",
+    "theme",
+    "n_matches",
+    "n_paragraphs_matched",
+    "n_docs_matched",
+    "n_docs",
+    "n_paragraphs",
+    "n_words",
+    "rate_per_10k_words",
+    "rate_ci_low",
+    "rate_ci_high",
+    "share_of_docs",
+    "share_ci_low",
+    "share_ci_high",
+    "low_n",
+];
+
+/// When a row is flagged as resting on too little text.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct LowN {
+    /// Fewer documents than this is low.
+    pub min_docs: u64,
+    /// Fewer words than this is low.
+    pub min_words: u64,
+}
+
+impl Default for LowN {
+    fn default() -> LowN {
+        LowN {
+            min_docs: 5,
+            min_words: 2_000,
+        }
+    }
+}
+
+/// What a trend table is cut by.
+#[derive(Debug, Clone, PartialEq)]
+pub struct TrendsConfig {
+    /// The periods, sorted and non-overlapping (see [`resolve_periods`]).
+    pub periods: Vec<Period>,
+    /// The grouping, if any (otherwise every row has group `all`).
+    pub group: Option<GroupBy>,
+    /// Theme ids in display order; every one gets rows, matched or not. Themes found in
+    /// the matches but missing here are appended in alphabetical order.
+    pub themes: Vec<String>,
+    /// The low-n threshold.
+    pub low_n: LowN,
+    /// Confidence of the intervals (0.95).
+    pub confidence: f64,
+}
+
+impl TrendsConfig {
+    /// A configuration with the default threshold and 95% intervals.
+    pub fn new(periods: Vec<Period>, group: Option<GroupBy>, themes: Vec<String>) -> TrendsConfig {
+        TrendsConfig {
+            periods,
+            group,
+            themes,
+            low_n: LowN::default(),
+            confidence: 0.95,
+        }
+    }
+}
+
+/// The first and last document dates, if there are documents.
+pub fn date_span(docs: &[DocThemeMatches]) -> Option<(NaiveDate, NaiveDate)> {
+    let first = docs.iter().map(|d| d.doc.date).min()?;
+    let last = docs.iter().map(|d| d.doc.date).max()?;
+    Some((first, last))
+}
+
+/// The periods of `spec` between `from` (or the first document date) and `to` (or the
+/// last); no periods when neither bounds nor documents give a range.
+pub fn resolve_periods(
+    spec: &PeriodSpec,
+    docs: &[DocThemeMatches],
+    from: Option<NaiveDate>,
+    to: Option<NaiveDate>,
+) -> Vec<Period> {
+    if let PeriodSpec::Named(periods) = spec {
+        return periods.clone();
+    }
+    let span = date_span(docs);
+    let first = from.or(span.map(|s| s.0));
+    let last = to.or(span.map(|s| s.1));
+    match (first, last) {
+        (Some(first), Some(last)) => spec.resolve(first, last),
+        _ => Vec::new(),
+    }
+}
+
+/// The theme ids of the table: `listed` first, then unlisted ones found in `docs`.
+pub(crate) fn theme_order(listed: &[String], docs: &[DocThemeMatches]) -> Vec<String> {
+    let mut themes = listed.to_vec();
+    let extra: BTreeSet<&str> = docs
+        .iter()
+        .flat_map(|d| d.matches.iter().map(|m| m.theme.as_str()))
+        .filter(|t| !listed.iter().any(|l| l == t))
+        .collect();
+    themes.extend(extra.into_iter().map(str::to_string));
+    themes
+}
+
+/// The input tables of the plan, built from the matches in one pass.
+#[derive(Default)]
+struct Inputs {
+    // One row per unit (document, or a speaker's paragraphs in a document).
+    unit_period: Vec<u32>,
+    unit_group: Vec<String>,
+    unit_doc: Vec<u32>,
+    unit_words: Vec<u64>,
+    unit_paragraphs: Vec<u64>,
+    // One row per match.
+    hit_period: Vec<u32>,
+    hit_group: Vec<String>,
+    hit_theme: Vec<u32>,
+    hit_doc: Vec<u32>,
+    hit_paragraph: Vec<u64>,
+    groups: BTreeSet<String>,
+}
+
+fn collect_inputs(docs: &[DocThemeMatches], config: &TrendsConfig, themes: &[String]) -> Inputs {
+    let lookup = PeriodLookup::new(&config.periods);
+    let mut inputs = Inputs::default();
+    for (doc_index, doc) in docs.iter().enumerate() {
+        let Some(period) = lookup.find(doc.doc.date) else {
+            continue;
+        };
+        let (period, doc_index) = (period as u32, doc_index as u32);
+        for unit in groups::units(&doc.doc, config.group) {
+            inputs.unit_period.push(period);
+            inputs.groups.insert(unit.group.clone());
+            inputs.unit_group.push(unit.group);
+            inputs.unit_doc.push(doc_index);
+            inputs.unit_words.push(unit.n_words);
+            inputs.unit_paragraphs.push(unit.n_paragraphs);
+        }
+        for m in &doc.matches {
+            let Some(theme) = themes.iter().position(|t| *t == m.theme) else {
+                continue;
+            };
+            let group = groups::match_group(&doc.doc, m, config.group);
+            inputs.groups.insert(group.clone());
+            inputs.hit_period.push(period);
+            inputs.hit_group.push(group);
+            inputs.hit_theme.push(theme as u32);
+            inputs.hit_doc.push(doc_index);
+            // A paragraph key unique across documents, for counting matched paragraphs.
+            inputs
+                .hit_paragraph
+                .push(((doc_index as u64) << 32) | (m.para as u64 & 0xffff_ffff));
+        }
+    }
+    if config.group.is_none() {
+        inputs.groups.insert(ALL_GROUP.to_string());
+    }
+    inputs
+}
+
+fn column<T, P: ?Sized>(name: &str, values: T) -> Column
+where
+    Series: NamedFrom<T, P>,
+{
+    Series::new(name.into(), values).into_column()
+}
+
+/// A Float64 column computed row by row from two u64 columns (null where `f` gives None).
+fn map_pair(a: &str, b: &str, f: impl Fn(u64, u64) -> Option<f64> + Send + Sync + 'static) -> Expr {
+    let f = Arc::new(f);
+    col(a).map_many(
+        move |columns: &mut [Column]| {
+            let left = columns[0].cast(&DataType::UInt64)?;
+            let right = columns[1].cast(&DataType::UInt64)?;
+            let values: Float64Chunked = left
+                .u64()?
+                .iter()
+                .zip(right.u64()?.iter())
+                .map(|(x, y)| f(x.unwrap_or(0), y.unwrap_or(0)))
+                .collect();
+            Ok(values.with_name(columns[0].name().clone()).into_column())
+        },
+        &[col(b)],
+        |_, fields| Ok(Field::new(fields[0].name().clone(), DataType::Float64)),
+    )
+}
+
+/// The trend table of `docs` (see the module header for its contract).
+pub fn trends_table(
+    docs: &[DocThemeMatches],
+    config: &TrendsConfig,
+) -> Result<DataFrame, AnalysisError> {
+    let themes = theme_order(&config.themes, docs);
+    let inputs = collect_inputs(docs, config, &themes);
+
+    let mut grid_period = Vec::new();
+    let mut grid_group = Vec::new();
+    let mut grid_theme = Vec::new();
+    for period in 0..config.periods.len() as u32 {
+        for group in &inputs.groups {
+            for theme in 0..themes.len() as u32 {
+                grid_period.push(period);
+                grid_group.push(group.as_str());
+                grid_theme.push(theme);
+            }
+        }
+    }
+    let grid = DataFrame::new_infer_height(vec![
+        column("period_idx", grid_period),
+        column("group", grid_group),
+        column("theme_idx", grid_theme),
+    ])?;
+    let periods = DataFrame::new_infer_height(vec![
+        column(
+            "period_idx",
+            (0..config.periods.len() as u32).collect::<Vec<_>>(),
+        ),
+        column(
+            "period",
+            config
+                .periods
+                .iter()
+                .map(|p| p.name.as_str())
+                .collect::<Vec<_>>(),
+        ),
+        column(
+            "period_start",
+            config.periods.iter().map(|p| p.start).collect::<Vec<_>>(),
+        ),
+        column(
+            "period_end",
+            config.periods.iter().map(|p| p.end).collect::<Vec<_>>(),
+        ),
+    ])?;
+    let theme_names = DataFrame::new_infer_height(vec![
+        column("theme_idx", (0..themes.len() as u32).collect::<Vec<_>>()),
+        column(
+            "theme",
+            themes.iter().map(String::as_str).collect::<Vec<_>>(),
+        ),
+    ])?;
+    let units = DataFrame::new_infer_height(vec![
+        column("period_idx", inputs.unit_period),
+        column("group", inputs.unit_group),
+        column("doc", inputs.unit_doc),
+        column("words", inputs.unit_words),
+        column("paragraphs", inputs.unit_paragraphs),
+    ])?;
+    let hits = DataFrame::new_infer_height(vec![
+        column("period_idx", inputs.hit_period),
+        column("group", inputs.hit_group),
+        column("theme_idx", inputs.hit_theme),
+        column("doc", inputs.hit_doc),
+        column("paragraph", inputs.hit_paragraph),
+    ])?;
+
+    let denominators = units
+        .lazy()
+        .group_by([col("period_idx"), col("group")])
+        .agg([
+            col("doc").n_unique().cast(DataType::UInt64).alias("n_docs"),
+            col("paragraphs")
+                .sum()
+                .cast(DataType::UInt64)
+                .alias("n_paragraphs"),
+            col("words").sum().cast(DataType::UInt64).alias("n_words"),
+        ]);
+    let numerators = hits
+        .lazy()
+        .group_by([col("period_idx"), col("group"), col("theme_idx")])
+        .agg([
+            len().cast(DataType::UInt64).alias("n_matches"),
+            col("paragraph")
+                .n_unique()
+                .cast(DataType::UInt64)
+                .alias("n_paragraphs_matched"),
+            col("doc")
+                .n_unique()
+                .cast(DataType::UInt64)
+                .alias("n_docs_matched"),
+        ]);
+
+    let left = || JoinArgs::new(JoinType::Left);
+    let confidence = config.confidence;
+    let low_n = config.low_n;
+    let counts = [
+        "n_matches",
+        "n_paragraphs_matched",
+        "n_docs_matched",
+        "n_docs",
+        "n_paragraphs",
+        "n_words",
+    ];
+    let table = grid
+        .lazy()
+        .join(
+            periods.lazy(),
+            [col("period_idx")],
+            [col("period_idx")],
+            left(),
+        )
+        .join(
+            theme_names.lazy(),
+            [col("theme_idx")],
+            [col("theme_idx")],
+            left(),
+        )
+        .join(
+            denominators,
+            [col("period_idx"), col("group")],
+            [col("period_idx"), col("group")],
+            left(),
+        )
+        .join(
+            numerators,
+            [col("period_idx"), col("group"), col("theme_idx")],
+            [col("period_idx"), col("group"), col("theme_idx")],
+            left(),
+        )
+        .with_columns(
+            counts
+                .iter()
+                .map(|name| col(*name).fill_null(lit(0u64)).cast(DataType::UInt64))
+                .collect::<Vec<_>>(),
+        )
+        .with_columns([
+            map_pair("n_matches", "n_words", stats::rate_per_10k).alias("rate_per_10k_words"),
+            map_pair("n_matches", "n_words", move |x, w| {
+                stats::rate_interval_per_10k(x, w, confidence).map(|i| i.low)
+            })
+            .alias("rate_ci_low"),
+            map_pair("n_matches", "n_words", move |x, w| {
+                stats::rate_interval_per_10k(x, w, confidence).map(|i| i.high)
+            })
+            .alias("rate_ci_high"),
+            map_pair("n_docs_matched", "n_docs", |k, n| {
+                (n > 0).then(|| k as f64 / n as f64)
+            })
+            .alias("share_of_docs"),
+            map_pair("n_docs_matched", "n_docs", move |k, n| {
+                stats::wilson_interval(k, n, confidence).map(|i| i.low)
+            })
+            .alias("share_ci_low"),
+            map_pair("n_docs_matched", "n_docs", move |k, n| {
+                stats::wilson_interval(k, n, confidence).map(|i| i.high)
+            })
+            .alias("share_ci_high"),
+            col("n_docs")
+                .lt(lit(low_n.min_docs))
+                .or(col("n_words").lt(lit(low_n.min_words)))
+                .alias("low_n"),
+        ])
+        .sort(
+            ["period_idx", "group", "theme_idx"],
+            SortMultipleOptions::default().with_maintain_order(true),
+        )
+        .select(
+            TREND_COLUMNS
+                .iter()
+                .map(|name| col(*name))
+                .collect::<Vec<_>>(),
+        )
+        .collect()?;
+    Ok(table)
+}
+
+/// Pivots a trend table so each theme becomes columns `THEME_n` (matches) and
+/// `THEME_rate` (per 10k words), one row per period × group; the period, group and
+/// denominator columns (`n_docs`, `n_words`, `low_n`) stay. `themes` gives the column order.
+pub fn widen(long: &DataFrame, themes: &[String]) -> Result<DataFrame, AnalysisError> {
+    let keys = ["period", "period_start", "period_end", "group"];
+    let key_exprs = || keys.iter().map(|k| col(*k)).collect::<Vec<_>>();
+    // Row order of the long table (period, then group) is kept through the ordinal.
+    let long = long.clone().lazy().with_row_index("row", None);
+    let mut wide = long.clone().group_by_stable(key_exprs()).agg([
+        col("row").min().alias("row"),
+        col("n_docs").first(),
+        col("n_words").first(),
+        col("low_n").first(),
+    ]);
+    for theme in themes {
+        let one = long
+            .clone()
+            .filter(col("theme").eq(lit(theme.as_str())))
+            .select(
+                key_exprs()
+                    .into_iter()
+                    .chain([
+                        col("n_matches").alias(format!("{theme}_n")),
+                        col("rate_per_10k_words").alias(format!("{theme}_rate")),
+                    ])
+                    .collect::<Vec<_>>(),
+            );
+        wide = wide.join(one, key_exprs(), key_exprs(), JoinArgs::new(JoinType::Left));
+    }
+    let table = wide
+        .sort(["row"], SortMultipleOptions::default())
+        .drop(by_name(["row"], true, false))
+        .collect()?;
+    Ok(table)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::analysis::periods::{Granularity, parse_named_periods};
+    use crate::document::{Kind, Lang, ParagraphTurn, Role};
+    use crate::themes::{DocSummary, ThemeMatch};
+
+    fn d(text: &str) -> NaiveDate {
+        NaiveDate::parse_from_str(text, "%Y-%m-%d").unwrap()
+    }
+
+    fn doc(id: &str, date: &str, speaker: &str, matches: &[(&str, usize)]) -> DocThemeMatches {
+        DocThemeMatches {
+            doc: DocSummary {
+                id: id.into(),
+                date: d(date),
+                speaker: speaker.into(),
+                source: "kremlin.ru".into(),
+                kind: Kind::Transcript,
+                lang: Lang::En,
+                n_words: 1_000,
+                n_paragraphs: 2,
+                paragraphs: vec![
+                    ParagraphTurn {
+                        speaker: Some("Question".into()),
+                        role: Role::Journalist,
+                        n_words: 200,
+                    },
+                    ParagraphTurn {
+                        speaker: Some(speaker.into()),
+                        role: Role::Official,
+                        n_words: 800,
+                    },
+                ],
+            },
+            matches: matches
+                .iter()
+                .map(|(theme, para)| ThemeMatch {
+                    theme: (*theme).into(),
+                    para: *para,
+                    sentence: 0,
+                    start: 0,
+                    end: 4,
+                    rule: "x".into(),
+                })
+                .collect(),
+        }
+    }
+
+    fn sample() -> Vec<DocThemeMatches> {
+        vec![
+            doc(
+                "a",
+                "2017-01-10",
+                "Putin",
+                &[("blame", 1), ("blame", 1), ("freeze", 0)],
+            ),
+            doc("b", "2017-01-20", "Lavrov", &[("blame", 1)]),
+            doc("c", "2017-03-05", "Putin", &[]),
+        ]
+    }
+
+    fn themes() -> Vec<String> {
+        vec!["freeze".into(), "blame".into()]
+    }
+
+    fn u64s(df: &DataFrame, name: &str) -> Vec<u64> {
+        df.column(name)
+            .unwrap()
+            .u64()
+            .unwrap()
+            .iter()
+            .map(Option::unwrap)
+            .collect()
+    }
+
+    fn strs(df: &DataFrame, name: &str) -> Vec<String> {
+        df.column(name)
+            .unwrap()
+            .str()
+            .unwrap()
+            .iter()
+            .map(|s| s.unwrap().to_string())
+            .collect()
+    }
+
+    #[test]
+    fn months_with_empty_february() {
+        let docs = sample();
+        let periods = resolve_periods(&PeriodSpec::Calendar(Granularity::Month), &docs, None, None);
+        let table = trends_table(&docs, &TrendsConfig::new(periods, None, themes())).unwrap();
+        let names: Vec<_> = table
+            .get_column_names()
+            .iter()
+            .map(|n| n.to_string())
+            .collect();
+        assert_eq!(names, TREND_COLUMNS);
+        assert_eq!(
+            strs(&table, "period"),
+            [
+                "2017-01", "2017-01", "2017-02", "2017-02", "2017-03", "2017-03"
+            ]
+        );
+        assert_eq!(strs(&table, "theme"), ["freeze", "blame"].repeat(3));
+        assert_eq!(u64s(&table, "n_matches"), [1, 3, 0, 0, 0, 0]);
+        assert_eq!(u64s(&table, "n_docs_matched"), [1, 2, 0, 0, 0, 0]);
+        assert_eq!(u64s(&table, "n_paragraphs_matched"), [1, 2, 0, 0, 0, 0]);
+        assert_eq!(u64s(&table, "n_docs"), [2, 2, 0, 0, 1, 1]);
+        assert_eq!(u64s(&table, "n_words"), [2_000, 2_000, 0, 0, 1_000, 1_000]);
+        let rate = table.column("rate_per_10k_words").unwrap().f64().unwrap();
+        assert_eq!(rate.get(1), Some(15.0));
+        assert_eq!(rate.get(2), None);
+        assert_eq!(rate.get(4), Some(0.0));
+        let high = table.column("rate_ci_high").unwrap().f64().unwrap();
+        // 3 matches in 2,000 words: upper Poisson bound 8.767273 (R poisson.test(3)) / 0.2.
+        assert!((high.get(1).unwrap() - 8.767273 * 5.0).abs() < 1e-4);
+        let share = table.column("share_of_docs").unwrap().f64().unwrap();
+        assert_eq!(
+            (share.get(0), share.get(1), share.get(2)),
+            (Some(0.5), Some(1.0), None)
+        );
+        let low_n: Vec<_> = table
+            .column("low_n")
+            .unwrap()
+            .bool()
+            .unwrap()
+            .iter()
+            .map(Option::unwrap)
+            .collect();
+        assert!(
+            low_n.iter().all(|&l| l),
+            "every month has fewer than 5 documents"
+        );
+    }
+
+    #[test]
+    fn bounds_extend_the_periods() {
+        let docs = sample();
+        let periods = resolve_periods(
+            &PeriodSpec::Calendar(Granularity::Quarter),
+            &docs,
+            Some(d("2016-12-01")),
+            Some(d("2017-12-31")),
+        );
+        let names: Vec<_> = periods.iter().map(|p| p.name.as_str()).collect();
+        assert_eq!(
+            names,
+            ["2016-Q4", "2017-Q1", "2017-Q2", "2017-Q3", "2017-Q4"]
+        );
+    }
+
+    #[test]
+    fn turn_speaker_groups_use_their_paragraph_words() {
+        let docs = sample();
+        let periods = parse_named_periods("all=2017-01-01..2017-12-31").unwrap();
+        let config = TrendsConfig::new(periods, Some(GroupBy::TurnSpeaker), themes());
+        let table = trends_table(&docs, &config).unwrap();
+        assert_eq!(
+            strs(&table, "group"),
+            ["Lavrov", "Lavrov", "Putin", "Putin", "Question", "Question"]
+        );
+        assert_eq!(u64s(&table, "n_words"), [800, 800, 1_600, 1_600, 600, 600]);
+        assert_eq!(u64s(&table, "n_docs"), [1, 1, 2, 2, 3, 3]);
+        assert_eq!(u64s(&table, "n_paragraphs"), [1, 1, 2, 2, 3, 3]);
+        assert_eq!(u64s(&table, "n_matches"), [0, 1, 0, 2, 1, 0]);
+        assert_eq!(u64s(&table, "n_paragraphs_matched"), [0, 1, 0, 1, 1, 0]);
+    }
+
+    #[test]
+    fn named_periods_drop_documents_outside_them() {
+        let docs = sample();
+        let periods = parse_named_periods("jan=2017-01-01..2017-01-15").unwrap();
+        let config = TrendsConfig::new(periods, Some(GroupBy::Speaker), themes());
+        let table = trends_table(&docs, &config).unwrap();
+        assert_eq!(strs(&table, "group"), ["Putin", "Putin"]);
+        assert_eq!(u64s(&table, "n_matches"), [1, 2]);
+    }
+
+    #[test]
+    fn no_documents_and_no_bounds_give_an_empty_table() {
+        let periods = resolve_periods(&PeriodSpec::Calendar(Granularity::Month), &[], None, None);
+        let table = trends_table(&[], &TrendsConfig::new(periods, None, themes())).unwrap();
+        assert_eq!(table.height(), 0);
+        assert_eq!(table.width(), TREND_COLUMNS.len());
+    }
+
+    #[test]
+    fn unlisted_themes_are_appended() {
+        let mut docs = sample();
+        docs[2].matches.push(ThemeMatch {
+            theme: "aardvark".into(),
+            para: 0,
+            sentence: 0,
+            start: 0,
+            end: 1,
+            rule: "a".into(),
+        });
+        assert_eq!(
+            theme_order(&themes(), &docs),
+            ["freeze", "blame", "aardvark"]
+        );
+    }
+
+    #[test]
+    fn wide_has_one_row_per_period_and_two_columns_per_theme() {
+        let docs = sample();
+        let periods = resolve_periods(&PeriodSpec::Calendar(Granularity::Month), &docs, None, None);
+        let long = trends_table(&docs, &TrendsConfig::new(periods, None, themes())).unwrap();
+        let wide = widen(&long, &themes()).unwrap();
+        let names: Vec<_> = wide
+            .get_column_names()
+            .iter()
+            .map(|n| n.to_string())
+            .collect();
+        assert_eq!(
+            names,
+            [
+                "period",
+                "period_start",
+                "period_end",
+                "group",
+                "n_docs",
+                "n_words",
+                "low_n",
+                "freeze_n",
+                "freeze_rate",
+                "blame_n",
+                "blame_rate"
+            ]
+        );
+        assert_eq!(strs(&wide, "period"), ["2017-01", "2017-02", "2017-03"]);
+        assert_eq!(u64s(&wide, "blame_n"), [3, 0, 0]);
+    }
+
+    mod properties {
+        use proptest::prelude::*;
+
+        use super::*;
+
+        /// Random documents of 2017 with up to 4 paragraphs (2 speakers) and random matches
+        /// of three themes, some in paragraphs the structure does not cover.
+        fn arb_docs() -> impl Strategy<Value = Vec<DocThemeMatches>> {
+            let one = (
+                0u32..365,
+                0usize..3,
+                prop::collection::vec((0usize..3, 0usize..6), 0..6),
+                prop::collection::vec(0u64..300, 0..4),
+            );
+            prop::collection::vec(one, 0..25).prop_map(|docs| {
+                docs.into_iter()
+                    .enumerate()
+                    .map(|(i, (day, speaker, hits, words))| {
+                        let date = d("2017-01-01") + chrono::Duration::days(day as i64);
+                        let speakers = ["Putin", "Lavrov", ""];
+                        let paragraphs: Vec<ParagraphTurn> = words
+                            .iter()
+                            .enumerate()
+                            .map(|(p, &n_words)| ParagraphTurn {
+                                speaker: (p % 2 == 1).then(|| speakers[speaker].to_string()),
+                                role: if p % 2 == 1 {
+                                    Role::Official
+                                } else {
+                                    Role::Journalist
+                                },
+                                n_words,
+                            })
+                            .collect();
+                        let themes = ["a", "b", "c"];
+                        DocThemeMatches {
+                            doc: DocSummary {
+                                id: format!("d{i}"),
+                                date,
+                                speaker: speakers[speaker].into(),
+                                source: "s".into(),
+                                kind: Kind::News,
+                                lang: Lang::En,
+                                n_words: words.iter().sum(),
+                                n_paragraphs: words.len() as u64,
+                                paragraphs,
+                            },
+                            matches: hits
+                                .into_iter()
+                                .map(|(theme, para)| ThemeMatch {
+                                    theme: themes[theme].into(),
+                                    para,
+                                    sentence: 0,
+                                    start: 0,
+                                    end: 1,
+                                    rule: "r".into(),
+                                })
+                                .collect(),
+                        }
+                    })
+                    .collect()
+            })
+        }
+
+        fn total(table: &DataFrame, name: &str) -> u64 {
+            u64s(table, name).iter().sum()
+        }
+
+        proptest! {
+            #[test]
+            fn bucket_totals_equal_the_number_of_matches(
+                docs in arb_docs(),
+                by in prop::sample::select(vec![
+                    Granularity::Day, Granularity::Week, Granularity::Month,
+                    Granularity::Quarter, Granularity::Year,
+                ]),
+                group in prop::sample::select(vec![
+                    None, Some(GroupBy::Speaker), Some(GroupBy::TurnSpeaker), Some(GroupBy::Role),
+                ]),
+            ) {
+                let matches: usize = docs.iter().map(|d| d.matches.len()).sum();
+                let words: u64 = docs.iter().map(|d| d.doc.n_words).sum();
+                let periods = resolve_periods(&PeriodSpec::Calendar(by), &docs, None, None);
+                let config = TrendsConfig::new(periods, group, vec!["a".into(), "b".into()]);
+                let table = trends_table(&docs, &config).unwrap();
+                prop_assert_eq!(total(&table, "n_matches"), matches as u64);
+                // Denominators repeat once per theme (a, b and the appended c).
+                let themes = if docs.iter().any(|d| d.matches.iter().any(|m| m.theme == "c")) { 3 } else { 2 };
+                prop_assert_eq!(total(&table, "n_words"), words * themes);
+            }
+
+            #[test]
+            fn named_periods_count_only_what_they_cover(docs in arb_docs(), cut in 1u32..364) {
+                let cut = d("2017-01-01") + chrono::Duration::days(cut as i64);
+                let first = Period { name: "first".into(), start: d("2017-01-01"), end: cut - chrono::Duration::days(1) };
+                let second = Period { name: "second".into(), start: cut, end: d("2017-12-31") };
+                let config = TrendsConfig::new(vec![first, second], None, vec!["a".into(), "b".into(), "c".into()]);
+                let table = trends_table(&docs, &config).unwrap();
+                let counts = u64s(&table, "n_matches");
+                let before: usize = docs.iter().filter(|d| d.doc.date < cut).map(|d| d.matches.len()).sum();
+                prop_assert_eq!(counts[..3].iter().sum::<u64>(), before as u64);
+                let all: usize = docs.iter().map(|d| d.matches.len()).sum();
+                prop_assert_eq!(counts.iter().sum::<u64>(), all as u64);
+            }
+        }
+    }
+}

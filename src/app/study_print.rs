@@ -1,0 +1,388 @@
+//! Terminal tables of the study commands: aligned columns, numbers rounded for reading
+//! (exports keep full precision).
+
+use std::io::Write;
+
+use polars::prelude::{AnyValue, DataFrame};
+
+use statemine::analysis::{ComparisonTable, FirstOccurrence, LowN};
+
+use super::output::Output;
+
+/// Column alignment.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Align {
+    Left,
+    Right,
+}
+
+/// Lines of an aligned table: a header, then one line per row, columns two spaces apart.
+fn aligned(headers: &[(&str, Align)], rows: &[Vec<String>]) -> Vec<String> {
+    let width = |text: &str| text.chars().count();
+    let mut widths: Vec<usize> = headers.iter().map(|(h, _)| width(h)).collect();
+    for row in rows {
+        for (w, cell) in widths.iter_mut().zip(row) {
+            *w = (*w).max(width(cell));
+        }
+    }
+    let line = |cells: Vec<&str>| {
+        let mut text = String::new();
+        for (i, cell) in cells.iter().enumerate() {
+            let pad = widths[i].saturating_sub(width(cell));
+            if i > 0 {
+                text.push_str("  ");
+            }
+            match headers[i].1 {
+                Align::Left => {
+                    text.push_str(cell);
+                    if i + 1 < cells.len() {
+                        text.push_str(&" ".repeat(pad));
+                    }
+                }
+                Align::Right => {
+                    text.push_str(&" ".repeat(pad));
+                    text.push_str(cell);
+                }
+            }
+        }
+        text.trim_end().to_string()
+    };
+    let mut lines = vec![line(headers.iter().map(|(h, _)| *h).collect())];
+    lines.extend(
+        rows.iter()
+            .map(|row| line(row.iter().map(String::as_str).collect())),
+    );
+    lines
+}
+
+/// An integer with thousands separators.
+fn thousands(n: u64) -> String {
+    let digits = n.to_string();
+    let mut out = String::new();
+    for (i, c) in digits.chars().enumerate() {
+        if i > 0 && (digits.len() - i).is_multiple_of(3) {
+            out.push(',');
+        }
+        out.push(c);
+    }
+    out
+}
+
+fn decimal(value: Option<f64>, places: usize) -> String {
+    value.map_or_else(|| "–".to_string(), |v| format!("{v:.places$}"))
+}
+
+fn p_value(p: f64) -> String {
+    if p.is_nan() {
+        "–".into()
+    } else if p < 0.001 {
+        "<0.001".into()
+    } else {
+        format!("{p:.3}")
+    }
+}
+
+fn group_label(group: &str) -> &str {
+    if group.is_empty() { "(unknown)" } else { group }
+}
+
+/// Reads a column of a table as text cells (numbers as u64, f64 or text).
+fn cells(df: &DataFrame, name: &str) -> anyhow::Result<Vec<AnyValue<'static>>> {
+    let column = df.column(name)?;
+    (0..df.height())
+        .map(|i| Ok(column.get(i)?.into_static()))
+        .collect()
+}
+
+fn as_u64(value: &AnyValue<'_>) -> u64 {
+    value.extract::<u64>().unwrap_or(0)
+}
+
+fn as_f64(value: &AnyValue<'_>) -> Option<f64> {
+    match value {
+        AnyValue::Null => None,
+        v => v.extract::<f64>(),
+    }
+}
+
+fn as_text(value: &AnyValue<'_>) -> String {
+    match value {
+        AnyValue::Null => String::new(),
+        AnyValue::String(s) => (*s).to_string(),
+        AnyValue::StringOwned(s) => s.to_string(),
+        other => other.to_string(),
+    }
+}
+
+/// Prints a long trend table.
+pub fn trends(
+    output: &mut Output,
+    df: &DataFrame,
+    grouped: bool,
+    low_n: LowN,
+) -> anyhow::Result<()> {
+    let get = |name| cells(df, name);
+    let (period, group, theme) = (get("period")?, get("group")?, get("theme")?);
+    let (matches, docs, words) = (get("n_matches")?, get("n_docs")?, get("n_words")?);
+    let (docs_matched, rate) = (get("n_docs_matched")?, get("rate_per_10k_words")?);
+    let (low, high, flagged) = (get("rate_ci_low")?, get("rate_ci_high")?, get("low_n")?);
+    let mut any_low = false;
+    let rows: Vec<Vec<String>> = (0..df.height())
+        .map(|i| {
+            let is_low = matches!(flagged[i], AnyValue::Boolean(true));
+            any_low |= is_low;
+            let interval = match (as_f64(&low[i]), as_f64(&high[i])) {
+                (Some(l), Some(h)) => format!("{l:.2}–{h:.2}"),
+                _ => "–".into(),
+            };
+            let mut row = vec![as_text(&period[i])];
+            if grouped {
+                row.push(group_label(&as_text(&group[i])).to_string());
+            }
+            row.extend([
+                as_text(&theme[i]),
+                thousands(as_u64(&matches[i])),
+                decimal(as_f64(&rate[i]), 2),
+                interval,
+                format!("{}/{}", as_u64(&docs_matched[i]), as_u64(&docs[i])),
+                thousands(as_u64(&words[i])),
+                if is_low {
+                    "low n".into()
+                } else {
+                    String::new()
+                },
+            ]);
+            row
+        })
+        .collect();
+    let mut headers = vec![("period", Align::Left)];
+    if grouped {
+        headers.push(("group", Align::Left));
+    }
+    headers.extend([
+        ("theme", Align::Left),
+        ("matches", Align::Right),
+        ("per 10k", Align::Right),
+        ("95% CI", Align::Right),
+        ("docs matched", Align::Right),
+        ("words", Align::Right),
+        ("", Align::Left),
+    ]);
+    let color = output.color;
+    let out = output.writer();
+    for line in aligned(&headers, &rows) {
+        match line.strip_suffix("low n") {
+            // Dim yellow flag on a terminal; plain text otherwise.
+            Some(head) if color => writeln!(out, "{head}\x1b[33mlow n\x1b[0m")?,
+            _ => writeln!(out, "{line}")?,
+        }
+    }
+    if any_low {
+        writeln!(
+            out,
+            "\nlow n: fewer than {} documents or {} words; read the rate with its interval.",
+            low_n.min_docs,
+            thousands(low_n.min_words)
+        )?;
+    }
+    if df.height() == 0 {
+        writeln!(out, "(no periods: no documents selected)")?;
+    }
+    Ok(())
+}
+
+/// Prints any table (used for the wide trend table).
+pub fn frame(output: &mut Output, df: &DataFrame) -> anyhow::Result<()> {
+    let names: Vec<String> = df
+        .get_column_names()
+        .iter()
+        .map(|n| n.to_string())
+        .collect();
+    let columns: Vec<Vec<AnyValue<'static>>> = names
+        .iter()
+        .map(|n| cells(df, n))
+        .collect::<anyhow::Result<_>>()?;
+    let rows: Vec<Vec<String>> = (0..df.height())
+        .map(|i| {
+            columns
+                .iter()
+                .map(|c| match &c[i] {
+                    AnyValue::Float64(v) => format!("{v:.2}"),
+                    AnyValue::Null => "–".into(),
+                    AnyValue::String("") => "(unknown)".into(),
+                    v => as_text(v),
+                })
+                .collect()
+        })
+        .collect();
+    let headers: Vec<(&str, Align)> = names
+        .iter()
+        .zip(&columns)
+        .map(|(n, c)| {
+            let numeric = c.iter().any(|v| {
+                matches!(
+                    v,
+                    AnyValue::Float64(_) | AnyValue::UInt64(_) | AnyValue::UInt32(_)
+                )
+            });
+            (n.as_str(), if numeric { Align::Right } else { Align::Left })
+        })
+        .collect();
+    let out = output.writer();
+    for line in aligned(&headers, &rows) {
+        writeln!(out, "{line}")?;
+    }
+    Ok(())
+}
+
+/// Prints a comparison.
+pub fn comparison(output: &mut Output, table: &ComparisonTable) -> anyhow::Result<()> {
+    let (a, b) = (table.label_a.as_str(), table.label_b.as_str());
+    let out = output.writer();
+    if let Some(first) = table.rows.first() {
+        writeln!(
+            out,
+            "A = {}: {} documents, {} words\nB = {}: {} documents, {} words\n",
+            group_label(a),
+            first.a.n_docs,
+            thousands(first.a.n_words),
+            group_label(b),
+            first.b.n_docs,
+            thousands(first.b.n_words)
+        )?;
+    }
+    let rows: Vec<Vec<String>> = table
+        .rows
+        .iter()
+        .map(|r| {
+            let (ratio, interval) = match r.ratio {
+                Some(q) => (
+                    format!("{:.2}{}", q.ratio, if q.corrected { "†" } else { "" }),
+                    format!("{:.2}–{:.2}", q.interval.low, q.interval.high),
+                ),
+                None => ("–".into(), "–".into()),
+            };
+            vec![
+                r.theme.clone(),
+                thousands(r.a.n_matches),
+                decimal(r.a.rate(), 2),
+                thousands(r.b.n_matches),
+                decimal(r.b.rate(), 2),
+                ratio,
+                interval,
+                format!("{:.2}", r.g2),
+                p_value(r.p_value),
+                p_value(r.p_holm),
+            ]
+        })
+        .collect();
+    let headers = [
+        ("theme", Align::Left),
+        ("A n", Align::Right),
+        ("A per 10k", Align::Right),
+        ("B n", Align::Right),
+        ("B per 10k", Align::Right),
+        ("A/B", Align::Right),
+        ("95% CI", Align::Right),
+        ("G2", Align::Right),
+        ("p", Align::Right),
+        ("p Holm", Align::Right),
+    ];
+    for line in aligned(&headers, &rows) {
+        writeln!(out, "{line}")?;
+    }
+    if table
+        .rows
+        .iter()
+        .any(|r| r.ratio.is_some_and(|q| q.corrected))
+    {
+        writeln!(
+            out,
+            "\n† a side has no match: 0.5 added to both counts for the ratio."
+        )?;
+    } else {
+        writeln!(out)?;
+    }
+    writeln!(
+        out,
+        "Sorted by |log ratio|. G2: log-likelihood (1 df); p Holm: adjusted over {} themes.",
+        table.rows.iter().filter(|r| !r.p_value.is_nan()).count()
+    )?;
+    Ok(())
+}
+
+/// Prints first occurrences, grouped by theme.
+pub fn first(output: &mut Output, rows: &[FirstOccurrence]) -> anyhow::Result<()> {
+    let out = output.writer();
+    let mut current: Option<&str> = None;
+    // Passages already shown for this theme: a speaker's first match is often the overall one.
+    let mut shown: Vec<(&str, usize, usize)> = Vec::new();
+    for row in rows {
+        if current != Some(row.theme.as_str()) {
+            if current.is_some() {
+                writeln!(out)?;
+            }
+            writeln!(out, "{}", row.theme)?;
+            current = Some(&row.theme);
+            shown.clear();
+        }
+        let who = match row.scope.as_str() {
+            "overall" => "first overall".to_string(),
+            "speaker" => format!("speaker: {}", row.who),
+            _ => format!("turn: {}", row.who),
+        };
+        writeln!(
+            out,
+            "  {}  {:<34}  {}  {}",
+            row.date, who, row.doc_id, row.title
+        )?;
+        if row.scope.as_str() == "overall" && !row.url.is_empty() {
+            writeln!(out, "      {}", row.url)?;
+        }
+        let at = (row.doc_id.as_str(), row.at.para, row.at.start);
+        if shown.contains(&at) {
+            continue;
+        }
+        shown.push(at);
+        if !row.passage.matched.is_empty() {
+            writeln!(out, "      {}", row.passage.display())?;
+        }
+    }
+    if rows.is_empty() {
+        writeln!(out, "no theme matched in the selected documents")?;
+    }
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn columns_align_and_trailing_space_is_trimmed() {
+        let lines = aligned(
+            &[
+                ("name", Align::Left),
+                ("n", Align::Right),
+                ("", Align::Left),
+            ],
+            &[
+                vec!["Путин".into(), "3".into(), String::new()],
+                vec!["Lavrov".into(), "1,200".into(), "low n".into()],
+            ],
+        );
+        assert_eq!(
+            lines,
+            ["name        n", "Путин       3", "Lavrov  1,200  low n"]
+        );
+    }
+
+    #[test]
+    fn numbers_read_well() {
+        assert_eq!(thousands(0), "0");
+        assert_eq!(thousands(1234567), "1,234,567");
+        assert_eq!(p_value(0.0004), "<0.001");
+        assert_eq!(p_value(0.04321), "0.043");
+        assert_eq!(decimal(None, 2), "–");
+    }
+}

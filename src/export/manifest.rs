@@ -1,0 +1,290 @@
+//! Manifests: the `FILE.manifest.json` written beside every exported file, so a table or
+//! chart can be traced to what made it and re-made.
+//!
+//! Contract: a manifest records the tool and its version, the time (UTC, RFC 3339), the
+//! full command line, the output (path, format, rows, columns), the index it was computed
+//! from (document count and a content hash: BLAKE3 of the sorted `id:content_hash` lines of
+//! every stored document, so it changes when any document is added, removed or changed and
+//! does not depend on index order or segment layout), and the theme file and job file
+//! (name, path and BLAKE3 of the bytes) when there are ones.
+
+use std::path::{Path, PathBuf};
+
+use polars::prelude::DataFrame;
+use serde::{Deserialize, Serialize};
+use tantivy::TantivyDocument;
+use tantivy::schema::Value;
+
+use super::ExportError;
+use crate::index::{DocFilter, IndexError, IndexStore};
+
+/// The index a result was computed from.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct IndexFingerprint {
+    /// Index directory as given.
+    pub path: String,
+    /// Number of stored documents.
+    pub n_documents: u64,
+    /// BLAKE3 of the sorted `id:content_hash` lines.
+    pub content_hash: String,
+}
+
+/// An input file (theme file, job file).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct FileFingerprint {
+    /// File name.
+    pub name: String,
+    /// Path as given.
+    pub path: String,
+    /// BLAKE3 of the file's bytes.
+    pub hash: String,
+}
+
+/// The exported file.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct OutputInfo {
+    /// Path as written.
+    pub path: String,
+    /// Format (`csv`, `parquet`, `json`, `ndjson`, `svg`, ...).
+    pub format: String,
+    /// Rows of the table (points of a chart).
+    pub rows: usize,
+    /// Column names (series of a chart).
+    pub columns: Vec<String>,
+}
+
+/// What every manifest of one run shares: command line and inputs.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ManifestContext {
+    /// The full command line (`std::env::args`).
+    pub args: Vec<String>,
+    /// The index, when one was read.
+    pub index: Option<IndexFingerprint>,
+    /// The theme file, when one was used.
+    pub themes: Option<FileFingerprint>,
+    /// The job file, for outputs of `statemine run`.
+    pub job: Option<FileFingerprint>,
+}
+
+/// The content of a `FILE.manifest.json`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Manifest {
+    /// Always `statemine`.
+    pub tool: String,
+    /// Version of statemine.
+    pub version: String,
+    /// When the file was written (UTC, RFC 3339).
+    pub created: String,
+    /// The full command line.
+    pub args: Vec<String>,
+    /// The exported file.
+    pub output: OutputInfo,
+    /// The index read.
+    pub index: Option<IndexFingerprint>,
+    /// The theme file used.
+    pub themes: Option<FileFingerprint>,
+    /// The job file run.
+    pub job: Option<FileFingerprint>,
+}
+
+impl ManifestContext {
+    /// The manifest of `output`, stamped now.
+    pub fn manifest(&self, output: OutputInfo) -> Manifest {
+        Manifest {
+            tool: "statemine".into(),
+            version: env!("CARGO_PKG_VERSION").into(),
+            created: chrono::Utc::now().to_rfc3339_opts(chrono::SecondsFormat::Secs, true),
+            args: self.args.clone(),
+            output,
+            index: self.index.clone(),
+            themes: self.themes.clone(),
+            job: self.job.clone(),
+        }
+    }
+}
+
+impl OutputInfo {
+    /// Describes `df` written to `path` in `format`.
+    pub fn table(path: &Path, format: &str, df: &DataFrame) -> OutputInfo {
+        OutputInfo {
+            path: path.display().to_string(),
+            format: format.into(),
+            rows: df.height(),
+            columns: df
+                .get_column_names()
+                .iter()
+                .map(|n| n.to_string())
+                .collect(),
+        }
+    }
+}
+
+/// Where the manifest of `output` goes: `output` with `.manifest.json` appended.
+pub fn manifest_path(output: &Path) -> PathBuf {
+    let mut name = output.as_os_str().to_owned();
+    name.push(".manifest.json");
+    PathBuf::from(name)
+}
+
+/// Writes the manifest of `output` beside it and returns its path.
+pub fn write_manifest(output: &Path, manifest: &Manifest) -> Result<PathBuf, ExportError> {
+    let path = manifest_path(output);
+    let mut text = serde_json::to_string_pretty(manifest).map_err(|e| ExportError::Io {
+        path: path.clone(),
+        source: std::io::Error::other(e),
+    })?;
+    text.push('\n');
+    std::fs::write(&path, text).map_err(|source| ExportError::Io {
+        path: path.clone(),
+        source,
+    })?;
+    Ok(path)
+}
+
+/// Writes `df` to `path` (format by extension, see [`super::write_table`]) and its
+/// manifest beside it; returns the manifest's path.
+pub fn write_table_with_manifest(
+    df: &mut DataFrame,
+    path: &Path,
+    context: &ManifestContext,
+) -> Result<PathBuf, ExportError> {
+    let format = super::TableFormat::from_path(path)?;
+    super::write_table(df, path)?;
+    let info = OutputInfo::table(path, format.as_str(), df);
+    write_manifest(path, &context.manifest(info))
+}
+
+/// Fingerprint of a file: name, path and BLAKE3 of its bytes.
+pub fn file_fingerprint(path: &Path) -> Result<FileFingerprint, ExportError> {
+    let bytes = std::fs::read(path).map_err(|source| ExportError::Io {
+        path: path.to_path_buf(),
+        source,
+    })?;
+    Ok(FileFingerprint {
+        name: path
+            .file_name()
+            .map_or_else(String::new, |n| n.to_string_lossy().into_owned()),
+        path: path.display().to_string(),
+        hash: blake3::hash(&bytes).to_hex().to_string(),
+    })
+}
+
+/// Fingerprint of every document in `store` (see the module header).
+pub fn index_fingerprint(store: &IndexStore) -> Result<IndexFingerprint, IndexError> {
+    let reader = store.reader()?;
+    let searcher = reader.searcher();
+    let fields = store.fields();
+    let mut lines = Vec::new();
+    for address in store.select(&reader, &DocFilter::default())? {
+        let stored: TantivyDocument = searcher.doc(address).map_err(|e| store.engine_error(e))?;
+        let text = |field| {
+            stored
+                .get_first(field)
+                .and_then(|v| v.as_str())
+                .unwrap_or("")
+                .to_string()
+        };
+        lines.push(format!(
+            "{}:{}\n",
+            text(fields.id),
+            text(fields.content_hash)
+        ));
+    }
+    lines.sort_unstable();
+    let mut hasher = blake3::Hasher::new();
+    for line in &lines {
+        hasher.update(line.as_bytes());
+    }
+    Ok(IndexFingerprint {
+        path: store.dir().display().to_string(),
+        n_documents: lines.len() as u64,
+        content_hash: hasher.finalize().to_hex().to_string(),
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use chrono::NaiveDate;
+
+    use super::*;
+    use crate::document::{DocStructure, Document, Kind, Lang};
+
+    fn document(id: &str, text: &str) -> Document {
+        Document {
+            id: id.into(),
+            date: NaiveDate::from_ymd_opt(2017, 9, 5).unwrap(),
+            title: "t".into(),
+            speaker: "s".into(),
+            source: "kremlin.ru".into(),
+            kind: Kind::News,
+            lang: Lang::En,
+            url: String::new(),
+            text: text.into(),
+            tags: vec![],
+            location: None,
+        }
+    }
+
+    fn index_with(dir: &Path, docs: &[Document]) -> IndexStore {
+        let store = IndexStore::open_or_create(dir).unwrap();
+        let mut writer = store.writer(1, 15_000_000).unwrap();
+        writer.delete_all_documents().unwrap();
+        for doc in docs {
+            writer
+                .add_document(store.to_tantivy(doc, &DocStructure::default()))
+                .unwrap();
+        }
+        writer.commit().unwrap();
+        store
+    }
+
+    #[test]
+    fn index_fingerprint_ignores_order_and_sees_changes() {
+        let one = tempfile::tempdir().unwrap();
+        let two = tempfile::tempdir().unwrap();
+        let (a, b) = (document("a", "first"), document("b", "second"));
+        let forward = index_fingerprint(&index_with(one.path(), &[a.clone(), b.clone()])).unwrap();
+        let backward = index_fingerprint(&index_with(two.path(), &[b.clone(), a.clone()])).unwrap();
+        assert_eq!(forward.n_documents, 2);
+        assert_eq!(forward.content_hash, backward.content_hash);
+        let changed = document("b", "second, edited");
+        let edited = index_fingerprint(&index_with(two.path(), &[a, changed])).unwrap();
+        assert_ne!(edited.content_hash, forward.content_hash);
+    }
+
+    #[test]
+    fn manifest_is_written_beside_the_output() {
+        let dir = tempfile::tempdir().unwrap();
+        let themes = dir.path().join("themes.toml");
+        std::fs::write(&themes, "x = 1\n").unwrap();
+        let output = dir.path().join("trends.csv");
+        let context = ManifestContext {
+            args: vec!["statemine".into(), "trends".into()],
+            index: None,
+            themes: Some(file_fingerprint(&themes).unwrap()),
+            job: None,
+        };
+        let df = polars::df!("a" => [1u64, 2], "b" => ["x", "y"]).unwrap();
+        let path = write_manifest(
+            &output,
+            &context.manifest(OutputInfo::table(&output, "csv", &df)),
+        )
+        .unwrap();
+        assert_eq!(path, dir.path().join("trends.csv.manifest.json"));
+        let back: Manifest =
+            serde_json::from_str(&std::fs::read_to_string(&path).unwrap()).unwrap();
+        assert_eq!(back.tool, "statemine");
+        assert_eq!(back.version, env!("CARGO_PKG_VERSION"));
+        assert_eq!(back.output.rows, 2);
+        assert_eq!(back.output.columns, ["a", "b"]);
+        let themes = back.themes.unwrap();
+        assert_eq!(themes.name, "themes.toml");
+        assert_eq!(themes.hash, blake3::hash(b"x = 1\n").to_hex().to_string());
+        assert!(
+            chrono::DateTime::parse_from_rfc3339(&back.created).is_ok(),
+            "{}",
+            back.created
+        );
+        assert!(back.created.ends_with('Z'));
+    }
+}

@@ -1,0 +1,655 @@
+//! `statemine ingest` and `statemine info` end to end: the real binary on the fixtures in
+//! `tests/fixtures/ingest/` (sentences written for these tests), each run in a fresh
+//! temporary directory, plus the shared kremlin.ru corpus and gold labels when present.
+
+use std::collections::BTreeMap;
+use std::fs;
+use std::io::Write;
+use std::path::{Path, PathBuf};
+
+use assert_cmd::Command;
+use flate2::Compression;
+use flate2::write::GzEncoder;
+use statemine::document::Role;
+use statemine::index::{DocFilter, IndexError, IndexStore, StoredDocument};
+use tempfile::TempDir;
+
+const FIXTURES: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/fixtures/ingest");
+const SHARED_CORPUS: &str = concat!(
+    env!("CARGO_MANIFEST_DIR"),
+    "/../shared/corpus/kremlin-en-2017.jsonl"
+);
+const SHARED_GOLD: &str = concat!(
+    env!("CARGO_MANIFEST_DIR"),
+    "/../shared/gold/themes-dev.jsonl"
+);
+
+/// A scratch directory with an index path inside, and helpers to run the binary on it.
+struct Env {
+    dir: TempDir,
+}
+
+/// What one run printed and returned.
+struct Run {
+    code: i32,
+    stdout: String,
+    stderr: String,
+}
+
+impl Run {
+    /// The summary line (first line of stdout).
+    fn summary(&self) -> &str {
+        self.stdout.lines().next().unwrap_or("")
+    }
+}
+
+impl Env {
+    fn new() -> Env {
+        Env {
+            dir: tempfile::tempdir().unwrap(),
+        }
+    }
+
+    fn index(&self) -> PathBuf {
+        self.dir.path().join("index")
+    }
+
+    fn path(&self, name: &str) -> PathBuf {
+        self.dir.path().join(name)
+    }
+
+    /// Runs `statemine ARGS... --index <scratch index>`, feeding `stdin`.
+    fn run_with_stdin(&self, args: &[&str], stdin: &[u8]) -> Run {
+        let output = Command::cargo_bin("statemine")
+            .unwrap()
+            .args(args)
+            .arg("--index")
+            .arg(self.index())
+            .write_stdin(stdin.to_vec())
+            .output()
+            .unwrap();
+        Run {
+            code: output.status.code().unwrap_or(-1),
+            stdout: String::from_utf8_lossy(&output.stdout).into_owned(),
+            stderr: String::from_utf8_lossy(&output.stderr).into_owned(),
+        }
+    }
+
+    fn run(&self, args: &[&str]) -> Run {
+        self.run_with_stdin(args, b"")
+    }
+
+    /// Stored documents of the scratch index, by id.
+    fn documents(&self) -> BTreeMap<String, StoredDocument> {
+        let mut out = BTreeMap::new();
+        IndexStore::open(&self.index())
+            .unwrap()
+            .for_each_document(&DocFilter::default(), |d| -> Result<(), IndexError> {
+                assert!(
+                    out.insert(d.doc.id.clone(), d).is_none(),
+                    "an id is stored twice"
+                );
+                Ok(())
+            })
+            .unwrap();
+        out
+    }
+
+    fn ids(&self) -> Vec<String> {
+        self.documents().into_keys().collect()
+    }
+}
+
+fn fixture(name: &str) -> String {
+    format!("{FIXTURES}/{name}")
+}
+
+fn gzip(bytes: &[u8]) -> Vec<u8> {
+    let mut encoder = GzEncoder::new(Vec::new(), Compression::default());
+    encoder.write_all(bytes).unwrap();
+    encoder.finish().unwrap()
+}
+
+const CSV_MAP: [&str; 6] = [
+    "--map",
+    "id=ident",
+    "--map",
+    "date=published",
+    "--map",
+    "text=body",
+];
+
+const ALL_FIXTURE_IDS: [&str; 7] = [
+    "2017-09-08-briefing",
+    "fx-csv-1",
+    "fx-csv-2",
+    "fx-en-1",
+    "fx-en-2",
+    "fx-note-2",
+    "fx-ru-1",
+];
+
+fn ingest_all_fixtures(env: &Env) -> Run {
+    let (good, table, notes) = (
+        fixture("good.jsonl"),
+        fixture("table.csv"),
+        fixture("notes"),
+    );
+    let mut args = vec!["ingest", good.as_str(), table.as_str(), notes.as_str()];
+    args.extend(CSV_MAP);
+    env.run(&args)
+}
+
+#[test]
+fn happy_path_reads_jsonl_csv_and_a_text_folder() {
+    let env = Env::new();
+    let run = ingest_all_fixtures(&env);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    assert_eq!(
+        run.summary(),
+        "ingested 7, updated 0, unchanged 0, rejected 0"
+    );
+    assert!(
+        run.stderr
+            .contains("skipped 1 text file without front matter")
+            && run.stderr.contains("README.md"),
+        "{}",
+        run.stderr
+    );
+    assert!(
+        !run.stderr.contains("docs/s"),
+        "no progress bar when stderr is not a terminal"
+    );
+    let docs = env.documents();
+    assert_eq!(docs.keys().collect::<Vec<_>>(), ALL_FIXTURE_IDS);
+
+    // Every date form of the fixtures, and the language detected where it is missing.
+    let date = |id: &str| docs[id].doc.date.to_string();
+    assert_eq!(date("fx-en-2"), "2017-09-06");
+    assert_eq!(date("fx-ru-1"), "2017-09-05");
+    assert_eq!(date("fx-csv-1"), "2017-09-07", "the local date as written");
+    assert_eq!(date("fx-csv-2"), "2017-09-05");
+    assert_eq!(date("2017-09-08-briefing"), "2017-09-08");
+    assert_eq!(date("fx-note-2"), "2017-09-08");
+    assert_eq!(docs["fx-ru-1"].doc.lang.as_str(), "ru");
+    assert_eq!(docs["fx-en-2"].doc.lang.as_str(), "en");
+
+    // CSV quoted newlines and Markdown paragraphs become `\n`-separated paragraphs.
+    assert_eq!(
+        docs["fx-csv-1"].doc.text,
+        "An expert said that sanctions have limits.\nThe interview was short."
+    );
+    let note = &docs["2017-09-08-briefing"];
+    assert_eq!(
+        note.doc.text,
+        "The spokeswoman answered questions about the peninsula for half an hour.\nShe repeated that talks are the only way forward."
+    );
+    assert_eq!(note.doc.tags, ["korea", "dialogue"]);
+
+    // Structure: counts and speaker turns stored per paragraph.
+    let transcript = &docs["fx-en-1"].structure;
+    assert_eq!(transcript.n_paragraphs, 5);
+    let roles: Vec<Role> = transcript.paragraphs.iter().map(|p| p.role).collect();
+    use Role::*;
+    assert_eq!(roles, [Narration, Official, Official, Journalist, Official]);
+    let russian: Vec<Role> = docs["fx-ru-1"]
+        .structure
+        .paragraphs
+        .iter()
+        .map(|p| p.role)
+        .collect();
+    assert_eq!(russian, [Official, Journalist, Official]);
+}
+
+#[test]
+fn reingesting_the_same_inputs_changes_nothing() {
+    let env = Env::new();
+    assert_eq!(ingest_all_fixtures(&env).code, 0);
+    let again = ingest_all_fixtures(&env);
+    assert_eq!(again.code, 0, "{}", again.stderr);
+    assert_eq!(
+        again.summary(),
+        "ingested 0, updated 0, unchanged 7, rejected 0"
+    );
+    assert_eq!(env.ids(), ALL_FIXTURE_IDS);
+}
+
+#[test]
+fn a_modified_document_is_updated_in_place() {
+    let env = Env::new();
+    let copy = env.path("good.jsonl");
+    fs::copy(fixture("good.jsonl"), &copy).unwrap();
+    let copy_arg = copy.to_str().unwrap();
+    assert_eq!(env.run(&["ingest", copy_arg]).code, 0);
+    let edited = fs::read_to_string(&copy).unwrap().replace(
+        "We have stated our position many times.",
+        "Our position has not changed.",
+    );
+    fs::write(&copy, edited).unwrap();
+    let run = env.run(&["ingest", copy_arg]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    assert_eq!(
+        run.summary(),
+        "ingested 0, updated 1, unchanged 2, rejected 0"
+    );
+    let docs = env.documents();
+    assert_eq!(docs.len(), 3, "replaced, not duplicated");
+    assert!(
+        docs["fx-en-2"]
+            .doc
+            .text
+            .ends_with("Our position has not changed.")
+    );
+}
+
+/// Runs one bad-input fixture (good record, bad record, good record) and checks the
+/// message, the exit code and that both good records were indexed.
+fn assert_rejected(file: &str, expected: &str) {
+    let env = Env::new();
+    let path = fixture(&format!("bad/{file}"));
+    let run = env.run(&["ingest", &path]);
+    assert_eq!(run.code, 2, "{file}: {}", run.stderr);
+    let message = format!("{path}:{expected}");
+    assert!(
+        run.stderr.lines().any(|l| l.starts_with(&message)),
+        "{file}: expected a line starting with `{message}` in:\n{}",
+        run.stderr
+    );
+    assert!(
+        run.stderr.contains("1 record was rejected"),
+        "{}",
+        run.stderr
+    );
+    assert_eq!(
+        run.summary(),
+        "ingested 2, updated 0, unchanged 0, rejected 1"
+    );
+    let stem = file.trim_end_matches(".jsonl");
+    assert_eq!(env.ids(), [format!("{stem}-1"), format!("{stem}-3")]);
+}
+
+#[test]
+fn malformed_json_is_rejected_with_its_line() {
+    assert_rejected("malformed-json.jsonl", "2: record: malformed JSON");
+}
+
+#[test]
+fn missing_date_is_rejected() {
+    assert_rejected("missing-date.jsonl", "2: date: missing");
+}
+
+#[test]
+fn unparsable_date_is_rejected() {
+    assert_rejected(
+        "unparsable-date.jsonl",
+        "2: date: cannot parse `next Tuesday` as a date",
+    );
+}
+
+#[test]
+fn empty_text_is_rejected() {
+    assert_rejected("empty-text.jsonl", "2: text: empty");
+}
+
+#[test]
+fn unknown_kind_is_rejected_with_the_vocabulary() {
+    assert_rejected(
+        "unknown-kind.jsonl",
+        "2: kind: unknown kind `podcast` (expected one of: speech transcript press_conference interview article statement briefing news)",
+    );
+}
+
+#[test]
+fn invalid_utf8_is_rejected_not_a_crash() {
+    assert_rejected("invalid-utf8.jsonl", "2: text: invalid UTF-8");
+}
+
+#[test]
+fn a_duplicate_id_in_one_run_rejects_the_later_record() {
+    assert_rejected(
+        "duplicate-id.jsonl",
+        "2: id: duplicate id `duplicate-id-1` in this run",
+    );
+}
+
+#[test]
+fn an_unknown_csv_column_in_map_rejects_that_file_only() {
+    let env = Env::new();
+    let (table, good) = (fixture("bad/unknown-column.csv"), fixture("good.jsonl"));
+    let run = env.run(&["ingest", &table, &good, "--map", "text=content"]);
+    assert_eq!(run.code, 2, "{}", run.stderr);
+    assert!(
+        run.stderr.contains(&format!(
+            "{table}:1: text: --map text=content: no column `content` in the header (columns: id, date, kind, body)"
+        )),
+        "{}",
+        run.stderr
+    );
+    assert_eq!(env.ids(), ["fx-en-1", "fx-en-2", "fx-ru-1"]);
+}
+
+#[test]
+fn strict_stops_at_the_first_bad_record_and_writes_nothing() {
+    let env = Env::new();
+    let bad = fixture("bad/unknown-kind.jsonl");
+    let run = env.run(&["ingest", "--strict", &bad]);
+    assert_eq!(run.code, 2);
+    assert!(
+        run.stderr.contains("unknown-kind.jsonl:2: kind:")
+            && run
+                .stderr
+                .contains("--strict: stopped at the first bad record"),
+        "{}",
+        run.stderr
+    );
+    assert!(!env.index().exists(), "no index left behind");
+
+    // With an index already there, nothing of the strict run reaches it.
+    let good = fixture("good.jsonl");
+    assert_eq!(env.run(&["ingest", &good]).code, 0);
+    let run = env.run(&["ingest", "--strict", &bad]);
+    assert_eq!(run.code, 2);
+    assert_eq!(env.ids(), ["fx-en-1", "fx-en-2", "fx-ru-1"]);
+}
+
+#[test]
+fn dry_run_validates_without_writing() {
+    let env = Env::new();
+    let bad = fixture("bad/empty-text.jsonl");
+    let run = env.run(&["ingest", "--dry-run", &bad]);
+    assert_eq!(run.code, 2, "rejections still fail a dry run");
+    assert_eq!(
+        run.summary(),
+        "ingested 2, updated 0, unchanged 0, rejected 1 (dry run: nothing written)"
+    );
+    assert!(run.stderr.contains("empty-text.jsonl:2: text: empty"));
+    assert!(!env.index().exists(), "a dry run creates no index");
+
+    let good = fixture("good.jsonl");
+    assert_eq!(env.run(&["ingest", &good]).code, 0);
+    let run = env.run(&["ingest", "--dry-run", &good]);
+    assert_eq!(run.code, 0);
+    assert_eq!(
+        run.summary(),
+        "ingested 0, updated 0, unchanged 3, rejected 0 (dry run: nothing written)"
+    );
+}
+
+#[test]
+fn a_second_ingest_is_refused_while_the_index_is_locked() {
+    let env = Env::new();
+    let store = IndexStore::open_or_create(&env.index()).unwrap();
+    let writer = store.writer(1, 15_000_000).unwrap();
+    let run = env.run(&["ingest", &fixture("good.jsonl")]);
+    assert_eq!(run.code, 2);
+    assert!(run.stderr.contains("index is locked"), "{}", run.stderr);
+    drop(writer);
+    assert_eq!(env.run(&["ingest", &fixture("good.jsonl")]).code, 0);
+}
+
+#[test]
+fn stdin_gzip_and_globs_mix_in_one_call() {
+    let env = Env::new();
+    let good = fs::read(fixture("good.jsonl")).unwrap();
+    let table = fs::read(fixture("table.csv")).unwrap();
+    let note = fs::read(fixture("notes/sub/fx-note-2.txt")).unwrap();
+    fs::create_dir_all(env.path("in/deeper")).unwrap();
+    // A compressed table named as such, a compressed note in a folder reached by a glob,
+    // and gzip detected by magic bytes on stdin.
+    fs::write(env.path("in/table.csv.gz"), gzip(&table)).unwrap();
+    fs::write(env.path("in/deeper/note.txt.gz"), gzip(&note)).unwrap();
+    let pattern = format!("{}/in/*", env.dir.path().display());
+    let mut args = vec!["ingest", "-", pattern.as_str()];
+    args.extend(CSV_MAP);
+    let run = env.run_with_stdin(&args, &gzip(&good));
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    assert_eq!(
+        run.summary(),
+        "ingested 6, updated 0, unchanged 0, rejected 0"
+    );
+    assert_eq!(
+        env.ids(),
+        [
+            "fx-csv-1",
+            "fx-csv-2",
+            "fx-en-1",
+            "fx-en-2",
+            "fx-note-2",
+            "fx-ru-1"
+        ]
+    );
+
+    // Plain JSON Lines on stdin; errors name the input `-`.
+    let env = Env::new();
+    let mut input = good.clone();
+    input.extend(b"{broken\n");
+    let run = env.run_with_stdin(&["ingest", "-"], &input);
+    assert_eq!(run.code, 2);
+    assert!(
+        run.stderr.contains("-:4: record: malformed JSON"),
+        "{}",
+        run.stderr
+    );
+    assert_eq!(env.ids().len(), 3);
+}
+
+#[test]
+fn a_path_that_matches_nothing_fails_before_creating_anything() {
+    let env = Env::new();
+    let missing = env.path("nowhere/*.jsonl");
+    let run = env.run(&["ingest", missing.to_str().unwrap()]);
+    assert_eq!(run.code, 2);
+    assert!(
+        run.stderr.contains("no input files matched"),
+        "{}",
+        run.stderr
+    );
+    assert!(!env.index().exists());
+}
+
+/// Documents in the last commit of the index at `dir` (0 while there is none).
+fn committed(dir: &Path) -> u64 {
+    IndexStore::open(dir)
+        .and_then(|store| Ok(store.reader()?.searcher().num_docs()))
+        .unwrap_or(0)
+}
+
+#[test]
+fn a_killed_run_keeps_its_last_commit_and_a_rerun_completes_it() {
+    const TOTAL: usize = 3000;
+    let env = Env::new();
+    let input = env.path("many.jsonl");
+    let lines: String = (0..TOTAL)
+        .map(|i| {
+            format!(
+                "{{\"id\":\"k{i}\",\"date\":\"2017-09-05\",\"kind\":\"news\",\"text\":\"Record {i} says that talks went on for a long time.\\nVladimir Putin: Thank you.\"}}\n"
+            )
+        })
+        .collect();
+    fs::write(&input, lines).unwrap();
+    let mut child = std::process::Command::new(assert_cmd::cargo::cargo_bin("statemine"))
+        .args([
+            "ingest",
+            "--quiet",
+            "--threads",
+            "1",
+            "--commit-every",
+            "100",
+        ])
+        .arg(&input)
+        .arg("--index")
+        .arg(env.index())
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::null())
+        .spawn()
+        .unwrap();
+    // Kill it as soon as something is committed (or let it finish if it is faster).
+    let started = std::time::Instant::now();
+    while committed(&env.index()) == 0
+        && child.try_wait().unwrap().is_none()
+        && started.elapsed() < std::time::Duration::from_secs(60)
+    {
+        std::thread::sleep(std::time::Duration::from_millis(5));
+    }
+    let _ = child.kill();
+    child.wait().unwrap();
+
+    let before = committed(&env.index());
+    eprintln!("committed before the kill: {before} of {TOTAL}");
+    assert!(
+        before > 0,
+        "the first commit was searchable before the kill"
+    );
+    let rerun = env.run(&["ingest", input.to_str().unwrap()]);
+    assert_eq!(rerun.code, 0, "{}", rerun.stderr);
+    assert_eq!(
+        rerun.summary(),
+        format!(
+            "ingested {}, updated 0, unchanged {before}, rejected 0",
+            TOTAL as u64 - before
+        )
+    );
+    assert_eq!(committed(&env.index()), TOTAL as u64);
+}
+
+/// Replaces what varies between runs (the temporary path, the size in bytes).
+fn stable(text: &str, env: &Env) -> String {
+    let size = regex::Regex::new(r#"("size_bytes":)\d+|(size +)[0-9.]+ MB"#).unwrap();
+    let text = text.replace(&env.index().display().to_string(), "[INDEX]");
+    size.replace_all(&text, "${1}${2}[SIZE]").into_owned()
+}
+
+#[test]
+fn info_reports_counts_by_source_kind_language_and_year() {
+    let env = Env::new();
+    assert_eq!(ingest_all_fixtures(&env).code, 0);
+    let json = env.run(&["info", "--json"]);
+    assert_eq!(json.code, 0, "{}", json.stderr);
+    let value: serde_json::Value = serde_json::from_str(&json.stdout).unwrap();
+    assert!(value["size_bytes"].as_u64().unwrap() > 0);
+    for key in [
+        "documents",
+        "by_source",
+        "by_kind",
+        "by_lang",
+        "by_year",
+        "date_min",
+        "date_max",
+    ] {
+        assert!(value.get(key).is_some(), "missing key {key}");
+    }
+    insta::assert_snapshot!("info_json", stable(&json.stdout, &env));
+    let table = env.run(&["info"]);
+    assert_eq!(table.code, 0);
+    insta::assert_snapshot!("info_table", stable(&table.stdout, &env));
+}
+
+#[test]
+fn info_on_a_missing_index_says_how_to_create_one() {
+    let env = Env::new();
+    let run = env.run(&["info"]);
+    assert_eq!(run.code, 2);
+    assert!(run.stderr.contains("statemine ingest"), "{}", run.stderr);
+}
+
+/// Skips (with the reason on stderr) when the shared corpus is absent.
+fn shared(path: &str) -> Option<&Path> {
+    let path = Path::new(path);
+    if path.exists() {
+        Some(path)
+    } else {
+        eprintln!("skipped: {} is absent", path.display());
+        None
+    }
+}
+
+#[test]
+fn the_shared_2017_corpus_ingests_once_and_then_is_unchanged() {
+    let Some(corpus) = shared(SHARED_CORPUS) else {
+        return;
+    };
+    let corpus = corpus.to_str().unwrap();
+    let env = Env::new();
+    let first = env.run(&["ingest", corpus]);
+    assert_eq!(first.code, 0, "{}", first.stderr);
+    assert_eq!(
+        first.summary(),
+        "ingested 895, updated 0, unchanged 0, rejected 0"
+    );
+    let again = env.run(&["ingest", corpus]);
+    assert_eq!(again.code, 0, "{}", again.stderr);
+    assert_eq!(
+        again.summary(),
+        "ingested 0, updated 0, unchanged 895, rejected 0"
+    );
+    let info = env.run(&["info", "--json"]);
+    let value: serde_json::Value = serde_json::from_str(&info.stdout).unwrap();
+    assert_eq!(value["documents"], 895, "nothing duplicated");
+    assert_eq!(value["date_min"], "2017-01-17");
+    assert_eq!(value["date_max"], "2017-12-31");
+}
+
+/// The gold label name of one of our roles.
+fn gold_name(role: Role) -> &'static str {
+    match role {
+        Role::Official => "russian_official",
+        Role::Journalist => "journalist",
+        Role::Foreign => "foreign_official",
+        Role::Narration => "narration",
+        Role::Other => "other",
+    }
+}
+
+/// Speaker turns against the hand-labelled `speaker_role` of the dev gold set.
+///
+/// Threshold 0.90. The rules measured 0.946 (927/980) when written. Simple baselines sit
+/// far below: "everything is a Russian official" scores 0.62 (608/980), and "no label
+/// yet: narration, any label: official" is computed below and must be beaten by 10 points,
+/// so the test fails if label detection or role guessing breaks, while leaving room for
+/// rule changes that trade a few paragraphs. The gold set is a dev set (the rules were
+/// tuned on it; a held-out set exists), so the figure is optimistic for unseen text.
+#[test]
+fn speaker_roles_agree_with_the_gold_labels() {
+    let (Some(corpus), Some(gold)) = (shared(SHARED_CORPUS), shared(SHARED_GOLD)) else {
+        return;
+    };
+    let env = Env::new();
+    let run = env.run(&["ingest", corpus.to_str().unwrap()]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    let docs = env.documents();
+    let mut confusion: BTreeMap<(String, &str), usize> = BTreeMap::new();
+    let (mut right, mut naive_right, mut total) = (0, 0, 0);
+    for line in fs::read_to_string(gold).unwrap().lines() {
+        let label: serde_json::Value = serde_json::from_str(line).unwrap();
+        let id = label["doc_id"].as_str().unwrap();
+        let para = label["para"].as_u64().unwrap() as usize;
+        let want = label["speaker_role"].as_str().unwrap().to_string();
+        let stored = &docs[id];
+        let got = gold_name(stored.structure.paragraphs[para].role);
+        let labelled_before = stored.doc.text.split('\n').take(para + 1).any(|p| {
+            p.split_once(':')
+                .is_some_and(|(head, _)| head.split_whitespace().count() <= 6)
+        });
+        let naive = if labelled_before {
+            "russian_official"
+        } else {
+            "narration"
+        };
+        total += 1;
+        right += usize::from(got == want);
+        naive_right += usize::from(naive == want);
+        *confusion.entry((want, got)).or_default() += 1;
+    }
+    let accuracy = right as f64 / total as f64;
+    let naive = naive_right as f64 / total as f64;
+    eprintln!("speaker role accuracy {right}/{total} = {accuracy:.3} (naive baseline {naive:.3})");
+    for ((want, got), n) in &confusion {
+        eprintln!("  gold {want:<17} ours {got:<17} {n}");
+    }
+    assert_eq!(total, 980);
+    assert!(accuracy >= 0.90, "accuracy {accuracy:.3} below 0.90");
+    assert!(
+        accuracy >= naive + 0.10,
+        "accuracy {accuracy:.3} is not 10 points above the naive {naive:.3}"
+    );
+}

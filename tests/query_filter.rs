@@ -1,0 +1,133 @@
+//! `--query` as a document filter, end to end: the real binary on an index of
+//! `tests/fixtures/query_filter/docs.jsonl` (our own sentences: two documents about Korea,
+//! three not, four of them with a "sanctions are futile" sentence) and the default themes.
+
+use std::path::Path;
+
+use assert_cmd::cargo::cargo_bin_cmd;
+use serde_json::Value;
+
+const DOCS: &str = concat!(
+    env!("CARGO_MANIFEST_DIR"),
+    "/tests/fixtures/query_filter/docs.jsonl"
+);
+
+/// Exit code, stdout and stderr of one run of the binary.
+fn statemine(args: &[&str]) -> (i32, String, String) {
+    let out = cargo_bin_cmd!("statemine")
+        .current_dir(env!("CARGO_MANIFEST_DIR"))
+        .env_remove("STATEMINE_INDEX")
+        .args(args)
+        .output()
+        .unwrap();
+    (
+        out.status.code().unwrap_or(-1),
+        String::from_utf8(out.stdout).unwrap(),
+        String::from_utf8(out.stderr).unwrap(),
+    )
+}
+
+/// A fresh index of the fixture under `dir`.
+fn index(dir: &Path) -> String {
+    let index = dir.join("index").display().to_string();
+    let (code, _, stderr) = statemine(&["ingest", "-q", DOCS, "--index", &index]);
+    assert_eq!(code, 0, "ingest failed: {stderr}");
+    index
+}
+
+/// `themes count --json` on `index` with `extra` arguments: documents counted, and the
+/// matches of every theme.
+fn count(index: &str, extra: &[&str]) -> (u64, Vec<(String, u64)>) {
+    let mut args = vec!["themes", "count", "-q", "--json", "--index", index];
+    args.extend(extra);
+    let (code, stdout, stderr) = statemine(&args);
+    assert_eq!(code, 0, "themes count {extra:?} failed: {stderr}");
+    let summary: Value = serde_json::from_str(&stdout).unwrap();
+    let themes = summary["themes"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|t| {
+            (
+                t["theme"].as_str().unwrap().to_string(),
+                t["matches"].as_u64().unwrap(),
+            )
+        })
+        .collect();
+    (summary["documents"].as_u64().unwrap(), themes)
+}
+
+fn matches_of(themes: &[(String, u64)], id: &str) -> u64 {
+    themes.iter().find(|(t, _)| t == id).unwrap().1
+}
+
+#[test]
+fn themes_count_with_a_query_counts_only_the_matching_documents() {
+    let dir = tempfile::tempdir().unwrap();
+    let index = index(dir.path());
+    let (all_docs, all) = count(&index, &[]);
+    let (korea_docs, korea) = count(&index, &["--query", "korea"]);
+    let (other_docs, other) = count(&index, &["--query", "NOT korea"]);
+    assert_eq!((all_docs, korea_docs, other_docs), (5, 2, 3));
+    assert_eq!(matches_of(&all, "sanctions_futility"), 4);
+    assert_eq!(matches_of(&korea, "sanctions_futility"), 2);
+    // The query splits the corpus: each theme's matches add up to the unfiltered count.
+    for ((theme, n), ((_, k), (_, o))) in all.iter().zip(korea.iter().zip(&other)) {
+        assert_eq!(k + o, *n, "{theme}");
+    }
+}
+
+#[test]
+fn the_query_combines_with_the_metadata_filters() {
+    let dir = tempfile::tempdir().unwrap();
+    let index = index(dir.path());
+    let (docs, themes) = count(
+        &index,
+        &["--query", "korea OR iran", "--speaker", "anna volkova"],
+    );
+    assert_eq!(docs, 2);
+    assert_eq!(matches_of(&themes, "sanctions_futility"), 2);
+    let (docs, _) = count(&index, &["--query", "korea", "--from", "2017-06-01"]);
+    assert_eq!(docs, 1);
+}
+
+#[test]
+fn a_bad_query_is_an_error_with_its_column() {
+    let dir = tempfile::tempdir().unwrap();
+    let index = index(dir.path());
+    let (code, stdout, stderr) = statemine(&[
+        "themes",
+        "count",
+        "-q",
+        "--index",
+        &index,
+        "--query",
+        "korea AND",
+    ]);
+    assert_eq!(code, 2, "{stderr}");
+    assert!(stdout.is_empty(), "{stdout}");
+    assert!(
+        stderr.contains("--query `korea AND`") && stderr.contains("syntax error"),
+        "{stderr}"
+    );
+    assert!(stderr.contains("at column 10"), "{stderr}");
+    assert!(!stderr.contains("panicked"), "{stderr}");
+}
+
+#[test]
+fn a_bad_query_in_a_job_file_names_its_line_and_key() {
+    let dir = tempfile::tempdir().unwrap();
+    let job = dir.path().join("job.toml");
+    let themes = concat!(env!("CARGO_MANIFEST_DIR"), "/corpus/themes/korea-2017.toml");
+    std::fs::write(
+        &job,
+        format!(
+            "index = \"index\"\nthemes = \"{themes}\"\n\n[filter]\nquery = \"(korea\"\n\n[[first]]\nout = \"first.csv\"\n"
+        ),
+    )
+    .unwrap();
+    let (code, _, stderr) = statemine(&["run", &job.display().to_string()]);
+    assert_eq!(code, 2, "{stderr}");
+    assert!(stderr.contains("job.toml:5: filter.query"), "{stderr}");
+    assert!(stderr.contains("column"), "{stderr}");
+}
