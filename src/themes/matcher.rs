@@ -18,7 +18,7 @@ use std::collections::HashMap;
 
 use rustc_hash::FxHashMap;
 
-use aho_corasick::{AhoCorasick, AhoCorasickKind, Anchored, Input, MatchKind, StartKind};
+use aho_corasick::{AhoCorasick, AhoCorasickKind, MatchKind};
 use regex::{Regex, RegexBuilder, RegexSet, RegexSetBuilder};
 
 use super::analyze::stem_key;
@@ -30,6 +30,7 @@ use super::rules::{
     raw_of_tokens,
 };
 use super::tokens::{DocTokens, SurfaceTests, TOKEN_BYTES, TokenCache};
+use super::trie::{FrozenTrie, TokenTrie, TrieEntry};
 use super::{ThemeError, ThemeSet};
 use crate::document::Lang;
 
@@ -112,18 +113,12 @@ struct CPattern {
 struct LangMatcher {
     lang: Lang,
     vocab: FxHashMap<String, u32>,
-    /// Anchored automaton of stem keys: a word is stemmed only when one is its prefix
-    /// (`None`: no stem in use, or a one-letter stem whose key is empty: stem everything).
-    stem_keys: Option<AhoCorasick>,
-    /// Whether every word must be stemmed (a one-letter stem is in use).
-    stem_all: bool,
-    exact: FxHashMap<String, u32>,
+    /// Stem keys, prefix globs and case-insensitive exact words, walked once per token.
+    trie: FrozenTrie,
+    /// Case-sensitive exact words (`=US`), by their form with `ё` folded.
     exact_case: FxHashMap<String, u32>,
-    prefix: FxHashMap<String, u32>,
-    /// Bit `n` set when some exact word (either case mode) is `n` bytes long (63: longer).
-    exact_lengths: u64,
-    /// Bit `n` set when some prefix is `n` bytes long (63: longer).
-    prefix_lengths: u64,
+    /// Bit `n` set when some case-sensitive exact word is `n` bytes long (63: longer).
+    exact_case_lengths: u64,
     seqs: Vec<Seq>,
     automaton: Option<AhoCorasick>,
     /// Automaton pattern -> sequences anchored on it.
@@ -416,35 +411,27 @@ impl LangMatcher {
                 .map_err(|e| compile_error(e.to_string()))?;
             (Some(set), regexes)
         };
-        let lengths = |keys: &mut dyn Iterator<Item = &String>| {
-            keys.fold(0u64, |bits, k| bits | length_bit(k.len()))
-        };
-        let exact_lengths = lengths(&mut c.exact.keys().chain(c.exact_case.keys()));
-        let prefix_lengths = lengths(&mut c.prefix.keys());
+        let mut trie = TokenTrie::default();
+        for stem in c.vocab.keys() {
+            trie.insert(stem_key(lang, stem), TrieEntry::Key);
+        }
+        for (word, &id) in &c.prefix {
+            trie.insert(word, TrieEntry::Prefix(id));
+        }
+        for (word, &id) in &c.exact {
+            trie.insert(word, TrieEntry::Exact(id));
+        }
+        let exact_case_lengths = c
+            .exact_case
+            .keys()
+            .fold(0u64, |bits, k| bits | length_bit(k.len()));
         let fx = |map: HashMap<String, u32>| map.into_iter().collect::<FxHashMap<_, _>>();
-        let keys: Vec<&str> = c.vocab.keys().map(|s| stem_key(s)).collect();
-        let stem_all = keys.iter().any(|k| k.is_empty());
-        let stem_keys = if keys.is_empty() || stem_all {
-            None
-        } else {
-            Some(
-                AhoCorasick::builder()
-                    .match_kind(MatchKind::Standard)
-                    .start_kind(StartKind::Anchored)
-                    .build(&keys)
-                    .map_err(|e| compile_error(e.to_string()))?,
-            )
-        };
         Ok(Some(LangMatcher {
             lang,
-            stem_keys,
-            stem_all,
             vocab: fx(c.vocab),
-            exact: fx(c.exact),
+            trie: trie.freeze(),
             exact_case: fx(c.exact_case),
-            prefix: fx(c.prefix),
-            exact_lengths,
-            prefix_lengths,
+            exact_case_lengths,
             seqs,
             automaton,
             anchored,
@@ -699,26 +686,10 @@ impl LangMatcher {
 }
 
 impl SurfaceTests for LangMatcher {
-    fn stem_wanted(&self, folded: &str) -> bool {
-        self.stem_all
-            || self.stem_keys.as_ref().is_some_and(|keys| {
-                keys.find(Input::new(folded).anchored(Anchored::Yes))
-                    .is_some()
-            })
-    }
-
-    fn stem_id(&self, stem: &str) -> u32 {
-        self.vocab.get(stem).copied().unwrap_or(0)
-    }
-
-    fn has_surface(&self) -> bool {
-        !self.exact.is_empty() || !self.exact_case.is_empty() || !self.prefix.is_empty()
-    }
-
-    fn surface_hits(&self, raw: &str, folded: &str, out: &mut Vec<u32>) {
-        // Most tokens have a byte length that no exact word and no prefix has: they are
-        // skipped without hashing (`ё` and `е` have the same length).
-        if !self.exact_case.is_empty() && self.exact_lengths & length_bit(raw.len()) != 0 {
+    fn token_tests(&self, raw: &str, folded: &str, out: &mut Vec<u32>) -> bool {
+        // Most tokens have a length no case-sensitive word has: no hashing for them
+        // (`ё` and `е` have the same length).
+        if !self.exact_case.is_empty() && self.exact_case_lengths & length_bit(raw.len()) != 0 {
             let hit = if raw.contains('ё') {
                 self.exact_case.get(&raw.replace('ё', "е"))
             } else {
@@ -726,25 +697,11 @@ impl SurfaceTests for LangMatcher {
             };
             out.extend(hit);
         }
-        if !self.exact.is_empty()
-            && self.exact_lengths & length_bit(folded.len()) != 0
-            && let Some(&id) = self.exact.get(folded)
-        {
-            out.push(id);
-        }
-        if self.prefix.is_empty()
-            || self.prefix_lengths & !(u64::MAX << folded.len().min(63) << 1) == 0
-        {
-            return;
-        }
-        for (i, c) in folded.char_indices() {
-            let end = i + c.len_utf8();
-            if self.prefix_lengths & length_bit(end) != 0
-                && let Some(&id) = self.prefix.get(&folded[..end])
-            {
-                out.push(id);
-            }
-        }
+        self.trie.test(folded, out)
+    }
+
+    fn stem_id(&self, stem: &str) -> u32 {
+        self.vocab.get(stem).copied().unwrap_or(0)
     }
 }
 
@@ -1011,7 +968,7 @@ mod tests {
                 }
                 kept += 1;
                 super::super::analyze::fold_into(word, &mut folded);
-                let wanted = lm.stem_wanted(&folded)
+                let wanted = lm.token_tests(word, &folded, &mut Vec::new())
                     || (lang == Lang::En && ["dying", "lying", "tying"].contains(&folded.as_str()));
                 assert!(wanted, "{word} -> {stem} would not be stemmed");
             }

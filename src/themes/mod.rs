@@ -25,6 +25,7 @@ mod rules;
 mod set;
 mod summary;
 mod tokens;
+mod trie;
 
 pub use baseline::{ThemeRegexes, regex_equivalents};
 pub use count::{

@@ -89,15 +89,11 @@ impl TokenCache {
 
 /// What the matcher wants to know about each token.
 pub(crate) trait SurfaceTests {
-    /// Whether a word whose folded form is `folded` could stem to a stem in use.
-    fn stem_wanted(&self, folded: &str) -> bool;
+    /// Appends the ids of the surface tests the token passes (`raw` as written, `folded`
+    /// lowercased with `ё` folded) and tells whether the word could stem to a stem in use.
+    fn token_tests(&self, raw: &str, folded: &str, out: &mut Vec<u32>) -> bool;
     /// Stem id of `stem` (0 when unused).
     fn stem_id(&self, stem: &str) -> u32;
-    /// Whether any surface test exists (otherwise surface forms are not looked at).
-    fn has_surface(&self) -> bool;
-    /// Appends the ids of the surface tests the token passes (`raw` as written, `folded`
-    /// lowercased with `ё` folded).
-    fn surface_hits(&self, raw: &str, folded: &str, out: &mut Vec<u32>);
 }
 
 /// The analysed document, reused across documents to keep allocations down.
@@ -128,7 +124,6 @@ impl DocTokens {
         self.bytes.clear();
         self.surface.clear();
         self.surface_at.clear();
-        let with_surface = tests.has_surface();
         let mut offset = 0;
         for (p, paragraph) in text.split('\n').enumerate() {
             let para_start = offset;
@@ -142,7 +137,9 @@ impl DocTokens {
             } = cache;
             let ids = &mut ids[if lang == Lang::En { 0 } else { 1 }];
             for_each_token(paragraph, buffer, |token| {
-                let id = if tests.stem_wanted(token.folded) || is_irregular(lang, token.folded) {
+                self.surface_at.push(self.surface.len() as u32);
+                let wanted = tests.token_tests(token.raw, token.folded, &mut self.surface);
+                let id = if wanted || is_irregular(lang, token.folded) {
                     match ids.get(token.folded) {
                         Some(&id) => id,
                         None => {
@@ -165,10 +162,6 @@ impl DocTokens {
                     para: p as u32,
                     sent: NO_SENTENCE,
                 });
-                if with_surface {
-                    self.surface_at.push(self.surface.len() as u32);
-                    tests.surface_hits(token.raw, token.folded, &mut self.surface);
-                }
             });
             self.paras.push(Para {
                 bytes: para_start..para_start + paragraph.len(),
@@ -176,9 +169,7 @@ impl DocTokens {
                 sents: None,
             });
         }
-        if with_surface {
-            self.surface_at.push(self.surface.len() as u32);
-        }
+        self.surface_at.push(self.surface.len() as u32);
     }
 
     /// Whether token `t` passes surface test `id`.
@@ -280,22 +271,17 @@ mod tests {
     struct Vocab(&'static [&'static str]);
 
     impl SurfaceTests for Vocab {
-        fn stem_wanted(&self, _folded: &str) -> bool {
-            true
-        }
         fn stem_id(&self, stem: &str) -> u32 {
             self.0
                 .iter()
                 .position(|s| *s == stem)
                 .map_or(0, |i| i as u32 + 1)
         }
-        fn has_surface(&self) -> bool {
-            true
-        }
-        fn surface_hits(&self, _raw: &str, folded: &str, out: &mut Vec<u32>) {
+        fn token_tests(&self, _raw: &str, folded: &str, out: &mut Vec<u32>) -> bool {
             if folded.starts_with("sanc") {
                 out.push(7);
             }
+            true
         }
     }
 
