@@ -6,9 +6,12 @@
 # language, on 1 thread and on all cores, with and without a CSV evidence file, in MB/s of
 # document text (whole processes: opening the index, reading and decompressing stored
 # documents, tokenizing and stemming, matching, evidence). Beside it, the same corpus through:
-#   - python-re: a plain Python `re` script running the regex equivalents of the same
-#     patterns (`statemine themes export-baseline`), one finditer per regex per document;
-#   - polars: `str.count_matches` with the same regexes (if `import polars` works);
+#   - python-re: a plain Python `re` script running regex equivalents of the same patterns
+#     (`statemine themes export-baseline`), one finditer per regex per document, in two
+#     variants: `full` (one regex per pattern, gaps and `near` windows included) and `terms`
+#     (one alternation per theme of its words and phrases: a dictionary count);
+#   - polars: `str.count_matches` with the same regexes, both variants (if `import polars`
+#     works);
 #   - tantivy: one search query per theme (phrases as phrase queries), counting documents
 #     with `statemine search --queries FILE --count` (index lookups, not a scan).
 # The baselines approximate the patterns (no negation, unless, with, overlap policy): they
@@ -117,17 +120,19 @@ for lang in en ru; do
     done
   done
   "$bin" themes export-baseline --themes "$themes" --lang "$lang" > "$scratch/baseline-$lang.json"
-  read -r name _ _ _ s rate matches < <(python3 benches/themes_baseline.py re --regexes "$scratch/baseline-$lang.json" --lang "$lang" "${corpus[@]}")
-  printf '%-34s %4s %8s %10s %9.3f %12s\n' "python re (1 core)" "$lang" "${docs[$lang]}" "$mb" "$s" "$rate"
-  per_core[re-$lang]=$rate
-  if python3 -c 'import polars' 2>/dev/null; then
-    read -r name _ _ _ s rate matches < <(python3 benches/themes_baseline.py polars --regexes "$scratch/baseline-$lang.json" --lang "$lang" "${corpus[@]}")
-    printf '%-34s %4s %8s %10s %9.3f %12s\n' "polars count_matches (${name#polars-})" "$lang" "${docs[$lang]}" "$mb" "$s" "$rate"
-    threads_polars=${name#polars-}; threads_polars=${threads_polars%t}
-    per_core[polars-$lang]=$(echo "scale=1; $rate / $threads_polars" | bc -l)
-  else
-    echo "polars: not installed (pip install polars) - skipped"
-  fi
+  for variant in full terms; do
+    read -r name _ _ _ s rate matches < <(python3 benches/themes_baseline.py re --variant $variant --regexes "$scratch/baseline-$lang.json" --lang "$lang" "${corpus[@]}")
+    printf '%-34s %4s %8s %10s %9.3f %12s\n' "python re, $variant (1 core)" "$lang" "${docs[$lang]}" "$mb" "$s" "$rate"
+    per_core[re-$variant-$lang]=$rate
+    if python3 -c 'import polars' 2>/dev/null; then
+      read -r name _ _ _ s rate matches < <(python3 benches/themes_baseline.py polars --variant $variant --regexes "$scratch/baseline-$lang.json" --lang "$lang" "${corpus[@]}")
+      threads_polars=${name#polars-}; threads_polars=${threads_polars%t}
+      printf '%-34s %4s %8s %10s %9.3f %12s\n' "polars count_matches, $variant (${threads_polars}t)" "$lang" "${docs[$lang]}" "$mb" "$s" "$rate"
+      per_core[polars-$variant-$lang]=$(echo "scale=1; $rate / $threads_polars" | bc -l)
+    else
+      echo "polars: not installed (pip install polars) - skipped"
+    fi
+  done
 done
 
 # tantivy: one query per theme over the whole index (both languages), counting documents.
@@ -144,10 +149,13 @@ printf '%-34s %4s %8s %10s %9.3f %12s\n' "tantivy queries --count ($(wc -l < "$s
 echo
 for lang in en ru; do
   [ -n "${per_core[statemine-$lang]:-}" ] || continue
-  line="$lang per core, with evidence: statemine ${per_core[statemine-$lang]} MB/s"
-  line="$line = $(echo "scale=1; ${per_core[statemine-$lang]} / ${per_core[re-$lang]}" | bc -l)x python re"
-  if [ -n "${per_core[polars-$lang]:-}" ]; then
-    line="$line, $(echo "scale=2; ${per_core[statemine-$lang]} / ${per_core[polars-$lang]}" | bc -l)x polars (${per_core[polars-$lang]} MB/s per core)"
-  fi
-  echo "$line"
+  mine=${per_core[statemine-$lang]}
+  for variant in full terms; do
+    line="$lang per core, with evidence: statemine $mine MB/s"
+    line="$line = $(echo "scale=1; $mine / ${per_core[re-$variant-$lang]}" | bc -l)x python re ($variant)"
+    if [ -n "${per_core[polars-$variant-$lang]:-}" ]; then
+      line="$line, $(echo "scale=2; $mine / ${per_core[polars-$variant-$lang]}" | bc -l)x polars ($variant, ${per_core[polars-$variant-$lang]} MB/s per core)"
+    fi
+    echo "$line"
+  done
 done

@@ -1,13 +1,16 @@
 #!/usr/bin/env python3
 """Baselines for benches/themes.sh: count the regex equivalents of a theme set.
 
-  themes_baseline.py re     --regexes EN.json --lang en CORPUS.jsonl...
-  themes_baseline.py polars --regexes EN.json --lang en CORPUS.jsonl...
+  themes_baseline.py re     --regexes EN.json --lang en [--variant full|terms] CORPUS.jsonl...
+  themes_baseline.py polars --regexes EN.json --lang en [--variant full|terms] CORPUS.jsonl...
 
-`--regexes` is the output of `statemine themes export-baseline --lang LANG`: one list of
-regexes per theme. `re` is the plain Python implementation (one `finditer` per regex per
-document, one core); `polars` runs `str.count_matches` per regex over a column of all
-documents (polars decides its own threads; the script reports them). Both print one line:
+`--regexes` is the output of `statemine themes export-baseline --lang LANG`. Variant `full`
+(default) uses one regex per pattern (phrases with their gaps, `near` as a bounded window:
+the same patterns, approximately); `terms` one alternation per theme of every gap-free run
+of words (a dictionary count without proximity: the cheapest regex workload with the same
+vocabulary). `re` is the plain Python implementation (one `finditer` per regex per document,
+one core); `polars` runs `str.count_matches` per regex over a column of all documents
+(polars decides its own threads; the script reports them). Both print one line:
 `<name> <lang> <docs> <bytes> <seconds> <MB/s> <matches>`. Reading the corpus is not timed.
 """
 
@@ -63,10 +66,13 @@ def main():
     parser.add_argument("engine", choices=["re", "polars"])
     parser.add_argument("--regexes", required=True)
     parser.add_argument("--lang", required=True)
+    parser.add_argument("--variant", choices=["full", "terms"], default="full")
     parser.add_argument("corpus", nargs="+")
     args = parser.parse_args()
     with open(args.regexes, encoding="utf-8") as f:
         themes = json.load(f)["themes"]
+    if args.variant == "terms":
+        themes = [{"id": t["id"], "regexes": [t["terms"]]} for t in themes]
     texts = load(args.corpus, args.lang)
     size = sum(len(t.encode("utf-8")) for t in texts)
     if args.engine == "re":

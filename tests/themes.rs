@@ -656,7 +656,7 @@ fn baseline_regexes_of_the_default_set_compile() {
         assert_eq!(themes.len(), 10);
         for theme in themes {
             assert!(!theme.query.is_empty(), "{}", theme.id);
-            for re in &theme.regexes {
+            for re in theme.regexes.iter().chain([&theme.terms]) {
                 regex::RegexBuilder::new(re)
                     .case_insensitive(true)
                     .build()

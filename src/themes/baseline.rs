@@ -24,6 +24,9 @@ pub struct ThemeRegexes {
     pub regexes: Vec<String>,
     /// One search query (statemine/tantivy syntax) for the whole table, `OR` of its patterns.
     pub query: String,
+    /// One regex for the whole table: an alternation of every gap-free run of words of its
+    /// phrases and `near` sides (a dictionary count: no proximity, gaps or exclusions).
+    pub terms: String,
 }
 
 /// One regex per pattern for every theme of `set` that has a `lang` table.
@@ -69,10 +72,28 @@ pub fn regex_equivalents(set: &ThemeSet, lang: Lang) -> Vec<ThemeRegexes> {
                 })
                 .collect::<Vec<_>>()
                 .join(" OR ");
+            let mut runs: Vec<String> = Vec::new();
+            for pattern in &table.patterns {
+                let phrases: Vec<&Phrase> = match &pattern.kind {
+                    PatternKind::Phrase(p) => vec![p],
+                    PatternKind::Near { a, b, .. } => vec![a, b],
+                    PatternKind::Regex(_) => Vec::new(),
+                };
+                for items in phrases.iter().flat_map(|p| &p.alternatives) {
+                    for run in items.split(|i| matches!(i, Item::Any | Item::Gap(_))) {
+                        let words: Vec<String> = run.iter().map(item_regex).collect();
+                        let run = words.join(r"\W+");
+                        if !run.is_empty() && !runs.contains(&run) {
+                            runs.push(run);
+                        }
+                    }
+                }
+            }
             Some(ThemeRegexes {
                 id: theme.id.clone(),
                 regexes,
                 query,
+                terms: format!("(?:{})", runs.join("|")),
             })
         })
         .collect()
@@ -132,6 +153,17 @@ fn near_query(a: &Phrase, b: &Phrase) -> String {
     format!("({} AND {})", phrase_query(a, None), phrase_query(b, None))
 }
 
+/// The regex of one token test.
+fn item_regex(item: &Item) -> String {
+    match item {
+        Item::Stem(s) | Item::Prefix(s) => format!(r"\b{}\w*", regex::escape(s)),
+        Item::Exact(s) => format!(r"\b{}\b", regex::escape(s)),
+        Item::ExactCase(s) => format!(r"\b(?-i:{})\b", regex::escape(s)),
+        Item::Any => r"\w+".to_string(),
+        Item::Gap(n) => format!(r"(?:\w+\W+){{0,{n}}}"),
+    }
+}
+
 fn phrase_regex(phrase: &Phrase) -> String {
     let alternatives: Vec<String> = phrase
         .alternatives
@@ -145,14 +177,7 @@ fn phrase_regex(phrase: &Phrase) -> String {
                         out.push_str(&format!(r"(?:\w+\W+){{0,{n}}}"));
                         continue;
                     }
-                    Item::Stem(s) | Item::Prefix(s) => {
-                        out.push_str(&format!(r"\b{}\w*", regex::escape(s)));
-                    }
-                    Item::Exact(s) => out.push_str(&format!(r"\b{}\b", regex::escape(s))),
-                    Item::ExactCase(s) => {
-                        out.push_str(&format!(r"\b(?-i:{})\b", regex::escape(s)));
-                    }
-                    Item::Any => out.push_str(r"\w+"),
+                    other => out.push_str(&item_regex(other)),
                 }
                 if !last {
                     out.push_str(r"\W+");
@@ -209,6 +234,10 @@ patterns = [
         assert_eq!(
             out[0].query,
             r#"("sanction useless"~2 OR "dead end") OR (pressur AND futil)"#
+        );
+        assert_eq!(
+            out[0].terms,
+            r"(?:\bsanction\w*|\buseless\w*|\bdead\w*\W+\bend\w*|\bpressur\w*|\bfutil\w*)"
         );
     }
 }
