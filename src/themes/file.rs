@@ -3,7 +3,8 @@
 //! Contract: unknown keys are rejected everywhere (`deny_unknown_fields`); values keep their
 //! byte spans ([`Spanned`]) so that validation can name the line of a theme or pattern.
 //! The same structs are serialized by the importers, so a converted dictionary is an
-//! ordinary theme file. Semantics (defaults, overrides, limits) live in [`super::set`].
+//! ordinary theme file. Semantics (defaults, overrides, limits) live in
+//! [`super::ThemeSet`].
 
 use std::collections::BTreeMap;
 use std::fmt;

@@ -4,10 +4,12 @@
 //! over its tokens and text, and every counted match is an evidence row that points back
 //! to paragraph, sentence and byte offsets of the stored text.
 //!
-//! Files: [`file`] (the TOML as written) -> [`set`] (validated, defaults resolved, using
-//! the phrase syntax of [`pattern`]) -> `matcher` (compiled: one Aho-Corasick automaton
-//! over stems and one `RegexSet` per language) -> `rules` (negation, `unless`, scope,
-//! overlap) -> `count` (over an index, in parallel) -> [`evidence`] rows.
+//! Files: [`mod@file`] (the TOML as written) -> `set` ([`ThemeSet`]: validated, defaults
+//! resolved, using the phrase syntax of [`pattern`]) -> `matcher` ([`Matcher`]: one
+//! Aho-Corasick automaton over stem ids and one `RegexSet` per language, fed by `analyze`,
+//! `tokens` and `trie`) -> `rules` (negation, `unless`/`with`, scope, overlap) -> `count`
+//! (over an index, in parallel) -> [`EvidenceRow`]s; beside them `examples`, `eval`, `kwic`,
+//! `summary`, `baseline` and the [`import`]ers.
 
 mod analyze;
 mod baseline;
