@@ -102,7 +102,7 @@ fn words_of(text: &str) -> Vec<String> {
 mod tests {
     use super::*;
     use crate::document::Lang;
-    use chrono::NaiveDate;
+    use chrono::{Datelike, NaiveDate};
 
     fn row(day: u32, left: &str, matched: &str, right: &str) -> EvidenceRow {
         EvidenceRow {
@@ -150,6 +150,4 @@ mod tests {
         assert_eq!(set.themes[0].langs.len(), 2);
         assert!(kwic_set(None, "~2 bad").is_err());
     }
-
-    use chrono::Datelike;
 }

@@ -18,23 +18,25 @@ use std::collections::HashMap;
 
 use rustc_hash::FxHashMap;
 
-use aho_corasick::{AhoCorasick, MatchKind};
+use aho_corasick::{AhoCorasick, AhoCorasickKind, Anchored, Input, MatchKind, StartKind};
 use regex::{Regex, RegexBuilder, RegexSet, RegexSetBuilder};
 
+use super::analyze::stem_key;
 use super::evidence::ThemeMatch;
 use super::file::Scope;
-use super::pattern::{Item, Phrase, fold_surface};
+use super::pattern::{Item, Phrase};
 use super::rules::{
     Literal, NegatorIds, Occ, Raw, in_scope, merge_overlaps, negated, pair_near, raw_of_pair,
     raw_of_tokens,
 };
-use super::tokens::{DocTokens, SurfaceTests, TOKEN_BYTES};
+use super::tokens::{DocTokens, SurfaceTests, TOKEN_BYTES, TokenCache};
 use super::{ThemeError, ThemeSet};
 use crate::document::Lang;
-use crate::text::Analyzer;
 
 /// A compiled theme set, shareable between threads.
 pub struct Matcher {
+    /// Unique per compiled matcher: token caches are bound to it.
+    identity: u64,
     themes: Vec<String>,
     rules: Vec<Vec<String>>,
     en: Option<LangMatcher>,
@@ -44,12 +46,24 @@ pub struct Matcher {
 /// Per-thread working memory for [`Matcher::match_text`].
 #[derive(Default)]
 pub struct Scratch {
-    analyzer: Analyzer,
+    cache: TokenCache,
     doc: DocTokens,
     occ: Vec<Vec<Occ>>,
     touched: Vec<u32>,
     raws: Vec<Raw>,
     pairs: Vec<(Occ, Occ)>,
+    candidates: Candidates,
+}
+
+/// What one document's scan found before verification (buffers reused across documents).
+#[derive(Default)]
+struct Candidates {
+    /// Automaton hits at token boundaries: (automaton pattern, first token, tokens).
+    anchors: Vec<(u32, u32, u32)>,
+    /// Tokens passing a surface test that starts a sequence: (test, token).
+    surface: Vec<(u32, u32)>,
+    /// Regex matches: (regex, paragraph, start, end) in paragraph bytes.
+    regex: Vec<(u32, u32, u32, u32)>,
 }
 
 /// One item of a compiled sequence.
@@ -98,6 +112,11 @@ struct CPattern {
 struct LangMatcher {
     lang: Lang,
     vocab: FxHashMap<String, u32>,
+    /// Anchored automaton of stem keys: a word is stemmed only when one is its prefix
+    /// (`None`: no stem in use, or a one-letter stem whose key is empty: stem everything).
+    stem_keys: Option<AhoCorasick>,
+    /// Whether every word must be stemmed (a one-letter stem is in use).
+    stem_all: bool,
     exact: FxHashMap<String, u32>,
     exact_case: FxHashMap<String, u32>,
     prefix: FxHashMap<String, u32>,
@@ -121,7 +140,9 @@ struct LangMatcher {
 impl Matcher {
     /// Compiles `set`.
     pub fn new(set: &ThemeSet) -> Result<Matcher, ThemeError> {
+        static NEXT: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(1);
         Ok(Matcher {
+            identity: NEXT.fetch_add(1, std::sync::atomic::Ordering::Relaxed),
             themes: set.themes.iter().map(|t| t.id.clone()).collect(),
             rules: set
                 .themes
@@ -153,6 +174,7 @@ impl Matcher {
         let Some(matcher) = matcher else {
             return Vec::new();
         };
+        scratch.cache.bind(self.identity);
         matcher.find(text, scratch);
         let merged = merge_overlaps(&mut scratch.raws);
         let doc = &scratch.doc;
@@ -251,7 +273,6 @@ impl Compiler {
 impl LangMatcher {
     fn new(set: &ThemeSet, lang: Lang) -> Result<Option<LangMatcher>, ThemeError> {
         let mut c = Compiler::default();
-        let mut analyzer = Analyzer::default();
         let mut patterns = Vec::new();
         let mut regex_sources: Vec<String> = Vec::new();
         let mut regex_patterns: Vec<Vec<u32>> = Vec::new();
@@ -292,14 +313,11 @@ impl LangMatcher {
                     };
                     let mut negators = NegatorIds {
                         ids: Vec::new(),
-                        contraction: None,
+                        contraction: false,
                     };
                     if pattern.not_after > 0 {
                         negators.ids = pattern.negators.stems.iter().map(|s| c.stem(s)).collect();
-                        if pattern.negators.contraction {
-                            let t = analyzer.stems(lang, "t");
-                            negators.contraction = t.first().map(|s| c.stem(s));
-                        }
+                        negators.contraction = pattern.negators.contraction;
                     }
                     let mut literal = Literal::default();
                     let seqs: Vec<u32> = match &kind {
@@ -378,6 +396,8 @@ impl LangMatcher {
             Some(
                 AhoCorasick::builder()
                     .match_kind(MatchKind::Standard)
+                    // A full DFA: a few hundred short keys, scanned over every document.
+                    .kind(Some(AhoCorasickKind::DFA))
                     .build(&keys)
                     .map_err(|e| compile_error(e.to_string()))?,
             )
@@ -402,8 +422,23 @@ impl LangMatcher {
         let exact_lengths = lengths(&mut c.exact.keys().chain(c.exact_case.keys()));
         let prefix_lengths = lengths(&mut c.prefix.keys());
         let fx = |map: HashMap<String, u32>| map.into_iter().collect::<FxHashMap<_, _>>();
+        let keys: Vec<&str> = c.vocab.keys().map(|s| stem_key(s)).collect();
+        let stem_all = keys.iter().any(|k| k.is_empty());
+        let stem_keys = if keys.is_empty() || stem_all {
+            None
+        } else {
+            Some(
+                AhoCorasick::builder()
+                    .match_kind(MatchKind::Standard)
+                    .start_kind(StartKind::Anchored)
+                    .build(&keys)
+                    .map_err(|e| compile_error(e.to_string()))?,
+            )
+        };
         Ok(Some(LangMatcher {
             lang,
+            stem_keys,
+            stem_all,
             vocab: fx(c.vocab),
             exact: fx(c.exact),
             exact_case: fx(c.exact_case),
@@ -424,14 +459,15 @@ impl LangMatcher {
     /// Fills `scratch.raws` with the raw matches of `text` (negation, `unless` and `with` applied).
     fn find(&self, text: &str, scratch: &mut Scratch) {
         let Scratch {
-            analyzer,
+            cache,
             doc,
             occ,
             touched,
             raws,
             pairs,
+            candidates,
         } = scratch;
-        doc.fill(text, self.lang, analyzer, self);
+        doc.fill(text, self.lang, cache, self);
         for &seq in touched.iter() {
             occ[seq as usize].clear();
         }
@@ -440,7 +476,28 @@ impl LangMatcher {
             occ.resize_with(self.seqs.len(), Vec::new);
         }
         raws.clear();
-        self.find_sequences(doc, occ, touched);
+        self.collect_candidates(text, doc, candidates);
+        // Sentences only where something may match.
+        let mut last_para = u32::MAX;
+        let paras = candidates
+            .anchors
+            .iter()
+            .map(|&(_, first, _)| doc.toks[first as usize].para)
+            .chain(
+                candidates
+                    .surface
+                    .iter()
+                    .map(|&(_, t)| doc.toks[t as usize].para),
+            )
+            .chain(candidates.regex.iter().map(|&(_, p, _, _)| p))
+            .collect::<Vec<u32>>();
+        for para in paras {
+            if para != last_para {
+                doc.ensure_sentences(text, para as usize);
+                last_para = para;
+            }
+        }
+        self.find_sequences(doc, candidates, occ, touched);
         for &seq in touched.iter() {
             occ[seq as usize].sort_unstable();
         }
@@ -482,7 +539,7 @@ impl LangMatcher {
                 }
             }
         }
-        self.find_regexes(text, doc, raws);
+        self.regex_raws(doc, candidates, raws);
         raws.retain(|raw| {
             let pattern = &self.patterns[raw.pattern as usize];
             if negated(
@@ -509,8 +566,61 @@ impl LangMatcher {
         });
     }
 
-    /// Records every occurrence of every sequence in `occ` (one automaton pass).
-    fn find_sequences(&self, doc: &DocTokens, occ: &mut [Vec<Occ>], touched: &mut Vec<u32>) {
+    /// Scans the document once with the automaton, the surface tests and the regex set.
+    fn collect_candidates(&self, text: &str, doc: &DocTokens, found: &mut Candidates) {
+        found.anchors.clear();
+        found.surface.clear();
+        found.regex.clear();
+        if let Some(automaton) = &self.automaton {
+            for hit in automaton.find_overlapping_iter(&doc.bytes) {
+                if hit.start() % TOKEN_BYTES == 0 {
+                    found.anchors.push((
+                        hit.pattern().as_u32(),
+                        (hit.start() / TOKEN_BYTES) as u32,
+                        (hit.len() / TOKEN_BYTES) as u32,
+                    ));
+                }
+            }
+        }
+        if !self.surface_anchored.is_empty() {
+            for t in 0..doc.toks.len() {
+                for &test in doc.surface_of(t) {
+                    if self.surface_anchored.contains_key(&test) {
+                        found.surface.push((test, t as u32));
+                    }
+                }
+            }
+        }
+        // One `RegexSet` pass per paragraph; only the regexes it reports are located.
+        if let Some(set) = &self.regex_set {
+            for (p, para) in doc.paras.iter().enumerate() {
+                let paragraph = &text[para.bytes.clone()];
+                let hits = set.matches(paragraph);
+                for index in hits.iter() {
+                    for m in self.regexes[index].find_iter(paragraph) {
+                        if !m.is_empty() {
+                            found.regex.push((
+                                index as u32,
+                                p as u32,
+                                m.start() as u32,
+                                m.end() as u32,
+                            ));
+                        }
+                    }
+                }
+            }
+        }
+    }
+
+    /// Records every occurrence of every sequence in `occ`, verifying the candidates
+    /// (sentences of their paragraphs computed).
+    fn find_sequences(
+        &self,
+        doc: &DocTokens,
+        found: &Candidates,
+        occ: &mut [Vec<Occ>],
+        touched: &mut Vec<u32>,
+    ) {
         let mut record = |seq: u32, first: usize, end: usize| {
             let list = &mut occ[seq as usize];
             if list.is_empty() {
@@ -521,39 +631,27 @@ impl LangMatcher {
                 end: end as u32,
             });
         };
-        if let Some(automaton) = &self.automaton {
-            for hit in automaton.find_overlapping_iter(&doc.bytes) {
-                if hit.start() % TOKEN_BYTES != 0 {
-                    continue;
-                }
-                let first = hit.start() / TOKEN_BYTES;
-                let len = hit.len() / TOKEN_BYTES;
-                let sent = doc.toks[first].sent;
-                if doc.toks[first + len - 1].sent != sent {
-                    continue;
-                }
-                let limit = doc.sents[sent as usize].toks.end;
-                for &seq in &self.anchored[hit.pattern().as_usize()] {
-                    let s = &self.seqs[seq as usize];
-                    if let Some(end) = self.verify(doc, &s.elems[s.anchor..], first + len, limit) {
-                        record(seq, first, end);
-                    }
+        for &(pattern, first, len) in &found.anchors {
+            let (first, len) = (first as usize, len as usize);
+            let sent = doc.toks[first].sent;
+            if doc.toks[first + len - 1].sent != sent {
+                continue;
+            }
+            let limit = doc.sents[sent as usize].toks.end;
+            for &seq in &self.anchored[pattern as usize] {
+                let s = &self.seqs[seq as usize];
+                if let Some(end) = self.verify(doc, &s.elems[s.anchor..], first + len, limit) {
+                    record(seq, first, end);
                 }
             }
         }
-        if !self.surface_anchored.is_empty() {
-            for first in 0..doc.toks.len() {
-                for &test in doc.surface_of(first) {
-                    let Some(seqs) = self.surface_anchored.get(&test) else {
-                        continue;
-                    };
-                    let limit = doc.sents[doc.toks[first].sent as usize].toks.end;
-                    for &seq in seqs {
-                        let s = &self.seqs[seq as usize];
-                        if let Some(end) = self.verify(doc, &s.elems[1..], first + 1, limit) {
-                            record(seq, first, end);
-                        }
-                    }
+        for &(test, first) in &found.surface {
+            let first = first as usize;
+            let limit = doc.sents[doc.toks[first].sent as usize].toks.end;
+            for &seq in self.surface_anchored.get(&test).into_iter().flatten() {
+                let s = &self.seqs[seq as usize];
+                if let Some(end) = self.verify(doc, &s.elems[1..], first + 1, limit) {
+                    record(seq, first, end);
                 }
             }
         }
@@ -577,44 +675,38 @@ impl LangMatcher {
         }
     }
 
-    /// Raw matches of the regexes: one `RegexSet` pass per paragraph, then only the
-    /// regexes it reports are located.
-    fn find_regexes(&self, text: &str, doc: &DocTokens, raws: &mut Vec<Raw>) {
-        let Some(set) = &self.regex_set else { return };
-        for (p, para) in doc.paras.iter().enumerate() {
-            let paragraph = &text[para.bytes.clone()];
-            let hits = set.matches(paragraph);
-            if !hits.matched_any() {
+    /// Raw matches of the regex candidates (sentences of their paragraphs computed).
+    fn regex_raws(&self, doc: &DocTokens, found: &Candidates, raws: &mut Vec<Raw>) {
+        for &(index, p, start, end) in &found.regex {
+            let Some(sent) = doc.sentence_at(p as usize, start as usize) else {
                 continue;
-            }
-            for index in hits.iter() {
-                for m in self.regexes[index].find_iter(paragraph) {
-                    if m.is_empty() {
-                        continue;
-                    }
-                    let Some(sent) = doc.sentence_at(p, m.start()) else {
-                        continue;
-                    };
-                    let first_tok = doc.token_at(p, m.start());
-                    for &pattern in &self.regex_patterns[index] {
-                        raws.push(Raw {
-                            theme: self.patterns[pattern as usize].theme,
-                            pattern,
-                            para: p as u32,
-                            sent,
-                            start: m.start() as u32,
-                            end: m.end() as u32,
-                            first_tok: first_tok as u32,
-                            end_tok: first_tok as u32,
-                        });
-                    }
-                }
+            };
+            let first_tok = doc.token_at(p as usize, start as usize) as u32;
+            for &pattern in &self.regex_patterns[index as usize] {
+                raws.push(Raw {
+                    theme: self.patterns[pattern as usize].theme,
+                    pattern,
+                    para: p,
+                    sent,
+                    start,
+                    end,
+                    first_tok,
+                    end_tok: first_tok,
+                });
             }
         }
     }
 }
 
 impl SurfaceTests for LangMatcher {
+    fn stem_wanted(&self, folded: &str) -> bool {
+        self.stem_all
+            || self.stem_keys.as_ref().is_some_and(|keys| {
+                keys.find(Input::new(folded).anchored(Anchored::Yes))
+                    .is_some()
+            })
+    }
+
     fn stem_id(&self, stem: &str) -> u32 {
         self.vocab.get(stem).copied().unwrap_or(0)
     }
@@ -623,35 +715,26 @@ impl SurfaceTests for LangMatcher {
         !self.exact.is_empty() || !self.exact_case.is_empty() || !self.prefix.is_empty()
     }
 
-    fn surface_hits(&self, surface: &str, out: &mut Vec<u32>) {
+    fn surface_hits(&self, raw: &str, folded: &str, out: &mut Vec<u32>) {
         // Most tokens have a byte length that no exact word and no prefix has: they are
-        // skipped without hashing. Folding `ё` to `е` keeps the length; lowercasing keeps it
-        // for ASCII, and other tokens are checked after lowercasing.
-        if !self.exact_case.is_empty() && self.exact_lengths & length_bit(surface.len()) != 0 {
-            let hit = if surface.contains('ё') {
-                self.exact_case.get(&surface.replace('ё', "е"))
+        // skipped without hashing (`ё` and `е` have the same length).
+        if !self.exact_case.is_empty() && self.exact_lengths & length_bit(raw.len()) != 0 {
+            let hit = if raw.contains('ё') {
+                self.exact_case.get(&raw.replace('ё', "е"))
             } else {
-                self.exact_case.get(surface)
+                self.exact_case.get(raw)
             };
             out.extend(hit);
         }
-        if self.exact.is_empty() && self.prefix.is_empty() {
-            return;
-        }
-        let up_to = |len: usize| !(u64::MAX << len.min(63) << 1);
-        if surface.is_ascii()
-            && self.exact_lengths & length_bit(surface.len()) == 0
-            && self.prefix_lengths & up_to(surface.len()) == 0
-        {
-            return;
-        }
-        let folded = fold_surface(surface);
-        if self.exact_lengths & length_bit(folded.len()) != 0
-            && let Some(&id) = self.exact.get(&folded)
+        if !self.exact.is_empty()
+            && self.exact_lengths & length_bit(folded.len()) != 0
+            && let Some(&id) = self.exact.get(folded)
         {
             out.push(id);
         }
-        if self.prefix_lengths & up_to(folded.len()) == 0 {
+        if self.prefix.is_empty()
+            || self.prefix_lengths & !(u64::MAX << folded.len().min(63) << 1) == 0
+        {
             return;
         }
         for (i, c) in folded.char_indices() {
@@ -888,6 +971,68 @@ mod tests {
             (1, 1, 27, 33)
         );
         assert_eq!(m[0].rule, "useful");
+    }
+
+    /// The stemming prefilter never skips a word whose stem the default theme set uses:
+    /// every distinct word of the shared corpus, when it is present.
+    #[test]
+    fn the_stem_prefilter_keeps_every_word_of_the_corpus_that_matters() {
+        let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+        let corpus = ["../shared/corpus", "../../shared/corpus"]
+            .iter()
+            .map(|d| root.join(d))
+            .find(|d| d.is_dir());
+        let Some(corpus) = corpus else {
+            eprintln!("skipped: ../shared/corpus is not present");
+            return;
+        };
+        let set = ThemeSet::load(&root.join("corpus/themes/korea-2017.toml")).unwrap();
+        let matcher = Matcher::new(&set).unwrap();
+        let mut analyzer = crate::text::Analyzer::default();
+        for (lang, file) in [
+            (Lang::En, "kremlin-en-2017.jsonl"),
+            (Lang::Ru, "kremlin-ru-2025.jsonl"),
+        ] {
+            let lm = match lang {
+                Lang::En => matcher.en.as_ref().unwrap(),
+                Lang::Ru => matcher.ru.as_ref().unwrap(),
+            };
+            let text = std::fs::read_to_string(corpus.join(file)).unwrap();
+            let words: std::collections::BTreeSet<&str> = text
+                .split(|c: char| !c.is_alphanumeric())
+                .filter(|w| !w.is_empty() && w.len() < 60)
+                .collect();
+            let mut folded = String::new();
+            let mut kept = 0;
+            for word in &words {
+                let stem = analyzer.stems(lang, word).pop().unwrap();
+                if lm.stem_id(&stem) == 0 {
+                    continue;
+                }
+                kept += 1;
+                super::super::analyze::fold_into(word, &mut folded);
+                let wanted = lm.stem_wanted(&folded)
+                    || (lang == Lang::En && ["dying", "lying", "tying"].contains(&folded.as_str()));
+                assert!(wanted, "{word} -> {stem} would not be stemmed");
+            }
+            assert!(kept > 100, "{lang}: only {kept} words with used stems");
+        }
+    }
+
+    #[test]
+    fn a_scratch_reused_with_another_matcher_forgets_cached_stems() {
+        let set = |words: &str| {
+            let text =
+                format!("name = \"t\"\n[[theme]]\nid = \"a\"\n[theme.en]\npatterns = [{words}]\n");
+            Matcher::new(&ThemeSet::from_toml(Path::new("t.toml"), &text).unwrap()).unwrap()
+        };
+        let first = set(r#""pressure", "sanctions""#);
+        let second = set(r#""sanctions""#);
+        let mut scratch = Scratch::default();
+        let text = "Sanctions and pressure.";
+        assert_eq!(first.match_text(Lang::En, text, &mut scratch).len(), 2);
+        assert_eq!(second.match_text(Lang::En, text, &mut scratch).len(), 1);
+        assert_eq!(first.match_text(Lang::En, text, &mut scratch).len(), 2);
     }
 
     #[test]

@@ -9,6 +9,7 @@
 //! over stems and one `RegexSet` per language) -> `rules` (negation, `unless`, scope,
 //! overlap) -> `count` (over an index, in parallel) -> [`evidence`] rows.
 
+mod analyze;
 mod baseline;
 mod count;
 mod error;

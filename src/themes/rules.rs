@@ -69,8 +69,9 @@ impl Literal {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub(crate) struct NegatorIds {
     pub ids: Vec<u32>,
-    /// Stem id of `t` when `n't` is a negator (`don't` is tokenized `don`, `t`).
-    pub contraction: Option<u32>,
+    /// Whether `n't` is a negator (`don't` is tokenized `don`, `t`: the token `t` right
+    /// after an apostrophe that follows an `n`).
+    pub contraction: bool,
 }
 
 /// Whether a negator stands within `n` tokens before the first token of `span` (inside
@@ -94,7 +95,7 @@ pub(crate) fn negated(
         let tok = doc.toks[t];
         !literal.names(doc, t)
             && (negators.ids.contains(&tok.id)
-                || (negators.contraction == Some(tok.id) && follows_apostrophe(doc, text, t)))
+                || (negators.contraction && follows_apostrophe(doc, text, t)))
     };
     let before = |t: usize, sent: u32| {
         let Some(sentence) = doc.sents.get(sent as usize) else {
@@ -110,11 +111,17 @@ pub(crate) fn negated(
     ((first + 1)..end).any(|t| literal.names(doc, t) && before(t, doc.toks[t].sent))
 }
 
-/// Whether token `t` directly follows an apostrophe glued to a word ending in `n`
+/// Whether token `t` is a `t` directly after an apostrophe glued to a word ending in `n`
 /// (`don't`, `can’t`).
 fn follows_apostrophe(doc: &DocTokens, text: &str, t: usize) -> bool {
     let tok = doc.toks[t];
     let para = &text[doc.paras[tok.para as usize].bytes.clone()];
+    if !matches!(
+        para.get(tok.start as usize..tok.end as usize),
+        Some("t" | "T")
+    ) {
+        return false;
+    }
     let before = &para[..tok.start as usize];
     let Some(rest) = before
         .strip_suffix('\'')

@@ -3,19 +3,28 @@
 //! runs over.
 //!
 //! Contract: paragraphs are the text split on `\n` (the indexes of evidence and gold
-//! labels); sentences come from [`crate::text::sentence_spans`] and are numbered across the
-//! document (`sent`), with their index inside the paragraph recoverable from
-//! [`DocTokens::sentence_in_paragraph`]; token offsets are bytes within the paragraph.
+//! labels); sentences come from [`crate::text::sentence_spans`], computed only for the
+//! paragraphs that need them ([`DocTokens::ensure_sentences`]; most paragraphs hold no
+//! candidate match), and numbered in the order they were computed (`sent`; a paragraph's
+//! sentences are consecutive, so the index inside the paragraph is recoverable with
+//! [`DocTokens::sentence_in_paragraph`]); token offsets are bytes within the paragraph. A
+//! token's `sent` is [`NO_SENTENCE`] until its paragraph's sentences are computed.
 //! Each token is encoded as 4 big-endian bytes of its stem id (0 = a stem no pattern uses),
 //! so a token sequence is a byte string and a match at offset `4k` starts at token `k`.
 
 use std::ops::Range;
 
+use rustc_hash::FxHashMap;
+
+use super::analyze::{Stemmers, for_each_token, is_irregular};
 use crate::document::Lang;
-use crate::text::{AnalyzedToken, Analyzer, sentence_spans};
+use crate::text::sentence_spans;
 
 /// Bytes per token in [`DocTokens::bytes`].
 pub(crate) const TOKEN_BYTES: usize = 4;
+
+/// `Tok::sent` of a token whose paragraph's sentences are not computed yet.
+pub(crate) const NO_SENTENCE: u32 = u32::MAX;
 
 /// One token of the document.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -39,8 +48,8 @@ pub(crate) struct Para {
     pub bytes: Range<usize>,
     /// Its tokens (indexes into [`DocTokens::toks`]).
     pub toks: Range<usize>,
-    /// Its sentences (numbers across the document).
-    pub sents: Range<usize>,
+    /// Its sentences (numbers in [`DocTokens::sents`]), once computed.
+    pub sents: Option<Range<usize>>,
 }
 
 /// One sentence of the document.
@@ -54,14 +63,41 @@ pub(crate) struct Sent {
     pub toks: Range<usize>,
 }
 
-/// Per-token extra tests (globs, exact words) that hold, when the matcher has any.
+/// Stemming state kept across documents by one thread: the stemmers and a cache of the
+/// stem id of each folded word seen (exact: a stem is a function of the word).
+#[derive(Default)]
+pub(crate) struct TokenCache {
+    stemmers: Stemmers,
+    buffer: String,
+    /// Identity of the matcher the ids belong to (0: none yet).
+    owner: u64,
+    ids: [FxHashMap<String, u32>; 2],
+}
+
+/// Words cached per language before the cache is emptied (bounds memory).
+const CACHE_WORDS: usize = 200_000;
+
+impl TokenCache {
+    /// Forgets every id when they were computed for another matcher.
+    pub fn bind(&mut self, owner: u64) {
+        if self.owner != owner {
+            self.owner = owner;
+            self.ids.iter_mut().for_each(FxHashMap::clear);
+        }
+    }
+}
+
+/// What the matcher wants to know about each token.
 pub(crate) trait SurfaceTests {
+    /// Whether a word whose folded form is `folded` could stem to a stem in use.
+    fn stem_wanted(&self, folded: &str) -> bool;
     /// Stem id of `stem` (0 when unused).
     fn stem_id(&self, stem: &str) -> u32;
     /// Whether any surface test exists (otherwise surface forms are not looked at).
     fn has_surface(&self) -> bool;
-    /// Appends the ids of the surface tests the token `surface` passes.
-    fn surface_hits(&self, surface: &str, out: &mut Vec<u32>);
+    /// Appends the ids of the surface tests the token passes (`raw` as written, `folded`
+    /// lowercased with `ё` folded).
+    fn surface_hits(&self, raw: &str, folded: &str, out: &mut Vec<u32>);
 }
 
 /// The analysed document, reused across documents to keep allocations down.
@@ -75,7 +111,6 @@ pub(crate) struct DocTokens {
     /// Surface test ids per token: `surface[surface_at[i]..surface_at[i + 1]]`.
     pub surface: Vec<u32>,
     pub surface_at: Vec<u32>,
-    scratch: Vec<AnalyzedToken>,
 }
 
 impl DocTokens {
@@ -84,7 +119,7 @@ impl DocTokens {
         &mut self,
         text: &str,
         lang: Lang,
-        analyzer: &mut Analyzer,
+        cache: &mut TokenCache,
         tests: &impl SurfaceTests,
     ) {
         self.toks.clear();
@@ -99,61 +134,46 @@ impl DocTokens {
             let para_start = offset;
             offset += paragraph.len() + 1;
             let first_tok = self.toks.len();
-            let first_sent = self.sents.len();
-            for span in sentence_spans(paragraph) {
-                self.sents.push(Sent {
-                    para: p as u32,
-                    bytes: span,
-                    toks: 0..0,
-                });
-            }
-            self.scratch.clear();
-            analyzer.tokens_into(lang, paragraph, &mut self.scratch);
-            let mut s = first_sent;
-            for token in &self.scratch {
-                // Spans cover every word; a token past the current span is in a later one.
-                while s + 1 < self.sents.len() && token.start >= self.sents[s].bytes.end {
-                    s += 1;
-                }
-                let id = tests.stem_id(&token.stem);
+            let TokenCache {
+                stemmers,
+                buffer,
+                ids,
+                ..
+            } = cache;
+            let ids = &mut ids[if lang == Lang::En { 0 } else { 1 }];
+            for_each_token(paragraph, buffer, |token| {
+                let id = if tests.stem_wanted(token.folded) || is_irregular(lang, token.folded) {
+                    match ids.get(token.folded) {
+                        Some(&id) => id,
+                        None => {
+                            let id = tests.stem_id(&stemmers.stem(lang, token.folded));
+                            if ids.len() >= CACHE_WORDS {
+                                ids.clear();
+                            }
+                            ids.insert(token.folded.to_string(), id);
+                            id
+                        }
+                    }
+                } else {
+                    0
+                };
                 self.bytes.extend_from_slice(&id.to_be_bytes());
                 self.toks.push(Tok {
                     id,
                     start: token.start as u32,
                     end: token.end as u32,
                     para: p as u32,
-                    sent: s as u32,
+                    sent: NO_SENTENCE,
                 });
                 if with_surface {
                     self.surface_at.push(self.surface.len() as u32);
-                    tests.surface_hits(&paragraph[token.start..token.end], &mut self.surface);
+                    tests.surface_hits(token.raw, token.folded, &mut self.surface);
                 }
-            }
-            // Sentence token ranges (tokens are in order, so one sweep).
-            let mut t = first_tok;
-            for s in first_sent..self.sents.len() {
-                let begin = t;
-                while t < self.toks.len() && self.toks[t].sent as usize == s {
-                    t += 1;
-                }
-                self.sents[s].toks = begin..t;
-            }
-            if self.sents.len() == first_sent && self.toks.len() > first_tok {
-                // Defensive: words but no sentence span cannot happen with the splitter,
-                // but a sentence must exist for every token.
-                self.sents.push(Sent {
-                    para: p as u32,
-                    bytes: 0..paragraph.len(),
-                    toks: first_tok..self.toks.len(),
-                });
-                for tok in &mut self.toks[first_tok..] {
-                    tok.sent = first_sent as u32;
-                }
-            }
+            });
             self.paras.push(Para {
                 bytes: para_start..para_start + paragraph.len(),
                 toks: first_tok..self.toks.len(),
-                sents: first_sent..self.sents.len(),
+                sents: None,
             });
         }
         if with_surface {
@@ -177,15 +197,67 @@ impl DocTokens {
         }
     }
 
-    /// 0-based index of sentence `sent` within its paragraph.
-    pub fn sentence_in_paragraph(&self, sent: u32) -> usize {
-        let s = &self.sents[sent as usize];
-        sent as usize - self.paras[s.para as usize].sents.start
+    /// Computes the sentences of paragraph `para` of `text` (the text given to
+    /// [`DocTokens::fill`]) and the `sent` of its tokens, unless done already.
+    pub fn ensure_sentences(&mut self, text: &str, para: usize) {
+        let Some(info) = self.paras.get(para) else {
+            return;
+        };
+        if info.sents.is_some() {
+            return;
+        }
+        let (bytes, toks) = (info.bytes.clone(), info.toks.clone());
+        let paragraph = &text[bytes];
+        let first_sent = self.sents.len();
+        for span in sentence_spans(paragraph) {
+            self.sents.push(Sent {
+                para: para as u32,
+                bytes: span,
+                toks: 0..0,
+            });
+        }
+        if self.sents.len() == first_sent && !toks.is_empty() {
+            // Words without a sentence span cannot happen with the splitter, but every
+            // token must belong to a sentence.
+            self.sents.push(Sent {
+                para: para as u32,
+                bytes: 0..paragraph.len(),
+                toks: 0..0,
+            });
+        }
+        // Spans cover every word; a token past the current span is in a later one.
+        let mut s = first_sent;
+        for t in toks.clone() {
+            while s + 1 < self.sents.len() && self.toks[t].start as usize >= self.sents[s].bytes.end
+            {
+                s += 1;
+            }
+            self.toks[t].sent = s as u32;
+        }
+        let mut t = toks.start;
+        for s in first_sent..self.sents.len() {
+            let begin = t;
+            while t < toks.end && self.toks[t].sent as usize == s {
+                t += 1;
+            }
+            self.sents[s].toks = begin..t;
+        }
+        self.paras[para].sents = Some(first_sent..self.sents.len());
     }
 
-    /// The sentence (number across the document) holding byte `offset` of paragraph `para`.
+    /// 0-based index of sentence `sent` within its paragraph (computed sentences only).
+    pub fn sentence_in_paragraph(&self, sent: u32) -> usize {
+        let s = &self.sents[sent as usize];
+        let first = self.paras[s.para as usize]
+            .sents
+            .as_ref()
+            .map_or(0, |r| r.start);
+        sent as usize - first
+    }
+
+    /// The sentence holding byte `offset` of paragraph `para` (computed sentences only).
     pub fn sentence_at(&self, para: usize, offset: usize) -> Option<u32> {
-        let sents = self.paras.get(para)?.sents.clone();
+        let sents = self.paras.get(para)?.sents.clone()?;
         let inside = &self.sents[sents.clone()];
         if inside.is_empty() {
             return None;
@@ -208,6 +280,9 @@ mod tests {
     struct Vocab(&'static [&'static str]);
 
     impl SurfaceTests for Vocab {
+        fn stem_wanted(&self, _folded: &str) -> bool {
+            true
+        }
         fn stem_id(&self, stem: &str) -> u32 {
             self.0
                 .iter()
@@ -217,8 +292,8 @@ mod tests {
         fn has_surface(&self) -> bool {
             true
         }
-        fn surface_hits(&self, surface: &str, out: &mut Vec<u32>) {
-            if surface.to_lowercase().starts_with("sanc") {
+        fn surface_hits(&self, _raw: &str, folded: &str, out: &mut Vec<u32>) {
+            if folded.starts_with("sanc") {
                 out.push(7);
             }
         }
@@ -231,23 +306,31 @@ mod tests {
         doc.fill(
             text,
             Lang::En,
-            &mut Analyzer::default(),
+            &mut TokenCache::default(),
             &Vocab(&["sanction", "fail"]),
         );
         assert_eq!(doc.paras.len(), 3);
         assert_eq!(doc.paras[1].toks, 5..5);
+        assert!(doc.sents.is_empty());
+        assert_eq!(doc.toks[0].sent, NO_SENTENCE);
+        // Computed on demand, in the order asked for.
+        doc.ensure_sentences(text, 2);
+        doc.ensure_sentences(text, 0);
+        doc.ensure_sentences(text, 0);
+        doc.ensure_sentences(text, 1);
         assert_eq!(doc.sents.len(), 3);
         let ids: Vec<u32> = doc.toks.iter().map(|t| t.id).collect();
         assert_eq!(ids, [1, 0, 0, 0, 2, 0, 1, 0]);
         assert_eq!(&doc.bytes[..8], &[0, 0, 0, 1, 0, 0, 0, 0]);
         let fail = doc.toks[4];
-        assert_eq!((fail.para, fail.sent, fail.start, fail.end), (0, 1, 28, 32));
+        assert_eq!((fail.para, fail.sent, fail.start, fail.end), (0, 2, 28, 32));
         let last = doc.toks[7];
-        assert_eq!((last.para, last.sent), (2, 2));
-        assert_eq!(doc.sentence_in_paragraph(2), 0);
-        assert_eq!(doc.sents[1].toks, 3..5);
+        assert_eq!((last.para, last.sent), (2, 0));
+        assert_eq!(doc.sentence_in_paragraph(0), 0);
+        assert_eq!(doc.sentence_in_paragraph(2), 1);
+        assert_eq!(doc.sents[2].toks, 3..5);
         assert!(doc.has_surface(0, 7) && doc.has_surface(6, 7) && !doc.has_surface(1, 7));
-        assert_eq!(doc.sentence_at(0, 25), Some(1));
+        assert_eq!(doc.sentence_at(0, 25), Some(2));
         assert_eq!(doc.token_at(0, 23), 3);
     }
 }
