@@ -11,8 +11,12 @@ files=("$shared"/*.jsonl)
 [ -e "${files[0]}" ] || { echo "no corpus at $shared: nothing to measure" >&2; exit 0; }
 bytes=$(cat "${files[@]}" | wc -c)
 docs=$(cat "${files[@]}" | wc -l)
-cargo build --release --quiet --bin statemine
-cargo bench --no-run --quiet --bench ingest_baseline 2>/dev/null
+# NO_BUILD=1 measures the binaries already in target/release (cargo may otherwise rebuild
+# dependencies whose features differ between `--bin` and `--benches` builds).
+if [ -z "${NO_BUILD:-}" ]; then
+  cargo build --release --quiet --bin statemine
+  cargo bench --no-run --quiet --bench ingest_baseline 2>/dev/null
+fi
 baseline_bin=$(ls -t target/release/deps/ingest_baseline-* | grep -v '\.d$' | head -1)
 scratch=$(mktemp -d)
 trap 'rm -rf "$scratch"' EXIT

@@ -13,6 +13,7 @@
 # Environment:
 #   PROFILE=release|debug  build to measure (default release)
 #   KEEP=DIR               keep the corpus and index in DIR (reused when already there)
+#   NO_BUILD=1             measure the binary already built (no cargo build)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 target_docs=${1:-350000}
@@ -25,7 +26,9 @@ for candidate in ../shared/corpus ../../shared/corpus; do
 done
 [ -n "$shared" ] || { echo "no corpus at ../shared/corpus: nothing to measure" >&2; exit 0; }
 
-if [ "$profile" = release ]; then
+if [ -n "${NO_BUILD:-}" ]; then
+  : # measure the binary already in target/$profile
+elif [ "$profile" = release ]; then
   cargo build --release --quiet --bin statemine
 else
   cargo build --quiet --bin statemine

@@ -21,6 +21,7 @@
 # Environment:
 #   PROFILE=release|debug  build to measure (default release)
 #   KEEP=DIR               keep the index in DIR (reused when already there)
+#   NO_BUILD=1             measure the binary already built (no cargo build)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 runs=${1:-3}
@@ -35,8 +36,9 @@ corpus=("$shared"/*.jsonl)
 
 # A shared target directory may hold another branch's build of this crate that cargo
 # considers fresh: touching a source file makes cargo rebuild this checkout.
-touch src/lib.rs
-if [ "$profile" = release ]; then
+if [ -n "${NO_BUILD:-}" ]; then
+  : # measure the binary already in target/$profile
+elif touch src/lib.rs && [ "$profile" = release ]; then
   cargo build --release --quiet --bin statemine
 else
   cargo build --quiet --bin statemine

@@ -36,7 +36,7 @@ pub struct IngestArgs {
     pub strict: bool,
     /// Commit every N written documents, so a killed run keeps its progress (0: only at
     /// the end).
-    #[arg(long, value_name = "N", default_value_t = 2000)]
+    #[arg(long, value_name = "N", default_value_t = 25_000)]
     pub commit_every: usize,
     /// Analysis and indexing threads (default: one per core).
     #[arg(long, value_name = "N")]
