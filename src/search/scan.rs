@@ -19,34 +19,20 @@
 //! found by the engine but not highlighted (passages never cross paragraphs either). A
 //! property test checks all this against [`crate::text::Analyzer`] on many texts.
 
-use rust_stemmers::{Algorithm, Stemmer};
-
 use super::plan::Plan;
 use crate::document::Lang;
 use crate::text::AnalyzedToken;
-
-/// The analyzer's token length limit (tokens of this many bytes or more are dropped).
-const MAX_TOKEN_BYTES: usize = 60;
-/// The English Snowball exceptions whose stem is not a prefix of the word minus one letter
-/// (`dying` -> `die`); they are always stemmed.
-const IRREGULAR: &[&str] = &["dying", "lying", "tying"];
+use crate::text::words::{
+    IRREGULAR_EN as IRREGULAR, MAX_TOKEN_BYTES, Stemmers, fold_fast, fold_into, fold_yo,
+    is_word_char,
+};
 
 /// Reusable stemmers and buffer.
+#[derive(Default)]
 pub(crate) struct Scanner {
-    en: Stemmer,
-    ru: Stemmer,
+    stemmers: Stemmers,
     /// A paragraph lowercased and folded, for the key test.
     lowered: String,
-}
-
-impl Default for Scanner {
-    fn default() -> Scanner {
-        Scanner {
-            en: Stemmer::create(Algorithm::English),
-            ru: Stemmer::create(Algorithm::Russian),
-            lowered: String::new(),
-        }
-    }
 }
 
 /// The tokens of one paragraph that may hold a match.
@@ -93,7 +79,7 @@ impl Scanner {
 
     /// Whether some word of `paragraph` may start with a key (or be an irregular form).
     fn may_match(&mut self, keys: &[String], paragraph: &str) -> bool {
-        lowercase_folded_into(paragraph, &mut self.lowered);
+        fold_into(paragraph, &mut self.lowered);
         let lowered = self.lowered.as_str();
         keys.iter().any(|key| lowered.contains(key.as_str()))
             || IRREGULAR.iter().any(|word| lowered.contains(word))
@@ -108,10 +94,6 @@ impl Scanner {
         out: &mut Vec<AnalyzedToken>,
     ) {
         let keys = plan.stem_keys(lang);
-        let stemmer = match lang {
-            Lang::En => &self.en,
-            Lang::Ru => &self.ru,
-        };
         let mut lowered = String::new();
         let mut chars = text.char_indices();
         let mut position = 0;
@@ -131,11 +113,8 @@ impl Scanner {
             let wanted = keys.iter().any(|key| starts_with_folded(word, key))
                 || IRREGULAR.iter().any(|w| w.eq_ignore_ascii_case(word));
             let stem = if wanted {
-                lowercase_into(word, &mut lowered);
-                if lowered.contains('ё') {
-                    lowered = lowered.replace('ё', "е");
-                }
-                stemmer.stem(&lowered).into_owned()
+                fold_into(word, &mut lowered);
+                self.stemmers.stem(lang, &lowered).into_owned()
             } else {
                 String::new()
             };
@@ -145,46 +124,6 @@ impl Scanner {
                 end: base + end,
                 position: position - 1,
             });
-        }
-    }
-}
-
-/// `char::is_alphanumeric` (what SimpleTokenizer splits on), with the basic Latin and
-/// Cyrillic letters answered without the Unicode tables.
-fn is_word_char(c: char) -> bool {
-    if c.is_ascii() {
-        c.is_ascii_alphanumeric()
-    } else if matches!(c, 'А'..='я' | 'Ё' | 'ё') {
-        true
-    } else {
-        c.is_alphanumeric()
-    }
-}
-
-/// Lowercases like Tantivy's `LowerCaser` (ASCII fast path, else char by char).
-fn lowercase_into(text: &str, out: &mut String) {
-    out.clear();
-    if text.is_ascii() {
-        out.push_str(text);
-        out.make_ascii_lowercase();
-    } else {
-        out.extend(text.chars().flat_map(char::to_lowercase));
-    }
-}
-
-/// `text` lowercased as the analyzer does, with `ё` folded to `е` (fast paths for ASCII
-/// and basic Cyrillic).
-fn lowercase_folded_into(text: &str, out: &mut String) {
-    out.clear();
-    if text.is_ascii() {
-        out.push_str(text);
-        out.make_ascii_lowercase();
-        return;
-    }
-    for c in text.chars() {
-        match fold_fast(c) {
-            Some(folded) => out.push(folded),
-            None => out.extend(c.to_lowercase().map(fold_yo)),
         }
     }
 }
@@ -212,23 +151,6 @@ fn starts_with_folded(word: &str, key: &str) -> bool {
         }
     }
     key.next().is_none()
-}
-
-/// The lowercase, `ё`-folded form of `c` when it is one character and cheap to know
-/// (ASCII, Cyrillic, common punctuation); `None` sends the caller to `char::to_lowercase`.
-fn fold_fast(c: char) -> Option<char> {
-    Some(match c {
-        'A'..='Z' | 'А'..='Я' => char::from_u32(c as u32 + 0x20)?,
-        'Ё' | 'ё' => 'е',
-        'Ѐ'..='Џ' => char::from_u32(c as u32 + 0x50)?,
-        'а'..='я' | 'ѐ'..='џ' | '\u{2000}'..='\u{206F}' | '\u{A0}' | '«' | '»' => c,
-        c if c.is_ascii() => c,
-        _ => return None,
-    })
-}
-
-fn fold_yo(c: char) -> char {
-    if c == 'ё' { 'е' } else { c }
 }
 
 #[cfg(test)]

@@ -10,13 +10,11 @@ use tantivy::tokenizer::{
     TokenStream, Tokenizer,
 };
 
+use super::words::MAX_TOKEN_BYTES;
 use crate::document::Lang;
 
 /// Name of the analyzer for exact, case-insensitive metadata values (speaker, source, kind).
 pub const KEYWORD_ANALYZER: &str = "statemine_keyword";
-
-/// Tokens longer than this (in bytes) are dropped: they are noise (URLs, base64, tables).
-const MAX_TOKEN_BYTES: usize = 60;
 
 /// Name under which the analyzer of `lang` is registered in an index.
 pub fn analyzer_name(lang: Lang) -> &'static str {

@@ -7,6 +7,7 @@
 
 mod analyzer;
 mod sentences;
+pub(crate) mod words;
 
 pub use analyzer::{
     AnalyzedToken, Analyzer, KEYWORD_ANALYZER, analyzer_name, register_analyzers, text_analyzer,

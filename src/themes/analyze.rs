@@ -18,40 +18,9 @@
 //! are dropped (`RemoveLongFilter`), the folded form is the token lowercased as Tantivy's
 //! `LowerCaser` does with `ё` folded to `е`, and the stem is the Snowball stem of that.
 
-use rust_stemmers::{Algorithm, Stemmer};
-
 use crate::document::Lang;
-
-/// Tokens of this many bytes or more are dropped (as in [`crate::text::text_analyzer`]).
-const MAX_TOKEN_BYTES: usize = 60;
-
-/// English words whose Snowball stem does not start with the word's first letters.
-const IRREGULAR_EN: &[&str] = &["dying", "lying", "tying"];
-
-/// Both Snowball stemmers.
-pub(crate) struct Stemmers {
-    en: Stemmer,
-    ru: Stemmer,
-}
-
-impl Default for Stemmers {
-    fn default() -> Stemmers {
-        Stemmers {
-            en: Stemmer::create(Algorithm::English),
-            ru: Stemmer::create(Algorithm::Russian),
-        }
-    }
-}
-
-impl Stemmers {
-    /// The Snowball stem of a folded word.
-    pub fn stem<'a>(&self, lang: Lang, folded: &'a str) -> std::borrow::Cow<'a, str> {
-        match lang {
-            Lang::En => self.en.stem(folded),
-            Lang::Ru => self.ru.stem(folded),
-        }
-    }
-}
+use crate::text::words::{IRREGULAR_EN, MAX_TOKEN_BYTES, is_word_char};
+pub(crate) use crate::text::words::{Stemmers, fold_into};
 
 /// Whether `folded` is an English exception whose stem does not start with its key.
 pub(crate) fn is_irregular(lang: Lang, folded: &str) -> bool {
@@ -115,37 +84,6 @@ fn char_at(text: &str, i: usize) -> (char, usize) {
     }
     let c = text[i..].chars().next().unwrap_or('\u{0}');
     (c, c.len_utf8())
-}
-
-/// `char::is_alphanumeric` (what `SimpleTokenizer` splits on), with ASCII and basic
-/// Cyrillic answered without the Unicode tables.
-fn is_word_char(c: char) -> bool {
-    if c.is_ascii() {
-        c.is_ascii_alphanumeric()
-    } else if matches!(c, 'А'..='я' | 'Ё' | 'ё') {
-        true
-    } else {
-        c.is_alphanumeric()
-    }
-}
-
-/// `word` lowercased as Tantivy's `LowerCaser` does (ASCII fast path, else
-/// `char::to_lowercase`), then `ё` folded to `е` as the analyzer's stemmer filter does.
-pub(crate) fn fold_into(word: &str, out: &mut String) {
-    out.clear();
-    if word.is_ascii() {
-        out.push_str(word);
-        out.make_ascii_lowercase();
-        return;
-    }
-    for c in word.chars() {
-        match c {
-            'А'..='Я' => out.push(char::from_u32(c as u32 + 0x20).unwrap_or(c)),
-            'а'..='я' => out.push(c),
-            'Ё' | 'ё' => out.push('е'),
-            _ => out.extend(c.to_lowercase().map(|l| if l == 'ё' { 'е' } else { l })),
-        }
-    }
 }
 
 /// The key of `stem`: a word of `lang` can stem to `stem` only if its folded form starts

@@ -1,0 +1,91 @@
+//! Character-level pieces of the analyzer, shared by the fast token paths of search
+//! highlighting (`search::scan`) and theme counting (`themes::analyze`).
+//!
+//! Contract: each function gives exactly what the analyzer of [`super::text_analyzer`]
+//! does (Tantivy's `SimpleTokenizer` word runs, `RemoveLongFilter`, `LowerCaser`, then the
+//! `ё`→`е` fold and the Snowball stemmer); both callers check this with property tests.
+
+use std::borrow::Cow;
+
+use rust_stemmers::{Algorithm, Stemmer};
+
+use crate::document::Lang;
+
+/// Tokens of this many bytes or more are dropped: they are noise (URLs, base64, tables).
+pub(crate) const MAX_TOKEN_BYTES: usize = 60;
+
+/// English words whose Snowball stem is not a prefix of the word minus its last letters
+/// (`dying` -> `die`): fast paths that skip stemming must always stem these.
+pub(crate) const IRREGULAR_EN: &[&str] = &["dying", "lying", "tying"];
+
+/// Both Snowball stemmers.
+pub(crate) struct Stemmers {
+    en: Stemmer,
+    ru: Stemmer,
+}
+
+impl Default for Stemmers {
+    fn default() -> Stemmers {
+        Stemmers {
+            en: Stemmer::create(Algorithm::English),
+            ru: Stemmer::create(Algorithm::Russian),
+        }
+    }
+}
+
+impl Stemmers {
+    /// The Snowball stem of a folded word.
+    pub(crate) fn stem<'a>(&self, lang: Lang, folded: &'a str) -> Cow<'a, str> {
+        match lang {
+            Lang::En => self.en.stem(folded),
+            Lang::Ru => self.ru.stem(folded),
+        }
+    }
+}
+
+/// `char::is_alphanumeric` (what `SimpleTokenizer` splits on), with ASCII and basic
+/// Cyrillic answered without the Unicode tables.
+pub(crate) fn is_word_char(c: char) -> bool {
+    if c.is_ascii() {
+        c.is_ascii_alphanumeric()
+    } else if matches!(c, 'А'..='я' | 'Ё' | 'ё') {
+        true
+    } else {
+        c.is_alphanumeric()
+    }
+}
+
+/// `text` lowercased as Tantivy's `LowerCaser` does, then `ё` folded to `е` (fast paths
+/// for ASCII and basic Cyrillic).
+pub(crate) fn fold_into(text: &str, out: &mut String) {
+    out.clear();
+    if text.is_ascii() {
+        out.push_str(text);
+        out.make_ascii_lowercase();
+        return;
+    }
+    for c in text.chars() {
+        match fold_fast(c) {
+            Some(folded) => out.push(folded),
+            None => out.extend(c.to_lowercase().map(fold_yo)),
+        }
+    }
+}
+
+/// The lowercase, `ё`-folded form of `c` when it is one character and cheap to know
+/// (ASCII, Cyrillic, common punctuation); `None` sends the caller to `char::to_lowercase`.
+pub(crate) fn fold_fast(c: char) -> Option<char> {
+    Some(match c {
+        'A'..='Z' | 'А'..='Я' => char::from_u32(c as u32 + 0x20)?,
+        'Ё' | 'ё' => 'е',
+        'Ѐ'..='Џ' => char::from_u32(c as u32 + 0x50)?,
+        'а'..='я' | 'ѐ'..='џ' | '\u{2000}'..='\u{206F}' | '\u{A0}' | '«' | '»' => c,
+        c if c.is_ascii() => c,
+        _ => return None,
+    })
+}
+
+/// `ё` as `е`, any other character unchanged.
+pub(crate) fn fold_yo(c: char) -> char {
+    if c == 'ё' { 'е' } else { c }
+}
