@@ -309,9 +309,10 @@ fn analyse(fields: &Fields, raw_rx: Receiver<SourcedDocument>, item_tx: Sender<I
     for sourced in raw_rx {
         let doc = sourced.doc;
         let structure = analyze_structure(&doc);
+        let content_hash = doc.content_hash();
         let ready = Ready {
-            content_hash: doc.content_hash(),
-            document: document_to_tantivy(fields, &doc, &structure),
+            document: document_to_tantivy(fields, &doc, &structure, &content_hash),
+            content_hash,
             id: doc.id,
         };
         if item_tx.send(Item::Ready(Box::new(ready))).is_err() {

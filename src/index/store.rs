@@ -158,7 +158,7 @@ impl IndexStore {
 
     /// Converts a document and its structure to the indexed form.
     pub fn to_tantivy(&self, doc: &Document, structure: &DocStructure) -> TantivyDocument {
-        document_to_tantivy(&self.fields, doc, structure)
+        document_to_tantivy(&self.fields, doc, structure, &doc.content_hash())
     }
 
     /// Reads a stored document back.
@@ -285,11 +285,13 @@ impl IndexStore {
 }
 
 /// Converts a document and its structure to the indexed form of the schema whose handles
-/// are `f` (usable without an open index, e.g. to validate a dry run).
+/// are `f` (usable without an open index, e.g. to validate a dry run). `content_hash` is
+/// [`Document::content_hash`], passed in so that ingest hashes each text once.
 pub fn document_to_tantivy(
     f: &Fields,
     doc: &Document,
     structure: &DocStructure,
+    content_hash: &str,
 ) -> TantivyDocument {
     let mut out = TantivyDocument::default();
     out.add_text(f.id, &doc.id);
@@ -312,7 +314,7 @@ pub fn document_to_tantivy(
     out.add_u64(f.n_words, structure.n_words);
     out.add_u64(f.n_sentences, structure.n_sentences);
     out.add_u64(f.n_paragraphs, structure.n_paragraphs);
-    out.add_text(f.content_hash, doc.content_hash());
+    out.add_text(f.content_hash, content_hash);
     let turns = serde_json::to_string(&structure.paragraphs).unwrap_or_else(|_| "[]".into());
     out.add_text(f.structure, turns);
     out
