@@ -39,21 +39,25 @@ mod tests {
     use crate::document::{Kind, Lang, Role};
     use chrono::NaiveDate;
 
-    #[test]
-    fn counts_words_sentences_and_paragraphs() {
-        let doc = Document {
+    fn doc(kind: Kind, text: &str) -> Document {
+        Document {
             id: "d".into(),
             date: NaiveDate::from_ymd_opt(2017, 1, 1).unwrap(),
             title: String::new(),
             speaker: String::new(),
             source: String::new(),
-            kind: Kind::News,
+            kind,
             lang: Lang::En,
             url: String::new(),
-            text: "One two. Three four!\nFive, six-seven.".into(),
+            text: text.into(),
             tags: vec![],
             location: None,
-        };
+        }
+    }
+
+    #[test]
+    fn counts_words_sentences_and_paragraphs() {
+        let doc = doc(Kind::News, "One two. Three four!\nFive, six-seven.");
         let s = analyze_structure(&doc);
         assert_eq!((s.n_words, s.n_sentences, s.n_paragraphs), (7, 3, 2));
         assert_eq!(s.paragraphs.len(), 2);
@@ -61,19 +65,10 @@ mod tests {
 
     #[test]
     fn paragraphs_carry_their_speaker_and_role() {
-        let doc = Document {
-            id: "d".into(),
-            date: NaiveDate::from_ymd_opt(2017, 1, 1).unwrap(),
-            title: String::new(),
-            speaker: String::new(),
-            source: String::new(),
-            kind: Kind::Transcript,
-            lang: Lang::En,
-            url: String::new(),
-            text: "Talks were held.\nQuestion: Why?\nSergei Lavrov: Because.".into(),
-            tags: vec![],
-            location: None,
-        };
+        let doc = doc(
+            Kind::Transcript,
+            "Talks were held.\nQuestion: Why?\nSergei Lavrov: Because.",
+        );
         let s = analyze_structure(&doc);
         let turns: Vec<_> = s
             .paragraphs
