@@ -82,6 +82,16 @@ fn fixture_index() -> &'static str {
         .1
 }
 
+/// The summary row of theme `id` in `themes count --json` output.
+fn theme_row<'a>(summary: &'a Value, id: &str) -> &'a Value {
+    summary["themes"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|t| t["theme"] == id)
+        .unwrap()
+}
+
 fn mini() -> String {
     fixture("mini.toml").display().to_string()
 }
@@ -233,12 +243,7 @@ fn filters_select_documents() {
         2
     );
     let ru = json(&["--lang", "ru"]);
-    let futility = ru["themes"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .find(|t| t["theme"] == "sanctions_futility")
-        .unwrap();
+    let futility = theme_row(&ru, "sanctions_futility");
     assert_eq!(futility["matches"], 1);
 }
 
@@ -398,12 +403,7 @@ fn a_liwc_dictionary_imports_and_loads_directly() {
         "-q",
     ]);
     let v: Value = serde_json::from_str(run.stdout.trim()).unwrap();
-    let diplomacy = v["themes"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .find(|t| t["theme"] == "diplomacy")
-        .unwrap();
+    let diplomacy = theme_row(&v, "diplomacy");
     assert_eq!(diplomacy["matches"], 1);
 }
 
