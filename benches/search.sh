@@ -20,31 +20,8 @@ target_docs=${1:-350000}
 runs=${2:-5}
 profile=${PROFILE:-release}
 
-shared=""
-for candidate in ../shared/corpus ../../shared/corpus; do
-  if compgen -G "$candidate/*.jsonl" >/dev/null; then shared=$candidate; break; fi
-done
-[ -n "$shared" ] || { echo "no corpus at ../shared/corpus: nothing to measure" >&2; exit 0; }
-
-if [ -n "${NO_BUILD:-}" ]; then
-  : # measure the binary already in target/$profile
-elif [ "$profile" = release ]; then
-  cargo build --release --quiet --bin statemine
-else
-  cargo build --quiet --bin statemine
-fi
-built="${CARGO_TARGET_DIR:-target}/$profile/statemine"
-
-if [ -n "${KEEP:-}" ]; then
-  scratch=$KEEP
-  mkdir -p "$scratch"
-else
-  scratch=$(mktemp -d)
-  trap 'rm -rf "$scratch"' EXIT
-fi
-# A private copy: a shared target directory may be rebuilt from another branch meanwhile.
-bin="$scratch/statemine"
-cp "$built" "$bin"
+# shellcheck source=benches/common.sh
+source benches/common.sh
 
 if [ -f "$scratch/index/statemine.json" ] && [ -f "$scratch/corpus.size" ]; then
   read -r docs bytes < "$scratch/corpus.size"

@@ -27,33 +27,9 @@ cd "$(dirname "$0")/.."
 runs=${1:-3}
 profile=${PROFILE:-release}
 
-shared=""
-for candidate in ../shared/corpus ../../shared/corpus; do
-  if compgen -G "$candidate/*.jsonl" >/dev/null; then shared=$candidate; break; fi
-done
-[ -n "$shared" ] || { echo "no corpus at ../shared/corpus: nothing to measure" >&2; exit 0; }
+# shellcheck source=benches/common.sh
+source benches/common.sh
 corpus=("$shared"/*.jsonl)
-
-# A shared target directory may hold another branch's build of this crate that cargo
-# considers fresh: touching a source file makes cargo rebuild this checkout.
-if [ -n "${NO_BUILD:-}" ]; then
-  : # measure the binary already in target/$profile
-elif touch src/lib.rs && [ "$profile" = release ]; then
-  cargo build --release --quiet --bin statemine
-else
-  cargo build --quiet --bin statemine
-fi
-built="${CARGO_TARGET_DIR:-target}/$profile/statemine"
-
-if [ -n "${KEEP:-}" ]; then
-  scratch=$KEEP
-  mkdir -p "$scratch"
-else
-  scratch=$(mktemp -d)
-  trap 'rm -rf "$scratch"' EXIT
-fi
-bin="$scratch/statemine"
-cp "$built" "$bin"
 themes=corpus/themes/korea-2017.toml
 
 if [ ! -f "$scratch/index/statemine.json" ]; then

@@ -1,0 +1,34 @@
+# Sourced by the benchmark scripts (not run on its own). Expects the repository root as the
+# working directory and `profile` set (release or debug). Sets:
+#   shared   the folder of the shared corpus (exits 0 with a message when there is none)
+#   scratch  a work folder ($KEEP when set, else a temporary folder removed on exit)
+#   bin      a private copy of the statemine binary to measure (built unless NO_BUILD=1)
+
+shared=""
+for candidate in ../shared/corpus ../../shared/corpus; do
+  if compgen -G "$candidate/*.jsonl" >/dev/null; then shared=$candidate; break; fi
+done
+[ -n "$shared" ] || { echo "no corpus at ../shared/corpus: nothing to measure" >&2; exit 0; }
+
+# A shared target directory may hold another checkout's build of this crate that cargo
+# considers fresh: touching a source file makes cargo rebuild this checkout.
+if [ -z "${NO_BUILD:-}" ]; then
+  touch src/lib.rs
+  if [ "$profile" = release ]; then
+    cargo build --release --quiet --bin statemine
+  else
+    cargo build --quiet --bin statemine
+  fi
+fi
+built="${CARGO_TARGET_DIR:-target}/$profile/statemine"
+
+if [ -n "${KEEP:-}" ]; then
+  scratch=$KEEP
+  mkdir -p "$scratch"
+else
+  scratch=$(mktemp -d)
+  trap 'rm -rf "$scratch"' EXIT
+fi
+# A private copy: the target directory may be rebuilt by another checkout meanwhile.
+bin="$scratch/statemine"
+cp "$built" "$bin"
