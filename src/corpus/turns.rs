@@ -296,6 +296,11 @@ static INITIALS_NAME: LazyLock<Regex> = LazyLock::new(|| {
 pub fn parse_label(paragraph: &str) -> Option<SpeakerLabel> {
     let colon = paragraph.find(':')?;
     let prefix = paragraph[..colon].trim();
+    // Without parentheses the prefix is the label: a long one is prose, rejected before
+    // any copy (most paragraphs with a colon end here).
+    if !prefix.contains('(') && prefix.chars().count() > MAX_LABEL_CHARS {
+        return None;
+    }
     let after = &paragraph[colon + 1..];
     if prefix.is_empty() || !(after.is_empty() || after.starts_with(char::is_whitespace)) {
         return None;
@@ -537,10 +542,10 @@ fn introduces_quote(paragraph: &str) -> bool {
     let Some(colon) = paragraph.find(':') else {
         return false;
     };
-    let prefix = paragraph[..colon].to_lowercase();
-    if prefix.chars().count() > MAX_LABEL_CHARS {
+    if paragraph[..colon].chars().count() > MAX_LABEL_CHARS {
         return false;
     }
+    let prefix = paragraph[..colon].to_lowercase();
     let document_words = [
         "message",
         "telegram",
@@ -609,11 +614,16 @@ pub(crate) fn attribute_turns(doc: &Document) -> Vec<(Option<String>, Role)> {
 /// keeps asking (at least [`MIN_MODERATOR_TURNS`] turns, most of them with a question
 /// mark), journalist, since that is how moderators and interviewers read; else other.
 fn label_roles(doc: &Document, paragraphs: &[&str], labels: &[Option<SpeakerLabel>]) -> Vec<Role> {
+    // A transcript repeats the same few labels: each distinct one is judged once.
+    let mut judged: HashMap<(&str, Option<&str>), Option<Role>> = HashMap::new();
     let own: Vec<Option<Role>> = labels
         .iter()
         .map(|l| {
-            l.as_ref()
-                .and_then(|l| guess_role(&l.title, l.name.as_deref()))
+            l.as_ref().and_then(|l| {
+                *judged
+                    .entry((l.title.as_str(), l.name.as_deref()))
+                    .or_insert_with(|| guess_role(&l.title, l.name.as_deref()))
+            })
         })
         .collect();
     let mut by_surname: HashMap<String, Role> = HashMap::new();

@@ -1,7 +1,8 @@
 //! The per-language token pipeline, registered in the index and usable on its own.
 
-use std::borrow::Cow;
 use std::mem;
+
+use rustc_hash::FxHashMap;
 
 use rust_stemmers::{Algorithm, Stemmer};
 use tantivy::Index;
@@ -126,53 +127,78 @@ impl TokenFilter for SnowballStemmer {
     fn transform<T: Tokenizer>(self, tokenizer: T) -> SnowballStemmerFilter<T> {
         SnowballStemmerFilter {
             algorithm: self.algorithm,
+            stemmer: Stemmer::create(self.algorithm),
+            stems: FxHashMap::default(),
             inner: tokenizer,
         }
     }
 }
 
-#[derive(Clone)]
+/// Words whose stems a filter remembers before it forgets them all (bounds memory: a few
+/// MB per analyzer; a corpus's vocabulary is mostly far smaller).
+const STEM_CACHE_WORDS: usize = 100_000;
+
+/// The stemming stage of an analyzer. It keeps the stem of every word it has seen: the
+/// same analyzer instance serves many documents (Tantivy keeps one per field and
+/// indexing thread), most words recur, and a hash lookup costs a fraction of a Snowball
+/// run (the stem is a function of the word, so the cache changes no result).
 struct SnowballStemmerFilter<T> {
     algorithm: Algorithm,
+    stemmer: Stemmer,
+    stems: FxHashMap<String, String>,
     inner: T,
 }
 
-impl<T: Tokenizer> Tokenizer for SnowballStemmerFilter<T> {
-    type TokenStream<'a> = SnowballStemmerStream<T::TokenStream<'a>>;
-
-    fn token_stream<'a>(&'a mut self, text: &'a str) -> Self::TokenStream<'a> {
-        SnowballStemmerStream {
-            tail: self.inner.token_stream(text),
+impl<T: Clone> Clone for SnowballStemmerFilter<T> {
+    fn clone(&self) -> Self {
+        SnowballStemmerFilter {
+            algorithm: self.algorithm,
             stemmer: Stemmer::create(self.algorithm),
-            buffer: String::new(),
+            stems: FxHashMap::default(),
+            inner: self.inner.clone(),
         }
     }
 }
 
-struct SnowballStemmerStream<T> {
-    tail: T,
-    stemmer: Stemmer,
-    buffer: String,
+impl<T: Tokenizer> Tokenizer for SnowballStemmerFilter<T> {
+    type TokenStream<'a> = SnowballStemmerStream<'a, T::TokenStream<'a>>;
+
+    fn token_stream<'a>(&'a mut self, text: &'a str) -> Self::TokenStream<'a> {
+        SnowballStemmerStream {
+            tail: self.inner.token_stream(text),
+            stemmer: &self.stemmer,
+            stems: &mut self.stems,
+        }
+    }
 }
 
-impl<T: TokenStream> TokenStream for SnowballStemmerStream<T> {
+struct SnowballStemmerStream<'a, T> {
+    tail: T,
+    stemmer: &'a Stemmer,
+    stems: &'a mut FxHashMap<String, String>,
+}
+
+impl<T: TokenStream> TokenStream for SnowballStemmerStream<'_, T> {
     fn advance(&mut self) -> bool {
         if !self.tail.advance() {
             return false;
         }
         let token = self.tail.token_mut();
         // Russian texts write `ё` inconsistently; the stemmer expects `е`.
-        if token.text.contains('ё') {
+        if !token.text.is_ascii() && token.text.contains('ё') {
             token.text = token.text.replace('ё', "е");
         }
-        match self.stemmer.stem(&token.text) {
-            Cow::Owned(stemmed) => token.text = stemmed,
-            Cow::Borrowed(stemmed) => {
-                self.buffer.clear();
-                self.buffer.push_str(stemmed);
-                mem::swap(&mut token.text, &mut self.buffer);
-            }
+        if let Some(stem) = self.stems.get(token.text.as_str()) {
+            token.text.clear();
+            token.text.push_str(stem);
+            return true;
         }
+        let stem = self.stemmer.stem(&token.text).into_owned();
+        if self.stems.len() >= STEM_CACHE_WORDS {
+            self.stems.clear();
+        }
+        let word = mem::replace(&mut token.text, stem.clone());
+        self.stems.insert(word, stem);
         true
     }
 
@@ -215,6 +241,32 @@ mod tests {
             analyzer.stems(Lang::Ru, "ещё"),
             analyzer.stems(Lang::Ru, "еще")
         );
+    }
+
+    #[test]
+    fn remembered_stems_are_the_stems() {
+        let text =
+            "Sanctions, sanctions and SANCTIONS: санкции, санкций, ещё, еще; relational relations";
+        let mut analyzer = Analyzer::default();
+        for lang in [Lang::En, Lang::Ru] {
+            let first = analyzer.stems(lang, text);
+            let again = analyzer.stems(lang, text);
+            assert_eq!(first, again);
+            let stemmer = Stemmer::create(match lang {
+                Lang::En => Algorithm::English,
+                Lang::Ru => Algorithm::Russian,
+            });
+            let fresh: Vec<String> = text
+                .split(|c: char| !c.is_alphanumeric())
+                .filter(|w| !w.is_empty())
+                .map(|w| {
+                    stemmer
+                        .stem(&w.to_lowercase().replace('ё', "е"))
+                        .into_owned()
+                })
+                .collect();
+            assert_eq!(again, fresh, "{lang}");
+        }
     }
 
     #[test]

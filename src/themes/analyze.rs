@@ -28,23 +28,36 @@ pub(crate) fn is_irregular(lang: Lang, folded: &str) -> bool {
 }
 
 /// One token as seen by [`for_each_token`].
+#[cfg(test)]
 pub(crate) struct WordToken<'a> {
     /// Byte offset in the analyzed text.
     pub start: usize,
     /// Byte offset just past the token.
     pub end: usize,
-    /// The token as written.
-    pub raw: &'a str,
     /// Lowercased, `ё` folded to `е`.
     pub folded: &'a str,
 }
 
 /// Calls `visit` with every token of `text` in order (`buffer` holds the folded form).
+#[cfg(test)]
 pub(crate) fn for_each_token(
     text: &str,
     buffer: &mut String,
     mut visit: impl FnMut(WordToken<'_>),
 ) {
+    for_each_word(text, |start, end, raw| {
+        fold_into(raw, buffer);
+        visit(WordToken {
+            start,
+            end,
+            folded: buffer,
+        });
+    });
+}
+
+/// Calls `visit(start, end, raw)` with every token of `text` in order, as written (not
+/// folded): the tokens of [`for_each_token`].
+pub(crate) fn for_each_word(text: &str, mut visit: impl FnMut(usize, usize, &str)) {
     let bytes = text.as_bytes();
     let mut i = 0;
     while i < bytes.len() {
@@ -63,16 +76,9 @@ pub(crate) fn for_each_token(
             i += len;
         }
         let raw = &text[start..i];
-        if raw.len() >= MAX_TOKEN_BYTES {
-            continue;
+        if raw.len() < MAX_TOKEN_BYTES {
+            visit(start, i, raw);
         }
-        fold_into(raw, buffer);
-        visit(WordToken {
-            start,
-            end: i,
-            raw,
-            folded: buffer,
-        });
     }
 }
 

@@ -1,15 +1,13 @@
-//! The compiled theme set: per language one Aho-Corasick automaton over stem ids for every
-//! token sequence (phrases, `near` sides, `unless` phrases) and one `RegexSet` for every
-//! regex, so a document is scanned once, not once per pattern.
+//! The compiled theme set: per language, every token sequence (phrases, `near` sides,
+//! `unless` phrases) indexed by what its first item is, and one `RegexSet` for every regex,
+//! so a document is scanned once, not once per pattern.
 //!
 //! How a document is matched (see [`Matcher::match_text`]):
 //! 1. each paragraph is tokenized by the shared analyzer; each stem becomes an id of the
-//!    matcher's vocabulary (0 for stems no pattern uses) and 4 bytes of a byte string;
-//! 2. the automaton runs once over that byte string with overlapping matches; a hit at a
-//!    4-byte boundary is the first literal run (the "anchor") of one or more sequences,
-//!    whose remaining items (`*`, `~N`, globs, more words) are verified token by token
-//!    inside the sentence; sequences that start with a glob or exact word are anchored on
-//!    the tokens that pass that test instead;
+//!    matcher's vocabulary (0 for stems no pattern uses: most tokens);
+//! 2. a token whose stem starts one or more sequences is a candidate, and so is a token
+//!    passing a surface test (glob, exact word) that starts one; the rest of each sequence
+//!    (`*`, `~N`, globs, more words) is verified token by token inside the sentence;
 //! 3. per paragraph, the `RegexSet` says which regexes match, and only those are located;
 //! 4. patterns turn occurrences into raw matches, [`super::rules`] applies negation,
 //!    `unless` and the overlap policy, and the result is one list in text order.
@@ -18,7 +16,6 @@ use std::collections::HashMap;
 
 use rustc_hash::FxHashMap;
 
-use aho_corasick::{AhoCorasick, AhoCorasickKind, MatchKind};
 use regex::{Regex, RegexBuilder, RegexSet, RegexSetBuilder};
 
 use super::analyze::stem_key;
@@ -29,7 +26,7 @@ use super::rules::{
     Literal, NegatorIds, Occ, Raw, in_scope, merge_overlaps, negated, pair_near, raw_of_pair,
     raw_of_tokens,
 };
-use super::tokens::{DocTokens, SurfaceTests, TOKEN_BYTES, TokenCache};
+use super::tokens::{DocTokens, SurfaceTests, TokenCache};
 use super::trie::{FrozenTrie, TokenTrie, TrieEntry};
 use super::{ThemeError, ThemeSet};
 use crate::document::Lang;
@@ -59,8 +56,8 @@ pub struct Scratch {
 /// What one document's scan found before verification (buffers reused across documents).
 #[derive(Default)]
 struct Candidates {
-    /// Automaton hits at token boundaries: (automaton pattern, first token, tokens).
-    anchors: Vec<(u32, u32, u32)>,
+    /// Tokens whose stem starts a sequence: (stem id, token).
+    anchors: Vec<(u32, u32)>,
     /// Tokens passing a surface test that starts a sequence: (test, token).
     surface: Vec<(u32, u32)>,
     /// Regex matches: (regex, paragraph, start, end) in paragraph bytes.
@@ -79,8 +76,6 @@ enum Elem {
 #[derive(Debug)]
 struct Seq {
     elems: Vec<Elem>,
-    /// Leading items matched by the automaton (0 when anchored on a surface test).
-    anchor: usize,
 }
 
 #[derive(Debug)]
@@ -120,9 +115,8 @@ struct LangMatcher {
     /// Bit `n` set when some case-sensitive exact word is `n` bytes long (63: longer).
     exact_case_lengths: u64,
     seqs: Vec<Seq>,
-    automaton: Option<AhoCorasick>,
-    /// Automaton pattern -> sequences anchored on it.
-    anchored: Vec<Vec<u32>>,
+    /// Stem id -> sequences that start with it.
+    stem_anchored: Vec<Vec<u32>>,
     /// Surface test id -> sequences that start with it.
     surface_anchored: HashMap<u32, Vec<u32>>,
     regex_set: Option<RegexSet>,
@@ -354,49 +348,20 @@ impl LangMatcher {
             return Ok(None);
         }
         let compile_error = |reason: String| ThemeError::Compile { reason };
-        let mut keys: Vec<Vec<u8>> = Vec::new();
-        let mut key_index: HashMap<Vec<u8>, usize> = HashMap::new();
-        let mut anchored: Vec<Vec<u32>> = Vec::new();
+        let mut stem_anchored: Vec<Vec<u32>> = vec![Vec::new(); c.vocab.len() + 1];
         let mut surface_anchored: HashMap<u32, Vec<u32>> = HashMap::new();
         let mut seqs = Vec::with_capacity(c.seq_list.len());
         for (id, elems) in c.seq_list.into_iter().enumerate() {
-            let anchor = elems
-                .iter()
-                .take_while(|e| matches!(e, Elem::Stem(_)))
-                .count();
-            if anchor == 0 {
-                if let Some(Elem::Surface(s)) = elems.first() {
-                    surface_anchored.entry(*s).or_default().push(id as u32);
+            match elems.first() {
+                Some(Elem::Stem(stem)) => stem_anchored[*stem as usize].push(id as u32),
+                Some(Elem::Surface(test)) => {
+                    surface_anchored.entry(*test).or_default().push(id as u32)
                 }
-            } else {
-                let key: Vec<u8> = elems[..anchor]
-                    .iter()
-                    .flat_map(|e| match e {
-                        Elem::Stem(s) => s.to_be_bytes(),
-                        _ => [0; 4],
-                    })
-                    .collect();
-                let index = *key_index.entry(key.clone()).or_insert_with(|| {
-                    keys.push(key);
-                    anchored.push(Vec::new());
-                    keys.len() - 1
-                });
-                anchored[index].push(id as u32);
+                // A sequence starting with a gap or `*` is rejected when the file is loaded.
+                _ => {}
             }
-            seqs.push(Seq { elems, anchor });
+            seqs.push(Seq { elems });
         }
-        let automaton = if keys.is_empty() {
-            None
-        } else {
-            Some(
-                AhoCorasick::builder()
-                    .match_kind(MatchKind::Standard)
-                    // A full DFA: a few hundred short keys, scanned over every document.
-                    .kind(Some(AhoCorasickKind::DFA))
-                    .build(&keys)
-                    .map_err(|e| compile_error(e.to_string()))?,
-            )
-        };
         let (regex_set, regexes) = if regex_sources.is_empty() {
             (None, Vec::new())
         } else {
@@ -433,8 +398,7 @@ impl LangMatcher {
             exact_case: fx(c.exact_case),
             exact_case_lengths,
             seqs,
-            automaton,
-            anchored,
+            stem_anchored,
             surface_anchored,
             regex_set,
             regexes,
@@ -469,7 +433,7 @@ impl LangMatcher {
         let paras = candidates
             .anchors
             .iter()
-            .map(|&(_, first, _)| doc.toks[first as usize].para)
+            .map(|&(_, first)| doc.toks[first as usize].para)
             .chain(
                 candidates
                     .surface
@@ -553,20 +517,15 @@ impl LangMatcher {
         });
     }
 
-    /// Scans the document once with the automaton, the surface tests and the regex set.
+    /// Finds the tokens that start a sequence (by stem or surface test) and, with the regex
+    /// set, the regex matches.
     fn collect_candidates(&self, text: &str, doc: &DocTokens, found: &mut Candidates) {
         found.anchors.clear();
         found.surface.clear();
         found.regex.clear();
-        if let Some(automaton) = &self.automaton {
-            for hit in automaton.find_overlapping_iter(&doc.bytes) {
-                if hit.start() % TOKEN_BYTES == 0 {
-                    found.anchors.push((
-                        hit.pattern().as_u32(),
-                        (hit.start() / TOKEN_BYTES) as u32,
-                        (hit.len() / TOKEN_BYTES) as u32,
-                    ));
-                }
+        for (t, tok) in doc.toks.iter().enumerate() {
+            if tok.id != 0 && !self.stem_anchored[tok.id as usize].is_empty() {
+                found.anchors.push((tok.id, t as u32));
             }
         }
         if !self.surface_anchored.is_empty() {
@@ -618,16 +577,12 @@ impl LangMatcher {
                 end: end as u32,
             });
         };
-        for &(pattern, first, len) in &found.anchors {
-            let (first, len) = (first as usize, len as usize);
-            let sent = doc.toks[first].sent;
-            if doc.toks[first + len - 1].sent != sent {
-                continue;
-            }
-            let limit = doc.sents[sent as usize].toks.end;
-            for &seq in &self.anchored[pattern as usize] {
+        for &(stem, first) in &found.anchors {
+            let first = first as usize;
+            let limit = doc.sents[doc.toks[first].sent as usize].toks.end;
+            for &seq in &self.stem_anchored[stem as usize] {
                 let s = &self.seqs[seq as usize];
-                if let Some(end) = self.verify(doc, &s.elems[s.anchor..], first + len, limit) {
+                if let Some(end) = self.verify(doc, &s.elems[1..], first + 1, limit) {
                     record(seq, first, end);
                 }
             }

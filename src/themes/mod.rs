@@ -5,9 +5,9 @@
 //! to paragraph, sentence and byte offsets of the stored text.
 //!
 //! Files: [`mod@file`] (the TOML as written) -> `set` ([`ThemeSet`]: validated, defaults
-//! resolved, using the phrase syntax of [`pattern`]) -> `matcher` ([`Matcher`]: one
-//! Aho-Corasick automaton over stem ids and one `RegexSet` per language, fed by `analyze`,
-//! `tokens` and `trie`) -> `rules` (negation, `unless`/`with`, scope, overlap) -> `count`
+//! resolved, using the phrase syntax of [`pattern`]) -> `matcher` ([`Matcher`]: sequences
+//! indexed by their first stem or surface test, and one `RegexSet` per language, fed by
+//! `analyze`, `tokens` and `trie`) -> `rules` (negation, `unless`/`with`, scope, overlap) -> `count`
 //! (over an index, in parallel) -> [`EvidenceRow`]s; beside them `examples`, `eval`, `kwic`,
 //! `summary`, `baseline` and the [`import`]ers.
 

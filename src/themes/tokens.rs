@@ -1,6 +1,5 @@
 //! The token layout of one document as the matcher sees it: every token with its stem id,
-//! paragraph, sentence and byte offsets, plus the byte string the Aho-Corasick automaton
-//! runs over.
+//! paragraph, sentence and byte offsets, and its surface tests.
 //!
 //! Contract: paragraphs are the text split on `\n` (the indexes of evidence and gold
 //! labels); sentences come from [`crate::text::sentence_spans`], computed only for the
@@ -9,19 +8,18 @@
 //! sentences are consecutive, so the index inside the paragraph is recoverable with
 //! [`DocTokens::sentence_in_paragraph`]); token offsets are bytes within the paragraph. A
 //! token's `sent` is [`NO_SENTENCE`] until its paragraph's sentences are computed.
-//! Each token is encoded as 4 big-endian bytes of its stem id (0 = a stem no pattern uses),
-//! so a token sequence is a byte string and a match at offset `4k` starts at token `k`.
+//! A token's stem id is 0 when no pattern uses its stem. What a word is (its id and surface
+//! tests) depends only on the word as written, so each thread remembers it per written form
+//! ([`TokenCache`]): most tokens of a corpus are words seen before, and one hash lookup
+//! replaces folding, the trie walk and stemming.
 
 use std::ops::Range;
 
 use rustc_hash::FxHashMap;
 
-use super::analyze::{Stemmers, for_each_token, is_irregular};
+use super::analyze::{Stemmers, fold_into, for_each_word, is_irregular};
 use crate::document::Lang;
 use crate::text::sentence_spans;
-
-/// Bytes per token in [`DocTokens::bytes`].
-pub(crate) const TOKEN_BYTES: usize = 4;
 
 /// `Tok::sent` of a token whose paragraph's sentences are not computed yet.
 pub(crate) const NO_SENTENCE: u32 = u32::MAX;
@@ -63,8 +61,9 @@ pub(crate) struct Sent {
     pub toks: Range<usize>,
 }
 
-/// Stemming state kept across documents by one thread: the stemmers and a cache of the
-/// stem id of each folded word seen (exact: a stem is a function of the word).
+/// Stemming state kept across documents by one thread: the stemmers, the stem id of each
+/// folded word stemmed, and what each written word is (exact: both are functions of the
+/// word, for one matcher).
 #[derive(Default)]
 pub(crate) struct TokenCache {
     stemmers: Stemmers,
@@ -72,6 +71,16 @@ pub(crate) struct TokenCache {
     /// Identity of the matcher the ids belong to (0: none yet).
     owner: u64,
     ids: [FxHashMap<String, u32>; 2],
+    words: [FxHashMap<Box<str>, Word>; 2],
+    /// Surface test ids of the remembered words (`Word::surface` ranges into it).
+    surface: [Vec<u32>; 2],
+}
+
+/// What a written word is, for the matcher the cache is bound to.
+#[derive(Debug, Clone, Copy)]
+struct Word {
+    id: u32,
+    surface: (u32, u32),
 }
 
 /// Words cached per language before the cache is emptied (bounds memory).
@@ -83,6 +92,8 @@ impl TokenCache {
         if self.owner != owner {
             self.owner = owner;
             self.ids.iter_mut().for_each(FxHashMap::clear);
+            self.words.iter_mut().for_each(FxHashMap::clear);
+            self.surface.iter_mut().for_each(Vec::clear);
         }
     }
 }
@@ -102,8 +113,6 @@ pub(crate) struct DocTokens {
     pub toks: Vec<Tok>,
     pub paras: Vec<Para>,
     pub sents: Vec<Sent>,
-    /// Stem ids as 4 big-endian bytes per token.
-    pub bytes: Vec<u8>,
     /// Surface test ids per token: `surface[surface_at[i]..surface_at[i + 1]]`.
     pub surface: Vec<u32>,
     pub surface_at: Vec<u32>,
@@ -121,7 +130,6 @@ impl DocTokens {
         self.toks.clear();
         self.paras.clear();
         self.sents.clear();
-        self.bytes.clear();
         self.surface.clear();
         self.surface_at.clear();
         let mut offset = 0;
@@ -129,36 +137,64 @@ impl DocTokens {
             let para_start = offset;
             offset += paragraph.len() + 1;
             let first_tok = self.toks.len();
+            let lang_index = if lang == Lang::En { 0 } else { 1 };
             let TokenCache {
                 stemmers,
                 buffer,
                 ids,
+                words,
+                surface,
                 ..
             } = cache;
-            let ids = &mut ids[if lang == Lang::En { 0 } else { 1 }];
-            for_each_token(paragraph, buffer, |token| {
-                self.surface_at.push(self.surface.len() as u32);
-                let wanted = tests.token_tests(token.raw, token.folded, &mut self.surface);
-                let id = if wanted || is_irregular(lang, token.folded) {
-                    match ids.get(token.folded) {
-                        Some(&id) => id,
-                        None => {
-                            let id = tests.stem_id(&stemmers.stem(lang, token.folded));
-                            if ids.len() >= CACHE_WORDS {
-                                ids.clear();
-                            }
-                            ids.insert(token.folded.to_string(), id);
-                            id
+            let (ids, words, known_surface) = (
+                &mut ids[lang_index],
+                &mut words[lang_index],
+                &mut surface[lang_index],
+            );
+            for_each_word(paragraph, |start, end, raw| {
+                let word = match words.get(raw) {
+                    Some(&word) => word,
+                    None => {
+                        if words.len() >= CACHE_WORDS {
+                            words.clear();
+                            known_surface.clear();
                         }
+                        fold_into(raw, buffer);
+                        let first = known_surface.len() as u32;
+                        let wanted = tests.token_tests(raw, buffer, known_surface);
+                        let id = if wanted || is_irregular(lang, buffer) {
+                            match ids.get(buffer.as_str()) {
+                                Some(&id) => id,
+                                None => {
+                                    let id = tests.stem_id(&stemmers.stem(lang, buffer));
+                                    if ids.len() >= CACHE_WORDS {
+                                        ids.clear();
+                                    }
+                                    ids.insert(buffer.clone(), id);
+                                    id
+                                }
+                            }
+                        } else {
+                            0
+                        };
+                        let word = Word {
+                            id,
+                            surface: (first, known_surface.len() as u32),
+                        };
+                        words.insert(raw.into(), word);
+                        word
                     }
-                } else {
-                    0
                 };
-                self.bytes.extend_from_slice(&id.to_be_bytes());
+                self.surface_at.push(self.surface.len() as u32);
+                let (a, b) = word.surface;
+                if a < b {
+                    self.surface
+                        .extend_from_slice(&known_surface[a as usize..b as usize]);
+                }
                 self.toks.push(Tok {
-                    id,
-                    start: token.start as u32,
-                    end: token.end as u32,
+                    id: word.id,
+                    start: start as u32,
+                    end: end as u32,
                     para: p as u32,
                     sent: NO_SENTENCE,
                 });
@@ -307,7 +343,6 @@ mod tests {
         assert_eq!(doc.sents.len(), 3);
         let ids: Vec<u32> = doc.toks.iter().map(|t| t.id).collect();
         assert_eq!(ids, [1, 0, 0, 0, 2, 0, 1, 0]);
-        assert_eq!(&doc.bytes[..8], &[0, 0, 0, 1, 0, 0, 0, 0]);
         let fail = doc.toks[4];
         assert_eq!((fail.para, fail.sent, fail.start, fail.end), (0, 2, 28, 32));
         let last = doc.toks[7];
