@@ -614,17 +614,9 @@ pub(crate) fn attribute_turns(doc: &Document) -> Vec<(Option<String>, Role)> {
 /// keeps asking (at least [`MIN_MODERATOR_TURNS`] turns, most of them with a question
 /// mark), journalist, since that is how moderators and interviewers read; else other.
 fn label_roles(doc: &Document, paragraphs: &[&str], labels: &[Option<SpeakerLabel>]) -> Vec<Role> {
-    // A transcript repeats the same few labels: each distinct one is judged once.
-    let mut judged: HashMap<(&str, Option<&str>), Option<Role>> = HashMap::new();
     let own: Vec<Option<Role>> = labels
         .iter()
-        .map(|l| {
-            l.as_ref().and_then(|l| {
-                *judged
-                    .entry((l.title.as_str(), l.name.as_deref()))
-                    .or_insert_with(|| guess_role(&l.title, l.name.as_deref()))
-            })
-        })
+        .map(|l| l.as_ref().and_then(judge_label))
         .collect();
     let mut by_surname: HashMap<String, Role> = HashMap::new();
     for (label, role) in labels.iter().zip(&own) {
@@ -677,6 +669,36 @@ fn label_roles(doc: &Document, paragraphs: &[&str], labels: &[Option<SpeakerLabe
 }
 
 /// Turns a bare name needs before asking questions makes them a moderator.
+/// Distinct labels remembered per thread before the memory is emptied.
+const JUDGED_LABELS: usize = 20_000;
+
+/// Roles judged per (title, name) of a label.
+type JudgedLabels = HashMap<(String, Option<String>), Option<Role>>;
+
+thread_local! {
+    /// The role of each distinct (title, name) judged on this thread: transcripts repeat the
+    /// same labels (`Vladimir Putin`, `Question`) within and across documents, and the
+    /// judgement depends on the label alone.
+    static JUDGED: std::cell::RefCell<JudgedLabels> = std::cell::RefCell::new(HashMap::new());
+}
+
+/// [`guess_role`] of a label's title and name, remembered per thread.
+fn judge_label(label: &SpeakerLabel) -> Option<Role> {
+    JUDGED.with(|judged| {
+        let mut judged = judged.borrow_mut();
+        let key = (label.title.clone(), label.name.clone());
+        if let Some(role) = judged.get(&key) {
+            return *role;
+        }
+        let role = guess_role(&label.title, label.name.as_deref());
+        if judged.len() >= JUDGED_LABELS {
+            judged.clear();
+        }
+        judged.insert(key, role);
+        role
+    })
+}
+
 const MIN_MODERATOR_TURNS: usize = 3;
 
 /// Whether the turn starting at paragraph `start` contains a question mark.
