@@ -1,7 +1,5 @@
 //! The per-language token pipeline, registered in the index and usable on its own.
 
-use std::mem;
-
 use rustc_hash::FxHashMap;
 
 use rust_stemmers::{Algorithm, Stemmer};
@@ -128,7 +126,7 @@ impl TokenFilter for SnowballStemmer {
         SnowballStemmerFilter {
             algorithm: self.algorithm,
             stemmer: Stemmer::create(self.algorithm),
-            stems: FxHashMap::default(),
+            stems: StemCache::default(),
             inner: tokenizer,
         }
     }
@@ -138,6 +136,39 @@ impl TokenFilter for SnowballStemmer {
 /// MB per analyzer; a corpus's vocabulary is mostly far smaller).
 const STEM_CACHE_WORDS: usize = 100_000;
 
+/// Stems remembered by word. Both sit inline in the table: a lookup reads one cache line
+/// instead of chasing a pointer to the key's bytes (which, with heap strings, cost more than
+/// the rest of the lookup).
+type StemCache = FxHashMap<ShortWord, ShortWord>;
+
+/// A word of at most [`ShortWord::MAX`] bytes, stored inline and padded with NUL bytes
+/// (tokens are alphanumeric: a NUL never belongs to one). Longer words are not cached.
+#[derive(Clone, Copy, PartialEq, Eq, Hash)]
+struct ShortWord([u8; ShortWord::MAX]);
+
+impl ShortWord {
+    const MAX: usize = 24;
+
+    fn new(word: &str) -> Option<ShortWord> {
+        if word.len() > ShortWord::MAX || word.as_bytes().contains(&0) {
+            return None;
+        }
+        let mut bytes = [0; ShortWord::MAX];
+        bytes[..word.len()].copy_from_slice(word.as_bytes());
+        Some(ShortWord(bytes))
+    }
+
+    fn as_str(&self) -> &str {
+        let len = self
+            .0
+            .iter()
+            .position(|&b| b == 0)
+            .unwrap_or(ShortWord::MAX);
+        // The bytes are a copy of a whole `str` (see `new`), so they are valid UTF-8.
+        std::str::from_utf8(&self.0[..len]).unwrap_or_default()
+    }
+}
+
 /// The stemming stage of an analyzer. It keeps the stem of every word it has seen: the
 /// same analyzer instance serves many documents (Tantivy keeps one per field and
 /// indexing thread), most words recur, and a hash lookup costs a fraction of a Snowball
@@ -145,7 +176,7 @@ const STEM_CACHE_WORDS: usize = 100_000;
 struct SnowballStemmerFilter<T> {
     algorithm: Algorithm,
     stemmer: Stemmer,
-    stems: FxHashMap<String, String>,
+    stems: StemCache,
     inner: T,
 }
 
@@ -154,7 +185,7 @@ impl<T: Clone> Clone for SnowballStemmerFilter<T> {
         SnowballStemmerFilter {
             algorithm: self.algorithm,
             stemmer: Stemmer::create(self.algorithm),
-            stems: FxHashMap::default(),
+            stems: StemCache::default(),
             inner: self.inner.clone(),
         }
     }
@@ -175,7 +206,7 @@ impl<T: Tokenizer> Tokenizer for SnowballStemmerFilter<T> {
 struct SnowballStemmerStream<'a, T> {
     tail: T,
     stemmer: &'a Stemmer,
-    stems: &'a mut FxHashMap<String, String>,
+    stems: &'a mut StemCache,
 }
 
 impl<T: TokenStream> TokenStream for SnowballStemmerStream<'_, T> {
@@ -188,17 +219,20 @@ impl<T: TokenStream> TokenStream for SnowballStemmerStream<'_, T> {
         if !token.text.is_ascii() && token.text.contains('ё') {
             token.text = token.text.replace('ё', "е");
         }
-        if let Some(stem) = self.stems.get(token.text.as_str()) {
+        let key = ShortWord::new(&token.text);
+        if let Some(stem) = key.and_then(|key| self.stems.get(&key)) {
             token.text.clear();
-            token.text.push_str(stem);
+            token.text.push_str(stem.as_str());
             return true;
         }
         let stem = self.stemmer.stem(&token.text).into_owned();
-        if self.stems.len() >= STEM_CACHE_WORDS {
-            self.stems.clear();
+        if let (Some(key), Some(short)) = (key, ShortWord::new(&stem)) {
+            if self.stems.len() >= STEM_CACHE_WORDS {
+                self.stems.clear();
+            }
+            self.stems.insert(key, short);
         }
-        let word = mem::replace(&mut token.text, stem.clone());
-        self.stems.insert(word, stem);
+        token.text = stem;
         true
     }
 
