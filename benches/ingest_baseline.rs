@@ -104,6 +104,7 @@ fn plain_analyzer(lang: Lang) -> TextAnalyzer {
         Lang::Ru => Algorithm::Russian,
     };
     TextAnalyzer::builder(SimpleTokenizer::default())
+        // The token length limit of statemine's analyzer (`text::words::MAX_TOKEN_BYTES`).
         .filter(RemoveLongFilter::limit(60))
         .filter(LowerCaser)
         .filter(PlainStemmer(algorithm))

@@ -668,7 +668,6 @@ fn label_roles(doc: &Document, paragraphs: &[&str], labels: &[Option<SpeakerLabe
         .collect()
 }
 
-/// Turns a bare name needs before asking questions makes them a moderator.
 /// Distinct labels remembered per thread before the memory is emptied.
 const JUDGED_LABELS: usize = 20_000;
 
@@ -699,6 +698,7 @@ fn judge_label(label: &SpeakerLabel) -> Option<Role> {
     })
 }
 
+/// Turns a bare name needs before asking questions makes them a moderator.
 const MIN_MODERATOR_TURNS: usize = 3;
 
 /// Whether the turn starting at paragraph `start` contains a question mark.

@@ -7,6 +7,8 @@
 
 use std::ops::Range;
 
+use super::words::char_at;
+
 /// Abbreviations (lowercase, without the final dot) after which a dot does not end a sentence.
 const ABBREVIATIONS: &[&str] = &[
     "mr", "mrs", "ms", "dr", "st", "no", "nos", "vs", "etc", "e.g", "i.e", "u.s", "u.k", "u.n",
@@ -30,29 +32,19 @@ pub fn sentence_spans(paragraph: &str) -> Vec<Range<usize>> {
         .position(|&b| matches!(b, b'.' | b'!' | b'?' | 0xE2))
     {
         let at = i + found;
-        let c = char_at(paragraph, at);
-        i = at + c.len_utf8();
+        let (c, len) = char_at(paragraph, at);
+        i = at + len;
         if !matches!(c, '.' | '!' | '?' | '…') {
             continue;
         }
         // A run of stops and closing marks belongs to this sentence: `?!`, `..."`, `.)`.
-        let mut end = i;
-        for next in paragraph[i..].chars() {
-            if !matches!(
+        let end = skip_while(paragraph, i, |next| {
+            matches!(
                 next,
                 '.' | '!' | '?' | '…' | '"' | '\'' | '”' | '’' | '»' | ')' | ']'
-            ) {
-                break;
-            }
-            end += next.len_utf8();
-        }
-        let mut next_start = end;
-        for next in paragraph[end..].chars() {
-            if !next.is_whitespace() {
-                break;
-            }
-            next_start += next.len_utf8();
-        }
+            )
+        });
+        let next_start = skip_while(paragraph, end, char::is_whitespace);
         let has_space = next_start > end;
         let starts_new = match paragraph[next_start..].chars().next() {
             None => true,
@@ -73,9 +65,12 @@ pub fn sentence_spans(paragraph: &str) -> Vec<Range<usize>> {
     spans
 }
 
-/// The character starting at byte `at` (a character boundary) of `text`.
-fn char_at(text: &str, at: usize) -> char {
-    text[at..].chars().next().unwrap_or('\u{0}')
+/// The byte offset of the first character at or after `from` that fails `keep`.
+fn skip_while(text: &str, from: usize, keep: impl Fn(char) -> bool) -> usize {
+    text[from..]
+        .char_indices()
+        .find(|&(_, c)| !keep(c))
+        .map_or(text.len(), |(k, _)| from + k)
 }
 
 fn push_trimmed(spans: &mut Vec<Range<usize>>, text: &str, start: usize, end: usize) {

@@ -1,5 +1,6 @@
 //! Character-level pieces of the analyzer, shared by the fast token paths of search
-//! highlighting (`search::scan`) and theme counting (`themes::analyze`).
+//! highlighting (`search::scan`) and theme counting (`themes::analyze`), and by the
+//! sentence splitter (`char_at`).
 //!
 //! Contract: each function gives exactly what the analyzer of [`super::text_analyzer`]
 //! does (Tantivy's `SimpleTokenizer` word runs, `RemoveLongFilter`, `LowerCaser`, then the
@@ -41,6 +42,18 @@ impl Stemmers {
             Lang::Ru => self.ru.stem(folded),
         }
     }
+}
+
+/// The character starting at byte `i` (a character boundary) of `text`, and its length in
+/// bytes (ASCII without decoding).
+#[inline]
+pub(crate) fn char_at(text: &str, i: usize) -> (char, usize) {
+    let b = text.as_bytes()[i];
+    if b < 0x80 {
+        return (b as char, 1);
+    }
+    let c = text[i..].chars().next().unwrap_or('\u{0}');
+    (c, c.len_utf8())
 }
 
 /// `char::is_alphanumeric` (what `SimpleTokenizer` splits on), with ASCII and basic

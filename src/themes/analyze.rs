@@ -19,7 +19,7 @@
 //! `LowerCaser` does with `ё` folded to `е`, and the stem is the Snowball stem of that.
 
 use crate::document::Lang;
-use crate::text::words::{IRREGULAR_EN, MAX_TOKEN_BYTES, is_word_char};
+use crate::text::words::{IRREGULAR_EN, MAX_TOKEN_BYTES, char_at, is_word_char};
 pub(crate) use crate::text::words::{Stemmers, fold_into};
 
 /// Whether `folded` is an English exception whose stem does not start with its key.
@@ -80,16 +80,6 @@ pub(crate) fn for_each_word(text: &str, mut visit: impl FnMut(usize, usize, &str
             visit(start, i, raw);
         }
     }
-}
-
-/// The character starting at byte `i` of `text` and its length in bytes.
-fn char_at(text: &str, i: usize) -> (char, usize) {
-    let b = text.as_bytes()[i];
-    if b < 0x80 {
-        return (b as char, 1);
-    }
-    let c = text[i..].chars().next().unwrap_or('\u{0}');
-    (c, c.len_utf8())
 }
 
 /// The key of `stem`: a word of `lang` can stem to `stem` only if its folded form starts

@@ -56,8 +56,8 @@ pub struct Scratch {
 /// What one document's scan found before verification (buffers reused across documents).
 #[derive(Default)]
 struct Candidates {
-    /// Tokens whose stem starts a sequence: (stem id, token).
-    anchors: Vec<(u32, u32)>,
+    /// Tokens whose stem starts a sequence.
+    anchors: Vec<u32>,
     /// Tokens passing a surface test that starts a sequence: (test, token).
     surface: Vec<(u32, u32)>,
     /// Regex matches: (regex, paragraph, start, end) in paragraph bytes.
@@ -433,7 +433,7 @@ impl LangMatcher {
         let paras = candidates
             .anchors
             .iter()
-            .map(|&(_, first)| doc.toks[first as usize].para)
+            .map(|&first| doc.toks[first as usize].para)
             .chain(
                 candidates
                     .surface
@@ -525,7 +525,7 @@ impl LangMatcher {
         found.regex.clear();
         for (t, tok) in doc.toks.iter().enumerate() {
             if tok.id != 0 && !self.stem_anchored[tok.id as usize].is_empty() {
-                found.anchors.push((tok.id, t as u32));
+                found.anchors.push(t as u32);
             }
         }
         if !self.surface_anchored.is_empty() {
@@ -577,10 +577,11 @@ impl LangMatcher {
                 end: end as u32,
             });
         };
-        for &(stem, first) in &found.anchors {
+        for &first in &found.anchors {
             let first = first as usize;
-            let limit = doc.sents[doc.toks[first].sent as usize].toks.end;
-            for &seq in &self.stem_anchored[stem as usize] {
+            let tok = doc.toks[first];
+            let limit = doc.sents[tok.sent as usize].toks.end;
+            for &seq in &self.stem_anchored[tok.id as usize] {
                 let s = &self.seqs[seq as usize];
                 if let Some(end) = self.verify(doc, &s.elems[1..], first + 1, limit) {
                     record(seq, first, end);

@@ -61,19 +61,28 @@ pub(crate) struct Sent {
     pub toks: Range<usize>,
 }
 
-/// Stemming state kept across documents by one thread: the stemmers, the stem id of each
-/// folded word stemmed, and what each written word is (exact: both are functions of the
-/// word, for one matcher).
+/// Stemming state kept across documents by one thread: the stemmers, and per language
+/// the stem id of each folded word stemmed and what each written word is (exact: both are
+/// functions of the word, for one matcher).
 #[derive(Default)]
 pub(crate) struct TokenCache {
     stemmers: Stemmers,
     buffer: String,
     /// Identity of the matcher the ids belong to (0: none yet).
     owner: u64,
-    ids: [FxHashMap<String, u32>; 2],
-    words: [FxHashMap<Box<str>, Word>; 2],
+    /// English, then Russian.
+    langs: [LangCache; 2],
+}
+
+/// The remembered words of one language.
+#[derive(Default)]
+struct LangCache {
+    /// Stem id by folded word.
+    ids: FxHashMap<String, u32>,
+    /// What each written word is.
+    words: FxHashMap<Box<str>, Word>,
     /// Surface test ids of the remembered words (`Word::surface` ranges into it).
-    surface: [Vec<u32>; 2],
+    surface: Vec<u32>,
 }
 
 /// What a written word is, for the matcher the cache is bound to.
@@ -91,10 +100,77 @@ impl TokenCache {
     pub fn bind(&mut self, owner: u64) {
         if self.owner != owner {
             self.owner = owner;
-            self.ids.iter_mut().for_each(FxHashMap::clear);
-            self.words.iter_mut().for_each(FxHashMap::clear);
-            self.surface.iter_mut().for_each(Vec::clear);
+            self.langs = Default::default();
         }
+    }
+
+    /// The stem id and surface test ids of `raw` (a token as written) read as `lang`,
+    /// computed the first time the written form is seen.
+    #[inline]
+    fn word(&mut self, lang: Lang, raw: &str, tests: &impl SurfaceTests) -> (u32, &[u32]) {
+        let TokenCache {
+            stemmers,
+            buffer,
+            langs,
+            ..
+        } = self;
+        let cache = &mut langs[if lang == Lang::En { 0 } else { 1 }];
+        let word = match cache.words.get(raw) {
+            Some(&word) => word,
+            None => cache.learn(lang, raw, buffer, stemmers, tests),
+        };
+        let (a, b) = word.surface;
+        (word.id, &cache.surface[a as usize..b as usize])
+    }
+}
+
+impl LangCache {
+    /// Computes and remembers what `raw` is (`buffer` receives its folded form).
+    fn learn(
+        &mut self,
+        lang: Lang,
+        raw: &str,
+        buffer: &mut String,
+        stemmers: &Stemmers,
+        tests: &impl SurfaceTests,
+    ) -> Word {
+        if self.words.len() >= CACHE_WORDS {
+            self.words.clear();
+            self.surface.clear();
+        }
+        fold_into(raw, buffer);
+        let first = self.surface.len() as u32;
+        let wanted = tests.token_tests(raw, buffer, &mut self.surface);
+        let id = if wanted || is_irregular(lang, buffer) {
+            self.stem_id(lang, buffer, stemmers, tests)
+        } else {
+            0
+        };
+        let word = Word {
+            id,
+            surface: (first, self.surface.len() as u32),
+        };
+        self.words.insert(raw.into(), word);
+        word
+    }
+
+    /// The stem id of `folded`, stemmed the first time it is seen.
+    fn stem_id(
+        &mut self,
+        lang: Lang,
+        folded: &str,
+        stemmers: &Stemmers,
+        tests: &impl SurfaceTests,
+    ) -> u32 {
+        if let Some(&id) = self.ids.get(folded) {
+            return id;
+        }
+        let id = tests.stem_id(&stemmers.stem(lang, folded));
+        if self.ids.len() >= CACHE_WORDS {
+            self.ids.clear();
+        }
+        self.ids.insert(folded.to_string(), id);
+        id
     }
 }
 
@@ -137,62 +213,14 @@ impl DocTokens {
             let para_start = offset;
             offset += paragraph.len() + 1;
             let first_tok = self.toks.len();
-            let lang_index = if lang == Lang::En { 0 } else { 1 };
-            let TokenCache {
-                stemmers,
-                buffer,
-                ids,
-                words,
-                surface,
-                ..
-            } = cache;
-            let (ids, words, known_surface) = (
-                &mut ids[lang_index],
-                &mut words[lang_index],
-                &mut surface[lang_index],
-            );
             for_each_word(paragraph, |start, end, raw| {
-                let word = match words.get(raw) {
-                    Some(&word) => word,
-                    None => {
-                        if words.len() >= CACHE_WORDS {
-                            words.clear();
-                            known_surface.clear();
-                        }
-                        fold_into(raw, buffer);
-                        let first = known_surface.len() as u32;
-                        let wanted = tests.token_tests(raw, buffer, known_surface);
-                        let id = if wanted || is_irregular(lang, buffer) {
-                            match ids.get(buffer.as_str()) {
-                                Some(&id) => id,
-                                None => {
-                                    let id = tests.stem_id(&stemmers.stem(lang, buffer));
-                                    if ids.len() >= CACHE_WORDS {
-                                        ids.clear();
-                                    }
-                                    ids.insert(buffer.clone(), id);
-                                    id
-                                }
-                            }
-                        } else {
-                            0
-                        };
-                        let word = Word {
-                            id,
-                            surface: (first, known_surface.len() as u32),
-                        };
-                        words.insert(raw.into(), word);
-                        word
-                    }
-                };
+                let (id, surface) = cache.word(lang, raw, tests);
                 self.surface_at.push(self.surface.len() as u32);
-                let (a, b) = word.surface;
-                if a < b {
-                    self.surface
-                        .extend_from_slice(&known_surface[a as usize..b as usize]);
+                if !surface.is_empty() {
+                    self.surface.extend_from_slice(surface);
                 }
                 self.toks.push(Tok {
-                    id: word.id,
+                    id,
                     start: start as u32,
                     end: end as u32,
                     para: p as u32,
