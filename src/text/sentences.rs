@@ -27,16 +27,10 @@ pub fn sentence_spans(paragraph: &str) -> Vec<Range<usize>> {
     // and the lead byte of `…`) are decoded.
     let bytes = paragraph.as_bytes();
     let mut i = 0;
-    while let Some(found) = bytes[i..]
-        .iter()
-        .position(|&b| matches!(b, b'.' | b'!' | b'?' | 0xE2))
-    {
-        let at = i + found;
+    let mut stops = Stops::new(bytes);
+    while let Some(at) = stops.next_from(i) {
         let (c, len) = char_at(paragraph, at);
         i = at + len;
-        if !matches!(c, '.' | '!' | '?' | '…') {
-            continue;
-        }
         // A run of stops and closing marks belongs to this sentence: `?!`, `..."`, `.)`.
         let end = skip_while(paragraph, i, |next| {
             matches!(
@@ -63,6 +57,39 @@ pub fn sentence_spans(paragraph: &str) -> Vec<Range<usize>> {
     }
     push_trimmed(&mut spans, paragraph, start, paragraph.len());
     spans
+}
+
+/// Finds the sentence stops of a text (`.`, `!`, `?`, `…`) from a position onwards, with a
+/// SIMD search for the ASCII ones and a remembered position of the next ellipsis (most
+/// texts have few, and curly quotes share its first byte).
+struct Stops<'a> {
+    bytes: &'a [u8],
+    /// Position of the next `…` at or after the last search start (None: no more).
+    ellipsis: Option<usize>,
+}
+
+const ELLIPSIS: &[u8] = "…".as_bytes();
+
+impl<'a> Stops<'a> {
+    fn new(bytes: &'a [u8]) -> Stops<'a> {
+        Stops {
+            bytes,
+            ellipsis: memchr::memmem::find(bytes, ELLIPSIS),
+        }
+    }
+
+    /// Byte offset of the first stop at or after `from`.
+    fn next_from(&mut self, from: usize) -> Option<usize> {
+        let rest = self.bytes.get(from..)?;
+        if self.ellipsis.is_some_and(|e| e < from) {
+            self.ellipsis = memchr::memmem::find(rest, ELLIPSIS).map(|k| from + k);
+        }
+        let ascii = memchr::memchr3(b'.', b'!', b'?', rest).map(|k| from + k);
+        match (ascii, self.ellipsis) {
+            (Some(a), Some(e)) => Some(a.min(e)),
+            (found, None) | (None, found) => found,
+        }
+    }
 }
 
 /// The byte offset of the first character at or after `from` that fails `keep`.

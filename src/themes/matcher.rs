@@ -18,9 +18,10 @@ use rustc_hash::FxHashMap;
 
 use regex::{Regex, RegexBuilder, RegexSet, RegexSetBuilder};
 
-use super::analyze::stem_key;
+use super::analyze::{fold_into, stem_key};
 use super::evidence::ThemeMatch;
 use super::file::Scope;
+use super::lead::LeadFilter;
 use super::pattern::{Item, Phrase};
 use super::rules::{
     Literal, NegatorIds, Occ, Raw, in_scope, merge_overlaps, negated, pair_near, raw_of_pair,
@@ -30,6 +31,7 @@ use super::tokens::{DocTokens, SurfaceTests, TokenCache};
 use super::trie::{FrozenTrie, TokenTrie, TrieEntry};
 use super::{ThemeError, ThemeSet};
 use crate::document::Lang;
+use crate::text::words::IRREGULAR_EN;
 
 /// A compiled theme set, shareable between threads.
 pub struct Matcher {
@@ -110,6 +112,8 @@ struct LangMatcher {
     vocab: FxHashMap<String, u32>,
     /// Stem keys, prefix globs and case-insensitive exact words, walked once per token.
     trie: FrozenTrie,
+    /// The folded leads of everything in `trie`, `exact_case` and the irregular words.
+    lead: LeadFilter,
     /// Case-sensitive exact words (`=US`), by their form with `ё` folded.
     exact_case: FxHashMap<String, u32>,
     /// Bit `n` set when some case-sensitive exact word is `n` bytes long (63: longer).
@@ -377,14 +381,28 @@ impl LangMatcher {
             (Some(set), regexes)
         };
         let mut trie = TokenTrie::default();
+        let mut lead = LeadFilter::default();
         for stem in c.vocab.keys() {
             trie.insert(stem_key(lang, stem), TrieEntry::Key);
+            lead.insert(stem_key(lang, stem));
         }
         for (word, &id) in &c.prefix {
             trie.insert(word, TrieEntry::Prefix(id));
+            lead.insert(word);
         }
         for (word, &id) in &c.exact {
             trie.insert(word, TrieEntry::Exact(id));
+            lead.insert(word);
+        }
+        let mut folded = String::new();
+        for word in c.exact_case.keys() {
+            fold_into(word, &mut folded);
+            lead.insert(&folded);
+        }
+        if lang == Lang::En {
+            for word in IRREGULAR_EN {
+                lead.insert(word);
+            }
         }
         let exact_case_lengths = c
             .exact_case
@@ -395,6 +413,7 @@ impl LangMatcher {
             lang,
             vocab: fx(c.vocab),
             trie: trie.freeze(),
+            lead,
             exact_case: fx(c.exact_case),
             exact_case_lengths,
             seqs,
@@ -658,6 +677,11 @@ impl SurfaceTests for LangMatcher {
 
     fn stem_id(&self, stem: &str) -> u32 {
         self.vocab.get(stem).copied().unwrap_or(0)
+    }
+
+    #[inline]
+    fn could_pass(&self, raw: &[u8]) -> bool {
+        self.lead.could_match(raw)
     }
 }
 

@@ -21,6 +21,7 @@ mod examples;
 pub mod file;
 pub mod import;
 mod kwic;
+mod lead;
 mod matcher;
 pub mod pattern;
 mod rules;

@@ -79,8 +79,11 @@ pub(crate) struct TokenCache {
 struct LangCache {
     /// Stem id by folded word.
     ids: FxHashMap<String, u32>,
-    /// What each written word is.
-    words: FxHashMap<Box<str>, Word>,
+    /// What each written word of up to [`ShortKey::MAX`] bytes is (nearly all words: the
+    /// key is compared without a pointer chase or a `memcmp` call).
+    short: FxHashMap<ShortKey, Word>,
+    /// What each longer written word is.
+    long: FxHashMap<Box<str>, Word>,
     /// Surface test ids of the remembered words (`Word::surface` ranges into it).
     surface: Vec<u32>,
 }
@@ -95,6 +98,52 @@ struct Word {
 /// Words cached per language before the cache is emptied (bounds memory).
 const CACHE_WORDS: usize = 200_000;
 
+/// A written word of at most [`ShortKey::MAX`] bytes, as little-endian words padded with
+/// zero bytes (a token is alphanumeric, so it holds no NUL and the padding is unambiguous).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+struct ShortKey([u64; 3]);
+
+impl std::hash::Hash for ShortKey {
+    #[inline]
+    fn hash<H: std::hash::Hasher>(&self, state: &mut H) {
+        let [a, b, c] = self.0;
+        state.write_u64(a ^ b.rotate_left(21) ^ c.rotate_left(42));
+    }
+}
+
+impl ShortKey {
+    const MAX: usize = 24;
+
+    /// The key of `text[word]`, or `None` when the word is longer than [`ShortKey::MAX`].
+    /// Reads the 24 bytes from the word's start at once when the text has them.
+    #[inline]
+    fn of(text: &[u8], word: Range<usize>) -> Option<ShortKey> {
+        let len = word.end - word.start;
+        if len > ShortKey::MAX {
+            return None;
+        }
+        let mut padded = [0u8; ShortKey::MAX];
+        let bytes: &[u8; ShortKey::MAX] = match text.get(word.start..word.start + ShortKey::MAX) {
+            Some(chunk) => chunk.try_into().ok()?,
+            None => {
+                padded[..len].copy_from_slice(&text[word]);
+                &padded
+            }
+        };
+        let mut words = [0u64; 3];
+        for (k, out) in words.iter_mut().enumerate() {
+            let chunk: [u8; 8] = bytes[8 * k..8 * k + 8].try_into().ok()?;
+            let value = u64::from_le_bytes(chunk);
+            *out = match len.saturating_sub(8 * k) {
+                0 => 0,
+                keep @ 1..8 => value & ((1u64 << (8 * keep)) - 1),
+                _ => value,
+            };
+        }
+        Some(ShortKey(words))
+    }
+}
+
 impl TokenCache {
     /// Forgets every id when they were computed for another matcher.
     pub fn bind(&mut self, owner: u64) {
@@ -104,20 +153,34 @@ impl TokenCache {
         }
     }
 
-    /// The stem id and surface test ids of `raw` (a token as written) read as `lang`,
-    /// computed the first time the written form is seen.
+    /// The stem id and surface test ids of the token `text[span]` (as written) read as
+    /// `lang`, computed the first time the written form is seen.
     #[inline]
-    fn word(&mut self, lang: Lang, raw: &str, tests: &impl SurfaceTests) -> (u32, &[u32]) {
+    fn word(
+        &mut self,
+        lang: Lang,
+        text: &str,
+        span: Range<usize>,
+        tests: &impl SurfaceTests,
+    ) -> (u32, &[u32]) {
         let TokenCache {
             stemmers,
             buffer,
             langs,
             ..
         } = self;
+        if !tests.could_pass(&text.as_bytes()[span.clone()]) {
+            return (0, &[]);
+        }
         let cache = &mut langs[if lang == Lang::En { 0 } else { 1 }];
-        let word = match cache.words.get(raw) {
+        let key = ShortKey::of(text.as_bytes(), span.clone());
+        let known = match &key {
+            Some(key) => cache.short.get(key),
+            None => cache.long.get(&text[span.clone()]),
+        };
+        let word = match known {
             Some(&word) => word,
-            None => cache.learn(lang, raw, buffer, stemmers, tests),
+            None => cache.learn(lang, &text[span], key, buffer, stemmers, tests),
         };
         let (a, b) = word.surface;
         (word.id, &cache.surface[a as usize..b as usize])
@@ -125,17 +188,21 @@ impl TokenCache {
 }
 
 impl LangCache {
-    /// Computes and remembers what `raw` is (`buffer` receives its folded form).
+    /// Computes and remembers what `raw` (whose short key is `key`) is (`buffer` receives
+    /// its folded form).
+    #[inline(never)]
     fn learn(
         &mut self,
         lang: Lang,
         raw: &str,
+        key: Option<ShortKey>,
         buffer: &mut String,
         stemmers: &Stemmers,
         tests: &impl SurfaceTests,
     ) -> Word {
-        if self.words.len() >= CACHE_WORDS {
-            self.words.clear();
+        if self.short.len() + self.long.len() >= CACHE_WORDS {
+            self.short.clear();
+            self.long.clear();
             self.surface.clear();
         }
         fold_into(raw, buffer);
@@ -150,7 +217,10 @@ impl LangCache {
             id,
             surface: (first, self.surface.len() as u32),
         };
-        self.words.insert(raw.into(), word);
+        match key {
+            Some(key) => self.short.insert(key, word),
+            None => self.long.insert(raw.into(), word),
+        };
         word
     }
 
@@ -181,6 +251,9 @@ pub(crate) trait SurfaceTests {
     fn token_tests(&self, raw: &str, folded: &str, out: &mut Vec<u32>) -> bool;
     /// Stem id of `stem` (0 when unused).
     fn stem_id(&self, stem: &str) -> u32;
+    /// `false` only when the token `raw` (as written) has stem id 0 and passes no surface
+    /// test: the answer without the word's lookup, for most words.
+    fn could_pass(&self, raw: &[u8]) -> bool;
 }
 
 /// The analysed document, reused across documents to keep allocations down.
@@ -213,8 +286,8 @@ impl DocTokens {
             let para_start = offset;
             offset += paragraph.len() + 1;
             let first_tok = self.toks.len();
-            for_each_word(paragraph, |start, end, raw| {
-                let (id, surface) = cache.word(lang, raw, tests);
+            for_each_word(paragraph, |start, end, _| {
+                let (id, surface) = cache.word(lang, paragraph, start..end, tests);
                 self.surface_at.push(self.surface.len() as u32);
                 if !surface.is_empty() {
                     self.surface.extend_from_slice(surface);
@@ -345,6 +418,9 @@ mod tests {
             if folded.starts_with("sanc") {
                 out.push(7);
             }
+            true
+        }
+        fn could_pass(&self, _raw: &[u8]) -> bool {
             true
         }
     }
