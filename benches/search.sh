@@ -14,6 +14,9 @@
 #   PROFILE=release|debug  build to measure (default release)
 #   KEEP=DIR               keep the corpus and index in DIR (reused when already there)
 #   NO_BUILD=1             measure the binary already built (no cargo build)
+#   COMPACT=0              measure the segments as ingest left them (by default the index is
+#                          merged into one segment with `statemine compact` first, as the
+#                          README advises after a large ingest)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 target_docs=${1:-350000}
@@ -39,9 +42,16 @@ else
   rm -f "$scratch/corpus.jsonl"
 fi
 
+compact_note="segments as ingested"
+if [ "${COMPACT:-1}" != 0 ] && "$bin" compact --help >/dev/null 2>&1; then
+  start=$(date +%s.%N)
+  merged=$("$bin" compact --index "$scratch/index" | sed 's/^compacted [^:]*: //')
+  compact_note=$(printf 'compacted in %.1f s: %s' "$(echo "$(date +%s.%N) - $start" | bc -l)" "$merged")
+fi
+
 cpu=$(lscpu 2>/dev/null | sed -n 's/^Model name: *//p' | head -1)
 echo "machine: ${cpu:-unknown cpu}, $(nproc) cores, $(free -g | awk '/Mem:/{print $2}') GiB RAM, $(uname -sm)"
 echo "build: $profile ($built)"
-echo "corpus: $docs docs, $((bytes / 1000000)) MB (repeated from $shared); index $(du -sm "$scratch/index" | cut -f1) MB; $ingest_note"
+echo "corpus: $docs docs, $((bytes / 1000000)) MB (repeated from $shared); index $(du -sm "$scratch/index" | cut -f1) MB; $ingest_note; $compact_note"
 python3 benches/search_bench.py measure --bin "$bin" --index "$scratch/index" \
   --queries benches/search_queries.tsv --runs "$runs"

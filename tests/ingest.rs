@@ -553,6 +553,39 @@ fn info_on_a_missing_index_says_how_to_create_one() {
 }
 
 /// Skips (with the reason on stderr) when the shared corpus is absent.
+#[test]
+fn compact_merges_segments_and_keeps_every_document() {
+    let env = Env::new();
+    // One batch per input: three commits, three segments.
+    for input in ["good.jsonl", "notes"] {
+        assert_eq!(env.run(&["ingest", &fixture(input)]).code, 0);
+    }
+    let table = fixture("table.csv");
+    let mut args = vec!["ingest", table.as_str()];
+    args.extend(CSV_MAP);
+    assert_eq!(env.run(&args).code, 0);
+    let before = env.documents();
+    let run = env.run(&["compact", "--json"]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    let report: serde_json::Value = serde_json::from_str(&run.stdout).unwrap();
+    assert!(report["segments_before"].as_u64().unwrap() >= 3, "{report}");
+    assert_eq!(report["segments_after"], 1);
+    assert_eq!(report["documents"], ALL_FIXTURE_IDS.len());
+    let after = env.documents();
+    assert_eq!(after.keys().collect::<Vec<_>>(), ALL_FIXTURE_IDS);
+    for (id, doc) in &before {
+        assert_eq!(&after[id], doc, "{id}");
+    }
+    let again = env.run(&["compact"]);
+    assert_eq!(again.code, 0);
+    assert!(again.stdout.contains("1 segments -> 1"), "{}", again.stdout);
+    // A missing index is a clear error, not an empty one created.
+    let missing = Env::new();
+    let run = missing.run(&["compact"]);
+    assert_eq!(run.code, 2);
+    assert!(!missing.index().exists());
+}
+
 fn shared(path: &str) -> Option<&Path> {
     let path = Path::new(path);
     if path.exists() {

@@ -56,6 +56,16 @@ pub struct InfoArgs {
     pub json: bool,
 }
 
+/// `statemine compact`.
+#[derive(Args, Debug)]
+pub struct CompactArgs {
+    #[command(flatten)]
+    pub index: IndexArgs,
+    /// Print one JSON object.
+    #[arg(long)]
+    pub json: bool,
+}
+
 impl IngestArgs {
     /// The library options these arguments describe.
     fn to_options(&self) -> anyhow::Result<IngestOptions> {
@@ -130,6 +140,25 @@ pub fn info(args: InfoArgs) -> anyhow::Result<Outcome> {
         for line in info_lines(&args.index.index, &info) {
             out.line(&line)?;
         }
+    }
+    out.flush()?;
+    Ok(Outcome::Done)
+}
+
+/// Runs `statemine compact`: merges the segments, then prints what changed.
+pub fn compact(args: CompactArgs) -> anyhow::Result<Outcome> {
+    let report = statemine::index::compact(&args.index.index)?;
+    let mut out = Output::stdout();
+    if args.json {
+        out.line(&serde_json::to_string(&report)?)?;
+    } else {
+        out.line(&format!(
+            "compacted {}: {} segments -> {} ({} documents)",
+            args.index.index.display(),
+            report.segments_before,
+            report.segments_after,
+            report.documents
+        ))?;
     }
     out.flush()?;
     Ok(Outcome::Done)

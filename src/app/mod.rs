@@ -42,6 +42,8 @@ enum Command {
     Ingest(ingest::IngestArgs),
     /// Summarise an index: documents by source, kind, language and year.
     Info(ingest::InfoArgs),
+    /// Merge an index's segments into one (faster queries after a large ingest).
+    Compact(ingest::CompactArgs),
     /// Full-text search with stemming, phrases, filters and highlighted passages.
     Search(search::SearchArgs),
     /// Count, test, evaluate and import theme definitions.
@@ -65,6 +67,7 @@ pub fn main() -> ExitCode {
     let result = match cli.command {
         Command::Ingest(args) => ingest::run(args),
         Command::Info(args) => ingest::info(args),
+        Command::Compact(args) => ingest::compact(args),
         Command::Search(args) => search::run(args),
         Command::Themes(command) => themes::run(command),
         Command::Kwic(args) => themes::kwic(args),

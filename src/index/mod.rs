@@ -5,6 +5,7 @@
 //! Contract: every index directory holds a `statemine.json` with the schema version; an
 //! index of another version is refused with a clear error rather than misread.
 
+mod compact;
 mod error;
 mod filter;
 mod info;
@@ -13,6 +14,7 @@ mod progress;
 mod schema;
 mod store;
 
+pub use compact::{CompactReport, compact};
 pub use error::IndexError;
 pub use filter::DocFilter;
 pub use info::{IndexInfo, NO_VALUE, index_info};

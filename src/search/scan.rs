@@ -24,7 +24,7 @@ use crate::document::Lang;
 use crate::text::AnalyzedToken;
 use crate::text::words::{
     IRREGULAR_EN as IRREGULAR, MAX_TOKEN_BYTES, Stemmers, fold_fast, fold_into, fold_yo,
-    is_word_char,
+    for_each_run,
 };
 
 /// Reusable stemmers and buffer.
@@ -95,18 +95,14 @@ impl Scanner {
     ) {
         let keys = plan.stem_keys(lang);
         let mut lowered = String::new();
-        let mut chars = text.char_indices();
         let mut position = 0;
         // Tantivy's SimpleTokenizer: maximal runs of alphanumeric characters, every run
         // taking a position, runs of MAX_TOKEN_BYTES or more dropped (RemoveLongFilter).
-        while let Some((start, _)) = chars.find(|&(_, c)| is_word_char(c)) {
-            let end = chars
-                .find(|&(_, c)| !is_word_char(c))
-                .map_or(text.len(), |(i, _)| i);
+        for_each_run(text, |start, end| {
             position += 1;
             let word = &text[start..end];
             if word.len() >= MAX_TOKEN_BYTES {
-                continue;
+                return;
             }
             // A word is compared to the keys lowercase on the fly and only lowercased whole
             // when it is stemmed.
@@ -124,13 +120,23 @@ impl Scanner {
                 end: base + end,
                 position: position - 1,
             });
-        }
+        });
     }
 }
 
 /// Whether `word`, lowercased with `ё` folded to `е`, starts with `key` (already lowercase
 /// and folded).
 fn starts_with_folded(word: &str, key: &str) -> bool {
+    let (head, key_bytes) = (word.as_bytes().get(..key.len()), key.as_bytes());
+    if key.is_ascii() {
+        // ASCII characters fold one to one to ASCII: an ASCII head decides alone, and an
+        // ASCII word shorter than the key cannot start with it.
+        match head {
+            Some(head) if head.is_ascii() => return head.eq_ignore_ascii_case(key_bytes),
+            None if word.is_ascii() => return false,
+            _ => {}
+        }
+    }
     let mut key = key.chars();
     for c in word.chars() {
         match fold_fast(c) {

@@ -56,6 +56,32 @@ pub(crate) fn char_at(text: &str, i: usize) -> (char, usize) {
     (c, c.len_utf8())
 }
 
+/// Calls `visit(start, end)` with the byte range of every maximal run of word characters
+/// of `text` in order (Tantivy's `SimpleTokenizer`: each run is a token and takes a
+/// position), long runs included.
+#[inline]
+pub(crate) fn for_each_run(text: &str, mut visit: impl FnMut(usize, usize)) {
+    let bytes = text.as_bytes();
+    let mut i = 0;
+    while i < bytes.len() {
+        let (c, len) = char_at(text, i);
+        if !is_word_char(c) {
+            i += len;
+            continue;
+        }
+        let start = i;
+        i += len;
+        while i < bytes.len() {
+            let (c, len) = char_at(text, i);
+            if !is_word_char(c) {
+                break;
+            }
+            i += len;
+        }
+        visit(start, i);
+    }
+}
+
 /// `char::is_alphanumeric` (what `SimpleTokenizer` splits on), with ASCII and basic
 /// Cyrillic answered without the Unicode tables.
 pub(crate) fn is_word_char(c: char) -> bool {

@@ -19,7 +19,7 @@
 //! `LowerCaser` does with `ё` folded to `е`, and the stem is the Snowball stem of that.
 
 use crate::document::Lang;
-use crate::text::words::{IRREGULAR_EN, MAX_TOKEN_BYTES, char_at, is_word_char};
+use crate::text::words::{IRREGULAR_EN, MAX_TOKEN_BYTES, for_each_run};
 pub(crate) use crate::text::words::{Stemmers, fold_into};
 
 /// Whether `folded` is an English exception whose stem does not start with its key.
@@ -58,28 +58,11 @@ pub(crate) fn for_each_token(
 /// Calls `visit(start, end, raw)` with every token of `text` in order, as written (not
 /// folded): the tokens of [`for_each_token`].
 pub(crate) fn for_each_word(text: &str, mut visit: impl FnMut(usize, usize, &str)) {
-    let bytes = text.as_bytes();
-    let mut i = 0;
-    while i < bytes.len() {
-        let (c, len) = char_at(text, i);
-        if !is_word_char(c) {
-            i += len;
-            continue;
+    for_each_run(text, |start, end| {
+        if end - start < MAX_TOKEN_BYTES {
+            visit(start, end, &text[start..end]);
         }
-        let start = i;
-        i += len;
-        while i < bytes.len() {
-            let (c, len) = char_at(text, i);
-            if !is_word_char(c) {
-                break;
-            }
-            i += len;
-        }
-        let raw = &text[start..i];
-        if raw.len() < MAX_TOKEN_BYTES {
-            visit(start, i, raw);
-        }
-    }
+    });
 }
 
 /// The key of `stem`: a word of `lang` can stem to `stem` only if its folded form starts
