@@ -9,6 +9,8 @@
 //!    passing a surface test (glob, exact word) that starts one; the rest of each sequence
 //!    (`*`, `~N`, globs, more words) is verified token by token inside the sentence;
 //! 3. per paragraph, the `RegexSet` says which regexes match, and only those are located;
+//!    paragraphs where no pattern can fire are dropped ([`super::needs`]), and only the
+//!    others are split into sentences;
 //! 4. patterns turn occurrences into raw matches, [`super::rules`] applies negation,
 //!    `unless` and the overlap policy, and the result is one list in text order.
 
@@ -22,6 +24,7 @@ use super::analyze::{fold_into, stem_key};
 use super::evidence::ThemeMatch;
 use super::file::Scope;
 use super::lead::LeadFilter;
+use super::needs::{Needs, Role, SeqRoles};
 use super::pattern::{Item, Phrase};
 use super::rules::{
     Literal, NegatorIds, Occ, Raw, in_scope, merge_overlaps, negated, pair_near, raw_of_pair,
@@ -53,6 +56,7 @@ pub struct Scratch {
     raws: Vec<Raw>,
     pairs: Vec<(Occ, Occ)>,
     candidates: Candidates,
+    needs: Needs,
 }
 
 /// What one document's scan found before verification (buffers reused across documents).
@@ -121,6 +125,8 @@ struct LangMatcher {
     seqs: Vec<Seq>,
     /// Stem id -> sequences that start with it.
     stem_anchored: Vec<Vec<u32>>,
+    /// What each sequence can make fire (which paragraphs need sentences).
+    roles: SeqRoles,
     /// Surface test id -> sequences that start with it.
     surface_anchored: HashMap<u32, Vec<u32>>,
     regex_set: Option<RegexSet>,
@@ -352,6 +358,19 @@ impl LangMatcher {
             return Ok(None);
         }
         let compile_error = |reason: String| ThemeError::Compile { reason };
+        let mut roles = SeqRoles::new(c.seq_list.len());
+        for (index, pattern) in patterns.iter().enumerate() {
+            let index = index as u32;
+            roles.scope(pattern.scope);
+            match &pattern.kind {
+                Kind::Seqs(seqs) => seqs.iter().for_each(|&s| roles.add(s, index, Role::Alone)),
+                Kind::Near { a, b, .. } => {
+                    a.iter().for_each(|&s| roles.add(s, index, Role::NearA));
+                    b.iter().for_each(|&s| roles.add(s, index, Role::NearB));
+                }
+                Kind::Regex => {}
+            }
+        }
         let mut stem_anchored: Vec<Vec<u32>> = vec![Vec::new(); c.vocab.len() + 1];
         let mut surface_anchored: HashMap<u32, Vec<u32>> = HashMap::new();
         let mut seqs = Vec::with_capacity(c.seq_list.len());
@@ -418,6 +437,7 @@ impl LangMatcher {
             exact_case_lengths,
             seqs,
             stem_anchored,
+            roles,
             surface_anchored,
             regex_set,
             regexes,
@@ -436,6 +456,7 @@ impl LangMatcher {
             raws,
             pairs,
             candidates,
+            needs,
         } = scratch;
         doc.fill(text, self.lang, cache, self);
         for &seq in touched.iter() {
@@ -447,6 +468,7 @@ impl LangMatcher {
         }
         raws.clear();
         self.collect_candidates(text, doc, candidates);
+        self.keep_needed_paragraphs(doc, candidates, needs);
         // Sentences only where something may match.
         let mut last_para = u32::MAX;
         let paras = candidates
@@ -619,6 +641,42 @@ impl LangMatcher {
         }
     }
 
+    /// Drops the candidates of the paragraphs where no pattern can fire ([`super::needs`]).
+    fn keep_needed_paragraphs(&self, doc: &DocTokens, found: &mut Candidates, needs: &mut Needs) {
+        if self.roles.keeps_all() {
+            return;
+        }
+        needs.clear(doc.paras.len());
+        let anchored = found
+            .anchors
+            .iter()
+            .map(|&t| (t, &self.stem_anchored[doc.toks[t as usize].id as usize][..]))
+            .chain(found.surface.iter().map(|&(test, t)| {
+                let seqs = self
+                    .surface_anchored
+                    .get(&test)
+                    .map_or(&[][..], Vec::as_slice);
+                (t, seqs)
+            }));
+        for (first, seqs) in anchored {
+            let para = doc.toks[first as usize].para;
+            let limit = doc.paras[para as usize].toks.end;
+            for &seq in seqs {
+                let rest = &self.seqs[seq as usize].elems[1..];
+                if self.verify(doc, rest, first as usize + 1, limit).is_some() {
+                    needs.present.push((para, seq));
+                }
+            }
+        }
+        needs.decide(&self.roles);
+        for &(_, para, _, _) in &found.regex {
+            needs.paragraph[para as usize] = true;
+        }
+        let needed = |t: u32| needs.paragraph[doc.toks[t as usize].para as usize];
+        found.anchors.retain(|&t| needed(t));
+        found.surface.retain(|&(_, t)| needed(t));
+    }
+
     /// Matches `elems` from token `at` without passing token `limit`; the shortest match's
     /// end (exclusive) wins.
     fn verify(&self, doc: &DocTokens, elems: &[Elem], at: usize, limit: usize) -> Option<usize> {
@@ -697,11 +755,48 @@ mod tests {
 
     use super::*;
 
-    static MATCHER: LazyLock<Matcher> = LazyLock::new(|| {
+    fn semantics() -> Matcher {
         let text = include_str!("../../tests/fixtures/themes/semantics.toml");
         let set = ThemeSet::from_toml(Path::new("semantics.toml"), text).unwrap();
         Matcher::new(&set).unwrap()
+    }
+
+    static MATCHER: LazyLock<Matcher> = LazyLock::new(semantics);
+
+    /// The same theme set, splitting sentences in every paragraph with a candidate.
+    static EVERY_PARAGRAPH: LazyLock<Matcher> = LazyLock::new(|| {
+        let mut matcher = semantics();
+        for lang in [&mut matcher.en, &mut matcher.ru].into_iter().flatten() {
+            lang.roles.keep_all();
+        }
+        matcher
     });
+
+    proptest::proptest! {
+        /// Skipping the paragraphs where no pattern can fire changes no match.
+        #[test]
+        fn paragraphs_without_a_possible_match_change_nothing(
+            words in proptest::collection::vec(proptest::sample::select(&[
+                "sanctions", "useless", "futile", "pressure", "dead", "end", "talks",
+                "collapse", "not", "useful", "lift", "the", "missile", "defence", "systems",
+                "US", "violated", "dialogue", "Korea", "work", "economic", "санкции", "не",
+                "полезны", "and", "They", "it",
+            ][..]), 0..60),
+            separators in proptest::collection::vec(
+                proptest::sample::select(&[" ", " ", ", ", ". ", ".\n", "\n"][..]), 60),
+        ) {
+            let text: String = words
+                .iter()
+                .zip(&separators)
+                .map(|(w, s)| format!("{w}{s}"))
+                .collect();
+            for lang in [Lang::En, Lang::Ru] {
+                let fast = MATCHER.match_text(lang, &text, &mut Scratch::default());
+                let every = EVERY_PARAGRAPH.match_text(lang, &text, &mut Scratch::default());
+                proptest::prop_assert_eq!(fast, every, "{}", text);
+            }
+        }
+    }
 
     /// The matched texts of `theme` in `text`.
     fn hits(lang: Lang, text: &str, theme: &str) -> Vec<String> {

@@ -23,6 +23,7 @@ pub mod import;
 mod kwic;
 mod lead;
 mod matcher;
+mod needs;
 pub mod pattern;
 mod rules;
 mod set;
