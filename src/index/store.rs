@@ -201,7 +201,8 @@ impl IndexStore {
             .get_all(f.tags)
             .filter_map(|v| v.as_str().map(str::to_string))
             .collect();
-        let paragraphs = serde_json::from_str(&text(f.structure))
+        let structure = stored.get_first(f.structure).and_then(|v| v.as_str());
+        let paragraphs = serde_json::from_str(structure.unwrap_or(""))
             .map_err(|e| corrupt(format!("structure: {e}")))?;
         let doc = Document {
             id: id.clone(),

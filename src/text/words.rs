@@ -62,18 +62,27 @@ pub(crate) fn char_at(text: &str, i: usize) -> (char, usize) {
 #[inline]
 pub(crate) fn for_each_run(text: &str, mut visit: impl FnMut(usize, usize)) {
     let bytes = text.as_bytes();
+    // Whether the character at `i` is a word character, and its length in bytes.
+    let word_char = |i: usize| -> (bool, usize) {
+        let b = bytes[i];
+        if b < 0x80 {
+            return (ASCII_WORD[b as usize], 1);
+        }
+        let (c, len) = char_at(text, i);
+        (is_word_char(c), len)
+    };
     let mut i = 0;
     while i < bytes.len() {
-        let (c, len) = char_at(text, i);
-        if !is_word_char(c) {
+        let (word, len) = word_char(i);
+        if !word {
             i += len;
             continue;
         }
         let start = i;
         i += len;
         while i < bytes.len() {
-            let (c, len) = char_at(text, i);
-            if !is_word_char(c) {
+            let (word, len) = word_char(i);
+            if !word {
                 break;
             }
             i += len;
@@ -81,6 +90,17 @@ pub(crate) fn for_each_run(text: &str, mut visit: impl FnMut(usize, usize)) {
         visit(start, i);
     }
 }
+
+/// ASCII letters and digits, by byte.
+static ASCII_WORD: [bool; 128] = {
+    let mut table = [false; 128];
+    let mut b = 0;
+    while b < 128 {
+        table[b] = (b as u8).is_ascii_alphanumeric();
+        b += 1;
+    }
+    table
+};
 
 /// `char::is_alphanumeric` (what `SimpleTokenizer` splits on), with ASCII and basic
 /// Cyrillic answered without the Unicode tables.

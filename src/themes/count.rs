@@ -128,13 +128,18 @@ pub fn count_with(
                     return Err(e);
                 }
             };
-            let matches = count_document(matcher, &mut scratch, &stored);
+            let found = matcher.match_text(stored.doc.lang, &stored.doc.text, &mut scratch);
             let evidence = if options.evidence {
-                evidence_rows_with_context(&stored, &matches.matches, context)
+                evidence_rows_with_context(&stored, &found, context)
             } else {
                 Vec::new()
             };
-            out.push((i, matches, evidence, stored.doc.text.len() as u64));
+            let bytes = stored.doc.text.len() as u64;
+            let matches = DocThemeMatches {
+                doc: DocSummary::take(stored),
+                matches: found,
+            };
+            out.push((i, matches, evidence, bytes));
             progress(Progress::Done);
         }
     };

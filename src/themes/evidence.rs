@@ -135,6 +135,23 @@ impl DocSummary {
             paragraphs: stored.structure.paragraphs.clone(),
         }
     }
+
+    /// The summary of a stored document that is no longer needed (its paragraph turns are
+    /// moved, not copied).
+    pub fn take(stored: StoredDocument) -> DocSummary {
+        let StoredDocument { doc, structure, .. } = stored;
+        DocSummary {
+            id: doc.id,
+            date: doc.date,
+            speaker: doc.speaker,
+            source: doc.source,
+            kind: doc.kind,
+            lang: doc.lang,
+            n_words: structure.n_words,
+            n_paragraphs: structure.n_paragraphs,
+            paragraphs: structure.paragraphs,
+        }
+    }
 }
 
 /// The evidence rows of `matches`, found in `stored` (one row per match, same order).

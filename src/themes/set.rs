@@ -185,6 +185,9 @@ impl ThemeSet {
     ) -> Result<ThemeSet, ThemeError> {
         let mut v = Validator {
             path,
+            newlines: source
+                .map(|text| memchr::memchr_iter(b'\n', text.as_bytes()).collect())
+                .unwrap_or_default(),
             source,
             analyzer: Analyzer::default(),
             problems: Vec::new(),
@@ -243,6 +246,10 @@ fn line_of(text: &str, offset: usize) -> usize {
 struct Validator<'a> {
     path: &'a Path,
     source: Option<&'a str>,
+    /// Byte offsets of the source's line breaks (a line number is a binary search: the
+    /// validator asks for one per value, and counting from the start each time was
+    /// quadratic in the file's length).
+    newlines: Vec<usize>,
     analyzer: Analyzer,
     problems: Vec<Problem>,
     /// Named lists of the language being validated: name -> alternatives.
@@ -263,7 +270,7 @@ impl Validator<'_> {
         // Values built in memory (importers) carry an empty 0..0 span.
         self.source
             .filter(|_| span != (0..0))
-            .map(|text| line_of(text, span.start))
+            .map(|_| self.newlines.partition_point(|&at| at < span.start) + 1)
     }
 
     fn problem(&mut self, at: At<'_>, pattern: Option<&str>, reason: impl Into<String>) {
