@@ -8,9 +8,10 @@ use tantivy::collector::DocSetCollector;
 use tantivy::directory::MmapDirectory;
 use tantivy::directory::error::LockError;
 use tantivy::query::{BooleanQuery, Occur, Query};
-use tantivy::schema::Value;
+use tantivy::schema::document::{DeserializeError, DocumentDeserialize, DocumentDeserializer};
+use tantivy::schema::{Field, OwnedValue};
 use tantivy::{
-    DateTime, DocAddress, Index, IndexReader, IndexWriter, ReloadPolicy, TantivyDocument,
+    DateTime, DocAddress, Index, IndexReader, IndexWriter, ReloadPolicy, Searcher, TantivyDocument,
     TantivyError,
 };
 
@@ -161,15 +162,40 @@ impl IndexStore {
         document_to_tantivy(&self.fields, doc, structure, &doc.content_hash())
     }
 
-    /// Reads a stored document back.
-    pub fn from_tantivy(&self, stored: &TantivyDocument) -> Result<StoredDocument, IndexError> {
+    /// Reads the stored document at `address` of `searcher` (a searcher of this index).
+    pub fn load(
+        &self,
+        searcher: &Searcher,
+        address: DocAddress,
+    ) -> Result<StoredDocument, IndexError> {
+        let values: StoredValues = searcher.doc(address).map_err(|e| self.engine_error(e))?;
+        self.document_of(values)
+    }
+
+    /// Builds a stored document from its values, moving the strings.
+    fn document_of(&self, values: StoredValues) -> Result<StoredDocument, IndexError> {
         let f = &self.fields;
-        let text = |field| {
-            stored
-                .get_first(field)
-                .and_then(|v| v.as_str())
-                .unwrap_or("")
-                .to_string()
+        // First value of each field, by field id (every field here has one value, except
+        // the tags).
+        let mut slots: Vec<Option<OwnedValue>> = Vec::new();
+        let mut tags = Vec::new();
+        for (field, value) in values.0 {
+            if field == f.tags {
+                if let OwnedValue::Str(tag) = value {
+                    tags.push(tag);
+                }
+                continue;
+            }
+            let id = field.field_id() as usize;
+            if slots.len() <= id {
+                slots.resize_with(id + 1, || None);
+            }
+            slots[id].get_or_insert(value);
+        }
+        let mut take = |field: Field| slots.get_mut(field.field_id() as usize)?.take();
+        let mut text = |field: Field| match take(field) {
+            Some(OwnedValue::Str(s)) => s,
+            _ => String::new(),
         };
         let id = text(f.id);
         let corrupt = |reason: String| IndexError::CorruptDocument {
@@ -180,52 +206,57 @@ impl IndexStore {
             },
             reason,
         };
-        let number = |field| {
-            stored
-                .get_first(field)
-                .and_then(|v| v.as_u64())
-                .unwrap_or(0)
+        let title = text(f.title);
+        let speaker = text(f.speaker);
+        let source = text(f.source);
+        let url = text(f.url);
+        let body = text(f.text);
+        let kind = text(f.kind);
+        let lang = text(f.lang);
+        let structure = text(f.structure);
+        let content_hash = text(f.content_hash);
+        let location = match take(f.location) {
+            Some(OwnedValue::Str(s)) => Some(s),
+            _ => None,
         };
-        let date = stored
-            .get_first(f.date)
-            .and_then(|v| v.as_datetime())
-            .map(date_from_tantivy)
-            .ok_or_else(|| corrupt("no date".into()))?;
-        let kind = text(f.kind).parse().map_err(|e| corrupt(format!("{e}")))?;
-        let lang = text(f.lang).parse().map_err(|e| corrupt(format!("{e}")))?;
-        let location = stored
-            .get_first(f.location)
-            .and_then(|v| v.as_str())
-            .map(str::to_string);
-        let tags = stored
-            .get_all(f.tags)
-            .filter_map(|v| v.as_str().map(str::to_string))
-            .collect();
-        let structure = stored.get_first(f.structure).and_then(|v| v.as_str());
-        let paragraphs = serde_json::from_str(structure.unwrap_or(""))
-            .map_err(|e| corrupt(format!("structure: {e}")))?;
-        let doc = Document {
-            id: id.clone(),
-            date,
-            title: text(f.title),
-            speaker: text(f.speaker),
-            source: text(f.source),
-            kind,
-            lang,
-            url: text(f.url),
-            text: text(f.text),
-            tags,
-            location,
+        let date = match take(f.date) {
+            Some(OwnedValue::Date(date)) => date_from_tantivy(date),
+            _ => return Err(corrupt("no date".into())),
         };
+        let mut number = |field: Field| match take(field) {
+            Some(OwnedValue::U64(n)) => n,
+            _ => 0,
+        };
+        let (n_words, n_sentences, n_paragraphs) = (
+            number(f.n_words),
+            number(f.n_sentences),
+            number(f.n_paragraphs),
+        );
+        let kind = kind.parse().map_err(|e| corrupt(format!("{e}")))?;
+        let lang = lang.parse().map_err(|e| corrupt(format!("{e}")))?;
+        let paragraphs =
+            serde_json::from_str(&structure).map_err(|e| corrupt(format!("structure: {e}")))?;
         Ok(StoredDocument {
-            doc,
+            doc: Document {
+                id,
+                date,
+                title,
+                speaker,
+                source,
+                kind,
+                lang,
+                url,
+                text: body,
+                tags,
+                location,
+            },
             structure: DocStructure {
-                n_words: number(f.n_words),
-                n_sentences: number(f.n_sentences),
-                n_paragraphs: number(f.n_paragraphs),
+                n_words,
+                n_sentences,
+                n_paragraphs,
                 paragraphs,
             },
-            content_hash: text(f.content_hash),
+            content_hash,
         })
     }
 
@@ -277,11 +308,27 @@ impl IndexStore {
         let reader = self.reader()?;
         let searcher = reader.searcher();
         for address in self.select(&reader, filter)? {
-            let stored: TantivyDocument =
-                searcher.doc(address).map_err(|e| self.engine_error(e))?;
-            visit(self.from_tantivy(&stored)?)?;
+            visit(self.load(&searcher, address)?)?;
         }
         Ok(())
+    }
+}
+
+/// The stored values of one document as read from the doc store, by field and owned: read
+/// straight into this form, their strings are moved into the [`StoredDocument`] (Tantivy's
+/// own document type packs them, and they were copied out again).
+struct StoredValues(Vec<(Field, OwnedValue)>);
+
+impl DocumentDeserialize for StoredValues {
+    fn deserialize<'de, D>(mut deserializer: D) -> Result<Self, DeserializeError>
+    where
+        D: DocumentDeserializer<'de>,
+    {
+        let mut values = Vec::with_capacity(deserializer.size_hint());
+        while let Some(entry) = deserializer.next_field::<OwnedValue>()? {
+            values.push(entry);
+        }
+        Ok(StoredValues(values))
     }
 }
 
@@ -390,6 +437,52 @@ mod tests {
         assert_eq!(seen[0].doc, doc);
         assert_eq!(seen[0].structure, structure);
         assert_eq!(seen[0].content_hash, doc.content_hash());
+    }
+
+    #[test]
+    fn a_damaged_stored_document_is_an_error_naming_it() {
+        let dir = tempfile::tempdir().unwrap();
+        let store = IndexStore::open_or_create(dir.path()).unwrap();
+        let f = store.fields();
+        let mut writer = store.writer(1, 15_000_000).unwrap();
+        // No date; a kind outside the vocabulary; speaker turns that are not JSON.
+        let mut no_date = TantivyDocument::default();
+        no_date.add_text(f.id, "no-date");
+        let indexed = store.to_tantivy(&sample(), &DocStructure::default());
+        let bad_kind = replace_text(&indexed, f.kind, "podcast");
+        let bad_turns = replace_text(&indexed, f.structure, "{not json");
+        for doc in [no_date, bad_kind, bad_turns] {
+            writer.add_document(doc).unwrap();
+        }
+        writer.commit().unwrap();
+        let reader = store.reader().unwrap();
+        let searcher = reader.searcher();
+        let mut reasons = Vec::new();
+        for address in store.select(&reader, &DocFilter::default()).unwrap() {
+            match store.load(&searcher, address) {
+                Err(IndexError::CorruptDocument { id, reason }) => {
+                    reasons.push(format!("{id}: {reason}"))
+                }
+                other => panic!("expected a corrupt document, got {other:?}"),
+            }
+        }
+        assert_eq!(reasons.len(), 3, "{reasons:?}");
+        assert!(reasons[0].starts_with("no-date: no date"), "{reasons:?}");
+        assert!(reasons[1].starts_with("d1: ") && reasons[1].contains("podcast"));
+        assert!(reasons[2].starts_with("d1: structure:"), "{reasons:?}");
+    }
+
+    /// `doc` with the value of `field` replaced by `value`.
+    fn replace_text(doc: &TantivyDocument, field: Field, value: &str) -> TantivyDocument {
+        let mut out = TantivyDocument::default();
+        for (f, v) in doc.field_values() {
+            if f == field {
+                out.add_text(f, value);
+            } else {
+                out.add_field_value(f, &OwnedValue::from(v));
+            }
+        }
+        out
     }
 
     #[test]

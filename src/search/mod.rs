@@ -25,9 +25,9 @@ mod turns;
 
 use std::ops::Range;
 
+use tantivy::DocAddress;
 use tantivy::collector::{Count, DocSetCollector};
 use tantivy::query::Query;
-use tantivy::{DocAddress, TantivyDocument};
 
 pub use build::filter_query;
 pub use collect::SortOrder;
@@ -271,11 +271,7 @@ impl<'a> IndexSearcher<'a> {
     }
 
     fn load(&self, address: DocAddress) -> Result<StoredDocument, SearchError> {
-        let stored: TantivyDocument = self
-            .searcher
-            .doc(address)
-            .map_err(|e| self.store.engine_error(e))?;
-        Ok(self.store.from_tantivy(&stored)?)
+        Ok(self.store.load(&self.searcher, address)?)
     }
 
     /// The query's spans in `doc`; text spans only in paragraphs that `wanted` accepts.

@@ -19,6 +19,8 @@
 //! found by the engine but not highlighted (passages never cross paragraphs either). A
 //! property test checks all this against [`crate::text::Analyzer`] on many texts.
 
+use rustc_hash::FxHashMap;
+
 use super::plan::Plan;
 use crate::document::Lang;
 use crate::text::AnalyzedToken;
@@ -27,13 +29,20 @@ use crate::text::words::{
     for_each_run,
 };
 
-/// Reusable stemmers and buffer.
+/// Reusable stemmers and buffers.
 #[derive(Default)]
 pub(crate) struct Scanner {
     stemmers: Stemmers,
     /// A paragraph lowercased and folded, for the key test.
     lowered: String,
+    /// The stem of each word stemmed so far, by language (English, Russian) and written
+    /// form: a scanner serves every hit of every query of a `--queries` batch, and the words
+    /// that start with a query's keys are few and recur (the stem is a function of the word).
+    stems: [FxHashMap<Box<str>, String>; 2],
 }
+
+/// Words remembered per language before the stem cache is emptied (bounds memory).
+const STEM_CACHE_WORDS: usize = 50_000;
 
 /// The tokens of one paragraph that may hold a match.
 pub(crate) struct ParagraphTokens {
@@ -109,8 +118,19 @@ impl Scanner {
             let wanted = keys.iter().any(|key| starts_with_folded(word, key))
                 || IRREGULAR.iter().any(|w| w.eq_ignore_ascii_case(word));
             let stem = if wanted {
-                fold_into(word, &mut lowered);
-                self.stemmers.stem(lang, &lowered).into_owned()
+                let cache = &mut self.stems[usize::from(lang == Lang::Ru)];
+                match cache.get(word) {
+                    Some(stem) => stem.clone(),
+                    None => {
+                        fold_into(word, &mut lowered);
+                        let stem = self.stemmers.stem(lang, &lowered).into_owned();
+                        if cache.len() >= STEM_CACHE_WORDS {
+                            cache.clear();
+                        }
+                        cache.insert(word.into(), stem.clone());
+                        stem
+                    }
+                }
             } else {
                 String::new()
             };

@@ -9,8 +9,6 @@
 use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 use std::thread;
 
-use tantivy::TantivyDocument;
-
 use super::evidence::{CONTEXT_CHARS, evidence_rows_with_context};
 use super::{DocSummary, DocThemeMatches, EvidenceRow, Matcher, Scratch, ThemeSet};
 use crate::index::{DocFilter, IndexStore, StoredDocument};
@@ -117,10 +115,7 @@ pub fn count_with(
             if i >= addresses.len() || failed.load(Ordering::Relaxed) {
                 return Ok(out);
             }
-            let read = searcher
-                .doc::<TantivyDocument>(addresses[i])
-                .map_err(|e| Error::from(store.engine_error(e)))
-                .and_then(|d| Ok(store.from_tantivy(&d)?));
+            let read = store.load(&searcher, addresses[i]).map_err(Error::from);
             let stored = match read {
                 Ok(stored) => stored,
                 Err(e) => {
