@@ -22,6 +22,10 @@
 #   PROFILE=release|debug  build to measure (default release)
 #   KEEP=DIR               keep the index in DIR (reused when already there)
 #   NO_BUILD=1             measure the binary already built (no cargo build)
+#   SCALED=DIR             also count the English documents of the scaled corpus of the search
+#                          benchmark (DIR: the KEEP folder of benches/search.sh, with its index;
+#                          one run per thread count, statemine only: the regex baselines run at
+#                          0.2-4 MB/s and would take hours on 1 GB)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 runs=${1:-3}
@@ -137,3 +141,22 @@ for lang in en ru; do
     echo "$line"
   done
 done
+
+if [ -n "${SCALED:-}" ]; then
+  echo
+  echo "scaled corpus: $SCALED/index (English documents, with the evidence CSV, one run each)"
+  printf '%-34s %4s %8s %10s %9s %12s %10s\n' engine lang docs "text MB" seconds "MB/s" "peak MB"
+  for threads in 1 "$cores"; do
+    t0=$(now)
+    /usr/bin/time -o "$scratch/scaled.time" -f '%M' "$bin" themes count --index "$SCALED/index" \
+      --themes "$themes" --lang en --threads "$threads" --evidence "$scratch/evidence-scaled.csv" \
+      2> "$scratch/scaled.err" >/dev/null || [ $? -eq 1 ]
+    t1=$(now)
+    s=$(echo "$t1 - $t0" | bc -l)
+    # "N documents, X MB of text in Ys (Z MB/s)" (the last line statemine prints on stderr).
+    read -r n_docs text_mb < <(grep ' MB of text in ' "$scratch/scaled.err" | tail -1 | awk '{print $1, $3}')
+    peak=$(( $(tail -1 "$scratch/scaled.time") / 1024 ))
+    printf '%-34s %4s %8s %10s %9.3f %12s %10s\n' "statemine count ${threads}t +evidence.csv" en "$n_docs" "$text_mb" "$s" \
+      "$(echo "scale=1; $text_mb / $s" | bc -l)" "$peak"
+  done
+fi
