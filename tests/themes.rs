@@ -586,8 +586,14 @@ fn document(id: usize, paragraphs: &[Vec<usize>]) -> Document {
     }
 }
 
-/// Per-document match counts and evidence rows of `docs` indexed in this order.
-fn count_docs(set: &ThemeSet, docs: &[Document], threads: usize) -> (Vec<(String, usize)>, usize) {
+/// Per-document match counts, evidence rows and paragraph turns kept in the summaries, of
+/// `docs` indexed in this order.
+fn count_docs(
+    set: &ThemeSet,
+    docs: &[Document],
+    threads: usize,
+    skip_turns: bool,
+) -> (Vec<(String, usize)>, usize, usize) {
     let dir = tempfile::tempdir().unwrap();
     let store = IndexStore::open_or_create(dir.path()).unwrap();
     let mut writer = store.writer(1, 15_000_000).unwrap();
@@ -602,6 +608,7 @@ fn count_docs(set: &ThemeSet, docs: &[Document], threads: usize) -> (Vec<(String
         threads,
         evidence: true,
         context_chars: 0,
+        skip_turns,
     };
     let result = count_with(
         &store,
@@ -617,14 +624,15 @@ fn count_docs(set: &ThemeSet, docs: &[Document], threads: usize) -> (Vec<(String
         .map(|d| (d.doc.id.clone(), d.matches.len()))
         .collect();
     per_doc.sort();
-    (per_doc, result.evidence.len())
+    let turns = result.docs.iter().map(|d| d.doc.paragraphs.len()).sum();
+    (per_doc, result.evidence.len(), turns)
 }
 
 proptest! {
     #![proptest_config(ProptestConfig::with_cases(24))]
 
     /// Evidence rows == sum of per-document matches, and counts do not depend on the order
-    /// of documents or the number of threads.
+    /// of documents, the number of threads, or whether the summaries keep their turns.
     #[test]
     fn evidence_rows_equal_match_counts_in_any_order(
         docs in prop::collection::vec(
@@ -635,16 +643,19 @@ proptest! {
     ) {
         let set = ThemeSet::load(&fixture("mini.toml")).unwrap();
         let docs: Vec<Document> = docs.iter().enumerate().map(|(i, p)| document(i, p)).collect();
-        let (per_doc, rows) = count_docs(&set, &docs, 1);
+        let (per_doc, rows, turns) = count_docs(&set, &docs, 1, false);
         prop_assert_eq!(rows, per_doc.iter().map(|(_, n)| n).sum::<usize>());
+        let paragraphs: usize = docs.iter().map(|d| d.text.split('\n').count()).sum();
+        prop_assert_eq!(turns, paragraphs);
         let mut shuffled = docs.clone();
         let len = shuffled.len();
         for i in 0..len {
             shuffled.swap(i, (seed as usize).wrapping_add(i * 7) % len);
         }
-        let (again, rows_again) = count_docs(&set, &shuffled, 2);
+        let (again, rows_again, turns_again) = count_docs(&set, &shuffled, 2, true);
         prop_assert_eq!(&per_doc, &again);
         prop_assert_eq!(rows, rows_again);
+        prop_assert_eq!(turns_again, 0);
     }
 }
 

@@ -239,6 +239,8 @@ fn count(args: CountArgs) -> anyhow::Result<Outcome> {
         threads: args.threads,
         evidence: args.evidence.is_some(),
         context_chars: 0,
+        // The summary table and JSON count matches, paragraphs and documents only.
+        skip_turns: true,
     };
     let started = std::time::Instant::now();
     let result = count_with_progress(&store, &matcher, &filter, &options, args.quiet)?;
@@ -439,6 +441,7 @@ pub fn kwic(args: KwicArgs) -> anyhow::Result<Outcome> {
         threads: 0,
         evidence: true,
         context_chars: args.width.max(1),
+        skip_turns: true,
     };
     let mut rows = count_with_progress(&store, &matcher, &filter, &options, false)?.evidence;
     let order = match args.sort {
