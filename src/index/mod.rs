@@ -21,4 +21,4 @@ pub use info::{IndexInfo, NO_VALUE, index_info};
 pub use ingest::{IngestOptions, IngestReport, ingest};
 pub use progress::{NoProgress, ProgressSink};
 pub use schema::{Fields, SCHEMA_VERSION, build_schema};
-pub use store::{IndexStore, StoredDocument, document_to_tantivy};
+pub use store::{IndexStore, StoredDocument, document_to_tantivy, parse_turns};

@@ -16,7 +16,7 @@ use tantivy::{
 };
 
 use super::{DocFilter, Fields, IndexError, SCHEMA_VERSION, build_schema};
-use crate::document::{DocStructure, Document};
+use crate::document::{DocStructure, Document, ParagraphTurn};
 use crate::search::SearchError;
 use crate::text::register_analyzers;
 
@@ -168,12 +168,27 @@ impl IndexStore {
         searcher: &Searcher,
         address: DocAddress,
     ) -> Result<StoredDocument, IndexError> {
+        let (mut stored, turns) = self.load_deferring_turns(searcher, address)?;
+        stored.structure.paragraphs = parse_turns(&stored.doc.id, &turns)?;
+        Ok(stored)
+    }
+
+    /// Reads the stored document at `address` with its speaker turns left as stored: its
+    /// `structure.paragraphs` is empty, and the turns come back as their stored JSON for
+    /// [`parse_turns`]. Parsing them is a fifth of reading a document, and most documents
+    /// of a theme count hold no match and need no turns.
+    pub fn load_deferring_turns(
+        &self,
+        searcher: &Searcher,
+        address: DocAddress,
+    ) -> Result<(StoredDocument, String), IndexError> {
         let values: StoredValues = searcher.doc(address).map_err(|e| self.engine_error(e))?;
         self.document_of(values)
     }
 
-    /// Builds a stored document from its values, moving the strings.
-    fn document_of(&self, values: StoredValues) -> Result<StoredDocument, IndexError> {
+    /// Builds a stored document from its values, moving the strings; the speaker turns stay
+    /// unparsed (second value).
+    fn document_of(&self, values: StoredValues) -> Result<(StoredDocument, String), IndexError> {
         let f = &self.fields;
         // First value of each field, by field id (every field here has one value, except
         // the tags).
@@ -234,9 +249,7 @@ impl IndexStore {
         );
         let kind = kind.parse().map_err(|e| corrupt(format!("{e}")))?;
         let lang = lang.parse().map_err(|e| corrupt(format!("{e}")))?;
-        let paragraphs =
-            serde_json::from_str(&structure).map_err(|e| corrupt(format!("structure: {e}")))?;
-        Ok(StoredDocument {
+        let stored = StoredDocument {
             doc: Document {
                 id,
                 date,
@@ -254,10 +267,11 @@ impl IndexStore {
                 n_words,
                 n_sentences,
                 n_paragraphs,
-                paragraphs,
+                paragraphs: Vec::new(),
             },
             content_hash,
-        })
+        };
+        Ok((stored, structure))
     }
 
     /// Addresses of the documents selected by `filter` (its metadata and its text query),
@@ -312,6 +326,15 @@ impl IndexStore {
         }
         Ok(())
     }
+}
+
+/// The speaker turns of the stored document `id`, from their stored JSON (see
+/// [`IndexStore::load_deferring_turns`]).
+pub fn parse_turns(id: &str, json: &str) -> Result<Vec<ParagraphTurn>, IndexError> {
+    serde_json::from_str(json).map_err(|e| IndexError::CorruptDocument {
+        id: if id.is_empty() { "?".into() } else { id.into() },
+        reason: format!("structure: {e}"),
+    })
 }
 
 /// The stored values of one document as read from the doc store, by field and owned: read

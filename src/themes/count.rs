@@ -11,8 +11,8 @@ use std::thread;
 
 use super::evidence::{CONTEXT_CHARS, evidence_rows_with_context};
 use super::{DocSummary, DocThemeMatches, EvidenceRow, Matcher, Scratch, ThemeSet};
-use crate::index::{DocFilter, IndexStore, StoredDocument};
-use crate::{Error, Result};
+use crate::Result;
+use crate::index::{DocFilter, IndexStore, StoredDocument, parse_turns};
 
 /// How to count.
 #[derive(Debug, Clone, Default)]
@@ -119,28 +119,35 @@ pub fn count_with(
             if i >= addresses.len() || failed.load(Ordering::Relaxed) {
                 return Ok(out);
             }
-            let read = store.load(&searcher, addresses[i]).map_err(Error::from);
-            let stored = match read {
-                Ok(stored) => stored,
+            let counted = (|| -> Result<(DocThemeMatches, Vec<EvidenceRow>, u64)> {
+                let (mut stored, turns) = store.load_deferring_turns(&searcher, addresses[i])?;
+                let found = matcher.match_text(stored.doc.lang, &stored.doc.text, &mut scratch);
+                // The turns name the speaker of each evidence row and go into the summary.
+                if !options.skip_turns || (options.evidence && !found.is_empty()) {
+                    stored.structure.paragraphs = parse_turns(&stored.doc.id, &turns)?;
+                }
+                let evidence = if options.evidence {
+                    evidence_rows_with_context(&stored, &found, context)
+                } else {
+                    Vec::new()
+                };
+                let bytes = stored.doc.text.len() as u64;
+                let mut doc = DocSummary::take(stored);
+                if options.skip_turns {
+                    doc.paragraphs = Vec::new();
+                }
+                let matches = DocThemeMatches {
+                    doc,
+                    matches: found,
+                };
+                Ok((matches, evidence, bytes))
+            })();
+            let (matches, evidence, bytes) = match counted {
+                Ok(counted) => counted,
                 Err(e) => {
                     failed.store(true, Ordering::Relaxed);
                     return Err(e);
                 }
-            };
-            let found = matcher.match_text(stored.doc.lang, &stored.doc.text, &mut scratch);
-            let evidence = if options.evidence {
-                evidence_rows_with_context(&stored, &found, context)
-            } else {
-                Vec::new()
-            };
-            let bytes = stored.doc.text.len() as u64;
-            let mut doc = DocSummary::take(stored);
-            if options.skip_turns {
-                doc.paragraphs = Vec::new();
-            }
-            let matches = DocThemeMatches {
-                doc,
-                matches: found,
             };
             out.push((i, matches, evidence, bytes));
             progress(Progress::Done);
