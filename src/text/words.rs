@@ -116,6 +116,11 @@ pub(crate) fn is_word_char(c: char) -> bool {
 
 /// `text` lowercased as Tantivy's `LowerCaser` does, then `ё` folded to `е` (fast paths
 /// for ASCII and basic Cyrillic).
+///
+/// Runs of bytes that fold to themselves (lowercase Latin and Cyrillic, digits, spaces,
+/// most punctuation: most of a text) are copied whole; only the characters that change go
+/// through [`fold_fast`] or `char::to_lowercase` (a test checks this against folding every
+/// character).
 pub(crate) fn fold_into(text: &str, out: &mut String) {
     out.clear();
     if text.is_ascii() {
@@ -123,12 +128,36 @@ pub(crate) fn fold_into(text: &str, out: &mut String) {
         out.make_ascii_lowercase();
         return;
     }
-    for c in text.chars() {
+    out.reserve(text.len());
+    let bytes = text.as_bytes();
+    // Start of the pending run of unchanged bytes.
+    let mut run = 0;
+    let mut i = 0;
+    while i < bytes.len() {
+        let b = bytes[i];
+        let unchanged = match b {
+            b'A'..=b'Z' => 0,
+            0..0x80 => 1,
+            // а-п (U+0430-043F); below them capitals, `Ё` and `Ѐ`-`Џ`.
+            0xD0 => 2 * usize::from(bytes.get(i + 1).is_some_and(|&n| n >= 0xB0)),
+            // р-я and ѐ-џ (U+0440-045F) but `ё`; above them historic capitals.
+            0xD1 => 2 * usize::from(bytes.get(i + 1).is_some_and(|&n| n < 0xA0 && n != 0x91)),
+            _ => 0,
+        };
+        if unchanged > 0 {
+            i += unchanged;
+            continue;
+        }
+        out.push_str(&text[run..i]);
+        let (c, len) = char_at(text, i);
         match fold_fast(c) {
             Some(folded) => out.push(folded),
             None => out.extend(c.to_lowercase().map(fold_yo)),
         }
+        i += len;
+        run = i;
     }
+    out.push_str(&text[run..]);
 }
 
 /// The lowercase, `ё`-folded form of `c` when it is one character and cheap to know
@@ -147,4 +176,48 @@ pub(crate) fn fold_fast(c: char) -> Option<char> {
 /// `ё` as `е`, any other character unchanged.
 pub(crate) fn fold_yo(c: char) -> char {
     if c == 'ё' { 'е' } else { c }
+}
+
+#[cfg(test)]
+mod tests {
+    use proptest::prelude::*;
+
+    use super::*;
+
+    /// Every character through `fold_fast` or `to_lowercase` (the definition).
+    fn fold_each(text: &str) -> String {
+        let mut out = String::new();
+        for c in text.chars() {
+            match fold_fast(c) {
+                Some(folded) => out.push(folded),
+                None => out.extend(c.to_lowercase().map(fold_yo)),
+            }
+        }
+        out
+    }
+
+    #[test]
+    fn folding_lowercases_and_folds_yo() {
+        let mut out = String::new();
+        for (text, folded) in [
+            ("САНКЦИИ Ещё ЁЛКА", "санкции еще елка"),
+            ("Ѐ Џ ѐ џ Ѡ ѡ", "ѐ џ ѐ џ ѡ ѡ"),
+            (
+                "İran KELVIN\u{212a} «Да» — Σ",
+                "i\u{307}ran kelvink «да» — σ",
+            ),
+        ] {
+            fold_into(text, &mut out);
+            assert_eq!(out, folded);
+        }
+    }
+
+    proptest! {
+        #[test]
+        fn runs_fold_like_each_character(text in "[a-zA-Z0-9 .,«»—\\-а-яА-ЯёЁѐ-џЀ-ЏѠ-ѿİ\u{212a}ΣσÄä]{0,40}") {
+            let mut out = String::new();
+            fold_into(&text, &mut out);
+            prop_assert_eq!(out, fold_each(&text));
+        }
+    }
 }
