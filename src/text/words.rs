@@ -68,6 +68,10 @@ pub(crate) fn for_each_run(text: &str, mut visit: impl FnMut(usize, usize)) {
         if b < 0x80 {
             return (ASCII_WORD[b as usize], 1);
         }
+        if matches!(b, 0xD0 | 0xD1) {
+            // U+0400-U+047F: Cyrillic letters, all alphanumeric (a test checks it).
+            return (true, 2);
+        }
         let (c, len) = char_at(text, i);
         (is_word_char(c), len)
     };
@@ -212,7 +216,35 @@ mod tests {
         }
     }
 
+    #[test]
+    fn two_byte_cyrillic_is_all_word_characters() {
+        for c in '\u{400}'..='\u{47f}' {
+            assert!(is_word_char(c) && c.len_utf8() == 2, "{c:?}");
+        }
+    }
+
+    /// Runs as `char::is_alphanumeric` draws them, character by character.
+    fn runs_of_chars(text: &str) -> Vec<(usize, usize)> {
+        let mut runs: Vec<(usize, usize)> = Vec::new();
+        for (i, c) in text.char_indices() {
+            if c.is_alphanumeric() {
+                match runs.last_mut() {
+                    Some(last) if last.1 == i => last.1 = i + c.len_utf8(),
+                    _ => runs.push((i, i + c.len_utf8())),
+                }
+            }
+        }
+        runs
+    }
+
     proptest! {
+        #[test]
+        fn word_runs_are_alphanumeric_runs(text in "[a-zA-Z0-9 .,«»—\\-а-яА-ЯёЁѐ-џЀ-Џ\u{460}-\u{48f}İΣσÄä\u{300}]{0,40}") {
+            let mut runs = Vec::new();
+            for_each_run(&text, |start, end| runs.push((start, end)));
+            prop_assert_eq!(runs, runs_of_chars(&text));
+        }
+
         #[test]
         fn runs_fold_like_each_character(text in "[a-zA-Z0-9 .,«»—\\-а-яА-ЯёЁѐ-џЀ-ЏѠ-ѿİ\u{212a}ΣσÄä]{0,40}") {
             let mut out = String::new();
