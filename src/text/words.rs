@@ -72,6 +72,10 @@ pub(crate) fn for_each_run(text: &str, mut visit: impl FnMut(usize, usize)) {
             // U+0400-U+047F: Cyrillic letters, all alphanumeric (a test checks it).
             return (true, 2);
         }
+        if b == 0xE2 && bytes.get(i + 1) == Some(&0x80) {
+            // U+2000-U+203F: spaces, dashes, quotes, bullets (none alphanumeric; tested).
+            return (false, 3);
+        }
         let (c, len) = char_at(text, i);
         (is_word_char(c), len)
     };
@@ -223,6 +227,14 @@ mod tests {
         }
     }
 
+    #[test]
+    fn general_punctuation_from_u2000_to_u203f_is_not() {
+        for c in '\u{2000}'..='\u{203f}' {
+            assert!(!is_word_char(c) && c.len_utf8() == 3, "{c:?}");
+            assert_eq!(c.to_string().as_bytes()[..2], [0xE2, 0x80]);
+        }
+    }
+
     /// Runs as `char::is_alphanumeric` draws them, character by character.
     fn runs_of_chars(text: &str) -> Vec<(usize, usize)> {
         let mut runs: Vec<(usize, usize)> = Vec::new();
@@ -239,7 +251,7 @@ mod tests {
 
     proptest! {
         #[test]
-        fn word_runs_are_alphanumeric_runs(text in "[a-zA-Z0-9 .,«»—\\-а-яА-ЯёЁѐ-џЀ-Џ\u{460}-\u{48f}İΣσÄä\u{300}]{0,40}") {
+        fn word_runs_are_alphanumeric_runs(text in "[a-zA-Z0-9 .,«»—\\-а-яА-ЯёЁѐ-џЀ-Џ\u{460}-\u{48f}İΣσÄä\u{300}\u{2000}-\u{2080}ℓ]{0,40}") {
             let mut runs = Vec::new();
             for_each_run(&text, |start, end| runs.push((start, end)));
             prop_assert_eq!(runs, runs_of_chars(&text));
