@@ -281,10 +281,11 @@ impl DocTokens {
         self.sents.clear();
         self.surface.clear();
         self.surface_at.clear();
-        let mut offset = 0;
-        for (p, paragraph) in text.split('\n').enumerate() {
-            let para_start = offset;
-            offset += paragraph.len() + 1;
+        // Paragraph ends: each line break, then the end of the text (SIMD search).
+        let ends = memchr::memchr_iter(b'\n', text.as_bytes()).chain([text.len()]);
+        let mut para_start = 0;
+        for (p, para_end) in ends.enumerate() {
+            let paragraph = &text[para_start..para_end];
             let first_tok = self.toks.len();
             for_each_word(paragraph, |start, end, _| {
                 let (id, surface) = cache.word(lang, paragraph, start..end, tests);
@@ -301,10 +302,11 @@ impl DocTokens {
                 });
             });
             self.paras.push(Para {
-                bytes: para_start..para_start + paragraph.len(),
+                bytes: para_start..para_end,
                 toks: first_tok..self.toks.len(),
                 sents: None,
             });
+            para_start = para_end + 1;
         }
         self.surface_at.push(self.surface.len() as u32);
     }
