@@ -213,14 +213,7 @@ impl IndexStore {
             _ => String::new(),
         };
         let id = text(f.id);
-        let corrupt = |reason: String| IndexError::CorruptDocument {
-            id: if id.is_empty() {
-                "?".into()
-            } else {
-                id.clone()
-            },
-            reason,
-        };
+        let corrupt = |reason: String| corrupt_document(&id, reason);
         let title = text(f.title);
         let speaker = text(f.speaker);
         let source = text(f.source);
@@ -331,10 +324,15 @@ impl IndexStore {
 /// The speaker turns of the stored document `id`, from their stored JSON (see
 /// [`IndexStore::load_deferring_turns`]).
 pub fn parse_turns(id: &str, json: &str) -> Result<Vec<ParagraphTurn>, IndexError> {
-    serde_json::from_str(json).map_err(|e| IndexError::CorruptDocument {
+    serde_json::from_str(json).map_err(|e| corrupt_document(id, format!("structure: {e}")))
+}
+
+/// The error for a stored document `id` (`?` when it has none) that cannot be read back.
+fn corrupt_document(id: &str, reason: String) -> IndexError {
+    IndexError::CorruptDocument {
         id: if id.is_empty() { "?".into() } else { id.into() },
-        reason: format!("structure: {e}"),
-    })
+        reason,
+    }
 }
 
 /// The stored values of one document as read from the doc store, by field and owned: read

@@ -9,7 +9,7 @@ use tantivy::tokenizer::{
     TokenStream, Tokenizer,
 };
 
-use super::words::MAX_TOKEN_BYTES;
+use super::words::{MAX_TOKEN_BYTES, ShortWord};
 use crate::document::Lang;
 
 /// Name of the analyzer for exact, case-insensitive metadata values (speaker, source, kind).
@@ -141,34 +141,6 @@ const STEM_CACHE_WORDS: usize = 100_000;
 /// the rest of the lookup).
 type StemCache = FxHashMap<ShortWord, ShortWord>;
 
-/// A word of at most [`ShortWord::MAX`] bytes, stored inline and padded with NUL bytes
-/// (tokens are alphanumeric: a NUL never belongs to one). Longer words are not cached.
-#[derive(Clone, Copy, PartialEq, Eq, Hash)]
-struct ShortWord([u8; ShortWord::MAX]);
-
-impl ShortWord {
-    const MAX: usize = 24;
-
-    fn new(word: &str) -> Option<ShortWord> {
-        if word.len() > ShortWord::MAX || word.as_bytes().contains(&0) {
-            return None;
-        }
-        let mut bytes = [0; ShortWord::MAX];
-        bytes[..word.len()].copy_from_slice(word.as_bytes());
-        Some(ShortWord(bytes))
-    }
-
-    fn as_str(&self) -> &str {
-        let len = self
-            .0
-            .iter()
-            .position(|&b| b == 0)
-            .unwrap_or(ShortWord::MAX);
-        // The bytes are a copy of a whole `str` (see `new`), so they are valid UTF-8.
-        std::str::from_utf8(&self.0[..len]).unwrap_or_default()
-    }
-}
-
 /// The stemming stage of an analyzer. It keeps the stem of every word it has seen: the
 /// same analyzer instance serves many documents (Tantivy keeps one per field and
 /// indexing thread), most words recur, and a hash lookup costs a fraction of a Snowball
@@ -222,7 +194,7 @@ impl<T: TokenStream> TokenStream for SnowballStemmerStream<'_, T> {
         let key = ShortWord::new(&token.text);
         if let Some(stem) = key.and_then(|key| self.stems.get(&key)) {
             token.text.clear();
-            token.text.push_str(stem.as_str());
+            stem.push_to(&mut token.text);
             return true;
         }
         let stem = self.stemmer.stem(&token.text).into_owned();

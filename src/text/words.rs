@@ -44,6 +44,74 @@ impl Stemmers {
     }
 }
 
+/// A word of at most [`ShortWord::MAX`] bytes kept inline, as little-endian 64-bit words
+/// padded with zero bytes (a token is alphanumeric, so it holds no NUL and the padding is
+/// unambiguous). As a hash-table key it is compared without a pointer chase or a `memcmp`
+/// call, which on a large vocabulary cost more than the rest of a lookup.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) struct ShortWord([u64; 3]);
+
+impl std::hash::Hash for ShortWord {
+    #[inline]
+    fn hash<H: std::hash::Hasher>(&self, state: &mut H) {
+        let [a, b, c] = self.0;
+        state.write_u64(a ^ b.rotate_left(21) ^ c.rotate_left(42));
+    }
+}
+
+impl ShortWord {
+    pub(crate) const MAX: usize = 24;
+
+    /// `word`, or `None` when it is longer than [`ShortWord::MAX`] or holds a NUL.
+    pub(crate) fn new(word: &str) -> Option<ShortWord> {
+        if word.as_bytes().contains(&0) {
+            return None;
+        }
+        ShortWord::of(word.as_bytes(), 0..word.len())
+    }
+
+    /// The token `text[word]` (alphanumeric, so without NUL), or `None` when it is longer
+    /// than [`ShortWord::MAX`]. Reads the 24 bytes from the word's start at once when the
+    /// text has them.
+    #[inline]
+    pub(crate) fn of(text: &[u8], word: std::ops::Range<usize>) -> Option<ShortWord> {
+        let len = word.end - word.start;
+        if len > ShortWord::MAX {
+            return None;
+        }
+        let mut padded = [0u8; ShortWord::MAX];
+        let bytes: &[u8; ShortWord::MAX] = match text.get(word.start..word.start + ShortWord::MAX) {
+            Some(chunk) => chunk.try_into().ok()?,
+            None => {
+                padded[..len].copy_from_slice(&text[word]);
+                &padded
+            }
+        };
+        let mut words = [0u64; 3];
+        for (k, out) in words.iter_mut().enumerate() {
+            let chunk: [u8; 8] = bytes[8 * k..8 * k + 8].try_into().ok()?;
+            let value = u64::from_le_bytes(chunk);
+            *out = match len.saturating_sub(8 * k) {
+                0 => 0,
+                keep @ 1..8 => value & ((1u64 << (8 * keep)) - 1),
+                _ => value,
+            };
+        }
+        Some(ShortWord(words))
+    }
+
+    /// Appends the word to `out`.
+    pub(crate) fn push_to(&self, out: &mut String) {
+        let mut bytes = [0u8; ShortWord::MAX];
+        for (chunk, word) in bytes.chunks_exact_mut(8).zip(self.0) {
+            chunk.copy_from_slice(&word.to_le_bytes());
+        }
+        let len = bytes.iter().position(|&b| b == 0).unwrap_or(ShortWord::MAX);
+        // The bytes are a copy of a whole `str` (see `of`), so they are valid UTF-8.
+        out.push_str(std::str::from_utf8(&bytes[..len]).unwrap_or_default());
+    }
+}
+
 /// The character starting at byte `i` (a character boundary) of `text`, and its length in
 /// bytes (ASCII without decoding).
 #[inline]
@@ -62,26 +130,9 @@ pub(crate) fn char_at(text: &str, i: usize) -> (char, usize) {
 #[inline]
 pub(crate) fn for_each_run(text: &str, mut visit: impl FnMut(usize, usize)) {
     let bytes = text.as_bytes();
-    // Whether the character at `i` is a word character, and its length in bytes.
-    let word_char = |i: usize| -> (bool, usize) {
-        let b = bytes[i];
-        if b < 0x80 {
-            return (ASCII_WORD[b as usize], 1);
-        }
-        if matches!(b, 0xD0 | 0xD1) {
-            // U+0400-U+047F: Cyrillic letters, all alphanumeric (a test checks it).
-            return (true, 2);
-        }
-        if b == 0xE2 && bytes.get(i + 1) == Some(&0x80) {
-            // U+2000-U+203F: spaces, dashes, quotes, bullets (none alphanumeric; tested).
-            return (false, 3);
-        }
-        let (c, len) = char_at(text, i);
-        (is_word_char(c), len)
-    };
     let mut i = 0;
     while i < bytes.len() {
-        let (word, len) = word_char(i);
+        let (word, len) = word_char_at(text, i);
         if !word {
             i += len;
             continue;
@@ -89,7 +140,7 @@ pub(crate) fn for_each_run(text: &str, mut visit: impl FnMut(usize, usize)) {
         let start = i;
         i += len;
         while i < bytes.len() {
-            let (word, len) = word_char(i);
+            let (word, len) = word_char_at(text, i);
             if !word {
                 break;
             }
@@ -97,6 +148,26 @@ pub(crate) fn for_each_run(text: &str, mut visit: impl FnMut(usize, usize)) {
         }
         visit(start, i);
     }
+}
+
+/// Whether the character at byte `i` of `text` is a word character, and its length in bytes.
+#[inline(always)]
+fn word_char_at(text: &str, i: usize) -> (bool, usize) {
+    let bytes = text.as_bytes();
+    let b = bytes[i];
+    if b < 0x80 {
+        return (ASCII_WORD[b as usize], 1);
+    }
+    if matches!(b, 0xD0 | 0xD1) {
+        // U+0400-U+047F: Cyrillic letters, all alphanumeric (a test checks it).
+        return (true, 2);
+    }
+    if b == 0xE2 && bytes.get(i + 1) == Some(&0x80) {
+        // U+2000-U+203F: spaces, dashes, quotes, bullets (none alphanumeric; tested).
+        return (false, 3);
+    }
+    let (c, len) = char_at(text, i);
+    (is_word_char(c), len)
 }
 
 /// ASCII letters and digits, by byte.
@@ -218,6 +289,34 @@ mod tests {
             fold_into(text, &mut out);
             assert_eq!(out, folded);
         }
+    }
+
+    #[test]
+    fn short_words_round_trip_and_read_inside_a_text() {
+        let mut out = String::new();
+        for word in [
+            "",
+            "a",
+            "sanction",
+            "sanctions",
+            "санкции",
+            "x".repeat(24).as_str(),
+        ] {
+            out.clear();
+            ShortWord::new(word).unwrap().push_to(&mut out);
+            assert_eq!(out, word);
+        }
+        assert_eq!(ShortWord::new(&"x".repeat(25)), None);
+        assert_eq!(ShortWord::new("a\0b"), None);
+        // A word inside a longer text reads the same as on its own, at the text's end too.
+        let text = "Sanctions are useless, sanctions";
+        let inner = ShortWord::of(text.as_bytes(), 0..9);
+        assert_eq!(inner, ShortWord::new("Sanctions"));
+        assert_eq!(
+            ShortWord::of(text.as_bytes(), 23..32),
+            ShortWord::new("sanctions")
+        );
+        assert_ne!(inner, ShortWord::of(text.as_bytes(), 23..32));
     }
 
     #[test]

@@ -57,6 +57,7 @@ pub(crate) fn for_each_token(
 
 /// Calls `visit(start, end, raw)` with every token of `text` in order, as written (not
 /// folded): the tokens of [`for_each_token`].
+#[inline]
 pub(crate) fn for_each_word(text: &str, mut visit: impl FnMut(usize, usize, &str)) {
     for_each_run(text, |start, end| {
         if end - start < MAX_TOKEN_BYTES {

@@ -12,7 +12,7 @@ use std::thread;
 use super::evidence::{CONTEXT_CHARS, evidence_rows_with_context};
 use super::{DocSummary, DocThemeMatches, EvidenceRow, Matcher, Scratch, ThemeSet};
 use crate::Result;
-use crate::index::{DocFilter, IndexStore, StoredDocument, parse_turns};
+use crate::index::{DocFilter, IndexStore, parse_turns};
 
 /// How to count.
 #[derive(Debug, Clone, Default)]
@@ -73,18 +73,6 @@ pub fn count_index_with_evidence(
     };
     let result = count_with(store, &matcher, filter, &options, &|_: Progress| {})?;
     Ok((result.docs, result.evidence))
-}
-
-/// The matches of one stored document.
-pub fn count_document(
-    matcher: &Matcher,
-    scratch: &mut Scratch,
-    stored: &StoredDocument,
-) -> DocThemeMatches {
-    DocThemeMatches {
-        doc: DocSummary::of(stored),
-        matches: matcher.match_text(stored.doc.lang, &stored.doc.text, scratch),
-    }
 }
 
 /// Counts with a compiled matcher, reporting [`Progress`] (from worker threads).

@@ -120,24 +120,8 @@ pub const EVIDENCE_COLUMNS: [&str; 15] = [
 ];
 
 impl DocSummary {
-    /// The summary of a stored document.
-    pub fn of(stored: &StoredDocument) -> DocSummary {
-        let doc = &stored.doc;
-        DocSummary {
-            id: doc.id.clone(),
-            date: doc.date,
-            speaker: doc.speaker.clone(),
-            source: doc.source.clone(),
-            kind: doc.kind,
-            lang: doc.lang,
-            n_words: stored.structure.n_words,
-            n_paragraphs: stored.structure.n_paragraphs,
-            paragraphs: stored.structure.paragraphs.clone(),
-        }
-    }
-
-    /// The summary of a stored document that is no longer needed (its paragraph turns are
-    /// moved, not copied).
+    /// The summary of a stored document (its strings and paragraph turns moved, not
+    /// copied).
     pub fn take(stored: StoredDocument) -> DocSummary {
         let StoredDocument { doc, structure, .. } = stored;
         DocSummary {

@@ -401,17 +401,18 @@ impl LangMatcher {
         };
         let mut trie = TokenTrie::default();
         let mut lead = LeadFilter::default();
+        let mut test = |word: &str, entry: TrieEntry| {
+            trie.insert(word, entry);
+            lead.insert(word);
+        };
         for stem in c.vocab.keys() {
-            trie.insert(stem_key(lang, stem), TrieEntry::Key);
-            lead.insert(stem_key(lang, stem));
+            test(stem_key(lang, stem), TrieEntry::Key);
         }
         for (word, &id) in &c.prefix {
-            trie.insert(word, TrieEntry::Prefix(id));
-            lead.insert(word);
+            test(word, TrieEntry::Prefix(id));
         }
         for (word, &id) in &c.exact {
-            trie.insert(word, TrieEntry::Exact(id));
-            lead.insert(word);
+            test(word, TrieEntry::Exact(id));
         }
         let mut folded = String::new();
         for word in c.exact_case.keys() {
@@ -618,25 +619,46 @@ impl LangMatcher {
                 end: end as u32,
             });
         };
-        for &first in &found.anchors {
-            let first = first as usize;
-            let tok = doc.toks[first];
-            let limit = doc.sents[tok.sent as usize].toks.end;
-            for &seq in &self.stem_anchored[tok.id as usize] {
-                let s = &self.seqs[seq as usize];
-                if let Some(end) = self.verify(doc, &s.elems[1..], first + 1, limit) {
-                    record(seq, first, end);
-                }
-            }
-        }
-        for &(test, first) in &found.surface {
-            let first = first as usize;
+        for (first, seqs) in self.anchored(doc, found) {
             let limit = doc.sents[doc.toks[first].sent as usize].toks.end;
-            for &seq in self.surface_anchored.get(&test).into_iter().flatten() {
-                let s = &self.seqs[seq as usize];
-                if let Some(end) = self.verify(doc, &s.elems[1..], first + 1, limit) {
-                    record(seq, first, end);
-                }
+            self.each_occurrence(doc, first, seqs, limit, |seq, end| record(seq, first, end));
+        }
+    }
+
+    /// Each candidate token with the sequences that start there.
+    fn anchored<'a>(
+        &'a self,
+        doc: &'a DocTokens,
+        found: &'a Candidates,
+    ) -> impl Iterator<Item = (usize, &'a [u32])> {
+        let by_stem = found.anchors.iter().map(|&t| {
+            let seqs = &self.stem_anchored[doc.toks[t as usize].id as usize];
+            (t as usize, seqs.as_slice())
+        });
+        let by_surface = found.surface.iter().map(|&(test, t)| {
+            let seqs = self
+                .surface_anchored
+                .get(&test)
+                .map_or(&[][..], Vec::as_slice);
+            (t as usize, seqs)
+        });
+        by_stem.chain(by_surface)
+    }
+
+    /// Calls `visit(seq, end)` for each of `seqs` that occurs from token `first` without
+    /// passing token `limit`.
+    fn each_occurrence(
+        &self,
+        doc: &DocTokens,
+        first: usize,
+        seqs: &[u32],
+        limit: usize,
+        mut visit: impl FnMut(u32, usize),
+    ) {
+        for &seq in seqs {
+            let rest = &self.seqs[seq as usize].elems[1..];
+            if let Some(end) = self.verify(doc, rest, first + 1, limit) {
+                visit(seq, end);
             }
         }
     }
@@ -647,26 +669,12 @@ impl LangMatcher {
             return;
         }
         needs.clear(doc.paras.len());
-        let anchored = found
-            .anchors
-            .iter()
-            .map(|&t| (t, &self.stem_anchored[doc.toks[t as usize].id as usize][..]))
-            .chain(found.surface.iter().map(|&(test, t)| {
-                let seqs = self
-                    .surface_anchored
-                    .get(&test)
-                    .map_or(&[][..], Vec::as_slice);
-                (t, seqs)
-            }));
-        for (first, seqs) in anchored {
-            let para = doc.toks[first as usize].para;
+        for (first, seqs) in self.anchored(doc, found) {
+            let para = doc.toks[first].para;
             let limit = doc.paras[para as usize].toks.end;
-            for &seq in seqs {
-                let rest = &self.seqs[seq as usize].elems[1..];
-                if self.verify(doc, rest, first as usize + 1, limit).is_some() {
-                    needs.present.push((para, seq));
-                }
-            }
+            self.each_occurrence(doc, first, seqs, limit, |seq, _| {
+                needs.present.push((para, seq))
+            });
         }
         needs.decide(&self.roles);
         for &(_, para, _, _) in &found.regex {

@@ -20,6 +20,7 @@ use rustc_hash::FxHashMap;
 use super::analyze::{Stemmers, fold_into, for_each_word, is_irregular};
 use crate::document::Lang;
 use crate::text::sentence_spans;
+use crate::text::words::ShortWord;
 
 /// `Tok::sent` of a token whose paragraph's sentences are not computed yet.
 pub(crate) const NO_SENTENCE: u32 = u32::MAX;
@@ -79,9 +80,9 @@ pub(crate) struct TokenCache {
 struct LangCache {
     /// Stem id by folded word.
     ids: FxHashMap<String, u32>,
-    /// What each written word of up to [`ShortKey::MAX`] bytes is (nearly all words: the
+    /// What each written word of up to [`ShortWord::MAX`] bytes is (nearly all words: the
     /// key is compared without a pointer chase or a `memcmp` call).
-    short: FxHashMap<ShortKey, Word>,
+    short: FxHashMap<ShortWord, Word>,
     /// What each longer written word is.
     long: FxHashMap<Box<str>, Word>,
     /// Surface test ids of the remembered words (`Word::surface` ranges into it).
@@ -97,52 +98,6 @@ struct Word {
 
 /// Words cached per language before the cache is emptied (bounds memory).
 const CACHE_WORDS: usize = 200_000;
-
-/// A written word of at most [`ShortKey::MAX`] bytes, as little-endian words padded with
-/// zero bytes (a token is alphanumeric, so it holds no NUL and the padding is unambiguous).
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-struct ShortKey([u64; 3]);
-
-impl std::hash::Hash for ShortKey {
-    #[inline]
-    fn hash<H: std::hash::Hasher>(&self, state: &mut H) {
-        let [a, b, c] = self.0;
-        state.write_u64(a ^ b.rotate_left(21) ^ c.rotate_left(42));
-    }
-}
-
-impl ShortKey {
-    const MAX: usize = 24;
-
-    /// The key of `text[word]`, or `None` when the word is longer than [`ShortKey::MAX`].
-    /// Reads the 24 bytes from the word's start at once when the text has them.
-    #[inline]
-    fn of(text: &[u8], word: Range<usize>) -> Option<ShortKey> {
-        let len = word.end - word.start;
-        if len > ShortKey::MAX {
-            return None;
-        }
-        let mut padded = [0u8; ShortKey::MAX];
-        let bytes: &[u8; ShortKey::MAX] = match text.get(word.start..word.start + ShortKey::MAX) {
-            Some(chunk) => chunk.try_into().ok()?,
-            None => {
-                padded[..len].copy_from_slice(&text[word]);
-                &padded
-            }
-        };
-        let mut words = [0u64; 3];
-        for (k, out) in words.iter_mut().enumerate() {
-            let chunk: [u8; 8] = bytes[8 * k..8 * k + 8].try_into().ok()?;
-            let value = u64::from_le_bytes(chunk);
-            *out = match len.saturating_sub(8 * k) {
-                0 => 0,
-                keep @ 1..8 => value & ((1u64 << (8 * keep)) - 1),
-                _ => value,
-            };
-        }
-        Some(ShortKey(words))
-    }
-}
 
 impl TokenCache {
     /// Forgets every id when they were computed for another matcher.
@@ -173,7 +128,7 @@ impl TokenCache {
             return (0, &[]);
         }
         let cache = &mut langs[if lang == Lang::En { 0 } else { 1 }];
-        let key = ShortKey::of(text.as_bytes(), span.clone());
+        let key = ShortWord::of(text.as_bytes(), span.clone());
         let known = match &key {
             Some(key) => cache.short.get(key),
             None => cache.long.get(&text[span.clone()]),
@@ -195,7 +150,7 @@ impl LangCache {
         &mut self,
         lang: Lang,
         raw: &str,
-        key: Option<ShortKey>,
+        key: Option<ShortWord>,
         buffer: &mut String,
         stemmers: &Stemmers,
         tests: &impl SurfaceTests,
