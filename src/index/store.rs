@@ -34,6 +34,18 @@ pub struct StoredDocument {
     pub content_hash: String,
 }
 
+/// Settings of a new index: the document store is not compressed. Every search hit and
+/// every document a theme count reads comes from the store; with LZ4 each read
+/// decompressed a whole 16 KB block (18% of the instructions of a batch of queries with
+/// snippets), for a store about 1.6 times smaller. An index created with compression
+/// (before this choice) keeps it: Tantivy records the setting in the index.
+fn index_settings() -> tantivy::IndexSettings {
+    tantivy::IndexSettings {
+        docstore_compression: tantivy::store::Compressor::None,
+        ..Default::default()
+    }
+}
+
 /// An open statemine index.
 pub struct IndexStore {
     dir: PathBuf,
@@ -55,12 +67,14 @@ impl IndexStore {
             dir: dir.to_path_buf(),
             source: e.into(),
         })?;
-        let index = Index::open_or_create(directory, build_schema()).map_err(|source| {
-            IndexError::Tantivy {
+        let index = Index::builder()
+            .schema(build_schema())
+            .settings(index_settings())
+            .open_or_create(directory)
+            .map_err(|source| IndexError::Tantivy {
                 dir: dir.to_path_buf(),
                 source,
-            }
-        })?;
+            })?;
         let meta = serde_json::json!({ "schema_version": SCHEMA_VERSION });
         let meta_path = dir.join(META_FILE);
         fs::write(&meta_path, format!("{meta}\n")).map_err(|source| IndexError::Io {
@@ -275,7 +289,9 @@ impl IndexStore {
         filter: &DocFilter,
     ) -> Result<Vec<DocAddress>, IndexError> {
         let searcher = reader.searcher();
-        let metadata = filter.to_query(&self.fields);
+        let metadata = filter
+            .to_query(&self.fields, &searcher)
+            .map_err(|e| self.engine_error(e))?;
         let query: Box<dyn Query> = match &filter.query {
             None => metadata,
             Some(text) => {
@@ -458,6 +474,56 @@ mod tests {
         assert_eq!(seen[0].doc, doc);
         assert_eq!(seen[0].structure, structure);
         assert_eq!(seen[0].content_hash, doc.content_hash());
+    }
+
+    #[test]
+    fn new_indexes_store_documents_uncompressed_and_older_compressed_ones_still_read() {
+        let structure = DocStructure {
+            n_words: 7,
+            n_sentences: 2,
+            n_paragraphs: 2,
+            paragraphs: vec![],
+        };
+        let fresh = tempfile::tempdir().unwrap();
+        let store = IndexStore::open_or_create(fresh.path()).unwrap();
+        assert_eq!(
+            store.index().settings().docstore_compression,
+            tantivy::store::Compressor::None
+        );
+        // An index made before the choice: Tantivy's default LZ4 store.
+        let older = tempfile::tempdir().unwrap();
+        let index = Index::create_in_dir(older.path(), build_schema()).unwrap();
+        assert_eq!(
+            index.settings().docstore_compression,
+            tantivy::store::Compressor::Lz4
+        );
+        fs::write(
+            older.path().join(META_FILE),
+            serde_json::json!({ "schema_version": SCHEMA_VERSION }).to_string(),
+        )
+        .unwrap();
+        drop(index);
+        let older_store = IndexStore::open(older.path()).unwrap();
+        for store in [&store, &older_store] {
+            let mut writer = store.writer(1, 15_000_000).unwrap();
+            writer
+                .add_document(store.to_tantivy(&sample(), &structure))
+                .unwrap();
+            writer.commit().unwrap();
+        }
+        let reopened = IndexStore::open(older.path()).unwrap();
+        assert_eq!(
+            reopened.index().settings().docstore_compression,
+            tantivy::store::Compressor::Lz4
+        );
+        let mut texts = Vec::new();
+        reopened
+            .for_each_document(&DocFilter::default(), |d| -> Result<(), IndexError> {
+                texts.push(d.doc.text);
+                Ok(())
+            })
+            .unwrap();
+        assert_eq!(texts, [sample().text]);
     }
 
     #[test]
