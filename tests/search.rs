@@ -167,10 +167,18 @@ fn each_filter_narrows_the_hits() {
         with(&["--speaker", "vladimir putin", "--speaker", "Сергей Лавров"]),
         ["fx-en-1", "fx-en-4", "fx-ru-2"]
     );
+    // Names are matched by whole words, as `speaker:` in the query matches them.
+    assert_eq!(
+        with(&["--speaker", "PUTIN"]),
+        ids("(sanctions OR санкции) speaker:putin", &[])
+    );
+    assert_eq!(with(&["--speaker", "putin"]), ["fx-en-1", "fx-en-4"]);
+    assert_eq!(with(&["--speaker", "puti"]), Vec::<String>::new());
     assert_eq!(
         with(&["--source", "mid.ru"]),
         ["fx-en-2", "fx-ru-1", "fx-ru-2"]
     );
+    assert_eq!(with(&["--source", "mid"]), with(&["--source", "mid.ru"]));
     assert_eq!(
         with(&["--kind", "interview", "--kind", "statement"]),
         ["fx-en-4", "fx-en-5", "fx-ru-2"]

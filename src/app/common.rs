@@ -28,10 +28,11 @@ pub struct FilterArgs {
     /// Last date included (YYYY-MM-DD).
     #[arg(long, value_name = "DATE")]
     pub to: Option<NaiveDate>,
-    /// Main speaker of the document (repeatable, case-insensitive).
+    /// Main speaker of the document, matched by whole words, case-insensitively: `putin`
+    /// selects "Vladimir Putin" (repeatable).
     #[arg(long)]
     pub speaker: Vec<String>,
-    /// Source, e.g. kremlin.ru (repeatable).
+    /// Source, e.g. kremlin.ru, matched by whole words like --speaker (repeatable).
     #[arg(long)]
     pub source: Vec<String>,
     /// Kind: speech, transcript, press_conference, interview, article, statement, briefing, news (repeatable).

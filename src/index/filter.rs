@@ -1,6 +1,11 @@
 //! Document filters shared by search, theme counting and trends: metadata (dates,
 //! speakers, sources, kinds, languages) and an optional text query.
 //!
+//! Speakers and sources are names matched by whole words, as `speaker:` in a query and
+//! `--turn-speaker` match them ([`crate::text::names`]): `putin` selects `Vladimir Putin`.
+//! They are resolved against the values the index holds (a few hundred even in a large
+//! corpus), then selected exactly.
+//!
 //! Contract: [`DocFilter::to_query`] covers the metadata alone; the text query needs the
 //! open index (keyword names are resolved against its dictionary), so it is built by
 //! [`crate::search::filter_query`] and combined (both must match) by
@@ -8,12 +13,13 @@
 //! one of the two, so the query restricts searches, counts, trends and comparisons alike.
 
 use chrono::NaiveDate;
-use tantivy::query::{AllQuery, BooleanQuery, Occur, Query, RangeQuery, TermQuery};
-use tantivy::schema::{Field, IndexRecordOption};
-use tantivy::{DateTime, Term};
+use tantivy::query::{AllQuery, BooleanQuery, EmptyQuery, Occur, Query, RangeQuery, TermSetQuery};
+use tantivy::schema::Field;
+use tantivy::{DateTime, Searcher, Term};
 
 use super::Fields;
 use crate::document::{Kind, Lang};
+use crate::text::names::NamePattern;
 
 /// Which documents to consider: values within one field are alternatives (OR), fields
 /// and the query combine with AND. An empty filter selects every document.
@@ -23,9 +29,9 @@ pub struct DocFilter {
     pub from: Option<NaiveDate>,
     /// Last date included.
     pub to: Option<NaiveDate>,
-    /// Main speakers (case-insensitive, exact).
+    /// Main speakers: names matched by whole words, case-insensitively (`putin`).
     pub speakers: Vec<String>,
-    /// Sources (case-insensitive, exact).
+    /// Sources: names matched by whole words, case-insensitively.
     pub sources: Vec<String>,
     /// Kinds.
     pub kinds: Vec<Kind>,
@@ -42,8 +48,13 @@ impl DocFilter {
     }
 
     /// The metadata part of the filter as a Tantivy query (`AllQuery` when it has none);
-    /// [`DocFilter::query`] is not part of it (see the module contract).
-    pub fn to_query(&self, fields: &Fields) -> Box<dyn Query> {
+    /// [`DocFilter::query`] is not part of it (see the module contract). Speaker and
+    /// source names are resolved against the values `searcher` holds.
+    pub fn to_query(
+        &self,
+        fields: &Fields,
+        searcher: &Searcher,
+    ) -> tantivy::Result<Box<dyn Query>> {
         let mut clauses: Vec<(Occur, Box<dyn Query>)> = Vec::new();
         if self.from.is_some() || self.to.is_some() {
             let bound = |date: NaiveDate| {
@@ -60,38 +71,71 @@ impl DocFilter {
             });
             clauses.push((Occur::Must, Box::new(RangeQuery::new(lower, upper))));
         }
-        let keyword_clause =
-            |field: Field, values: Vec<String>| -> Option<(Occur, Box<dyn Query>)> {
-                if values.is_empty() {
-                    return None;
-                }
-                let alternatives: Vec<(Occur, Box<dyn Query>)> = values
-                    .iter()
-                    .map(|v| {
-                        let term = Term::from_field_text(field, &v.to_lowercase());
-                        let q: Box<dyn Query> =
-                            Box::new(TermQuery::new(term, IndexRecordOption::Basic));
-                        (Occur::Should, q)
-                    })
-                    .collect();
-                Some((Occur::Must, Box::new(BooleanQuery::new(alternatives))))
-            };
-        clauses.extend(keyword_clause(fields.speaker, self.speakers.clone()));
-        clauses.extend(keyword_clause(fields.source, self.sources.clone()));
-        clauses.extend(keyword_clause(
-            fields.kind,
-            self.kinds.iter().map(|k| k.as_str().to_string()).collect(),
-        ));
-        clauses.extend(keyword_clause(
-            fields.lang,
-            self.langs.iter().map(|l| l.as_str().to_string()).collect(),
-        ));
-        if clauses.is_empty() {
+        for (field, names) in [
+            (fields.speaker, &self.speakers),
+            (fields.source, &self.sources),
+        ] {
+            if names.is_empty() {
+                continue;
+            }
+            let patterns: Vec<NamePattern> = names
+                .iter()
+                .filter_map(|name| NamePattern::new(name, false))
+                .collect();
+            let values = keyword_values(searcher, field, |value| {
+                patterns.iter().any(|pattern| pattern.matches(value))
+            })?;
+            clauses.push((Occur::Must, one_of(field, values)));
+        }
+        let kinds: Vec<String> = self.kinds.iter().map(|k| k.as_str().to_string()).collect();
+        let langs: Vec<String> = self.langs.iter().map(|l| l.as_str().to_string()).collect();
+        for (field, values) in [(fields.kind, kinds), (fields.lang, langs)] {
+            if !values.is_empty() {
+                clauses.push((Occur::Must, one_of(field, values)));
+            }
+        }
+        Ok(if clauses.is_empty() {
             Box::new(AllQuery)
         } else {
             Box::new(BooleanQuery::new(clauses))
+        })
+    }
+}
+
+/// Documents whose keyword `field` holds one of `values` (as indexed: lowercase).
+fn one_of(field: Field, values: Vec<String>) -> Box<dyn Query> {
+    if values.is_empty() {
+        return Box::new(EmptyQuery);
+    }
+    Box::new(TermSetQuery::new(
+        values
+            .iter()
+            .map(|v| Term::from_field_text(field, &v.to_lowercase())),
+    ))
+}
+
+/// The indexed (lowercased) values of keyword `field` that `accept` takes, over all
+/// segments, sorted and without duplicates.
+pub(crate) fn keyword_values(
+    searcher: &Searcher,
+    field: Field,
+    accept: impl Fn(&str) -> bool,
+) -> tantivy::Result<Vec<String>> {
+    let mut values = Vec::new();
+    for segment in searcher.segment_readers() {
+        let inverted = segment.inverted_index(field)?;
+        let mut stream = inverted.terms().stream()?;
+        while stream.advance() {
+            if let Ok(value) = std::str::from_utf8(stream.key())
+                && accept(value)
+            {
+                values.push(value.to_string());
+            }
         }
     }
+    values.sort();
+    values.dedup();
+    Ok(values)
 }
 
 #[cfg(test)]
@@ -193,6 +237,32 @@ mod tests {
             ..DocFilter::default()
         };
         assert_eq!(ids(&store, &by_name).unwrap(), ["k2"]);
+    }
+
+    #[test]
+    fn speakers_and_sources_are_matched_by_whole_words() {
+        let dir = tempfile::tempdir().unwrap();
+        let store = store(dir.path());
+        let speakers = |names: &[&str]| DocFilter {
+            speakers: names.iter().map(|n| n.to_string()).collect(),
+            ..DocFilter::default()
+        };
+        assert_eq!(ids(&store, &speakers(&["KIM"])).unwrap(), ["k2", "o2"]);
+        assert_eq!(ids(&store, &speakers(&["anna lee"])).unwrap(), ["k1", "o1"]);
+        assert_eq!(ids(&store, &speakers(&["Lee", "boris"])).unwrap().len(), 4);
+        // Part of a word, words out of order, or an unknown name select nothing.
+        for names in [&["ki"][..], &["lee anna"], &["Nobody"], &["!"]] {
+            assert_eq!(
+                ids(&store, &speakers(names)).unwrap(),
+                Vec::<String>::new(),
+                "{names:?}"
+            );
+        }
+        let sources = DocFilter {
+            sources: vec!["example".into()],
+            ..speakers(&["anna"])
+        };
+        assert_eq!(ids(&store, &sources).unwrap(), ["k1", "o1"]);
     }
 
     #[test]

@@ -17,7 +17,7 @@ use tantivy::schema::{Field, IndexRecordOption};
 use super::SearchError;
 use super::plan::{KeywordField, KeywordLeaf, KeywordMatch, Node, Pattern, Plan, TextLeaf};
 use crate::document::Lang;
-use crate::index::{DocFilter, Fields, IndexError, IndexStore};
+use crate::index::{DocFilter, Fields, IndexStore, keyword_values};
 
 /// Weight of a match in the title relative to one in the text.
 const TITLE_BOOST: f32 = 2.0;
@@ -43,7 +43,12 @@ pub(crate) fn build_query(
         (Occur::Must, query),
         (
             Occur::Must,
-            Box::new(ConstScoreQuery::new(filter.to_query(fields), 0.0)) as Box<dyn Query>,
+            Box::new(ConstScoreQuery::new(
+                filter
+                    .to_query(fields, searcher)
+                    .map_err(|e| store.engine_error(e))?,
+                0.0,
+            )) as Box<dyn Query>,
         ),
     ];
     if let Some(text) = &filter.query {
@@ -140,7 +145,10 @@ impl Builder<'_> {
             KeywordMatch::OneOf(values) => values.clone(),
             // Names are matched by words, so the candidates come from the field's dictionary
             // (a few hundred speakers or sources even in a large corpus).
-            KeywordMatch::Words(_) => self.dictionary_values(field, &leaf.matcher)?,
+            KeywordMatch::Words(_) => {
+                keyword_values(self.searcher, field, |value| leaf.matcher.matches(value))
+                    .map_err(|e| self.store.engine_error(e))?
+            }
         };
         if values.is_empty() {
             return Ok(Box::new(EmptyQuery));
@@ -148,34 +156,6 @@ impl Builder<'_> {
         Ok(Box::new(TermSetQuery::new(
             values.iter().map(|v| Term::from_field_text(field, v)),
         )))
-    }
-
-    /// The indexed (lowercased) values of `field` that `matcher` accepts, over all segments.
-    fn dictionary_values(
-        &self,
-        field: Field,
-        matcher: &KeywordMatch,
-    ) -> Result<Vec<String>, SearchError> {
-        let mut values = Vec::new();
-        for segment in self.searcher.segment_readers() {
-            let inverted = segment
-                .inverted_index(field)
-                .map_err(|source| self.store.engine_error(source))?;
-            let mut stream = inverted.terms().stream().map_err(|source| IndexError::Io {
-                path: self.store.dir().to_path_buf(),
-                source,
-            })?;
-            while stream.advance() {
-                if let Ok(value) = std::str::from_utf8(stream.key())
-                    && matcher.matches(value)
-                {
-                    values.push(value.to_string());
-                }
-            }
-        }
-        values.sort();
-        values.dedup();
-        Ok(values)
     }
 
     /// The query for one analyzed pattern on one field.

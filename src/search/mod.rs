@@ -16,7 +16,6 @@ mod collect;
 mod count;
 mod error;
 mod matcher;
-mod names;
 mod passages;
 mod plan;
 mod scan;

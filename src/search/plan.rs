@@ -13,10 +13,10 @@
 //! stemmed, so `sanctions*` still finds the stem `sanction`.
 
 use super::SearchError;
-use super::names::NamePattern;
 use super::syntax::{Expr, FieldName, Leaf, LeafValue};
 use crate::document::{Kind, Lang};
 use crate::text::Analyzer;
+use crate::text::names::NamePattern;
 
 /// A query ready to run, match and evaluate.
 #[derive(Debug, Clone, PartialEq)]

@@ -14,9 +14,9 @@
 
 use super::SearchError;
 use super::matcher::Span;
-use super::names::NamePattern;
 use super::plan::{KeywordField, Node, Plan, Scope};
 use crate::document::{DocStructure, Document, ParagraphTurn, Role};
+use crate::text::names::NamePattern;
 
 /// Which speaker turns to search in: speakers (by whole words of their name) and roles.
 /// Values of one list are alternatives; when both lists are given a paragraph must match both.

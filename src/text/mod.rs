@@ -6,6 +6,7 @@
 //! sentence scope (themes) and sentence indexes (evidence) must agree.
 
 mod analyzer;
+pub(crate) mod names;
 mod sentences;
 pub(crate) mod words;
 
