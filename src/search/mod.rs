@@ -168,7 +168,11 @@ impl<'a> IndexSearcher<'a> {
                 collect::top_docs(&self.searcher, &*query, request.sort, request.offset, limit)
                     .map_err(|e| SearchError::from(self.store.engine_error(e)))?;
             for (score, address) in top {
-                let stored = self.load(address)?;
+                // Without a turn filter a hit needs no speaker turns: they stay unparsed.
+                let (stored, _) = self
+                    .store
+                    .load_deferring_turns(&self.searcher, address)
+                    .map_err(SearchError::from)?;
                 visit(self.decorate(plan, stored, score, None, request.passages))?;
             }
             return Ok(if request.total {
