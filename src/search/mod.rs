@@ -17,6 +17,7 @@ mod count;
 mod error;
 mod matcher;
 mod passages;
+mod phrase_bound;
 mod plan;
 mod scan;
 mod syntax;
