@@ -27,6 +27,10 @@ pub struct Plan {
     /// Per language (en, ru): prefixes a word must start with to possibly stem to one of
     /// the plan's stems or prefixes (see [`super::scan`]).
     stem_keys: [Vec<String>; 2],
+    /// Per language (en, ru): groups of keys (see `stem_keys`); a string can hold a match
+    /// of some leaf only if it holds every key of some group (a leaf's words all appear in
+    /// its matches; each prefix alternative is a group of its own).
+    key_groups: [Vec<Vec<String>>; 2],
 }
 
 /// A node of the analyzed query.
@@ -153,8 +157,15 @@ impl Plan {
             root,
             text_leaves: builder.next_id,
             stem_keys: [Vec::new(), Vec::new()],
+            key_groups: [Vec::new(), Vec::new()],
         };
-        plan.stem_keys = [Lang::En, Lang::Ru].map(|lang| plan.keys_for(lang));
+        plan.key_groups = [Lang::En, Lang::Ru].map(|lang| plan.key_groups_for(lang));
+        plan.stem_keys = plan.key_groups.clone().map(|groups| {
+            let mut keys: Vec<String> = groups.into_iter().flatten().collect();
+            keys.sort();
+            keys.dedup();
+            keys
+        });
         Ok(plan)
     }
 
@@ -166,22 +177,30 @@ impl Plan {
         }
     }
 
-    fn keys_for(&self, lang: Lang) -> Vec<String> {
+    /// Groups of keys of `lang`, one group per way a leaf can match (see `key_groups`).
+    pub(crate) fn key_groups(&self, lang: Lang) -> &[Vec<String>] {
+        match lang {
+            Lang::En => &self.key_groups[0],
+            Lang::Ru => &self.key_groups[1],
+        }
+    }
+
+    fn key_groups_for(&self, lang: Lang) -> Vec<Vec<String>> {
         // A stem may differ from its word in the last character (English `y` -> `i`).
         let key = |stem: &str| {
             let mut chars = stem.chars();
             chars.next_back();
             chars.as_str().to_string()
         };
-        let mut keys = Vec::new();
+        let mut groups = Vec::new();
         self.for_each_text_leaf(&mut |leaf| match leaf.pattern(lang) {
-            Pattern::Term(stem) => keys.push(key(stem)),
-            Pattern::Phrase { terms, .. } => keys.extend(terms.iter().map(|(_, s)| key(s))),
-            Pattern::Prefix(prefixes) => keys.extend(prefixes.iter().map(|p| key(p))),
+            Pattern::Term(stem) => groups.push(vec![key(stem)]),
+            Pattern::Phrase { terms, .. } => {
+                groups.push(terms.iter().map(|(_, s)| key(s)).collect());
+            }
+            Pattern::Prefix(prefixes) => groups.extend(prefixes.iter().map(|p| vec![key(p)])),
         });
-        keys.sort();
-        keys.dedup();
-        keys
+        groups
     }
 
     /// Whether some positive text leaf exists (otherwise passages have nothing to show).
