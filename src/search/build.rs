@@ -146,20 +146,12 @@ impl Builder<'_> {
             let Pattern::Phrase { terms, slop: 0 } = leaf.pattern(lang) else {
                 return None;
             };
-            let phrase = |field: Field| {
-                PhraseQuery::new_with_offset_and_slop(
-                    terms
-                        .iter()
-                        .map(|(offset, stem)| (*offset, Term::from_field_text(field, stem)))
-                        .collect(),
-                    0,
-                )
-            };
             if leaf.scope.in_text() {
-                clauses.push((phrase(self.fields.text_field(lang)), 1.0));
+                clauses.push((phrase_query(terms, 0, self.fields.text_field(lang)), 1.0));
             }
             if leaf.scope.in_title() {
-                clauses.push((phrase(self.fields.title_field(lang)), TITLE_BOOST));
+                let title = phrase_query(terms, 0, self.fields.title_field(lang));
+                clauses.push((title, TITLE_BOOST));
             }
         }
         Some(BoundedPhrases::new(clauses))
@@ -201,13 +193,7 @@ impl Builder<'_> {
                 Term::from_field_text(field, stem),
                 IndexRecordOption::WithFreqs,
             )),
-            Pattern::Phrase { terms, slop } => Box::new(PhraseQuery::new_with_offset_and_slop(
-                terms
-                    .iter()
-                    .map(|(offset, stem)| (*offset, Term::from_field_text(field, stem)))
-                    .collect(),
-                *slop,
-            )),
+            Pattern::Phrase { terms, slop } => Box::new(phrase_query(terms, *slop, field)),
             Pattern::Prefix(prefixes) => {
                 let mut alternatives: Vec<(Occur, Box<dyn Query>)> = Vec::new();
                 for prefix in prefixes {
@@ -221,6 +207,17 @@ impl Builder<'_> {
             }
         })
     }
+}
+
+/// The phrase of `terms` (stems with their offsets) on `field`.
+fn phrase_query(terms: &[(usize, String)], slop: u32, field: Field) -> PhraseQuery {
+    PhraseQuery::new_with_offset_and_slop(
+        terms
+            .iter()
+            .map(|(offset, stem)| (*offset, Term::from_field_text(field, stem)))
+            .collect(),
+        slop,
+    )
 }
 
 /// Matches every document (anchor for negations), scoring nothing.
