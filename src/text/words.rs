@@ -356,6 +356,14 @@ mod tests {
             prop_assert_eq!(runs, runs_of_chars(&text));
         }
 
+        /// Longer texts: words of ASCII and Cyrillic, with other characters here and there.
+        #[test]
+        fn long_word_runs_are_alphanumeric_runs(text in "([a-zA-Z0-9]{1,12}|[а-яА-ЯёЁ]{1,7}|[ .,\n'0-9]{1,3}|[—«»İΣ\u{300}ℓ\u{1F600}€]){0,40}") {
+            let mut runs = Vec::new();
+            for_each_run(&text, |start, end| runs.push((start, end)));
+            prop_assert_eq!(runs, runs_of_chars(&text));
+        }
+
         #[test]
         fn runs_fold_like_each_character(text in "[a-zA-Z0-9 .,«»—\\-а-яА-ЯёЁѐ-џЀ-ЏѠ-ѿİ\u{212a}ΣσÄä]{0,40}") {
             let mut out = String::new();

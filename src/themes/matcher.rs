@@ -401,27 +401,26 @@ impl LangMatcher {
         };
         let mut trie = TokenTrie::default();
         let mut lead = LeadFilter::default();
-        let mut test = |word: &str, entry: TrieEntry| {
-            trie.insert(word, entry);
-            lead.insert(word);
-        };
         for stem in c.vocab.keys() {
-            test(stem_key(lang, stem), TrieEntry::Key);
+            trie.insert(stem_key(lang, stem), TrieEntry::Key);
+            lead.insert(stem_key(lang, stem));
         }
         for (word, &id) in &c.prefix {
-            test(word, TrieEntry::Prefix(id));
+            trie.insert(word, TrieEntry::Prefix(id));
+            lead.insert(word);
         }
         for (word, &id) in &c.exact {
-            test(word, TrieEntry::Exact(id));
+            trie.insert(word, TrieEntry::Exact(id));
+            lead.insert_exact(word);
         }
         let mut folded = String::new();
         for word in c.exact_case.keys() {
             fold_into(word, &mut folded);
-            lead.insert(&folded);
+            lead.insert_exact(&folded);
         }
         if lang == Lang::En {
             for word in IRREGULAR_EN {
-                lead.insert(word);
+                lead.insert_exact(word);
             }
         }
         let exact_case_lengths = c
@@ -571,8 +570,8 @@ impl LangMatcher {
             }
         }
         if !self.surface_anchored.is_empty() {
-            for t in 0..doc.toks.len() {
-                for &test in doc.surface_of(t) {
+            for (t, tests) in doc.surfaced() {
+                for &test in tests {
                     if self.surface_anchored.contains_key(&test) {
                         found.surface.push((test, t as u32));
                     }
@@ -746,8 +745,8 @@ impl SurfaceTests for LangMatcher {
     }
 
     #[inline]
-    fn could_pass(&self, raw: &[u8]) -> bool {
-        self.lead.could_match(raw)
+    fn could_pass(&self, lead: u32) -> bool {
+        self.lead.could_match(lead)
     }
 }
 
