@@ -14,10 +14,11 @@
 //! so does every token when an empty key was inserted.
 //!
 //! How: a token's lead is its first four bytes, zero-padded when it is shorter (so the
-//! lead also tells lengths 1 to 3 apart). The first two bytes pick an entry of a direct
-//! table: "pass" when a prefix key of one or two symbols starts the token, "maybe" when a
-//! longer key or an exact word starts with them, else "no". "Maybe" asks a hashed bit
-//! table of the whole lead, holding each exact word's lead and each longer key's lead
+//! lead also tells lengths 1 to 3 apart). The first two bytes as written pick an entry of
+//! a direct table (filled for every case): "pass" when a prefix key of one or two symbols
+//! starts the token, "maybe" when a longer key or an exact word starts with them, else
+//! "no". "Maybe" asks a hashed bit table of the whole folded lead, holding each exact
+//! word's lead and each longer key's lead
 //! (a three-symbol key also with every fourth symbol after it).
 
 /// Every byte's high bit, in a lead.
@@ -26,12 +27,12 @@ const HIGH: u32 = 0x8080_8080;
 /// Bits of the hashed table of whole leads (8 KB).
 const LEAD_BITS: u32 = 16;
 
-/// Entries of the pair table: seven bits of each of the first two bytes.
+/// Entries of the pair table (16 KB).
 const PAIRS: usize = 1 << 14;
 
-/// Pair-table states (two bits per pair).
-const PASS: u64 = 1;
-const MAYBE: u64 = 2;
+/// Pair-table states.
+const PASS: u8 = 1;
+const MAYBE: u8 = 2;
 
 /// What an ASCII token byte can be, folded: digits and lowercase letters.
 const SYMBOLS: &[u8; 36] = b"0123456789abcdefghijklmnopqrstuvwxyz";
@@ -39,8 +40,8 @@ const SYMBOLS: &[u8; 36] = b"0123456789abcdefghijklmnopqrstuvwxyz";
 /// Keys and exact words by their leads.
 #[derive(Debug, Clone)]
 pub(crate) struct LeadFilter {
-    /// [`PASS`] or [`MAYBE`] per pair of first bytes, 32 pairs a word.
-    pairs: Box<[u64]>,
+    /// [`PASS`], [`MAYBE`] or 0 per pair of first bytes as written (every case).
+    pairs: Box<[u8]>,
     /// Whole leads, hashed.
     leads: Box<[u64]>,
 }
@@ -48,7 +49,7 @@ pub(crate) struct LeadFilter {
 impl Default for LeadFilter {
     fn default() -> LeadFilter {
         LeadFilter {
-            pairs: vec![0; PAIRS / 32].into_boxed_slice(),
+            pairs: vec![0; PAIRS].into_boxed_slice(),
             leads: vec![0; (1 << LEAD_BITS) / 64].into_boxed_slice(),
         }
     }
@@ -70,7 +71,7 @@ fn fold(lead: u32) -> u32 {
     lead | ((lead & 0x4040_4040) >> 1)
 }
 
-/// The pair-table index of a folded lead.
+/// The pair-table index of a lead: seven bits of each of its first two bytes.
 #[inline(always)]
 fn pair_of(folded: u32) -> usize {
     ((folded & 0x7F) | ((folded & 0x7F00) >> 1)) as usize
@@ -130,24 +131,32 @@ impl LeadFilter {
             return None;
         }
         if lead.is_empty() || !lead.iter().all(|b| SYMBOLS.contains(b)) {
-            self.pairs.fill(0x5555_5555_5555_5555 * PASS);
+            self.pairs.fill(PASS);
             return None;
         }
         Some(lead_of(lead))
     }
 
-    /// Raises the pair entry of `lead` to `state` (pass wins over maybe).
-    fn mark(&mut self, lead: u32, state: u64) {
-        let pair = pair_of(lead);
-        let word = &mut self.pairs[pair / 32];
-        let shift = 2 * (pair % 32);
-        let now = (*word >> shift) & 3;
-        let new = if now == PASS || state == PASS {
-            PASS
-        } else {
-            MAYBE
+    /// Raises the pair entries of folded `lead` to `state` (pass wins over maybe), for the
+    /// first two bytes in either case.
+    fn mark(&mut self, lead: u32, state: u8) {
+        let cases = |b: u32| {
+            if (0x61..=0x7A).contains(&b) {
+                [b, b - 0x20]
+            } else {
+                [b, b]
+            }
         };
-        *word = (*word & !(3 << shift)) | (new << shift);
+        for first in cases(lead & 0xFF) {
+            for second in cases((lead >> 8) & 0xFF) {
+                let entry = &mut self.pairs[pair_of(first | (second << 8))];
+                *entry = if *entry == PASS || state == PASS {
+                    PASS
+                } else {
+                    MAYBE
+                };
+            }
+        }
     }
 
     /// Sets the bit of a whole lead.
@@ -164,13 +173,11 @@ impl LeadFilter {
         if lead & HIGH != 0 {
             return true;
         }
-        let folded = fold(lead);
-        let pair = pair_of(folded);
-        let state = (self.pairs[pair / 32] >> (2 * (pair % 32))) & 3;
-        if state & MAYBE == 0 {
-            return state != 0;
+        let state = self.pairs[pair_of(lead)];
+        if state != MAYBE {
+            return state == PASS;
         }
-        let bit = bit_of(folded);
+        let bit = bit_of(fold(lead));
         self.leads[bit / 64] & (1 << (bit % 64)) != 0
     }
 }
