@@ -18,8 +18,8 @@
 //! a direct table (filled for every case): "pass" when a prefix key of one or two symbols
 //! starts the token, "maybe" when a longer key or an exact word starts with them, else
 //! "no". "Maybe" asks a hashed bit table of the whole folded lead, holding each exact
-//! word's lead and each longer key's lead
-//! (a three-symbol key also with every fourth symbol after it).
+//! word's lead and each longer key's lead (a three-symbol key also with every fourth
+//! symbol after it).
 
 /// Every byte's high bit, in a lead.
 const HIGH: u32 = 0x8080_8080;

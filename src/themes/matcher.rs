@@ -55,6 +55,8 @@ pub struct Scratch {
     touched: Vec<u32>,
     raws: Vec<Raw>,
     pairs: Vec<(Occ, Occ)>,
+    /// Occurrences of the B side of a `near` pattern.
+    side_b: Vec<Occ>,
     candidates: Candidates,
     needs: Needs,
 }
@@ -455,6 +457,7 @@ impl LangMatcher {
             touched,
             raws,
             pairs,
+            side_b,
             candidates,
             needs,
         } = scratch;
@@ -510,15 +513,22 @@ impl LangMatcher {
                     within,
                     ordered,
                 } => {
-                    let mut side_b: Vec<Occ> =
-                        b.iter().flat_map(|&s| occ[s as usize].clone()).collect();
+                    // Most documents hold neither side: nothing to pair.
+                    let none = |seqs: &[u32]| seqs.iter().all(|&s| occ[s as usize].is_empty());
+                    if none(a) || none(b) {
+                        continue;
+                    }
+                    side_b.clear();
+                    for &seq in b {
+                        side_b.extend_from_slice(&occ[seq as usize]);
+                    }
                     side_b.sort_unstable();
                     pairs.clear();
                     for &seq in a {
                         pair_near(
                             doc,
                             &occ[seq as usize],
-                            &side_b,
+                            side_b,
                             *within,
                             *ordered,
                             pattern.scope,
