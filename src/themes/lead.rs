@@ -27,8 +27,9 @@ const HIGH: u32 = 0x8080_8080;
 /// Bits of the hashed table of whole leads (8 KB).
 const LEAD_BITS: u32 = 16;
 
-/// Entries of the pair table (16 KB).
-const PAIRS: usize = 1 << 14;
+/// Entries of the pair table (32 KB, of which the pairs of letters and digits use a
+/// quarter).
+const PAIRS: usize = 1 << 15;
 
 /// Pair-table states.
 const PASS: u8 = 1;
@@ -73,8 +74,8 @@ fn fold(lead: u32) -> u32 {
 
 /// The pair-table index of a lead: seven bits of each of its first two bytes.
 #[inline(always)]
-fn pair_of(folded: u32) -> usize {
-    ((folded & 0x7F) | ((folded & 0x7F00) >> 1)) as usize
+fn pair_of(lead: u32) -> usize {
+    (lead & 0x7F7F) as usize
 }
 
 /// The bit of a folded lead in the hashed table.
