@@ -574,11 +574,7 @@ impl LangMatcher {
         found.anchors.clear();
         found.surface.clear();
         found.regex.clear();
-        for (t, tok) in doc.toks.iter().enumerate() {
-            if tok.id != 0 && !self.stem_anchored[tok.id as usize].is_empty() {
-                found.anchors.push(t as u32);
-            }
-        }
+        found.anchors.extend_from_slice(&doc.anchors);
         if !self.surface_anchored.is_empty() {
             for (t, tests) in doc.surfaced() {
                 for &test in tests {
@@ -752,6 +748,12 @@ impl SurfaceTests for LangMatcher {
 
     fn stem_id(&self, stem: &str) -> u32 {
         self.vocab.get(stem).copied().unwrap_or(0)
+    }
+
+    fn starts_sequence(&self, id: u32) -> bool {
+        self.stem_anchored
+            .get(id as usize)
+            .is_some_and(|seqs| !seqs.is_empty())
     }
 
     #[inline]

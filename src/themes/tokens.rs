@@ -98,6 +98,8 @@ struct LangCache {
 struct Word {
     id: u32,
     surface: (u32, u32),
+    /// Its stem starts a sequence ([`SurfaceTests::starts_sequence`]).
+    anchor: bool,
 }
 
 /// How a written word is remembered.
@@ -137,6 +139,7 @@ impl TokenCache {
             paras,
             surface,
             surfaced,
+            anchors,
             ..
         } = doc;
         let bytes = text.as_bytes();
@@ -185,6 +188,9 @@ impl TokenCache {
                     }
                 };
                 tok.id = word.id;
+                if word.anchor {
+                    anchors.push((first + k) as u32);
+                }
                 let (a, b) = word.surface;
                 if a != b {
                     let from = surface.len() as u32;
@@ -229,6 +235,7 @@ impl LangCache {
         let word = Word {
             id,
             surface: (first, self.surface.len() as u32),
+            anchor: id != 0 && tests.starts_sequence(id),
         };
         match key {
             Key::Small(key) => self.small.insert(key, word),
@@ -269,6 +276,8 @@ pub(crate) trait SurfaceTests {
     fn token_tests(&self, raw: &str, folded: &str, out: &mut Vec<u32>) -> bool;
     /// Stem id of `stem` (0 when unused).
     fn stem_id(&self, stem: &str) -> u32;
+    /// Whether some sequence starts with stem id `id` (nonzero).
+    fn starts_sequence(&self, id: u32) -> bool;
     /// `false` only when a token whose lead is `lead` ([`lead_of`]: its first four bytes as
     /// written) has stem id 0 and passes no surface test: the answer without the word's
     /// lookup, for most words.
@@ -292,6 +301,8 @@ pub(crate) struct DocTokens {
     pub surface: Vec<u32>,
     /// The tokens that pass a surface test, in order (few: most tokens pass none).
     pub surfaced: Vec<Surfaced>,
+    /// The tokens whose stem starts a sequence, in order.
+    pub anchors: Vec<u32>,
 }
 
 impl DocTokens {
@@ -311,6 +322,7 @@ impl DocTokens {
         self.sents.clear();
         self.surface.clear();
         self.surfaced.clear();
+        self.anchors.clear();
         // Paragraph ends: each line break, then the end of the text (SIMD search).
         let ends = memchr::memchr_iter(b'\n', text.as_bytes()).chain([text.len()]);
         let mut para_start = 0;
@@ -461,6 +473,9 @@ mod tests {
         fn could_pass(&self, _lead: u32) -> bool {
             true
         }
+        fn starts_sequence(&self, id: u32) -> bool {
+            id == 1
+        }
     }
 
     #[test]
@@ -493,6 +508,7 @@ mod tests {
         assert_eq!(doc.sentence_in_paragraph(2), 1);
         assert_eq!(doc.sents[2].toks, 3..5);
         assert!(doc.has_surface(0, 7) && doc.has_surface(6, 7) && !doc.has_surface(1, 7));
+        assert_eq!(doc.anchors, [0, 6]);
         assert_eq!(doc.sentence_at(0, 25), Some(2));
         assert_eq!(doc.token_at(0, 23), 3);
     }
