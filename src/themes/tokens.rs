@@ -22,7 +22,7 @@ use super::lead::lead_of;
 use super::small_words::SmallWords;
 use crate::document::Lang;
 use crate::text::sentence_spans;
-use crate::text::words::{MAX_TOKEN_BYTES, ShortWord, for_each_run};
+use crate::text::words::{MAX_TOKEN_BYTES, ShortWord, for_each_run, for_each_run_ascii};
 
 /// `Tok::sent` of a token whose paragraph's sentences are not computed yet.
 pub(crate) const NO_SENTENCE: u32 = u32::MAX;
@@ -330,7 +330,7 @@ impl DocTokens {
             let paragraph = &text[para_start..para_end];
             let first_tok = self.toks.len();
             let toks = &mut self.toks;
-            for_each_run(paragraph, |start, end| {
+            let push = |start: usize, end: usize| {
                 if end - start < MAX_TOKEN_BYTES {
                     toks.push(Tok {
                         id: 0,
@@ -340,7 +340,12 @@ impl DocTokens {
                         sent: NO_SENTENCE,
                     });
                 }
-            });
+            };
+            // English is nearly all ASCII, Russian nearly none.
+            match lang {
+                Lang::En => for_each_run_ascii(paragraph, push),
+                Lang::Ru => for_each_run(paragraph, push),
+            }
             self.paras.push(Para {
                 bytes: para_start..para_end,
                 toks: first_tok..self.toks.len(),
