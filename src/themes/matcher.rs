@@ -130,7 +130,7 @@ struct LangMatcher {
     /// What each sequence can make fire (which paragraphs need sentences).
     roles: SeqRoles,
     /// Surface test id -> sequences that start with it.
-    surface_anchored: HashMap<u32, Vec<u32>>,
+    surface_anchored: FxHashMap<u32, Vec<u32>>,
     regex_set: Option<RegexSet>,
     regexes: Vec<Regex>,
     /// Regex index -> patterns using it.
@@ -177,9 +177,11 @@ impl Matcher {
         };
         scratch.cache.bind(self.identity);
         matcher.find(text, scratch);
-        let merged = merge_overlaps(&mut scratch.raws);
+        let mut merged = merge_overlaps(&mut scratch.raws);
+        // Text order, then theme order (theme ids are unique: the index is the order).
+        merged.sort_by_key(|raw| (raw.para, raw.start, raw.theme));
         let doc = &scratch.doc;
-        let mut out: Vec<ThemeMatch> = merged
+        merged
             .iter()
             .map(|raw| {
                 let pattern = &matcher.patterns[raw.pattern as usize];
@@ -192,15 +194,7 @@ impl Matcher {
                     rule: self.rules[raw.theme as usize][pattern.rule as usize].clone(),
                 }
             })
-            .collect();
-        let order: HashMap<&str, usize> = self
-            .themes
-            .iter()
-            .enumerate()
-            .map(|(i, t)| (t.as_str(), i))
-            .collect();
-        out.sort_by_key(|m| (m.para, m.start, order.get(m.theme.as_str()).copied()));
-        out
+            .collect()
     }
 }
 
@@ -374,7 +368,7 @@ impl LangMatcher {
             }
         }
         let mut stem_anchored: Vec<Vec<u32>> = vec![Vec::new(); c.vocab.len() + 1];
-        let mut surface_anchored: HashMap<u32, Vec<u32>> = HashMap::new();
+        let mut surface_anchored: FxHashMap<u32, Vec<u32>> = FxHashMap::default();
         let mut seqs = Vec::with_capacity(c.seq_list.len());
         for (id, elems) in c.seq_list.into_iter().enumerate() {
             match elems.first() {
