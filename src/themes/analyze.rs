@@ -19,7 +19,9 @@
 //! `LowerCaser` does with `ё` folded to `е`, and the stem is the Snowball stem of that.
 
 use crate::document::Lang;
-use crate::text::words::{IRREGULAR_EN, MAX_TOKEN_BYTES, for_each_run};
+use crate::text::words::IRREGULAR_EN;
+#[cfg(test)]
+use crate::text::words::{MAX_TOKEN_BYTES, for_each_run};
 pub(crate) use crate::text::words::{Stemmers, fold_into};
 
 /// Whether `folded` is an English exception whose stem does not start with its key.
@@ -45,23 +47,14 @@ pub(crate) fn for_each_token(
     buffer: &mut String,
     mut visit: impl FnMut(WordToken<'_>),
 ) {
-    for_each_word(text, |start, end, raw| {
-        fold_into(raw, buffer);
-        visit(WordToken {
-            start,
-            end,
-            folded: buffer,
-        });
-    });
-}
-
-/// Calls `visit(start, end, raw)` with every token of `text` in order, as written (not
-/// folded): the tokens of [`for_each_token`].
-#[inline]
-pub(crate) fn for_each_word(text: &str, mut visit: impl FnMut(usize, usize, &str)) {
     for_each_run(text, |start, end| {
         if end - start < MAX_TOKEN_BYTES {
-            visit(start, end, &text[start..end]);
+            fold_into(&text[start..end], buffer);
+            visit(WordToken {
+                start,
+                end,
+                folded: buffer,
+            });
         }
     });
 }

@@ -153,10 +153,18 @@ pub fn evidence_rows_with_context(
     context: usize,
 ) -> Vec<EvidenceRow> {
     let doc = &stored.doc;
-    let paragraphs: Vec<&str> = doc.paragraphs().collect();
+    // Split only as far as the matches reach (nothing for a document without matches).
+    let mut rest = doc.paragraphs();
+    let mut paragraphs: Vec<&str> = Vec::new();
     matches
         .iter()
         .map(|m| {
+            while paragraphs.len() <= m.para {
+                match rest.next() {
+                    Some(paragraph) => paragraphs.push(paragraph),
+                    None => break,
+                }
+            }
             let para = paragraphs.get(m.para).copied().unwrap_or("");
             let (left, matched, right) = match (para.get(..m.start), para.get(m.start..m.end)) {
                 (Some(before), Some(matched)) => (

@@ -2,109 +2,184 @@
 //! the matcher? Most tokens of a text are not: their stem is unused and they pass no
 //! surface test. The answer to "what is this word" lives in a per-thread hash table
 //! ([`super::tokens`]) that holds every distinct word of the corpus; on a large corpus
-//! most lookups of rare words miss the processor caches. This table of leads (a few KB)
-//! answers "nothing" for most of those words without the lookup.
+//! most lookups of rare words miss the processor caches. These tables of leads (a few KB)
+//! answer "nothing" for most of those words without the lookup.
 //!
-//! Contract: [`LeadFilter::could_match`] returns `false` only when no key inserted with
-//! [`LeadFilter::insert`] can be a prefix of the token's folded form. Keys are folded
-//! (lowercased, `ё` as `е`): stem keys, globs, exact words, irregular words. A token whose
-//! first four bytes are not all ASCII letters or digits always gets `true` (folding
-//! non-ASCII characters is left to the full path), and so does every token when an empty
-//! key was inserted.
+//! Contract: [`LeadFilter::could_match`] returns `false` only when no prefix key inserted
+//! with [`LeadFilter::insert`] is a prefix of the token's folded form and no exact word
+//! inserted with [`LeadFilter::insert_exact`] equals it. Keys and words are folded
+//! (lowercased, `ё` as `е`): stem keys and globs are prefix keys; exact words (either case)
+//! and the irregular English words are exact. A token whose first four bytes are not all
+//! ASCII always gets `true` (folding non-ASCII characters is left to the full path), and
+//! so does every token when an empty key was inserted.
+//!
+//! How: a token's lead is its first four bytes, zero-padded when it is shorter (so the
+//! lead also tells lengths 1 to 3 apart). The first two bytes as written pick an entry of
+//! a direct table (filled for every case): "pass" when a prefix key of one or two symbols
+//! starts the token, "maybe" when a longer key or an exact word starts with them, else
+//! "no". "Maybe" asks a hashed bit table of the whole folded lead, holding each exact
+//! word's lead and each longer key's lead (a three-symbol key also with every fourth
+//! symbol after it).
 
-/// ASCII letters (case-insensitive) and digits: the symbols of a lead.
-const SYMBOLS: usize = 36;
+/// Every byte's high bit, in a lead.
+const HIGH: u32 = 0x8080_8080;
 
-/// The symbol of an ASCII byte of a word, case-insensitive.
-#[inline]
-fn symbol(byte: u8) -> Option<usize> {
-    match byte {
-        b'0'..=b'9' => Some((byte - b'0') as usize),
-        b'a'..=b'z' => Some(10 + (byte - b'a') as usize),
-        b'A'..=b'Z' => Some(10 + (byte - b'A') as usize),
-        _ => None,
-    }
-}
+/// Bits of the hashed table of whole leads (8 KB).
+const LEAD_BITS: u32 = 16;
 
-/// Keys by their first one to four symbols.
+/// Entries of the pair table (32 KB, of which the pairs of letters and digits use a
+/// quarter).
+const PAIRS: usize = 1 << 15;
+
+/// Pair-table states.
+const PASS: u8 = 1;
+const MAYBE: u8 = 2;
+
+/// What an ASCII token byte can be, folded: digits and lowercase letters.
+const SYMBOLS: &[u8; 36] = b"0123456789abcdefghijklmnopqrstuvwxyz";
+
+/// Keys and exact words by their leads.
 #[derive(Debug, Clone)]
 pub(crate) struct LeadFilter {
-    /// Some key is empty or does not start with a symbol we can index: every token passes.
-    all: bool,
-    /// Per lead length (1 to 4): the leads of the keys that long, or (4) longer, as bits.
-    tables: [Box<[u64]>; LEAD],
+    /// [`PASS`], [`MAYBE`] or 0 per pair of first bytes as written (every case).
+    pairs: Box<[u8]>,
+    /// Whole leads, hashed.
+    leads: Box<[u64]>,
 }
-
-/// Symbols in a lead.
-const LEAD: usize = 4;
-
-/// Bits of the table of four-symbol leads (8 KB: the four tables stay in the L1 cache).
-const FOUR_BITS: usize = 1 << 16;
 
 impl Default for LeadFilter {
     fn default() -> LeadFilter {
-        let bits = [
-            SYMBOLS,
-            SYMBOLS * SYMBOLS,
-            SYMBOLS * SYMBOLS * SYMBOLS,
-            FOUR_BITS,
-        ];
         LeadFilter {
-            all: false,
-            tables: bits.map(|n| vec![0; n.div_ceil(64)].into_boxed_slice()),
+            pairs: vec![0; PAIRS].into_boxed_slice(),
+            leads: vec![0; (1 << LEAD_BITS) / 64].into_boxed_slice(),
         }
     }
 }
 
-/// The bit of `lead` (symbols in base 36) in the table of leads of `len` symbols: the lead
-/// itself, except for four symbols (1.7 M leads), scrambled into [`FOUR_BITS`] bits.
+/// The lead of a token: its first four bytes, little-endian, zero-padded past its end.
 #[inline]
-fn bit(len: usize, lead: usize) -> usize {
-    if len < LEAD {
-        lead
-    } else {
-        ((lead as u64).wrapping_mul(0x9E37_79B9_7F4A_7C15) >> 48) as usize
-    }
+pub(crate) fn lead_of(token: &[u8]) -> u32 {
+    let mut lead = [0u8; 4];
+    let n = token.len().min(4);
+    lead[..n].copy_from_slice(&token[..n]);
+    u32::from_le_bytes(lead)
+}
+
+/// A lead lowercased, when all its bytes are ASCII letters, digits or padding: letters
+/// (bit 6 set) get bit 5, digits and padding are left alone.
+#[inline(always)]
+fn fold(lead: u32) -> u32 {
+    lead | ((lead & 0x4040_4040) >> 1)
+}
+
+/// The pair-table index of a lead: seven bits of each of its first two bytes.
+#[inline(always)]
+fn pair_of(lead: u32) -> usize {
+    (lead & 0x7F7F) as usize
+}
+
+/// The bit of a folded lead in the hashed table.
+#[inline(always)]
+fn bit_of(folded: u32) -> usize {
+    (folded.wrapping_mul(0x9E37_79B1) >> (32 - LEAD_BITS)) as usize
 }
 
 impl LeadFilter {
-    /// Adds a folded key: tokens whose folded form starts with it must pass.
+    /// Adds a folded prefix key: tokens whose folded form starts with it must pass.
     pub fn insert(&mut self, key: &str) {
-        let bytes = key.as_bytes();
-        let lead = &bytes[..bytes.len().min(LEAD)];
-        if lead.iter().any(|&b| !b.is_ascii()) {
-            // A token's folded form can start with this key only if its own first four
-            // bytes hold a non-ASCII byte: such tokens always pass.
+        let Some(lead) = self.lead_to_index(key) else {
             return;
-        }
-        let symbols: Option<Vec<usize>> = lead.iter().map(|&b| symbol(b)).collect();
-        match symbols {
-            Some(symbols) if !symbols.is_empty() => {
-                let value = symbols.iter().fold(0, |lead, s| lead * SYMBOLS + s);
-                let at = bit(symbols.len(), value);
-                self.tables[symbols.len() - 1][at / 64] |= 1 << (at % 64);
+        };
+        let len = key.len().min(4);
+        match len {
+            1 => {
+                self.mark(lead, PASS);
+                for &s in SYMBOLS {
+                    self.mark(lead | (u32::from(s) << 8), PASS);
+                }
             }
-            // Empty, or ASCII punctuation no token holds: be safe.
-            _ => self.all = true,
+            2 => self.mark(lead, PASS),
+            3 => {
+                self.mark(lead, MAYBE);
+                self.set_lead(lead);
+                for &s in SYMBOLS {
+                    self.set_lead(lead | (u32::from(s) << 24));
+                }
+            }
+            _ => {
+                self.mark(lead, MAYBE);
+                self.set_lead(lead);
+            }
         }
     }
 
-    /// Whether the token `raw` (as written) could start with an inserted key once folded.
-    #[inline]
-    pub fn could_match(&self, raw: &[u8]) -> bool {
-        if self.all {
-            return true;
+    /// Adds a folded exact word: tokens whose folded form is the word must pass.
+    pub fn insert_exact(&mut self, word: &str) {
+        if let Some(lead) = self.lead_to_index(word) {
+            self.mark(lead, MAYBE);
+            self.set_lead(lead);
         }
-        let mut lead = 0;
-        for (k, &byte) in raw.iter().take(LEAD).enumerate() {
-            let Some(s) = symbol(byte) else { return true };
-            lead = lead * SYMBOLS + s;
-            let at = bit(k + 1, lead);
-            if self.tables[k][at / 64] & (1 << (at % 64)) != 0 {
-                return true;
+    }
+
+    /// The lead of a folded key, or `None` when the key needs no entry: its lead holds a
+    /// non-ASCII byte (tokens that could start with it always pass), or it is empty or
+    /// holds ASCII that is no letter or digit (no token does: every token passes, to be
+    /// safe).
+    fn lead_to_index(&mut self, key: &str) -> Option<u32> {
+        let bytes = key.as_bytes();
+        let lead = &bytes[..bytes.len().min(4)];
+        if lead.iter().any(|b| !b.is_ascii()) {
+            return None;
+        }
+        if lead.is_empty() || !lead.iter().all(|b| SYMBOLS.contains(b)) {
+            self.pairs.fill(PASS);
+            return None;
+        }
+        Some(lead_of(lead))
+    }
+
+    /// Raises the pair entries of folded `lead` to `state` (pass wins over maybe), for the
+    /// first two bytes in either case.
+    fn mark(&mut self, lead: u32, state: u8) {
+        let cases = |b: u32| {
+            if (0x61..=0x7A).contains(&b) {
+                [b, b - 0x20]
+            } else {
+                [b, b]
+            }
+        };
+        for first in cases(lead & 0xFF) {
+            for second in cases((lead >> 8) & 0xFF) {
+                let entry = &mut self.pairs[pair_of(first | (second << 8))];
+                *entry = if *entry == PASS || state == PASS {
+                    PASS
+                } else {
+                    MAYBE
+                };
             }
         }
-        false
+    }
+
+    /// Sets the bit of a whole lead.
+    fn set_lead(&mut self, lead: u32) {
+        let bit = bit_of(lead);
+        self.leads[bit / 64] |= 1 << (bit % 64);
+    }
+
+    /// Whether a token with lead `lead` (see [`lead_of`]; a token holds only letters and
+    /// digits) could start with an inserted prefix key or be an inserted exact word, once
+    /// folded.
+    #[inline]
+    pub fn could_match(&self, lead: u32) -> bool {
+        if lead & HIGH != 0 {
+            return true;
+        }
+        let state = self.pairs[pair_of(lead)];
+        if state != MAYBE {
+            return state == PASS;
+        }
+        let bit = bit_of(fold(lead));
+        self.leads[bit / 64] & (1 << (bit % 64)) != 0
     }
 }
 
@@ -114,17 +189,27 @@ mod tests {
 
     use super::*;
 
-    fn filter(keys: &[&str]) -> LeadFilter {
+    fn filter(keys: &[&str], exact: &[&str]) -> LeadFilter {
         let mut filter = LeadFilter::default();
         for key in keys {
             filter.insert(key);
         }
+        for word in exact {
+            filter.insert_exact(word);
+        }
         filter
+    }
+
+    fn passes(f: &LeadFilter, word: &str) -> bool {
+        f.could_match(lead_of(word.as_bytes()))
     }
 
     #[test]
     fn tokens_pass_by_the_keys_they_could_start_with() {
-        let f = filter(&["sanction", "us", "x", "korea", "naïve", "the", "санкци"]);
+        let f = filter(
+            &["sanction", "us", "x", "korea", "naïve", "the", "санкци"],
+            &["a", "cia", "dprk"],
+        );
         for word in [
             "Sanctions",
             "SANCTION",
@@ -134,15 +219,21 @@ mod tests {
             "x1",
             "Korean",
             "them",
+            "the",
+            "A",
+            "CIA",
+            "Dprk",
         ] {
-            assert!(f.could_match(word.as_bytes()), "{word}");
+            assert!(passes(&f, word), "{word}");
         }
         // `sa` and `na` are shorter than every key starting with them; `sane`, `tha` and
-        // `kori` start none.
-        for word in ["sa", "na", "sane", "tha", "u", "nab", "K", "kori"] {
-            assert!(!f.could_match(word.as_bytes()), "{word}");
+        // `kori` start none; exact words pass only whole.
+        for word in [
+            "sa", "na", "sane", "tha", "u", "nab", "K", "kori", "an", "ciao", "dpr", "th",
+        ] {
+            assert!(!passes(&f, word), "{word}");
         }
-        // Non-ASCII in the first three bytes: always looked up.
+        // Non-ASCII in the first four bytes: always looked up.
         for word in [
             "naï",
             "naïve",
@@ -151,30 +242,64 @@ mod tests {
             "\u{212a}orea",
             "kor\u{212a}",
         ] {
-            assert!(f.could_match(word.as_bytes()), "{word}");
+            assert!(passes(&f, word), "{word}");
         }
     }
 
     #[test]
     fn an_empty_key_lets_everything_through() {
-        assert!(filter(&["", "abc"]).could_match(b"zzz"));
-        assert!(!filter(&["abc"]).could_match(b"zzz"));
+        assert!(passes(&filter(&["", "abc"], &[]), "zzz"));
+        assert!(passes(&filter(&["a-b"], &[]), "zzz"));
+        assert!(!passes(&filter(&["abc"], &[]), "zzz"));
+    }
+
+    /// Whether `word` folded starts with a key or is an exact word (the definition).
+    fn reference(keys: &[String], exact: &[String], word: &str) -> bool {
+        let folded = word.to_lowercase();
+        keys.iter().any(|k| folded.starts_with(k.as_str())) || exact.contains(&folded)
     }
 
     proptest! {
-        /// Never a false negative: a token whose folded form starts with a key passes.
+        /// Never a false negative: a token starting with a key or equal to an exact word
+        /// passes.
         #[test]
         fn no_token_starting_with_a_key_is_refused(
-            keys in prop::collection::vec("[a-z0-9éа]{0,6}", 1..6),
-            pick in 0usize..6,
+            keys in prop::collection::vec("[a-z0-9éа]{1,6}", 0..6),
+            exact in prop::collection::vec("[a-z0-9éа]{1,6}", 0..4),
+            pick in 0usize..10,
             tail in "[a-zA-Z0-9]{0,4}",
             upper in any::<bool>(),
         ) {
-            let f = filter(&keys.iter().map(String::as_str).collect::<Vec<_>>());
-            let key = &keys[pick % keys.len()];
-            let word = format!("{key}{tail}");
+            let f = filter(
+                &keys.iter().map(String::as_str).collect::<Vec<_>>(),
+                &exact.iter().map(String::as_str).collect::<Vec<_>>(),
+            );
+            let all: Vec<&String> = keys.iter().chain(&exact).collect();
+            prop_assume!(!all.is_empty());
+            let chosen = all[pick % all.len()];
+            let word = if pick % all.len() < keys.len() {
+                format!("{chosen}{tail}")
+            } else {
+                chosen.clone()
+            };
             let word = if upper { word.to_uppercase() } else { word };
-            prop_assert!(f.could_match(word.as_bytes()), "{word} vs {keys:?}");
+            prop_assert!(passes(&f, &word), "{word} vs {keys:?} {exact:?}");
+        }
+
+        /// Any ASCII token the definition lets through passes.
+        #[test]
+        fn random_tokens_agree_with_the_definition_when_it_says_yes(
+            keys in prop::collection::vec("[a-z0-9]{1,6}", 0..6),
+            exact in prop::collection::vec("[a-z0-9]{1,6}", 0..4),
+            word in "[a-zA-Z0-9]{1,7}",
+        ) {
+            let f = filter(
+                &keys.iter().map(String::as_str).collect::<Vec<_>>(),
+                &exact.iter().map(String::as_str).collect::<Vec<_>>(),
+            );
+            if reference(&keys, &exact, &word) {
+                prop_assert!(passes(&f, &word), "{word} vs {keys:?} {exact:?}");
+            }
         }
     }
 }

@@ -55,6 +55,8 @@ pub struct Scratch {
     touched: Vec<u32>,
     raws: Vec<Raw>,
     pairs: Vec<(Occ, Occ)>,
+    /// Occurrences of the B side of a `near` pattern.
+    side_b: Vec<Occ>,
     candidates: Candidates,
     needs: Needs,
 }
@@ -128,7 +130,7 @@ struct LangMatcher {
     /// What each sequence can make fire (which paragraphs need sentences).
     roles: SeqRoles,
     /// Surface test id -> sequences that start with it.
-    surface_anchored: HashMap<u32, Vec<u32>>,
+    surface_anchored: FxHashMap<u32, Vec<u32>>,
     regex_set: Option<RegexSet>,
     regexes: Vec<Regex>,
     /// Regex index -> patterns using it.
@@ -175,9 +177,11 @@ impl Matcher {
         };
         scratch.cache.bind(self.identity);
         matcher.find(text, scratch);
-        let merged = merge_overlaps(&mut scratch.raws);
+        let mut merged = merge_overlaps(&mut scratch.raws);
+        // Text order, then theme order (theme ids are unique: the index is the order).
+        merged.sort_by_key(|raw| (raw.para, raw.start, raw.theme));
         let doc = &scratch.doc;
-        let mut out: Vec<ThemeMatch> = merged
+        merged
             .iter()
             .map(|raw| {
                 let pattern = &matcher.patterns[raw.pattern as usize];
@@ -190,15 +194,7 @@ impl Matcher {
                     rule: self.rules[raw.theme as usize][pattern.rule as usize].clone(),
                 }
             })
-            .collect();
-        let order: HashMap<&str, usize> = self
-            .themes
-            .iter()
-            .enumerate()
-            .map(|(i, t)| (t.as_str(), i))
-            .collect();
-        out.sort_by_key(|m| (m.para, m.start, order.get(m.theme.as_str()).copied()));
-        out
+            .collect()
     }
 }
 
@@ -372,7 +368,7 @@ impl LangMatcher {
             }
         }
         let mut stem_anchored: Vec<Vec<u32>> = vec![Vec::new(); c.vocab.len() + 1];
-        let mut surface_anchored: HashMap<u32, Vec<u32>> = HashMap::new();
+        let mut surface_anchored: FxHashMap<u32, Vec<u32>> = FxHashMap::default();
         let mut seqs = Vec::with_capacity(c.seq_list.len());
         for (id, elems) in c.seq_list.into_iter().enumerate() {
             match elems.first() {
@@ -401,27 +397,26 @@ impl LangMatcher {
         };
         let mut trie = TokenTrie::default();
         let mut lead = LeadFilter::default();
-        let mut test = |word: &str, entry: TrieEntry| {
-            trie.insert(word, entry);
-            lead.insert(word);
-        };
         for stem in c.vocab.keys() {
-            test(stem_key(lang, stem), TrieEntry::Key);
+            trie.insert(stem_key(lang, stem), TrieEntry::Key);
+            lead.insert(stem_key(lang, stem));
         }
         for (word, &id) in &c.prefix {
-            test(word, TrieEntry::Prefix(id));
+            trie.insert(word, TrieEntry::Prefix(id));
+            lead.insert(word);
         }
         for (word, &id) in &c.exact {
-            test(word, TrieEntry::Exact(id));
+            trie.insert(word, TrieEntry::Exact(id));
+            lead.insert_exact(word);
         }
         let mut folded = String::new();
         for word in c.exact_case.keys() {
             fold_into(word, &mut folded);
-            lead.insert(&folded);
+            lead.insert_exact(&folded);
         }
         if lang == Lang::En {
             for word in IRREGULAR_EN {
-                lead.insert(word);
+                lead.insert_exact(word);
             }
         }
         let exact_case_lengths = c
@@ -456,6 +451,7 @@ impl LangMatcher {
             touched,
             raws,
             pairs,
+            side_b,
             candidates,
             needs,
         } = scratch;
@@ -511,15 +507,22 @@ impl LangMatcher {
                     within,
                     ordered,
                 } => {
-                    let mut side_b: Vec<Occ> =
-                        b.iter().flat_map(|&s| occ[s as usize].clone()).collect();
+                    // Most documents hold neither side: nothing to pair.
+                    let none = |seqs: &[u32]| seqs.iter().all(|&s| occ[s as usize].is_empty());
+                    if none(a) || none(b) {
+                        continue;
+                    }
+                    side_b.clear();
+                    for &seq in b {
+                        side_b.extend_from_slice(&occ[seq as usize]);
+                    }
                     side_b.sort_unstable();
                     pairs.clear();
                     for &seq in a {
                         pair_near(
                             doc,
                             &occ[seq as usize],
-                            &side_b,
+                            side_b,
                             *within,
                             *ordered,
                             pattern.scope,
@@ -565,14 +568,10 @@ impl LangMatcher {
         found.anchors.clear();
         found.surface.clear();
         found.regex.clear();
-        for (t, tok) in doc.toks.iter().enumerate() {
-            if tok.id != 0 && !self.stem_anchored[tok.id as usize].is_empty() {
-                found.anchors.push(t as u32);
-            }
-        }
+        found.anchors.extend_from_slice(&doc.anchors);
         if !self.surface_anchored.is_empty() {
-            for t in 0..doc.toks.len() {
-                for &test in doc.surface_of(t) {
+            for (t, tests) in doc.surfaced() {
+                for &test in tests {
                     if self.surface_anchored.contains_key(&test) {
                         found.surface.push((test, t as u32));
                     }
@@ -745,9 +744,15 @@ impl SurfaceTests for LangMatcher {
         self.vocab.get(stem).copied().unwrap_or(0)
     }
 
+    fn starts_sequence(&self, id: u32) -> bool {
+        self.stem_anchored
+            .get(id as usize)
+            .is_some_and(|seqs| !seqs.is_empty())
+    }
+
     #[inline]
-    fn could_pass(&self, raw: &[u8]) -> bool {
-        self.lead.could_match(raw)
+    fn could_pass(&self, lead: u32) -> bool {
+        self.lead.could_match(lead)
     }
 }
 

@@ -27,6 +27,7 @@ mod needs;
 pub mod pattern;
 mod rules;
 mod set;
+mod small_words;
 mod summary;
 mod tokens;
 mod trie;

@@ -17,10 +17,12 @@ use std::ops::Range;
 
 use rustc_hash::FxHashMap;
 
-use super::analyze::{Stemmers, fold_into, for_each_word, is_irregular};
+use super::analyze::{Stemmers, fold_into, is_irregular};
+use super::lead::lead_of;
+use super::small_words::SmallWords;
 use crate::document::Lang;
 use crate::text::sentence_spans;
-use crate::text::words::ShortWord;
+use crate::text::words::{MAX_TOKEN_BYTES, ShortWord, for_each_run, for_each_run_ascii};
 
 /// `Tok::sent` of a token whose paragraph's sentences are not computed yet.
 pub(crate) const NO_SENTENCE: u32 = u32::MAX;
@@ -80,8 +82,10 @@ pub(crate) struct TokenCache {
 struct LangCache {
     /// Stem id by folded word.
     ids: FxHashMap<String, u32>,
-    /// What each written word of up to [`ShortWord::MAX`] bytes is (nearly all words: the
-    /// key is compared without a pointer chase or a `memcmp` call).
+    /// What each written word of up to eight bytes is (most words: the key is one `u64`).
+    small: SmallWords<Word>,
+    /// What each written word of nine to [`ShortWord::MAX`] bytes is (the key is compared
+    /// without a pointer chase or a `memcmp` call).
     short: FxHashMap<ShortWord, Word>,
     /// What each longer written word is.
     long: FxHashMap<Box<str>, Word>,
@@ -90,10 +94,21 @@ struct LangCache {
 }
 
 /// What a written word is, for the matcher the cache is bound to.
-#[derive(Debug, Clone, Copy)]
+#[derive(Debug, Clone, Copy, Default)]
 struct Word {
     id: u32,
     surface: (u32, u32),
+    /// Its stem starts a sequence ([`SurfaceTests::starts_sequence`]).
+    anchor: bool,
+}
+
+/// How a written word is remembered.
+#[derive(Debug, Clone, Copy)]
+enum Key {
+    /// Up to eight bytes, zero-padded.
+    Small(u64),
+    Short(ShortWord),
+    Long,
 }
 
 /// Words cached per language before the cache is emptied (bounds memory).
@@ -108,54 +123,103 @@ impl TokenCache {
         }
     }
 
-    /// The stem id and surface test ids of the token `text[span]` (as written) read as
-    /// `lang`, computed the first time the written form is seen.
-    #[inline]
-    fn word(
-        &mut self,
-        lang: Lang,
-        text: &str,
-        span: Range<usize>,
-        tests: &impl SurfaceTests,
-    ) -> (u32, &[u32]) {
+    /// Sets the stem id of every token of `doc` (read from `text` as `lang`) and records
+    /// the surface tests they pass, computing what a written form is the first time it is
+    /// seen.
+    fn identify(&mut self, lang: Lang, text: &str, doc: &mut DocTokens, tests: &impl SurfaceTests) {
         let TokenCache {
             stemmers,
             buffer,
             langs,
             ..
         } = self;
-        if !tests.could_pass(&text.as_bytes()[span.clone()]) {
-            return (0, &[]);
-        }
         let cache = &mut langs[if lang == Lang::En { 0 } else { 1 }];
-        let key = ShortWord::of(text.as_bytes(), span.clone());
-        let known = match &key {
-            Some(key) => cache.short.get(key),
-            None => cache.long.get(&text[span.clone()]),
-        };
-        let word = match known {
-            Some(&word) => word,
-            None => cache.learn(lang, &text[span], key, buffer, stemmers, tests),
-        };
-        let (a, b) = word.surface;
-        (word.id, &cache.surface[a as usize..b as usize])
+        let DocTokens {
+            toks,
+            paras,
+            surface,
+            surfaced,
+            anchors,
+            ..
+        } = doc;
+        let bytes = text.as_bytes();
+        for para in paras.iter() {
+            let base = para.bytes.start;
+            let first = para.toks.start;
+            for (k, tok) in toks[para.toks.clone()].iter_mut().enumerate() {
+                let (start, end) = (base + tok.start as usize, base + tok.end as usize);
+                let len = end - start;
+                let word = if len <= 8 {
+                    // A token holds no NUL, so the padded key is unambiguous.
+                    let key = match bytes[start..].first_chunk::<8>() {
+                        Some(chunk) => u64::from_le_bytes(*chunk) & (u64::MAX >> (64 - 8 * len)),
+                        None => {
+                            let mut padded = [0u8; 8];
+                            padded[..len].copy_from_slice(&bytes[start..end]);
+                            u64::from_le_bytes(padded)
+                        }
+                    };
+                    if !tests.could_pass(key as u32) {
+                        continue;
+                    }
+                    match cache.small.get(key) {
+                        Some(word) => word,
+                        None => {
+                            let raw = &text[start..end];
+                            cache.learn(lang, raw, Key::Small(key), buffer, stemmers, tests)
+                        }
+                    }
+                } else {
+                    if !tests.could_pass(lead_of(&bytes[start..end])) {
+                        continue;
+                    }
+                    let key = ShortWord::of(bytes, start..end);
+                    let known = match &key {
+                        Some(key) => cache.short.get(key),
+                        None => cache.long.get(&text[start..end]),
+                    };
+                    match known {
+                        Some(&word) => word,
+                        None => {
+                            let key = key.map_or(Key::Long, Key::Short);
+                            let raw = &text[start..end];
+                            cache.learn(lang, raw, key, buffer, stemmers, tests)
+                        }
+                    }
+                };
+                tok.id = word.id;
+                if word.anchor {
+                    anchors.push((first + k) as u32);
+                }
+                let (a, b) = word.surface;
+                if a != b {
+                    let from = surface.len() as u32;
+                    surface.extend_from_slice(&cache.surface[a as usize..b as usize]);
+                    surfaced.push(Surfaced {
+                        tok: (first + k) as u32,
+                        tests: from..surface.len() as u32,
+                    });
+                }
+            }
+        }
     }
 }
 
 impl LangCache {
-    /// Computes and remembers what `raw` (whose short key is `key`) is (`buffer` receives
-    /// its folded form).
+    /// Computes and remembers what `raw` (remembered by `key`) is (`buffer` receives its
+    /// folded form).
     #[inline(never)]
     fn learn(
         &mut self,
         lang: Lang,
         raw: &str,
-        key: Option<ShortWord>,
+        key: Key,
         buffer: &mut String,
         stemmers: &Stemmers,
         tests: &impl SurfaceTests,
     ) -> Word {
-        if self.short.len() + self.long.len() >= CACHE_WORDS {
+        if self.small.len() + self.short.len() + self.long.len() >= CACHE_WORDS {
+            self.small.clear();
             self.short.clear();
             self.long.clear();
             self.surface.clear();
@@ -171,11 +235,17 @@ impl LangCache {
         let word = Word {
             id,
             surface: (first, self.surface.len() as u32),
+            anchor: id != 0 && tests.starts_sequence(id),
         };
         match key {
-            Some(key) => self.short.insert(key, word),
-            None => self.long.insert(raw.into(), word),
-        };
+            Key::Small(key) => self.small.insert(key, word),
+            Key::Short(key) => {
+                self.short.insert(key, word);
+            }
+            Key::Long => {
+                self.long.insert(raw.into(), word);
+            }
+        }
         word
     }
 
@@ -206,9 +276,19 @@ pub(crate) trait SurfaceTests {
     fn token_tests(&self, raw: &str, folded: &str, out: &mut Vec<u32>) -> bool;
     /// Stem id of `stem` (0 when unused).
     fn stem_id(&self, stem: &str) -> u32;
-    /// `false` only when the token `raw` (as written) has stem id 0 and passes no surface
-    /// test: the answer without the word's lookup, for most words.
-    fn could_pass(&self, raw: &[u8]) -> bool;
+    /// Whether some sequence starts with stem id `id` (nonzero).
+    fn starts_sequence(&self, id: u32) -> bool;
+    /// `false` only when a token whose lead is `lead` ([`lead_of`]: its first four bytes as
+    /// written) has stem id 0 and passes no surface test: the answer without the word's
+    /// lookup, for most words.
+    fn could_pass(&self, lead: u32) -> bool;
+}
+
+/// A token that passes surface tests, and their ids (a range of [`DocTokens::surface`]).
+#[derive(Debug, Clone)]
+pub(crate) struct Surfaced {
+    pub tok: u32,
+    pub tests: Range<u32>,
 }
 
 /// The analysed document, reused across documents to keep allocations down.
@@ -217,13 +297,19 @@ pub(crate) struct DocTokens {
     pub toks: Vec<Tok>,
     pub paras: Vec<Para>,
     pub sents: Vec<Sent>,
-    /// Surface test ids per token: `surface[surface_at[i]..surface_at[i + 1]]`.
+    /// Surface test ids of the tokens in `surfaced`.
     pub surface: Vec<u32>,
-    pub surface_at: Vec<u32>,
+    /// The tokens that pass a surface test, in order (few: most tokens pass none).
+    pub surfaced: Vec<Surfaced>,
+    /// The tokens whose stem starts a sequence, in order.
+    pub anchors: Vec<u32>,
 }
 
 impl DocTokens {
     /// Analyses `text` as `lang`, mapping stems and surface forms through `tests`.
+    ///
+    /// Two passes: the tokens and paragraphs first, then what each token is (each loop
+    /// stays small enough to keep its state in registers).
     pub fn fill(
         &mut self,
         text: &str,
@@ -235,27 +321,31 @@ impl DocTokens {
         self.paras.clear();
         self.sents.clear();
         self.surface.clear();
-        self.surface_at.clear();
+        self.surfaced.clear();
+        self.anchors.clear();
         // Paragraph ends: each line break, then the end of the text (SIMD search).
         let ends = memchr::memchr_iter(b'\n', text.as_bytes()).chain([text.len()]);
         let mut para_start = 0;
         for (p, para_end) in ends.enumerate() {
             let paragraph = &text[para_start..para_end];
             let first_tok = self.toks.len();
-            for_each_word(paragraph, |start, end, _| {
-                let (id, surface) = cache.word(lang, paragraph, start..end, tests);
-                self.surface_at.push(self.surface.len() as u32);
-                if !surface.is_empty() {
-                    self.surface.extend_from_slice(surface);
+            let toks = &mut self.toks;
+            let push = |start: usize, end: usize| {
+                if end - start < MAX_TOKEN_BYTES {
+                    toks.push(Tok {
+                        id: 0,
+                        start: start as u32,
+                        end: end as u32,
+                        para: p as u32,
+                        sent: NO_SENTENCE,
+                    });
                 }
-                self.toks.push(Tok {
-                    id,
-                    start: start as u32,
-                    end: end as u32,
-                    para: p as u32,
-                    sent: NO_SENTENCE,
-                });
-            });
+            };
+            // English is nearly all ASCII, Russian nearly none.
+            match lang {
+                Lang::En => for_each_run_ascii(paragraph, push),
+                Lang::Ru => for_each_run(paragraph, push),
+            }
             self.paras.push(Para {
                 bytes: para_start..para_end,
                 toks: first_tok..self.toks.len(),
@@ -263,22 +353,30 @@ impl DocTokens {
             });
             para_start = para_end + 1;
         }
-        self.surface_at.push(self.surface.len() as u32);
+        cache.identify(lang, text, self, tests);
+    }
+
+    /// The tokens that pass surface tests, with the ids of the tests, in token order.
+    pub fn surfaced(&self) -> impl Iterator<Item = (usize, &[u32])> {
+        self.surfaced.iter().map(|s| {
+            let tests = &self.surface[s.tests.start as usize..s.tests.end as usize];
+            (s.tok as usize, tests)
+        })
     }
 
     /// Whether token `t` passes surface test `id`.
     pub fn has_surface(&self, t: usize, id: u32) -> bool {
-        match (self.surface_at.get(t), self.surface_at.get(t + 1)) {
-            (Some(&a), Some(&b)) => self.surface[a as usize..b as usize].contains(&id),
-            _ => false,
-        }
+        self.surface_of(t).contains(&id)
     }
 
     /// The surface tests token `t` passes.
     pub fn surface_of(&self, t: usize) -> &[u32] {
-        match (self.surface_at.get(t), self.surface_at.get(t + 1)) {
-            (Some(&a), Some(&b)) => &self.surface[a as usize..b as usize],
-            _ => &[],
+        match self.surfaced.binary_search_by_key(&(t as u32), |s| s.tok) {
+            Ok(i) => {
+                let tests = &self.surfaced[i].tests;
+                &self.surface[tests.start as usize..tests.end as usize]
+            }
+            Err(_) => &[],
         }
     }
 
@@ -377,8 +475,11 @@ mod tests {
             }
             true
         }
-        fn could_pass(&self, _raw: &[u8]) -> bool {
+        fn could_pass(&self, _lead: u32) -> bool {
             true
+        }
+        fn starts_sequence(&self, id: u32) -> bool {
+            id == 1
         }
     }
 
@@ -412,6 +513,7 @@ mod tests {
         assert_eq!(doc.sentence_in_paragraph(2), 1);
         assert_eq!(doc.sents[2].toks, 3..5);
         assert!(doc.has_surface(0, 7) && doc.has_surface(6, 7) && !doc.has_surface(1, 7));
+        assert_eq!(doc.anchors, [0, 6]);
         assert_eq!(doc.sentence_at(0, 25), Some(2));
         assert_eq!(doc.token_at(0, 23), 3);
     }

@@ -1,0 +1,136 @@
+//! A hash table from words of at most eight bytes (as one little-endian `u64`, zero-padded)
+//! to small values: the per-thread memory of what a written word is
+//! ([`super::tokens::TokenCache`]), asked once per token that passes the lead filter.
+//!
+//! Why not a `HashMap`: most tokens are short, and a key that fits a register needs no
+//! key building, no group probing and no slice compare. One multiply picks the slot;
+//! linear probing finds the key or an empty slot (key 0: a token is never empty, and a
+//! token holds no NUL byte).
+//!
+//! Contract: behaves as a map from nonzero keys to values (a test compares it with
+//! `HashMap`).
+
+/// A map from nonzero `u64` keys to `V`.
+#[derive(Debug, Clone)]
+pub(crate) struct SmallWords<V> {
+    /// Keys by slot (0: empty).
+    keys: Box<[u64]>,
+    values: Box<[V]>,
+    /// Keys held.
+    len: usize,
+}
+
+/// Slots of a new table (a power of two).
+const FIRST_SLOTS: usize = 1 << 10;
+
+impl<V: Copy + Default> Default for SmallWords<V> {
+    fn default() -> SmallWords<V> {
+        SmallWords::with_slots(FIRST_SLOTS)
+    }
+}
+
+impl<V: Copy + Default> SmallWords<V> {
+    fn with_slots(slots: usize) -> SmallWords<V> {
+        SmallWords {
+            keys: vec![0; slots].into_boxed_slice(),
+            values: vec![V::default(); slots].into_boxed_slice(),
+            len: 0,
+        }
+    }
+
+    /// Keys held.
+    pub fn len(&self) -> usize {
+        self.len
+    }
+
+    /// The first slot to look at for `key`.
+    #[inline(always)]
+    fn slot(&self, key: u64) -> usize {
+        let bits = self.keys.len().trailing_zeros();
+        (key.wrapping_mul(0x9E37_79B9_7F4A_7C15) >> (64 - bits)) as usize
+    }
+
+    /// The value of `key` (nonzero).
+    #[inline]
+    pub fn get(&self, key: u64) -> Option<V> {
+        let mask = self.keys.len() - 1;
+        let mut slot = self.slot(key);
+        loop {
+            match self.keys[slot] {
+                k if k == key => return Some(self.values[slot]),
+                0 => return None,
+                _ => slot = (slot + 1) & mask,
+            }
+        }
+    }
+
+    /// Sets the value of `key` (nonzero; a zero key is ignored).
+    pub fn insert(&mut self, key: u64, value: V) {
+        if key == 0 {
+            return;
+        }
+        // At most half full, so probes stay short and an empty slot always exists.
+        if 2 * (self.len + 1) > self.keys.len() {
+            let mut bigger = SmallWords::with_slots(2 * self.keys.len());
+            for (&k, &v) in self.keys.iter().zip(self.values.iter()) {
+                if k != 0 {
+                    bigger.insert(k, v);
+                }
+            }
+            *self = bigger;
+        }
+        let mask = self.keys.len() - 1;
+        let mut slot = self.slot(key);
+        while self.keys[slot] != 0 && self.keys[slot] != key {
+            slot = (slot + 1) & mask;
+        }
+        if self.keys[slot] == 0 {
+            self.len += 1;
+        }
+        self.keys[slot] = key;
+        self.values[slot] = value;
+    }
+
+    /// Empties the table (keeping its size).
+    pub fn clear(&mut self) {
+        self.keys.fill(0);
+        self.len = 0;
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use std::collections::HashMap;
+
+    use proptest::prelude::*;
+
+    use super::*;
+
+    proptest! {
+        #[test]
+        fn behaves_as_a_map(
+            ops in prop::collection::vec((0u64..3000, any::<u32>(), any::<bool>()), 0..3000),
+        ) {
+            let mut table = SmallWords::<u32>::default();
+            let mut map = HashMap::new();
+            for (key, value, clear) in ops {
+                let key = key.wrapping_mul(0x0101_0101) ;
+                if clear && value % 500 == 0 {
+                    table.clear();
+                    map.clear();
+                }
+                if key != 0 {
+                    prop_assert_eq!(table.get(key), map.get(&key).copied());
+                }
+                table.insert(key, value);
+                if key != 0 {
+                    map.insert(key, value);
+                }
+                prop_assert_eq!(table.len(), map.len());
+            }
+            for (&key, &value) in &map {
+                prop_assert_eq!(table.get(key), Some(value));
+            }
+        }
+    }
+}
