@@ -3,7 +3,8 @@
 //! One analyzer per language (Unicode word tokenizer -> lowercase -> `ё`→`е` folding ->
 //! Snowball stemmer from rust-stemmers), so a stem matches the same way when searching and
 //! when counting themes. Sentence splitting lives here too, because sentence counts (ingest),
-//! sentence scope (themes) and sentence indexes (evidence) must agree.
+//! sentence scope (themes) and sentence indexes (evidence) must agree. So does name matching
+//! (`names`): `--speaker`, `speaker:` and `--turn-speaker` must select the same names.
 
 mod analyzer;
 pub(crate) mod names;
