@@ -107,6 +107,7 @@ impl Scanner {
         out: &mut Vec<AnalyzedToken>,
     ) {
         let keys = plan.stem_keys(lang);
+        let leads = LeadBytes::of(keys);
         let mut lowered = String::new();
         let mut position = 0;
         // Tantivy's SimpleTokenizer: maximal runs of alphanumeric characters, every run
@@ -118,8 +119,9 @@ impl Scanner {
                 return;
             }
             // A word is compared to the keys lowercase on the fly and only lowercased whole
-            // when it is stemmed.
-            let wanted = keys.iter().any(|key| starts_with_folded(word, key))
+            // when it is stemmed; most words are told apart by their first byte alone.
+            let wanted = leads.may_start(word)
+                && keys.iter().any(|key| starts_with_folded(word, key))
                 || IRREGULAR.iter().any(|w| w.eq_ignore_ascii_case(word));
             if !wanted {
                 return;
@@ -144,6 +146,41 @@ impl Scanner {
                 position: position - 1,
             });
         });
+    }
+}
+
+/// The first bytes a word can have to start with a key once folded, or to be an irregular
+/// form: both cases of an ASCII letter, and every non-ASCII byte (a non-ASCII character can
+/// fold to anything; such words take the full test).
+struct LeadBytes([bool; 256]);
+
+impl LeadBytes {
+    fn of(keys: &[String]) -> LeadBytes {
+        let mut leads = [false; 256];
+        leads[0x80..].fill(true);
+        let firsts = keys
+            .iter()
+            .map(String::as_str)
+            .chain(IRREGULAR.iter().copied())
+            .map(|key| key.as_bytes().first().copied());
+        for first in firsts {
+            match first {
+                // An empty key starts every word.
+                None => leads.fill(true),
+                Some(byte) => {
+                    leads[usize::from(byte.to_ascii_lowercase())] = true;
+                    leads[usize::from(byte.to_ascii_uppercase())] = true;
+                }
+            }
+        }
+        LeadBytes(leads)
+    }
+
+    /// `false` only when no key can start `word` (a token: not empty).
+    fn may_start(&self, word: &str) -> bool {
+        word.as_bytes()
+            .first()
+            .is_none_or(|&byte| self.0[usize::from(byte)])
     }
 }
 
