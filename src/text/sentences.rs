@@ -44,7 +44,7 @@ pub fn sentence_spans(paragraph: &str) -> Vec<Range<usize>> {
             None => true,
             Some(n) => {
                 has_space
-                    && (n.is_uppercase()
+                    && (is_uppercase(n)
                         || n.is_ascii_digit()
                         || matches!(n, '"' | '“' | '«' | '\'' | '‘' | '—' | '–' | '-' | '('))
             }
@@ -109,16 +109,41 @@ fn push_trimmed(spans: &mut Vec<Range<usize>>, text: &str, start: usize, end: us
     }
 }
 
+/// `char::is_alphabetic`, with ASCII and basic Cyrillic answered without the Unicode
+/// tables (a search of them for every Cyrillic letter was most of the splitting of Russian).
+fn is_alphabetic(c: char) -> bool {
+    if c.is_ascii() {
+        c.is_ascii_alphabetic()
+    } else if matches!(c, 'А'..='я' | 'Ё' | 'ё') {
+        true
+    } else {
+        c.is_alphabetic()
+    }
+}
+
+/// `char::is_uppercase`, with ASCII and basic Cyrillic answered without the Unicode tables.
+fn is_uppercase(c: char) -> bool {
+    if c.is_ascii() {
+        c.is_ascii_uppercase()
+    } else if matches!(c, 'а'..='я' | 'ё') {
+        false
+    } else if matches!(c, 'А'..='Я' | 'Ё') {
+        true
+    } else {
+        c.is_uppercase()
+    }
+}
+
 /// Whether `before` (text up to a dot) ends with an abbreviation or a single-letter initial.
 fn ends_with_abbreviation(before: &str) -> bool {
     let word = before
         .rsplit(|c: char| c.is_whitespace() || matches!(c, '(' | '"' | '«' | '“'))
         .next()
         .unwrap_or("");
-    let mut letters = word.chars().filter(|c| c.is_alphabetic());
+    let mut letters = word.chars().filter(|&c| is_alphabetic(c));
     if let (Some(first), None) = (letters.next(), letters.next()) {
         // An initial such as `V.` in `V. Putin` (but not the pronoun `I`).
-        return first.is_uppercase() && first != 'I';
+        return is_uppercase(first) && first != 'I';
     }
     // Lowercasing never shortens a word, and no abbreviation is longer than 6 characters.
     if word.chars().count() > 6 {
@@ -177,6 +202,14 @@ mod tests {
             sentences("Growth was 1.5 percent. ok."),
             ["Growth was 1.5 percent. ok."]
         );
+    }
+
+    #[test]
+    fn fast_letter_classes_agree_with_char() {
+        for c in ('\0'..='\u{500}').chain(['\u{1E9E}', 'ǅ', 'Ⅻ', '\u{2160}']) {
+            assert_eq!(is_alphabetic(c), c.is_alphabetic(), "{c:?}");
+            assert_eq!(is_uppercase(c), c.is_uppercase(), "{c:?}");
+        }
     }
 
     #[test]

@@ -156,9 +156,11 @@ pub(crate) fn for_each_run(text: &str, mut visit: impl FnMut(usize, usize)) {
 /// Eight ASCII bytes are classified at once ([`ascii_words`]): a run starts or ends where
 /// the class of a byte differs from the class of the byte before (an edge). Where the next
 /// eight bytes are not all ASCII, characters go one at a time through [`word_char_at`] up
-/// to the end of the next run (a Cyrillic word is a long run of two-byte letters). Every
-/// run end is reported from one place, so `visit` is inlined once. A property test checks
-/// the runs against `char::is_alphanumeric` character by character.
+/// to the end of the next run. Every run end is reported from one place, so `visit` is
+/// inlined once. On Russian text nearly every eight bytes hold a Cyrillic letter and the
+/// failed attempts cost more than they save (14 M instructions more on the 2025 Russian
+/// count than [`for_each_run`]). A property test checks both against
+/// `char::is_alphanumeric` character by character.
 #[inline]
 pub(crate) fn for_each_run_ascii(text: &str, mut visit: impl FnMut(usize, usize)) {
     let bytes = text.as_bytes();

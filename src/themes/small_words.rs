@@ -13,9 +13,8 @@
 /// A map from nonzero `u64` keys to `V`.
 #[derive(Debug, Clone)]
 pub(crate) struct SmallWords<V> {
-    /// Keys by slot (0: empty).
-    keys: Box<[u64]>,
-    values: Box<[V]>,
+    /// Key (0: empty slot) and value by slot.
+    slots: Box<[(u64, V)]>,
     /// Keys held.
     len: usize,
 }
@@ -32,8 +31,7 @@ impl<V: Copy + Default> Default for SmallWords<V> {
 impl<V: Copy + Default> SmallWords<V> {
     fn with_slots(slots: usize) -> SmallWords<V> {
         SmallWords {
-            keys: vec![0; slots].into_boxed_slice(),
-            values: vec![V::default(); slots].into_boxed_slice(),
+            slots: vec![(0, V::default()); slots].into_boxed_slice(),
             len: 0,
         }
     }
@@ -46,19 +44,19 @@ impl<V: Copy + Default> SmallWords<V> {
     /// The first slot to look at for `key`.
     #[inline(always)]
     fn slot(&self, key: u64) -> usize {
-        let bits = self.keys.len().trailing_zeros();
+        let bits = self.slots.len().trailing_zeros();
         (key.wrapping_mul(0x9E37_79B9_7F4A_7C15) >> (64 - bits)) as usize
     }
 
     /// The value of `key` (nonzero).
     #[inline]
     pub fn get(&self, key: u64) -> Option<V> {
-        let mask = self.keys.len() - 1;
+        let mask = self.slots.len() - 1;
         let mut slot = self.slot(key);
         loop {
-            match self.keys[slot] {
-                k if k == key => return Some(self.values[slot]),
-                0 => return None,
+            match self.slots[slot] {
+                (k, value) if k == key => return Some(value),
+                (0, _) => return None,
                 _ => slot = (slot + 1) & mask,
             }
         }
@@ -70,30 +68,29 @@ impl<V: Copy + Default> SmallWords<V> {
             return;
         }
         // At most half full, so probes stay short and an empty slot always exists.
-        if 2 * (self.len + 1) > self.keys.len() {
-            let mut bigger = SmallWords::with_slots(2 * self.keys.len());
-            for (&k, &v) in self.keys.iter().zip(self.values.iter()) {
+        if 2 * (self.len + 1) > self.slots.len() {
+            let mut bigger = SmallWords::with_slots(2 * self.slots.len());
+            for &(k, v) in self.slots.iter() {
                 if k != 0 {
                     bigger.insert(k, v);
                 }
             }
             *self = bigger;
         }
-        let mask = self.keys.len() - 1;
+        let mask = self.slots.len() - 1;
         let mut slot = self.slot(key);
-        while self.keys[slot] != 0 && self.keys[slot] != key {
+        while self.slots[slot].0 != 0 && self.slots[slot].0 != key {
             slot = (slot + 1) & mask;
         }
-        if self.keys[slot] == 0 {
+        if self.slots[slot].0 == 0 {
             self.len += 1;
         }
-        self.keys[slot] = key;
-        self.values[slot] = value;
+        self.slots[slot] = (key, value);
     }
 
     /// Empties the table (keeping its size).
     pub fn clear(&mut self) {
-        self.keys.fill(0);
+        self.slots.fill((0, V::default()));
         self.len = 0;
     }
 }

@@ -142,12 +142,13 @@ impl TokenCache {
             anchors,
             ..
         } = doc;
-        let bytes = text.as_bytes();
         for para in paras.iter() {
-            let base = para.bytes.start;
+            // From the paragraph to the end of the text (eight-byte keys read past a token).
+            let text = &text[para.bytes.start..];
+            let bytes = text.as_bytes();
             let first = para.toks.start;
             for (k, tok) in toks[para.toks.clone()].iter_mut().enumerate() {
-                let (start, end) = (base + tok.start as usize, base + tok.end as usize);
+                let (start, end) = (tok.start as usize, tok.end as usize);
                 let len = end - start;
                 let word = if len <= 8 {
                     // A token holds no NUL, so the padded key is unambiguous.
