@@ -176,6 +176,7 @@ fn info_lines(dir: &Path, info: &IndexInfo) -> Vec<String> {
         format!("dates       {range}"),
         format!("size        {:.1} MB", info.size_bytes as f64 / 1_000_000.0),
         format!("schema      {}", info.schema_version),
+        format!("store       {}", info.store_compression),
     ];
     let years: BTreeMap<String, u64> = info
         .by_year

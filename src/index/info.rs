@@ -42,6 +42,17 @@ pub struct IndexInfo {
     pub size_bytes: u64,
     /// Schema version of the index.
     pub schema_version: u32,
+    /// How the stored documents are compressed (`none` for indexes made by this version,
+    /// `lz4` for older ones; see [`super::IndexStore`]).
+    pub store_compression: String,
+}
+
+/// The name Tantivy writes in the index settings for `compressor` (`none`, `lz4`, ...).
+fn compression_name(compressor: tantivy::store::Compressor) -> String {
+    match serde_json::to_value(compressor) {
+        Ok(serde_json::Value::String(name)) => name,
+        _ => format!("{compressor:?}").to_lowercase(),
+    }
 }
 
 /// Summarises the index at `dir`.
@@ -58,6 +69,7 @@ pub fn index_info(dir: &Path) -> Result<IndexInfo, IndexError> {
         date_max: None,
         size_bytes: size_on_disk(dir)?,
         schema_version: SCHEMA_VERSION,
+        store_compression: compression_name(store.index().settings().docstore_compression),
     };
     for segment in searcher.segment_readers() {
         for (field, counts) in [
@@ -206,6 +218,8 @@ mod tests {
         assert_eq!(info.date_max, NaiveDate::from_ymd_opt(2017, 9, 5));
         assert!(info.size_bytes > 0);
         assert_eq!(info.schema_version, SCHEMA_VERSION);
+        assert_eq!(info.store_compression, "none");
+        assert_eq!(compression_name(tantivy::store::Compressor::Lz4), "lz4");
     }
 
     #[test]
