@@ -13,8 +13,8 @@
 //! one of the two, so the query restricts searches, counts, trends and comparisons alike.
 
 use chrono::NaiveDate;
-use tantivy::query::{AllQuery, BooleanQuery, EmptyQuery, Occur, Query, RangeQuery, TermSetQuery};
-use tantivy::schema::Field;
+use tantivy::query::{AllQuery, BooleanQuery, EmptyQuery, Occur, Query, RangeQuery, TermQuery};
+use tantivy::schema::{Field, IndexRecordOption};
 use tantivy::{DateTime, Searcher, Term};
 
 use super::Fields;
@@ -102,16 +102,21 @@ impl DocFilter {
     }
 }
 
-/// Documents whose keyword `field` holds one of `values` (as indexed: lowercase).
+/// Documents whose keyword `field` holds one of `values` (as indexed: lowercase). Term
+/// queries, not a `TermSetQuery`: that one builds a bitset of every matching document, which
+/// for a value most documents hold (`--lang en`) costs more than the search it filters.
 fn one_of(field: Field, values: Vec<String>) -> Box<dyn Query> {
-    if values.is_empty() {
-        return Box::new(EmptyQuery);
+    let term = |value: &String| -> Box<dyn Query> {
+        let term = Term::from_field_text(field, &value.to_lowercase());
+        Box::new(TermQuery::new(term, IndexRecordOption::Basic))
+    };
+    match values.as_slice() {
+        [] => Box::new(EmptyQuery),
+        [value] => term(value),
+        _ => Box::new(BooleanQuery::new(
+            values.iter().map(|v| (Occur::Should, term(v))).collect(),
+        )),
     }
-    Box::new(TermSetQuery::new(
-        values
-            .iter()
-            .map(|v| Term::from_field_text(field, &v.to_lowercase())),
-    ))
 }
 
 /// The indexed (lowercased) values of keyword `field` that `accept` takes, over all
