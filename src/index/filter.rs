@@ -85,13 +85,13 @@ impl DocFilter {
             let values = keyword_values(searcher, field, |value| {
                 patterns.iter().any(|pattern| pattern.matches(value))
             })?;
-            clauses.push((Occur::Must, one_of(field, values)));
+            clauses.push((Occur::Must, keyword_query(field, values)));
         }
         let kinds: Vec<String> = self.kinds.iter().map(|k| k.as_str().to_string()).collect();
         let langs: Vec<String> = self.langs.iter().map(|l| l.as_str().to_string()).collect();
         for (field, values) in [(fields.kind, kinds), (fields.lang, langs)] {
             if !values.is_empty() {
-                clauses.push((Occur::Must, one_of(field, values)));
+                clauses.push((Occur::Must, keyword_query(field, values)));
             }
         }
         Ok(if clauses.is_empty() {
@@ -105,7 +105,7 @@ impl DocFilter {
 /// Documents whose keyword `field` holds one of `values` (as indexed: lowercase). Term
 /// queries, not a `TermSetQuery`: that one builds a bitset of every matching document, which
 /// for a value most documents hold (`--lang en`) costs more than the search it filters.
-fn one_of(field: Field, values: Vec<String>) -> Box<dyn Query> {
+pub(crate) fn keyword_query(field: Field, values: Vec<String>) -> Box<dyn Query> {
     let term = |value: &String| -> Box<dyn Query> {
         let term = Term::from_field_text(field, &value.to_lowercase());
         Box::new(TermQuery::new(term, IndexRecordOption::Basic))

@@ -17,7 +17,7 @@ mod store;
 pub use compact::{CompactReport, compact};
 pub use error::IndexError;
 pub use filter::DocFilter;
-pub(crate) use filter::keyword_values;
+pub(crate) use filter::{keyword_query, keyword_values};
 pub use info::{IndexInfo, NO_VALUE, index_info};
 pub use ingest::{IngestOptions, IngestReport, ingest};
 pub use progress::{NoProgress, ProgressSink};

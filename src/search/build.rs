@@ -9,8 +9,8 @@
 
 use tantivy::Term;
 use tantivy::query::{
-    AllQuery, BooleanQuery, BoostQuery, ConstScoreQuery, EmptyQuery, Occur, PhraseQuery, Query,
-    RegexQuery, TermQuery, TermSetQuery,
+    AllQuery, BooleanQuery, BoostQuery, ConstScoreQuery, Occur, PhraseQuery, Query, RegexQuery,
+    TermQuery,
 };
 use tantivy::schema::{Field, IndexRecordOption};
 
@@ -18,7 +18,7 @@ use super::SearchError;
 use super::phrase_bound::BoundedPhrases;
 use super::plan::{KeywordField, KeywordLeaf, KeywordMatch, Node, Pattern, Plan, TextLeaf};
 use crate::document::Lang;
-use crate::index::{DocFilter, Fields, IndexStore, keyword_values};
+use crate::index::{DocFilter, Fields, IndexStore, keyword_query, keyword_values};
 
 /// Weight of a match in the title relative to one in the text.
 const TITLE_BOOST: f32 = 2.0;
@@ -174,12 +174,7 @@ impl Builder<'_> {
                     .map_err(|e| self.store.engine_error(e))?
             }
         };
-        if values.is_empty() {
-            return Ok(Box::new(EmptyQuery));
-        }
-        Ok(Box::new(TermSetQuery::new(
-            values.iter().map(|v| Term::from_field_text(field, v)),
-        )))
+        Ok(keyword_query(field, values))
     }
 
     /// The query for one analyzed pattern on one field.

@@ -59,7 +59,8 @@ impl Scanner {
     /// except those that no stem or prefix of `plan` can match (left out).
     pub(crate) fn tokens(&mut self, plan: &Plan, lang: Lang, text: &str) -> Vec<AnalyzedToken> {
         let mut out = Vec::new();
-        self.tokenize_into(plan, lang, text, 0, &mut out);
+        let leads = LeadBytes::of(plan.stem_keys(lang));
+        self.tokenize_into(plan, lang, &leads, text, 0, &mut out);
         out
     }
 
@@ -73,6 +74,7 @@ impl Scanner {
         wanted: &dyn Fn(usize) -> bool,
     ) -> Vec<ParagraphTokens> {
         let groups = plan.key_groups(lang);
+        let leads = LeadBytes::of(plan.stem_keys(lang));
         let mut out = Vec::new();
         let mut start = 0;
         for (para, paragraph) in text.split('\n').enumerate() {
@@ -82,7 +84,7 @@ impl Scanner {
                 continue;
             }
             let mut tokens = Vec::new();
-            self.tokenize_into(plan, lang, paragraph, base, &mut tokens);
+            self.tokenize_into(plan, lang, &leads, paragraph, base, &mut tokens);
             out.push(ParagraphTokens { para, tokens });
         }
         out
@@ -98,16 +100,18 @@ impl Scanner {
             || IRREGULAR.iter().any(|word| lowered.contains(word))
     }
 
+    /// Appends the tokens of `text` that may match (`leads`: of the plan's keys in `lang`),
+    /// with offsets shifted by `base`.
     fn tokenize_into(
         &mut self,
         plan: &Plan,
         lang: Lang,
+        leads: &LeadBytes,
         text: &str,
         base: usize,
         out: &mut Vec<AnalyzedToken>,
     ) {
         let keys = plan.stem_keys(lang);
-        let leads = LeadBytes::of(keys);
         let mut lowered = String::new();
         let mut position = 0;
         // Tantivy's SimpleTokenizer: maximal runs of alphanumeric characters, every run

@@ -447,26 +447,27 @@ mod tests {
         runs
     }
 
+    /// Both run finders give the runs of `char::is_alphanumeric` characters of `text`.
+    fn check_runs(text: &str) -> Result<(), TestCaseError> {
+        let mut runs = Vec::new();
+        for_each_run(text, |start, end| runs.push((start, end)));
+        prop_assert_eq!(&runs, &runs_of_chars(text));
+        let mut ascii = Vec::new();
+        for_each_run_ascii(text, |start, end| ascii.push((start, end)));
+        prop_assert_eq!(ascii, runs);
+        Ok(())
+    }
+
     proptest! {
         #[test]
         fn word_runs_are_alphanumeric_runs(text in "[a-zA-Z0-9 .,«»—\\-а-яА-ЯёЁѐ-џЀ-Џ\u{460}-\u{48f}İΣσÄä\u{300}\u{2000}-\u{2080}ℓ]{0,40}") {
-            let mut runs = Vec::new();
-            for_each_run(&text, |start, end| runs.push((start, end)));
-            prop_assert_eq!(&runs, &runs_of_chars(&text));
-            let mut ascii = Vec::new();
-            for_each_run_ascii(&text, |start, end| ascii.push((start, end)));
-            prop_assert_eq!(ascii, runs);
+            check_runs(&text)?;
         }
 
         /// Longer texts: words of ASCII and Cyrillic, with other characters here and there.
         #[test]
         fn long_word_runs_are_alphanumeric_runs(text in "([a-zA-Z0-9]{1,12}|[а-яА-ЯёЁ]{1,7}|[ .,\n'0-9]{1,3}|[—«»İΣ\u{300}ℓ\u{1F600}€]){0,40}") {
-            let mut runs = Vec::new();
-            for_each_run(&text, |start, end| runs.push((start, end)));
-            prop_assert_eq!(&runs, &runs_of_chars(&text));
-            let mut ascii = Vec::new();
-            for_each_run_ascii(&text, |start, end| ascii.push((start, end)));
-            prop_assert_eq!(ascii, runs);
+            check_runs(&text)?;
         }
 
         #[test]

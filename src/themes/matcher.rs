@@ -397,17 +397,22 @@ impl LangMatcher {
         };
         let mut trie = TokenTrie::default();
         let mut lead = LeadFilter::default();
+        // Every trie word is a lead too: exact words as whole words, others as prefixes.
+        let mut test = |word: &str, entry: TrieEntry| {
+            trie.insert(word, entry);
+            match entry {
+                TrieEntry::Exact(_) => lead.insert_exact(word),
+                _ => lead.insert(word),
+            }
+        };
         for stem in c.vocab.keys() {
-            trie.insert(stem_key(lang, stem), TrieEntry::Key);
-            lead.insert(stem_key(lang, stem));
+            test(stem_key(lang, stem), TrieEntry::Key);
         }
         for (word, &id) in &c.prefix {
-            trie.insert(word, TrieEntry::Prefix(id));
-            lead.insert(word);
+            test(word, TrieEntry::Prefix(id));
         }
         for (word, &id) in &c.exact {
-            trie.insert(word, TrieEntry::Exact(id));
-            lead.insert_exact(word);
+            test(word, TrieEntry::Exact(id));
         }
         let mut folded = String::new();
         for word in c.exact_case.keys() {

@@ -10,6 +10,22 @@
 //! Contract: behaves as a map from nonzero keys to values (a test compares it with
 //! `HashMap`).
 
+/// The key of the token `text[word]` (at most eight bytes): its bytes, little-endian,
+/// zero-padded (a token holds no NUL, so the padding is unambiguous). Reads the eight bytes
+/// from the token's start at once when the text has them.
+#[inline]
+pub(crate) fn small_key(text: &[u8], word: std::ops::Range<usize>) -> u64 {
+    let len = word.len();
+    match text[word.start..].first_chunk::<8>() {
+        Some(chunk) => u64::from_le_bytes(*chunk) & (u64::MAX >> (64 - 8 * len)),
+        None => {
+            let mut padded = [0u8; 8];
+            padded[..len].copy_from_slice(&text[word]);
+            u64::from_le_bytes(padded)
+        }
+    }
+}
+
 /// A map from nonzero `u64` keys to `V`.
 #[derive(Debug, Clone)]
 pub(crate) struct SmallWords<V> {

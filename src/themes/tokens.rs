@@ -19,7 +19,7 @@ use rustc_hash::FxHashMap;
 
 use super::analyze::{Stemmers, fold_into, is_irregular};
 use super::lead::lead_of;
-use super::small_words::SmallWords;
+use super::small_words::{SmallWords, small_key};
 use crate::document::Lang;
 use crate::text::sentence_spans;
 use crate::text::words::{MAX_TOKEN_BYTES, ShortWord, for_each_run, for_each_run_ascii};
@@ -151,15 +151,7 @@ impl TokenCache {
                 let (start, end) = (tok.start as usize, tok.end as usize);
                 let len = end - start;
                 let word = if len <= 8 {
-                    // A token holds no NUL, so the padded key is unambiguous.
-                    let key = match bytes[start..].first_chunk::<8>() {
-                        Some(chunk) => u64::from_le_bytes(*chunk) & (u64::MAX >> (64 - 8 * len)),
-                        None => {
-                            let mut padded = [0u8; 8];
-                            padded[..len].copy_from_slice(&bytes[start..end]);
-                            u64::from_le_bytes(padded)
-                        }
-                    };
+                    let key = small_key(bytes, start..end);
                     if !tests.could_pass(key as u32) {
                         continue;
                     }
