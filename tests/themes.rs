@@ -618,6 +618,20 @@ fn count_docs(
         &|_: Progress| {},
     )
     .unwrap();
+    // By date, then id, whatever the order of indexing or the threads; evidence rows follow.
+    let keys: Vec<_> = result
+        .docs
+        .iter()
+        .map(|d| (d.doc.date, &d.doc.id))
+        .collect();
+    assert!(keys.is_sorted(), "{keys:?}");
+    let rows: Vec<&String> = result.evidence.iter().map(|r| &r.doc_id).collect();
+    let expected: Vec<&String> = result
+        .docs
+        .iter()
+        .flat_map(|d| std::iter::repeat_n(&d.doc.id, d.matches.len()))
+        .collect();
+    assert_eq!(rows, expected);
     let mut per_doc: Vec<(String, usize)> = result
         .docs
         .iter()

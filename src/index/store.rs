@@ -206,7 +206,13 @@ impl IndexStore {
         let f = &self.fields;
         // First value of each field, by field id (every field here has one value, except
         // the tags).
+        // Sized once (growing it one field at a time was 2% of a theme count).
+        let n_slots = values
+            .0
+            .iter()
+            .map(|(field, _)| field.field_id() as usize + 1);
         let mut slots: Vec<Option<OwnedValue>> = Vec::new();
+        slots.resize_with(n_slots.max().unwrap_or(0), || None);
         let mut tags = Vec::new();
         for (field, value) in values.0 {
             if field == f.tags {
@@ -215,11 +221,7 @@ impl IndexStore {
                 }
                 continue;
             }
-            let id = field.field_id() as usize;
-            if slots.len() <= id {
-                slots.resize_with(id + 1, || None);
-            }
-            slots[id].get_or_insert(value);
+            slots[field.field_id() as usize].get_or_insert(value);
         }
         let mut take = |field: Field| slots.get_mut(field.field_id() as usize)?.take();
         let mut text = |field: Field| match take(field) {

@@ -155,9 +155,14 @@ pub fn count_with(
     for part in per_thread {
         done.extend(part?);
     }
-    done.sort_by(|a, b| (a.1.doc.date, &a.1.doc.id, a.0).cmp(&(b.1.doc.date, &b.1.doc.id, b.0)));
+    // Positions are sorted, then the results moved once (sorting the results themselves
+    // moved each of them many times).
+    let mut order: Vec<usize> = (0..done.len()).collect();
+    let key = |i: usize| (done[i].1.doc.date, done[i].1.doc.id.as_str(), done[i].0);
+    order.sort_unstable_by(|&a, &b| key(a).cmp(&key(b)));
+    let mut slots: Vec<Option<Done>> = done.into_iter().map(Some).collect();
     let mut result = CountResult::default();
-    for (_, matches, evidence, bytes) in done {
+    for (_, matches, evidence, bytes) in order.into_iter().filter_map(|i| slots[i].take()) {
         result.docs.push(matches);
         result.evidence.extend(evidence);
         result.text_bytes += bytes;
