@@ -13,6 +13,7 @@ mod ingest;
 mod progress;
 mod schema;
 mod store;
+mod turns;
 
 pub use compact::{CompactReport, compact};
 pub use error::IndexError;

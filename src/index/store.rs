@@ -15,6 +15,7 @@ use tantivy::{
     TantivyError,
 };
 
+use super::turns::{decode_turns, encode_turns};
 use super::{DocFilter, Fields, IndexError, SCHEMA_VERSION, build_schema};
 use crate::document::{DocStructure, Document, ParagraphTurn};
 use crate::search::SearchError;
@@ -188,7 +189,7 @@ impl IndexStore {
     }
 
     /// Reads the stored document at `address` with its speaker turns left as stored: its
-    /// `structure.paragraphs` is empty, and the turns come back as their stored JSON for
+    /// `structure.paragraphs` is empty, and the turns come back in their stored form for
     /// [`parse_turns`]. Parsing them is a fifth of reading a document, and most documents
     /// of a theme count hold no match and need no turns.
     pub fn load_deferring_turns(
@@ -339,10 +340,10 @@ impl IndexStore {
     }
 }
 
-/// The speaker turns of the stored document `id`, from their stored JSON (see
+/// The speaker turns of the stored document `id`, from their stored form (see
 /// [`IndexStore::load_deferring_turns`]).
-pub fn parse_turns(id: &str, json: &str) -> Result<Vec<ParagraphTurn>, IndexError> {
-    serde_json::from_str(json).map_err(|e| corrupt_document(id, format!("structure: {e}")))
+pub fn parse_turns(id: &str, stored: &str) -> Result<Vec<ParagraphTurn>, IndexError> {
+    decode_turns(stored).map_err(|e| corrupt_document(id, format!("structure: {e}")))
 }
 
 /// The error for a stored document `id` (`?` when it has none) that cannot be read back.
@@ -402,8 +403,7 @@ pub fn document_to_tantivy(
     out.add_u64(f.n_sentences, structure.n_sentences);
     out.add_u64(f.n_paragraphs, structure.n_paragraphs);
     out.add_text(f.content_hash, content_hash);
-    let turns = serde_json::to_string(&structure.paragraphs).unwrap_or_else(|_| "[]".into());
-    out.add_text(f.structure, turns);
+    out.add_text(f.structure, encode_turns(&structure.paragraphs));
     out
 }
 
