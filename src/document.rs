@@ -140,6 +140,8 @@ macro_rules! vocabulary {
         impl FromStr for $name {
             type Err = UnknownValue;
             fn from_str(value: &str) -> Result<Self, UnknownValue> {
+                // Stored values are canonical: answered without allocating.
+                $(if value == $text { return Ok($name::$variant); })+
                 let wanted = value.trim().to_ascii_lowercase().replace(['-', ' '], "_");
                 $(if wanted == $text { return Ok($name::$variant); })+
                 Err(UnknownValue {
