@@ -57,6 +57,8 @@ pub struct Scratch {
     pairs: Vec<(Occ, Occ)>,
     /// Occurrences of the B side of a `near` pattern.
     side_b: Vec<Occ>,
+    /// The patterns whose sequences occur in the document, in pattern order.
+    active: Vec<u32>,
     candidates: Candidates,
     needs: Needs,
 }
@@ -457,6 +459,7 @@ impl LangMatcher {
             raws,
             pairs,
             side_b,
+            active,
             candidates,
             needs,
         } = scratch;
@@ -495,8 +498,16 @@ impl LangMatcher {
         for &seq in touched.iter() {
             occ[seq as usize].sort_unstable();
         }
-        for (index, pattern) in self.patterns.iter().enumerate() {
-            let index = index as u32;
+        // Only patterns with an occurring sequence can fire (most documents touch few of
+        // the sequences; visiting every pattern's sides cost more than pairing them).
+        active.clear();
+        for &seq in touched.iter() {
+            active.extend(self.roles.patterns_of(seq));
+        }
+        active.sort_unstable();
+        active.dedup();
+        for &index in active.iter() {
+            let pattern = &self.patterns[index as usize];
             match &pattern.kind {
                 Kind::Seqs(seqs) => {
                     for &seq in seqs {
@@ -659,8 +670,16 @@ impl LangMatcher {
         limit: usize,
         mut visit: impl FnMut(u32, usize),
     ) {
+        let next = doc.toks.get(first + 1).filter(|_| first + 1 < limit);
         for &seq in seqs {
             let rest = &self.seqs[seq as usize].elems[1..];
+            // Most anchors are common words ("and", "not") whose next word is not the
+            // sequence's: rejected here without the call.
+            if let Some(&Elem::Stem(id)) = rest.first()
+                && next.is_none_or(|tok| tok.id != id)
+            {
+                continue;
+            }
             if let Some(end) = self.verify(doc, rest, first + 1, limit) {
                 visit(seq, end);
             }

@@ -63,6 +63,11 @@ impl SeqRoles {
         self.patterns = self.patterns.max(pattern as usize + 1);
     }
 
+    /// The patterns sequence `seq` takes part in (as a phrase or either side of a `near`).
+    pub fn patterns_of(&self, seq: u32) -> impl Iterator<Item = u32> + '_ {
+        self.roles[seq as usize].iter().map(|&(pattern, _)| pattern)
+    }
+
     /// Records the scope of a pattern.
     pub fn scope(&mut self, scope: Scope) {
         self.document_scope |= scope == Scope::Document;
