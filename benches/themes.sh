@@ -17,7 +17,7 @@
 # The baselines approximate the patterns (no negation, unless, with, overlap policy): they
 # give the same workload, not the same counts.
 #
-# Usage: benches/themes.sh [RUNS]      best of RUNS timed runs (default 3)
+# Usage: benches/themes.sh [RUNS]      best and median of RUNS timed runs (default 10)
 # Environment:
 #   PROFILE=release|debug  build to measure (default release)
 #   KEEP=DIR               keep the index in DIR (reused when already there)
@@ -28,7 +28,7 @@
 #                          0.2-4 MB/s and would take hours on 1 GB)
 set -euo pipefail
 cd "$(dirname "$0")/.."
-runs=${1:-3}
+runs=${1:-10}
 profile=${PROFILE:-release}
 
 # shellcheck source=benches/common.sh
@@ -42,18 +42,18 @@ fi
 
 now() { date +%s.%N; }
 # Best wall time of $runs runs of the command.
+# Runs a command RUNS times; prints the best and the median wall time in seconds. This
+# machine has fast and slow phases (up to 1.6x apart, minutes long): the best run is the
+# figure compared with targets, the median says how typical it was.
 best() {
-  local best_time="" t0 t1 elapsed
+  local times=() t0 t1
   for _ in $(seq "$runs"); do
     t0=$(now)
     "$@" >/dev/null 2>&1 || [ $? -eq 1 ]
     t1=$(now)
-    elapsed=$(echo "$t1 - $t0" | bc -l)
-    if [ -z "$best_time" ] || [ "$(echo "$elapsed < $best_time" | bc -l)" = 1 ]; then
-      best_time=$elapsed
-    fi
+    times+=("$(echo "$t1 - $t0" | bc -l)")
   done
-  echo "$best_time"
+  printf '%s\n' "${times[@]}" | sort -g | awk '{t[NR] = $1} END {print t[1], t[int((NR + 1) / 2)]}'
 }
 mbs() { echo "scale=1; $1 / 1000000 / $2" | bc -l; }
 
@@ -82,7 +82,7 @@ PY
 )
 done
 
-printf '%-34s %4s %8s %10s %9s %12s\n' engine lang docs "text MB" seconds "MB/s"
+printf '%-34s %4s %8s %10s %9s %12s %12s\n' engine lang docs "text MB" seconds "MB/s" "median MB/s"
 declare -A per_core
 for lang in en ru; do
   [ "${docs[$lang]}" -gt 0 ] || continue
@@ -95,9 +95,10 @@ for lang in en ru; do
         args+=(--evidence "$scratch/evidence.csv")
         label="$label +evidence.csv"
       fi
-      s=$(best "$bin" "${args[@]}")
+      read -r s median < <(best "$bin" "${args[@]}")
       rate=$(mbs "${bytes[$lang]}" "$s")
-      printf '%-34s %4s %8s %10s %9.3f %12s\n' "$label" "$lang" "${docs[$lang]}" "$mb" "$s" "$rate"
+      printf '%-34s %4s %8s %10s %9.3f %12s %12s\n' "$label" "$lang" "${docs[$lang]}" "$mb" "$s" "$rate" \
+        "$(mbs "${bytes[$lang]}" "$median")"
       if [ "$threads" = 1 ] && [ $evidence = yes ]; then per_core[statemine-$lang]=$rate; fi
     done
   done
@@ -125,8 +126,8 @@ for theme in json.load(open(sys.argv[1]))["themes"]:
         print(theme["query"])
 PY
 all_bytes=$((bytes[en] + bytes[ru]))
-s=$(best "$bin" search --index "$scratch/index" --queries "$scratch/queries.txt" --count)
-printf '%-34s %4s %8s %10s %9.3f %12s\n' "tantivy queries --count ($(wc -l < "$scratch/queries.txt") queries)" all "$((docs[en] + docs[ru]))" "$(echo "scale=1; $all_bytes / 1000000" | bc -l)" "$s" "$(mbs "$all_bytes" "$s")"
+read -r s median < <(best "$bin" search --index "$scratch/index" --queries "$scratch/queries.txt" --count)
+printf '%-34s %4s %8s %10s %9.3f %12s %12s\n' "tantivy queries --count ($(wc -l < "$scratch/queries.txt") queries)" all "$((docs[en] + docs[ru]))" "$(echo "scale=1; $all_bytes / 1000000" | bc -l)" "$s" "$(mbs "$all_bytes" "$s")" "$(mbs "$all_bytes" "$median")"
 
 echo
 for lang in en ru; do
