@@ -171,7 +171,7 @@ pub fn file_fingerprint(path: &Path) -> Result<FileFingerprint, ExportError> {
 
 /// Fingerprint of every document in `store` (see the module header).
 pub fn index_fingerprint(store: &IndexStore) -> Result<IndexFingerprint, IndexError> {
-    let reader = store.reader()?;
+    let reader = store.scan_reader()?;
     let searcher = reader.searcher();
     let fields = store.fields();
     let mut lines = Vec::new();

@@ -24,6 +24,14 @@ use crate::text::register_analyzers;
 /// Name of the file that records the schema version inside an index directory.
 const META_FILE: &str = "statemine.json";
 
+/// Store blocks a reader for queries keeps decompressed (Tantivy's default): hits of
+/// repeated or related queries often share blocks.
+const DOC_STORE_CACHE_BLOCKS: usize = 100;
+
+/// Store blocks a [`IndexStore::scan_reader`] keeps: enough for a few threads reading
+/// neighbouring documents of one block.
+const SCAN_CACHE_BLOCKS: usize = 4;
+
 /// A document as stored in the index, with what ingest computed about it.
 #[derive(Debug, Clone, PartialEq)]
 pub struct StoredDocument {
@@ -158,9 +166,21 @@ impl IndexStore {
 
     /// A reader that sees the last commit (reload it after committing).
     pub fn reader(&self) -> Result<IndexReader, IndexError> {
+        self.reader_caching(DOC_STORE_CACHE_BLOCKS)
+    }
+
+    /// A reader for reading many stored documents in index order (counts, exports): it keeps
+    /// few store blocks, since each is read once. Tantivy's default of 100 blocks, each a
+    /// fresh allocation, cost a theme count a third of its page faults and 14% of its time.
+    pub fn scan_reader(&self) -> Result<IndexReader, IndexError> {
+        self.reader_caching(SCAN_CACHE_BLOCKS)
+    }
+
+    fn reader_caching(&self, blocks: usize) -> Result<IndexReader, IndexError> {
         self.index
             .reader_builder()
             .reload_policy(ReloadPolicy::Manual)
+            .doc_store_cache_num_blocks(blocks)
             .try_into()
             .map_err(|e| self.engine_error(e))
     }
@@ -331,7 +351,7 @@ impl IndexStore {
     where
         E: From<IndexError>,
     {
-        let reader = self.reader()?;
+        let reader = self.scan_reader()?;
         let searcher = reader.searcher();
         for address in self.select(&reader, filter)? {
             visit(self.load(&searcher, address)?)?;

@@ -83,7 +83,7 @@ pub fn count_with(
     options: &CountOptions,
     progress: &(dyn Fn(Progress) + Sync),
 ) -> Result<CountResult> {
-    let reader = store.reader()?;
+    let reader = store.scan_reader()?;
     let searcher = reader.searcher();
     let addresses = store.select(&reader, filter)?;
     progress(Progress::Selected(addresses.len()));
