@@ -28,8 +28,9 @@ const META_FILE: &str = "statemine.json";
 /// repeated or related queries often share blocks.
 const DOC_STORE_CACHE_BLOCKS: usize = 100;
 
-/// Store blocks a [`IndexStore::scan_reader`] keeps: enough for a few threads reading
-/// neighbouring documents of one block.
+/// Store blocks a [`IndexStore::scan_reader`] keeps. Scanning threads take consecutive
+/// documents, and a 16 KB block holds several short ones: the documents in progress at any
+/// moment span a few blocks, even with a dozen threads.
 const SCAN_CACHE_BLOCKS: usize = 4;
 
 /// A document as stored in the index, with what ingest computed about it.
@@ -226,8 +227,7 @@ impl IndexStore {
     fn document_of(&self, values: StoredValues) -> Result<(StoredDocument, String), IndexError> {
         let f = &self.fields;
         // First value of each field, by field id (every field here has one value, except
-        // the tags).
-        // Sized once (growing it one field at a time was 2% of a theme count).
+        // the tags); sized once (growing it a field at a time was 2% of a theme count).
         let n_slots = values
             .0
             .iter()

@@ -14,6 +14,8 @@
 //! reads the earlier form, a JSON array of [`ParagraphTurn`]; anything else is an error
 //! saying what is wrong (never a panic).
 
+use std::collections::HashMap;
+
 use serde::{Deserialize, Serialize};
 
 use crate::document::{ParagraphTurn, Role};
@@ -40,26 +42,24 @@ struct StoredTurns {
 /// The stored form of `paragraphs` (one turn per paragraph).
 pub(crate) fn encode_turns(paragraphs: &[ParagraphTurn]) -> String {
     let mut stored = StoredTurns::default();
+    // Index of each distinct turn (a hash map: a document may name many speakers).
+    let mut known: HashMap<(Option<&str>, Role), u32> = HashMap::new();
+    let mut current = None;
     for (p, paragraph) in paragraphs.iter().enumerate() {
         stored.words.push(paragraph.n_words);
-        let same = |turn: &Turn| {
-            turn.role == paragraph.role && turn.speaker.as_deref() == paragraph.speaker.as_deref()
-        };
-        let current = stored.runs.last().map(|&(_, t)| &stored.turns[t as usize]);
-        if current.is_some_and(same) {
+        let key = (paragraph.speaker.as_deref(), paragraph.role);
+        if current == Some(key) {
             continue;
         }
-        let index = match stored.turns.iter().position(same) {
-            Some(index) => index,
-            None => {
-                stored.turns.push(Turn {
-                    speaker: paragraph.speaker.clone(),
-                    role: paragraph.role,
-                });
-                stored.turns.len() - 1
-            }
-        };
-        stored.runs.push((p as u32, index as u32));
+        current = Some(key);
+        let index = *known.entry(key).or_insert_with(|| {
+            stored.turns.push(Turn {
+                speaker: paragraph.speaker.clone(),
+                role: paragraph.role,
+            });
+            stored.turns.len() as u32 - 1
+        });
+        stored.runs.push((p as u32, index));
     }
     // Strings, numbers and a fixed vocabulary: serializing cannot fail.
     serde_json::to_string(&stored).unwrap_or_else(|_| "[]".into())

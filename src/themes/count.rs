@@ -161,7 +161,10 @@ pub fn count_with(
     let key = |i: usize| (done[i].1.doc.date, done[i].1.doc.id.as_str(), done[i].0);
     order.sort_unstable_by(|&a, &b| key(a).cmp(&key(b)));
     let mut slots: Vec<Option<Done>> = done.into_iter().map(Some).collect();
-    let mut result = CountResult::default();
+    let mut result = CountResult {
+        docs: Vec::with_capacity(slots.len()),
+        ..CountResult::default()
+    };
     for (_, matches, evidence, bytes) in order.into_iter().filter_map(|i| slots[i].take()) {
         result.docs.push(matches);
         result.evidence.extend(evidence);
