@@ -106,12 +106,13 @@ for lang in en ru; do
   for variant in full terms; do
     read -r name _ _ _ s rate matches < <(python3 benches/themes_baseline.py re --variant $variant --regexes "$scratch/baseline-$lang.json" --lang "$lang" "${corpus[@]}")
     printf '%-34s %4s %8s %10s %9.3f %12s\n' "python re, $variant (1 core)" "$lang" "${docs[$lang]}" "$mb" "$s" "$rate"
-    per_core[re-$variant-$lang]=$rate
+    # Ratios from the seconds, not the printed one-decimal rate (0.24 MB/s prints as 0.2).
+    per_core[re-$variant-$lang]=$(echo "scale=4; ${bytes[$lang]} / 1000000 / $s" | bc -l)
     if python3 -c 'import polars' 2>/dev/null; then
       read -r name _ _ _ s rate matches < <(python3 benches/themes_baseline.py polars --variant $variant --regexes "$scratch/baseline-$lang.json" --lang "$lang" "${corpus[@]}")
       threads_polars=${name#polars-}; threads_polars=${threads_polars%t}
       printf '%-34s %4s %8s %10s %9.3f %12s\n' "polars count_matches, $variant (${threads_polars}t)" "$lang" "${docs[$lang]}" "$mb" "$s" "$rate"
-      per_core[polars-$variant-$lang]=$(echo "scale=1; $rate / $threads_polars" | bc -l)
+      per_core[polars-$variant-$lang]=$(echo "scale=4; ${bytes[$lang]} / 1000000 / $s / $threads_polars" | bc -l)
     else
       echo "polars: not installed (pip install polars) - skipped"
     fi
