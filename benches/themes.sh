@@ -55,7 +55,8 @@ best() {
   done
   printf '%s\n' "${times[@]}" | sort -g | awk '{t[NR] = $1} END {print t[1], t[int((NR + 1) / 2)]}'
 }
-mbs() { echo "scale=1; $1 / 1000000 / $2" | bc -l; }
+# MB/s of $1 bytes in $2 seconds, with $3 decimals (default 1).
+mbs() { echo "scale=${3:-1}; $1 / 1000000 / $2" | bc -l; }
 
 cpu=$(lscpu 2>/dev/null | sed -n 's/^Model name: *//p' | head -1)
 cores=$(nproc)
@@ -107,12 +108,12 @@ for lang in en ru; do
     read -r name _ _ _ s rate matches < <(python3 benches/themes_baseline.py re --variant $variant --regexes "$scratch/baseline-$lang.json" --lang "$lang" "${corpus[@]}")
     printf '%-34s %4s %8s %10s %9.3f %12s\n' "python re, $variant (1 core)" "$lang" "${docs[$lang]}" "$mb" "$s" "$rate"
     # Ratios from the seconds, not the printed one-decimal rate (0.24 MB/s prints as 0.2).
-    per_core[re-$variant-$lang]=$(echo "scale=4; ${bytes[$lang]} / 1000000 / $s" | bc -l)
+    per_core[re-$variant-$lang]=$(mbs "${bytes[$lang]}" "$s" 4)
     if python3 -c 'import polars' 2>/dev/null; then
       read -r name _ _ _ s rate matches < <(python3 benches/themes_baseline.py polars --variant $variant --regexes "$scratch/baseline-$lang.json" --lang "$lang" "${corpus[@]}")
       threads_polars=${name#polars-}; threads_polars=${threads_polars%t}
       printf '%-34s %4s %8s %10s %9.3f %12s\n' "polars count_matches, $variant (${threads_polars}t)" "$lang" "${docs[$lang]}" "$mb" "$s" "$rate"
-      per_core[polars-$variant-$lang]=$(echo "scale=4; ${bytes[$lang]} / 1000000 / $s / $threads_polars" | bc -l)
+      per_core[polars-$variant-$lang]=$(mbs "${bytes[$lang]}" "($s * $threads_polars)" 4)
     else
       echo "polars: not installed (pip install polars) - skipped"
     fi
