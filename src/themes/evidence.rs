@@ -253,35 +253,41 @@ pub fn evidence_frame(rows: &[EvidenceRow]) -> Result<DataFrame, ThemeError> {
     Ok(DataFrame::new(rows.len(), columns)?)
 }
 
+/// A filled-in evidence row, for tests here and in [`super::kwic`].
+#[cfg(test)]
+pub(crate) fn sample_row() -> EvidenceRow {
+    EvidenceRow {
+        doc_id: "d1".into(),
+        date: NaiveDate::from_ymd_opt(2017, 9, 5).unwrap_or_default(),
+        speaker: "Vladimir Putin".into(),
+        source: "kremlin.ru".into(),
+        lang: Lang::En,
+        theme: "double_freeze".into(),
+        para: 2,
+        sentence: 1,
+        start: 4,
+        end: 17,
+        matched: "double freeze".into(),
+        rule: "double freeze".into(),
+        turn_speaker: "Vladimir Putin".into(),
+        left: "the ".into(),
+        right: " proposal".into(),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    fn row(date: NaiveDate) -> EvidenceRow {
-        EvidenceRow {
-            doc_id: "d1".into(),
-            date,
-            speaker: "Vladimir Putin".into(),
-            source: "kremlin.ru".into(),
-            lang: Lang::En,
-            theme: "double_freeze".into(),
-            para: 2,
-            sentence: 1,
-            start: 4,
-            end: 17,
-            matched: "double freeze".into(),
-            rule: "double freeze".into(),
-            turn_speaker: "Vladimir Putin".into(),
-            left: "the ".into(),
-            right: " proposal".into(),
-        }
-    }
 
     #[test]
     fn the_evidence_frame_has_the_columns_in_order_with_dates_as_dates() {
         use polars::prelude::{AnyValue, DataType};
         let date = NaiveDate::from_ymd_opt(2017, 9, 5).unwrap();
-        let frame = evidence_frame(&[row(date)]).unwrap();
+        let row = EvidenceRow {
+            date,
+            ..sample_row()
+        };
+        let frame = evidence_frame(&[row]).unwrap();
         let names: Vec<&str> = frame
             .get_column_names()
             .iter()

@@ -101,26 +101,17 @@ fn words_of(text: &str) -> Vec<String> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::document::Lang;
+    use crate::themes::evidence::sample_row;
     use chrono::{Datelike, NaiveDate};
 
     fn row(day: u32, left: &str, matched: &str, right: &str) -> EvidenceRow {
         EvidenceRow {
             doc_id: format!("d{day}"),
             date: NaiveDate::from_ymd_opt(2017, 1, day).unwrap(),
-            speaker: String::new(),
-            source: String::new(),
-            lang: Lang::En,
-            theme: "t".into(),
-            para: 0,
-            sentence: 0,
-            start: 0,
-            end: 0,
             matched: matched.into(),
-            rule: String::new(),
-            turn_speaker: String::new(),
             left: left.into(),
             right: right.into(),
+            ..sample_row()
         }
     }
 
