@@ -7,15 +7,18 @@
 # document text (whole processes: opening the index, reading and decompressing stored
 # documents, tokenizing and stemming, matching, evidence). Beside it, the same corpus through:
 #   - python-re: a plain Python `re` script running regex equivalents of the same patterns
-#     (`statemine themes export-baseline`), one finditer per regex per document, in two
-#     variants: `full` (one regex per pattern, gaps and `near` windows included) and `terms`
-#     (one alternation per theme of its words and phrases: a dictionary count);
-#   - polars: `str.count_matches` with the same regexes, both variants (if `import polars`
-#     works);
+#     (`statemine themes export-baseline`), one finditer per regex per document, in three
+#     variants: `full` (one regex per pattern, gaps and `near` windows included), `terms`
+#     (one alternation per theme of its words and phrases: a dictionary count) and `one` (a
+#     single alternation of every theme's words and phrases: one pass, no per-theme counts);
+#   - polars: `str.count_matches` with the same regexes, the three variants, on one thread
+#     (if `import polars` works).
 #   - tantivy: one search query per theme (phrases as phrase queries), counting documents
 #     with `statemine search --queries FILE --count` (index lookups, not a scan).
 # The baselines approximate the patterns (no negation, unless, with, overlap policy): they
-# give the same workload, not the same counts.
+# give the same workload, not the same counts. English regexes use ASCII word classes and
+# boundaries, their fastest form with the same matches (see benches/themes_baseline.py: Rust's
+# regex engine leaves its DFA for a slow one at a Unicode `\b` beside a non-ASCII byte).
 #
 # Usage: benches/themes.sh [RUNS]      best and median of RUNS timed runs (default 10)
 # Environment:
@@ -24,8 +27,8 @@
 #   NO_BUILD=1             measure the binary already built (no cargo build)
 #   SCALED=DIR             also count the English documents of the scaled corpus of the search
 #                          benchmark (DIR: the KEEP folder of benches/search.sh, with its index;
-#                          one run per thread count, statemine only: the regex baselines run at
-#                          0.2-4 MB/s and would take hours on 1 GB)
+#                          one run per thread count, statemine only: the full-pattern regex
+#                          baselines run at 1-11 MB/s and would take hours on 1 GB)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 runs=${1:-10}
@@ -104,16 +107,21 @@ for lang in en ru; do
     done
   done
   "$bin" themes export-baseline --themes "$themes" --lang "$lang" > "$scratch/baseline-$lang.json"
-  for variant in full terms; do
+  for variant in full terms one; do
     read -r name _ _ _ s rate matches < <(python3 benches/themes_baseline.py re --variant $variant --regexes "$scratch/baseline-$lang.json" --lang "$lang" "${corpus[@]}")
     printf '%-34s %4s %8s %10s %9.3f %12s\n' "python re, $variant (1 core)" "$lang" "${docs[$lang]}" "$mb" "$s" "$rate"
     # Ratios from the seconds, not the printed one-decimal rate (0.24 MB/s prints as 0.2).
     per_core[re-$variant-$lang]=$(mbs "${bytes[$lang]}" "$s" 4)
     if python3 -c 'import polars' 2>/dev/null; then
-      read -r name _ _ _ s rate matches < <(python3 benches/themes_baseline.py polars --variant $variant --regexes "$scratch/baseline-$lang.json" --lang "$lang" "${corpus[@]}")
-      threads_polars=${name#polars-}; threads_polars=${threads_polars%t}
-      printf '%-34s %4s %8s %10s %9.3f %12s\n' "polars count_matches, $variant (${threads_polars}t)" "$lang" "${docs[$lang]}" "$mb" "$s" "$rate"
-      per_core[polars-$variant-$lang]=$(mbs "${bytes[$lang]}" "($s * $threads_polars)" 4)
+      # One thread: the per-core figure directly (with more, polars runs the regexes of a
+      # variant side by side, but a single regex on one thread).
+      read -r name _ _ _ s rate matches < <(POLARS_MAX_THREADS=1 python3 benches/themes_baseline.py polars --variant $variant --regexes "$scratch/baseline-$lang.json" --lang "$lang" "${corpus[@]}")
+      if [ "$s" = - ]; then
+        printf '%-34s %4s %8s %10s %9s %12s\n' "polars count_matches, $variant (1t)" "$lang" "${docs[$lang]}" "$mb" - "${matches%%:*} (regex too large)"
+      else
+        printf '%-34s %4s %8s %10s %9.3f %12s\n' "polars count_matches, $variant (1t)" "$lang" "${docs[$lang]}" "$mb" "$s" "$rate"
+        per_core[polars-$variant-$lang]=$(mbs "${bytes[$lang]}" "$s" 4)
+      fi
     else
       echo "polars: not installed (pip install polars) - skipped"
     fi
@@ -135,7 +143,7 @@ echo
 for lang in en ru; do
   [ -n "${per_core[statemine-$lang]:-}" ] || continue
   mine=${per_core[statemine-$lang]}
-  for variant in full terms; do
+  for variant in full terms one; do
     line="$lang per core, with evidence: statemine $mine MB/s"
     line="$line = $(echo "scale=1; $mine / ${per_core[re-$variant-$lang]}" | bc -l)x python re ($variant)"
     if [ -n "${per_core[polars-$variant-$lang]:-}" ]; then
