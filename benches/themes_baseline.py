@@ -48,7 +48,11 @@ def load(paths, lang):
 
 
 def ascii_classes(regex, engine):
-    """`regex` with ASCII word classes (and, for polars, ASCII word boundaries)."""
+    """`regex` with ASCII word classes (and, for polars, ASCII word boundaries). Written for
+    the exported forms (`\\bstem\\w*`, `\\W+` between words); a regex with `\\w` or `\\W` inside
+    a bracket class (a theme's own `regex` pattern) is left as it is."""
+    if re.search(r"\[[^\]]*\\[wW]", regex):
+        return regex
     regex = regex.replace(r"\w", "[a-z0-9_]").replace(r"\W", "[^a-z0-9_]")
     if engine == "polars":
         regex = regex.replace(r"\b", r"(?-u:\b)")
