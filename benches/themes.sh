@@ -117,7 +117,8 @@ for lang in en ru; do
       # variant side by side, but a single regex on one thread).
       read -r name _ _ _ s rate matches < <(POLARS_MAX_THREADS=1 python3 benches/themes_baseline.py polars --variant $variant --regexes "$scratch/baseline-$lang.json" --lang "$lang" "${corpus[@]}")
       if [ "$s" = - ]; then
-        printf '%-34s %4s %8s %10s %9s %12s\n' "polars count_matches, $variant (1t)" "$lang" "${docs[$lang]}" "$mb" - "${matches%%:*} (regex too large)"
+        printf '%-34s %4s %8s %10s %9s %12s\n' "polars count_matches, $variant (1t)" "$lang" "${docs[$lang]}" "$mb" - "${matches%%:*}"
+        echo "  (polars, $lang, $variant: ${matches#refused: })"
       else
         printf '%-34s %4s %8s %10s %9.3f %12s\n' "polars count_matches, $variant (1t)" "$lang" "${docs[$lang]}" "$mb" "$s" "$rate"
         per_core[polars-$variant-$lang]=$(mbs "${bytes[$lang]}" "$s" 4)
@@ -145,9 +146,9 @@ for lang in en ru; do
   mine=${per_core[statemine-$lang]}
   for variant in full terms one; do
     line="$lang per core, with evidence: statemine $mine MB/s"
-    line="$line = $(echo "scale=1; $mine / ${per_core[re-$variant-$lang]}" | bc -l)x python re ($variant)"
+    line="$line = $(printf '%.1f' "$(echo "$mine / ${per_core[re-$variant-$lang]}" | bc -l)")x python re ($variant)"
     if [ -n "${per_core[polars-$variant-$lang]:-}" ]; then
-      line="$line, $(echo "scale=2; $mine / ${per_core[polars-$variant-$lang]}" | bc -l)x polars ($variant, ${per_core[polars-$variant-$lang]} MB/s per core)"
+      line="$line, $(printf '%.2f' "$(echo "$mine / ${per_core[polars-$variant-$lang]}" | bc -l)")x polars ($variant, $(printf '%.1f' "${per_core[polars-$variant-$lang]}") MB/s per core)"
     fi
     echo "$line"
   done
