@@ -81,10 +81,27 @@ pub fn main() -> ExitCode {
         Ok(Outcome::NoHits) => ExitCode::from(1),
         Err(err) if is_broken_pipe(&err) => ExitCode::SUCCESS,
         Err(err) => {
-            eprintln!("statemine: error: {err:#}");
+            eprintln!("statemine: error: {}", error_message(&err));
             ExitCode::from(2)
         }
     }
+}
+
+/// The error and its causes joined by ": ", leaving out a cause whose text the message
+/// already ends with (library errors such as `{path}: {source}` show their source in their
+/// own text and also report it as their cause).
+fn error_message(err: &anyhow::Error) -> String {
+    let mut message = String::new();
+    for cause in err.chain() {
+        let text = cause.to_string();
+        if message.is_empty() {
+            message = text;
+        } else if !message.ends_with(&text) {
+            message.push_str(": ");
+            message.push_str(&text);
+        }
+    }
+    message
 }
 
 fn is_broken_pipe(err: &anyhow::Error) -> bool {
@@ -93,4 +110,38 @@ fn is_broken_pipe(err: &anyhow::Error) -> bool {
             .downcast_ref::<io::Error>()
             .is_some_and(|e| e.kind() == io::ErrorKind::BrokenPipe)
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[derive(Debug, thiserror::Error)]
+    #[error("{path}: {source}")]
+    struct Wrapped {
+        path: String,
+        #[source]
+        source: io::Error,
+    }
+
+    #[test]
+    fn error_messages_name_each_cause_once() {
+        let source = io::Error::new(io::ErrorKind::NotFound, "No such file or directory");
+        let err = anyhow::Error::new(Wrapped {
+            path: "themes.toml".into(),
+            source,
+        });
+        assert_eq!(
+            error_message(&err),
+            "themes.toml: No such file or directory"
+        );
+        // Causes not in the message are still shown, in order.
+        let err = err.context("cannot load the theme set");
+        assert_eq!(
+            error_message(&err),
+            "cannot load the theme set: themes.toml: No such file or directory"
+        );
+        let plain = anyhow::anyhow!("outer").context("top");
+        assert_eq!(error_message(&plain), "top: outer");
+    }
 }
