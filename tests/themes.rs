@@ -457,6 +457,14 @@ fn kwic_aligns_theme_matches_and_queries() {
         &mini(),
     ]);
     assert_eq!(run.code, 1);
+    // A mistyped theme id is read as a phrase; the message says so and lists the ids.
+    assert!(
+        run.stderr.contains("`no such words` is no theme id of")
+            && run.stderr.contains("themes: ")
+            && run.stderr.contains("futility"),
+        "{}",
+        run.stderr
+    );
 }
 
 #[test]

@@ -427,6 +427,35 @@ fn export_baseline(args: ExportBaselineArgs) -> anyhow::Result<Outcome> {
 }
 
 /// Runs `statemine kwic`.
+/// Why `kwic` shows nothing: a theme without matches, or a target that is no theme id of
+/// the file (a mistyped id is read as a phrase), with the ids it could have meant.
+fn kwic_no_lines(args: &KwicArgs, set: &ThemeSet, file_set: Option<&ThemeSet>) -> String {
+    let as_query = set
+        .themes
+        .first()
+        .is_some_and(|t| t.id == themes::QUERY_THEME);
+    match file_set {
+        Some(file_set) if as_query => {
+            let file = args
+                .themes
+                .themes
+                .as_deref()
+                .map_or_else(|| DEFAULT_THEMES.to_string(), |p| p.display().to_string());
+            let ids: Vec<&str> = file_set.themes.iter().map(|t| t.id.as_str()).collect();
+            format!(
+                "no lines: `{}` is no theme id of {file}, so it was read as a phrase, which matched nothing (themes: {})",
+                args.target,
+                ids.join(", ")
+            )
+        }
+        _ if as_query => format!("no lines: the phrase `{}` matched nothing", args.target),
+        _ => format!(
+            "no lines: theme `{}` matched nothing in the selected documents",
+            args.target
+        ),
+    }
+}
+
 pub fn kwic(args: KwicArgs) -> anyhow::Result<Outcome> {
     // The theme file is optional here: a query works without one.
     let file_set = match (&args.themes.themes, Path::new(DEFAULT_THEMES).exists()) {
@@ -466,6 +495,9 @@ pub fn kwic(args: KwicArgs) -> anyhow::Result<Outcome> {
     out.flush()?;
     if total > rows.len() {
         eprintln!("{} of {total} lines shown (--limit)", rows.len());
+    }
+    if total == 0 {
+        eprintln!("{}", kwic_no_lines(&args, &set, file_set.as_ref()));
     }
     Ok(if total == 0 {
         Outcome::NoHits
