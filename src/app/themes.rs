@@ -426,7 +426,6 @@ fn export_baseline(args: ExportBaselineArgs) -> anyhow::Result<Outcome> {
     Ok(Outcome::Done)
 }
 
-/// Runs `statemine kwic`.
 /// Why `kwic` shows nothing: a theme without matches, or a target that is no theme id of
 /// the file (a mistyped id is read as a phrase), with the ids it could have meant.
 fn kwic_no_lines(args: &KwicArgs, set: &ThemeSet, file_set: Option<&ThemeSet>) -> String {
@@ -456,6 +455,7 @@ fn kwic_no_lines(args: &KwicArgs, set: &ThemeSet, file_set: Option<&ThemeSet>) -
     }
 }
 
+/// Runs `statemine kwic`.
 pub fn kwic(args: KwicArgs) -> anyhow::Result<Outcome> {
     // The theme file is optional here: a query works without one.
     let file_set = match (&args.themes.themes, Path::new(DEFAULT_THEMES).exists()) {
