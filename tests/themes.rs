@@ -457,7 +457,21 @@ fn kwic_aligns_theme_matches_and_queries() {
         &mini(),
     ]);
     assert_eq!(run.code, 1);
-    // A mistyped theme id is read as a phrase; the message says so and lists the ids.
+    // A near miss of a theme id is read as a phrase, with a note naming the id.
+    let typo = statemine(&[
+        "kwic",
+        "Futilty",
+        "--index",
+        fixture_index(),
+        "--themes",
+        &mini(),
+    ]);
+    assert!(
+        typo.stderr.contains("did you mean `futility`?"),
+        "{}",
+        typo.stderr
+    );
+    // A target that is no theme id is read as a phrase; the message says so and lists the ids.
     assert!(
         run.stderr.contains("`no such words` is no theme id of")
             && run.stderr.contains("themes: ")

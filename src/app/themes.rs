@@ -463,6 +463,15 @@ pub fn kwic(args: KwicArgs) -> anyhow::Result<Outcome> {
         _ => Some(args.themes.load()?),
     };
     let set = themes::kwic_set(file_set.as_ref(), &args.target)?;
+    if let Some(id) = file_set
+        .as_ref()
+        .and_then(|file_set| themes::mistyped_theme_id(file_set, &args.target))
+    {
+        eprintln!(
+            "note: `{}` is no theme id, so it is read as a phrase; did you mean `{id}`?",
+            args.target
+        );
+    }
     let filter = args.filter.to_filter()?;
     let store = IndexStore::open(&args.index.index)?;
     let matcher = Matcher::new(&set)?;

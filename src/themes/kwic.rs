@@ -65,6 +65,23 @@ pub fn kwic_set(set: Option<&ThemeSet>, target: &str) -> Result<ThemeSet, ThemeE
     ThemeSet::from_file(Path::new("<query>"), file, None)
 }
 
+/// The theme id of `set` that `target` is probably a misspelling of: `None` when `target`
+/// is a theme id, holds whitespace (a phrase), or is no nearer than two edits (case,
+/// hyphens and spaces aside: `US-Blame` is `us_blame`) to any id.
+pub fn mistyped_theme_id<'a>(set: &'a ThemeSet, target: &str) -> Option<&'a str> {
+    if set.theme(target).is_some() || target.contains(char::is_whitespace) {
+        return None;
+    }
+    let normal = |s: &str| s.to_lowercase().replace('-', "_");
+    let wanted = normal(target);
+    set.themes
+        .iter()
+        .map(|t| (strsim::damerau_levenshtein(&wanted, &normal(&t.id)), &t.id))
+        .filter(|&(distance, _)| distance <= 2)
+        .min_by_key(|&(distance, _)| distance)
+        .map(|(_, id)| id.as_str())
+}
+
 /// Sorts kwic lines.
 pub fn sort_kwic(rows: &mut [EvidenceRow], order: KwicOrder) {
     match order {
@@ -132,6 +149,27 @@ mod tests {
         assert_eq!(right, ["are useless", "backfire", "hurt everyone"]);
         sort_kwic(&mut rows, KwicOrder::Date);
         assert_eq!(rows[0].doc_id, "d1");
+    }
+
+    #[test]
+    fn near_misses_of_theme_ids_are_recognised() {
+        let text = "name = \"t\"\n[[theme]]\nid = \"us_blame\"\n[theme.en]\npatterns = [\"blame\"]\n\
+                    [[theme]]\nid = \"double_freeze\"\n[theme.en]\npatterns = [\"freeze\"]\n";
+        let set = ThemeSet::from_toml(Path::new("t.toml"), text).unwrap();
+        assert_eq!(mistyped_theme_id(&set, "us-blame"), Some("us_blame"));
+        assert_eq!(mistyped_theme_id(&set, "US_Blame"), Some("us_blame"));
+        assert_eq!(
+            mistyped_theme_id(&set, "double_freez"),
+            Some("double_freeze")
+        );
+        assert_eq!(
+            mistyped_theme_id(&set, "dobule_freeze"),
+            Some("double_freeze")
+        );
+        // An id, a phrase, or a word far from every id: no suggestion.
+        assert_eq!(mistyped_theme_id(&set, "us_blame"), None);
+        assert_eq!(mistyped_theme_id(&set, "us blame"), None);
+        assert_eq!(mistyped_theme_id(&set, "sanctions"), None);
     }
 
     #[test]

@@ -45,7 +45,7 @@ pub use evidence::{
     evidence_frame, evidence_rows, evidence_rows_with_context,
 };
 pub use examples::{ExampleOutcome, run_examples};
-pub use kwic::{KwicOrder, QUERY_THEME, kwic_set, sort_kwic};
+pub use kwic::{KwicOrder, QUERY_THEME, kwic_set, mistyped_theme_id, sort_kwic};
 pub use matcher::{Matcher, Scratch};
 pub use set::{
     MAX_NOT_AFTER, MAX_WITHIN, Negators, Pattern, PatternKind, Theme, ThemeLang, ThemeSet,
