@@ -35,12 +35,19 @@ fn index(dir: &Path) -> String {
     index
 }
 
+/// `themes count -q` on `index` with `extra` arguments: exit code, stdout, stderr.
+fn themes_count(index: &str, extra: &[&str]) -> (i32, String, String) {
+    let mut args = vec!["themes", "count", "-q", "--index", index];
+    args.extend(extra);
+    statemine(&args)
+}
+
 /// `themes count --json` on `index` with `extra` arguments: documents counted, and the
 /// matches of every theme.
 fn count(index: &str, extra: &[&str]) -> (u64, Vec<(String, u64)>) {
-    let mut args = vec!["themes", "count", "-q", "--json", "--index", index];
+    let mut args = vec!["--json"];
     args.extend(extra);
-    let (code, stdout, stderr) = statemine(&args);
+    let (code, stdout, stderr) = themes_count(index, &args);
     assert_eq!(code, 0, "themes count {extra:?} failed: {stderr}");
     let summary: Value = serde_json::from_str(&stdout).unwrap();
     let themes = summary["themes"]
@@ -95,15 +102,7 @@ fn the_query_combines_with_the_metadata_filters() {
 fn a_bad_query_is_an_error_with_its_column() {
     let dir = tempfile::tempdir().unwrap();
     let index = index(dir.path());
-    let (code, stdout, stderr) = statemine(&[
-        "themes",
-        "count",
-        "-q",
-        "--index",
-        &index,
-        "--query",
-        "korea AND",
-    ]);
+    let (code, stdout, stderr) = themes_count(&index, &["--query", "korea AND"]);
     assert_eq!(code, 2, "{stderr}");
     assert!(stdout.is_empty(), "{stdout}");
     assert!(
@@ -130,4 +129,30 @@ fn a_bad_query_in_a_job_file_names_its_line_and_key() {
     assert_eq!(code, 2, "{stderr}");
     assert!(stderr.contains("job.toml:5: filter.query"), "{stderr}");
     assert!(stderr.contains("column"), "{stderr}");
+}
+
+#[test]
+fn a_speaker_or_source_that_matches_nothing_gets_a_note_with_the_nearest_value() {
+    let dir = tempfile::tempdir().unwrap();
+    let index = index(dir.path());
+    let typo = ["--speaker", "Volkvoa", "--source", "example.org"];
+    let (code, _, stderr) =
+        statemine(&[&["search", "sanctions", "--index", &index][..], &typo].concat());
+    assert_eq!(code, 1, "{stderr}");
+    assert!(
+        stderr.contains(
+            "note: --speaker `Volkvoa` matches no speaker in the index; nearest: `anna volkova`"
+        ),
+        "{stderr}"
+    );
+    assert!(!stderr.contains("--source"), "{stderr}");
+    // The same note before a count; a known name gives none.
+    let (_, _, stderr) = themes_count(&index, &["--speaker", "Nobody"]);
+    assert!(
+        stderr.contains("--speaker `Nobody` matches no speaker in the index\n"),
+        "{stderr}"
+    );
+    let (code, _, stderr) = themes_count(&index, &["--speaker", "sokolov"]);
+    assert_eq!(code, 0, "{stderr}");
+    assert!(!stderr.contains("note:"), "{stderr}");
 }

@@ -8,7 +8,7 @@ use chrono::NaiveDate;
 use clap::Args;
 
 use statemine::document::{Kind, Lang};
-use statemine::index::DocFilter;
+use statemine::index::{DocFilter, IndexStore};
 use statemine::search::Plan;
 
 /// Where the index lives.
@@ -68,4 +68,21 @@ impl FilterArgs {
             query: self.query.clone(),
         })
     }
+}
+
+/// Notes on stderr for each `--speaker` or `--source` name that matches nothing in the index
+/// (the filter then selects no document: most often a typo), with the nearest value.
+pub fn note_unmatched_names(store: &IndexStore, filter: &DocFilter) -> anyhow::Result<()> {
+    for unmatched in store.unmatched_names(filter)? {
+        let field = unmatched.field;
+        let hint = match &unmatched.nearest {
+            Some(value) => format!("; nearest: `{value}`"),
+            None => String::new(),
+        };
+        eprintln!(
+            "note: --{field} `{}` matches no {field} in the index{hint}",
+            unmatched.name
+        );
+    }
+    Ok(())
 }

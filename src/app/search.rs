@@ -16,7 +16,7 @@ use statemine::search::{
 };
 
 use super::Outcome;
-use super::common::{FilterArgs, IndexArgs};
+use super::common::{FilterArgs, IndexArgs, note_unmatched_names};
 use super::output::{Output, stderr_is_terminal};
 use super::search_printer::{Format, Printer};
 
@@ -165,6 +165,7 @@ pub fn run(args: SearchArgs) -> anyhow::Result<Outcome> {
     };
     let config = args.config(output.color)?;
     let store = IndexStore::open(&args.index.index)?;
+    note_unmatched_names(&store, &config.filter)?;
     let mut searcher = IndexSearcher::new(&store)?;
     let outcome = match (&args.query, &args.queries) {
         (_, Some(file)) => run_batch(&mut searcher, &config, file, &mut output)?,

@@ -15,7 +15,7 @@ use statemine::index::{DocFilter, IndexStore};
 use statemine::themes::{DocThemeMatches, EvidenceRow, ThemeSet};
 
 use super::Outcome;
-use super::common::{FilterArgs, IndexArgs};
+use super::common::{FilterArgs, IndexArgs, note_unmatched_names};
 use super::output::Output;
 use super::study_job;
 use super::study_print;
@@ -158,6 +158,7 @@ impl Study {
         evidence: bool,
     ) -> anyhow::Result<Study> {
         let store = IndexStore::open(index)?;
+        note_unmatched_names(&store, filter)?;
         let counted = study_source::count(&store, set, filter, evidence)?;
         Ok(Study { store, counted })
     }

@@ -15,7 +15,7 @@ use statemine::themes::{
 };
 
 use super::Outcome;
-use super::common::{FilterArgs, IndexArgs};
+use super::common::{FilterArgs, IndexArgs, note_unmatched_names};
 use super::output::{Output, stderr_is_terminal};
 use super::themes_print;
 
@@ -234,6 +234,7 @@ fn count(args: CountArgs) -> anyhow::Result<Outcome> {
     let set = args.themes.load()?;
     let filter = args.filter.to_filter()?;
     let store = IndexStore::open(&args.index.index)?;
+    note_unmatched_names(&store, &filter)?;
     let matcher = Matcher::new(&set)?;
     let options = CountOptions {
         threads: args.threads,
@@ -474,6 +475,7 @@ pub fn kwic(args: KwicArgs) -> anyhow::Result<Outcome> {
     }
     let filter = args.filter.to_filter()?;
     let store = IndexStore::open(&args.index.index)?;
+    note_unmatched_names(&store, &filter)?;
     let matcher = Matcher::new(&set)?;
     let options = CountOptions {
         threads: 0,

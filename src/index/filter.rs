@@ -102,6 +102,71 @@ impl DocFilter {
     }
 }
 
+/// A `--speaker` or `--source` name that matches no value the index holds (the filter then
+/// selects no document: most often a typo).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct UnmatchedName {
+    /// `speaker` or `source`.
+    pub field: &'static str,
+    /// The name as given.
+    pub name: String,
+    /// The indexed value (lowercase) holding the word nearest to the name, within two
+    /// edits (`putn` -> `vladimir putin`), if any.
+    pub nearest: Option<String>,
+}
+
+impl DocFilter {
+    /// The speaker and source names of the filter that match no value `searcher` holds,
+    /// each with the nearest value when one is close.
+    pub fn unmatched_names(
+        &self,
+        fields: &Fields,
+        searcher: &Searcher,
+    ) -> tantivy::Result<Vec<UnmatchedName>> {
+        let mut unmatched = Vec::new();
+        for (label, field, names) in [
+            ("speaker", fields.speaker, &self.speakers),
+            ("source", fields.source, &self.sources),
+        ] {
+            if names.is_empty() {
+                continue;
+            }
+            let values = keyword_values(searcher, field, |_| true)?;
+            for name in names {
+                let Some(pattern) = NamePattern::new(name, false) else {
+                    continue;
+                };
+                if !values.iter().any(|value| pattern.matches(value)) {
+                    unmatched.push(UnmatchedName {
+                        field: label,
+                        name: name.clone(),
+                        nearest: nearest_value(name, &values),
+                    });
+                }
+            }
+        }
+        Ok(unmatched)
+    }
+}
+
+/// The value with a word (or the whole value) nearest to `name` (lowercased), within two
+/// edits; the first of equals.
+fn nearest_value(name: &str, values: &[String]) -> Option<String> {
+    let name = name.trim().to_lowercase();
+    values
+        .iter()
+        .filter_map(|value| {
+            let distance = value
+                .split(|c: char| !c.is_alphanumeric())
+                .chain([value.as_str()])
+                .map(|word| strsim::damerau_levenshtein(&name, word))
+                .min()?;
+            (distance <= 2).then_some((distance, value))
+        })
+        .min_by_key(|&(distance, _)| distance)
+        .map(|(_, value)| value.clone())
+}
+
 /// Documents whose keyword `field` holds one of `values` (as indexed: lowercase). Term
 /// queries, not a `TermSetQuery`: that one builds a bitset of every matching document, which
 /// for a value most documents hold (`--lang en`) costs more than the search it filters.
@@ -242,6 +307,41 @@ mod tests {
             ..DocFilter::default()
         };
         assert_eq!(ids(&store, &by_name).unwrap(), ["k2"]);
+    }
+
+    #[test]
+    fn names_that_match_no_value_are_reported_with_the_nearest_one() {
+        let dir = tempfile::tempdir().unwrap();
+        let store = store(dir.path());
+        let filter = DocFilter {
+            speakers: vec!["Kim".into(), "Borsi".into(), "Nobody".into()],
+            sources: vec!["example.org".into(), "exmaple.org".into()],
+            ..DocFilter::default()
+        };
+        let unmatched = store.unmatched_names(&filter).unwrap();
+        let found: Vec<(&str, &str, Option<&str>)> = unmatched
+            .iter()
+            .map(|u| (u.field, u.name.as_str(), u.nearest.as_deref()))
+            .collect();
+        assert_eq!(
+            found,
+            [
+                ("speaker", "Borsi", Some("boris kim")),
+                ("speaker", "Nobody", None),
+                ("source", "exmaple.org", Some("example.org")),
+            ]
+        );
+        let known = DocFilter {
+            speakers: vec!["anna lee".into(), "kim".into()],
+            ..DocFilter::default()
+        };
+        assert!(store.unmatched_names(&known).unwrap().is_empty());
+        assert!(
+            store
+                .unmatched_names(&DocFilter::default())
+                .unwrap()
+                .is_empty()
+        );
     }
 
     #[test]

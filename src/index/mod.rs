@@ -17,7 +17,7 @@ mod turns;
 
 pub use compact::{CompactReport, compact};
 pub use error::IndexError;
-pub use filter::DocFilter;
+pub use filter::{DocFilter, UnmatchedName};
 pub(crate) use filter::{keyword_query, keyword_values};
 pub use info::{IndexInfo, NO_VALUE, index_info};
 pub use ingest::{IngestOptions, IngestReport, ingest};

@@ -16,7 +16,7 @@ use tantivy::{
 };
 
 use super::turns::{decode_turns, encode_turns};
-use super::{DocFilter, Fields, IndexError, SCHEMA_VERSION, build_schema};
+use super::{DocFilter, Fields, IndexError, SCHEMA_VERSION, UnmatchedName, build_schema};
 use crate::document::{DocStructure, Document, ParagraphTurn};
 use crate::search::SearchError;
 use crate::text::register_analyzers;
@@ -163,6 +163,14 @@ impl IndexStore {
                 source,
             },
         }
+    }
+
+    /// The `--speaker` and `--source` names of `filter` that match no value in the index.
+    pub fn unmatched_names(&self, filter: &DocFilter) -> Result<Vec<UnmatchedName>, IndexError> {
+        let searcher = self.reader()?.searcher();
+        filter
+            .unmatched_names(&self.fields, &searcher)
+            .map_err(|e| self.engine_error(e))
     }
 
     /// A reader that sees the last commit (reload it after committing).
