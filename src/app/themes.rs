@@ -51,22 +51,23 @@ pub struct ThemesFileArgs {
 }
 
 impl ThemesFileArgs {
+    /// The theme file: `--themes`, else the default.
+    fn path(&self) -> PathBuf {
+        self.themes
+            .clone()
+            .unwrap_or_else(|| PathBuf::from(DEFAULT_THEMES))
+    }
+
     /// Loads and validates the theme set.
     pub fn load(&self) -> anyhow::Result<ThemeSet> {
-        let path = match &self.themes {
-            Some(path) => path.clone(),
-            None => {
-                let path = PathBuf::from(DEFAULT_THEMES);
-                if !path.exists() {
-                    let cwd = std::env::current_dir()
-                        .map_or_else(|_| "?".into(), |d| d.display().to_string());
-                    anyhow::bail!(
-                        "no theme file at {DEFAULT_THEMES} (looked in {cwd}): run from the statemine repository or pass --themes FILE"
-                    );
-                }
-                path
-            }
-        };
+        let path = self.path();
+        if self.themes.is_none() && !path.exists() {
+            let cwd =
+                std::env::current_dir().map_or_else(|_| "?".into(), |d| d.display().to_string());
+            anyhow::bail!(
+                "no theme file at {DEFAULT_THEMES} (looked in {cwd}): run from the statemine repository or pass --themes FILE"
+            );
+        }
         let mut set = ThemeSet::load(&path)?;
         if !self.only.is_empty() {
             set.retain(&self.only)?;
@@ -436,11 +437,7 @@ fn kwic_no_lines(args: &KwicArgs, set: &ThemeSet, file_set: Option<&ThemeSet>) -
         .is_some_and(|t| t.id == themes::QUERY_THEME);
     match file_set {
         Some(file_set) if as_query => {
-            let file = args
-                .themes
-                .themes
-                .as_deref()
-                .map_or_else(|| DEFAULT_THEMES.to_string(), |p| p.display().to_string());
+            let file = args.themes.path().display().to_string();
             let ids: Vec<&str> = file_set.themes.iter().map(|t| t.id.as_str()).collect();
             format!(
                 "no lines: `{}` is no theme id of {file}, so it was read as a phrase, which matched nothing (themes: {})",

@@ -19,7 +19,7 @@ use tantivy::{DateTime, Searcher, Term};
 
 use super::Fields;
 use crate::document::{Kind, Lang};
-use crate::text::names::NamePattern;
+use crate::text::names::{self, NamePattern};
 
 /// Which documents to consider: values within one field are alternatives (OR), fields
 /// and the query combine with AND. An empty filter selects every document.
@@ -149,22 +149,17 @@ impl DocFilter {
     }
 }
 
-/// The value with a word (or the whole value) nearest to `name` (lowercased), within two
-/// edits; the first of equals.
+/// The value with a word (or the whole value) nearest to `name` (lowercased).
 fn nearest_value(name: &str, values: &[String]) -> Option<String> {
     let name = name.trim().to_lowercase();
-    values
-        .iter()
-        .filter_map(|value| {
-            let distance = value
-                .split(|c: char| !c.is_alphanumeric())
-                .chain([value.as_str()])
-                .map(|word| strsim::damerau_levenshtein(&name, word))
-                .min()?;
-            (distance <= 2).then_some((distance, value))
-        })
-        .min_by_key(|&(distance, _)| distance)
-        .map(|(_, value)| value.clone())
+    /// Each word of a value, and the whole value.
+    fn forms<'a>(value: &&'a String) -> Vec<&'a str> {
+        value
+            .split(|c: char| !c.is_alphanumeric())
+            .chain([value.as_str()])
+            .collect()
+    }
+    names::nearest(&name, values, forms).cloned()
 }
 
 /// Documents whose keyword `field` holds one of `values` (as indexed: lowercase). Term

@@ -167,6 +167,10 @@ impl IndexStore {
 
     /// The `--speaker` and `--source` names of `filter` that match no value in the index.
     pub fn unmatched_names(&self, filter: &DocFilter) -> Result<Vec<UnmatchedName>, IndexError> {
+        // Most commands name no speaker or source: no reader to open for them.
+        if filter.speakers.is_empty() && filter.sources.is_empty() {
+            return Ok(Vec::new());
+        }
         let searcher = self.reader()?.searcher();
         filter
             .unmatched_names(&self.fields, &searcher)

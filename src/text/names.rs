@@ -43,6 +43,35 @@ impl NamePattern {
     }
 }
 
+/// Edits (Damerau-Levenshtein) within which a name typed by the user is taken for a
+/// misspelling of a known one.
+pub(crate) const MAX_EDITS: usize = 2;
+
+/// The candidate whose `forms` come nearest to `wanted`, within [`MAX_EDITS`]; the first of
+/// equals. `forms` gives the spellings a candidate may have been meant by.
+pub(crate) fn nearest<T, F, I, S>(
+    wanted: &str,
+    candidates: impl IntoIterator<Item = T>,
+    forms: F,
+) -> Option<T>
+where
+    F: Fn(&T) -> I,
+    I: IntoIterator<Item = S>,
+    S: AsRef<str>,
+{
+    candidates
+        .into_iter()
+        .filter_map(|candidate| {
+            let distance = forms(&candidate)
+                .into_iter()
+                .map(|form| strsim::damerau_levenshtein(wanted, form.as_ref()))
+                .min()?;
+            (distance <= MAX_EDITS).then_some((distance, candidate))
+        })
+        .min_by_key(|(distance, _)| *distance)
+        .map(|(_, candidate)| candidate)
+}
+
 /// Lowercased words (runs of letters and digits) of `text`, with `ё` folded to `е`.
 fn words(text: &str) -> Vec<String> {
     text.split(|c: char| !c.is_alphanumeric())
@@ -57,6 +86,25 @@ mod tests {
 
     fn pattern(text: &str) -> NamePattern {
         NamePattern::new(text, false).unwrap()
+    }
+
+    #[test]
+    fn the_nearest_candidate_is_within_two_edits() {
+        let ids = ["us_blame", "double_freeze"];
+        let whole = |id: &&str| [id.to_string()];
+        assert_eq!(nearest("us_blam", ids, whole), Some("us_blame"));
+        assert_eq!(nearest("dobule_freeze", ids, whole), Some("double_freeze"));
+        assert_eq!(nearest("sanctions", ids, whole), None);
+        // Any form of a candidate counts, the nearest candidate wins.
+        let words = |name: &&str| name.split(' ').map(str::to_string).collect::<Vec<_>>();
+        assert_eq!(
+            nearest("putn", ["anna putz", "vladimir putin"], words),
+            Some("anna putz")
+        );
+        assert_eq!(
+            nearest("putin", ["anna putz", "vladimir putin"], words),
+            Some("vladimir putin")
+        );
     }
 
     #[test]

@@ -10,6 +10,7 @@ use std::path::Path;
 
 use super::file::{LangSpec, PatternEntry, PatternSpec, ThemeFile, ThemeSpec};
 use super::{EvidenceRow, ThemeError, ThemeSet};
+use crate::text::names;
 use toml::Spanned;
 
 /// Id of the ad-hoc theme of a query.
@@ -73,13 +74,8 @@ pub fn mistyped_theme_id<'a>(set: &'a ThemeSet, target: &str) -> Option<&'a str>
         return None;
     }
     let normal = |s: &str| s.to_lowercase().replace('-', "_");
-    let wanted = normal(target);
-    set.themes
-        .iter()
-        .map(|t| (strsim::damerau_levenshtein(&wanted, &normal(&t.id)), &t.id))
-        .filter(|&(distance, _)| distance <= 2)
-        .min_by_key(|&(distance, _)| distance)
-        .map(|(_, id)| id.as_str())
+    let ids = set.themes.iter().map(|t| t.id.as_str());
+    names::nearest(&normal(target), ids, |id| [normal(id)])
 }
 
 /// Sorts kwic lines.
