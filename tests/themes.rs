@@ -484,37 +484,43 @@ fn kwic_aligns_theme_matches_and_queries() {
 #[test]
 fn eval_scores_fixture_labels() {
     let gold = fixture("gold.jsonl").display().to_string();
-    let run = statemine(&[
-        "themes",
-        "eval",
-        "--index",
-        fixture_index(),
-        "--themes",
-        &mini(),
-        "--gold",
-        &gold,
-    ]);
+    let themes = mini();
+    let eval = |extra: &[&str]| {
+        let mut args = vec![
+            "themes",
+            "eval",
+            "--index",
+            fixture_index(),
+            "--themes",
+            &themes,
+            "--gold",
+            &gold,
+        ];
+        args.extend_from_slice(extra);
+        statemine(&args)
+    };
+    // A label whose paragraph the index lacks is an error naming its file and line.
+    let run = eval(&[]);
+    assert_eq!(run.code, 2, "{}", run.stderr);
+    assert!(
+        run.stderr
+            .contains("gold.jsonl:8: fx-en-9 para 0 is not in the index"),
+        "{}",
+        run.stderr
+    );
+    let run = eval(&["--allow-missing"]);
     assert_eq!(run.code, 0, "{}", run.stderr);
     insta::assert_snapshot!("eval_table", run.stdout);
     assert!(
         run.stderr
-            .contains("1 labelled paragraphs are not in the index"),
+            .contains("1 labelled paragraph(s) are not in the index"),
         "{}",
         run.stderr
     );
-    let run = statemine(&[
-        "themes",
-        "eval",
-        "--index",
-        fixture_index(),
-        "--themes",
-        &mini(),
-        "--gold",
-        &gold,
-        "--json",
-    ]);
+    let run = eval(&["--allow-missing", "--json"]);
     let v: Value = serde_json::from_str(run.stdout.trim()).unwrap();
-    let futility = &v["themes"][0];
+    let report = &v["files"][0]["report"];
+    let futility = &report["themes"][0];
     assert_eq!(
         (
             futility["gold"].as_u64(),
@@ -523,7 +529,112 @@ fn eval_scores_fixture_labels() {
         ),
         (Some(2), Some(1), Some(1))
     );
-    assert_eq!(v["paragraphs"], 7);
+    assert_eq!(report["paragraphs"], 7);
+    assert!(
+        futility["recall_ci"]["low"].as_f64().is_some(),
+        "{futility}"
+    );
+}
+
+#[test]
+fn eval_pools_files_cross_validates_and_writes_misses() {
+    let dir = tempfile::tempdir().unwrap();
+    let gold = fixture("gold.jsonl").display().to_string();
+    // The fixture without its missing paragraph, split in two files by line.
+    let text = std::fs::read_to_string(&gold).unwrap();
+    let lines: Vec<&str> = text.lines().filter(|l| !l.contains("fx-en-9")).collect();
+    let (a, b) = lines.split_at(lines.len() / 2);
+    let (first, second) = (dir.path().join("a.jsonl"), dir.path().join("b.jsonl"));
+    std::fs::write(&first, a.join("\n")).unwrap();
+    std::fs::write(&second, b.join("\n")).unwrap();
+    let misses = dir.path().join("misses.jsonl");
+    let run = statemine(&[
+        "themes",
+        "eval",
+        "--index",
+        fixture_index(),
+        "--themes",
+        &mini(),
+        "--gold",
+        &first.display().to_string(),
+        "--gold",
+        &second.display().to_string(),
+        "--cv-by",
+        "doc",
+        "2",
+        "--misses",
+        &misses.display().to_string(),
+        "--json",
+    ]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    let v: Value = serde_json::from_str(run.stdout.trim()).unwrap();
+    let paragraphs = |r: &Value| r["paragraphs"].as_u64().unwrap();
+    let parts = paragraphs(&v["files"][0]["report"]) + paragraphs(&v["files"][1]["report"]);
+    assert_eq!(paragraphs(&v["pooled"]), parts);
+    let folds = v["cv"]["folds"].as_array().unwrap();
+    assert_eq!(folds.len(), 2);
+    let held: u64 = folds.iter().map(|f| paragraphs(&f["report"])).sum();
+    assert_eq!(held, parts);
+    // Every false negative and positive of the pooled report is a line of the misses file.
+    let listed = std::fs::read_to_string(&misses).unwrap().lines().count() as u64;
+    let errors: u64 = v["pooled"]["themes"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|t| {
+            let n = |k: &str| t[k].as_u64().unwrap();
+            n("gold") + n("predicted") - 2 * n("tp")
+        })
+        .sum();
+    assert_eq!(listed, errors);
+    assert!(errors > 0);
+    // Folds are whole documents: K above the number of documents is an error.
+    let run = statemine(&[
+        "themes",
+        "eval",
+        "--index",
+        fixture_index(),
+        "--themes",
+        &mini(),
+        "--gold",
+        &first.display().to_string(),
+        "--cv-by",
+        "doc",
+        "999",
+    ]);
+    assert_eq!(run.code, 2);
+    assert!(
+        run.stderr.contains("cross-validation needs"),
+        "{}",
+        run.stderr
+    );
+}
+
+#[test]
+fn eval_rejects_a_gold_label_with_an_unknown_theme_at_its_line() {
+    let dir = tempfile::tempdir().unwrap();
+    let gold = dir.path().join("g.jsonl");
+    std::fs::write(
+        &gold,
+        "{\"doc_id\":\"fx-en-1\",\"para\":0,\"themes\":[]}\n{\"doc_id\":\"fx-en-1\",\"para\":1,\"themes\":[\"no_such_theme\"]}\n",
+    )
+    .unwrap();
+    let run = statemine(&[
+        "themes",
+        "eval",
+        "--index",
+        fixture_index(),
+        "--themes",
+        &mini(),
+        "--gold",
+        &gold.display().to_string(),
+    ]);
+    assert_eq!(run.code, 2);
+    assert!(
+        run.stderr.contains("g.jsonl:2: themes: `no_such_theme`"),
+        "{}",
+        run.stderr
+    );
 }
 
 /// The target of the issue, on the dev set: macro-F1 >= 0.75 and no theme with >= 5 gold
@@ -552,6 +663,7 @@ fn the_default_theme_set_meets_its_target_on_the_dev_set() {
     ]);
     assert_eq!(run.code, 0, "{}", run.stderr);
     let v: Value = serde_json::from_str(run.stdout.trim()).unwrap();
+    let v = &v["files"][0]["report"];
     let macro_f1 = v["macro_f1"].as_f64().unwrap();
     assert!(macro_f1 >= 0.75, "macro-F1 {macro_f1}: {v}");
     for theme in v["themes"].as_array().unwrap() {

@@ -1,6 +1,7 @@
 //! `statemine themes ...` and `statemine kwic`: arguments, conversion into library calls,
 //! and output (tables from [`super::themes_print`]).
 
+use std::io::Write;
 use std::path::{Path, PathBuf};
 
 use anyhow::Context;
@@ -11,7 +12,8 @@ use statemine::document::Lang;
 use statemine::export::write_table;
 use statemine::index::IndexStore;
 use statemine::themes::{
-    self, CountOptions, CountResult, Matcher, Progress, ThemeSet, evidence_frame, import,
+    self, CountOptions, CountResult, EvalReport, GoldParagraph, Matcher, Progress, ThemeSet,
+    evidence_frame, import,
 };
 
 use super::Outcome;
@@ -113,9 +115,21 @@ pub struct EvalArgs {
     pub index: IndexArgs,
     #[command(flatten)]
     pub themes: ThemesFileArgs,
-    /// Gold labels (JSON Lines: doc_id, para, themes).
+    /// Gold labels (JSON Lines: doc_id, para, themes); repeat for several files, which are
+    /// scored each and pooled.
+    #[arg(long, value_name = "FILE", required = true)]
+    pub gold: Vec<PathBuf>,
+    /// K-fold cross-validation with whole documents as folds: `--cv-by doc 5`.
+    #[arg(long = "cv-by", num_args = 2, value_names = ["UNIT", "K"])]
+    pub cv_by: Option<Vec<String>>,
+    /// Write every false negative and false positive with its text (CSV, or JSON Lines
+    /// for `.jsonl`).
     #[arg(long, value_name = "FILE")]
-    pub gold: PathBuf,
+    pub misses: Option<PathBuf>,
+    /// Score the labels the index holds and only warn about the others (default: an
+    /// error naming FILE:LINE of each missing paragraph).
+    #[arg(long)]
+    pub allow_missing: bool,
     /// Print the scores as one JSON object.
     #[arg(long)]
     pub json: bool,
@@ -316,34 +330,143 @@ fn test(args: TestArgs) -> anyhow::Result<Outcome> {
 
 fn eval(args: EvalArgs) -> anyhow::Result<Outcome> {
     let set = args.themes.load()?;
-    let gold = themes::read_gold(&args.gold)?;
+    let folds = args.cv_by.as_deref().map(cv_folds).transpose()?;
+    let mut files = Vec::new();
+    for path in &args.gold {
+        let gold = themes::read_gold(path)?;
+        themes::check_gold_themes(&set, &gold)?;
+        files.push((path.clone(), gold));
+    }
+    let mut pooled: Vec<GoldParagraph> = files.iter().flat_map(|(_, g)| g.clone()).collect();
+    let repeated = themes::dedup_gold(&mut pooled);
     let store = IndexStore::open(&args.index.index)?;
-    let report = themes::eval_index(&store, &set, &gold)?;
+    let docs = themes::count_gold_documents(&store, &set, &pooled)?;
+    let reports: Vec<(PathBuf, EvalReport)> = files
+        .iter()
+        .map(|(path, gold)| (path.clone(), themes::evaluate(&set, gold, &docs)))
+        .collect();
+    let pooled_report = themes::evaluate(&set, &pooled, &docs);
+    if !pooled_report.missing.is_empty() {
+        let missing = &pooled_report.missing;
+        let listed: Vec<String> = missing
+            .iter()
+            .take(5)
+            .map(|m| {
+                format!(
+                    "  {}: {} para {} is not in the index",
+                    m.location, m.doc_id, m.para
+                )
+            })
+            .collect();
+        let more = missing.len().saturating_sub(listed.len());
+        let message = format!(
+            "{} labelled paragraph(s) are not in the index {}:\n{}{}",
+            missing.len(),
+            args.index.index.display(),
+            listed.join("\n"),
+            if more > 0 {
+                format!("\n  ... and {more} more")
+            } else {
+                String::new()
+            }
+        );
+        if !args.allow_missing {
+            anyhow::bail!(
+                "{message}\n(ingest their documents, or pass --allow-missing to score the rest)"
+            );
+        }
+        eprintln!("warning: {message}\nthey are not scored");
+    }
+    let cv = folds
+        .map(|k| themes::cross_validate(&set, &pooled, &docs, k, themes::EVAL_SEED))
+        .transpose()?;
     let mut out = Output::stdout();
     if args.json {
-        out.line(&serde_json::to_string(&report)?)?;
+        let files: Vec<serde_json::Value> = reports
+            .iter()
+            .map(|(path, report)| serde_json::json!({"file": path, "report": report}))
+            .collect();
+        let json = serde_json::json!({
+            "files": files,
+            "pooled": (reports.len() > 1).then_some(&pooled_report),
+            "repeated_labels": repeated,
+            "cv": cv,
+        });
+        out.line(&json.to_string())?;
     } else {
-        out.line(&themes_print::eval_table(&report))?;
+        for (path, report) in &reports {
+            if reports.len() > 1 {
+                out.line(&format!("== {}", path.display()))?;
+            }
+            out.line(&themes_print::eval_table(report))?;
+            out.line("")?;
+        }
+        if reports.len() > 1 {
+            out.line(&format!("== pooled ({} files)", reports.len()))?;
+            out.line(&themes_print::eval_table(&pooled_report))?;
+            if repeated > 0 {
+                out.line(&format!("{repeated} paragraph(s) labelled in more than one file: the first label is used"))?;
+            }
+            out.line("")?;
+        }
+        if let Some(cv) = &cv {
+            out.line(&themes_print::cv_table(cv, &pooled_report))?;
+        }
     }
     if let Some(theme) = &args.errors {
-        let score = report
+        let score = pooled_report
             .themes
             .iter()
             .find(|t| &t.theme == theme)
             .ok_or_else(|| set.unknown_theme(theme))?;
-        out.line(&themes_print::eval_errors(score, &gold))?;
+        out.line(&themes_print::eval_errors(score, &pooled))?;
     }
     out.flush()?;
-    if !report.missing.is_empty() {
-        eprintln!(
-            "warning: {} labelled paragraphs are not in the index {} (first: {} para {}); they are not scored",
-            report.missing.len(),
-            args.index.index.display(),
-            report.missing[0].0,
-            report.missing[0].1
-        );
+    if let Some(path) = &args.misses {
+        let rows = themes::misses(&pooled_report, &pooled);
+        write_misses(path, &rows)?;
+        eprintln!("{} misses written to {}", rows.len(), path.display());
     }
     Ok(Outcome::Done)
+}
+
+/// `--cv-by UNIT K`: only documents are folds.
+fn cv_folds(values: &[String]) -> anyhow::Result<usize> {
+    let [unit, k] = values else {
+        anyhow::bail!("--cv-by takes a unit and a number of folds: --cv-by doc 5");
+    };
+    if unit != "doc" {
+        anyhow::bail!(
+            "--cv-by: unknown unit `{unit}` (folds are whole documents: --cv-by doc {k})"
+        );
+    }
+    k.parse()
+        .map_err(|_| anyhow::anyhow!("--cv-by doc: `{k}` is not a number of folds"))
+}
+
+/// Writes misses as CSV, or as JSON Lines when the file ends in `.jsonl`/`.ndjson`.
+fn write_misses(path: &std::path::Path, rows: &[themes::Miss]) -> anyhow::Result<()> {
+    let context = || format!("cannot write {}", path.display());
+    let file = std::io::BufWriter::new(std::fs::File::create(path).with_context(context)?);
+    let json = matches!(
+        path.extension().and_then(|e| e.to_str()),
+        Some("jsonl" | "ndjson")
+    );
+    if json {
+        let mut file = file;
+        for row in rows {
+            serde_json::to_writer(&mut file, row).with_context(context)?;
+            file.write_all(b"\n").with_context(context)?;
+        }
+        file.flush().with_context(context)?;
+    } else {
+        let mut writer = csv::Writer::from_writer(file);
+        for row in rows {
+            writer.serialize(row).with_context(context)?;
+        }
+        writer.flush().with_context(context)?;
+    }
+    Ok(())
 }
 
 fn import_dictionary(args: ImportArgs) -> anyhow::Result<Outcome> {

@@ -1,7 +1,8 @@
 //! Human tables of the theme commands (summary, evaluation, example failures, kwic).
 
 use statemine::themes::{
-    CountSummary, EvalReport, EvidenceRow, ExampleOutcome, GoldParagraph, MIN_SUPPORT, ThemeScore,
+    CountSummary, CvReport, EvalReport, EvidenceRow, ExampleOutcome, GoldParagraph, Interval,
+    MIN_SUPPORT, ThemeScore,
 };
 
 /// Left- or right-aligned column.
@@ -98,6 +99,10 @@ pub fn example_failure(outcome: &ExampleOutcome) -> String {
 
 /// The evaluation table, then macro-F1.
 pub fn eval_table(report: &EvalReport) -> String {
+    let score = |value: f64, ci: Option<Interval>| match ci {
+        Some(ci) => format!("{value:.2} [{:.2}, {:.2}]", ci.low, ci.high),
+        None => format!("{value:.2}"),
+    };
     let rows: Vec<Vec<String>> = report
         .themes
         .iter()
@@ -107,9 +112,9 @@ pub fn eval_table(report: &EvalReport) -> String {
                 t.gold.to_string(),
                 t.predicted.to_string(),
                 t.tp.to_string(),
-                format!("{:.2}", t.precision),
-                format!("{:.2}", t.recall),
-                format!("{:.2}", t.f1),
+                score(t.precision, t.precision_ci),
+                score(t.recall, t.recall_ci),
+                score(t.f1, t.f1_ci),
             ]
         })
         .collect();
@@ -119,9 +124,9 @@ pub fn eval_table(report: &EvalReport) -> String {
             "gold",
             "predicted",
             "tp",
-            "precision",
-            "recall",
-            "f1",
+            "precision [95% CI]",
+            "recall [95% CI]",
+            "f1 [95% CI]",
         ],
         &[
             Align::Left,
@@ -137,16 +142,68 @@ pub fn eval_table(report: &EvalReport) -> String {
     let n_macro = report.themes.iter().filter(|t| t.in_macro).count();
     match report.macro_f1 {
         Some(f1) => out.push_str(&format!(
-            "\n\nmacro-F1 {f1:.3} over the {n_macro} themes with >= {MIN_SUPPORT} gold positives (*)"
+            "\n\nmacro-F1 {} over the {n_macro} themes with >= {MIN_SUPPORT} gold positives (*)",
+            match report.macro_f1_ci {
+                Some(ci) => format!("{f1:.3} [{:.3}, {:.3}]", ci.low, ci.high),
+                None => format!("{f1:.3}"),
+            }
         )),
         None => out.push_str(&format!(
             "\n\nno theme has >= {MIN_SUPPORT} gold positives: no macro-F1"
         )),
     }
     out.push_str(&format!(
-        "\n{} labelled paragraphs scored",
-        report.paragraphs
+        "\n{} labelled paragraphs in {} documents scored; intervals: bootstrap over documents",
+        report.paragraphs, report.documents
     ));
+    out
+}
+
+/// One row per held-out fold of a cross-validation: its documents, paragraphs, macro-F1
+/// and the F1 of each theme that counts in the pooled macro-F1.
+pub fn cv_table(cv: &CvReport, pooled: &EvalReport) -> String {
+    let themes: Vec<&str> = pooled
+        .themes
+        .iter()
+        .filter(|t| t.in_macro)
+        .map(|t| t.theme.as_str())
+        .collect();
+    let mut headers = vec!["fold", "documents", "paragraphs", "macro-F1"];
+    headers.extend(&themes);
+    let rows: Vec<Vec<String>> = cv
+        .folds
+        .iter()
+        .map(|fold| {
+            let mut row = vec![
+                (fold.fold + 1).to_string(),
+                fold.doc_ids.len().to_string(),
+                fold.report.paragraphs.to_string(),
+                fold.report
+                    .macro_f1
+                    .map_or_else(|| "-".to_string(), |f| format!("{f:.3}")),
+            ];
+            for theme in &themes {
+                let score = fold.report.themes.iter().find(|t| &t.theme == theme);
+                row.push(match score {
+                    Some(t) if t.gold > 0 || t.predicted > 0 => format!("{:.2}", t.f1),
+                    _ => "-".to_string(),
+                });
+            }
+            row
+        })
+        .collect();
+    let mut align = vec![Align::Right; headers.len()];
+    align[0] = Align::Left;
+    let mut out = format!(
+        "== cross-validation: {} folds of whole documents (seed {})\n",
+        cv.k, cv.seed
+    );
+    out.push_str(&table(&headers, &align, &rows));
+    if let (Some(mean), Some(sd)) = (cv.macro_f1_mean, cv.macro_f1_sd) {
+        out.push_str(&format!(
+            "\n\nheld-out macro-F1 {mean:.3} (sd {sd:.3} across folds); `-`: no gold positive and no prediction in the fold"
+        ));
+    }
     out
 }
 

@@ -94,6 +94,12 @@ pub enum ThemeError {
         /// What is wrong.
         reason: String,
     },
+    /// An evaluation cannot be run as asked.
+    #[error("{reason}")]
+    Eval {
+        /// What is wrong.
+        reason: String,
+    },
     /// The compiled matcher could not be built (too many or too large patterns).
     #[error("cannot compile the theme set: {reason}")]
     Compile {

@@ -19,6 +19,7 @@ mod eval;
 mod evidence;
 mod examples;
 pub mod file;
+mod gold;
 pub mod import;
 mod kwic;
 mod lead;
@@ -38,13 +39,16 @@ pub use count::{
 };
 pub use error::{Problem, ThemeError};
 pub use eval::{
-    EvalReport, GoldParagraph, MIN_SUPPORT, ThemeScore, eval_index, evaluate, read_gold,
+    BOOTSTRAP_DRAWS, CvReport, EVAL_SEED, EvalReport, FoldScore, Interval, MIN_SUPPORT, Miss,
+    MissKind, MissingParagraph, ThemeScore, count_gold_documents, cross_validate, dedup_gold,
+    document_folds, eval_index, evaluate, misses,
 };
 pub use evidence::{
     CONTEXT_CHARS, DocSummary, DocThemeMatches, EVIDENCE_COLUMNS, EvidenceRow, ThemeMatch,
     evidence_frame, evidence_rows, evidence_rows_with_context,
 };
 pub use examples::{ExampleOutcome, run_examples};
+pub use gold::{GoldParagraph, check_gold_themes, read_gold};
 pub use kwic::{KwicOrder, QUERY_THEME, kwic_set, mistyped_theme_id, sort_kwic};
 pub use matcher::{Matcher, Scratch};
 pub use set::{
