@@ -12,6 +12,7 @@ use std::thread;
 use super::evidence::{CONTEXT_CHARS, evidence_rows_with_context};
 use super::{DocSummary, DocThemeMatches, EvidenceRow, Matcher, Scratch, ThemeSet};
 use crate::Result;
+use crate::document::ParagraphTurn;
 use crate::index::{DocFilter, IndexStore, parse_turns};
 
 /// How to count.
@@ -47,6 +48,22 @@ pub struct CountResult {
     pub evidence: Vec<EvidenceRow>,
     /// Bytes of text matched over (for throughput figures).
     pub text_bytes: u64,
+}
+
+/// The turn number of each paragraph: a new turn starts where the speaker differs from the
+/// previous paragraph's.
+pub fn turn_numbers(paragraphs: &[ParagraphTurn]) -> Vec<u32> {
+    let mut turn = 0;
+    paragraphs
+        .iter()
+        .enumerate()
+        .map(|(i, p)| {
+            if i > 0 && p.speaker != paragraphs[i - 1].speaker {
+                turn += 1;
+            }
+            turn
+        })
+        .collect()
 }
 
 /// Matches every theme of `set` in every document of `store` selected by `filter`.
@@ -96,6 +113,7 @@ pub fn count_with(
         0 => CONTEXT_CHARS,
         n => n,
     };
+    let uses_turns = matcher.uses_turns();
     let next = AtomicUsize::new(0);
     let failed = AtomicBool::new(false);
     type Done = (usize, DocThemeMatches, Vec<EvidenceRow>, u64);
@@ -109,9 +127,17 @@ pub fn count_with(
             }
             let counted = (|| -> Result<(DocThemeMatches, Vec<EvidenceRow>, u64)> {
                 let (mut stored, turns) = store.load_deferring_turns(&searcher, addresses[i])?;
-                let found = matcher.match_text(stored.doc.lang, &stored.doc.text, &mut scratch);
-                // The turns name the speaker of each evidence row and go into the summary.
-                if !options.skip_turns || (options.evidence && !found.is_empty()) {
+                // Turn-scoped patterns need the turns before matching; otherwise they are
+                // parsed only for evidence rows (their speakers) and the summary.
+                let found = if uses_turns {
+                    stored.structure.paragraphs = parse_turns(&stored.doc.id, &turns)?;
+                    let numbers = turn_numbers(&stored.structure.paragraphs);
+                    let doc = &stored.doc;
+                    matcher.match_turns(doc.lang, &doc.text, &numbers, &mut scratch)
+                } else {
+                    matcher.match_text(stored.doc.lang, &stored.doc.text, &mut scratch)
+                };
+                if !uses_turns && (!options.skip_turns || (options.evidence && !found.is_empty())) {
                     stored.structure.paragraphs = parse_turns(&stored.doc.id, &turns)?;
                 }
                 let evidence = if options.evidence {
@@ -171,4 +197,29 @@ pub fn count_with(
         result.text_bytes += bytes;
     }
     Ok(result)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::document::Role;
+
+    #[test]
+    fn a_turn_starts_where_the_speaker_changes() {
+        let turn = |speaker: Option<&str>| ParagraphTurn {
+            speaker: speaker.map(String::from),
+            role: Role::Other,
+            n_words: 1,
+        };
+        let paragraphs = [
+            turn(None),
+            turn(Some("Question")),
+            turn(Some("Vladimir Putin")),
+            turn(Some("Vladimir Putin")),
+            turn(Some("Question")),
+            turn(Some("Vladimir Putin")),
+        ];
+        assert_eq!(turn_numbers(&paragraphs), [0, 1, 2, 2, 3, 4]);
+        assert!(turn_numbers(&[]).is_empty());
+    }
 }

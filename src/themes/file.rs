@@ -103,6 +103,12 @@ pub enum Scope {
     Sentence,
     /// The paragraph of the match.
     Paragraph,
+    /// The speaker turn of the match, from its start up to the match's paragraph: a
+    /// `with` or `unless` phrase named earlier in the turn carries forward ("our American
+    /// partners ... they withdrew"), and both sides of a `near` must be in one turn. A
+    /// turn runs from one speaker label to the next (without labels, the whole text is
+    /// one turn).
+    Turn,
     /// The whole document.
     Document,
 }
@@ -113,6 +119,7 @@ impl Scope {
         match self {
             Scope::Sentence => "sentence",
             Scope::Paragraph => "paragraph",
+            Scope::Turn => "turn",
             Scope::Document => "document",
         }
     }

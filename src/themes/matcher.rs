@@ -168,8 +168,29 @@ impl Matcher {
     }
 
     /// The matches of every theme in `text` (paragraphs split on `\n`) read as `lang`, in
-    /// text order (paragraph, start, theme).
+    /// text order (paragraph, start, theme), the whole text being one speaker turn.
     pub fn match_text(&self, lang: Lang, text: &str, scratch: &mut Scratch) -> Vec<ThemeMatch> {
+        self.match_turns(lang, text, &[], scratch)
+    }
+
+    /// Whether some pattern has `turn` scope (its matches depend on the speaker turns
+    /// given to [`Matcher::match_turns`]).
+    pub fn uses_turns(&self) -> bool {
+        [&self.en, &self.ru]
+            .into_iter()
+            .flatten()
+            .any(|m| m.patterns.iter().any(|p| p.scope == Scope::Turn))
+    }
+
+    /// Like [`Matcher::match_text`], with the speaker turn number of each paragraph
+    /// (`turns[p]`; paragraphs past its end are in turn 0): see [`Scope::Turn`].
+    pub fn match_turns(
+        &self,
+        lang: Lang,
+        text: &str,
+        turns: &[u32],
+        scratch: &mut Scratch,
+    ) -> Vec<ThemeMatch> {
         let matcher = match lang {
             Lang::En => self.en.as_ref(),
             Lang::Ru => self.ru.as_ref(),
@@ -178,7 +199,7 @@ impl Matcher {
             return Vec::new();
         };
         scratch.cache.bind(self.identity);
-        matcher.find(text, scratch);
+        matcher.find(text, turns, scratch);
         let mut merged = merge_overlaps(&mut scratch.raws);
         // Text order, then theme order (theme ids are unique: the index is the order).
         merged.sort_by_key(|raw| (raw.para, raw.start, raw.theme));
@@ -450,7 +471,7 @@ impl LangMatcher {
     }
 
     /// Fills `scratch.raws` with the raw matches of `text` (negation, `unless` and `with` applied).
-    fn find(&self, text: &str, scratch: &mut Scratch) {
+    fn find(&self, text: &str, turns: &[u32], scratch: &mut Scratch) {
         let Scratch {
             cache,
             doc,
@@ -464,6 +485,8 @@ impl LangMatcher {
             needs,
         } = scratch;
         doc.fill(text, self.lang, cache, self);
+        doc.turns.clear();
+        doc.turns.extend_from_slice(turns);
         for &seq in touched.iter() {
             occ[seq as usize].clear();
         }
@@ -984,6 +1007,42 @@ mod tests {
         assert!(hits("We want dialogue.\nPyongyang agrees.").is_empty());
         // `with = []` on the pattern drops the table's requirement.
         assert_eq!(hits("We want negotiations."), ["negotiations"]);
+    }
+
+    #[test]
+    fn turn_scope_carries_a_referent_forward_within_the_turn_only() {
+        let text = "Washington was our partner.\nThen they withdrew from the treaty.\nThey withdrew from the talks.\nThe minister withdrew from the race.";
+        let run = |turns: &[u32]| -> Vec<usize> {
+            MATCHER
+                .match_turns(Lang::En, text, turns, &mut Scratch::default())
+                .into_iter()
+                .filter(|m| m.theme == "turn_referent")
+                .map(|m| m.para)
+                .collect()
+        };
+        // One turn: the referent of paragraph 0 carries to every later paragraph.
+        assert_eq!(run(&[]), [1, 2, 3]);
+        // A new turn at paragraph 2 (another speaker) drops it there and after.
+        assert_eq!(run(&[0, 0, 1, 1]), [1]);
+        // Only forward: a referent after the match does not count.
+        let late = "They withdrew from the treaty.\nWashington was our partner.";
+        let found = MATCHER.match_turns(Lang::En, late, &[], &mut Scratch::default());
+        assert!(
+            found.iter().all(|m| m.theme != "turn_referent"),
+            "{found:?}"
+        );
+        // `near` with turn scope pairs across paragraphs of one turn, not across turns.
+        let near = "The US made an offer.\nOur partners refused.";
+        let themes_of = |turns: &[u32]| -> Vec<String> {
+            MATCHER
+                .match_turns(Lang::En, near, turns, &mut Scratch::default())
+                .into_iter()
+                .map(|m| m.theme)
+                .collect()
+        };
+        assert!(themes_of(&[0, 0]).contains(&"turn_referent".to_string()));
+        assert!(!themes_of(&[0, 1]).contains(&"turn_referent".to_string()));
+        assert!(MATCHER.uses_turns());
     }
 
     #[test]

@@ -36,6 +36,7 @@ mod trie;
 pub use baseline::{ThemeRegexes, regex_equivalents};
 pub use count::{
     CountOptions, CountResult, Progress, count_index, count_index_with_evidence, count_with,
+    turn_numbers,
 };
 pub use error::{Problem, ThemeError};
 pub use eval::{

@@ -70,10 +70,10 @@ impl SeqRoles {
 
     /// Records the scope of a pattern.
     pub fn scope(&mut self, scope: Scope) {
-        self.document_scope |= scope == Scope::Document;
+        self.document_scope |= matches!(scope, Scope::Document | Scope::Turn);
     }
 
-    /// Whether paragraphs must all be kept (some pattern has document scope).
+    /// Whether paragraphs must all be kept (some pattern has document or turn scope).
     pub fn keeps_all(&self) -> bool {
         self.document_scope
     }

@@ -133,13 +133,15 @@ fn follows_apostrophe(doc: &DocTokens, text: &str, t: usize) -> bool {
 }
 
 /// Whether any of `occurrences` lies in the scope unit of `raw` (for `unless`: the match
-/// is cancelled; for `with`: the match stands).
+/// is cancelled; for `with`: the match stands). With [`Scope::Turn`], an occurrence
+/// counts in the match's turn up to the end of the match's paragraph.
 pub(crate) fn in_scope(doc: &DocTokens, raw: &Raw, scope: Scope, occurrences: &[&[Occ]]) -> bool {
     occurrences.iter().flat_map(|o| o.iter()).any(|occ| {
         let tok = doc.toks[occ.first as usize];
         match scope {
             Scope::Sentence => tok.sent == raw.sent,
             Scope::Paragraph => tok.para == raw.para,
+            Scope::Turn => tok.para <= raw.para && doc.same_turn(tok.para, raw.para),
             Scope::Document => true,
         }
     })
@@ -174,6 +176,7 @@ pub(crate) fn pair_near(
             let same_unit = match scope {
                 Scope::Sentence => tok_a.sent == tok_b.sent,
                 Scope::Paragraph => tok_a.para == tok_b.para,
+                Scope::Turn => doc.same_turn(tok_a.para, tok_b.para),
                 Scope::Document => true,
             };
             if same_unit && best.is_none_or(|(g, _)| gap < g) {

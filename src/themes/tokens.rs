@@ -296,6 +296,8 @@ pub(crate) struct DocTokens {
     pub surfaced: Vec<Surfaced>,
     /// The tokens whose stem starts a sequence, in order.
     pub anchors: Vec<u32>,
+    /// The speaker turn number of each paragraph (empty: the whole text is one turn).
+    pub turns: Vec<u32>,
 }
 
 impl DocTokens {
@@ -419,6 +421,13 @@ impl DocTokens {
             self.sents[s].toks = begin..t;
         }
         self.paras[para].sents = Some(first_sent..self.sents.len());
+    }
+
+    /// Whether paragraphs `a` and `b` are in one speaker turn (paragraphs past
+    /// [`DocTokens::turns`] are in turn 0).
+    pub fn same_turn(&self, a: u32, b: u32) -> bool {
+        let turn = |p: u32| self.turns.get(p as usize).copied().unwrap_or(0);
+        turn(a) == turn(b)
     }
 
     /// 0-based index of sentence `sent` within its paragraph (computed sentences only).
