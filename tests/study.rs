@@ -16,7 +16,7 @@ use std::sync::OnceLock;
 use serde_json::Value;
 
 use common::{Run, cached_index, fixture, statemine};
-use statemine::export::{index_fingerprint, read_parquet};
+use statemine::export::read_parquet;
 use statemine::index::IndexStore;
 
 fn statements() -> PathBuf {
@@ -377,7 +377,7 @@ fn every_export_has_a_manifest() {
     assert!(args.contains(&"quarter"));
     assert_eq!(manifest["output"]["rows"], 12);
     assert_eq!(manifest["output"]["format"], "csv");
-    let fingerprint = index_fingerprint(&IndexStore::open(index()).unwrap()).unwrap();
+    let fingerprint = IndexStore::open(index()).unwrap().fingerprint().unwrap();
     assert_eq!(manifest["index"]["n_documents"], 9);
     assert_eq!(manifest["index"]["content_hash"], fingerprint.content_hash);
     assert_eq!(manifest["themes"]["name"], "themes.toml");

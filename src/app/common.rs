@@ -9,7 +9,7 @@ use clap::Args;
 
 use statemine::document::{Kind, Lang};
 use statemine::index::{DocFilter, IndexStore};
-use statemine::search::Plan;
+use statemine::query::Plan;
 
 /// Where the index lives.
 #[derive(Args, Debug, Clone)]
@@ -55,9 +55,11 @@ impl FilterArgs {
         }
         // Checked before the index is opened, so a typo fails fast with the plain
         // syntax error (and its column) rather than after loading themes.
-        if let Some(query) = &self.query {
-            Plan::parse(query).with_context(|| format!("--query `{query}`"))?;
-        }
+        let query = self
+            .query
+            .as_deref()
+            .map(|query| Plan::parse(query).with_context(|| format!("--query `{query}`")))
+            .transpose()?;
         Ok(DocFilter {
             from: self.from,
             to: self.to,
@@ -65,7 +67,7 @@ impl FilterArgs {
             sources: self.source.clone(),
             kinds: self.kind.clone(),
             langs: self.lang.clone(),
-            query: self.query.clone(),
+            query,
         })
     }
 }

@@ -216,7 +216,7 @@ impl Study {
     ) -> anyhow::Result<ManifestContext> {
         Ok(ManifestContext {
             args: std::env::args().collect(),
-            index: Some(export::index_fingerprint(&self.store)?),
+            index: Some(self.store.fingerprint()?),
             themes: Some(self.counted.themes_file.clone()),
             job,
         })

@@ -23,8 +23,8 @@
 
 use rustc_hash::FxHashMap;
 
-use super::plan::Plan;
 use crate::document::Lang;
+use crate::query::plan::Plan;
 use crate::text::AnalyzedToken;
 use crate::text::words::{
     IRREGULAR_EN as IRREGULAR, MAX_TOKEN_BYTES, Stemmers, fold_fast, fold_into, fold_yo,
@@ -226,9 +226,9 @@ fn starts_with_folded(word: &str, key: &str) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::query::parse;
+    use crate::query::plan::Pattern;
     use crate::search::matcher::{Target, TokenIndex, find_spans};
-    use crate::search::plan::Pattern;
-    use crate::search::syntax::parse;
     use crate::text::Analyzer;
     use proptest::prelude::*;
 
