@@ -8,7 +8,6 @@ mod compare;
 mod error;
 mod first;
 mod groups;
-mod job;
 pub mod periods;
 pub mod stats;
 
@@ -25,5 +24,4 @@ pub use first::{
     first_frame, first_occurrences,
 };
 pub use groups::{ALL_GROUP, GroupBy};
-pub use job::{Job, JobOutput};
 pub use periods::{Granularity, Period, PeriodSpec};

@@ -8,7 +8,7 @@ use chrono::NaiveDate;
 use clap::Args;
 
 use statemine::document::{Kind, Lang};
-use statemine::index::{DocFilter, IndexStore};
+use statemine::index::{DocFilter, IndexStore, UnmatchedName};
 use statemine::query::Plan;
 
 /// Where the index lives.
@@ -76,15 +76,20 @@ impl FilterArgs {
 /// (the filter then selects no document: most often a typo), with the nearest value.
 pub fn note_unmatched_names(store: &IndexStore, filter: &DocFilter) -> anyhow::Result<()> {
     for unmatched in store.unmatched_names(filter)? {
-        let field = unmatched.field;
-        let hint = match &unmatched.nearest {
-            Some(value) => format!("; nearest: `{value}`"),
-            None => String::new(),
-        };
-        eprintln!(
-            "note: --{field} `{}` matches no {field} in the index{hint}",
-            unmatched.name
-        );
+        eprintln!("{}", unmatched_note(&unmatched));
     }
     Ok(())
+}
+
+/// The note for a name that matches nothing in the index.
+pub fn unmatched_note(unmatched: &UnmatchedName) -> String {
+    let field = unmatched.field;
+    let hint = match &unmatched.nearest {
+        Some(value) => format!("; nearest: `{value}`"),
+        None => String::new(),
+    };
+    format!(
+        "note: --{field} `{}` matches no {field} in the index{hint}",
+        unmatched.name
+    )
 }

@@ -55,12 +55,10 @@ use chrono::NaiveDate;
 use serde::Deserialize;
 use toml::Spanned;
 
-use super::AnalysisError;
-use super::compare::{Comparison, resolve_comparison};
-use super::groups::GroupBy;
-use super::periods::{
+use crate::analysis::periods::{
     Granularity, Period, PeriodSpec, parse_range, read_periods_file, validate_periods,
 };
+use crate::analysis::{AnalysisError, Comparison, GroupBy, resolve_comparison};
 use crate::document::{Kind, Lang};
 use crate::export::TableFormat;
 use crate::index::DocFilter;
