@@ -5,12 +5,11 @@
 use std::path::{Path, PathBuf};
 
 use clap::Args;
-use polars::prelude::DataFrame;
 
 use statemine::analysis::{self, Granularity, GroupBy, LowN, PeriodSpec, periods};
 use statemine::export::{self, ManifestContext};
 use statemine::index::{DocFilter, IndexStore};
-use statemine::study::{CONFIDENCE, Study, chart_title, trends_table};
+use statemine::study::{CONFIDENCE, Study, chart_title, trends_table, write_chart};
 use statemine::themes::ThemeSet;
 
 use super::Outcome;
@@ -154,15 +153,6 @@ fn announce(path: &Path, rows: Option<usize>, manifest: &Path) {
     }
 }
 
-fn total_matches(table: &DataFrame) -> anyhow::Result<u64> {
-    Ok(table
-        .column("n_matches")?
-        .u64()?
-        .iter()
-        .map(|v| v.unwrap_or(0))
-        .sum())
-}
-
 /// Runs `statemine trends`.
 pub fn trends(args: TrendsArgs) -> anyhow::Result<Outcome> {
     let filter = args.filter.to_filter()?;
@@ -183,7 +173,7 @@ pub fn trends(args: TrendsArgs) -> anyhow::Result<Outcome> {
         min_words: args.low_n_words,
     };
     let long = trends_table(&selection, &spec, args.group, &filter, low_n)?;
-    let outcome = if total_matches(&long)? == 0 {
+    let outcome = if long.total_matches() == 0 {
         Outcome::NoHits
     } else {
         Outcome::Done
@@ -194,14 +184,13 @@ pub fn trends(args: TrendsArgs) -> anyhow::Result<Outcome> {
         None
     };
     if let (Some(plot), Some(context)) = (&args.plot, &context) {
-        let chart = export::chart::TrendChart::from_table(&long, &chart_title(&spec, args.group))?;
-        let manifest = export::chart::write_chart(&chart, plot, context)?;
+        let manifest = write_chart(&long.rows, plot, &chart_title(&spec, args.group), context)?;
         announce(plot, None, &manifest);
     }
     let mut table = if args.wide {
-        analysis::widen(&long, &selection.themes)?
+        analysis::widen(&long.frame, &selection.themes)?
     } else {
-        long
+        long.frame.clone()
     };
     match (&args.out, &context) {
         (Some(out), Some(context)) => {
@@ -213,7 +202,7 @@ pub fn trends(args: TrendsArgs) -> anyhow::Result<Outcome> {
             if args.wide {
                 study_print::frame(&mut output, &table)?;
             } else {
-                study_print::trends(&mut output, &table, args.group.is_some(), low_n)?;
+                study_print::trends(&mut output, &long.rows, args.group.is_some(), low_n)?;
             }
             output.flush()?;
         }

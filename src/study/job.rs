@@ -3,12 +3,10 @@
 
 use std::path::{Path, PathBuf};
 
-use polars::prelude::DataFrame;
-
 use super::StudyError;
 use super::job_file::{Job, JobOutput};
 use super::study::{CONFIDENCE, Study, chart_title, trends_table};
-use crate::analysis::{self, LowN};
+use crate::analysis::{self, LowN, TrendRow};
 use crate::export::{self, ManifestContext};
 use crate::index::{IndexStore, IngestOptions, IngestReport, ProgressSink, UnmatchedName};
 use crate::themes::{Progress, ThemeSet, evidence_frame};
@@ -115,14 +113,6 @@ pub fn run_job<E: From<StudyError>>(
     Ok(())
 }
 
-/// The number of distinct periods of a long trend table.
-fn periods_of(table: &DataFrame) -> Result<usize, StudyError> {
-    let column = table
-        .column("period")
-        .map_err(analysis::AnalysisError::from)?;
-    Ok(column.n_unique().map_err(analysis::AnalysisError::from)?)
-}
-
 /// Computes and writes one output of the job.
 fn write_output(
     job: &Job,
@@ -143,15 +133,15 @@ fn write_output(
             let long = trends_table(&selection, periods, *group, &job.filter, LowN::default())?;
             let mut written = Vec::new();
             let mut table = if *wide {
-                analysis::widen(&long, &selection.themes)?
+                analysis::widen(&long.frame, &selection.themes)?
             } else {
-                long.clone()
+                long.frame.clone()
             };
             export::write_table_with_manifest(&mut table, out, context)?;
             written.push(Written::table("trends", table.height(), out));
             if let Some(plot) = plot {
-                write_chart(&long, plot, &chart_title(periods, *group), context)?;
-                written.push(Written::chart(periods_of(&long)?, plot));
+                write_chart(&long.rows, plot, &chart_title(periods, *group), context)?;
+                written.push(Written::chart(long.n_periods(), plot));
             }
             written
         }
@@ -188,21 +178,21 @@ fn write_output(
         } => {
             let selection = study.select(themes)?;
             let long = trends_table(&selection, periods, *group, &job.filter, LowN::default())?;
-            write_chart(&long, out, &chart_title(periods, *group), context)?;
-            vec![Written::chart(periods_of(&long)?, out)]
+            write_chart(&long.rows, out, &chart_title(periods, *group), context)?;
+            vec![Written::chart(long.n_periods(), out)]
         }
     })
 }
 
-/// Draws the chart of a long trend table to `path` with its manifest; returns the
+/// Draws the chart of a long trend table's rows to `path` with its manifest; returns the
 /// manifest's path.
-pub(crate) fn write_chart(
-    table: &DataFrame,
+pub fn write_chart(
+    rows: &[TrendRow],
     path: &Path,
     title: &str,
     context: &ManifestContext,
 ) -> Result<PathBuf, StudyError> {
-    let chart = export::chart::TrendChart::from_table(table, title)?;
+    let chart = export::chart::TrendChart::from_rows(rows, title);
     Ok(export::chart::write_chart(&chart, path, context)?)
 }
 

@@ -18,6 +18,6 @@ mod job_file;
 mod study;
 
 pub use error::StudyError;
-pub use job::{JobEvent, Written, run_job};
+pub use job::{JobEvent, Written, run_job, write_chart};
 pub use job_file::{Job, JobOutput};
-pub use study::{CONFIDENCE, Counted, Selection, Study, chart_title, trends_table};
+pub use study::{CONFIDENCE, Counted, Selection, Study, Trends, chart_title, trends_table};

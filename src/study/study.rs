@@ -7,7 +7,7 @@ use polars::prelude::DataFrame;
 
 use super::StudyError;
 use crate::analysis::{
-    self, AnalysisError, FirstOccurrence, GroupBy, LowN, PeriodSpec, TrendsConfig,
+    self, AnalysisError, FirstOccurrence, GroupBy, LowN, PeriodSpec, TrendRow, TrendsConfig,
 };
 use crate::export::{self, FileFingerprint, ManifestContext};
 use crate::index::{DocFilter, IndexStore};
@@ -154,6 +154,30 @@ impl Study {
     }
 }
 
+/// A long trend table: the polars frame (exported, widened) and its typed rows (printed,
+/// charted, summed).
+pub struct Trends {
+    /// The table, columns [`analysis::TREND_COLUMNS`].
+    pub frame: DataFrame,
+    /// Its rows, in order.
+    pub rows: Vec<TrendRow>,
+}
+
+impl Trends {
+    /// Matches over all rows.
+    pub fn total_matches(&self) -> u64 {
+        self.rows.iter().map(|r| r.n_matches).sum()
+    }
+
+    /// Distinct periods (the points of a chart).
+    pub fn n_periods(&self) -> usize {
+        let mut periods: Vec<&str> = self.rows.iter().map(|r| r.period.as_str()).collect();
+        periods.sort_unstable();
+        periods.dedup();
+        periods.len()
+    }
+}
+
 /// The trend table (long) of a selection for these periods and grouping; `filter`'s dates
 /// bound the calendar periods.
 pub fn trends_table(
@@ -162,12 +186,14 @@ pub fn trends_table(
     group: Option<GroupBy>,
     filter: &DocFilter,
     low_n: LowN,
-) -> Result<DataFrame, StudyError> {
+) -> Result<Trends, StudyError> {
     let periods = analysis::resolve_periods(spec, &selection.docs, filter.from, filter.to);
     let mut config = TrendsConfig::new(periods, group, selection.themes.to_vec());
     config.low_n = low_n;
     config.confidence = CONFIDENCE;
-    Ok(analysis::trends_table(&selection.docs, &config)?)
+    let frame = analysis::trends_table(&selection.docs, &config)?;
+    let rows = analysis::trend_rows(&frame)?;
+    Ok(Trends { frame, rows })
 }
 
 /// A chart title for these periods and grouping.
