@@ -16,6 +16,7 @@ use super::QueryError;
 use super::syntax::{Expr, FieldName, Leaf, LeafValue};
 use crate::document::{Kind, Lang};
 use crate::text::Analyzer;
+use crate::text::fast::stem_key;
 use crate::text::names::NamePattern;
 
 /// A query ready to run, match and evaluate.
@@ -25,7 +26,7 @@ pub struct Plan {
     /// Number of text leaves (their ids are `0..text_leaves`).
     pub(crate) text_leaves: usize,
     /// Per language (en, ru): prefixes a word must start with to possibly stem to one of
-    /// the plan's stems or prefixes (see `search::scan`).
+    /// the plan's stems or prefixes (their keys: [`crate::text::fast`]; see `search::scan`).
     stem_keys: [Vec<String>; 2],
     /// Per language (en, ru): groups of keys (see `stem_keys`); a string can hold a match
     /// of some leaf only if it holds every key of some group (a leaf's words all appear in
@@ -186,12 +187,9 @@ impl Plan {
     }
 
     fn key_groups_for(&self, lang: Lang) -> Vec<Vec<String>> {
-        // A stem may differ from its word in the last character (English `y` -> `i`).
-        let key = |stem: &str| {
-            let mut chars = stem.chars();
-            chars.next_back();
-            chars.as_str().to_string()
-        };
+        // A word can stem to a stem (or to one starting with a prefix) only if it starts
+        // with its key: the analyzer's one key rule.
+        let key = |stem: &str| stem_key(lang, stem).to_string();
         let mut groups = Vec::new();
         self.for_each_text_leaf(&mut |leaf| match leaf.pattern(lang) {
             Pattern::Term(stem) => groups.push(vec![key(stem)]),

@@ -21,7 +21,6 @@ mod examples;
 pub mod file;
 pub mod import;
 mod kwic;
-mod lead;
 mod matcher;
 mod needs;
 pub mod pattern;
