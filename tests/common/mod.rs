@@ -62,7 +62,8 @@ pub struct Statemine {
 }
 
 impl Statemine {
-    /// The binary, from the repository root, without `STATEMINE_INDEX`, with `NO_COLOR`.
+    /// The binary ([`binary`]), from the repository root, without `STATEMINE_INDEX`, with
+    /// `NO_COLOR`.
     pub fn new() -> Statemine {
         let mut command = std::process::Command::new(binary());
         command
@@ -117,9 +118,13 @@ impl Statemine {
     }
 }
 
-/// The path of the binary under test.
+/// The path of the binary under test: `$STATEMINE_TEST_BIN` when set (in a target
+/// directory shared by several checkouts, `target/debug/statemine` may be another
+/// checkout's build by the time the tests run), else the one Cargo built.
 pub fn binary() -> PathBuf {
-    assert_cmd::cargo::cargo_bin!("statemine").to_path_buf()
+    std::env::var_os("STATEMINE_TEST_BIN")
+        .map(PathBuf::from)
+        .unwrap_or_else(|| assert_cmd::cargo::cargo_bin!("statemine").to_path_buf())
 }
 
 /// Runs the binary with `args` (see [`Statemine::new`]).
