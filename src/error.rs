@@ -7,6 +7,7 @@ pub use crate::analysis::AnalysisError;
 pub use crate::corpus::CorpusError;
 pub use crate::export::ExportError;
 pub use crate::index::IndexError;
+pub use crate::query::QueryError;
 pub use crate::search::SearchError;
 pub use crate::themes::ThemeError;
 
@@ -19,7 +20,10 @@ pub enum Error {
     /// Creating, opening or writing the index failed.
     #[error(transparent)]
     Index(#[from] IndexError),
-    /// A query could not be parsed or run.
+    /// A query could not be parsed.
+    #[error(transparent)]
+    Query(#[from] QueryError),
+    /// A query could not be run.
     #[error(transparent)]
     Search(#[from] SearchError),
     /// A theme file is invalid or a theme could not be applied.

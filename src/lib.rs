@@ -1,10 +1,14 @@
 //! statemine: mine official statements.
 //!
 //! The stages, each in its own module, return data and never print:
-//! [`corpus`] reads inputs into [`document::Document`]s, [`index`] stores them in Tantivy,
+//! [`corpus`] reads inputs into [`document::Document`]s, [`query`] parses and analyzes the
+//! query language once, [`index`] stores documents in Tantivy and selects them by filter,
 //! [`search`] answers queries, [`themes`] counts theme matches with their evidence,
-//! [`analysis`] aggregates counts over time and tests changes, and [`export`] writes tables.
-//! [`text`] holds the analyzer shared by the index, search and themes.
+//! [`analysis`] aggregates counts over time and tests changes, [`export`] writes tables,
+//! charts and manifests, and [`study`] runs the stages together for a study or a job file.
+//! [`text`] holds the analyzer shared by the index, search and themes. Dependencies point
+//! one way: text, document -> corpus, query -> index -> search, themes -> analysis ->
+//! export -> study (`docs/architecture.md`).
 
 pub mod analysis;
 pub mod corpus;
@@ -12,7 +16,9 @@ pub mod document;
 pub mod error;
 pub mod export;
 pub mod index;
+pub mod query;
 pub mod search;
+pub mod study;
 pub mod text;
 pub mod themes;
 

@@ -1,46 +1,29 @@
 //! `statemine ingest` and `statemine info` end to end: the real binary on the fixtures in
 //! `tests/fixtures/ingest/` (sentences written for these tests), each run in a fresh
-//! temporary directory, plus the shared kremlin.ru corpus and gold labels when present.
+//! temporary directory, plus the shared kremlin.ru corpus and gold labels (`../shared`).
+
+mod common;
 
 use std::collections::BTreeMap;
 use std::fs;
 use std::io::Write;
 use std::path::{Path, PathBuf};
 
-use assert_cmd::Command;
 use flate2::Compression;
 use flate2::write::GzEncoder;
 use statemine::document::Role;
 use statemine::index::{DocFilter, IndexError, IndexStore, StoredDocument};
 use tempfile::TempDir;
 
-const FIXTURES: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/fixtures/ingest");
-const SHARED_CORPUS: &str = concat!(
-    env!("CARGO_MANIFEST_DIR"),
-    "/../shared/corpus/kremlin-en-2017.jsonl"
-);
-const SHARED_GOLD: &str = concat!(
-    env!("CARGO_MANIFEST_DIR"),
-    "/../shared/gold/themes-dev.jsonl"
-);
+use common::{Run, Statemine, shared};
+
+/// The shared corpus of 2017 and its gold labels.
+const SHARED_CORPUS: &str = "corpus/kremlin-en-2017.jsonl";
+const SHARED_GOLD: &str = "gold/themes-dev.jsonl";
 
 /// A scratch directory with an index path inside, and helpers to run the binary on it.
 struct Env {
     dir: TempDir,
-}
-
-/// What one run printed and returned.
-struct Run {
-    code: i32,
-    stdout: String,
-    stderr: String,
-}
-
-impl Run {
-    /// The summary line (first line of stdout).
-    fn summary(&self) -> &str {
-        self.stdout.lines().next().unwrap_or("")
-    }
 }
 
 impl Env {
@@ -60,19 +43,12 @@ impl Env {
 
     /// Runs `statemine ARGS... --index <scratch index>`, feeding `stdin`.
     fn run_with_stdin(&self, args: &[&str], stdin: &[u8]) -> Run {
-        let output = Command::cargo_bin("statemine")
-            .unwrap()
+        Statemine::new()
             .args(args)
             .arg("--index")
             .arg(self.index())
-            .write_stdin(stdin.to_vec())
-            .output()
-            .unwrap();
-        Run {
-            code: output.status.code().unwrap_or(-1),
-            stdout: String::from_utf8_lossy(&output.stdout).into_owned(),
-            stderr: String::from_utf8_lossy(&output.stderr).into_owned(),
-        }
+            .stdin(stdin)
+            .run()
     }
 
     fn run(&self, args: &[&str]) -> Run {
@@ -101,7 +77,7 @@ impl Env {
 }
 
 fn fixture(name: &str) -> String {
-    format!("{FIXTURES}/{name}")
+    common::fixture("ingest", name).display().to_string()
 }
 
 fn gzip(bytes: &[u8]) -> Vec<u8> {
@@ -467,7 +443,7 @@ fn a_killed_run_keeps_its_last_commit_and_a_rerun_completes_it() {
         })
         .collect();
     fs::write(&input, lines).unwrap();
-    let mut child = std::process::Command::new(assert_cmd::cargo::cargo_bin("statemine"))
+    let mut child = std::process::Command::new(common::binary())
         .args([
             "ingest",
             "--quiet",
@@ -552,7 +528,6 @@ fn info_on_a_missing_index_says_how_to_create_one() {
     assert!(run.stderr.contains("statemine ingest"), "{}", run.stderr);
 }
 
-/// Skips (with the reason on stderr) when the shared corpus is absent.
 #[test]
 fn compact_merges_segments_and_keeps_every_document() {
     let env = Env::new();
@@ -586,21 +561,9 @@ fn compact_merges_segments_and_keeps_every_document() {
     assert!(!missing.index().exists());
 }
 
-fn shared(path: &str) -> Option<&Path> {
-    let path = Path::new(path);
-    if path.exists() {
-        Some(path)
-    } else {
-        eprintln!("skipped: {} is absent", path.display());
-        None
-    }
-}
-
 #[test]
 fn the_shared_2017_corpus_ingests_once_and_then_is_unchanged() {
-    let Some(corpus) = shared(SHARED_CORPUS) else {
-        return;
-    };
+    let corpus = shared(SHARED_CORPUS);
     let corpus = corpus.to_str().unwrap();
     let env = Env::new();
     let first = env.run(&["ingest", corpus]);
@@ -643,9 +606,7 @@ fn gold_name(role: Role) -> &'static str {
 /// tuned on it; a held-out set exists), so the figure is optimistic for unseen text.
 #[test]
 fn speaker_roles_agree_with_the_gold_labels() {
-    let (Some(corpus), Some(gold)) = (shared(SHARED_CORPUS), shared(SHARED_GOLD)) else {
-        return;
-    };
+    let (corpus, gold) = (shared(SHARED_CORPUS), shared(SHARED_GOLD));
     let env = Env::new();
     let run = env.run(&["ingest", corpus.to_str().unwrap()]);
     assert_eq!(run.code, 0, "{}", run.stderr);

@@ -2,41 +2,21 @@
 //! `tests/fixtures/query_filter/docs.jsonl` (our own sentences: two documents about Korea,
 //! three not, four of them with a "sanctions are futile" sentence) and the default themes.
 
+mod common;
+
 use std::path::Path;
 
-use assert_cmd::cargo::cargo_bin_cmd;
-use serde_json::Value;
-
-const DOCS: &str = concat!(
-    env!("CARGO_MANIFEST_DIR"),
-    "/tests/fixtures/query_filter/docs.jsonl"
-);
-
-/// Exit code, stdout and stderr of one run of the binary.
-fn statemine(args: &[&str]) -> (i32, String, String) {
-    let out = cargo_bin_cmd!("statemine")
-        .current_dir(env!("CARGO_MANIFEST_DIR"))
-        .env_remove("STATEMINE_INDEX")
-        .args(args)
-        .output()
-        .unwrap();
-    (
-        out.status.code().unwrap_or(-1),
-        String::from_utf8(out.stdout).unwrap(),
-        String::from_utf8(out.stderr).unwrap(),
-    )
-}
+use common::{Run, fixture, statemine};
 
 /// A fresh index of the fixture under `dir`.
 fn index(dir: &Path) -> String {
-    let index = dir.join("index").display().to_string();
-    let (code, _, stderr) = statemine(&["ingest", "-q", DOCS, "--index", &index]);
-    assert_eq!(code, 0, "ingest failed: {stderr}");
-    index
+    let index = dir.join("index");
+    common::ingest(&index, &[fixture("query_filter", "docs.jsonl")]);
+    index.display().to_string()
 }
 
-/// `themes count -q` on `index` with `extra` arguments: exit code, stdout, stderr.
-fn themes_count(index: &str, extra: &[&str]) -> (i32, String, String) {
+/// `themes count -q` on `index` with `extra` arguments.
+fn themes_count(index: &str, extra: &[&str]) -> Run {
     let mut args = vec!["themes", "count", "-q", "--index", index];
     args.extend(extra);
     statemine(&args)
@@ -47,9 +27,9 @@ fn themes_count(index: &str, extra: &[&str]) -> (i32, String, String) {
 fn count(index: &str, extra: &[&str]) -> (u64, Vec<(String, u64)>) {
     let mut args = vec!["--json"];
     args.extend(extra);
-    let (code, stdout, stderr) = themes_count(index, &args);
-    assert_eq!(code, 0, "themes count {extra:?} failed: {stderr}");
-    let summary: Value = serde_json::from_str(&stdout).unwrap();
+    let run = themes_count(index, &args);
+    assert_eq!(run.code, 0, "themes count {extra:?} failed: {}", run.stderr);
+    let summary = run.json();
     let themes = summary["themes"]
         .as_array()
         .unwrap()
@@ -102,7 +82,11 @@ fn the_query_combines_with_the_metadata_filters() {
 fn a_bad_query_is_an_error_with_its_column() {
     let dir = tempfile::tempdir().unwrap();
     let index = index(dir.path());
-    let (code, stdout, stderr) = themes_count(&index, &["--query", "korea AND"]);
+    let Run {
+        code,
+        stdout,
+        stderr,
+    } = themes_count(&index, &["--query", "korea AND"]);
     assert_eq!(code, 2, "{stderr}");
     assert!(stdout.is_empty(), "{stdout}");
     assert!(
@@ -125,7 +109,7 @@ fn a_bad_query_in_a_job_file_names_its_line_and_key() {
         ),
     )
     .unwrap();
-    let (code, _, stderr) = statemine(&["run", &job.display().to_string()]);
+    let Run { code, stderr, .. } = statemine(&["run", &job.display().to_string()]);
     assert_eq!(code, 2, "{stderr}");
     assert!(stderr.contains("job.toml:5: filter.query"), "{stderr}");
     assert!(stderr.contains("column"), "{stderr}");
@@ -136,7 +120,7 @@ fn a_speaker_or_source_that_matches_nothing_gets_a_note_with_the_nearest_value()
     let dir = tempfile::tempdir().unwrap();
     let index = index(dir.path());
     let typo = ["--speaker", "Volkvoa", "--source", "example.org"];
-    let (code, _, stderr) =
+    let Run { code, stderr, .. } =
         statemine(&[&["search", "sanctions", "--index", &index][..], &typo].concat());
     assert_eq!(code, 1, "{stderr}");
     assert!(
@@ -147,12 +131,12 @@ fn a_speaker_or_source_that_matches_nothing_gets_a_note_with_the_nearest_value()
     );
     assert!(!stderr.contains("--source"), "{stderr}");
     // The same note before a count; a known name gives none.
-    let (_, _, stderr) = themes_count(&index, &["--speaker", "Nobody"]);
+    let Run { stderr, .. } = themes_count(&index, &["--speaker", "Nobody"]);
     assert!(
         stderr.contains("--speaker `Nobody` matches no speaker in the index\n"),
         "{stderr}"
     );
-    let (code, _, stderr) = themes_count(&index, &["--speaker", "sokolov"]);
+    let Run { code, stderr, .. } = themes_count(&index, &["--speaker", "sokolov"]);
     assert_eq!(code, 0, "{stderr}");
     assert!(!stderr.contains("note:"), "{stderr}");
 }

@@ -1,101 +1,43 @@
 //! `statemine search` end to end: `statemine ingest` then `statemine search` on the fixtures
 //! in `tests/fixtures/search/` (our own English and Russian sentences), and on the shared
-//! kremlin.ru corpus when it is present.
+//! kremlin.ru corpus (`../shared`).
+
+mod common;
 
 use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};
 use std::sync::OnceLock;
 
-use assert_cmd::cargo::cargo_bin_cmd;
 use serde_json::Value;
 
-const FIXTURES: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/fixtures/search");
-/// The shared corpus next to the repository; a git worktree (`wt/NAME`) sits one level deeper.
-const SHARED_2017: [&str; 2] = [
-    concat!(
-        env!("CARGO_MANIFEST_DIR"),
-        "/../shared/corpus/kremlin-en-2017.jsonl"
-    ),
-    concat!(
-        env!("CARGO_MANIFEST_DIR"),
-        "/../../shared/corpus/kremlin-en-2017.jsonl"
-    ),
-];
+use common::{Run, Statemine, cached_index, fixture, shared};
 
-fn shared_2017() -> Option<&'static str> {
-    SHARED_2017.into_iter().find(|p| Path::new(p).exists())
-}
-
-/// Builds an index of JSONL `files` in `dir` with `statemine ingest`.
-fn build_index(dir: &Path, files: &[PathBuf]) {
-    let output = cargo_bin_cmd!("statemine")
-        .args(["ingest", "--quiet", "--index"])
-        .arg(dir)
-        .args(files)
-        .env_remove("STATEMINE_INDEX")
-        .output()
-        .unwrap();
-    assert!(
-        output.status.success(),
-        "ingest failed: {}",
-        String::from_utf8_lossy(&output.stderr)
-    );
-}
+/// The shared corpus of 2017.
+const SHARED_2017: &str = "corpus/kremlin-en-2017.jsonl";
 
 /// The fixture index, built once for all tests of this binary.
 fn fixture_index() -> &'static Path {
     static INDEX: OnceLock<(tempfile::TempDir, PathBuf)> = OnceLock::new();
-    &INDEX
-        .get_or_init(|| {
-            let dir = tempfile::tempdir().unwrap();
-            let index = dir.path().join("index");
-            build_index(&index, &[Path::new(FIXTURES).join("statements.jsonl")]);
-            (dir, index)
-        })
-        .1
+    cached_index(&INDEX, &[fixture("search", "statements.jsonl")])
 }
 
-/// The result of one `statemine search` run.
-struct Run {
-    code: i32,
-    stdout: String,
-    stderr: String,
-}
-
-impl Run {
-    fn json(&self) -> Vec<Value> {
-        self.stdout
-            .lines()
-            .map(|l| serde_json::from_str(l).unwrap_or_else(|e| panic!("{e}: {l}")))
-            .collect()
-    }
-
-    /// Ids of `--json` hits, sorted.
-    fn ids(&self) -> Vec<String> {
-        let mut ids: Vec<String> = self
-            .json()
-            .iter()
-            .map(|hit| hit["id"].as_str().unwrap().to_string())
-            .collect();
-        ids.sort();
-        ids
-    }
+/// Ids of `--json` hits, sorted.
+fn hit_ids(run: &Run) -> Vec<String> {
+    let mut ids: Vec<String> = run
+        .json_lines()
+        .iter()
+        .map(|hit| hit["id"].as_str().unwrap().to_string())
+        .collect();
+    ids.sort();
+    ids
 }
 
 fn search_in(index: &Path, args: &[&str]) -> Run {
-    let output = cargo_bin_cmd!("statemine")
-        .arg("search")
-        .arg("--index")
+    Statemine::new()
+        .args(["search", "--index"])
         .arg(index)
         .args(args)
-        .env_remove("STATEMINE_INDEX")
-        .output()
-        .unwrap();
-    Run {
-        code: output.status.code().unwrap_or(-1),
-        stdout: String::from_utf8(output.stdout).unwrap(),
-        stderr: String::from_utf8(output.stderr).unwrap(),
-    }
+        .run()
 }
 
 fn search(args: &[&str]) -> Run {
@@ -108,7 +50,7 @@ fn ids(query: &str, flags: &[&str]) -> Vec<String> {
     args.extend_from_slice(flags);
     let run = search(&args);
     assert!(run.code == 0 || run.code == 1, "{}", run.stderr);
-    run.ids()
+    hit_ids(&run)
 }
 
 #[test]
@@ -197,9 +139,9 @@ fn turn_filters_search_what_a_speaker_or_role_said() {
         ["fx-en-2", "fx-en-4", "fx-en-5"]
     );
     let asked = search(&["sanctions", "--role", "journalist", "--json"]);
-    assert_eq!(asked.ids(), ["fx-en-1"]);
+    assert_eq!(hit_ids(&asked), ["fx-en-1"]);
     assert_eq!(
-        asked.json()[0]["para"],
+        asked.json_lines()[0]["para"],
         1,
         "the passage comes from the question"
     );
@@ -236,7 +178,7 @@ fn json_lines_have_the_documented_shape() {
         "2",
     ]);
     assert_eq!(run.code, 0, "{}", run.stderr);
-    for hit in run.json() {
+    for hit in run.json_lines() {
         let snippet = hit["snippet"].as_str().unwrap();
         for pair in hit["highlights"].as_array().unwrap() {
             let (start, end) = (pair[0].as_u64().unwrap(), pair[1].as_u64().unwrap());
@@ -279,7 +221,7 @@ fn sort_limit_offset_and_no_snippets() {
         let mut args = vec!["sanctions OR санкции", "--json"];
         args.extend_from_slice(flags);
         search(&args)
-            .json()
+            .json_lines()
             .iter()
             .map(|h| h["date"].as_str().unwrap().to_string())
             .collect()
@@ -299,7 +241,7 @@ fn sort_limit_offset_and_no_snippets() {
         dates(&["--sort", "-date", "--limit", "2", "--offset", "1"]),
         ["2017-11-15", "2017-10-12"]
     );
-    let bare = search(&["sanctions", "--json", "--no-snippets"]).json();
+    let bare = search(&["sanctions", "--json", "--no-snippets"]).json_lines();
     assert!(
         bare.iter()
             .all(|h| h["snippet"].is_null() && h["passages"] == Value::Array(vec![]))
@@ -350,7 +292,7 @@ fn batch_mode_answers_every_line_as_json() {
         "{}",
         run.stderr
     );
-    let lines = run.json();
+    let lines = run.json_lines();
     let summary: Vec<(u64, &str, usize)> = lines
         .iter()
         .map(|l| {
@@ -377,7 +319,7 @@ fn batch_mode_answers_every_line_as_json() {
     std::fs::write(&file, "sanctions\n").unwrap();
     let counted = search(&["--queries", file.to_str().unwrap(), "--count"]);
     assert_eq!(counted.code, 0);
-    assert_eq!(counted.json()[0]["count"], 4);
+    assert_eq!(counted.json_lines()[0]["count"], 4);
 }
 
 #[test]
@@ -418,23 +360,14 @@ fn exit_codes() {
     assert_eq!(empty_csv.stdout.lines().count(), 1, "a header without rows");
 }
 
-/// The shared corpus of 2017, indexed once (skipped when absent).
-fn shared_index() -> Option<&'static Path> {
-    static INDEX: OnceLock<Option<(tempfile::TempDir, PathBuf)>> = OnceLock::new();
-    INDEX
-        .get_or_init(|| {
-            let file = shared_2017()?;
-            let dir = tempfile::tempdir().unwrap();
-            let index = dir.path().join("index");
-            build_index(&index, &[PathBuf::from(file)]);
-            Some((dir, index))
-        })
-        .as_ref()
-        .map(|(_, index)| index.as_path())
+/// The shared corpus of 2017, indexed once.
+fn shared_index() -> &'static Path {
+    static INDEX: OnceLock<(tempfile::TempDir, PathBuf)> = OnceLock::new();
+    cached_index(&INDEX, &[shared(SHARED_2017)])
 }
 
 fn shared_records() -> Vec<Value> {
-    std::fs::read_to_string(shared_2017().unwrap())
+    std::fs::read_to_string(shared(SHARED_2017))
         .unwrap()
         .lines()
         .map(|l| serde_json::from_str(l).unwrap())
@@ -443,10 +376,7 @@ fn shared_records() -> Vec<Value> {
 
 #[test]
 fn shared_corpus_korean_peninsula_phrase_is_exact() {
-    let Some(index) = shared_index() else {
-        eprintln!("skipped: {} is absent", SHARED_2017[0]);
-        return;
-    };
+    let index = shared_index();
     // What the analyzer sees as the two words side by side: any non-word run between them,
     // plural forms sharing the stem.
     let phrase = regex::Regex::new(
@@ -462,9 +392,9 @@ fn shared_corpus_korean_peninsula_phrase_is_exact() {
     assert!(!expected.is_empty());
     let run = search_in(index, &["\"Korean Peninsula\"", "--json", "--limit", "0"]);
     assert_eq!(run.code, 0, "{}", run.stderr);
-    let found: BTreeSet<String> = run.ids().into_iter().collect();
+    let found: BTreeSet<String> = hit_ids(&run).into_iter().collect();
     assert_eq!(found, expected);
-    for hit in run.json() {
+    for hit in run.json_lines() {
         let snippet = hit["snippet"].as_str().unwrap();
         let [start, end] = [0, 1].map(|i| hit["highlights"][0][i].as_u64().unwrap() as usize);
         assert!(
@@ -476,10 +406,7 @@ fn shared_corpus_korean_peninsula_phrase_is_exact() {
 
 #[test]
 fn shared_corpus_october_filter_returns_october_only() {
-    let Some(index) = shared_index() else {
-        eprintln!("skipped: {} is absent", SHARED_2017[0]);
-        return;
-    };
+    let index = shared_index();
     let october = shared_records()
         .iter()
         .filter(|r| r["date"].as_str().unwrap().starts_with("2017-10-"))
@@ -499,7 +426,7 @@ fn shared_corpus_october_filter_returns_october_only() {
         ],
     );
     assert_eq!(run.code, 0, "{}", run.stderr);
-    let hits = run.json();
+    let hits = run.json_lines();
     assert_eq!(hits.len(), october);
     assert!(
         hits.iter()
@@ -518,10 +445,10 @@ fn shared_corpus_october_filter_returns_october_only() {
             "0",
         ],
     );
-    assert!(!korea.json().is_empty());
+    assert!(!korea.json_lines().is_empty());
     assert!(
         korea
-            .json()
+            .json_lines()
             .iter()
             .all(|h| h["date"].as_str().unwrap().starts_with("2017-10-"))
     );
@@ -529,14 +456,11 @@ fn shared_corpus_october_filter_returns_october_only() {
 
 #[test]
 fn shared_corpus_a_closed_pipe_ends_the_search_quietly() {
-    let Some(index) = shared_index() else {
-        eprintln!("skipped: {} is absent", SHARED_2017[0]);
-        return;
-    };
+    let index = shared_index();
     use std::io::{BufRead, BufReader};
     use std::process::{Command, Stdio};
     // Far more output than a pipe buffers, so the writer meets the closed pipe.
-    let mut child = Command::new(assert_cmd::cargo::cargo_bin!("statemine"))
+    let mut child = Command::new(common::binary())
         .args([
             "search", "the", "--limit", "0", "--color", "never", "--index",
         ])

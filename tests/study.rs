@@ -8,64 +8,29 @@
 //! empty; 2017-01-01 is a Sunday (ISO week 2016-W52); s04 is a news item without speaker;
 //! s09 has no match; 20 matches in all (useless 6, freeze 7, talks 7).
 
+mod common;
+
 use std::path::{Path, PathBuf};
 use std::sync::OnceLock;
 
-use assert_cmd::cargo::cargo_bin_cmd;
 use serde_json::Value;
 
-use statemine::export::{index_fingerprint, read_parquet};
+use common::{Run, cached_index, fixture, statemine};
+use statemine::export::read_parquet;
 use statemine::index::IndexStore;
 
-const FIXTURES: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/fixtures/study");
-
 fn statements() -> PathBuf {
-    Path::new(FIXTURES).join("statements.jsonl")
+    fixture("study", "statements.jsonl")
 }
 
 fn themes() -> PathBuf {
-    Path::new(FIXTURES).join("themes.toml")
+    fixture("study", "themes.toml")
 }
 
 /// The fixture index, ingested once through `statemine ingest`.
 fn index() -> &'static Path {
     static INDEX: OnceLock<(tempfile::TempDir, PathBuf)> = OnceLock::new();
-    &INDEX
-        .get_or_init(|| {
-            let dir = tempfile::tempdir().unwrap();
-            let index = dir.path().join("index");
-            let run = statemine(&[
-                "ingest",
-                statements().to_str().unwrap(),
-                "--index",
-                index.to_str().unwrap(),
-                "--quiet",
-            ]);
-            assert_eq!(run.code, 0, "{}", run.stderr);
-            (dir, index)
-        })
-        .1
-}
-
-/// What one run of the binary did.
-struct Run {
-    code: i32,
-    stdout: String,
-    stderr: String,
-}
-
-fn statemine(args: &[&str]) -> Run {
-    let output = cargo_bin_cmd!("statemine")
-        .args(args)
-        .env_remove("STATEMINE_INDEX")
-        .env("NO_COLOR", "1")
-        .output()
-        .unwrap();
-    Run {
-        code: output.status.code().unwrap_or(-1),
-        stdout: String::from_utf8_lossy(&output.stdout).into_owned(),
-        stderr: String::from_utf8_lossy(&output.stderr).into_owned(),
-    }
+    cached_index(&INDEX, &[statements()])
 }
 
 /// Runs a study command on the fixture index and theme file.
@@ -412,7 +377,7 @@ fn every_export_has_a_manifest() {
     assert!(args.contains(&"quarter"));
     assert_eq!(manifest["output"]["rows"], 12);
     assert_eq!(manifest["output"]["format"], "csv");
-    let fingerprint = index_fingerprint(&IndexStore::open(index()).unwrap()).unwrap();
+    let fingerprint = IndexStore::open(index()).unwrap().fingerprint().unwrap();
     assert_eq!(manifest["index"]["n_documents"], 9);
     assert_eq!(manifest["index"]["content_hash"], fingerprint.content_hash);
     assert_eq!(manifest["themes"]["name"], "themes.toml");

@@ -1,85 +1,40 @@
 //! `statemine themes ...` and `statemine kwic` end to end: the real binary on an index of
 //! `tests/fixtures/themes/statements.jsonl` (our own sentences) built by `statemine ingest`,
-//! the default theme set's own examples, and the dev gold set when `../shared` is present.
+//! the default theme set's own examples, and the dev gold set of `../shared`.
+
+mod common;
 
 use std::path::{Path, PathBuf};
 use std::sync::OnceLock;
 
-use assert_cmd::cargo::cargo_bin_cmd;
 use proptest::prelude::*;
 use serde_json::Value;
 
+use common::{Statemine, cached_index, shared, statemine};
 use statemine::corpus::analyze_structure;
 use statemine::document::{Document, Kind, Lang};
 use statemine::index::{DocFilter, IndexStore};
 use statemine::themes::{CountOptions, Matcher, Progress, ThemeSet, count_with, run_examples};
 
-const FIXTURES: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/fixtures/themes");
 const DEFAULT_THEMES: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/corpus/themes/korea-2017.toml");
-/// The shared folder next to the repository; a git worktree (`wt/NAME`) sits one level deeper.
-const SHARED: [&str; 2] = [
-    concat!(env!("CARGO_MANIFEST_DIR"), "/../shared"),
-    concat!(env!("CARGO_MANIFEST_DIR"), "/../../shared"),
-];
-
-fn shared(file: &str) -> Option<PathBuf> {
-    SHARED
-        .iter()
-        .map(|dir| Path::new(dir).join(file))
-        .find(|p| p.exists())
-}
 
 fn fixture(name: &str) -> PathBuf {
-    Path::new(FIXTURES).join(name)
-}
-
-/// The result of one run of the binary.
-struct Run {
-    code: i32,
-    stdout: String,
-    stderr: String,
-}
-
-fn statemine(args: &[&str]) -> Run {
-    statemine_in(Path::new(env!("CARGO_MANIFEST_DIR")), args)
-}
-
-fn statemine_in(cwd: &Path, args: &[&str]) -> Run {
-    let out = cargo_bin_cmd!("statemine")
-        .current_dir(cwd)
-        .env_remove("STATEMINE_INDEX")
-        .args(args)
-        .output()
-        .unwrap();
-    Run {
-        code: out.status.code().unwrap_or(-1),
-        stdout: String::from_utf8(out.stdout).unwrap(),
-        stderr: String::from_utf8(out.stderr).unwrap(),
-    }
+    common::fixture("themes", name)
 }
 
 /// Ingests `files` with the binary into a new index under `dir`.
 fn ingest(dir: &Path, files: &[&Path]) -> PathBuf {
     let index = dir.join("index");
-    let mut args = vec!["ingest".to_string(), "-q".into()];
-    args.extend(files.iter().map(|f| f.display().to_string()));
-    args.extend(["--index".into(), index.display().to_string()]);
-    let args: Vec<&str> = args.iter().map(String::as_str).collect();
-    let run = statemine(&args);
-    assert_eq!(run.code, 0, "ingest failed: {}", run.stderr);
+    common::ingest(&index, files);
     index
 }
 
 /// The fixture index, ingested once for all tests of this binary.
 fn fixture_index() -> &'static str {
-    static INDEX: OnceLock<(tempfile::TempDir, String)> = OnceLock::new();
-    &INDEX
-        .get_or_init(|| {
-            let dir = tempfile::tempdir().unwrap();
-            let index = ingest(dir.path(), &[&fixture("statements.jsonl")]);
-            (dir, index.display().to_string())
-        })
-        .1
+    static INDEX: OnceLock<(tempfile::TempDir, PathBuf)> = OnceLock::new();
+    cached_index(&INDEX, &[fixture("statements.jsonl")])
+        .to_str()
+        .unwrap()
 }
 
 /// The summary row of theme `id` in `themes count --json` output.
@@ -325,7 +280,10 @@ fn an_invalid_theme_file_names_file_line_theme_and_pattern() {
 #[test]
 fn a_missing_default_theme_file_says_what_to_do() {
     let dir = tempfile::tempdir().unwrap();
-    let run = statemine_in(dir.path(), &["themes", "test"]);
+    let run = Statemine::new()
+        .current_dir(dir.path())
+        .args(["themes", "test"])
+        .run();
     assert_eq!(run.code, 2);
     assert!(
         run.stderr
@@ -641,13 +599,8 @@ fn eval_rejects_a_gold_label_with_an_unknown_theme_at_its_line() {
 /// positives below 0.55.
 #[test]
 fn the_default_theme_set_meets_its_target_on_the_dev_set() {
-    let (Some(corpus), Some(gold)) = (
-        shared("corpus/kremlin-en-2017.jsonl"),
-        shared("gold/themes-dev.jsonl"),
-    ) else {
-        eprintln!("skipped: ../shared/corpus or ../shared/gold is not present");
-        return;
-    };
+    let corpus = shared("corpus/kremlin-en-2017.jsonl");
+    let gold = shared("gold/themes-dev.jsonl");
     let dir = tempfile::tempdir().unwrap();
     let index = ingest(dir.path(), &[&corpus]);
     let run = statemine(&[

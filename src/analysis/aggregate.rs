@@ -50,6 +50,48 @@ pub const TREND_COLUMNS: &[&str] = &[
     "low_n",
 ];
 
+/// One row of a trend table: the columns of [`TREND_COLUMNS`], typed (see
+/// [`trend_rows`]). Printers and charts read these, never the table's columns by name.
+#[derive(Debug, Clone, PartialEq)]
+pub struct TrendRow {
+    /// Period name.
+    pub period: String,
+    /// First day of the period.
+    pub period_start: NaiveDate,
+    /// Last day of the period.
+    pub period_end: NaiveDate,
+    /// Group value ([`ALL_GROUP`] without a grouping; empty when unknown).
+    pub group: String,
+    /// Theme id.
+    pub theme: String,
+    /// Matches.
+    pub n_matches: u64,
+    /// Paragraphs with a match.
+    pub n_paragraphs_matched: u64,
+    /// Documents with a match.
+    pub n_docs_matched: u64,
+    /// Documents.
+    pub n_docs: u64,
+    /// Paragraphs.
+    pub n_paragraphs: u64,
+    /// Words.
+    pub n_words: u64,
+    /// Matches per 10,000 words (none without words).
+    pub rate_per_10k_words: Option<f64>,
+    /// Lower bound of the rate's interval.
+    pub rate_ci_low: Option<f64>,
+    /// Upper bound of the rate's interval.
+    pub rate_ci_high: Option<f64>,
+    /// Documents with a match over documents (none without documents).
+    pub share_of_docs: Option<f64>,
+    /// Lower bound of the share's interval.
+    pub share_ci_low: Option<f64>,
+    /// Upper bound of the share's interval.
+    pub share_ci_high: Option<f64>,
+    /// Whether the row rests on too little text ([`LowN`]).
+    pub low_n: bool,
+}
+
 /// When a row is flagged as resting on too little text.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct LowN {
@@ -95,6 +137,81 @@ impl TrendsConfig {
             confidence: 0.95,
         }
     }
+}
+
+/// The rows of a long trend table (as [`trends_table`] returns it), in order: the one place
+/// its columns are read by name.
+pub fn trend_rows(table: &DataFrame) -> Result<Vec<TrendRow>, AnalysisError> {
+    let text = |name: &str| -> Result<Vec<String>, AnalysisError> {
+        Ok(table
+            .column(name)?
+            .str()?
+            .iter()
+            .map(|v| v.unwrap_or_default().to_string())
+            .collect())
+    };
+    let count = |name: &str| -> Result<Vec<u64>, AnalysisError> {
+        Ok(table
+            .column(name)?
+            .u64()?
+            .iter()
+            .map(|v| v.unwrap_or(0))
+            .collect())
+    };
+    let float = |name: &str| -> Result<Vec<Option<f64>>, AnalysisError> {
+        Ok(table.column(name)?.f64()?.iter().collect())
+    };
+    let date = |name: &str| -> Result<Vec<NaiveDate>, AnalysisError> {
+        Ok(table
+            .column(name)?
+            .date()?
+            .as_date_iter()
+            .map(Option::unwrap_or_default)
+            .collect())
+    };
+    let (period, group, theme) = (text("period")?, text("group")?, text("theme")?);
+    let (start, end) = (date("period_start")?, date("period_end")?);
+    let (matches, paragraphs_matched) = (count("n_matches")?, count("n_paragraphs_matched")?);
+    let (docs_matched, docs) = (count("n_docs_matched")?, count("n_docs")?);
+    let (paragraphs, words) = (count("n_paragraphs")?, count("n_words")?);
+    let (rate, rate_low, rate_high) = (
+        float("rate_per_10k_words")?,
+        float("rate_ci_low")?,
+        float("rate_ci_high")?,
+    );
+    let (share, share_low, share_high) = (
+        float("share_of_docs")?,
+        float("share_ci_low")?,
+        float("share_ci_high")?,
+    );
+    let low_n: Vec<bool> = table
+        .column("low_n")?
+        .bool()?
+        .iter()
+        .map(|v| v.unwrap_or(false))
+        .collect();
+    Ok((0..table.height())
+        .map(|i| TrendRow {
+            period: period[i].clone(),
+            period_start: start[i],
+            period_end: end[i],
+            group: group[i].clone(),
+            theme: theme[i].clone(),
+            n_matches: matches[i],
+            n_paragraphs_matched: paragraphs_matched[i],
+            n_docs_matched: docs_matched[i],
+            n_docs: docs[i],
+            n_paragraphs: paragraphs[i],
+            n_words: words[i],
+            rate_per_10k_words: rate[i],
+            rate_ci_low: rate_low[i],
+            rate_ci_high: rate_high[i],
+            share_of_docs: share[i],
+            share_ci_low: share_low[i],
+            share_ci_high: share_high[i],
+            low_n: low_n[i],
+        })
+        .collect())
 }
 
 /// The first and last document dates, if there are documents.
@@ -566,6 +683,40 @@ mod tests {
         assert!(
             low_n.iter().all(|&l| l),
             "every month has fewer than 5 documents"
+        );
+    }
+
+    #[test]
+    fn rows_are_the_table_typed() {
+        let docs = sample();
+        let periods = resolve_periods(&PeriodSpec::Calendar(Granularity::Month), &docs, None, None);
+        let table = trends_table(&docs, &TrendsConfig::new(periods, None, themes())).unwrap();
+        let rows = trend_rows(&table).unwrap();
+        assert_eq!(rows.len(), table.height());
+        let matches: Vec<u64> = rows.iter().map(|r| r.n_matches).collect();
+        assert_eq!(matches, u64s(&table, "n_matches"));
+        let january_blame = &rows[1];
+        assert_eq!(
+            (
+                january_blame.period.as_str(),
+                january_blame.theme.as_str(),
+                january_blame.group.as_str()
+            ),
+            ("2017-01", "blame", ALL_GROUP)
+        );
+        assert_eq!(
+            (january_blame.period_start, january_blame.period_end),
+            (d("2017-01-01"), d("2017-01-31"))
+        );
+        assert_eq!(january_blame.rate_per_10k_words, Some(15.0));
+        assert_eq!(
+            (rows[2].rate_per_10k_words, rows[2].share_of_docs),
+            (None, None)
+        );
+        assert!(rows.iter().all(|r| r.low_n));
+        assert!(
+            trend_rows(&DataFrame::empty()).is_err(),
+            "not a trend table"
         );
     }
 

@@ -1,19 +1,20 @@
 //! Analysis over time: periods, aggregation of theme counts, statistics and comparisons.
 //!
 //! Contract: everything here works on [`crate::themes::DocThemeMatches`] (what counting
-//! produces) and returns data (polars tables or plain rows); nothing prints.
+//! produces) and returns data: polars tables for export, and typed rows for everything
+//! that reads them ([`TrendRow`], [`ComparisonRow`], [`FirstOccurrence`]); nothing prints.
 
 mod aggregate;
 mod compare;
 mod error;
 mod first;
 mod groups;
-mod job;
 pub mod periods;
 pub mod stats;
 
 pub use aggregate::{
-    LowN, TREND_COLUMNS, TrendsConfig, date_span, resolve_periods, trends_table, widen,
+    LowN, TREND_COLUMNS, TrendRow, TrendsConfig, date_span, resolve_periods, trend_rows,
+    trends_table, widen,
 };
 pub use compare::{
     COMPARE_COLUMNS, Comparison, ComparisonRow, ComparisonTable, SideCounts, compare,
@@ -25,5 +26,4 @@ pub use first::{
     first_frame, first_occurrences,
 };
 pub use groups::{ALL_GROUP, GroupBy};
-pub use job::{Job, JobOutput};
 pub use periods::{Granularity, Period, PeriodSpec};

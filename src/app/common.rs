@@ -8,8 +8,8 @@ use chrono::NaiveDate;
 use clap::Args;
 
 use statemine::document::{Kind, Lang};
-use statemine::index::{DocFilter, IndexStore};
-use statemine::search::Plan;
+use statemine::index::{DocFilter, IndexStore, UnmatchedName};
+use statemine::query::Plan;
 
 /// Where the index lives.
 #[derive(Args, Debug, Clone)]
@@ -55,9 +55,11 @@ impl FilterArgs {
         }
         // Checked before the index is opened, so a typo fails fast with the plain
         // syntax error (and its column) rather than after loading themes.
-        if let Some(query) = &self.query {
-            Plan::parse(query).with_context(|| format!("--query `{query}`"))?;
-        }
+        let query = self
+            .query
+            .as_deref()
+            .map(|query| Plan::parse(query).with_context(|| format!("--query `{query}`")))
+            .transpose()?;
         Ok(DocFilter {
             from: self.from,
             to: self.to,
@@ -65,7 +67,7 @@ impl FilterArgs {
             sources: self.source.clone(),
             kinds: self.kind.clone(),
             langs: self.lang.clone(),
-            query: self.query.clone(),
+            query,
         })
     }
 }
@@ -74,15 +76,20 @@ impl FilterArgs {
 /// (the filter then selects no document: most often a typo), with the nearest value.
 pub fn note_unmatched_names(store: &IndexStore, filter: &DocFilter) -> anyhow::Result<()> {
     for unmatched in store.unmatched_names(filter)? {
-        let field = unmatched.field;
-        let hint = match &unmatched.nearest {
-            Some(value) => format!("; nearest: `{value}`"),
-            None => String::new(),
-        };
-        eprintln!(
-            "note: --{field} `{}` matches no {field} in the index{hint}",
-            unmatched.name
-        );
+        eprintln!("{}", unmatched_note(&unmatched));
     }
     Ok(())
+}
+
+/// The note for a name that matches nothing in the index.
+pub fn unmatched_note(unmatched: &UnmatchedName) -> String {
+    let field = unmatched.field;
+    let hint = match &unmatched.nearest {
+        Some(value) => format!("; nearest: `{value}`"),
+        None => String::new(),
+    };
+    format!(
+        "note: --{field} `{}` matches no {field} in the index{hint}",
+        unmatched.name
+    )
 }

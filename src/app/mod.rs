@@ -11,7 +11,6 @@ mod search_printer;
 mod study;
 mod study_job;
 mod study_print;
-mod study_source;
 mod themes;
 mod themes_print;
 

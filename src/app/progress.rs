@@ -1,5 +1,5 @@
-//! Drawing library progress on stderr with indicatif, and printing rejected records
-//! above the bar.
+//! Drawing library progress on stderr with indicatif (ingest and theme counts), and
+//! printing rejected records above the bar.
 //!
 //! The bar shows bytes read against the total input size (with an ETA) when the size is
 //! known, a spinner otherwise, and documents and documents per second in either case. It
@@ -13,6 +13,7 @@ use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 
 use statemine::corpus::RecordError;
 use statemine::index::ProgressSink;
+use statemine::themes::Progress;
 
 use super::output::stderr_is_terminal;
 
@@ -71,6 +72,42 @@ impl ProgressSink for IngestProgress {
     }
 
     fn finish(&self) {
+        self.bar.finish_and_clear();
+    }
+}
+
+/// The bar of a theme count: documents done against documents selected, on stderr when it
+/// is a terminal.
+pub struct CountProgress {
+    bar: ProgressBar,
+}
+
+impl CountProgress {
+    /// A bar on stderr, or a hidden one when stderr is not a terminal.
+    pub fn new() -> CountProgress {
+        let bar = if stderr_is_terminal() {
+            ProgressBar::with_draw_target(None, ProgressDrawTarget::stderr())
+        } else {
+            ProgressBar::hidden()
+        };
+        if let Ok(style) =
+            ProgressStyle::with_template("counting themes [{bar:30}] {pos}/{len} documents")
+        {
+            bar.set_style(style.progress_chars("=> "));
+        }
+        CountProgress { bar }
+    }
+
+    /// Follows one event of the count.
+    pub fn update(&self, event: Progress) {
+        match event {
+            Progress::Selected(n) => self.bar.set_length(n as u64),
+            Progress::Done => self.bar.inc(1),
+        }
+    }
+
+    /// Removes the bar (the count is over).
+    pub fn finish(&self) {
         self.bar.finish_and_clear();
     }
 }

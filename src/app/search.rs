@@ -11,6 +11,7 @@ use clap::{Args, ValueEnum};
 
 use statemine::document::Role;
 use statemine::index::{DocFilter, IndexStore};
+use statemine::query::QueryError;
 use statemine::search::{
     GroupBy, IndexSearcher, Plan, SearchError, SearchRequest, SortOrder, TurnFilter,
 };
@@ -308,7 +309,7 @@ fn answer(
 /// A syntax error with the query printed under it and a caret at the column.
 fn with_caret(err: SearchError, query: &str) -> anyhow::Error {
     match &err {
-        SearchError::Syntax { position, .. } => {
+        SearchError::Query(QueryError::Syntax { position, .. }) => {
             let pad = " ".repeat(position.saturating_sub(1));
             anyhow::anyhow!("{err}\n  {query}\n  {pad}^")
         }

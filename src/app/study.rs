@@ -1,29 +1,24 @@
 //! `statemine trends`, `compare`, `first` and `run`: arguments, their conversion into
-//! analysis configs, and where results go (terminal table, or `--out` with a manifest).
+//! study configs, and where results go (terminal table, or `--out` with a manifest). The
+//! counting and the outputs themselves are the library's ([`statemine::study`]).
 
-use std::borrow::Cow;
 use std::path::{Path, PathBuf};
 
 use clap::Args;
-use polars::prelude::DataFrame;
 
-use statemine::analysis::{
-    self, FirstOccurrence, Granularity, GroupBy, LowN, PeriodSpec, TrendsConfig, periods,
-};
+use statemine::analysis::{self, Granularity, GroupBy, LowN, PeriodSpec, periods};
 use statemine::export::{self, ManifestContext};
 use statemine::index::{DocFilter, IndexStore};
-use statemine::themes::{DocThemeMatches, EvidenceRow, ThemeSet};
+use statemine::study::{CONFIDENCE, Study, chart_title, trends_table, write_chart};
+use statemine::themes::ThemeSet;
 
 use super::Outcome;
 use super::common::{FilterArgs, IndexArgs, note_unmatched_names};
 use super::output::Output;
+use super::progress::CountProgress;
 use super::study_job;
 use super::study_print;
-use super::study_source::{self, Counted};
 use super::themes::ThemesFileArgs;
-
-/// Confidence of every interval the study commands report.
-pub const CONFIDENCE: f64 = 0.95;
 
 /// Named periods, inline or from a file.
 #[derive(Args, Debug, Clone, Default)]
@@ -130,133 +125,20 @@ pub struct RunArgs {
     pub job: PathBuf,
 }
 
-/// The counts of one index and theme file.
-pub struct Study {
-    /// The open index.
-    pub store: IndexStore,
-    /// Counts per document.
-    pub counted: Counted,
+/// Opens the index, notes names of the filter that match nothing, and counts the themes
+/// of `set` in the documents `filter` selects (with a progress bar on a terminal).
+fn load_study(index: &Path, set: &ThemeSet, filter: &DocFilter) -> anyhow::Result<Study> {
+    let store = IndexStore::open(index)?;
+    note_unmatched_names(&store, filter)?;
+    let bar = CountProgress::new();
+    let study = Study::count(store, set, filter, false, &|event| bar.update(event));
+    bar.finish();
+    Ok(study?)
 }
 
-/// The documents and themes one output works on (all themes, or a subset).
-pub struct Selection<'a> {
-    /// Documents with their matches (of the selected themes only).
-    pub docs: Cow<'a, [DocThemeMatches]>,
-    /// Theme ids in theme-file order.
-    pub themes: Cow<'a, [String]>,
-    /// Evidence rows of the selected themes (empty unless counted with evidence).
-    pub evidence: Cow<'a, [EvidenceRow]>,
-}
-
-impl Study {
-    /// Opens the index and counts the themes of `set` in the documents `filter` selects
-    /// (with evidence rows when `evidence` is set).
-    pub fn load(
-        index: &Path,
-        set: &ThemeSet,
-        filter: &DocFilter,
-        evidence: bool,
-    ) -> anyhow::Result<Study> {
-        let store = IndexStore::open(index)?;
-        note_unmatched_names(&store, filter)?;
-        let counted = study_source::count(&store, set, filter, evidence)?;
-        Ok(Study { store, counted })
-    }
-
-    /// The documents and themes restricted to `only` (every theme when empty; an unknown
-    /// id is an error).
-    pub fn select(&self, only: &[String]) -> anyhow::Result<Selection<'_>> {
-        let all = &self.counted.theme_ids;
-        if only.is_empty() {
-            return Ok(Selection {
-                docs: Cow::Borrowed(&self.counted.docs),
-                themes: Cow::Borrowed(all),
-                evidence: Cow::Borrowed(&self.counted.evidence),
-            });
-        }
-        for id in only {
-            anyhow::ensure!(
-                all.contains(id),
-                "unknown theme `{id}` (themes: {})",
-                all.join(", ")
-            );
-        }
-        let docs = self
-            .counted
-            .docs
-            .iter()
-            .map(|d| DocThemeMatches {
-                doc: d.doc.clone(),
-                matches: d
-                    .matches
-                    .iter()
-                    .filter(|m| only.contains(&m.theme))
-                    .cloned()
-                    .collect(),
-            })
-            .collect::<Vec<_>>();
-        Ok(Selection {
-            docs: Cow::Owned(docs),
-            themes: Cow::Owned(all.iter().filter(|id| only.contains(id)).cloned().collect()),
-            evidence: Cow::Owned(
-                self.counted
-                    .evidence
-                    .iter()
-                    .filter(|row| only.contains(&row.theme))
-                    .cloned()
-                    .collect(),
-            ),
-        })
-    }
-
-    /// What the manifests of this run record (reads every stored document once).
-    pub fn manifest_context(
-        &self,
-        job: Option<export::FileFingerprint>,
-    ) -> anyhow::Result<ManifestContext> {
-        Ok(ManifestContext {
-            args: std::env::args().collect(),
-            index: Some(export::index_fingerprint(&self.store)?),
-            themes: Some(self.counted.themes_file.clone()),
-            job,
-        })
-    }
-}
-
-/// The trend table (long) of a selection for these periods and grouping.
-pub fn trends_table(
-    selection: &Selection<'_>,
-    spec: &PeriodSpec,
-    group: Option<GroupBy>,
-    filter: &DocFilter,
-    low_n: LowN,
-) -> anyhow::Result<DataFrame> {
-    let periods = analysis::resolve_periods(spec, &selection.docs, filter.from, filter.to);
-    let mut config = TrendsConfig::new(periods, group, selection.themes.to_vec());
-    config.low_n = low_n;
-    config.confidence = CONFIDENCE;
-    Ok(analysis::trends_table(&selection.docs, &config)?)
-}
-
-/// Writes `df` to `path` with its manifest; returns the manifest's path.
-pub fn export_table(
-    df: &mut DataFrame,
-    path: &Path,
-    context: &ManifestContext,
-) -> anyhow::Result<PathBuf> {
-    Ok(export::write_table_with_manifest(df, path, context)?)
-}
-
-/// Draws the chart of a long trend table to `path` with its manifest; returns the
-/// manifest's path.
-pub fn export_chart(
-    table: &DataFrame,
-    path: &Path,
-    title: &str,
-    context: &ManifestContext,
-) -> anyhow::Result<PathBuf> {
-    let chart = export::chart::TrendChart::from_table(table, title)?;
-    Ok(export::chart::write_chart(&chart, path, context)?)
+/// What the manifests of a single command record.
+fn manifest_context(study: &Study) -> anyhow::Result<ManifestContext> {
+    Ok(study.manifest_context(std::env::args().collect(), None)?)
 }
 
 /// Says on stderr what a single command wrote.
@@ -268,27 +150,6 @@ fn announce(path: &Path, rows: Option<usize>, manifest: &Path) {
             manifest.display()
         ),
         None => eprintln!("wrote {} and {}", path.display(), manifest.display()),
-    }
-}
-
-fn total_matches(table: &DataFrame) -> anyhow::Result<u64> {
-    Ok(table
-        .column("n_matches")?
-        .u64()?
-        .iter()
-        .map(|v| v.unwrap_or(0))
-        .sum())
-}
-
-/// A chart title for these periods, grouping and filter.
-pub fn chart_title(spec: &PeriodSpec, group: Option<GroupBy>) -> String {
-    let by = match spec {
-        PeriodSpec::Calendar(g) => format!("by {g}"),
-        PeriodSpec::Named(_) => "by period".to_string(),
-    };
-    match group {
-        Some(group) => format!("Theme rates {by} and {group} (matches per 10,000 words, 95% CI)"),
-        None => format!("Theme rates {by} (matches per 10,000 words, 95% CI)"),
     }
 }
 
@@ -305,35 +166,35 @@ pub fn trends(args: TrendsArgs) -> anyhow::Result<Outcome> {
     if let Some(out) = &args.out {
         export::TableFormat::from_path(out)?;
     }
-    let study = Study::load(&args.index.index, &args.themes.load()?, &filter, false)?;
+    let study = load_study(&args.index.index, &args.themes.load()?, &filter)?;
     let selection = study.select(&[])?;
     let low_n = LowN {
         min_docs: args.low_n_docs,
         min_words: args.low_n_words,
     };
     let long = trends_table(&selection, &spec, args.group, &filter, low_n)?;
-    let outcome = if total_matches(&long)? == 0 {
+    let outcome = if long.total_matches() == 0 {
         Outcome::NoHits
     } else {
         Outcome::Done
     };
     let context = if args.out.is_some() || args.plot.is_some() {
-        Some(study.manifest_context(None)?)
+        Some(manifest_context(&study)?)
     } else {
         None
     };
     if let (Some(plot), Some(context)) = (&args.plot, &context) {
-        let manifest = export_chart(&long, plot, &chart_title(&spec, args.group), context)?;
+        let manifest = write_chart(&long.rows, plot, &chart_title(&spec, args.group), context)?;
         announce(plot, None, &manifest);
     }
     let mut table = if args.wide {
-        analysis::widen(&long, &selection.themes)?
+        analysis::widen(&long.frame, &selection.themes)?
     } else {
-        long
+        long.frame.clone()
     };
     match (&args.out, &context) {
         (Some(out), Some(context)) => {
-            let manifest = export_table(&mut table, out, context)?;
+            let manifest = export::write_table_with_manifest(&mut table, out, context)?;
             announce(out, Some(table.height()), &manifest);
         }
         _ => {
@@ -341,7 +202,7 @@ pub fn trends(args: TrendsArgs) -> anyhow::Result<Outcome> {
             if args.wide {
                 study_print::frame(&mut output, &table)?;
             } else {
-                study_print::trends(&mut output, &table, args.group.is_some(), low_n)?;
+                study_print::trends(&mut output, &long.rows, args.group.is_some(), low_n)?;
             }
             output.flush()?;
         }
@@ -362,14 +223,14 @@ pub fn compare(args: CompareArgs) -> anyhow::Result<Outcome> {
     if let Some(out) = &args.out {
         export::TableFormat::from_path(out)?;
     }
-    let study = Study::load(&args.index.index, &args.themes.load()?, &filter, false)?;
+    let study = load_study(&args.index.index, &args.themes.load()?, &filter)?;
     let selection = study.select(&[])?;
     let table = analysis::compare(&selection.docs, &comparison, &selection.themes, CONFIDENCE)?;
     match &args.out {
         Some(out) => {
-            let context = study.manifest_context(None)?;
+            let context = manifest_context(&study)?;
             let mut frame = table.to_frame()?;
-            let manifest = export_table(&mut frame, out, &context)?;
+            let manifest = export::write_table_with_manifest(&mut frame, out, &context)?;
             announce(out, Some(frame.height()), &manifest);
         }
         None => {
@@ -381,31 +242,20 @@ pub fn compare(args: CompareArgs) -> anyhow::Result<Outcome> {
     Ok(Outcome::Done)
 }
 
-/// First occurrences with their evidence filled in.
-pub fn first_rows(
-    study: &Study,
-    selection: &Selection<'_>,
-    only: Option<&str>,
-) -> anyhow::Result<Vec<FirstOccurrence>> {
-    let mut rows = analysis::first_occurrences(&selection.docs, &selection.themes, only)?;
-    analysis::attach_documents(&mut rows, &study.store)?;
-    Ok(rows)
-}
-
 /// Runs `statemine first`.
 pub fn first(args: FirstArgs) -> anyhow::Result<Outcome> {
     let filter = args.filter.to_filter()?;
     if let Some(out) = &args.out {
         export::TableFormat::from_path(out)?;
     }
-    let study = Study::load(&args.index.index, &args.themes.load()?, &filter, false)?;
+    let study = load_study(&args.index.index, &args.themes.load()?, &filter)?;
     let selection = study.select(&[])?;
-    let rows = first_rows(&study, &selection, args.theme.as_deref())?;
+    let rows = study.first_rows(&selection, args.theme.as_deref())?;
     match &args.out {
         Some(out) => {
-            let context = study.manifest_context(None)?;
+            let context = manifest_context(&study)?;
             let mut frame = analysis::first_frame(&rows)?;
-            let manifest = export_table(&mut frame, out, &context)?;
+            let manifest = export::write_table_with_manifest(&mut frame, out, &context)?;
             announce(out, Some(frame.height()), &manifest);
         }
         None => {

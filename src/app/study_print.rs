@@ -5,7 +5,7 @@ use std::io::Write;
 
 use polars::prelude::{AnyValue, DataFrame};
 
-use statemine::analysis::{ComparisonTable, FirstOccurrence, LowN};
+use statemine::analysis::{ComparisonTable, FirstOccurrence, LowN, TrendRow};
 
 use super::output::Output;
 
@@ -94,17 +94,6 @@ fn cells(df: &DataFrame, name: &str) -> anyhow::Result<Vec<AnyValue<'static>>> {
         .collect()
 }
 
-fn as_u64(value: &AnyValue<'_>) -> u64 {
-    value.extract::<u64>().unwrap_or(0)
-}
-
-fn as_f64(value: &AnyValue<'_>) -> Option<f64> {
-    match value {
-        AnyValue::Null => None,
-        v => v.extract::<f64>(),
-    }
-}
-
 fn as_text(value: &AnyValue<'_>) -> String {
     match value {
         AnyValue::Null => String::new(),
@@ -117,36 +106,30 @@ fn as_text(value: &AnyValue<'_>) -> String {
 /// Prints a long trend table.
 pub fn trends(
     output: &mut Output,
-    df: &DataFrame,
+    rows: &[TrendRow],
     grouped: bool,
     low_n: LowN,
 ) -> anyhow::Result<()> {
-    let get = |name| cells(df, name);
-    let (period, group, theme) = (get("period")?, get("group")?, get("theme")?);
-    let (matches, docs, words) = (get("n_matches")?, get("n_docs")?, get("n_words")?);
-    let (docs_matched, rate) = (get("n_docs_matched")?, get("rate_per_10k_words")?);
-    let (low, high, flagged) = (get("rate_ci_low")?, get("rate_ci_high")?, get("low_n")?);
-    let mut any_low = false;
-    let rows: Vec<Vec<String>> = (0..df.height())
-        .map(|i| {
-            let is_low = matches!(flagged[i], AnyValue::Boolean(true));
-            any_low |= is_low;
-            let interval = match (as_f64(&low[i]), as_f64(&high[i])) {
+    let any_low = rows.iter().any(|r| r.low_n);
+    let lines: Vec<Vec<String>> = rows
+        .iter()
+        .map(|r| {
+            let interval = match (r.rate_ci_low, r.rate_ci_high) {
                 (Some(l), Some(h)) => format!("{l:.2}–{h:.2}"),
                 _ => "–".into(),
             };
-            let mut row = vec![as_text(&period[i])];
+            let mut row = vec![r.period.clone()];
             if grouped {
-                row.push(group_label(&as_text(&group[i])).to_string());
+                row.push(group_label(&r.group).to_string());
             }
             row.extend([
-                as_text(&theme[i]),
-                thousands(as_u64(&matches[i])),
-                decimal(as_f64(&rate[i]), 2),
+                r.theme.clone(),
+                thousands(r.n_matches),
+                decimal(r.rate_per_10k_words, 2),
                 interval,
-                format!("{}/{}", as_u64(&docs_matched[i]), as_u64(&docs[i])),
-                thousands(as_u64(&words[i])),
-                if is_low {
+                format!("{}/{}", r.n_docs_matched, r.n_docs),
+                thousands(r.n_words),
+                if r.low_n {
                     "low n".into()
                 } else {
                     String::new()
@@ -170,7 +153,7 @@ pub fn trends(
     ]);
     let color = output.color;
     let out = output.writer();
-    for line in aligned(&headers, &rows) {
+    for line in aligned(&headers, &lines) {
         match line.strip_suffix("low n") {
             // Dim yellow flag on a terminal; plain text otherwise.
             Some(head) if color => writeln!(out, "{head}\x1b[33mlow n\x1b[0m")?,
@@ -185,7 +168,7 @@ pub fn trends(
             thousands(low_n.min_words)
         )?;
     }
-    if df.height() == 0 {
+    if rows.is_empty() {
         writeln!(out, "(no periods: no documents selected)")?;
     }
     Ok(())

@@ -9,568 +9,44 @@
 //! titles (`CEO`, `Rector` ...) → other. The tables are data: extend them rather than the
 //! code. A label with none of these cues gives no guess; the caller decides (see
 //! [`super::turns`]).
+//!
+//! The tables live in `roles.toml` beside this file, embedded at build time and parsed
+//! once; `tests::the_tables_are_well_formed` checks that every entry is in the form the
+//! lookups compare against (a folded entry that no folded word can equal would never match).
+
+use std::sync::LazyLock;
+
+use serde::Deserialize;
 
 use crate::document::Role;
 
-/// Words that make the speaker a journalist or moderator (lowercase; plurals are folded).
-const JOURNALIST_WORDS: &[&str] = &[
-    "question",
-    "questions",
-    "remark",
-    "moderator",
-    "anchor",
-    "host",
-    "journalist",
-    "correspondent",
-    "reporter",
-    "presenter",
-    "interviewer",
-    "editor",
-    "editor-in-chief",
-    "commentator",
-    "вопрос",
-    "реплика",
-    "ведущий",
-    "ведущая",
-    "модератор",
-    "журналист",
-    "корреспондент",
-];
+/// The cue tables of `roles.toml` (see that file for what each holds).
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct Tables {
+    journalist_words: Vec<String>,
+    russian_officials: Vec<(String, String)>,
+    foreign_officials: Vec<(String, String)>,
+    russia_words: Vec<String>,
+    countries: Vec<String>,
+    demonyms: Vec<String>,
+    official_titles: Vec<String>,
+    state_titles: Vec<String>,
+    other_titles: Vec<String>,
+}
 
-/// Well-known Russian officials of the period: `(first name, surname)` in both scripts.
-const RUSSIAN_OFFICIALS: &[(&str, &str)] = &[
-    ("Vladimir", "Putin"),
-    ("Dmitry", "Medvedev"),
-    ("Sergei", "Lavrov"),
-    ("Dmitry", "Peskov"),
-    ("Maria", "Zakharova"),
-    ("Sergei", "Shoigu"),
-    ("Yury", "Ushakov"),
-    ("Valentina", "Matviyenko"),
-    ("Vyacheslav", "Volodin"),
-    ("Anton", "Siluanov"),
-    ("Maxim", "Oreshkin"),
-    ("Elvira", "Nabiullina"),
-    ("Sergei", "Sobyanin"),
-    ("Dmitry", "Kozak"),
-    ("Olga", "Golodets"),
-    ("Arkady", "Dvorkovich"),
-    ("Dmitry", "Rogozin"),
-    ("Vitaly", "Mutko"),
-    ("Igor", "Shuvalov"),
-    ("Alexander", "Khloponin"),
-    ("Yury", "Trutnev"),
-    ("Sergei", "Prikhodko"),
-    ("Alexander", "Tkachev"),
-    ("Denis", "Manturov"),
-    ("Sergei", "Donskoy"),
-    ("Maxim", "Sokolov"),
-    ("Vladimir", "Puchkov"),
-    ("Vladimir", "Kolokoltsev"),
-    ("Alexander", "Bortnikov"),
-    ("Veronika", "Skvortsova"),
-    ("Maxim", "Topilin"),
-    ("Vladimir", "Medinsky"),
-    ("Alexander", "Novak"),
-    ("Pavel", "Kolobkov"),
-    ("Nikolai", "Nikiforov"),
-    ("Olga", "Vasilyeva"),
-    ("Alexander", "Konovalov"),
-    ("Mikhail", "Men"),
-    ("Alexander", "Galushka"),
-    ("Mikhail", "Abyzov"),
-    ("Sergei", "Ivanov"),
-    ("Anton", "Vaino"),
-    ("Sergei", "Kiriyenko"),
-    ("Nikolai", "Patrushev"),
-    ("Sergei", "Naryshkin"),
-    ("Valery", "Gerasimov"),
-    ("Yury", "Chaika"),
-    ("Alexander", "Bastrykin"),
-    ("Tatyana", "Golikova"),
-    ("Tatyana", "Moskalkova"),
-    ("Ella", "Pamfilova"),
-    ("Andrei", "Belousov"),
-    ("Alexei", "Kudrin"),
-    ("Sergei", "Ryabkov"),
-    ("Grigory", "Karasin"),
-    ("Igor", "Morgulov"),
-    ("Vasily", "Nebenzya"),
-    ("Vitaly", "Churkin"),
-    ("Sergei", "Kislyak"),
-    ("Konstantin", "Kosachev"),
-    ("Mikhail", "Mishustin"),
-    ("Vladimir", "Zhirinovsky"),
-    ("Gennady", "Zyuganov"),
-    ("Sergei", "Mironov"),
-    ("Владимир", "Путин"),
-    ("Дмитрий", "Медведев"),
-    ("Сергей", "Лавров"),
-    ("Дмитрий", "Песков"),
-    ("Мария", "Захарова"),
-    ("Сергей", "Шойгу"),
-    ("Юрий", "Ушаков"),
-    ("Валентина", "Матвиенко"),
-    ("Вячеслав", "Володин"),
-    ("Михаил", "Мишустин"),
-    ("Антон", "Силуанов"),
-    ("Андрей", "Белоусов"),
-    ("Эльвира", "Набиуллина"),
-    ("Сергей", "Собянин"),
-    ("Сергей", "Кириенко"),
-    ("Антон", "Вайно"),
-    ("Сергей", "Рябков"),
-];
+/// The tables as written in the repository.
+const TABLES_TOML: &str = include_str!("roles.toml");
 
-/// Well-known foreign heads of state, government and foreign ministers of the period.
-const FOREIGN_OFFICIALS: &[(&str, &str)] = &[
-    ("Xi", "Jinping"),
-    ("Li", "Keqiang"),
-    ("Wang", "Yi"),
-    ("Shinzo", "Abe"),
-    ("Fumio", "Kishida"),
-    ("Taro", "Kono"),
-    ("Moon", "Jae-in"),
-    ("Park", "Geun-hye"),
-    ("Kang", "Kyung-wha"),
-    ("Kim", "Jong-un"),
-    ("Donald", "Trump"),
-    ("Rex", "Tillerson"),
-    ("Barack", "Obama"),
-    ("John", "Kerry"),
-    ("Emmanuel", "Macron"),
-    ("Francois", "Hollande"),
-    ("François", "Hollande"),
-    ("Angela", "Merkel"),
-    ("Frank-Walter", "Steinmeier"),
-    ("Sigmar", "Gabriel"),
-    ("Theresa", "May"),
-    ("Boris", "Johnson"),
-    ("Recep", "Erdogan"),
-    ("Nursultan", "Nazarbayev"),
-    ("Alexander", "Lukashenko"),
-    ("Serzh", "Sargsyan"),
-    ("Almazbek", "Atambayev"),
-    ("Sooronbay", "Jeenbekov"),
-    ("Shavkat", "Mirziyoyev"),
-    ("Emomali", "Rahmon"),
-    ("Ilham", "Aliyev"),
-    ("Gurbanguly", "Berdimuhamedov"),
-    ("Igor", "Dodon"),
-    ("Hassan", "Rouhani"),
-    ("Benjamin", "Netanyahu"),
-    ("Reuven", "Rivlin"),
-    ("Mahmoud", "Abbas"),
-    ("Bashar", "al-Assad"),
-    ("Abdel", "el-Sisi"),
-    ("Narendra", "Modi"),
-    ("Sauli", "Niinistö"),
-    ("Gudni", "Johannesson"),
-    ("Paolo", "Gentiloni"),
-    ("Sergio", "Mattarella"),
-    ("Milos", "Zeman"),
-    ("Viktor", "Orban"),
-    ("Rodrigo", "Duterte"),
-    ("Nguyen", "Phuc"),
-    ("Tran", "Quang"),
-    ("Khaltmaagiin", "Battulga"),
-    ("Christian", "Kern"),
-    ("Mariano", "Rajoy"),
-    ("Nicolas", "Maduro"),
-    ("Michel", "Temer"),
-    ("Jacob", "Zuma"),
-    ("Omar", "al-Bashir"),
-    ("Joko", "Widodo"),
-    ("Aleksandar", "Vucic"),
-    ("Rumen", "Radev"),
-    ("Alexis", "Tsipras"),
-    ("Nicos", "Anastasiades"),
-    ("Raul", "Castro"),
-    ("Evo", "Morales"),
-    ("Си", "Цзиньпин"),
-    ("Синдзо", "Абэ"),
-    ("Мун", "Чжэ Ин"),
-    ("Дональд", "Трамп"),
-    ("Эммануэль", "Макрон"),
-    ("Ангела", "Меркель"),
-    ("Реджеп", "Эрдоган"),
-    ("Александр", "Лукашенко"),
-    ("Нурсултан", "Назарбаев"),
-    ("Эмомали", "Рахмон"),
-];
+/// The parsed tables. The file is part of the build and checked by a unit test, so it
+/// always parses.
+static TABLES: LazyLock<Tables> =
+    LazyLock::new(|| toml::from_str(TABLES_TOML).expect("roles.toml parses (checked by a test)"));
 
-/// Names (lowercase) that mean Russia in a title.
-const RUSSIA_WORDS: &[&str] = &[
-    "russia",
-    "russian",
-    "russia's",
-    "russia’s",
-    "россии",
-    "российской",
-    "российский",
-    "рф",
-];
-
-/// Foreign countries, multi-word ones included (lowercase, as written in titles).
-const COUNTRIES: &[&str] = &[
-    "abkhazia",
-    "afghanistan",
-    "albania",
-    "algeria",
-    "angola",
-    "argentina",
-    "armenia",
-    "australia",
-    "austria",
-    "azerbaijan",
-    "bahrain",
-    "bangladesh",
-    "belarus",
-    "belgium",
-    "bolivia",
-    "brazil",
-    "bulgaria",
-    "cambodia",
-    "canada",
-    "chile",
-    "china",
-    "colombia",
-    "croatia",
-    "cuba",
-    "cyprus",
-    "czech republic",
-    "denmark",
-    "ecuador",
-    "egypt",
-    "estonia",
-    "ethiopia",
-    "finland",
-    "france",
-    "georgia",
-    "germany",
-    "greece",
-    "hungary",
-    "iceland",
-    "india",
-    "indonesia",
-    "iran",
-    "iraq",
-    "ireland",
-    "israel",
-    "italy",
-    "japan",
-    "jordan",
-    "kazakhstan",
-    "kenya",
-    "korea",
-    "kuwait",
-    "kyrgyzstan",
-    "laos",
-    "latvia",
-    "lebanon",
-    "libya",
-    "lithuania",
-    "luxembourg",
-    "malaysia",
-    "mexico",
-    "moldova",
-    "mongolia",
-    "montenegro",
-    "morocco",
-    "myanmar",
-    "nepal",
-    "netherlands",
-    "new zealand",
-    "nicaragua",
-    "nigeria",
-    "norway",
-    "oman",
-    "pakistan",
-    "palestine",
-    "peru",
-    "philippines",
-    "poland",
-    "portugal",
-    "qatar",
-    "romania",
-    "rwanda",
-    "saudi arabia",
-    "serbia",
-    "singapore",
-    "slovakia",
-    "slovenia",
-    "south africa",
-    "south ossetia",
-    "spain",
-    "sri lanka",
-    "sudan",
-    "sweden",
-    "switzerland",
-    "syria",
-    "tajikistan",
-    "thailand",
-    "tunisia",
-    "turkey",
-    "turkmenistan",
-    "uganda",
-    "ukraine",
-    "united arab emirates",
-    "united kingdom",
-    "united states",
-    "usa",
-    "us",
-    "u.s.",
-    "uk",
-    "uruguay",
-    "uzbekistan",
-    "venezuela",
-    "vietnam",
-    "viet nam",
-    "yemen",
-    "zimbabwe",
-    "european commission",
-    "european council",
-    "european union",
-    "eu",
-    "франции",
-    "германии",
-    "японии",
-    "китая",
-    "кнр",
-    "сша",
-    "кореи",
-    "кндр",
-    "турции",
-    "индии",
-    "ирана",
-    "израиля",
-    "италии",
-    "белоруссии",
-    "беларуси",
-    "казахстана",
-    "армении",
-    "азербайджана",
-    "узбекистана",
-    "киргизии",
-    "таджикистана",
-    "молдавии",
-    "монголии",
-    "вьетнама",
-    "сирии",
-    "египта",
-    "финляндии",
-];
-
-/// Nationality adjectives of foreign countries (lowercase).
-const DEMONYMS: &[&str] = &[
-    "american",
-    "british",
-    "chinese",
-    "japanese",
-    "french",
-    "german",
-    "italian",
-    "turkish",
-    "indian",
-    "iranian",
-    "israeli",
-    "syrian",
-    "egyptian",
-    "korean",
-    "kazakh",
-    "belarusian",
-    "ukrainian",
-    "armenian",
-    "azerbaijani",
-    "uzbek",
-    "kyrgyz",
-    "tajik",
-    "turkmen",
-    "moldovan",
-    "georgian",
-    "finnish",
-    "austrian",
-    "spanish",
-    "portuguese",
-    "greek",
-    "hungarian",
-    "czech",
-    "slovak",
-    "polish",
-    "serbian",
-    "bulgarian",
-    "romanian",
-    "swiss",
-    "dutch",
-    "belgian",
-    "swedish",
-    "norwegian",
-    "danish",
-    "icelandic",
-    "canadian",
-    "mexican",
-    "brazilian",
-    "argentine",
-    "venezuelan",
-    "cuban",
-    "vietnamese",
-    "mongolian",
-    "indonesian",
-    "malaysian",
-    "thai",
-    "filipino",
-    "australian",
-    "saudi",
-    "emirati",
-    "qatari",
-    "jordanian",
-    "lebanese",
-    "iraqi",
-    "afghan",
-    "pakistani",
-    "palestinian",
-    "libyan",
-    "sudanese",
-    "nigerian",
-    "algerian",
-    "moroccan",
-    "tunisian",
-    "cypriot",
-    "croatian",
-    "estonian",
-    "latvian",
-    "lithuanian",
-    "irish",
-    "european",
-];
-
-/// Titles of Russian officials when no foreign country is named (lowercase words or
-/// phrases). A bare `President` or `Director` is not here: they are also company titles.
-const OFFICIAL_TITLES: &[&str] = &[
-    "minister",
-    "deputy prime minister",
-    "prime minister",
-    "governor",
-    "mayor",
-    "state duma",
-    "duma",
-    "federation council",
-    "presidential",
-    "kremlin",
-    "press secretary",
-    "aide",
-    "prosecutor",
-    "ombudsman",
-    "commissioner",
-    "head of the republic",
-    "region",
-    "territory",
-    "federal",
-    "central bank",
-    "accounts chamber",
-    "security council",
-    "investigative committee",
-    "central election commission",
-    "faction",
-    "senator",
-    "plenipotentiary",
-    "envoy",
-    "ambassador",
-    "agency",
-    "colonel",
-    "lieutenant",
-    "major",
-    "admiral",
-    "captain",
-    "sergeant",
-    "commander",
-    "marshal",
-    "army general",
-    "chief of the general staff",
-    "министр",
-    "губернатор",
-    "глава",
-    "мэр",
-    "председатель правительства",
-    "помощник президента",
-    "пресс-секретарь",
-    "полномочный представитель",
-    "генеральный прокурор",
-    "депутат",
-    "сенатор",
-    "председатель государственной думы",
-    "председатель совета федерации",
-];
-
-/// Titles of state office that make a foreigner a foreign official (lowercase).
-const STATE_TITLES: &[&str] = &[
-    "president",
-    "prime minister",
-    "premier",
-    "chancellor",
-    "minister",
-    "king",
-    "queen",
-    "emir",
-    "sultan",
-    "crown prince",
-    "ambassador",
-    "secretary of state",
-    "head of state",
-    "head of government",
-    "vice president",
-    "speaker",
-    "parliament",
-    "senator",
-    "governor",
-    "general secretary",
-    "state councillor",
-    "leader",
-    "президент",
-    "премьер-министр",
-    "министр",
-    "канцлер",
-    "король",
-    "посол",
-    "председатель",
-];
-
-/// Titles that make the speaker someone else: business, church, academia, civil society.
-const OTHER_TITLES: &[&str] = &[
-    "ceo",
-    "chairman of the board",
-    "management board",
-    "board of directors",
-    "company",
-    "corporation",
-    "holding",
-    "rector",
-    "professor",
-    "student",
-    "archpriest",
-    "patriarch",
-    "metropolitan",
-    "priest",
-    "mufti",
-    "rabbi",
-    "director general",
-    "secretary general",
-    "founder",
-    "entrepreneur",
-    "businessman",
-    "expert",
-    "scientist",
-    "teacher",
-    "doctor",
-    "participant",
-    "resident",
-    "veteran",
-    "athlete",
-    "coach",
-    "artist",
-    "actor",
-    "writer",
-];
+/// Whether `table` holds `word` exactly.
+fn holds(table: &[String], word: &str) -> bool {
+    table.iter().any(|entry| entry == word)
+}
 
 /// Folds a word for table lookups: lowercase, typographic apostrophe as ASCII, no
 /// surrounding punctuation.
@@ -612,7 +88,7 @@ pub(crate) fn known_person(name: &str) -> Option<Role> {
         [first, .., last] => (*first, *last),
     };
     let initial = first.chars().next()?;
-    let matches = |table: &[(&str, &str)]| {
+    let matches = |table: &[(String, String)]| {
         table.iter().any(|(f, l)| {
             let surname_matches = l.eq_ignore_ascii_case(last)
                 || l.to_lowercase() == last.to_lowercase()
@@ -620,9 +96,9 @@ pub(crate) fn known_person(name: &str) -> Option<Role> {
             surname_matches && f.starts_with(initial)
         })
     };
-    if matches(RUSSIAN_OFFICIALS) {
+    if matches(&TABLES.russian_officials) {
         Some(Role::Official)
-    } else if matches(FOREIGN_OFFICIALS) {
+    } else if matches(&TABLES.foreign_officials) {
         Some(Role::Foreign)
     } else {
         None
@@ -633,8 +109,8 @@ pub(crate) fn known_person(name: &str) -> Option<Role> {
 /// with their role.
 pub(crate) fn first_known_person(text: &str) -> Option<(String, Role)> {
     [
-        (RUSSIAN_OFFICIALS, Role::Official),
-        (FOREIGN_OFFICIALS, Role::Foreign),
+        (&TABLES.russian_officials, Role::Official),
+        (&TABLES.foreign_officials, Role::Foreign),
     ]
     .iter()
     .flat_map(|(table, role)| {
@@ -650,14 +126,15 @@ pub(crate) fn first_known_person(text: &str) -> Option<(String, Role)> {
 /// Whether `word` names a country (Russia included), as opposed to a person.
 pub(crate) fn is_country(word: &str) -> bool {
     let word = fold(word);
-    RUSSIA_WORDS.contains(&word.as_str()) || COUNTRIES.contains(&word.as_str())
+    holds(&TABLES.russia_words, &word) || holds(&TABLES.countries, &word)
 }
 
 /// Journalist words in `text` (a label or a title).
 pub(crate) fn has_journalist_word(text: &str) -> bool {
     words(text).iter().any(|w| {
-        JOURNALIST_WORDS.contains(&w.as_str())
-            || JOURNALIST_WORDS
+        holds(&TABLES.journalist_words, w)
+            || TABLES
+                .journalist_words
                 .iter()
                 .any(|j| j.len() > 3 && w.strip_suffix('s') == Some(j))
     })
@@ -683,36 +160,36 @@ fn guess(title: &str, name: Option<&str>, russia_is_a_cue: bool) -> Option<Role>
         return Some(role);
     }
     let words = words(title);
-    let has = |table: &[&str]| table.iter().any(|t| contains_phrase(&words, t));
+    let has = |table: &[String]| table.iter().any(|t| contains_phrase(&words, t));
     // Business, church and academia first: `Russian Railways CEO` is not an official.
-    if has(OTHER_TITLES) {
+    if has(&TABLES.other_titles) {
         return Some(Role::Other);
     }
     // The first country named decides: `Russian Ambassador to Japan` is an official,
     // `Ambassador of Japan to Russia` a foreigner; a foreigner without a state title
     // (`Chairman of German Committee on ...`) is someone else.
     for (i, word) in words.iter().enumerate() {
-        if RUSSIA_WORDS.contains(&word.as_str()) {
+        if holds(&TABLES.russia_words, word) {
             if russia_is_a_cue {
                 return Some(Role::Official);
             }
             continue;
         }
         let rest = &words[i..];
-        let foreign = DEMONYMS.contains(&word.as_str())
-            || COUNTRIES.iter().any(|c| {
+        let foreign = holds(&TABLES.demonyms, word)
+            || TABLES.countries.iter().any(|c| {
                 let n = c.split(' ').count();
                 rest.len() >= n && contains_phrase(&rest[..n], c)
             });
         if foreign {
-            return Some(if has(STATE_TITLES) {
+            return Some(if has(&TABLES.state_titles) {
                 Role::Foreign
             } else {
                 Role::Other
             });
         }
     }
-    if has(OFFICIAL_TITLES) {
+    if has(&TABLES.official_titles) {
         return Some(Role::Official);
     }
     None
@@ -721,6 +198,51 @@ fn guess(title: &str, name: Option<&str>, russia_is_a_cue: bool) -> Option<Role>
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_tables_are_well_formed() {
+        let tables: Tables = toml::from_str(TABLES_TOML).unwrap();
+        let word_tables = [
+            ("journalist_words", &tables.journalist_words),
+            ("russia_words", &tables.russia_words),
+            ("countries", &tables.countries),
+            ("demonyms", &tables.demonyms),
+            ("official_titles", &tables.official_titles),
+            ("state_titles", &tables.state_titles),
+            ("other_titles", &tables.other_titles),
+        ];
+        for (name, table) in word_tables {
+            assert!(!table.is_empty(), "{name} is empty");
+            for (i, entry) in table.iter().enumerate() {
+                // Lookups compare folded words, joined by single spaces.
+                let folded: Vec<String> = words(entry);
+                assert_eq!(&folded.join(" "), entry, "{name}: `{entry}` is not folded");
+                assert!(!table[..i].contains(entry), "{name}: `{entry}` twice");
+            }
+        }
+        for (name, table) in [
+            ("russian_officials", &tables.russian_officials),
+            ("foreign_officials", &tables.foreign_officials),
+        ] {
+            assert!(!table.is_empty(), "{name} is empty");
+            for (i, (first, last)) in table.iter().enumerate() {
+                for part in [first, last] {
+                    assert!(
+                        !part.is_empty() && part.trim() == part,
+                        "{name}: `{first} {last}`"
+                    );
+                }
+                assert!(
+                    !table[..i].contains(&(first.clone(), last.clone())),
+                    "{name}: `{first} {last}` twice"
+                );
+            }
+        }
+        // Nobody is both a Russian official and a foreign one.
+        for person in &tables.russian_officials {
+            assert!(!tables.foreign_officials.contains(person), "{person:?}");
+        }
+    }
 
     #[test]
     fn journalists_by_label_word() {

@@ -12,11 +12,10 @@
 
 use std::path::{Path, PathBuf};
 
-use polars::prelude::{AnyValue, DataFrame};
-
 use super::ExportError;
 use super::manifest::{ManifestContext, OutputInfo, write_manifest};
 use super::svg::{Svg, num};
+use crate::analysis::TrendRow;
 
 /// Series colours, cycled: dark enough for text on white (panel titles use them).
 const PALETTE: &[&str] = &[
@@ -57,69 +56,39 @@ pub struct TrendChart {
     pub series: Vec<ChartSeries>,
 }
 
-fn text_of(value: AnyValue<'_>) -> String {
-    match value {
-        AnyValue::String(s) => s.to_string(),
-        AnyValue::StringOwned(s) => s.to_string(),
-        AnyValue::Null => String::new(),
-        other => other.to_string(),
-    }
-}
-
-fn float_of(value: AnyValue<'_>) -> Option<f64> {
-    match value {
-        AnyValue::Null => None,
-        v => v.extract::<f64>(),
-    }
-}
-
 impl TrendChart {
-    /// The chart of a long trend table (columns `period`, `group`, `theme`,
-    /// `rate_per_10k_words`, `rate_ci_low`, `rate_ci_high`, `low_n`).
-    pub fn from_table(df: &DataFrame, title: &str) -> Result<TrendChart, ExportError> {
-        let polars = |source| ExportError::Polars {
-            path: PathBuf::from("<chart>"),
-            source,
-        };
-        let column = |name: &str| df.column(name).map_err(polars);
-        let (period, group, theme) = (column("period")?, column("group")?, column("theme")?);
-        let (rate, low, high) = (
-            column("rate_per_10k_words")?,
-            column("rate_ci_low")?,
-            column("rate_ci_high")?,
-        );
-        let low_n = column("low_n")?;
+    /// The chart of a long trend table's rows (in table order: by period, then group and
+    /// theme).
+    pub fn from_rows(rows: &[TrendRow], title: &str) -> TrendChart {
         let mut periods: Vec<String> = Vec::new();
-        let mut rows = Vec::with_capacity(df.height());
-        let mut groups: Vec<String> = Vec::new();
-        for i in 0..df.height() {
-            let name = text_of(period.get(i).map_err(polars)?);
-            if periods.last() != Some(&name) {
-                periods.push(name);
+        let mut points = Vec::with_capacity(rows.len());
+        let mut groups: Vec<&str> = Vec::new();
+        for row in rows {
+            if periods.last() != Some(&row.period) {
+                periods.push(row.period.clone());
             }
-            let group = text_of(group.get(i).map_err(polars)?);
-            if !groups.contains(&group) {
-                groups.push(group.clone());
+            if !groups.contains(&row.group.as_str()) {
+                groups.push(&row.group);
             }
-            let point = match (
-                float_of(rate.get(i).map_err(polars)?),
-                float_of(low.get(i).map_err(polars)?),
-                float_of(high.get(i).map_err(polars)?),
-            ) {
+            let point = match (row.rate_per_10k_words, row.rate_ci_low, row.rate_ci_high) {
                 (Some(rate), Some(low), Some(high)) => Some(ChartPoint {
                     rate,
                     low,
                     high,
-                    low_n: matches!(low_n.get(i).map_err(polars)?, AnyValue::Boolean(true)),
+                    low_n: row.low_n,
                 }),
                 _ => None,
             };
-            let theme = text_of(theme.get(i).map_err(polars)?);
-            rows.push((periods.len() - 1, theme, group, point));
+            points.push((
+                periods.len() - 1,
+                row.theme.clone(),
+                row.group.clone(),
+                point,
+            ));
         }
         let grouped = groups.len() > 1;
         let mut series: Vec<ChartSeries> = Vec::new();
-        for (x, theme, group, point) in rows {
+        for (x, theme, group, point) in points {
             let label = if grouped {
                 let group = if group.is_empty() {
                     "(unknown)"
@@ -147,11 +116,11 @@ impl TrendChart {
         for s in &mut series {
             s.points.resize(periods.len(), None);
         }
-        Ok(TrendChart {
+        TrendChart {
             title: title.to_string(),
             periods,
             series,
-        })
+        }
     }
 }
 

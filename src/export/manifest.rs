@@ -3,31 +3,17 @@
 //!
 //! Contract: a manifest records the tool and its version, the time (UTC, RFC 3339), the
 //! full command line, the output (path, format, rows, columns), the index it was computed
-//! from (document count and a content hash: BLAKE3 of the sorted `id:content_hash` lines of
-//! every stored document, so it changes when any document is added, removed or changed and
-//! does not depend on index order or segment layout), and the theme file and job file
-//! (name, path and BLAKE3 of the bytes) when there are ones.
+//! from ([`IndexFingerprint`]: document count and content hash, from
+//! [`crate::index::IndexStore::fingerprint`]), and the theme file and job file (name, path
+//! and BLAKE3 of the bytes) when there are ones.
 
 use std::path::{Path, PathBuf};
 
 use polars::prelude::DataFrame;
 use serde::{Deserialize, Serialize};
-use tantivy::TantivyDocument;
-use tantivy::schema::Value;
 
 use super::ExportError;
-use crate::index::{DocFilter, IndexError, IndexStore};
-
-/// The index a result was computed from.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct IndexFingerprint {
-    /// Index directory as given.
-    pub path: String,
-    /// Number of stored documents.
-    pub n_documents: u64,
-    /// BLAKE3 of the sorted `id:content_hash` lines.
-    pub content_hash: String,
-}
+use crate::index::IndexFingerprint;
 
 /// An input file (theme file, job file).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -169,88 +155,9 @@ pub fn file_fingerprint(path: &Path) -> Result<FileFingerprint, ExportError> {
     })
 }
 
-/// Fingerprint of every document in `store` (see the module header).
-pub fn index_fingerprint(store: &IndexStore) -> Result<IndexFingerprint, IndexError> {
-    let reader = store.scan_reader()?;
-    let searcher = reader.searcher();
-    let fields = store.fields();
-    let mut lines = Vec::new();
-    for address in store.select(&reader, &DocFilter::default())? {
-        let stored: TantivyDocument = searcher.doc(address).map_err(|e| store.engine_error(e))?;
-        let text = |field| {
-            stored
-                .get_first(field)
-                .and_then(|v| v.as_str())
-                .unwrap_or("")
-                .to_string()
-        };
-        lines.push(format!(
-            "{}:{}\n",
-            text(fields.id),
-            text(fields.content_hash)
-        ));
-    }
-    lines.sort_unstable();
-    let mut hasher = blake3::Hasher::new();
-    for line in &lines {
-        hasher.update(line.as_bytes());
-    }
-    Ok(IndexFingerprint {
-        path: store.dir().display().to_string(),
-        n_documents: lines.len() as u64,
-        content_hash: hasher.finalize().to_hex().to_string(),
-    })
-}
-
 #[cfg(test)]
 mod tests {
-    use chrono::NaiveDate;
-
     use super::*;
-    use crate::document::{DocStructure, Document, Kind, Lang};
-
-    fn document(id: &str, text: &str) -> Document {
-        Document {
-            id: id.into(),
-            date: NaiveDate::from_ymd_opt(2017, 9, 5).unwrap(),
-            title: "t".into(),
-            speaker: "s".into(),
-            source: "kremlin.ru".into(),
-            kind: Kind::News,
-            lang: Lang::En,
-            url: String::new(),
-            text: text.into(),
-            tags: vec![],
-            location: None,
-        }
-    }
-
-    fn index_with(dir: &Path, docs: &[Document]) -> IndexStore {
-        let store = IndexStore::open_or_create(dir).unwrap();
-        let mut writer = store.writer(1, 15_000_000).unwrap();
-        writer.delete_all_documents().unwrap();
-        for doc in docs {
-            writer
-                .add_document(store.to_tantivy(doc, &DocStructure::default()))
-                .unwrap();
-        }
-        writer.commit().unwrap();
-        store
-    }
-
-    #[test]
-    fn index_fingerprint_ignores_order_and_sees_changes() {
-        let one = tempfile::tempdir().unwrap();
-        let two = tempfile::tempdir().unwrap();
-        let (a, b) = (document("a", "first"), document("b", "second"));
-        let forward = index_fingerprint(&index_with(one.path(), &[a.clone(), b.clone()])).unwrap();
-        let backward = index_fingerprint(&index_with(two.path(), &[b.clone(), a.clone()])).unwrap();
-        assert_eq!(forward.n_documents, 2);
-        assert_eq!(forward.content_hash, backward.content_hash);
-        let changed = document("b", "second, edited");
-        let edited = index_fingerprint(&index_with(two.path(), &[a, changed])).unwrap();
-        assert_ne!(edited.content_hash, forward.content_hash);
-    }
 
     #[test]
     fn manifest_is_written_beside_the_output() {

@@ -13,10 +13,12 @@ mod raster;
 mod svg;
 mod table;
 
+/// The index fingerprint a manifest records (computed by the index).
+pub use crate::index::IndexFingerprint;
 pub use error::ExportError;
 pub use format::TableFormat;
 pub use manifest::{
-    FileFingerprint, IndexFingerprint, Manifest, ManifestContext, OutputInfo, file_fingerprint,
-    index_fingerprint, manifest_path, write_manifest, write_table_with_manifest,
+    FileFingerprint, Manifest, ManifestContext, OutputInfo, file_fingerprint, manifest_path,
+    write_manifest, write_table_with_manifest,
 };
 pub use table::{read_parquet, write_table, write_table_to};

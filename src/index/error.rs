@@ -55,13 +55,4 @@ pub enum IndexError {
         #[source]
         source: std::io::Error,
     },
-    /// The text query of a document filter is invalid (its error has the column).
-    #[error("filter query `{query}`")]
-    FilterQuery {
-        /// The query as given.
-        query: String,
-        /// Why it could not be used (boxed: a search error can itself hold an index error).
-        #[source]
-        source: Box<crate::search::SearchError>,
-    },
 }

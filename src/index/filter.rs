@@ -6,11 +6,11 @@
 //! They are resolved against the values the index holds (a few hundred even in a large
 //! corpus), then selected exactly.
 //!
-//! Contract: [`DocFilter::to_query`] covers the metadata alone; the text query needs the
-//! open index (keyword names are resolved against its dictionary), so it is built by
-//! [`crate::search::filter_query`] and combined (both must match) by
-//! [`super::IndexStore::select`] and by the search itself. Every selection goes through
-//! one of the two, so the query restricts searches, counts, trends and comparisons alike.
+//! Contract: the text query is parsed once, when the filter is made ([`Plan::parse`]), and
+//! the whole filter becomes one Tantivy query in one place,
+//! [`super::IndexStore::filter_query`] (the text query needs the open index: keyword names
+//! are resolved against its dictionary). Selections and searches both use it, so the query
+//! restricts searches, counts, trends and comparisons alike.
 
 use chrono::NaiveDate;
 use tantivy::query::{AllQuery, BooleanQuery, EmptyQuery, Occur, Query, RangeQuery, TermQuery};
@@ -19,6 +19,7 @@ use tantivy::{DateTime, Searcher, Term};
 
 use super::Fields;
 use crate::document::{Kind, Lang};
+use crate::query::Plan;
 use crate::text::names::{self, NamePattern};
 
 /// Which documents to consider: values within one field are alternatives (OR), fields
@@ -37,8 +38,8 @@ pub struct DocFilter {
     pub kinds: Vec<Kind>,
     /// Languages.
     pub langs: Vec<Lang>,
-    /// Only documents matching this query (the language of `statemine search`).
-    pub query: Option<String>,
+    /// Only documents matching this query (the language of `statemine search`), parsed.
+    pub query: Option<Plan>,
 }
 
 impl DocFilter {
@@ -50,7 +51,7 @@ impl DocFilter {
     /// The metadata part of the filter as a Tantivy query (`AllQuery` when it has none);
     /// [`DocFilter::query`] is not part of it (see the module contract). Speaker and
     /// source names are resolved against the values `searcher` holds.
-    pub fn to_query(
+    pub(crate) fn metadata_query(
         &self,
         fields: &Fields,
         searcher: &Searcher,
@@ -208,7 +209,6 @@ mod tests {
     use super::*;
     use crate::document::{DocStructure, Document};
     use crate::index::{IndexError, IndexStore};
-    use crate::search::SearchError;
 
     fn doc(id: &str, speaker: &str, title: &str, text: &str) -> Document {
         Document {
@@ -276,12 +276,12 @@ mod tests {
         let all = ids(&store, &DocFilter::default()).unwrap();
         assert_eq!(all, ["k1", "k2", "o1", "o2"]);
         let korea = DocFilter {
-            query: Some("korea OR korean".into()),
+            query: Some(Plan::parse("korea OR korean").unwrap()),
             ..DocFilter::default()
         };
         assert_eq!(ids(&store, &korea).unwrap(), ["k1", "k2"]);
         let negated = DocFilter {
-            query: Some("NOT korea*".into()),
+            query: Some(Plan::parse("NOT korea*").unwrap()),
             ..DocFilter::default()
         };
         assert_eq!(ids(&store, &negated).unwrap(), ["o1", "o2"]);
@@ -293,12 +293,12 @@ mod tests {
         let store = store(dir.path());
         let filter = DocFilter {
             speakers: vec!["anna lee".into()],
-            query: Some("korea OR pipelines".into()),
+            query: Some(Plan::parse("korea OR pipelines").unwrap()),
             ..DocFilter::default()
         };
         assert_eq!(ids(&store, &filter).unwrap(), ["k1"]);
         let by_name = DocFilter {
-            query: Some("speaker:kim AND NOT energy".into()),
+            query: Some(Plan::parse("speaker:kim AND NOT energy").unwrap()),
             ..DocFilter::default()
         };
         assert_eq!(ids(&store, &by_name).unwrap(), ["k2"]);
@@ -363,25 +363,5 @@ mod tests {
             ..speakers(&["anna"])
         };
         assert_eq!(ids(&store, &sources).unwrap(), ["k1", "o1"]);
-    }
-
-    #[test]
-    fn a_bad_query_is_a_syntax_error_with_its_column() {
-        let dir = tempfile::tempdir().unwrap();
-        let store = store(dir.path());
-        let filter = DocFilter {
-            query: Some("korea AND".into()),
-            ..DocFilter::default()
-        };
-        match ids(&store, &filter) {
-            Err(IndexError::FilterQuery { query, source }) => {
-                assert_eq!(query, "korea AND");
-                assert!(
-                    matches!(*source, SearchError::Syntax { position: 10, .. }),
-                    "{source:?}"
-                );
-            }
-            other => panic!("{other:?}"),
-        }
     }
 }

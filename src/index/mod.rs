@@ -1,6 +1,7 @@
 //! The Tantivy index: schema, opening and creating, converting documents in and out,
-//! iterating stored documents under a metadata filter, batch ingestion, and the summary
-//! of an index.
+//! turning a parsed query and a document filter into an engine query (`query`), iterating
+//! stored documents under a filter, batch ingestion, the summary and the fingerprint of an
+//! index.
 //!
 //! Contract: every index directory holds a `statemine.json` with the schema version; an
 //! index of another version is refused with a clear error rather than misread.
@@ -8,9 +9,12 @@
 mod compact;
 mod error;
 mod filter;
+mod fingerprint;
 mod info;
 mod ingest;
+mod phrase_bound;
 mod progress;
+mod query;
 mod schema;
 mod store;
 mod turns;
@@ -19,6 +23,7 @@ pub use compact::{CompactReport, compact};
 pub use error::IndexError;
 pub use filter::{DocFilter, UnmatchedName};
 pub(crate) use filter::{keyword_query, keyword_values};
+pub use fingerprint::IndexFingerprint;
 pub use info::{IndexInfo, NO_VALUE, index_info};
 pub use ingest::{IngestOptions, IngestReport, ingest};
 pub use progress::{NoProgress, ProgressSink};

@@ -7,7 +7,6 @@ use chrono::{DateTime as ChronoDateTime, NaiveDate};
 use tantivy::collector::DocSetCollector;
 use tantivy::directory::MmapDirectory;
 use tantivy::directory::error::LockError;
-use tantivy::query::{BooleanQuery, Occur, Query};
 use tantivy::schema::document::{DeserializeError, DocumentDeserialize, DocumentDeserializer};
 use tantivy::schema::{Field, OwnedValue};
 use tantivy::{
@@ -18,7 +17,6 @@ use tantivy::{
 use super::turns::{decode_turns, encode_turns};
 use super::{DocFilter, Fields, IndexError, SCHEMA_VERSION, UnmatchedName, build_schema};
 use crate::document::{DocStructure, Document, ParagraphTurn};
-use crate::search::SearchError;
 use crate::text::register_analyzers;
 
 /// Name of the file that records the schema version inside an index directory.
@@ -317,34 +315,14 @@ impl IndexStore {
     }
 
     /// Addresses of the documents selected by `filter` (its metadata and its text query),
-    /// in index order; an invalid query is [`IndexError::FilterQuery`].
+    /// in index order.
     pub fn select(
         &self,
         reader: &IndexReader,
         filter: &DocFilter,
     ) -> Result<Vec<DocAddress>, IndexError> {
         let searcher = reader.searcher();
-        let metadata = filter
-            .to_query(&self.fields, &searcher)
-            .map_err(|e| self.engine_error(e))?;
-        let query: Box<dyn Query> = match &filter.query {
-            None => metadata,
-            Some(text) => {
-                let matching = crate::search::filter_query(text, self, &searcher).map_err(
-                    |error| match error {
-                        SearchError::Index(error) => error,
-                        error => IndexError::FilterQuery {
-                            query: text.clone(),
-                            source: Box::new(error),
-                        },
-                    },
-                )?;
-                Box::new(BooleanQuery::new(vec![
-                    (Occur::Must, metadata),
-                    (Occur::Must, matching),
-                ]))
-            }
-        };
+        let query = self.filter_query(filter, &searcher)?;
         let mut addresses: Vec<DocAddress> = searcher
             .search(&*query, &DocSetCollector)
             .map_err(|e| self.engine_error(e))?

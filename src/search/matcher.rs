@@ -9,8 +9,8 @@
 
 use std::collections::HashMap;
 
-use super::plan::{Pattern, Plan, TextLeaf};
 use crate::document::Lang;
+use crate::query::plan::{Pattern, Plan, TextLeaf};
 use crate::text::AnalyzedToken;
 
 /// One occurrence of a text leaf.
@@ -188,7 +188,7 @@ fn sloppy_phrase_from(
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::search::syntax::parse;
+    use crate::query::parse;
     use crate::text::Analyzer;
 
     fn spans(query: &str, lang: Lang, text: &str) -> Vec<(String, bool)> {

@@ -1,10 +1,10 @@
 //! Full-text search: the query language, filters, ranking, counting and highlighted passages.
 //!
-//! A query goes through four steps, one file each: `syntax` parses the text into an
-//! [`Expr`] (precise errors with 1-based columns), `plan` analyzes every word and phrase
-//! with the English and the Russian analyzer (the same as the index), `build` turns the plan
-//! into a Tantivy query combined with the [`DocFilter`], and `collect` / `count` gather hits
-//! or counts. Hits are then decorated: `matcher` finds the query's spans in the stored text
+//! A query goes through four steps: [`crate::query`] parses the text into an [`Expr`]
+//! (precise errors with 1-based columns) and analyzes every word and phrase with the
+//! English and the Russian analyzer (the same as the index) into a [`Plan`], the index turns
+//! the plan into a Tantivy query, `build` combines it with the [`DocFilter`], and `collect`
+//! / `count` gather hits or counts. Hits are then decorated: `matcher` finds the query's spans in the stored text
 //! with the same analyzer and `passages` picks the best sentences around them. With a
 //! [`TurnFilter`], candidates are verified on their stored speaker turns (`turns`).
 //!
@@ -17,10 +17,7 @@ mod count;
 mod error;
 mod matcher;
 mod passages;
-mod phrase_bound;
-mod plan;
 mod scan;
-mod syntax;
 mod turns;
 
 use std::ops::Range;
@@ -29,13 +26,11 @@ use tantivy::DocAddress;
 use tantivy::collector::{Count, DocSetCollector};
 use tantivy::query::Query;
 
-pub use build::filter_query;
+pub use crate::query::{Expr, FieldName, Leaf, LeafValue, Plan, parse};
 pub use collect::SortOrder;
 pub use count::{GroupBy, GroupCount};
 pub use error::SearchError;
 pub use passages::Passage;
-pub use plan::Plan;
-pub use syntax::{Expr, FieldName, Leaf, LeafValue, parse};
 pub use turns::TurnFilter;
 
 use crate::document::Document;
@@ -129,7 +124,7 @@ impl<'a> IndexSearcher<'a> {
 
     /// Parses and analyzes a query.
     pub fn plan(&mut self, query: &str) -> Result<Plan, SearchError> {
-        Plan::new(&parse(query)?, &mut self.analyzer)
+        Ok(Plan::new(&parse(query)?, &mut self.analyzer)?)
     }
 
     /// Documents in the index snapshot.

@@ -351,9 +351,9 @@ pub(crate) fn lead_passage(text: &str, allowed: &dyn Fn(usize) -> bool) -> Optio
 mod tests {
     use super::*;
     use crate::document::Lang;
+    use crate::query::Plan;
+    use crate::query::parse;
     use crate::search::matcher::{Target, TokenIndex, find_spans};
-    use crate::search::plan::Plan;
-    use crate::search::syntax::parse;
     use crate::text::Analyzer;
 
     fn passages(query: &str, text: &str, max: usize) -> Vec<Passage> {

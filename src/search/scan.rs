@@ -5,13 +5,14 @@
 //! Why: stemming is most of the cost of analysis (about 14 times the tokenizing), then
 //! lowercasing and Unicode character classes; highlighting ten hits of long transcripts
 //! would otherwise dominate a query's time. Three savings, each exact:
-//! - Snowball stems only strip or rewrite endings, so a word can stem to `S` only if it
-//!   starts with `S` minus its last character (English rewrites a final `y` to `i`; Russian
-//!   only strips endings). These "keys" come from the plan; a word that starts with none is
-//!   neither lowercased whole nor stemmed, and is left out of the tokens (it still takes its
-//!   position, so the positions of the others are the analyzer's; a phrase over a left-out
-//!   word cannot match, as no stem of the plan is there). The three English irregular forms
-//!   that break the rule (`dying`→`die`, `lying`, `tying`) are always stemmed.
+//! - The analyzer's fast path ([`crate::text::fast`]): a word can stem to `S` only if it
+//!   starts with the key of `S`. The keys come from the plan; a word that starts with none
+//!   (told apart by the shared first-byte filter, then the exact test) is neither lowercased
+//!   nor stemmed, and is left out of the tokens (it still takes its position, so the
+//!   positions of the others are the analyzer's; a phrase over a left-out word cannot
+//!   match, as no stem of the plan is there). The three English irregular forms that break
+//!   the rule (`dying`→`die`, `lying`, `tying`) are always stemmed. Stems come from the
+//!   shared stem cache.
 //! - A paragraph whose lowercased text lacks a key of every leaf (a phrase needs all of its
 //!   words' keys; nor holds an irregular form) cannot hold a match and is not tokenized.
 //! - The tokenizer is Tantivy's `SimpleTokenizer` rewritten with a fast path for Latin and
@@ -21,26 +22,36 @@
 //! found by the engine but not highlighted (passages never cross paragraphs either). A
 //! property test checks all this against [`crate::text::Analyzer`] on many texts.
 
-use rustc_hash::FxHashMap;
-
-use super::plan::Plan;
 use crate::document::Lang;
+use crate::query::plan::Plan;
 use crate::text::AnalyzedToken;
+use crate::text::fast::{StemCache, WordFilter};
 use crate::text::words::{
-    IRREGULAR_EN as IRREGULAR, MAX_TOKEN_BYTES, Stemmers, fold_fast, fold_into, fold_yo,
-    for_each_run,
+    IRREGULAR_EN as IRREGULAR, MAX_TOKEN_BYTES, Stemmers, fold_into, for_each_run,
 };
 
 /// Reusable stemmers and buffers.
-#[derive(Default)]
 pub(crate) struct Scanner {
     stemmers: Stemmers,
     /// A paragraph lowercased and folded, for the key test.
     lowered: String,
-    /// The stem of each word stemmed so far, by language (English, Russian) and written
-    /// form: a scanner serves every hit of every query of a `--queries` batch, and the words
-    /// that start with a query's keys are few and recur (the stem is a function of the word).
-    stems: [FxHashMap<Box<str>, String>; 2],
+    /// The stem of each word stemmed so far, by language (English, Russian): a scanner
+    /// serves every hit of every query of a `--queries` batch, and the words that start
+    /// with a query's keys are few and recur.
+    stems: [StemCache; 2],
+}
+
+impl Default for Scanner {
+    fn default() -> Scanner {
+        Scanner {
+            stemmers: Stemmers::default(),
+            lowered: String::new(),
+            stems: [
+                StemCache::new(STEM_CACHE_WORDS),
+                StemCache::new(STEM_CACHE_WORDS),
+            ],
+        }
+    }
 }
 
 /// Words remembered per language before the stem cache is emptied (bounds memory).
@@ -59,8 +70,8 @@ impl Scanner {
     /// except those that no stem or prefix of `plan` can match (left out).
     pub(crate) fn tokens(&mut self, plan: &Plan, lang: Lang, text: &str) -> Vec<AnalyzedToken> {
         let mut out = Vec::new();
-        let leads = LeadBytes::of(plan.stem_keys(lang));
-        self.tokenize_into(plan, lang, &leads, text, 0, &mut out);
+        let filter = WordFilter::new(lang, plan.stem_keys(lang));
+        self.tokenize_into(lang, &filter, text, 0, &mut out);
         out
     }
 
@@ -74,7 +85,7 @@ impl Scanner {
         wanted: &dyn Fn(usize) -> bool,
     ) -> Vec<ParagraphTokens> {
         let groups = plan.key_groups(lang);
-        let leads = LeadBytes::of(plan.stem_keys(lang));
+        let filter = WordFilter::new(lang, plan.stem_keys(lang));
         let mut out = Vec::new();
         let mut start = 0;
         for (para, paragraph) in text.split('\n').enumerate() {
@@ -84,7 +95,7 @@ impl Scanner {
                 continue;
             }
             let mut tokens = Vec::new();
-            self.tokenize_into(plan, lang, &leads, paragraph, base, &mut tokens);
+            self.tokenize_into(lang, &filter, paragraph, base, &mut tokens);
             out.push(ParagraphTokens { para, tokens });
         }
         out
@@ -100,49 +111,30 @@ impl Scanner {
             || IRREGULAR.iter().any(|word| lowered.contains(word))
     }
 
-    /// Appends the tokens of `text` that may match (`leads`: of the plan's keys in `lang`),
-    /// with offsets shifted by `base`.
+    /// Appends the tokens of `text` that may match (`filter`: of the plan's keys in
+    /// `lang`), with offsets shifted by `base`.
     fn tokenize_into(
         &mut self,
-        plan: &Plan,
         lang: Lang,
-        leads: &LeadBytes,
+        filter: &WordFilter,
         text: &str,
         base: usize,
         out: &mut Vec<AnalyzedToken>,
     ) {
-        let keys = plan.stem_keys(lang);
-        let mut lowered = String::new();
+        let stemmer = self.stemmers.get(lang);
+        let cache = &mut self.stems[usize::from(lang == Lang::Ru)];
         let mut position = 0;
         // Tantivy's SimpleTokenizer: maximal runs of alphanumeric characters, every run
         // taking a position, runs of MAX_TOKEN_BYTES or more dropped (RemoveLongFilter).
         for_each_run(text, |start, end| {
             position += 1;
             let word = &text[start..end];
-            if word.len() >= MAX_TOKEN_BYTES {
+            if word.len() >= MAX_TOKEN_BYTES || !filter.may_stem_to_key(word) {
                 return;
             }
-            // A word is compared to the keys lowercase on the fly and only lowercased whole
-            // when it is stemmed; most words are told apart by their first byte alone.
-            let wanted = leads.may_start(word)
-                && keys.iter().any(|key| starts_with_folded(word, key))
-                || IRREGULAR.iter().any(|w| w.eq_ignore_ascii_case(word));
-            if !wanted {
-                return;
-            }
-            let cache = &mut self.stems[usize::from(lang == Lang::Ru)];
-            let stem = match cache.get(word) {
-                Some(stem) => stem.clone(),
-                None => {
-                    fold_into(word, &mut lowered);
-                    let stem = self.stemmers.stem(lang, &lowered).into_owned();
-                    if cache.len() >= STEM_CACHE_WORDS {
-                        cache.clear();
-                    }
-                    cache.insert(word.into(), stem.clone());
-                    stem
-                }
-            };
+            let mut stem = String::with_capacity(word.len());
+            fold_into(word, &mut stem);
+            cache.stem_in_place(stemmer, &mut stem);
             out.push(AnalyzedToken {
                 stem,
                 start: base + start,
@@ -153,82 +145,12 @@ impl Scanner {
     }
 }
 
-/// The first bytes a word can have to start with a key once folded, or to be an irregular
-/// form: both cases of an ASCII letter, and every non-ASCII byte (a non-ASCII character can
-/// fold to anything; such words take the full test).
-struct LeadBytes([bool; 256]);
-
-impl LeadBytes {
-    fn of(keys: &[String]) -> LeadBytes {
-        let mut leads = [false; 256];
-        leads[0x80..].fill(true);
-        let firsts = keys
-            .iter()
-            .map(String::as_str)
-            .chain(IRREGULAR.iter().copied())
-            .map(|key| key.as_bytes().first().copied());
-        for first in firsts {
-            match first {
-                // An empty key starts every word.
-                None => leads.fill(true),
-                Some(byte) => {
-                    leads[usize::from(byte.to_ascii_lowercase())] = true;
-                    leads[usize::from(byte.to_ascii_uppercase())] = true;
-                }
-            }
-        }
-        LeadBytes(leads)
-    }
-
-    /// `false` only when no key can start `word` (a token: not empty).
-    fn may_start(&self, word: &str) -> bool {
-        word.as_bytes()
-            .first()
-            .is_none_or(|&byte| self.0[usize::from(byte)])
-    }
-}
-
-/// Whether `word`, lowercased with `ё` folded to `е`, starts with `key` (already lowercase
-/// and folded).
-fn starts_with_folded(word: &str, key: &str) -> bool {
-    let (head, key_bytes) = (word.as_bytes().get(..key.len()), key.as_bytes());
-    if key.is_ascii() {
-        // ASCII characters fold one to one to ASCII: an ASCII head decides alone, and an
-        // ASCII word shorter than the key cannot start with it.
-        match head {
-            Some(head) if head.is_ascii() => return head.eq_ignore_ascii_case(key_bytes),
-            None if word.is_ascii() => return false,
-            _ => {}
-        }
-    }
-    let mut key = key.chars();
-    for c in word.chars() {
-        match fold_fast(c) {
-            Some(folded) => match key.next() {
-                None => return true,
-                Some(k) if k != folded => return false,
-                Some(_) => {}
-            },
-            None => {
-                for folded in c.to_lowercase().map(fold_yo) {
-                    match key.next() {
-                        None => return true,
-                        Some(k) if k != folded => return false,
-                        Some(_) => {}
-                    }
-                }
-            }
-        }
-    }
-    key.next().is_none()
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::query::parse;
+    use crate::query::plan::Pattern;
     use crate::search::matcher::{Target, TokenIndex, find_spans};
-    use crate::search::plan::Pattern;
-    use crate::search::syntax::parse;
     use crate::text::Analyzer;
     use proptest::prelude::*;
 
@@ -346,16 +268,6 @@ mod tests {
             "\"korean peninsula\"",
             "Korean\nPeninsula of Korea\nKOREAN PENINSULA",
         );
-    }
-
-    #[test]
-    fn the_fast_fold_is_lowercasing() {
-        for c in (0..0x3000).filter_map(char::from_u32) {
-            if let Some(fast) = fold_fast(c) {
-                let slow: Vec<char> = c.to_lowercase().map(fold_yo).collect();
-                assert_eq!(slow, [fast], "{c:?}");
-            }
-        }
     }
 
     #[test]

@@ -14,8 +14,8 @@
 
 use super::SearchError;
 use super::matcher::Span;
-use super::plan::{KeywordField, Node, Plan, Scope};
 use crate::document::{DocStructure, Document, ParagraphTurn, Role};
+use crate::query::plan::{KeywordField, Node, Plan, Scope};
 use crate::text::names::NamePattern;
 
 /// Which speaker turns to search in: speakers (by whole words of their name) and roles.
@@ -127,9 +127,9 @@ fn evaluate(node: &Node, doc: &Document, in_text: &[bool], in_title: &[bool]) ->
 mod tests {
     use super::*;
     use crate::document::{Kind, Lang};
+    use crate::query::parse;
     use crate::search::matcher::{Target, TokenIndex, find_spans};
     use crate::search::passages::{paragraph_of, paragraphs};
-    use crate::search::syntax::parse;
     use crate::text::Analyzer;
     use chrono::NaiveDate;
 

@@ -1,7 +1,5 @@
 //! The per-language token pipeline, registered in the index and usable on its own.
 
-use rustc_hash::FxHashMap;
-
 use rust_stemmers::{Algorithm, Stemmer};
 use tantivy::Index;
 use tantivy::tokenizer::{
@@ -9,7 +7,8 @@ use tantivy::tokenizer::{
     TokenStream, Tokenizer,
 };
 
-use super::words::{MAX_TOKEN_BYTES, ShortWord};
+use super::fast::StemCache;
+use super::words::MAX_TOKEN_BYTES;
 use crate::document::Lang;
 
 /// Name of the analyzer for exact, case-insensitive metadata values (speaker, source, kind).
@@ -126,7 +125,7 @@ impl TokenFilter for SnowballStemmer {
         SnowballStemmerFilter {
             algorithm: self.algorithm,
             stemmer: Stemmer::create(self.algorithm),
-            stems: StemCache::default(),
+            stems: StemCache::new(STEM_CACHE_WORDS),
             inner: tokenizer,
         }
     }
@@ -136,15 +135,10 @@ impl TokenFilter for SnowballStemmer {
 /// MB per analyzer; a corpus's vocabulary is mostly far smaller).
 const STEM_CACHE_WORDS: usize = 100_000;
 
-/// Stems remembered by word. Both sit inline in the table: a lookup reads one cache line
-/// instead of chasing a pointer to the key's bytes (which, with heap strings, cost more than
-/// the rest of the lookup).
-type StemCache = FxHashMap<ShortWord, ShortWord>;
-
-/// The stemming stage of an analyzer. It keeps the stem of every word it has seen: the
-/// same analyzer instance serves many documents (Tantivy keeps one per field and
-/// indexing thread), most words recur, and a hash lookup costs a fraction of a Snowball
-/// run (the stem is a function of the word, so the cache changes no result).
+/// The stemming stage of an analyzer. It keeps the stem of every word it has seen in the
+/// fast path's [`StemCache`]: the same analyzer instance serves many documents (Tantivy
+/// keeps one per field and indexing thread), most words recur, and a hash lookup costs a
+/// fraction of a Snowball run.
 struct SnowballStemmerFilter<T> {
     algorithm: Algorithm,
     stemmer: Stemmer,
@@ -157,7 +151,7 @@ impl<T: Clone> Clone for SnowballStemmerFilter<T> {
         SnowballStemmerFilter {
             algorithm: self.algorithm,
             stemmer: Stemmer::create(self.algorithm),
-            stems: StemCache::default(),
+            stems: StemCache::new(STEM_CACHE_WORDS),
             inner: self.inner.clone(),
         }
     }
@@ -191,20 +185,7 @@ impl<T: TokenStream> TokenStream for SnowballStemmerStream<'_, T> {
         if !token.text.is_ascii() && token.text.contains('ё') {
             token.text = token.text.replace('ё', "е");
         }
-        let key = ShortWord::new(&token.text);
-        if let Some(stem) = key.and_then(|key| self.stems.get(&key)) {
-            token.text.clear();
-            stem.push_to(&mut token.text);
-            return true;
-        }
-        let stem = self.stemmer.stem(&token.text).into_owned();
-        if let (Some(key), Some(short)) = (key, ShortWord::new(&stem)) {
-            if self.stems.len() >= STEM_CACHE_WORDS {
-                self.stems.clear();
-            }
-            self.stems.insert(key, short);
-        }
-        token.text = stem;
+        self.stems.stem_in_place(self.stemmer, &mut token.text);
         true
     }
 

@@ -5,8 +5,12 @@
 //! when counting themes. Sentence splitting lives here too, because sentence counts (ingest),
 //! sentence scope (themes) and sentence indexes (evidence) must agree. So does name matching
 //! (`names`): `--speaker`, `speaker:` and `--turn-speaker` must select the same names.
+//! The analyzer's fast path (`fast`: one key rule, one first-byte filter, one stem cache)
+//! serves search highlighting and theme counting alike.
 
 mod analyzer;
+pub(crate) mod fast;
+mod lead;
 pub(crate) mod names;
 mod sentences;
 pub(crate) mod words;

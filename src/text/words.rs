@@ -1,6 +1,5 @@
-//! Character-level pieces of the analyzer, shared by the fast token paths of search
-//! highlighting (`search::scan`) and theme counting (`themes::analyze`), and by the
-//! sentence splitter (`char_at`).
+//! Character-level pieces of the analyzer, shared by its fast path ([`super::fast`], used by
+//! search highlighting and theme counting) and by the sentence splitter (`char_at`).
 //!
 //! Contract: each function gives exactly what the analyzer of [`super::text_analyzer`]
 //! does (Tantivy's `SimpleTokenizer` word runs, `RemoveLongFilter`, `LowerCaser`, then the
@@ -37,9 +36,14 @@ impl Default for Stemmers {
 impl Stemmers {
     /// The Snowball stem of a folded word.
     pub(crate) fn stem<'a>(&self, lang: Lang, folded: &'a str) -> Cow<'a, str> {
+        self.get(lang).stem(folded)
+    }
+
+    /// The stemmer of `lang`.
+    pub(crate) fn get(&self, lang: Lang) -> &Stemmer {
         match lang {
-            Lang::En => self.en.stem(folded),
-            Lang::Ru => self.ru.stem(folded),
+            Lang::En => &self.en,
+            Lang::Ru => &self.ru,
         }
     }
 }
@@ -372,6 +376,16 @@ mod tests {
             }
         }
         out
+    }
+
+    #[test]
+    fn the_fast_fold_is_lowercasing() {
+        for c in (0..0x3000).filter_map(char::from_u32) {
+            if let Some(fast) = fold_fast(c) {
+                let slow: Vec<char> = c.to_lowercase().map(fold_yo).collect();
+                assert_eq!(slow, [fast], "{c:?}");
+            }
+        }
     }
 
     #[test]

@@ -23,7 +23,6 @@ use regex::{Regex, RegexBuilder, RegexSet, RegexSetBuilder};
 use super::analyze::{fold_into, stem_key};
 use super::evidence::ThemeMatch;
 use super::file::Scope;
-use super::lead::LeadFilter;
 use super::needs::{Needs, Role, SeqRoles};
 use super::pattern::{Item, Phrase};
 use super::rules::{
@@ -34,6 +33,7 @@ use super::tokens::{DocTokens, SurfaceTests, TokenCache};
 use super::trie::{FrozenTrie, TokenTrie, TrieEntry};
 use super::{ThemeError, ThemeSet};
 use crate::document::Lang;
+use crate::text::fast::LeadFilter;
 use crate::text::words::IRREGULAR_EN;
 
 /// A compiled theme set, shareable between threads.

@@ -22,7 +22,6 @@ pub mod file;
 mod gold;
 pub mod import;
 mod kwic;
-mod lead;
 mod matcher;
 mod needs;
 pub mod pattern;

@@ -18,9 +18,9 @@ use std::ops::Range;
 use rustc_hash::FxHashMap;
 
 use super::analyze::{Stemmers, fold_into, is_irregular};
-use super::lead::lead_of;
 use super::small_words::{SmallWords, small_key};
 use crate::document::Lang;
+use crate::text::fast::{StemCache, lead_of};
 use crate::text::sentence_spans;
 use crate::text::words::{MAX_TOKEN_BYTES, ShortWord, for_each_run, for_each_run_ascii};
 
@@ -78,10 +78,11 @@ pub(crate) struct TokenCache {
 }
 
 /// The remembered words of one language.
-#[derive(Default)]
 struct LangCache {
-    /// Stem id by folded word.
-    ids: FxHashMap<String, u32>,
+    /// Stems by folded word (the analyzer's fast-path cache).
+    stems: StemCache,
+    /// The stem being looked up.
+    stem: String,
     /// What each written word of up to eight bytes is (most words: the key is one `u64`).
     small: SmallWords<Word>,
     /// What each written word of nine to [`ShortWord::MAX`] bytes is (the key is compared
@@ -91,6 +92,19 @@ struct LangCache {
     long: FxHashMap<Box<str>, Word>,
     /// Surface test ids of the remembered words (`Word::surface` ranges into it).
     surface: Vec<u32>,
+}
+
+impl Default for LangCache {
+    fn default() -> LangCache {
+        LangCache {
+            stems: StemCache::new(CACHE_WORDS),
+            stem: String::new(),
+            small: SmallWords::default(),
+            short: FxHashMap::default(),
+            long: FxHashMap::default(),
+            surface: Vec::new(),
+        }
+    }
 }
 
 /// What a written word is, for the matcher the cache is bound to.
@@ -242,7 +256,7 @@ impl LangCache {
         word
     }
 
-    /// The stem id of `folded`, stemmed the first time it is seen.
+    /// The stem id of `folded` (its stem remembered in the stem cache).
     fn stem_id(
         &mut self,
         lang: Lang,
@@ -250,15 +264,10 @@ impl LangCache {
         stemmers: &Stemmers,
         tests: &impl SurfaceTests,
     ) -> u32 {
-        if let Some(&id) = self.ids.get(folded) {
-            return id;
-        }
-        let id = tests.stem_id(&stemmers.stem(lang, folded));
-        if self.ids.len() >= CACHE_WORDS {
-            self.ids.clear();
-        }
-        self.ids.insert(folded.to_string(), id);
-        id
+        self.stem.clear();
+        self.stem.push_str(folded);
+        self.stems.stem_in_place(stemmers.get(lang), &mut self.stem);
+        tests.stem_id(&self.stem)
     }
 }
 

@@ -15,7 +15,7 @@
 
 use std::path::Path;
 
-use serde_yaml::Value;
+use saphyr::{LoadableYamlNode, Scalar, Yaml};
 
 use super::{Imported, theme, theme_id, value_to_pattern};
 use crate::document::Lang;
@@ -35,13 +35,20 @@ pub fn quanteda(path: &Path, text: &str, langs: &[Lang]) -> Result<Imported, The
             reason,
         })
     };
-    let root: Value = serde_yaml::from_str(text).map_err(|e| {
+    let mut documents = Yaml::load_from_str(text).map_err(|e| {
         problem(
-            e.location().map(|l| l.line()),
-            format!("not a YAML dictionary: {e}"),
+            Some(e.marker().line()),
+            format!("not a YAML dictionary: {}", e.info()),
         )
     })?;
-    let Value::Mapping(_) = root else {
+    if documents.len() > 1 {
+        return Err(problem(
+            None,
+            "not a YAML dictionary: more than one YAML document".into(),
+        ));
+    }
+    let root = documents.pop().unwrap_or(Yaml::Value(Scalar::Null));
+    let Yaml::Mapping(_) = root else {
         return Err(problem(
             None,
             "a quanteda dictionary is a mapping of keys to lists of values".into(),
@@ -68,25 +75,25 @@ pub fn quanteda(path: &Path, text: &str, langs: &[Lang]) -> Result<Imported, The
     Ok(imported)
 }
 
-fn walk(value: &Value, keys: &mut Vec<String>, langs: &[Lang], out: &mut Imported) {
+fn walk(value: &Yaml<'_>, keys: &mut Vec<String>, langs: &[Lang], out: &mut Imported) {
     match value {
-        Value::Mapping(map) => {
+        Yaml::Mapping(map) => {
             for (key, child) in map {
                 keys.push(scalar(key).unwrap_or_else(|| "?".into()));
                 walk(child, keys, langs, out);
                 keys.pop();
             }
         }
-        Value::Sequence(values) => leaf(values.iter().collect(), keys, langs, out),
-        Value::Tagged(tagged) => walk(&tagged.value, keys, langs, out),
-        Value::Null => out
+        Yaml::Sequence(values) => leaf(values.iter().collect(), keys, langs, out),
+        Yaml::Tagged(_, inner) => walk(inner, keys, langs, out),
+        Yaml::Value(Scalar::Null) => out
             .warnings
             .push(format!("key `{}` has no values: skipped", keys.join("."))),
         scalar_value => leaf(vec![scalar_value], keys, langs, out),
     }
 }
 
-fn leaf(values: Vec<&Value>, keys: &[String], langs: &[Lang], out: &mut Imported) {
+fn leaf(values: Vec<&Yaml<'_>>, keys: &[String], langs: &[Lang], out: &mut Imported) {
     let id = theme_id(&keys.join("."));
     let mut patterns: Vec<PatternSpec> = Vec::new();
     for value in values {
@@ -114,12 +121,30 @@ fn leaf(values: Vec<&Value>, keys: &[String], langs: &[Lang], out: &mut Imported
         .push(toml::Spanned::new(0..0, theme(&id, &patterns, langs)));
 }
 
-fn scalar(value: &Value) -> Option<String> {
+/// The text of a scalar (strings as written, numbers and booleans as YAML spells them).
+fn scalar(value: &Yaml<'_>) -> Option<String> {
     match value {
-        Value::String(s) => Some(s.clone()),
-        Value::Number(n) => Some(n.to_string()),
-        Value::Bool(b) => Some(b.to_string()),
+        Yaml::Value(Scalar::String(s)) => Some(s.to_string()),
+        Yaml::Value(Scalar::Integer(n)) => Some(n.to_string()),
+        Yaml::Value(Scalar::FloatingPoint(f)) => Some(float_text(f.into_inner())),
+        Yaml::Value(Scalar::Boolean(b)) => Some(b.to_string()),
+        Yaml::Tagged(_, inner) => scalar(inner),
         _ => None,
+    }
+}
+
+/// A float as YAML writes it (`1.5`, `1.0`, `.inf`, `.nan`).
+fn float_text(f: f64) -> String {
+    if f.is_nan() {
+        ".nan".into()
+    } else if f.is_infinite() {
+        if f > 0.0 {
+            ".inf".into()
+        } else {
+            "-.inf".into()
+        }
+    } else {
+        format!("{f:?}")
     }
 }
 
@@ -160,5 +185,32 @@ mod tests {
             .to_string();
         assert!(err.contains("d.yml:"), "{err}");
         assert!(err.contains("YAML"), "{err}");
+    }
+
+    #[test]
+    fn keys_keep_their_order_and_scalars_their_yaml_spelling() {
+        let text = "zeta: [z]\nalpha:\n  - 1.0\n  - 7\n  - true\n  - !!str tagged\n";
+        let imported = quanteda(Path::new("d.yml"), text, &[Lang::En]).unwrap();
+        let themes: Vec<_> = imported.file.themes.iter().map(|t| t.get_ref()).collect();
+        let ids: Vec<_> = themes.iter().map(|t| t.id.get_ref().as_str()).collect();
+        assert_eq!(ids, ["zeta", "alpha"]);
+        let patterns: Vec<_> = themes[1]
+            .en
+            .as_ref()
+            .unwrap()
+            .get_ref()
+            .patterns
+            .iter()
+            .map(|p| p.get_ref().0.phrase.clone().unwrap())
+            .collect();
+        assert_eq!(patterns, ["=1.0", "=7", "=true", "=tagged"]);
+    }
+
+    #[test]
+    fn a_stream_of_several_documents_is_refused() {
+        let err = quanteda(Path::new("d.yml"), "a: [x]\n---\nb: [y]\n", &[Lang::En])
+            .unwrap_err()
+            .to_string();
+        assert!(err.contains("more than one YAML document"), "{err}");
     }
 }

@@ -2,20 +2,21 @@
 //! English analyzer (for `text_en`/`title_en`) and the Russian one (for `text_ru`/`title_ru`),
 //! keyword values are resolved, and each text leaf gets an id and a polarity.
 //!
-//! The plan is the single description of a query that the three consumers share, so they
-//! agree on what matches: [`super::build`] turns it into a Tantivy query, [`super::matcher`]
-//! finds its spans in stored texts (highlighting), and [`super::turns`] re-evaluates it on
-//! the paragraphs of one speaker.
+//! The plan is the single description of a query that its consumers share, so they agree
+//! on what matches: the index turns it into a Tantivy query (`index::query`), search finds
+//! its spans in stored texts (`search::matcher`, highlighting) and re-evaluates it on the
+//! paragraphs of one speaker (`search::turns`).
 //!
 //! Decisions: a bare word that the tokenizer splits (`U.S.`, `six-party`) is an exact
 //! phrase of its parts; a one-word phrase is a term (its slop is irrelevant); a prefix is
 //! lowercased (with `ё`→`е`) and matched against the indexed stems both as typed and as
 //! stemmed, so `sanctions*` still finds the stem `sanction`.
 
-use super::SearchError;
+use super::QueryError;
 use super::syntax::{Expr, FieldName, Leaf, LeafValue};
 use crate::document::{Kind, Lang};
 use crate::text::Analyzer;
+use crate::text::fast::stem_key;
 use crate::text::names::NamePattern;
 
 /// A query ready to run, match and evaluate.
@@ -25,7 +26,7 @@ pub struct Plan {
     /// Number of text leaves (their ids are `0..text_leaves`).
     pub(crate) text_leaves: usize,
     /// Per language (en, ru): prefixes a word must start with to possibly stem to one of
-    /// the plan's stems or prefixes (see [`super::scan`]).
+    /// the plan's stems or prefixes (their keys: [`crate::text::fast`]; see `search::scan`).
     stem_keys: [Vec<String>; 2],
     /// Per language (en, ru): groups of keys (see `stem_keys`); a string can hold a match
     /// of some leaf only if it holds every key of some group (a leaf's words all appear in
@@ -141,13 +142,13 @@ impl KeywordMatch {
 impl Plan {
     /// Parses and analyzes `query` (the language of `statemine search`) with fresh
     /// analyzers: the one-call form for a query used once, such as a document filter.
-    /// A bad query is a [`SearchError::Syntax`] with its 1-based column.
-    pub fn parse(query: &str) -> Result<Plan, SearchError> {
+    /// A bad query is a [`QueryError::Syntax`] with its 1-based column.
+    pub fn parse(query: &str) -> Result<Plan, QueryError> {
         Plan::new(&super::syntax::parse(query)?, &mut Analyzer::default())
     }
 
     /// Analyzes a parsed query with both languages' analyzers.
-    pub fn new(expr: &Expr, analyzer: &mut Analyzer) -> Result<Plan, SearchError> {
+    pub fn new(expr: &Expr, analyzer: &mut Analyzer) -> Result<Plan, QueryError> {
         let mut builder = PlanBuilder {
             analyzer,
             next_id: 0,
@@ -186,12 +187,9 @@ impl Plan {
     }
 
     fn key_groups_for(&self, lang: Lang) -> Vec<Vec<String>> {
-        // A stem may differ from its word in the last character (English `y` -> `i`).
-        let key = |stem: &str| {
-            let mut chars = stem.chars();
-            chars.next_back();
-            chars.as_str().to_string()
-        };
+        // A word can stem to a stem (or to one starting with a prefix) only if it starts
+        // with its key: the analyzer's one key rule.
+        let key = |stem: &str| stem_key(lang, stem).to_string();
         let mut groups = Vec::new();
         self.for_each_text_leaf(&mut |leaf| match leaf.pattern(lang) {
             Pattern::Term(stem) => groups.push(vec![key(stem)]),
@@ -232,7 +230,7 @@ struct PlanBuilder<'a> {
 }
 
 impl PlanBuilder<'_> {
-    fn node(&mut self, expr: &Expr, positive: bool) -> Result<Node, SearchError> {
+    fn node(&mut self, expr: &Expr, positive: bool) -> Result<Node, QueryError> {
         Ok(match expr {
             Expr::And(children) => Node::And(
                 children
@@ -251,8 +249,8 @@ impl PlanBuilder<'_> {
         })
     }
 
-    fn leaf(&mut self, leaf: &Leaf, positive: bool) -> Result<Node, SearchError> {
-        let error = |message: String| SearchError::Syntax {
+    fn leaf(&mut self, leaf: &Leaf, positive: bool) -> Result<Node, QueryError> {
+        let error = |message: String| QueryError::Syntax {
             position: leaf.column,
             message,
         };
@@ -381,7 +379,7 @@ fn keyword(leaf: &Leaf, field: KeywordField) -> Result<Node, String> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::search::syntax::parse;
+    use crate::query::parse;
 
     fn plan(query: &str) -> Plan {
         Plan::new(&parse(query).unwrap(), &mut Analyzer::default()).unwrap()
@@ -396,7 +394,7 @@ mod tests {
 
     fn error(query: &str) -> (usize, String) {
         match Plan::new(&parse(query).unwrap(), &mut Analyzer::default()) {
-            Err(SearchError::Syntax { position, message }) => (position, message),
+            Err(QueryError::Syntax { position, message }) => (position, message),
             other => panic!("expected an error, got {other:?}"),
         }
     }

@@ -19,7 +19,7 @@
 //!
 //! The parser does not analyze words (no stemming here): that is [`super::plan`]'s job.
 
-use super::SearchError;
+use super::QueryError;
 
 /// Deepest nesting of parentheses and operators accepted (guards the recursion).
 const MAX_DEPTH: usize = 64;
@@ -118,7 +118,7 @@ impl FieldName {
 }
 
 /// Parses `query` into a syntax tree.
-pub fn parse(query: &str) -> Result<Expr, SearchError> {
+pub fn parse(query: &str) -> Result<Expr, QueryError> {
     let tokens = lex(query)?;
     let end_column = query.chars().count() + 1;
     if tokens.is_empty() {
@@ -141,8 +141,8 @@ pub fn parse(query: &str) -> Result<Expr, SearchError> {
     Ok(expr)
 }
 
-fn syntax(position: usize, message: impl Into<String>) -> SearchError {
-    SearchError::Syntax {
+fn syntax(position: usize, message: impl Into<String>) -> QueryError {
+    QueryError::Syntax {
         position,
         message: message.into(),
     }
@@ -194,7 +194,7 @@ impl TokenKind {
 }
 
 /// Splits the query into tokens, reporting quote, star, tilde and field errors.
-fn lex(query: &str) -> Result<Vec<Token>, SearchError> {
+fn lex(query: &str) -> Result<Vec<Token>, QueryError> {
     let chars: Vec<char> = query.chars().collect();
     let mut tokens = Vec::new();
     let mut i = 0;
@@ -327,7 +327,7 @@ fn lex(query: &str) -> Result<Vec<Token>, SearchError> {
 }
 
 /// Classifies a bare word: operator, prefix or term.
-fn word_kind(word: &str, column: usize) -> Result<TokenKind, SearchError> {
+fn word_kind(word: &str, column: usize) -> Result<TokenKind, QueryError> {
     match word {
         "AND" => return Ok(TokenKind::And),
         "OR" => return Ok(TokenKind::Or),
@@ -379,7 +379,7 @@ impl Parser {
     }
 
     /// An error for a missing term after `what`, at the token found there or at the end.
-    fn expected_term_after(&self, what: &str) -> SearchError {
+    fn expected_term_after(&self, what: &str) -> QueryError {
         match self.peek() {
             Some(token) => syntax(
                 token.column,
@@ -395,7 +395,7 @@ impl Parser {
         }
     }
 
-    fn enter(&mut self, column: usize) -> Result<(), SearchError> {
+    fn enter(&mut self, column: usize) -> Result<(), QueryError> {
         self.depth += 1;
         if self.depth > MAX_DEPTH {
             return Err(syntax(
@@ -406,7 +406,7 @@ impl Parser {
         Ok(())
     }
 
-    fn or_expr(&mut self, field: FieldName) -> Result<Expr, SearchError> {
+    fn or_expr(&mut self, field: FieldName) -> Result<Expr, QueryError> {
         let mut alternatives = vec![self.and_expr(field)?];
         while let Some(Token {
             kind: TokenKind::Or,
@@ -431,7 +431,7 @@ impl Parser {
             .is_some_and(|t| !matches!(t.kind, TokenKind::RParen | TokenKind::And | TokenKind::Or))
     }
 
-    fn and_expr(&mut self, field: FieldName) -> Result<Expr, SearchError> {
+    fn and_expr(&mut self, field: FieldName) -> Result<Expr, QueryError> {
         if let Some(token) = self.peek()
             && matches!(token.kind, TokenKind::And | TokenKind::Or)
         {
@@ -461,7 +461,7 @@ impl Parser {
         })
     }
 
-    fn unary(&mut self, field: FieldName) -> Result<Expr, SearchError> {
+    fn unary(&mut self, field: FieldName) -> Result<Expr, QueryError> {
         let Some(token) = self.peek().cloned() else {
             return Err(syntax(self.end_column, "expected a term"));
         };
@@ -488,7 +488,7 @@ impl Parser {
         }
     }
 
-    fn primary(&mut self, field: FieldName, after: &str) -> Result<Expr, SearchError> {
+    fn primary(&mut self, field: FieldName, after: &str) -> Result<Expr, QueryError> {
         let Some(token) = self.bump() else {
             return Err(syntax(
                 self.end_column,
@@ -587,7 +587,7 @@ mod tests {
 
     fn error(query: &str) -> (usize, String) {
         match parse(query) {
-            Err(SearchError::Syntax { position, message }) => (position, message),
+            Err(QueryError::Syntax { position, message }) => (position, message),
             other => panic!("expected a syntax error for {query:?}, got {other:?}"),
         }
     }

@@ -55,16 +55,14 @@ use chrono::NaiveDate;
 use serde::Deserialize;
 use toml::Spanned;
 
-use super::AnalysisError;
-use super::compare::{Comparison, resolve_comparison};
-use super::groups::GroupBy;
-use super::periods::{
+use crate::analysis::periods::{
     Granularity, Period, PeriodSpec, parse_range, read_periods_file, validate_periods,
 };
+use crate::analysis::{AnalysisError, Comparison, GroupBy, resolve_comparison};
 use crate::document::{Kind, Lang};
 use crate::export::TableFormat;
 use crate::index::DocFilter;
-use crate::search::Plan;
+use crate::query::Plan;
 
 #[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -588,7 +586,6 @@ fn parse_filter(table: &FilterTable, errors: &Errors<'_>) -> Result<DocFilter, A
         .as_ref()
         .map(|q| {
             Plan::parse(q.get_ref())
-                .map(|_| q.get_ref().clone())
                 .map_err(|e| errors.at(q, "filter.query", format!("`{}`: {e}", q.get_ref())))
         })
         .transpose()?;
@@ -706,8 +703,8 @@ by = "quarter"
             "langs = [\"en\"]\nquery = \"korea OR dprk\"",
         );
         assert_eq!(
-            load(&text).unwrap().filter.query.as_deref(),
-            Some("korea OR dprk")
+            load(&text).unwrap().filter.query,
+            Some(Plan::parse("korea OR dprk").unwrap())
         );
         assert_eq!(load(GOOD).unwrap().filter.query, None);
         let text = GOOD.replace(

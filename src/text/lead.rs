@@ -1,7 +1,7 @@
 //! A conservative test on the first four bytes of a token: could the token be anything to
 //! the matcher? Most tokens of a text are not: their stem is unused and they pass no
 //! surface test. The answer to "what is this word" lives in a per-thread hash table
-//! ([`super::tokens`]) that holds every distinct word of the corpus; on a large corpus
+//! (`themes::tokens`) that holds every distinct word of the corpus; on a large corpus
 //! most lookups of rare words miss the processor caches. These tables of leads (a few KB)
 //! answer "nothing" for most of those words without the lookup.
 //!

@@ -1,0 +1,306 @@
+//! Running a job file: ingest its inputs, count the themes once, write every output with
+//! its manifest, and report each written file as it is done.
+
+use std::path::{Path, PathBuf};
+
+use super::StudyError;
+use super::job_file::{Job, JobOutput};
+use super::study::{CONFIDENCE, Study, chart_title, trends_table};
+use crate::analysis::{self, LowN, TrendRow};
+use crate::export::{self, ManifestContext};
+use crate::index::{IndexStore, IngestOptions, IngestReport, ProgressSink, UnmatchedName};
+use crate::themes::{Progress, ThemeSet, evidence_frame};
+
+/// One written file.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Written {
+    /// What it holds: `trends`, `compare`, `first`, `evidence` or `chart`.
+    pub kind: &'static str,
+    /// Rows of a table, periods of a chart.
+    pub count: usize,
+    /// `rows` or `periods`.
+    pub unit: &'static str,
+    /// Where it was written (its manifest is beside it).
+    pub path: PathBuf,
+}
+
+impl Written {
+    fn table(kind: &'static str, rows: usize, path: &Path) -> Written {
+        Written {
+            kind,
+            count: rows,
+            unit: "rows",
+            path: path.to_path_buf(),
+        }
+    }
+
+    fn chart(periods: usize, path: &Path) -> Written {
+        Written {
+            kind: "chart",
+            count: periods,
+            unit: "periods",
+            path: path.to_path_buf(),
+        }
+    }
+}
+
+/// What a job run reports as it goes, in this order.
+#[derive(Debug)]
+pub enum JobEvent<'a> {
+    /// The job's inputs were ingested into `index` (only when the job has inputs).
+    Ingested {
+        /// The index directory.
+        index: &'a Path,
+        /// What ingest did.
+        report: &'a IngestReport,
+    },
+    /// A speaker or source of the job's filter matches no value in the index.
+    UnmatchedName(&'a UnmatchedName),
+    /// An output and its manifest were written.
+    Written(&'a Written),
+}
+
+/// Runs `job`: ingests its inputs (reporting to `ingest`; a rejected record makes the job
+/// fail after [`JobEvent::Ingested`]), counts the themes once (reporting to `count`),
+/// then writes every output with a manifest that records `args` as the command line.
+/// `on_event` sees each step; an error it returns stops the job.
+pub fn run_job<E: From<StudyError>>(
+    job: &Job,
+    args: Vec<String>,
+    ingest: &dyn ProgressSink,
+    count: &(dyn Fn(Progress) + Sync),
+    mut on_event: impl FnMut(JobEvent<'_>) -> Result<(), E>,
+) -> Result<(), E> {
+    if !job.inputs.is_empty() {
+        let options = IngestOptions::new(&job.index);
+        let report = crate::index::ingest(&job.inputs, &options, ingest).map_err(|source| {
+            StudyError::Ingest {
+                index: job.index.clone(),
+                source,
+            }
+        })?;
+        on_event(JobEvent::Ingested {
+            index: &job.index,
+            report: &report,
+        })?;
+        if report.rejected > 0 {
+            return Err(StudyError::Rejected {
+                rejected: report.rejected,
+            }
+            .into());
+        }
+    }
+    let set = ThemeSet::load(&job.themes).map_err(StudyError::from)?;
+    let evidence = job
+        .outputs
+        .iter()
+        .any(|o| matches!(o, JobOutput::Evidence { .. }));
+    let store = IndexStore::open(&job.index).map_err(StudyError::from)?;
+    for unmatched in store
+        .unmatched_names(&job.filter)
+        .map_err(StudyError::from)?
+    {
+        on_event(JobEvent::UnmatchedName(&unmatched))?;
+    }
+    let study = Study::count(store, &set, &job.filter, evidence, count)?;
+    let job_file = export::file_fingerprint(&job.path).map_err(StudyError::from)?;
+    let context = study.manifest_context(args, Some(job_file))?;
+    for item in &job.outputs {
+        for written in write_output(job, &study, &context, item)? {
+            on_event(JobEvent::Written(&written))?;
+        }
+    }
+    Ok(())
+}
+
+/// Computes and writes one output of the job.
+fn write_output(
+    job: &Job,
+    study: &Study,
+    context: &ManifestContext,
+    item: &JobOutput,
+) -> Result<Vec<Written>, StudyError> {
+    Ok(match item {
+        JobOutput::Trends {
+            out,
+            periods,
+            group,
+            themes,
+            wide,
+            plot,
+        } => {
+            let selection = study.select(themes)?;
+            let long = trends_table(&selection, periods, *group, &job.filter, LowN::default())?;
+            let mut written = Vec::new();
+            let mut table = if *wide {
+                analysis::widen(&long.frame, &selection.themes)?
+            } else {
+                long.frame.clone()
+            };
+            export::write_table_with_manifest(&mut table, out, context)?;
+            written.push(Written::table("trends", table.height(), out));
+            if let Some(plot) = plot {
+                write_chart(&long.rows, plot, &chart_title(periods, *group), context)?;
+                written.push(Written::chart(long.n_periods(), plot));
+            }
+            written
+        }
+        JobOutput::Compare {
+            out,
+            comparison,
+            themes,
+        } => {
+            let selection = study.select(themes)?;
+            let table =
+                analysis::compare(&selection.docs, comparison, &selection.themes, CONFIDENCE)?;
+            let mut frame = table.to_frame()?;
+            export::write_table_with_manifest(&mut frame, out, context)?;
+            vec![Written::table("compare", frame.height(), out)]
+        }
+        JobOutput::First { out, theme } => {
+            let selection = study.select(&[])?;
+            let rows = study.first_rows(&selection, theme.as_deref())?;
+            let mut frame = analysis::first_frame(&rows)?;
+            export::write_table_with_manifest(&mut frame, out, context)?;
+            vec![Written::table("first", frame.height(), out)]
+        }
+        JobOutput::Evidence { out, themes } => {
+            let selection = study.select(themes)?;
+            let mut frame = evidence_frame(&selection.evidence)?;
+            export::write_table_with_manifest(&mut frame, out, context)?;
+            vec![Written::table("evidence", frame.height(), out)]
+        }
+        JobOutput::Chart {
+            out,
+            periods,
+            group,
+            themes,
+        } => {
+            let selection = study.select(themes)?;
+            let long = trends_table(&selection, periods, *group, &job.filter, LowN::default())?;
+            write_chart(&long.rows, out, &chart_title(periods, *group), context)?;
+            vec![Written::chart(long.n_periods(), out)]
+        }
+    })
+}
+
+/// Draws the chart of a long trend table's rows to `path` with its manifest; returns the
+/// manifest's path.
+pub fn write_chart(
+    rows: &[TrendRow],
+    path: &Path,
+    title: &str,
+    context: &ManifestContext,
+) -> Result<PathBuf, StudyError> {
+    let chart = export::chart::TrendChart::from_rows(rows, title);
+    Ok(export::chart::write_chart(&chart, path, context)?)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::index::NoProgress;
+
+    /// A job over the study fixture: inputs, one trends table, an evidence table and a
+    /// comparison restricted to a theme the file does not define when `bad_theme` is set.
+    fn job_text(dir: &Path, bad_theme: bool) -> String {
+        let compare_themes = if bad_theme { r#"["no_such"]"# } else { "[]" };
+        format!(
+            r#"root = "{root}"
+index = "{index}"
+inputs = ["tests/fixtures/study/statements.jsonl"]
+themes = "tests/fixtures/study/themes.toml"
+out_dir = "{out}"
+
+[[trends]]
+out = "months.csv"
+by = "month"
+
+[[compare]]
+out = "h2-h1.csv"
+a = "2017-07-01..2017-12-31"
+b = "2017-01-01..2017-06-30"
+themes = {compare_themes}
+
+[[evidence]]
+out = "evidence.csv"
+"#,
+            root = env!("CARGO_MANIFEST_DIR"),
+            index = dir.join("index").display(),
+            out = dir.join("out").display(),
+        )
+    }
+
+    /// Runs the job file written in `dir`, returning what it reported.
+    fn run(dir: &Path, bad_theme: bool) -> (Result<(), StudyError>, Vec<String>) {
+        let path = dir.join("job.toml");
+        std::fs::write(&path, job_text(dir, bad_theme)).unwrap();
+        let job = Job::load(&path).unwrap();
+        let mut events = Vec::new();
+        let result = run_job(
+            &job,
+            vec!["test".into()],
+            &NoProgress,
+            &|_| {},
+            |event| -> Result<(), StudyError> {
+                events.push(match event {
+                    JobEvent::Ingested { report, .. } => format!("ingested {report}"),
+                    JobEvent::UnmatchedName(name) => format!("unmatched {}", name.name),
+                    JobEvent::Written(w) => format!("{} {} {}", w.kind, w.count, w.unit),
+                });
+                Ok(())
+            },
+        );
+        (result, events)
+    }
+
+    #[test]
+    fn a_job_runs_without_the_cli_and_its_outputs_agree() {
+        let dir = tempfile::tempdir().unwrap();
+        let (result, events) = run(dir.path(), false);
+        result.unwrap();
+        assert_eq!(
+            events,
+            [
+                "ingested ingested 9, updated 0, unchanged 0, rejected 0",
+                "trends 36 rows",
+                "compare 3 rows",
+                "evidence 20 rows",
+            ]
+        );
+        // Counted once: the trend table's matches are the evidence rows.
+        let out = dir.path().join("out");
+        let months = std::fs::read_to_string(out.join("months.csv")).unwrap();
+        let mut lines = months.lines();
+        let header: Vec<&str> = lines.next().unwrap().split(',').collect();
+        let at = header.iter().position(|h| *h == "n_matches").unwrap();
+        let total: u64 = lines
+            .map(|l| l.split(',').nth(at).unwrap().parse::<u64>().unwrap())
+            .sum();
+        assert_eq!(total, 20);
+        let manifest = std::fs::read_to_string(out.join("evidence.csv.manifest.json")).unwrap();
+        assert!(manifest.contains("\"job.toml\""), "{manifest}");
+        assert!(manifest.contains("\"test\""), "{manifest}");
+        // Again: nothing to ingest, the same table.
+        let (result, events) = run(dir.path(), false);
+        result.unwrap();
+        assert_eq!(
+            events[0],
+            "ingested ingested 0, updated 0, unchanged 9, rejected 0"
+        );
+        assert_eq!(
+            std::fs::read_to_string(out.join("months.csv")).unwrap(),
+            months
+        );
+    }
+
+    #[test]
+    fn an_unknown_theme_stops_the_job_after_the_outputs_before_it() {
+        let dir = tempfile::tempdir().unwrap();
+        let (result, events) = run(dir.path(), true);
+        let err = result.unwrap_err().to_string();
+        assert!(err.contains("unknown theme `no_such`"), "{err}");
+        assert_eq!(events.len(), 2, "{events:?}");
+        assert_eq!(events[1], "trends 36 rows");
+    }
+}

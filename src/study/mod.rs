@@ -1,0 +1,23 @@
+//! Studies: the orchestration of the stages for `trends`, `compare`, `first` and `run`,
+//! callable without the CLI.
+//!
+//! A [`Study`] is one index counted once with one theme file under one filter; every
+//! output (trend tables, comparisons, first occurrences, evidence, charts) is a slice of
+//! those counts by theme ([`Study::select`]), so all outputs of a job agree. [`run_job`]
+//! runs a whole job file ([`Job`], validated on load): ingest its inputs, count once, write
+//! every output with its manifest.
+//!
+//! Contract: this is the top of the dependency order (it calls index, themes, analysis and
+//! export); it never prints. What a terminal shows (progress, notes, the list of written
+//! files) reaches the caller through [`JobEvent`]s, an [`crate::index::ProgressSink`] and a
+//! counting progress callback; errors are [`StudyError`]s naming what failed.
+
+mod error;
+mod job;
+mod job_file;
+mod study;
+
+pub use error::StudyError;
+pub use job::{JobEvent, Written, run_job, write_chart};
+pub use job_file::{Job, JobOutput};
+pub use study::{CONFIDENCE, Counted, Selection, Study, Trends, chart_title, trends_table};

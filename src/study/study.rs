@@ -1,0 +1,209 @@
+//! One index counted once with one theme file under one filter, and the slices of those
+//! counts that the outputs work on.
+
+use std::borrow::Cow;
+
+use polars::prelude::DataFrame;
+
+use super::StudyError;
+use crate::analysis::{
+    self, AnalysisError, FirstOccurrence, GroupBy, LowN, PeriodSpec, TrendRow, TrendsConfig,
+};
+use crate::export::{self, FileFingerprint, ManifestContext};
+use crate::index::{DocFilter, IndexStore};
+use crate::themes::{
+    CountOptions, DocThemeMatches, EvidenceRow, Matcher, Progress, ThemeSet, count_with,
+};
+
+/// Confidence of every interval the study outputs report.
+pub const CONFIDENCE: f64 = 0.95;
+
+/// The theme matches of the selected documents, with the theme ids in file order.
+pub struct Counted {
+    /// Theme ids in theme-file order (themes without matches included).
+    pub theme_ids: Vec<String>,
+    /// One entry per selected document, matched or not (the denominators need them all).
+    pub docs: Vec<DocThemeMatches>,
+    /// Evidence rows of every match (empty unless asked for).
+    pub evidence: Vec<EvidenceRow>,
+    /// The theme file, for manifests.
+    pub themes_file: FileFingerprint,
+}
+
+/// The counts of one index and theme file.
+pub struct Study {
+    /// The open index.
+    pub store: IndexStore,
+    /// Counts per document.
+    pub counted: Counted,
+}
+
+/// The documents and themes one output works on (all themes, or a subset).
+pub struct Selection<'a> {
+    /// Documents with their matches (of the selected themes only).
+    pub docs: Cow<'a, [DocThemeMatches]>,
+    /// Theme ids in theme-file order.
+    pub themes: Cow<'a, [String]>,
+    /// Evidence rows of the selected themes (empty unless counted with evidence).
+    pub evidence: Cow<'a, [EvidenceRow]>,
+}
+
+impl Study {
+    /// Counts every theme of `set` in the documents of `store` that `filter` selects (with
+    /// evidence rows when `evidence` is set), reporting to `progress` from worker threads.
+    pub fn count(
+        store: IndexStore,
+        set: &ThemeSet,
+        filter: &DocFilter,
+        evidence: bool,
+        progress: &(dyn Fn(Progress) + Sync),
+    ) -> Result<Study, StudyError> {
+        let themes_file =
+            export::file_fingerprint(&set.path).map_err(|source| StudyError::ThemeFile {
+                path: set.path.clone(),
+                source,
+            })?;
+        let matcher = Matcher::new(set)?;
+        let options = CountOptions {
+            evidence,
+            ..CountOptions::default()
+        };
+        let result = count_with(&store, &matcher, filter, &options, progress)?;
+        Ok(Study {
+            store,
+            counted: Counted {
+                theme_ids: set.themes.iter().map(|t| t.id.clone()).collect(),
+                docs: result.docs,
+                evidence: result.evidence,
+                themes_file,
+            },
+        })
+    }
+
+    /// The documents and themes restricted to `only` (every theme when empty; an unknown
+    /// id is an error).
+    pub fn select(&self, only: &[String]) -> Result<Selection<'_>, StudyError> {
+        let all = &self.counted.theme_ids;
+        if only.is_empty() {
+            return Ok(Selection {
+                docs: Cow::Borrowed(&self.counted.docs),
+                themes: Cow::Borrowed(all),
+                evidence: Cow::Borrowed(&self.counted.evidence),
+            });
+        }
+        if let Some(id) = only.iter().find(|id| !all.contains(id)) {
+            return Err(AnalysisError::UnknownTheme {
+                theme: id.clone(),
+                available: all.join(", "),
+            }
+            .into());
+        }
+        let docs = self
+            .counted
+            .docs
+            .iter()
+            .map(|d| DocThemeMatches {
+                doc: d.doc.clone(),
+                matches: d
+                    .matches
+                    .iter()
+                    .filter(|m| only.contains(&m.theme))
+                    .cloned()
+                    .collect(),
+            })
+            .collect::<Vec<_>>();
+        Ok(Selection {
+            docs: Cow::Owned(docs),
+            themes: Cow::Owned(all.iter().filter(|id| only.contains(id)).cloned().collect()),
+            evidence: Cow::Owned(
+                self.counted
+                    .evidence
+                    .iter()
+                    .filter(|row| only.contains(&row.theme))
+                    .cloned()
+                    .collect(),
+            ),
+        })
+    }
+
+    /// What the manifests of this run record: the command line `args`, the index (reads
+    /// every stored document once), the theme file and the job file, if any.
+    pub fn manifest_context(
+        &self,
+        args: Vec<String>,
+        job: Option<FileFingerprint>,
+    ) -> Result<ManifestContext, StudyError> {
+        Ok(ManifestContext {
+            args,
+            index: Some(self.store.fingerprint()?),
+            themes: Some(self.counted.themes_file.clone()),
+            job,
+        })
+    }
+
+    /// First occurrences in `selection` (of theme `only`, or of every theme), with their
+    /// documents' titles, URLs and passages filled in.
+    pub fn first_rows(
+        &self,
+        selection: &Selection<'_>,
+        only: Option<&str>,
+    ) -> Result<Vec<FirstOccurrence>, StudyError> {
+        let mut rows = analysis::first_occurrences(&selection.docs, &selection.themes, only)?;
+        analysis::attach_documents(&mut rows, &self.store)?;
+        Ok(rows)
+    }
+}
+
+/// A long trend table: the polars frame (exported, widened) and its typed rows (printed,
+/// charted, summed).
+pub struct Trends {
+    /// The table, columns [`analysis::TREND_COLUMNS`].
+    pub frame: DataFrame,
+    /// Its rows, in order.
+    pub rows: Vec<TrendRow>,
+}
+
+impl Trends {
+    /// Matches over all rows.
+    pub fn total_matches(&self) -> u64 {
+        self.rows.iter().map(|r| r.n_matches).sum()
+    }
+
+    /// Distinct periods (the points of a chart).
+    pub fn n_periods(&self) -> usize {
+        let mut periods: Vec<&str> = self.rows.iter().map(|r| r.period.as_str()).collect();
+        periods.sort_unstable();
+        periods.dedup();
+        periods.len()
+    }
+}
+
+/// The trend table (long) of a selection for these periods and grouping; `filter`'s dates
+/// bound the calendar periods.
+pub fn trends_table(
+    selection: &Selection<'_>,
+    spec: &PeriodSpec,
+    group: Option<GroupBy>,
+    filter: &DocFilter,
+    low_n: LowN,
+) -> Result<Trends, StudyError> {
+    let periods = analysis::resolve_periods(spec, &selection.docs, filter.from, filter.to);
+    let mut config = TrendsConfig::new(periods, group, selection.themes.to_vec());
+    config.low_n = low_n;
+    config.confidence = CONFIDENCE;
+    let frame = analysis::trends_table(&selection.docs, &config)?;
+    let rows = analysis::trend_rows(&frame)?;
+    Ok(Trends { frame, rows })
+}
+
+/// A chart title for these periods and grouping.
+pub fn chart_title(spec: &PeriodSpec, group: Option<GroupBy>) -> String {
+    let by = match spec {
+        PeriodSpec::Calendar(g) => format!("by {g}"),
+        PeriodSpec::Named(_) => "by period".to_string(),
+    };
+    match group {
+        Some(group) => format!("Theme rates {by} and {group} (matches per 10,000 words, 95% CI)"),
+        None => format!("Theme rates {by} (matches per 10,000 words, 95% CI)"),
+    }
+}

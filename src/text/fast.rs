@@ -1,0 +1,334 @@
+//! The analyzer's fast path, shared by search highlighting (`search::scan`) and theme
+//! counting (`themes::tokens`): analyze only the words that may stem to a stem in use.
+//!
+//! Why: Snowball stemming is most of the cost of analysis, and a query or a theme set uses
+//! a few hundred stems at most. Three pieces, one implementation each:
+//! - **One key rule** ([`stem_key`]). A Snowball stem only strips or rewrites the end of a
+//!   word, so a word can stem to `S` only if its folded form starts with the key of `S`:
+//!   Russian only strips endings (the key is `S`); English rewrites endings into `e`, `i`,
+//!   `l` or `y` (an added `e`, `y` -> `i`, `-biliti` -> `-bl(e)`, `skies` -> `sky`), so the
+//!   key is `S` minus its last letter when that letter is one of these, else `S`. The
+//!   English exceptions that break the rule (`dying` -> `die`, `lying`, `tying`) are always
+//!   stemmed ([`is_irregular`]). A prefix `P` of stems has the key `stem_key(P)` too: a stem
+//!   that starts with `P` has a key that starts with `P`.
+//! - **One first-byte filter** ([`LeadFilter`], from the first four bytes of a token):
+//!   most words start with no key and are told apart without folding them.
+//! - **One stem cache** ([`StemCache`]): the stem of each folded word, kept inline for
+//!   words of up to 24 bytes; the analyzer's own stemming stage uses it too.
+//!
+//! Contract: a word that the shared analyzer stems to a stem whose key was given passes
+//! [`WordFilter::may_stem_to_key`], and [`StemCache`] gives the analyzer's stem. The
+//! property tests below check this on random English and Russian text, and the key rule
+//! on every distinct word of the shared corpora (a test that fails, naming the folder,
+//! when `../shared` is absent).
+
+use rust_stemmers::Stemmer;
+use rustc_hash::FxHashMap;
+
+pub(crate) use super::lead::{LeadFilter, lead_of};
+use super::words::{IRREGULAR_EN, ShortWord, fold_fast, fold_yo};
+use crate::document::Lang;
+
+/// The key of `stem`: a word of `lang` can stem to `stem` only if its folded form starts
+/// with the returned key (see the module header; the exceptions are [`is_irregular`]).
+pub(crate) fn stem_key(lang: Lang, stem: &str) -> &str {
+    match (lang, stem.char_indices().last()) {
+        (Lang::En, Some((i, 'e' | 'i' | 'l' | 'y'))) => &stem[..i],
+        _ => stem,
+    }
+}
+
+/// Whether `folded` is an English exception whose stem does not start with its key.
+pub(crate) fn is_irregular(lang: Lang, folded: &str) -> bool {
+    lang == Lang::En && IRREGULAR_EN.contains(&folded)
+}
+
+/// The words of `lang` that may stem to a stem with one of a set of keys: the lead filter,
+/// then the exact test on the folded word, and the irregular words.
+pub(crate) struct WordFilter {
+    lang: Lang,
+    lead: LeadFilter,
+    keys: Vec<String>,
+}
+
+impl WordFilter {
+    /// The filter for `keys` (folded: lowercase, `ё` as `е`), in `lang`.
+    pub(crate) fn new(lang: Lang, keys: &[String]) -> WordFilter {
+        let mut lead = LeadFilter::default();
+        for key in keys {
+            lead.insert(key);
+        }
+        if lang == Lang::En {
+            for word in IRREGULAR_EN {
+                lead.insert_exact(word);
+            }
+        }
+        WordFilter {
+            lang,
+            lead,
+            keys: keys.to_vec(),
+        }
+    }
+
+    /// Whether `word` (a token as written: letters and digits) may stem to a stem with one
+    /// of the keys; `false` is exact, `true` may be a word whose stem is another.
+    #[inline]
+    pub(crate) fn may_stem_to_key(&self, word: &str) -> bool {
+        if !self.lead.could_match(lead_of(word.as_bytes())) {
+            return false;
+        }
+        self.keys.iter().any(|key| starts_with_folded(word, key))
+            || (self.lang == Lang::En && IRREGULAR_EN.iter().any(|w| w.eq_ignore_ascii_case(word)))
+    }
+}
+
+/// Whether `word`, lowercased with `ё` folded to `е`, starts with `key` (already lowercase
+/// and folded).
+fn starts_with_folded(word: &str, key: &str) -> bool {
+    let (head, key_bytes) = (word.as_bytes().get(..key.len()), key.as_bytes());
+    if key.is_ascii() {
+        // ASCII characters fold one to one to ASCII: an ASCII head decides alone, and an
+        // ASCII word shorter than the key cannot start with it.
+        match head {
+            Some(head) if head.is_ascii() => return head.eq_ignore_ascii_case(key_bytes),
+            None if word.is_ascii() => return false,
+            _ => {}
+        }
+    }
+    let mut key = key.chars();
+    for c in word.chars() {
+        match fold_fast(c) {
+            Some(folded) => match key.next() {
+                None => return true,
+                Some(k) if k != folded => return false,
+                Some(_) => {}
+            },
+            None => {
+                for folded in c.to_lowercase().map(fold_yo) {
+                    match key.next() {
+                        None => return true,
+                        Some(k) if k != folded => return false,
+                        Some(_) => {}
+                    }
+                }
+            }
+        }
+    }
+    key.next().is_none()
+}
+
+/// Stems remembered by folded word, up to a number of words (then all are forgotten:
+/// bounds memory). Words and stems of up to [`ShortWord::MAX`] bytes sit inline in the
+/// table, so a lookup reads one cache line instead of chasing a pointer to the key's bytes
+/// (which, with heap strings, cost more than the rest of the lookup); longer words are
+/// stemmed every time. The stem is a function of the word, so the cache changes no result.
+#[derive(Debug, Clone)]
+pub(crate) struct StemCache {
+    stems: FxHashMap<ShortWord, ShortWord>,
+    capacity: usize,
+}
+
+impl StemCache {
+    /// A cache of at most `capacity` words.
+    pub(crate) fn new(capacity: usize) -> StemCache {
+        StemCache {
+            stems: FxHashMap::default(),
+            capacity,
+        }
+    }
+
+    /// Replaces the folded word in `word` by its stem (by `stemmer`, the cache's language).
+    pub(crate) fn stem_in_place(&mut self, stemmer: &Stemmer, word: &mut String) {
+        let key = ShortWord::new(word);
+        if let Some(stem) = key.and_then(|key| self.stems.get(&key)) {
+            word.clear();
+            stem.push_to(word);
+            return;
+        }
+        let stem = stemmer.stem(word).into_owned();
+        if let (Some(key), Some(short)) = (key, ShortWord::new(&stem)) {
+            if self.stems.len() >= self.capacity {
+                self.stems.clear();
+            }
+            self.stems.insert(key, short);
+        }
+        *word = stem;
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use proptest::prelude::*;
+
+    use super::*;
+    use crate::text::Analyzer;
+    use crate::text::words::{MAX_TOKEN_BYTES, Stemmers, fold_into, for_each_run};
+
+    /// The fast path on `text` for the stems `stems`: (start, end, stem) of every token
+    /// that passes the filter of their keys, stemmed through the cache.
+    fn fast(lang: Lang, text: &str, stems: &[String], cache: &mut StemCache) -> Vec<Token> {
+        let keys: Vec<String> = stems
+            .iter()
+            .map(|s| stem_key(lang, s).to_string())
+            .collect();
+        let filter = WordFilter::new(lang, &keys);
+        let stemmers = Stemmers::default();
+        let mut out = Vec::new();
+        let mut word = String::new();
+        for_each_run(text, |start, end| {
+            if end - start >= MAX_TOKEN_BYTES || !filter.may_stem_to_key(&text[start..end]) {
+                return;
+            }
+            fold_into(&text[start..end], &mut word);
+            cache.stem_in_place(stemmers.get(lang), &mut word);
+            out.push((start, end, word.clone()));
+        });
+        out
+    }
+
+    type Token = (usize, usize, String);
+
+    fn analyzed(lang: Lang, text: &str) -> Vec<Token> {
+        Analyzer::default()
+            .tokens(lang, text)
+            .into_iter()
+            .map(|t| (t.start, t.end, t.stem))
+            .collect()
+    }
+
+    /// Every analyzer token whose stem is wanted is kept by the fast path with the same
+    /// offsets and stem, and every token the fast path keeps is the analyzer's.
+    fn agrees(lang: Lang, text: &str, wanted: &[String], cache: &mut StemCache) {
+        let full = analyzed(lang, text);
+        let kept = fast(lang, text, wanted, cache);
+        for token in &kept {
+            assert!(
+                full.contains(token),
+                "{lang} {text:?}: {token:?} not analyzed so"
+            );
+        }
+        for token in full.iter().filter(|t| wanted.contains(&t.2)) {
+            assert!(kept.contains(token), "{lang} {text:?}: {token:?} left out");
+        }
+    }
+
+    #[test]
+    fn known_words_are_found_and_others_left_out() {
+        let mut cache = StemCache::new(4);
+        let text = "Sanctions are USELESS, policies; dying, Lying. U.S.-led Skies happily";
+        let wanted: Vec<String> = ["sanction", "polici", "die", "sky", "happili"]
+            .iter()
+            .map(|s| s.to_string())
+            .collect();
+        agrees(Lang::En, text, &wanted, &mut cache);
+        let kept = fast(Lang::En, text, &wanted, &mut cache);
+        let stems: Vec<&str> = kept.iter().map(|t| t.2.as_str()).collect();
+        assert!(!stems.contains(&"useless"), "{stems:?}");
+        let ru = "САНКЦИИ бесполезны — ещё и Ёлка, санкциями";
+        let wanted = vec!["санкц".to_string(), "елк".to_string()];
+        agrees(Lang::Ru, ru, &wanted, &mut cache);
+        let kept = fast(Lang::Ru, ru, &wanted, &mut cache);
+        assert_eq!(
+            kept.iter().filter(|t| t.2 == "санкц").count(),
+            2,
+            "{kept:?}"
+        );
+    }
+
+    #[test]
+    fn keys_follow_the_rule() {
+        assert_eq!(stem_key(Lang::En, "sanction"), "sanction");
+        assert_eq!(stem_key(Lang::En, "possibl"), "possib");
+        assert_eq!(stem_key(Lang::En, "happi"), "happ");
+        assert_eq!(stem_key(Lang::En, "e"), "");
+        assert_eq!(stem_key(Lang::Ru, "санкц"), "санкц");
+        assert!(is_irregular(Lang::En, "dying") && !is_irregular(Lang::Ru, "dying"));
+    }
+
+    #[test]
+    fn the_cache_gives_the_stemmers_stems_and_forgets_when_full() {
+        let stemmers = Stemmers::default();
+        let mut cache = StemCache::new(2);
+        for _ in 0..2 {
+            for word in [
+                "relational",
+                "sanctions",
+                "internationalisations",
+                "policies",
+            ] {
+                let mut stemmed = word.to_string();
+                cache.stem_in_place(stemmers.get(Lang::En), &mut stemmed);
+                assert_eq!(stemmed, stemmers.stem(Lang::En, word), "{word}");
+                assert!(cache.stems.len() <= 2);
+            }
+        }
+    }
+
+    /// The key rule on every distinct word of the shared corpora: the folded word starts
+    /// with the key of its stem, or is one of the exceptions.
+    #[test]
+    fn every_corpus_word_starts_with_the_key_of_its_stem() {
+        let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
+        let candidates = ["../shared/corpus", "../../shared/corpus"].map(|d| root.join(d));
+        let corpus = candidates.iter().find(|d| d.is_dir()).unwrap_or_else(|| {
+            panic!(
+                "shared data missing: {} (this test needs ../shared beside the repository)",
+                candidates[0].display()
+            )
+        });
+        let stemmers = Stemmers::default();
+        let mut checked = 0;
+        for entry in std::fs::read_dir(corpus).unwrap() {
+            let path = entry.unwrap().path();
+            if path.extension().and_then(|e| e.to_str()) != Some("jsonl") {
+                continue;
+            }
+            let lang = if path.to_string_lossy().contains("-ru-") {
+                Lang::Ru
+            } else {
+                Lang::En
+            };
+            let text = std::fs::read_to_string(&path).unwrap();
+            let mut words = std::collections::HashSet::new();
+            let mut buffer = String::new();
+            for_each_run(&text, |start, end| {
+                if end - start < MAX_TOKEN_BYTES {
+                    fold_into(&text[start..end], &mut buffer);
+                    words.insert(buffer.clone());
+                }
+            });
+            for folded in &words {
+                let stem = stemmers.stem(lang, folded);
+                assert!(
+                    folded.starts_with(stem_key(lang, &stem)) || is_irregular(lang, folded),
+                    "{lang}: {folded} -> {stem}"
+                );
+            }
+            checked += words.len();
+        }
+        assert!(checked > 50_000, "only {checked} words checked");
+    }
+
+    proptest! {
+        /// Random text in both languages, wanting the stems of some of its own words and
+        /// of some common words: the fast path keeps exactly the analyzer's tokens.
+        #[test]
+        fn the_fast_path_equals_the_analyzer(
+            text in "[ a-zA-Zа-яА-ЯёЁ0-9.,'’\\-ǅÉéßİ]{0,80}|(sanctions|Policies|dying|lying|ЕЩЁ|санкциями|Skies|happily|x|1\\.5| |, ){0,12}",
+            ru in any::<bool>(),
+            pick in proptest::collection::vec(any::<bool>(), 0..16),
+            capacity in 1usize..8,
+        ) {
+            let lang = if ru { Lang::Ru } else { Lang::En };
+            let mut wanted: Vec<String> = analyzed(lang, &text)
+                .into_iter()
+                .zip(pick.iter().copied().chain(std::iter::repeat(false)))
+                .filter(|(_, keep)| *keep)
+                .map(|(t, _)| t.2)
+                .collect();
+            wanted.extend(["sanction", "die", "санкц"].map(String::from));
+            let mut cache = StemCache::new(capacity);
+            agrees(lang, &text, &wanted, &mut cache);
+        }
+    }
+}
