@@ -72,6 +72,9 @@ pub fn regex_equivalents(set: &ThemeSet, lang: Lang) -> Vec<ThemeRegexes> {
                 })
                 .collect::<Vec<_>>()
                 .join(" OR ");
+            // Single stemmed or prefix words share one `\w*` (`\b(?:a|b)\w*`): a repeated
+            // Unicode `\w*` per word would exceed regex size limits for large themes.
+            let mut stems: Vec<String> = Vec::new();
             let mut runs: Vec<String> = Vec::new();
             for pattern in &table.patterns {
                 let phrases: Vec<&Phrase> = match &pattern.kind {
@@ -81,6 +84,13 @@ pub fn regex_equivalents(set: &ThemeSet, lang: Lang) -> Vec<ThemeRegexes> {
                 };
                 for items in phrases.iter().flat_map(|p| &p.alternatives) {
                     for run in items.split(|i| matches!(i, Item::Any | Item::Gap(_))) {
+                        if let [Item::Stem(stem) | Item::Prefix(stem)] = run {
+                            let stem = regex::escape(stem);
+                            if !stems.contains(&stem) {
+                                stems.push(stem);
+                            }
+                            continue;
+                        }
                         let words: Vec<String> = run.iter().map(item_regex).collect();
                         let run = words.join(r"\W+");
                         if !run.is_empty() && !runs.contains(&run) {
@@ -93,7 +103,12 @@ pub fn regex_equivalents(set: &ThemeSet, lang: Lang) -> Vec<ThemeRegexes> {
                 id: theme.id.clone(),
                 regexes,
                 query,
-                terms: format!("(?:{})", runs.join("|")),
+                terms: {
+                    if !stems.is_empty() {
+                        runs.push(format!(r"\b(?:{})\w*", stems.join("|")));
+                    }
+                    format!("(?:{})", runs.join("|"))
+                },
             })
         })
         .collect()
@@ -237,7 +252,16 @@ patterns = [
         );
         assert_eq!(
             out[0].terms,
-            r"(?:\bsanction\w*|\buseless\w*|\bdead\w*\W+\bend\w*|\bpressur\w*|\bfutil\w*)"
+            r"(?:\bdead\w*\W+\bend\w*|\b(?:sanction|useless|pressur|futil)\w*)"
         );
+        let terms = RegexBuilder::new(&out[0].terms)
+            .case_insensitive(true)
+            .build()
+            .unwrap();
+        let found: Vec<&str> = terms
+            .find_iter("Sanctions are a dead end; pressure is futile")
+            .map(|m| m.as_str())
+            .collect();
+        assert_eq!(found, ["Sanctions", "dead end", "pressure", "futile"]);
     }
 }
