@@ -39,6 +39,9 @@ pub(crate) struct Scanner {
     /// serves every hit of every query of a `--queries` batch, and the words that start
     /// with a query's keys are few and recur.
     stems: [StemCache; 2],
+    /// The word filter of the last plan's keys, by language: a search decorates all its
+    /// hits with one plan (a filter's tables take longer to fill than to use on a hit).
+    filters: [Option<WordFilter>; 2],
 }
 
 impl Default for Scanner {
@@ -50,6 +53,7 @@ impl Default for Scanner {
                 StemCache::new(STEM_CACHE_WORDS),
                 StemCache::new(STEM_CACHE_WORDS),
             ],
+            filters: [None, None],
         }
     }
 }
@@ -70,8 +74,7 @@ impl Scanner {
     /// except those that no stem or prefix of `plan` can match (left out).
     pub(crate) fn tokens(&mut self, plan: &Plan, lang: Lang, text: &str) -> Vec<AnalyzedToken> {
         let mut out = Vec::new();
-        let filter = WordFilter::new(lang, plan.stem_keys(lang));
-        self.tokenize_into(lang, &filter, text, 0, &mut out);
+        self.tokenize_into(plan, lang, text, 0, &mut out);
         out
     }
 
@@ -85,7 +88,6 @@ impl Scanner {
         wanted: &dyn Fn(usize) -> bool,
     ) -> Vec<ParagraphTokens> {
         let groups = plan.key_groups(lang);
-        let filter = WordFilter::new(lang, plan.stem_keys(lang));
         let mut out = Vec::new();
         let mut start = 0;
         for (para, paragraph) in text.split('\n').enumerate() {
@@ -95,7 +97,7 @@ impl Scanner {
                 continue;
             }
             let mut tokens = Vec::new();
-            self.tokenize_into(lang, &filter, paragraph, base, &mut tokens);
+            self.tokenize_into(plan, lang, paragraph, base, &mut tokens);
             out.push(ParagraphTokens { para, tokens });
         }
         out
@@ -111,18 +113,26 @@ impl Scanner {
             || IRREGULAR.iter().any(|word| lowered.contains(word))
     }
 
-    /// Appends the tokens of `text` that may match (`filter`: of the plan's keys in
-    /// `lang`), with offsets shifted by `base`.
+    /// Appends the tokens of `text` that may match `plan` in `lang`, with offsets shifted
+    /// by `base`.
     fn tokenize_into(
         &mut self,
+        plan: &Plan,
         lang: Lang,
-        filter: &WordFilter,
         text: &str,
         base: usize,
         out: &mut Vec<AnalyzedToken>,
     ) {
+        let at = usize::from(lang == Lang::Ru);
+        let keys = plan.stem_keys(lang);
+        if self.filters[at].as_ref().is_none_or(|f| f.keys() != keys) {
+            self.filters[at] = Some(WordFilter::new(lang, keys));
+        }
+        let Some(filter) = self.filters[at].as_ref() else {
+            return;
+        };
         let stemmer = self.stemmers.get(lang);
-        let cache = &mut self.stems[usize::from(lang == Lang::Ru)];
+        let cache = &mut self.stems[at];
         let mut position = 0;
         // Tantivy's SimpleTokenizer: maximal runs of alphanumeric characters, every run
         // taking a position, runs of MAX_TOKEN_BYTES or more dropped (RemoveLongFilter).

@@ -4,8 +4,8 @@
 use std::path::{Path, PathBuf};
 
 use super::StudyError;
+use super::counted::{CONFIDENCE, Study, chart_title, trends_table};
 use super::job_file::{Job, JobOutput};
-use super::study::{CONFIDENCE, Study, chart_title, trends_table};
 use crate::analysis::{self, LowN, TrendRow};
 use crate::export::{self, ManifestContext};
 use crate::index::{IndexStore, IngestOptions, IngestReport, ProgressSink, UnmatchedName};

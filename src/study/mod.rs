@@ -12,12 +12,12 @@
 //! files) reaches the caller through [`JobEvent`]s, an [`crate::index::ProgressSink`] and a
 //! counting progress callback; errors are [`StudyError`]s naming what failed.
 
+mod counted;
 mod error;
 mod job;
 mod job_file;
-mod study;
 
+pub use counted::{CONFIDENCE, Counted, Selection, Study, Trends, chart_title, trends_table};
 pub use error::StudyError;
 pub use job::{JobEvent, Written, run_job, write_chart};
 pub use job_file::{Job, JobOutput};
-pub use study::{CONFIDENCE, Counted, Selection, Study, Trends, chart_title, trends_table};

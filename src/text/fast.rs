@@ -70,6 +70,11 @@ impl WordFilter {
         }
     }
 
+    /// The keys the filter was made for.
+    pub(crate) fn keys(&self) -> &[String] {
+        &self.keys
+    }
+
     /// Whether `word` (a token as written: letters and digits) may stem to a stem with one
     /// of the keys; `false` is exact, `true` may be a word whose stem is another.
     #[inline]

@@ -5,8 +5,6 @@
 //! does (Tantivy's `SimpleTokenizer` word runs, `RemoveLongFilter`, `LowerCaser`, then the
 //! `ё`→`е` fold and the Snowball stemmer); both callers check this with property tests.
 
-use std::borrow::Cow;
-
 use rust_stemmers::{Algorithm, Stemmer};
 
 use crate::document::Lang;
@@ -35,7 +33,8 @@ impl Default for Stemmers {
 
 impl Stemmers {
     /// The Snowball stem of a folded word.
-    pub(crate) fn stem<'a>(&self, lang: Lang, folded: &'a str) -> Cow<'a, str> {
+    #[cfg(test)]
+    pub(crate) fn stem<'a>(&self, lang: Lang, folded: &'a str) -> std::borrow::Cow<'a, str> {
         self.get(lang).stem(folded)
     }
 
