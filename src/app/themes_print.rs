@@ -201,7 +201,7 @@ pub fn cv_table(cv: &CvReport, pooled: &EvalReport) -> String {
     out.push_str(&table(&headers, &align, &rows));
     if let (Some(mean), Some(sd)) = (cv.macro_f1_mean, cv.macro_f1_sd) {
         out.push_str(&format!(
-            "\n\nheld-out macro-F1 {mean:.3} (sd {sd:.3} across folds); `-`: no gold positive and no prediction in the fold"
+            "\n\nmacro-F1 per fold: mean {mean:.3}, sd {sd:.3}; rules are not fitted to the folds, so this is the spread from one set of documents to another; `-`: no gold positive and no prediction in the fold"
         ));
     }
     out
