@@ -8,9 +8,16 @@
 //! Russian month names, `5 сентября 2017` (optionally followed by `г.` or `года`).
 //!
 //! Contract: either a valid calendar date or a [`DateError`] saying what was not understood;
-//! `31.02.2017` is an error, never silently shifted.
+//! `31.02.2017` is an error, never silently shifted. Dates outside [`MIN_DATE`]..=[`MAX_DATE`]
+//! are errors too: the index stores a date as nanoseconds since 1970 in an `i64`, which
+//! spans only 1677-09-21..2262-04-11, and a date beyond would wrap round to another day.
 
 use chrono::{DateTime, NaiveDate, NaiveDateTime};
+
+/// The earliest date a document may carry (whole years inside the index's date range).
+pub const MIN_DATE: NaiveDate = NaiveDate::from_ymd_opt(1678, 1, 1).expect("a real day");
+/// The latest date a document may carry (whole years inside the index's date range).
+pub const MAX_DATE: NaiveDate = NaiveDate::from_ymd_opt(2261, 12, 31).expect("a real day");
 
 /// A date string that is not one of the accepted forms, or names no real day.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
@@ -23,6 +30,9 @@ pub enum DateError {
     /// The form is right but the day does not exist (`31.02.2017`).
     #[error("`{0}` is not a real calendar day")]
     NoSuchDay(String),
+    /// A real day outside [`MIN_DATE`]..=[`MAX_DATE`] (most often a typo in the year).
+    #[error("`{0}` is outside the supported range 1678-01-01..2261-12-31")]
+    OutOfRange(String),
 }
 
 /// Parses a date in any of the accepted forms (surrounding whitespace is ignored).
@@ -32,12 +42,17 @@ pub fn parse_date(text: &str) -> Result<NaiveDate, DateError> {
     if trimmed.is_empty() {
         return Err(unrecognised());
     }
-    if trimmed.as_bytes()[0].is_ascii_digit()
+    let date = if trimmed.as_bytes()[0].is_ascii_digit()
         && let Some(date) = parse_numeric(trimmed)?
     {
-        return Ok(date);
+        date
+    } else {
+        parse_with_month_name(trimmed)?.ok_or_else(unrecognised)?
+    };
+    if !(MIN_DATE..=MAX_DATE).contains(&date) {
+        return Err(DateError::OutOfRange(trimmed.to_string()));
     }
-    parse_with_month_name(trimmed)?.ok_or_else(unrecognised)
+    Ok(date)
 }
 
 /// ISO dates, timestamps and dotted day-first dates; `Ok(None)` when the form is another.
@@ -227,6 +242,23 @@ mod tests {
             parse_date("February 30, 2017"),
             Err(DateError::NoSuchDay(_))
         ));
+    }
+
+    #[test]
+    fn dates_outside_the_stored_range_are_rejected() {
+        for far in [
+            "1600-01-01",
+            "9999-12-31",
+            "0201-09-05",
+            "1677-12-31",
+            "2262-01-01",
+            "5 September 1500",
+        ] {
+            let err = parse_date(far).unwrap_err();
+            assert!(matches!(err, DateError::OutOfRange(_)), "{far}: {err}");
+        }
+        assert_eq!(parse_date("1678-01-01"), Ok(MIN_DATE));
+        assert_eq!(parse_date("2261-12-31"), Ok(MAX_DATE));
     }
 
     #[test]

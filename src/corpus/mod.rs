@@ -25,7 +25,7 @@ mod textfile;
 mod turns;
 
 pub use columns::ColumnMap;
-pub use date::{DateError, parse_date};
+pub use date::{DateError, MAX_DATE, MIN_DATE, parse_date};
 pub use error::{CorpusError, RecordError};
 pub use inputs::{Format, Input, InputSet, InputSource, expand_inputs, format_of};
 pub use jsonl::parse_jsonl_record;

@@ -15,7 +15,7 @@
 use chrono::NaiveDate;
 use tantivy::query::{AllQuery, BooleanQuery, EmptyQuery, Occur, Query, RangeQuery, TermQuery};
 use tantivy::schema::{Field, IndexRecordOption};
-use tantivy::{DateTime, Searcher, Term};
+use tantivy::{Searcher, Term};
 
 use super::Fields;
 use crate::document::{Kind, Lang};
@@ -59,10 +59,7 @@ impl DocFilter {
         let mut clauses: Vec<(Occur, Box<dyn Query>)> = Vec::new();
         if self.from.is_some() || self.to.is_some() {
             let bound = |date: NaiveDate| {
-                let secs = date
-                    .and_hms_opt(0, 0, 0)
-                    .map_or(0, |t| t.and_utc().timestamp());
-                Term::from_field_date(fields.date, DateTime::from_timestamp_secs(secs))
+                Term::from_field_date(fields.date, super::store::date_to_tantivy(date))
             };
             let lower = self.from.map_or(std::ops::Bound::Unbounded, |d| {
                 std::ops::Bound::Included(bound(d))

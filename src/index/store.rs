@@ -417,8 +417,12 @@ pub fn document_to_tantivy(
     out
 }
 
-/// A calendar date as the Tantivy date of its midnight UTC.
+/// A calendar date as the Tantivy date of its midnight UTC. Dates outside the range a
+/// document may carry are clamped to it, so a filter bound such as `--from 0001-01-01`
+/// (which no stored date precedes) neither overflows the stored nanoseconds nor selects
+/// nothing.
 pub(crate) fn date_to_tantivy(date: NaiveDate) -> DateTime {
+    let date = date.clamp(crate::corpus::MIN_DATE, crate::corpus::MAX_DATE);
     let secs = date
         .and_hms_opt(0, 0, 0)
         .map_or(0, |t| t.and_utc().timestamp());
