@@ -116,3 +116,35 @@ fn dates_outside_the_stored_range_are_rejected_and_wide_filters_clamp() {
     assert!(run.stdout.contains("2017-09-05"), "{}", run.stdout);
     assert_eq!(run.stdout.matches("\"id\"").count(), 1, "{}", run.stdout);
 }
+
+// Finding 5: an unterminated CSV quote swallowed the following rows into one document.
+#[test]
+fn an_unterminated_csv_quote_rejects_its_row_and_later_rows_survive() {
+    let env = Env::new();
+    let table = env.write(
+        "table.csv",
+        "id,date,kind,text\n\
+         a,2017-09-05,speech,Trade first.\n\
+         b,2017-09-05,speech,\"Trade never closed.\n\
+         c,2017-09-05,speech,Trade third.\n\
+         d,2017-09-05,speech,Trade fourth.\n",
+    );
+    let run = env.run_index(&["ingest", "-q", &table]);
+    assert_eq!(run.code, 2, "{}", run.stderr);
+    let expected = format!("{table}:3: record: unterminated quote");
+    assert!(
+        run.stderr.lines().any(|l| l.starts_with(&expected)),
+        "no `{expected}` in:\n{}",
+        run.stderr
+    );
+    let run = env.run_index(&["search", "trade", "--csv"]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    let mut ids: Vec<&str> = run
+        .stdout
+        .lines()
+        .skip(1)
+        .map(|l| l.split(',').next().unwrap())
+        .collect();
+    ids.sort_unstable();
+    assert_eq!(ids, ["a", "c", "d"], "{}", run.stdout);
+}

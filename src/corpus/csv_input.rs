@@ -4,19 +4,29 @@
 //! Contract: rows are streamed one at a time; a row is reported at the line where it starts
 //! (quoted fields may span lines); a mapped column missing from the header rejects the
 //! whole file with one error on line 1 naming the field and the column; invalid UTF-8 in a
-//! mapped column rejects that row naming the field (unmapped columns are never decoded).
+//! mapped column rejects that row naming the field (unmapped columns are never decoded); a
+//! quoted field that is not closed where the CSV grammar requires (see [`super::csv_quotes`])
+//! rejects its row as an unterminated quote, and the rows it would have swallowed are read
+//! on their own.
 
-use std::io::Read;
+use std::io::{Cursor, Read};
 
+use super::csv_quotes::{BadQuote, QuoteTracker};
 use super::record::RawRecord;
 use super::{ColumnMap, RecordError, SourcedDocument};
 
 /// Streams the rows of one CSV input.
 pub(crate) struct CsvReader<R> {
     path: String,
-    reader: ::csv::Reader<R>,
+    reader: ::csv::Reader<QuoteTracker<R>>,
     columns: Vec<(&'static str, usize)>,
+    /// Fields per row (the header's).
+    width: usize,
+    /// Added to the reader's line numbers (rows read again after a bad quote).
+    line_offset: usize,
     row: ::csv::ByteRecord,
+    /// Rows swallowed by a bad quoted field, read again before the rest of the input.
+    reread: Option<Box<CsvReader<Cursor<Vec<u8>>>>>,
     done: bool,
 }
 
@@ -27,10 +37,7 @@ impl<R: Read> CsvReader<R> {
         reader: R,
         map: &ColumnMap,
     ) -> Result<CsvReader<R>, RecordError> {
-        let mut reader = ::csv::ReaderBuilder::new()
-            .has_headers(true)
-            .flexible(false)
-            .from_reader(reader);
+        let mut reader = csv_reader(reader, true);
         let header = reader.byte_headers().map_err(|e| {
             RecordError::record(&path, 1, format!("cannot read the CSV header: {e}"))
         })?;
@@ -55,9 +62,44 @@ impl<R: Read> CsvReader<R> {
             path,
             reader,
             columns,
+            width: header.len(),
+            line_offset: 0,
             row: ::csv::ByteRecord::new(),
+            reread: None,
             done: false,
         })
+    }
+
+    /// The reader of rows swallowed by the bad quoted field that opened at `opened` in the
+    /// record `start..end` read at `line`: the rest of the record after the line holding
+    /// the opening quote.
+    fn reread_after(
+        &self,
+        opened: u64,
+        start: u64,
+        end: u64,
+        line: usize,
+    ) -> Option<Box<CsvReader<Cursor<Vec<u8>>>>> {
+        let tracker = self.reader.get_ref();
+        let tail = tracker.raw(opened, end);
+        let cut = tail.iter().position(|&b| b == b'\n')? + 1;
+        let rest = tail[cut..].to_vec();
+        if rest.is_empty() {
+            return None;
+        }
+        let skipped = tracker.raw(start, opened + cut as u64);
+        let newlines = skipped.iter().filter(|&&b| b == b'\n').count();
+        Some(Box::new(CsvReader {
+            path: self.path.clone(),
+            reader: csv_reader(Cursor::new(rest), false),
+            columns: self.columns.clone(),
+            width: self.width,
+            // The re-read part's line 1 is the line after the opening quote's.
+            line_offset: line + newlines - 1,
+            row: ::csv::ByteRecord::new(),
+            reread: None,
+            done: false,
+        }))
     }
 
     fn parse_row(&self, line: usize) -> Result<SourcedDocument, RecordError> {
@@ -96,6 +138,12 @@ impl<R: Read> Iterator for CsvReader<R> {
     type Item = Result<SourcedDocument, RecordError>;
 
     fn next(&mut self) -> Option<Self::Item> {
+        if let Some(reread) = self.reread.as_mut() {
+            match reread.next() {
+                Some(item) => return Some(item),
+                None => self.reread = None,
+            }
+        }
         if self.done {
             return None;
         }
@@ -105,11 +153,43 @@ impl<R: Read> Iterator for CsvReader<R> {
                 None
             }
             Ok(true) => {
-                let line = self.row.position().map_or(0, |p| p.line() as usize);
-                Some(self.parse_row(line))
+                let position = self.row.position();
+                let line = position.map_or(0, |p| p.line() as usize) + self.line_offset;
+                let start = position.map_or(0, |p| p.byte());
+                let end = self.reader.position().byte();
+                let bad = self.reader.get_mut().take_bad(start, end);
+                let item = match bad {
+                    Some((opened, kind)) => {
+                        self.reread = self.reread_after(opened, start, end, line);
+                        let reason = match kind {
+                            BadQuote::Unterminated => {
+                                "unterminated quote: the quoted field \
+                                runs to the end of the input"
+                            }
+                            BadQuote::StrayAfterClose => {
+                                "unterminated quote: a quoted field \
+                                must close with `\"` before a comma or the end of the row \
+                                (a quote inside it is written `\"\"`)"
+                            }
+                        };
+                        Err(RecordError::record(&self.path, line.max(1), reason))
+                    }
+                    None if self.row.len() != self.width => Err(RecordError::record(
+                        &self.path,
+                        line.max(1),
+                        format!(
+                            "row has {} fields, the header has {}",
+                            self.row.len(),
+                            self.width
+                        ),
+                    )),
+                    None => self.parse_row(line),
+                };
+                self.reader.get_mut().release(end);
+                Some(item)
             }
             Err(e) => {
-                let line = e.position().map_or(0, |p| p.line() as usize);
+                let line = e.position().map_or(0, |p| p.line() as usize) + self.line_offset;
                 let reason = match e.kind() {
                     ::csv::ErrorKind::UnequalLengths {
                         expected_len, len, ..
@@ -124,6 +204,15 @@ impl<R: Read> Iterator for CsvReader<R> {
             }
         }
     }
+}
+
+/// A CSV reader of `input` with the crate's default dialect; rows of any width (the
+/// width is checked against the header's by [`CsvReader`]).
+fn csv_reader<R: Read>(input: R, has_headers: bool) -> ::csv::Reader<QuoteTracker<R>> {
+    ::csv::ReaderBuilder::new()
+        .has_headers(has_headers)
+        .flexible(true)
+        .from_reader(QuoteTracker::new(input))
 }
 
 #[cfg(test)]
@@ -197,6 +286,44 @@ mod tests {
         );
         assert_eq!(messages[3], "t.csv:5: date: missing");
         assert_eq!(messages[4], "ok e");
+    }
+
+    #[test]
+    fn an_unterminated_quote_rejects_its_row_and_later_rows_survive() {
+        let table = "id,date,kind,text\na,2017-09-05,news,ok\n\
+            b,2017-09-05,news,\"open\nc,2017-09-05,news,kept\nd,2017-09-05,news,also\n";
+        let rows = read(table.into(), &[]).unwrap();
+        let messages: Vec<String> = rows
+            .iter()
+            .map(|r| match r {
+                Ok(d) => format!("ok {} {}", d.doc.id, d.line),
+                Err(e) => e.to_string(),
+            })
+            .collect();
+        assert_eq!(messages.len(), 4, "{messages:?}");
+        assert_eq!(messages[0], "ok a 2");
+        assert!(
+            messages[1].starts_with("t.csv:3: record: unterminated quote"),
+            "{}",
+            messages[1]
+        );
+        assert_eq!(messages[2..], ["ok c 4", "ok d 5"]);
+    }
+
+    #[test]
+    fn a_quote_closed_by_a_later_rows_quote_rejects_its_row_only() {
+        let table = "id,date,kind,text\nb,2017-09-05,news,\"open\n\
+            c,2017-09-05,news,\"quoted, kept\"\nd,2017-09-05,news,after\n";
+        let rows = read(table.into(), &[]).unwrap();
+        assert_eq!(rows.len(), 3);
+        let err = rows[0].as_ref().unwrap_err().to_string();
+        assert!(
+            err.starts_with("t.csv:2: record: unterminated quote"),
+            "{err}"
+        );
+        let c = rows[1].as_ref().unwrap();
+        assert_eq!((c.doc.text.as_str(), c.line), ("quoted, kept", 3));
+        assert_eq!(rows[2].as_ref().unwrap().doc.id, "d");
     }
 
     #[test]

@@ -11,6 +11,7 @@
 
 mod columns;
 mod csv_input;
+mod csv_quotes;
 mod date;
 mod error;
 mod inputs;

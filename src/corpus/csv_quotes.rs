@@ -1,0 +1,189 @@
+//! Finds CSV quoted fields that are not closed where the CSV grammar says they must be.
+//!
+//! The `csv` crate is lenient: a quoted field still open at the end of the input ends there
+//! without an error, and a quote followed by anything but a delimiter or a line end is
+//! read as part of the field. Either way one stray `"` silently swallows the rows after it
+//! into one cell. [`QuoteTracker`] wraps the byte stream the CSV reader reads and follows
+//! the same quoting rules (a `"` opens a quoted field only at the start of a field, `""`
+//! inside is an escaped quote, the delimiter is `,`, records end at `\n` or `\r`); it
+//! remembers where each badly closed quoted field opened, and keeps the raw bytes of the
+//! records the CSV reader has not finished with, so that the rows a bad field swallowed
+//! can be read again on their own.
+//!
+//! Contract: bytes pass through unchanged; the raw bytes kept are those from the end of the
+//! last record released to the read position (one record plus the CSV reader's buffer).
+
+use std::collections::VecDeque;
+use std::io::{self, Read};
+
+/// Where the tracker stands in the CSV grammar.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum State {
+    /// At the first byte of a field.
+    FieldStart,
+    /// Inside a field that did not start with a quote (or after a badly closed one).
+    Unquoted,
+    /// Inside a quoted field.
+    Quoted,
+    /// Just after a `"` inside a quoted field: it closes the field unless another follows.
+    QuoteInQuoted,
+}
+
+/// How a quoted field went wrong.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum BadQuote {
+    /// Still open at the end of the input.
+    Unterminated,
+    /// Closed by a quote followed by something other than a delimiter or a line end.
+    StrayAfterClose,
+}
+
+/// A reader that passes bytes through unchanged while tracking CSV quoting.
+pub(crate) struct QuoteTracker<R> {
+    inner: R,
+    state: State,
+    /// Bytes passed through so far.
+    offset: u64,
+    /// Byte offset of the `"` that opened the current quoted field.
+    opened_at: u64,
+    /// Opening offsets of badly closed quoted fields not yet claimed by a record.
+    bad: VecDeque<(u64, BadQuote)>,
+    /// Raw bytes from `raw_start` to `offset`.
+    raw: Vec<u8>,
+    raw_start: u64,
+}
+
+impl<R: Read> QuoteTracker<R> {
+    /// Wraps `inner`.
+    pub(crate) fn new(inner: R) -> QuoteTracker<R> {
+        QuoteTracker {
+            inner,
+            state: State::FieldStart,
+            offset: 0,
+            opened_at: 0,
+            bad: VecDeque::new(),
+            raw: Vec::new(),
+            raw_start: 0,
+        }
+    }
+
+    /// The first badly closed quoted field that opened in `start..end` (the byte range of
+    /// one record), with its opening offset. Earlier ones are forgotten.
+    pub(crate) fn take_bad(&mut self, start: u64, end: u64) -> Option<(u64, BadQuote)> {
+        while self.bad.front().is_some_and(|&(at, _)| at < start) {
+            self.bad.pop_front();
+        }
+        let &(at, kind) = self.bad.front()?;
+        if at >= end {
+            return None;
+        }
+        // The rest of this record's bad fields are inside the part that is read again.
+        while self.bad.front().is_some_and(|&(at, _)| at < end) {
+            self.bad.pop_front();
+        }
+        Some((at, kind))
+    }
+
+    /// The raw bytes `start..end` (offsets into the stream), as far as they are kept.
+    pub(crate) fn raw(&self, start: u64, end: u64) -> &[u8] {
+        let from = start.saturating_sub(self.raw_start) as usize;
+        let to = (end.saturating_sub(self.raw_start) as usize).min(self.raw.len());
+        &self.raw[from.min(to)..to]
+    }
+
+    /// Forgets the raw bytes before `offset` (the end of a record the reader is done with).
+    pub(crate) fn release(&mut self, offset: u64) {
+        let n = (offset.saturating_sub(self.raw_start) as usize).min(self.raw.len());
+        self.raw.drain(..n);
+        self.raw_start += n as u64;
+    }
+
+    fn track(&mut self, bytes: &[u8]) {
+        for &byte in bytes {
+            self.state = match (self.state, byte) {
+                (State::FieldStart, b'"') => {
+                    self.opened_at = self.offset;
+                    State::Quoted
+                }
+                (State::Quoted, b'"') => State::QuoteInQuoted,
+                (State::Quoted, _) => State::Quoted,
+                (State::QuoteInQuoted, b'"') => State::Quoted,
+                (_, b',' | b'\n' | b'\r') => State::FieldStart,
+                (State::QuoteInQuoted, _) => {
+                    self.bad
+                        .push_back((self.opened_at, BadQuote::StrayAfterClose));
+                    State::Unquoted
+                }
+                _ => State::Unquoted,
+            };
+            self.offset += 1;
+        }
+        self.raw.extend_from_slice(bytes);
+    }
+}
+
+impl<R: Read> Read for QuoteTracker<R> {
+    fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
+        let n = self.inner.read(buf)?;
+        if n == 0 && !buf.is_empty() && self.state == State::Quoted {
+            self.bad.push_back((self.opened_at, BadQuote::Unterminated));
+            self.state = State::FieldStart;
+        }
+        self.track(&buf[..n]);
+        Ok(n)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Reads all of `text` through a tracker and returns the bad fields in `start..end`.
+    fn bad_in(text: &str, start: u64, end: u64) -> Option<(u64, BadQuote)> {
+        let mut tracker = QuoteTracker::new(text.as_bytes());
+        let mut sink = Vec::new();
+        tracker.read_to_end(&mut sink).unwrap();
+        assert_eq!(sink, text.as_bytes(), "bytes pass through unchanged");
+        assert_eq!(tracker.raw(0, 3), &text.as_bytes()[..3]);
+        tracker.take_bad(start, end)
+    }
+
+    #[test]
+    fn closed_and_escaped_quotes_are_not_reported() {
+        let text = "a,\"x\"\"y\",\"multi\nline\"\nb,plain\"quote,c\n";
+        assert_eq!(bad_in(text, 0, text.len() as u64), None);
+    }
+
+    #[test]
+    fn an_open_quote_at_the_end_is_reported_in_its_record_only() {
+        let text = "a,b\nc,\"open\nd,e\n";
+        assert_eq!(bad_in(text, 0, 4), None);
+        assert_eq!(
+            bad_in(text, 4, text.len() as u64),
+            Some((6, BadQuote::Unterminated))
+        );
+    }
+
+    #[test]
+    fn a_quote_closed_by_the_next_rows_quote_is_reported() {
+        let text = "a,\"open\nb,\"x\"\n";
+        assert_eq!(
+            bad_in(text, 0, text.len() as u64),
+            Some((2, BadQuote::StrayAfterClose))
+        );
+    }
+
+    #[test]
+    fn a_quote_inside_an_unquoted_field_opens_nothing() {
+        assert_eq!(bad_in("a,b\"c\nd,e\n", 0, 10), None);
+    }
+
+    #[test]
+    fn released_bytes_are_forgotten() {
+        let mut tracker = QuoteTracker::new(&b"abc\ndef\n"[..]);
+        std::io::copy(&mut tracker, &mut std::io::sink()).unwrap();
+        tracker.release(4);
+        assert_eq!(tracker.raw(4, 8), b"def\n");
+        assert_eq!(tracker.raw(0, 8), b"def\n");
+    }
+}
