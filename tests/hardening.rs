@@ -148,3 +148,28 @@ fn an_unterminated_csv_quote_rejects_its_row_and_later_rows_survive() {
     ids.sort_unstable();
     assert_eq!(ids, ["a", "c", "d"], "{}", run.stdout);
 }
+
+// Finding 2: CSV cells starting like a spreadsheet formula were written as they are.
+#[test]
+fn csv_output_neutralises_formulas_unless_raw_is_asked_for() {
+    let env = Env::new();
+    let line = serde_json::json!({"id": "x1", "date": "2017-09-05", "kind": "speech",
+        "title": "=HYPERLINK(\"http://evil.example\",\"click\")", "speaker": "@Tester",
+        "text": "Trade was discussed."})
+    .to_string();
+    let input = env.write("docs.jsonl", line + "\n");
+    assert_eq!(env.run_index(&["ingest", "-q", &input]).code, 0);
+    let safe = env.run_index(&["search", "trade", "--csv"]);
+    assert_eq!(safe.code, 0, "{}", safe.stderr);
+    assert!(
+        safe.stdout.contains("\"'=HYPERLINK(") && safe.stdout.contains(",'@Tester,"),
+        "{}",
+        safe.stdout
+    );
+    let raw = env.run_index(&["search", "trade", "--csv", "--raw-csv"]);
+    assert!(
+        raw.stdout.contains("\"=HYPERLINK(") && raw.stdout.contains(",@Tester,"),
+        "{}",
+        raw.stdout
+    );
+}

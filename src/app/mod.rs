@@ -33,6 +33,10 @@ pub enum Outcome {
 struct Cli {
     #[command(subcommand)]
     command: Command,
+    /// Write CSV cells exactly as they are: by default a text cell that a spreadsheet would
+    /// run as a formula (starting with =, +, -, @) gets a leading ' (CSV injection).
+    #[arg(long, global = true, env = "STATEMINE_RAW_CSV")]
+    raw_csv: bool,
 }
 
 #[derive(Subcommand)]
@@ -63,6 +67,7 @@ enum Command {
 /// Entry point of the binary.
 pub fn main() -> ExitCode {
     let cli = Cli::parse();
+    statemine::export::keep_raw_csv_cells(cli.raw_csv);
     let result = match cli.command {
         Command::Ingest(args) => ingest::run(args),
         Command::Info(args) => ingest::info(args),

@@ -11,6 +11,7 @@ use std::ops::Range;
 
 use serde::Serialize;
 
+use statemine::export::csv_cell;
 use statemine::search::{GroupBy, GroupCount, Hit, Passage};
 
 use super::search::Answer;
@@ -290,7 +291,7 @@ impl<W: Write> Printer<W> {
                 let mut csv = csv::Writer::from_writer(&mut self.out);
                 csv.write_record([header, "count"])?;
                 for row in rows {
-                    csv.write_record([row.key.as_str(), &row.count.to_string()])?;
+                    csv.write_record([&*csv_cell(&row.key), &row.count.to_string()])?;
                 }
                 csv.flush()
             }
@@ -351,19 +352,20 @@ fn csv_row<W: Write>(csv: &mut csv::Writer<W>, hit: &Hit) -> csv::Result<()> {
     let matches: Vec<&str> = best
         .map(|p| p.highlights.iter().map(|r| &p.text[r.clone()]).collect())
         .unwrap_or_default();
+    let safe = |text: &str| csv_cell(text).into_owned();
     csv.write_record([
-        json.id,
-        &json.date,
-        json.title,
-        json.speaker,
-        json.source,
-        json.kind,
-        json.lang,
-        json.url,
-        &json.score.to_string(),
-        &json.para.map_or_else(String::new, |p| p.to_string()),
-        json.snippet.unwrap_or(""),
-        &matches.join(" | "),
+        safe(json.id),
+        json.date.clone(),
+        safe(json.title),
+        safe(json.speaker),
+        safe(json.source),
+        json.kind.to_string(),
+        json.lang.to_string(),
+        safe(json.url),
+        json.score.to_string(),
+        json.para.map_or_else(String::new, |p| p.to_string()),
+        safe(json.snippet.unwrap_or("")),
+        safe(&matches.join(" | ")),
     ])
 }
 

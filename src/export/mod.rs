@@ -2,7 +2,8 @@
 //!
 //! Contract: every table of statemine goes out through [`write_table`], so the formats
 //! behave the same for evidence, trends and comparisons. CSV is written with the `csv`
-//! crate (exact column order, RFC 4180 quoting); Parquet and JSON with polars. Every
+//! crate (exact column order, RFC 4180 quoting, text cells that a spreadsheet would run as
+//! formulas prefixed with `'`: see [`csv_cell`]); Parquet and JSON with polars. Every
 //! exported file (tables and [`chart`]s) gets a `FILE.manifest.json` beside it (see [`write_manifest`]).
 
 pub mod chart;
@@ -10,6 +11,7 @@ mod error;
 mod format;
 mod manifest;
 mod raster;
+mod spreadsheet;
 mod svg;
 mod table;
 
@@ -21,4 +23,5 @@ pub use manifest::{
     FileFingerprint, Manifest, ManifestContext, OutputInfo, file_fingerprint, manifest_path,
     write_manifest, write_table_with_manifest,
 };
+pub use spreadsheet::{csv_cell, keep_raw_csv_cells};
 pub use table::{read_parquet, write_table, write_table_to};

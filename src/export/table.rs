@@ -6,7 +6,7 @@ use std::path::Path;
 
 use polars::prelude::*;
 
-use super::{ExportError, TableFormat};
+use super::{ExportError, TableFormat, csv_cell};
 
 /// Writes `df` to `path` in the format of its extension (creating parent folders).
 pub fn write_table(df: &mut DataFrame, path: &Path) -> Result<(), ExportError> {
@@ -99,14 +99,14 @@ fn write_csv<W: Write>(df: &DataFrame, writer: &mut W, path: &Path) -> Result<()
     })
 }
 
-/// A cell as CSV text: strings unquoted (the CSV writer quotes), nulls empty, floats in
-/// full (shortest text that reads back to the same number; polars' display rounds to six
-/// digits, which would turn a p-value of 1e-9 into 0).
+/// A cell as CSV text: strings unquoted (the CSV writer quotes) and spreadsheet-safe (see
+/// [`csv_cell`]), nulls empty, floats in full (shortest text that reads back to the same
+/// number; polars' display rounds to six digits, which would turn a p-value of 1e-9 into 0).
 fn cell_text(value: &AnyValue<'_>) -> String {
     match value {
         AnyValue::Null => String::new(),
-        AnyValue::String(s) => (*s).to_string(),
-        AnyValue::StringOwned(s) => s.to_string(),
+        AnyValue::String(s) => csv_cell(s).into_owned(),
+        AnyValue::StringOwned(s) => csv_cell(s).into_owned(),
         AnyValue::Float64(v) => format!("{v:?}"),
         AnyValue::Float32(v) => format!("{v:?}"),
         other => other.to_string(),
@@ -136,6 +136,23 @@ mod tests {
         assert_eq!(
             text,
             "theme,n,rate,note\nus_blame,3,1.5,\"a, \"\"quoted\"\" cell\"\ndouble_freeze,1,0.25,\n"
+        );
+    }
+
+    #[test]
+    fn csv_text_cells_that_look_like_formulas_are_neutralised() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("f.csv");
+        let mut df = df!(
+            "quote" => ["=HYPERLINK(\"http://evil\")", "@SUM(A1)", "plain"],
+            "delta" => [-0.5f64, 1.0, -2.0],
+        )
+        .unwrap();
+        write_table(&mut df, &path).unwrap();
+        let text = std::fs::read_to_string(&path).unwrap();
+        assert_eq!(
+            text,
+            "quote,delta\n\"'=HYPERLINK(\"\"http://evil\"\")\",-0.5\n'@SUM(A1),1.0\nplain,-2.0\n"
         );
     }
 
