@@ -173,3 +173,37 @@ fn csv_output_neutralises_formulas_unless_raw_is_asked_for() {
         raw.stdout
     );
 }
+
+// Finding 3: terminal escapes in the data reached the terminal raw.
+#[test]
+fn control_characters_are_escaped_in_terminal_output_but_kept_in_json() {
+    let env = Env::new();
+    let line = serde_json::json!({"id": "esc\u{1b}]0;owned\u{7}", "date": "2017-09-05",
+        "kind": "speech", "title": "Clear\u{1b}[2J screen", "speaker": "Tester\u{9b}31m",
+        "source": "src\u{1b}]52;c;aGk=\u{7}", "text": "Trade \u{1b}[2J was discussed."})
+    .to_string();
+    let input = env.write("docs.jsonl", line + "\n");
+    assert_eq!(env.run_index(&["ingest", "-q", &input]).code, 0);
+    for args in [
+        vec!["search", "trade"],
+        vec!["search", "trade", "--count", "--by", "speaker"],
+        vec!["info"],
+    ] {
+        let run = env.run_index(&args);
+        assert_eq!(run.code, 0, "{args:?}: {}", run.stderr);
+        assert!(
+            !run.stdout.contains(['\u{1b}', '\u{7}', '\u{9b}']),
+            "{args:?}: raw control character in {:?}",
+            run.stdout
+        );
+        assert!(run.stdout.contains("\\u{"), "{args:?}: {}", run.stdout);
+    }
+    let json = env.run_index(&["search", "trade", "--json"]);
+    let hit: serde_json::Value = serde_json::from_str(json.stdout.lines().next().unwrap()).unwrap();
+    assert_eq!(hit["title"], "Clear\u{1b}[2J screen");
+    // A bad record's message on stderr quotes the data escaped too.
+    let bad = env.write("bad.jsonl", "{\"id\": \"x\", \"date\": \"\u{1b}[2J\"}\n");
+    let run = env.run_index(&["ingest", "-q", &bad]);
+    assert_eq!(run.code, 2);
+    assert!(!run.stderr.contains('\u{1b}'), "{:?}", run.stderr);
+}

@@ -9,6 +9,7 @@ use clap::Args;
 
 use statemine::corpus::ColumnMap;
 use statemine::index::{IndexInfo, IngestOptions, index_info, ingest};
+use statemine::text::terminal_safe;
 
 use super::Outcome;
 use super::common::IndexArgs;
@@ -201,6 +202,7 @@ fn info_lines(dir: &Path, info: &IndexInfo) -> Vec<String> {
             .max()
             .unwrap_or(0);
         for (key, count) in rows {
+            let key = terminal_safe(key);
             lines.push(format!("  {key:<width$}  {count:>7}"));
         }
     }

@@ -85,7 +85,11 @@ pub fn main() -> ExitCode {
         Ok(Outcome::NoHits) => ExitCode::from(1),
         Err(err) if is_broken_pipe(&err) => ExitCode::SUCCESS,
         Err(err) => {
-            eprintln!("statemine: error: {}", error_message(&err));
+            let message = error_message(&err);
+            eprintln!(
+                "statemine: error: {}",
+                statemine::text::terminal_safe(&message)
+            );
             ExitCode::from(2)
         }
     }

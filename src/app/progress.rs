@@ -68,6 +68,7 @@ impl ProgressSink for IngestProgress {
     }
 
     fn rejected(&self, error: &RecordError) {
+        let error = statemine::text::terminal_safe(&error.to_string()).into_owned();
         self.bar.suspend(|| eprintln!("{error}"));
     }
 

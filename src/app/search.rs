@@ -260,6 +260,7 @@ fn run_batch(
                 errors += 1;
                 printer.batch_error(line_number, query, &err.to_string())?;
                 printer.flush()?;
+                let err = statemine::text::terminal_safe(&err.to_string()).into_owned();
                 eprintln!("statemine: {name}:{line_number}: {err}");
             }
         }

@@ -13,6 +13,7 @@ use serde::Serialize;
 
 use statemine::export::csv_cell;
 use statemine::search::{GroupBy, GroupCount, Hit, Passage};
+use statemine::text::terminal_safe;
 
 use super::search::Answer;
 
@@ -219,14 +220,15 @@ impl<W: Write> Printer<W> {
         let mut head = format!("{rank}. {}", style(DATE_STYLE, &doc.date.to_string()));
         if !doc.speaker.is_empty() {
             head.push_str("  ");
-            head.push_str(&doc.speaker);
+            head.push_str(&terminal_safe(&doc.speaker));
         }
         writeln!(self.out, "{head}  {title}")?;
         let mut meta = vec![doc.id.as_str(), doc.kind.as_str(), doc.source.as_str()];
         if !doc.url.is_empty() {
             meta.push(&doc.url);
         }
-        writeln!(self.out, "   {}", style(META_STYLE, &meta.join(" · ")))?;
+        let meta = terminal_safe(&meta.join(" · ")).into_owned();
+        writeln!(self.out, "   {}", style(META_STYLE, &meta))?;
         for passage in &hit.passages {
             let label = style(META_STYLE, &format!("¶{}", passage.para));
             writeln!(
@@ -261,7 +263,7 @@ impl<W: Write> Printer<W> {
                 };
                 let width = rows
                     .iter()
-                    .map(|r| label(&r.key).chars().count())
+                    .map(|r| terminal_safe(&label(&r.key)).chars().count())
                     .chain([header.len()])
                     .max()
                     .unwrap_or(0);
@@ -273,7 +275,7 @@ impl<W: Write> Printer<W> {
                     .unwrap_or(0);
                 writeln!(self.out, "{header:<width$}  {:>digits$}", "count")?;
                 for row in rows {
-                    let key = label(&row.key);
+                    let key = terminal_safe(&label(&row.key)).into_owned();
                     let pad = width - key.chars().count();
                     writeln!(self.out, "{key}{}  {:>digits$}", " ".repeat(pad), row.count)?;
                 }
@@ -370,7 +372,8 @@ fn csv_row<W: Write>(csv: &mut csv::Writer<W>, hit: &Hit) -> csv::Result<()> {
 }
 
 /// `text` with its highlight ranges marked: ANSI match style (returning to `base` after
-/// each) or plain marks.
+/// each) or plain marks; control characters of the text are escaped (see
+/// [`terminal_safe`]), the marks' own are not.
 fn mark(text: &str, highlights: &[Range<usize>], color: bool, base: &str) -> String {
     let mut out = String::with_capacity(text.len() + highlights.len() * 12);
     let mut at = 0;
@@ -378,20 +381,20 @@ fn mark(text: &str, highlights: &[Range<usize>], color: bool, base: &str) -> Str
         if range.start < at || range.end > text.len() {
             continue;
         }
-        out.push_str(&text[at..range.start]);
+        out.push_str(&terminal_safe(&text[at..range.start]));
         if color {
             out.push_str(MATCH_STYLE);
-            out.push_str(&text[range.clone()]);
+            out.push_str(&terminal_safe(&text[range.clone()]));
             out.push_str(RESET);
             out.push_str(base);
         } else {
             out.push_str(PLAIN_MARK);
-            out.push_str(&text[range.clone()]);
+            out.push_str(&terminal_safe(&text[range.clone()]));
             out.push_str(PLAIN_MARK);
         }
         at = range.end;
     }
-    out.push_str(&text[at..]);
+    out.push_str(&terminal_safe(&text[at..]));
     out
 }
 

@@ -6,6 +6,7 @@ use std::io::Write;
 use polars::prelude::{AnyValue, DataFrame};
 
 use statemine::analysis::{ComparisonTable, FirstOccurrence, LowN, TrendRow};
+use statemine::text::terminal_safe;
 
 use super::output::Output;
 
@@ -18,6 +19,7 @@ enum Align {
 
 /// Lines of an aligned table: a header, then one line per row, columns two spaces apart.
 fn aligned(headers: &[(&str, Align)], rows: &[Vec<String>]) -> Vec<String> {
+    let rows = &super::themes_print::terminal_safe_rows(rows);
     let width = |text: &str| text.chars().count();
     let mut widths: Vec<usize> = headers.iter().map(|(h, _)| width(h)).collect();
     for row in rows {
@@ -314,13 +316,17 @@ pub fn first(output: &mut Output, rows: &[FirstOccurrence]) -> anyhow::Result<()
             "speaker" => format!("speaker: {}", row.who),
             _ => format!("turn: {}", row.who),
         };
+        let safe = |text: &str| terminal_safe(text).into_owned();
         writeln!(
             out,
             "  {}  {:<34}  {}  {}",
-            row.date, who, row.doc_id, row.title
+            row.date,
+            safe(&who),
+            safe(&row.doc_id),
+            safe(&row.title)
         )?;
         if row.scope.as_str() == "overall" && !row.url.is_empty() {
-            writeln!(out, "      {}", row.url)?;
+            writeln!(out, "      {}", safe(&row.url))?;
         }
         let at = (row.doc_id.as_str(), row.at.para, row.at.start);
         if shown.contains(&at) {
@@ -328,7 +334,7 @@ pub fn first(output: &mut Output, rows: &[FirstOccurrence]) -> anyhow::Result<()
         }
         shown.push(at);
         if !row.passage.matched.is_empty() {
-            writeln!(out, "      {}", row.passage.display())?;
+            writeln!(out, "      {}", safe(&row.passage.display().to_string()))?;
         }
     }
     if rows.is_empty() {

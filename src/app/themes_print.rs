@@ -1,5 +1,6 @@
 //! Human tables of the theme commands (summary, evaluation, example failures, kwic).
 
+use statemine::text::terminal_safe;
 use statemine::themes::{
     CountSummary, CvReport, EvalReport, EvidenceRow, ExampleOutcome, GoldParagraph, Interval,
     MIN_SUPPORT, ThemeScore,
@@ -16,6 +17,8 @@ pub enum Align {
 
 /// Formats `rows` under `headers`, columns padded to their widest cell (in characters).
 pub fn table(headers: &[&str], align: &[Align], rows: &[Vec<String>]) -> String {
+    let rows = terminal_safe_rows(rows);
+    let rows = &rows;
     let mut widths: Vec<usize> = headers.iter().map(|h| h.chars().count()).collect();
     for row in rows {
         for (w, cell) in widths.iter_mut().zip(row) {
@@ -233,7 +236,7 @@ pub fn eval_errors(score: &ThemeScore, gold: &[GoldParagraph]) -> String {
 /// One concordance line: date, document, left context right-aligned in `width`
 /// characters, the keyword, the right context.
 pub fn kwic_line(row: &EvidenceRow, width: usize, color: bool) -> String {
-    let flat = |s: &str| s.replace(['\t', '\r', '\n'], " ");
+    let flat = |s: &str| terminal_safe(&s.replace(['\t', '\r', '\n'], " ")).into_owned();
     let left = flat(row.left.trim_start());
     let left: String = {
         let chars: Vec<char> = left.chars().collect();
@@ -248,6 +251,15 @@ pub fn kwic_line(row: &EvidenceRow, width: usize, color: bool) -> String {
     };
     format!(
         "{} {:<18} {:>width$} {matched} {right}",
-        row.date, row.doc_id, left
+        row.date,
+        terminal_safe(&row.doc_id),
+        left
     )
+}
+
+/// `rows` with every cell safe to print (see [`terminal_safe`]).
+pub fn terminal_safe_rows(rows: &[Vec<String>]) -> Vec<Vec<String>> {
+    rows.iter()
+        .map(|row| row.iter().map(|c| terminal_safe(c).into_owned()).collect())
+        .collect()
 }

@@ -9,6 +9,7 @@
 //! serves search highlighting and theme counting alike.
 
 mod analyzer;
+mod escape;
 pub(crate) mod fast;
 mod lead;
 pub(crate) mod names;
@@ -18,4 +19,5 @@ pub(crate) mod words;
 pub use analyzer::{
     AnalyzedToken, Analyzer, KEYWORD_ANALYZER, analyzer_name, register_analyzers, text_analyzer,
 };
+pub use escape::terminal_safe;
 pub use sentences::sentence_spans;
