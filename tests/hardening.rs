@@ -207,3 +207,89 @@ fn control_characters_are_escaped_in_terminal_output_but_kept_in_json() {
     assert_eq!(run.code, 2);
     assert!(!run.stderr.contains('\u{1b}'), "{:?}", run.stderr);
 }
+
+const STUDY: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/fixtures/study");
+
+/// Data rows of the CSV file at `path` (quoted newlines inside cells count once).
+fn csv_rows(path: &Path) -> usize {
+    csv::Reader::from_path(path)
+        .unwrap()
+        .records()
+        .map(|r| r.unwrap())
+        .count()
+}
+
+// Finding 4: a killed run left a truncated table beside the previous run's manifest.
+#[test]
+fn a_run_killed_while_writing_leaves_each_output_and_its_manifest_consistent() {
+    const DOCS: usize = 1500;
+    let env = Env::new();
+    let lines: String = (0..DOCS)
+        .map(|i| {
+            record(
+                &format!("k{i}"),
+                "2017-09-05",
+                "We want direct talks. Only direct talks will help, and direct talks now.",
+            ) + "\n"
+        })
+        .collect();
+    let input = env.write("many.jsonl", lines);
+    let job = env.write(
+        "job.toml",
+        format!(
+            "index = \"{index}\"\ninputs = [\"{input}\"]\nthemes = \"{STUDY}/themes.toml\"\n\
+             out_dir = \"{dir}\"\n\n[[evidence]]\nout = \"out/evidence.csv\"\n",
+            index = env.index(),
+            dir = env.dir.path().display(),
+        ),
+    );
+    let run = env.run(&["run", &job]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    let (out, manifest) = (
+        env.path("out/evidence.csv"),
+        env.path("out/evidence.csv.manifest.json"),
+    );
+    let rows = csv_rows(&out);
+    assert_eq!(rows, 3 * DOCS);
+    let before = fs::metadata(&out).unwrap().modified().unwrap();
+
+    let mut child = std::process::Command::new(assert_cmd::cargo::cargo_bin("statemine"))
+        .args(["run", &job])
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::null())
+        .spawn()
+        .unwrap();
+    // Kill it as soon as it starts writing the table (a temporary file appears or the
+    // table itself changes), or let it finish if that is never seen.
+    let writing = || {
+        fs::read_dir(env.path("out"))
+            .unwrap()
+            .any(|e| e.unwrap().file_name().to_string_lossy().ends_with(".tmp"))
+            || fs::metadata(&out).map_or(true, |m| m.modified().unwrap() != before)
+    };
+    let started = std::time::Instant::now();
+    while !writing()
+        && child.try_wait().unwrap().is_none()
+        && started.elapsed() < std::time::Duration::from_secs(120)
+    {
+        std::thread::sleep(std::time::Duration::from_micros(200));
+    }
+    let finished = child.try_wait().unwrap().is_some();
+    let _ = child.kill();
+    child.wait().unwrap();
+    eprintln!("killed while writing: {}", !finished);
+
+    if manifest.exists() {
+        let text = fs::read_to_string(&manifest).unwrap();
+        let described: serde_json::Value = serde_json::from_str(&text).unwrap();
+        assert_eq!(
+            described["output"]["rows"].as_u64().unwrap() as usize,
+            csv_rows(&out),
+            "the manifest does not describe the table beside it"
+        );
+    }
+    assert_eq!(csv_rows(&out), rows, "the table was left half written");
+    let rerun = env.run(&["run", &job]);
+    assert_eq!(rerun.code, 0, "{}", rerun.stderr);
+    assert_eq!(csv_rows(&out), rows);
+}

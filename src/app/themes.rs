@@ -529,11 +529,8 @@ fn import_dictionary(args: ImportArgs) -> anyhow::Result<Outcome> {
 }
 
 fn write_file(path: &Path, text: &str) -> anyhow::Result<()> {
-    if let Some(parent) = path.parent().filter(|p| !p.as_os_str().is_empty()) {
-        std::fs::create_dir_all(parent)
-            .with_context(|| format!("cannot create {}", parent.display()))?;
-    }
-    std::fs::write(path, text).with_context(|| format!("cannot write {}", path.display()))
+    statemine::export::write_atomic(path, text.as_bytes())
+        .with_context(|| format!("cannot write {}", path.display()))
 }
 
 fn export_baseline(args: ExportBaselineArgs) -> anyhow::Result<Outcome> {

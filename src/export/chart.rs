@@ -10,10 +10,12 @@
 //! than the chart are clipped and the chart says so. Title, axis labels and legend are
 //! always drawn. `.png` is the same SVG rasterised (see `raster`).
 
+use std::io::Write;
 use std::path::{Path, PathBuf};
 
 use super::ExportError;
-use super::manifest::{ManifestContext, OutputInfo, write_manifest};
+use super::atomic::{Staged, commit_pair};
+use super::manifest::{ManifestContext, OutputInfo, stage_manifest};
 use super::svg::{Svg, num};
 use crate::analysis::TrendRow;
 
@@ -470,12 +472,6 @@ pub fn write_chart(
     context: &ManifestContext,
 ) -> Result<PathBuf, ExportError> {
     let format = ChartFormat::from_path(path)?;
-    if let Some(parent) = path.parent().filter(|p| !p.as_os_str().is_empty()) {
-        std::fs::create_dir_all(parent).map_err(|source| ExportError::Io {
-            path: parent.to_path_buf(),
-            source,
-        })?;
-    }
     let svg = render_svg(chart);
     let bytes = match format {
         ChartFormat::Svg => svg.into_bytes(),
@@ -486,17 +482,24 @@ pub fn write_chart(
             })?
         }
     };
-    std::fs::write(path, bytes).map_err(|source| ExportError::Io {
-        path: path.to_path_buf(),
-        source,
-    })?;
+    let mut staged = Staged::create(path)?;
+    staged
+        .writer()
+        .write_all(&bytes)
+        .map_err(|source| ExportError::Io {
+            path: path.to_path_buf(),
+            source,
+        })?;
     let info = OutputInfo {
         path: path.display().to_string(),
         format: format.as_str().into(),
         rows: chart.periods.len(),
         columns: chart.series.iter().map(|s| s.label.clone()).collect(),
     };
-    write_manifest(path, &context.manifest(info))
+    let manifest = stage_manifest(path, &context.manifest(info))?;
+    let manifest_path = manifest.path().to_path_buf();
+    commit_pair(staged, manifest)?;
+    Ok(manifest_path)
 }
 
 #[cfg(test)]

@@ -7,12 +7,14 @@
 //! [`crate::index::IndexStore::fingerprint`]), and the theme file and job file (name, path
 //! and BLAKE3 of the bytes) when there are ones.
 
+use std::io::Write;
 use std::path::{Path, PathBuf};
 
 use polars::prelude::DataFrame;
 use serde::{Deserialize, Serialize};
 
 use super::ExportError;
+use super::atomic::{Staged, commit_pair};
 use crate::index::IndexFingerprint;
 
 /// An input file (theme file, job file).
@@ -112,32 +114,43 @@ pub fn manifest_path(output: &Path) -> PathBuf {
     PathBuf::from(name)
 }
 
-/// Writes the manifest of `output` beside it and returns its path.
+/// Writes the manifest of `output` beside it (whole or not at all) and returns its path.
 pub fn write_manifest(output: &Path, manifest: &Manifest) -> Result<PathBuf, ExportError> {
-    let path = manifest_path(output);
-    let mut text = serde_json::to_string_pretty(manifest).map_err(|e| ExportError::Io {
-        path: path.clone(),
-        source: std::io::Error::other(e),
-    })?;
-    text.push('\n');
-    std::fs::write(&path, text).map_err(|source| ExportError::Io {
-        path: path.clone(),
-        source,
-    })?;
+    let staged = stage_manifest(output, manifest)?;
+    let path = staged.path().to_path_buf();
+    staged.commit()?;
     Ok(path)
 }
 
+/// Writes the manifest of `output` to a temporary file beside it.
+pub(crate) fn stage_manifest(output: &Path, manifest: &Manifest) -> Result<Staged, ExportError> {
+    let path = manifest_path(output);
+    let io = |source| ExportError::Io {
+        path: path.clone(),
+        source,
+    };
+    let mut text = serde_json::to_string_pretty(manifest).map_err(|e| io(e.into()))?;
+    text.push('\n');
+    let mut staged = Staged::create(&path)?;
+    staged.writer().write_all(text.as_bytes()).map_err(io)?;
+    Ok(staged)
+}
+
 /// Writes `df` to `path` (format by extension, see [`super::write_table`]) and its
-/// manifest beside it; returns the manifest's path.
+/// manifest beside it, replacing both as a pair (see [`super::atomic`]); returns the
+/// manifest's path.
 pub fn write_table_with_manifest(
     df: &mut DataFrame,
     path: &Path,
     context: &ManifestContext,
 ) -> Result<PathBuf, ExportError> {
     let format = super::TableFormat::from_path(path)?;
-    super::write_table(df, path)?;
+    let table = super::table::stage_table(df, path)?;
     let info = OutputInfo::table(path, format.as_str(), df);
-    write_manifest(path, &context.manifest(info))
+    let manifest = stage_manifest(path, &context.manifest(info))?;
+    let manifest_path = manifest.path().to_path_buf();
+    commit_pair(table, manifest)?;
+    Ok(manifest_path)
 }
 
 /// Fingerprint of a file: name, path and BLAKE3 of its bytes.

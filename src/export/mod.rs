@@ -6,6 +6,7 @@
 //! formulas prefixed with `'`: see [`csv_cell`]); Parquet and JSON with polars. Every
 //! exported file (tables and [`chart`]s) gets a `FILE.manifest.json` beside it (see [`write_manifest`]).
 
+mod atomic;
 pub mod chart;
 mod error;
 mod format;
@@ -17,6 +18,7 @@ mod table;
 
 /// The index fingerprint a manifest records (computed by the index).
 pub use crate::index::IndexFingerprint;
+pub use atomic::write_atomic;
 pub use error::ExportError;
 pub use format::TableFormat;
 pub use manifest::{

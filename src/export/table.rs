@@ -1,32 +1,26 @@
 //! Writing a polars `DataFrame` in the format its path asks for.
 
 use std::fs::File;
-use std::io::{BufWriter, Write};
+use std::io::Write;
 use std::path::Path;
 
 use polars::prelude::*;
 
+use super::atomic::Staged;
 use super::{ExportError, TableFormat, csv_cell};
 
-/// Writes `df` to `path` in the format of its extension (creating parent folders).
+/// Writes `df` to `path` in the format of its extension (creating parent folders), whole
+/// or not at all (see [`super::atomic`]).
 pub fn write_table(df: &mut DataFrame, path: &Path) -> Result<(), ExportError> {
+    stage_table(df, path)?.commit()
+}
+
+/// Writes `df` to a temporary file beside `path`, to be renamed into place.
+pub(crate) fn stage_table(df: &mut DataFrame, path: &Path) -> Result<Staged, ExportError> {
     let format = TableFormat::from_path(path)?;
-    if let Some(parent) = path.parent().filter(|p| !p.as_os_str().is_empty()) {
-        std::fs::create_dir_all(parent).map_err(|source| ExportError::Io {
-            path: parent.to_path_buf(),
-            source,
-        })?;
-    }
-    let file = File::create(path).map_err(|source| ExportError::Io {
-        path: path.to_path_buf(),
-        source,
-    })?;
-    let mut writer = BufWriter::new(file);
-    write_table_to(df, format, &mut writer, path)?;
-    writer.flush().map_err(|source| ExportError::Io {
-        path: path.to_path_buf(),
-        source,
-    })
+    let mut staged = Staged::create(path)?;
+    write_table_to(df, format, staged.writer(), path)?;
+    Ok(staged)
 }
 
 /// Writes `df` as `format` to `writer`; `path` names the destination in errors.

@@ -1,0 +1,180 @@
+//! Outputs written whole or not at all.
+//!
+//! A file is written to a temporary file in its destination folder and renamed over the
+//! destination once complete (a rename within one folder is atomic), so a killed or failing
+//! run never leaves a truncated file. An output and its manifest are replaced as a pair:
+//! both are staged first, then the old manifest is removed, the output renamed into place
+//! and the manifest renamed last. Whatever point a run is killed at, a manifest that exists
+//! describes the output beside it (at worst a new output has no manifest yet); a run that
+//! fails before the renames leaves both old files as they were and removes its temporary
+//! files.
+
+use std::fs::File;
+use std::io::{BufWriter, Write};
+use std::path::{Path, PathBuf};
+
+use tempfile::NamedTempFile;
+
+use super::ExportError;
+
+/// A file being written beside its destination, not yet visible under its name.
+pub(crate) struct Staged {
+    temp: BufWriter<NamedTempFile>,
+    path: PathBuf,
+}
+
+impl Staged {
+    /// Starts writing `path` (creating its parent folders).
+    pub(crate) fn create(path: &Path) -> Result<Staged, ExportError> {
+        let io = |source| ExportError::Io {
+            path: path.to_path_buf(),
+            source,
+        };
+        let parent = match path.parent().filter(|p| !p.as_os_str().is_empty()) {
+            Some(parent) => {
+                std::fs::create_dir_all(parent).map_err(|source| ExportError::Io {
+                    path: parent.to_path_buf(),
+                    source,
+                })?;
+                parent
+            }
+            None => Path::new("."),
+        };
+        let name = path
+            .file_name()
+            .map_or_else(String::new, |n| n.to_string_lossy().into_owned());
+        let temp = tempfile::Builder::new()
+            .prefix(&format!(".{name}."))
+            .suffix(".tmp")
+            .tempfile_in(parent)
+            .map_err(io)?;
+        Ok(Staged {
+            temp: BufWriter::new(temp),
+            path: path.to_path_buf(),
+        })
+    }
+
+    /// Where the file goes.
+    pub(crate) fn path(&self) -> &Path {
+        &self.path
+    }
+
+    /// The writer of the content.
+    pub(crate) fn writer(&mut self) -> &mut BufWriter<NamedTempFile> {
+        &mut self.temp
+    }
+
+    /// Flushes and syncs the content, ready to be renamed into place.
+    fn finish(self) -> Result<(NamedTempFile, PathBuf), ExportError> {
+        let io = |source| ExportError::Io {
+            path: self.path.clone(),
+            source,
+        };
+        let path = self.path.clone();
+        let temp = self.temp.into_inner().map_err(|e| io(e.into_error()))?;
+        temp.as_file().sync_all().map_err(io)?;
+        Ok((temp, path))
+    }
+
+    /// Renames the finished file into place, replacing what was there.
+    pub(crate) fn commit(self) -> Result<(), ExportError> {
+        let (temp, path) = self.finish()?;
+        persist(temp, &path)
+    }
+}
+
+fn persist(temp: NamedTempFile, path: &Path) -> Result<(), ExportError> {
+    temp.persist(path)
+        .map(|_: File| ())
+        .map_err(|e| ExportError::Io {
+            path: path.to_path_buf(),
+            source: e.error,
+        })
+}
+
+/// Replaces `output` and its `manifest` as a pair (see the module contract).
+pub(crate) fn commit_pair(output: Staged, manifest: Staged) -> Result<(), ExportError> {
+    let (output_temp, output_path) = output.finish()?;
+    let (manifest_temp, manifest_path) = manifest.finish()?;
+    match std::fs::remove_file(&manifest_path) {
+        Ok(()) => {}
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => {}
+        Err(source) => {
+            return Err(ExportError::Io {
+                path: manifest_path,
+                source,
+            });
+        }
+    }
+    persist(output_temp, &output_path)?;
+    persist(manifest_temp, &manifest_path)
+}
+
+/// Writes `bytes` to `path` whole or not at all (creating parent folders).
+pub fn write_atomic(path: &Path, bytes: &[u8]) -> Result<(), ExportError> {
+    let mut staged = Staged::create(path)?;
+    staged
+        .writer()
+        .write_all(bytes)
+        .map_err(|source| ExportError::Io {
+            path: path.to_path_buf(),
+            source,
+        })?;
+    staged.commit()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn names(dir: &Path) -> Vec<String> {
+        let mut names: Vec<String> = std::fs::read_dir(dir)
+            .unwrap()
+            .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+            .collect();
+        names.sort();
+        names
+    }
+
+    #[test]
+    fn a_staged_file_is_invisible_until_committed() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("out.csv");
+        std::fs::write(&path, "old\n").unwrap();
+        let mut staged = Staged::create(&path).unwrap();
+        staged.writer().write_all(b"new\n").unwrap();
+        staged.writer().flush().unwrap();
+        assert_eq!(std::fs::read_to_string(&path).unwrap(), "old\n");
+        staged.commit().unwrap();
+        assert_eq!(std::fs::read_to_string(&path).unwrap(), "new\n");
+        assert_eq!(names(dir.path()), ["out.csv"]);
+    }
+
+    #[test]
+    fn an_abandoned_file_leaves_the_old_one_and_no_temporary() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("out.csv");
+        std::fs::write(&path, "old\n").unwrap();
+        let mut staged = Staged::create(&path).unwrap();
+        staged.writer().write_all(b"half").unwrap();
+        drop(staged);
+        assert_eq!(std::fs::read_to_string(&path).unwrap(), "old\n");
+        assert_eq!(names(dir.path()), ["out.csv"]);
+    }
+
+    #[test]
+    fn a_pair_is_replaced_together() {
+        let dir = tempfile::tempdir().unwrap();
+        let (out, manifest) = (dir.path().join("t.csv"), dir.path().join("t.csv.m"));
+        std::fs::write(&out, "old").unwrap();
+        std::fs::write(&manifest, "old manifest").unwrap();
+        let mut a = Staged::create(&out).unwrap();
+        a.writer().write_all(b"new").unwrap();
+        let mut b = Staged::create(&manifest).unwrap();
+        b.writer().write_all(b"new manifest").unwrap();
+        commit_pair(a, b).unwrap();
+        assert_eq!(std::fs::read_to_string(&out).unwrap(), "new");
+        assert_eq!(std::fs::read_to_string(&manifest).unwrap(), "new manifest");
+        assert_eq!(names(dir.path()), ["t.csv", "t.csv.m"]);
+    }
+}
