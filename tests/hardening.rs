@@ -293,3 +293,55 @@ fn a_run_killed_while_writing_leaves_each_output_and_its_manifest_consistent() {
     assert_eq!(rerun.code, 0, "{}", rerun.stderr);
     assert_eq!(csv_rows(&out), rows);
 }
+
+/// A job on the study fixture that writes one evidence table to `out` (relative to
+/// `out_dir`, the scratch directory), with `extra` lines at the top.
+fn evidence_job(env: &Env, out: &str, extra: &str) -> String {
+    env.write(
+        "job.toml",
+        format!(
+            "{extra}\nindex = \"{index}\"\ninputs = [\"{STUDY}/statements.jsonl\"]\n\
+             themes = \"{STUDY}/themes.toml\"\nout_dir = \"{dir}\"\n\n\
+             [[evidence]]\nout = \"{out}\"\n",
+            index = env.index(),
+            dir = env.dir.path().display(),
+        ),
+    )
+}
+
+// Finding 7: job outputs could overwrite an index or any file outside the output folder.
+#[test]
+fn job_outputs_stay_in_the_output_folder_and_out_of_indexes() {
+    let env = Env::new();
+    let job = evidence_job(&env, "evidence.csv", "");
+    let run = env.run(&["run", &job]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    let meta = env.path("index/meta.json");
+    let before = fs::read(&meta).unwrap();
+
+    let job = evidence_job(&env, "index/meta.json", "");
+    let run = env.run(&["run", &job]);
+    assert_eq!(run.code, 2, "{}", run.stderr);
+    assert!(
+        run.stderr.contains("job.toml:") && run.stderr.contains("never go into an index"),
+        "{}",
+        run.stderr
+    );
+    assert_eq!(fs::read(&meta).unwrap(), before);
+
+    let outside = env.dir.path().parent().unwrap().join("escaped.csv");
+    let job = evidence_job(&env, "../escaped.csv", "");
+    let run = env.run(&["run", &job]);
+    assert_eq!(run.code, 2, "{}", run.stderr);
+    assert!(
+        run.stderr.contains("outside the output folder"),
+        "{}",
+        run.stderr
+    );
+    assert!(!outside.exists());
+
+    let inner = env.path("sub/evidence.csv");
+    let job = evidence_job(&env, "sub/evidence.csv", "allow_outside_out_dir = true");
+    assert_eq!(env.run(&["run", &job]).code, 0);
+    assert!(inner.exists());
+}

@@ -3,7 +3,9 @@
 //! Contract: unknown keys are errors; every error names the job file, the line and the key
 //! (`job.toml:12: trends[2].by: ...`). Relative paths resolve against `root`, which itself
 //! resolves against the job file's folder (default: that folder), so a job runs the same
-//! from any working directory; output paths resolve against `out_dir` (default: `root`).
+//! from any working directory; output paths resolve against `out_dir` (default: `root`)
+//! and must stay inside it (unless `allow_outside_out_dir = true`) and out of every index
+//! (see [`super::job_paths`]).
 //! Loading validates everything that can be checked without the index: formats by
 //! extension, periods, groupings, comparison sides, filters, duplicate outputs.
 //!
@@ -13,6 +15,7 @@
 //! inputs = ["corpus/digests-en.jsonl"] # ingested first; unchanged documents are skipped
 //! themes = "corpus/themes/korea-2017.toml"
 //! out_dir = "out/korea-2017"
+//! allow_outside_out_dir = false         # outputs may not leave out_dir (the default)
 //!
 //! [filter]                             # optional; applies to every output
 //! from = "2017-01-01"
@@ -55,6 +58,7 @@ use chrono::NaiveDate;
 use serde::Deserialize;
 use toml::Spanned;
 
+use super::job_paths::refuse_output;
 use crate::analysis::periods::{
     Granularity, Period, PeriodSpec, parse_range, read_periods_file, validate_periods,
 };
@@ -73,6 +77,8 @@ struct JobFile {
     inputs: Vec<Spanned<String>>,
     themes: Spanned<String>,
     out_dir: Option<Spanned<String>>,
+    #[serde(default)]
+    allow_outside_out_dir: bool,
     #[serde(default)]
     filter: FilterTable,
     #[serde(default)]
@@ -324,7 +330,9 @@ impl Job {
             .out_dir
             .as_ref()
             .map_or_else(|| root.clone(), |d| resolve(d.get_ref()));
+        let out_dir = clean(&out_dir);
         let output = |p: &Spanned<String>| clean(&out_dir.join(p.get_ref()));
+        let index = resolve(file.index.get_ref());
 
         let filter = parse_filter(&file.filter, &errors)?;
         let mut periods: Vec<Period> = Vec::new();
@@ -356,6 +364,11 @@ impl Job {
         let mut seen: HashSet<PathBuf> = HashSet::new();
         let mut claim =
             |value: &Spanned<String>, key: &str, path: PathBuf| -> Result<PathBuf, AnalysisError> {
+                if let Some(reason) =
+                    refuse_output(&path, &out_dir, &index, file.allow_outside_out_dir)
+                {
+                    return Err(errors.at(value, key, format!("`{}` {reason}", value.get_ref())));
+                }
                 if !seen.insert(path.clone()) {
                     return Err(errors.at(
                         value,
@@ -505,7 +518,7 @@ impl Job {
         }
         Ok(Job {
             path: path.to_path_buf(),
-            index: resolve(file.index.get_ref()),
+            index,
             inputs: file.inputs.iter().map(|i| resolve(i.get_ref())).collect(),
             themes: resolve(file.themes.get_ref()),
             filter,

@@ -16,6 +16,7 @@ mod counted;
 mod error;
 mod job;
 mod job_file;
+mod job_paths;
 
 pub use counted::{CONFIDENCE, Counted, Selection, Study, Trends, chart_title, trends_table};
 pub use error::StudyError;

@@ -1,0 +1,112 @@
+//! Where a job may write: output paths are confined to the job's output folder and never
+//! enter an index.
+//!
+//! A job file comes from a colleague or a repository as often as from its user, and an
+//! output path such as `indexes/x/meta.json` or `../../.bashrc` would destroy an index or
+//! any file the user can write, with exit 0. So every output (already resolved against
+//! `out_dir` and cleaned lexically) must lie inside `out_dir`, unless the job sets
+//! `allow_outside_out_dir = true`; and no output may lie inside an index, whatever the
+//! setting: neither inside the job's own index (which may not exist yet) nor in any
+//! existing folder that holds a Tantivy or statemine index.
+
+use std::path::{Component, Path};
+
+use crate::index::IndexStore;
+
+/// Why `path` may not be written by a job, if it may not.
+pub(crate) fn refuse_output(
+    path: &Path,
+    out_dir: &Path,
+    index: &Path,
+    allow_outside: bool,
+) -> Option<String> {
+    if inside(path, index) {
+        return Some(format!(
+            "resolves to {}, inside the job's index {}: outputs never go into an index",
+            path.display(),
+            index.display()
+        ));
+    }
+    if let Some(dir) = path.ancestors().skip(1).find(|dir| is_index(dir)) {
+        return Some(format!(
+            "resolves to {}, inside the index {}: outputs never go into an index",
+            path.display(),
+            dir.display()
+        ));
+    }
+    if !allow_outside && !inside(path, out_dir) {
+        return Some(format!(
+            "resolves to {}, outside the output folder {} (set `allow_outside_out_dir = true` \
+             in the job to allow it)",
+            path.display(),
+            out_dir.display()
+        ));
+    }
+    None
+}
+
+/// Whether the cleaned `path` lies inside the cleaned `dir` (`.` holds every relative path
+/// that does not climb out with `..`).
+fn inside(path: &Path, dir: &Path) -> bool {
+    if dir == Path::new(".") {
+        return path.is_relative()
+            && !matches!(path.components().next(), Some(Component::ParentDir));
+    }
+    path.starts_with(dir)
+}
+
+/// Whether `dir` holds a statemine or Tantivy index.
+fn is_index(dir: &Path) -> bool {
+    let dir = if dir.as_os_str().is_empty() {
+        Path::new(".")
+    } else {
+        dir
+    };
+    IndexStore::exists(dir) || dir.join("meta.json").is_file()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn outputs_stay_in_the_output_folder_unless_allowed() {
+        let (out, index) = (Path::new("out"), Path::new("indexes/main"));
+        assert_eq!(
+            refuse_output(Path::new("out/t.csv"), out, index, false),
+            None
+        );
+        assert_eq!(
+            refuse_output(Path::new("out/a/t.csv"), out, index, false),
+            None
+        );
+        let here = Path::new(".");
+        assert_eq!(refuse_output(Path::new("t.csv"), here, index, false), None);
+        assert!(refuse_output(Path::new("../t.csv"), here, index, false).is_some());
+        for outside in ["../../etc/t.csv", "/tmp/t.csv", "t.csv", "outer/t.csv"] {
+            let reason = refuse_output(Path::new(outside), out, index, false).unwrap();
+            assert!(reason.contains("outside the output folder"), "{reason}");
+            assert_eq!(refuse_output(Path::new(outside), out, index, true), None);
+        }
+    }
+
+    #[test]
+    fn outputs_never_enter_an_index() {
+        let dir = tempfile::tempdir().unwrap();
+        let other = dir.path().join("indexes/other");
+        std::fs::create_dir_all(&other).unwrap();
+        std::fs::write(other.join("meta.json"), "{}").unwrap();
+        let own = dir.path().join("indexes/main");
+        for (path, allow) in [
+            (own.join("t.csv"), true),
+            (other.join("meta.json"), true),
+            (other.join("sub/t.csv"), false),
+        ] {
+            let reason = refuse_output(&path, dir.path(), &own, allow).unwrap();
+            assert!(
+                reason.contains("outputs never go into an index"),
+                "{reason}"
+            );
+        }
+    }
+}
