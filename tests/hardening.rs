@@ -345,3 +345,26 @@ fn job_outputs_stay_in_the_output_folder_and_out_of_indexes() {
     assert_eq!(env.run(&["run", &job]).code, 0);
     assert!(inner.exists());
 }
+
+// Finding 12: numeric JSON ids above 2^64 went through f64, and distinct ids collided.
+#[test]
+fn numeric_ids_that_json_cannot_keep_exactly_are_rejected() {
+    let env = Env::new();
+    let line = |id: &str| {
+        format!(
+            "{{\"id\": {id}, \"date\": \"2017-09-05\", \"kind\": \"speech\", \"text\": \"Trade {id}.\"}}\n"
+        )
+    };
+    let input = env.write(
+        "ids.jsonl",
+        line("18446744073709551616") + &line("18446744073709551617") + &line("42"),
+    );
+    let run = env.run_index(&["ingest", "-q", &input]);
+    assert_eq!(run.code, 2, "{}", run.stderr);
+    for n in [1, 2] {
+        let expected = format!("{input}:{n}: id: a numeric id must be a whole number");
+        assert!(run.stderr.contains(&expected), "{}", run.stderr);
+    }
+    let count = env.run_index(&["search", "trade", "--count"]);
+    assert_eq!(count.stdout.trim(), "1", "{}", count.stderr);
+}

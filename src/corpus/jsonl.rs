@@ -70,9 +70,20 @@ fn raw_from_object(
             (_, Value::String(s)) => {
                 raw.set(field, s.clone());
             }
-            // Numeric ids are common in exports; their decimal form is the id.
-            ("id", Value::Number(n)) => {
+            // Numeric ids are common in exports; their decimal form is the id. Only whole
+            // numbers that JSON parsing keeps exactly (64-bit integers): a larger one or a
+            // fraction goes through f64, and distinct ids would collide.
+            ("id", Value::Number(n)) if n.is_u64() || n.is_i64() => {
                 raw.set(field, n.to_string());
+            }
+            ("id", Value::Number(_)) => {
+                return Err(RecordError::field(
+                    path,
+                    line,
+                    field,
+                    "a numeric id must be a whole number within 64 bits; write it as a \
+                     string (\"id\": \"...\") to keep every digit",
+                ));
             }
             ("tags", Value::Array(items)) => {
                 let tags = items
@@ -258,6 +269,26 @@ mod tests {
             (doc.id.as_str(), doc.tags.as_slice()),
             ("42", &["x".to_string()][..])
         );
+    }
+
+    #[test]
+    fn numeric_ids_beyond_64_bits_or_with_a_fraction_are_rejected() {
+        let record = |id: &str| {
+            format!(r#"{{"id": {id}, "date": "2017-09-05", "kind": "news", "text": "a"}}"#)
+        };
+        let big = parse_jsonl_record("f", 1, &record("18446744073709551615")).unwrap();
+        assert_eq!(big.id, "18446744073709551615");
+        assert_eq!(parse_jsonl_record("f", 1, &record("-7")).unwrap().id, "-7");
+        // 2^64 and 2^64 + 1 both become 18446744073709552000 through f64.
+        for bad in ["18446744073709551616", "18446744073709551617", "1.5", "1e3"] {
+            let err = parse_jsonl_record("f", 2, &record(bad))
+                .unwrap_err()
+                .to_string();
+            assert!(
+                err.starts_with("f:2: id: a numeric id must be a whole number"),
+                "{bad}: {err}"
+            );
+        }
     }
 
     #[test]
