@@ -368,3 +368,22 @@ fn numeric_ids_that_json_cannot_keep_exactly_are_rejected() {
     let count = env.run_index(&["search", "trade", "--count"]);
     assert_eq!(count.stdout.trim(), "1", "{}", count.stderr);
 }
+
+// Finding 13: ids longer than Tantivy's term limit were stored but never found again.
+#[test]
+fn ids_longer_than_the_limit_are_rejected_and_reingest_adds_no_copy() {
+    let env = Env::new();
+    let long = "x".repeat(70_000);
+    let input = env.write(
+        "long.jsonl",
+        record(&long, "2017-09-05", "Trade was discussed.") + "\n",
+    );
+    for _ in 0..2 {
+        let run = env.run_index(&["ingest", "-q", &input]);
+        assert_eq!(run.code, 2, "{}", run.stderr);
+        let expected = format!("{input}:1: id: 70000 bytes long");
+        assert!(run.stderr.contains(&expected), "{}", run.stderr);
+    }
+    let count = env.run_index(&["search", "trade", "--count"]);
+    assert_ne!(count.stdout.trim(), "2", "{}", count.stdout);
+}

@@ -32,7 +32,7 @@ pub use inputs::{Format, Input, InputSet, InputSource, expand_inputs, format_of}
 pub use jsonl::parse_jsonl_record;
 pub use lang::detect_lang;
 pub use reader::CorpusReader;
-pub use record::FIELD_NAMES;
+pub use record::{FIELD_NAMES, MAX_ID_BYTES};
 pub use roles::guess_role;
 pub use structure::analyze_structure;
 pub use turns::{SpeakerLabel, parse_label};

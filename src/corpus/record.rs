@@ -4,13 +4,19 @@
 //! Every reader fills a [`RawRecord`] by field name and calls [`RawRecord::into_document`],
 //! so the rules are the same whatever the format: `id`, `date`, `kind` and a non-blank
 //! `text` are required; `date` goes through [`parse_date`]; `kind` must be one of the
-//! vocabulary; a missing `lang` is detected from the text ([`detect_lang`]); every error
-//! names file, line and field.
+//! vocabulary; a missing `lang` is detected from the text ([`detect_lang`]); an `id` is at
+//! most [`MAX_ID_BYTES`] long; every error names file, line and field.
 
 use super::RecordError;
 use super::date::parse_date;
 use super::lang::detect_lang;
 use crate::document::{Document, Kind, Lang};
+
+/// The longest id accepted, in bytes of UTF-8. The index finds a document by its id as one
+/// term, and Tantivy does not index a term longer than 65,530 bytes: a longer id could not
+/// be found again, so re-ingesting its document would add a second copy. 4 KiB holds
+/// any URL or path a source uses as an id.
+pub const MAX_ID_BYTES: usize = 4096;
 
 /// The document fields an input may provide, in the order of the document model.
 pub const FIELD_NAMES: &[&str] = &[
@@ -99,6 +105,15 @@ impl RawRecord {
         let id = match self.id.as_deref().map(str::trim) {
             None => return Err(error("id", "missing".into())),
             Some("") => return Err(error("id", "empty".into())),
+            Some(id) if id.len() > MAX_ID_BYTES => {
+                return Err(error(
+                    "id",
+                    format!(
+                        "{} bytes long, longer than the {MAX_ID_BYTES} an id may have",
+                        id.len()
+                    ),
+                ));
+            }
             Some(id) => id.to_string(),
         };
         let date = match self.date.as_deref().map(str::trim) {
@@ -186,6 +201,16 @@ mod tests {
         assert_eq!(doc.lang, Lang::En, "detected from the text");
         assert_eq!(doc.tags, ["korea", "sanctions", "dprk"]);
         assert_eq!(doc.location, None);
+    }
+
+    #[test]
+    fn an_id_longer_than_the_limit_is_rejected() {
+        let mut raw = complete();
+        raw.set("id", "x".repeat(MAX_ID_BYTES));
+        assert!(raw.clone().into_document("f", 1).is_ok());
+        raw.set("id", "x".repeat(MAX_ID_BYTES + 1));
+        let err = raw.into_document("f", 4).unwrap_err().to_string();
+        assert!(err.starts_with("f:4: id: 4097 bytes long"), "{err}");
     }
 
     #[test]
