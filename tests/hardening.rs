@@ -3,21 +3,17 @@
 //! whole, and resources stay bounded. The real binary runs on tiny fixtures written into a
 //! temporary directory by each test.
 
+mod common;
+
 use std::fs;
 use std::path::{Path, PathBuf};
 
+use common::{Run, Statemine};
 use tempfile::TempDir;
 
 /// A scratch directory with an index path inside.
 struct Env {
     dir: TempDir,
-}
-
-/// What one run of the binary returned and printed.
-struct Run {
-    code: i32,
-    stdout: String,
-    stderr: String,
 }
 
 impl Env {
@@ -47,7 +43,10 @@ impl Env {
 
     /// Runs `statemine ARGS...` in the scratch directory.
     fn run(&self, args: &[&str]) -> Run {
-        run_in(self.dir.path(), args)
+        Statemine::new()
+            .current_dir(self.dir.path())
+            .args(args)
+            .run()
     }
 
     /// Runs `statemine ARGS... --index <scratch index>`.
@@ -56,21 +55,6 @@ impl Env {
         let mut all = args.to_vec();
         all.extend(["--index", index.as_str()]);
         self.run(&all)
-    }
-}
-
-/// Runs the binary in `dir` (`CARGO_BIN_EXE_statemine` at run time can point to a copy).
-fn run_in(dir: &Path, args: &[&str]) -> Run {
-    let out = std::process::Command::new(assert_cmd::cargo::cargo_bin("statemine"))
-        .current_dir(dir)
-        .env_remove("STATEMINE_INDEX")
-        .args(args)
-        .output()
-        .unwrap();
-    Run {
-        code: out.status.code().unwrap_or(-1),
-        stdout: String::from_utf8_lossy(&out.stdout).into_owned(),
-        stderr: String::from_utf8_lossy(&out.stderr).into_owned(),
     }
 }
 
@@ -253,7 +237,7 @@ fn a_run_killed_while_writing_leaves_each_output_and_its_manifest_consistent() {
     assert_eq!(rows, 3 * DOCS);
     let before = fs::metadata(&out).unwrap().modified().unwrap();
 
-    let mut child = std::process::Command::new(assert_cmd::cargo::cargo_bin("statemine"))
+    let mut child = std::process::Command::new(common::binary())
         .args(["run", &job])
         .stdout(std::process::Stdio::null())
         .stderr(std::process::Stdio::null())
