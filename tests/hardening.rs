@@ -371,3 +371,50 @@ fn ids_longer_than_the_limit_are_rejected_and_reingest_adds_no_copy() {
     let count = env.run_index(&["search", "trade", "--count"]);
     assert_ne!(count.stdout.trim(), "2", "{}", count.stdout);
 }
+
+// Finding 9: no record size limit; one 512 MB line in a small gzip file was read whole.
+#[test]
+fn records_over_the_size_limit_are_rejected_while_reading() {
+    use std::io::Write;
+    let env = Env::new();
+    let huge = "word ".repeat(600_000);
+    let lines = [
+        record("a", "2017-09-05", "Trade was discussed."),
+        record("huge", "2017-09-05", &huge),
+        record("c", "2017-09-05", "Trade was discussed again."),
+    ];
+    let mut gz = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::fast());
+    gz.write_all((lines.join("\n") + "\n").as_bytes()).unwrap();
+    let input = env.write("docs.jsonl.gz", gz.finish().unwrap());
+    let table = env.write(
+        "table.csv",
+        format!("id,date,kind,text\nx,2017-09-05,speech,\"{huge}\"\n"),
+    );
+    let note = env.write(
+        "notes/big.md",
+        format!("---\nid: big\ndate: 2017-09-05\nkind: speech\n---\n{huge}\n"),
+    );
+    let run = env.run_index(&[
+        "ingest",
+        "-q",
+        "--max-record-mb",
+        "1",
+        &input,
+        &table,
+        &note,
+    ]);
+    assert_eq!(run.code, 2, "{}", run.stderr);
+    for expected in [
+        format!("{input}:2: record: longer than 1 MB (2 MB)"),
+        format!("{table}:2: record: longer than 1 MB"),
+        format!("{note}:1: record: longer than 1 MB"),
+    ] {
+        assert!(
+            run.stderr.lines().any(|l| l.starts_with(&expected)),
+            "no `{expected}` in:\n{}",
+            run.stderr
+        );
+    }
+    let count = env.run_index(&["search", "trade", "--count"]);
+    assert_eq!(count.stdout.trim(), "2", "{}", count.stderr);
+}

@@ -42,6 +42,11 @@ pub struct IngestArgs {
     /// Analysis and indexing threads (default: one per core).
     #[arg(long, value_name = "N")]
     pub threads: Option<usize>,
+    /// Reject records (a JSON line, a CSV row, a text file) longer than this many MB,
+    /// checked while reading so memory stays bounded.
+    #[arg(long, value_name = "MB", default_value_t = 64,
+          value_parser = clap::value_parser!(u64).range(1..=4096))]
+    pub max_record_mb: u64,
     /// No progress bar (rejected records and the summary are still printed).
     #[arg(long, short)]
     pub quiet: bool,
@@ -76,6 +81,7 @@ impl IngestArgs {
             strict: self.strict,
             commit_every: self.commit_every,
             threads: self.threads.unwrap_or(0),
+            max_record_bytes: (self.max_record_mb as usize) << 20,
             ..IngestOptions::new(&self.index.index)
         })
     }

@@ -12,6 +12,7 @@
 use std::io::{Cursor, Read};
 
 use super::csv_quotes::{BadQuote, QuoteTracker};
+use super::jsonl::too_long;
 use super::record::RawRecord;
 use super::{ColumnMap, RecordError, SourcedDocument};
 
@@ -31,13 +32,15 @@ pub(crate) struct CsvReader<R> {
 }
 
 impl<R: Read> CsvReader<R> {
-    /// Reads the header of `reader` and resolves `map` against it.
+    /// Reads the header of `reader` and resolves `map` against it; a record longer than
+    /// `max_record_bytes` ends the input with an error.
     pub(crate) fn new(
         path: String,
         reader: R,
         map: &ColumnMap,
+        max_record_bytes: usize,
     ) -> Result<CsvReader<R>, RecordError> {
-        let mut reader = csv_reader(reader, true);
+        let mut reader = csv_reader(reader, true, max_record_bytes);
         let header = reader.byte_headers().map_err(|e| {
             RecordError::record(&path, 1, format!("cannot read the CSV header: {e}"))
         })?;
@@ -55,6 +58,8 @@ impl<R: Read> CsvReader<R> {
                 name.to_string()
             })
             .collect();
+        let header_end = reader.position().byte();
+        reader.get_mut().release(header_end);
         let columns = map
             .resolve(&header)
             .map_err(|(field, reason)| RecordError::field(&path, 1, field, reason))?;
@@ -91,7 +96,7 @@ impl<R: Read> CsvReader<R> {
         let newlines = skipped.iter().filter(|&&b| b == b'\n').count();
         Some(Box::new(CsvReader {
             path: self.path.clone(),
-            reader: csv_reader(Cursor::new(rest), false),
+            reader: csv_reader(Cursor::new(rest), false, tracker.max_record_bytes()),
             columns: self.columns.clone(),
             width: self.width,
             // The re-read part's line 1 is the line after the opening quote's.
@@ -189,6 +194,15 @@ impl<R: Read> Iterator for CsvReader<R> {
                 Some(item)
             }
             Err(e) => {
+                if let Some(line) = self.reader.get_ref().too_long() {
+                    // The reader cannot find where a record that long ends: stop here.
+                    self.done = true;
+                    let line = line as usize + self.line_offset;
+                    let max = self.reader.get_ref().max_record_bytes();
+                    let mut err = too_long(&self.path, line, max, None);
+                    err.reason.push_str("; rest of the input skipped");
+                    return Some(Err(err));
+                }
                 let line = e.position().map_or(0, |p| p.line() as usize) + self.line_offset;
                 let reason = match e.kind() {
                     ::csv::ErrorKind::UnequalLengths {
@@ -208,11 +222,15 @@ impl<R: Read> Iterator for CsvReader<R> {
 
 /// A CSV reader of `input` with the crate's default dialect; rows of any width (the
 /// width is checked against the header's by [`CsvReader`]).
-fn csv_reader<R: Read>(input: R, has_headers: bool) -> ::csv::Reader<QuoteTracker<R>> {
+fn csv_reader<R: Read>(
+    input: R,
+    has_headers: bool,
+    max_record_bytes: usize,
+) -> ::csv::Reader<QuoteTracker<R>> {
     ::csv::ReaderBuilder::new()
         .has_headers(has_headers)
         .flexible(true)
-        .from_reader(QuoteTracker::new(input))
+        .from_reader(QuoteTracker::new(input, max_record_bytes))
 }
 
 #[cfg(test)]
@@ -227,7 +245,7 @@ mod tests {
     ) -> Result<Vec<Result<SourcedDocument, RecordError>>, RecordError> {
         let reader = decompress_if_gzip(Box::new(std::io::Cursor::new(bytes))).unwrap();
         let map = ColumnMap::parse(map).unwrap();
-        Ok(CsvReader::new("t.csv".into(), reader, &map)?.collect())
+        Ok(CsvReader::new("t.csv".into(), reader, &map, 1 << 20)?.collect())
     }
 
     const TABLE: &str = "id,published,kind,content,tags\n\

@@ -12,6 +12,8 @@
 //!
 //! Contract: bytes pass through unchanged; the raw bytes kept are those from the end of the
 //! last record released to the read position (one record plus the CSV reader's buffer).
+//! When they would exceed the record size limit (plus the reader's buffer), reading fails
+//! with an error (see [`QuoteTracker::too_long`]), so a huge record is never held.
 
 use std::collections::VecDeque;
 use std::io::{self, Read};
@@ -51,11 +53,20 @@ pub(crate) struct QuoteTracker<R> {
     /// Raw bytes from `raw_start` to `offset`.
     raw: Vec<u8>,
     raw_start: u64,
+    /// Line feeds before `raw_start`.
+    raw_start_lines: u64,
+    /// The record size limit.
+    max_record_bytes: usize,
+    /// Set when a record outgrew the limit.
+    too_long: bool,
 }
 
+/// Slack over the record limit for what the CSV reader reads ahead.
+const READ_AHEAD: usize = 64 * 1024;
+
 impl<R: Read> QuoteTracker<R> {
-    /// Wraps `inner`.
-    pub(crate) fn new(inner: R) -> QuoteTracker<R> {
+    /// Wraps `inner`; records longer than `max_record_bytes` fail the read.
+    pub(crate) fn new(inner: R, max_record_bytes: usize) -> QuoteTracker<R> {
         QuoteTracker {
             inner,
             state: State::FieldStart,
@@ -64,7 +75,20 @@ impl<R: Read> QuoteTracker<R> {
             bad: VecDeque::new(),
             raw: Vec::new(),
             raw_start: 0,
+            raw_start_lines: 0,
+            max_record_bytes,
+            too_long: false,
         }
+    }
+
+    /// The record size limit.
+    pub(crate) fn max_record_bytes(&self) -> usize {
+        self.max_record_bytes
+    }
+
+    /// When reading failed because a record outgrew the limit: the record's line (1-based).
+    pub(crate) fn too_long(&self) -> Option<u64> {
+        self.too_long.then_some(self.raw_start_lines + 1)
     }
 
     /// The first badly closed quoted field that opened in `start..end` (the byte range of
@@ -94,6 +118,7 @@ impl<R: Read> QuoteTracker<R> {
     /// Forgets the raw bytes before `offset` (the end of a record the reader is done with).
     pub(crate) fn release(&mut self, offset: u64) {
         let n = (offset.saturating_sub(self.raw_start) as usize).min(self.raw.len());
+        self.raw_start_lines += memchr::memchr_iter(b'\n', &self.raw[..n]).count() as u64;
         self.raw.drain(..n);
         self.raw_start += n as u64;
     }
@@ -124,6 +149,13 @@ impl<R: Read> QuoteTracker<R> {
 
 impl<R: Read> Read for QuoteTracker<R> {
     fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
+        if self.raw.len() > self.max_record_bytes.saturating_add(READ_AHEAD) {
+            self.too_long = true;
+            return Err(io::Error::new(
+                io::ErrorKind::InvalidData,
+                "record longer than the record size limit",
+            ));
+        }
         let n = self.inner.read(buf)?;
         if n == 0 && !buf.is_empty() && self.state == State::Quoted {
             self.bad.push_back((self.opened_at, BadQuote::Unterminated));
@@ -140,7 +172,7 @@ mod tests {
 
     /// Reads all of `text` through a tracker and returns the bad fields in `start..end`.
     fn bad_in(text: &str, start: u64, end: u64) -> Option<(u64, BadQuote)> {
-        let mut tracker = QuoteTracker::new(text.as_bytes());
+        let mut tracker = QuoteTracker::new(text.as_bytes(), 1 << 20);
         let mut sink = Vec::new();
         tracker.read_to_end(&mut sink).unwrap();
         assert_eq!(sink, text.as_bytes(), "bytes pass through unchanged");
@@ -180,7 +212,7 @@ mod tests {
 
     #[test]
     fn released_bytes_are_forgotten() {
-        let mut tracker = QuoteTracker::new(&b"abc\ndef\n"[..]);
+        let mut tracker = QuoteTracker::new(&b"abc\ndef\n"[..], 1 << 20);
         std::io::copy(&mut tracker, &mut std::io::sink()).unwrap();
         tracker.release(4);
         assert_eq!(tracker.raw(4, 8), b"def\n");

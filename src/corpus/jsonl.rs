@@ -1,7 +1,7 @@
 //! JSON Lines records (the format of `../shared/corpus`): one document per line.
 //!
 //! Contract: lines are read one at a time into a reused buffer (memory is bounded by the
-//! longest line); blank lines are skipped; keys other than the document fields are
+//! record size limit: a longer line is skipped unread and rejected); blank lines are skipped; keys other than the document fields are
 //! ignored; a line that is not valid UTF-8 or not a JSON object is one rejected record,
 //! and reading goes on with the next line.
 
@@ -9,6 +9,7 @@ use std::io::BufRead;
 
 use serde_json::{Map, Value};
 
+use super::limit::{Line, read_line_bounded, size_text};
 use super::record::{FIELD_NAMES, RawRecord};
 use super::{RecordError, SourcedDocument};
 use crate::document::Document;
@@ -135,23 +136,39 @@ fn invalid_utf8(path: &str, line: usize, bytes: &[u8], valid_up_to: usize) -> Re
     }
 }
 
+/// The error of a record over the limit of `max` bytes (of `bytes` bytes, when known).
+pub(crate) fn too_long(path: &str, line: usize, max: usize, bytes: Option<u64>) -> RecordError {
+    let size = bytes.map_or_else(String::new, |n| format!(" ({})", size_text(n)));
+    RecordError::record(
+        path,
+        line,
+        format!(
+            "longer than {}{size}, the record size limit (--max-record-mb raises it)",
+            size_text(max as u64)
+        ),
+    )
+}
+
 /// Streams the records of one JSON Lines input.
 pub(crate) struct JsonlReader<R> {
     path: String,
     reader: R,
     line: usize,
     buffer: Vec<u8>,
+    max_record_bytes: usize,
     done: bool,
 }
 
 impl<R: BufRead> JsonlReader<R> {
-    /// Reads `reader`, naming it `path` in errors.
-    pub(crate) fn new(path: String, reader: R) -> JsonlReader<R> {
+    /// Reads `reader`, naming it `path` in errors; lines longer than `max_record_bytes`
+    /// are rejected.
+    pub(crate) fn new(path: String, reader: R, max_record_bytes: usize) -> JsonlReader<R> {
         JsonlReader {
             path,
             reader,
             line: 0,
             buffer: Vec::new(),
+            max_record_bytes,
             done: false,
         }
     }
@@ -162,10 +179,18 @@ impl<R: BufRead> Iterator for JsonlReader<R> {
 
     fn next(&mut self) -> Option<Self::Item> {
         while !self.done {
-            self.buffer.clear();
-            match self.reader.read_until(b'\n', &mut self.buffer) {
-                Ok(0) => self.done = true,
-                Ok(_) => {
+            match read_line_bounded(&mut self.reader, &mut self.buffer, self.max_record_bytes) {
+                Ok(Line::End) => self.done = true,
+                Ok(Line::TooLong(bytes)) => {
+                    self.line += 1;
+                    return Some(Err(too_long(
+                        &self.path,
+                        self.line,
+                        self.max_record_bytes,
+                        Some(bytes),
+                    )));
+                }
+                Ok(Line::Read) => {
                     self.line += 1;
                     let mut bytes = self.buffer.as_slice();
                     if self.line == 1 {
@@ -204,7 +229,21 @@ mod tests {
 
     fn read(bytes: Vec<u8>) -> Vec<Result<SourcedDocument, RecordError>> {
         let reader = decompress_if_gzip(Box::new(std::io::Cursor::new(bytes))).unwrap();
-        JsonlReader::new("f.jsonl".into(), reader).collect()
+        JsonlReader::new("f.jsonl".into(), reader, 1024).collect()
+    }
+
+    #[test]
+    fn a_line_over_the_size_limit_is_rejected_and_reading_goes_on() {
+        let long = GOOD.replace("One.", &"word ".repeat(400));
+        let rows = read(format!("{GOOD}\n{long}\n{GOOD}\n").into_bytes());
+        assert_eq!(rows.len(), 3);
+        assert!(rows[0].is_ok() && rows[2].is_ok());
+        assert_eq!(rows[2].as_ref().unwrap().line, 3);
+        let err = rows[1].as_ref().unwrap_err().to_string();
+        assert!(
+            err.starts_with("f.jsonl:2: record: longer than 1024 bytes (2081 bytes)"),
+            "{err}"
+        );
     }
 
     const GOOD: &str =

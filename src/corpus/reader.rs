@@ -11,7 +11,8 @@ use std::sync::Arc;
 use std::sync::atomic::{AtomicU64, Ordering};
 
 use super::csv_input::CsvReader;
-use super::jsonl::JsonlReader;
+use super::jsonl::{JsonlReader, too_long};
+use super::limit::DEFAULT_MAX_RECORD_BYTES;
 use super::open::open_input;
 use super::textfile::{file_stem, parse_text_file};
 use super::{ColumnMap, Format, Input, InputSource, RecordError, SourcedDocument};
@@ -22,6 +23,7 @@ type Records = Box<dyn Iterator<Item = Result<SourcedDocument, RecordError>> + S
 pub struct CorpusReader {
     inputs: std::vec::IntoIter<Input>,
     columns: ColumnMap,
+    max_record_bytes: usize,
     bytes: Arc<AtomicU64>,
     current: Option<Records>,
 }
@@ -32,9 +34,17 @@ impl CorpusReader {
         CorpusReader {
             inputs: inputs.into_iter(),
             columns,
+            max_record_bytes: DEFAULT_MAX_RECORD_BYTES,
             bytes: Arc::new(AtomicU64::new(0)),
             current: None,
         }
+    }
+
+    /// Rejects records longer than `bytes` (default [`DEFAULT_MAX_RECORD_BYTES`]), checked
+    /// while reading, so no longer record is ever held in memory.
+    pub fn max_record_bytes(mut self, bytes: usize) -> CorpusReader {
+        self.max_record_bytes = bytes;
+        self
     }
 
     /// A shared counter of the bytes read from the inputs so far.
@@ -45,16 +55,30 @@ impl CorpusReader {
     /// Opens `input` as a stream of records, or the one error that prevents reading it.
     fn open(&self, input: &Input) -> Result<Records, RecordError> {
         let name = input.name();
-        let mut reader = open_input(input, self.bytes.clone())
+        let reader = open_input(input, self.bytes.clone())
             .map_err(|e| RecordError::record(&name, 1, format!("cannot open: {e}")))?;
         match input.format {
-            Format::Jsonl => Ok(Box::new(JsonlReader::new(name, reader))),
-            Format::Csv => Ok(Box::new(CsvReader::new(name, reader, &self.columns)?)),
+            Format::Jsonl => Ok(Box::new(JsonlReader::new(
+                name,
+                reader,
+                self.max_record_bytes,
+            ))),
+            Format::Csv => Ok(Box::new(CsvReader::new(
+                name,
+                reader,
+                &self.columns,
+                self.max_record_bytes,
+            )?)),
             Format::Text => {
                 let mut bytes = Vec::new();
+                let limit = self.max_record_bytes;
                 reader
+                    .take(limit as u64 + 1)
                     .read_to_end(&mut bytes)
                     .map_err(|e| RecordError::record(&name, 1, format!("read error: {e}")))?;
+                if bytes.len() > limit {
+                    return Err(too_long(&name, 1, limit, None));
+                }
                 let stem = match &input.source {
                     InputSource::File(path) => path
                         .file_name()

@@ -58,6 +58,9 @@ pub struct IngestOptions {
     pub threads: usize,
     /// Memory budget of the Tantivy writer, in bytes, shared by its threads.
     pub memory_budget: usize,
+    /// Longest record accepted, in bytes (checked while reading; see
+    /// [`crate::corpus::DEFAULT_MAX_RECORD_BYTES`]).
+    pub max_record_bytes: usize,
 }
 
 impl IngestOptions {
@@ -71,6 +74,7 @@ impl IngestOptions {
             commit_every: 25_000,
             threads: 0,
             memory_budget: 256 * 1024 * 1024,
+            max_record_bytes: crate::corpus::DEFAULT_MAX_RECORD_BYTES,
         }
     }
 }
@@ -173,7 +177,8 @@ pub fn ingest(
     };
 
     progress.start(total_bytes);
-    let reader = CorpusReader::new(input_set.inputs, options.columns.clone());
+    let reader = CorpusReader::new(input_set.inputs, options.columns.clone())
+        .max_record_bytes(options.max_record_bytes);
     let bytes = reader.bytes_read();
     let mut report = IngestReport {
         skipped_files: input_set.skipped,
