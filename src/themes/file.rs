@@ -103,11 +103,11 @@ pub enum Scope {
     Sentence,
     /// The paragraph of the match.
     Paragraph,
-    /// The speaker turn of the match, from its start up to the match's paragraph: a
-    /// `with` or `unless` phrase named earlier in the turn carries forward ("our American
-    /// partners ... they withdrew"), and both sides of a `near` must be in one turn. A
-    /// turn runs from one speaker label to the next (without labels, the whole text is
-    /// one turn).
+    /// The speaker turn of the match, up to the match's paragraph: a `with` or `unless`
+    /// phrase named earlier in the turn, at most `carry` paragraphs back, carries forward
+    /// ("our American partners ... they withdrew"), and both sides of a `near` must be in
+    /// one turn, at most `carry` paragraphs apart. A turn runs from one speaker label to
+    /// the next (without labels, the whole text is one turn).
     Turn,
     /// The whole document.
     Document,
@@ -132,6 +132,10 @@ pub struct LangSpec {
     /// Default scope of this table's `near` patterns and `unless`/`with` phrases.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub scope: Option<Scope>,
+    /// With `scope = "turn"`: how many paragraphs back a phrase carries (default
+    /// [`crate::themes::DEFAULT_CARRY`]).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub carry: Option<usize>,
     /// Default `not_after` distance (0 or absent: no negation check).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub not_after: Option<usize>,
@@ -194,6 +198,9 @@ pub struct PatternSpec {
     /// Overrides the table's scope.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub scope: Option<Scope>,
+    /// Overrides the table's `carry`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub carry: Option<usize>,
     /// Overrides the table's `not_after` (0 turns negation off for this pattern).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub not_after: Option<usize>,

@@ -26,7 +26,7 @@ use super::file::Scope;
 use super::needs::{Needs, Role, SeqRoles};
 use super::pattern::{Item, Phrase};
 use super::rules::{
-    Literal, NegatorIds, Occ, Raw, in_scope, merge_overlaps, negated, pair_near, raw_of_pair,
+    Literal, NegatorIds, Occ, Raw, Unit, in_scope, merge_overlaps, negated, pair_near, raw_of_pair,
     raw_of_tokens,
 };
 use super::tokens::{DocTokens, SurfaceTests, TokenCache};
@@ -107,6 +107,8 @@ struct CPattern {
     rule: u32,
     kind: Kind,
     scope: Scope,
+    /// `scope` with its `carry`.
+    unit: Unit,
     not_after: usize,
     negators: NegatorIds,
     /// Words the pattern names itself (negators among them do not cancel).
@@ -363,6 +365,10 @@ impl LangMatcher {
                         rule,
                         kind,
                         scope: pattern.scope,
+                        unit: Unit {
+                            scope: pattern.scope,
+                            carry: pattern.carry.min(u32::MAX as usize) as u32,
+                        },
                         not_after: pattern.not_after,
                         negators,
                         literal,
@@ -564,7 +570,7 @@ impl LangMatcher {
                             side_b,
                             *within,
                             *ordered,
-                            pattern.scope,
+                            pattern.unit,
                             pairs,
                         );
                     }
@@ -592,12 +598,11 @@ impl LangMatcher {
                 seqs.iter().map(|&s| occ[s as usize].as_slice()).collect()
             };
             if !pattern.unless.is_empty()
-                && in_scope(doc, raw, pattern.scope, &occurrences(&pattern.unless))
+                && in_scope(doc, raw, pattern.unit, &occurrences(&pattern.unless))
             {
                 return false;
             }
-            pattern.with.is_empty()
-                || in_scope(doc, raw, pattern.scope, &occurrences(&pattern.with))
+            pattern.with.is_empty() || in_scope(doc, raw, pattern.unit, &occurrences(&pattern.with))
         });
     }
 
@@ -1020,8 +1025,9 @@ mod tests {
                 .map(|m| m.para)
                 .collect()
         };
-        // One turn: the referent of paragraph 0 carries to every later paragraph.
-        assert_eq!(run(&[]), [1, 2, 3]);
+        // One turn: the referent of paragraph 0 carries two paragraphs on (`carry`'s
+        // default), not three.
+        assert_eq!(run(&[]), [1, 2]);
         // A new turn at paragraph 2 (another speaker) drops it there and after.
         assert_eq!(run(&[0, 0, 1, 1]), [1]);
         // Only forward: a referent after the match does not count.

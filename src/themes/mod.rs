@@ -52,7 +52,7 @@ pub use gold::{GoldParagraph, check_gold_themes, read_gold};
 pub use kwic::{KwicOrder, QUERY_THEME, kwic_set, mistyped_theme_id, sort_kwic};
 pub use matcher::{Matcher, Scratch};
 pub use set::{
-    MAX_NOT_AFTER, MAX_WITHIN, Negators, Pattern, PatternKind, Theme, ThemeLang, ThemeSet,
-    default_negators,
+    DEFAULT_CARRY, MAX_CARRY, MAX_NOT_AFTER, MAX_WITHIN, Negators, Pattern, PatternKind, Theme,
+    ThemeLang, ThemeSet, default_negators,
 };
 pub use summary::{Collision, CountSummary, ThemeTotals, summarize};

@@ -132,16 +132,38 @@ fn follows_apostrophe(doc: &DocTokens, text: &str, t: usize) -> bool {
     rest.ends_with(['n', 'N'])
 }
 
+/// Where a pattern looks: its scope, and with [`Scope::Turn`] how many paragraphs back.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) struct Unit {
+    pub scope: Scope,
+    pub carry: u32,
+}
+
+impl Unit {
+    /// Whether paragraph `from` reaches paragraph `to` in one turn (`from` at most `carry`
+    /// paragraphs before `to`; with `forward_only` false, either way).
+    fn turn_reaches(self, doc: &DocTokens, from: u32, to: u32, forward_only: bool) -> bool {
+        let distance = if from <= to {
+            to - from
+        } else if forward_only {
+            return false;
+        } else {
+            from - to
+        };
+        distance <= self.carry && doc.same_turn(from, to)
+    }
+}
+
 /// Whether any of `occurrences` lies in the scope unit of `raw` (for `unless`: the match
-/// is cancelled; for `with`: the match stands). With [`Scope::Turn`], an occurrence
-/// counts in the match's turn up to the end of the match's paragraph.
-pub(crate) fn in_scope(doc: &DocTokens, raw: &Raw, scope: Scope, occurrences: &[&[Occ]]) -> bool {
+/// is cancelled; for `with`: the match stands). With [`Scope::Turn`], an occurrence counts
+/// in the match's turn, in its paragraph or up to `carry` paragraphs before it.
+pub(crate) fn in_scope(doc: &DocTokens, raw: &Raw, unit: Unit, occurrences: &[&[Occ]]) -> bool {
     occurrences.iter().flat_map(|o| o.iter()).any(|occ| {
         let tok = doc.toks[occ.first as usize];
-        match scope {
+        match unit.scope {
             Scope::Sentence => tok.sent == raw.sent,
             Scope::Paragraph => tok.para == raw.para,
-            Scope::Turn => tok.para <= raw.para && doc.same_turn(tok.para, raw.para),
+            Scope::Turn => unit.turn_reaches(doc, tok.para, raw.para, true),
             Scope::Document => true,
         }
     })
@@ -155,7 +177,7 @@ pub(crate) fn pair_near(
     b: &[Occ],
     within: Option<usize>,
     ordered: bool,
-    scope: Scope,
+    unit: Unit,
     out: &mut Vec<(Occ, Occ)>,
 ) {
     for &occ_a in a {
@@ -173,10 +195,10 @@ pub(crate) fn pair_near(
                 continue;
             }
             let tok_b = doc.toks[occ_b.first as usize];
-            let same_unit = match scope {
+            let same_unit = match unit.scope {
                 Scope::Sentence => tok_a.sent == tok_b.sent,
                 Scope::Paragraph => tok_a.para == tok_b.para,
-                Scope::Turn => doc.same_turn(tok_a.para, tok_b.para),
+                Scope::Turn => unit.turn_reaches(doc, tok_b.para, tok_a.para, false),
                 Scope::Document => true,
             };
             if same_unit && best.is_none_or(|(g, _)| gap < g) {

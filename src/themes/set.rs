@@ -21,6 +21,10 @@ use crate::text::Analyzer;
 
 /// The largest `within` of a `near` pattern.
 pub const MAX_WITHIN: usize = 100;
+/// Paragraphs a turn-scoped phrase carries back by default (`carry`).
+pub const DEFAULT_CARRY: usize = 2;
+/// The largest `carry`.
+pub const MAX_CARRY: usize = 50;
 /// The largest `not_after` distance.
 pub const MAX_NOT_AFTER: usize = 10;
 
@@ -91,6 +95,8 @@ pub struct Pattern {
     pub kind: PatternKind,
     /// Where `near` pairs and `unless`/`with` phrases are looked for.
     pub scope: Scope,
+    /// With [`Scope::Turn`]: paragraphs back that a phrase carries.
+    pub carry: usize,
     /// Negators within this many tokens before the match cancel it (0: off).
     pub not_after: usize,
     /// The negators.
@@ -477,6 +483,7 @@ impl Validator<'_> {
             };
             let defaults = Defaults {
                 scope: table.scope.unwrap_or_default(),
+                carry: table.carry,
                 not_after,
                 negators: &negators,
                 unless: &unless,
@@ -588,6 +595,23 @@ impl Validator<'_> {
                 "`within` and `ordered` only apply to `near`",
             );
         }
+        let scope = spec.scope.unwrap_or(defaults.scope);
+        let carry = spec.carry.or(defaults.carry);
+        if carry.is_some() && scope != Scope::Turn {
+            self.problem(
+                at,
+                Some(&written),
+                "`carry` only applies to `scope = \"turn\"`",
+            );
+        }
+        let carry = carry.unwrap_or(DEFAULT_CARRY);
+        if carry > MAX_CARRY {
+            self.problem(
+                at,
+                Some(&written),
+                format!("carry = {carry} is too far (at most {MAX_CARRY} paragraphs)"),
+            );
+        }
         let not_after = spec.not_after.unwrap_or(defaults.not_after);
         if not_after > MAX_NOT_AFTER {
             self.problem(
@@ -672,7 +696,8 @@ impl Validator<'_> {
         Some(Pattern {
             rule,
             kind,
-            scope: spec.scope.unwrap_or(defaults.scope),
+            scope,
+            carry,
             not_after,
             negators: Arc::clone(defaults.negators),
             unless,
@@ -685,6 +710,7 @@ impl Validator<'_> {
 #[derive(Clone, Copy)]
 struct Defaults<'a> {
     scope: Scope,
+    carry: Option<usize>,
     not_after: usize,
     negators: &'a Arc<Negators>,
     unless: &'a [Phrase],
@@ -707,6 +733,32 @@ mod tests {
             }
             Err(other) => panic!("unexpected error {other}"),
         }
+    }
+
+    #[test]
+    fn carry_needs_turn_scope_and_a_bound() {
+        let base = "name = \"t\"\n[[theme]]\nid = \"a\"\n[theme.en]\n";
+        let set = load(&format!(
+            "{base}scope = \"turn\"\ncarry = 4\npatterns = [\"x\", {{ phrase = \"y\", carry = 0 }}]\n"
+        ))
+        .unwrap();
+        let carries: Vec<usize> = set.themes[0].langs[0]
+            .patterns
+            .iter()
+            .map(|p| p.carry)
+            .collect();
+        assert_eq!(carries, [4, 0]);
+        let default = load(&format!("{base}scope = \"turn\"\npatterns = [\"x\"]\n")).unwrap();
+        assert_eq!(default.themes[0].langs[0].patterns[0].carry, DEFAULT_CARRY);
+        let wrong = problems(&format!("{base}carry = 1\npatterns = [\"x\"]\n"));
+        assert!(
+            wrong[0].contains("`carry` only applies to `scope = \"turn\"`"),
+            "{wrong:?}"
+        );
+        let far = problems(&format!(
+            "{base}scope = \"turn\"\ncarry = 99\npatterns = [\"x\"]\n"
+        ));
+        assert!(far[0].contains("carry = 99 is too far"), "{far:?}");
     }
 
     const GOOD: &str = r#"
