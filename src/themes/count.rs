@@ -113,7 +113,6 @@ pub fn count_with(
         0 => CONTEXT_CHARS,
         n => n,
     };
-    let uses_turns = matcher.uses_turns();
     let next = AtomicUsize::new(0);
     let failed = AtomicBool::new(false);
     type Done = (usize, DocThemeMatches, Vec<EvidenceRow>, u64);
@@ -127,18 +126,31 @@ pub fn count_with(
             }
             let counted = (|| -> Result<(DocThemeMatches, Vec<EvidenceRow>, u64)> {
                 let (mut stored, turns) = store.load_deferring_turns(&searcher, addresses[i])?;
-                // Turn-scoped patterns need the turns before matching; otherwise they are
-                // parsed only for evidence rows (their speakers) and the summary.
-                let found = if uses_turns {
-                    stored.structure.paragraphs = parse_turns(&stored.doc.id, &turns)?;
-                    let numbers = turn_numbers(&stored.structure.paragraphs);
+                // The matcher asks for the turns only when a turn-scoped pattern can fire;
+                // otherwise they are parsed only for evidence rows (their speakers) and
+                // the summary.
+                let mut parsed = None;
+                let found = {
                     let doc = &stored.doc;
-                    matcher.match_turns(doc.lang, &doc.text, &numbers, &mut scratch)
-                } else {
-                    matcher.match_text(stored.doc.lang, &stored.doc.text, &mut scratch)
+                    let mut ask = || match parse_turns(&doc.id, &turns) {
+                        Ok(paragraphs) => {
+                            let numbers = turn_numbers(&paragraphs);
+                            parsed = Some(Ok(paragraphs));
+                            numbers
+                        }
+                        Err(e) => {
+                            parsed = Some(Err(e));
+                            Vec::new()
+                        }
+                    };
+                    matcher.match_with_turns(doc.lang, &doc.text, &mut ask, &mut scratch)
                 };
-                if !uses_turns && (!options.skip_turns || (options.evidence && !found.is_empty())) {
-                    stored.structure.paragraphs = parse_turns(&stored.doc.id, &turns)?;
+                match parsed {
+                    Some(paragraphs) => stored.structure.paragraphs = paragraphs?,
+                    None if !options.skip_turns || (options.evidence && !found.is_empty()) => {
+                        stored.structure.paragraphs = parse_turns(&stored.doc.id, &turns)?;
+                    }
+                    None => {}
                 }
                 let evidence = if options.evidence {
                     evidence_rows_with_context(&stored, &found, context)

@@ -193,6 +193,18 @@ impl Matcher {
         turns: &[u32],
         scratch: &mut Scratch,
     ) -> Vec<ThemeMatch> {
+        self.match_with_turns(lang, text, &mut || turns.to_vec(), scratch)
+    }
+
+    /// Like [`Matcher::match_turns`], asking `turns` for the turn numbers only when a
+    /// turn-scoped pattern can fire in the document (most documents need none).
+    pub fn match_with_turns(
+        &self,
+        lang: Lang,
+        text: &str,
+        turns: &mut dyn FnMut() -> Vec<u32>,
+        scratch: &mut Scratch,
+    ) -> Vec<ThemeMatch> {
         let matcher = match lang {
             Lang::En => self.en.as_ref(),
             Lang::Ru => self.ru.as_ref(),
@@ -477,7 +489,7 @@ impl LangMatcher {
     }
 
     /// Fills `scratch.raws` with the raw matches of `text` (negation, `unless` and `with` applied).
-    fn find(&self, text: &str, turns: &[u32], scratch: &mut Scratch) {
+    fn find(&self, text: &str, turns: &mut dyn FnMut() -> Vec<u32>, scratch: &mut Scratch) {
         let Scratch {
             cache,
             doc,
@@ -492,7 +504,6 @@ impl LangMatcher {
         } = scratch;
         doc.fill(text, self.lang, cache, self);
         doc.turns.clear();
-        doc.turns.extend_from_slice(turns);
         for &seq in touched.iter() {
             occ[seq as usize].clear();
         }
@@ -535,6 +546,12 @@ impl LangMatcher {
         }
         active.sort_unstable();
         active.dedup();
+        if active
+            .iter()
+            .any(|&i| self.patterns[i as usize].scope == Scope::Turn)
+        {
+            doc.turns = turns();
+        }
         for &index in active.iter() {
             let pattern = &self.patterns[index as usize];
             match &pattern.kind {
@@ -1016,7 +1033,17 @@ mod tests {
 
     #[test]
     fn turn_scope_carries_a_referent_forward_within_the_turn_only() {
-        let text = "Washington was our partner.\nThen they withdrew from the treaty.\nThey withdrew from the talks.\nThe minister withdrew from the race.";
+        let text = [
+            "Washington was our partner.",
+            "Then they withdrew from the treaty.",
+            "They withdrew from the talks.",
+            "The minister withdrew from the race.",
+            "Filler.",
+            "They withdrew from the pact.",
+            "They withdrew from the accord.",
+        ]
+        .join("\n");
+        let text = text.as_str();
         let run = |turns: &[u32]| -> Vec<usize> {
             MATCHER
                 .match_turns(Lang::En, text, turns, &mut Scratch::default())
@@ -1025,11 +1052,11 @@ mod tests {
                 .map(|m| m.para)
                 .collect()
         };
-        // One turn: the referent of paragraph 0 carries two paragraphs on (`carry`'s
-        // default), not three.
-        assert_eq!(run(&[]), [1, 2]);
+        // One turn: the referent of paragraph 0 carries five paragraphs on (`carry`'s
+        // default), not six.
+        assert_eq!(run(&[]), [1, 2, 3, 5]);
         // A new turn at paragraph 2 (another speaker) drops it there and after.
-        assert_eq!(run(&[0, 0, 1, 1]), [1]);
+        assert_eq!(run(&[0, 0, 1, 1, 1, 1, 1]), [1]);
         // Only forward: a referent after the match does not count.
         let late = "They withdrew from the treaty.\nWashington was our partner.";
         let found = MATCHER.match_turns(Lang::En, late, &[], &mut Scratch::default());

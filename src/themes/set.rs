@@ -22,7 +22,7 @@ use crate::text::Analyzer;
 /// The largest `within` of a `near` pattern.
 pub const MAX_WITHIN: usize = 100;
 /// Paragraphs a turn-scoped phrase carries back by default (`carry`).
-pub const DEFAULT_CARRY: usize = 2;
+pub const DEFAULT_CARRY: usize = 5;
 /// The largest `carry`.
 pub const MAX_CARRY: usize = 50;
 /// The largest `not_after` distance.
