@@ -418,3 +418,39 @@ fn records_over_the_size_limit_are_rejected_while_reading() {
     let count = env.run_index(&["search", "trade", "--count"]);
     assert_eq!(count.stdout.trim(), "2", "{}", count.stderr);
 }
+
+// Finding 8: prefix queries expanded without limit (a 36 KB query used 2.1 GB and 18 s).
+#[test]
+fn prefix_queries_past_the_expansion_limits_fail_clearly() {
+    let env = Env::new();
+    let words =
+        |prefix: &str, n: usize| -> String { (0..n).map(|i| format!("{prefix}{i} ")).collect() };
+    let text = format!(
+        "{}{}{}{}{}{}{}",
+        words("wide", 10_500),
+        words("qa", 9_000),
+        words("qb", 9_000),
+        words("qc", 9_000),
+        words("qd", 9_000),
+        words("qe", 9_000),
+        words("qf", 9_000),
+    );
+    let input = env.write("docs.jsonl", record("many", "2017-09-05", &text) + "\n");
+    assert_eq!(env.run_index(&["ingest", "-q", &input]).code, 0);
+    let ok = env.run_index(&["search", "qa*", "--count"]);
+    assert_eq!(ok.stdout.trim(), "1", "{}", ok.stderr);
+    let run = env.run_index(&["search", "wide*"]);
+    assert_eq!(run.code, 2, "{}", run.stderr);
+    assert!(
+        run.stderr.contains("prefix `wide*`") && run.stderr.contains("limit for one prefix"),
+        "{}",
+        run.stderr
+    );
+    let run = env.run_index(&["search", "qa* OR qb* OR qc* OR qd* OR qe* OR qf*"]);
+    assert_eq!(run.code, 2, "{}", run.stderr);
+    assert!(
+        run.stderr.contains("limit for all prefixes of one query"),
+        "{}",
+        run.stderr
+    );
+}

@@ -46,6 +46,19 @@ pub enum IndexError {
         #[source]
         source: tantivy::TantivyError,
     },
+    /// A prefix query would expand to more index terms than allowed (see
+    /// [`crate::index::MAX_PREFIX_TERMS`] and [`crate::index::MAX_QUERY_PREFIX_TERMS`]).
+    #[error(
+        "prefix `{prefix}*` takes the query past {limit} matching index terms, the limit for {scope}; use longer or fewer prefixes"
+    )]
+    PrefixTooWide {
+        /// The prefix, as written.
+        prefix: String,
+        /// The limit it exceeded.
+        limit: usize,
+        /// What the limit applies to.
+        scope: &'static str,
+    },
     /// A file of the index directory could not be read or written.
     #[error("{path}: {source}")]
     Io {
