@@ -454,3 +454,34 @@ fn prefix_queries_past_the_expansion_limits_fail_clearly() {
         run.stderr
     );
 }
+
+// Finding 11: a control character in a speaker name made an ill-formed SVG (exit 0) and
+// the PNG then failed.
+#[test]
+fn control_characters_in_names_leave_charts_well_formed() {
+    let env = Env::new();
+    let line = |id: &str, speaker: &str| {
+        serde_json::json!({"id": id, "date": "2017-09-05", "kind": "speech", "lang": "en",
+            "speaker": speaker, "text": "We call for direct talks."})
+        .to_string()
+            + "\n"
+    };
+    let input = env.write(
+        "docs.jsonl",
+        line("a", "Pu\u{1}tin\u{1b}[2J") + &line("b", "Lavrov"),
+    );
+    assert_eq!(env.run_index(&["ingest", "-q", &input]).code, 0);
+    let themes = format!("{STUDY}/themes.toml");
+    for chart in ["chart.svg", "chart.png"] {
+        let path = env.path(chart).display().to_string();
+        let run = env.run_index(&[
+            "trends", "--themes", &themes, "--by", "year", "--group", "speaker", "--plot", &path,
+        ]);
+        assert_eq!(run.code, 0, "{chart}: {}", run.stderr);
+    }
+    let svg = fs::read_to_string(env.path("chart.svg")).unwrap();
+    assert!(
+        !svg.contains(['\u{1}', '\u{1b}']) && svg.contains("Pu\u{fffd}tin"),
+        "{svg}"
+    );
+}
