@@ -485,3 +485,28 @@ fn control_characters_in_names_leave_charts_well_formed() {
         "{svg}"
     );
 }
+
+// Finding 17: a query starting with `-` could not be given as the argument.
+#[test]
+fn a_query_starting_with_a_hyphen_goes_after_double_dash_and_the_error_says_so() {
+    let env = Env::new();
+    let input = env.write(
+        "docs.jsonl",
+        record("a", "2017-09-05", "Trade was discussed.")
+            + "\n"
+            + &record("b", "2017-09-05", "Korea was discussed.")
+            + "\n",
+    );
+    assert_eq!(env.run_index(&["ingest", "-q", &input]).code, 0);
+    let index = env.index();
+    let run = env.run(&["search", "-korea", "--index", &index]);
+    assert_eq!(run.code, 2);
+    assert!(run.stderr.contains("goes after `--`"), "{}", run.stderr);
+    let run = env.run(&["search", "--index", &index, "--json", "--", "-korea"]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    assert!(
+        run.stdout.contains("\"a\"") && !run.stdout.contains("\"b\""),
+        "{}",
+        run.stdout
+    );
+}
