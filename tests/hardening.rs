@@ -510,3 +510,31 @@ fn a_query_starting_with_a_hyphen_goes_after_double_dash_and_the_error_says_so()
         run.stdout
     );
 }
+
+// Finding 18: opening a damaged index printed the whole damaged file in the error.
+#[test]
+fn a_damaged_index_is_reported_briefly_with_what_to_do() {
+    let env = Env::new();
+    let input = env.write("docs.jsonl", record("a", "2017-09-05", "Trade.") + "\n");
+    assert_eq!(env.run_index(&["ingest", "-q", &input]).code, 0);
+    let meta = env.path("index/meta.json");
+    let text = fs::read_to_string(&meta).unwrap();
+    fs::write(
+        &meta,
+        format!("{}{}", &text[..text.len() - 40], "x".repeat(30_000)),
+    )
+    .unwrap();
+    let run = env.run_index(&["info"]);
+    assert_eq!(run.code, 2);
+    assert!(
+        run.stderr.len() < 1_500,
+        "{} bytes: {}",
+        run.stderr.len(),
+        run.stderr
+    );
+    assert!(
+        run.stderr.contains("is damaged") && run.stderr.contains("re-ingest"),
+        "{}",
+        run.stderr
+    );
+}

@@ -119,9 +119,12 @@ fn exit_with_usage_error(err: clap::Error) -> ! {
 /// already ends with (library errors such as `{path}: {source}` show their source in their
 /// own text and also report it as their cause).
 fn error_message(err: &anyhow::Error) -> String {
+    use statemine::text::MESSAGE_EXCERPT_CHARS;
     let mut message = String::new();
     for cause in err.chain() {
-        let text = cause.to_string();
+        // A cause may quote a whole file (a damaged index's metadata): show its start.
+        let text =
+            statemine::text::excerpt(&cause.to_string(), 2 * MESSAGE_EXCERPT_CHARS).into_owned();
         if message.is_empty() {
             message = text;
         } else if !message.ends_with(&text) {

@@ -37,6 +37,16 @@ pub enum IndexError {
         /// What was wrong.
         reason: String,
     },
+    /// The index's files are damaged (the engine reported data corruption on open).
+    #[error(
+        "index at {dir} is damaged: {detail}; restore it from a backup, or re-ingest the inputs into a new directory"
+    )]
+    Damaged {
+        /// The index directory.
+        dir: PathBuf,
+        /// The start of the engine's report (it may quote a whole file).
+        detail: String,
+    },
     /// An error from the Tantivy engine.
     #[error("index {dir}: {source}")]
     Tantivy {
