@@ -47,6 +47,18 @@ pub enum IndexError {
         /// The start of the engine's report (it may quote a whole file).
         detail: String,
     },
+    /// The disk holding the index is full. A commit is all or nothing, so the index keeps
+    /// its last commit.
+    #[error(
+        "no space left on the device of {dir}: the index keeps its last commit; free some space and run the ingest again (committed documents are skipped)"
+    )]
+    DiskFull {
+        /// The index directory.
+        dir: PathBuf,
+        /// The I/O error as the engine reported it.
+        #[source]
+        source: tantivy::TantivyError,
+    },
     /// An error from the Tantivy engine.
     #[error("index {dir}: {source}")]
     Tantivy {
