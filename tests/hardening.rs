@@ -418,3 +418,123 @@ fn records_over_the_size_limit_are_rejected_while_reading() {
     let count = env.run_index(&["search", "trade", "--count"]);
     assert_eq!(count.stdout.trim(), "2", "{}", count.stderr);
 }
+
+// Finding 8: prefix queries expanded without limit (a 36 KB query used 2.1 GB and 18 s).
+#[test]
+fn prefix_queries_past_the_expansion_limits_fail_clearly() {
+    let env = Env::new();
+    let words =
+        |prefix: &str, n: usize| -> String { (0..n).map(|i| format!("{prefix}{i} ")).collect() };
+    let text = format!(
+        "{}{}{}{}{}{}{}",
+        words("wide", 10_500),
+        words("qa", 9_000),
+        words("qb", 9_000),
+        words("qc", 9_000),
+        words("qd", 9_000),
+        words("qe", 9_000),
+        words("qf", 9_000),
+    );
+    let input = env.write("docs.jsonl", record("many", "2017-09-05", &text) + "\n");
+    assert_eq!(env.run_index(&["ingest", "-q", &input]).code, 0);
+    let ok = env.run_index(&["search", "qa*", "--count"]);
+    assert_eq!(ok.stdout.trim(), "1", "{}", ok.stderr);
+    let run = env.run_index(&["search", "wide*"]);
+    assert_eq!(run.code, 2, "{}", run.stderr);
+    assert!(
+        run.stderr.contains("prefix `wide*`") && run.stderr.contains("limit for one prefix"),
+        "{}",
+        run.stderr
+    );
+    let run = env.run_index(&["search", "qa* OR qb* OR qc* OR qd* OR qe* OR qf*"]);
+    assert_eq!(run.code, 2, "{}", run.stderr);
+    assert!(
+        run.stderr.contains("limit for all prefixes of one query"),
+        "{}",
+        run.stderr
+    );
+}
+
+// Finding 11: a control character in a speaker name made an ill-formed SVG (exit 0) and
+// the PNG then failed.
+#[test]
+fn control_characters_in_names_leave_charts_well_formed() {
+    let env = Env::new();
+    let line = |id: &str, speaker: &str| {
+        serde_json::json!({"id": id, "date": "2017-09-05", "kind": "speech", "lang": "en",
+            "speaker": speaker, "text": "We call for direct talks."})
+        .to_string()
+            + "\n"
+    };
+    let input = env.write(
+        "docs.jsonl",
+        line("a", "Pu\u{1}tin\u{1b}[2J") + &line("b", "Lavrov"),
+    );
+    assert_eq!(env.run_index(&["ingest", "-q", &input]).code, 0);
+    let themes = format!("{STUDY}/themes.toml");
+    for chart in ["chart.svg", "chart.png"] {
+        let path = env.path(chart).display().to_string();
+        let run = env.run_index(&[
+            "trends", "--themes", &themes, "--by", "year", "--group", "speaker", "--plot", &path,
+        ]);
+        assert_eq!(run.code, 0, "{chart}: {}", run.stderr);
+    }
+    let svg = fs::read_to_string(env.path("chart.svg")).unwrap();
+    assert!(
+        !svg.contains(['\u{1}', '\u{1b}']) && svg.contains("Pu\u{fffd}tin"),
+        "{svg}"
+    );
+}
+
+// Finding 17: a query starting with `-` could not be given as the argument.
+#[test]
+fn a_query_starting_with_a_hyphen_goes_after_double_dash_and_the_error_says_so() {
+    let env = Env::new();
+    let input = env.write(
+        "docs.jsonl",
+        record("a", "2017-09-05", "Trade was discussed.")
+            + "\n"
+            + &record("b", "2017-09-05", "Korea was discussed.")
+            + "\n",
+    );
+    assert_eq!(env.run_index(&["ingest", "-q", &input]).code, 0);
+    let index = env.index();
+    let run = env.run(&["search", "-korea", "--index", &index]);
+    assert_eq!(run.code, 2);
+    assert!(run.stderr.contains("goes after `--`"), "{}", run.stderr);
+    let run = env.run(&["search", "--index", &index, "--json", "--", "-korea"]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    assert!(
+        run.stdout.contains("\"a\"") && !run.stdout.contains("\"b\""),
+        "{}",
+        run.stdout
+    );
+}
+
+// Finding 18: opening a damaged index printed the whole damaged file in the error.
+#[test]
+fn a_damaged_index_is_reported_briefly_with_what_to_do() {
+    let env = Env::new();
+    let input = env.write("docs.jsonl", record("a", "2017-09-05", "Trade.") + "\n");
+    assert_eq!(env.run_index(&["ingest", "-q", &input]).code, 0);
+    let meta = env.path("index/meta.json");
+    let text = fs::read_to_string(&meta).unwrap();
+    fs::write(
+        &meta,
+        format!("{}{}", &text[..text.len() - 40], "x".repeat(30_000)),
+    )
+    .unwrap();
+    let run = env.run_index(&["info"]);
+    assert_eq!(run.code, 2);
+    assert!(
+        run.stderr.len() < 1_500,
+        "{} bytes: {}",
+        run.stderr.len(),
+        run.stderr
+    );
+    assert!(
+        run.stderr.contains("is damaged") && run.stderr.contains("re-ingest"),
+        "{}",
+        run.stderr
+    );
+}

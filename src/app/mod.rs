@@ -66,7 +66,7 @@ enum Command {
 
 /// Entry point of the binary.
 pub fn main() -> ExitCode {
-    let cli = Cli::parse();
+    let cli = Cli::try_parse().unwrap_or_else(|err| exit_with_usage_error(err));
     statemine::export::keep_raw_csv_cells(cli.raw_csv);
     let result = match cli.command {
         Command::Ingest(args) => ingest::run(args),
@@ -95,13 +95,36 @@ pub fn main() -> ExitCode {
     }
 }
 
+/// Prints a command-line error and exits (2, or 0 for --help and --version). A word that
+/// starts with `-` and is no option is most often a query or theme (`-korea` is `NOT
+/// korea`): the note says how to pass it.
+fn exit_with_usage_error(err: clap::Error) -> ! {
+    use clap::error::{ContextKind, ErrorKind};
+    let hyphen_value = err.kind() == ErrorKind::UnknownArgument
+        && err
+            .get(ContextKind::InvalidArg)
+            .is_some_and(|arg| arg.to_string().starts_with('-'));
+    if hyphen_value {
+        let _ = err.print();
+        eprintln!(
+            "note: a query or target that starts with `-` goes after `--`, with every option \
+             before it: statemine search --index DIR -- -korea"
+        );
+        std::process::exit(2);
+    }
+    err.exit()
+}
+
 /// The error and its causes joined by ": ", leaving out a cause whose text the message
 /// already ends with (library errors such as `{path}: {source}` show their source in their
 /// own text and also report it as their cause).
 fn error_message(err: &anyhow::Error) -> String {
+    use statemine::text::MESSAGE_EXCERPT_CHARS;
     let mut message = String::new();
     for cause in err.chain() {
-        let text = cause.to_string();
+        // A cause may quote a whole file (a damaged index's metadata): show its start.
+        let text =
+            statemine::text::excerpt(&cause.to_string(), 2 * MESSAGE_EXCERPT_CHARS).into_owned();
         if message.is_empty() {
             message = text;
         } else if !message.ends_with(&text) {

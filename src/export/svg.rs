@@ -6,7 +6,10 @@
 
 use std::fmt::Write;
 
-/// Escapes text for SVG content and attribute values.
+/// Escapes text for SVG content and attribute values. Characters XML 1.0 forbids (control
+/// characters other than tab, line feed and carriage return; U+FFFE, U+FFFF), which no
+/// escape can carry, become U+FFFD, so a control character in a speaker's name cannot make
+/// the SVG ill-formed.
 pub fn escape(text: &str) -> String {
     let mut out = String::with_capacity(text.len());
     for c in text.chars() {
@@ -16,6 +19,8 @@ pub fn escape(text: &str) -> String {
             '>' => out.push_str("&gt;"),
             '"' => out.push_str("&quot;"),
             '\'' => out.push_str("&apos;"),
+            '\t' | '\n' | '\r' => out.push(c),
+            '\0'..='\u{1f}' | '\u{fffe}' | '\u{ffff}' => out.push('\u{fffd}'),
             c => out.push(c),
         }
     }
@@ -161,6 +166,10 @@ mod tests {
     #[test]
     fn text_is_escaped_and_numbers_are_short() {
         assert_eq!(escape(r#"a<b & "c""#), "a&lt;b &amp; &quot;c&quot;");
+        assert_eq!(
+            escape("Pu\u{1b}tin\0\u{ffff}\t"),
+            "Pu\u{fffd}tin\u{fffd}\u{fffd}\t"
+        );
         assert_eq!(num(3.0), "3");
         assert_eq!(num(2.505), "2.5");
         assert_eq!(num(-0.001), "0");

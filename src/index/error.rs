@@ -37,6 +37,28 @@ pub enum IndexError {
         /// What was wrong.
         reason: String,
     },
+    /// The index's files are damaged (the engine reported data corruption on open).
+    #[error(
+        "index at {dir} is damaged: {detail}; restore it from a backup, or re-ingest the inputs into a new directory"
+    )]
+    Damaged {
+        /// The index directory.
+        dir: PathBuf,
+        /// The start of the engine's report (it may quote a whole file).
+        detail: String,
+    },
+    /// The disk holding the index is full. A commit is all or nothing, so the index keeps
+    /// its last commit.
+    #[error(
+        "no space left on the device of {dir}: the index keeps its last commit; free some space and run the ingest again (committed documents are skipped)"
+    )]
+    DiskFull {
+        /// The index directory.
+        dir: PathBuf,
+        /// The I/O error as the engine reported it.
+        #[source]
+        source: tantivy::TantivyError,
+    },
     /// An error from the Tantivy engine.
     #[error("index {dir}: {source}")]
     Tantivy {
@@ -45,6 +67,19 @@ pub enum IndexError {
         /// The engine's error.
         #[source]
         source: tantivy::TantivyError,
+    },
+    /// A prefix query would expand to more index terms than allowed (see
+    /// [`crate::index::MAX_PREFIX_TERMS`] and [`crate::index::MAX_QUERY_PREFIX_TERMS`]).
+    #[error(
+        "prefix `{prefix}*` takes the query past {limit} matching index terms, the limit for {scope}; use longer or fewer prefixes"
+    )]
+    PrefixTooWide {
+        /// The prefix, as written.
+        prefix: String,
+        /// The limit it exceeded.
+        limit: usize,
+        /// What the limit applies to.
+        scope: &'static str,
     },
     /// A file of the index directory could not be read or written.
     #[error("{path}: {source}")]

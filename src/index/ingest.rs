@@ -223,15 +223,17 @@ pub fn ingest(
                         if change == Change::Update {
                             writer.delete_term(Term::from_field_text(fields.id, &ready.id));
                         }
-                        writer
-                            .add_document(ready.document)
-                            .map_err(|e| engine_error(dir, e))?;
+                        if let Err(e) = writer.add_document(ready.document) {
+                            return Err(writer_error(writer, dir, e));
+                        }
                         since_commit += 1;
                         if !options.strict
                             && options.commit_every > 0
                             && since_commit >= options.commit_every
                         {
-                            writer.commit().map_err(|e| engine_error(dir, e))?;
+                            if let Err(e) = writer.commit() {
+                                return Err(writer_error(writer, dir, e));
+                            }
                             report.commits += 1;
                             since_commit = 0;
                         }
@@ -243,7 +245,9 @@ pub fn ingest(
         // Dropping the receiver stops the reading thread and the workers early (strict).
         drop(item_rx);
         if let (Some(writer), true) = (writer.as_mut(), since_commit > 0 && first_error.is_none()) {
-            writer.commit().map_err(|e| engine_error(dir, e))?;
+            if let Err(e) = writer.commit() {
+                return Err(writer_error(writer, dir, e));
+            }
             report.commits += 1;
         }
         Ok(())
@@ -372,15 +376,74 @@ fn rollback(writer: Option<IndexWriter>, dir: &Path, remove_dir: bool) -> Result
 }
 
 fn engine_error(dir: &Path, source: tantivy::TantivyError) -> IndexError {
+    if is_disk_full(&source) {
+        return IndexError::DiskFull {
+            dir: dir.to_path_buf(),
+            source,
+        };
+    }
     IndexError::Tantivy {
         dir: dir.to_path_buf(),
         source,
     }
 }
 
+/// The error of a failed write. When an indexing thread died, the writer only says it was
+/// killed; preparing a commit joins the threads and returns the error that killed them
+/// (the commit is not made), so the message can name it (a full disk, most often).
+fn writer_error(writer: &mut IndexWriter, dir: &Path, error: tantivy::TantivyError) -> IndexError {
+    if matches!(error, tantivy::TantivyError::ErrorInThread(_))
+        && let Err(cause) = writer.prepare_commit()
+    {
+        return engine_error(dir, cause);
+    }
+    engine_error(dir, error)
+}
+
+/// Whether `error` is a full disk (or quota). The engine wraps I/O errors in several
+/// variants, not all of which expose them as a source, so the message is the last resort
+/// (`os error 28` is ENOSPC).
+fn is_disk_full(error: &tantivy::TantivyError) -> bool {
+    let full = |io: &std::io::Error| {
+        matches!(
+            io.kind(),
+            std::io::ErrorKind::StorageFull | std::io::ErrorKind::QuotaExceeded
+        )
+    };
+    if let tantivy::TantivyError::IoError(io) = error
+        && full(io)
+    {
+        return true;
+    }
+    let mut current: Option<&(dyn std::error::Error + 'static)> = Some(error);
+    while let Some(e) = current {
+        if e.downcast_ref::<std::io::Error>().is_some_and(full) {
+            return true;
+        }
+        current = e.source();
+    }
+    error.to_string().contains("(os error 28)")
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_full_disk_is_named_as_such() {
+        let dir = Path::new("idx");
+        let full =
+            tantivy::TantivyError::from(std::io::Error::from(std::io::ErrorKind::StorageFull));
+        let err = engine_error(dir, full);
+        assert!(matches!(err, IndexError::DiskFull { .. }), "{err}");
+        assert!(err.to_string().contains("keeps its last commit"), "{err}");
+        let other =
+            tantivy::TantivyError::from(std::io::Error::from(std::io::ErrorKind::PermissionDenied));
+        assert!(matches!(
+            engine_error(dir, other),
+            IndexError::Tantivy { .. }
+        ));
+    }
     use crate::index::{DocFilter, NoProgress};
     use std::cell::RefCell;
     use std::fs;

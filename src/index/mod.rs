@@ -8,6 +8,7 @@
 
 mod compact;
 mod error;
+mod expansion;
 mod filter;
 mod fingerprint;
 mod info;
@@ -21,6 +22,7 @@ mod turns;
 
 pub use compact::{CompactReport, compact};
 pub use error::IndexError;
+pub use expansion::{MAX_PREFIX_TERMS, MAX_QUERY_PREFIX_TERMS};
 pub use filter::{DocFilter, UnmatchedName};
 pub(crate) use filter::{keyword_query, keyword_values};
 pub use fingerprint::IndexFingerprint;

@@ -19,6 +19,7 @@ use tantivy::query::{
 use tantivy::schema::{Field, IndexRecordOption};
 use tantivy::{Searcher, Term};
 
+use super::expansion::ExpansionBudget;
 use super::phrase_bound::BoundedPhrases;
 use super::{DocFilter, Fields, IndexError, IndexStore, keyword_query, keyword_values};
 use crate::document::Lang;
@@ -39,6 +40,7 @@ impl IndexStore {
             fields: self.fields(),
             store: self,
             searcher,
+            budget: ExpansionBudget::default(),
         }
         .node(&plan.root)
     }
@@ -71,6 +73,7 @@ struct Builder<'a> {
     fields: &'a Fields,
     store: &'a IndexStore,
     searcher: &'a Searcher,
+    budget: ExpansionBudget,
 }
 
 impl Builder<'_> {
@@ -175,7 +178,16 @@ impl Builder<'_> {
             Pattern::Phrase { terms, slop } => Box::new(phrase_query(terms, *slop, field)),
             Pattern::Prefix(prefixes) => {
                 let mut alternatives: Vec<(Occur, Box<dyn Query>)> = Vec::new();
+                let mut matched = 0;
                 for prefix in prefixes {
+                    let n = self
+                        .budget
+                        .take(self.searcher, field, prefix, &prefixes[0], matched)
+                        .map_err(|e| self.store.engine_error(e))??;
+                    matched += n;
+                    if n == 0 {
+                        continue;
+                    }
                     let regex = format!("{}.*", regex::escape(prefix));
                     // Cannot fail: the plan checked that the prefix is letters and digits.
                     let query = RegexQuery::from_pattern(&regex, field)

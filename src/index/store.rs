@@ -114,9 +114,15 @@ impl IndexStore {
                 expected: SCHEMA_VERSION,
             });
         }
-        let index = Index::open_in_dir(dir).map_err(|source| IndexError::Tantivy {
-            dir: dir.to_path_buf(),
-            source,
+        let index = Index::open_in_dir(dir).map_err(|source| match source {
+            tantivy::TantivyError::DataCorruption(_) => IndexError::Damaged {
+                dir: dir.to_path_buf(),
+                detail: crate::text::excerpt(&source.to_string(), 200).into_owned(),
+            },
+            source => IndexError::Tantivy {
+                dir: dir.to_path_buf(),
+                source,
+            },
         })?;
         IndexStore::from_index(dir, index)
     }

@@ -6,7 +6,7 @@ use std::path::{Path, PathBuf};
 use super::StudyError;
 use super::counted::{CONFIDENCE, Study, chart_title, trends_table};
 use super::job_file::{Job, JobOutput};
-use crate::analysis::{self, LowN, TrendRow};
+use crate::analysis::{self, AnalysisError, LowN, TrendRow};
 use crate::export::{self, ManifestContext};
 use crate::index::{IndexStore, IngestOptions, IngestReport, ProgressSink, UnmatchedName};
 use crate::themes::{Progress, ThemeSet, evidence_frame};
@@ -71,6 +71,9 @@ pub fn run_job<E: From<StudyError>>(
     count: &(dyn Fn(Progress) + Sync),
     mut on_event: impl FnMut(JobEvent<'_>) -> Result<(), E>,
 ) -> Result<(), E> {
+    // Everything the index is not needed for is checked before anything runs.
+    let set = ThemeSet::load(&job.themes).map_err(StudyError::from)?;
+    check_theme_ids(job, &set)?;
     if !job.inputs.is_empty() {
         let options = IngestOptions::new(&job.index);
         let report = crate::index::ingest(&job.inputs, &options, ingest).map_err(|source| {
@@ -90,7 +93,6 @@ pub fn run_job<E: From<StudyError>>(
             .into());
         }
     }
-    let set = ThemeSet::load(&job.themes).map_err(StudyError::from)?;
     let evidence = job
         .outputs
         .iter()
@@ -108,6 +110,29 @@ pub fn run_job<E: From<StudyError>>(
     for item in &job.outputs {
         for written in write_output(job, &study, &context, item)? {
             on_event(JobEvent::Written(&written))?;
+        }
+    }
+    Ok(())
+}
+
+/// Fails on the first theme id an output names that the theme set does not define (the same
+/// error [`Study::select`] gives, but before the job ingests or writes anything).
+fn check_theme_ids(job: &Job, set: &ThemeSet) -> Result<(), StudyError> {
+    let known: Vec<&str> = set.themes.iter().map(|t| t.id.as_str()).collect();
+    for output in &job.outputs {
+        let named: &[String] = match output {
+            JobOutput::Trends { themes, .. }
+            | JobOutput::Compare { themes, .. }
+            | JobOutput::Evidence { themes, .. }
+            | JobOutput::Chart { themes, .. } => themes,
+            JobOutput::First { theme, .. } => theme.as_slice(),
+        };
+        if let Some(id) = named.iter().find(|id| !known.contains(&id.as_str())) {
+            return Err(AnalysisError::UnknownTheme {
+                theme: id.clone(),
+                available: known.join(", "),
+            }
+            .into());
         }
     }
     Ok(())
@@ -295,12 +320,12 @@ out = "evidence.csv"
     }
 
     #[test]
-    fn an_unknown_theme_stops_the_job_after_the_outputs_before_it() {
+    fn an_unknown_theme_stops_the_job_before_anything_runs() {
         let dir = tempfile::tempdir().unwrap();
         let (result, events) = run(dir.path(), true);
         let err = result.unwrap_err().to_string();
         assert!(err.contains("unknown theme `no_such`"), "{err}");
-        assert_eq!(events.len(), 2, "{events:?}");
-        assert_eq!(events[1], "trends 36 rows");
+        assert!(events.is_empty(), "{events:?}");
+        assert!(!dir.path().join("index").exists(), "nothing was ingested");
     }
 }

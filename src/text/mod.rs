@@ -10,6 +10,7 @@
 
 mod analyzer;
 mod escape;
+mod excerpt;
 pub(crate) mod fast;
 mod lead;
 pub(crate) mod names;
@@ -20,4 +21,5 @@ pub use analyzer::{
     AnalyzedToken, Analyzer, KEYWORD_ANALYZER, analyzer_name, register_analyzers, text_analyzer,
 };
 pub use escape::terminal_safe;
+pub use excerpt::{MESSAGE_EXCERPT_CHARS, excerpt};
 pub use sentences::sentence_spans;
