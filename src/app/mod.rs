@@ -62,6 +62,8 @@ enum Command {
     First(study::FirstArgs),
     /// Run a whole study from a job file.
     Run(study::RunArgs),
+    /// Write a job's study as one self-contained HTML page.
+    Report(study::ReportArgs),
 }
 
 /// Entry point of the binary.
@@ -79,6 +81,7 @@ pub fn main() -> ExitCode {
         Command::Compare(args) => study::compare(args),
         Command::First(args) => study::first(args),
         Command::Run(args) => study::run_job(args),
+        Command::Report(args) => study::report(args),
     };
     match result {
         Ok(Outcome::Done) => ExitCode::SUCCESS,

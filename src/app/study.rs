@@ -273,5 +273,24 @@ pub fn first(args: FirstArgs) -> anyhow::Result<Outcome> {
 
 /// Runs `statemine run`.
 pub fn run_job(args: RunArgs) -> anyhow::Result<Outcome> {
-    study_job::run(&args.job)
+    study_job::run(&args.job, None)
+}
+
+/// Arguments of `statemine report`.
+#[derive(Args)]
+pub struct ReportArgs {
+    /// The job file (TOML): its inputs, index, themes, filter, comparisons and `[report]`.
+    pub job: PathBuf,
+    /// Where the page goes (default: the job's `[report] out`, else report.html in its
+    /// output folder).
+    #[arg(long, value_name = "FILE.html")]
+    pub out: Option<PathBuf>,
+}
+
+/// `statemine report`: the job's HTML report alone.
+pub fn report(args: ReportArgs) -> anyhow::Result<Outcome> {
+    if let Some(out) = &args.out {
+        statemine::export::report::check_report_path(out)?;
+    }
+    study_job::run(&args.job, Some(args.out.as_deref()))
 }

@@ -1,4 +1,4 @@
-//! `statemine run JOB.toml`: the library runs the job ([`statemine::study::run_job`]); this
+//! `statemine run JOB.toml` and `statemine report JOB.toml`: the library runs the job ([`statemine::study::run_job`]); this
 //! prints what it reports: ingest summary and rejected records and notes on stderr, one
 //! line per written file on stdout.
 
@@ -11,9 +11,13 @@ use super::common::unmatched_note;
 use super::output::Output;
 use super::progress::{CountProgress, IngestProgress};
 
-/// Runs the job at `path`.
-pub fn run(path: &Path) -> anyhow::Result<Outcome> {
-    let job = Job::load(path)?;
+/// Runs the job at `path`; with `report`, only its report (written to the path given, or
+/// where the job says).
+pub fn run(path: &Path, report: Option<Option<&Path>>) -> anyhow::Result<Outcome> {
+    let mut job = Job::load(path)?;
+    if let Some(out) = report {
+        job = study::report_only(&job, out);
+    }
     let ingest = IngestProgress::new(false);
     let bar = CountProgress::new();
     let mut output = Output::stdout();

@@ -110,8 +110,8 @@ pub(crate) fn commit_pair(output: Staged, manifest: Staged) -> Result<(), Export
     persist(manifest_temp, &manifest_path)
 }
 
-/// Writes `bytes` to `path` whole or not at all (creating parent folders).
-pub fn write_atomic(path: &Path, bytes: &[u8]) -> Result<(), ExportError> {
+/// `bytes` staged for `path` (see [`Staged::create`]).
+pub(crate) fn stage_bytes(path: &Path, bytes: &[u8]) -> Result<Staged, ExportError> {
     let mut staged = Staged::create(path)?;
     staged
         .writer()
@@ -120,7 +120,12 @@ pub fn write_atomic(path: &Path, bytes: &[u8]) -> Result<(), ExportError> {
             path: path.to_path_buf(),
             source,
         })?;
-    staged.commit()
+    Ok(staged)
+}
+
+/// Writes `bytes` to `path` whole or not at all (creating parent folders).
+pub fn write_atomic(path: &Path, bytes: &[u8]) -> Result<(), ExportError> {
+    stage_bytes(path, bytes)?.commit()
 }
 
 #[cfg(test)]

@@ -10,12 +10,10 @@
 //! than the chart are clipped and the chart says so. Title, axis labels and legend are
 //! always drawn. `.png` is the same SVG rasterised (see `raster`).
 
-use std::io::Write;
 use std::path::{Path, PathBuf};
 
 use super::ExportError;
-use super::atomic::{Staged, commit_pair};
-use super::manifest::{ManifestContext, OutputInfo, stage_manifest};
+use super::manifest::{ManifestContext, OutputInfo, write_bytes_with_manifest};
 use super::svg::{Svg, num};
 use crate::analysis::TrendRow;
 
@@ -160,6 +158,18 @@ pub const MAX_PANELS: usize = 24;
 /// Renders the chart as an SVG document: one panel per series (small multiples on a
 /// shared y scale, so bands never hide each other and heights compare across panels).
 pub fn render_svg(chart: &TrendChart) -> String {
+    draw(chart, None)
+}
+
+/// The same chart for embedding in an HTML page: element ids start with `id_prefix` (so
+/// several charts share one document), and each point carries `data-series` (its series
+/// label) and `data-period` (its 0-based period index) on a larger transparent target with
+/// class `point`, for a script to act on clicks.
+pub fn render_svg_linked(chart: &TrendChart, id_prefix: &str) -> String {
+    draw(chart, Some(id_prefix))
+}
+
+fn draw(chart: &TrendChart, linked: Option<&str>) -> String {
     const WIDTH: f64 = 960.0;
     const TOP: f64 = 86.0;
     const MARGIN: f64 = 24.0;
@@ -347,7 +357,7 @@ pub fn render_svg(chart: &TrendChart) -> String {
             }
         }
 
-        let clip = format!("panel{k}");
+        let clip = format!("{}panel{k}", linked.unwrap_or(""));
         svg.raw(&format!(
             r#"<defs><clipPath id="{clip}"><rect x="{}" y="{}" width="{}" height="{}"/></clipPath></defs>"#,
             num(left),
@@ -387,6 +397,21 @@ pub fn render_svg(chart: &TrendChart) -> String {
             }
         }
         svg.raw("</g>");
+        if linked.is_some() {
+            // Click targets outside the clip, so a point at the panel's edge stays whole.
+            for (i, point) in series.points.iter().enumerate() {
+                if let Some(p) = point {
+                    svg.circle(
+                        (x_of(i), y_of(p.rate)),
+                        9.0,
+                        &format!(
+                            r#"class="point" fill="transparent" data-series="{}" data-period="{i}""#,
+                            super::svg::escape(&series.label)
+                        ),
+                    );
+                }
+            }
+        }
     }
     svg.text(
         (WIDTH / 2.0, height - 8.0),
@@ -482,24 +507,13 @@ pub fn write_chart(
             })?
         }
     };
-    let mut staged = Staged::create(path)?;
-    staged
-        .writer()
-        .write_all(&bytes)
-        .map_err(|source| ExportError::Io {
-            path: path.to_path_buf(),
-            source,
-        })?;
     let info = OutputInfo {
         path: path.display().to_string(),
         format: format.as_str().into(),
         rows: chart.periods.len(),
         columns: chart.series.iter().map(|s| s.label.clone()).collect(),
     };
-    let manifest = stage_manifest(path, &context.manifest(info))?;
-    let manifest_path = manifest.path().to_path_buf();
-    commit_pair(staged, manifest)?;
-    Ok(manifest_path)
+    write_bytes_with_manifest(&bytes, path, info, context)
 }
 
 #[cfg(test)]

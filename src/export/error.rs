@@ -19,6 +19,18 @@ pub enum ExportError {
         /// Why, and what to do instead.
         reason: String,
     },
+    /// A report was asked for under a name that is not an HTML file.
+    #[error("{path}: a report is written as .html")]
+    ReportPath {
+        /// The report path.
+        path: PathBuf,
+    },
+    /// The report page could not be rendered.
+    #[error("rendering the report: {reason}")]
+    Report {
+        /// Why.
+        reason: String,
+    },
     /// The output could not be written.
     #[error("{path}: {source}")]
     Io {

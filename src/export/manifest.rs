@@ -14,7 +14,7 @@ use polars::prelude::DataFrame;
 use serde::{Deserialize, Serialize};
 
 use super::ExportError;
-use super::atomic::{Staged, commit_pair};
+use super::atomic::{Staged, commit_pair, stage_bytes};
 use crate::index::IndexFingerprint;
 
 /// An input file (theme file, job file).
@@ -150,6 +150,21 @@ pub fn write_table_with_manifest(
     let manifest = stage_manifest(path, &context.manifest(info))?;
     let manifest_path = manifest.path().to_path_buf();
     commit_pair(table, manifest)?;
+    Ok(manifest_path)
+}
+
+/// Writes `bytes` to `path` and its manifest (describing the output as `info`) beside it,
+/// replaced as a pair (see [`super::write_atomic`]); returns the manifest's path.
+pub fn write_bytes_with_manifest(
+    bytes: &[u8],
+    path: &Path,
+    info: OutputInfo,
+    context: &ManifestContext,
+) -> Result<PathBuf, ExportError> {
+    let staged = stage_bytes(path, bytes)?;
+    let manifest = stage_manifest(path, &context.manifest(info))?;
+    let manifest_path = manifest.path().to_path_buf();
+    commit_pair(staged, manifest)?;
     Ok(manifest_path)
 }
 

@@ -12,6 +12,7 @@ mod error;
 mod format;
 mod manifest;
 mod raster;
+pub mod report;
 mod spreadsheet;
 mod svg;
 mod table;
@@ -23,7 +24,7 @@ pub use error::ExportError;
 pub use format::TableFormat;
 pub use manifest::{
     FileFingerprint, Manifest, ManifestContext, OutputInfo, file_fingerprint, manifest_path,
-    write_manifest, write_table_with_manifest,
+    write_bytes_with_manifest, write_manifest, write_table_with_manifest,
 };
 pub use spreadsheet::{csv_cell, keep_raw_csv_cells};
 pub use table::{read_parquet, write_table, write_table_to};

@@ -5,8 +5,9 @@ use std::path::{Path, PathBuf};
 
 use super::StudyError;
 use super::counted::{CONFIDENCE, Study, chart_title, trends_table};
-use super::job_file::{Job, JobOutput};
-use crate::analysis::{self, AnalysisError, LowN, TrendRow};
+use super::job_file::{Job, JobOutput, comparisons_of};
+use super::report::{ReportSpec, write_report};
+use crate::analysis::{self, AnalysisError, Granularity, LowN, PeriodSpec, TrendRow};
 use crate::export::{self, ManifestContext};
 use crate::index::{IndexStore, IngestOptions, IngestReport, ProgressSink, UnmatchedName};
 use crate::themes::{Progress, ThemeSet, evidence_frame};
@@ -96,7 +97,7 @@ pub fn run_job<E: From<StudyError>>(
     let evidence = job
         .outputs
         .iter()
-        .any(|o| matches!(o, JobOutput::Evidence { .. }));
+        .any(|o| matches!(o, JobOutput::Evidence { .. } | JobOutput::Report { .. }));
     let store = IndexStore::open(&job.index).map_err(StudyError::from)?;
     for unmatched in store
         .unmatched_names(&job.filter)
@@ -108,7 +109,7 @@ pub fn run_job<E: From<StudyError>>(
     let job_file = export::file_fingerprint(&job.path).map_err(StudyError::from)?;
     let context = study.manifest_context(args, Some(job_file))?;
     for item in &job.outputs {
-        for written in write_output(job, &study, &context, item)? {
+        for written in write_output(job, &study, &set, &context, item)? {
             on_event(JobEvent::Written(&written))?;
         }
     }
@@ -120,16 +121,19 @@ pub fn run_job<E: From<StudyError>>(
 fn check_theme_ids(job: &Job, set: &ThemeSet) -> Result<(), StudyError> {
     let known: Vec<&str> = set.themes.iter().map(|t| t.id.as_str()).collect();
     for output in &job.outputs {
-        let named: &[String] = match output {
+        let named: Vec<&String> = match output {
             JobOutput::Trends { themes, .. }
             | JobOutput::Compare { themes, .. }
             | JobOutput::Evidence { themes, .. }
-            | JobOutput::Chart { themes, .. } => themes,
-            JobOutput::First { theme, .. } => theme.as_slice(),
+            | JobOutput::Chart { themes, .. } => themes.iter().collect(),
+            JobOutput::First { theme, .. } => theme.iter().collect(),
+            JobOutput::Report { comparisons, .. } => {
+                comparisons.iter().flat_map(|(_, themes)| themes).collect()
+            }
         };
         if let Some(id) = named.iter().find(|id| !known.contains(&id.as_str())) {
             return Err(AnalysisError::UnknownTheme {
-                theme: id.clone(),
+                theme: (*id).clone(),
                 available: known.join(", "),
             }
             .into());
@@ -142,6 +146,7 @@ fn check_theme_ids(job: &Job, set: &ThemeSet) -> Result<(), StudyError> {
 fn write_output(
     job: &Job,
     study: &Study,
+    set: &ThemeSet,
     context: &ManifestContext,
     item: &JobOutput,
 ) -> Result<Vec<Written>, StudyError> {
@@ -206,7 +211,56 @@ fn write_output(
             write_chart(&long.rows, out, &chart_title(periods, *group), context)?;
             vec![Written::chart(long.n_periods(), out)]
         }
+        JobOutput::Report {
+            out,
+            title,
+            periods,
+            gold,
+            comparisons,
+        } => {
+            let spec = ReportSpec {
+                title,
+                periods,
+                gold,
+                comparisons,
+            };
+            let rows = write_report(job, study, set, &spec, out, context)?;
+            vec![Written {
+                kind: "report",
+                count: rows,
+                unit: "rows",
+                path: out.clone(),
+            }]
+        }
     })
+}
+
+/// `job` with its report as its only output: its `[report]` section, or the defaults of
+/// one (`report.html` in the job's output folder, monthly charts, no quality table), written
+/// to `out` when given. [`run_job`] on it ingests, counts and writes the page alone.
+pub fn report_only(job: &Job, out: Option<&Path>) -> Job {
+    let mut report = job
+        .outputs
+        .iter()
+        .find(|o| matches!(o, JobOutput::Report { .. }))
+        .cloned()
+        .unwrap_or_else(|| JobOutput::Report {
+            out: job.out_dir.join("report.html"),
+            title: job.path.file_stem().map_or_else(
+                || "statemine report".into(),
+                |s| s.to_string_lossy().into_owned(),
+            ),
+            periods: PeriodSpec::Calendar(Granularity::Month),
+            gold: Vec::new(),
+            comparisons: comparisons_of(&job.outputs),
+        });
+    if let (Some(path), JobOutput::Report { out, .. }) = (out, &mut report) {
+        *out = path.to_path_buf();
+    }
+    Job {
+        outputs: vec![report],
+        ..job.clone()
+    }
 }
 
 /// Draws the chart of a long trend table's rows to `path` with its manifest; returns the

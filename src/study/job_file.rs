@@ -49,6 +49,12 @@
 //! [[chart]]                            # a chart alone: by/periods, group, themes as trends
 //! out = "rates-by-quarter.svg"
 //! by = "quarter"
+//!
+//! [report]                              # the whole study as one HTML page
+//! out = "report.html"
+//! title = "Korea 2017"                  # default: the job file's name
+//! by = "month"                          # its charts' periods (default month; or periods = true)
+//! gold = ["../shared/gold/x.jsonl"]     # optional: a theme quality table from hand labels
 //! ```
 
 use std::collections::{BTreeMap, HashSet};
@@ -94,6 +100,19 @@ struct JobFile {
     evidence: Vec<EvidenceTable>,
     #[serde(default)]
     chart: Vec<ChartTable>,
+    report: Option<ReportTable>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct ReportTable {
+    out: Spanned<String>,
+    title: Option<String>,
+    by: Option<Spanned<String>>,
+    #[serde(default)]
+    periods: bool,
+    #[serde(default)]
+    gold: Vec<Spanned<String>>,
 }
 
 #[derive(Debug, Default, Deserialize)]
@@ -206,6 +225,19 @@ pub enum JobOutput {
         /// Theme subset (empty: all).
         themes: Vec<String>,
     },
+    /// The HTML report of the whole study (see [`crate::export::report`]).
+    Report {
+        /// Where the page goes.
+        out: PathBuf,
+        /// Page title.
+        title: String,
+        /// Periods of its trend charts.
+        periods: PeriodSpec,
+        /// Gold files whose labels score the themes (none: no quality table).
+        gold: Vec<PathBuf>,
+        /// The job's comparisons, shown as tables (each with its theme subset).
+        comparisons: Vec<(Comparison, Vec<String>)>,
+    },
     /// A chart alone.
     Chart {
         /// Where the SVG goes.
@@ -227,6 +259,7 @@ impl JobOutput {
             | JobOutput::Compare { out, .. }
             | JobOutput::First { out, .. }
             | JobOutput::Evidence { out, .. }
+            | JobOutput::Report { out, .. }
             | JobOutput::Chart { out, .. } => out,
         }
     }
@@ -239,6 +272,7 @@ impl JobOutput {
             JobOutput::First { .. } => "first",
             JobOutput::Evidence { .. } => "evidence",
             JobOutput::Chart { .. } => "chart",
+            JobOutput::Report { .. } => "report",
         }
     }
 }
@@ -258,7 +292,10 @@ pub struct Job {
     pub filter: DocFilter,
     /// Named periods (empty when none are given).
     pub periods: Vec<Period>,
-    /// Outputs, in the order trends, compare, first, evidence, chart (each in file order).
+    /// The folder outputs are written to.
+    pub out_dir: PathBuf,
+    /// Outputs, in the order trends, compare, first, evidence, chart (each in file order),
+    /// then the report.
     pub outputs: Vec<JobOutput>,
 }
 
@@ -510,10 +547,31 @@ impl Job {
                 themes: c.themes.clone(),
             });
         }
+        if let Some(r) = &file.report {
+            let out = output(&r.out);
+            crate::export::report::check_report_path(&out)
+                .map_err(|e| errors.at(&r.out, "report.out", e))?;
+            let out = claim(&r.out, "report.out", out)?;
+            let title = r.title.clone().unwrap_or_else(|| {
+                path.file_stem()
+                    .map_or_else(|| "statemine report".into(), |s| s.to_string_lossy().into())
+            });
+            let by = r
+                .by
+                .clone()
+                .or_else(|| (!r.periods).then(|| Spanned::new(r.out.span(), "month".to_string())));
+            outputs.push(JobOutput::Report {
+                out,
+                title,
+                periods: spec_of(&by, r.periods, &r.out, "report")?,
+                gold: r.gold.iter().map(|g| resolve(g.get_ref())).collect(),
+                comparisons: comparisons_of(&outputs),
+            });
+        }
         if outputs.is_empty() {
             return Err(errors.nowhere(
                 "",
-                "the job has no outputs (add [[trends]], [[compare]], [[first]], [[evidence]] or [[chart]])",
+                "the job has no outputs (add [[trends]], [[compare]], [[first]], [[evidence]], [[chart]] or [report])",
             ));
         }
         Ok(Job {
@@ -523,9 +581,23 @@ impl Job {
             themes: resolve(file.themes.get_ref()),
             filter,
             periods,
+            out_dir,
             outputs,
         })
     }
+}
+
+/// The comparisons among `outputs`, each with its theme subset (a report shows them).
+pub(super) fn comparisons_of(outputs: &[JobOutput]) -> Vec<(Comparison, Vec<String>)> {
+    outputs
+        .iter()
+        .filter_map(|o| match o {
+            JobOutput::Compare {
+                comparison, themes, ..
+            } => Some((comparison.clone(), themes.clone())),
+            _ => None,
+        })
+        .collect()
 }
 
 /// `path` with `.` and `name/..` removed lexically (`corpus/jobs/../../out` → `out`), so
@@ -707,6 +779,35 @@ by = "quarter"
             }
             other => panic!("{other:?}"),
         }
+    }
+
+    #[test]
+    fn a_report_section_comes_last_with_the_jobs_comparisons() {
+        let text = format!("{GOOD}\n[report]\nout = \"report.html\"\ngold = [\"g.jsonl\"]\n");
+        let job = load(&text).unwrap();
+        match job.outputs.last().unwrap() {
+            JobOutput::Report {
+                out,
+                title,
+                periods,
+                gold,
+                comparisons,
+            } => {
+                assert_eq!(out, Path::new("study/out/k/report.html"));
+                assert_eq!(title, "k");
+                assert_eq!(*periods, PeriodSpec::Calendar(Granularity::Month));
+                assert_eq!(gold, &[PathBuf::from("study/g.jsonl")]);
+                assert_eq!(comparisons.len(), 2);
+            }
+            other => panic!("{other:?}"),
+        }
+        assert_eq!(job.out_dir, Path::new("study/out/k"));
+        let err = error(&text.replace("report.html", "report.pdf"));
+        assert!(err.contains("report.out") && err.contains(".html"), "{err}");
+        let err = error(&format!("{text}periods = true\nby = \"year\"\n"));
+        assert!(err.contains("not both"), "{err}");
+        let err = error(&format!("{text}colour = 1\n"));
+        assert!(err.contains("colour"), "{err}");
     }
 
     #[test]

@@ -17,8 +17,10 @@ mod error;
 mod job;
 mod job_file;
 mod job_paths;
+mod report;
 
 pub use counted::{CONFIDENCE, Counted, Selection, Study, Trends, chart_title, trends_table};
 pub use error::StudyError;
-pub use job::{JobEvent, Written, run_job, write_chart};
+pub use job::{JobEvent, Written, report_only, run_job, write_chart};
 pub use job_file::{Job, JobOutput};
+pub use report::{ReportSpec, build_report};

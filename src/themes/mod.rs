@@ -43,6 +43,8 @@ pub use eval::{
     MissKind, MissingParagraph, ThemeScore, count_gold_documents, cross_validate, dedup_gold,
     document_folds, eval_index, evaluate, misses,
 };
+#[cfg(test)]
+pub(crate) use evidence::sample_row;
 pub use evidence::{
     CONTEXT_CHARS, DocSummary, DocThemeMatches, EVIDENCE_COLUMNS, EvidenceRow, ThemeMatch,
     evidence_frame, evidence_rows, evidence_rows_with_context,

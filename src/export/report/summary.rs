@@ -1,0 +1,58 @@
+//! What was studied: the selected documents counted by source, kind, language and year.
+
+use std::collections::BTreeMap;
+
+use chrono::{Datelike, NaiveDate};
+
+use crate::themes::DocThemeMatches;
+
+/// The documents a study counted (after its filter), summarised.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct CorpusSummary {
+    /// Documents.
+    pub documents: u64,
+    /// Words.
+    pub words: u64,
+    /// Documents per source.
+    pub by_source: BTreeMap<String, u64>,
+    /// Documents per kind.
+    pub by_kind: BTreeMap<String, u64>,
+    /// Documents per language.
+    pub by_lang: BTreeMap<String, u64>,
+    /// Documents per year.
+    pub by_year: BTreeMap<i32, u64>,
+    /// Earliest date.
+    pub date_min: Option<NaiveDate>,
+    /// Latest date.
+    pub date_max: Option<NaiveDate>,
+}
+
+impl CorpusSummary {
+    /// The summary of the counted documents `docs`.
+    pub fn of(docs: &[DocThemeMatches]) -> CorpusSummary {
+        let mut summary = CorpusSummary::default();
+        for d in docs {
+            let doc = &d.doc;
+            summary.documents += 1;
+            summary.words += doc.n_words;
+            let source = if doc.source.is_empty() {
+                crate::index::NO_VALUE
+            } else {
+                doc.source.as_str()
+            };
+            *summary.by_source.entry(source.to_string()).or_default() += 1;
+            *summary
+                .by_kind
+                .entry(doc.kind.as_str().to_string())
+                .or_default() += 1;
+            *summary
+                .by_lang
+                .entry(doc.lang.as_str().to_string())
+                .or_default() += 1;
+            *summary.by_year.entry(doc.date.year()).or_default() += 1;
+            summary.date_min = Some(summary.date_min.map_or(doc.date, |m| m.min(doc.date)));
+            summary.date_max = Some(summary.date_max.map_or(doc.date, |m| m.max(doc.date)));
+        }
+        summary
+    }
+}

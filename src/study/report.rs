@@ -1,0 +1,150 @@
+//! The HTML report of a study: every section computed from the one count of the study, so
+//! the page agrees with the job's tables.
+
+use std::collections::{HashMap, HashSet};
+use std::path::{Path, PathBuf};
+
+use super::StudyError;
+use super::counted::{CONFIDENCE, Study, chart_title, trends_table};
+use super::job_file::Job;
+use crate::analysis::{self, Comparison, LowN, PeriodSpec};
+use crate::export::ManifestContext;
+use crate::export::report::{CorpusSummary, DocLink, Quality, Report, ThemeTrend};
+use crate::index::{DocFilter, IndexError};
+use crate::themes::{self, ThemeSet};
+
+/// What a report shows beyond the study itself.
+pub struct ReportSpec<'a> {
+    /// Page title.
+    pub title: &'a str,
+    /// Periods of the trend charts.
+    pub periods: &'a PeriodSpec,
+    /// Gold files for the quality table (none: no table).
+    pub gold: &'a [PathBuf],
+    /// Comparisons to show, each with its theme subset (empty: all).
+    pub comparisons: &'a [(Comparison, Vec<String>)],
+}
+
+/// Computes the report of `study` (counted with evidence) for `job`: corpus summary,
+/// per-theme trends, the comparisons of `spec`, first occurrences, theme quality against
+/// `spec.gold`, and every evidence row with its document's title and URL.
+pub fn build_report(
+    job: &Job,
+    study: &Study,
+    set: &ThemeSet,
+    spec: &ReportSpec<'_>,
+    context: &ManifestContext,
+) -> Result<Report, StudyError> {
+    let selection = study.select(&[])?;
+    let trends = trends_table(&selection, spec.periods, None, &job.filter, LowN::default())?;
+    let themes = set
+        .themes
+        .iter()
+        .map(|theme| ThemeTrend {
+            id: theme.id.clone(),
+            label: theme.label.clone(),
+            description: theme.description.clone(),
+            rows: trends
+                .rows
+                .iter()
+                .filter(|r| r.theme == theme.id)
+                .cloned()
+                .collect(),
+        })
+        .collect();
+    let mut comparisons = Vec::new();
+    for (comparison, themes) in spec.comparisons {
+        let selection = study.select(themes)?;
+        comparisons.push(analysis::compare(
+            &selection.docs,
+            comparison,
+            &selection.themes,
+            CONFIDENCE,
+        )?);
+    }
+    let first = study.first_rows(&selection, None)?;
+    let quality = if spec.gold.is_empty() {
+        None
+    } else {
+        Some(quality(study, set, spec.gold)?)
+    };
+    let evidence = selection.evidence.to_vec();
+    let documents = document_links(study, &job.filter, &evidence)?;
+    Ok(Report {
+        title: spec.title.to_string(),
+        created: chrono::Utc::now().to_rfc3339_opts(chrono::SecondsFormat::Secs, true),
+        context: context.clone(),
+        corpus: CorpusSummary::of(&study.counted.docs),
+        chart_title: chart_title(spec.periods, None),
+        themes,
+        comparisons,
+        first,
+        quality,
+        evidence,
+        documents,
+    })
+}
+
+/// The themes scored against the labels of `gold` (pooled; a paragraph labelled twice
+/// counts once), over the labelled documents of the study's index.
+fn quality(study: &Study, set: &ThemeSet, gold: &[PathBuf]) -> Result<Quality, StudyError> {
+    let mut pooled = Vec::new();
+    for path in gold {
+        let labels = themes::read_gold(path)?;
+        themes::check_gold_themes(set, &labels)?;
+        pooled.extend(labels);
+    }
+    themes::dedup_gold(&mut pooled);
+    let docs = themes::count_gold_documents(&study.store, set, &pooled)?;
+    Ok(Quality {
+        files: gold.iter().map(|p| p.display().to_string()).collect(),
+        report: themes::evaluate(set, &pooled, &docs),
+    })
+}
+
+/// Title and URL of every document the evidence cites (one pass over the filter's
+/// documents).
+fn document_links(
+    study: &Study,
+    filter: &DocFilter,
+    evidence: &[themes::EvidenceRow],
+) -> Result<Vec<DocLink>, StudyError> {
+    let wanted: HashSet<&str> = evidence.iter().map(|r| r.doc_id.as_str()).collect();
+    if wanted.is_empty() {
+        return Ok(Vec::new());
+    }
+    let mut found: HashMap<String, DocLink> = HashMap::new();
+    study
+        .store
+        .for_each_document(filter, |stored| -> Result<(), IndexError> {
+            if wanted.contains(stored.doc.id.as_str()) {
+                let doc = stored.doc;
+                found.insert(
+                    doc.id.clone(),
+                    DocLink {
+                        id: doc.id,
+                        title: doc.title,
+                        url: doc.url,
+                    },
+                );
+            }
+            Ok(())
+        })?;
+    let mut links: Vec<DocLink> = found.into_values().collect();
+    links.sort_by(|a, b| a.id.cmp(&b.id));
+    Ok(links)
+}
+
+/// Writes the report of `study` to `path` with its manifest.
+pub(super) fn write_report(
+    job: &Job,
+    study: &Study,
+    set: &ThemeSet,
+    spec: &ReportSpec<'_>,
+    path: &Path,
+    context: &ManifestContext,
+) -> Result<usize, StudyError> {
+    let report = build_report(job, study, set, spec, context)?;
+    crate::export::report::write_report(&report, path, context)?;
+    Ok(report.evidence.len())
+}

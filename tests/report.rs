@@ -1,0 +1,359 @@
+//! `statemine report` and the `[report]` of a job: the page is written, self-contained,
+//! and works in a real browser (headless Chromium): its evidence browser shows as many
+//! rows as the evidence table, filters by theme, speaker and a chart click, and no text of
+//! a document runs as code.
+//!
+//! The browser tests need `chromium` (`.ci/run` installs it). Without it they fail when
+//! `CI` is set and skip with a message otherwise.
+
+mod common;
+
+use std::path::{Path, PathBuf};
+use std::process::{Command, Stdio};
+use std::time::{Duration, Instant};
+
+use common::statemine;
+use serde_json::Value;
+
+/// A job over the study fixture and a document whose title, speaker, URL and text carry
+/// markup and scripts; every output and the report.
+fn write_job(dir: &Path) -> PathBuf {
+    let job = dir.join("job.toml");
+    let text = format!(
+        r#"root = "{root}"
+index = "{index}"
+inputs = ["tests/fixtures/study/statements.jsonl", "tests/fixtures/report/hostile.jsonl"]
+themes = "tests/fixtures/study/themes.toml"
+out_dir = "{out}"
+
+[periods]
+H1 = "2017-01-01..2017-06-30"
+H2 = "2017-07-01..2017-12-31"
+
+[[compare]]
+out = "h2-h1.csv"
+a = "H2"
+b = "H1"
+
+[[first]]
+out = "first.csv"
+
+[[evidence]]
+out = "evidence.csv"
+
+[report]
+out = "report.html"
+title = "Fixture <script>document.documentElement.dataset.pwned='job'</script>"
+"#,
+        root = env!("CARGO_MANIFEST_DIR"),
+        index = dir.join("index").display(),
+        out = dir.join("out").display(),
+    );
+    std::fs::write(&job, text).unwrap();
+    job
+}
+
+/// The evidence table's rows as (theme, date, speaker, turn speaker).
+fn evidence(path: &Path) -> Vec<(String, String, String, String)> {
+    let mut reader = csv::Reader::from_path(path).unwrap();
+    let header = reader.headers().unwrap().clone();
+    let at = |name: &str| header.iter().position(|h| h == name).unwrap();
+    let (theme, date, speaker, turn) = (at("theme"), at("date"), at("speaker"), at("turn_speaker"));
+    reader
+        .records()
+        .map(|r| {
+            let r = r.unwrap();
+            (
+                r[theme].to_string(),
+                r[date].to_string(),
+                r[speaker].to_string(),
+                r[turn].to_string(),
+            )
+        })
+        .collect()
+}
+
+/// The JSON data island of a report.
+fn island(html: &str) -> Value {
+    let open = r#"<script type="application/json" id="report-data">"#;
+    let start = html.find(open).unwrap() + open.len();
+    let end = start + html[start..].find("</script>").unwrap();
+    serde_json::from_str(&html[start..end]).unwrap()
+}
+
+/// Runs the job in a fresh folder; returns the folder and the output folder.
+fn run_job() -> (tempfile::TempDir, PathBuf) {
+    let dir = tempfile::tempdir().unwrap();
+    let job = write_job(dir.path());
+    let run = statemine(&["run", job.to_str().unwrap()]).ok();
+    let out = dir.path().join("out");
+    assert!(
+        run.stdout.contains(&format!(
+            "report        {} rows",
+            evidence(&out.join("evidence.csv")).len()
+        )),
+        "{}",
+        run.stdout
+    );
+    (dir, out)
+}
+
+#[test]
+fn a_job_writes_a_self_contained_report_with_every_evidence_row() {
+    let (dir, out) = run_job();
+    let html = std::fs::read_to_string(out.join("report.html")).unwrap();
+    let rows = evidence(&out.join("evidence.csv"));
+    assert!(rows.len() > 20, "{}", rows.len());
+    assert_eq!(island(&html)["rows"].as_array().unwrap().len(), rows.len());
+    // Nothing is loaded from anywhere: no attribute of any element names a resource (links
+    // to the sources are navigation, on <a> only), no stylesheet link, import or CSS URL.
+    let attribute = regex::Regex::new(
+        r#"<(\w+)[^<>]*?\s(src|href|srcset|data|action|poster)\s*=\s*"?([^"\s>]*)"#,
+    )
+    .unwrap();
+    for found in attribute.captures_iter(&html) {
+        let (tag, name, value) = (&found[1], &found[2], &found[3]);
+        assert!(
+            value.starts_with('#') || (tag == "a" && name == "href"),
+            "<{tag} {name}={value}> in the report"
+        );
+    }
+    for needle in ["<link", "@import", "<iframe", "<object", "<embed", "<img"] {
+        assert!(!html.contains(needle), "{needle} in the report");
+    }
+    // CSS and SVG `url(...)` only to fragments of the page itself (the charts' clip paths).
+    let url = regex::Regex::new(r#"url\(\s*['"]?([^)'"]*)"#).unwrap();
+    for found in url.captures_iter(&html) {
+        assert!(
+            found[1].starts_with('#'),
+            "url({}) in the report",
+            &found[1]
+        );
+    }
+    assert!(html.contains(
+        r#"<meta http-equiv="Content-Security-Policy" content="default-src &#x27;none&#x27;;"#
+    ));
+    // The document's markup is text; its javascript: URL is never a link.
+    assert!(!html.contains("<b>Mallory</b>"));
+    assert!(html.contains("Eve &lt;&#x2f;textarea&gt;&lt;b&gt;Mallory&lt;&#x2f;b&gt;"));
+    assert!(!html.contains("javascript:"));
+    assert_eq!(html.matches("<script").count(), 2);
+    // The manifest describes the page.
+    let manifest: Value = serde_json::from_str(
+        &std::fs::read_to_string(out.join("report.html.manifest.json")).unwrap(),
+    )
+    .unwrap();
+    assert_eq!(manifest["output"]["format"], "html");
+    assert_eq!(manifest["output"]["rows"], rows.len());
+
+    // `statemine report` writes the page alone, where --out says.
+    let other = dir.path().join("elsewhere/page.html");
+    let job = dir.path().join("job.toml");
+    let run = statemine(&[
+        "report",
+        job.to_str().unwrap(),
+        "--out",
+        other.to_str().unwrap(),
+    ])
+    .ok();
+    assert_eq!(run.stdout.lines().count(), 1, "{}", run.stdout);
+    assert!(run.stdout.starts_with("report "), "{}", run.stdout);
+    let again = std::fs::read_to_string(&other).unwrap();
+    assert_eq!(island(&again), island(&html));
+    let bad = statemine(&["report", job.to_str().unwrap(), "--out", "page.pdf"]);
+    assert_eq!(bad.code, 2);
+    assert!(bad.stderr.contains(".html"), "{}", bad.stderr);
+}
+
+/// The Chromium binary: `$STATEMINE_CHROMIUM`, else `chromium` or `chromium-browser` on
+/// the PATH. `None` (with a message) when there is none outside CI; a failure in CI.
+fn chromium() -> Option<PathBuf> {
+    if let Some(path) = std::env::var_os("STATEMINE_CHROMIUM") {
+        return Some(PathBuf::from(path));
+    }
+    let found = std::env::var_os("PATH").and_then(|paths| {
+        std::env::split_paths(&paths).find_map(|dir| {
+            ["chromium", "chromium-browser"]
+                .iter()
+                .map(|name| dir.join(name))
+                .find(|p| p.is_file())
+        })
+    });
+    if found.is_none() {
+        let ci = std::env::var("CI").is_ok_and(|v| !v.is_empty() && v != "false" && v != "0");
+        assert!(
+            !ci,
+            "chromium is not installed, and CI is set: the browser test must run in CI (.ci/run installs it)"
+        );
+        eprintln!("SKIPPED: chromium is not installed; the report's browser test did not run");
+    }
+    found
+}
+
+/// What headless Chromium printed for `url`: the DOM after the page's script ran, and its
+/// log (console messages appear as `:CONSOLE` lines).
+struct Page {
+    dom: String,
+    log: String,
+}
+
+impl Page {
+    /// The value of `<body>`'s attribute `name`.
+    fn body(&self, name: &str) -> String {
+        let body = &self.dom[self.dom.find("<body").unwrap()..];
+        let body = &body[..body.find('>').unwrap()];
+        let key = format!(" {name}=\"");
+        match body.find(&key) {
+            Some(at) => {
+                let rest = &body[at + key.len()..];
+                rest[..rest.find('"').unwrap()].to_string()
+            }
+            None => String::new(),
+        }
+    }
+
+    fn shown(&self) -> usize {
+        self.body("data-shown")
+            .parse()
+            .unwrap_or_else(|_| panic!("{}", self.dom))
+    }
+}
+
+/// Runs headless Chromium on `url` with `extra` flags, killing it after a minute.
+fn headless(chromium: &Path, url: &str, extra: &[&str]) -> (String, String) {
+    let profile = tempfile::tempdir().unwrap();
+    let mut child = Command::new(chromium)
+        .args([
+            "--headless",
+            "--no-sandbox",
+            "--disable-gpu",
+            "--disable-background-networking",
+            "--disable-component-update",
+            "--no-first-run",
+            "--enable-logging=stderr",
+            "--v=0",
+        ])
+        .arg(format!("--user-data-dir={}", profile.path().display()))
+        .args(extra)
+        .arg(url)
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let started = Instant::now();
+    while child.try_wait().unwrap().is_none() {
+        if started.elapsed() > Duration::from_secs(60) {
+            child.kill().unwrap();
+            panic!("chromium did not finish within a minute on {url}");
+        }
+        std::thread::sleep(Duration::from_millis(20));
+    }
+    let output = child.wait_with_output().unwrap();
+    (
+        String::from_utf8_lossy(&output.stdout).into_owned(),
+        String::from_utf8_lossy(&output.stderr).into_owned(),
+    )
+}
+
+fn load(chromium: &Path, report: &Path, fragment: &str) -> Page {
+    let url = format!("file://{}{fragment}", report.display());
+    let (dom, log) = headless(chromium, &url, &["--dump-dom"]);
+    let page = Page { dom, log };
+    assert_eq!(
+        page.body("data-status"),
+        "ok",
+        "{url}: {}\n{}",
+        page.body("data-error"),
+        page.log
+    );
+    let console: Vec<&str> = page
+        .log
+        .lines()
+        .filter(|l| l.contains(":CONSOLE"))
+        .collect();
+    assert!(console.is_empty(), "{url}: console messages: {console:#?}");
+    assert!(
+        !page.dom.contains("data-pwned"),
+        "{url}: injected script ran"
+    );
+    page
+}
+
+#[test]
+fn the_report_works_in_a_real_browser() {
+    let Some(chromium) = chromium() else {
+        return;
+    };
+    let (_dir, out) = run_job();
+    let report = out.join("report.html");
+    let rows = evidence(&out.join("evidence.csv"));
+    let data = island(&std::fs::read_to_string(&report).unwrap());
+    let count = |keep: &dyn Fn(&(String, String, String, String)) -> bool| {
+        rows.iter().filter(|r| keep(r)).count()
+    };
+
+    // A chart point with matches: the first period of `talks` whose dates hold one.
+    let periods = data["periods"].as_array().unwrap();
+    let in_period = |r: &(String, String, String, String), p: &Value| {
+        r.1.as_str() >= p["start"].as_str().unwrap() && r.1.as_str() <= p["end"].as_str().unwrap()
+    };
+    let (k, period) = periods
+        .iter()
+        .enumerate()
+        .find(|(_, p)| rows.iter().any(|r| r.0 == "talks" && in_period(r, p)))
+        .unwrap();
+    let speaker = "Anna Petrova";
+    let cases: Vec<(String, usize)> = vec![
+        (String::new(), rows.len()),
+        ("#theme=talks".into(), count(&|r| r.0 == "talks")),
+        (
+            format!("#speaker={}", speaker.replace(' ', "+")),
+            count(&|r| r.2 == speaker || r.3 == speaker),
+        ),
+        (
+            format!("#click=talks:{k}"),
+            count(&|r| r.0 == "talks" && in_period(r, period)),
+        ),
+    ];
+    let pages: Vec<Page> = std::thread::scope(|scope| {
+        let handles: Vec<_> = cases
+            .iter()
+            .map(|(fragment, _)| scope.spawn(|| load(&chromium, &report, fragment)))
+            .collect();
+        handles.into_iter().map(|h| h.join().unwrap()).collect()
+    });
+    for ((fragment, expected), page) in cases.iter().zip(&pages) {
+        assert_eq!(
+            page.body("data-total"),
+            rows.len().to_string(),
+            "{fragment}"
+        );
+        assert_eq!(page.shown(), *expected, "{fragment}");
+        // One page of rows at most in the document, never all of them.
+        let shown_rows = page.dom.matches(r#"<tr class="ev">"#).count();
+        assert_eq!(shown_rows, (*expected).min(50), "{fragment}");
+    }
+    assert!(cases[1].1 > 0 && cases[1].1 < rows.len());
+    assert!(cases[2].1 > 0 && cases[2].1 < rows.len());
+    assert!(cases[3].1 > 0);
+    // The click set the filter to that theme and period.
+    assert_eq!(
+        pages[3].body("data-filter"),
+        format!("talks|{}||", period["name"].as_str().unwrap())
+    );
+    // The injected title and text are on the page as text.
+    assert!(
+        pages[0]
+            .dom
+            .contains("&lt;script&gt;document.documentElement.dataset.pwned=")
+    );
+
+    // The first screen, kept as an artefact.
+    let shot = Path::new(env!("CARGO_TARGET_TMPDIR")).join("report-first-screen.png");
+    let _ = std::fs::remove_file(&shot);
+    let url = format!("file://{}", report.display());
+    let screenshot = format!("--screenshot={}", shot.display());
+    headless(&chromium, &url, &[&screenshot, "--window-size=1280,900"]);
+    let png = std::fs::read(&shot).unwrap();
+    assert_eq!(&png[..4], b"\x89PNG");
+}
