@@ -4,6 +4,7 @@
 
 mod common;
 mod ingest;
+mod install;
 mod output;
 mod progress;
 mod search;
@@ -62,6 +63,10 @@ enum Command {
     First(study::FirstArgs),
     /// Run a whole study from a job file.
     Run(study::RunArgs),
+    /// Print a shell completion script (bash, zsh, fish, elvish, powershell).
+    Completions(install::CompletionsArgs),
+    /// Print the man page (roff), or write one page per command into a folder.
+    Man(install::ManArgs),
 }
 
 /// Entry point of the binary.
@@ -79,6 +84,8 @@ pub fn main() -> ExitCode {
         Command::Compare(args) => study::compare(args),
         Command::First(args) => study::first(args),
         Command::Run(args) => study::run_job(args),
+        Command::Completions(args) => install::completions(args),
+        Command::Man(args) => install::man(args),
     };
     match result {
         Ok(Outcome::Done) => ExitCode::SUCCESS,

@@ -21,9 +21,6 @@ use super::common::{FilterArgs, IndexArgs, note_unmatched_names};
 use super::output::{Output, stderr_is_terminal};
 use super::themes_print;
 
-/// The theme file used when `--themes` is not given (relative to the working directory).
-pub const DEFAULT_THEMES: &str = "corpus/themes/korea-2017.toml";
-
 /// Subcommands of `statemine themes`.
 #[derive(Subcommand, Debug)]
 pub enum ThemesCommand {
@@ -44,8 +41,10 @@ pub enum ThemesCommand {
 /// Which theme file to use.
 #[derive(Args, Debug, Clone)]
 pub struct ThemesFileArgs {
-    /// Theme file: .toml, quanteda .yml/.yaml or LIWC .dic [default: corpus/themes/korea-2017.toml].
-    #[arg(long, value_name = "FILE")]
+    /// Theme file: .toml, quanteda .yml/.yaml or LIWC .dic [default:
+    /// corpus/themes/korea-2017.toml when the working directory has it, else the same set
+    /// compiled into statemine].
+    #[arg(long, value_name = "FILE", env = "STATEMINE_THEMES")]
     pub themes: Option<PathBuf>,
     /// Only these theme ids (repeatable).
     #[arg(long = "theme", value_name = "ID")]
@@ -53,24 +52,15 @@ pub struct ThemesFileArgs {
 }
 
 impl ThemesFileArgs {
-    /// The theme file: `--themes`, else the default.
-    fn path(&self) -> PathBuf {
-        self.themes
-            .clone()
-            .unwrap_or_else(|| PathBuf::from(DEFAULT_THEMES))
-    }
-
-    /// Loads and validates the theme set.
+    /// Loads and validates the theme set: `--themes`, else the default file of the working
+    /// directory (a file on disk takes precedence), else the built-in default set.
     pub fn load(&self) -> anyhow::Result<ThemeSet> {
-        let path = self.path();
-        if self.themes.is_none() && !path.exists() {
-            let cwd =
-                std::env::current_dir().map_or_else(|_| "?".into(), |d| d.display().to_string());
-            anyhow::bail!(
-                "no theme file at {DEFAULT_THEMES} (looked in {cwd}): run from the statemine repository or pass --themes FILE"
-            );
-        }
-        let mut set = ThemeSet::load(&path)?;
+        let default = Path::new(themes::DEFAULT_THEMES_FILE);
+        let mut set = match &self.themes {
+            Some(path) => ThemeSet::load(path)?,
+            None if default.exists() => ThemeSet::load(default)?,
+            None => themes::builtin_theme_set()?,
+        };
         if !self.only.is_empty() {
             set.retain(&self.only)?;
         }
@@ -550,41 +540,32 @@ fn export_baseline(args: ExportBaselineArgs) -> anyhow::Result<Outcome> {
 
 /// Why `kwic` shows nothing: a theme without matches, or a target that is no theme id of
 /// the file (a mistyped id is read as a phrase), with the ids it could have meant.
-fn kwic_no_lines(args: &KwicArgs, set: &ThemeSet, file_set: Option<&ThemeSet>) -> String {
+fn kwic_no_lines(args: &KwicArgs, set: &ThemeSet, file_set: &ThemeSet) -> String {
     let as_query = set
         .themes
         .first()
         .is_some_and(|t| t.id == themes::QUERY_THEME);
-    match file_set {
-        Some(file_set) if as_query => {
-            let file = args.themes.path().display().to_string();
-            let ids: Vec<&str> = file_set.themes.iter().map(|t| t.id.as_str()).collect();
-            format!(
-                "no lines: `{}` is no theme id of {file}, so it was read as a phrase, which matched nothing (themes: {})",
-                args.target,
-                ids.join(", ")
-            )
-        }
-        _ if as_query => format!("no lines: the phrase `{}` matched nothing", args.target),
-        _ => format!(
+    if as_query {
+        let ids: Vec<&str> = file_set.themes.iter().map(|t| t.id.as_str()).collect();
+        format!(
+            "no lines: `{}` is no theme id of {}, so it was read as a phrase, which matched nothing (themes: {})",
+            args.target,
+            file_set.path.display(),
+            ids.join(", ")
+        )
+    } else {
+        format!(
             "no lines: theme `{}` matched nothing in the selected documents",
             args.target
-        ),
+        )
     }
 }
 
 /// Runs `statemine kwic`.
 pub fn kwic(args: KwicArgs) -> anyhow::Result<Outcome> {
-    // The theme file is optional here: a query works without one.
-    let file_set = match (&args.themes.themes, Path::new(DEFAULT_THEMES).exists()) {
-        (None, false) => None,
-        _ => Some(args.themes.load()?),
-    };
-    let set = themes::kwic_set(file_set.as_ref(), &args.target)?;
-    if let Some(id) = file_set
-        .as_ref()
-        .and_then(|file_set| themes::mistyped_theme_id(file_set, &args.target))
-    {
+    let file_set = args.themes.load()?;
+    let set = themes::kwic_set(Some(&file_set), &args.target)?;
+    if let Some(id) = themes::mistyped_theme_id(&file_set, &args.target) {
         eprintln!(
             "note: `{}` is no theme id, so it is read as a phrase; did you mean `{id}`?",
             args.target
@@ -625,7 +606,7 @@ pub fn kwic(args: KwicArgs) -> anyhow::Result<Outcome> {
         eprintln!("{} of {total} lines shown (--limit)", rows.len());
     }
     if total == 0 {
-        eprintln!("{}", kwic_no_lines(&args, &set, file_set.as_ref()));
+        eprintln!("{}", kwic_no_lines(&args, &set, &file_set));
     }
     Ok(if total == 0 {
         Outcome::NoHits

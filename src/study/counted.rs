@@ -13,6 +13,7 @@ use crate::export::{self, FileFingerprint, ManifestContext};
 use crate::index::{DocFilter, IndexStore};
 use crate::themes::{
     CountOptions, DocThemeMatches, EvidenceRow, Matcher, Progress, ThemeSet, count_with,
+    source_text,
 };
 
 /// Confidence of every interval the study outputs report.
@@ -58,11 +59,15 @@ impl Study {
         evidence: bool,
         progress: &(dyn Fn(Progress) + Sync),
     ) -> Result<Study, StudyError> {
-        let themes_file =
-            export::file_fingerprint(&set.path).map_err(|source| StudyError::ThemeFile {
-                path: set.path.clone(),
-                source,
-            })?;
+        let themes_file = match source_text(&set.path) {
+            Some(text) => export::bytes_fingerprint(&set.path, text.as_bytes()),
+            None => {
+                export::file_fingerprint(&set.path).map_err(|source| StudyError::ThemeFile {
+                    path: set.path.clone(),
+                    source,
+                })?
+            }
+        };
         let matcher = Matcher::new(set)?;
         let options = CountOptions {
             evidence,
