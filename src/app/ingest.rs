@@ -7,7 +7,7 @@ use std::path::{Path, PathBuf};
 use anyhow::Context;
 use clap::Args;
 
-use statemine::corpus::ColumnMap;
+use statemine::corpus::{ColumnMap, FieldDefaults};
 use statemine::index::{IndexInfo, IngestOptions, index_info, ingest};
 use statemine::text::terminal_safe;
 
@@ -29,6 +29,10 @@ pub struct IngestArgs {
     /// `--map text=content --map date=published`.
     #[arg(long = "map", value_name = "FIELD=COLUMN")]
     pub map: Vec<String>,
+    /// Give records that lack a field this value (repeatable), e.g. `--set kind=statement
+    /// --set source=archive`; a record's own value wins.
+    #[arg(long = "set", value_name = "FIELD=VALUE")]
+    pub set: Vec<String>,
     /// Validate and count what would change, without writing (no index is created).
     #[arg(long)]
     pub dry_run: bool,
@@ -77,6 +81,7 @@ impl IngestArgs {
     fn to_options(&self) -> anyhow::Result<IngestOptions> {
         Ok(IngestOptions {
             columns: ColumnMap::parse(&self.map)?,
+            defaults: FieldDefaults::parse(&self.set)?,
             dry_run: self.dry_run,
             strict: self.strict,
             commit_every: self.commit_every,
@@ -115,7 +120,12 @@ pub fn run(args: IngestArgs) -> anyhow::Result<Outcome> {
     };
     out.line(&format!("{report}{suffix}"))?;
     out.flush()?;
-    if !args.quiet && !report.dry_run {
+    if report.discarded_empty_index {
+        eprintln!(
+            "note: no record was accepted, so no index was created at {}",
+            options.index.display()
+        );
+    } else if !args.quiet && !report.dry_run {
         eprintln!(
             "{} {}: {} documents",
             if report.created { "created" } else { "index" },
