@@ -1,5 +1,7 @@
-//! `statemine completions SHELL` and `statemine man`: shell completion scripts and man pages
-//! generated from the clap definition, so they always list the real commands and flags.
+//! Getting started: `statemine init DIR` (a new study folder from the templates compiled
+//! into the library), `statemine completions SHELL` and `statemine man` (completion scripts
+//! and man pages generated from the clap definition, so they always list the real commands
+//! and flags).
 
 use std::io::Write;
 use std::path::PathBuf;
@@ -10,6 +12,13 @@ use clap_complete::Shell;
 
 use super::output::Output;
 use super::{Cli, Outcome};
+
+/// Arguments of `statemine init`.
+#[derive(Args, Debug)]
+pub struct InitArgs {
+    /// The study folder (created when missing; existing files are never overwritten).
+    pub dir: PathBuf,
+}
 
 /// Arguments of `statemine completions`.
 #[derive(Args, Debug)]
@@ -57,5 +66,21 @@ pub fn man(args: ManArgs) -> anyhow::Result<Outcome> {
             out.flush()?;
         }
     }
+    Ok(Outcome::Done)
+}
+
+/// Writes a new study folder and says what to do next.
+pub fn init(args: InitArgs) -> anyhow::Result<Outcome> {
+    let written = statemine::study::init_study(&args.dir)?;
+    let mut out = Output::stdout();
+    for path in &written {
+        out.line(&path.display().to_string())?;
+    }
+    out.flush()?;
+    let dir = args.dir.display();
+    eprintln!(
+        "note: put your documents into {dir}/{data}, then:\n  statemine ingest {dir}/{data} --index {dir}/index --set kind=statement\n  statemine run {dir}/job.toml",
+        data = statemine::study::DATA_DIR
+    );
     Ok(Outcome::Done)
 }

@@ -42,6 +42,8 @@ struct Cli {
 
 #[derive(Subcommand)]
 enum Command {
+    /// Create a study folder: theme file, job file, named periods, README.
+    Init(install::InitArgs),
     /// Load statements (JSONL, CSV, text folders; gzip or stdin) into an index.
     Ingest(ingest::IngestArgs),
     /// Summarise an index: documents by source, kind, language and year.
@@ -74,6 +76,7 @@ pub fn main() -> ExitCode {
     let cli = Cli::parse();
     statemine::export::keep_raw_csv_cells(cli.raw_csv);
     let result = match cli.command {
+        Command::Init(args) => install::init(args),
         Command::Ingest(args) => ingest::run(args),
         Command::Info(args) => ingest::info(args),
         Command::Compact(args) => ingest::compact(args),

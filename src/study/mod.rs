@@ -14,11 +14,13 @@
 
 mod counted;
 mod error;
+mod init;
 mod job;
 mod job_file;
 mod job_paths;
 
 pub use counted::{CONFIDENCE, Counted, Selection, Study, Trends, chart_title, trends_table};
 pub use error::StudyError;
+pub use init::{DATA_DIR, STUDY_TEMPLATES, init_study};
 pub use job::{JobEvent, Written, run_job, write_chart};
 pub use job_file::{Job, JobOutput};
