@@ -38,6 +38,12 @@ struct Cli {
     /// run as a formula (starting with =, +, -, @) gets a leading ' (CSV injection).
     #[arg(long, global = true, env = "STATEMINE_RAW_CSV")]
     raw_csv: bool,
+    /// No progress bars and no notes on stderr (results, warnings and errors still show).
+    #[arg(long, short, global = true)]
+    quiet: bool,
+    /// When to colour the output: auto (on a terminal, unless NO_COLOR is set), always, never.
+    #[arg(long, value_enum, global = true, default_value_t = output::ColorChoice::Auto)]
+    color: output::ColorChoice,
 }
 
 #[derive(Subcommand)]
@@ -75,6 +81,10 @@ enum Command {
 pub fn main() -> ExitCode {
     let cli = Cli::parse();
     statemine::export::keep_raw_csv_cells(cli.raw_csv);
+    output::configure(output::Settings {
+        color: cli.color,
+        quiet: cli.quiet,
+    });
     let result = match cli.command {
         Command::Init(args) => install::init(args),
         Command::Ingest(args) => ingest::run(args),

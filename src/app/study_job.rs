@@ -14,7 +14,7 @@ use super::progress::{CountProgress, IngestProgress};
 /// Runs the job at `path`.
 pub fn run(path: &Path) -> anyhow::Result<Outcome> {
     let job = Job::load(path)?;
-    let ingest = IngestProgress::new(false);
+    let ingest = IngestProgress::new();
     let bar = CountProgress::new();
     let mut output = Output::stdout();
     let result = study::run_job(

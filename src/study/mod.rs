@@ -19,7 +19,10 @@ mod job;
 mod job_file;
 mod job_paths;
 
-pub use counted::{CONFIDENCE, Counted, Selection, Study, Trends, chart_title, trends_table};
+pub use counted::{
+    CONFIDENCE, Counted, Selection, Study, Trends, chart_title, theme_file_fingerprint,
+    trends_table,
+};
 pub use error::StudyError;
 pub use init::{DATA_DIR, STUDY_TEMPLATES, init_study};
 pub use job::{JobEvent, Written, run_job, write_chart};
