@@ -1,5 +1,6 @@
 # Sourced by the benchmark scripts (not run on its own). Expects the repository root as the
-# working directory and `profile` set (release or debug). Sets:
+# working directory and `profile` set (release, profiling or debug; `profiling` is the
+# release code with line tables and symbols, for perf and callgrind). Sets:
 #   shared   the folder of the shared corpus (exits 0 with a message when there is none)
 #   scratch  a work folder ($KEEP when set, else a temporary folder removed on exit)
 #   bin      a private copy of the statemine binary to measure (built unless NO_BUILD=1)
@@ -14,11 +15,10 @@ done
 # considers fresh: touching a source file makes cargo rebuild this checkout.
 if [ -z "${NO_BUILD:-}" ]; then
   touch src/lib.rs
-  if [ "$profile" = release ]; then
-    cargo build --release --quiet --bin statemine
-  else
-    cargo build --quiet --bin statemine
-  fi
+  case "$profile" in
+    debug) cargo build --quiet --bin statemine ;;
+    *) cargo build --profile "$profile" --quiet --bin statemine ;;
+  esac
 fi
 built="${CARGO_TARGET_DIR:-target}/$profile/statemine"
 

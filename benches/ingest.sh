@@ -13,12 +13,15 @@ files=("$shared"/*.jsonl)
 [ -e "${files[0]}" ] || { echo "no corpus at $shared: nothing to measure" >&2; exit 0; }
 bytes=$(cat "${files[@]}" | wc -c)
 docs=$(cat "${files[@]}" | wc -l)
-# NO_BUILD=1 measures the binaries already in target/release.
+# NO_BUILD=1 measures the binaries already built. PROFILE=profiling builds the release code
+# with symbols and line tables (for perf); the default, release, is what ships (stripped).
+profile=${PROFILE:-release}
 if [ -z "${NO_BUILD:-}" ]; then
-  cargo build --release --quiet --bin statemine
-  cargo build --release --quiet --features bench-baseline --bin ingest-baseline
+  cargo build --profile "$profile" --quiet --bin statemine
+  cargo build --profile "$profile" --quiet --features bench-baseline --bin ingest-baseline
 fi
-baseline_bin=target/release/ingest-baseline
+built="${CARGO_TARGET_DIR:-target}/$profile"
+baseline_bin=$built/ingest-baseline
 scratch=$(mktemp -d)
 trap 'rm -rf "$scratch"' EXIT
 
@@ -36,7 +39,7 @@ for label in statemine baseline baseline-ours; do
   for _ in $(seq "$runs"); do
     rm -rf "$scratch/index"
     if [ "$label" = statemine ]; then
-      measure target/release/statemine ingest --quiet --index "$scratch/index" "${files[@]}" >> "$scratch/$label.runs"
+      measure "$built/statemine" ingest --quiet --index "$scratch/index" "${files[@]}" >> "$scratch/$label.runs"
     elif [ "$label" = baseline ]; then
       measure "$baseline_bin" "$scratch/index" "${files[@]}" >> "$scratch/$label.runs"
     else

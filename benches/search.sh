@@ -11,7 +11,8 @@
 #   TARGET_DOCS  documents in the scaled corpus (default 350000; e.g. 20000 for a quick run)
 #   RUNS         timed runs per query after one warm-up run (default 5)
 # Environment:
-#   PROFILE=release|debug  build to measure (default release)
+#   PROFILE=release|profiling|debug  build to measure (default release, as shipped:
+#                          stripped; profiling keeps symbols and line tables for perf)
 #   KEEP=DIR               keep the corpus and index in DIR (reused when already there)
 #   NO_BUILD=1             measure the binary already built (no cargo build)
 #   COMPACT=0              measure the segments as ingest left them (by default the index is

@@ -22,7 +22,8 @@
 #
 # Usage: benches/themes.sh [RUNS]      best and median of RUNS timed runs (default 10)
 # Environment:
-#   PROFILE=release|debug  build to measure (default release)
+#   PROFILE=release|profiling|debug  build to measure (default release, as shipped:
+#                          stripped; profiling keeps symbols and line tables for perf)
 #   KEEP=DIR               keep the index in DIR (reused when already there)
 #   NO_BUILD=1             measure the binary already built (no cargo build)
 #   SCALED=DIR             also count the English documents of the scaled corpus of the search

@@ -278,20 +278,38 @@ fn an_invalid_theme_file_names_file_line_theme_and_pattern() {
 }
 
 #[test]
-fn a_missing_default_theme_file_says_what_to_do() {
+fn outside_the_repository_the_builtin_default_set_is_used() {
     let dir = tempfile::tempdir().unwrap();
     let run = Statemine::new()
         .current_dir(dir.path())
         .args(["themes", "test"])
-        .run();
-    assert_eq!(run.code, 2);
+        .run()
+        .ok();
     assert!(
-        run.stderr
-            .contains("no theme file at corpus/themes/korea-2017.toml"),
+        run.stderr.starts_with("(built-in)/korea-2017.toml: "),
         "{}",
         run.stderr
     );
-    assert!(run.stderr.contains("--themes FILE"), "{}", run.stderr);
+    assert!(run.stderr.contains(", 0 failed"), "{}", run.stderr);
+    // A theme file on disk at the default place takes precedence over the built-in set.
+    let themes = dir.path().join("corpus/themes");
+    std::fs::create_dir_all(&themes).unwrap();
+    std::fs::write(
+        themes.join("korea-2017.toml"),
+        "name = \"mine\"\n[[theme]]\nid = \"own\"\n[theme.en]\npatterns = [\"sanctions\"]\nexamples.match = [\"Sanctions.\"]\n",
+    )
+    .unwrap();
+    let run = Statemine::new()
+        .current_dir(dir.path())
+        .args(["themes", "test"])
+        .run()
+        .ok();
+    assert!(
+        run.stderr
+            .starts_with("corpus/themes/korea-2017.toml: 1 examples in 1 of 1 themes"),
+        "{}",
+        run.stderr
+    );
 }
 
 #[test]

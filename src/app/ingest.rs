@@ -7,13 +7,13 @@ use std::path::{Path, PathBuf};
 use anyhow::Context;
 use clap::Args;
 
-use statemine::corpus::ColumnMap;
+use statemine::corpus::{ColumnMap, FieldDefaults};
 use statemine::index::{IndexInfo, IngestOptions, index_info, ingest};
 use statemine::text::terminal_safe;
 
 use super::Outcome;
 use super::common::IndexArgs;
-use super::output::Output;
+use super::output::{Output, note};
 use super::progress::IngestProgress;
 
 /// Arguments of `statemine ingest`.
@@ -29,6 +29,10 @@ pub struct IngestArgs {
     /// `--map text=content --map date=published`.
     #[arg(long = "map", value_name = "FIELD=COLUMN")]
     pub map: Vec<String>,
+    /// Give records that lack a field this value (repeatable), e.g. `--set kind=statement
+    /// --set source=archive`; a record's own value wins.
+    #[arg(long = "set", value_name = "FIELD=VALUE")]
+    pub set: Vec<String>,
     /// Validate and count what would change, without writing (no index is created).
     #[arg(long)]
     pub dry_run: bool,
@@ -47,9 +51,6 @@ pub struct IngestArgs {
     #[arg(long, value_name = "MB", default_value_t = 64,
           value_parser = clap::value_parser!(u64).range(1..=4096))]
     pub max_record_mb: u64,
-    /// No progress bar (rejected records and the summary are still printed).
-    #[arg(long, short)]
-    pub quiet: bool,
 }
 
 /// Arguments of `statemine info`.
@@ -77,6 +78,7 @@ impl IngestArgs {
     fn to_options(&self) -> anyhow::Result<IngestOptions> {
         Ok(IngestOptions {
             columns: ColumnMap::parse(&self.map)?,
+            defaults: FieldDefaults::parse(&self.set)?,
             dry_run: self.dry_run,
             strict: self.strict,
             commit_every: self.commit_every,
@@ -91,21 +93,21 @@ impl IngestArgs {
 /// summary on stdout; fails (exit 2) when any record was rejected.
 pub fn run(args: IngestArgs) -> anyhow::Result<Outcome> {
     let options = args.to_options()?;
-    let progress = IngestProgress::new(args.quiet);
+    let progress = IngestProgress::new();
     let report = ingest(&args.inputs, &options, &progress)
         .with_context(|| format!("ingest into {}", options.index.display()))?;
-    if !args.quiet && !report.skipped_files.is_empty() {
+    if !report.skipped_files.is_empty() {
         let names: Vec<String> = report
             .skipped_files
             .iter()
             .map(|p| p.display().to_string())
             .collect();
-        eprintln!(
+        note(format_args!(
             "skipped {} text file{} without front matter: {}",
             names.len(),
             if names.len() == 1 { "" } else { "s" },
             names.join(", ")
-        );
+        ));
     }
     let mut out = Output::stdout();
     let suffix = if report.dry_run {
@@ -115,13 +117,18 @@ pub fn run(args: IngestArgs) -> anyhow::Result<Outcome> {
     };
     out.line(&format!("{report}{suffix}"))?;
     out.flush()?;
-    if !args.quiet && !report.dry_run {
-        eprintln!(
+    if report.discarded_empty_index {
+        note(format_args!(
+            "no record was accepted, so no index was created at {}",
+            options.index.display()
+        ));
+    } else if !report.dry_run {
+        note(format_args!(
             "{} {}: {} documents",
             if report.created { "created" } else { "index" },
             options.index.display(),
             report.documents_in_index
-        );
+        ));
     }
     if report.rejected > 0 {
         anyhow::bail!(

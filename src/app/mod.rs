@@ -4,6 +4,7 @@
 
 mod common;
 mod ingest;
+mod install;
 mod output;
 mod progress;
 mod search;
@@ -37,10 +38,18 @@ struct Cli {
     /// run as a formula (starting with =, +, -, @) gets a leading ' (CSV injection).
     #[arg(long, global = true, env = "STATEMINE_RAW_CSV")]
     raw_csv: bool,
+    /// No progress bars and no notes on stderr (results, warnings and errors still show).
+    #[arg(long, short, global = true)]
+    quiet: bool,
+    /// When to colour the output: auto (on a terminal, unless NO_COLOR is set), always, never.
+    #[arg(long, value_enum, global = true, default_value_t = output::ColorChoice::Auto)]
+    color: output::ColorChoice,
 }
 
 #[derive(Subcommand)]
 enum Command {
+    /// Create a study folder: theme file, job file, named periods, README.
+    Init(install::InitArgs),
     /// Load statements (JSONL, CSV, text folders; gzip or stdin) into an index.
     Ingest(ingest::IngestArgs),
     /// Summarise an index: documents by source, kind, language and year.
@@ -64,13 +73,22 @@ enum Command {
     Run(study::RunArgs),
     /// Write a job's study as one self-contained HTML page.
     Report(study::ReportArgs),
+    /// Print a shell completion script (bash, zsh, fish, elvish, powershell).
+    Completions(install::CompletionsArgs),
+    /// Print the man page (roff), or write one page per command into a folder.
+    Man(install::ManArgs),
 }
 
 /// Entry point of the binary.
 pub fn main() -> ExitCode {
     let cli = Cli::try_parse().unwrap_or_else(|err| exit_with_usage_error(err));
     statemine::export::keep_raw_csv_cells(cli.raw_csv);
+    output::configure(output::Settings {
+        color: cli.color,
+        quiet: cli.quiet,
+    });
     let result = match cli.command {
+        Command::Init(args) => install::init(args),
         Command::Ingest(args) => ingest::run(args),
         Command::Info(args) => ingest::info(args),
         Command::Compact(args) => ingest::compact(args),
@@ -82,6 +100,8 @@ pub fn main() -> ExitCode {
         Command::First(args) => study::first(args),
         Command::Run(args) => study::run_job(args),
         Command::Report(args) => study::report(args),
+        Command::Completions(args) => install::completions(args),
+        Command::Man(args) => install::man(args),
     };
     match result {
         Ok(Outcome::Done) => ExitCode::SUCCESS,

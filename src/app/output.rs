@@ -1,7 +1,64 @@
 //! The output layer: stdout for results (tables, JSON lines, CSV), stderr for diagnostics
-//! and progress. Colour only on a terminal and when `NO_COLOR` is unset.
+//! and progress. Colour only on a terminal and when `NO_COLOR` is unset, unless `--color`
+//! says otherwise.
+//!
+//! Diagnostics have one style: `statemine: error: ...` (printed by `main`, exit 2),
+//! `warning: ...` (always shown) and `note: ...` (hidden by `--quiet`, like progress bars).
 
+use std::fmt::Display;
 use std::io::{self, IsTerminal, Write};
+use std::sync::OnceLock;
+
+use clap::ValueEnum;
+
+/// When to use ANSI colours (`--color`).
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, ValueEnum)]
+pub enum ColorChoice {
+    /// On a terminal, unless `NO_COLOR` is set.
+    #[default]
+    Auto,
+    /// Always.
+    Always,
+    /// Never.
+    Never,
+}
+
+/// The global output flags, set once by `main` before a command runs.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct Settings {
+    /// `--color`.
+    pub color: ColorChoice,
+    /// `--quiet`: no progress bars and no notes.
+    pub quiet: bool,
+}
+
+static SETTINGS: OnceLock<Settings> = OnceLock::new();
+
+/// Records the global output flags (the first call wins).
+pub fn configure(settings: Settings) {
+    let _ = SETTINGS.set(settings);
+}
+
+fn settings() -> Settings {
+    SETTINGS.get().copied().unwrap_or_default()
+}
+
+/// Whether `--quiet` was given.
+pub fn quiet() -> bool {
+    settings().quiet
+}
+
+/// Prints `note: MESSAGE` on stderr, unless `--quiet`.
+pub fn note(message: impl Display) {
+    if !quiet() {
+        eprintln!("note: {message}");
+    }
+}
+
+/// Prints `warning: MESSAGE` on stderr.
+pub fn warning(message: impl Display) {
+    eprintln!("warning: {message}");
+}
 
 /// Where results go, and whether to decorate them.
 pub struct Output {
@@ -13,7 +70,13 @@ pub struct Output {
 impl Output {
     /// Stdout, with colour when it is a terminal.
     pub fn stdout() -> Output {
-        let color = io::stdout().is_terminal() && std::env::var_os("NO_COLOR").is_none();
+        let color = match settings().color {
+            ColorChoice::Always => true,
+            ColorChoice::Never => false,
+            ColorChoice::Auto => {
+                io::stdout().is_terminal() && std::env::var_os("NO_COLOR").is_none()
+            }
+        };
         Output {
             out: io::BufWriter::new(io::stdout()),
             color,
@@ -39,4 +102,9 @@ impl Output {
 /// Whether diagnostics and progress bars may be drawn on stderr.
 pub fn stderr_is_terminal() -> bool {
     io::stderr().is_terminal()
+}
+
+/// Whether a progress bar is drawn: stderr is a terminal and `--quiet` was not given.
+pub fn show_progress() -> bool {
+    !quiet() && stderr_is_terminal()
 }

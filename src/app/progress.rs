@@ -15,7 +15,7 @@ use statemine::corpus::RecordError;
 use statemine::index::ProgressSink;
 use statemine::themes::Progress;
 
-use super::output::stderr_is_terminal;
+use super::output::show_progress;
 
 /// The progress bar of a batch job.
 pub struct IngestProgress {
@@ -24,12 +24,12 @@ pub struct IngestProgress {
 }
 
 impl IngestProgress {
-    /// A bar on stderr, or a hidden one when `quiet` or stderr is not a terminal.
-    pub fn new(quiet: bool) -> IngestProgress {
-        let target = if quiet || !stderr_is_terminal() {
-            ProgressDrawTarget::hidden()
-        } else {
+    /// A bar on stderr, or a hidden one with `--quiet` or when stderr is not a terminal.
+    pub fn new() -> IngestProgress {
+        let target = if show_progress() {
             ProgressDrawTarget::stderr()
+        } else {
+            ProgressDrawTarget::hidden()
         };
         IngestProgress {
             bar: ProgressBar::with_draw_target(None, target),
@@ -84,9 +84,9 @@ pub struct CountProgress {
 }
 
 impl CountProgress {
-    /// A bar on stderr, or a hidden one when stderr is not a terminal.
+    /// A bar on stderr, or a hidden one with `--quiet` or when stderr is not a terminal.
     pub fn new() -> CountProgress {
-        let bar = if stderr_is_terminal() {
+        let bar = if show_progress() {
             ProgressBar::with_draw_target(None, ProgressDrawTarget::stderr())
         } else {
             ProgressBar::hidden()

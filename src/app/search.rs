@@ -7,7 +7,7 @@ use std::path::PathBuf;
 use std::time::Instant;
 
 use anyhow::Context;
-use clap::{Args, ValueEnum};
+use clap::Args;
 
 use statemine::document::Role;
 use statemine::index::{DocFilter, IndexStore};
@@ -18,7 +18,7 @@ use statemine::search::{
 
 use super::Outcome;
 use super::common::{FilterArgs, IndexArgs, note_unmatched_names};
-use super::output::{Output, stderr_is_terminal};
+use super::output::{Output, note, stderr_is_terminal};
 use super::search_printer::{Format, Printer};
 
 /// Arguments of `statemine search`.
@@ -72,20 +72,6 @@ pub struct SearchArgs {
     /// stdin) in one process and print one JSON line per query.
     #[arg(long, value_name = "FILE", conflicts_with = "csv")]
     pub queries: Option<PathBuf>,
-    /// When to colour the output.
-    #[arg(long, value_enum, default_value_t = ColorChoice::Auto)]
-    pub color: ColorChoice,
-}
-
-/// When to use ANSI colours.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
-pub enum ColorChoice {
-    /// On a terminal, unless `NO_COLOR` is set.
-    Auto,
-    /// Always.
-    Always,
-    /// Never.
-    Never,
 }
 
 const QUERY_HELP: &str = "\
@@ -159,11 +145,6 @@ impl SearchArgs {
 /// Runs `statemine search`.
 pub fn run(args: SearchArgs) -> anyhow::Result<Outcome> {
     let mut output = Output::stdout();
-    output.color = match args.color {
-        ColorChoice::Auto => output.color,
-        ColorChoice::Always => true,
-        ColorChoice::Never => false,
-    };
     let config = args.config(output.color)?;
     let store = IndexStore::open(&args.index.index)?;
     note_unmatched_names(&store, &config.filter)?;
@@ -204,16 +185,23 @@ fn run_one(
         let shown = printer.printed();
         if let Some(total) = total {
             printer.flush()?;
-            let range = if shown == 0 {
-                "none".to_string()
+            let ms = started.elapsed().as_secs_f64() * 1000.0;
+            if total == 0 {
+                note(format_args!(
+                    "no document matches `{query}` ({ms:.1} ms); `statemine search --help` shows the query language"
+                ));
+            } else if shown == 0 {
+                note(format_args!(
+                    "none of {total} matching documents is past --offset {} ({ms:.1} ms)",
+                    config.request.offset
+                ));
             } else {
                 let first = config.request.offset + 1;
-                format!("{first}-{}", config.request.offset + shown)
-            };
-            eprintln!(
-                "{range} of {total} matching documents ({:.1} ms)",
-                started.elapsed().as_secs_f64() * 1000.0
-            );
+                eprintln!(
+                    "{first}-{} of {total} matching documents ({ms:.1} ms)",
+                    config.request.offset + shown
+                );
+            }
         }
         shown as u64
     };

@@ -18,7 +18,7 @@ pub fn run(path: &Path, report: Option<Option<&Path>>) -> anyhow::Result<Outcome
     if let Some(out) = report {
         job = study::report_only(&job, out);
     }
-    let ingest = IngestProgress::new(false);
+    let ingest = IngestProgress::new();
     let bar = CountProgress::new();
     let mut output = Output::stdout();
     let result = study::run_job(

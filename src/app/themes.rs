@@ -6,23 +6,21 @@ use std::path::{Path, PathBuf};
 
 use anyhow::Context;
 use clap::{Args, Subcommand, ValueEnum};
-use indicatif::{ProgressBar, ProgressStyle};
 
 use statemine::document::Lang;
-use statemine::export::write_table;
+use statemine::export::{ManifestContext, TableFormat, write_table_with_manifest};
 use statemine::index::IndexStore;
+use statemine::study::theme_file_fingerprint;
 use statemine::themes::{
-    self, CountOptions, CountResult, EvalReport, GoldParagraph, Matcher, Progress, ThemeSet,
-    evidence_frame, import,
+    self, CountOptions, CountResult, EvalReport, GoldParagraph, Matcher, ThemeSet, evidence_frame,
+    import,
 };
 
 use super::Outcome;
 use super::common::{FilterArgs, IndexArgs, note_unmatched_names};
-use super::output::{Output, stderr_is_terminal};
+use super::output::{Output, note, quiet, warning};
+use super::progress::CountProgress;
 use super::themes_print;
-
-/// The theme file used when `--themes` is not given (relative to the working directory).
-pub const DEFAULT_THEMES: &str = "corpus/themes/korea-2017.toml";
 
 /// Subcommands of `statemine themes`.
 #[derive(Subcommand, Debug)]
@@ -44,8 +42,10 @@ pub enum ThemesCommand {
 /// Which theme file to use.
 #[derive(Args, Debug, Clone)]
 pub struct ThemesFileArgs {
-    /// Theme file: .toml, quanteda .yml/.yaml or LIWC .dic [default: corpus/themes/korea-2017.toml].
-    #[arg(long, value_name = "FILE")]
+    /// Theme file: .toml, quanteda .yml/.yaml or LIWC .dic [default:
+    /// corpus/themes/korea-2017.toml when the working directory has it, else the same set
+    /// compiled into statemine].
+    #[arg(long, value_name = "FILE", env = "STATEMINE_THEMES")]
     pub themes: Option<PathBuf>,
     /// Only these theme ids (repeatable).
     #[arg(long = "theme", value_name = "ID")]
@@ -53,24 +53,15 @@ pub struct ThemesFileArgs {
 }
 
 impl ThemesFileArgs {
-    /// The theme file: `--themes`, else the default.
-    fn path(&self) -> PathBuf {
-        self.themes
-            .clone()
-            .unwrap_or_else(|| PathBuf::from(DEFAULT_THEMES))
-    }
-
-    /// Loads and validates the theme set.
+    /// Loads and validates the theme set: `--themes`, else the default file of the working
+    /// directory (a file on disk takes precedence), else the built-in default set.
     pub fn load(&self) -> anyhow::Result<ThemeSet> {
-        let path = self.path();
-        if self.themes.is_none() && !path.exists() {
-            let cwd =
-                std::env::current_dir().map_or_else(|_| "?".into(), |d| d.display().to_string());
-            anyhow::bail!(
-                "no theme file at {DEFAULT_THEMES} (looked in {cwd}): run from the statemine repository or pass --themes FILE"
-            );
-        }
-        let mut set = ThemeSet::load(&path)?;
+        let default = Path::new(themes::DEFAULT_THEMES_FILE);
+        let mut set = match &self.themes {
+            Some(path) => ThemeSet::load(path)?,
+            None if default.exists() => ThemeSet::load(default)?,
+            None => themes::builtin_theme_set()?,
+        };
         if !self.only.is_empty() {
             set.retain(&self.only)?;
         }
@@ -207,6 +198,10 @@ pub struct KwicArgs {
     /// One JSON object per line.
     #[arg(long)]
     pub json: bool,
+    /// Write the lines to FILE (.csv, .parquet, .json, .ndjson: the evidence columns, with
+    /// the context) and FILE.manifest.json instead of printing them.
+    #[arg(long, value_name = "FILE")]
+    pub out: Option<PathBuf>,
 }
 
 /// Runs a `statemine themes` subcommand.
@@ -220,32 +215,34 @@ pub fn run(command: ThemesCommand) -> anyhow::Result<Outcome> {
     }
 }
 
-/// Counts with a progress bar on stderr (hidden when not a terminal or `quiet`).
+/// Counts with the progress bar of theme counts (hidden with `--quiet` or when stderr is
+/// not a terminal).
 fn count_with_progress(
     store: &IndexStore,
     matcher: &Matcher,
     filter: &statemine::index::DocFilter,
     options: &CountOptions,
-    quiet: bool,
 ) -> anyhow::Result<CountResult> {
-    let bar = if quiet || !stderr_is_terminal() {
-        ProgressBar::hidden()
-    } else {
-        ProgressBar::new(0).with_style(
-            ProgressStyle::with_template("{spinner} counting {pos}/{len} documents {elapsed}")
-                .unwrap_or_else(|_| ProgressStyle::default_bar()),
-        )
-    };
-    let progress = |p: Progress| match p {
-        Progress::Selected(n) => bar.set_length(n as u64),
-        Progress::Done => bar.inc(1),
-    };
-    let result = themes::count_with(store, matcher, filter, options, &progress);
-    bar.finish_and_clear();
+    let bar = CountProgress::new();
+    let result = themes::count_with(store, matcher, filter, options, &|event| bar.update(event));
+    bar.finish();
     Ok(result?)
 }
 
+/// What the manifest of a table written by `themes count` or `kwic` records.
+fn manifest_context(store: &IndexStore, set: &ThemeSet) -> anyhow::Result<ManifestContext> {
+    Ok(ManifestContext {
+        args: std::env::args().collect(),
+        index: Some(store.fingerprint()?),
+        themes: Some(theme_file_fingerprint(set)?),
+        job: None,
+    })
+}
+
 fn count(args: CountArgs) -> anyhow::Result<Outcome> {
+    if let Some(path) = &args.evidence {
+        TableFormat::from_path(path)?;
+    }
     let set = args.themes.load()?;
     let filter = args.filter.to_filter()?;
     let store = IndexStore::open(&args.index.index)?;
@@ -259,20 +256,22 @@ fn count(args: CountArgs) -> anyhow::Result<Outcome> {
         skip_turns: true,
     };
     let started = std::time::Instant::now();
-    let result = count_with_progress(&store, &matcher, &filter, &options, args.quiet)?;
+    let result = count_with_progress(&store, &matcher, &filter, &options)?;
     let seconds = started.elapsed().as_secs_f64();
     let summary = themes::summarize(&set, &result.docs);
     let total: u64 = summary.themes.iter().map(|t| t.matches).sum();
     let mut out = Output::stdout();
     if let Some(path) = &args.evidence {
         let mut frame = evidence_frame(&result.evidence)?;
-        write_table(&mut frame, path)?;
-        if !args.quiet {
+        let context = manifest_context(&store, &set)?;
+        let manifest = write_table_with_manifest(&mut frame, path, &context)?;
+        if !quiet() {
             eprintln!(
-                "wrote {} evidence rows from {} documents to {}",
+                "wrote {} evidence rows from {} documents to {} and {}",
                 result.evidence.len(),
                 summary.documents,
-                path.display()
+                path.display(),
+                manifest.display()
             );
         }
     }
@@ -282,7 +281,7 @@ fn count(args: CountArgs) -> anyhow::Result<Outcome> {
         out.line(&themes_print::summary_table(&summary))?;
     }
     out.flush()?;
-    if !args.quiet {
+    if !quiet() {
         let mb = result.text_bytes as f64 / 1e6;
         eprintln!(
             "{} documents, {mb:.1} MB of text in {seconds:.2}s ({:.1} MB/s)",
@@ -375,7 +374,7 @@ fn eval(args: EvalArgs) -> anyhow::Result<Outcome> {
                 "{message}\n(ingest their documents, or pass --allow-missing to score the rest)"
             );
         }
-        eprintln!("warning: {message}\nthey are not scored");
+        warning(format_args!("{message}\nthey are not scored"));
     }
     let cv = folds
         .map(|k| themes::cross_validate(&set, &pooled, &docs, k, themes::EVAL_SEED))
@@ -550,45 +549,39 @@ fn export_baseline(args: ExportBaselineArgs) -> anyhow::Result<Outcome> {
 
 /// Why `kwic` shows nothing: a theme without matches, or a target that is no theme id of
 /// the file (a mistyped id is read as a phrase), with the ids it could have meant.
-fn kwic_no_lines(args: &KwicArgs, set: &ThemeSet, file_set: Option<&ThemeSet>) -> String {
+fn kwic_no_lines(args: &KwicArgs, set: &ThemeSet, file_set: &ThemeSet) -> String {
     let as_query = set
         .themes
         .first()
         .is_some_and(|t| t.id == themes::QUERY_THEME);
-    match file_set {
-        Some(file_set) if as_query => {
-            let file = args.themes.path().display().to_string();
-            let ids: Vec<&str> = file_set.themes.iter().map(|t| t.id.as_str()).collect();
-            format!(
-                "no lines: `{}` is no theme id of {file}, so it was read as a phrase, which matched nothing (themes: {})",
-                args.target,
-                ids.join(", ")
-            )
-        }
-        _ if as_query => format!("no lines: the phrase `{}` matched nothing", args.target),
-        _ => format!(
+    if as_query {
+        let ids: Vec<&str> = file_set.themes.iter().map(|t| t.id.as_str()).collect();
+        format!(
+            "no lines: `{}` is no theme id of {}, so it was read as a phrase, which matched nothing (themes: {})",
+            args.target,
+            file_set.path.display(),
+            ids.join(", ")
+        )
+    } else {
+        format!(
             "no lines: theme `{}` matched nothing in the selected documents",
             args.target
-        ),
+        )
     }
 }
 
 /// Runs `statemine kwic`.
 pub fn kwic(args: KwicArgs) -> anyhow::Result<Outcome> {
-    // The theme file is optional here: a query works without one.
-    let file_set = match (&args.themes.themes, Path::new(DEFAULT_THEMES).exists()) {
-        (None, false) => None,
-        _ => Some(args.themes.load()?),
-    };
-    let set = themes::kwic_set(file_set.as_ref(), &args.target)?;
-    if let Some(id) = file_set
-        .as_ref()
-        .and_then(|file_set| themes::mistyped_theme_id(file_set, &args.target))
-    {
-        eprintln!(
-            "note: `{}` is no theme id, so it is read as a phrase; did you mean `{id}`?",
+    if let Some(out) = &args.out {
+        TableFormat::from_path(out)?;
+    }
+    let file_set = args.themes.load()?;
+    let set = themes::kwic_set(Some(&file_set), &args.target)?;
+    if let Some(id) = themes::mistyped_theme_id(&file_set, &args.target) {
+        note(format_args!(
+            "`{}` is no theme id, so it is read as a phrase; did you mean `{id}`?",
             args.target
-        );
+        ));
     }
     let filter = args.filter.to_filter()?;
     let store = IndexStore::open(&args.index.index)?;
@@ -600,7 +593,7 @@ pub fn kwic(args: KwicArgs) -> anyhow::Result<Outcome> {
         context_chars: args.width.max(1),
         skip_turns: true,
     };
-    let mut rows = count_with_progress(&store, &matcher, &filter, &options, false)?.evidence;
+    let mut rows = count_with_progress(&store, &matcher, &filter, &options)?.evidence;
     let order = match args.sort {
         KwicSort::Left => themes::KwicOrder::Left,
         KwicSort::Right => themes::KwicOrder::Right,
@@ -611,8 +604,19 @@ pub fn kwic(args: KwicArgs) -> anyhow::Result<Outcome> {
     if let Some(limit) = args.limit {
         rows.truncate(limit);
     }
+    if let Some(path) = &args.out {
+        let mut frame = evidence_frame(&rows)?;
+        let manifest =
+            write_table_with_manifest(&mut frame, path, &manifest_context(&store, &file_set)?)?;
+        eprintln!(
+            "wrote {} ({} lines) and {}",
+            path.display(),
+            rows.len(),
+            manifest.display()
+        );
+    }
     let mut out = Output::stdout();
-    for row in &rows {
+    for row in rows.iter().filter(|_| args.out.is_none()) {
         let line = if args.json {
             serde_json::to_string(row)?
         } else {
@@ -625,7 +629,7 @@ pub fn kwic(args: KwicArgs) -> anyhow::Result<Outcome> {
         eprintln!("{} of {total} lines shown (--limit)", rows.len());
     }
     if total == 0 {
-        eprintln!("{}", kwic_no_lines(&args, &set, file_set.as_ref()));
+        note(kwic_no_lines(&args, &set, &file_set));
     }
     Ok(if total == 0 {
         Outcome::NoHits

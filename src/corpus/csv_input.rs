@@ -10,11 +10,12 @@
 //! on their own.
 
 use std::io::{Cursor, Read};
+use std::sync::Arc;
 
 use super::csv_quotes::{BadQuote, QuoteTracker};
 use super::jsonl::too_long;
 use super::record::RawRecord;
-use super::{ColumnMap, RecordError, SourcedDocument};
+use super::{ColumnMap, FieldDefaults, RecordError, SourcedDocument};
 
 /// Streams the rows of one CSV input.
 pub(crate) struct CsvReader<R> {
@@ -28,6 +29,8 @@ pub(crate) struct CsvReader<R> {
     row: ::csv::ByteRecord,
     /// Rows swallowed by a bad quoted field, read again before the rest of the input.
     reread: Option<Box<CsvReader<Cursor<Vec<u8>>>>>,
+    /// Values for fields a row lacks.
+    defaults: Arc<FieldDefaults>,
     done: bool,
 }
 
@@ -71,8 +74,15 @@ impl<R: Read> CsvReader<R> {
             line_offset: 0,
             row: ::csv::ByteRecord::new(),
             reread: None,
+            defaults: Arc::default(),
             done: false,
         })
+    }
+
+    /// Gives rows that lack a field its default.
+    pub(crate) fn with_defaults(mut self, defaults: Arc<FieldDefaults>) -> CsvReader<R> {
+        self.defaults = defaults;
+        self
     }
 
     /// The reader of rows swallowed by the bad quoted field that opened at `opened` in the
@@ -103,6 +113,7 @@ impl<R: Read> CsvReader<R> {
             line_offset: line + newlines - 1,
             row: ::csv::ByteRecord::new(),
             reread: None,
+            defaults: self.defaults.clone(),
             done: false,
         }))
     }
@@ -130,6 +141,7 @@ impl<R: Read> CsvReader<R> {
                 raw.set(field, value.to_string());
             }
         }
+        raw.fill_defaults(&self.defaults);
         let doc = raw.into_document(&self.path, line)?;
         Ok(SourcedDocument {
             doc,

@@ -94,6 +94,14 @@ pub enum CorpusError {
         /// What the glob parser said.
         reason: String,
     },
+    /// A `--set FIELD=VALUE` default is malformed, names an unknown field or is invalid.
+    #[error("--set {spec}: {reason}")]
+    BadDefault {
+        /// The specification as given.
+        spec: String,
+        /// What is wrong.
+        reason: String,
+    },
     /// A `--map FIELD=COLUMN` specification is malformed or names an unknown field.
     #[error("--map {spec}: {reason}")]
     BadMapping {

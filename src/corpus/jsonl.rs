@@ -6,12 +6,13 @@
 //! and reading goes on with the next line.
 
 use std::io::BufRead;
+use std::sync::Arc;
 
 use serde_json::{Map, Value};
 
 use super::limit::{Line, read_line_bounded, size_text};
 use super::record::{FIELD_NAMES, RawRecord};
-use super::{RecordError, SourcedDocument};
+use super::{FieldDefaults, RecordError, SourcedDocument};
 use crate::document::Document;
 
 /// Parses one JSON Lines record (`line` is 1-based, for error messages).
@@ -20,16 +21,22 @@ pub fn parse_jsonl_record(path: &str, line: usize, record: &str) -> Result<Docum
     raw_from_object(path, line, &object)?.into_document(path, line)
 }
 
-/// Parses the bytes of one line, reporting invalid UTF-8 against the field that holds it.
+/// Parses the bytes of one line, reporting invalid UTF-8 against the field that holds it;
+/// fields the record lacks take their `defaults`.
 pub(crate) fn parse_jsonl_bytes(
     path: &str,
     line: usize,
     bytes: &[u8],
+    defaults: &FieldDefaults,
 ) -> Result<Document, RecordError> {
-    match std::str::from_utf8(bytes) {
-        Ok(text) => parse_jsonl_record(path, line, text),
-        Err(e) => Err(invalid_utf8(path, line, bytes, e.valid_up_to())),
-    }
+    let text = match std::str::from_utf8(bytes) {
+        Ok(text) => text,
+        Err(e) => return Err(invalid_utf8(path, line, bytes, e.valid_up_to())),
+    };
+    let object = parse_object(path, line, text)?;
+    let mut raw = raw_from_object(path, line, &object)?;
+    raw.fill_defaults(defaults);
+    raw.into_document(path, line)
 }
 
 fn parse_object(path: &str, line: usize, record: &str) -> Result<Map<String, Value>, RecordError> {
@@ -156,6 +163,7 @@ pub(crate) struct JsonlReader<R> {
     line: usize,
     buffer: Vec<u8>,
     max_record_bytes: usize,
+    defaults: Arc<FieldDefaults>,
     done: bool,
 }
 
@@ -169,8 +177,15 @@ impl<R: BufRead> JsonlReader<R> {
             line: 0,
             buffer: Vec::new(),
             max_record_bytes,
+            defaults: Arc::default(),
             done: false,
         }
+    }
+
+    /// Gives records that lack a field its default.
+    pub(crate) fn with_defaults(mut self, defaults: Arc<FieldDefaults>) -> JsonlReader<R> {
+        self.defaults = defaults;
+        self
     }
 }
 
@@ -199,7 +214,7 @@ impl<R: BufRead> Iterator for JsonlReader<R> {
                     if bytes.iter().all(u8::is_ascii_whitespace) {
                         continue;
                     }
-                    let parsed = parse_jsonl_bytes(&self.path, self.line, bytes);
+                    let parsed = parse_jsonl_bytes(&self.path, self.line, bytes, &self.defaults);
                     return Some(parsed.map(|doc| SourcedDocument {
                         doc,
                         path: self.path.clone(),
@@ -335,7 +350,7 @@ mod tests {
         let mut line =
             br#"{"id": "x", "date": "2017-09-05", "kind": "news", "text": "caf"#.to_vec();
         line.extend([0xff, b'"', b'}']);
-        let err = parse_jsonl_bytes("f.jsonl", 9, &line).unwrap_err();
+        let err = parse_jsonl_bytes("f.jsonl", 9, &line, &FieldDefaults::default()).unwrap_err();
         assert!(
             err.to_string()
                 .starts_with("f.jsonl:9: text: invalid UTF-8 (byte 0xff"),

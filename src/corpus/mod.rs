@@ -13,6 +13,7 @@ mod columns;
 mod csv_input;
 mod csv_quotes;
 mod date;
+mod defaults;
 mod error;
 mod inputs;
 mod jsonl;
@@ -28,6 +29,7 @@ mod turns;
 
 pub use columns::ColumnMap;
 pub use date::{DateError, MAX_DATE, MIN_DATE, parse_date};
+pub use defaults::FieldDefaults;
 pub use error::{CorpusError, RecordError};
 pub use inputs::{Format, Input, InputSet, InputSource, expand_inputs, format_of};
 pub use jsonl::parse_jsonl_record;

@@ -15,7 +15,7 @@ use super::jsonl::{JsonlReader, too_long};
 use super::limit::DEFAULT_MAX_RECORD_BYTES;
 use super::open::open_input;
 use super::textfile::{file_stem, parse_text_file};
-use super::{ColumnMap, Format, Input, InputSource, RecordError, SourcedDocument};
+use super::{ColumnMap, FieldDefaults, Format, Input, InputSource, RecordError, SourcedDocument};
 
 type Records = Box<dyn Iterator<Item = Result<SourcedDocument, RecordError>> + Send>;
 
@@ -24,6 +24,7 @@ pub struct CorpusReader {
     inputs: std::vec::IntoIter<Input>,
     columns: ColumnMap,
     max_record_bytes: usize,
+    defaults: Arc<FieldDefaults>,
     bytes: Arc<AtomicU64>,
     current: Option<Records>,
 }
@@ -35,6 +36,7 @@ impl CorpusReader {
             inputs: inputs.into_iter(),
             columns,
             max_record_bytes: DEFAULT_MAX_RECORD_BYTES,
+            defaults: Arc::default(),
             bytes: Arc::new(AtomicU64::new(0)),
             current: None,
         }
@@ -44,6 +46,12 @@ impl CorpusReader {
     /// while reading, so no longer record is ever held in memory.
     pub fn max_record_bytes(mut self, bytes: usize) -> CorpusReader {
         self.max_record_bytes = bytes;
+        self
+    }
+
+    /// Gives every record that lacks a field of `defaults` its value (`--set`).
+    pub fn defaults(mut self, defaults: FieldDefaults) -> CorpusReader {
+        self.defaults = Arc::new(defaults);
         self
     }
 
@@ -58,17 +66,14 @@ impl CorpusReader {
         let reader = open_input(input, self.bytes.clone())
             .map_err(|e| RecordError::record(&name, 1, format!("cannot open: {e}")))?;
         match input.format {
-            Format::Jsonl => Ok(Box::new(JsonlReader::new(
-                name,
-                reader,
-                self.max_record_bytes,
-            ))),
-            Format::Csv => Ok(Box::new(CsvReader::new(
-                name,
-                reader,
-                &self.columns,
-                self.max_record_bytes,
-            )?)),
+            Format::Jsonl => Ok(Box::new(
+                JsonlReader::new(name, reader, self.max_record_bytes)
+                    .with_defaults(self.defaults.clone()),
+            )),
+            Format::Csv => Ok(Box::new(
+                CsvReader::new(name, reader, &self.columns, self.max_record_bytes)?
+                    .with_defaults(self.defaults.clone()),
+            )),
             Format::Text => {
                 let mut bytes = Vec::new();
                 let limit = self.max_record_bytes;
@@ -87,7 +92,10 @@ impl CorpusReader {
                     InputSource::Stdin => "stdin".to_string(),
                 };
                 Ok(Box::new(std::iter::once(parse_text_file(
-                    &name, &stem, &bytes,
+                    &name,
+                    &stem,
+                    &bytes,
+                    &self.defaults,
                 ))))
             }
         }

@@ -9,6 +9,7 @@
 
 use super::RecordError;
 use super::date::parse_date;
+use super::defaults::FieldDefaults;
 use super::lang::detect_lang;
 use crate::document::{Document, Kind, Lang};
 
@@ -85,6 +86,46 @@ impl RawRecord {
         }
     }
 
+    /// Gives each field of `defaults` its value where this record has none (absent or
+    /// blank; for `tags`, no tag).
+    pub(crate) fn fill_defaults(&mut self, defaults: &FieldDefaults) {
+        for (field, value) in defaults.pairs() {
+            let lacks = match field {
+                "tags" => self.tags.is_empty(),
+                _ => self.value(field).is_none_or(|v| v.trim().is_empty()),
+            };
+            if lacks {
+                self.set(field, value.to_string());
+            }
+        }
+    }
+
+    /// The value of a single-valued `field`.
+    fn value(&self, field: &str) -> Option<&str> {
+        match field {
+            "id" => self.id.as_deref(),
+            "date" => self.date.as_deref(),
+            "title" => self.title.as_deref(),
+            "speaker" => self.speaker.as_deref(),
+            "source" => self.source.as_deref(),
+            "kind" => self.kind.as_deref(),
+            "lang" => self.lang.as_deref(),
+            "url" => self.url.as_deref(),
+            "text" => self.text.as_deref(),
+            "location" => self.location.as_deref(),
+            _ => None,
+        }
+    }
+
+    /// The required fields this record has no value for (absent or blank), in field order.
+    fn missing_required(&self) -> Vec<&'static str> {
+        REQUIRED
+            .iter()
+            .copied()
+            .filter(|field| self.value(field).is_none_or(|v| v.trim().is_empty()))
+            .collect()
+    }
+
     /// Records that `field` was read on `line` (used for front matter, where fields and
     /// the text each sit on their own lines).
     pub(crate) fn set_line(&mut self, field: &'static str, line: usize) {
@@ -102,6 +143,23 @@ impl RawRecord {
         };
         let error =
             |field: &str, reason: String| RecordError::field(path, line_of(field), field, reason);
+        // Several required fields lacking: one error naming them all, so a file of one's
+        // own is fixed in one pass rather than one field per run.
+        let missing = self.missing_required();
+        if missing.len() > 1 {
+            let kind_hint = if missing.contains(&"kind") {
+                format!(" (kind is one of: {})", kind_values())
+            } else {
+                String::new()
+            };
+            let blank = missing.iter().any(|field| self.value(field).is_some());
+            return Err(RecordError::field(
+                path,
+                line,
+                &missing.join(", "),
+                format!("missing{}{kind_hint}", if blank { " or empty" } else { "" }),
+            ));
+        }
         let id = match self.id.as_deref().map(str::trim) {
             None => return Err(error("id", "missing".into())),
             Some("") => return Err(error("id", "empty".into())),
@@ -122,11 +180,9 @@ impl RawRecord {
         };
         let kind = match self.kind.as_deref().map(str::trim) {
             None | Some("") => {
-                // The same list as the vocabulary's own error gives for a wrong value.
-                let expected = "".parse::<Kind>().err().map_or("", |e| e.expected);
                 return Err(error(
                     "kind",
-                    format!("missing (expected one of: {expected})"),
+                    format!("missing (expected one of: {})", kind_values()),
                 ));
             }
             Some(kind) => kind
@@ -162,6 +218,14 @@ impl RawRecord {
                 .filter(|l| !l.is_empty()),
         })
     }
+}
+
+/// The fields a record must have (`lang` is detected when missing).
+const REQUIRED: &[&str] = &["id", "date", "kind", "text"];
+
+/// The kinds, as the vocabulary's own error lists them for a wrong value.
+fn kind_values() -> &'static str {
+    "".parse::<Kind>().err().map_or("", |e| e.expected)
 }
 
 /// Tags written as one string: `korea, sanctions; dprk`.
@@ -238,6 +302,51 @@ mod tests {
                 "{err}"
             );
         }
+    }
+
+    #[test]
+    fn every_missing_required_field_is_named_at_once() {
+        let mut raw = RawRecord::default();
+        raw.set("title", "Only a title".into());
+        let err = raw.clone().into_document("mine.csv", 7).unwrap_err();
+        assert_eq!(err.field.as_deref(), Some("id, date, kind, text"));
+        let text = err.to_string();
+        assert!(
+            text.starts_with("mine.csv:7: id, date, kind, text: missing (kind is one of: speech"),
+            "{text}"
+        );
+        raw.set("id", "a".into());
+        raw.set("kind", "news".into());
+        raw.set("text", "  ".into());
+        let err = raw.into_document("mine.csv", 7).unwrap_err().to_string();
+        assert_eq!(err, "mine.csv:7: date, text: missing or empty");
+    }
+
+    #[test]
+    fn defaults_fill_only_what_a_record_lacks() {
+        let defaults =
+            FieldDefaults::parse(&["kind=statement", "source=archive", "tags=a, b"]).unwrap();
+        let mut raw = complete();
+        raw.kind = None;
+        raw.source = Some(" ".into());
+        raw.fill_defaults(&defaults);
+        let doc = raw.into_document("f", 1).unwrap();
+        assert_eq!(doc.kind, Kind::Statement);
+        assert_eq!(doc.source, "archive");
+        assert_eq!(
+            doc.tags,
+            ["korea", "sanctions", "dprk"],
+            "the record's own tags win"
+        );
+        let mut raw = complete();
+        raw.fill_defaults(&defaults);
+        assert_eq!(
+            raw.into_document("f", 1).unwrap().kind,
+            Kind::PressConference
+        );
+        let mut raw = RawRecord::default();
+        raw.fill_defaults(&defaults);
+        assert_eq!(raw.tags, ["a", "b"]);
     }
 
     #[test]

@@ -12,18 +12,20 @@
 //! rule); when the body has no blank line, each line is a paragraph (the layout of the
 //! JSON `text`). Errors point at the line of the offending key, or at the first body line.
 
-use super::RecordError;
 use super::SourcedDocument;
 use super::record::{FIELD_NAMES, RawRecord};
+use super::{FieldDefaults, RecordError};
 
 /// The pseudo-field blamed for malformed front matter.
 const FRONT_MATTER: &str = "front_matter";
 
-/// Parses a whole text file read from `path`; `stem` is the default id.
+/// Parses a whole text file read from `path`; `stem` is the default id, and fields the
+/// front matter lacks take their `defaults`.
 pub(crate) fn parse_text_file(
     path: &str,
     stem: &str,
     bytes: &[u8],
+    defaults: &FieldDefaults,
 ) -> Result<SourcedDocument, RecordError> {
     let text = match std::str::from_utf8(bytes) {
         Ok(text) => text,
@@ -56,6 +58,7 @@ pub(crate) fn parse_text_file(
         .map_or(body_start + 1, |i| body_start + i + 1);
     raw.set("text", paragraphs(&lines[body_start.min(lines.len())..]));
     raw.set_line("text", first_body_line);
+    raw.fill_defaults(defaults);
     let doc = raw.into_document(path, 1)?;
     Ok(SourcedDocument {
         doc,
@@ -233,7 +236,13 @@ mod tests {
 
     #[test]
     fn front_matter_and_blank_line_paragraphs() {
-        let read = parse_text_file("notes/xiamen.md", "xiamen", NOTE.as_bytes()).unwrap();
+        let read = parse_text_file(
+            "notes/xiamen.md",
+            "xiamen",
+            NOTE.as_bytes(),
+            &FieldDefaults::default(),
+        )
+        .unwrap();
         let doc = read.doc;
         assert_eq!(doc.id, "xiamen", "the id defaults to the file stem");
         assert_eq!(doc.date.to_string(), "2017-09-05");
@@ -249,7 +258,9 @@ mod tests {
     #[test]
     fn without_blank_lines_each_line_is_a_paragraph() {
         let file = "---\nid: x1\ndate: 2017-09-05\nkind: news\ntags:\n  - a\n  - b\n---\nOne.\nTwo.\r\nThree.\n";
-        let doc = parse_text_file("x.txt", "x", file.as_bytes()).unwrap().doc;
+        let doc = parse_text_file("x.txt", "x", file.as_bytes(), &FieldDefaults::default())
+            .unwrap()
+            .doc;
         assert_eq!(doc.id, "x1");
         assert_eq!(doc.text, "One.\nTwo.\nThree.");
         assert_eq!(doc.tags, ["a", "b"]);
@@ -258,24 +269,31 @@ mod tests {
     #[test]
     fn errors_point_at_the_key_or_the_body() {
         let bad_date = NOTE.replace("\"5 сентября 2017\"", "someday");
-        let err = parse_text_file("a.md", "a", bad_date.as_bytes()).unwrap_err();
+        let err = parse_text_file("a.md", "a", bad_date.as_bytes(), &FieldDefaults::default())
+            .unwrap_err();
         assert!(
             err.to_string().starts_with("a.md:2: date: cannot parse"),
             "{err}"
         );
         let empty = "---\ndate: 2017-09-05\nkind: news\n---\n\n   \n";
-        let err = parse_text_file("a.md", "a", empty.as_bytes()).unwrap_err();
+        let err =
+            parse_text_file("a.md", "a", empty.as_bytes(), &FieldDefaults::default()).unwrap_err();
         assert_eq!(err.to_string(), "a.md:5: text: empty");
         let unclosed = "---\ndate: 2017-09-05\n";
-        let err = parse_text_file("a.md", "a", unclosed.as_bytes()).unwrap_err();
+        let err = parse_text_file("a.md", "a", unclosed.as_bytes(), &FieldDefaults::default())
+            .unwrap_err();
         assert!(
             err.to_string()
                 .starts_with("a.md:1: front_matter: no closing"),
             "{err}"
         );
         let no_date = "Just text, no front matter.\n";
-        let err = parse_text_file("a.txt", "a", no_date.as_bytes()).unwrap_err();
-        assert_eq!(err.to_string(), "a.txt:1: date: missing");
+        let err = parse_text_file("a.txt", "a", no_date.as_bytes(), &FieldDefaults::default())
+            .unwrap_err();
+        assert!(
+            err.to_string().starts_with("a.txt:1: date, kind: missing"),
+            "{err}"
+        );
     }
 
     #[test]
@@ -283,14 +301,14 @@ mod tests {
         let mut bytes = b"---\ndate: 2017-09-05\ntitle: caf".to_vec();
         bytes.extend([0xe9]);
         bytes.extend(b"\nkind: news\n---\nBody.\n");
-        let err = parse_text_file("a.md", "a", &bytes).unwrap_err();
+        let err = parse_text_file("a.md", "a", &bytes, &FieldDefaults::default()).unwrap_err();
         assert!(
             err.to_string().starts_with("a.md:3: title: invalid UTF-8"),
             "{err}"
         );
         let mut bytes = b"---\ndate: 2017-09-05\nkind: news\n---\nFine.\nBad ".to_vec();
         bytes.push(0xff);
-        let err = parse_text_file("a.md", "a", &bytes).unwrap_err();
+        let err = parse_text_file("a.md", "a", &bytes, &FieldDefaults::default()).unwrap_err();
         assert!(
             err.to_string().starts_with("a.md:6: text: invalid UTF-8"),
             "{err}"

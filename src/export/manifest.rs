@@ -174,13 +174,18 @@ pub fn file_fingerprint(path: &Path) -> Result<FileFingerprint, ExportError> {
         path: path.to_path_buf(),
         source,
     })?;
-    Ok(FileFingerprint {
+    Ok(bytes_fingerprint(path, &bytes))
+}
+
+/// Fingerprint of `bytes` known by `path` (a file compiled into the binary).
+pub fn bytes_fingerprint(path: &Path, bytes: &[u8]) -> FileFingerprint {
+    FileFingerprint {
         name: path
             .file_name()
             .map_or_else(String::new, |n| n.to_string_lossy().into_owned()),
         path: path.display().to_string(),
-        hash: blake3::hash(&bytes).to_hex().to_string(),
-    })
+        hash: blake3::hash(bytes).to_hex().to_string(),
+    }
 }
 
 #[cfg(test)]

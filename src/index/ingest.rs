@@ -22,7 +22,8 @@
 //!   job; with [`IngestOptions::strict`] there are no intermediate commits, and the first
 //!   bad record rolls the whole run back.
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
+use std::ffi::OsString;
 use std::fmt;
 use std::path::{Path, PathBuf};
 use std::sync::atomic::Ordering;
@@ -36,8 +37,8 @@ use tantivy::{IndexWriter, Searcher, TantivyDocument, Term};
 use super::store::document_to_tantivy;
 use super::{Fields, IndexError, IndexStore, ProgressSink, build_schema};
 use crate::corpus::{
-    ColumnMap, CorpusError, CorpusReader, RecordError, SourcedDocument, analyze_structure,
-    expand_inputs,
+    ColumnMap, CorpusError, CorpusReader, FieldDefaults, RecordError, SourcedDocument,
+    analyze_structure, expand_inputs,
 };
 use crate::error::Error;
 
@@ -48,6 +49,8 @@ pub struct IngestOptions {
     pub index: PathBuf,
     /// CSV column mapping (`--map field=column`).
     pub columns: ColumnMap,
+    /// Values for records that lack a field (`--set field=value`).
+    pub defaults: FieldDefaults,
     /// Validate and classify without writing anything.
     pub dry_run: bool,
     /// Stop at the first bad record and write nothing from this run.
@@ -69,6 +72,7 @@ impl IngestOptions {
         IngestOptions {
             index: index.into(),
             columns: ColumnMap::default(),
+            defaults: FieldDefaults::default(),
             dry_run: false,
             strict: false,
             commit_every: 25_000,
@@ -102,6 +106,9 @@ pub struct IngestReport {
     pub documents_in_index: u64,
     /// Text files found in folders or globs without front matter, not read.
     pub skipped_files: Vec<PathBuf>,
+    /// Whether this job would have created the index but accepted no document, and so
+    /// left no index behind.
+    pub discarded_empty_index: bool,
 }
 
 impl fmt::Display for IngestReport {
@@ -145,6 +152,12 @@ pub fn ingest(
     let dir = options.index.as_path();
     let dir_existed = dir.exists();
     let existed = IndexStore::exists(dir);
+    // What a folder that is not yet an index holds, so that an index this run creates but
+    // leaves empty can be removed without touching anything else.
+    let entries_before = match (existed, dir_existed) {
+        (false, true) => Some(dir_entries(dir)?),
+        _ => None,
+    };
     let store = match (options.dry_run, existed) {
         (true, false) => None,
         (true, true) => Some(IndexStore::open(dir)?),
@@ -178,7 +191,8 @@ pub fn ingest(
 
     progress.start(total_bytes);
     let reader = CorpusReader::new(input_set.inputs, options.columns.clone())
-        .max_record_bytes(options.max_record_bytes);
+        .max_record_bytes(options.max_record_bytes)
+        .defaults(options.defaults.clone());
     let bytes = reader.bytes_read();
     let mut report = IngestReport {
         skipped_files: input_set.skipped,
@@ -266,6 +280,15 @@ pub fn ingest(
         writer
             .wait_merging_threads()
             .map_err(|e| engine_error(dir, e))?;
+    }
+    if report.created && report.ingested + report.updated + report.unchanged == 0 {
+        // Every record was rejected (or there were none): an empty index would only be
+        // mistaken for a result, and the next run creates it anyway.
+        drop((searcher, store));
+        remove_created_index(dir, entries_before.as_ref())?;
+        report.created = false;
+        report.discarded_empty_index = true;
+        return Ok(report);
     }
     report.documents_in_index = match &store {
         Some(store) => store.reader()?.searcher().num_docs(),
@@ -370,6 +393,39 @@ fn rollback(writer: Option<IndexWriter>, dir: &Path, remove_dir: bool) -> Result
                 path: dir.to_path_buf(),
                 source,
             })?;
+        }
+    }
+    Ok(())
+}
+
+/// The names in folder `dir`.
+fn dir_entries(dir: &Path) -> Result<HashSet<OsString>, IndexError> {
+    let io = |source| IndexError::Io {
+        path: dir.to_path_buf(),
+        source,
+    };
+    std::fs::read_dir(dir)
+        .map_err(io)?
+        .map(|entry| entry.map(|e| e.file_name()).map_err(io))
+        .collect()
+}
+
+/// Removes the index this run created in `dir`: the whole folder when it did not exist
+/// before (`before` is `None`), else only the entries that were not in it.
+fn remove_created_index(dir: &Path, before: Option<&HashSet<OsString>>) -> Result<(), IndexError> {
+    let io = |path: &Path| {
+        let path = path.to_path_buf();
+        move |source| IndexError::Io { path, source }
+    };
+    let Some(before) = before else {
+        return std::fs::remove_dir_all(dir).map_err(io(dir));
+    };
+    for name in dir_entries(dir)?.difference(before) {
+        let path = dir.join(name);
+        if path.is_dir() {
+            std::fs::remove_dir_all(&path).map_err(io(&path))?;
+        } else {
+            std::fs::remove_file(&path).map_err(io(&path))?;
         }
     }
     Ok(())
@@ -533,6 +589,68 @@ mod tests {
         let size = fs::metadata(&input).unwrap().len();
         assert_eq!(*sink.total.borrow(), Some(size));
         assert_eq!(*sink.last.borrow(), (5, size));
+    }
+
+    #[test]
+    fn a_run_that_accepts_nothing_leaves_no_index_behind() {
+        let tmp = tempfile::tempdir().unwrap();
+        let input = tmp.path().join("a.jsonl");
+        fs::write(&input, record("a", "") + "not json\n").unwrap();
+        let index = tmp.path().join("index");
+        let options = IngestOptions::new(&index);
+        let report = ingest(std::slice::from_ref(&input), &options, &NoProgress).unwrap();
+        assert_eq!(report.rejected, 2);
+        assert!(report.discarded_empty_index && !report.created);
+        assert!(!index.exists(), "no empty index");
+
+        // A folder that existed keeps what it held, and only that.
+        fs::create_dir(&index).unwrap();
+        fs::write(index.join("notes.txt"), "mine").unwrap();
+        let report = ingest(std::slice::from_ref(&input), &options, &NoProgress).unwrap();
+        assert!(report.discarded_empty_index);
+        let left: Vec<_> = fs::read_dir(&index)
+            .unwrap()
+            .map(|e| e.unwrap().file_name())
+            .collect();
+        assert_eq!(left, ["notes.txt"]);
+
+        // An index that already exists is never removed, even when this run adds nothing.
+        let good = tmp.path().join("good.jsonl");
+        fs::write(&good, record("g", "Good.")).unwrap();
+        let existing = tmp.path().join("existing");
+        let options = IngestOptions::new(&existing);
+        ingest(std::slice::from_ref(&good), &options, &NoProgress).unwrap();
+        let report = ingest(std::slice::from_ref(&input), &options, &NoProgress).unwrap();
+        assert!(!report.discarded_empty_index);
+        assert_eq!(report.documents_in_index, 1);
+        assert_eq!(ids(&existing), ["g"]);
+    }
+
+    #[test]
+    fn defaults_fill_fields_records_lack() {
+        let tmp = tempfile::tempdir().unwrap();
+        let input = tmp.path().join("a.jsonl");
+        fs::write(
+            &input,
+            "{\"id\":\"a\",\"date\":\"2017-09-05\",\"text\":\"One.\"}\n",
+        )
+        .unwrap();
+        let index = tmp.path().join("index");
+        let options = IngestOptions {
+            defaults: FieldDefaults::parse(&["kind=statement"]).unwrap(),
+            ..IngestOptions::new(&index)
+        };
+        let report = ingest(std::slice::from_ref(&input), &options, &NoProgress).unwrap();
+        assert_eq!(report.ingested, 1);
+        let mut kinds = Vec::new();
+        IndexStore::open(&index)
+            .unwrap()
+            .for_each_document(&DocFilter::default(), |d| -> Result<(), IndexError> {
+                kinds.push(d.doc.kind);
+                Ok(())
+            })
+            .unwrap();
+        assert_eq!(kinds, [crate::document::Kind::Statement]);
     }
 
     #[test]

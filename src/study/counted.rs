@@ -13,7 +13,20 @@ use crate::export::{self, FileFingerprint, ManifestContext};
 use crate::index::{DocFilter, IndexStore};
 use crate::themes::{
     CountOptions, DocThemeMatches, EvidenceRow, Matcher, Progress, ThemeSet, count_with,
+    source_text,
 };
+
+/// The fingerprint of the theme file `set` was loaded from, for manifests (the built-in
+/// default set is fingerprinted from its compiled-in text).
+pub fn theme_file_fingerprint(set: &ThemeSet) -> Result<FileFingerprint, StudyError> {
+    match source_text(&set.path) {
+        Some(text) => Ok(export::bytes_fingerprint(&set.path, text.as_bytes())),
+        None => export::file_fingerprint(&set.path).map_err(|source| StudyError::ThemeFile {
+            path: set.path.clone(),
+            source,
+        }),
+    }
+}
 
 /// Confidence of every interval the study outputs report.
 pub const CONFIDENCE: f64 = 0.95;
@@ -58,11 +71,7 @@ impl Study {
         evidence: bool,
         progress: &(dyn Fn(Progress) + Sync),
     ) -> Result<Study, StudyError> {
-        let themes_file =
-            export::file_fingerprint(&set.path).map_err(|source| StudyError::ThemeFile {
-                path: set.path.clone(),
-                source,
-            })?;
+        let themes_file = theme_file_fingerprint(set)?;
         let matcher = Matcher::new(set)?;
         let options = CountOptions {
             evidence,

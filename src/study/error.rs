@@ -36,6 +36,27 @@ pub enum StudyError {
         #[source]
         source: ExportError,
     },
+    /// A study folder could not be made: files of that name are already there.
+    #[error(
+        "{} already holds {}: statemine init writes only into a folder without them",
+        dir.display(),
+        existing.join(", ")
+    )]
+    StudyExists {
+        /// The folder.
+        dir: PathBuf,
+        /// The files that would have been overwritten.
+        existing: Vec<String>,
+    },
+    /// A file of a new study folder could not be written.
+    #[error("cannot write {}", path.display())]
+    Write {
+        /// The file or folder.
+        path: PathBuf,
+        /// Why.
+        #[source]
+        source: std::io::Error,
+    },
     /// The index could not be read.
     #[error(transparent)]
     Index(#[from] IndexError),

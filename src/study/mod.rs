@@ -14,13 +14,18 @@
 
 mod counted;
 mod error;
+mod init;
 mod job;
 mod job_file;
 mod job_paths;
 mod report;
 
-pub use counted::{CONFIDENCE, Counted, Selection, Study, Trends, chart_title, trends_table};
+pub use counted::{
+    CONFIDENCE, Counted, Selection, Study, Trends, chart_title, theme_file_fingerprint,
+    trends_table,
+};
 pub use error::StudyError;
+pub use init::{DATA_DIR, STUDY_TEMPLATES, init_study};
 pub use job::{JobEvent, Written, report_only, run_job, write_chart};
 pub use job_file::{Job, JobOutput};
 pub use report::{ReportSpec, build_report};

@@ -13,6 +13,7 @@
 
 mod analyze;
 mod baseline;
+mod builtin;
 mod count;
 mod error;
 mod eval;
@@ -33,6 +34,9 @@ mod tokens;
 mod trie;
 
 pub use baseline::{ThemeRegexes, regex_equivalents};
+pub use builtin::{
+    BUILTIN_THEMES_PATH, BUILTIN_THEMES_TOML, DEFAULT_THEMES_FILE, builtin_theme_set, source_text,
+};
 pub use count::{
     CountOptions, CountResult, Progress, count_index, count_index_with_evidence, count_with,
     turn_numbers,
