@@ -53,8 +53,16 @@ title = "Fixture <script>document.documentElement.dataset.pwned='job'</script>"
     job
 }
 
-/// The evidence table's rows as (theme, date, speaker, turn speaker).
-fn evidence(path: &Path) -> Vec<(String, String, String, String)> {
+/// The columns of an evidence row the filters read.
+struct Row {
+    theme: String,
+    date: String,
+    speaker: String,
+    turn: String,
+}
+
+/// The evidence table's rows.
+fn evidence(path: &Path) -> Vec<Row> {
     let mut reader = csv::Reader::from_path(path).unwrap();
     let header = reader.headers().unwrap().clone();
     let at = |name: &str| header.iter().position(|h| h == name).unwrap();
@@ -63,12 +71,12 @@ fn evidence(path: &Path) -> Vec<(String, String, String, String)> {
         .records()
         .map(|r| {
             let r = r.unwrap();
-            (
-                r[theme].to_string(),
-                r[date].to_string(),
-                r[speaker].to_string(),
-                r[turn].to_string(),
-            )
+            Row {
+                theme: r[theme].to_string(),
+                date: r[date].to_string(),
+                speaker: r[speaker].to_string(),
+                turn: r[turn].to_string(),
+            }
         })
         .collect()
 }
@@ -288,31 +296,30 @@ fn the_report_works_in_a_real_browser() {
     let report = out.join("report.html");
     let rows = evidence(&out.join("evidence.csv"));
     let data = island(&std::fs::read_to_string(&report).unwrap());
-    let count = |keep: &dyn Fn(&(String, String, String, String)) -> bool| {
-        rows.iter().filter(|r| keep(r)).count()
-    };
+    let count = |keep: &dyn Fn(&Row) -> bool| rows.iter().filter(|r| keep(r)).count();
 
     // A chart point with matches: the first period of `talks` whose dates hold one.
     let periods = data["periods"].as_array().unwrap();
-    let in_period = |r: &(String, String, String, String), p: &Value| {
-        r.1.as_str() >= p["start"].as_str().unwrap() && r.1.as_str() <= p["end"].as_str().unwrap()
+    let in_period = |r: &Row, p: &Value| {
+        r.date.as_str() >= p["start"].as_str().unwrap()
+            && r.date.as_str() <= p["end"].as_str().unwrap()
     };
     let (k, period) = periods
         .iter()
         .enumerate()
-        .find(|(_, p)| rows.iter().any(|r| r.0 == "talks" && in_period(r, p)))
+        .find(|(_, p)| rows.iter().any(|r| r.theme == "talks" && in_period(r, p)))
         .unwrap();
     let speaker = "Anna Petrova";
     let cases: Vec<(String, usize)> = vec![
         (String::new(), rows.len()),
-        ("#theme=talks".into(), count(&|r| r.0 == "talks")),
+        ("#theme=talks".into(), count(&|r| r.theme == "talks")),
         (
             format!("#speaker={}", speaker.replace(' ', "+")),
-            count(&|r| r.2 == speaker || r.3 == speaker),
+            count(&|r| r.speaker == speaker || r.turn == speaker),
         ),
         (
             format!("#click=talks:{k}"),
-            count(&|r| r.0 == "talks" && in_period(r, period)),
+            count(&|r| r.theme == "talks" && in_period(r, period)),
         ),
     ];
     let pages: Vec<Page> = std::thread::scope(|scope| {
