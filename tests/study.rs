@@ -814,3 +814,65 @@ fn named_periods_from_a_file() {
     assert_eq!(run.code, 2);
     assert!(run.stderr.contains("reversed"), "{}", run.stderr);
 }
+
+/// `--validation`: trends and compare carry rates corrected by each theme's measured error.
+#[test]
+fn a_validation_adds_corrected_rates() {
+    let dir = tempfile::tempdir().unwrap();
+    let validation = dir.path().join("validation.json");
+    let none = r#"{"estimate": null, "low": null, "high": null}"#;
+    std::fs::write(
+        &validation,
+        format!(
+            r#"{{"labels": "l.csv", "paragraphs": 10, "weighted": false, "confidence": 0.95,
+            "themes": [{{"theme": "freeze", "gold": 4, "predicted": 2, "tp": 2,
+            "precision": {none}, "recall": {none}, "f1": {none}, "prevalence": {none},
+            "correction": {{"factor": 2.0, "se_log": 0.1}}}}]}}"#
+        ),
+    )
+    .unwrap();
+    let out = dir.path().join("trends.csv");
+    let run = study(
+        "trends",
+        &[
+            "--by",
+            "quarter",
+            "--validation",
+            validation.to_str().unwrap(),
+            "--out",
+            out.to_str().unwrap(),
+        ],
+    );
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    let themes = csv_column(&out, "theme");
+    let rates = csv_column(&out, "rate_per_10k_words");
+    let corrected = csv_column(&out, "rate_corrected");
+    for ((theme, rate), corrected) in themes.iter().zip(&rates).zip(&corrected) {
+        if theme == "freeze" && !rate.is_empty() {
+            let (r, c): (f64, f64) = (rate.parse().unwrap(), corrected.parse().unwrap());
+            assert!((c - 2.0 * r).abs() < 1e-9, "{rate} {corrected}");
+        } else {
+            assert!(corrected.is_empty(), "{theme}: {corrected}");
+        }
+    }
+    let run = study(
+        "compare",
+        &[
+            "2017-07-01..2017-12-31",
+            "2017-01-01..2017-06-30",
+            "--validation",
+            validation.to_str().unwrap(),
+        ],
+    );
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    assert!(run.stdout.contains("A corrected"), "{}", run.stdout);
+    let run = study(
+        "trends",
+        &[
+            "--validation",
+            dir.path().join("missing.json").to_str().unwrap(),
+        ],
+    );
+    assert_eq!(run.code, 2);
+    assert!(run.stderr.contains("missing.json"), "{}", run.stderr);
+}

@@ -14,6 +14,7 @@ use common::{Statemine, cached_index, shared, statemine};
 use statemine::corpus::analyze_structure;
 use statemine::document::{Document, Kind, Lang};
 use statemine::index::{DocFilter, IndexStore};
+use statemine::themes::sample::{DESIGN_COLUMNS, SAMPLE_COLUMNS};
 use statemine::themes::{CountOptions, Matcher, Progress, ThemeSet, count_with, run_examples};
 
 const DEFAULT_THEMES: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/corpus/themes/korea-2017.toml");
@@ -883,4 +884,145 @@ fn baseline_regexes_of_the_default_set_compile() {
             }
         }
     }
+}
+
+/// Sample, fill in, validate: the hand-coding loop end to end. The "coder" marks every
+/// predicted `blame` paragraph true except one, and one unpredicted paragraph as `blame`.
+#[test]
+fn sample_then_validate_measures_precision_and_recall() {
+    let dir = tempfile::tempdir().unwrap();
+    let sample = dir.path().join("sample.csv");
+    let index = fixture_index();
+    let args = |n: &str, out: &Path, extra: &[&str]| -> common::Run {
+        let mut all = vec!["themes", "sample", "--index", index, "--themes"];
+        let themes = mini();
+        all.push(&themes);
+        let out = out.display().to_string();
+        all.extend(["--n", n, "--seed", "3", "--out", &out]);
+        all.extend_from_slice(extra);
+        statemine(&all)
+    };
+    let run = args("12", &sample, &[]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    assert!(run.stderr.contains("theme:blame"), "{}", run.stderr);
+    let mut reader = csv::Reader::from_path(&sample).unwrap();
+    let header: Vec<String> = reader.headers().unwrap().iter().map(String::from).collect();
+    let columns: Vec<&str> = SAMPLE_COLUMNS
+        .iter()
+        .chain(DESIGN_COLUMNS)
+        .copied()
+        .collect();
+    assert_eq!(header[..11], columns);
+    assert_eq!(header[11..], ["futility", "blame", "freeze", "exit"]);
+    let rows: Vec<csv::StringRecord> = reader.records().map(Result::unwrap).collect();
+    assert!(!rows.is_empty() && rows.len() <= 12);
+    // The same seed draws the same sample.
+    let again = dir.path().join("again.csv");
+    args("12", &again, &[]);
+    assert_eq!(
+        std::fs::read_to_string(&sample).unwrap(),
+        std::fs::read_to_string(&again).unwrap()
+    );
+
+    // Fill in.
+    let filled = dir.path().join("filled.csv");
+    let mut writer = csv::Writer::from_path(&filled).unwrap();
+    writer.write_record(&header).unwrap();
+    let mut missed_one = false;
+    let mut added_one = false;
+    for row in &rows {
+        let predicted: Vec<&str> = row[7].split(';').filter(|t| !t.is_empty()).collect();
+        let mut record: Vec<String> = row.iter().take(11).map(String::from).collect();
+        for theme in ["futility", "blame", "freeze", "exit"] {
+            let mut label = predicted.contains(&theme);
+            if theme == "blame" && label && !missed_one {
+                (label, missed_one) = (false, true);
+            } else if theme == "blame" && predicted.is_empty() && !added_one {
+                (label, added_one) = (true, true);
+            }
+            record.push(if label { "1" } else { "0" }.into());
+        }
+        writer.write_record(&record).unwrap();
+    }
+    writer.flush().unwrap();
+    let out = dir.path().join("validation.json");
+    let validate = |labels: &Path| {
+        statemine(&[
+            "themes",
+            "validate",
+            "--index",
+            index,
+            "--themes",
+            &mini(),
+            "--labels",
+            &labels.display().to_string(),
+            "--out",
+            &out.display().to_string(),
+        ])
+    };
+    let run = validate(&filled);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    assert!(run.stdout.contains("design-weighted"), "{}", run.stdout);
+    let validation: Value = serde_json::from_str(&std::fs::read_to_string(&out).unwrap()).unwrap();
+    let blame = validation["themes"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|t| t["theme"] == "blame")
+        .unwrap();
+    let predicted = blame["predicted"].as_u64().unwrap();
+    assert_eq!(blame["tp"].as_u64().unwrap(), predicted - 1);
+    let precision = blame["precision"]["estimate"].as_f64().unwrap();
+    assert!(precision < 1.0 && precision > 0.0, "{blame}");
+    if added_one {
+        assert!(
+            blame["recall"]["estimate"].as_f64().unwrap() < 1.0,
+            "{blame}"
+        );
+    }
+    assert!(blame["correction"]["factor"].as_f64().unwrap() > 0.0);
+
+    // A paragraph the index does not have is an error naming the line.
+    let bad = dir.path().join("bad.csv");
+    std::fs::write(&bad, "doc_id,para,blame\nnope,0,1\n").unwrap();
+    let run = validate(&bad);
+    assert_eq!(run.code, 2);
+    assert!(
+        run.stderr
+            .contains("bad.csv:2: doc_id: `nope` is not in the index"),
+        "{}",
+        run.stderr
+    );
+}
+
+#[test]
+fn a_blind_sample_hides_the_prediction_in_a_design_file() {
+    let dir = tempfile::tempdir().unwrap();
+    let sample = dir.path().join("blind.jsonl");
+    let run = statemine(&[
+        "themes",
+        "sample",
+        "--index",
+        fixture_index(),
+        "--themes",
+        &mini(),
+        "--n",
+        "5",
+        "--blind",
+        "--out",
+        &sample.display().to_string(),
+    ]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    let text = std::fs::read_to_string(&sample).unwrap();
+    for line in text.lines() {
+        let row: Value = serde_json::from_str(line).unwrap();
+        assert!(
+            row.get("predicted").is_none() && row.get("stratum").is_none(),
+            "{row}"
+        );
+        assert!(row["themes"].is_null());
+    }
+    let design = std::fs::read_to_string(dir.path().join("blind.jsonl.design.csv")).unwrap();
+    assert!(design.starts_with("doc_id,para,predicted,stratum,inclusion_prob,weight\n"));
+    assert_eq!(design.lines().count(), text.lines().count() + 1);
 }

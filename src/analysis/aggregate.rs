@@ -7,8 +7,12 @@
 //!   denominators per period × group and the numerators per period × group × theme.
 //! - Columns, in order: [`TREND_COLUMNS`]. Rates are matches per 10,000 words; shares are
 //!   documents with a match over documents; rate and share columns are null where the
-//!   denominator is 0. Intervals: exact Poisson for the rate, Wilson for the share
-//!   (see [`super::stats`]).
+//!   denominator is 0. Rate intervals treat the document (or, with
+//!   [`TrendsConfig::cluster`], the speaker turn) as the sampling unit: quasi-Poisson with
+//!   the row's `dispersion` (see [`super::cluster`]); `n_clusters` is the number of
+//!   documents or turns it rests on, and the exact Poisson interval, which treats every
+//!   match as independent, stays beside it. Shares (already per document) get Wilson
+//!   intervals (see [`super::stats`]).
 //! - `low_n` is true when a row rests on fewer than [`LowN::min_docs`] documents or fewer
 //!   than [`LowN::min_words`] words (defaults 5 and 2,000): its rate is too noisy to read
 //!   alone.
@@ -23,6 +27,7 @@ use chrono::NaiveDate;
 use polars::prelude::*;
 
 use super::AnalysisError;
+use super::cluster::{self, ClusterMoments, ClusterUnit};
 use super::groups::{self, ALL_GROUP, GroupBy};
 use super::periods::{Period, PeriodLookup, PeriodSpec};
 use super::stats;
@@ -48,6 +53,10 @@ pub const TREND_COLUMNS: &[&str] = &[
     "share_ci_low",
     "share_ci_high",
     "low_n",
+    "n_clusters",
+    "dispersion",
+    "rate_ci_low_poisson",
+    "rate_ci_high_poisson",
 ];
 
 /// One row of a trend table: the columns of [`TREND_COLUMNS`], typed (see
@@ -90,6 +99,21 @@ pub struct TrendRow {
     pub share_ci_high: Option<f64>,
     /// Whether the row rests on too little text ([`LowN`]).
     pub low_n: bool,
+    /// Documents (or turns) the rate interval treats as its sampling units.
+    pub n_clusters: u64,
+    /// Dispersion of the matches over those units (1: Poisson).
+    pub dispersion: f64,
+    /// Lower bound of the exact Poisson interval (matches independent).
+    pub rate_ci_low_poisson: Option<f64>,
+    /// Upper bound of the exact Poisson interval.
+    pub rate_ci_high_poisson: Option<f64>,
+    /// The rate corrected for measured error, when the table carries a validation's
+    /// corrected columns ([`super::validation::add_corrected_rates`]).
+    pub rate_corrected: Option<f64>,
+    /// Lower bound of the corrected rate.
+    pub rate_corrected_low: Option<f64>,
+    /// Upper bound of the corrected rate.
+    pub rate_corrected_high: Option<f64>,
 }
 
 /// When a row is flagged as resting on too little text.
@@ -124,6 +148,8 @@ pub struct TrendsConfig {
     pub low_n: LowN,
     /// Confidence of the intervals (0.95).
     pub confidence: f64,
+    /// The sampling unit of the rate intervals (documents by default).
+    pub cluster: ClusterUnit,
 }
 
 impl TrendsConfig {
@@ -135,6 +161,7 @@ impl TrendsConfig {
             themes,
             low_n: LowN::default(),
             confidence: 0.95,
+            cluster: ClusterUnit::Document,
         }
     }
 }
@@ -161,6 +188,13 @@ pub fn trend_rows(table: &DataFrame) -> Result<Vec<TrendRow>, AnalysisError> {
     let float = |name: &str| -> Result<Vec<Option<f64>>, AnalysisError> {
         Ok(table.column(name)?.f64()?.iter().collect())
     };
+    // Columns only a corrected table has: none when absent.
+    let optional = |name: &str| -> Result<Vec<Option<f64>>, AnalysisError> {
+        match table.column(name) {
+            Ok(_) => float(name),
+            Err(_) => Ok(vec![None; table.height()]),
+        }
+    };
     let date = |name: &str| -> Result<Vec<NaiveDate>, AnalysisError> {
         Ok(table
             .column(name)?
@@ -183,6 +217,16 @@ pub fn trend_rows(table: &DataFrame) -> Result<Vec<TrendRow>, AnalysisError> {
         float("share_of_docs")?,
         float("share_ci_low")?,
         float("share_ci_high")?,
+    );
+    let (n_clusters, dispersion) = (count("n_clusters")?, float("dispersion")?);
+    let (poisson_low, poisson_high) = (
+        float("rate_ci_low_poisson")?,
+        float("rate_ci_high_poisson")?,
+    );
+    let (corrected, corrected_low, corrected_high) = (
+        optional("rate_corrected")?,
+        optional("rate_corrected_low")?,
+        optional("rate_corrected_high")?,
     );
     let low_n: Vec<bool> = table
         .column("low_n")?
@@ -210,6 +254,13 @@ pub fn trend_rows(table: &DataFrame) -> Result<Vec<TrendRow>, AnalysisError> {
             share_ci_low: share_low[i],
             share_ci_high: share_high[i],
             low_n: low_n[i],
+            n_clusters: n_clusters[i],
+            dispersion: dispersion[i].unwrap_or(1.0),
+            rate_ci_low_poisson: poisson_low[i],
+            rate_ci_high_poisson: poisson_high[i],
+            rate_corrected: corrected[i],
+            rate_corrected_low: corrected_low[i],
+            rate_corrected_high: corrected_high[i],
         })
         .collect())
 }
@@ -262,12 +313,18 @@ struct Inputs {
     unit_doc: Vec<u32>,
     unit_words: Vec<u64>,
     unit_paragraphs: Vec<u64>,
+    // One row per cluster (document or turn, within a group).
+    cluster_period: Vec<u32>,
+    cluster_group: Vec<String>,
+    cluster_key: Vec<u64>,
+    cluster_words: Vec<u64>,
     // One row per match.
     hit_period: Vec<u32>,
     hit_group: Vec<String>,
     hit_theme: Vec<u32>,
     hit_doc: Vec<u32>,
     hit_paragraph: Vec<u64>,
+    hit_cluster: Vec<u64>,
     groups: BTreeSet<String>,
 }
 
@@ -287,6 +344,12 @@ fn collect_inputs(docs: &[DocThemeMatches], config: &TrendsConfig, themes: &[Str
             inputs.unit_words.push(unit.n_words);
             inputs.unit_paragraphs.push(unit.n_paragraphs);
         }
+        for c in cluster::clusters(&doc.doc, config.group, config.cluster) {
+            inputs.cluster_period.push(period);
+            inputs.cluster_group.push(c.unit.group);
+            inputs.cluster_key.push(cluster_key(doc_index, c.key));
+            inputs.cluster_words.push(c.unit.n_words);
+        }
         for m in &doc.matches {
             let Some(theme) = themes.iter().position(|t| *t == m.theme) else {
                 continue;
@@ -301,12 +364,21 @@ fn collect_inputs(docs: &[DocThemeMatches], config: &TrendsConfig, themes: &[Str
             inputs
                 .hit_paragraph
                 .push(((doc_index as u64) << 32) | (m.para as u64 & 0xffff_ffff));
+            inputs.hit_cluster.push(cluster_key(
+                doc_index,
+                cluster::cluster_of(&doc.doc, m.para, config.cluster),
+            ));
         }
     }
     if config.group.is_none() {
         inputs.groups.insert(ALL_GROUP.to_string());
     }
     inputs
+}
+
+/// A cluster key unique across documents.
+fn cluster_key(doc_index: u32, key: u32) -> u64 {
+    ((doc_index as u64) << 32) | key as u64
 }
 
 fn column<T, P: ?Sized>(name: &str, values: T) -> Column
@@ -332,6 +404,34 @@ fn map_pair(a: &str, b: &str, f: impl Fn(u64, u64) -> Option<f64> + Send + Sync 
             Ok(values.with_name(columns[0].name().clone()).into_column())
         },
         &[col(b)],
+        |_, fields| Ok(Field::new(fields[0].name().clone(), DataType::Float64)),
+    )
+}
+
+/// A Float64 column computed row by row from several numeric columns (read as f64, null
+/// as 0; null where `f` gives None).
+fn map_row(names: &[&str], f: impl Fn(&[f64]) -> Option<f64> + Send + Sync + 'static) -> Expr {
+    let f = Arc::new(f);
+    let rest: Vec<Expr> = names[1..].iter().map(|n| col(*n)).collect();
+    col(names[0]).map_many(
+        move |columns: &mut [Column]| {
+            let values: Vec<Float64Chunked> = columns
+                .iter()
+                .map(|c| Ok(c.cast(&DataType::Float64)?.f64()?.clone()))
+                .collect::<PolarsResult<_>>()?;
+            let height = columns[0].len();
+            let mut row = vec![0.0; values.len()];
+            let out: Float64Chunked = (0..height)
+                .map(|i| {
+                    for (cell, column) in row.iter_mut().zip(&values) {
+                        *cell = column.get(i).unwrap_or(0.0);
+                    }
+                    f(&row)
+                })
+                .collect();
+            Ok(out.with_name(columns[0].name().clone()).into_column())
+        },
+        &rest,
         |_, fields| Ok(Field::new(fields[0].name().clone(), DataType::Float64)),
     )
 }
@@ -403,7 +503,49 @@ pub fn trends_table(
         column("theme_idx", inputs.hit_theme),
         column("doc", inputs.hit_doc),
         column("paragraph", inputs.hit_paragraph),
+        column("cluster", inputs.hit_cluster),
     ])?;
+    let clusters = DataFrame::new_infer_height(vec![
+        column("period_idx", inputs.cluster_period),
+        column("group", inputs.cluster_group),
+        column("cluster", inputs.cluster_key),
+        column("words", inputs.cluster_words),
+    ])?
+    .lazy()
+    .group_by([col("period_idx"), col("group"), col("cluster")])
+    .agg([col("words").sum().cast(DataType::Float64).alias("w")]);
+    // The sums the dispersion needs: Σw² and the number of clusters per period × group,
+    // Σx² and Σxw per period × group × theme (x: matches of the theme in the cluster).
+    let cluster_totals = clusters
+        .clone()
+        .group_by([col("period_idx"), col("group")])
+        .agg([
+            len().cast(DataType::UInt64).alias("n_clusters"),
+            (col("w") * col("w")).sum().alias("sum_w2"),
+        ]);
+    let cluster_keys = || [col("period_idx"), col("group"), col("cluster")];
+    let cluster_moments = hits
+        .clone()
+        .lazy()
+        .group_by([
+            col("period_idx"),
+            col("group"),
+            col("theme_idx"),
+            col("cluster"),
+        ])
+        .agg([len().cast(DataType::Float64).alias("x")])
+        .join(
+            clusters,
+            cluster_keys(),
+            cluster_keys(),
+            JoinArgs::new(JoinType::Left),
+        )
+        .with_column(col("w").fill_null(lit(0.0)))
+        .group_by([col("period_idx"), col("group"), col("theme_idx")])
+        .agg([
+            (col("x") * col("x")).sum().alias("sum_x2"),
+            (col("x") * col("w")).sum().alias("sum_xw"),
+        ]);
 
     let denominators = units
         .lazy()
@@ -432,6 +574,10 @@ pub fn trends_table(
         ]);
 
     let left = || JoinArgs::new(JoinType::Left);
+    let by_group = || [col("period_idx"), col("group")];
+    let by_theme = || [col("period_idx"), col("group"), col("theme_idx")];
+    let denominators = denominators.join(cluster_totals, by_group(), by_group(), left());
+    let numerators = numerators.join(cluster_moments, by_theme(), by_theme(), left());
     let confidence = config.confidence;
     let low_n = config.low_n;
     let counts = [
@@ -471,19 +617,54 @@ pub fn trends_table(
         .with_columns(
             counts
                 .iter()
+                .chain(&["n_clusters"])
                 .map(|name| col(*name).fill_null(lit(0u64)).cast(DataType::UInt64))
                 .collect::<Vec<_>>(),
         )
+        .with_column(
+            map_row(
+                &[
+                    "n_clusters",
+                    "n_matches",
+                    "n_words",
+                    "sum_x2",
+                    "sum_xw",
+                    "sum_w2",
+                ],
+                move |v| {
+                    let moments = ClusterMoments {
+                        n_clusters: v[0] as u64,
+                        matches: v[1],
+                        words: v[2],
+                        sum_x2: v[3],
+                        sum_xw: v[4],
+                        sum_w2: v[5],
+                    };
+                    Some(moments.dispersion(confidence))
+                },
+            )
+            .alias("dispersion"),
+        )
         .with_columns([
             map_pair("n_matches", "n_words", stats::rate_per_10k).alias("rate_per_10k_words"),
+            map_row(&["n_matches", "n_words", "dispersion"], move |v| {
+                cluster::clustered_rate_interval_per_10k(v[0] as u64, v[1] as u64, v[2], confidence)
+                    .map(|i| i.low)
+            })
+            .alias("rate_ci_low"),
+            map_row(&["n_matches", "n_words", "dispersion"], move |v| {
+                cluster::clustered_rate_interval_per_10k(v[0] as u64, v[1] as u64, v[2], confidence)
+                    .map(|i| i.high)
+            })
+            .alias("rate_ci_high"),
             map_pair("n_matches", "n_words", move |x, w| {
                 stats::rate_interval_per_10k(x, w, confidence).map(|i| i.low)
             })
-            .alias("rate_ci_low"),
+            .alias("rate_ci_low_poisson"),
             map_pair("n_matches", "n_words", move |x, w| {
                 stats::rate_interval_per_10k(x, w, confidence).map(|i| i.high)
             })
-            .alias("rate_ci_high"),
+            .alias("rate_ci_high_poisson"),
             map_pair("n_docs_matched", "n_docs", |k, n| {
                 (n > 0).then(|| k as f64 / n as f64)
             })
@@ -664,9 +845,20 @@ mod tests {
         assert_eq!(rate.get(1), Some(15.0));
         assert_eq!(rate.get(2), None);
         assert_eq!(rate.get(4), Some(0.0));
-        let high = table.column("rate_ci_high").unwrap().f64().unwrap();
+        let poisson = table.column("rate_ci_high_poisson").unwrap().f64().unwrap();
         // 3 matches in 2,000 words: upper Poisson bound 8.767273 (R poisson.test(3)) / 0.2.
-        assert!((high.get(1).unwrap() - 8.767273 * 5.0).abs() < 1e-4);
+        assert!((poisson.get(1).unwrap() - 8.767273 * 5.0).abs() < 1e-4);
+        // Clustered by document: 2 and 1 matches in two documents of 1,000 words, less
+        // spread than Poisson (CR1: 2/1 × ((2 - 1.5)² + (1 - 1.5)²) / 3 = 1/3), so the
+        // dispersion is 1 and the interval the exact one.
+        let dispersion = table.column("dispersion").unwrap().f64().unwrap();
+        assert_eq!(
+            (dispersion.get(0), dispersion.get(1)),
+            (Some(1.0), Some(1.0))
+        );
+        let high = table.column("rate_ci_high").unwrap().f64().unwrap();
+        assert!((high.get(1).unwrap() - poisson.get(1).unwrap()).abs() < 1e-9);
+        assert_eq!(u64s(&table, "n_clusters"), [2, 2, 0, 0, 1, 1]);
         let share = table.column("share_of_docs").unwrap().f64().unwrap();
         assert_eq!(
             (share.get(0), share.get(1), share.get(2)),
@@ -734,6 +926,34 @@ mod tests {
             names,
             ["2016-Q4", "2017-Q1", "2017-Q2", "2017-Q3", "2017-Q4"]
         );
+    }
+
+    #[test]
+    fn matches_in_one_document_widen_the_rate_interval() {
+        // 12 documents of 1,000 words in one month; blame 5 times in one, once in two more.
+        let mut docs: Vec<DocThemeMatches> = (0..12)
+            .map(|i| doc(&format!("d{i}"), "2017-05-10", "Putin", &[]))
+            .collect();
+        docs[0].matches = doc("x", "2017-05-10", "Putin", &[("blame", 1); 5]).matches;
+        docs[1].matches = doc("x", "2017-05-10", "Putin", &[("blame", 1)]).matches;
+        docs[2].matches = doc("x", "2017-05-10", "Putin", &[("blame", 0)]).matches;
+        let periods = parse_named_periods("may=2017-05-01..2017-05-31").unwrap();
+        let mut config = TrendsConfig::new(periods, None, themes());
+        let table = trends_table(&docs, &config).unwrap();
+        let f = |table: &DataFrame, name: &str| {
+            table.column(name).unwrap().f64().unwrap().get(1).unwrap()
+        };
+        assert_eq!(u64s(&table, "n_clusters"), [12, 12]);
+        assert!(f(&table, "dispersion") > 3.0);
+        assert!(f(&table, "rate_ci_high") > 1.5 * f(&table, "rate_ci_high_poisson"));
+        // Speaker turns as the unit: each document has two turns (question, answer); the
+        // five matches of document 0 are still in one turn.
+        config.cluster = ClusterUnit::Turn;
+        let turns = trends_table(&docs, &config).unwrap();
+        assert_eq!(u64s(&turns, "n_clusters"), [24, 24]);
+        assert!(f(&turns, "dispersion") > 3.0);
+        assert_eq!(u64s(&turns, "n_matches"), u64s(&table, "n_matches"));
+        assert_eq!(u64s(&turns, "n_words"), u64s(&table, "n_words"));
     }
 
     #[test]

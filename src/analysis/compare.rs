@@ -1,20 +1,35 @@
 //! Comparison of two periods or two groups, theme by theme.
 //!
 //! Contract: the counts come from the same aggregation plan as trend tables (two named
-//! periods, or one period spanning the documents grouped by the chosen grouping). For each
-//! theme: the rate per 10k words on each side, the rate ratio A/B with its 95% interval
-//! (log method, 0.5 added to both counts when one is zero), the log-likelihood G2 with its
-//! chi-square(1) p-value, and the Holm-adjusted p-value across the themes compared. Rows
-//! are sorted by effect size, `|ln ratio|` descending; themes with no match on either side
-//! (no ratio) come last, in theme order.
+//! periods, or one period spanning the documents grouped by the chosen grouping). The
+//! document is the sampling unit (matches in one document are not independent evidence).
+//! For each theme:
+//!
+//! - documents with a match on each side, their share, and **Fisher's exact test** of the
+//!   two shares with its **Holm**-adjusted p-value across the themes compared: the headline
+//!   test;
+//! - the rate per 10k words on each side and the rate ratio A/B with its 95% interval
+//!   clustered by document or speaker turn (see [`super::cluster`]; 0.5 added to both
+//!   counts when one is zero); the Poisson interval, which treats matches as independent,
+//!   stays beside it;
+//! - the match-level log-likelihood G2 with its chi-square(1) p-value and Holm-adjusted p,
+//!   kept for comparison with corpus-linguistics tools; it overstates the evidence whenever
+//!   matches cluster;
+//! - `small_sample` when either side has fewer than [`SMALL_SAMPLE_DOCS`] documents with a
+//!   match: read the row as a description of these documents, not of a population.
+//!
+//! Rows are sorted by effect size, `|ln ratio|` descending; themes with no match on either
+//! side (no ratio) come last, in theme order.
 
 use polars::prelude::*;
 
 use super::AnalysisError;
 use super::aggregate::{TrendsConfig, date_span, theme_order, trends_table};
+use super::cluster::{ClusterUnit, clustered_rate_ratio};
 use super::groups::GroupBy;
 use super::periods::{Period, parse_period};
 use super::stats::{self, RateRatio};
+use super::validation::{CorrectedComparison, CorrectedRate};
 use crate::themes::DocThemeMatches;
 
 /// What is compared.
@@ -38,21 +53,45 @@ pub enum Comparison {
     },
 }
 
+/// Fewer documents with a match than this on either side makes a row a small sample.
+pub const SMALL_SAMPLE_DOCS: u64 = 10;
+
 /// The counts of one theme on one side.
-#[derive(Debug, Clone, Copy, PartialEq, Default)]
+#[derive(Debug, Clone, Copy, PartialEq)]
 pub struct SideCounts {
     /// Matches.
     pub n_matches: u64,
+    /// Documents with at least one match.
+    pub n_docs_matched: u64,
     /// Documents in the side.
     pub n_docs: u64,
     /// Words in the side.
     pub n_words: u64,
+    /// Dispersion of the matches over the side's documents or turns (1: Poisson).
+    pub dispersion: f64,
+}
+
+impl Default for SideCounts {
+    fn default() -> SideCounts {
+        SideCounts {
+            n_matches: 0,
+            n_docs_matched: 0,
+            n_docs: 0,
+            n_words: 0,
+            dispersion: 1.0,
+        }
+    }
 }
 
 impl SideCounts {
     /// Matches per 10k words, `None` without words.
     pub fn rate(&self) -> Option<f64> {
         stats::rate_per_10k(self.n_matches, self.n_words)
+    }
+
+    /// Share of documents with a match, `None` without documents.
+    pub fn share_of_docs(&self) -> Option<f64> {
+        (self.n_docs > 0).then(|| self.n_docs_matched as f64 / self.n_docs as f64)
     }
 }
 
@@ -65,14 +104,30 @@ pub struct ComparisonRow {
     pub a: SideCounts,
     /// Side B.
     pub b: SideCounts,
-    /// Rate ratio A/B, when defined.
+    /// Rate ratio A/B with its clustered interval, when defined.
     pub ratio: Option<RateRatio>,
-    /// Log-likelihood G2.
+    /// The same ratio with the Poisson interval (matches independent).
+    pub ratio_poisson: Option<RateRatio>,
+    /// Fisher's exact test of the shares of documents with a match (two-sided).
+    pub p_docs: f64,
+    /// Holm-adjusted `p_docs` across the themes of the comparison.
+    pub p_docs_holm: f64,
+    /// Log-likelihood G2 of the match counts.
     pub g2: f64,
     /// p-value of G2 (chi-square, 1 df).
-    pub p_value: f64,
-    /// Holm-adjusted p-value across the themes of the comparison.
-    pub p_holm: f64,
+    pub p_g2: f64,
+    /// Holm-adjusted `p_g2` across the themes of the comparison.
+    pub p_g2_holm: f64,
+    /// Rates and ratio corrected for the theme's measured error, when a validation is
+    /// applied ([`super::validation::correct_comparison`]).
+    pub corrected: Option<CorrectedComparison>,
+}
+
+impl ComparisonRow {
+    /// Whether either side has fewer than [`SMALL_SAMPLE_DOCS`] documents with a match.
+    pub fn small_sample(&self) -> bool {
+        self.a.n_docs_matched.min(self.b.n_docs_matched) < SMALL_SAMPLE_DOCS
+    }
 }
 
 /// A finished comparison: labels of the two sides and one row per theme.
@@ -91,22 +146,33 @@ pub const COMPARE_COLUMNS: &[&str] = &[
     "theme",
     "a",
     "b",
+    "n_docs_matched_a",
+    "n_docs_a",
+    "share_docs_a",
+    "n_docs_matched_b",
+    "n_docs_b",
+    "share_docs_b",
+    "p_docs",
+    "p_docs_holm",
+    "small_sample",
     "n_matches_a",
     "n_words_a",
     "rate_a",
+    "dispersion_a",
     "n_matches_b",
     "n_words_b",
     "rate_b",
+    "dispersion_b",
     "rate_ratio",
     "ratio_ci_low",
     "ratio_ci_high",
     "log_ratio",
     "zero_corrected",
+    "ratio_ci_low_poisson",
+    "ratio_ci_high_poisson",
     "g2",
-    "p_value",
-    "p_holm",
-    "n_docs_a",
-    "n_docs_b",
+    "p_g2",
+    "p_g2_holm",
 ];
 
 /// The comparison of sides `a` and `b`: two group values when `group` is given, otherwise
@@ -151,12 +217,14 @@ pub fn resolve_comparison(
 }
 
 /// Compares `docs` between the two sides of `comparison`, for `themes` (theme-file order;
-/// themes found in the matches but not listed are added).
+/// themes found in the matches but not listed are added), with rate-ratio intervals
+/// clustered by `cluster`.
 pub fn compare(
     docs: &[DocThemeMatches],
     comparison: &Comparison,
     themes: &[String],
     confidence: f64,
+    cluster: ClusterUnit,
 ) -> Result<ComparisonTable, AnalysisError> {
     let themes = theme_order(themes, docs);
     let (config, label_a, label_b) = match comparison {
@@ -183,6 +251,9 @@ pub fn compare(
             (config, a.clone(), b.clone())
         }
     };
+    let mut config = config;
+    config.confidence = confidence;
+    config.cluster = cluster;
     let table = trends_table(docs, &config)?;
     let (key_column, key_a, key_b) = match comparison {
         Comparison::Periods { .. } => ("period", label_a.clone(), label_b.clone()),
@@ -210,13 +281,22 @@ pub fn compare(
             .collect())
     };
     let (matches, n_docs, words) = (number("n_matches")?, number("n_docs")?, number("n_words")?);
+    let docs_matched = number("n_docs_matched")?;
+    let dispersion: Vec<f64> = table
+        .column("dispersion")?
+        .f64()?
+        .iter()
+        .map(|v| v.unwrap_or(1.0))
+        .collect();
     let side = |key: &str, theme: &str| {
         (0..table.height())
             .find(|&i| keys[i] == key && theme_column[i] == theme)
             .map(|i| SideCounts {
                 n_matches: matches[i],
+                n_docs_matched: docs_matched[i],
                 n_docs: n_docs[i],
                 n_words: words[i],
+                dispersion: dispersion[i],
             })
             .unwrap_or_default()
     };
@@ -229,22 +309,38 @@ pub fn compare(
                 theme: theme.clone(),
                 a,
                 b,
-                ratio: stats::rate_ratio(
+                ratio: clustered_rate_ratio(
+                    a.n_matches,
+                    a.n_words,
+                    a.dispersion,
+                    b.n_matches,
+                    b.n_words,
+                    b.dispersion,
+                    confidence,
+                ),
+                ratio_poisson: stats::rate_ratio(
                     a.n_matches,
                     a.n_words,
                     b.n_matches,
                     b.n_words,
                     confidence,
                 ),
+                p_docs: stats::fisher_exact(a.n_docs_matched, a.n_docs, b.n_docs_matched, b.n_docs),
+                p_docs_holm: f64::NAN,
                 g2,
-                p_value: stats::chi_square_1_p_value(g2),
-                p_holm: f64::NAN,
+                p_g2: stats::chi_square_1_p_value(g2),
+                p_g2_holm: f64::NAN,
+                corrected: None,
             }
         })
         .collect();
-    let adjusted = stats::holm(&rows.iter().map(|r| r.p_value).collect::<Vec<_>>());
+    let adjusted = stats::holm(&rows.iter().map(|r| r.p_docs).collect::<Vec<_>>());
     for (row, p) in rows.iter_mut().zip(adjusted) {
-        row.p_holm = p;
+        row.p_docs_holm = p;
+    }
+    let adjusted = stats::holm(&rows.iter().map(|r| r.p_g2).collect::<Vec<_>>());
+    for (row, p) in rows.iter_mut().zip(adjusted) {
+        row.p_g2_holm = p;
     }
     // Stable sort: ties and themes without a ratio keep theme order.
     rows.sort_by(|x, y| {
@@ -292,7 +388,9 @@ fn string_values(table: &DataFrame, name: &str) -> Result<Vec<String>, AnalysisE
 }
 
 impl ComparisonTable {
-    /// The comparison as a table with [`COMPARE_COLUMNS`] (undefined values are null).
+    /// The comparison as a table with [`COMPARE_COLUMNS`] (undefined values are null), then,
+    /// when a validation was applied, `rate_corrected_{a,b}` with `_low`/`_high` bounds and
+    /// `ratio_corrected` with its bounds.
     pub fn to_frame(&self) -> Result<DataFrame, AnalysisError> {
         let rows = &self.rows;
         let f = |get: &dyn Fn(&ComparisonRow) -> Option<f64>| -> Vec<Option<f64>> {
@@ -308,12 +406,28 @@ impl ComparisonTable {
             ),
             Column::new("a".into(), vec![self.label_a.as_str(); rows.len()]),
             Column::new("b".into(), vec![self.label_b.as_str(); rows.len()]),
+            Column::new("n_docs_matched_a".into(), u(&|r| r.a.n_docs_matched)),
+            Column::new("n_docs_a".into(), u(&|r| r.a.n_docs)),
+            Column::new("share_docs_a".into(), f(&|r| r.a.share_of_docs())),
+            Column::new("n_docs_matched_b".into(), u(&|r| r.b.n_docs_matched)),
+            Column::new("n_docs_b".into(), u(&|r| r.b.n_docs)),
+            Column::new("share_docs_b".into(), f(&|r| r.b.share_of_docs())),
+            Column::new("p_docs".into(), f(&|r| finite(r.p_docs))),
+            Column::new("p_docs_holm".into(), f(&|r| finite(r.p_docs_holm))),
+            Column::new(
+                "small_sample".into(),
+                rows.iter()
+                    .map(ComparisonRow::small_sample)
+                    .collect::<Vec<_>>(),
+            ),
             Column::new("n_matches_a".into(), u(&|r| r.a.n_matches)),
             Column::new("n_words_a".into(), u(&|r| r.a.n_words)),
             Column::new("rate_a".into(), f(&|r| r.a.rate())),
+            Column::new("dispersion_a".into(), f(&|r| finite(r.a.dispersion))),
             Column::new("n_matches_b".into(), u(&|r| r.b.n_matches)),
             Column::new("n_words_b".into(), u(&|r| r.b.n_words)),
             Column::new("rate_b".into(), f(&|r| r.b.rate())),
+            Column::new("dispersion_b".into(), f(&|r| finite(r.b.dispersion))),
             Column::new("rate_ratio".into(), f(&|r| r.ratio.map(|q| q.ratio))),
             Column::new(
                 "ratio_ci_low".into(),
@@ -330,12 +444,52 @@ impl ComparisonTable {
                     .map(|r| r.ratio.is_some_and(|q| q.corrected))
                     .collect::<Vec<_>>(),
             ),
+            Column::new(
+                "ratio_ci_low_poisson".into(),
+                f(&|r| r.ratio_poisson.map(|q| q.interval.low)),
+            ),
+            Column::new(
+                "ratio_ci_high_poisson".into(),
+                f(&|r| r.ratio_poisson.map(|q| q.interval.high)),
+            ),
             Column::new("g2".into(), f(&|r| finite(r.g2))),
-            Column::new("p_value".into(), f(&|r| finite(r.p_value))),
-            Column::new("p_holm".into(), f(&|r| finite(r.p_holm))),
-            Column::new("n_docs_a".into(), u(&|r| r.a.n_docs)),
-            Column::new("n_docs_b".into(), u(&|r| r.b.n_docs)),
+            Column::new("p_g2".into(), f(&|r| finite(r.p_g2))),
+            Column::new("p_g2_holm".into(), f(&|r| finite(r.p_g2_holm))),
         ];
+        let mut columns = columns;
+        if rows.iter().any(|r| r.corrected.is_some()) {
+            let side = |r: &ComparisonRow, b: bool| -> Option<CorrectedRate> {
+                r.corrected.and_then(|c| if b { c.b } else { c.a })
+            };
+            for (suffix, b) in [("a", false), ("b", true)] {
+                columns.extend([
+                    Column::new(
+                        format!("rate_corrected_{suffix}").into(),
+                        f(&|r| side(r, b).map(|c| c.rate)),
+                    ),
+                    Column::new(
+                        format!("rate_corrected_low_{suffix}").into(),
+                        f(&|r| side(r, b).map(|c| c.interval.low)),
+                    ),
+                    Column::new(
+                        format!("rate_corrected_high_{suffix}").into(),
+                        f(&|r| side(r, b).map(|c| c.interval.high)),
+                    ),
+                ]);
+            }
+            let ratio = |r: &ComparisonRow| r.corrected.and_then(|c| c.ratio);
+            columns.extend([
+                Column::new("ratio_corrected".into(), f(&|r| ratio(r).map(|q| q.ratio))),
+                Column::new(
+                    "ratio_corrected_low".into(),
+                    f(&|r| ratio(r).map(|q| q.interval.low)),
+                ),
+                Column::new(
+                    "ratio_corrected_high".into(),
+                    f(&|r| ratio(r).map(|q| q.interval.high)),
+                ),
+            ]);
+        }
         Ok(DataFrame::new_infer_height(columns)?)
     }
 }
@@ -410,7 +564,7 @@ mod tests {
             a: periods[1].clone(),
             b: periods[0].clone(),
         };
-        let table = compare(&docs(), &comparison, &themes(), 0.95).unwrap();
+        let table = compare(&docs(), &comparison, &themes(), 0.95, ClusterUnit::Document).unwrap();
         assert_eq!(
             (table.label_a.as_str(), table.label_b.as_str()),
             ("H2", "H1")
@@ -426,14 +580,23 @@ mod tests {
         assert!((blame.ratio.unwrap().ratio - 1.5).abs() < 1e-12);
         // Same numbers as stats::log_likelihood_matches_known_values (sides swapped).
         assert!((blame.g2 - 1.31334069035).abs() < 1e-9);
-        assert!((blame.p_value - 0.25179069483).abs() < 1e-9);
+        assert!((blame.p_g2 - 0.25179069483).abs() < 1e-9);
+        // One document per side: each is one cluster, so no dispersion can be estimated.
+        assert_eq!(blame.ratio, blame.ratio_poisson);
+        assert_eq!((blame.a.n_docs_matched, blame.b.n_docs_matched), (1, 1));
+        assert_eq!(blame.p_docs, 1.0);
+        assert!(blame.small_sample());
         let freeze = &table.rows[0];
         assert!(freeze.ratio.unwrap().corrected);
-        // Holm over the two tested themes (libya has p = 1 and counts as a test too).
-        let p: Vec<f64> = table.rows.iter().map(|r| r.p_value).collect();
-        let expected = stats::holm(&p);
-        for (row, e) in table.rows.iter().zip(expected) {
-            assert_eq!(row.p_holm, e);
+        // Holm over the themes (libya has p = 1 and counts as a test too).
+        for p in [
+            |r: &ComparisonRow| (r.p_docs, r.p_docs_holm),
+            |r: &ComparisonRow| (r.p_g2, r.p_g2_holm),
+        ] {
+            let raw: Vec<f64> = table.rows.iter().map(|r| p(r).0).collect();
+            for (row, e) in table.rows.iter().zip(stats::holm(&raw)) {
+                assert_eq!(p(row).1, e);
+            }
         }
         assert!(table.rows[2].ratio.is_none());
         let frame = table.to_frame().unwrap();
@@ -444,6 +607,48 @@ mod tests {
             .collect();
         assert_eq!(names, COMPARE_COLUMNS);
         assert_eq!(frame.height(), 3);
+    }
+
+    /// The README's escalation warning: 7 matches in 3 of 12 H2 documents (5 in one
+    /// transcript) against none in 12 H1 documents. By match, G2 calls it a clear rise;
+    /// by document it is 3 of 12 against 0 of 12 (Fisher p = 5/23).
+    #[test]
+    fn matches_concentrated_in_one_document_are_not_significant_by_document() {
+        let mut docs = Vec::new();
+        for i in 0..12 {
+            let hits: &[(&str, usize)] = match i {
+                0 => &[("escalation", 5)],
+                1 | 2 => &[("escalation", 1)],
+                _ => &[],
+            };
+            docs.push(doc(&format!("h2-{i}"), "2017-09-01", "Putin", 4_000, hits));
+            docs.push(doc(&format!("h1-{i}"), "2017-03-01", "Putin", 6_000, &[]));
+        }
+        let periods =
+            parse_named_periods("H1=2017-01-01..2017-06-30,H2=2017-07-01..2017-12-31").unwrap();
+        let comparison = Comparison::Periods {
+            a: periods[1].clone(),
+            b: periods[0].clone(),
+        };
+        let themes = vec!["escalation".to_string()];
+        let table = compare(&docs, &comparison, &themes, 0.95, ClusterUnit::Document).unwrap();
+        let row = &table.rows[0];
+        assert!(row.p_g2 < 0.001, "by match: {}", row.p_g2);
+        assert!((row.p_docs - 5.0 / 23.0).abs() < 1e-9, "{}", row.p_docs);
+        assert!(row.small_sample());
+        assert!(row.a.dispersion > 3.0);
+        let (clustered, poisson) = (row.ratio.unwrap(), row.ratio_poisson.unwrap());
+        assert_eq!(clustered.ratio, poisson.ratio);
+        assert!(clustered.interval.low < poisson.interval.low);
+        assert!(clustered.interval.high > poisson.interval.high);
+        assert!(clustered.interval.low < 1.0, "{clustered:?}");
+        let frame = table.to_frame().unwrap();
+        let names: Vec<_> = frame
+            .get_column_names()
+            .iter()
+            .map(|n| n.to_string())
+            .collect();
+        assert_eq!(names, COMPARE_COLUMNS);
     }
 
     #[test]
@@ -475,7 +680,7 @@ mod tests {
             a: periods[0].clone(),
             b: periods[0].clone(),
         };
-        let err = compare(&docs(), &comparison, &themes(), 0.95)
+        let err = compare(&docs(), &comparison, &themes(), 0.95, ClusterUnit::Document)
             .unwrap_err()
             .to_string();
         assert!(err.contains("overlap"), "{err}");
@@ -488,7 +693,7 @@ mod tests {
             a: "putin".into(),
             b: "Lavrov".into(),
         };
-        let table = compare(&docs(), &comparison, &themes(), 0.95).unwrap();
+        let table = compare(&docs(), &comparison, &themes(), 0.95, ClusterUnit::Document).unwrap();
         assert_eq!(table.label_a, "Putin");
         let blame = table.rows.iter().find(|r| r.theme == "blame").unwrap();
         assert_eq!((blame.a.n_matches, blame.b.n_matches), (10, 30));
@@ -498,7 +703,7 @@ mod tests {
             a: "Putin".into(),
             b: "Shoigu".into(),
         };
-        let err = compare(&docs(), &comparison, &themes(), 0.95)
+        let err = compare(&docs(), &comparison, &themes(), 0.95, ClusterUnit::Document)
             .unwrap_err()
             .to_string();
         assert!(
@@ -506,7 +711,7 @@ mod tests {
             "{err}"
         );
         assert!(matches!(
-            compare(&[], &comparison, &themes(), 0.95),
+            compare(&[], &comparison, &themes(), 0.95, ClusterUnit::Document),
             Err(AnalysisError::NoDocuments)
         ));
     }

@@ -31,11 +31,28 @@ pub enum AnalysisError {
         /// What is wrong.
         reason: String,
     },
+    /// A label file (hand-coded sample or gold file) or a validation file is unreadable or
+    /// invalid.
+    #[error("{}: {reason}", location(path, *line))]
+    Labels {
+        /// The file.
+        path: PathBuf,
+        /// 1-based line, when known.
+        line: Option<usize>,
+        /// What is wrong.
+        reason: String,
+    },
     /// A grouping name is not one of the known ones.
     #[error(
         "unknown group `{value}` (expected one of: speaker, source, kind, lang, turn_speaker, role)"
     )]
     UnknownGroupBy {
+        /// What the user gave.
+        value: String,
+    },
+    /// A cluster unit name is not one of the known ones.
+    #[error("unknown cluster unit `{value}` (expected document or turn)")]
+    UnknownClusterUnit {
         /// What the user gave.
         value: String,
     },

@@ -152,9 +152,14 @@ pub(crate) fn units(doc: &DocSummary, group: Option<GroupBy>) -> Vec<Unit> {
 
 /// The group a match of `doc` belongs to.
 pub(crate) fn match_group(doc: &DocSummary, m: &ThemeMatch, group: Option<GroupBy>) -> String {
+    paragraph_group(doc, m.para, group)
+}
+
+/// The group paragraph `para` of `doc` belongs to.
+pub(crate) fn paragraph_group(doc: &DocSummary, para: usize, group: Option<GroupBy>) -> String {
     match group {
         Some(turn) if turn.is_turn_level() && !doc.paragraphs.is_empty() => {
-            turn_group(doc, m.para, turn)
+            turn_group(doc, para, turn)
         }
         _ => document_group(doc, group),
     }

@@ -5,20 +5,23 @@
 //! that reads them ([`TrendRow`], [`ComparisonRow`], [`FirstOccurrence`]); nothing prints.
 
 mod aggregate;
-mod compare;
+pub mod cluster;
+pub mod compare;
 mod error;
 mod first;
 mod groups;
 pub mod periods;
 pub mod stats;
+pub mod validation;
 
 pub use aggregate::{
     LowN, TREND_COLUMNS, TrendRow, TrendsConfig, date_span, resolve_periods, trend_rows,
     trends_table, widen,
 };
+pub use cluster::ClusterUnit;
 pub use compare::{
-    COMPARE_COLUMNS, Comparison, ComparisonRow, ComparisonTable, SideCounts, compare,
-    resolve_comparison,
+    COMPARE_COLUMNS, Comparison, ComparisonRow, ComparisonTable, SMALL_SAMPLE_DOCS, SideCounts,
+    compare, resolve_comparison,
 };
 pub use error::AnalysisError;
 pub use first::{

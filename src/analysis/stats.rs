@@ -15,12 +15,16 @@
 //!   `E_i = w_i (a+b) / (wa+wb)`, `G2 = 2 Σ x_i ln(x_i / E_i)` (terms with `x_i = 0` are 0),
 //!   p-value from chi-square with 1 degree of freedom.
 //! - **Holm** step-down adjustment of p-values (Holm 1979), as R `p.adjust(p, "holm")`.
+//! - **Fisher's exact test** of two shares `ka/na` against `kb/nb` (documents with a match
+//!   among the documents of each side), two-sided by summing the tables no more probable
+//!   than the observed one (relative tolerance 1e-7), as R `fisher.test`.
 //!
 //! Quantiles come from `statrs` (gamma, chi-square, normal); the gamma quantile is polished
 //! by bisection on statrs' regularized incomplete gamma because statrs' own inverse stops
 //! after a few Newton steps.
 
-use statrs::distribution::{ChiSquared, ContinuousCDF, Gamma, Normal};
+use statrs::distribution::{ChiSquared, ContinuousCDF, Gamma, Normal, StudentsT};
+use statrs::function::factorial::ln_binomial;
 use statrs::function::gamma::gamma_lr;
 
 /// Rates are reported per this many words.
@@ -41,8 +45,18 @@ pub fn z_value(confidence: f64) -> f64 {
     normal.inverse_cdf(0.5 + confidence / 2.0)
 }
 
+/// The Student t quantile for a two-sided interval at `confidence` with `df` degrees of
+/// freedom (2.201 at 0.95 and 11 df); the normal quantile when `df` is not positive and
+/// finite.
+pub fn t_value(confidence: f64, df: f64) -> f64 {
+    match StudentsT::new(0.0, 1.0, df) {
+        Ok(t) if df.is_finite() => t.inverse_cdf(0.5 + confidence / 2.0),
+        _ => z_value(confidence),
+    }
+}
+
 /// The `p` quantile of the gamma distribution with this shape and rate 1.
-fn gamma_quantile(shape: f64, p: f64) -> f64 {
+pub(crate) fn gamma_quantile(shape: f64, p: f64) -> f64 {
     let start = Gamma::new(shape, 1.0).map_or(shape, |g| g.inverse_cdf(p));
     // Bracket around statrs' estimate, then bisect to full precision.
     let mut low = if start.is_finite() && start > 0.0 {
@@ -55,10 +69,12 @@ fn gamma_quantile(shape: f64, p: f64) -> f64 {
     } else {
         shape + 10.0
     };
-    while gamma_lr(shape, low) > p && low > f64::MIN_POSITIVE {
+    // The CDF at any x >= 0 (statrs refuses x = 0, where it is 0).
+    let cdf = |x: f64| if x > 0.0 { gamma_lr(shape, x) } else { 0.0 };
+    while cdf(low) > p && low > f64::MIN_POSITIVE {
         low *= 0.5;
     }
-    while gamma_lr(shape, high) < p {
+    while cdf(high) < p {
         high *= 2.0;
     }
     for _ in 0..200 {
@@ -66,7 +82,7 @@ fn gamma_quantile(shape: f64, p: f64) -> f64 {
         if mid <= low || mid >= high {
             break;
         }
-        if gamma_lr(shape, mid) < p {
+        if cdf(mid) < p {
             low = mid;
         } else {
             high = mid;
@@ -112,9 +128,21 @@ pub fn wilson_interval(successes: u64, trials: u64, confidence: f64) -> Option<I
     if trials == 0 {
         return None;
     }
+    wilson_share_interval(
+        successes.min(trials) as f64 / trials as f64,
+        trials as f64,
+        confidence,
+    )
+}
+
+/// Wilson score interval for a share `p` estimated from `n` trials, which may be an
+/// effective (non-integer) number of trials; `None` unless `n > 0`.
+pub fn wilson_share_interval(p: f64, n: f64, confidence: f64) -> Option<Interval> {
+    if n.is_nan() || n <= 0.0 || p.is_nan() {
+        return None;
+    }
+    let p = p.clamp(0.0, 1.0);
     let z = z_value(confidence);
-    let n = trials as f64;
-    let p = successes.min(trials) as f64 / n;
     let z2 = z * z;
     let denominator = 1.0 + z2 / n;
     let centre = (p + z2 / (2.0 * n)) / denominator;
@@ -213,6 +241,33 @@ pub fn holm(p_values: &[f64]) -> Vec<f64> {
     adjusted
 }
 
+/// Two-sided p-value of Fisher's exact test for `ka` of `na` against `kb` of `nb` (1 when
+/// either side is empty or nothing differs).
+pub fn fisher_exact(ka: u64, na: u64, kb: u64, nb: u64) -> f64 {
+    let (ka, kb) = (ka.min(na), kb.min(nb));
+    let total = na + nb;
+    let successes = ka + kb;
+    if na == 0 || nb == 0 || successes == 0 || successes == total {
+        return 1.0;
+    }
+    // Hypergeometric: `na` draws from `total` with `successes` marked; `ka` of them marked.
+    let denominator = ln_binomial(total, na);
+    let ln_p =
+        |k: u64| ln_binomial(successes, k) + ln_binomial(total - successes, na - k) - denominator;
+    let low = successes.saturating_sub(nb);
+    let high = successes.min(na);
+    let observed = ln_p(ka);
+    // R's relative tolerance, so tables as probable as the observed one count despite
+    // rounding.
+    let limit = observed + (1.0 + 1e-7f64).ln();
+    let p: f64 = (low..=high)
+        .map(ln_p)
+        .filter(|&l| l <= limit)
+        .map(f64::exp)
+        .sum();
+    p.min(1.0)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -260,6 +315,44 @@ mod tests {
     #[test]
     fn z_is_1_96() {
         close(z_value(0.95), 1.95996398454005, 1e-9);
+    }
+
+    /// Reference: R `qt(0.975, c(11, 1))` = 2.200985 12.706205.
+    #[test]
+    fn t_quantiles_match_r_qt() {
+        close(t_value(0.95, 11.0), 2.200985160091639, 1e-6);
+        close(t_value(0.95, 1.0), 12.706204736174694, 1e-6);
+        close(t_value(0.95, f64::INFINITY), z_value(0.95), 1e-12);
+    }
+
+    /// Shapes below 1 (effective counts of overdispersed rows): the quantile still solves
+    /// the CDF. Reference: scipy.stats.gamma.ppf(0.975, 0.5) = 2.5119440.
+    #[test]
+    fn gamma_quantiles_of_small_shapes() {
+        close(gamma_quantile(0.5, 0.975), 2.511_943_093_657_444, 1e-8);
+        // The true quantile is 3e-68; statrs' CDF is 0 below about 1e-15, so the answer is
+        // "practically 0", which is all a lower rate bound needs.
+        let q = gamma_quantile(1.0 / 42.0, 0.025);
+        assert!((0.0..1e-12).contains(&q), "{q}");
+    }
+
+    /// Reference: R `fisher.test(matrix(c(ka, na - ka, kb, nb - kb), 2))$p.value` (the same
+    /// numbers from scipy.stats.fisher_exact): 3 of 12 against 0 of 12 is 0.2173913 (5/23).
+    #[test]
+    fn fisher_exact_matches_r_fisher_test() {
+        close(fisher_exact(3, 12, 0, 12), 0.21739130434782605, 1e-9);
+        close(fisher_exact(7, 12, 2, 12), 0.08937945887737245, 1e-9);
+        close(fisher_exact(10, 10, 0, 10), 1.082508822446903e-05, 1e-9);
+        close(fisher_exact(12, 437, 13, 458), 1.0, 1e-9);
+        assert_eq!(fisher_exact(1, 12, 0, 12), 1.0);
+        assert_eq!(fisher_exact(0, 12, 0, 12), 1.0);
+        assert_eq!(fisher_exact(0, 0, 3, 5), 1.0);
+        // Symmetric in the sides.
+        close(
+            fisher_exact(0, 12, 3, 12),
+            fisher_exact(3, 12, 0, 12),
+            1e-12,
+        );
     }
 
     /// Reference: Wilson's closed form evaluated with mpmath; 3/10 also equals R

@@ -14,6 +14,7 @@ mod study_job;
 mod study_print;
 mod themes;
 mod themes_print;
+mod validation;
 
 use std::io;
 use std::process::ExitCode;

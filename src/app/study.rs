@@ -6,10 +6,12 @@ use std::path::{Path, PathBuf};
 
 use clap::Args;
 
+use statemine::analysis::ClusterUnit;
+use statemine::analysis::validation::Validation;
 use statemine::analysis::{self, Granularity, GroupBy, LowN, PeriodSpec, periods};
 use statemine::export::{self, ManifestContext};
 use statemine::index::{DocFilter, IndexStore};
-use statemine::study::{CONFIDENCE, Study, chart_title, trends_table, write_chart};
+use statemine::study::{CONFIDENCE, Study, TrendOptions, chart_title, trends_table, write_chart};
 use statemine::themes::ThemeSet;
 
 use super::Outcome;
@@ -75,6 +77,14 @@ pub struct TrendsArgs {
     /// Flag rows with fewer words than this as low n.
     #[arg(long, value_name = "N", default_value_t = LowN::default().min_words)]
     pub low_n_words: u64,
+    /// The sampling unit of the rate intervals: document, or turn (a speaker's run of
+    /// paragraphs).
+    #[arg(long, value_name = "UNIT", default_value_t = ClusterUnit::Document)]
+    pub cluster: ClusterUnit,
+    /// Also give each rate corrected for the theme's measured precision and recall (the
+    /// output of `themes validate`).
+    #[arg(long, value_name = "FILE")]
+    pub validation: Option<PathBuf>,
 }
 
 /// Arguments of `statemine compare`.
@@ -100,6 +110,14 @@ pub struct CompareArgs {
     /// Write the table to FILE (.csv, .parquet, .json, .ndjson) and FILE.manifest.json.
     #[arg(long, value_name = "FILE")]
     pub out: Option<PathBuf>,
+    /// The sampling unit of the ratio intervals: document, or turn (a speaker's run of
+    /// paragraphs).
+    #[arg(long, value_name = "UNIT", default_value_t = ClusterUnit::Document)]
+    pub cluster: ClusterUnit,
+    /// Also give the rates corrected for each theme's measured precision and recall (the
+    /// output of `themes validate`).
+    #[arg(long, value_name = "FILE")]
+    pub validation: Option<PathBuf>,
 }
 
 /// Arguments of `statemine first`.
@@ -153,6 +171,11 @@ fn announce(path: &Path, rows: Option<usize>, manifest: &Path) {
     }
 }
 
+/// The validation at `path`, if one is given.
+fn read_validation(path: Option<&Path>) -> anyhow::Result<Option<Validation>> {
+    Ok(path.map(Validation::read).transpose()?)
+}
+
 /// Runs `statemine trends`.
 pub fn trends(args: TrendsArgs) -> anyhow::Result<Outcome> {
     let filter = args.filter.to_filter()?;
@@ -166,13 +189,19 @@ pub fn trends(args: TrendsArgs) -> anyhow::Result<Outcome> {
     if let Some(out) = &args.out {
         export::TableFormat::from_path(out)?;
     }
+    let validation = read_validation(args.validation.as_deref())?;
     let study = load_study(&args.index.index, &args.themes.load()?, &filter)?;
     let selection = study.select(&[])?;
     let low_n = LowN {
         min_docs: args.low_n_docs,
         min_words: args.low_n_words,
     };
-    let long = trends_table(&selection, &spec, args.group, &filter, low_n)?;
+    let options = TrendOptions {
+        low_n,
+        cluster: args.cluster,
+        validation: validation.as_ref(),
+    };
+    let long = trends_table(&selection, &spec, args.group, &filter, options)?;
     let outcome = if long.total_matches() == 0 {
         Outcome::NoHits
     } else {
@@ -223,9 +252,19 @@ pub fn compare(args: CompareArgs) -> anyhow::Result<Outcome> {
     if let Some(out) = &args.out {
         export::TableFormat::from_path(out)?;
     }
+    let validation = read_validation(args.validation.as_deref())?;
     let study = load_study(&args.index.index, &args.themes.load()?, &filter)?;
     let selection = study.select(&[])?;
-    let table = analysis::compare(&selection.docs, &comparison, &selection.themes, CONFIDENCE)?;
+    let mut table = analysis::compare(
+        &selection.docs,
+        &comparison,
+        &selection.themes,
+        CONFIDENCE,
+        args.cluster,
+    )?;
+    if let Some(validation) = &validation {
+        analysis::validation::correct_comparison(&mut table, validation, CONFIDENCE);
+    }
     match &args.out {
         Some(out) => {
             let context = manifest_context(&study)?;
@@ -235,7 +274,7 @@ pub fn compare(args: CompareArgs) -> anyhow::Result<Outcome> {
         }
         None => {
             let mut output = Output::stdout();
-            study_print::comparison(&mut output, &table)?;
+            study_print::comparison(&mut output, &table, args.cluster)?;
             output.flush()?;
         }
     }

@@ -5,7 +5,10 @@ use std::io::Write;
 
 use polars::prelude::{AnyValue, DataFrame};
 
-use statemine::analysis::{ComparisonTable, FirstOccurrence, LowN, TrendRow};
+use statemine::analysis::validation::CorrectedRate;
+use statemine::analysis::{
+    ClusterUnit, ComparisonTable, FirstOccurrence, LowN, SMALL_SAMPLE_DOCS, TrendRow,
+};
 use statemine::text::terminal_safe;
 
 use super::output::Output;
@@ -84,6 +87,14 @@ fn p_value(p: f64) -> String {
     }
 }
 
+/// A value with its interval, `1.23 (0.45–2.34)`, or `–`.
+fn with_interval(value: Option<f64>, low: Option<f64>, high: Option<f64>) -> String {
+    match (value, low, high) {
+        (Some(v), Some(l), Some(h)) => format!("{v:.2} ({l:.2}–{h:.2})"),
+        _ => "–".into(),
+    }
+}
+
 fn group_label(group: &str) -> &str {
     if group.is_empty() { "(unknown)" } else { group }
 }
@@ -113,6 +124,7 @@ pub fn trends(
     low_n: LowN,
 ) -> anyhow::Result<()> {
     let any_low = rows.iter().any(|r| r.low_n);
+    let corrected = rows.iter().any(|r| r.rate_corrected.is_some());
     let lines: Vec<Vec<String>> = rows
         .iter()
         .map(|r| {
@@ -129,6 +141,15 @@ pub fn trends(
                 thousands(r.n_matches),
                 decimal(r.rate_per_10k_words, 2),
                 interval,
+            ]);
+            if corrected {
+                row.push(with_interval(
+                    r.rate_corrected,
+                    r.rate_corrected_low,
+                    r.rate_corrected_high,
+                ));
+            }
+            row.extend([
                 format!("{}/{}", r.n_docs_matched, r.n_docs),
                 thousands(r.n_words),
                 if r.low_n {
@@ -149,6 +170,11 @@ pub fn trends(
         ("matches", Align::Right),
         ("per 10k", Align::Right),
         ("95% CI", Align::Right),
+    ]);
+    if corrected {
+        headers.push(("corrected (95% CI)", Align::Right));
+    }
+    headers.extend([
         ("docs matched", Align::Right),
         ("words", Align::Right),
         ("", Align::Left),
@@ -220,8 +246,12 @@ pub fn frame(output: &mut Output, df: &DataFrame) -> anyhow::Result<()> {
     Ok(())
 }
 
-/// Prints a comparison.
-pub fn comparison(output: &mut Output, table: &ComparisonTable) -> anyhow::Result<()> {
+/// Prints a comparison: the document-level test first, then rates and their ratio.
+pub fn comparison(
+    output: &mut Output,
+    table: &ComparisonTable,
+    cluster: ClusterUnit,
+) -> anyhow::Result<()> {
     let (a, b) = (table.label_a.as_str(), table.label_b.as_str());
     let out = output.writer();
     if let Some(first) = table.rows.first() {
@@ -236,6 +266,7 @@ pub fn comparison(output: &mut Output, table: &ComparisonTable) -> anyhow::Resul
             thousands(first.b.n_words)
         )?;
     }
+    let any_corrected = table.rows.iter().any(|r| r.corrected.is_some());
     let rows: Vec<Vec<String>> = table
         .rows
         .iter()
@@ -247,35 +278,61 @@ pub fn comparison(output: &mut Output, table: &ComparisonTable) -> anyhow::Resul
                 ),
                 None => ("–".into(), "–".into()),
             };
-            vec![
+            let mut cells = vec![
                 r.theme.clone(),
+                format!("{}/{}", r.a.n_docs_matched, r.a.n_docs),
+                format!("{}/{}", r.b.n_docs_matched, r.b.n_docs),
+                p_value(r.p_docs),
+                p_value(r.p_docs_holm),
                 thousands(r.a.n_matches),
                 decimal(r.a.rate(), 2),
                 thousands(r.b.n_matches),
                 decimal(r.b.rate(), 2),
                 ratio,
                 interval,
-                format!("{:.2}", r.g2),
-                p_value(r.p_value),
-                p_value(r.p_holm),
-            ]
+                p_value(r.p_g2),
+            ];
+            if any_corrected {
+                let side = |s: Option<CorrectedRate>| {
+                    with_interval(
+                        s.map(|c| c.rate),
+                        s.map(|c| c.interval.low),
+                        s.map(|c| c.interval.high),
+                    )
+                };
+                cells.push(side(r.corrected.and_then(|c| c.a)));
+                cells.push(side(r.corrected.and_then(|c| c.b)));
+            }
+            cells.push(if r.small_sample() {
+                "small n".into()
+            } else {
+                String::new()
+            });
+            cells
         })
         .collect();
-    let headers = [
+    let mut headers = vec![
         ("theme", Align::Left),
+        ("A docs", Align::Right),
+        ("B docs", Align::Right),
+        ("p docs", Align::Right),
+        ("p Holm", Align::Right),
         ("A n", Align::Right),
         ("A per 10k", Align::Right),
         ("B n", Align::Right),
         ("B per 10k", Align::Right),
         ("A/B", Align::Right),
         ("95% CI", Align::Right),
-        ("G2", Align::Right),
-        ("p", Align::Right),
-        ("p Holm", Align::Right),
+        ("p G2", Align::Right),
     ];
+    if any_corrected {
+        headers.extend([("A corrected", Align::Right), ("B corrected", Align::Right)]);
+    }
+    headers.push(("", Align::Left));
     for line in aligned(&headers, &rows) {
         writeln!(out, "{line}")?;
     }
+    writeln!(out)?;
     if table
         .rows
         .iter()
@@ -283,16 +340,30 @@ pub fn comparison(output: &mut Output, table: &ComparisonTable) -> anyhow::Resul
     {
         writeln!(
             out,
-            "\n† a side has no match: 0.5 added to both counts for the ratio."
+            "† a side has no match: 0.5 added to both counts for the ratio."
         )?;
-    } else {
-        writeln!(out)?;
+    }
+    if table.rows.iter().any(|r| r.small_sample()) {
+        writeln!(
+            out,
+            "small n: fewer than {SMALL_SAMPLE_DOCS} documents with a match on a side; the row describes these documents, not a trend."
+        )?;
     }
     writeln!(
         out,
-        "Sorted by |log ratio|. G2: log-likelihood (1 df); p Holm: adjusted over {} themes.",
-        table.rows.iter().filter(|r| !r.p_value.is_nan()).count()
+        "Sorted by |log ratio|. docs: documents with a match; p docs: Fisher's exact test of them, p Holm: adjusted over {} themes.",
+        table.rows.iter().filter(|r| !r.p_docs.is_nan()).count()
     )?;
+    writeln!(
+        out,
+        "95% CI: clustered by {cluster} (quasi-Poisson). p G2: match-level log-likelihood, which treats every match as independent."
+    )?;
+    if any_corrected {
+        writeln!(
+            out,
+            "corrected: per 10k words, adjusted for the theme's measured precision and recall; with error rates equal on both sides the ratio is unchanged."
+        )?;
+    }
     Ok(())
 }
 

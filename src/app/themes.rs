@@ -31,6 +31,11 @@ pub enum ThemesCommand {
     Test(TestArgs),
     /// Score the themes against hand-labelled paragraphs (precision, recall, F1).
     Eval(EvalArgs),
+    /// Draw a stratified sample of paragraphs to hand-code (for `themes validate`).
+    Sample(super::validation::SampleArgs),
+    /// Measure precision, recall and prevalence on hand-coded paragraphs, design-weighted,
+    /// with 95% intervals; writes validation.json for --validation.
+    Validate(super::validation::ValidateArgs),
     /// Convert a quanteda YAML or LIWC .dic dictionary into a theme file.
     Import(ImportArgs),
     /// Print regex and search-query equivalents of the theme set as JSON (benchmark
@@ -210,6 +215,8 @@ pub fn run(command: ThemesCommand) -> anyhow::Result<Outcome> {
         ThemesCommand::Count(args) => count(args),
         ThemesCommand::Test(args) => test(args),
         ThemesCommand::Eval(args) => eval(args),
+        ThemesCommand::Sample(args) => super::validation::sample(args),
+        ThemesCommand::Validate(args) => super::validation::validate(args),
         ThemesCommand::Import(args) => import_dictionary(args),
         ThemesCommand::ExportBaseline(args) => export_baseline(args),
     }

@@ -6,8 +6,10 @@ use std::borrow::Cow;
 use polars::prelude::DataFrame;
 
 use super::StudyError;
+use crate::analysis::validation::{self, Validation};
 use crate::analysis::{
-    self, AnalysisError, FirstOccurrence, GroupBy, LowN, PeriodSpec, TrendRow, TrendsConfig,
+    self, AnalysisError, ClusterUnit, FirstOccurrence, GroupBy, LowN, PeriodSpec, TrendRow,
+    TrendsConfig,
 };
 use crate::export::{self, FileFingerprint, ManifestContext};
 use crate::index::{DocFilter, IndexStore};
@@ -187,6 +189,17 @@ impl Trends {
     }
 }
 
+/// How a trend table's intervals and corrections are computed.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct TrendOptions<'a> {
+    /// The low-n threshold.
+    pub low_n: LowN,
+    /// The sampling unit of the rate intervals.
+    pub cluster: ClusterUnit,
+    /// A validation whose corrected rates the table gains.
+    pub validation: Option<&'a Validation>,
+}
+
 /// The trend table (long) of a selection for these periods and grouping; `filter`'s dates
 /// bound the calendar periods.
 pub fn trends_table(
@@ -194,13 +207,17 @@ pub fn trends_table(
     spec: &PeriodSpec,
     group: Option<GroupBy>,
     filter: &DocFilter,
-    low_n: LowN,
+    options: TrendOptions<'_>,
 ) -> Result<Trends, StudyError> {
     let periods = analysis::resolve_periods(spec, &selection.docs, filter.from, filter.to);
     let mut config = TrendsConfig::new(periods, group, selection.themes.to_vec());
-    config.low_n = low_n;
+    config.low_n = options.low_n;
     config.confidence = CONFIDENCE;
-    let frame = analysis::trends_table(&selection.docs, &config)?;
+    config.cluster = options.cluster;
+    let mut frame = analysis::trends_table(&selection.docs, &config)?;
+    if let Some(validation) = options.validation {
+        frame = validation::add_corrected_rates(&frame, validation, CONFIDENCE)?;
+    }
     let rows = analysis::trend_rows(&frame)?;
     Ok(Trends { frame, rows })
 }

@@ -4,10 +4,11 @@
 use std::path::{Path, PathBuf};
 
 use super::StudyError;
-use super::counted::{CONFIDENCE, Study, chart_title, trends_table};
+use super::counted::{CONFIDENCE, Study, TrendOptions, chart_title, trends_table};
 use super::job_file::{Job, JobOutput, comparisons_of};
 use super::report::{ReportSpec, write_report};
-use crate::analysis::{self, AnalysisError, Granularity, LowN, PeriodSpec, TrendRow};
+use crate::analysis::validation::{self, Validation};
+use crate::analysis::{self, AnalysisError, ClusterUnit, Granularity, PeriodSpec, TrendRow};
 use crate::export::{self, ManifestContext};
 use crate::index::{IndexStore, IngestOptions, IngestReport, ProgressSink, UnmatchedName};
 use crate::themes::{Progress, ThemeSet, evidence_frame};
@@ -75,6 +76,12 @@ pub fn run_job<E: From<StudyError>>(
     // Everything the index is not needed for is checked before anything runs.
     let set = ThemeSet::load(&job.themes).map_err(StudyError::from)?;
     check_theme_ids(job, &set)?;
+    let validation = job
+        .validation
+        .as_deref()
+        .map(Validation::read)
+        .transpose()
+        .map_err(StudyError::from)?;
     if !job.inputs.is_empty() {
         let options = IngestOptions::new(&job.index);
         let report = crate::index::ingest(&job.inputs, &options, ingest).map_err(|source| {
@@ -109,7 +116,7 @@ pub fn run_job<E: From<StudyError>>(
     let job_file = export::file_fingerprint(&job.path).map_err(StudyError::from)?;
     let context = study.manifest_context(args, Some(job_file))?;
     for item in &job.outputs {
-        for written in write_output(job, &study, &set, &context, item)? {
+        for written in write_output(job, &study, &set, &context, validation.as_ref(), item)? {
             on_event(JobEvent::Written(&written))?;
         }
     }
@@ -148,8 +155,14 @@ fn write_output(
     study: &Study,
     set: &ThemeSet,
     context: &ManifestContext,
+    validation: Option<&Validation>,
     item: &JobOutput,
 ) -> Result<Vec<Written>, StudyError> {
+    // Job outputs cluster by document (the default of the commands).
+    let options = TrendOptions {
+        validation,
+        ..TrendOptions::default()
+    };
     Ok(match item {
         JobOutput::Trends {
             out,
@@ -160,7 +173,7 @@ fn write_output(
             plot,
         } => {
             let selection = study.select(themes)?;
-            let long = trends_table(&selection, periods, *group, &job.filter, LowN::default())?;
+            let long = trends_table(&selection, periods, *group, &job.filter, options)?;
             let mut written = Vec::new();
             let mut table = if *wide {
                 analysis::widen(&long.frame, &selection.themes)?
@@ -181,8 +194,16 @@ fn write_output(
             themes,
         } => {
             let selection = study.select(themes)?;
-            let table =
-                analysis::compare(&selection.docs, comparison, &selection.themes, CONFIDENCE)?;
+            let mut table = analysis::compare(
+                &selection.docs,
+                comparison,
+                &selection.themes,
+                CONFIDENCE,
+                ClusterUnit::Document,
+            )?;
+            if let Some(validation) = validation {
+                validation::correct_comparison(&mut table, validation, CONFIDENCE);
+            }
             let mut frame = table.to_frame()?;
             export::write_table_with_manifest(&mut frame, out, context)?;
             vec![Written::table("compare", frame.height(), out)]
@@ -207,7 +228,7 @@ fn write_output(
             themes,
         } => {
             let selection = study.select(themes)?;
-            let long = trends_table(&selection, periods, *group, &job.filter, LowN::default())?;
+            let long = trends_table(&selection, periods, *group, &job.filter, options)?;
             write_chart(&long.rows, out, &chart_title(periods, *group), context)?;
             vec![Written::chart(long.n_periods(), out)]
         }

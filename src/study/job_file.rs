@@ -16,6 +16,7 @@
 //! themes = "corpus/themes/korea-2017.toml"
 //! out_dir = "out/korea-2017"
 //! allow_outside_out_dir = false         # outputs may not leave out_dir (the default)
+//! validation = "validation.json"      # optional: corrected rates in trends and compare
 //!
 //! [filter]                             # optional; applies to every output
 //! from = "2017-01-01"
@@ -83,6 +84,7 @@ struct JobFile {
     inputs: Vec<Spanned<String>>,
     themes: Spanned<String>,
     out_dir: Option<Spanned<String>>,
+    validation: Option<Spanned<String>>,
     #[serde(default)]
     allow_outside_out_dir: bool,
     #[serde(default)]
@@ -288,6 +290,9 @@ pub struct Job {
     pub inputs: Vec<PathBuf>,
     /// The theme file.
     pub themes: PathBuf,
+    /// The validation whose corrected rates trends and comparisons carry, if any (output
+    /// of `themes validate`).
+    pub validation: Option<PathBuf>,
     /// The document filter of every output.
     pub filter: DocFilter,
     /// Named periods (empty when none are given).
@@ -579,6 +584,7 @@ impl Job {
             index,
             inputs: file.inputs.iter().map(|i| resolve(i.get_ref())).collect(),
             themes: resolve(file.themes.get_ref()),
+            validation: file.validation.as_ref().map(|v| resolve(v.get_ref())),
             filter,
             periods,
             out_dir,
@@ -695,6 +701,7 @@ index = "indexes/k"
 inputs = ["corpus/a.jsonl", "corpus/b.jsonl"]
 themes = "corpus/themes/k.toml"
 out_dir = "out/k"
+validation = "out/k/validation.json"
 
 [filter]
 from = "2017-01-01"
@@ -752,6 +759,10 @@ by = "quarter"
         assert_eq!(job.index, Path::new("study/indexes/k"));
         assert_eq!(job.inputs[1], Path::new("study/corpus/b.jsonl"));
         assert_eq!(job.themes, Path::new("study/corpus/themes/k.toml"));
+        assert_eq!(
+            job.validation.as_deref(),
+            Some(Path::new("study/out/k/validation.json"))
+        );
         assert_eq!(job.filter.langs, [Lang::En]);
         let names: Vec<_> = job.periods.iter().map(|p| p.name.as_str()).collect();
         assert_eq!(names, ["H1", "H2"]);

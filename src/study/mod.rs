@@ -21,8 +21,8 @@ mod job_paths;
 mod report;
 
 pub use counted::{
-    CONFIDENCE, Counted, Selection, Study, Trends, chart_title, theme_file_fingerprint,
-    trends_table,
+    CONFIDENCE, Counted, Selection, Study, TrendOptions, Trends, chart_title,
+    theme_file_fingerprint, trends_table,
 };
 pub use error::StudyError;
 pub use init::{DATA_DIR, STUDY_TEMPLATES, init_study};

@@ -5,9 +5,9 @@ use std::collections::{HashMap, HashSet};
 use std::path::{Path, PathBuf};
 
 use super::StudyError;
-use super::counted::{CONFIDENCE, Study, chart_title, trends_table};
+use super::counted::{CONFIDENCE, Study, TrendOptions, chart_title, trends_table};
 use super::job_file::Job;
-use crate::analysis::{self, Comparison, LowN, PeriodSpec};
+use crate::analysis::{self, ClusterUnit, Comparison, PeriodSpec};
 use crate::export::ManifestContext;
 use crate::export::report::{CorpusSummary, DocLink, Quality, Report, ThemeTrend};
 use crate::index::{DocFilter, IndexError};
@@ -36,7 +36,13 @@ pub fn build_report(
     context: &ManifestContext,
 ) -> Result<Report, StudyError> {
     let selection = study.select(&[])?;
-    let trends = trends_table(&selection, spec.periods, None, &job.filter, LowN::default())?;
+    let trends = trends_table(
+        &selection,
+        spec.periods,
+        None,
+        &job.filter,
+        TrendOptions::default(),
+    )?;
     let themes = set
         .themes
         .iter()
@@ -60,6 +66,7 @@ pub fn build_report(
             comparison,
             &selection.themes,
             CONFIDENCE,
+            ClusterUnit::Document,
         )?);
     }
     let first = study.first_rows(&selection, None)?;

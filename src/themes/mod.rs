@@ -27,6 +27,7 @@ mod matcher;
 mod needs;
 pub mod pattern;
 mod rules;
+pub mod sample;
 mod set;
 mod small_words;
 mod summary;

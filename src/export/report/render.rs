@@ -202,15 +202,18 @@ struct ThemeView<'a> {
 #[derive(Serialize)]
 struct CompareRowView {
     theme: String,
+    a_docs: String,
+    b_docs: String,
+    p_docs: String,
+    p_docs_holm: String,
     a_n: u64,
     a_rate: String,
     b_n: u64,
     b_rate: String,
     ratio: String,
     ci: String,
-    g2: String,
-    p: String,
-    p_holm: String,
+    p_g2: String,
+    flag: &'static str,
 }
 
 #[derive(Serialize)]
@@ -375,6 +378,10 @@ pub fn render_report(report: &Report) -> Result<String, ExportError> {
                 .iter()
                 .map(|r| CompareRowView {
                     theme: r.theme.clone(),
+                    a_docs: format!("{}/{}", r.a.n_docs_matched, r.a.n_docs),
+                    b_docs: format!("{}/{}", r.b.n_docs_matched, r.b.n_docs),
+                    p_docs: p_value(r.p_docs),
+                    p_docs_holm: p_value(r.p_docs_holm),
                     a_n: r.a.n_matches,
                     a_rate: fixed(r.a.rate(), 2),
                     b_n: r.b.n_matches,
@@ -387,9 +394,8 @@ pub fn render_report(report: &Report) -> Result<String, ExportError> {
                         || "–".into(),
                         |x| format!("{:.2}–{:.2}", x.interval.low, x.interval.high),
                     ),
-                    g2: format!("{:.2}", r.g2),
-                    p: p_value(r.p_value),
-                    p_holm: p_value(r.p_holm),
+                    p_g2: p_value(r.p_g2),
+                    flag: if r.small_sample() { "small n" } else { "" },
                 })
                 .collect(),
         })
@@ -486,6 +492,13 @@ mod tests {
             share_ci_low: Some(0.06),
             share_ci_high: Some(0.79),
             low_n: true,
+            n_clusters: 3,
+            dispersion: 1.0,
+            rate_ci_low_poisson: Some(0.1),
+            rate_ci_high_poisson: Some(18.6),
+            rate_corrected: None,
+            rate_corrected_low: None,
+            rate_corrected_high: None,
         }
     }
 
