@@ -7,6 +7,7 @@ use std::path::PathBuf;
 use clap::Args;
 
 use statemine::analysis::validation::{self, Estimate, Validation};
+use statemine::export::write_atomic;
 use statemine::index::{DocFilter, IndexStore};
 use statemine::themes::count_index;
 use statemine::themes::sample::{self, SampleConfig};
@@ -81,7 +82,14 @@ pub fn sample(args: SampleArgs) -> anyhow::Result<Outcome> {
     };
     let drawn = sample::draw_sample(&docs, &themes, &config);
     let rows = sample::sample_rows(&store, &filter, &docs, &drawn)?;
-    let written = sample::write_sample(&rows, &themes, &args.out, args.blind, args.seed)?;
+    let files = sample::render_sample(&rows, &themes, &args.out, args.blind, args.seed)?;
+    let mut written = vec![args.out.clone()];
+    write_atomic(&args.out, &files.sample)?;
+    if let Some(design) = &files.design {
+        let path = sample::design_path(&args.out);
+        write_atomic(&path, design)?;
+        written.push(path);
+    }
     for stratum in &drawn.strata {
         eprintln!(
             "{:<32} {:>6} of {:>7} paragraphs (weight {})",
@@ -125,7 +133,7 @@ pub fn validate(args: ValidateArgs) -> anyhow::Result<Outcome> {
     let store = IndexStore::open(&args.index.index)?;
     let docs = count_index(&store, &set, &DocFilter::default())?;
     let result: Validation = validation::validate(&args.labels, &file, &themes, &docs, CONFIDENCE)?;
-    result.write(&args.out)?;
+    write_atomic(&args.out, result.to_json().as_bytes())?;
     let mut output = Output::stdout();
     let out = output.writer();
     let line = |cells: [&str; 8]| {

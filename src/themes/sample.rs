@@ -334,27 +334,47 @@ pub fn design_path(sample_file: &Path) -> PathBuf {
     PathBuf::from(name)
 }
 
-fn io_error(path: &Path, source: impl Into<std::io::Error>) -> ThemeError {
+fn csv_error(path: &Path, e: impl std::fmt::Display) -> ThemeError {
     ThemeError::Io {
         path: path.to_path_buf(),
-        source: source.into(),
+        source: std::io::Error::other(e.to_string()),
     }
 }
 
-fn csv_error(path: &Path, e: csv::Error) -> ThemeError {
-    io_error(path, std::io::Error::other(e))
+/// The text of a sample file and, for a blind sample, of its design file.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SampleFiles {
+    /// The file to fill in.
+    pub sample: Vec<u8>,
+    /// The design file ([`design_path`]), for a blind sample.
+    pub design: Option<Vec<u8>>,
 }
 
-/// Writes `rows` to `path` (CSV, or JSON Lines for `.jsonl`/`.ndjson`) with one column per
-/// theme to fill in. With `blind`, the prediction and the design columns go to
-/// [`design_path`] instead and the rows are shuffled with `seed`. Returns the files written.
-pub fn write_sample(
+/// A CSV file of `header` and `records`, in memory; `path` names it in errors.
+fn csv_bytes(
+    path: &Path,
+    header: &[&str],
+    records: impl Iterator<Item = Vec<String>>,
+) -> Result<Vec<u8>, ThemeError> {
+    let mut out = csv::Writer::from_writer(Vec::new());
+    out.write_record(header).map_err(|e| csv_error(path, e))?;
+    for record in records {
+        out.write_record(&record).map_err(|e| csv_error(path, e))?;
+    }
+    out.into_inner().map_err(|e| csv_error(path, e))
+}
+
+/// The sample file for `rows` (CSV, or JSON Lines when `path` ends in `.jsonl`/`.ndjson`)
+/// with one column per theme to fill in. With `blind`, the prediction and the design
+/// columns go to the design file instead and the rows are shuffled with `seed`. The caller
+/// writes the files (to `path` and [`design_path`]).
+pub fn render_sample(
     rows: &[SampleRow],
     themes: &[String],
     path: &Path,
     blind: bool,
     seed: u64,
-) -> Result<Vec<PathBuf>, ThemeError> {
+) -> Result<SampleFiles, ThemeError> {
     let mut order: Vec<&SampleRow> = rows.iter().collect();
     if blind {
         order.shuffle(&mut ChaCha8Rng::seed_from_u64(seed ^ 0x5eed));
@@ -363,10 +383,8 @@ pub fn write_sample(
         path.extension().and_then(|e| e.to_str()),
         Some("jsonl" | "ndjson")
     );
-    let mut written = vec![path.to_path_buf()];
-    if jsonl {
-        let mut out =
-            std::io::BufWriter::new(std::fs::File::create(path).map_err(|e| io_error(path, e))?);
+    let sample = if jsonl {
+        let mut out = Vec::new();
         for row in &order {
             let mut object = serde_json::json!({
                 "doc_id": row.doc_id,
@@ -384,18 +402,16 @@ pub fn write_sample(
                 object["weight"] = row.weight.into();
             }
             object["themes"] = serde_json::Value::Null;
-            writeln!(out, "{object}").map_err(|e| io_error(path, e))?;
+            writeln!(out, "{object}").map_err(|e| csv_error(path, e))?;
         }
-        out.flush().map_err(|e| io_error(path, e))?;
+        out
     } else {
-        let mut out = csv::Writer::from_path(path).map_err(|e| csv_error(path, e))?;
         let mut header: Vec<&str> = SAMPLE_COLUMNS.to_vec();
         if !blind {
             header.extend(DESIGN_COLUMNS);
         }
         header.extend(themes.iter().map(String::as_str));
-        out.write_record(&header).map_err(|e| csv_error(path, e))?;
-        for row in &order {
+        let records = order.iter().map(|row| {
             let mut record = vec![
                 row.doc_id.clone(),
                 row.para.to_string(),
@@ -406,45 +422,38 @@ pub fn write_sample(
                 row.text.clone(),
             ];
             if !blind {
-                record.extend([
-                    row.predicted.clone(),
-                    row.stratum.clone(),
-                    row.inclusion_prob.to_string(),
-                    row.weight.to_string(),
-                ]);
+                record.extend(design_cells(row));
             }
             record.extend(themes.iter().map(|_| String::new()));
-            out.write_record(&record).map_err(|e| csv_error(path, e))?;
-        }
-        out.flush().map_err(|e| io_error(path, e))?;
-    }
-    if blind {
-        let design = design_path(path);
-        let mut out = csv::Writer::from_path(&design).map_err(|e| csv_error(&design, e))?;
-        out.write_record([
-            "doc_id",
-            "para",
-            "predicted",
-            "stratum",
-            "inclusion_prob",
-            "weight",
-        ])
-        .map_err(|e| csv_error(&design, e))?;
-        for row in rows {
-            out.write_record([
-                row.doc_id.clone(),
-                row.para.to_string(),
-                row.predicted.clone(),
-                row.stratum.clone(),
-                row.inclusion_prob.to_string(),
-                row.weight.to_string(),
-            ])
-            .map_err(|e| csv_error(&design, e))?;
-        }
-        out.flush().map_err(|e| io_error(&design, e))?;
-        written.push(design);
-    }
-    Ok(written)
+            record
+        });
+        csv_bytes(path, &header, records)?
+    };
+    let design = if blind {
+        let header: Vec<&str> = ["doc_id", "para"]
+            .into_iter()
+            .chain(DESIGN_COLUMNS.iter().copied())
+            .collect();
+        let records = rows.iter().map(|row| {
+            let mut record = vec![row.doc_id.clone(), row.para.to_string()];
+            record.extend(design_cells(row));
+            record
+        });
+        Some(csv_bytes(&design_path(path), &header, records)?)
+    } else {
+        None
+    };
+    Ok(SampleFiles { sample, design })
+}
+
+/// The cells of [`DESIGN_COLUMNS`] for `row`.
+fn design_cells(row: &SampleRow) -> [String; 4] {
+    [
+        row.predicted.clone(),
+        row.stratum.clone(),
+        row.inclusion_prob.to_string(),
+        row.weight.to_string(),
+    ]
 }
 
 /// Documents with matches for the tests of the sampling and validation modules.
