@@ -394,6 +394,68 @@ out = "evidence.csv"
         );
     }
 
+    /// A job with `validation = ...` gives its trends and comparisons corrected rates.
+    #[test]
+    fn a_validation_corrects_the_job_outputs() {
+        let dir = tempfile::tempdir().unwrap();
+        let none = r#"{"estimate": null, "low": null, "high": null}"#;
+        let validation = format!(
+            r#"{{"labels": "l.csv", "paragraphs": 1, "weighted": false, "confidence": 0.95,
+            "themes": [{{"theme": "talks", "gold": 1, "predicted": 1, "tp": 1,
+            "precision": {none}, "recall": {none}, "f1": {none}, "prevalence": {none},
+            "correction": {{"factor": 0.5, "se_log": 0.2}}}}]}}"#
+        );
+        let file = dir.path().join("validation.json");
+        std::fs::write(&file, validation).unwrap();
+        let path = dir.path().join("job.toml");
+        let text = job_text(dir.path(), false).replace(
+            "[[trends]]",
+            &format!("validation = \"{}\"\n\n[[trends]]", file.display()),
+        );
+        std::fs::write(&path, text).unwrap();
+        let job = Job::load(&path).unwrap();
+        assert_eq!(job.validation.as_deref(), Some(file.as_path()));
+        run_job(
+            &job,
+            vec![],
+            &NoProgress,
+            &|_| {},
+            |_| -> Result<(), StudyError> { Ok(()) },
+        )
+        .unwrap();
+        let out = dir.path().join("out");
+        let read = |name: &str, column: &str| -> Vec<(String, String)> {
+            let mut reader = csv::Reader::from_path(out.join(name)).unwrap();
+            let header = reader.headers().unwrap().clone();
+            let theme = header.iter().position(|h| h == "theme").unwrap();
+            let at = header.iter().position(|h| h == column).unwrap();
+            reader
+                .records()
+                .map(|r| {
+                    let r = r.unwrap();
+                    (r[theme].to_string(), r[at].to_string())
+                })
+                .collect()
+        };
+        let corrected = read("months.csv", "rate_corrected");
+        let rates = read("months.csv", "rate_per_10k_words");
+        for ((theme, c), (_, rate)) in corrected.iter().zip(&rates) {
+            match (theme.as_str(), rate.parse::<f64>()) {
+                ("talks", Ok(rate)) => {
+                    assert!((c.parse::<f64>().unwrap() - rate / 2.0).abs() < 1e-9)
+                }
+                _ => assert!(c.is_empty(), "{theme}: {c}"),
+            }
+        }
+        let ratio = read("h2-h1.csv", "ratio_corrected");
+        let raw = read("h2-h1.csv", "rate_ratio");
+        let talks = ratio.iter().position(|(t, _)| t == "talks").unwrap();
+        assert_eq!(
+            ratio[talks].1, raw[talks].1,
+            "the factor cancels in a ratio"
+        );
+    }
+
     #[test]
     fn an_unknown_theme_stops_the_job_before_anything_runs() {
         let dir = tempfile::tempdir().unwrap();
