@@ -20,8 +20,9 @@
 //! - **Correction.** The true number of positive paragraphs over the predicted number is
 //!   `c = precision / recall = Σw·g / Σw·p`; its standard error on the log scale comes from
 //!   the linearised (stratified) variance of the two weighted totals. A corrected rate is
-//!   `rate × c`, with a log-normal interval whose variance adds the clustered count's
-//!   (`φ/X`) and the correction's. Assumptions: the error rates are the same in every
+//!   `rate × c`; on the log scale each side of its interval is the clustered interval's
+//!   side (see [`super::cluster`]) and the correction's `z·se` added in quadrature, so it
+//!   always holds the clustered interval times `c`. Assumptions: the error rates are the same in every
 //!   period and group compared (a sample stratified only by prediction cannot show
 //!   otherwise), and a missed paragraph holds as many matches as a found one.
 
@@ -607,30 +608,35 @@ pub fn corrected_rate(
     confidence: f64,
 ) -> Option<CorrectedRate> {
     let rate = stats::rate_per_10k(count, words)?;
-    let z = stats::z_value(confidence);
+    let clustered = cluster::clustered_rate_interval_per_10k(count, words, dispersion, confidence)?;
+    // The correction's own half-width on the log scale.
+    let margin = stats::z_value(confidence) * correction.se_log;
     let c = correction.factor;
     if count == 0 {
-        let high = cluster::clustered_rate_interval_per_10k(0, words, dispersion, confidence)?.high;
         return Some(CorrectedRate {
             rate: 0.0,
             interval: Interval {
                 low: 0.0,
-                high: high * c * (z * correction.se_log).exp(),
+                high: clustered.high * c * margin.exp(),
             },
         });
     }
-    let phi = if dispersion.is_finite() {
-        dispersion.max(1.0)
-    } else {
-        1.0
+    // Each side of the clustered interval (asymmetric on the log scale) and the
+    // correction's margin add in quadrature.
+    let widen = |bound: f64| {
+        let count_side = (bound / rate).ln().abs();
+        (count_side * count_side + margin * margin).sqrt()
     };
-    let se = (phi / count as f64 + correction.se_log.powi(2)).sqrt();
     let corrected = rate * c;
     Some(CorrectedRate {
         rate: corrected,
         interval: Interval {
-            low: corrected * (-z * se).exp(),
-            high: corrected * (z * se).exp(),
+            low: if clustered.low > 0.0 {
+                corrected * (-widen(clustered.low)).exp()
+            } else {
+                0.0
+            },
+            high: corrected * widen(clustered.high).exp(),
         },
     })
 }
@@ -912,9 +918,20 @@ mod tests {
         };
         let c = corrected_rate(40, 100_000, 1.0, &correction, 0.95).unwrap();
         assert!((c.rate - 5.0).abs() < 1e-12);
+        // Each side: the exact interval's log distance from the rate and z·0.1 in quadrature.
+        let exact = stats::rate_interval_per_10k(40, 100_000, 0.95).unwrap();
         let z = stats::z_value(0.95);
-        let se = (1.0f64 / 40.0 + 0.01).sqrt();
-        assert!((c.interval.low - 5.0 * (-z * se).exp()).abs() < 1e-12);
+        let side = |bound: f64| ((bound / 4.0).ln().powi(2) + (z * 0.1f64).powi(2)).sqrt();
+        assert!((c.interval.low - 5.0 * (-side(exact.low)).exp()).abs() < 1e-12);
+        assert!((c.interval.high - 5.0 * side(exact.high).exp()).abs() < 1e-12);
+        // It holds the count's interval times the factor; with an exact correction it is it.
+        assert!(c.interval.low < exact.low * 1.25 && c.interval.high > exact.high * 1.25);
+        let exact_factor = Correction {
+            factor: 1.25,
+            se_log: 0.0,
+        };
+        let d = corrected_rate(40, 100_000, 1.0, &exact_factor, 0.95).unwrap();
+        assert!((d.interval.high - exact.high * 1.25).abs() < 1e-9);
         // More dispersion, wider interval; no match: 0 with an upper bound.
         let wide = corrected_rate(40, 100_000, 4.0, &correction, 0.95).unwrap();
         assert!(wide.interval.high > c.interval.high);

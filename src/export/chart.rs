@@ -4,7 +4,9 @@
 //! [`MAX_PANELS`]), all on one y scale, periods evenly spaced on the x axis in table
 //! order, rate per 10,000 words on the y axis from 0. Panels rather than overlaid lines:
 //! with the wide intervals of small corpora, overlaid bands hide each other.
-//! The shaded band is the exact Poisson interval; periods without words leave a gap;
+//! The shaded band is the rate's interval (clustered by document or turn, see
+//! [`crate::analysis::cluster`]); when the table carries rates corrected for measured error
+//! (`--validation`), a dashed line and dashed bounds show them; periods without words leave a gap;
 //! low-n points are drawn hollow. The y axis is scaled to the rates, not to the widest
 //! interval (a single match in a short period would flatten every line), so bands taller
 //! than the chart are clipped and the chart says so. Title, axis labels and legend are
@@ -34,6 +36,8 @@ pub struct ChartPoint {
     pub high: f64,
     /// Whether the point rests on few documents or words.
     pub low_n: bool,
+    /// The rate corrected for measured error and its interval: (rate, low, high).
+    pub corrected: Option<(f64, f64, f64)>,
 }
 
 /// One line of the chart.
@@ -76,6 +80,14 @@ impl TrendChart {
                     low,
                     high,
                     low_n: row.low_n,
+                    corrected: match (
+                        row.rate_corrected,
+                        row.rate_corrected_low,
+                        row.rate_corrected_high,
+                    ) {
+                        (Some(c), Some(l), Some(h)) => Some((c, l, h)),
+                        _ => None,
+                    },
                 }),
                 _ => None,
             };
@@ -241,7 +253,11 @@ fn draw(chart: &TrendChart, linked: Option<&str>) -> String {
         &format!(r#"fill="{grey}" stroke="{grey}" stroke-width="1.6""#),
     );
     x += 34.0;
-    let legend = "rate per 10,000 words with its 95% interval (exact Poisson)";
+    let legend = if points().any(|p| p.corrected.is_some()) {
+        "rate per 10,000 words with its 95% interval; dashed: corrected for measured error"
+    } else {
+        "rate per 10,000 words with its 95% interval"
+    };
     svg.text(
         (x, y + 2.0),
         legend,
@@ -385,6 +401,25 @@ fn draw(chart: &TrendChart, linked: Option<&str>) -> String {
             );
             let line: Vec<(f64, f64)> = run.iter().map(|&(i, p)| (x_of(i), y_of(p.rate))).collect();
             svg.polyline(&line, &format!(r#"stroke="{color}" stroke-width="2.2""#));
+            // The corrected rate: a dashed line, its bounds thin dashed lines.
+            if run.iter().all(|(_, p)| p.corrected.is_some()) {
+                let pick = |which: usize| -> Vec<(f64, f64)> {
+                    run.iter()
+                        .filter_map(|&(i, p)| {
+                            let (rate, low, high) = p.corrected?;
+                            Some((x_of(i), y_of([rate, low, high][which])))
+                        })
+                        .collect()
+                };
+                for (which, width) in [(0, "1.8"), (1, "1"), (2, "1")] {
+                    svg.polyline(
+                        &pick(which),
+                        &format!(
+                            r#"stroke="{color}" stroke-width="{width}" stroke-dasharray="5 3""#
+                        ),
+                    );
+                }
+            }
         }
         for (i, point) in series.points.iter().enumerate() {
             if let Some(p) = point {
@@ -526,6 +561,7 @@ mod tests {
             low: rate * 0.5,
             high: rate * 1.8,
             low_n,
+            corrected: None,
         })
     }
 
@@ -548,6 +584,7 @@ mod tests {
                             low: 0.1,
                             high: 30.0,
                             low_n: true,
+                            corrected: None,
                         }),
                     ],
                 },
@@ -605,6 +642,20 @@ mod tests {
             svg.contains(">8</text>"),
             "axis up to 8 (top band 7.2): {svg}"
         );
+    }
+
+    #[test]
+    fn corrected_rates_are_dashed_lines_with_their_bounds() {
+        let mut corrected = chart();
+        for p in corrected.series[1].points.iter_mut().flatten() {
+            p.corrected = Some((p.rate * 1.2, p.rate * 0.6, p.rate * 2.0));
+        }
+        let svg = render_svg(&corrected);
+        assert!(!render_svg(&chart()).contains("stroke-dasharray"));
+        // sanctions' one run of three points: the corrected line and its two bounds.
+        assert_eq!(svg.matches("stroke-dasharray").count(), 3);
+        assert_eq!(svg.matches("<polyline").count(), 2 + 3);
+        assert!(svg.contains("dashed: corrected for measured error"));
     }
 
     #[test]
