@@ -14,7 +14,7 @@ use statemine::themes::sample::{self, SampleConfig};
 
 use super::Outcome;
 use super::common::{FilterArgs, IndexArgs, note_unmatched_names};
-use super::output::Output;
+use super::output::{Output, quiet};
 use super::themes::ThemesFileArgs;
 use statemine::study::CONFIDENCE;
 
@@ -90,7 +90,8 @@ pub fn sample(args: SampleArgs) -> anyhow::Result<Outcome> {
         write_atomic(&path, design)?;
         written.push(path);
     }
-    for stratum in &drawn.strata {
+    // The design, for reading; --quiet leaves it out (the file has it).
+    for stratum in drawn.strata.iter().filter(|_| !quiet()) {
         eprintln!(
             "{:<32} {:>6} of {:>7} paragraphs (weight {})",
             stratum.name,
