@@ -546,12 +546,9 @@ impl LangMatcher {
         }
         active.sort_unstable();
         active.dedup();
-        if active
-            .iter()
-            .any(|&i| self.patterns[i as usize].scope == Scope::Turn)
-        {
-            doc.turns = turns();
-        }
+        // Turns are asked for at most once, and only when a turn-scoped pattern has
+        // something to pair or a match to check.
+        let mut have_turns = false;
         for &index in active.iter() {
             let pattern = &self.patterns[index as usize];
             match &pattern.kind {
@@ -579,6 +576,10 @@ impl LangMatcher {
                         side_b.extend_from_slice(&occ[seq as usize]);
                     }
                     side_b.sort_unstable();
+                    if pattern.scope == Scope::Turn && !have_turns {
+                        doc.turns = turns();
+                        have_turns = true;
+                    }
                     pairs.clear();
                     for &seq in a {
                         pair_near(
@@ -598,6 +599,13 @@ impl LangMatcher {
             }
         }
         self.regex_raws(doc, candidates, raws);
+        if !have_turns
+            && raws
+                .iter()
+                .any(|raw| self.patterns[raw.pattern as usize].scope == Scope::Turn)
+        {
+            doc.turns = turns();
+        }
         raws.retain(|raw| {
             let pattern = &self.patterns[raw.pattern as usize];
             if negated(
