@@ -580,3 +580,20 @@ fn globs_do_not_follow_symlinked_folders() {
         String::from_utf8_lossy(&out.stdout)
     );
 }
+
+// Finding 14: an empty statemine.json left by a crash made an index unusable.
+#[test]
+fn an_empty_statemine_json_is_repaired_when_the_schema_matches() {
+    let env = Env::new();
+    let input = env.write("docs.jsonl", record("a", "2017-09-05", "Trade.") + "\n");
+    assert_eq!(env.run_index(&["ingest", "-q", &input]).code, 0);
+    let meta = env.path("index/statemine.json");
+    let written = fs::read_to_string(&meta).unwrap();
+    fs::write(&meta, "").unwrap();
+    let run = env.run_index(&["info", "--json"]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    assert_eq!(fs::read_to_string(&meta).unwrap(), written);
+    // Another schema's index is still refused.
+    fs::write(&meta, "{\"schema_version\": 0}\n").unwrap();
+    assert_eq!(env.run_index(&["info"]).code, 2);
+}
