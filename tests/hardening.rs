@@ -540,3 +540,60 @@ fn a_damaged_index_is_reported_briefly_with_what_to_do() {
         run.stderr
     );
 }
+
+// Finding 6: a glob hung on a folder holding two symlinks to itself (2^depth paths).
+#[cfg(unix)]
+#[test]
+fn globs_do_not_follow_symlinked_folders() {
+    let env = Env::new();
+    env.write(
+        "corpus/docs.jsonl",
+        record("a", "2017-09-05", "Trade was discussed.") + "\n",
+    );
+    let corpus = env.path("corpus");
+    std::os::unix::fs::symlink(&corpus, corpus.join("loop1")).unwrap();
+    std::os::unix::fs::symlink(&corpus, corpus.join("loop2")).unwrap();
+    let pattern = format!("{}/**/*.jsonl", corpus.display());
+    let mut child = std::process::Command::new(common::binary())
+        .args(["ingest", "-q", &pattern, "--index", &env.index()])
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    let started = std::time::Instant::now();
+    while child.try_wait().unwrap().is_none() {
+        if started.elapsed() > std::time::Duration::from_secs(60) {
+            let _ = child.kill();
+            panic!("the glob did not finish within 60 s");
+        }
+        std::thread::sleep(std::time::Duration::from_millis(20));
+    }
+    let out = child.wait_with_output().unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert!(
+        String::from_utf8_lossy(&out.stdout).starts_with("ingested 1,"),
+        "{}",
+        String::from_utf8_lossy(&out.stdout)
+    );
+}
+
+// Finding 14: an empty statemine.json left by a crash made an index unusable.
+#[test]
+fn an_empty_statemine_json_is_repaired_when_the_schema_matches() {
+    let env = Env::new();
+    let input = env.write("docs.jsonl", record("a", "2017-09-05", "Trade.") + "\n");
+    assert_eq!(env.run_index(&["ingest", "-q", &input]).code, 0);
+    let meta = env.path("index/statemine.json");
+    let written = fs::read_to_string(&meta).unwrap();
+    fs::write(&meta, "").unwrap();
+    let run = env.run_index(&["info", "--json"]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    assert_eq!(fs::read_to_string(&meta).unwrap(), written);
+    // Another schema's index is still refused.
+    fs::write(&meta, "{\"schema_version\": 0}\n").unwrap();
+    assert_eq!(env.run_index(&["info"]).code, 2);
+}

@@ -3,7 +3,8 @@
 //!
 //! Contract: folders are walked recursively in name order, keeping `.jsonl`, `.ndjson`,
 //! `.csv`, `.txt`, `.md` and the same with `.gz`, and skipping hidden entries (`.git`);
-//! globs keep the matching files of those formats; a file named explicitly must have one
+//! globs keep the matching files of those formats (symlinked folders are not followed by
+//! either, see [`super::glob_walk`]); a file named explicitly must have one
 //! of those extensions. A `.txt`/`.md` file reached through a folder or a glob is read
 //! only when it opens with front matter (`---`): without it a file has no date and cannot
 //! be a statement, and folders of statements hold `README.md` and notes; such files are
@@ -17,6 +18,7 @@ use std::io::{BufRead, Read};
 use std::path::{Path, PathBuf};
 
 use super::CorpusError;
+use super::glob_walk::glob_paths;
 use super::open::decompress_if_gzip;
 
 /// How the records of an input are laid out.
@@ -243,15 +245,11 @@ fn expand_glob(
     seen: &mut HashSet<PathBuf>,
 ) -> Result<(), CorpusError> {
     let text = pattern.to_string_lossy();
-    let paths = glob::glob(&text).map_err(|e| CorpusError::BadGlob {
+    let paths = glob_paths(&text).map_err(|reason| CorpusError::BadGlob {
         pattern: text.to_string(),
-        reason: e.msg.to_string(),
+        reason,
     })?;
-    for entry in paths {
-        let path = entry.map_err(|e| CorpusError::Io {
-            path: e.path().display().to_string(),
-            source: std::io::Error::new(e.error().kind(), e.error().to_string()),
-        })?;
+    for path in paths {
         if path.is_dir() {
             walk_folder(&path, set, seen)?;
         } else if let Some(format) = format_of(&path) {

@@ -15,6 +15,7 @@ mod csv_quotes;
 mod date;
 mod defaults;
 mod error;
+mod glob_walk;
 mod inputs;
 mod jsonl;
 mod lang;

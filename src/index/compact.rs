@@ -6,8 +6,9 @@
 //!
 //! Contract: the documents, their stored fields and every query's matches are unchanged
 //! (deleted documents are purged); the merge is one Tantivy commit, so an interruption
-//! leaves the index as it was. It takes the writer lock like `ingest` does, and an index
-//! of one segment is left untouched.
+//! leaves the index as it was. It takes the writer lock like `ingest` does; an index of one
+//! segment keeps its segment, and any files of segments left behind by an interrupted run
+//! are removed.
 
 use std::path::Path;
 
@@ -39,20 +40,22 @@ pub fn compact(dir: &Path) -> Result<CompactReport, IndexError> {
             .map_err(|e| store.engine_error(e))
     };
     let before = segments(&store)?;
+    // The writer is opened even for one segment: its garbage collection removes the files
+    // of segments an interrupted compact or ingest left behind after its commit.
+    let mut writer = store.writer(1, MERGE_MEMORY)?;
     if before.len() > 1 {
-        let mut writer = store.writer(1, MERGE_MEMORY)?;
         writer
             .merge(&before)
             .wait()
             .map_err(|e| store.engine_error(e))?;
-        writer
-            .garbage_collect_files()
-            .wait()
-            .map_err(|e| store.engine_error(e))?;
-        writer
-            .wait_merging_threads()
-            .map_err(|e| store.engine_error(e))?;
     }
+    writer
+        .garbage_collect_files()
+        .wait()
+        .map_err(|e| store.engine_error(e))?;
+    writer
+        .wait_merging_threads()
+        .map_err(|e| store.engine_error(e))?;
     Ok(CompactReport {
         segments_before: before.len(),
         segments_after: segments(&store)?.len(),

@@ -83,12 +83,7 @@ impl IndexStore {
                 dir: dir.to_path_buf(),
                 source,
             })?;
-        let meta = serde_json::json!({ "schema_version": SCHEMA_VERSION });
-        let meta_path = dir.join(META_FILE);
-        fs::write(&meta_path, format!("{meta}\n")).map_err(|source| IndexError::Io {
-            path: meta_path,
-            source,
-        })?;
+        write_meta(dir)?;
         IndexStore::from_index(dir, index)
     }
 
@@ -98,11 +93,20 @@ impl IndexStore {
     }
 
     /// Opens an existing index, refusing a missing one or one of another schema version.
+    /// An empty `statemine.json` (left by a crash before it was written atomically) is
+    /// rewritten when the engine's schema is exactly this version's.
     pub fn open(dir: &Path) -> Result<IndexStore, IndexError> {
         let meta_path = dir.join(META_FILE);
         let meta = fs::read_to_string(&meta_path).map_err(|_| IndexError::NotFound {
             dir: dir.to_path_buf(),
         })?;
+        if meta.trim().is_empty()
+            && let Ok(index) = Index::open_in_dir(dir)
+            && index.schema() == build_schema()
+        {
+            write_meta(dir)?;
+            return IndexStore::from_index(dir, index);
+        }
         let found = serde_json::from_str::<serde_json::Value>(&meta)
             .ok()
             .and_then(|v| v.get("schema_version").cloned())
@@ -114,16 +118,7 @@ impl IndexStore {
                 expected: SCHEMA_VERSION,
             });
         }
-        let index = Index::open_in_dir(dir).map_err(|source| match source {
-            tantivy::TantivyError::DataCorruption(_) => IndexError::Damaged {
-                dir: dir.to_path_buf(),
-                detail: crate::text::excerpt(&source.to_string(), 200).into_owned(),
-            },
-            source => IndexError::Tantivy {
-                dir: dir.to_path_buf(),
-                source,
-            },
-        })?;
+        let index = open_engine(dir)?;
         IndexStore::from_index(dir, index)
     }
 
@@ -421,6 +416,52 @@ pub fn document_to_tantivy(
     out.add_text(f.content_hash, content_hash);
     out.add_text(f.structure, encode_turns(&structure.paragraphs));
     out
+}
+
+/// The engine's index in `dir`. An ingest or compact running beside may remove a segment
+/// file between the engine reading its metadata and opening the segment, so a failed open
+/// is tried twice more (after 50 and 100 ms) before it is reported; damaged metadata is
+/// reported at once, briefly.
+fn open_engine(dir: &Path) -> Result<Index, IndexError> {
+    let mut attempt = 0;
+    loop {
+        match Index::open_in_dir(dir) {
+            Ok(index) => return Ok(index),
+            Err(source @ tantivy::TantivyError::DataCorruption(_)) => {
+                return Err(IndexError::Damaged {
+                    dir: dir.to_path_buf(),
+                    detail: crate::text::excerpt(&source.to_string(), 200).into_owned(),
+                });
+            }
+            Err(_) if attempt < 2 => {
+                attempt += 1;
+                std::thread::sleep(std::time::Duration::from_millis(50 * attempt));
+            }
+            Err(source) => {
+                return Err(IndexError::Tantivy {
+                    dir: dir.to_path_buf(),
+                    source,
+                });
+            }
+        }
+    }
+}
+
+/// Writes `statemine.json` (the schema version) into `dir`, whole or not at all: to a
+/// temporary file in the folder, renamed over the old one.
+fn write_meta(dir: &Path) -> Result<(), IndexError> {
+    use std::io::Write;
+    let meta_path = dir.join(META_FILE);
+    let io = |source| IndexError::Io {
+        path: meta_path.clone(),
+        source,
+    };
+    let meta = serde_json::json!({ "schema_version": SCHEMA_VERSION });
+    let mut temp = tempfile::NamedTempFile::new_in(dir).map_err(io)?;
+    writeln!(temp, "{meta}").map_err(io)?;
+    temp.as_file().sync_all().map_err(io)?;
+    temp.persist(&meta_path).map_err(|e| io(e.error))?;
+    Ok(())
 }
 
 /// A calendar date as the Tantivy date of its midnight UTC. Dates outside the range a
