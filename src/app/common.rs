@@ -11,6 +11,8 @@ use statemine::document::{Kind, Lang};
 use statemine::index::{DocFilter, IndexStore, UnmatchedName};
 use statemine::query::Plan;
 
+use super::output::note_mistake;
+
 /// Where the index lives.
 #[derive(Args, Debug, Clone)]
 pub struct IndexArgs {
@@ -76,12 +78,12 @@ impl FilterArgs {
 /// (the filter then selects no document: most often a typo), with the nearest value.
 pub fn note_unmatched_names(store: &IndexStore, filter: &DocFilter) -> anyhow::Result<()> {
     for unmatched in store.unmatched_names(filter)? {
-        eprintln!("{}", unmatched_note(&unmatched));
+        note_mistake(unmatched_note(&unmatched));
     }
     Ok(())
 }
 
-/// The note for a name that matches nothing in the index.
+/// The note for a name that matches nothing in the index (without the `note: ` prefix).
 pub fn unmatched_note(unmatched: &UnmatchedName) -> String {
     let field = unmatched.field;
     let hint = match &unmatched.nearest {
@@ -89,7 +91,7 @@ pub fn unmatched_note(unmatched: &UnmatchedName) -> String {
         None => String::new(),
     };
     format!(
-        "note: --{field} `{}` matches no {field} in the index{hint}",
+        "--{field} `{}` matches no {field} in the index{hint}",
         unmatched.name
     )
 }

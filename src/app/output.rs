@@ -3,7 +3,9 @@
 //! says otherwise.
 //!
 //! Diagnostics have one style: `statemine: error: ...` (printed by `main`, exit 2),
-//! `warning: ...` (always shown) and `note: ...` (hidden by `--quiet`, like progress bars).
+//! `warning: ...` (always shown) and `note: ...` (hidden by `--quiet`, like progress bars,
+//! except the notes that point at a likely mistake, such as a filter name that matches
+//! nothing).
 
 use std::fmt::Display;
 use std::io::{self, IsTerminal, Write};
@@ -53,6 +55,12 @@ pub fn note(message: impl Display) {
     if !quiet() {
         eprintln!("note: {message}");
     }
+}
+
+/// Prints `note: MESSAGE` on stderr even with `--quiet`: for a likely mistake (a name that
+/// matches nothing, a mistyped theme id), which a quiet script must still show.
+pub fn note_mistake(message: impl Display) {
+    eprintln!("note: {message}");
 }
 
 /// Prints `warning: MESSAGE` on stderr.

@@ -18,7 +18,7 @@ use statemine::search::{
 
 use super::Outcome;
 use super::common::{FilterArgs, IndexArgs, note_unmatched_names};
-use super::output::{Output, note, stderr_is_terminal};
+use super::output::{Output, note, stderr_is_terminal, warning};
 use super::search_printer::{Format, Printer};
 
 /// Arguments of `statemine search`.
@@ -249,7 +249,7 @@ fn run_batch(
                 printer.batch_error(line_number, query, &err.to_string())?;
                 printer.flush()?;
                 let err = statemine::text::terminal_safe(&err.to_string()).into_owned();
-                eprintln!("statemine: {name}:{line_number}: {err}");
+                warning(format_args!("{name}:{line_number}: {err}"));
             }
         }
     }

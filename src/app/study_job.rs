@@ -8,7 +8,7 @@ use statemine::study::{self, Job, JobEvent};
 
 use super::Outcome;
 use super::common::unmatched_note;
-use super::output::Output;
+use super::output::{Output, note_mistake};
 use super::progress::{CountProgress, IngestProgress};
 
 /// Runs the job at `path`; with `report`, only its report (written to the path given, or
@@ -31,7 +31,7 @@ pub fn run(path: &Path, report: Option<Option<&Path>>) -> anyhow::Result<Outcome
                 JobEvent::Ingested { index, report } => {
                     eprintln!("ingest {}: {report}", index.display());
                 }
-                JobEvent::UnmatchedName(name) => eprintln!("{}", unmatched_note(name)),
+                JobEvent::UnmatchedName(name) => note_mistake(unmatched_note(name)),
                 JobEvent::Written(written) => {
                     bar.finish();
                     output.line(&format!(

@@ -18,7 +18,7 @@ use statemine::themes::{
 
 use super::Outcome;
 use super::common::{FilterArgs, IndexArgs, note_unmatched_names};
-use super::output::{Output, note, quiet, warning};
+use super::output::{Output, note, note_mistake, quiet, warning};
 use super::progress::CountProgress;
 use super::themes_print;
 
@@ -92,9 +92,6 @@ pub struct CountArgs {
     /// Worker threads (0: one per core).
     #[arg(long, default_value_t = 0)]
     pub threads: usize,
-    /// No progress bar.
-    #[arg(long, short)]
-    pub quiet: bool,
 }
 
 /// Arguments of `statemine themes test`.
@@ -504,8 +501,8 @@ fn import_dictionary(args: ImportArgs) -> anyhow::Result<Outcome> {
         DictFormat::Quanteda => import::quanteda(&args.file, &text, &langs)?,
         DictFormat::Liwc => import::liwc(&args.file, &text, &langs)?,
     };
-    for warning in &imported.warnings {
-        eprintln!("{}: {warning}", args.file.display());
+    for problem in &imported.warnings {
+        warning(format_args!("{}: {problem}", args.file.display()));
     }
     // Validate before writing, so a written file always loads.
     let set = ThemeSet::from_file(&args.file, imported.file.clone(), None)?;
@@ -585,7 +582,7 @@ pub fn kwic(args: KwicArgs) -> anyhow::Result<Outcome> {
     let file_set = args.themes.load()?;
     let set = themes::kwic_set(Some(&file_set), &args.target)?;
     if let Some(id) = themes::mistyped_theme_id(&file_set, &args.target) {
-        note(format_args!(
+        note_mistake(format_args!(
             "`{}` is no theme id, so it is read as a phrase; did you mean `{id}`?",
             args.target
         ));
@@ -633,7 +630,10 @@ pub fn kwic(args: KwicArgs) -> anyhow::Result<Outcome> {
     }
     out.flush()?;
     if total > rows.len() {
-        eprintln!("{} of {total} lines shown (--limit)", rows.len());
+        note(format_args!(
+            "{} of {total} lines shown (--limit)",
+            rows.len()
+        ));
     }
     if total == 0 {
         note(kwic_no_lines(&args, &set, &file_set));
