@@ -236,5 +236,7 @@
     }
   }
   body.dataset.initMs = String(Math.round(performance.now() - started));
+  // Time from the start of navigation: reading the file, parsing the page, this script.
+  body.dataset.readyMs = String(Math.round(performance.now()));
   if (body.dataset.status === "loading") body.dataset.status = "ok";
 })();
