@@ -43,6 +43,7 @@ out = "evidence.csv"
 
 [report]
 out = "report.html"
+gold = ["tests/fixtures/report/gold.jsonl"]
 title = "Fixture <script>document.documentElement.dataset.pwned='job'</script>"
 "#,
         root = env!("CARGO_MANIFEST_DIR"),
@@ -146,6 +147,16 @@ fn a_job_writes_a_self_contained_report_with_every_evidence_row() {
     assert!(html.contains("Eve &lt;&#x2f;textarea&gt;&lt;b&gt;Mallory&lt;&#x2f;b&gt;"));
     assert!(!html.contains("javascript:"));
     assert_eq!(html.matches("<script").count(), 2);
+    // Theme quality against the fixture's labels (six paragraphs): `talks` is labelled in
+    // three, found in three (one of them not labelled), so two are true positives.
+    let quality = &html[html.find(r#"<section id="quality">"#).unwrap()..];
+    for row in [
+        r#"<tr><td>useless</td><td class="num">3</td><td class="num">3</td><td class="num">3</td><td class="num">1.00"#,
+        r#"<tr><td>talks</td><td class="num">3</td><td class="num">3</td><td class="num">2</td><td class="num">0.67"#,
+        r#"<tr><td>freeze</td><td class="num">0</td><td class="num">1</td><td class="num">0</td><td class="num">0.00"#,
+    ] {
+        assert!(quality.contains(row), "{row}\n{quality}");
+    }
     // The manifest describes the page.
     let manifest: Value = serde_json::from_str(
         &std::fs::read_to_string(out.join("report.html.manifest.json")).unwrap(),

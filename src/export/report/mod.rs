@@ -12,7 +12,8 @@
 //! 100,000 rows never become 100,000 table rows. The page reads its filters from the URL
 //! fragment (`#theme=..&period=..&speaker=..&q=..&sort=desc&page=2`) and writes them back,
 //! so a filtered view can be shared as a link; it reports its state on `<body>` as data
-//! attributes (`data-status`, `data-total`, `data-shown`, `data-init-ms`) for tests.
+//! attributes (`data-status`, `data-total`, `data-shown`, `data-init-ms`: the script's time,
+//! `data-ready-ms`: from the start of navigation to the first page of rows) for tests.
 //! See docs/report.md.
 
 mod render;

@@ -47,6 +47,8 @@
   var themeIndex = {};
   themes.forEach(function (t, i) { themeIndex[t.id] = i; });
 
+  function isFilterHash(hash) { return hash.indexOf("=") >= 0; }
+
   function readHash() {
     var params = new URLSearchParams(location.hash.slice(1));
     var theme = params.get("theme") || "";
@@ -70,6 +72,8 @@
     if (state.sort === "desc") params.set("sort", "desc");
     if (state.page > 1) params.set("page", String(state.page));
     var text = params.toString();
+    // An anchor of the page (a section link) stays while no filter is set.
+    if (!text && location.hash && !isFilterHash(location.hash)) return;
     try {
       history.replaceState(null, "", text ? "#" + text : location.pathname + location.search);
     } catch (e) {
@@ -201,7 +205,13 @@
   });
   $("ev-prev").addEventListener("click", function () { state.page -= 1; render(); });
   $("ev-next").addEventListener("click", function () { state.page += 1; render(); });
-  window.addEventListener("hashchange", function () { readHash(); syncControls(); render(); });
+  // Section links (#evidence) move the view; only a fragment with filters sets them.
+  window.addEventListener("hashchange", function () {
+    if (!isFilterHash(location.hash)) return;
+    readHash();
+    syncControls();
+    render();
+  });
 
   // A chart point: its theme (the series label is the theme id) and period.
   document.addEventListener("click", function (e) {
@@ -236,5 +246,7 @@
     }
   }
   body.dataset.initMs = String(Math.round(performance.now() - started));
+  // Time from the start of navigation: reading the file, parsing the page, this script.
+  body.dataset.readyMs = String(Math.round(performance.now()));
   if (body.dataset.status === "loading") body.dataset.status = "ok";
 })();
