@@ -43,11 +43,17 @@ impl Staged {
         let name = path
             .file_name()
             .map_or_else(String::new, |n| n.to_string_lossy().into_owned());
-        let temp = tempfile::Builder::new()
-            .prefix(&format!(".{name}."))
-            .suffix(".tmp")
-            .tempfile_in(parent)
-            .map_err(io)?;
+        let mut builder = tempfile::Builder::new();
+        let prefix = format!(".{name}.");
+        builder.prefix(&prefix).suffix(".tmp");
+        // The mode a plain `File::create` gives (0666 less the umask), not the temporary
+        // file's private 0600: outputs such as the HTML report are meant to be shared.
+        #[cfg(unix)]
+        {
+            use std::os::unix::fs::PermissionsExt;
+            builder.permissions(std::fs::Permissions::from_mode(0o666));
+        }
+        let temp = builder.tempfile_in(parent).map_err(io)?;
         Ok(Staged {
             temp: BufWriter::new(temp),
             path: path.to_path_buf(),
@@ -130,6 +136,19 @@ pub fn write_atomic(path: &Path, bytes: &[u8]) -> Result<(), ExportError> {
 
 #[cfg(test)]
 mod tests {
+    #[cfg(unix)]
+    #[test]
+    fn outputs_get_the_mode_of_a_plain_file_not_a_private_temporary_one() {
+        use std::os::unix::fs::PermissionsExt;
+        let dir = tempfile::tempdir().unwrap();
+        let (staged, plain) = (dir.path().join("a.txt"), dir.path().join("b.txt"));
+        super::write_atomic(&staged, b"x").unwrap();
+        std::fs::write(&plain, b"x").unwrap();
+        let mode = |p: &std::path::Path| std::fs::metadata(p).unwrap().permissions().mode() & 0o777;
+        assert_eq!(mode(&staged), mode(&plain));
+        assert_ne!(mode(&staged), 0o600);
+    }
+
     use super::*;
 
     fn names(dir: &Path) -> Vec<String> {
