@@ -516,40 +516,11 @@ mod tests {
     use std::path::Path;
 
     use super::*;
-    use crate::document::{Kind, Lang};
-    use crate::themes::{DocSummary, ThemeMatch};
-    use chrono::NaiveDate;
+    use crate::themes::sample::fixtures::doc;
 
     fn set() -> ThemeSet {
         let text = "name = \"t\"\n[[theme]]\nid = \"a\"\n[theme.en]\npatterns = [\"x\"]\n[[theme]]\nid = \"b\"\n[theme.en]\npatterns = [\"y\"]\n";
         ThemeSet::from_toml(Path::new("t.toml"), text).unwrap()
-    }
-
-    fn doc(id: &str, paras: u64, matches: &[(&str, usize)]) -> DocThemeMatches {
-        DocThemeMatches {
-            doc: DocSummary {
-                id: id.into(),
-                date: NaiveDate::from_ymd_opt(2017, 1, 1).unwrap(),
-                speaker: String::new(),
-                source: String::new(),
-                kind: Kind::News,
-                lang: Lang::En,
-                n_words: 0,
-                n_paragraphs: paras,
-                paragraphs: vec![],
-            },
-            matches: matches
-                .iter()
-                .map(|&(theme, para)| ThemeMatch {
-                    theme: theme.into(),
-                    para,
-                    sentence: 0,
-                    start: 0,
-                    end: 1,
-                    rule: "x".into(),
-                })
-                .collect(),
-        }
     }
 
     fn gold(doc_id: &str, para: usize, themes: &[&str]) -> GoldParagraph {

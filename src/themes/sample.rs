@@ -456,7 +456,7 @@ fn design_cells(row: &SampleRow) -> [String; 4] {
     ]
 }
 
-/// Documents with matches for the tests of the sampling and validation modules.
+/// Documents with matches for the tests of the sampling, validation and evaluation modules.
 #[cfg(test)]
 pub(crate) mod fixtures {
     use chrono::NaiveDate;
