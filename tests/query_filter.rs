@@ -140,3 +140,19 @@ fn a_speaker_or_source_that_matches_nothing_gets_a_note_with_the_nearest_value()
     assert_eq!(code, 0, "{stderr}");
     assert!(!stderr.contains("note:"), "{stderr}");
 }
+
+#[test]
+fn from_and_to_take_calendar_periods_as_their_first_and_last_days() {
+    let dir = tempfile::tempdir().unwrap();
+    let index = index(dir.path());
+    let by_days = count(&index, &["--from", "2017-07-01", "--to", "2017-09-30"]);
+    let by_quarter = count(&index, &["--from", "2017-Q3", "--to", "2017-Q3"]);
+    assert_eq!(by_quarter, by_days);
+    assert_eq!(by_days.0, 2, "two fixture documents fall in 2017-Q3");
+    let year = count(&index, &["--from", "2017", "--to", "2017"]);
+    let all = count(&index, &[]);
+    assert_eq!(year, all);
+    let run = themes_count(&index, &["--from", "2017-Q5"]);
+    assert_eq!(run.code, 2);
+    assert!(run.stderr.contains("2017-Q5"), "{}", run.stderr);
+}

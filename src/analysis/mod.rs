@@ -29,4 +29,4 @@ pub use first::{
     first_frame, first_occurrences,
 };
 pub use groups::{ALL_GROUP, GroupBy};
-pub use periods::{Granularity, Period, PeriodSpec};
+pub use periods::{Granularity, Period, PeriodSpec, parse_period};

@@ -24,11 +24,13 @@ pub struct IndexArgs {
 /// Metadata filters (values of one flag are alternatives; different flags combine).
 #[derive(Args, Debug, Clone, Default)]
 pub struct FilterArgs {
-    /// First date included (YYYY-MM-DD).
-    #[arg(long, value_name = "DATE")]
+    /// First date included: a day (2017-09-05) or the first day of a period (2017,
+    /// 2017-Q3, 2017-09, 2017-W36).
+    #[arg(long, value_name = "DATE", value_parser = period_start)]
     pub from: Option<NaiveDate>,
-    /// Last date included (YYYY-MM-DD).
-    #[arg(long, value_name = "DATE")]
+    /// Last date included: a day or the last day of a period (`--to 2017-Q3` ends on
+    /// 2017-09-30).
+    #[arg(long, value_name = "DATE", value_parser = period_end)]
     pub to: Option<NaiveDate>,
     /// Main speaker of the document, matched by whole words, case-insensitively: `putin`
     /// selects "Vladimir Putin" (repeatable).
@@ -47,6 +49,20 @@ pub struct FilterArgs {
     // Its own id: `search` already has a positional argument named `query`.
     #[arg(long = "query", id = "filter_query", value_name = "QUERY")]
     pub query: Option<String>,
+}
+
+/// `--from`: the first day of a day or calendar period, as `compare` writes periods.
+fn period_start(spec: &str) -> Result<NaiveDate, String> {
+    statemine::analysis::parse_period(spec)
+        .map(|p| p.start)
+        .map_err(|e| e.to_string())
+}
+
+/// `--to`: the last day of a day or calendar period.
+fn period_end(spec: &str) -> Result<NaiveDate, String> {
+    statemine::analysis::parse_period(spec)
+        .map(|p| p.end)
+        .map_err(|e| e.to_string())
 }
 
 impl FilterArgs {
@@ -94,4 +110,26 @@ pub fn unmatched_note(unmatched: &UnmatchedName) -> String {
         "--{field} `{}` matches no {field} in the index{hint}",
         unmatched.name
     )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn day(text: &str) -> NaiveDate {
+        NaiveDate::parse_from_str(text, "%Y-%m-%d").unwrap()
+    }
+
+    #[test]
+    fn from_and_to_take_days_and_calendar_periods() {
+        assert_eq!(period_start("2017-09-05"), Ok(day("2017-09-05")));
+        assert_eq!(period_end("2017-09-05"), Ok(day("2017-09-05")));
+        assert_eq!(period_start("2017"), Ok(day("2017-01-01")));
+        assert_eq!(period_end("2017"), Ok(day("2017-12-31")));
+        assert_eq!(period_start("2017-Q3"), Ok(day("2017-07-01")));
+        assert_eq!(period_end("2017-Q3"), Ok(day("2017-09-30")));
+        assert_eq!(period_end("2016-02"), Ok(day("2016-02-29")));
+        assert!(period_start("2017-13").is_err());
+        assert!(period_end("17").is_err());
+    }
 }
