@@ -156,3 +156,27 @@ fn from_and_to_take_calendar_periods_as_their_first_and_last_days() {
     assert_eq!(run.code, 2);
     assert!(run.stderr.contains("2017-Q5"), "{}", run.stderr);
 }
+
+#[test]
+fn by_doc_writes_one_row_per_document_with_every_theme_count() {
+    let dir = tempfile::tempdir().unwrap();
+    let index = index(dir.path());
+    let (documents, themes) = count(&index, &[]);
+    let table = dir.path().join("by-doc.csv");
+    let run = themes_count(&index, &["--by-doc", "--out", table.to_str().unwrap()]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    let mut reader = csv::Reader::from_path(&table).unwrap();
+    let header: Vec<String> = reader.headers().unwrap().iter().map(String::from).collect();
+    let rows: Vec<csv::StringRecord> = reader.records().map(|r| r.unwrap()).collect();
+    // Every selected document, with or without matches.
+    assert_eq!(rows.len() as u64, documents);
+    // One column per theme; its column sum is the theme's match count.
+    for (theme, matches) in &themes {
+        let column = header.iter().position(|h| h == theme).unwrap();
+        let sum: u64 = rows.iter().map(|r| r[column].parse::<u64>().unwrap()).sum();
+        assert_eq!(sum, *matches, "{theme}");
+    }
+    assert!(table.with_extension("csv.manifest.json").exists());
+    // --by-doc needs --out.
+    assert_eq!(themes_count(&index, &["--by-doc"]).code, 2);
+}

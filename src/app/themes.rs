@@ -86,6 +86,13 @@ pub struct CountArgs {
     /// Write one row per match to this file (.csv, .parquet, .json, .ndjson).
     #[arg(long, value_name = "OUT")]
     pub evidence: Option<PathBuf>,
+    /// Write the document-by-theme table to --out: one row per selected document (its
+    /// metadata, words, paragraphs) and one match-count column per theme, zeros included.
+    #[arg(long, requires = "out")]
+    pub by_doc: bool,
+    /// Where --by-doc writes its table (.csv, .parquet, .json, .ndjson).
+    #[arg(long, value_name = "FILE", requires = "by_doc")]
+    pub out: Option<PathBuf>,
     /// Print the summary as one JSON object.
     #[arg(long)]
     pub json: bool,
@@ -244,7 +251,7 @@ fn manifest_context(store: &IndexStore, set: &ThemeSet) -> anyhow::Result<Manife
 }
 
 fn count(args: CountArgs) -> anyhow::Result<Outcome> {
-    if let Some(path) = &args.evidence {
+    for path in [&args.evidence, &args.out].into_iter().flatten() {
         TableFormat::from_path(path)?;
     }
     let set = args.themes.load()?;
@@ -279,9 +286,24 @@ fn count(args: CountArgs) -> anyhow::Result<Outcome> {
             );
         }
     }
+    if let Some(path) = &args.out {
+        let ids: Vec<String> = set.themes.iter().map(|t| t.id.clone()).collect();
+        let mut frame = themes::by_doc_frame(&ids, &result.docs)?;
+        let context = manifest_context(&store, &set)?;
+        let manifest = write_table_with_manifest(&mut frame, path, &context)?;
+        if !quiet() {
+            eprintln!(
+                "wrote {} documents x {} themes to {} and {}",
+                result.docs.len(),
+                ids.len(),
+                path.display(),
+                manifest.display()
+            );
+        }
+    }
     if args.json {
         out.line(&serde_json::to_string(&summary)?)?;
-    } else if args.evidence.is_none() {
+    } else if args.evidence.is_none() && args.out.is_none() {
         out.line(&themes_print::summary_table(&summary))?;
     }
     out.flush()?;

@@ -14,6 +14,7 @@
 mod analyze;
 mod baseline;
 mod builtin;
+mod by_doc;
 mod count;
 mod error;
 mod eval;
@@ -38,6 +39,7 @@ pub use baseline::{ThemeRegexes, regex_equivalents};
 pub use builtin::{
     BUILTIN_THEMES_PATH, BUILTIN_THEMES_TOML, DEFAULT_THEMES_FILE, builtin_theme_set, source_text,
 };
+pub use by_doc::{BY_DOC_COLUMNS, by_doc_frame};
 pub use count::{
     CountOptions, CountResult, Progress, count_index, count_index_with_evidence, count_with,
     turn_numbers,
