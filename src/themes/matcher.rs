@@ -106,8 +106,7 @@ struct CPattern {
     /// Index of the pattern's rule in `Matcher::rules[theme]`.
     rule: u32,
     kind: Kind,
-    scope: Scope,
-    /// `scope` with its `carry`.
+    /// Its scope with its `carry`.
     unit: Unit,
     not_after: usize,
     negators: NegatorIds,
@@ -173,15 +172,6 @@ impl Matcher {
     /// text order (paragraph, start, theme), the whole text being one speaker turn.
     pub fn match_text(&self, lang: Lang, text: &str, scratch: &mut Scratch) -> Vec<ThemeMatch> {
         self.match_turns(lang, text, &[], scratch)
-    }
-
-    /// Whether some pattern has `turn` scope (its matches depend on the speaker turns
-    /// given to [`Matcher::match_turns`]).
-    pub fn uses_turns(&self) -> bool {
-        [&self.en, &self.ru]
-            .into_iter()
-            .flatten()
-            .any(|m| m.patterns.iter().any(|p| p.scope == Scope::Turn))
     }
 
     /// Like [`Matcher::match_text`], with the speaker turn number of each paragraph
@@ -376,7 +366,6 @@ impl LangMatcher {
                         theme: theme_index as u32,
                         rule,
                         kind,
-                        scope: pattern.scope,
                         unit: Unit {
                             scope: pattern.scope,
                             carry: pattern.carry.min(u32::MAX as usize) as u32,
@@ -398,7 +387,7 @@ impl LangMatcher {
         let mut roles = SeqRoles::new(c.seq_list.len());
         for (index, pattern) in patterns.iter().enumerate() {
             let index = index as u32;
-            roles.scope(pattern.scope);
+            roles.scope(pattern.unit.scope);
             match &pattern.kind {
                 Kind::Seqs(seqs) => seqs.iter().for_each(|&s| roles.add(s, index, Role::Alone)),
                 Kind::Near { a, b, .. } => {
@@ -576,7 +565,7 @@ impl LangMatcher {
                         side_b.extend_from_slice(&occ[seq as usize]);
                     }
                     side_b.sort_unstable();
-                    if pattern.scope == Scope::Turn && !have_turns {
+                    if pattern.unit.scope == Scope::Turn && !have_turns {
                         doc.turns = turns();
                         have_turns = true;
                     }
@@ -602,7 +591,7 @@ impl LangMatcher {
         if !have_turns
             && raws
                 .iter()
-                .any(|raw| self.patterns[raw.pattern as usize].scope == Scope::Turn)
+                .any(|raw| self.patterns[raw.pattern as usize].unit.scope == Scope::Turn)
         {
             doc.turns = turns();
         }
@@ -1083,7 +1072,6 @@ mod tests {
         };
         assert!(themes_of(&[0, 0]).contains(&"turn_referent".to_string()));
         assert!(!themes_of(&[0, 1]).contains(&"turn_referent".to_string()));
-        assert!(MATCHER.uses_turns());
     }
 
     #[test]
