@@ -10,7 +10,7 @@ use std::sync::OnceLock;
 use proptest::prelude::*;
 use serde_json::Value;
 
-use common::{Statemine, cached_index, shared, statemine};
+use common::{Run, Statemine, cached_index, shared, statemine};
 use statemine::corpus::analyze_structure;
 use statemine::document::{Document, Kind, Lang};
 use statemine::index::{DocFilter, IndexStore};
@@ -50,6 +50,26 @@ fn theme_row<'a>(summary: &'a Value, id: &str) -> &'a Value {
 
 fn mini() -> String {
     fixture("mini.toml").display().to_string()
+}
+
+/// `themes eval` of the mini theme set on the fixture index against `gold` files, with
+/// `extra` arguments.
+fn fixture_eval(gold: &[&Path], extra: &[&str]) -> Run {
+    let themes = mini();
+    let gold: Vec<String> = gold.iter().map(|g| g.display().to_string()).collect();
+    let mut args = vec![
+        "themes",
+        "eval",
+        "--index",
+        fixture_index(),
+        "--themes",
+        &themes,
+    ];
+    for g in &gold {
+        args.extend(["--gold", g.as_str()]);
+    }
+    args.extend_from_slice(extra);
+    statemine(&args)
 }
 
 #[test]
@@ -460,22 +480,8 @@ fn kwic_aligns_theme_matches_and_queries() {
 
 #[test]
 fn eval_scores_fixture_labels() {
-    let gold = fixture("gold.jsonl").display().to_string();
-    let themes = mini();
-    let eval = |extra: &[&str]| {
-        let mut args = vec![
-            "themes",
-            "eval",
-            "--index",
-            fixture_index(),
-            "--themes",
-            &themes,
-            "--gold",
-            &gold,
-        ];
-        args.extend_from_slice(extra);
-        statemine(&args)
-    };
+    let gold = fixture("gold.jsonl");
+    let eval = |extra: &[&str]| fixture_eval(&[&gold], extra);
     // A label whose paragraph the index lacks is an error naming its file and line.
     let run = eval(&[]);
     assert_eq!(run.code, 2, "{}", run.stderr);
@@ -525,24 +531,11 @@ fn eval_pools_files_cross_validates_and_writes_misses() {
     std::fs::write(&first, a.join("\n")).unwrap();
     std::fs::write(&second, b.join("\n")).unwrap();
     let misses = dir.path().join("misses.jsonl");
-    let run = statemine(&[
-        "themes",
-        "eval",
-        "--index",
-        fixture_index(),
-        "--themes",
-        &mini(),
-        "--gold",
-        &first.display().to_string(),
-        "--gold",
-        &second.display().to_string(),
-        "--cv-by",
-        "doc",
-        "2",
-        "--misses",
-        &misses.display().to_string(),
-        "--json",
-    ]);
+    let misses_arg = misses.display().to_string();
+    let run = fixture_eval(
+        &[&first, &second],
+        &["--cv-by", "doc", "2", "--misses", &misses_arg, "--json"],
+    );
     assert_eq!(run.code, 0, "{}", run.stderr);
     let v: Value = serde_json::from_str(run.stdout.trim()).unwrap();
     let paragraphs = |r: &Value| r["paragraphs"].as_u64().unwrap();
@@ -566,19 +559,7 @@ fn eval_pools_files_cross_validates_and_writes_misses() {
     assert_eq!(listed, errors);
     assert!(errors > 0);
     // Folds are whole documents: K above the number of documents is an error.
-    let run = statemine(&[
-        "themes",
-        "eval",
-        "--index",
-        fixture_index(),
-        "--themes",
-        &mini(),
-        "--gold",
-        &first.display().to_string(),
-        "--cv-by",
-        "doc",
-        "999",
-    ]);
+    let run = fixture_eval(&[&first], &["--cv-by", "doc", "999"]);
     assert_eq!(run.code, 2);
     assert!(
         run.stderr.contains("cross-validation needs"),
@@ -596,16 +577,7 @@ fn eval_rejects_a_gold_label_with_an_unknown_theme_at_its_line() {
         "{\"doc_id\":\"fx-en-1\",\"para\":0,\"themes\":[]}\n{\"doc_id\":\"fx-en-1\",\"para\":1,\"themes\":[\"no_such_theme\"]}\n",
     )
     .unwrap();
-    let run = statemine(&[
-        "themes",
-        "eval",
-        "--index",
-        fixture_index(),
-        "--themes",
-        &mini(),
-        "--gold",
-        &gold.display().to_string(),
-    ]);
+    let run = fixture_eval(&[&gold], &[]);
     assert_eq!(run.code, 2);
     assert!(
         run.stderr.contains("g.jsonl:2: themes: `no_such_theme`"),
