@@ -28,6 +28,7 @@ use polars::prelude::*;
 
 use super::AnalysisError;
 use super::cluster::{self, ClusterMoments, ClusterUnit};
+use super::columns::{string_values, u64_values};
 use super::groups::{self, ALL_GROUP, GroupBy};
 use super::periods::{Period, PeriodLookup, PeriodSpec};
 use super::stats;
@@ -169,22 +170,8 @@ impl TrendsConfig {
 /// The rows of a long trend table (as [`trends_table`] returns it), in order: the one place
 /// its columns are read by name.
 pub fn trend_rows(table: &DataFrame) -> Result<Vec<TrendRow>, AnalysisError> {
-    let text = |name: &str| -> Result<Vec<String>, AnalysisError> {
-        Ok(table
-            .column(name)?
-            .str()?
-            .iter()
-            .map(|v| v.unwrap_or_default().to_string())
-            .collect())
-    };
-    let count = |name: &str| -> Result<Vec<u64>, AnalysisError> {
-        Ok(table
-            .column(name)?
-            .u64()?
-            .iter()
-            .map(|v| v.unwrap_or(0))
-            .collect())
-    };
+    let text = |name: &str| string_values(table, name);
+    let count = |name: &str| u64_values(table, name);
     let float = |name: &str| -> Result<Vec<Option<f64>>, AnalysisError> {
         Ok(table.column(name)?.f64()?.iter().collect())
     };

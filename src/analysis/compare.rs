@@ -26,6 +26,7 @@ use polars::prelude::*;
 use super::AnalysisError;
 use super::aggregate::{TrendsConfig, date_span, theme_order, trends_table};
 use super::cluster::{ClusterUnit, clustered_rate_ratio};
+use super::columns::{string_values, u64_values};
 use super::groups::GroupBy;
 use super::periods::{Period, parse_period};
 use super::stats::{self, RateRatio};
@@ -272,14 +273,7 @@ pub fn compare(
     };
     let keys = string_values(&table, key_column)?;
     let theme_column = string_values(&table, "theme")?;
-    let number = |name: &str| -> Result<Vec<u64>, AnalysisError> {
-        Ok(table
-            .column(name)?
-            .u64()?
-            .iter()
-            .map(|v| v.unwrap_or(0))
-            .collect())
-    };
+    let number = |name: &str| u64_values(&table, name);
     let (matches, n_docs, words) = (number("n_matches")?, number("n_docs")?, number("n_words")?);
     let docs_matched = number("n_docs_matched")?;
     let dispersion: Vec<f64> = table
@@ -376,15 +370,6 @@ fn unknown_group(by: GroupBy, wanted: &str, groups: &[String]) -> AnalysisError 
         value: wanted.to_string(),
         available: list,
     }
-}
-
-fn string_values(table: &DataFrame, name: &str) -> Result<Vec<String>, AnalysisError> {
-    Ok(table
-        .column(name)?
-        .str()?
-        .iter()
-        .map(|v| v.unwrap_or_default().to_string())
-        .collect())
 }
 
 impl ComparisonTable {

@@ -6,6 +6,7 @@
 
 mod aggregate;
 pub mod cluster;
+mod columns;
 pub mod compare;
 mod error;
 mod first;
