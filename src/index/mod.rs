@@ -14,6 +14,7 @@ mod fingerprint;
 mod info;
 mod ingest;
 mod phrase_bound;
+mod prefix_query;
 mod progress;
 mod query;
 mod schema;

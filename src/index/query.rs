@@ -13,14 +13,14 @@
 //! [`IndexStore::filter_query`], so a filter selects the same documents everywhere.
 
 use tantivy::query::{
-    AllQuery, BooleanQuery, BoostQuery, ConstScoreQuery, Occur, PhraseQuery, Query, RegexQuery,
-    TermQuery,
+    AllQuery, BooleanQuery, BoostQuery, ConstScoreQuery, Occur, PhraseQuery, Query, TermQuery,
 };
 use tantivy::schema::{Field, IndexRecordOption};
 use tantivy::{Searcher, Term};
 
 use super::expansion::ExpansionBudget;
 use super::phrase_bound::BoundedPhrases;
+use super::prefix_query::PrefixQuery;
 use super::{DocFilter, Fields, IndexError, IndexStore, keyword_query, keyword_values};
 use crate::document::Lang;
 use crate::query::Plan;
@@ -188,11 +188,7 @@ impl Builder<'_> {
                     if n == 0 {
                         continue;
                     }
-                    let regex = format!("{}.*", regex::escape(prefix));
-                    // Cannot fail: the plan checked that the prefix is letters and digits.
-                    let query = RegexQuery::from_pattern(&regex, field)
-                        .map_err(|e| self.store.engine_error(e))?;
-                    alternatives.push((Occur::Should, Box::new(query)));
+                    alternatives.push((Occur::Should, Box::new(PrefixQuery::new(field, prefix))));
                 }
                 Box::new(BooleanQuery::new(alternatives))
             }
