@@ -317,7 +317,14 @@ fn prefix_pattern(analyzer: &mut Analyzer, lang: Lang, prefix: &str) -> Result<P
         && !stem.is_empty()
         && *stem != lowered
     {
-        prefixes.push(stem.clone());
+        // The index holds stems, so the stem is searched too. When it begins the word (as
+        // most stems do), every term the word begins also begins with the stem: the stem
+        // alone selects the same documents with one term walk instead of two.
+        if lowered.starts_with(stem.as_str()) {
+            prefixes = vec![stem.clone()];
+        } else {
+            prefixes.push(stem.clone());
+        }
     }
     Ok(Pattern::Prefix(prefixes))
 }
@@ -446,9 +453,18 @@ mod tests {
 
     #[test]
     fn prefixes_are_lowercased_and_also_stemmed() {
+        // A stem that begins the word covers it; one that does not is searched beside it.
         assert_eq!(
             text_leaf("Sanctions*").en,
-            Pattern::Prefix(vec!["sanctions".into(), "sanction".into()])
+            Pattern::Prefix(vec!["sanction".into()])
+        );
+        assert_eq!(
+            text_leaf("happy*").en,
+            Pattern::Prefix(vec!["happy".into(), "happi".into()])
+        );
+        assert_eq!(
+            text_leaf("санкции*").ru,
+            Pattern::Prefix(vec!["санкц".into()])
         );
         assert_eq!(text_leaf("sanc*").en, Pattern::Prefix(vec!["sanc".into()]));
         assert_eq!(text_leaf("Ёлк*").ru, Pattern::Prefix(vec!["елк".into()]));
