@@ -733,6 +733,7 @@ mod tests {
     fn doc(id: &str, date: &str, speaker: &str, matches: &[(&str, usize)]) -> DocThemeMatches {
         DocThemeMatches {
             doc: DocSummary {
+                kept: None,
                 id: id.into(),
                 date: d(date),
                 speaker: speaker.into(),
@@ -1062,6 +1063,7 @@ mod tests {
                         let themes = ["a", "b", "c"];
                         DocThemeMatches {
                             doc: DocSummary {
+                                kept: None,
                                 id: format!("d{i}"),
                                 date,
                                 speaker: speakers[speaker].into(),

@@ -16,6 +16,7 @@ mod collect;
 mod count;
 mod error;
 mod matcher;
+mod paragraphs;
 mod passages;
 mod scan;
 mod turns;
@@ -30,6 +31,9 @@ pub use crate::query::{Expr, FieldName, Leaf, LeafValue, Plan, parse};
 pub use collect::SortOrder;
 pub use count::{GroupBy, GroupCount};
 pub use error::SearchError;
+#[cfg(test)]
+pub(crate) use paragraphs::test_document;
+pub use paragraphs::{ParagraphHit, ParagraphScanner};
 pub use passages::Passage;
 pub use turns::TurnFilter;
 
