@@ -40,8 +40,11 @@ pub struct DocFilter {
     pub langs: Vec<Lang>,
     /// Only documents matching this query (the language of `statemine search`), parsed.
     pub query: Option<Plan>,
-    /// Only the paragraphs matching a query, and what surrounds them (theme counts, trends,
-    /// comparisons; see [`ParagraphFilter`]).
+    /// Only the paragraphs matching a query, and what surrounds them (see
+    /// [`ParagraphFilter`]). Applied where documents are counted paragraph by paragraph
+    /// (`themes::count_with`, so theme counts, kwic, trends, comparisons, first occurrences
+    /// and jobs); [`super::IndexStore::select`] and search select whole documents and leave
+    /// it aside.
     pub paragraphs: Option<ParagraphFilter>,
 }
 
