@@ -1119,6 +1119,39 @@ mod tests {
             }
 
             #[test]
+            fn kept_paragraphs_alone_are_counted_under_every_grouping(
+                docs in arb_docs(),
+                seed in any::<u64>(),
+                group in prop::sample::select(vec![
+                    None, Some(GroupBy::Speaker), Some(GroupBy::TurnSpeaker), Some(GroupBy::Role),
+                ]),
+                cluster in prop::sample::select(vec![ClusterUnit::Document, ClusterUnit::Turn]),
+            ) {
+                // What counting does under a paragraph filter: keep some paragraphs, drop the
+                // matches elsewhere and the documents left without a kept paragraph.
+                let mut kept_docs = Vec::new();
+                let (mut words, mut matches) = (0u64, 0usize);
+                for (i, mut doc) in docs.into_iter().enumerate() {
+                    let n = doc.doc.paragraphs.len();
+                    let kept: Vec<bool> = (0..n).map(|p| (seed >> ((i * 4 + p) % 64)) & 1 == 1).collect();
+                    if !kept.contains(&true) {
+                        continue;
+                    }
+                    doc.matches.retain(|m| kept.get(m.para).copied().unwrap_or(false));
+                    doc.doc.keep_paragraphs(kept);
+                    words += doc.doc.n_words;
+                    matches += doc.matches.len();
+                    kept_docs.push(doc);
+                }
+                let periods = resolve_periods(&PeriodSpec::Calendar(Granularity::Month), &kept_docs, None, None);
+                let mut config = TrendsConfig::new(periods, group, vec!["a".into(), "b".into(), "c".into()]);
+                config.cluster = cluster;
+                let table = trends_table(&kept_docs, &config).unwrap();
+                prop_assert_eq!(total(&table, "n_matches"), matches as u64);
+                prop_assert_eq!(total(&table, "n_words"), words * 3);
+            }
+
+            #[test]
             fn named_periods_count_only_what_they_cover(docs in arb_docs(), cut in 1u32..364) {
                 let cut = d("2017-01-01") + chrono::Duration::days(cut as i64);
                 let first = Period { name: "first".into(), start: d("2017-01-01"), end: cut - chrono::Duration::days(1) };
