@@ -7,6 +7,8 @@
 //! / `count` gather hits or counts. Hits are then decorated: `matcher` finds the query's spans in the stored text
 //! with the same analyzer and `passages` picks the best sentences around them. With a
 //! [`TurnFilter`], candidates are verified on their stored speaker turns (`turns`).
+//! [`ParagraphScanner`] evaluates a plan on each paragraph of a stored document alone, for
+//! theme counting (`--para`, query terms).
 //!
 //! Contract: nothing here prints; [`IndexSearcher`] reads one snapshot of the index (the last
 //! commit when it was created), so a long-lived process answers many queries from it.

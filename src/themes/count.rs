@@ -4,7 +4,9 @@
 //! Contract: results are ordered by date, then document id (not by index order, which
 //! depends on how the index was written), whatever the number of threads; the number of
 //! evidence rows equals the number of matches; a document that cannot be read stops the
-//! count with an error naming it.
+//! count with an error naming it. Under a paragraph filter ([`DocFilter::paragraphs`]) a
+//! document counts only its kept paragraphs (matches, words, paragraphs) and is left out
+//! when it has none; query terms ([`CountOptions::terms`]) are matched beside the themes.
 
 use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 use std::thread;
