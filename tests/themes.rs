@@ -767,6 +767,7 @@ fn count_docs(
         evidence: true,
         context_chars: 0,
         skip_turns,
+        terms: Vec::new(),
     };
     let result = count_with(
         &store,

@@ -733,6 +733,7 @@ mod tests {
     fn doc(id: &str, date: &str, speaker: &str, matches: &[(&str, usize)]) -> DocThemeMatches {
         DocThemeMatches {
             doc: DocSummary {
+                kept: None,
                 id: id.into(),
                 date: d(date),
                 speaker: speaker.into(),
@@ -1062,6 +1063,7 @@ mod tests {
                         let themes = ["a", "b", "c"];
                         DocThemeMatches {
                             doc: DocSummary {
+                                kept: None,
                                 id: format!("d{i}"),
                                 date,
                                 speaker: speakers[speaker].into(),
@@ -1114,6 +1116,39 @@ mod tests {
                 // Denominators repeat once per theme (a, b and the appended c).
                 let themes = if docs.iter().any(|d| d.matches.iter().any(|m| m.theme == "c")) { 3 } else { 2 };
                 prop_assert_eq!(total(&table, "n_words"), words * themes);
+            }
+
+            #[test]
+            fn kept_paragraphs_alone_are_counted_under_every_grouping(
+                docs in arb_docs(),
+                seed in any::<u64>(),
+                group in prop::sample::select(vec![
+                    None, Some(GroupBy::Speaker), Some(GroupBy::TurnSpeaker), Some(GroupBy::Role),
+                ]),
+                cluster in prop::sample::select(vec![ClusterUnit::Document, ClusterUnit::Turn]),
+            ) {
+                // What counting does under a paragraph filter: keep some paragraphs, drop the
+                // matches elsewhere and the documents left without a kept paragraph.
+                let mut kept_docs = Vec::new();
+                let (mut words, mut matches) = (0u64, 0usize);
+                for (i, mut doc) in docs.into_iter().enumerate() {
+                    let n = doc.doc.paragraphs.len();
+                    let kept: Vec<bool> = (0..n).map(|p| (seed >> ((i * 4 + p) % 64)) & 1 == 1).collect();
+                    if !kept.contains(&true) {
+                        continue;
+                    }
+                    doc.matches.retain(|m| kept.get(m.para).copied().unwrap_or(false));
+                    doc.doc.keep_paragraphs(kept);
+                    words += doc.doc.n_words;
+                    matches += doc.matches.len();
+                    kept_docs.push(doc);
+                }
+                let periods = resolve_periods(&PeriodSpec::Calendar(Granularity::Month), &kept_docs, None, None);
+                let mut config = TrendsConfig::new(periods, group, vec!["a".into(), "b".into(), "c".into()]);
+                config.cluster = cluster;
+                let table = trends_table(&kept_docs, &config).unwrap();
+                prop_assert_eq!(total(&table, "n_matches"), matches as u64);
+                prop_assert_eq!(total(&table, "n_words"), words * 3);
             }
 
             #[test]

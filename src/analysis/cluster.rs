@@ -226,9 +226,14 @@ pub(crate) fn clusters(doc: &DocSummary, group: Option<GroupBy>, by: ClusterUnit
             });
         }
         let last = out.last_mut().expect("a turn was started");
-        last.unit.n_words += paragraph.n_words;
-        last.unit.n_paragraphs += 1;
+        if doc.is_kept(para) {
+            last.unit.n_words += paragraph.n_words;
+            last.unit.n_paragraphs += 1;
+        }
     }
+    // Turns a paragraph filter left out entirely are no sample units (their keys stay
+    // those of `cluster_of`).
+    out.retain(|c| c.unit.n_paragraphs > 0 || doc.kept.is_none());
     out
 }
 
@@ -356,6 +361,7 @@ mod tests {
             n_words,
         };
         DocSummary {
+            kept: None,
             id: "d".into(),
             date: NaiveDate::from_ymd_opt(2017, 9, 5).unwrap(),
             speaker: "Putin".into(),
@@ -374,13 +380,18 @@ mod tests {
         }
     }
 
+    /// Key, group, words and paragraphs of each turn cluster of `doc` by turn speaker.
+    fn turn_clusters(doc: &DocSummary) -> Vec<(u32, String, u64, u64)> {
+        clusters(doc, Some(GroupBy::TurnSpeaker), ClusterUnit::Turn)
+            .into_iter()
+            .map(|c| (c.key, c.unit.group, c.unit.n_words, c.unit.n_paragraphs))
+            .collect()
+    }
+
     #[test]
     fn turns_are_runs_of_one_speaker() {
         let doc = structured_doc();
-        let got: Vec<_> = clusters(&doc, Some(GroupBy::TurnSpeaker), ClusterUnit::Turn)
-            .into_iter()
-            .map(|c| (c.key, c.unit.group, c.unit.n_words, c.unit.n_paragraphs))
-            .collect();
+        let got = turn_clusters(&doc);
         assert_eq!(
             got,
             [
@@ -403,6 +414,24 @@ mod tests {
         assert_eq!(cluster_of(&doc, 4, ClusterUnit::Document), 0);
         assert_eq!("Turn".parse::<ClusterUnit>().unwrap(), ClusterUnit::Turn);
         assert!("sentence".parse::<ClusterUnit>().is_err());
+    }
+
+    #[test]
+    fn a_paragraph_filter_keeps_only_the_turns_with_kept_paragraphs() {
+        let mut doc = structured_doc();
+        doc.keep_paragraphs(vec![false, false, true, false, true]);
+        assert_eq!((doc.n_words, doc.n_paragraphs), (40, 2));
+        let got = turn_clusters(&doc);
+        // Keys stay those of the whole document, so matches find their turn.
+        assert_eq!(
+            got,
+            [
+                (1, "Putin".to_string(), 20, 1),
+                (3, "Putin".to_string(), 20, 1)
+            ]
+        );
+        let whole = clusters(&doc, None, ClusterUnit::Document);
+        assert_eq!((whole[0].unit.n_words, whole[0].unit.n_paragraphs), (40, 2));
     }
 
     /// A Poisson draw with this mean (Knuth's product of uniforms; means here stay far

@@ -497,6 +497,7 @@ mod tests {
     ) -> DocThemeMatches {
         DocThemeMatches {
             doc: DocSummary {
+                kept: None,
                 id: id.into(),
                 date: NaiveDate::parse_from_str(date, "%Y-%m-%d").unwrap(),
                 speaker: speaker.into(),

@@ -284,6 +284,7 @@ mod tests {
     fn doc(id: &str, date: &str, speaker: &str, hits: &[(&str, usize, usize)]) -> DocThemeMatches {
         DocThemeMatches {
             doc: DocSummary {
+                kept: None,
                 id: id.into(),
                 date: NaiveDate::parse_from_str(date, "%Y-%m-%d").unwrap(),
                 speaker: speaker.into(),

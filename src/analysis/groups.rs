@@ -6,7 +6,8 @@
 //! its own paragraphs (`ParagraphTurn::n_words`), and a match belongs to the group of the
 //! paragraph it is in. A document without turn structure, or a match in a paragraph the
 //! structure does not cover, falls in the group `""` (unknown), so no match and no word is
-//! ever dropped: the sum over groups equals the ungrouped total.
+//! ever dropped: the sum over groups equals the ungrouped total. Paragraphs a paragraph
+//! filter left out ([`DocSummary::kept`]) belong to no group.
 
 use std::collections::BTreeMap;
 use std::fmt;
@@ -129,6 +130,9 @@ pub(crate) fn units(doc: &DocSummary, group: Option<GroupBy>) -> Vec<Unit> {
         Some(turn) if turn.is_turn_level() && !doc.paragraphs.is_empty() => {
             let mut by_group: BTreeMap<String, (u64, u64)> = BTreeMap::new();
             for (para, paragraph) in doc.paragraphs.iter().enumerate() {
+                if !doc.is_kept(para) {
+                    continue;
+                }
                 let entry = by_group.entry(turn_group(doc, para, turn)).or_default();
                 entry.0 += paragraph.n_words;
                 entry.1 += 1;
@@ -179,6 +183,7 @@ mod tests {
             n_words,
         };
         DocSummary {
+            kept: None,
             id: "d".into(),
             date: NaiveDate::from_ymd_opt(2017, 9, 5).unwrap(),
             speaker: "Vladimir Putin".into(),
@@ -219,6 +224,26 @@ mod tests {
             }]
         );
         assert_eq!(super::units(&doc(), None)[0].group, ALL_GROUP);
+    }
+
+    #[test]
+    fn kept_paragraphs_alone_make_the_denominators() {
+        let mut doc = doc();
+        doc.keep_paragraphs(vec![false, true, true, false]);
+        let got = |group| {
+            units(&doc, group)
+                .into_iter()
+                .map(|u| (u.group, u.n_words, u.n_paragraphs))
+                .collect::<Vec<_>>()
+        };
+        assert_eq!(got(None), [(ALL_GROUP.to_string(), 70, 2)]);
+        assert_eq!(
+            got(Some(GroupBy::Role)),
+            [
+                ("journalist".to_string(), 20, 1),
+                ("official".to_string(), 50, 1)
+            ]
+        );
     }
 
     #[test]

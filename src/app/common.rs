@@ -8,7 +8,7 @@ use chrono::NaiveDate;
 use clap::Args;
 
 use statemine::document::{Kind, Lang};
-use statemine::index::{DocFilter, IndexStore, UnmatchedName};
+use statemine::index::{DocFilter, IndexStore, ParagraphFilter, UnmatchedName};
 use statemine::query::Plan;
 
 use super::output::note_mistake;
@@ -51,6 +51,39 @@ pub struct FilterArgs {
     pub query: Option<String>,
 }
 
+/// The paragraph filter of the analysis commands (counts, kwic, trends, compare, first).
+#[derive(Args, Debug, Clone, Default)]
+pub struct ParagraphArgs {
+    /// Only the paragraphs matching this query (same syntax as `statemine search`, judged on
+    /// each paragraph alone); words, paragraphs and documents count only what is kept.
+    #[arg(long, value_name = "QUERY")]
+    pub para: Option<String>,
+    /// With --para: also keep N paragraphs on either side of a matching one (same document).
+    #[arg(long, value_name = "N", requires = "para")]
+    pub context: Option<usize>,
+}
+
+impl ParagraphArgs {
+    /// The library's paragraph filter, if --para is given.
+    pub fn to_filter(&self) -> anyhow::Result<Option<ParagraphFilter>> {
+        let Some(query) = self.para.as_deref() else {
+            return Ok(None);
+        };
+        let query = Plan::parse(query).with_context(|| format!("--para `{query}`"))?;
+        Ok(Some(ParagraphFilter {
+            query,
+            context: self.context.unwrap_or(0),
+        }))
+    }
+}
+
+/// The filter of an analysis command: documents by `filter`, paragraphs by `para`.
+pub fn analysis_filter(filter: &FilterArgs, para: &ParagraphArgs) -> anyhow::Result<DocFilter> {
+    let mut doc_filter = filter.to_filter()?;
+    doc_filter.paragraphs = para.to_filter()?;
+    Ok(doc_filter)
+}
+
 /// `--from`: the first day of a day or calendar period, as `compare` writes periods.
 fn period_start(spec: &str) -> Result<NaiveDate, String> {
     statemine::analysis::parse_period(spec)
@@ -86,6 +119,7 @@ impl FilterArgs {
             kinds: self.kind.clone(),
             langs: self.lang.clone(),
             query,
+            paragraphs: None,
         })
     }
 }

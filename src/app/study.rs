@@ -6,16 +6,17 @@ use std::path::{Path, PathBuf};
 
 use clap::Args;
 
+use polars::prelude::DataFrame;
 use statemine::analysis::ClusterUnit;
 use statemine::analysis::validation::Validation;
 use statemine::analysis::{self, Granularity, GroupBy, LowN, PeriodSpec, periods};
 use statemine::export::{self, ManifestContext};
 use statemine::index::{DocFilter, IndexStore};
 use statemine::study::{CONFIDENCE, Study, TrendOptions, chart_title, trends_table, write_chart};
-use statemine::themes::ThemeSet;
+use statemine::themes::{QueryTerm, ThemeSet, evidence_frame};
 
 use super::Outcome;
-use super::common::{FilterArgs, IndexArgs, note_unmatched_names};
+use super::common::{FilterArgs, IndexArgs, ParagraphArgs, analysis_filter, note_unmatched_names};
 use super::output::Output;
 use super::progress::CountProgress;
 use super::study_job;
@@ -44,13 +45,43 @@ impl NamedPeriodArgs {
     }
 }
 
+/// What to count: the themes of a theme file, query terms, or both.
+#[derive(Args, Debug, Clone)]
+pub struct SeriesArgs {
+    #[command(flatten)]
+    pub themes: ThemesFileArgs,
+    /// Count this query (the language of `statemine search`) as a series of its own, named
+    /// by its text or by NAME in NAME=QUERY (repeatable). With --term, themes are counted
+    /// only when --themes or --theme is given.
+    #[arg(long = "term", value_name = "QUERY")]
+    pub terms: Vec<String>,
+}
+
+impl SeriesArgs {
+    /// The theme set to count (none when only terms are asked for) and the parsed terms.
+    fn load(&self) -> anyhow::Result<(Option<ThemeSet>, Vec<QueryTerm>)> {
+        let terms = self
+            .terms
+            .iter()
+            .map(|term| QueryTerm::parse(term))
+            .collect::<Result<Vec<_>, _>>()?;
+        let themes_asked = self.themes.themes.is_some() || !self.themes.only.is_empty();
+        let set = if terms.is_empty() || themes_asked {
+            Some(self.themes.load()?)
+        } else {
+            None
+        };
+        Ok((set, terms))
+    }
+}
+
 /// Arguments of `statemine trends`.
 #[derive(Args, Debug)]
 pub struct TrendsArgs {
     #[command(flatten)]
     pub index: IndexArgs,
     #[command(flatten)]
-    pub themes: ThemesFileArgs,
+    pub series: SeriesArgs,
     /// Calendar periods: day, week (ISO), month, quarter or year [default: month].
     #[arg(long, value_name = "UNIT", conflicts_with_all = ["periods", "periods_file"])]
     pub by: Option<Granularity>,
@@ -62,12 +93,21 @@ pub struct TrendsArgs {
     pub group: Option<GroupBy>,
     #[command(flatten)]
     pub filter: FilterArgs,
+    #[command(flatten)]
+    pub para: ParagraphArgs,
     /// One row per period and group, two columns per theme (THEME_n, THEME_rate).
     #[arg(long)]
     pub wide: bool,
     /// Write the table to FILE (.csv, .parquet, .json, .ndjson) and FILE.manifest.json.
     #[arg(long, value_name = "FILE")]
     pub out: Option<PathBuf>,
+    /// Print the table as JSON lines (one object per row).
+    #[arg(long, conflicts_with = "out")]
+    pub json: bool,
+    /// Write the evidence behind the counts, one row per match with its passage (.csv,
+    /// .parquet, .json, .ndjson), and FILE.manifest.json.
+    #[arg(long, value_name = "FILE")]
+    pub evidence: Option<PathBuf>,
     /// Draw the rate of each theme over time with its 95% interval (.svg).
     #[arg(long, value_name = "FILE")]
     pub plot: Option<PathBuf>,
@@ -98,7 +138,7 @@ pub struct CompareArgs {
     #[command(flatten)]
     pub index: IndexArgs,
     #[command(flatten)]
-    pub themes: ThemesFileArgs,
+    pub series: SeriesArgs,
     #[command(flatten)]
     pub named: NamedPeriodArgs,
     /// Compare two values of this grouping (speaker, source, kind, lang, turn_speaker, role)
@@ -107,9 +147,14 @@ pub struct CompareArgs {
     pub group: Option<GroupBy>,
     #[command(flatten)]
     pub filter: FilterArgs,
+    #[command(flatten)]
+    pub para: ParagraphArgs,
     /// Write the table to FILE (.csv, .parquet, .json, .ndjson) and FILE.manifest.json.
     #[arg(long, value_name = "FILE")]
     pub out: Option<PathBuf>,
+    /// Print the table as JSON lines (one object per row).
+    #[arg(long, conflicts_with = "out")]
+    pub json: bool,
     /// The sampling unit of the ratio intervals: document, or turn (a speaker's run of
     /// paragraphs).
     #[arg(long, value_name = "UNIT", default_value_t = ClusterUnit::Document)]
@@ -128,12 +173,17 @@ pub struct FirstArgs {
     #[command(flatten)]
     pub index: IndexArgs,
     #[command(flatten)]
-    pub themes: ThemesFileArgs,
+    pub series: SeriesArgs,
     #[command(flatten)]
     pub filter: FilterArgs,
+    #[command(flatten)]
+    pub para: ParagraphArgs,
     /// Write the table to FILE (.csv, .parquet, .json, .ndjson) and FILE.manifest.json.
     #[arg(long, value_name = "FILE")]
     pub out: Option<PathBuf>,
+    /// Print the table as JSON lines (one object per row).
+    #[arg(long, conflicts_with = "out")]
+    pub json: bool,
 }
 
 /// Arguments of `statemine run`.
@@ -144,14 +194,36 @@ pub struct RunArgs {
 }
 
 /// Opens the index, notes names of the filter that match nothing, and counts the themes
-/// of `set` in the documents `filter` selects (with a progress bar on a terminal).
-fn load_study(index: &Path, set: &ThemeSet, filter: &DocFilter) -> anyhow::Result<Study> {
+/// and terms of `series` in the documents `filter` selects (with evidence rows when
+/// `evidence` is set, and a progress bar on a terminal).
+fn load_study(
+    index: &Path,
+    series: &SeriesArgs,
+    filter: &DocFilter,
+    evidence: bool,
+) -> anyhow::Result<Study> {
+    let (set, terms) = series.load()?;
     let store = IndexStore::open(index)?;
     note_unmatched_names(&store, filter)?;
     let bar = CountProgress::new();
-    let study = Study::count(store, set, filter, false, &|event| bar.update(event));
+    let study = Study::count_series(store, set.as_ref(), &terms, filter, evidence, &|event| {
+        bar.update(event)
+    });
     bar.finish();
     Ok(study?)
+}
+
+/// Prints `table` on stdout as JSON lines (one object per row).
+fn print_json_lines(table: &mut DataFrame) -> anyhow::Result<()> {
+    let mut output = Output::stdout();
+    export::write_table_to(
+        table,
+        export::TableFormat::Ndjson,
+        output.writer(),
+        Path::new("<stdout>"),
+    )?;
+    output.flush()?;
+    Ok(())
 }
 
 /// What the manifests of a single command record.
@@ -178,7 +250,7 @@ fn read_validation(path: Option<&Path>) -> anyhow::Result<Option<Validation>> {
 
 /// Runs `statemine trends`.
 pub fn trends(args: TrendsArgs) -> anyhow::Result<Outcome> {
-    let filter = args.filter.to_filter()?;
+    let filter = analysis_filter(&args.filter, &args.para)?;
     let spec = match args.named.named()? {
         Some(named) => PeriodSpec::Named(named),
         None => PeriodSpec::Calendar(args.by.unwrap_or(Granularity::Month)),
@@ -186,11 +258,16 @@ pub fn trends(args: TrendsArgs) -> anyhow::Result<Outcome> {
     if let Some(plot) = &args.plot {
         export::chart::check_chart_path(plot)?;
     }
-    if let Some(out) = &args.out {
+    for out in [&args.out, &args.evidence].into_iter().flatten() {
         export::TableFormat::from_path(out)?;
     }
     let validation = read_validation(args.validation.as_deref())?;
-    let study = load_study(&args.index.index, &args.themes.load()?, &filter)?;
+    let study = load_study(
+        &args.index.index,
+        &args.series,
+        &filter,
+        args.evidence.is_some(),
+    )?;
     let selection = study.select(&[])?;
     let low_n = LowN {
         min_docs: args.low_n_docs,
@@ -207,7 +284,7 @@ pub fn trends(args: TrendsArgs) -> anyhow::Result<Outcome> {
     } else {
         Outcome::Done
     };
-    let context = if args.out.is_some() || args.plot.is_some() {
+    let context = if args.out.is_some() || args.plot.is_some() || args.evidence.is_some() {
         Some(manifest_context(&study)?)
     } else {
         None
@@ -215,6 +292,11 @@ pub fn trends(args: TrendsArgs) -> anyhow::Result<Outcome> {
     if let (Some(plot), Some(context)) = (&args.plot, &context) {
         let manifest = write_chart(&long.rows, plot, &chart_title(&spec, args.group), context)?;
         announce(plot, None, &manifest);
+    }
+    if let (Some(path), Some(context)) = (&args.evidence, &context) {
+        let mut frame = evidence_frame(&selection.evidence)?;
+        let manifest = export::write_table_with_manifest(&mut frame, path, context)?;
+        announce(path, Some(frame.height()), &manifest);
     }
     let mut table = if args.wide {
         analysis::widen(&long.frame, &selection.themes)?
@@ -226,6 +308,7 @@ pub fn trends(args: TrendsArgs) -> anyhow::Result<Outcome> {
             let manifest = export::write_table_with_manifest(&mut table, out, context)?;
             announce(out, Some(table.height()), &manifest);
         }
+        _ if args.json => print_json_lines(&mut table)?,
         _ => {
             let mut output = Output::stdout();
             if args.wide {
@@ -241,7 +324,7 @@ pub fn trends(args: TrendsArgs) -> anyhow::Result<Outcome> {
 
 /// Runs `statemine compare`.
 pub fn compare(args: CompareArgs) -> anyhow::Result<Outcome> {
-    let filter = args.filter.to_filter()?;
+    let filter = analysis_filter(&args.filter, &args.para)?;
     let named = args.named.named()?;
     let comparison = analysis::resolve_comparison(
         &args.a,
@@ -253,7 +336,7 @@ pub fn compare(args: CompareArgs) -> anyhow::Result<Outcome> {
         export::TableFormat::from_path(out)?;
     }
     let validation = read_validation(args.validation.as_deref())?;
-    let study = load_study(&args.index.index, &args.themes.load()?, &filter)?;
+    let study = load_study(&args.index.index, &args.series, &filter, false)?;
     let selection = study.select(&[])?;
     let mut table = analysis::compare(
         &selection.docs,
@@ -272,6 +355,7 @@ pub fn compare(args: CompareArgs) -> anyhow::Result<Outcome> {
             let manifest = export::write_table_with_manifest(&mut frame, out, &context)?;
             announce(out, Some(frame.height()), &manifest);
         }
+        None if args.json => print_json_lines(&mut table.to_frame()?)?,
         None => {
             let mut output = Output::stdout();
             study_print::comparison(&mut output, &table, args.cluster)?;
@@ -283,11 +367,11 @@ pub fn compare(args: CompareArgs) -> anyhow::Result<Outcome> {
 
 /// Runs `statemine first`.
 pub fn first(args: FirstArgs) -> anyhow::Result<Outcome> {
-    let filter = args.filter.to_filter()?;
+    let filter = analysis_filter(&args.filter, &args.para)?;
     if let Some(out) = &args.out {
         export::TableFormat::from_path(out)?;
     }
-    let study = load_study(&args.index.index, &args.themes.load()?, &filter)?;
+    let study = load_study(&args.index.index, &args.series, &filter, false)?;
     let selection = study.select(&[])?;
     let rows = study.first_rows(&selection, args.theme.as_deref())?;
     match &args.out {
@@ -297,6 +381,7 @@ pub fn first(args: FirstArgs) -> anyhow::Result<Outcome> {
             let manifest = export::write_table_with_manifest(&mut frame, out, &context)?;
             announce(out, Some(frame.height()), &manifest);
         }
+        None if args.json => print_json_lines(&mut analysis::first_frame(&rows)?)?,
         None => {
             let mut output = Output::stdout();
             study_print::first(&mut output, &rows)?;

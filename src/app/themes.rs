@@ -17,7 +17,7 @@ use statemine::themes::{
 };
 
 use super::Outcome;
-use super::common::{FilterArgs, IndexArgs, note_unmatched_names};
+use super::common::{FilterArgs, IndexArgs, ParagraphArgs, analysis_filter, note_unmatched_names};
 use super::output::{Output, note, note_mistake, quiet, warning};
 use super::progress::CountProgress;
 use super::themes_print;
@@ -83,6 +83,8 @@ pub struct CountArgs {
     pub themes: ThemesFileArgs,
     #[command(flatten)]
     pub filter: FilterArgs,
+    #[command(flatten)]
+    pub para: ParagraphArgs,
     /// Write one row per match to this file (.csv, .parquet, .json, .ndjson).
     #[arg(long, value_name = "OUT")]
     pub evidence: Option<PathBuf>,
@@ -195,6 +197,8 @@ pub struct KwicArgs {
     pub themes: ThemesFileArgs,
     #[command(flatten)]
     pub filter: FilterArgs,
+    #[command(flatten)]
+    pub para: ParagraphArgs,
     /// Characters of context on each side.
     #[arg(long, default_value_t = 40)]
     pub width: usize,
@@ -255,7 +259,7 @@ fn count(args: CountArgs) -> anyhow::Result<Outcome> {
         TableFormat::from_path(path)?;
     }
     let set = args.themes.load()?;
-    let filter = args.filter.to_filter()?;
+    let filter = analysis_filter(&args.filter, &args.para)?;
     let store = IndexStore::open(&args.index.index)?;
     note_unmatched_names(&store, &filter)?;
     let matcher = Matcher::new(&set)?;
@@ -265,6 +269,7 @@ fn count(args: CountArgs) -> anyhow::Result<Outcome> {
         context_chars: 0,
         // The summary table and JSON count matches, paragraphs and documents only.
         skip_turns: true,
+        terms: Vec::new(),
     };
     let started = std::time::Instant::now();
     let result = count_with_progress(&store, &matcher, &filter, &options)?;
@@ -609,7 +614,7 @@ pub fn kwic(args: KwicArgs) -> anyhow::Result<Outcome> {
             args.target
         ));
     }
-    let filter = args.filter.to_filter()?;
+    let filter = analysis_filter(&args.filter, &args.para)?;
     let store = IndexStore::open(&args.index.index)?;
     note_unmatched_names(&store, &filter)?;
     let matcher = Matcher::new(&set)?;
@@ -618,6 +623,7 @@ pub fn kwic(args: KwicArgs) -> anyhow::Result<Outcome> {
         evidence: true,
         context_chars: args.width.max(1),
         skip_turns: true,
+        terms: Vec::new(),
     };
     let mut rows = count_with_progress(&store, &matcher, &filter, &options)?.evidence;
     let order = match args.sort {

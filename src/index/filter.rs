@@ -40,6 +40,41 @@ pub struct DocFilter {
     pub langs: Vec<Lang>,
     /// Only documents matching this query (the language of `statemine search`), parsed.
     pub query: Option<Plan>,
+    /// Only the paragraphs matching a query, and what surrounds them (see
+    /// [`ParagraphFilter`]). Applied where documents are counted paragraph by paragraph
+    /// (`themes::count_with`, so theme counts, kwic, trends, comparisons, first occurrences
+    /// and jobs); [`super::IndexStore::select`] and search select whole documents and leave
+    /// it aside.
+    pub paragraphs: Option<ParagraphFilter>,
+}
+
+/// Which paragraphs of a selected document count (`--para QUERY --context N`): those that
+/// satisfy `query` on their own, widened by `context` paragraphs on either side within the
+/// document. Counting then sees only the kept paragraphs: matches elsewhere are dropped,
+/// the denominators (words, paragraphs) are those of the kept paragraphs, and a document
+/// without a kept paragraph is not selected. The index does not know paragraphs, so the
+/// query is evaluated on each stored text ([`crate::search::ParagraphScanner`]); the
+/// metadata filter and [`DocFilter::query`] still select the documents first.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ParagraphFilter {
+    /// The query a paragraph must satisfy, parsed.
+    pub query: Plan,
+    /// Paragraphs kept on each side of a matching one.
+    pub context: usize,
+}
+
+impl ParagraphFilter {
+    /// `matching` (one flag per paragraph) widened by `self.context` paragraphs on each side.
+    pub fn widen(&self, matching: &[bool]) -> Vec<bool> {
+        let n = matching.len();
+        let mut kept = vec![false; n];
+        for (para, _) in matching.iter().enumerate().filter(|(_, m)| **m) {
+            let first = para.saturating_sub(self.context);
+            let last = para.saturating_add(self.context).min(n.saturating_sub(1));
+            kept[first..=last].fill(true);
+        }
+        kept
+    }
 }
 
 impl DocFilter {
@@ -206,6 +241,28 @@ mod tests {
     use super::*;
     use crate::document::{DocStructure, Document};
     use crate::index::{IndexError, IndexStore};
+
+    #[test]
+    fn context_widens_kept_paragraphs_within_the_document() {
+        let filter = |context| ParagraphFilter {
+            query: Plan::parse("korea").unwrap(),
+            context,
+        };
+        let matching = [false, false, true, false, false, false, true];
+        let kept = |context| {
+            filter(context)
+                .widen(&matching)
+                .iter()
+                .map(|k| u8::from(*k))
+                .collect::<Vec<_>>()
+        };
+        assert_eq!(kept(0), [0, 0, 1, 0, 0, 0, 1]);
+        assert_eq!(kept(1), [0, 1, 1, 1, 0, 1, 1]);
+        assert_eq!(kept(3), [1; 7]);
+        assert_eq!(kept(usize::MAX), [1; 7]);
+        assert!(filter(2).widen(&[]).is_empty());
+        assert_eq!(filter(2).widen(&[false; 3]), [false; 3]);
+    }
 
     fn doc(id: &str, speaker: &str, title: &str, text: &str) -> Document {
         Document {

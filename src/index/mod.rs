@@ -24,7 +24,7 @@ mod turns;
 pub use compact::{CompactReport, compact};
 pub use error::IndexError;
 pub use expansion::{MAX_PREFIX_TERMS, MAX_QUERY_PREFIX_TERMS};
-pub use filter::{DocFilter, UnmatchedName};
+pub use filter::{DocFilter, ParagraphFilter, UnmatchedName};
 pub(crate) use filter::{keyword_query, keyword_values};
 pub use fingerprint::IndexFingerprint;
 pub use info::{IndexInfo, NO_VALUE, index_info};

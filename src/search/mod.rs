@@ -7,6 +7,8 @@
 //! / `count` gather hits or counts. Hits are then decorated: `matcher` finds the query's spans in the stored text
 //! with the same analyzer and `passages` picks the best sentences around them. With a
 //! [`TurnFilter`], candidates are verified on their stored speaker turns (`turns`).
+//! [`ParagraphScanner`] evaluates a plan on each paragraph of a stored document alone, for
+//! theme counting (`--para`, query terms).
 //!
 //! Contract: nothing here prints; [`IndexSearcher`] reads one snapshot of the index (the last
 //! commit when it was created), so a long-lived process answers many queries from it.
@@ -16,6 +18,7 @@ mod collect;
 mod count;
 mod error;
 mod matcher;
+mod paragraphs;
 mod passages;
 mod scan;
 mod turns;
@@ -30,6 +33,9 @@ pub use crate::query::{Expr, FieldName, Leaf, LeafValue, Plan, parse};
 pub use collect::SortOrder;
 pub use count::{GroupBy, GroupCount};
 pub use error::SearchError;
+#[cfg(test)]
+pub(crate) use paragraphs::test_document;
+pub use paragraphs::{ParagraphHit, ParagraphScanner};
 pub use passages::Passage;
 pub use turns::TurnFilter;
 

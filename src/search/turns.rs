@@ -101,7 +101,18 @@ pub(crate) fn satisfies(
     for span in title_spans {
         in_title[span.leaf] = true;
     }
-    evaluate(&plan.root, doc, &in_text, &in_title)
+    evaluate_leaves(plan, doc, &in_text, &in_title)
+}
+
+/// Whether `doc` satisfies `plan` when the text leaves marked in `in_text` occur in the
+/// text under consideration and those marked in `in_title` occur in the title.
+pub(crate) fn evaluate_leaves(
+    plan: &Plan,
+    doc: &Document,
+    in_text: &[bool],
+    in_title: &[bool],
+) -> bool {
+    evaluate(&plan.root, doc, in_text, in_title)
 }
 
 fn evaluate(node: &Node, doc: &Document, in_text: &[bool], in_title: &[bool]) -> bool {

@@ -2,6 +2,7 @@
 //! counts that the outputs work on.
 
 use std::borrow::Cow;
+use std::path::PathBuf;
 
 use polars::prelude::DataFrame;
 
@@ -14,7 +15,7 @@ use crate::analysis::{
 use crate::export::{self, FileFingerprint, ManifestContext};
 use crate::index::{DocFilter, IndexStore};
 use crate::themes::{
-    CountOptions, DocThemeMatches, EvidenceRow, Matcher, Progress, ThemeSet, count_with,
+    CountOptions, DocThemeMatches, EvidenceRow, Matcher, Progress, QueryTerm, ThemeSet, count_with,
     source_text,
 };
 
@@ -35,14 +36,15 @@ pub const CONFIDENCE: f64 = 0.95;
 
 /// The theme matches of the selected documents, with the theme ids in file order.
 pub struct Counted {
-    /// Theme ids in theme-file order (themes without matches included).
+    /// Theme ids in theme-file order (themes without matches included), then the ids of
+    /// the query terms counted beside them.
     pub theme_ids: Vec<String>,
     /// One entry per selected document, matched or not (the denominators need them all).
     pub docs: Vec<DocThemeMatches>,
     /// Evidence rows of every match (empty unless asked for).
     pub evidence: Vec<EvidenceRow>,
-    /// The theme file, for manifests.
-    pub themes_file: FileFingerprint,
+    /// The theme file, for manifests (`None` when only query terms were counted).
+    pub themes_file: Option<FileFingerprint>,
 }
 
 /// The counts of one index and theme file.
@@ -73,17 +75,52 @@ impl Study {
         evidence: bool,
         progress: &(dyn Fn(Progress) + Sync),
     ) -> Result<Study, StudyError> {
-        let themes_file = theme_file_fingerprint(set)?;
-        let matcher = Matcher::new(set)?;
+        Study::count_series(store, Some(set), &[], filter, evidence, progress)
+    }
+
+    /// Like [`Study::count`], for the themes of `set` (none without a set) and the query
+    /// `terms`, each a series of its own after the themes (`trends --term`). Theme ids and
+    /// term ids must differ.
+    pub fn count_series(
+        store: IndexStore,
+        set: Option<&ThemeSet>,
+        terms: &[QueryTerm],
+        filter: &DocFilter,
+        evidence: bool,
+        progress: &(dyn Fn(Progress) + Sync),
+    ) -> Result<Study, StudyError> {
+        let themes_file = set.map(theme_file_fingerprint).transpose()?;
+        let mut series: Vec<String> = set
+            .map(|set| set.themes.iter().map(|t| t.id.clone()).collect())
+            .unwrap_or_default();
+        for term in terms {
+            if series.contains(&term.id) {
+                return Err(StudyError::DuplicateSeries {
+                    id: term.id.clone(),
+                });
+            }
+            series.push(term.id.clone());
+        }
+        let matcher = match set {
+            Some(set) => Matcher::new(set)?,
+            None => Matcher::new(&ThemeSet {
+                path: PathBuf::from("<terms>"),
+                name: "terms".into(),
+                version: String::new(),
+                description: String::new(),
+                themes: Vec::new(),
+            })?,
+        };
         let options = CountOptions {
             evidence,
+            terms: terms.to_vec(),
             ..CountOptions::default()
         };
         let result = count_with(&store, &matcher, filter, &options, progress)?;
         Ok(Study {
             store,
             counted: Counted {
-                theme_ids: set.themes.iter().map(|t| t.id.clone()).collect(),
+                theme_ids: series,
                 docs: result.docs,
                 evidence: result.evidence,
                 themes_file,
@@ -147,7 +184,7 @@ impl Study {
         Ok(ManifestContext {
             args,
             index: Some(self.store.fingerprint()?),
-            themes: Some(self.counted.themes_file.clone()),
+            themes: self.counted.themes_file.clone(),
             job,
         })
     }

@@ -36,6 +36,13 @@ pub enum StudyError {
         #[source]
         source: ExportError,
     },
+    /// Two series of one study have the same name (a query term named like a theme, or
+    /// given twice).
+    #[error("two series are named `{id}`: name a term with NAME=QUERY")]
+    DuplicateSeries {
+        /// The name.
+        id: String,
+    },
     /// A study folder could not be made: files of that name are already there.
     #[error(
         "{} already holds {}: statemine init writes only into a folder without them",

@@ -23,6 +23,8 @@
 //! to = "2017-12-31"
 //! langs = ["en"]                       # also: speakers, sources, kinds
 //! query = "korea OR dprk"              # optional; the language of `statemine search`
+//! para = "korea* OR dprk"              # optional: only the paragraphs matching this query
+//! context = 1                          # optional, with para: and 1 paragraph either side
 //!
 //! [periods]                            # optional named periods (or periods_file = "...")
 //! H1 = "2017-01-01..2017-06-30"
@@ -72,7 +74,7 @@ use crate::analysis::periods::{
 use crate::analysis::{AnalysisError, Comparison, GroupBy, resolve_comparison};
 use crate::document::{Kind, Lang};
 use crate::export::TableFormat;
-use crate::index::DocFilter;
+use crate::index::{DocFilter, ParagraphFilter};
 use crate::query::Plan;
 
 #[derive(Debug, Deserialize)]
@@ -131,6 +133,8 @@ struct FilterTable {
     #[serde(default)]
     langs: Vec<Spanned<String>>,
     query: Option<Spanned<String>>,
+    para: Option<Spanned<String>>,
+    context: Option<Spanned<usize>>,
 }
 
 #[derive(Debug, Deserialize)]
@@ -680,6 +684,18 @@ fn parse_filter(table: &FilterTable, errors: &Errors<'_>) -> Result<DocFilter, A
                 .map_err(|e| errors.at(q, "filter.query", format!("`{}`: {e}", q.get_ref())))
         })
         .transpose()?;
+    let paragraphs = match (&table.para, &table.context) {
+        (Some(para), context) => Some(ParagraphFilter {
+            query: Plan::parse(para.get_ref()).map_err(|e| {
+                errors.at(para, "filter.para", format!("`{}`: {e}", para.get_ref()))
+            })?,
+            context: context.as_ref().map_or(0, |c| *c.get_ref()),
+        }),
+        (None, Some(context)) => {
+            return Err(errors.at(context, "filter.context", "needs filter.para"));
+        }
+        (None, None) => None,
+    };
     Ok(DocFilter {
         from,
         to,
@@ -688,6 +704,7 @@ fn parse_filter(table: &FilterTable, errors: &Errors<'_>) -> Result<DocFilter, A
         kinds,
         langs,
         query,
+        paragraphs,
     })
 }
 

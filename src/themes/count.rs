@@ -4,16 +4,19 @@
 //! Contract: results are ordered by date, then document id (not by index order, which
 //! depends on how the index was written), whatever the number of threads; the number of
 //! evidence rows equals the number of matches; a document that cannot be read stops the
-//! count with an error naming it.
+//! count with an error naming it. Under a paragraph filter ([`DocFilter::paragraphs`]) a
+//! document counts only its kept paragraphs (matches, words, paragraphs) and is left out
+//! when it has none; query terms ([`CountOptions::terms`]) are matched beside the themes.
 
 use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 use std::thread;
 
 use super::evidence::{CONTEXT_CHARS, evidence_rows_with_context};
-use super::{DocSummary, DocThemeMatches, EvidenceRow, Matcher, Scratch, ThemeSet};
+use super::{DocSummary, DocThemeMatches, EvidenceRow, Matcher, QueryTerm, Scratch, ThemeSet};
 use crate::Result;
 use crate::document::ParagraphTurn;
 use crate::index::{DocFilter, IndexStore, parse_turns};
+use crate::search::ParagraphScanner;
 
 /// How to count.
 #[derive(Debug, Clone, Default)]
@@ -28,6 +31,8 @@ pub struct CountOptions {
     /// empty). Analyses by speaker turn need them; a plain count does not, and on a large
     /// corpus they are most of its memory (1.1 GB of 1.2 GB for 340,000 transcripts).
     pub skip_turns: bool,
+    /// Queries counted beside the themes, each as a series of its own ([`QueryTerm`]).
+    pub terms: Vec<QueryTerm>,
 }
 
 /// Progress of a count, reported from worker threads.
@@ -118,14 +123,29 @@ pub fn count_with(
     type Done = (usize, DocThemeMatches, Vec<EvidenceRow>, u64);
     let work = || -> Result<Vec<Done>> {
         let mut scratch = Scratch::default();
+        let mut paragraph_scanner = ParagraphScanner::default();
         let mut out = Vec::new();
         loop {
             let i = next.fetch_add(1, Ordering::Relaxed);
             if i >= addresses.len() || failed.load(Ordering::Relaxed) {
                 return Ok(out);
             }
-            let counted = (|| -> Result<(DocThemeMatches, Vec<EvidenceRow>, u64)> {
+            let counted = (|| -> Result<Option<(DocThemeMatches, Vec<EvidenceRow>, u64)>> {
                 let (mut stored, turns) = store.load_deferring_turns(&searcher, addresses[i])?;
+                // A paragraph filter is applied first: a document without a kept paragraph
+                // is not selected, and is neither matched nor summarised.
+                let kept = match &filter.paragraphs {
+                    Some(paragraphs) => {
+                        let matching =
+                            paragraph_scanner.matching_paragraphs(&paragraphs.query, &stored.doc);
+                        let kept = paragraphs.widen(&matching);
+                        if !kept.contains(&true) {
+                            return Ok(None);
+                        }
+                        Some(kept)
+                    }
+                    None => None,
+                };
                 // The matcher asks for the turns only when a turn-scoped pattern can fire;
                 // otherwise they are parsed only for evidence rows (their speakers) and
                 // the summary.
@@ -143,11 +163,26 @@ pub fn count_with(
                             Vec::new()
                         }
                     };
-                    matcher.match_with_turns(doc.lang, &doc.text, &mut ask, &mut scratch)
+                    let mut found =
+                        matcher.match_with_turns(doc.lang, &doc.text, &mut ask, &mut scratch);
+                    if !options.terms.is_empty() {
+                        for term in &options.terms {
+                            found.extend(term.matches(&mut paragraph_scanner, doc));
+                        }
+                        found.sort_by_key(|m| (m.para, m.start, m.end));
+                    }
+                    if let Some(kept) = &kept {
+                        found.retain(|m| kept.get(m.para).copied().unwrap_or(false));
+                    }
+                    found
                 };
+                // Kept paragraphs need their word counts, which the turns carry.
+                let need_turns = !options.skip_turns
+                    || kept.is_some()
+                    || (options.evidence && !found.is_empty());
                 match parsed {
                     Some(paragraphs) => stored.structure.paragraphs = paragraphs?,
-                    None if !options.skip_turns || (options.evidence && !found.is_empty()) => {
+                    None if need_turns => {
                         stored.structure.paragraphs = parse_turns(&stored.doc.id, &turns)?;
                     }
                     None => {}
@@ -159,6 +194,9 @@ pub fn count_with(
                 };
                 let bytes = stored.doc.text.len() as u64;
                 let mut doc = DocSummary::take(stored);
+                if let Some(kept) = kept {
+                    doc.keep_paragraphs(kept);
+                }
                 if options.skip_turns {
                     doc.paragraphs = Vec::new();
                 }
@@ -166,16 +204,16 @@ pub fn count_with(
                     doc,
                     matches: found,
                 };
-                Ok((matches, evidence, bytes))
+                Ok(Some((matches, evidence, bytes)))
             })();
-            let (matches, evidence, bytes) = match counted {
-                Ok(counted) => counted,
+            match counted {
+                Ok(Some((matches, evidence, bytes))) => out.push((i, matches, evidence, bytes)),
+                Ok(None) => {}
                 Err(e) => {
                     failed.store(true, Ordering::Relaxed);
                     return Err(e);
                 }
-            };
-            out.push((i, matches, evidence, bytes));
+            }
             progress(Progress::Done);
         }
     };

@@ -106,6 +106,15 @@ pub enum ThemeError {
         /// What the engine reported.
         reason: String,
     },
+    /// A query term (`--term`) is not a valid query.
+    #[error("term `{term}`: {source}")]
+    Term {
+        /// The term as given.
+        term: String,
+        /// What is wrong with its query.
+        #[source]
+        source: crate::query::QueryError,
+    },
     /// Building a result table failed.
     #[error("cannot build the table: {0}")]
     Table(#[from] polars::error::PolarsError),

@@ -51,6 +51,10 @@ pub struct DocSummary {
     pub n_paragraphs: u64,
     /// Speaker turn of each paragraph.
     pub paragraphs: Vec<ParagraphTurn>,
+    /// The paragraphs a paragraph filter kept, one flag per paragraph (`None`: all of
+    /// them); `n_words` and `n_paragraphs` are then those of the kept paragraphs only.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub kept: Option<Vec<bool>>,
 }
 
 /// The theme matches of one document.
@@ -134,7 +138,30 @@ impl DocSummary {
             n_words: structure.n_words,
             n_paragraphs: structure.n_paragraphs,
             paragraphs: structure.paragraphs,
+            kept: None,
         }
+    }
+
+    /// Restricts the document to the paragraphs marked in `kept` (one flag per paragraph of
+    /// its turns): the words and paragraphs become those of the kept ones.
+    pub fn keep_paragraphs(&mut self, kept: Vec<bool>) {
+        let kept_turns = || {
+            self.paragraphs
+                .iter()
+                .zip(&kept)
+                .filter(|(_, k)| **k)
+                .map(|(turn, _)| turn)
+        };
+        self.n_words = kept_turns().map(|turn| turn.n_words).sum();
+        self.n_paragraphs = kept.iter().filter(|k| **k).count() as u64;
+        self.kept = Some(kept);
+    }
+
+    /// Whether paragraph `para` counts (it was not left out by a paragraph filter).
+    pub fn is_kept(&self, para: usize) -> bool {
+        self.kept
+            .as_ref()
+            .is_none_or(|kept| kept.get(para).copied().unwrap_or(false))
     }
 }
 

@@ -32,6 +32,7 @@ pub mod sample;
 mod set;
 mod small_words;
 mod summary;
+mod terms;
 mod tokens;
 mod trie;
 
@@ -65,3 +66,4 @@ pub use set::{
     ThemeLang, ThemeSet, default_negators,
 };
 pub use summary::{Collision, CountSummary, ThemeTotals, summarize};
+pub use terms::QueryTerm;

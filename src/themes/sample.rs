@@ -469,6 +469,7 @@ pub(crate) mod fixtures {
     pub(crate) fn doc(id: &str, paragraphs: u64, hits: &[(&str, usize)]) -> DocThemeMatches {
         DocThemeMatches {
             doc: DocSummary {
+                kept: None,
                 id: id.into(),
                 date: NaiveDate::from_ymd_opt(2017, 1, 1).unwrap(),
                 speaker: String::new(),
