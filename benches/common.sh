@@ -3,7 +3,8 @@
 # release code with line tables and symbols, for perf and callgrind). Sets:
 #   shared   the folder of the shared corpus (exits 0 with a message when there is none)
 #   scratch  a work folder ($KEEP when set, else a temporary folder removed on exit)
-#   bin      a private copy of the statemine binary to measure (built unless NO_BUILD=1)
+#   bin      a private copy of the statemine binary to measure (built unless NO_BUILD=1;
+#            $BIN when set: a binary built elsewhere, e.g. by /work/notes/smbin.sh)
 
 shared=""
 for candidate in ../shared/corpus ../../shared/corpus; do
@@ -13,14 +14,14 @@ done
 
 # A shared target directory may hold another checkout's build of this crate that cargo
 # considers fresh: touching a source file makes cargo rebuild this checkout.
-if [ -z "${NO_BUILD:-}" ]; then
+if [ -z "${NO_BUILD:-}" ] && [ -z "${BIN:-}" ]; then
   touch src/lib.rs
   case "$profile" in
     debug) cargo build --quiet --bin statemine ;;
     *) cargo build --profile "$profile" --quiet --bin statemine ;;
   esac
 fi
-built="${CARGO_TARGET_DIR:-target}/$profile/statemine"
+built="${BIN:-${CARGO_TARGET_DIR:-target}/$profile/statemine}"
 
 if [ -n "${KEEP:-}" ]; then
   scratch=$KEEP

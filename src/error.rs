@@ -10,6 +10,7 @@ pub use crate::index::IndexError;
 pub use crate::query::QueryError;
 pub use crate::search::SearchError;
 pub use crate::themes::ThemeError;
+pub use crate::words::WordsError;
 
 /// Any error of the library.
 #[derive(Debug, thiserror::Error)]
@@ -32,6 +33,9 @@ pub enum Error {
     /// Aggregation or statistics failed.
     #[error(transparent)]
     Analysis(#[from] AnalysisError),
+    /// Word statistics failed.
+    #[error(transparent)]
+    Words(#[from] WordsError),
     /// Writing an output table failed.
     #[error(transparent)]
     Export(#[from] ExportError),

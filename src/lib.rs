@@ -4,11 +4,12 @@
 //! [`corpus`] reads inputs into [`document::Document`]s, [`query`] parses and analyzes the
 //! query language once, [`index`] stores documents in Tantivy and selects them by filter,
 //! [`search`] answers queries, [`themes`] counts theme matches with their evidence,
-//! [`analysis`] aggregates counts over time and tests changes, [`export`] writes tables,
+//! [`analysis`] aggregates counts over time and tests changes, [`words`] counts terms
+//! (frequencies, keyness, collocates), [`export`] writes tables,
 //! charts and manifests, and [`study`] runs the stages together for a study or a job file.
 //! [`text`] holds the analyzer shared by the index, search and themes. Dependencies point
 //! one way: text, document -> corpus, query -> index -> search, themes -> analysis ->
-//! export -> study (`docs/architecture.md`).
+//! words -> export -> study (`docs/architecture.md`).
 
 pub mod analysis;
 pub mod corpus;
@@ -21,5 +22,6 @@ pub mod search;
 pub mod study;
 pub mod text;
 pub mod themes;
+pub mod words;
 
 pub use error::{Error, Result};

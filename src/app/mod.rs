@@ -15,6 +15,8 @@ mod study_print;
 mod themes;
 mod themes_print;
 mod validation;
+mod words;
+mod words_print;
 
 use std::io;
 use std::process::ExitCode;
@@ -62,6 +64,9 @@ enum Command {
     /// Count, test, evaluate and import theme definitions.
     #[command(subcommand)]
     Themes(themes::ThemesCommand),
+    /// Word statistics: term frequencies, keyness, collocates.
+    #[command(subcommand)]
+    Words(words::WordsCommand),
     /// Keyword-in-context concordance of a theme or a query.
     Kwic(themes::KwicArgs),
     /// Theme rates over time (by period and group), with intervals.
@@ -95,6 +100,7 @@ pub fn main() -> ExitCode {
         Command::Compact(args) => ingest::compact(args),
         Command::Search(args) => search::run(args),
         Command::Themes(command) => themes::run(command),
+        Command::Words(command) => words::run(command),
         Command::Kwic(args) => themes::kwic(args),
         Command::Trends(args) => study::trends(args),
         Command::Compare(args) => study::compare(args),

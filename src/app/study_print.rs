@@ -77,7 +77,8 @@ fn decimal(value: Option<f64>, places: usize) -> String {
     value.map_or_else(|| "–".to_string(), |v| format!("{v:.places$}"))
 }
 
-fn p_value(p: f64) -> String {
+/// A p-value, `<0.001` below a thousandth.
+pub fn p_value(p: f64) -> String {
     if p.is_nan() {
         "–".into()
     } else if p < 0.001 {
