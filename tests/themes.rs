@@ -479,6 +479,61 @@ fn kwic_aligns_theme_matches_and_queries() {
 }
 
 #[test]
+fn kwic_sorts_by_a_list_of_keys_with_markers_that_do_not_clash() {
+    let kwic = |extra: &[&str]| {
+        let mut args = vec!["kwic", "sanction*", "--index", fixture_index(), "--themes"];
+        let themes = mini();
+        args.push(&themes);
+        args.extend_from_slice(extra);
+        statemine(&args)
+    };
+    let right = |run: &Run| -> Vec<String> {
+        run.json_lines()
+            .iter()
+            .map(|l| l["right"].as_str().unwrap().trim().to_string())
+            .collect()
+    };
+    // First words right of the match: against, are, of.
+    let run = kwic(&["--json", "--sort", "right1,date"]).ok();
+    let lines = right(&run);
+    assert!(
+        lines[0].starts_with("against") && lines[1].starts_with("are"),
+        "{lines:?}"
+    );
+    assert!(lines[2].starts_with("of"), "{lines:?}");
+    // First words left of it: new, putin, the.
+    let run = kwic(&["--json", "--sort", "left1,doc"]).ok();
+    let lefts: Vec<String> = run
+        .json_lines()
+        .iter()
+        .map(|l| l["left"].as_str().unwrap().trim().to_string())
+        .collect();
+    assert!(
+        lefts[0].ends_with("new") && lefts[1].ends_with("Putin:"),
+        "{lefts:?}"
+    );
+    let bad = kwic(&["--sort", "right1,rite2"]);
+    assert_eq!(bad.code, 2);
+    assert!(bad.stderr.contains("unknown key `rite2`"), "{}", bad.stderr);
+    // Markers given, then one that the text holds: a warning names it.
+    let run = kwic(&["--marker", "<<,>>", "--sort", "right1"]).ok();
+    assert!(
+        run.stdout.contains("<<new sanctions>>") || run.stdout.contains("<<sanctions>>"),
+        "{}",
+        run.stdout
+    );
+    let columns: Vec<usize> = run.stdout.lines().map(|l| l.find("<<").unwrap()).collect();
+    assert!(columns.windows(2).all(|w| w[0] == w[1]), "{}", run.stdout);
+    let run = kwic(&["--marker", "a"]).ok();
+    assert!(
+        run.stderr
+            .contains("warning: the marker `a` or `a` occurs in the text of 3 lines"),
+        "{}",
+        run.stderr
+    );
+}
+
+#[test]
 fn eval_scores_fixture_labels() {
     let gold = fixture("gold.jsonl");
     let eval = |extra: &[&str]| fixture_eval(&[&gold], extra);

@@ -5,6 +5,7 @@
 mod common;
 mod ingest;
 mod install;
+mod kwic_print;
 mod output;
 mod progress;
 mod search;

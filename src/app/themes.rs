@@ -12,15 +12,15 @@ use statemine::export::{ManifestContext, TableFormat, write_table_with_manifest}
 use statemine::index::IndexStore;
 use statemine::study::theme_file_fingerprint;
 use statemine::themes::{
-    self, CountOptions, CountResult, EvalReport, GoldParagraph, Matcher, ThemeSet, evidence_frame,
-    import,
+    self, CountOptions, CountResult, EvalReport, EvidenceRow, GoldParagraph, Matcher, ThemeSet,
+    evidence_frame, import,
 };
 
 use super::Outcome;
 use super::common::{FilterArgs, IndexArgs, ParagraphArgs, analysis_filter, note_unmatched_names};
 use super::output::{Output, note, note_mistake, quiet, warning};
 use super::progress::CountProgress;
-use super::themes_print;
+use super::{kwic_print, themes_print};
 
 /// Subcommands of `statemine themes`.
 #[derive(Subcommand, Debug)]
@@ -175,15 +175,18 @@ pub struct ExportBaselineArgs {
     pub lang: Lang,
 }
 
-/// Sort orders of `statemine kwic`.
-#[derive(ValueEnum, Clone, Copy, Debug, PartialEq, Eq)]
-pub enum KwicSort {
-    /// By the words just left of the keyword (nearest first).
-    Left,
-    /// By the words right of the keyword.
-    Right,
-    /// By date, then document and position.
-    Date,
+/// `--sort` of `statemine kwic`: a comma list of keys.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct KwicSort(Vec<themes::KwicKey>);
+
+impl std::str::FromStr for KwicSort {
+    type Err = String;
+
+    fn from_str(spec: &str) -> Result<KwicSort, String> {
+        themes::parse_kwic_sort(spec)
+            .map(KwicSort)
+            .map_err(|e| e.to_string())
+    }
 }
 
 /// Arguments of `statemine kwic`.
@@ -202,9 +205,17 @@ pub struct KwicArgs {
     /// Characters of context on each side.
     #[arg(long, default_value_t = 40)]
     pub width: usize,
-    /// Order of the lines.
-    #[arg(long, value_enum, default_value_t = KwicSort::Date)]
+    /// Order of the lines: keys separated by commas, each left1..left20 (the Nth word left
+    /// of the match, nearest first), right1..right20, left (the whole left context, nearest
+    /// word first), right, match, date, doc or theme; e.g. `right1,right2,date`. Lines
+    /// equal on every key stay in date and document order.
+    #[arg(long, value_name = "KEYS", default_value = "date")]
     pub sort: KwicSort,
+    /// Marks around the match: OPEN,CLOSE (`<<,>>`) or one string for both sides [default:
+    /// the first of [ ], ⟦ ⟧, << >>, {{ }} that occurs in none of the lines shown; colour
+    /// instead on a terminal].
+    #[arg(long, value_name = "OPEN,CLOSE", value_parser = kwic_print::Markers::parse)]
+    pub marker: Option<kwic_print::Markers>,
     /// At most this many lines.
     #[arg(long)]
     pub limit: Option<usize>,
@@ -626,12 +637,7 @@ pub fn kwic(args: KwicArgs) -> anyhow::Result<Outcome> {
         terms: Vec::new(),
     };
     let mut rows = count_with_progress(&store, &matcher, &filter, &options)?.evidence;
-    let order = match args.sort {
-        KwicSort::Left => themes::KwicOrder::Left,
-        KwicSort::Right => themes::KwicOrder::Right,
-        KwicSort::Date => themes::KwicOrder::Date,
-    };
-    themes::sort_kwic(&mut rows, order);
+    themes::sort_kwic(&mut rows, &args.sort.0);
     let total = rows.len();
     if let Some(limit) = args.limit {
         rows.truncate(limit);
@@ -648,11 +654,27 @@ pub fn kwic(args: KwicArgs) -> anyhow::Result<Outcome> {
         );
     }
     let mut out = Output::stdout();
-    for row in rows.iter().filter(|_| args.out.is_none()) {
+    let shown: &[EvidenceRow] = if args.out.is_none() { &rows } else { &[] };
+    let markers = match &args.marker {
+        Some(given) => {
+            let clashing = given.clashing_lines(shown);
+            if clashing > 0 && !args.json {
+                warning(format_args!(
+                    "the marker `{}` or `{}` occurs in the text of {clashing} lines",
+                    given.open, given.close
+                ));
+            }
+            Some(given.clone())
+        }
+        None if out.color => None,
+        None => Some(kwic_print::Markers::choose(shown)),
+    };
+    let layout = kwic_print::KwicLayout::new(shown, args.width, markers);
+    for row in shown {
         let line = if args.json {
             serde_json::to_string(row)?
         } else {
-            themes_print::kwic_line(row, args.width, out.color)
+            layout.line(row)
         };
         out.line(&line)?;
     }

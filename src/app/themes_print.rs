@@ -1,9 +1,11 @@
 //! Human tables of the theme commands (summary, evaluation, example failures, kwic).
 
 use statemine::text::terminal_safe;
+
+use super::kwic_print::display_width;
 use statemine::themes::{
-    CountSummary, CvReport, EvalReport, EvidenceRow, ExampleOutcome, GoldParagraph, Interval,
-    MIN_SUPPORT, ThemeScore,
+    CountSummary, CvReport, EvalReport, ExampleOutcome, GoldParagraph, Interval, MIN_SUPPORT,
+    ThemeScore,
 };
 
 /// Left- or right-aligned column.
@@ -15,20 +17,21 @@ pub enum Align {
     Right,
 }
 
-/// Formats `rows` under `headers`, columns padded to their widest cell (in characters).
+/// Formats `rows` under `headers`, columns padded to their widest cell (in display
+/// columns: a CJK character takes two).
 pub fn table(headers: &[&str], align: &[Align], rows: &[Vec<String>]) -> String {
     let rows = terminal_safe_rows(rows);
     let rows = &rows;
-    let mut widths: Vec<usize> = headers.iter().map(|h| h.chars().count()).collect();
+    let mut widths: Vec<usize> = headers.iter().map(|h| display_width(h)).collect();
     for row in rows {
         for (w, cell) in widths.iter_mut().zip(row) {
-            *w = (*w).max(cell.chars().count());
+            *w = (*w).max(display_width(cell));
         }
     }
     let line = |cells: Vec<&str>| -> String {
         let mut out = String::new();
         for (i, cell) in cells.iter().enumerate() {
-            let pad = widths[i].saturating_sub(cell.chars().count());
+            let pad = widths[i].saturating_sub(display_width(cell));
             if i > 0 {
                 out.push_str("  ");
             }
@@ -231,30 +234,6 @@ pub fn eval_errors(score: &ThemeScore, gold: &[GoldParagraph]) -> String {
         }
     }
     out
-}
-
-/// One concordance line: date, document, left context right-aligned in `width`
-/// characters, the keyword, the right context.
-pub fn kwic_line(row: &EvidenceRow, width: usize, color: bool) -> String {
-    let flat = |s: &str| terminal_safe(&s.replace(['\t', '\r', '\n'], " ")).into_owned();
-    let left = flat(row.left.trim_start());
-    let left: String = {
-        let chars: Vec<char> = left.chars().collect();
-        chars[chars.len().saturating_sub(width)..].iter().collect()
-    };
-    let right: String = flat(&row.right).chars().take(width).collect();
-    let matched = flat(&row.matched);
-    let matched = if color {
-        format!("\x1b[1;31m{matched}\x1b[0m")
-    } else {
-        format!("[{matched}]")
-    };
-    format!(
-        "{} {:<18} {:>width$} {matched} {right}",
-        row.date,
-        terminal_safe(&row.doc_id),
-        left
-    )
 }
 
 /// `rows` with every cell safe to print (see [`terminal_safe`]).

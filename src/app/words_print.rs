@@ -68,8 +68,6 @@ pub fn keyness_table(t: &KeynessTable) -> String {
         "p",
         "log_ratio",
     ];
-    let mut align = vec![Align::Left, Align::Left];
-    align.extend([Align::Right; 7]);
     let cells: Vec<Vec<String>> = t
         .rows
         .iter()
@@ -87,7 +85,7 @@ pub fn keyness_table(t: &KeynessTable) -> String {
             ]
         })
         .collect();
-    out.push_str(&table(&headers, &align, &cells));
+    out.push_str(&term_table(&headers, &cells));
     out
 }
 
@@ -100,8 +98,6 @@ pub fn colloc_table(t: &CollocTable) -> String {
     let headers = [
         "term", "form", "together", "count", "expected", "docs", "g2", "p", "pmi",
     ];
-    let mut align = vec![Align::Left, Align::Left];
-    align.extend([Align::Right; 7]);
     let cells: Vec<Vec<String>> = t
         .rows
         .iter()
@@ -119,6 +115,13 @@ pub fn colloc_table(t: &CollocTable) -> String {
             ]
         })
         .collect();
-    out.push_str(&table(&headers, &align, &cells));
+    out.push_str(&term_table(&headers, &cells));
     out
+}
+
+/// A table of terms: term and form left-aligned, the numbers after them right-aligned.
+fn term_table(headers: &[&str], cells: &[Vec<String>]) -> String {
+    let mut align = vec![Align::Left, Align::Left];
+    align.resize(headers.len(), Align::Right);
+    table(headers, &align, cells)
 }

@@ -100,6 +100,14 @@ pub enum ThemeError {
         /// What is wrong.
         reason: String,
     },
+    /// A kwic sort order is not a list of known keys.
+    #[error("--sort `{spec}`: {reason}")]
+    KwicSort {
+        /// The order as given.
+        spec: String,
+        /// What is wrong.
+        reason: String,
+    },
     /// The compiled matcher could not be built (too many or too large patterns).
     #[error("cannot compile the theme set: {reason}")]
     Compile {

@@ -2,9 +2,10 @@
 //!
 //! Contract: a kwic target is a theme id of the set or, when it is not one, a phrase
 //! pattern (see [`super::pattern`]) compiled as an ad-hoc theme `query` for both
-//! languages; the lines are evidence rows, sorted by the words nearest the keyword on the
-//! left (read right to left), by the words on the right, or by date. Layout is the
-//! binary's business.
+//! languages; the lines are evidence rows, sorted by a list of [`KwicKey`]s (`right1,
+//! right2,date`: the first word right of the match, then the second, then the date), words
+//! compared lowercased, a missing word first; lines equal on every key keep the order of
+//! date, document, paragraph and offset. Layout is the binary's business.
 
 use std::path::Path;
 
@@ -16,15 +17,76 @@ use toml::Spanned;
 /// Id of the ad-hoc theme of a query.
 pub const QUERY_THEME: &str = "query";
 
-/// Orders of kwic lines.
+/// One key of a kwic sort order.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum KwicOrder {
-    /// By the left context, nearest word first.
+pub enum KwicKey {
+    /// The Nth word left of the match (1: the nearest), `leftN`.
+    LeftWord(usize),
+    /// The Nth word right of the match (1: the next), `rightN`.
+    RightWord(usize),
+    /// Every word of the left context, nearest first, `left`.
     Left,
-    /// By the right context.
+    /// Every word of the right context, in order, `right`.
     Right,
-    /// By date, document, paragraph, offset.
+    /// The words of the match, `match`.
+    Match,
+    /// The date, `date`.
     Date,
+    /// The document id, `doc`.
+    Doc,
+    /// The theme id, `theme`.
+    Theme,
+}
+
+/// The largest N of `leftN` and `rightN` (context beyond it is rarely shown).
+pub const MAX_KWIC_WORD: usize = 20;
+
+/// Parses a sort order: keys separated by commas, each `left`, `right`, `leftN`, `rightN`
+/// (N from 1 to [`MAX_KWIC_WORD`]), `match`, `date`, `doc` or `theme`.
+pub fn parse_kwic_sort(spec: &str) -> Result<Vec<KwicKey>, ThemeError> {
+    let error = |reason: String| ThemeError::KwicSort {
+        spec: spec.to_string(),
+        reason,
+    };
+    let mut keys = Vec::new();
+    for item in spec.split(',') {
+        let word = item.trim().to_ascii_lowercase();
+        let numbered = |prefix: &str| -> Result<Option<usize>, ThemeError> {
+            let Some(digits) = word.strip_prefix(prefix).filter(|d| !d.is_empty()) else {
+                return Ok(None);
+            };
+            match digits.parse::<usize>() {
+                Ok(n) if (1..=MAX_KWIC_WORD).contains(&n) => Ok(Some(n)),
+                _ => Err(error(format!(
+                    "`{word}`: the word number goes from 1 to {MAX_KWIC_WORD}"
+                ))),
+            }
+        };
+        let key = match word.as_str() {
+            "left" => KwicKey::Left,
+            "right" => KwicKey::Right,
+            "match" => KwicKey::Match,
+            "date" => KwicKey::Date,
+            "doc" => KwicKey::Doc,
+            "theme" => KwicKey::Theme,
+            _ => match (numbered("left")?, numbered("right")?) {
+                (Some(n), _) => KwicKey::LeftWord(n),
+                (_, Some(n)) => KwicKey::RightWord(n),
+                _ => {
+                    return Err(error(format!(
+                        "unknown key `{}` (expected left, right, left1..left{MAX_KWIC_WORD}, \
+                         right1..right{MAX_KWIC_WORD}, match, date, doc, theme)",
+                        item.trim()
+                    )));
+                }
+            },
+        };
+        if keys.contains(&key) {
+            return Err(error(format!("`{word}` is given twice")));
+        }
+        keys.push(key);
+    }
+    Ok(keys)
 }
 
 /// The theme set for `target`: `set` restricted to the theme `target` when it has one,
@@ -78,37 +140,41 @@ pub fn mistyped_theme_id<'a>(set: &'a ThemeSet, target: &str) -> Option<&'a str>
     names::nearest(&normal(target), ids, |id| [normal(id)])
 }
 
-/// Sorts kwic lines.
-pub fn sort_kwic(rows: &mut [EvidenceRow], order: KwicOrder) {
-    match order {
-        KwicOrder::Date => {
-            rows.sort_by(|a, b| {
-                (a.date, &a.doc_id, a.para, a.start).cmp(&(b.date, &b.doc_id, b.para, b.start))
-            });
+/// One part of a line's sort key.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
+enum KeyPart {
+    Words(Vec<String>),
+    Word(String),
+    Date(chrono::NaiveDate),
+    Text(String),
+}
+
+/// Sorts kwic lines by `keys`, then by date, document, paragraph and offset (stable).
+pub fn sort_kwic(rows: &mut [EvidenceRow], keys: &[KwicKey]) {
+    let part = |r: &EvidenceRow, key: &KwicKey| -> KeyPart {
+        match *key {
+            KwicKey::LeftWord(n) => {
+                KeyPart::Word(words(&r.left).rev().nth(n - 1).unwrap_or_default())
+            }
+            KwicKey::RightWord(n) => KeyPart::Word(words(&r.right).nth(n - 1).unwrap_or_default()),
+            KwicKey::Left => KeyPart::Words(words(&r.left).rev().collect()),
+            KwicKey::Right => KeyPart::Words(words(&r.right).collect()),
+            KwicKey::Match => KeyPart::Words(words(&r.matched).collect()),
+            KwicKey::Date => KeyPart::Date(r.date),
+            KwicKey::Doc => KeyPart::Text(r.doc_id.clone()),
+            KwicKey::Theme => KeyPart::Text(r.theme.clone()),
         }
-        KwicOrder::Left => rows.sort_by_cached_key(|r| {
-            let words: Vec<String> = words(&r.left).rev().collect();
-            (words, words_of(&r.matched), r.date, r.doc_id.clone())
-        }),
-        KwicOrder::Right => rows.sort_by_cached_key(|r| {
-            (
-                words_of(&r.matched),
-                words(&r.right).collect::<Vec<_>>(),
-                r.date,
-                r.doc_id.clone(),
-            )
-        }),
-    }
+    };
+    rows.sort_by_cached_key(|r| {
+        let parts: Vec<KeyPart> = keys.iter().map(|key| part(r, key)).collect();
+        (parts, r.date, r.doc_id.clone(), r.para, r.start)
+    });
 }
 
 fn words(text: &str) -> impl DoubleEndedIterator<Item = String> + '_ {
     text.split(|c: char| !c.is_alphanumeric())
         .filter(|w| !w.is_empty())
         .map(str::to_lowercase)
-}
-
-fn words_of(text: &str) -> Vec<String> {
-    words(text).collect()
 }
 
 #[cfg(test)]
@@ -128,23 +194,60 @@ mod tests {
         }
     }
 
+    fn sorted(rows: &mut [EvidenceRow], spec: &str) -> Vec<u32> {
+        sort_kwic(rows, &parse_kwic_sort(spec).unwrap());
+        rows.iter().map(|r| r.date.day()).collect()
+    }
+
     #[test]
-    fn lines_sort_by_nearest_left_word_right_words_or_date() {
+    fn lines_sort_by_a_list_of_keys() {
         let mut rows = vec![
             row(3, "the new", "sanctions", "hurt everyone"),
             row(1, "a new wave of", "sanctions", "are useless"),
             row(2, "these old", "Sanctions", "backfire"),
+            row(4, "new", "sanctions", "hurt trade"),
         ];
-        sort_kwic(&mut rows, KwicOrder::Left);
+        // Nearest left word: new (3, 4), of (1), old (2).
+        assert_eq!(sorted(&mut rows, "left"), [4, 3, 1, 2]);
+        assert_eq!(sorted(&mut rows, "left1"), [3, 4, 1, 2]);
+        // Second left word: none (4) sorts first, then a "the" (3) < "these" (2) < "wave" (1).
+        assert_eq!(sorted(&mut rows, "left2"), [4, 3, 2, 1]);
+        assert_eq!(sorted(&mut rows, "right1,right2"), [1, 2, 3, 4]);
+        assert_eq!(sorted(&mut rows, "right1,date"), [1, 2, 3, 4]);
+        assert_eq!(sorted(&mut rows, "right1, doc"), [1, 2, 3, 4]);
+        rows[3].doc_id = "a".into();
+        assert_eq!(sorted(&mut rows, "right1,doc"), [1, 2, 4, 3]);
+        assert_eq!(sorted(&mut rows, "date"), [1, 2, 3, 4]);
+        assert_eq!(sorted(&mut rows, "match,right"), [1, 2, 3, 4]);
+    }
+
+    #[test]
+    fn sort_orders_are_checked() {
         assert_eq!(
-            rows.iter().map(|r| r.date.day0()).collect::<Vec<_>>(),
-            [2, 0, 1]
+            parse_kwic_sort("Right1,right12,date,left").unwrap(),
+            [
+                KwicKey::RightWord(1),
+                KwicKey::RightWord(12),
+                KwicKey::Date,
+                KwicKey::Left
+            ]
         );
-        sort_kwic(&mut rows, KwicOrder::Right);
-        let right: Vec<_> = rows.iter().map(|r| r.right.as_str()).collect();
-        assert_eq!(right, ["are useless", "backfire", "hurt everyone"]);
-        sort_kwic(&mut rows, KwicOrder::Date);
-        assert_eq!(rows[0].doc_id, "d1");
+        for bad in [
+            "",
+            "right0",
+            "left21",
+            "righty",
+            "date,date",
+            "right1,,date",
+            "rightx",
+        ] {
+            assert!(parse_kwic_sort(bad).is_err(), "{bad}");
+        }
+        let err = parse_kwic_sort("rite1").unwrap_err().to_string();
+        assert!(
+            err.starts_with("--sort `rite1`: unknown key `rite1`"),
+            "{err}"
+        );
     }
 
     #[test]

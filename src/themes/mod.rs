@@ -59,7 +59,9 @@ pub use evidence::{
 };
 pub use examples::{ExampleOutcome, run_examples};
 pub use gold::{GoldParagraph, check_gold_themes, read_gold};
-pub use kwic::{KwicOrder, QUERY_THEME, kwic_set, mistyped_theme_id, sort_kwic};
+pub use kwic::{
+    KwicKey, MAX_KWIC_WORD, QUERY_THEME, kwic_set, mistyped_theme_id, parse_kwic_sort, sort_kwic,
+};
 pub use matcher::{Matcher, Scratch};
 pub use set::{
     DEFAULT_CARRY, MAX_CARRY, MAX_NOT_AFTER, MAX_WITHIN, Negators, Pattern, PatternKind, Theme,

@@ -312,25 +312,16 @@ pub(crate) fn signed_g2_and_log_ratio(
     (if higher_on_a { g2 } else { -g2 }, log_ratio)
 }
 
-/// Counts documents of one side without an index (tests).
+/// [`keyness_counts`] over documents in memory (tests).
 #[cfg(test)]
 pub(crate) fn keyness_of_docs(
     docs: &[Document],
     options: &WordsOptions,
     comparison: &Comparison,
 ) -> Result<WordCounts, WordsError> {
-    use super::count::Counter;
-    use super::terms::Interner;
     check_sides(comparison)?;
-    let mut interner = Interner::new(options.form, options.stopwords.clone());
-    let mut counter = Counter::default();
     let sides = Sides::new(comparison);
-    for doc in docs {
-        if let Some(side) = sides.side_of(doc) {
-            counter.add(&mut interner, doc, side);
-        }
-    }
-    let mut counts = counter.finish(interner);
+    let mut counts = super::count::tests::count_docs(docs, options, &|doc| sides.side_of(doc));
     ensure_sides(&mut counts);
     Ok(counts)
 }
