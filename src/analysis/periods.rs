@@ -245,8 +245,8 @@ pub fn parse_period(spec: &str) -> Result<Period, AnalysisError> {
     }
     let error = || AnalysisError::Period {
         spec: spec.to_string(),
-        reason: "expected START..END or a calendar period: 2017, 2017-Q3, 2017-09, 2017-W36, \
-                 2017-09-05"
+        reason: "expected START..END or a calendar period: 2017, 2017-H2, 2017-Q3, 2017-09, \
+                 2017-W36, 2017-09-05"
             .into(),
     };
     let number = |text: &str| text.parse::<u32>().map_err(|_| error());
@@ -263,6 +263,21 @@ pub fn parse_period(spec: &str) -> Result<Period, AnalysisError> {
                 Granularity::Quarter,
                 month.and_then(|m| NaiveDate::from_ymd_opt(year(y).ok()?, m, 1)),
             )
+        }
+        [y, h] if h.starts_with(['H', 'h']) => {
+            let half = number(&h[1..])?;
+            let (start_month, end) = match half {
+                1 => (1, (6, 30)),
+                2 => (7, (12, 31)),
+                _ => return Err(error()),
+            };
+            let year = year(y)?;
+            let day = |month, day| NaiveDate::from_ymd_opt(year, month, day).ok_or_else(error);
+            return Ok(Period {
+                name: format!("{year}-H{half}"),
+                start: day(start_month, 1)?,
+                end: day(end.0, end.1)?,
+            });
         }
         [y, w] if w.starts_with(['W', 'w']) => (
             Granularity::Week,
@@ -574,6 +589,8 @@ mod tests {
         );
         let cases = [
             ("2017", "2017", "2017-01-01", "2017-12-31"),
+            ("2017-H1", "2017-H1", "2017-01-01", "2017-06-30"),
+            ("2017-h2", "2017-H2", "2017-07-01", "2017-12-31"),
             ("2017-Q3", "2017-Q3", "2017-07-01", "2017-09-30"),
             ("2017-q4", "2017-Q4", "2017-10-01", "2017-12-31"),
             ("2017-09", "2017-09", "2017-09-01", "2017-09-30"),
@@ -590,6 +607,8 @@ mod tests {
         }
         for bad in [
             "H1",
+            "2017-H3",
+            "2017-H0",
             "2017-Q5",
             "2017-13",
             "2017-W54",

@@ -25,7 +25,7 @@ pub struct IndexArgs {
 #[derive(Args, Debug, Clone, Default)]
 pub struct FilterArgs {
     /// First date included: a day (2017-09-05) or the first day of a period (2017,
-    /// 2017-Q3, 2017-09, 2017-W36).
+    /// 2017-H2, 2017-Q3, 2017-09, 2017-W36).
     #[arg(long, value_name = "DATE", value_parser = period_start)]
     pub from: Option<NaiveDate>,
     /// Last date included: a day or the last day of a period (`--to 2017-Q3` ends on

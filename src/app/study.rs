@@ -130,8 +130,8 @@ pub struct TrendsArgs {
 /// Arguments of `statemine compare`.
 #[derive(Args, Debug)]
 pub struct CompareArgs {
-    /// First side: a period (START..END, 2017-Q1, 2017-09, a name from --periods) or, with
-    /// --group, a group value.
+    /// First side: a period (START..END, 2017-H1, 2017-Q1, 2017-09, a name from --periods)
+    /// or, with --group, a group value.
     pub a: String,
     /// Second side, in the same form.
     pub b: String,

@@ -154,7 +154,7 @@ pub struct FreqArgs {
 /// Arguments of `statemine words keyness`.
 #[derive(Args, Debug)]
 pub struct KeynessArgs {
-    /// Target side: a period (START..END, 2017, 2017-Q3, 2017-09, a name from --periods)
+    /// Target side: a period (START..END, 2017, 2017-H2, 2017-Q3, 2017-09, a name from --periods)
     /// or, with --group, a group value.
     pub a: String,
     /// Reference side, in the same form.
