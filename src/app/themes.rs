@@ -31,6 +31,9 @@ pub enum ThemesCommand {
     Test(TestArgs),
     /// Score the themes against hand-labelled paragraphs (precision, recall, F1).
     Eval(EvalArgs),
+    /// Train the learned models of the themes on hand-labelled paragraphs (one per theme
+    /// and language) and write the model file beside the theme file.
+    Train(TrainArgs),
     /// Draw a stratified sample of paragraphs to hand-code (for `themes validate`).
     Sample(super::validation::SampleArgs),
     /// Measure precision, recall and prevalence on hand-coded paragraphs, design-weighted,
@@ -140,6 +143,23 @@ pub struct EvalArgs {
     pub errors: Option<String>,
 }
 
+/// Arguments of `statemine themes train`.
+#[derive(Args, Debug)]
+pub struct TrainArgs {
+    #[command(flatten)]
+    pub index: IndexArgs,
+    #[command(flatten)]
+    pub themes: ThemesFileArgs,
+    /// Gold labels (JSON Lines: doc_id, para, themes); repeat for several files, which are
+    /// pooled (a paragraph labelled twice keeps its first label).
+    #[arg(long, value_name = "FILE", required = true)]
+    pub gold: Vec<PathBuf>,
+    /// Where to write the model [default: the theme file's `model`, else NAME.model.json
+    /// beside NAME.toml].
+    #[arg(long, value_name = "MODEL")]
+    pub out: Option<PathBuf>,
+}
+
 /// Dictionary formats `themes import` reads.
 #[derive(ValueEnum, Clone, Copy, Debug, PartialEq, Eq)]
 pub enum DictFormat {
@@ -234,6 +254,7 @@ pub fn run(command: ThemesCommand) -> anyhow::Result<Outcome> {
         ThemesCommand::Count(args) => count(args),
         ThemesCommand::Test(args) => test(args),
         ThemesCommand::Eval(args) => eval(args),
+        ThemesCommand::Train(args) => train(args),
         ThemesCommand::Sample(args) => super::validation::sample(args),
         ThemesCommand::Validate(args) => super::validation::validate(args),
         ThemesCommand::Import(args) => import_dictionary(args),
@@ -469,6 +490,92 @@ fn eval(args: EvalArgs) -> anyhow::Result<Outcome> {
         eprintln!("{} misses written to {}", rows.len(), path.display());
     }
     Ok(Outcome::Done)
+}
+
+fn train(args: TrainArgs) -> anyhow::Result<Outcome> {
+    anyhow::ensure!(
+        args.themes.only.is_empty(),
+        "themes train trains every theme of the file (--theme does not apply)"
+    );
+    let set = args.themes.load()?;
+    let out = match &args.out {
+        Some(path) => path.clone(),
+        None if themes::source_text(&set.path).is_some() => anyhow::bail!(
+            "the built-in theme set has no folder to write its model to: pass --themes FILE or --out MODEL"
+        ),
+        None => set.model_path().unwrap_or_else(|| {
+            set.path
+                .with_file_name(themes::model::default_model_name(&set.path))
+        }),
+    };
+    let (pooled, sources) = read_gold_files(&set, &args.gold)?;
+    let store = IndexStore::open(&args.index.index)?;
+    let docs = themes::model::gold_documents(&store, &pooled)?;
+    let started = std::time::Instant::now();
+    let model = themes::model::train(
+        &set,
+        &pooled,
+        &docs,
+        sources,
+        themes::model::TrainSettings::default(),
+    )?;
+    write_file(&out, &model.to_json())?;
+    if !quiet() {
+        for m in &model.models {
+            eprintln!(
+                "{} [{}]: {} positives, {} negatives in {} documents, {} weights; inner CV F1 rules {:.3}, model {:.3} (p > {:.3}), either {:.3} (p > {:.3})",
+                m.theme,
+                m.lang,
+                m.positives,
+                m.negatives,
+                m.documents,
+                m.weights.len(),
+                m.inner_f1.rules,
+                m.inner_f1.model,
+                m.threshold,
+                m.inner_f1.either,
+                m.threshold_either
+            );
+        }
+        eprintln!(
+            "wrote {} models to {} in {:.1}s",
+            model.models.len(),
+            out.display(),
+            started.elapsed().as_secs_f64()
+        );
+        if set.model.is_none() {
+            note(format_args!(
+                "the theme file names no model: add `model = \"{}\"` at its top and `count = \"either\"` (or \"model\") to the themes that should use it",
+                out.file_name()
+                    .map_or_else(String::new, |n| n.to_string_lossy().into_owned())
+            ));
+        }
+    }
+    Ok(Outcome::Done)
+}
+
+/// Reads and checks gold files, pooled (first label of a paragraph kept), with the file
+/// names and paragraph counts a model records.
+fn read_gold_files(
+    set: &ThemeSet,
+    paths: &[PathBuf],
+) -> anyhow::Result<(Vec<GoldParagraph>, Vec<themes::model::GoldSource>)> {
+    let mut pooled = Vec::new();
+    let mut sources = Vec::new();
+    for path in paths {
+        let gold = themes::read_gold(path)?;
+        themes::check_gold_themes(set, &gold)?;
+        sources.push(themes::model::GoldSource {
+            file: path.file_name().map_or_else(
+                || path.display().to_string(),
+                |n| n.to_string_lossy().into(),
+            ),
+            paragraphs: gold.len(),
+        });
+        pooled.extend(gold);
+    }
+    themes::dedup_gold(&mut pooled);
+    Ok((pooled, sources))
 }
 
 /// `--cv-by UNIT K`: only documents are folds.

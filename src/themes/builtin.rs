@@ -16,6 +16,13 @@ pub const DEFAULT_THEMES_FILE: &str = "corpus/themes/korea-2017.toml";
 /// The path the built-in set is known by: not a file, a name for errors and manifests.
 pub const BUILTIN_THEMES_PATH: &str = "(built-in)/korea-2017.toml";
 
+/// The model file the default theme file names (beside it in the repository).
+pub const BUILTIN_MODEL_FILE: &str = "korea-2017.model.json";
+
+/// The default model file's text, as compiled into the binary: the built-in set uses it,
+/// a default theme file on disk uses the model file beside it.
+pub const BUILTIN_MODEL_JSON: &str = include_str!("../../corpus/themes/korea-2017.model.json");
+
 /// The default theme file's text, as compiled into the binary.
 pub const BUILTIN_THEMES_TOML: &str = include_str!("../../corpus/themes/korea-2017.toml");
 

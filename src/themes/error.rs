@@ -108,6 +108,24 @@ pub enum ThemeError {
         /// What is wrong.
         reason: String,
     },
+    /// A model file cannot be read as one.
+    #[error("{path}: not a model file: {reason}")]
+    ModelFile {
+        /// The model file.
+        path: PathBuf,
+        /// What is wrong.
+        reason: String,
+    },
+    /// A model file does not fit the theme file that names it.
+    #[error("{model} does not fit the theme file {themes}: {reason}")]
+    ModelMismatch {
+        /// The model file.
+        model: PathBuf,
+        /// The theme file.
+        themes: PathBuf,
+        /// What differs.
+        reason: String,
+    },
     /// The compiled matcher could not be built (too many or too large patterns).
     #[error("cannot compile the theme set: {reason}")]
     Compile {

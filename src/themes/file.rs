@@ -25,6 +25,10 @@ pub struct ThemeFile {
     /// What the set is for.
     #[serde(default)]
     pub description: String,
+    /// The learned models of the set (`themes train`), a JSON file named relative to the
+    /// theme file; used by the themes whose `count` is `model` or `either`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub model: Option<Spanned<String>>,
     /// Negator words per language for `not_after` (built-in lists when absent).
     #[serde(default, skip_serializing_if = "Negators::is_empty")]
     pub negators: Negators,
@@ -86,6 +90,9 @@ pub struct ThemeSpec {
     /// What the theme captures.
     #[serde(default)]
     pub description: String,
+    /// When a paragraph counts for the theme (default for its language tables).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub count: Option<CountMode>,
     /// English patterns.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub en: Option<Spanned<LangSpec>>,
@@ -125,10 +132,43 @@ impl Scope {
     }
 }
 
+/// When a paragraph counts for a theme: by its rules, by its learned model (the file's
+/// `model`), or by either.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum CountMode {
+    /// The patterns match in the paragraph (default).
+    #[default]
+    Rules,
+    /// The model's score of the paragraph reaches its threshold.
+    Model,
+    /// Either of them; a paragraph both find counts by its rule matches.
+    Either,
+}
+
+impl CountMode {
+    /// The name used in files.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            CountMode::Rules => "rules",
+            CountMode::Model => "model",
+            CountMode::Either => "either",
+        }
+    }
+
+    /// Whether the mode needs the learned model.
+    pub fn uses_model(self) -> bool {
+        self != CountMode::Rules
+    }
+}
+
 /// One language table of a theme: `[theme.en]`.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct LangSpec {
+    /// When a paragraph counts in this language (overrides the theme's `count`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub count: Option<CountMode>,
     /// Default scope of this table's `near` patterns and `unless`/`with` phrases.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub scope: Option<Scope>,

@@ -119,6 +119,7 @@ pub fn kwic_set(set: Option<&ThemeSet>, target: &str) -> Result<ThemeSet, ThemeE
                 id: Spanned::new(0..0, QUERY_THEME.into()),
                 label: target.into(),
                 description: String::new(),
+                count: None,
                 en: table(),
                 ru: table(),
             },

@@ -15,6 +15,7 @@
 //!    `unless` and the overlap policy, and the result is one list in text order.
 
 use std::collections::HashMap;
+use std::path::Path;
 
 use rustc_hash::FxHashMap;
 
@@ -23,6 +24,7 @@ use regex::{Regex, RegexBuilder, RegexSet, RegexSetBuilder};
 use super::analyze::{fold_into, stem_key};
 use super::evidence::ThemeMatch;
 use super::file::Scope;
+use super::model::{CompiledModels, ModelFile, ModelScratch, load_for};
 use super::needs::{Needs, Role, SeqRoles};
 use super::pattern::{Item, Phrase};
 use super::rules::{
@@ -44,6 +46,8 @@ pub struct Matcher {
     rules: Vec<Vec<String>>,
     en: Option<LangMatcher>,
     ru: Option<LangMatcher>,
+    /// The learned models of the themes that count by them (`count = "model"|"either"`).
+    models: Option<CompiledModels>,
 }
 
 /// Per-thread working memory for [`Matcher::match_text`].
@@ -61,6 +65,7 @@ pub struct Scratch {
     active: Vec<u32>,
     candidates: Candidates,
     needs: Needs,
+    model: ModelScratch,
 }
 
 /// What one document's scan found before verification (buffers reused across documents).
@@ -142,8 +147,41 @@ struct LangMatcher {
 }
 
 impl Matcher {
-    /// Compiles `set`.
+    /// Compiles `set`, with its model file when some theme counts by a model (read from
+    /// the file the set names and checked against the set).
     pub fn new(set: &ThemeSet) -> Result<Matcher, ThemeError> {
+        let loaded = if set.uses_model() {
+            load_for(set)?
+        } else {
+            None
+        };
+        let mut matcher = Matcher::rules_only(set)?;
+        if let Some((path, model)) = loaded {
+            let name = path.file_name().map_or_else(
+                || path.display().to_string(),
+                |n| n.to_string_lossy().into(),
+            );
+            matcher.models = CompiledModels::new(set, &model, &name);
+        }
+        Ok(matcher)
+    }
+
+    /// Compiles `set` with `model` (known in evidence as `name`) for the themes that count
+    /// by a model; `model` must fit the set ([`ModelFile::check`]).
+    pub fn with_model(
+        set: &ThemeSet,
+        model: &ModelFile,
+        name: &str,
+    ) -> Result<Matcher, ThemeError> {
+        model.check(Path::new(name), set)?;
+        let mut matcher = Matcher::rules_only(set)?;
+        matcher.models = CompiledModels::new(set, model, name);
+        Ok(matcher)
+    }
+
+    /// Compiles the rules of `set` alone: every theme counts by its patterns, whatever its
+    /// `count` says (training compares the rules with the model).
+    pub fn rules_only(set: &ThemeSet) -> Result<Matcher, ThemeError> {
         static NEXT: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(1);
         Ok(Matcher {
             identity: NEXT.fetch_add(1, std::sync::atomic::Ordering::Relaxed),
@@ -160,6 +198,7 @@ impl Matcher {
                 .collect(),
             en: LangMatcher::new(set, Lang::En)?,
             ru: LangMatcher::new(set, Lang::Ru)?,
+            models: None,
         })
     }
 
@@ -208,7 +247,7 @@ impl Matcher {
         // Text order, then theme order (theme ids are unique: the index is the order).
         merged.sort_by_key(|raw| (raw.para, raw.start, raw.theme));
         let doc = &scratch.doc;
-        merged
+        let mut matches: Vec<ThemeMatch> = merged
             .iter()
             .map(|raw| {
                 let pattern = &matcher.patterns[raw.pattern as usize];
@@ -221,7 +260,11 @@ impl Matcher {
                     rule: self.rules[raw.theme as usize][pattern.rule as usize].clone(),
                 }
             })
-            .collect()
+            .collect();
+        if let Some(models) = &self.models {
+            models.apply(lang, text, &mut matches, &self.themes, &mut scratch.model);
+        }
+        matches
     }
 }
 
@@ -490,6 +533,7 @@ impl LangMatcher {
             active,
             candidates,
             needs,
+            ..
         } = scratch;
         doc.fill(text, self.lang, cache, self);
         doc.turns.clear();

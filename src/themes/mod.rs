@@ -25,6 +25,7 @@ mod gold;
 pub mod import;
 mod kwic;
 mod matcher;
+pub mod model;
 mod needs;
 pub mod pattern;
 mod rules;
@@ -38,7 +39,8 @@ mod trie;
 
 pub use baseline::{ThemeRegexes, regex_equivalents};
 pub use builtin::{
-    BUILTIN_THEMES_PATH, BUILTIN_THEMES_TOML, DEFAULT_THEMES_FILE, builtin_theme_set, source_text,
+    BUILTIN_MODEL_FILE, BUILTIN_MODEL_JSON, BUILTIN_THEMES_PATH, BUILTIN_THEMES_TOML,
+    DEFAULT_THEMES_FILE, builtin_theme_set, source_text,
 };
 pub use by_doc::{BY_DOC_COLUMNS, by_doc_frame};
 pub use count::{
@@ -58,6 +60,7 @@ pub use evidence::{
     evidence_frame, evidence_rows, evidence_rows_with_context,
 };
 pub use examples::{ExampleOutcome, run_examples};
+pub use file::CountMode;
 pub use gold::{GoldParagraph, check_gold_themes, read_gold};
 pub use kwic::{
     KwicKey, MAX_KWIC_WORD, QUERY_THEME, kwic_set, mistyped_theme_id, parse_kwic_sort, sort_kwic,

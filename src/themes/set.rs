@@ -13,7 +13,7 @@ use std::sync::Arc;
 use regex::RegexBuilder;
 use toml::Spanned;
 
-use super::file::{Examples, LangSpec, PatternSpec, Scope, ThemeFile};
+use super::file::{CountMode, Examples, LangSpec, PatternSpec, Scope, ThemeFile};
 use super::pattern::{Phrase, parse_phrase};
 use super::{Problem, ThemeError, import};
 use crate::document::Lang;
@@ -49,6 +49,12 @@ pub struct ThemeSet {
     pub version: String,
     /// What the set is for.
     pub description: String,
+    /// The model file as the theme file names it (`model = "..."`), if any.
+    pub model: Option<String>,
+    /// BLAKE3 of the file's theme ids and languages (`id:lang` lines in file order), kept
+    /// from loading (a set narrowed by [`ThemeSet::retain`] keeps its file's): a model file
+    /// records it to show which theme file it was trained for.
+    pub signature: String,
     /// The themes, in file order.
     pub themes: Vec<Theme>,
 }
@@ -80,6 +86,8 @@ impl Theme {
 pub struct ThemeLang {
     /// The language.
     pub lang: Lang,
+    /// When a paragraph counts: rules, model or either.
+    pub count: CountMode,
     /// The patterns, in file order (at least one).
     pub patterns: Vec<Pattern>,
     /// Must-match and must-not-match sentences.
@@ -208,6 +216,26 @@ impl ThemeSet {
                 problems: v.problems,
             })
         }
+    }
+
+    /// The hash of the file's theme ids and languages ([`ThemeSet::signature`]).
+    pub fn signature_hash(&self) -> String {
+        self.signature.clone()
+    }
+
+    /// Where the model file is: its name resolved against the theme file's folder.
+    pub fn model_path(&self) -> Option<PathBuf> {
+        let name = self.model.as_deref()?;
+        let dir = self.path.parent().unwrap_or(Path::new(""));
+        Some(dir.join(name))
+    }
+
+    /// Whether some theme counts by its model (`count = "model"` or `"either"`).
+    pub fn uses_model(&self) -> bool {
+        self.themes
+            .iter()
+            .flat_map(|t| &t.langs)
+            .any(|l| l.count.uses_model())
     }
 
     /// The theme with this id.
@@ -348,6 +376,20 @@ impl Validator<'_> {
         if file.themes.is_empty() {
             self.problem(nowhere, None, "the file defines no `[[theme]]`");
         }
+        if let Some(model) = &file.model {
+            let name = model.get_ref();
+            if name.trim().is_empty() || !name.ends_with(".json") {
+                let at = At {
+                    line: self.line(model),
+                    ..nowhere
+                };
+                self.problem(
+                    at,
+                    None,
+                    format!("model = \"{name}\": name a .json file written by `themes train`"),
+                );
+            }
+        }
         let mut seen = HashSet::new();
         let mut themes = Vec::new();
         for spec in &file.themes {
@@ -382,7 +424,19 @@ impl Validator<'_> {
                     ..at
                 };
                 let base = &negators[if lang == Lang::En { 0 } else { 1 }];
-                langs.push(self.lang_table(at, lang, table.get_ref(), base));
+                let mut table_spec = self.lang_table(at, lang, table.get_ref(), base);
+                table_spec.count = table.get_ref().count.or(spec.count).unwrap_or_default();
+                if table_spec.count.uses_model() && file.model.is_none() {
+                    self.problem(
+                        at,
+                        None,
+                        format!(
+                            "count = \"{}\" needs a learned model: add `model = \"FILE.model.json\"` at the top of the file (written by `themes train`)",
+                            table_spec.count.as_str()
+                        ),
+                    );
+                }
+                langs.push(table_spec);
             }
             if langs.is_empty() {
                 self.problem(
@@ -408,6 +462,16 @@ impl Validator<'_> {
             name: file.name,
             version: file.version,
             description: file.description,
+            model: file.model.map(|m| m.into_inner()),
+            signature: {
+                let mut hasher = blake3::Hasher::new();
+                for theme in &themes {
+                    for table in &theme.langs {
+                        hasher.update(format!("{}:{}\n", theme.id, table.lang).as_bytes());
+                    }
+                }
+                hasher.finalize().to_hex().to_string()
+            },
             themes,
         }
     }
@@ -505,6 +569,7 @@ impl Validator<'_> {
         }
         ThemeLang {
             lang,
+            count: CountMode::Rules,
             patterns,
             examples: table.examples.clone(),
         }

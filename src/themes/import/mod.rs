@@ -105,6 +105,7 @@ pub(crate) fn theme(id: &str, patterns: &[PatternSpec], langs: &[Lang]) -> Theme
         id: Spanned::new(0..0, id.to_string()),
         label: id.to_string(),
         description: String::new(),
+        count: None,
         en: langs.contains(&Lang::En).then(table).flatten(),
         ru: langs.contains(&Lang::Ru).then(table).flatten(),
     }

@@ -1,0 +1,243 @@
+//! The model file: what `themes train` writes beside the theme file and counting reads.
+//!
+//! Contract: a [`ModelFile`] is JSON with sorted keys (weights in a `BTreeMap`, models in
+//! theme-file order then language), numbers rounded to [`DIGITS`] decimals, so the same
+//! training gives the same bytes. It names its format version, the featurisation
+//! ([`super::ANALYZER_VERSION`]), the theme file it was trained for and a hash of that
+//! file's theme ids and languages; [`ModelFile::check`] refuses a model that does not fit
+//! the theme set, naming both files.
+
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+
+use serde::{Deserialize, Serialize};
+
+use super::ANALYZER_VERSION;
+use crate::document::Lang;
+use crate::themes::builtin::{BUILTIN_MODEL_FILE, BUILTIN_MODEL_JSON, BUILTIN_THEMES_PATH};
+use crate::themes::{ThemeError, ThemeSet};
+
+/// Version of the model file's layout.
+pub const MODEL_FORMAT: u32 = 1;
+
+/// Decimals kept of every weight, intercept and threshold.
+pub const DIGITS: i32 = 6;
+
+/// A trained model file.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ModelFile {
+    /// Layout version ([`MODEL_FORMAT`]).
+    pub format: u32,
+    /// Featurisation version ([`ANALYZER_VERSION`]).
+    pub analyzer: String,
+    /// File name of the theme file it was trained for.
+    pub themes_file: String,
+    /// Hash of that theme file's theme ids and languages ([`themes_hash`]).
+    pub themes_hash: String,
+    /// How it was trained.
+    pub settings: TrainSettings,
+    /// The gold files it was trained on (file names) and their labelled paragraphs.
+    pub gold: Vec<GoldSource>,
+    /// One model per theme and language with enough labelled positives.
+    pub models: Vec<LangModel>,
+}
+
+/// Training settings (recorded so a model can be trained again the same way).
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct TrainSettings {
+    /// L2 penalty of the logistic regression.
+    pub alpha: f64,
+    /// A feature is kept when at least this many training paragraphs have it.
+    pub min_df: usize,
+    /// At most this many features per model (the most frequent).
+    pub max_features: usize,
+    /// Fewer gold positives than this in a language: no model for the theme there.
+    pub min_positives: usize,
+    /// Document folds of the inner cross-validation that chooses thresholds.
+    pub inner_folds: usize,
+    /// Seed of the inner fold assignment.
+    pub seed: u64,
+}
+
+impl Default for TrainSettings {
+    fn default() -> TrainSettings {
+        TrainSettings {
+            alpha: 1.0,
+            min_df: 2,
+            max_features: 4000,
+            min_positives: 5,
+            inner_folds: 3,
+            seed: crate::themes::EVAL_SEED,
+        }
+    }
+}
+
+/// A gold file a model was trained on.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct GoldSource {
+    /// Its file name.
+    pub file: String,
+    /// Labelled paragraphs taken from it.
+    pub paragraphs: usize,
+}
+
+/// The model of one theme in one language.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct LangModel {
+    /// Theme id.
+    pub theme: String,
+    /// Language.
+    pub lang: Lang,
+    /// The intercept.
+    pub intercept: f64,
+    /// `count = "model"`: a paragraph counts when its score is above this.
+    pub threshold: f64,
+    /// `count = "either"`: a paragraph the rules miss counts when its score is above this.
+    pub threshold_either: f64,
+    /// Labelled paragraphs carrying the theme.
+    pub positives: usize,
+    /// Labelled paragraphs without it.
+    pub negatives: usize,
+    /// Documents they come from.
+    pub documents: usize,
+    /// F1 on the training labels, each document scored by a model that did not see it
+    /// (inner cross-validation): rules, model, either.
+    pub inner_f1: InnerF1,
+    /// Weight of each feature (stem, or `stem stem` bigram).
+    pub weights: BTreeMap<String, f64>,
+}
+
+/// Inner cross-validated F1 of the three ways of counting.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct InnerF1 {
+    /// Rules alone.
+    pub rules: f64,
+    /// The model alone at `threshold`.
+    pub model: f64,
+    /// Either, at `threshold_either`.
+    pub either: f64,
+}
+
+/// Rounds to [`DIGITS`] decimals (and `-0` to `0`).
+pub fn round(x: f64) -> f64 {
+    let scale = 10f64.powi(DIGITS);
+    let r = (x * scale).round() / scale;
+    if r == 0.0 { 0.0 } else { r }
+}
+
+/// The hash of a theme set's ids and languages, in file order: `id:lang` lines, BLAKE3.
+pub fn themes_hash(set: &ThemeSet) -> String {
+    set.signature_hash()
+}
+
+/// The default model file's name for a theme file: `NAME.model.json` beside `NAME.toml`.
+pub fn default_model_name(themes: &Path) -> String {
+    let stem = themes
+        .file_stem()
+        .map_or_else(|| "themes".into(), |s| s.to_string_lossy().into_owned());
+    format!("{stem}.model.json")
+}
+
+impl ModelFile {
+    /// The JSON text (pretty, sorted, newline-terminated).
+    pub fn to_json(&self) -> String {
+        let mut text = serde_json::to_string_pretty(self).unwrap_or_default();
+        text.push('\n');
+        text
+    }
+
+    /// Parses a model file's text read from `path`.
+    pub fn from_json(path: &Path, text: &str) -> Result<ModelFile, ThemeError> {
+        serde_json::from_str(text).map_err(|e| ThemeError::ModelFile {
+            path: path.to_path_buf(),
+            reason: format!("line {}: {e}", e.line()),
+        })
+    }
+
+    /// Reads a model file.
+    pub fn load(path: &Path) -> Result<ModelFile, ThemeError> {
+        let text = std::fs::read_to_string(path).map_err(|source| ThemeError::Io {
+            path: path.to_path_buf(),
+            source,
+        })?;
+        ModelFile::from_json(path, &text)
+    }
+
+    /// The model of `theme` in `lang`, if trained.
+    pub fn model(&self, theme: &str, lang: Lang) -> Option<&LangModel> {
+        self.models
+            .iter()
+            .find(|m| m.theme == theme && m.lang == lang)
+    }
+
+    /// Checks that this model (read from `path`) fits `set`: format and analyzer versions,
+    /// the hash of theme ids and languages, and a model for every theme and language that
+    /// counts by it. Errors name both files.
+    pub fn check(&self, path: &Path, set: &ThemeSet) -> Result<(), ThemeError> {
+        let mismatch = |reason: String| ThemeError::ModelMismatch {
+            model: path.to_path_buf(),
+            themes: set.path.clone(),
+            reason,
+        };
+        if self.format != MODEL_FORMAT {
+            return Err(mismatch(format!(
+                "model format {} (this statemine reads format {MODEL_FORMAT}): train it again",
+                self.format
+            )));
+        }
+        if self.analyzer != ANALYZER_VERSION {
+            return Err(mismatch(format!(
+                "trained on features `{}`, this statemine makes `{ANALYZER_VERSION}`: train it again",
+                self.analyzer
+            )));
+        }
+        let hash = themes_hash(set);
+        if self.themes_hash != hash {
+            return Err(mismatch(format!(
+                "trained for the theme ids and languages of `{}` (hash {}), which differ from this theme file's (hash {hash}): train it again",
+                self.themes_file,
+                short(&self.themes_hash)
+            )));
+        }
+        for theme in &set.themes {
+            for table in theme.langs.iter().filter(|l| l.count.uses_model()) {
+                if self.model(&theme.id, table.lang).is_none() {
+                    return Err(mismatch(format!(
+                        "theme `{}` [{}] counts with count = \"{}\", but the model file has no model for it (too few labelled positives when it was trained?)",
+                        theme.id,
+                        table.lang,
+                        table.count.as_str()
+                    )));
+                }
+            }
+        }
+        Ok(())
+    }
+}
+
+fn short(hash: &str) -> &str {
+    hash.get(..12).unwrap_or(hash)
+}
+
+/// The model `set` names, read and checked, with the path it is known by: from disk,
+/// resolved against the theme file's folder, or the compiled-in default model for the
+/// compiled-in default set. `None` when the set names no model.
+pub fn load_for(set: &ThemeSet) -> Result<Option<(PathBuf, ModelFile)>, ThemeError> {
+    let Some(path) = set.model_path() else {
+        return Ok(None);
+    };
+    let model = if set.path == Path::new(BUILTIN_THEMES_PATH)
+        && set.model.as_deref() == Some(BUILTIN_MODEL_FILE)
+    {
+        ModelFile::from_json(&path, BUILTIN_MODEL_JSON)?
+    } else {
+        ModelFile::load(&path)?
+    };
+    model.check(&path, set)?;
+    Ok(Some((path, model)))
+}
