@@ -439,9 +439,28 @@ fn eval(args: EvalArgs) -> anyhow::Result<Outcome> {
         }
         warning(format_args!("{message}\nthey are not scored"));
     }
-    let cv = folds
-        .map(|k| themes::cross_validate(&set, &pooled, &docs, k, themes::EVAL_SEED))
-        .transpose()?;
+    let trained = set.uses_model();
+    let cv = match folds {
+        Some(k) if trained => {
+            let labelled = themes::model::gold_documents(&store, &pooled)?;
+            Some(themes::model::cross_validate_trained(
+                &set,
+                &pooled,
+                &labelled,
+                k,
+                themes::EVAL_SEED,
+                themes::model::TrainSettings::default(),
+            )?)
+        }
+        Some(k) => Some(themes::cross_validate(
+            &set,
+            &pooled,
+            &docs,
+            k,
+            themes::EVAL_SEED,
+        )?),
+        None => None,
+    };
     let mut out = Output::stdout();
     if args.json {
         let files: Vec<serde_json::Value> = reports
@@ -472,7 +491,7 @@ fn eval(args: EvalArgs) -> anyhow::Result<Outcome> {
             out.line("")?;
         }
         if let Some(cv) = &cv {
-            out.line(&themes_print::cv_table(cv, &pooled_report))?;
+            out.line(&themes_print::cv_table(cv, &pooled_report, trained))?;
         }
     }
     if let Some(theme) = &args.errors {

@@ -167,7 +167,7 @@ pub fn eval_table(report: &EvalReport) -> String {
 
 /// One row per held-out fold of a cross-validation: its documents, paragraphs, macro-F1
 /// and the F1 of each theme that counts in the pooled macro-F1.
-pub fn cv_table(cv: &CvReport, pooled: &EvalReport) -> String {
+pub fn cv_table(cv: &CvReport, pooled: &EvalReport, trained: bool) -> String {
     let themes: Vec<&str> = pooled
         .themes
         .iter()
@@ -207,8 +207,17 @@ pub fn cv_table(cv: &CvReport, pooled: &EvalReport) -> String {
     out.push_str(&table(&headers, &align, &rows));
     if let (Some(mean), Some(sd)) = (cv.macro_f1_mean, cv.macro_f1_sd) {
         out.push_str(&format!(
-            "\n\nmacro-F1 per fold: mean {mean:.3}, sd {sd:.3}; rules are not fitted to the folds, so this is the spread from one set of documents to another; `-`: no gold positive and no prediction in the fold"
+            "\n\nmacro-F1 per fold: mean {mean:.3}, sd {sd:.3}; {}; `-`: no gold positive and no prediction in the fold",
+            if trained {
+                "the models are trained inside each fold on the other folds' documents"
+            } else {
+                "rules are not fitted to the folds, so this is the spread from one set of documents to another"
+            }
         ));
+    }
+    if trained {
+        out.push_str("\n\n== held-out predictions of all folds, scored together\n");
+        out.push_str(&eval_table(&cv.held_out));
     }
     out
 }

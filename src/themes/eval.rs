@@ -344,6 +344,10 @@ pub struct CvReport {
     pub macro_f1_mean: Option<f64>,
     /// Sample standard deviation of the folds' macro-F1 (`None` with fewer than 2 folds).
     pub macro_f1_sd: Option<f64>,
+    /// Every fold's held-out predictions scored together: per theme P, R, F1 with their
+    /// bootstrap intervals, each document predicted by a fold that did not train on it
+    /// (for rules alone, the same as the whole evaluation).
+    pub held_out: EvalReport,
 }
 
 /// Assigns the documents of `gold` to `k` folds: document ids sorted, shuffled with
@@ -383,7 +387,9 @@ pub fn document_folds(
 
 /// Scores each fold of [`document_folds`] on its held-out documents. The theme set is the
 /// same in every fold (rules learn nothing from the labels), so the folds show how much
-/// the scores vary from one set of documents to another.
+/// the scores vary from one set of documents to another. A set whose themes count by a
+/// model is cross-validated by [`super::model::cross_validate_trained`] instead, which
+/// trains the models inside each fold.
 pub fn cross_validate(
     set: &ThemeSet,
     gold: &[GoldParagraph],
@@ -409,19 +415,30 @@ pub fn cross_validate(
             }
         })
         .collect();
+    Ok(cv_report(k, seed, folds, evaluate(set, gold, docs)))
+}
+
+/// The report of held-out `folds`: their macro-F1 mean and standard deviation.
+pub(crate) fn cv_report(
+    k: usize,
+    seed: u64,
+    folds: Vec<FoldScore>,
+    held_out: EvalReport,
+) -> CvReport {
     let macros: Vec<f64> = folds.iter().filter_map(|f| f.report.macro_f1).collect();
     let n = macros.len() as f64;
     let mean = (!macros.is_empty()).then(|| macros.iter().sum::<f64>() / n);
     let sd = mean
         .filter(|_| macros.len() >= 2)
         .map(|m| (macros.iter().map(|x| (x - m) * (x - m)).sum::<f64>() / (n - 1.0)).sqrt());
-    Ok(CvReport {
+    CvReport {
         k,
         seed,
         folds,
         macro_f1_mean: mean,
         macro_f1_sd: sd,
-    })
+        held_out,
+    }
 }
 
 /// Keeps the first label of each (document, paragraph); returns how many repeats were

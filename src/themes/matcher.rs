@@ -174,9 +174,13 @@ impl Matcher {
         name: &str,
     ) -> Result<Matcher, ThemeError> {
         model.check(Path::new(name), set)?;
-        let mut matcher = Matcher::rules_only(set)?;
-        matcher.models = CompiledModels::new(set, model, name);
-        Ok(matcher)
+        Ok(Matcher::rules_only(set)?.with_models(CompiledModels::new(set, model, name)))
+    }
+
+    /// This matcher with `models` in place of its own (`None`: rules alone).
+    pub fn with_models(mut self, models: Option<CompiledModels>) -> Matcher {
+        self.models = models;
+        self
     }
 
     /// Compiles the rules of `set` alone: every theme counts by its patterns, whatever its
@@ -262,7 +266,14 @@ impl Matcher {
             })
             .collect();
         if let Some(models) = &self.models {
-            models.apply(lang, text, &mut matches, &self.themes, &mut scratch.model);
+            models.apply(
+                lang,
+                text,
+                &scratch.doc,
+                &mut matches,
+                &self.themes,
+                &mut scratch.model,
+            );
         }
         matches
     }

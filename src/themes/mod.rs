@@ -13,11 +13,11 @@
 
 mod analyze;
 mod baseline;
-mod builtin;
+pub(crate) mod builtin;
 mod by_doc;
-mod count;
+pub(crate) mod count;
 mod error;
-mod eval;
+pub(crate) mod eval;
 mod evidence;
 mod examples;
 pub mod file;
@@ -31,10 +31,10 @@ pub mod pattern;
 mod rules;
 pub mod sample;
 mod set;
-mod small_words;
+pub(crate) mod small_words;
 mod summary;
 mod terms;
-mod tokens;
+pub(crate) mod tokens;
 mod trie;
 
 pub use baseline::{ThemeRegexes, regex_equivalents};

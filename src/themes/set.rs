@@ -969,6 +969,62 @@ patterns = [
     }
 
     #[test]
+    fn count_modes_resolve_per_language_and_need_a_model() {
+        let text = "name = \"t\"\nmodel = \"t.model.json\"\n[[theme]]\nid = \"a\"\ncount = \"either\"\n[theme.en]\npatterns = [\"x\"]\n[theme.ru]\ncount = \"rules\"\npatterns = [\"у\"]\n[[theme]]\nid = \"b\"\n[theme.en]\ncount = \"model\"\npatterns = [\"y\"]\n[[theme]]\nid = \"c\"\n[theme.en]\npatterns = [\"z\"]\n";
+        let set = load(text).unwrap();
+        let modes: Vec<(&str, Lang, CountMode)> = set
+            .themes
+            .iter()
+            .flat_map(|t| {
+                t.langs
+                    .iter()
+                    .map(move |l| (t.id.as_str(), l.lang, l.count))
+            })
+            .collect();
+        assert_eq!(
+            modes,
+            [
+                ("a", Lang::En, CountMode::Either),
+                ("a", Lang::Ru, CountMode::Rules),
+                ("b", Lang::En, CountMode::Model),
+                ("c", Lang::En, CountMode::Rules),
+            ]
+        );
+        assert!(set.uses_model());
+        assert_eq!(set.model_path(), Some(PathBuf::from("t.model.json")));
+        let nested = ThemeSet::from_toml(Path::new("themes/t.toml"), text).unwrap();
+        assert_eq!(
+            nested.model_path(),
+            Some(PathBuf::from("themes/t.model.json"))
+        );
+        // Without `model`, a mode that needs one is a problem at its table.
+        let found = problems(&text.replace("model = \"t.model.json\"\n", ""));
+        assert_eq!(found.len(), 2, "{found:#?}");
+        assert!(
+            found[0]
+                .starts_with("t.toml:5: theme `a` [en]: count = \"either\" needs a learned model"),
+            "{found:?}"
+        );
+        assert!(
+            found[1].contains("theme `b` [en]: count = \"model\""),
+            "{found:?}"
+        );
+        let bad = problems(&text.replace("t.model.json", "t.model"));
+        assert!(
+            bad[0].starts_with("t.toml:2: model = \"t.model\": name a .json file"),
+            "{bad:?}"
+        );
+        let unknown = problems(&text.replace("\"either\"", "\"always\""));
+        assert!(
+            unknown[0].contains("unknown variant `always`"),
+            "{unknown:?}"
+        );
+        // A file without modes counts by rules and needs no model.
+        let plain = load(GOOD).unwrap();
+        assert!(!plain.uses_model() && plain.model.is_none());
+    }
+
+    #[test]
     fn a_syntax_error_names_its_line() {
         let err = load("name = \"x\"\n[[theme]\n").unwrap_err().to_string();
         assert!(err.contains("t.toml:2:"), "{err}");

@@ -241,3 +241,112 @@ pub fn load_for(set: &ThemeSet) -> Result<Option<(PathBuf, ModelFile)>, ThemeErr
     model.check(&path, set)?;
     Ok(Some((path, model)))
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const THEMES: &str = "name = \"t\"\nmodel = \"t.model.json\"\n[[theme]]\nid = \"a\"\ncount = \"either\"\n[theme.en]\npatterns = [\"x\"]\n[[theme]]\nid = \"b\"\n[theme.en]\npatterns = [\"y\"]\n[theme.ru]\npatterns = [\"у\"]\n";
+
+    fn set(text: &str) -> ThemeSet {
+        ThemeSet::from_toml(Path::new("dir/t.toml"), text).unwrap()
+    }
+
+    fn model_for(set: &ThemeSet) -> ModelFile {
+        ModelFile {
+            format: MODEL_FORMAT,
+            analyzer: ANALYZER_VERSION.into(),
+            themes_file: "t.toml".into(),
+            themes_hash: themes_hash(set),
+            settings: TrainSettings::default(),
+            gold: Vec::new(),
+            models: vec![LangModel {
+                theme: "a".into(),
+                lang: Lang::En,
+                intercept: -1.0,
+                threshold: 0.5,
+                threshold_either: 0.6,
+                positives: 5,
+                negatives: 9,
+                documents: 2,
+                inner_f1: InnerF1 {
+                    rules: 0.5,
+                    model: 0.4,
+                    either: 0.6,
+                },
+                weights: BTreeMap::from([("x".to_string(), 2.0)]),
+            }],
+        }
+    }
+
+    fn refusal(model: &ModelFile, set: &ThemeSet) -> String {
+        let err = model
+            .check(Path::new("dir/t.model.json"), set)
+            .unwrap_err()
+            .to_string();
+        assert!(
+            err.starts_with("dir/t.model.json does not fit the theme file dir/t.toml: "),
+            "{err}"
+        );
+        err
+    }
+
+    #[test]
+    fn a_model_that_does_not_fit_is_refused_naming_both_files() {
+        let set = set(THEMES);
+        let good = model_for(&set);
+        good.check(Path::new("dir/t.model.json"), &set).unwrap();
+        let old = ModelFile {
+            format: MODEL_FORMAT + 1,
+            ..good.clone()
+        };
+        assert!(refusal(&old, &set).contains("model format 2"));
+        let other_features = ModelFile {
+            analyzer: "words/0".into(),
+            ..good.clone()
+        };
+        assert!(refusal(&other_features, &set).contains("features `words/0`"));
+        // Another theme id, another language: another hash.
+        for changed in [
+            THEMES.replace("id = \"b\"", "id = \"c\""),
+            THEMES.replace("[theme.ru]\npatterns = [\"у\"]\n", ""),
+        ] {
+            assert!(refusal(&good, &self::set(&changed)).contains("hash"));
+        }
+        // A theme counting by a model the file does not have.
+        let missing = THEMES.replace("id = \"b\"\n", "id = \"b\"\ncount = \"model\"\n");
+        assert!(refusal(&good, &self::set(&missing)).contains("theme `b` [en]"));
+        // Narrowing the set (`--theme`) keeps the file's hash.
+        let mut narrowed = set.clone();
+        narrowed.retain(&["a".into()]).unwrap();
+        good.check(Path::new("dir/t.model.json"), &narrowed)
+            .unwrap();
+    }
+
+    #[test]
+    fn the_json_is_sorted_rounded_and_read_back() {
+        let set = set(THEMES);
+        let mut model = model_for(&set);
+        model.models[0]
+            .weights
+            .insert("a b".into(), round(0.123_456_789));
+        let text = model.to_json();
+        assert!(text.contains("\"a b\": 0.123457"), "{text}");
+        assert!(text.find("\"a b\"").unwrap() < text.find("\"x\"").unwrap());
+        assert_eq!(
+            ModelFile::from_json(Path::new("m.json"), &text).unwrap(),
+            model
+        );
+        let err = ModelFile::from_json(Path::new("m.json"), "{\"format\": 1}").unwrap_err();
+        assert!(
+            err.to_string()
+                .starts_with("m.json: not a model file: line 1"),
+            "{err}"
+        );
+        assert_eq!(round(-0.000_000_1), 0.0);
+        assert_eq!(
+            default_model_name(Path::new("x/korea-2017.toml")),
+            "korea-2017.model.json"
+        );
+    }
+}

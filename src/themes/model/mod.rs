@@ -12,6 +12,7 @@
 //! with an evidence row.
 
 mod apply;
+mod cv;
 mod features;
 mod file;
 mod fit;
@@ -19,6 +20,7 @@ mod threshold;
 mod train;
 
 pub use apply::{CompiledModels, ModelScratch};
+pub use cv::{count_documents, cross_validate_trained};
 pub use features::{ANALYZER_VERSION, Featurizer, bigram};
 pub use file::{
     DIGITS, GoldSource, InnerF1, LangModel, MODEL_FORMAT, ModelFile, TrainSettings,
