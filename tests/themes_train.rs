@@ -48,7 +48,7 @@ fn write_fixture(dir: &Path) -> (PathBuf, PathBuf, PathBuf) {
     let mut gold = String::new();
     for d in 0..12 {
         let id = format!("tr-{d:02}");
-        let mut paragraphs = vec![
+        let mut paragraphs = [
             OTHER[d % OTHER.len()].to_string(),
             BLAME[d % BLAME.len()].to_string(),
             OTHER[(d + 1) % OTHER.len()].to_string(),

@@ -440,6 +440,11 @@ fn eval(args: EvalArgs) -> anyhow::Result<Outcome> {
         warning(format_args!("{message}\nthey are not scored"));
     }
     let trained = set.uses_model();
+    if trained && folds.is_none() {
+        note(format_args!(
+            "some themes count by a learned model, which may have been trained on these labels: without --cv-by doc K the scores are not measured on unseen documents"
+        ));
+    }
     let cv = match folds {
         Some(k) if trained => {
             let labelled = themes::model::gold_documents(&store, &pooled)?;
