@@ -54,4 +54,21 @@ mod tests {
         assert_eq!(source_text(&set.path), Some(BUILTIN_THEMES_TOML));
         assert_eq!(source_text(&root.join(DEFAULT_THEMES_FILE)), None);
     }
+
+    #[test]
+    fn the_builtin_set_counts_with_the_builtin_model() {
+        let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+        let on_disk = std::fs::read_to_string(
+            root.join(DEFAULT_THEMES_FILE)
+                .with_file_name(BUILTIN_MODEL_FILE),
+        )
+        .unwrap();
+        assert_eq!(on_disk, BUILTIN_MODEL_JSON);
+        let set = builtin_theme_set().unwrap();
+        assert_eq!(set.model.as_deref(), Some(BUILTIN_MODEL_FILE));
+        let (path, model) = crate::themes::model::load_for(&set).unwrap().unwrap();
+        assert_eq!(path, Path::new("(built-in)").join(BUILTIN_MODEL_FILE));
+        assert!(model.model("us_blame", crate::document::Lang::En).is_some());
+        crate::themes::Matcher::new(&set).unwrap();
+    }
 }
