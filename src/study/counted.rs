@@ -108,6 +108,8 @@ impl Study {
                 name: "terms".into(),
                 version: String::new(),
                 description: String::new(),
+                model: None,
+                signature: String::new(),
                 themes: Vec::new(),
             })?,
         };
