@@ -164,6 +164,17 @@ fn train_count_either_and_cross_validate() {
     ])
     .ok();
     assert!(run.stderr.is_empty(), "{}", run.stderr);
+    // The manifest names the model beside the theme file: retraining changes the counts.
+    let manifest: serde_json::Value = serde_json::from_str(
+        &std::fs::read_to_string(dir.path().join("evidence.csv.manifest.json")).unwrap(),
+    )
+    .unwrap();
+    let model_hash = blake3::hash(&std::fs::read(&model_path).unwrap()).to_hex();
+    assert_eq!(
+        manifest["model"]["name"], "learned.model.json",
+        "{manifest}"
+    );
+    assert_eq!(manifest["model"]["hash"], model_hash.as_str(), "{manifest}");
     let mut reader = csv::Reader::from_path(&evidence).unwrap();
     let headers = reader.headers().unwrap().clone();
     let column = |name: &str| headers.iter().position(|h| h == name).unwrap();

@@ -10,7 +10,7 @@ use clap::{Args, Subcommand, ValueEnum};
 use statemine::document::Lang;
 use statemine::export::{ManifestContext, TableFormat, write_table_with_manifest};
 use statemine::index::IndexStore;
-use statemine::study::theme_file_fingerprint;
+use statemine::study::{model_file_fingerprint, theme_file_fingerprint};
 use statemine::themes::{
     self, CountOptions, CountResult, EvalReport, EvidenceRow, GoldParagraph, Matcher, ThemeSet,
     evidence_frame, import,
@@ -282,6 +282,7 @@ fn manifest_context(store: &IndexStore, set: &ThemeSet) -> anyhow::Result<Manife
         args: std::env::args().collect(),
         index: Some(store.fingerprint()?),
         themes: Some(theme_file_fingerprint(set)?),
+        model: model_file_fingerprint(set)?,
         job: None,
     })
 }

@@ -106,6 +106,7 @@ impl TermArgs {
             args: std::env::args().collect(),
             index: Some(store.fingerprint()?),
             themes: None,
+            model: None,
             job: None,
         };
         let rows = frame.height();

@@ -50,6 +50,8 @@ pub struct ManifestContext {
     pub index: Option<IndexFingerprint>,
     /// The theme file, when one was used.
     pub themes: Option<FileFingerprint>,
+    /// The model file the theme file names, when it names one.
+    pub model: Option<FileFingerprint>,
     /// The job file, for outputs of `statemine run`.
     pub job: Option<FileFingerprint>,
 }
@@ -71,6 +73,9 @@ pub struct Manifest {
     pub index: Option<IndexFingerprint>,
     /// The theme file used.
     pub themes: Option<FileFingerprint>,
+    /// The model file of the theme file's learned themes (absent when it has none).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub model: Option<FileFingerprint>,
     /// The job file run.
     pub job: Option<FileFingerprint>,
 }
@@ -86,6 +91,7 @@ impl ManifestContext {
             output,
             index: self.index.clone(),
             themes: self.themes.clone(),
+            model: self.model.clone(),
             job: self.job.clone(),
         }
     }
@@ -202,6 +208,7 @@ mod tests {
             args: vec!["statemine".into(), "trends".into()],
             index: None,
             themes: Some(file_fingerprint(&themes).unwrap()),
+            model: None,
             job: None,
         };
         let df = polars::df!("a" => [1u64, 2], "b" => ["x", "y"]).unwrap();

@@ -14,6 +14,7 @@ use crate::analysis::{
 };
 use crate::export::{self, FileFingerprint, ManifestContext};
 use crate::index::{DocFilter, IndexStore};
+use crate::themes::builtin::{BUILTIN_MODEL_FILE, BUILTIN_MODEL_JSON};
 use crate::themes::{
     CountOptions, DocThemeMatches, EvidenceRow, Matcher, Progress, QueryTerm, ThemeSet, count_with,
     source_text,
@@ -31,6 +32,23 @@ pub fn theme_file_fingerprint(set: &ThemeSet) -> Result<FileFingerprint, StudyEr
     }
 }
 
+/// The fingerprint of the model file `set` names (the compiled-in model for the built-in
+/// set), for manifests: retraining changes the counts without touching the theme file.
+pub fn model_file_fingerprint(set: &ThemeSet) -> Result<Option<FileFingerprint>, StudyError> {
+    let Some(path) = set.model_path() else {
+        return Ok(None);
+    };
+    if source_text(&set.path).is_some() && set.model.as_deref() == Some(BUILTIN_MODEL_FILE) {
+        return Ok(Some(export::bytes_fingerprint(
+            &path,
+            BUILTIN_MODEL_JSON.as_bytes(),
+        )));
+    }
+    export::file_fingerprint(&path)
+        .map(Some)
+        .map_err(|source| StudyError::ThemeFile { path, source })
+}
+
 /// Confidence of every interval the study outputs report.
 pub const CONFIDENCE: f64 = 0.95;
 
@@ -45,6 +63,8 @@ pub struct Counted {
     pub evidence: Vec<EvidenceRow>,
     /// The theme file, for manifests (`None` when only query terms were counted).
     pub themes_file: Option<FileFingerprint>,
+    /// The theme file's model file, for manifests (`None` without one).
+    pub model_file: Option<FileFingerprint>,
 }
 
 /// The counts of one index and theme file.
@@ -90,6 +110,7 @@ impl Study {
         progress: &(dyn Fn(Progress) + Sync),
     ) -> Result<Study, StudyError> {
         let themes_file = set.map(theme_file_fingerprint).transpose()?;
+        let model_file = set.map(model_file_fingerprint).transpose()?.flatten();
         let mut series: Vec<String> = set
             .map(|set| set.themes.iter().map(|t| t.id.clone()).collect())
             .unwrap_or_default();
@@ -126,6 +147,7 @@ impl Study {
                 docs: result.docs,
                 evidence: result.evidence,
                 themes_file,
+                model_file,
             },
         })
     }
@@ -187,6 +209,7 @@ impl Study {
             args,
             index: Some(self.store.fingerprint()?),
             themes: self.counted.themes_file.clone(),
+            model: self.counted.model_file.clone(),
             job,
         })
     }

@@ -22,7 +22,7 @@ mod report;
 
 pub use counted::{
     CONFIDENCE, Counted, Selection, Study, TrendOptions, Trends, chart_title,
-    theme_file_fingerprint, trends_table,
+    model_file_fingerprint, theme_file_fingerprint, trends_table,
 };
 pub use error::StudyError;
 pub use init::{DATA_DIR, STUDY_TEMPLATES, init_study};
