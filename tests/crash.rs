@@ -121,10 +121,20 @@ fn a_compact_killed_anywhere_keeps_the_last_commit_and_the_next_one_leaves_no_or
     let scratch = tempfile::tempdir().unwrap();
     let pristine = scratch.path().join("pristine");
     fs::create_dir_all(&pristine).unwrap();
-    // Several ingests, so there are several segments to merge.
+    // Several ingests, so there are several segments to merge, of documents with many
+    // distinct words, so the merge has work to do between the process start and its end.
     for batch in 0..4 {
         let input = pristine.join(format!("batch{batch}.jsonl"));
-        fs::write(&input, records(&format!("b{batch}-"), 1500, "2017-09-05")).unwrap();
+        let lines: String = (0..1500)
+            .map(|i| {
+                let words: Vec<String> = (0..150).map(|w| format!("w{batch}x{i}y{w}")).collect();
+                serde_json::json!({"id": format!("b{batch}-{i}"), "date": "2017-09-05",
+                    "kind": "speech", "lang": "en", "text": words.join(" ")})
+                .to_string()
+                    + "\n"
+            })
+            .collect();
+        fs::write(&input, lines).unwrap();
         run_ok(
             &pristine,
             &[
