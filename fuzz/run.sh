@@ -43,15 +43,24 @@ for target in $targets; do
     log=$work/logs/$target.log
     mkdir -p "$corpus" "$artifacts" "$(dirname "$log")"
     status=ok
+    # Parallel workers only when asked: with -jobs, even -jobs=1, libFuzzer runs a worker
+    # that logs to fuzz-N.log in the current folder (and the statistics appear twice).
+    parallel=
+    [ "$jobs" -gt 1 ] && parallel="-jobs=$jobs -workers=$jobs"
+    rm -f fuzz-[0-9]*.log
     # shellcheck disable=SC2086
     cargo +nightly fuzz run $flags "$target" "$corpus" "$root/tests/fuzz-corpus/$target" -- \
         -max_total_time="$seconds" -print_final_stats=1 -timeout=20 -rss_limit_mb=2048 \
-        -max_len=16384 -jobs="$jobs" -workers="$jobs" \
-        -artifact_prefix="$artifacts/" >"$log" 2>&1 || status=FAILED
-    # With -jobs each worker logs to fuzz-N.log in the current folder; sum them all.
-    execs=$(cat "$log" fuzz-[0-9]*.log 2>/dev/null \
+        -max_len=16384 $parallel -artifact_prefix="$artifacts/" >"$log" 2>&1 || status=FAILED
+    if [ -n "$parallel" ]; then
+        cat fuzz-[0-9]*.log >>"$log" 2>/dev/null || true
+        stats=$(cat fuzz-[0-9]*.log 2>/dev/null || true)
+        rm -f fuzz-[0-9]*.log
+    else
+        stats=$(cat "$log")
+    fi
+    execs=$(printf '%s\n' "$stats" \
         | sed -n 's/^stat::number_of_executed_units: *//p' | awk '{s += $1} END {print s + 0}')
-    rm -f fuzz-[0-9]*.log
     rate=$((execs / (seconds > 0 ? seconds : 1)))
     if [ "$status" != ok ]; then
         failed=1

@@ -148,14 +148,31 @@ struct LangMatcher {
 /// Unicode-aware patterns such as `\bsanction\w{0,3}\s+(\w+\s+){0,2}talk` already do, and
 /// a theme set of ten thousand could not be compiled at all (70 s to find out). When a set
 /// does not fit, the sets from there on hold half as many, until they fit.
-pub(crate) const REGEX_SET_SIZE: usize = 128;
+pub(crate) const REGEX_SET_SIZE: usize = 512;
 
-/// The regexes of `sources` in sets of at most [`REGEX_SET_SIZE`], in order, each with the
-/// index of its first regex.
-fn regex_sets(sources: &[String]) -> Result<Vec<(usize, RegexSet)>, ThemeError> {
+/// Most `RegexSet`s per language, so at most about 160 MB of compiled regexes (and as much
+/// again for the regexes located one by one). Ten thousand regexes of the shape above,
+/// split into sets without this bound, took 6.6 GB and had not counted one year of the
+/// corpus after 20 minutes (a Unicode `\b` on non-ASCII text makes the regex crate run its
+/// slowest engine).
+pub const MAX_REGEX_SETS: usize = 16;
+
+/// The regexes of `sources` in at most `max_sets` sets of at most [`REGEX_SET_SIZE`], in
+/// order, each with the index of its first regex.
+fn regex_sets(sources: &[String], max_sets: usize) -> Result<Vec<(usize, RegexSet)>, ThemeError> {
     let mut sets = Vec::new();
     let (mut start, mut size) = (0, REGEX_SET_SIZE);
     while start < sources.len() {
+        if sets.len() == max_sets {
+            return Err(ThemeError::Compile {
+                reason: format!(
+                    "{} regexes do not fit in {max_sets} sets of 10 MB of compiled program \
+                     (the first {start} do): use fewer regexes, phrases, or ASCII classes \
+                     such as (?-u:\\b) and (?-u:\\w)",
+                    sources.len()
+                ),
+            });
+        }
         let end = (start + size).min(sources.len());
         match RegexSetBuilder::new(&sources[start..end])
             .case_insensitive(true)
@@ -446,7 +463,7 @@ impl LangMatcher {
             }
             seqs.push(Seq { elems });
         }
-        let regex_sets = regex_sets(&regex_sources)?;
+        let regex_sets = regex_sets(&regex_sources, MAX_REGEX_SETS)?;
         let regexes = regex_sources
             .iter()
             .map(|r| RegexBuilder::new(r).case_insensitive(true).build())
@@ -884,6 +901,11 @@ mod tests {
         let set = ThemeSet::from_toml(Path::new("many.toml"), &text).unwrap();
         let matcher = Matcher::new(&set).unwrap();
         assert!(matcher.en.as_ref().unwrap().regex_sets.len() > 1);
+        let sources: Vec<String> = (0..100)
+            .map(|i| format!(r"\bw{i}x\w{{0,3}}\s+(\w+\s+){{0,2}}talks"))
+            .collect();
+        let err = regex_sets(&sources, 1).err().unwrap().to_string();
+        assert!(err.contains("100 regexes do not fit in 1 sets"), "{err}");
         let found = matcher.match_text(
             Lang::En,
             "First w99xs direct talks.\nThen w3x talks and w60xes talks.",
