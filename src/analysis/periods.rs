@@ -278,7 +278,7 @@ pub fn parse_period(spec: &str) -> Result<Period, AnalysisError> {
             let year = year(y)?;
             let day = |month, day| NaiveDate::from_ymd_opt(year, month, day).ok_or_else(error);
             return Ok(Period {
-                name: format!("{year}-H{half}"),
+                name: format!("{year:04}-H{half}"),
                 start: day(start_month, 1)?,
                 end: day(end.0, end.1)?,
             });
@@ -632,6 +632,7 @@ mod tests {
         assert!(parse_period("+999-Q1").is_err());
         for spec in [
             "0999",
+            "0999-H2",
             "0999-Q4",
             "0999-W05",
             "0999-03",

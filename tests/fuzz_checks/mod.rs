@@ -21,8 +21,11 @@ use statemine::query::{self, QueryError};
 use statemine::study::Job;
 use statemine::themes::{self, Matcher, Scratch, ThemeError, ThemeMatch, ThemeSet};
 
+/// The check of one target: panics when a property fails for the input.
+pub type Check = fn(&[u8]);
+
 /// Every target by name, as `fuzz/fuzz_targets/<name>.rs` and `tests/fuzz-corpus/<name>/`.
-pub const TARGETS: &[(&str, fn(&[u8]))] = &[
+pub const TARGETS: &[(&str, Check)] = &[
     ("query", query),
     ("theme_file", theme_file),
     ("theme_match", theme_match),
