@@ -16,6 +16,7 @@ use std::collections::HashSet;
 use std::fs;
 use std::io::{BufRead, Read};
 use std::path::{Path, PathBuf};
+use std::sync::Arc;
 
 use super::CorpusError;
 use super::glob_walk::glob_paths;
@@ -39,6 +40,15 @@ pub enum InputSource {
     Stdin,
     /// A file.
     File(PathBuf),
+    /// Bytes already in memory, read as a file called `name` would be (gzip sniffed, a text
+    /// file's default id taken from `name`): for callers that hold their inputs themselves,
+    /// and for the fuzz targets and their replay test.
+    Memory {
+        /// The name used in messages.
+        name: String,
+        /// The contents.
+        bytes: Arc<[u8]>,
+    },
 }
 
 /// One input to read.
@@ -58,6 +68,20 @@ impl Input {
         match &self.source {
             InputSource::Stdin => "-".to_string(),
             InputSource::File(path) => path.display().to_string(),
+            InputSource::Memory { name, .. } => name.clone(),
+        }
+    }
+
+    /// An input of `format` read from `bytes` in memory, named `name` in messages.
+    pub fn memory(name: &str, format: Format, bytes: impl Into<Arc<[u8]>>) -> Input {
+        let bytes = bytes.into();
+        Input {
+            size: Some(bytes.len() as u64),
+            source: InputSource::Memory {
+                name: name.to_string(),
+                bytes,
+            },
+            format,
         }
     }
 }
@@ -274,6 +298,7 @@ mod tests {
             .map(|i| match &i.source {
                 InputSource::Stdin => "-".into(),
                 InputSource::File(p) => p.strip_prefix(root).unwrap().display().to_string(),
+                InputSource::Memory { name, .. } => name.clone(),
             })
             .collect()
     }

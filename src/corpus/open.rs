@@ -21,6 +21,7 @@ pub(crate) fn open_input(input: &Input, counter: Arc<AtomicU64>) -> io::Result<I
     let raw: Box<dyn Read + Send> = match &input.source {
         InputSource::Stdin => Box::new(io::stdin()),
         InputSource::File(path) => Box::new(File::open(path)?),
+        InputSource::Memory { bytes, .. } => Box::new(io::Cursor::new(bytes.clone())),
     };
     decompress_if_gzip(Box::new(Counting {
         inner: raw,

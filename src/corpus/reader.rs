@@ -89,6 +89,9 @@ impl CorpusReader {
                         .file_name()
                         .map(|n| file_stem(&n.to_string_lossy()))
                         .unwrap_or_default(),
+                    InputSource::Memory { name, .. } => {
+                        file_stem(name.rsplit('/').next().unwrap_or(name))
+                    }
                     InputSource::Stdin => "stdin".to_string(),
                 };
                 Ok(Box::new(std::iter::once(parse_text_file(
@@ -168,6 +171,34 @@ mod tests {
             .collect();
         assert_eq!(seen, ["j1", "error line 2", "c1", "t1"]);
         assert_eq!(bytes.load(Ordering::Relaxed), total);
+    }
+
+    #[test]
+    fn inputs_in_memory_read_like_files_gzip_included() {
+        use std::io::Write;
+        let mut gz = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::fast());
+        gz.write_all(b"{\"id\":\"g\",\"date\":\"2017-09-05\",\"kind\":\"news\",\"text\":\"x\"}\n")
+            .unwrap();
+        let inputs = vec![
+            Input::memory("mem.jsonl.gz", Format::Jsonl, gz.finish().unwrap()),
+            Input::memory(
+                "notes/t2.md",
+                Format::Text,
+                &b"---\ndate: 2017-09-05\nkind: news\n---\nz\n"[..],
+            ),
+            Input::memory(
+                "bad.csv",
+                Format::Csv,
+                &b"id,date,kind,text\nx,someday,news,y\n"[..],
+            ),
+        ];
+        let seen: Vec<String> = CorpusReader::new(inputs, ColumnMap::default())
+            .map(|r| match r {
+                Ok(d) => format!("{} {}:{}", d.doc.id, d.path, d.line),
+                Err(e) => format!("{}:{}", e.path, e.line),
+            })
+            .collect();
+        assert_eq!(seen, ["g mem.jsonl.gz:1", "t2 notes/t2.md:1", "bad.csv:2"]);
     }
 
     #[test]

@@ -52,10 +52,14 @@ pub(crate) fn parse_text_file(
     if !raw.has("id") {
         raw.set("id", stem.to_string());
     }
+    // An empty body is blamed on the last line of the file (the closing `---` when nothing
+    // follows it), never on a line past the end.
     let first_body_line = lines[body_start.min(lines.len())..]
         .iter()
         .position(|l| !l.trim().is_empty())
-        .map_or(body_start + 1, |i| body_start + i + 1);
+        .map_or((body_start + 1).min(lines.len().max(1)), |i| {
+            body_start + i + 1
+        });
     raw.set("text", paragraphs(&lines[body_start.min(lines.len())..]));
     raw.set_line("text", first_body_line);
     raw.fill_defaults(defaults);
@@ -264,6 +268,24 @@ mod tests {
         assert_eq!(doc.id, "x1");
         assert_eq!(doc.text, "One.\nTwo.\nThree.");
         assert_eq!(doc.tags, ["a", "b"]);
+    }
+
+    // Found by the `front_matter` fuzz target: `text: empty` named the line after the last.
+    #[test]
+    fn an_empty_body_is_blamed_on_a_line_of_the_file() {
+        for (file, line) in [
+            ("---\nid: a\ndate: 2017-09-05\nkind: news\n---", 5),
+            ("---\nid: a\ndate: 2017-09-05\nkind: news\n---\n", 5),
+            ("---\nid: a\ndate: 2017-09-05\nkind: news\n---\n\n  \n", 6),
+        ] {
+            let err = parse_text_file("e.md", "e", file.as_bytes(), &FieldDefaults::default())
+                .unwrap_err();
+            assert_eq!(
+                (err.line, err.field.as_deref()),
+                (line, Some("text")),
+                "{file:?}"
+            );
+        }
     }
 
     #[test]

@@ -1,6 +1,7 @@
 //! The compiled theme set: per language, every token sequence (phrases, `near` sides,
-//! `unless` phrases) indexed by what its first item is, and one `RegexSet` for every regex,
-//! so a document is scanned once, not once per pattern.
+//! `unless` phrases) indexed by what its first item is, and the regexes in `RegexSet`s of
+//! at most [`REGEX_SET_SIZE`] each, so a document is scanned once per set, not once per
+//! pattern.
 //!
 //! How a document is matched (see [`Matcher::match_text`]):
 //! 1. each paragraph is tokenized by the shared analyzer; each stem becomes an id of the
@@ -8,7 +9,7 @@
 //! 2. a token whose stem starts one or more sequences is a candidate, and so is a token
 //!    passing a surface test (glob, exact word) that starts one; the rest of each sequence
 //!    (`*`, `~N`, globs, more words) is verified token by token inside the sentence;
-//! 3. per paragraph, the `RegexSet` says which regexes match, and only those are located;
+//! 3. per paragraph, the `RegexSet`s say which regexes match, and only those are located;
 //!    paragraphs where no pattern can fire are dropped ([`super::needs`]), and only the
 //!    others are split into sentences;
 //! 4. patterns turn occurrences into raw matches, [`super::rules`] applies negation,
@@ -139,11 +140,62 @@ struct LangMatcher {
     roles: SeqRoles,
     /// Surface test id -> sequences that start with it.
     surface_anchored: FxHashMap<u32, Vec<u32>>,
-    regex_set: Option<RegexSet>,
+    /// The regexes in sets, each with the index of its first regex.
+    regex_sets: Vec<(usize, RegexSet)>,
     regexes: Vec<Regex>,
     /// Regex index -> patterns using it.
     regex_patterns: Vec<Vec<u32>>,
     patterns: Vec<CPattern>,
+}
+
+/// Regexes per `RegexSet` at first. One set of every regex of a large theme set passes the
+/// regex crate's size limit for a compiled program (10 MB): sixty case-insensitive,
+/// Unicode-aware patterns such as `\bsanction\w{0,3}\s+(\w+\s+){0,2}talk` already do, and
+/// a theme set of ten thousand could not be compiled at all (70 s to find out). When a set
+/// does not fit, the sets from there on hold half as many, until they fit.
+pub(crate) const REGEX_SET_SIZE: usize = 512;
+
+/// Most `RegexSet`s per language, so at most about 160 MB of compiled regexes (and as much
+/// again for the regexes located one by one). Ten thousand regexes of the shape above,
+/// split into sets without this bound, took 6.6 GB and had not counted one year of the
+/// corpus after 20 minutes (a Unicode `\b` on non-ASCII text makes the regex crate run its
+/// slowest engine).
+pub const MAX_REGEX_SETS: usize = 16;
+
+/// The regexes of `sources` in at most `max_sets` sets of at most [`REGEX_SET_SIZE`], in
+/// order, each with the index of its first regex.
+fn regex_sets(sources: &[String], max_sets: usize) -> Result<Vec<(usize, RegexSet)>, ThemeError> {
+    let mut sets = Vec::new();
+    let (mut start, mut size) = (0, REGEX_SET_SIZE);
+    while start < sources.len() {
+        if sets.len() == max_sets {
+            return Err(ThemeError::Compile {
+                reason: format!(
+                    "{} regexes do not fit in {max_sets} sets of 10 MB of compiled program \
+                     (the first {start} do): use fewer regexes, phrases, or ASCII classes \
+                     such as (?-u:\\b) and (?-u:\\w)",
+                    sources.len()
+                ),
+            });
+        }
+        let end = (start + size).min(sources.len());
+        match RegexSetBuilder::new(&sources[start..end])
+            .case_insensitive(true)
+            .build()
+        {
+            Ok(set) => {
+                sets.push((start, set));
+                start = end;
+            }
+            Err(regex::Error::CompiledTooBig(_)) if end - start > 1 => size = (end - start) / 2,
+            Err(e) => {
+                return Err(ThemeError::Compile {
+                    reason: e.to_string(),
+                });
+            }
+        }
+    }
+    Ok(sets)
 }
 
 impl Matcher {
@@ -465,20 +517,12 @@ impl LangMatcher {
             }
             seqs.push(Seq { elems });
         }
-        let (regex_set, regexes) = if regex_sources.is_empty() {
-            (None, Vec::new())
-        } else {
-            let set = RegexSetBuilder::new(&regex_sources)
-                .case_insensitive(true)
-                .build()
-                .map_err(|e| compile_error(e.to_string()))?;
-            let regexes = regex_sources
-                .iter()
-                .map(|r| RegexBuilder::new(r).case_insensitive(true).build())
-                .collect::<Result<Vec<_>, _>>()
-                .map_err(|e| compile_error(e.to_string()))?;
-            (Some(set), regexes)
-        };
+        let regex_sets = regex_sets(&regex_sources, MAX_REGEX_SETS)?;
+        let regexes = regex_sources
+            .iter()
+            .map(|r| RegexBuilder::new(r).case_insensitive(true).build())
+            .collect::<Result<Vec<_>, _>>()
+            .map_err(|e| compile_error(e.to_string()))?;
         let mut trie = TokenTrie::default();
         let mut lead = LeadFilter::default();
         // Every trie word is a lead too: exact words as whole words, others as prefixes.
@@ -524,7 +568,7 @@ impl LangMatcher {
             stem_anchored,
             roles,
             surface_anchored,
-            regex_set,
+            regex_sets,
             regexes,
             regex_patterns,
             patterns,
@@ -691,12 +735,12 @@ impl LangMatcher {
                 }
             }
         }
-        // One `RegexSet` pass per paragraph; only the regexes it reports are located.
-        if let Some(set) = &self.regex_set {
-            for (p, para) in doc.paras.iter().enumerate() {
-                let paragraph = &text[para.bytes.clone()];
-                let hits = set.matches(paragraph);
-                for index in hits.iter() {
+        // One pass of each `RegexSet` per paragraph; only the regexes it reports are
+        // located (in regex order, as the sets are in that order).
+        for (p, para) in doc.paras.iter().enumerate() {
+            let paragraph = &text[para.bytes.clone()];
+            for (first, set) in &self.regex_sets {
+                for index in set.matches(paragraph).iter().map(|i| first + i) {
                     for m in self.regexes[index].find_iter(paragraph) {
                         if !m.is_empty() {
                             found.regex.push((
@@ -896,6 +940,42 @@ mod tests {
     }
 
     static MATCHER: LazyLock<Matcher> = LazyLock::new(semantics);
+
+    // Issue 18, finding 16: sixty such regexes made one `RegexSet` past the regex crate's
+    // size limit, and the theme set could not be compiled at all.
+    #[test]
+    fn a_hundred_unicode_regexes_compile_in_sets_and_match_in_order() {
+        let patterns: Vec<String> = (0..100)
+            .map(|i| format!("  {{ regex = '\\bw{i}x\\w{{0,3}}\\s+(\\w+\\s+){{0,2}}talks' }}"))
+            .collect();
+        let text = format!(
+            "name = \"many\"\nversion = \"1\"\n\n[[theme]]\nid = \"many\"\nlabel = \"Many\"\n\
+             [theme.en]\npatterns = [\n{}\n]\n",
+            patterns.join(",\n")
+        );
+        let set = ThemeSet::from_toml(Path::new("many.toml"), &text).unwrap();
+        let matcher = Matcher::new(&set).unwrap();
+        assert!(matcher.en.as_ref().unwrap().regex_sets.len() > 1);
+        let sources: Vec<String> = (0..100)
+            .map(|i| format!(r"\bw{i}x\w{{0,3}}\s+(\w+\s+){{0,2}}talks"))
+            .collect();
+        let err = regex_sets(&sources, 1).err().unwrap().to_string();
+        assert!(err.contains("100 regexes do not fit in 1 sets"), "{err}");
+        let found = matcher.match_text(
+            Lang::En,
+            "First w99xs direct talks.\nThen w3x talks and w60xes talks.",
+            &mut Scratch::default(),
+        );
+        let rules: Vec<(usize, &str)> = found.iter().map(|m| (m.para, m.rule.as_str())).collect();
+        assert_eq!(
+            rules,
+            [
+                (0, r"/\bw99x\w{0,3}\s+(\w+\s+){0,2}talks/"),
+                (1, r"/\bw3x\w{0,3}\s+(\w+\s+){0,2}talks/"),
+                (1, r"/\bw60x\w{0,3}\s+(\w+\s+){0,2}talks/"),
+            ]
+        );
+    }
 
     /// The same theme set, splitting sentences in every paragraph with a candidate.
     static EVERY_PARAGRAPH: LazyLock<Matcher> = LazyLock::new(|| {

@@ -65,7 +65,7 @@ pub use gold::{GoldParagraph, check_gold_themes, read_gold};
 pub use kwic::{
     KwicKey, MAX_KWIC_WORD, QUERY_THEME, kwic_set, mistyped_theme_id, parse_kwic_sort, sort_kwic,
 };
-pub use matcher::{Matcher, Scratch};
+pub use matcher::{MAX_REGEX_SETS, Matcher, Scratch};
 pub use set::{
     DEFAULT_CARRY, MAX_CARRY, MAX_NOT_AFTER, MAX_WITHIN, Negators, Pattern, PatternKind, Theme,
     ThemeLang, ThemeSet, default_negators,
