@@ -18,6 +18,9 @@ pub enum Error {
     /// Reading input documents failed.
     #[error(transparent)]
     Corpus(#[from] CorpusError),
+    /// A speaker registry is invalid.
+    #[error(transparent)]
+    Speakers(#[from] crate::corpus::SpeakerError),
     /// Creating, opening or writing the index failed.
     #[error(transparent)]
     Index(#[from] IndexError),

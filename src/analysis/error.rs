@@ -77,6 +77,16 @@ pub enum AnalysisError {
     /// The operation needs documents and the selection has none.
     #[error("no documents selected")]
     NoDocuments,
+    /// A gold file of speaker roles is unreadable or has a bad line (line 0: the file).
+    #[error("{}:{line}: {reason}", path.display())]
+    GoldRole {
+        /// The gold file.
+        path: std::path::PathBuf,
+        /// 1-based line (0 when the file as a whole cannot be read).
+        line: usize,
+        /// What is wrong.
+        reason: String,
+    },
     /// A job file is unreadable or invalid.
     #[error("{}: {}{reason}", location(path, *line), key_prefix(key))]
     Job {
@@ -89,6 +99,9 @@ pub enum AnalysisError {
         /// What is wrong.
         reason: String,
     },
+    /// The index could not be read.
+    #[error(transparent)]
+    Index(#[from] crate::index::IndexError),
     /// Polars failed while building or running an aggregation plan.
     #[error("aggregation failed: {0}")]
     Polars(#[from] polars::error::PolarsError),

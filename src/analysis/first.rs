@@ -4,8 +4,10 @@
 //! Contract: "first" is the earliest match by (date, document id, paragraph, byte offset),
 //! so ties on a date are broken the same way on every run. Scopes: `overall` (one row per
 //! theme), `speaker` (the document's main speaker) and `turn_speaker` (the speaker of the
-//! paragraph holding the match). Empty speakers and paragraphs without a known speaker
-//! have no per-speaker row (they still count for `overall`). Rows come per theme in theme
+//! paragraph holding the match); the `overall` row names the speaker of its paragraph too.
+//! Speakers are as the count resolved them through the speaker registry (canonical names).
+//! Empty speakers and paragraphs without a known speaker have no per-speaker row (they
+//! still count for `overall`). Rows come per theme in theme
 //! order, then scope, then date.
 
 use std::collections::{BTreeMap, HashMap, HashSet};
@@ -103,7 +105,8 @@ pub struct FirstOccurrence {
     pub theme: String,
     /// Scope of the row.
     pub scope: FirstScope,
-    /// The speaker (empty for `overall`).
+    /// The speaker: of the document for `speaker`, of the matched paragraph for
+    /// `turn_speaker` and `overall` (empty when the paragraph has no known speaker).
     pub who: String,
     /// Date of the document.
     pub date: NaiveDate,
@@ -185,12 +188,21 @@ pub fn first_occurrences(
         BTreeMap::new();
     for ((theme, scope, who), (_, doc, m)) in best {
         let rank = themes.iter().position(|t| t == theme).unwrap_or(usize::MAX);
+        // The overall first names who said it: the speaker of the matched paragraph.
+        let named = match scope {
+            FirstScope::Overall => doc
+                .paragraphs
+                .get(m.para)
+                .and_then(|t| t.speaker.clone())
+                .unwrap_or_default(),
+            _ => who.to_string(),
+        };
         ordered.insert(
             (rank, scope, doc.date, who),
             FirstOccurrence {
                 theme: theme.to_string(),
                 scope,
-                who: who.to_string(),
+                who: named,
                 date: doc.date,
                 doc_id: doc.id.clone(),
                 at: m.clone(),
@@ -358,10 +370,10 @@ mod tests {
         assert_eq!(
             summary(&rows),
             [
-                s("blame", "overall", "", "d:0"),
+                s("blame", "overall", "Lavrov", "d:0"),
                 s("blame", "speaker", "Lavrov", "d:0"),
                 s("blame", "turn_speaker", "Lavrov", "d:0"),
-                s("libya", "overall", "", "c:0"),
+                s("libya", "overall", "Question", "c:0"),
                 s("libya", "speaker", "Lavrov", "b:9"),
                 s("libya", "speaker", "Putin", "a:4"),
                 s("libya", "turn_speaker", "Question", "c:0"),

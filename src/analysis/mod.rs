@@ -3,8 +3,10 @@
 //! Contract: everything here works on [`crate::themes::DocThemeMatches`] (what counting
 //! produces) and returns data: polars tables for export, and typed rows for everything
 //! that reads them ([`TrendRow`], [`ComparisonRow`], [`FirstOccurrence`]); nothing prints.
+//! [`attribution`] scores the speaker roles of the index against hand labels.
 
 mod aggregate;
+pub mod attribution;
 pub mod cluster;
 mod columns;
 pub mod compare;

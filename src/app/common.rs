@@ -1,15 +1,18 @@
 //! Arguments shared by several commands (index location, metadata filters), and their
 //! conversion into library types.
 
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
 
 use anyhow::Context;
 use chrono::NaiveDate;
 use clap::Args;
 
-use statemine::document::{Kind, Lang};
-use statemine::index::{DocFilter, IndexStore, ParagraphFilter, UnmatchedName};
+use statemine::corpus::{DEFAULT_SPEAKERS_FILE, Resolved, SpeakerRegistry};
+use statemine::document::{Kind, Lang, Role};
+use statemine::index::{DocFilter, IndexStore, ParagraphFilter, TurnFilter, UnmatchedName};
 use statemine::query::Plan;
+use statemine::study::STUDY_SPEAKERS_FILE;
 
 use super::output::note_mistake;
 
@@ -49,6 +52,19 @@ pub struct FilterArgs {
     // Its own id: `search` already has a positional argument named `query`.
     #[arg(long = "query", id = "filter_query", value_name = "QUERY")]
     pub query: Option<String>,
+    /// Only the paragraphs this person says: a name of the speaker registry in any
+    /// language (`putin`, `Путин`, `В.Путин`), else whole words of the turn label
+    /// (repeatable). Words, paragraphs and documents are then those of these paragraphs.
+    #[arg(long, value_name = "NAME")]
+    pub turn_speaker: Vec<String>,
+    /// Only the paragraphs of this role: official, journalist, foreign, narration, other
+    /// (repeatable); denominators as for --turn-speaker.
+    #[arg(long)]
+    pub role: Vec<Role>,
+    /// Speaker registry extending the built-in one [default: speakers.toml, else
+    /// corpus/speakers.toml, in the working directory, when there].
+    #[arg(long, value_name = "FILE", env = "STATEMINE_SPEAKERS")]
+    pub speakers: Option<PathBuf>,
 }
 
 /// The paragraph filter of the analysis commands (counts, kwic, trends, compare, first).
@@ -120,8 +136,29 @@ impl FilterArgs {
             langs: self.lang.clone(),
             query,
             paragraphs: None,
+            turns: TurnFilter {
+                speakers: self.turn_speaker.clone(),
+                roles: self.role.clone(),
+                registry: load_speakers(self.speakers.as_deref())?,
+            },
         })
     }
+}
+
+/// The speaker registry: the built-in one extended by `file`, else by the working
+/// directory's `speakers.toml` (a study folder) or `corpus/speakers.toml` (the repository),
+/// when there.
+pub fn load_speakers(file: Option<&Path>) -> anyhow::Result<Arc<SpeakerRegistry>> {
+    let found = file.map(Path::to_path_buf).or_else(|| {
+        [STUDY_SPEAKERS_FILE, DEFAULT_SPEAKERS_FILE]
+            .into_iter()
+            .map(PathBuf::from)
+            .find(|p| p.is_file())
+    });
+    Ok(match found {
+        Some(path) => Arc::new(SpeakerRegistry::load(&path)?),
+        None => SpeakerRegistry::builtin(),
+    })
 }
 
 /// Notes on stderr for each `--speaker` or `--source` name that matches nothing in the index
@@ -129,6 +166,14 @@ impl FilterArgs {
 pub fn note_unmatched_names(store: &IndexStore, filter: &DocFilter) -> anyhow::Result<()> {
     for unmatched in store.unmatched_names(filter)? {
         note_mistake(unmatched_note(&unmatched));
+    }
+    for name in &filter.turns.speakers {
+        if filter.turns.registry.resolve(name) == Resolved::Generic {
+            note_mistake(format_args!(
+                "--turn-speaker `{name}` is a generic label that names nobody, so it selects \
+                 nothing; --role journalist selects the journalists"
+            ));
+        }
     }
     Ok(())
 }

@@ -10,6 +10,7 @@ mod output;
 mod progress;
 mod search;
 mod search_printer;
+mod speakers;
 mod study;
 mod study_job;
 mod study_print;
@@ -70,6 +71,9 @@ enum Command {
     Words(words::WordsCommand),
     /// Keyword-in-context concordance of a theme or a query.
     Kwic(themes::KwicArgs),
+    /// The speaker registry and speaker-attribution accuracy.
+    #[command(subcommand)]
+    Speakers(speakers::SpeakersCommand),
     /// Theme rates over time (by period and group), with intervals.
     Trends(study::TrendsArgs),
     /// Compare theme rates between two periods or groups.
@@ -103,6 +107,7 @@ pub fn main() -> ExitCode {
         Command::Themes(command) => themes::run(command),
         Command::Words(command) => words::run(command),
         Command::Kwic(args) => themes::kwic(args),
+        Command::Speakers(command) => speakers::run(command),
         Command::Trends(args) => study::trends(args),
         Command::Compare(args) => study::compare(args),
         Command::First(args) => study::first(args),

@@ -9,12 +9,9 @@ use std::time::Instant;
 use anyhow::Context;
 use clap::Args;
 
-use statemine::document::Role;
 use statemine::index::{DocFilter, IndexStore};
 use statemine::query::QueryError;
-use statemine::search::{
-    GroupBy, IndexSearcher, Plan, SearchError, SearchRequest, SortOrder, TurnFilter,
-};
+use statemine::search::{GroupBy, IndexSearcher, Plan, SearchError, SearchRequest, SortOrder};
 
 use super::Outcome;
 use super::common::{FilterArgs, IndexArgs, note_unmatched_names};
@@ -32,14 +29,6 @@ pub struct SearchArgs {
     pub index: IndexArgs,
     #[command(flatten)]
     pub filter: FilterArgs,
-    /// Only matches in paragraphs spoken by this speaker (whole words of the name: `putin`;
-    /// repeatable).
-    #[arg(long, value_name = "NAME")]
-    pub turn_speaker: Vec<String>,
-    /// Only matches in paragraphs of this role: official, journalist, foreign, narration,
-    /// other (repeatable).
-    #[arg(long)]
-    pub role: Vec<Role>,
     /// Print one JSON object per hit.
     #[arg(long, conflicts_with = "csv")]
     pub json: bool,
@@ -117,10 +106,7 @@ impl SearchArgs {
         };
         let request = SearchRequest {
             filter: filter.clone(),
-            turns: TurnFilter {
-                speakers: self.turn_speaker.clone(),
-                roles: self.role.clone(),
-            },
+            turns: filter.turns.clone(),
             sort: self.sort,
             offset: self.offset,
             limit: (self.limit > 0).then_some(self.limit),

@@ -384,7 +384,8 @@ pub fn first(output: &mut Output, rows: &[FirstOccurrence]) -> anyhow::Result<()
             shown.clear();
         }
         let who = match row.scope.as_str() {
-            "overall" => "first overall".to_string(),
+            "overall" if row.who.is_empty() => "first overall".to_string(),
+            "overall" => format!("first overall: {}", row.who),
             "speaker" => format!("speaker: {}", row.who),
             _ => format!("turn: {}", row.who),
         };

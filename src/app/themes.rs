@@ -617,8 +617,12 @@ fn cv_folds(values: &[String]) -> anyhow::Result<usize> {
         .map_err(|_| anyhow::anyhow!("--cv-by doc: `{k}` is not a number of folds"))
 }
 
-/// Writes misses as CSV, or as JSON Lines when the file ends in `.jsonl`/`.ndjson`.
-fn write_misses(path: &std::path::Path, rows: &[themes::Miss]) -> anyhow::Result<()> {
+/// Writes misses (rows of any serializable kind) as CSV, or as JSON Lines when the file
+/// ends in `.jsonl`/`.ndjson`.
+pub(super) fn write_misses<T: serde::Serialize>(
+    path: &std::path::Path,
+    rows: &[T],
+) -> anyhow::Result<()> {
     let context = || format!("cannot write {}", path.display());
     let file = std::io::BufWriter::new(std::fs::File::create(path).with_context(context)?);
     let json = matches!(

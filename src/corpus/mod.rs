@@ -24,6 +24,7 @@ mod open;
 mod reader;
 mod record;
 mod roles;
+mod speakers;
 mod structure;
 mod textfile;
 mod turns;
@@ -39,6 +40,10 @@ pub use limit::DEFAULT_MAX_RECORD_BYTES;
 pub use reader::CorpusReader;
 pub use record::{FIELD_NAMES, MAX_ID_BYTES};
 pub use roles::guess_role;
+pub use speakers::{
+    BUILTIN_SPEAKERS_PATH, BUILTIN_SPEAKERS_TOML, DEFAULT_SPEAKERS_FILE, Office, OfficePeriod,
+    Person, Resolved, SpeakerError, SpeakerRegistry,
+};
 pub use structure::analyze_structure;
 pub use turns::{SpeakerLabel, parse_label};
 

@@ -5,6 +5,9 @@ use std::path::PathBuf;
 /// Creating, opening, reading or writing an index failed.
 #[derive(Debug, thiserror::Error)]
 pub enum IndexError {
+    /// A `--turn-speaker` name cannot match any speaker.
+    #[error(transparent)]
+    TurnSpeaker(#[from] super::EmptyTurnSpeaker),
     /// No index exists at the given directory.
     #[error("no index at {dir} (create one with `statemine ingest PATH --index {dir}`)")]
     NotFound {

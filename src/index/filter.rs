@@ -46,6 +46,10 @@ pub struct DocFilter {
     /// and jobs); [`super::IndexStore::select`] and search select whole documents and leave
     /// it aside.
     pub paragraphs: Option<ParagraphFilter>,
+    /// Only the paragraphs of these speakers or roles: analyses count their matches, words
+    /// and paragraphs, and the documents where they speak (not part of [`Self::select`]'s
+    /// query: documents are selected whole, turns are kept by the analyses).
+    pub turns: super::TurnFilter,
 }
 
 /// Which paragraphs of a selected document count (`--para QUERY --context N`): those that
@@ -78,9 +82,15 @@ impl ParagraphFilter {
 }
 
 impl DocFilter {
-    /// Whether the filter selects every document.
+    /// Whether the filter selects every document. The turn filter is not part of the
+    /// selection (it keeps paragraphs of the selected documents), nor is the registry it
+    /// resolves names with.
     pub fn is_empty(&self) -> bool {
-        self == &DocFilter::default()
+        let selection = DocFilter {
+            turns: super::TurnFilter::default(),
+            ..self.clone()
+        };
+        selection == DocFilter::default()
     }
 
     /// The metadata part of the filter as a Tantivy query (`AllQuery` when it has none);
@@ -321,6 +331,30 @@ mod tests {
         })?;
         ids.sort();
         Ok(ids)
+    }
+
+    #[test]
+    fn a_turn_filter_selects_every_document() {
+        let registry = crate::corpus::SpeakerRegistry::from_toml(
+            std::path::Path::new("mine.toml"),
+            "generic = [\"Participant\"]",
+            None,
+        )
+        .unwrap();
+        let turns = DocFilter {
+            turns: crate::index::TurnFilter {
+                speakers: vec!["putin".into()],
+                roles: vec![crate::document::Role::Official],
+                registry: std::sync::Arc::new(registry),
+            },
+            ..DocFilter::default()
+        };
+        assert!(turns.is_empty());
+        let dated = DocFilter {
+            from: NaiveDate::from_ymd_opt(2017, 1, 1),
+            ..turns
+        };
+        assert!(!dated.is_empty());
     }
 
     #[test]

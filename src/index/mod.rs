@@ -19,6 +19,7 @@ mod progress;
 mod query;
 mod schema;
 mod store;
+mod turn_filter;
 mod turns;
 
 pub use compact::{CompactReport, compact};
@@ -32,3 +33,4 @@ pub use ingest::{IngestOptions, IngestReport, ingest};
 pub use progress::{NoProgress, ProgressSink};
 pub use schema::{Fields, SCHEMA_VERSION, build_schema};
 pub use store::{IndexStore, StoredDocument, document_to_tantivy, parse_turns};
+pub use turn_filter::{EmptyTurnSpeaker, TurnFilter, TurnMatcher};

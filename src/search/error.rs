@@ -19,3 +19,9 @@ pub enum SearchError {
     #[error(transparent)]
     Index(#[from] IndexError),
 }
+
+impl From<crate::index::EmptyTurnSpeaker> for SearchError {
+    fn from(e: crate::index::EmptyTurnSpeaker) -> SearchError {
+        SearchError::TurnSpeaker { name: e.name }
+    }
+}

@@ -40,11 +40,11 @@ pub use passages::Passage;
 pub use turns::TurnFilter;
 
 use crate::document::Document;
+use crate::index::TurnMatcher;
 use crate::index::{DocFilter, IndexStore, StoredDocument};
 use crate::text::Analyzer;
 use matcher::{Span, Target, TokenIndex, find_spans};
 use scan::Scanner;
-use turns::TurnMatcher;
 
 /// What to return for a query.
 #[derive(Debug, Clone, PartialEq)]
@@ -183,7 +183,7 @@ impl<'a> IndexSearcher<'a> {
                 None
             });
         }
-        let turns = request.turns.compile()?;
+        let turns = request.turns.compile().map_err(SearchError::from)?;
         let candidates = collect::top_docs(&self.searcher, &*query, request.sort, 0, all)
             .map_err(|e| SearchError::from(self.store.engine_error(e)))?;
         let limit = request.limit.unwrap_or(usize::MAX);
@@ -308,7 +308,7 @@ impl<'a> IndexSearcher<'a> {
         stored: &StoredDocument,
         turns: &TurnMatcher,
     ) -> Option<Vec<bool>> {
-        let accepted = turns.accepted_paragraphs(&stored.structure);
+        let accepted = turns.accepted_stored(&stored.structure.paragraphs, stored.doc.date);
         if !accepted.contains(&true) {
             return None;
         }

@@ -331,6 +331,7 @@ fn turn_filters_keep_what_the_speaker_said() {
         turns: TurnFilter {
             speakers: speakers.iter().map(|s| s.to_string()).collect(),
             roles: roles.to_vec(),
+            ..TurnFilter::default()
         },
         total: true,
         ..SearchRequest::default()
@@ -354,7 +355,7 @@ fn turn_filters_keep_what_the_speaker_said() {
     );
     let putin = TurnFilter {
         speakers: vec!["putin".into()],
-        roles: vec![],
+        ..TurnFilter::default()
     };
     assert_eq!(
         searcher

@@ -12,74 +12,10 @@
 //! paragraphs only. The cost is one stored-document read per candidate, so counts with a
 //! turn filter read every candidate.
 
-use super::SearchError;
 use super::matcher::Span;
-use crate::document::{DocStructure, Document, ParagraphTurn, Role};
+use crate::document::Document;
+pub use crate::index::TurnFilter;
 use crate::query::plan::{KeywordField, Node, Plan, Scope};
-use crate::text::names::NamePattern;
-
-/// Which speaker turns to search in: speakers (by whole words of their name) and roles.
-/// Values of one list are alternatives; when both lists are given a paragraph must match both.
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
-pub struct TurnFilter {
-    /// Speaker names, matched by whole words (`putin` matches `Vladimir Putin`).
-    pub speakers: Vec<String>,
-    /// Roles.
-    pub roles: Vec<Role>,
-}
-
-impl TurnFilter {
-    /// Whether the filter accepts every paragraph (no verification needed).
-    pub fn is_empty(&self) -> bool {
-        self.speakers.is_empty() && self.roles.is_empty()
-    }
-
-    pub(crate) fn compile(&self) -> Result<TurnMatcher, SearchError> {
-        let speakers = self
-            .speakers
-            .iter()
-            .map(|name| {
-                NamePattern::new(name, false)
-                    .ok_or_else(|| SearchError::TurnSpeaker { name: name.clone() })
-            })
-            .collect::<Result<_, _>>()?;
-        Ok(TurnMatcher {
-            speakers,
-            roles: self.roles.clone(),
-        })
-    }
-}
-
-/// A compiled [`TurnFilter`].
-pub(crate) struct TurnMatcher {
-    speakers: Vec<NamePattern>,
-    roles: Vec<Role>,
-}
-
-impl TurnMatcher {
-    /// Whether the turn of a paragraph is accepted (a paragraph without a turn never is).
-    pub(crate) fn accepts(&self, turn: Option<&ParagraphTurn>) -> bool {
-        let Some(turn) = turn else {
-            return false;
-        };
-        let speaker_ok = self.speakers.is_empty()
-            || turn
-                .speaker
-                .as_deref()
-                .is_some_and(|name| self.speakers.iter().any(|p| p.matches(name)));
-        let role_ok = self.roles.is_empty() || self.roles.contains(&turn.role);
-        speaker_ok && role_ok
-    }
-
-    /// The accepted paragraph indexes of a document, as a lookup table.
-    pub(crate) fn accepted_paragraphs(&self, structure: &DocStructure) -> Vec<bool> {
-        structure
-            .paragraphs
-            .iter()
-            .map(|turn| self.accepts(Some(turn)))
-            .collect()
-    }
-}
 
 /// Whether `doc` satisfies `plan` when its text is limited to the paragraphs marked in
 /// `accepted`; `text_spans` (with paragraph indexes) and `title_spans` are all the spans of
@@ -137,7 +73,7 @@ fn evaluate(node: &Node, doc: &Document, in_text: &[bool], in_title: &[bool]) ->
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::document::{Kind, Lang};
+    use crate::document::{DocStructure, Kind, Lang, ParagraphTurn, Role};
     use crate::query::parse;
     use crate::search::matcher::{Target, TokenIndex, find_spans};
     use crate::search::passages::{paragraph_of, paragraphs};
@@ -196,21 +132,24 @@ mod tests {
             Target::Title,
             &TokenIndex::new(&title_tokens),
         );
-        let accepted = filter.compile().unwrap().accepted_paragraphs(&structure);
+        let accepted = filter
+            .compile()
+            .unwrap()
+            .accepted_stored(&structure.paragraphs, doc.date);
         satisfies(&plan, &doc, &text_spans, &title_spans, &accepted)
     }
 
     fn speaker(name: &str) -> TurnFilter {
         TurnFilter {
             speakers: vec![name.into()],
-            roles: vec![],
+            ..TurnFilter::default()
         }
     }
 
     fn role(role: Role) -> TurnFilter {
         TurnFilter {
-            speakers: vec![],
             roles: vec![role],
+            ..TurnFilter::default()
         }
     }
 
@@ -247,21 +186,23 @@ mod tests {
         let both = TurnFilter {
             speakers: vec!["putin".into()],
             roles: vec![Role::Journalist],
+            ..TurnFilter::default()
         };
         assert!(!holds("sanctions", both));
         let matcher = speaker("putin").compile().unwrap();
         assert!(!matcher.accepts(None));
-        assert!(matcher.accepts(Some(&turn(
-            Some("President Vladimir Putin"),
-            Role::Official
-        ))));
+        // Stored labels are resolved through the registry first.
+        let stored = [turn(Some("President Vladimir Putin"), Role::Official)];
+        let date = chrono::NaiveDate::from_ymd_opt(2017, 9, 5).unwrap();
+        assert_eq!(matcher.accepted_stored(&stored, date), [true]);
     }
 
     #[test]
     fn a_speaker_without_words_is_refused() {
+        let err = crate::search::SearchError::from(speaker("--").compile().unwrap_err());
         assert!(matches!(
-            speaker("--").compile(),
-            Err(SearchError::TurnSpeaker { .. })
+            err,
+            crate::search::SearchError::TurnSpeaker { .. }
         ));
     }
 }

@@ -1,6 +1,6 @@
 //! A new study folder (`statemine init DIR`): a theme file with one commented example of
-//! every pattern kind, a job file, named periods and a README, ready to run on one's own
-//! documents.
+//! every pattern kind, a job file, named periods, a speakers file extending the speaker
+//! registry (commented examples) and a README, ready to run on one's own documents.
 //!
 //! Contract: the templates are compiled into the library, so an installed binary scaffolds
 //! from any folder; nothing existing is overwritten (a folder that already holds one of the
@@ -11,11 +11,15 @@ use std::path::{Path, PathBuf};
 
 use super::StudyError;
 
+/// The speaker registry of a study folder, extending the built-in one.
+pub const STUDY_SPEAKERS_FILE: &str = "speakers.toml";
+
 /// The files of a new study: name and text.
 pub const STUDY_TEMPLATES: &[(&str, &str)] = &[
     ("themes.toml", include_str!("templates/themes.toml")),
     ("job.toml", include_str!("templates/job.toml")),
     ("periods.toml", include_str!("templates/periods.toml")),
+    (STUDY_SPEAKERS_FILE, include_str!("templates/speakers.toml")),
     ("README.md", include_str!("templates/README.md")),
 ];
 
@@ -56,6 +60,7 @@ pub fn init_study(dir: &Path) -> Result<Vec<PathBuf>, StudyError> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::corpus::SpeakerRegistry;
     use crate::study::{Job, JobOutput};
     use crate::themes::file::Scope;
     use crate::themes::{PatternKind, ThemeSet, run_examples};
@@ -102,6 +107,37 @@ mod tests {
         );
         assert!(patterns.iter().any(|p| !p.unless.is_empty()));
         assert!(patterns.iter().any(|p| p.not_after > 0));
+
+        // The speakers file loads, and so do its commented examples once uncommented.
+        let speakers = study.join(STUDY_SPEAKERS_FILE);
+        let registry = SpeakerRegistry::load(&speakers).unwrap();
+        assert_eq!(registry.sources().last(), Some(&speakers));
+        let template = std::fs::read_to_string(&speakers).unwrap();
+        let example_starts = [
+            "[[person]]",
+            "name =",
+            "aliases =",
+            "role =",
+            "country =",
+            "periods =",
+            "    {",
+            "]",
+        ];
+        let uncommented: String = template
+            .lines()
+            .map(|line| match line.strip_prefix("# ") {
+                Some(rest) if example_starts.iter().any(|s| rest.starts_with(s)) => rest,
+                _ => line,
+            })
+            .map(|line| format!("{line}\n"))
+            .collect();
+        let examples =
+            SpeakerRegistry::from_toml(&speakers, &uncommented, Some(&SpeakerRegistry::builtin()))
+                .unwrap();
+        assert_eq!(examples.persons().len(), registry.persons().len() + 2);
+        let roe = examples.person("Джон Роу").unwrap();
+        assert_eq!(roe.name, "John Roe");
+        assert_eq!(roe.periods.len(), 1);
 
         let job = Job::load(&study.join("job.toml")).unwrap();
         assert_eq!(job.themes, study.join("themes.toml"));

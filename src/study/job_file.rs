@@ -17,6 +17,8 @@
 //! out_dir = "out/korea-2017"
 //! allow_outside_out_dir = false         # outputs may not leave out_dir (the default)
 //! validation = "validation.json"      # optional: corrected rates in trends and compare
+//! speakers = "speakers.toml"           # optional: extends the speaker registry (default:
+//!                                      # speakers.toml in root when there)
 //!
 //! [filter]                             # optional; applies to every output
 //! from = "2017-01-01"
@@ -25,6 +27,8 @@
 //! query = "korea OR dprk"              # optional; the language of `statemine search`
 //! para = "korea* OR dprk"              # optional: only the paragraphs matching this query
 //! context = 1                          # optional, with para: and 1 paragraph either side
+//! turn_speakers = ["putin"]            # optional: only these speakers' paragraphs
+//! roles = ["official"]                 # optional: only paragraphs of these roles
 //!
 //! [periods]                            # optional named periods (or periods_file = "...")
 //! H1 = "2017-01-01..2017-06-30"
@@ -62,19 +66,22 @@
 
 use std::collections::{BTreeMap, HashSet};
 use std::path::{Path, PathBuf};
+use std::sync::Arc;
 
 use chrono::NaiveDate;
 use serde::Deserialize;
 use toml::Spanned;
 
+use super::STUDY_SPEAKERS_FILE;
 use super::job_paths::refuse_output;
 use crate::analysis::periods::{
     Granularity, Period, PeriodSpec, parse_range, read_periods_file, validate_periods,
 };
 use crate::analysis::{AnalysisError, Comparison, GroupBy, resolve_comparison};
-use crate::document::{Kind, Lang};
+use crate::corpus::SpeakerRegistry;
+use crate::document::{Kind, Lang, Role};
 use crate::export::TableFormat;
-use crate::index::{DocFilter, ParagraphFilter};
+use crate::index::{DocFilter, ParagraphFilter, TurnFilter};
 use crate::query::Plan;
 
 #[derive(Debug, Deserialize)]
@@ -87,6 +94,7 @@ struct JobFile {
     themes: Spanned<String>,
     out_dir: Option<Spanned<String>>,
     validation: Option<Spanned<String>>,
+    speakers: Option<Spanned<String>>,
     #[serde(default)]
     allow_outside_out_dir: bool,
     #[serde(default)]
@@ -135,6 +143,10 @@ struct FilterTable {
     query: Option<Spanned<String>>,
     para: Option<Spanned<String>>,
     context: Option<Spanned<usize>>,
+    #[serde(default)]
+    turn_speakers: Vec<String>,
+    #[serde(default)]
+    roles: Vec<Spanned<String>>,
 }
 
 #[derive(Debug, Deserialize)]
@@ -380,7 +392,26 @@ impl Job {
         let output = |p: &Spanned<String>| clean(&out_dir.join(p.get_ref()));
         let index = resolve(file.index.get_ref());
 
-        let filter = parse_filter(&file.filter, &errors)?;
+        // The study's speaker registry: named, else `speakers.toml` beside the job's root
+        // when there, else the built-in one.
+        let registry = match &file.speakers {
+            Some(value) => Arc::new(
+                SpeakerRegistry::load(&resolve(value.get_ref()))
+                    .map_err(|e| errors.at(value, "speakers", e))?,
+            ),
+            None => {
+                let beside = resolve(STUDY_SPEAKERS_FILE);
+                if beside.is_file() {
+                    Arc::new(
+                        SpeakerRegistry::load(&beside)
+                            .map_err(|e| errors.nowhere("speakers", e))?,
+                    )
+                } else {
+                    SpeakerRegistry::builtin()
+                }
+            }
+        };
+        let filter = parse_filter(&file.filter, &errors, registry)?;
         let mut periods: Vec<Period> = Vec::new();
         for (name, range) in &file.periods {
             let (start, end) = parse_range(range.get_ref())
@@ -634,7 +665,11 @@ fn clean(path: &Path) -> PathBuf {
     out
 }
 
-fn parse_filter(table: &FilterTable, errors: &Errors<'_>) -> Result<DocFilter, AnalysisError> {
+fn parse_filter(
+    table: &FilterTable,
+    errors: &Errors<'_>,
+    registry: Arc<SpeakerRegistry>,
+) -> Result<DocFilter, AnalysisError> {
     let date =
         |value: &Option<Spanned<String>>, key: &str| -> Result<Option<NaiveDate>, AnalysisError> {
             value
@@ -675,6 +710,15 @@ fn parse_filter(table: &FilterTable, errors: &Errors<'_>) -> Result<DocFilter, A
                 .map_err(|e| errors.at(l, "filter.langs", e))
         })
         .collect::<Result<Vec<_>, _>>()?;
+    let roles = table
+        .roles
+        .iter()
+        .map(|r| {
+            r.get_ref()
+                .parse::<Role>()
+                .map_err(|e| errors.at(r, "filter.roles", e))
+        })
+        .collect::<Result<Vec<_>, _>>()?;
     // Checked here (it needs no index) so a typo fails at load, not after ingest.
     let query = table
         .query
@@ -705,6 +749,11 @@ fn parse_filter(table: &FilterTable, errors: &Errors<'_>) -> Result<DocFilter, A
         langs,
         query,
         paragraphs,
+        turns: TurnFilter {
+            speakers: table.turn_speakers.clone(),
+            roles,
+            registry,
+        },
     })
 }
 
@@ -768,6 +817,40 @@ by = "quarter"
 
     fn error(text: &str) -> String {
         load(text).unwrap_err().to_string()
+    }
+
+    #[test]
+    fn the_filter_keeps_turns_and_reads_the_speaker_registry() {
+        let job = load(&GOOD.replace(
+            "langs = [\"en\"]",
+            "langs = [\"en\"]\nturn_speakers = [\"putin\"]\nroles = [\"official\", \"Foreign\"]",
+        ))
+        .unwrap();
+        assert_eq!(job.filter.turns.speakers, ["putin"]);
+        assert_eq!(job.filter.turns.roles, [Role::Official, Role::Foreign]);
+        let err = error(&GOOD.replace("langs = [\"en\"]", "roles = [\"press\"]"));
+        assert!(
+            err.starts_with("study/jobs/k.toml:12: filter.roles: unknown role `press`"),
+            "{err}"
+        );
+
+        let dir = tempfile::tempdir().unwrap();
+        let speakers = dir.path().join("who.toml");
+        std::fs::write(
+            &speakers,
+            "[[person]]\nname = \"Jane Doe\"\nrole = \"expert\"\ncountry = \"GB\"\n",
+        )
+        .unwrap();
+        let text = format!("speakers = {:?}\n{GOOD}", speakers.display().to_string());
+        let job = load(&text).unwrap();
+        assert_eq!(job.filter.turns.registry.sources().last(), Some(&speakers));
+        assert!(job.filter.turns.registry.person("Jane Doe").is_some());
+        std::fs::write(&speakers, "[[person]]\nname = \"Jane Doe\"\n").unwrap();
+        let err = error(&text);
+        assert!(
+            err.starts_with("study/jobs/k.toml:1: speakers: ") && err.contains("who.toml:1"),
+            "{err}"
+        );
     }
 
     #[test]

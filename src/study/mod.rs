@@ -25,7 +25,7 @@ pub use counted::{
     model_file_fingerprint, theme_file_fingerprint, trends_table,
 };
 pub use error::StudyError;
-pub use init::{DATA_DIR, STUDY_TEMPLATES, init_study};
+pub use init::{DATA_DIR, STUDY_SPEAKERS_FILE, STUDY_TEMPLATES, init_study};
 pub use job::{JobEvent, Written, report_only, run_job, write_chart};
 pub use job_file::{Job, JobOutput};
 pub use report::{ReportSpec, build_report};

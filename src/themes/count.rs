@@ -4,9 +4,12 @@
 //! Contract: results are ordered by date, then document id (not by index order, which
 //! depends on how the index was written), whatever the number of threads; the number of
 //! evidence rows equals the number of matches; a document that cannot be read stops the
-//! count with an error naming it. Under a paragraph filter ([`DocFilter::paragraphs`]) a
-//! document counts only its kept paragraphs (matches, words, paragraphs) and is left out
-//! when it has none; query terms ([`CountOptions::terms`]) are matched beside the themes.
+//! count with an error naming it. Under a paragraph filter ([`DocFilter::paragraphs`]) or a
+//! turn filter ([`DocFilter::turns`]: speakers, roles) a document counts only its kept
+//! paragraphs (matches, words, paragraphs) and is left out when it has none; query terms
+//! ([`CountOptions::terms`]) are matched beside the themes. Speaker turns and the document
+//! speaker are resolved through the turn filter's registry (canonical names, roles), so
+//! evidence rows and groupings name people as the registry does.
 
 use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 use std::thread;
@@ -118,6 +121,11 @@ pub fn count_with(
         0 => CONTEXT_CHARS,
         n => n,
     };
+    let turn_filter = filter
+        .turns
+        .compile()
+        .map_err(crate::index::IndexError::from)?;
+    let registry = &filter.turns.registry;
     let next = AtomicUsize::new(0);
     let failed = AtomicBool::new(false);
     type Done = (usize, DocThemeMatches, Vec<EvidenceRow>, u64);
@@ -132,6 +140,9 @@ pub fn count_with(
             }
             let counted = (|| -> Result<Option<(DocThemeMatches, Vec<EvidenceRow>, u64)>> {
                 let (mut stored, turns) = store.load_deferring_turns(&searcher, addresses[i])?;
+                if let Some(person) = registry.person(&stored.doc.speaker) {
+                    stored.doc.speaker = person.name.clone();
+                }
                 // A paragraph filter is applied first: a document without a kept paragraph
                 // is not selected, and is neither matched nor summarised.
                 let kept = match &filter.paragraphs {
@@ -176,16 +187,39 @@ pub fn count_with(
                     }
                     found
                 };
-                // Kept paragraphs need their word counts, which the turns carry.
+                // Kept paragraphs need their word counts, and a turn filter the speakers,
+                // which the turns carry.
                 let need_turns = !options.skip_turns
                     || kept.is_some()
+                    || !filter.turns.is_empty()
                     || (options.evidence && !found.is_empty());
+                let mut found = found;
                 match parsed {
                     Some(paragraphs) => stored.structure.paragraphs = paragraphs?,
                     None if need_turns => {
                         stored.structure.paragraphs = parse_turns(&stored.doc.id, &turns)?;
                     }
                     None => {}
+                }
+                registry.resolve_turns(&mut stored.structure.paragraphs, stored.doc.date);
+                // A turn filter keeps, of the paragraphs kept so far, those of its speakers.
+                let mut kept = kept;
+                if !filter.turns.is_empty() {
+                    let by_turn = turn_filter.accepted(&stored.structure.paragraphs);
+                    let both: Vec<bool> = match &kept {
+                        Some(kept) => by_turn
+                            .iter()
+                            .enumerate()
+                            .map(|(p, k)| *k && kept.get(p).copied().unwrap_or(false))
+                            .collect(),
+                        None => by_turn,
+                    };
+                    if !both.contains(&true) {
+                        // The speakers asked for say nothing here.
+                        return Ok(None);
+                    }
+                    found.retain(|m| both.get(m.para).copied().unwrap_or(false));
+                    kept = Some(both);
                 }
                 let evidence = if options.evidence {
                     evidence_rows_with_context(&stored, &found, context)

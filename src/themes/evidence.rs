@@ -157,7 +157,7 @@ impl DocSummary {
         self.kept = Some(kept);
     }
 
-    /// Whether paragraph `para` counts (it was not left out by a paragraph filter).
+    /// Whether paragraph `para` counts (it was not left out by a paragraph or turn filter).
     pub fn is_kept(&self, para: usize) -> bool {
         self.kept
             .as_ref()

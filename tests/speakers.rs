@@ -1,0 +1,333 @@
+//! Who said it: `--turn-speaker` and `--role` on the analysis commands, the speaker
+//! registry (`--speakers`), `first` naming the turn speaker and `speakers check`, run
+//! through the real binary on the study fixture (our own sentences).
+//!
+//! The expected denominators are computed here from the paragraphs the index stores
+//! (each paragraph's turn and words), resolved through the same registry file, and
+//! compared with what the commands print.
+
+mod common;
+
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+use std::sync::OnceLock;
+
+use common::{Run, cached_index, fixture, statemine};
+use statemine::corpus::SpeakerRegistry;
+use statemine::document::Role;
+use statemine::index::{DocFilter, IndexStore};
+
+/// A registry that knows the fixture's people: `А.Петрова` (s07) is Anna Petrova.
+const REGISTRY: &str = r#"
+[[person]]
+name = "Anna Petrova"
+aliases = ["Анна Петрова"]
+role = "minister"
+country = "RU"
+
+[[person]]
+name = "Boris Orlov"
+aliases = ["Борис Орлов"]
+role = "official"
+country = "RU"
+"#;
+
+fn index() -> &'static Path {
+    static INDEX: OnceLock<(tempfile::TempDir, PathBuf)> = OnceLock::new();
+    cached_index(&INDEX, &[fixture("study", "statements.jsonl")])
+}
+
+/// The registry file, written once.
+fn registry_file() -> &'static Path {
+    static FILE: OnceLock<(tempfile::TempDir, PathBuf)> = OnceLock::new();
+    &FILE
+        .get_or_init(|| {
+            let dir = tempfile::tempdir().unwrap();
+            let path = dir.path().join("speakers.toml");
+            std::fs::write(&path, REGISTRY).unwrap();
+            (dir, path)
+        })
+        .1
+}
+
+/// Runs an analysis command on the fixture index, themes and registry.
+fn run(command: &[&str], args: &[&str]) -> Run {
+    let index = index().to_str().unwrap().to_string();
+    let themes = fixture("study", "themes.toml")
+        .to_str()
+        .unwrap()
+        .to_string();
+    let speakers = registry_file().to_str().unwrap().to_string();
+    let mut all: Vec<&str> = command.to_vec();
+    all.extend([
+        "--index",
+        &index,
+        "--themes",
+        &themes,
+        "--speakers",
+        &speakers,
+    ]);
+    all.extend_from_slice(args);
+    statemine(&all)
+}
+
+fn csv_rows(path: &Path) -> Vec<BTreeMap<String, String>> {
+    let mut reader = csv::Reader::from_path(path).unwrap();
+    let headers = reader.headers().unwrap().clone();
+    reader
+        .records()
+        .map(|r| {
+            let r = r.unwrap();
+            headers
+                .iter()
+                .zip(r.iter())
+                .map(|(h, v)| (h.to_string(), v.to_string()))
+                .collect()
+        })
+        .collect()
+}
+
+/// Per document: (date, words, paragraphs) of the paragraphs whose resolved turn `keep`
+/// accepts, for documents where it accepts one.
+fn own_paragraphs(
+    keep: impl Fn(Option<&str>, Role) -> bool,
+) -> BTreeMap<String, (String, u64, u64)> {
+    let registry = SpeakerRegistry::load(registry_file()).unwrap();
+    let store = IndexStore::open(index()).unwrap();
+    let mut out = BTreeMap::new();
+    store
+        .for_each_document(&DocFilter::default(), |stored| {
+            let mut turns = stored.structure.paragraphs;
+            registry.resolve_turns(&mut turns, stored.doc.date);
+            let kept: Vec<_> = turns
+                .iter()
+                .filter(|t| keep(t.speaker.as_deref(), t.role))
+                .collect();
+            if !kept.is_empty() {
+                out.insert(
+                    stored.doc.id.clone(),
+                    (
+                        stored.doc.date.to_string(),
+                        kept.iter().map(|t| t.n_words).sum(),
+                        kept.len() as u64,
+                    ),
+                );
+            }
+            Ok::<_, statemine::index::IndexError>(())
+        })
+        .unwrap();
+    out
+}
+
+#[test]
+fn themes_count_turn_speaker_counts_the_speakers_own_paragraphs() {
+    let dir = tempfile::tempdir().unwrap();
+    let table = dir.path().join("by-doc.csv");
+    let evidence = dir.path().join("evidence.csv");
+    let table_arg = table.to_str().unwrap();
+    // Petrova in Russian: the registry finds `А.Петрова` (s07) and `Anna Petrova`.
+    run(
+        &["themes", "count"],
+        &["--turn-speaker", "Петрова", "--by-doc", "--out", table_arg],
+    )
+    .ok();
+    let expected = own_paragraphs(|speaker, _| speaker == Some("Anna Petrova"));
+    assert!(expected.contains_key("s07") && expected.contains_key("s02"));
+    let rows = csv_rows(&table);
+    let got: BTreeMap<String, (String, u64, u64)> = rows
+        .iter()
+        .map(|r| {
+            (
+                r["doc_id"].clone(),
+                (
+                    r["date"].clone(),
+                    r["words"].parse().unwrap(),
+                    r["paragraphs"].parse().unwrap(),
+                ),
+            )
+        })
+        .collect();
+    assert_eq!(got, expected);
+
+    // Her matches are the matches of an unfiltered count said in her paragraphs.
+    run(
+        &["themes", "count"],
+        &["--evidence", evidence.to_str().unwrap()],
+    )
+    .ok();
+    let hers = csv_rows(&evidence)
+        .into_iter()
+        .filter(|r| r["turn_speaker"] == "Anna Petrova")
+        .count();
+    assert!(hers > 0);
+    let counted: usize = rows
+        .iter()
+        .map(|r| {
+            ["useless", "freeze", "talks"]
+                .iter()
+                .map(|t| r[*t].parse::<usize>().unwrap())
+                .sum::<usize>()
+        })
+        .sum();
+    assert_eq!(counted, hers);
+
+    // A generic label names nobody.
+    let nobody = run(&["themes", "count"], &["--turn-speaker", "Question"]);
+    assert_eq!(nobody.code, 1, "{}", nobody.stderr);
+    assert!(nobody.stderr.contains("0 documents"), "{}", nobody.stderr);
+    assert!(
+        nobody
+            .stderr
+            .contains("`Question` is a generic label that names nobody"),
+        "{}",
+        nobody.stderr
+    );
+}
+
+#[test]
+fn compare_role_uses_the_roles_own_words_and_documents() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("compare.csv");
+    run(
+        &[
+            "compare",
+            "2017-01-01..2017-06-30",
+            "2017-07-01..2017-12-31",
+        ],
+        &["--role", "journalist", "--out", out.to_str().unwrap()],
+    )
+    .ok();
+    let expected = own_paragraphs(|_, role| role == Role::Journalist);
+    let side = |from: &str, to: &str| {
+        let docs: Vec<_> = expected
+            .values()
+            .filter(|(date, _, _)| date.as_str() >= from && date.as_str() <= to)
+            .collect();
+        (
+            docs.len().to_string(),
+            docs.iter().map(|(_, w, _)| w).sum::<u64>().to_string(),
+        )
+    };
+    let rows = csv_rows(&out);
+    assert_eq!(rows.len(), 3);
+    for row in &rows {
+        assert_eq!(
+            (row["n_docs_a"].clone(), row["n_words_a"].clone()),
+            side("2017-01-01", "2017-06-30")
+        );
+        assert_eq!(
+            (row["n_docs_b"].clone(), row["n_words_b"].clone()),
+            side("2017-07-01", "2017-12-31")
+        );
+    }
+    // The journalists ask about direct talks in s06 (H2) and nowhere in H1.
+    let talks = rows.iter().find(|r| r["theme"] == "talks").unwrap();
+    assert_eq!(
+        (talks["n_matches_a"].as_str(), talks["n_matches_b"].as_str()),
+        ("0", "1")
+    );
+}
+
+#[test]
+fn first_names_the_speaker_of_the_matched_paragraph() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("first.csv");
+    run(&["first"], &["--out", out.to_str().unwrap()]).ok();
+    let rows = csv_rows(&out);
+    let overall = |theme: &str| {
+        rows.iter()
+            .find(|r| r["theme"] == theme && r["scope"] == "overall")
+            .map(|r| (r["doc_id"].clone(), r["who"].clone()))
+            .unwrap()
+    };
+    // s02's document speaker is Anna Petrova, and so is the paragraph; s01's first
+    // paragraph is narration, the match is Boris Orlov's.
+    assert_eq!(overall("freeze"), ("s02".into(), "Anna Petrova".into()));
+    assert_eq!(overall("useless"), ("s01".into(), "Boris Orlov".into()));
+    // Russian labels group with the English name: no `А.Петрова` row of its own.
+    assert!(rows.iter().all(|r| r["who"] != "А.Петрова"));
+
+    // With a turn filter, the first match is the first one that person said.
+    let printed = run(&["first", "talks"], &["--turn-speaker", "orlov"]).ok();
+    assert!(
+        printed.stdout.contains("first overall: Boris Orlov"),
+        "{}",
+        printed.stdout
+    );
+}
+
+#[test]
+fn a_bad_registry_names_its_line() {
+    let dir = tempfile::tempdir().unwrap();
+    let bad = dir.path().join("speakers.toml");
+    std::fs::write(
+        &bad,
+        "[[person]]\nname = \"X Y\"\nrole = \"king\"\ncountry = \"RU\"\n",
+    )
+    .unwrap();
+    let index = index().to_str().unwrap().to_string();
+    let run = statemine(&[
+        "themes",
+        "count",
+        "--index",
+        &index,
+        "--speakers",
+        bad.to_str().unwrap(),
+    ]);
+    assert_eq!(run.code, 2);
+    assert!(
+        run.stderr.contains("speakers.toml:3: unknown role `king`"),
+        "{}",
+        run.stderr
+    );
+}
+
+#[test]
+fn speakers_check_scores_roles_against_labels() {
+    let dir = tempfile::tempdir().unwrap();
+    let gold = dir.path().join("gold.jsonl");
+    // s03: Orlov, question, Orlov; s07 para 1 is a question (labelled wrongly here as
+    // official, to make one disagreement).
+    std::fs::write(
+        &gold,
+        "{\"doc_id\":\"s03\",\"para\":0,\"speaker_role\":\"russian_official\"}\n\
+         {\"doc_id\":\"s03\",\"para\":1,\"speaker_role\":\"journalist\"}\n\
+         {\"doc_id\":\"s07\",\"para\":0,\"speaker_role\":\"russian_official\"}\n\
+         {\"doc_id\":\"s07\",\"para\":1,\"speaker_role\":\"russian_official\"}\n\
+         {\"doc_id\":\"nope\",\"para\":0,\"speaker_role\":\"other\"}\n",
+    )
+    .unwrap();
+    let misses = dir.path().join("misses.csv");
+    let index = index().to_str().unwrap().to_string();
+    let speakers = registry_file().to_str().unwrap().to_string();
+    let run = statemine(&[
+        "speakers",
+        "check",
+        "--index",
+        &index,
+        "--speakers",
+        &speakers,
+        "--gold",
+        gold.to_str().unwrap(),
+        "--misses",
+        misses.to_str().unwrap(),
+        "--json",
+    ])
+    .ok();
+    let report = run.json();
+    assert_eq!(report["by_lang"]["en"]["paragraphs"], 2);
+    assert_eq!(report["by_lang"]["en"]["correct"], 2);
+    assert_eq!(report["by_lang"]["ru"]["paragraphs"], 2);
+    assert_eq!(report["by_lang"]["ru"]["correct"], 1);
+    assert_eq!(report["missing"].as_array().unwrap().len(), 1);
+    let rows = csv_rows(&misses);
+    assert_eq!(rows.len(), 1);
+    assert_eq!(
+        (
+            rows[0]["doc_id"].as_str(),
+            rows[0]["gold"].as_str(),
+            rows[0]["predicted"].as_str()
+        ),
+        ("s07", "official", "journalist")
+    );
+}
