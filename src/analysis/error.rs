@@ -99,9 +99,10 @@ pub enum AnalysisError {
         /// What is wrong.
         reason: String,
     },
-    /// The index could not be read.
+    /// The index could not be read (boxed: the index's errors are large, and every
+    /// analysis result carries this type).
     #[error(transparent)]
-    Index(#[from] crate::index::IndexError),
+    Index(Box<crate::index::IndexError>),
     /// Polars failed while building or running an aggregation plan.
     #[error("aggregation failed: {0}")]
     Polars(#[from] polars::error::PolarsError),
@@ -120,5 +121,11 @@ fn key_prefix(key: &str) -> String {
         String::new()
     } else {
         format!("{key}: ")
+    }
+}
+
+impl From<crate::index::IndexError> for AnalysisError {
+    fn from(e: crate::index::IndexError) -> AnalysisError {
+        AnalysisError::Index(Box::new(e))
     }
 }
