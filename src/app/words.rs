@@ -87,6 +87,12 @@ impl TermArgs {
         }
         let options = self.options()?;
         let filter = self.filter.to_filter()?;
+        // Word statistics read whole documents: a turn filter would be silently ignored.
+        anyhow::ensure!(
+            filter.turns.is_empty(),
+            "--turn-speaker and --role do not apply to word statistics, which count whole \
+             documents (--speaker selects documents by their main speaker)"
+        );
         let store = IndexStore::open(&self.index.index)?;
         note_unmatched_names(&store, &filter)?;
         Ok((options, filter, store))

@@ -159,9 +159,14 @@ pub fn draw_sample(docs: &[DocThemeMatches], themes: &[String], config: &SampleC
                 by_para.entry(m.para).or_default().insert(t);
             }
         }
-        let paragraphs =
-            (doc.doc.n_paragraphs as usize).max(by_para.keys().last().map_or(0, |p| p + 1));
-        for para in 0..paragraphs {
+        // Under a paragraph or turn filter, only the kept paragraphs are in the population.
+        let paragraphs: Vec<usize> = match &doc.doc.kept {
+            Some(kept) => (0..kept.len()).filter(|&p| kept[p]).collect(),
+            None => (0..(doc.doc.n_paragraphs as usize)
+                .max(by_para.keys().last().map_or(0, |p| p + 1)))
+                .collect(),
+        };
+        for para in paragraphs {
             let predicted = by_para
                 .get(&para)
                 .map(|s| s.iter().copied().collect())
@@ -513,6 +518,15 @@ mod tests {
             doc("a", 100, &[("rare", 0), ("common", 0), ("rare", 7)]),
             doc("c", 100, &[]),
         ]
+    }
+
+    #[test]
+    fn only_kept_paragraphs_are_drawn() {
+        let mut filtered = doc("k", 2, &[("common", 3)]);
+        filtered.doc.kept = Some(vec![false, false, true, true, false]);
+        let sample = draw_sample(&[filtered], &themes(), &SampleConfig::new(10, 1));
+        let drawn: Vec<usize> = sample.paragraphs.iter().map(|p| p.para).collect();
+        assert_eq!(drawn, [2, 3]);
     }
 
     #[test]
