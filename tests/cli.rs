@@ -126,6 +126,45 @@ fn quiet_is_global_and_hides_notes_and_timings() {
     assert!(run.stderr.contains("note: no lines: "), "{}", run.stderr);
 }
 
+/// "wrote FILE" is a note like the others: in the one stderr style, and hidden by --quiet,
+/// for every command that writes a table (the file and its manifest are written either way).
+#[test]
+fn written_files_are_announced_as_notes_that_quiet_hides() {
+    let dir = tempfile::tempdir().unwrap();
+    let commands: [&[&str]; 4] = [
+        &["trends", "--by", "year"],
+        &["compare", "2017-H2", "2017-H1"],
+        &["first"],
+        &["themes", "count", "--by-doc"],
+    ];
+    for (i, command) in commands.into_iter().enumerate() {
+        for quiet in [false, true] {
+            let out = dir.path().join(format!("table-{i}-{quiet}.csv"));
+            let mut run = Statemine::new()
+                .args(command)
+                .args(["--themes", &themes(), "--index"])
+                .arg(index())
+                .arg("--out")
+                .arg(&out);
+            if quiet {
+                run = run.arg("--quiet");
+            }
+            let run = run.run().ok();
+            assert!(out.exists(), "{command:?}: no table");
+            assert!(manifest_of(&out)["output"].is_object(), "{command:?}");
+            if quiet {
+                assert_eq!(run.stderr, "", "{command:?}");
+            } else {
+                assert!(
+                    run.stderr.lines().any(|l| l.starts_with("note: wrote ")),
+                    "{command:?}: {}",
+                    run.stderr
+                );
+            }
+        }
+    }
+}
+
 #[test]
 fn color_is_global() {
     let kwic = |color: &str| {

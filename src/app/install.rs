@@ -10,7 +10,7 @@ use anyhow::Context;
 use clap::{Args, CommandFactory};
 use clap_complete::Shell;
 
-use super::output::Output;
+use super::output::{Output, note};
 use super::{Cli, Outcome};
 
 /// Arguments of `statemine init`.
@@ -58,7 +58,7 @@ pub fn man(args: ManArgs) -> anyhow::Result<Outcome> {
                 .with_context(|| format!("cannot create {}", dir.display()))?;
             clap_mangen::generate_to(command, dir)
                 .with_context(|| format!("cannot write the man pages into {}", dir.display()))?;
-            eprintln!("wrote the man pages into {}", dir.display());
+            note(format_args!("wrote the man pages into {}", dir.display()));
         }
         None => {
             let mut out = Output::stdout();

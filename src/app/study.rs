@@ -17,7 +17,7 @@ use statemine::themes::{QueryTerm, ThemeSet, evidence_frame};
 
 use super::Outcome;
 use super::common::{FilterArgs, IndexArgs, ParagraphArgs, analysis_filter, note_unmatched_names};
-use super::output::Output;
+use super::output::{Output, note};
 use super::progress::CountProgress;
 use super::study_job;
 use super::study_print;
@@ -234,12 +234,16 @@ fn manifest_context(study: &Study) -> anyhow::Result<ManifestContext> {
 /// Says on stderr what a single command wrote.
 fn announce(path: &Path, rows: Option<usize>, manifest: &Path) {
     match rows {
-        Some(rows) => eprintln!(
+        Some(rows) => note(format_args!(
             "wrote {} ({rows} rows) and {}",
             path.display(),
             manifest.display()
-        ),
-        None => eprintln!("wrote {} and {}", path.display(), manifest.display()),
+        )),
+        None => note(format_args!(
+            "wrote {} and {}",
+            path.display(),
+            manifest.display()
+        )),
     }
 }
 

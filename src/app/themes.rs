@@ -314,30 +314,26 @@ fn count(args: CountArgs) -> anyhow::Result<Outcome> {
         let mut frame = evidence_frame(&result.evidence)?;
         let context = manifest_context(&store, &set)?;
         let manifest = write_table_with_manifest(&mut frame, path, &context)?;
-        if !quiet() {
-            eprintln!(
-                "wrote {} evidence rows from {} documents to {} and {}",
-                result.evidence.len(),
-                summary.documents,
-                path.display(),
-                manifest.display()
-            );
-        }
+        note(format_args!(
+            "wrote {} evidence rows from {} documents to {} and {}",
+            result.evidence.len(),
+            summary.documents,
+            path.display(),
+            manifest.display()
+        ));
     }
     if let Some(path) = &args.out {
         let ids: Vec<String> = set.themes.iter().map(|t| t.id.clone()).collect();
         let mut frame = themes::by_doc_frame(&ids, &result.docs)?;
         let context = manifest_context(&store, &set)?;
         let manifest = write_table_with_manifest(&mut frame, path, &context)?;
-        if !quiet() {
-            eprintln!(
-                "wrote {} documents x {} themes to {} and {}",
-                result.docs.len(),
-                ids.len(),
-                path.display(),
-                manifest.display()
-            );
-        }
+        note(format_args!(
+            "wrote {} documents x {} themes to {} and {}",
+            result.docs.len(),
+            ids.len(),
+            path.display(),
+            manifest.display()
+        ));
     }
     if args.json {
         out.line(&serde_json::to_string(&summary)?)?;
@@ -562,12 +558,12 @@ fn train(args: TrainArgs) -> anyhow::Result<Outcome> {
                 m.threshold_either
             );
         }
-        eprintln!(
+        note(format_args!(
             "wrote {} models to {} in {:.1}s",
             model.models.len(),
             out.display(),
             started.elapsed().as_secs_f64()
-        );
+        ));
         if set.model.is_none() {
             note(format_args!(
                 "the theme file names no model: add `model = \"{}\"` at its top and `count = \"either\"` (or \"model\") to the themes that should use it",
@@ -689,12 +685,12 @@ fn import_dictionary(args: ImportArgs) -> anyhow::Result<Outcome> {
     match &args.out {
         Some(path) => {
             write_file(path, &toml)?;
-            eprintln!(
+            note(format_args!(
                 "wrote {} themes to {} ({} warnings)",
                 set.themes.len(),
                 path.display(),
                 imported.warnings.len()
-            );
+            ));
         }
         None => {
             let mut out = Output::stdout();
@@ -782,12 +778,12 @@ pub fn kwic(args: KwicArgs) -> anyhow::Result<Outcome> {
         let mut frame = evidence_frame(&rows)?;
         let manifest =
             write_table_with_manifest(&mut frame, path, &manifest_context(&store, &file_set)?)?;
-        eprintln!(
+        note(format_args!(
             "wrote {} ({} lines) and {}",
             path.display(),
             rows.len(),
             manifest.display()
-        );
+        ));
     }
     let mut out = Output::stdout();
     let shown: &[EvidenceRow] = if args.out.is_none() { &rows } else { &[] };

@@ -14,7 +14,7 @@ use statemine::themes::sample::{self, SampleConfig};
 
 use super::Outcome;
 use super::common::{FilterArgs, IndexArgs, note_unmatched_names};
-use super::output::{Output, quiet};
+use super::output::{Output, note, quiet};
 use super::themes::ThemesFileArgs;
 use statemine::study::CONFIDENCE;
 
@@ -105,7 +105,7 @@ pub fn sample(args: SampleArgs) -> anyhow::Result<Outcome> {
         );
     }
     for path in written {
-        eprintln!("wrote {}", path.display());
+        note(format_args!("wrote {}", path.display()));
     }
     Ok(if rows.is_empty() {
         Outcome::NoHits
@@ -197,6 +197,6 @@ pub fn validate(args: ValidateArgs) -> anyhow::Result<Outcome> {
         result.paragraphs
     )?;
     output.flush()?;
-    eprintln!("wrote {}", args.out.display());
+    note(format_args!("wrote {}", args.out.display()));
     Ok(Outcome::Done)
 }

@@ -13,7 +13,7 @@ use statemine::words::{self, Grouping, Stopwords, TermForm, WordsOptions};
 
 use super::Outcome;
 use super::common::{FilterArgs, IndexArgs, note_unmatched_names};
-use super::output::{Output, note, quiet};
+use super::output::{Output, note};
 use super::study::NamedPeriodArgs;
 use super::words_print;
 
@@ -117,13 +117,11 @@ impl TermArgs {
         };
         let rows = frame.height();
         let manifest = write_table_with_manifest(&mut frame, path, &context)?;
-        if !quiet() {
-            eprintln!(
-                "wrote {rows} {what} rows to {} and {}",
-                path.display(),
-                manifest.display()
-            );
-        }
+        note(format_args!(
+            "wrote {rows} {what} rows to {} and {}",
+            path.display(),
+            manifest.display()
+        ));
         Ok(())
     }
 }
