@@ -182,7 +182,7 @@ fn evidence_formats_follow_the_extension() {
         let rows: usize = run
             .stderr
             .split_whitespace()
-            .nth(1)
+            .nth(2)
             .and_then(|n| n.parse().ok())
             .unwrap_or_else(|| panic!("{}", run.stderr));
         counts.push(rows);
