@@ -184,17 +184,6 @@ struct Output {
     rows_for: fn(u64) -> usize,
 }
 
-/// Data rows of the CSV file at `path`.
-fn csv_rows(path: &Path) -> usize {
-    let mut reader = csv::Reader::from_path(path).unwrap();
-    let mut rows = 0;
-    for record in reader.records() {
-        record.unwrap();
-        rows += 1;
-    }
-    rows
-}
-
 #[test]
 fn a_job_run_killed_anywhere_leaves_every_output_with_its_own_manifest() {
     const OLD: u64 = 400;
@@ -241,7 +230,7 @@ fn a_job_run_killed_anywhere_leaves_every_output_with_its_own_manifest() {
         let mut versions = Vec::new();
         for output in &outputs {
             let path = dir.join(output.path);
-            let rows = csv_rows(&path);
+            let rows = common::csv_rows(&path);
             let manifest = dir.join(format!("{}.manifest.json", output.path));
             match fs::read_to_string(&manifest) {
                 Ok(text) => {

@@ -6,9 +6,9 @@
 mod common;
 
 use std::fs;
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 
-use common::{Run, Statemine};
+use common::{Run, Statemine, csv_rows};
 use tempfile::TempDir;
 
 /// A scratch directory with an index path inside.
@@ -193,17 +193,6 @@ fn control_characters_are_escaped_in_terminal_output_but_kept_in_json() {
 }
 
 const STUDY: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/fixtures/study");
-
-/// Data rows of the CSV file at `path` (quoted newlines inside cells count once).
-fn csv_rows(path: &Path) -> usize {
-    let mut reader = csv::Reader::from_path(path).unwrap();
-    let mut rows = 0;
-    for record in reader.records() {
-        record.unwrap();
-        rows += 1;
-    }
-    rows
-}
 
 // Finding 4: a killed run left a truncated table beside the previous run's manifest.
 #[test]
