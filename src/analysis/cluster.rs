@@ -23,8 +23,9 @@
 //! - **Rate interval.** Quasi-Poisson with effective counts: the exact (Garwood) interval of
 //!   `X/φ` matches, scaled back by `φ/W`. With `φ = 1` it is the exact Poisson interval.
 //! - **Rate ratio interval.** Log method with `se = sqrt(φa/a + φb/b)`; when one side has no
-//!   match, 0.5 is added to both counts (as for the Poisson ratio) and the empty side, which
-//!   cannot show its own dispersion, takes the other side's.
+//!   match, the counts get the same pseudo-matches as the Poisson ratio (one in all, split by
+//!   words; see [`stats`]) and the empty side, which cannot show its own dispersion, takes
+//!   the other side's.
 
 use std::fmt;
 use std::str::FromStr;
@@ -177,8 +178,7 @@ pub fn clustered_rate_ratio(
     if b == 0 {
         phi_b = phi_a;
     }
-    let add = if poisson.corrected { 0.5 } else { 0.0 };
-    let (x, y) = (a as f64 + add, b as f64 + add);
+    let (x, y) = stats::corrected_counts(a, words_a, b, words_b);
     let se = (phi_a / x + phi_b / y).sqrt();
     let z = stats::z_value(confidence);
     Some(RateRatio {
@@ -348,7 +348,9 @@ mod tests {
         assert!((wide.interval.high - (2.0f64.ln() + z * 0.3f64.sqrt()).exp()).abs() < 1e-9);
         let empty = clustered_rate_ratio(7, 46_849, 3.0, 0, 75_383, 1.0, 0.95).unwrap();
         assert!(empty.corrected);
-        let se = (3.0 / 7.5 + 3.0 / 0.5f64).sqrt();
+        let total = (46_849 + 75_383) as f64;
+        let (x, y) = (7.0 + 46_849.0 / total, 75_383.0 / total);
+        let se = (3.0 / x + 3.0 / y).sqrt();
         assert!((empty.interval.low - (empty.log_ratio - z * se).exp()).abs() < 1e-9);
         assert!(empty.interval.low < 1.0);
         assert!(clustered_rate_ratio(0, 10, 2.0, 0, 10, 2.0, 0.95).is_none());

@@ -9,8 +9,8 @@
 //!   two shares with its **Holm**-adjusted p-value across the themes compared: the headline
 //!   test;
 //! - the rate per 10k words on each side and the rate ratio A/B with its 95% interval
-//!   clustered by document or speaker turn (see [`super::cluster`]; 0.5 added to both
-//!   counts when one is zero); the Poisson interval, which treats matches as independent,
+//!   clustered by document or speaker turn (see [`super::cluster`]; a pseudo-match split
+//!   by words when one count is zero); the Poisson interval, which treats matches as independent,
 //!   stays beside it;
 //! - the match-level log-likelihood G2 with its chi-square(1) p-value and Holm-adjusted p,
 //!   kept for comparison with corpus-linguistics tools; it overstates the evidence whenever

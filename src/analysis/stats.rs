@@ -9,8 +9,12 @@
 //! - **Share** `k` of `n` (documents with a match): Wilson score interval (Wilson 1927),
 //!   as R `prop.test(k, n, correct = FALSE)`.
 //! - **Rate ratio** `(a/wa)/(b/wb)`: log method, `exp(log RR ± z·sqrt(1/a + 1/b))`.
-//!   Zeros: when either count is 0, 0.5 is added to both counts (Haldane–Anscombe) for the
-//!   ratio and its interval; the result says so (`corrected`). Both 0: no ratio.
+//!   Zeros: when either count is 0, a total of one pseudo-match is split between the sides
+//!   in proportion to their words (`wa/(wa+wb)` and `wb/(wa+wb)`; Sweeting, Sutton & Lambert
+//!   2004), for the ratio and its interval; the result says so (`corrected`). With equal
+//!   words this is Haldane–Anscombe's 0.5 on each side; with unequal words it keeps the
+//!   ratio on the side of 1 that the counts show (a side with no match gets a ratio below 1),
+//!   which 0.5 on each side does not when one side is much shorter. Both 0: no ratio.
 //! - **Log-likelihood G2** of two corpora (Rayson & Garside 2000): with expected counts
 //!   `E_i = w_i (a+b) / (wa+wb)`, `G2 = 2 Σ x_i ln(x_i / E_i)` (terms with `x_i = 0` are 0),
 //!   p-value from chi-square with 1 degree of freedom.
@@ -156,7 +160,7 @@ pub fn wilson_share_interval(p: f64, n: f64, confidence: f64) -> Option<Interval
 /// The ratio of two rates with its interval.
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub struct RateRatio {
-    /// `(a/wa) / (b/wb)` (with 0.5 added to both counts when `corrected`).
+    /// `(a/wa) / (b/wb)` (with the zero-count pseudo-matches added when `corrected`).
     pub ratio: f64,
     /// Natural log of `ratio` (the effect size used for sorting).
     pub log_ratio: f64,
@@ -180,8 +184,7 @@ pub fn rate_ratio(
         return None;
     }
     let corrected = a == 0 || b == 0;
-    let add = if corrected { 0.5 } else { 0.0 };
-    let (x, y) = (a as f64 + add, b as f64 + add);
+    let (x, y) = corrected_counts(a, words_a, b, words_b);
     let log_ratio = (x / words_a as f64).ln() - (y / words_b as f64).ln();
     let se = (1.0 / x + 1.0 / y).sqrt();
     let z = z_value(confidence);
@@ -194,6 +197,20 @@ pub fn rate_ratio(
         },
         corrected,
     })
+}
+
+/// The counts a rate ratio is computed from: `a` and `b` as they are when both are
+/// positive; otherwise each plus its share of one pseudo-match, in proportion to its side's
+/// words (see the module header). Callers guarantee `words_a + words_b > 0`.
+pub(crate) fn corrected_counts(a: u64, words_a: u64, b: u64, words_b: u64) -> (f64, f64) {
+    if a > 0 && b > 0 {
+        return (a as f64, b as f64);
+    }
+    let total = words_a as f64 + words_b as f64;
+    (
+        a as f64 + words_a as f64 / total,
+        b as f64 + words_b as f64 / total,
+    )
 }
 
 /// Log-likelihood G2 for a count `a` in a corpus of `words_a` words against `b` in
@@ -378,7 +395,7 @@ mod tests {
     }
 
     /// Reference: `exp(log(RR) ± 1.959964 * sqrt(1/a + 1/b))` evaluated with mpmath; the
-    /// zero case adds 0.5 to both counts.
+    /// zero case with equal words adds 0.5 to both counts.
     #[test]
     fn rate_ratio_log_method_and_zero_rule() {
         let rr = rate_ratio(20, 10_000, 10, 10_000, 0.95).unwrap();
@@ -392,14 +409,43 @@ mod tests {
         close(rr.interval.low, 2.04794983592, 1e-9);
         close(rr.interval.high, 7.81269136546, 1e-9);
 
+        // Equal words: Haldane–Anscombe's 0.5 on each side.
+        let rr = rate_ratio(0, 2_000, 4, 2_000, 0.95).unwrap();
+        assert!(rr.corrected);
+        close(rr.ratio, 0.5 / 4.5, 1e-12);
+        close(rr.interval.low, 0.0059822030296, 1e-9);
+        close(rr.interval.high, 2.06373453913, 1e-9);
+
+        // Unequal words: 1/3 and 2/3 of a pseudo-match.
         let rr = rate_ratio(0, 1_000, 4, 2_000, 0.95).unwrap();
         assert!(rr.corrected);
-        close(rr.ratio, 0.5 / 1_000.0 / (4.5 / 2_000.0), 1e-12);
-        close(rr.interval.low, 0.0119644060593, 1e-9);
-        close(rr.interval.high, 4.12746907826, 1e-9);
+        close(
+            rr.ratio,
+            (1.0 / 3.0) / 1_000.0 / ((4.0 + 2.0 / 3.0) / 2_000.0),
+            1e-12,
+        );
 
         assert!(rate_ratio(0, 1_000, 0, 2_000, 0.95).is_none());
         assert!(rate_ratio(3, 0, 1, 2_000, 0.95).is_none());
+    }
+
+    proptest::proptest! {
+        /// A side with no match never gets the larger rate, however short it is; the two
+        /// orders of the sides give reciprocal ratios.
+        #[test]
+        fn a_zero_side_keeps_the_direction(
+            count in 1u64..10_000,
+            words_zero in 1u64..100_000_000,
+            words_other in 1u64..100_000_000,
+        ) {
+            let low = rate_ratio(0, words_zero, count, words_other, 0.95).unwrap();
+            let high = rate_ratio(count, words_other, 0, words_zero, 0.95).unwrap();
+            proptest::prop_assert!(low.corrected && high.corrected);
+            proptest::prop_assert!(low.ratio < 1.0, "ratio {}", low.ratio);
+            proptest::prop_assert!(high.ratio > 1.0, "ratio {}", high.ratio);
+            proptest::prop_assert!((low.log_ratio + high.log_ratio).abs() < 1e-9);
+            proptest::prop_assert!(low.interval.low <= low.ratio && low.ratio <= low.interval.high);
+        }
     }
 
     /// Reference: Rayson & Garside's formula evaluated with mpmath; p from the chi-square(1)

@@ -341,7 +341,7 @@ pub fn comparison(
     {
         writeln!(
             out,
-            "† a side has no match: 0.5 added to both counts for the ratio."
+            "† a side has no match: one pseudo-match split between the sides by their words, for the ratio."
         )?;
     }
     if table.rows.iter().any(|r| r.small_sample()) {
