@@ -13,9 +13,13 @@ use serde_json::Value;
 use common::{Run, Statemine, cached_index, shared, statemine};
 use statemine::corpus::analyze_structure;
 use statemine::document::{Document, Kind, Lang};
+use statemine::export::{EvidenceWriter, ManifestContext, write_table_with_manifest};
 use statemine::index::{DocFilter, IndexStore};
 use statemine::themes::sample::{DESIGN_COLUMNS, SAMPLE_COLUMNS};
-use statemine::themes::{CountOptions, Matcher, Progress, ThemeSet, count_with, run_examples};
+use statemine::themes::{
+    CountOptions, EvidenceRef, EvidenceRow, EvidenceSink, Matcher, Progress, ThemeSet, count_index,
+    count_into, count_with, evidence_frame, evidence_rows, run_examples,
+};
 
 const DEFAULT_THEMES: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/corpus/themes/korea-2017.toml");
 
@@ -808,14 +812,7 @@ fn count_docs(
     skip_turns: bool,
 ) -> (Vec<(String, usize)>, usize, usize) {
     let dir = tempfile::tempdir().unwrap();
-    let store = IndexStore::open_or_create(dir.path()).unwrap();
-    let mut writer = store.writer(1, 15_000_000).unwrap();
-    for doc in docs {
-        writer
-            .add_document(store.to_tantivy(doc, &analyze_structure(doc)))
-            .unwrap();
-    }
-    writer.commit().unwrap();
+    let store = index_of(dir.path(), docs);
     let matcher = Matcher::new(set).unwrap();
     let options = CountOptions {
         threads,
@@ -856,6 +853,159 @@ fn count_docs(
     (per_doc, result.evidence.len(), turns)
 }
 
+/// Up to `max` documents of one to three paragraphs of words of [`WORDS`] (indices).
+fn paragraphs_of_words(max: usize) -> impl Strategy<Value = Vec<Vec<Vec<usize>>>> {
+    prop::collection::vec(
+        prop::collection::vec(prop::collection::vec(0..WORDS.len(), 1..14), 1..4),
+        1..max,
+    )
+}
+
+/// `docs` shuffled by `seed`.
+fn shuffle(docs: &mut [Document], seed: u64) {
+    let len = docs.len();
+    for i in 0..len {
+        docs.swap(i, (seed as usize).wrapping_add(i * 7) % len);
+    }
+}
+
+/// An index of `docs`, indexed in this order, in `dir`.
+fn index_of(dir: &Path, docs: &[Document]) -> IndexStore {
+    let store = IndexStore::open_or_create(dir).unwrap();
+    let mut writer = store.writer(1, 15_000_000).unwrap();
+    for doc in docs {
+        writer
+            .add_document(store.to_tantivy(doc, &analyze_structure(doc)))
+            .unwrap();
+    }
+    writer.commit().unwrap();
+    store
+}
+
+/// The evidence table of `store` as counts wrote it before rows were streamed: documents
+/// counted in index order and sorted by date and id at the end, the rows of each built
+/// from its stored document, collected into one frame and written whole.
+fn evidence_collected(store: &IndexStore, set: &ThemeSet, path: &Path) -> Vec<u8> {
+    let docs = count_index(store, set, &DocFilter::default()).unwrap();
+    let mut stored = std::collections::HashMap::new();
+    store
+        .for_each_document(&DocFilter::default(), |doc| {
+            stored.insert(doc.doc.id.clone(), doc);
+            Ok::<(), statemine::Error>(())
+        })
+        .unwrap();
+    let rows: Vec<EvidenceRow> = docs
+        .iter()
+        .flat_map(|d| evidence_rows(&stored[&d.doc.id], &d.matches))
+        .collect();
+    let mut frame = evidence_frame(&rows).unwrap();
+    write_table_with_manifest(&mut frame, path, &ManifestContext::default()).unwrap();
+    std::fs::read(path).unwrap()
+}
+
+/// The evidence table of `store` streamed by a count on `threads` threads.
+fn evidence_streamed(store: &IndexStore, set: &ThemeSet, threads: usize, path: &Path) -> Vec<u8> {
+    let matcher = Matcher::new(set).unwrap();
+    let options = CountOptions {
+        threads,
+        ..CountOptions::default()
+    };
+    let mut writer = EvidenceWriter::create(path).unwrap();
+    let result = count_into(
+        store,
+        &matcher,
+        &DocFilter::default(),
+        &options,
+        &|_: Progress| {},
+        &mut writer,
+    )
+    .unwrap();
+    assert!(result.evidence.is_empty());
+    assert_eq!(
+        writer.rows(),
+        result.docs.iter().map(|d| d.matches.len()).sum::<usize>()
+    );
+    writer.finish(&ManifestContext::default()).unwrap();
+    std::fs::read(path).unwrap()
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(12))]
+
+    /// A streamed evidence table is the table collected and written whole, byte for byte,
+    /// in every format and on any number of threads (documents indexed in any order, dates
+    /// shared by several documents).
+    #[test]
+    fn streamed_evidence_is_the_collected_table(
+        docs in paragraphs_of_words(10),
+        seed in any::<u64>(),
+    ) {
+        let set = ThemeSet::load(&fixture("mini.toml")).unwrap();
+        // Three dates, ids whose text order is not their number's ("p113" < "p29").
+        let mut docs: Vec<Document> =
+            docs.iter().enumerate().map(|(i, p)| document(28 * i + i % 3, p)).collect();
+        shuffle(&mut docs, seed);
+        let dir = tempfile::tempdir().unwrap();
+        let store = index_of(&dir.path().join("index"), &docs);
+        for ext in ["csv", "json", "ndjson", "parquet"] {
+            let collected = evidence_collected(&store, &set, &dir.path().join(format!("c.{ext}")));
+            for threads in [1, 3] {
+                let streamed =
+                    evidence_streamed(&store, &set, threads, &dir.path().join(format!("s.{ext}")));
+                prop_assert!(collected == streamed, "{ext}, {threads} threads");
+            }
+        }
+    }
+}
+
+/// A sink that fails at its `n`th row.
+struct FailingSink {
+    n: usize,
+    seen: usize,
+}
+
+impl EvidenceSink for FailingSink {
+    fn row(&mut self, _: &EvidenceRef<'_>) -> statemine::Result<()> {
+        self.seen += 1;
+        if self.seen == self.n {
+            return Err(statemine::export::ExportError::Io {
+                path: "sink".into(),
+                source: std::io::Error::other("sink full"),
+            }
+            .into());
+        }
+        Ok(())
+    }
+}
+
+#[test]
+fn a_failing_sink_stops_the_count_on_any_number_of_threads() {
+    let set = ThemeSet::load(&fixture("mini.toml")).unwrap();
+    let paragraphs = vec![vec![0, 1, 2]; 3];
+    let docs: Vec<Document> = (0..60).map(|i| document(i, &paragraphs)).collect();
+    let dir = tempfile::tempdir().unwrap();
+    let store = index_of(dir.path(), &docs);
+    let matcher = Matcher::new(&set).unwrap();
+    for threads in [1, 2, 4] {
+        let mut sink = FailingSink { n: 50, seen: 0 };
+        let options = CountOptions {
+            threads,
+            ..CountOptions::default()
+        };
+        let result = count_into(
+            &store,
+            &matcher,
+            &DocFilter::default(),
+            &options,
+            &|_: Progress| {},
+            &mut sink,
+        );
+        let error = result.err().map(|e| e.to_string()).unwrap_or_default();
+        assert!(error.contains("sink full"), "{threads} threads: {error:?}");
+        assert_eq!(sink.seen, 50, "no row after the failing one");
+    }
+}
+
 proptest! {
     #![proptest_config(ProptestConfig::with_cases(24))]
 
@@ -863,10 +1013,7 @@ proptest! {
     /// of documents, the number of threads, or whether the summaries keep their turns.
     #[test]
     fn evidence_rows_equal_match_counts_in_any_order(
-        docs in prop::collection::vec(
-            prop::collection::vec(prop::collection::vec(0..WORDS.len(), 1..14), 1..4),
-            1..8,
-        ),
+        docs in paragraphs_of_words(8),
         seed in any::<u64>(),
     ) {
         let set = ThemeSet::load(&fixture("mini.toml")).unwrap();
@@ -876,10 +1023,7 @@ proptest! {
         let paragraphs: usize = docs.iter().map(|d| d.text.split('\n').count()).sum();
         prop_assert_eq!(turns, paragraphs);
         let mut shuffled = docs.clone();
-        let len = shuffled.len();
-        for i in 0..len {
-            shuffled.swap(i, (seed as usize).wrapping_add(i * 7) % len);
-        }
+        shuffle(&mut shuffled, seed);
         let (again, rows_again, turns_again) = count_docs(&set, &shuffled, 2, true);
         prop_assert_eq!(&per_doc, &again);
         prop_assert_eq!(rows, rows_again);
@@ -1047,4 +1191,65 @@ fn a_blind_sample_hides_the_prediction_in_a_design_file() {
     let design = std::fs::read_to_string(dir.path().join("blind.jsonl.design.csv")).unwrap();
     assert!(design.starts_with("doc_id,para,predicted,stratum,inclusion_prob,weight\n"));
     assert_eq!(design.lines().count(), text.lines().count() + 1);
+}
+
+/// A write that fails part way through a streamed evidence table (the file size limit of
+/// `ulimit -f`, with SIGXFSZ ignored so that the write returns an error) leaves the
+/// previous table and manifest as they were, and no temporary file.
+#[cfg(unix)]
+#[test]
+fn a_write_error_mid_stream_keeps_the_previous_evidence_and_manifest() {
+    let dir = tempfile::tempdir().unwrap();
+    let paragraph = "These sanctions are useless. Washington violated the deal. \
+                     A double freeze is the way out.";
+    let lines: Vec<String> = (0..300)
+        .map(|i| {
+            serde_json::json!({
+                "id": format!("d{i}"),
+                "date": "2017-06-01",
+                "text": ([paragraph; 4]).join("\n"),
+                "lang": "en",
+                "kind": "statement",
+            })
+            .to_string()
+        })
+        .collect();
+    let corpus = dir.path().join("dense.jsonl");
+    std::fs::write(&corpus, lines.join("\n")).unwrap();
+    let index = ingest(dir.path(), &[&corpus]);
+    let out_dir = dir.path().join("out");
+    let out = out_dir.join("e.csv");
+    let manifest = out_dir.join("e.csv.manifest.json");
+    let count = |limit: Option<u32>| -> Run {
+        let command = format!(
+            "trap '' XFSZ; {} exec \"$0\" themes count --index \"$1\" --themes \"$2\" --evidence \"$3\" -q",
+            limit.map(|l| format!("ulimit -f {l};")).unwrap_or_default()
+        );
+        common::run_in_shell(
+            &command,
+            [
+                index.as_os_str(),
+                fixture("mini.toml").as_os_str(),
+                out.as_os_str(),
+            ],
+        )
+    };
+    count(None).ok();
+    let (before, manifest_before) = (
+        std::fs::read(&out).unwrap(),
+        std::fs::read(&manifest).unwrap(),
+    );
+    // Well past the buffers, so the error comes while rows are being written.
+    assert!(before.len() > 200_000, "{} bytes", before.len());
+    let failed = count(Some(64));
+    assert_eq!(failed.code, 2, "{failed:?}");
+    assert!(failed.stderr.contains("e.csv"), "{}", failed.stderr);
+    assert_eq!(std::fs::read(&out).unwrap(), before);
+    assert_eq!(std::fs::read(&manifest).unwrap(), manifest_before);
+    let mut names: Vec<String> = std::fs::read_dir(&out_dir)
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .collect();
+    names.sort();
+    assert_eq!(names, ["e.csv", "e.csv.manifest.json"]);
 }

@@ -8,12 +8,12 @@ use anyhow::Context;
 use clap::{Args, Subcommand, ValueEnum};
 
 use statemine::document::Lang;
-use statemine::export::{ManifestContext, TableFormat, write_table_with_manifest};
+use statemine::export::{EvidenceWriter, ManifestContext, TableFormat, write_table_with_manifest};
 use statemine::index::IndexStore;
 use statemine::study::{model_file_fingerprint, theme_file_fingerprint};
 use statemine::themes::{
-    self, CountOptions, CountResult, EvalReport, EvidenceRow, GoldParagraph, Matcher, ThemeSet,
-    evidence_frame, import,
+    self, CountOptions, CountResult, EvalReport, EvidenceRow, EvidenceSink, GoldParagraph, Matcher,
+    ThemeSet, evidence_frame, import,
 };
 
 use super::Outcome;
@@ -263,15 +263,21 @@ pub fn run(command: ThemesCommand) -> anyhow::Result<Outcome> {
 }
 
 /// Counts with the progress bar of theme counts (hidden with `--quiet` or when stderr is
-/// not a terminal).
+/// not a terminal); evidence rows go to `sink` when there is one (see
+/// [`themes::count_into`]).
 fn count_with_progress(
     store: &IndexStore,
     matcher: &Matcher,
     filter: &statemine::index::DocFilter,
     options: &CountOptions,
+    sink: Option<&mut (dyn EvidenceSink + Send)>,
 ) -> anyhow::Result<CountResult> {
     let bar = CountProgress::new();
-    let result = themes::count_with(store, matcher, filter, options, &|event| bar.update(event));
+    let progress = |event| bar.update(event);
+    let result = match sink {
+        Some(sink) => themes::count_into(store, matcher, filter, options, &progress, sink),
+        None => themes::count_with(store, matcher, filter, options, &progress),
+    };
     bar.finish();
     Ok(result?)
 }
@@ -298,25 +304,33 @@ fn count(args: CountArgs) -> anyhow::Result<Outcome> {
     let matcher = Matcher::new(&set)?;
     let options = CountOptions {
         threads: args.threads,
-        evidence: args.evidence.is_some(),
+        // Rows are streamed to the writer, not collected.
+        evidence: false,
         context_chars: 0,
         // The summary table and JSON count matches, paragraphs and documents only.
         skip_turns: true,
         terms: Vec::new(),
     };
+    // Created before the count: a folder that cannot be written fails at once.
+    let mut evidence = args
+        .evidence
+        .as_deref()
+        .map(EvidenceWriter::create)
+        .transpose()?;
     let started = std::time::Instant::now();
-    let result = count_with_progress(&store, &matcher, &filter, &options)?;
+    let sink = evidence
+        .as_mut()
+        .map(|writer| writer as &mut (dyn EvidenceSink + Send));
+    let result = count_with_progress(&store, &matcher, &filter, &options, sink)?;
     let seconds = started.elapsed().as_secs_f64();
     let summary = themes::summarize(&set, &result.docs);
     let total: u64 = summary.themes.iter().map(|t| t.matches).sum();
     let mut out = Output::stdout();
-    if let Some(path) = &args.evidence {
-        let mut frame = evidence_frame(&result.evidence)?;
-        let context = manifest_context(&store, &set)?;
-        let manifest = write_table_with_manifest(&mut frame, path, &context)?;
+    if let (Some(path), Some(writer)) = (&args.evidence, evidence) {
+        let rows = writer.rows();
+        let manifest = writer.finish(&manifest_context(&store, &set)?)?;
         note(format_args!(
-            "wrote {} evidence rows from {} documents to {} and {}",
-            result.evidence.len(),
+            "wrote {rows} evidence rows from {} documents to {} and {}",
             summary.documents,
             path.display(),
             manifest.display()
@@ -768,7 +782,7 @@ pub fn kwic(args: KwicArgs) -> anyhow::Result<Outcome> {
         skip_turns: true,
         terms: Vec::new(),
     };
-    let mut rows = count_with_progress(&store, &matcher, &filter, &options)?.evidence;
+    let mut rows = count_with_progress(&store, &matcher, &filter, &options, None)?.evidence;
     themes::sort_kwic(&mut rows, &args.sort.0);
     let total = rows.len();
     if let Some(limit) = args.limit {

@@ -70,6 +70,20 @@ impl Staged {
         &mut self.temp
     }
 
+    /// A second handle of the file being written, for a writer that must own what it
+    /// writes to (nothing may be written through [`Staged::writer`] meanwhile: the
+    /// handles share one position, not one buffer).
+    pub(crate) fn clone_file(&self) -> Result<File, ExportError> {
+        self.temp
+            .get_ref()
+            .as_file()
+            .try_clone()
+            .map_err(|source| ExportError::Io {
+                path: self.path.clone(),
+                source,
+            })
+    }
+
     /// Flushes and syncs the content, ready to be renamed into place.
     fn finish(self) -> Result<(NamedTempFile, PathBuf), ExportError> {
         let io = |source| ExportError::Io {
@@ -86,6 +100,20 @@ impl Staged {
     pub(crate) fn commit(self) -> Result<(), ExportError> {
         let (temp, path) = self.finish()?;
         persist(temp, &path)
+    }
+}
+
+impl Write for Staged {
+    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+        self.temp.write(buf)
+    }
+
+    fn write_all(&mut self, buf: &[u8]) -> std::io::Result<()> {
+        self.temp.write_all(buf)
+    }
+
+    fn flush(&mut self) -> std::io::Result<()> {
+        self.temp.flush()
     }
 }
 

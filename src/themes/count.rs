@@ -11,10 +11,12 @@
 //! speaker are resolved through the turn filter's registry (canonical names, roles), so
 //! evidence rows and groupings name people as the registry does.
 
+use std::collections::BTreeMap;
 use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
+use std::sync::{Condvar, Mutex};
 use std::thread;
 
-use super::evidence::{CONTEXT_CHARS, evidence_rows_with_context};
+use super::evidence::{CONTEXT_CHARS, EvidenceSink, EvidenceSource};
 use super::{DocSummary, DocThemeMatches, EvidenceRow, Matcher, QueryTerm, Scratch, ThemeSet};
 use crate::Result;
 use crate::document::ParagraphTurn;
@@ -100,7 +102,9 @@ pub fn count_index_with_evidence(
     Ok((result.docs, result.evidence))
 }
 
-/// Counts with a compiled matcher, reporting [`Progress`] (from worker threads).
+/// Counts with a compiled matcher, reporting [`Progress`] (from worker threads); evidence
+/// rows, when asked for, are collected into [`CountResult::evidence`] (see [`count_into`]
+/// to stream them instead).
 pub fn count_with(
     store: &IndexStore,
     matcher: &Matcher,
@@ -108,9 +112,102 @@ pub fn count_with(
     options: &CountOptions,
     progress: &(dyn Fn(Progress) + Sync),
 ) -> Result<CountResult> {
+    if !options.evidence {
+        return count_docs(store, matcher, filter, options, progress, None);
+    }
+    let mut rows: Vec<EvidenceRow> = Vec::new();
+    let mut result = count_docs(store, matcher, filter, options, progress, Some(&mut rows))?;
+    result.evidence = rows;
+    Ok(result)
+}
+
+/// Like [`count_with`], handing every evidence row to `sink` as soon as the documents
+/// before it are counted (whatever [`CountOptions::evidence`] says): rows come in the order
+/// of [`CountResult::docs`] and, within a document, of its matches, so a table written
+/// from them is the table [`count_with`] collects, and memory does not grow with the
+/// number of rows. [`CountResult::evidence`] stays empty. An error of the sink stops the
+/// count and is returned.
+pub fn count_into(
+    store: &IndexStore,
+    matcher: &Matcher,
+    filter: &DocFilter,
+    options: &CountOptions,
+    progress: &(dyn Fn(Progress) + Sync),
+    sink: &mut (dyn EvidenceSink + Send),
+) -> Result<CountResult> {
+    count_docs(store, matcher, filter, options, progress, Some(sink))
+}
+
+/// Documents counted ahead of the next one to be written, per worker thread: enough to
+/// keep every thread busy past a long document, few enough that their texts stay small.
+const AHEAD_PER_THREAD: usize = 16;
+
+/// A counted document: its matches, its text (kept only while its evidence rows are still
+/// to be written) and the bytes of text matched over.
+type Counted = (DocThemeMatches, String, u64);
+
+/// Documents counted out of order, waiting for the ones before them so that their
+/// evidence rows go to the sink in document order.
+struct Merge<'s> {
+    /// Position (in the sorted selection) of the next document to write.
+    next: usize,
+    /// Counted documents after `next` (`None`: left out by a filter).
+    waiting: BTreeMap<usize, Option<Counted>>,
+    sink: &'s mut (dyn EvidenceSink + Send),
+    /// Documents written, in order.
+    docs: Vec<DocThemeMatches>,
+    text_bytes: u64,
+    /// A worker failed: the others stop.
+    failed: bool,
+}
+
+impl Merge<'_> {
+    /// Takes document `i` and writes the rows of every document that is now next.
+    fn push(
+        &mut self,
+        i: usize,
+        counted: Option<Counted>,
+        context: usize,
+        skip_turns: bool,
+    ) -> Result<()> {
+        self.waiting.insert(i, counted);
+        while let Some(entry) = self.waiting.remove(&self.next) {
+            self.next += 1;
+            let Some((mut matches, text, bytes)) = entry else {
+                continue;
+            };
+            let sink = &mut *self.sink;
+            EvidenceSource::new(&matches.doc, &text)
+                .rows(&matches.matches, context, |row| sink.row(row))?;
+            if skip_turns {
+                matches.doc.paragraphs = Vec::new();
+            }
+            self.docs.push(matches);
+            self.text_bytes += bytes;
+        }
+        Ok(())
+    }
+}
+
+/// The count behind [`count_with`] and [`count_into`]: without a sink, documents are read
+/// in index order and sorted at the end; with one, they are taken in their output order
+/// ([`IndexStore::date_id_order`]) and their rows written through a [`Merge`].
+fn count_docs(
+    store: &IndexStore,
+    matcher: &Matcher,
+    filter: &DocFilter,
+    options: &CountOptions,
+    progress: &(dyn Fn(Progress) + Sync),
+    sink: Option<&mut (dyn EvidenceSink + Send)>,
+) -> Result<CountResult> {
     let reader = store.scan_reader()?;
     let searcher = reader.searcher();
-    let addresses = store.select(&reader, filter)?;
+    let mut addresses = store.select(&reader, filter)?;
+    let keys = match sink {
+        Some(_) => Some(store.date_id_order(&searcher, &mut addresses)?),
+        None => None,
+    };
+    let evidence = sink.is_some();
     progress(Progress::Selected(addresses.len()));
     let threads = match options.threads {
         0 => thread::available_parallelism().map_or(1, |n| n.get()),
@@ -126,133 +223,235 @@ pub fn count_with(
         .compile()
         .map_err(crate::index::IndexError::from)?;
     let registry = &filter.turns.registry;
-    let next = AtomicUsize::new(0);
-    let failed = AtomicBool::new(false);
-    type Done = (usize, DocThemeMatches, Vec<EvidenceRow>, u64);
-    let work = || -> Result<Vec<Done>> {
-        let mut scratch = Scratch::default();
-        let mut paragraph_scanner = ParagraphScanner::default();
-        let mut out = Vec::new();
-        loop {
-            let i = next.fetch_add(1, Ordering::Relaxed);
-            if i >= addresses.len() || failed.load(Ordering::Relaxed) {
-                return Ok(out);
+    let addresses = &addresses;
+    // Counts the document at position `i`; `None` when a filter leaves it out.
+    let count_one = |i: usize,
+                     scratch: &mut Scratch,
+                     paragraph_scanner: &mut ParagraphScanner|
+     -> Result<Option<Counted>> {
+        let (mut stored, turns) = store.load_deferring_turns(&searcher, addresses[i])?;
+        if let Some((date, id)) = keys.as_ref().map(|keys| &keys[i])
+            && (stored.doc.date != *date || stored.doc.id != *id)
+        {
+            // The order was taken from the index columns; a stored document that
+            // disagrees with them would put its evidence rows out of order.
+            return Err(crate::index::IndexError::CorruptDocument {
+                id: stored.doc.id.clone(),
+                reason: format!("the index lists it as {id} of {date}"),
             }
-            let counted = (|| -> Result<Option<(DocThemeMatches, Vec<EvidenceRow>, u64)>> {
-                let (mut stored, turns) = store.load_deferring_turns(&searcher, addresses[i])?;
-                if let Some(person) = registry.person(&stored.doc.speaker) {
-                    stored.doc.speaker = person.name.clone();
+            .into());
+        }
+        if let Some(person) = registry.person(&stored.doc.speaker) {
+            stored.doc.speaker = person.name.clone();
+        }
+        // A paragraph filter is applied first: a document without a kept paragraph
+        // is not selected, and is neither matched nor summarised.
+        let kept = match &filter.paragraphs {
+            Some(paragraphs) => {
+                let matching =
+                    paragraph_scanner.matching_paragraphs(&paragraphs.query, &stored.doc);
+                let kept = paragraphs.widen(&matching);
+                if !kept.contains(&true) {
+                    return Ok(None);
                 }
-                // A paragraph filter is applied first: a document without a kept paragraph
-                // is not selected, and is neither matched nor summarised.
-                let kept = match &filter.paragraphs {
-                    Some(paragraphs) => {
-                        let matching =
-                            paragraph_scanner.matching_paragraphs(&paragraphs.query, &stored.doc);
-                        let kept = paragraphs.widen(&matching);
-                        if !kept.contains(&true) {
-                            return Ok(None);
-                        }
-                        Some(kept)
-                    }
-                    None => None,
-                };
-                // The matcher asks for the turns only when a turn-scoped pattern can fire;
-                // otherwise they are parsed only for evidence rows (their speakers) and
-                // the summary.
-                let mut parsed = None;
-                let found = {
-                    let doc = &stored.doc;
-                    let mut ask = || match parse_turns(&doc.id, &turns) {
-                        Ok(paragraphs) => {
-                            let numbers = turn_numbers(&paragraphs);
-                            parsed = Some(Ok(paragraphs));
-                            numbers
-                        }
-                        Err(e) => {
-                            parsed = Some(Err(e));
-                            Vec::new()
-                        }
-                    };
-                    let mut found =
-                        matcher.match_with_turns(doc.lang, &doc.text, &mut ask, &mut scratch);
-                    if !options.terms.is_empty() {
-                        for term in &options.terms {
-                            found.extend(term.matches(&mut paragraph_scanner, doc));
-                        }
-                        found.sort_by_key(|m| (m.para, m.start, m.end));
-                    }
-                    if let Some(kept) = &kept {
-                        found.retain(|m| kept.get(m.para).copied().unwrap_or(false));
-                    }
-                    found
-                };
-                // Kept paragraphs need their word counts, and a turn filter the speakers,
-                // which the turns carry.
-                let need_turns = !options.skip_turns
-                    || kept.is_some()
-                    || !filter.turns.is_empty()
-                    || (options.evidence && !found.is_empty());
-                let mut found = found;
-                match parsed {
-                    Some(paragraphs) => stored.structure.paragraphs = paragraphs?,
-                    None if need_turns => {
-                        stored.structure.paragraphs = parse_turns(&stored.doc.id, &turns)?;
-                    }
-                    None => {}
+                Some(kept)
+            }
+            None => None,
+        };
+        // The matcher asks for the turns only when a turn-scoped pattern can fire;
+        // otherwise they are parsed only for evidence rows (their speakers) and
+        // the summary.
+        let mut parsed = None;
+        let found = {
+            let doc = &stored.doc;
+            let mut ask = || match parse_turns(&doc.id, &turns) {
+                Ok(paragraphs) => {
+                    let numbers = turn_numbers(&paragraphs);
+                    parsed = Some(Ok(paragraphs));
+                    numbers
                 }
-                registry.resolve_turns(&mut stored.structure.paragraphs, stored.doc.date);
-                // A turn filter keeps, of the paragraphs kept so far, those of its speakers.
-                let mut kept = kept;
-                if !filter.turns.is_empty() {
-                    let by_turn = turn_filter.accepted(&stored.structure.paragraphs);
-                    let both: Vec<bool> = match &kept {
-                        Some(kept) => by_turn
-                            .iter()
-                            .enumerate()
-                            .map(|(p, k)| *k && kept.get(p).copied().unwrap_or(false))
-                            .collect(),
-                        None => by_turn,
-                    };
-                    if !both.contains(&true) {
-                        // The speakers asked for say nothing here.
-                        return Ok(None);
-                    }
-                    found.retain(|m| both.get(m.para).copied().unwrap_or(false));
-                    kept = Some(both);
-                }
-                let evidence = if options.evidence {
-                    evidence_rows_with_context(&stored, &found, context)
-                } else {
-                    Vec::new()
-                };
-                let bytes = stored.doc.text.len() as u64;
-                let mut doc = DocSummary::take(stored);
-                if let Some(kept) = kept {
-                    doc.keep_paragraphs(kept);
-                }
-                if options.skip_turns {
-                    doc.paragraphs = Vec::new();
-                }
-                let matches = DocThemeMatches {
-                    doc,
-                    matches: found,
-                };
-                Ok(Some((matches, evidence, bytes)))
-            })();
-            match counted {
-                Ok(Some((matches, evidence, bytes))) => out.push((i, matches, evidence, bytes)),
-                Ok(None) => {}
                 Err(e) => {
-                    failed.store(true, Ordering::Relaxed);
-                    return Err(e);
+                    parsed = Some(Err(e));
+                    Vec::new()
                 }
+            };
+            let mut found = matcher.match_with_turns(doc.lang, &doc.text, &mut ask, scratch);
+            if !options.terms.is_empty() {
+                for term in &options.terms {
+                    found.extend(term.matches(paragraph_scanner, doc));
+                }
+                found.sort_by_key(|m| (m.para, m.start, m.end));
             }
-            progress(Progress::Done);
+            if let Some(kept) = &kept {
+                found.retain(|m| kept.get(m.para).copied().unwrap_or(false));
+            }
+            found
+        };
+        // Kept paragraphs need their word counts, and a turn filter the speakers,
+        // which the turns carry.
+        let need_turns = !options.skip_turns
+            || kept.is_some()
+            || !filter.turns.is_empty()
+            || (evidence && !found.is_empty());
+        let mut found = found;
+        match parsed {
+            Some(paragraphs) => stored.structure.paragraphs = paragraphs?,
+            None if need_turns => {
+                stored.structure.paragraphs = parse_turns(&stored.doc.id, &turns)?;
+            }
+            None => {}
+        }
+        registry.resolve_turns(&mut stored.structure.paragraphs, stored.doc.date);
+        // A turn filter keeps, of the paragraphs kept so far, those of its speakers.
+        let mut kept = kept;
+        if !filter.turns.is_empty() {
+            let by_turn = turn_filter.accepted(&stored.structure.paragraphs);
+            let both: Vec<bool> = match &kept {
+                Some(kept) => by_turn
+                    .iter()
+                    .enumerate()
+                    .map(|(p, k)| *k && kept.get(p).copied().unwrap_or(false))
+                    .collect(),
+                None => by_turn,
+            };
+            if !both.contains(&true) {
+                // The speakers asked for say nothing here.
+                return Ok(None);
+            }
+            found.retain(|m| both.get(m.para).copied().unwrap_or(false));
+            kept = Some(both);
+        }
+        let bytes = stored.doc.text.len() as u64;
+        // The text stays for the evidence rows, written once the documents before
+        // this one are.
+        let text = if evidence && !found.is_empty() {
+            std::mem::take(&mut stored.doc.text)
+        } else {
+            String::new()
+        };
+        let mut doc = DocSummary::take(stored);
+        if let Some(kept) = kept {
+            doc.keep_paragraphs(kept);
+        }
+        // With evidence still to write, the merge drops the turns after writing it.
+        if options.skip_turns && !evidence {
+            doc.paragraphs = Vec::new();
+        }
+        let matches = DocThemeMatches {
+            doc,
+            matches: found,
+        };
+        Ok(Some((matches, text, bytes)))
+    };
+    let next = AtomicUsize::new(0);
+    let result = match sink {
+        None => {
+            let failed = AtomicBool::new(false);
+            type Done = (usize, Counted);
+            let work = || -> Result<Vec<Done>> {
+                let mut scratch = Scratch::default();
+                let mut paragraph_scanner = ParagraphScanner::default();
+                let mut out = Vec::new();
+                loop {
+                    let i = next.fetch_add(1, Ordering::Relaxed);
+                    if i >= addresses.len() || failed.load(Ordering::Relaxed) {
+                        return Ok(out);
+                    }
+                    match count_one(i, &mut scratch, &mut paragraph_scanner) {
+                        Ok(Some(counted)) => out.push((i, counted)),
+                        Ok(None) => {}
+                        Err(e) => {
+                            failed.store(true, Ordering::Relaxed);
+                            return Err(e);
+                        }
+                    }
+                    progress(Progress::Done);
+                }
+            };
+            let mut done: Vec<Done> = Vec::with_capacity(addresses.len());
+            for part in run_threads(threads, work) {
+                done.extend(part?);
+            }
+            // Positions are sorted, then the results moved once (sorting the results
+            // themselves moved each of them many times).
+            let mut order: Vec<usize> = (0..done.len()).collect();
+            let key = |i: usize| (done[i].1.0.doc.date, done[i].1.0.doc.id.as_str(), done[i].0);
+            order.sort_unstable_by(|&a, &b| key(a).cmp(&key(b)));
+            let mut slots: Vec<Option<Done>> = done.into_iter().map(Some).collect();
+            let mut result = CountResult {
+                docs: Vec::with_capacity(slots.len()),
+                ..CountResult::default()
+            };
+            for (_, (matches, _, bytes)) in order.into_iter().filter_map(|i| slots[i].take()) {
+                result.docs.push(matches);
+                result.text_bytes += bytes;
+            }
+            result
+        }
+        Some(sink) => {
+            let merge = Mutex::new(Merge {
+                next: 0,
+                waiting: BTreeMap::new(),
+                sink,
+                docs: Vec::with_capacity(addresses.len()),
+                text_bytes: 0,
+                failed: false,
+            });
+            let advanced = Condvar::new();
+            let ahead = AHEAD_PER_THREAD * threads;
+            let lock = || merge.lock().unwrap_or_else(|poison| poison.into_inner());
+            let work = || -> Result<()> {
+                let mut scratch = Scratch::default();
+                let mut paragraph_scanner = ParagraphScanner::default();
+                loop {
+                    let i = next.fetch_add(1, Ordering::Relaxed);
+                    if i >= addresses.len() {
+                        return Ok(());
+                    }
+                    {
+                        // Wait while this document is too far ahead of the writing.
+                        let mut state = lock();
+                        while !state.failed && i >= state.next + ahead {
+                            state = advanced
+                                .wait(state)
+                                .unwrap_or_else(|poison| poison.into_inner());
+                        }
+                        if state.failed {
+                            return Ok(());
+                        }
+                    }
+                    let pushed = count_one(i, &mut scratch, &mut paragraph_scanner)
+                        .and_then(|counted| lock().push(i, counted, context, options.skip_turns));
+                    if let Err(e) = pushed {
+                        lock().failed = true;
+                        advanced.notify_all();
+                        return Err(e);
+                    }
+                    advanced.notify_all();
+                    progress(Progress::Done);
+                }
+            };
+            for part in run_threads(threads, work) {
+                part?;
+            }
+            let merge = merge
+                .into_inner()
+                .unwrap_or_else(|poison| poison.into_inner());
+            CountResult {
+                docs: merge.docs,
+                evidence: Vec::new(),
+                text_bytes: merge.text_bytes,
+            }
         }
     };
-    let per_thread: Vec<Result<Vec<Done>>> = thread::scope(|scope| {
-        let handles: Vec<_> = (0..threads).map(|_| scope.spawn(work)).collect();
+    Ok(result)
+}
+
+/// Runs `work` on `threads` scoped threads and returns what each returned (a panic in one
+/// is resumed here).
+fn run_threads<T: Send>(threads: usize, work: impl Fn() -> T + Sync) -> Vec<T> {
+    thread::scope(|scope| {
+        let handles: Vec<_> = (0..threads).map(|_| scope.spawn(&work)).collect();
         handles
             .into_iter()
             .map(|h| {
@@ -260,27 +459,7 @@ pub fn count_with(
                     .unwrap_or_else(|panic| std::panic::resume_unwind(panic))
             })
             .collect()
-    });
-    let mut done: Vec<Done> = Vec::with_capacity(addresses.len());
-    for part in per_thread {
-        done.extend(part?);
-    }
-    // Positions are sorted, then the results moved once (sorting the results themselves
-    // moved each of them many times).
-    let mut order: Vec<usize> = (0..done.len()).collect();
-    let key = |i: usize| (done[i].1.doc.date, done[i].1.doc.id.as_str(), done[i].0);
-    order.sort_unstable_by(|&a, &b| key(a).cmp(&key(b)));
-    let mut slots: Vec<Option<Done>> = done.into_iter().map(Some).collect();
-    let mut result = CountResult {
-        docs: Vec::with_capacity(slots.len()),
-        ..CountResult::default()
-    };
-    for (_, matches, evidence, bytes) in order.into_iter().filter_map(|i| slots[i].take()) {
-        result.docs.push(matches);
-        result.evidence.extend(evidence);
-        result.text_bytes += bytes;
-    }
-    Ok(result)
+    })
 }
 
 #[cfg(test)]

@@ -165,27 +165,178 @@ impl DocSummary {
     }
 }
 
-/// The evidence rows of `matches`, found in `stored` (one row per match, same order).
-///
-/// A match whose offsets do not fit the text (a stale match list) yields empty `matched`
-/// and context rather than a panic.
-pub fn evidence_rows(stored: &StoredDocument, matches: &[ThemeMatch]) -> Vec<EvidenceRow> {
-    evidence_rows_with_context(stored, matches, CONTEXT_CHARS)
+/// The document columns of an evidence row, borrowed.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct DocColumns<'a> {
+    /// Document id.
+    pub id: &'a str,
+    /// Publication date.
+    pub date: NaiveDate,
+    /// Main speaker of the document.
+    pub speaker: &'a str,
+    /// Publisher.
+    pub source: &'a str,
+    /// Language.
+    pub lang: Lang,
 }
 
-/// Like [`evidence_rows`] with `context` characters on each side.
-pub fn evidence_rows_with_context(
-    stored: &StoredDocument,
-    matches: &[ThemeMatch],
-    context: usize,
-) -> Vec<EvidenceRow> {
-    let doc = &stored.doc;
-    // Split only as far as the matches reach (nothing for a document without matches).
-    let mut rest = doc.paragraphs();
-    let mut paragraphs: Vec<&str> = Vec::new();
-    matches
-        .iter()
-        .map(|m| {
+impl<'a> DocColumns<'a> {
+    /// The columns of a document with this id, date, speaker, source and language.
+    pub fn new(
+        id: &'a str,
+        date: NaiveDate,
+        speaker: &'a str,
+        source: &'a str,
+        lang: Lang,
+    ) -> DocColumns<'a> {
+        DocColumns {
+            id,
+            date,
+            speaker,
+            source,
+            lang,
+        }
+    }
+}
+
+/// One evidence row borrowed from the document and match it describes: what the row
+/// producer ([`EvidenceSource::rows`]) yields, so that a writer can put the cells out
+/// without a copy ([`EvidenceRef::to_row`] makes an owned [`EvidenceRow`]).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct EvidenceRef<'a> {
+    /// The document.
+    pub doc: DocColumns<'a>,
+    /// Theme id.
+    pub theme: &'a str,
+    /// 0-based paragraph index.
+    pub para: usize,
+    /// 0-based sentence index within the paragraph.
+    pub sentence: usize,
+    /// Byte offset of the match within the paragraph.
+    pub start: usize,
+    /// Byte offset just past the match within the paragraph.
+    pub end: usize,
+    /// The matched text.
+    pub matched: &'a str,
+    /// The pattern that fired.
+    pub rule: &'a str,
+    /// Who speaks in that paragraph (empty when unknown).
+    pub turn_speaker: &'a str,
+    /// Context before the match.
+    pub left: &'a str,
+    /// Context after the match.
+    pub right: &'a str,
+}
+
+impl EvidenceRef<'_> {
+    /// The row as an owned [`EvidenceRow`].
+    pub fn to_row(&self) -> EvidenceRow {
+        EvidenceRow {
+            doc_id: self.doc.id.to_string(),
+            date: self.doc.date,
+            speaker: self.doc.speaker.to_string(),
+            source: self.doc.source.to_string(),
+            lang: self.doc.lang,
+            theme: self.theme.to_string(),
+            para: self.para,
+            sentence: self.sentence,
+            start: self.start,
+            end: self.end,
+            matched: self.matched.to_string(),
+            rule: self.rule.to_string(),
+            turn_speaker: self.turn_speaker.to_string(),
+            left: self.left.to_string(),
+            right: self.right.to_string(),
+        }
+    }
+}
+
+impl EvidenceRow {
+    /// The row borrowed, as a writer takes it.
+    pub fn as_ref(&self) -> EvidenceRef<'_> {
+        EvidenceRef {
+            doc: DocColumns::new(
+                &self.doc_id,
+                self.date,
+                &self.speaker,
+                &self.source,
+                self.lang,
+            ),
+            theme: &self.theme,
+            para: self.para,
+            sentence: self.sentence,
+            start: self.start,
+            end: self.end,
+            matched: &self.matched,
+            rule: &self.rule,
+            turn_speaker: &self.turn_speaker,
+            left: &self.left,
+            right: &self.right,
+        }
+    }
+}
+
+/// Where evidence rows go as they are produced: a table being written
+/// (`export::EvidenceWriter`) or a `Vec` when the rows are needed in memory (sorting,
+/// the HTML report).
+pub trait EvidenceSink {
+    /// Takes one row; an error stops the count.
+    fn row(&mut self, row: &EvidenceRef<'_>) -> crate::Result<()>;
+}
+
+impl EvidenceSink for Vec<EvidenceRow> {
+    fn row(&mut self, row: &EvidenceRef<'_>) -> crate::Result<()> {
+        self.push(row.to_row());
+        Ok(())
+    }
+}
+
+/// The parts of a document that its evidence rows quote: metadata, text and speaker turns.
+#[derive(Debug, Clone, Copy)]
+pub struct EvidenceSource<'a> {
+    /// The document columns.
+    pub doc: DocColumns<'a>,
+    /// The stored text (paragraphs split on `\n`).
+    pub text: &'a str,
+    /// Speaker turn of each paragraph (may be empty: no turn speakers then).
+    pub turns: &'a [ParagraphTurn],
+}
+
+impl<'a> EvidenceSource<'a> {
+    /// The source of a stored document (with its parsed turns, if any).
+    pub fn of(stored: &'a StoredDocument) -> EvidenceSource<'a> {
+        let doc = &stored.doc;
+        EvidenceSource {
+            doc: DocColumns::new(&doc.id, doc.date, &doc.speaker, &doc.source, doc.lang),
+            text: &doc.text,
+            turns: &stored.structure.paragraphs,
+        }
+    }
+
+    /// The source of a counted document whose `text` was kept beside its summary.
+    pub fn new(doc: &'a DocSummary, text: &'a str) -> EvidenceSource<'a> {
+        EvidenceSource {
+            doc: DocColumns::new(&doc.id, doc.date, &doc.speaker, &doc.source, doc.lang),
+            text,
+            turns: &doc.paragraphs,
+        }
+    }
+
+    /// Calls `emit` with the evidence row of each of `matches` (same order), with `context`
+    /// characters on each side, stopping at the first error.
+    ///
+    /// A match whose offsets do not fit the text (a stale match list) yields empty `matched`
+    /// and context rather than a panic.
+    pub fn rows<E>(
+        &self,
+        matches: &'a [ThemeMatch],
+        context: usize,
+        mut emit: impl FnMut(&EvidenceRef<'_>) -> Result<(), E>,
+    ) -> Result<(), E> {
+        // Split only as far as the matches reach (nothing for a document without matches).
+        let mut rest = self.text.split('\n');
+        let mut paragraphs: Vec<&str> = Vec::new();
+        for m in matches {
             while paragraphs.len() <= m.para {
                 match rest.next() {
                     Some(paragraph) => paragraphs.push(paragraph),
@@ -201,29 +352,49 @@ pub fn evidence_rows_with_context(
                 ),
                 _ => ("", "", ""),
             };
-            EvidenceRow {
-                doc_id: doc.id.clone(),
-                date: doc.date,
-                speaker: doc.speaker.clone(),
-                source: doc.source.clone(),
-                lang: doc.lang,
-                theme: m.theme.clone(),
+            emit(&EvidenceRef {
+                doc: self.doc,
+                theme: &m.theme,
                 para: m.para,
                 sentence: m.sentence,
                 start: m.start,
                 end: m.end,
-                matched: matched.to_string(),
-                rule: m.rule.clone(),
-                turn_speaker: stored
-                    .structure
-                    .turn(m.para)
-                    .and_then(|t| t.speaker.clone())
-                    .unwrap_or_default(),
-                left: left.to_string(),
-                right: right.to_string(),
-            }
-        })
-        .collect()
+                matched,
+                rule: &m.rule,
+                turn_speaker: self
+                    .turns
+                    .get(m.para)
+                    .and_then(|t| t.speaker.as_deref())
+                    .unwrap_or(""),
+                left,
+                right,
+            })?;
+        }
+        Ok(())
+    }
+}
+
+/// The evidence rows of `matches`, found in `stored` (one row per match, same order; see
+/// [`EvidenceSource::rows`]).
+pub fn evidence_rows(stored: &StoredDocument, matches: &[ThemeMatch]) -> Vec<EvidenceRow> {
+    evidence_rows_with_context(stored, matches, CONTEXT_CHARS)
+}
+
+/// Like [`evidence_rows`] with `context` characters on each side.
+pub fn evidence_rows_with_context(
+    stored: &StoredDocument,
+    matches: &[ThemeMatch],
+    context: usize,
+) -> Vec<EvidenceRow> {
+    let mut rows = Vec::with_capacity(matches.len());
+    let collected: Result<(), std::convert::Infallible> =
+        EvidenceSource::of(stored).rows(matches, context, |row| {
+            rows.push(row.to_row());
+            Ok(())
+        });
+    match collected {
+        Ok(()) => rows,
+    }
 }
 
 /// The last `n` characters of `text` (cut on a character boundary).

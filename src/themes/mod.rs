@@ -44,8 +44,8 @@ pub use builtin::{
 };
 pub use by_doc::{BY_DOC_COLUMNS, by_doc_frame};
 pub use count::{
-    CountOptions, CountResult, Progress, count_index, count_index_with_evidence, count_with,
-    turn_numbers,
+    CountOptions, CountResult, Progress, count_index, count_index_with_evidence, count_into,
+    count_with, turn_numbers,
 };
 pub use error::{Problem, ThemeError};
 pub use eval::{
@@ -56,8 +56,9 @@ pub use eval::{
 #[cfg(test)]
 pub(crate) use evidence::sample_row;
 pub use evidence::{
-    CONTEXT_CHARS, DocSummary, DocThemeMatches, EVIDENCE_COLUMNS, EvidenceRow, ThemeMatch,
-    evidence_frame, evidence_rows, evidence_rows_with_context,
+    CONTEXT_CHARS, DocColumns, DocSummary, DocThemeMatches, EVIDENCE_COLUMNS, EvidenceRef,
+    EvidenceRow, EvidenceSink, EvidenceSource, ThemeMatch, evidence_frame, evidence_rows,
+    evidence_rows_with_context,
 };
 pub use examples::{ExampleOutcome, run_examples};
 pub use file::CountMode;

@@ -127,6 +127,31 @@ pub fn binary() -> PathBuf {
         .unwrap_or_else(|| assert_cmd::cargo::cargo_bin!("statemine").to_path_buf())
 }
 
+/// Runs `script` with `sh -c`, the binary as `$0` and `args` as `$1`, `$2`, ..., from the
+/// repository root without `STATEMINE_INDEX` and with `NO_COLOR` (as [`Statemine::new`]):
+/// for runs that need a limit or a signal disposition set before `exec "$0"`.
+pub fn run_in_shell<I, S>(script: &str, args: I) -> Run
+where
+    I: IntoIterator<Item = S>,
+    S: AsRef<OsStr>,
+{
+    let mut command = std::process::Command::new("sh");
+    command
+        .current_dir(ROOT)
+        .env_remove("STATEMINE_INDEX")
+        .env("NO_COLOR", "1")
+        .arg("-c")
+        .arg(script)
+        .arg(binary())
+        .args(args);
+    let output = command.output().unwrap();
+    Run {
+        code: output.status.code().unwrap_or(-1),
+        stdout: String::from_utf8_lossy(&output.stdout).into_owned(),
+        stderr: String::from_utf8_lossy(&output.stderr).into_owned(),
+    }
+}
+
 /// Runs the binary with `args` (see [`Statemine::new`]).
 pub fn statemine<S: AsRef<OsStr>>(args: &[S]) -> Run {
     Statemine::new().args(args).run()

@@ -1,0 +1,543 @@
+//! The evidence table written row by row, as a count produces it.
+//!
+//! Contract: an [`EvidenceWriter`] takes [`EvidenceRef`]s (it is an [`EvidenceSink`]) and
+//! writes the file that [`crate::export::write_table_with_manifest`] would write from the
+//! same rows collected into [`evidence_frame`]: CSV, JSON and NDJSON byte for byte (CSV
+//! cells neutralised by [`csv_cell`]), Parquet with the same schema and rows, in row groups
+//! of [`PARQUET_ROW_GROUP`] rows (identical files up to that many rows). Memory does not
+//! grow with the number of rows: CSV and JSON rows go straight to the file, Parquet holds
+//! one row group. The file and its manifest (with the row count) appear together at
+//! [`EvidenceWriter::finish`]; a writer dropped before, or failing, leaves the previous
+//! file and manifest as they were (see [`super::atomic`]).
+
+use std::fs::File;
+use std::io::{BufWriter, Write};
+use std::path::{Path, PathBuf};
+
+use chrono::NaiveDate;
+use polars::io::parquet::write::BatchedWriter as BatchedParquetWriter;
+use polars::prelude::{DataFrame, ParquetWriter};
+
+use super::atomic::{Staged, commit_pair};
+use super::manifest::stage_manifest;
+use super::{ExportError, ManifestContext, OutputInfo, TableFormat, csv_cell};
+use crate::themes::{EVIDENCE_COLUMNS, EvidenceRef, EvidenceRow, EvidenceSink, evidence_frame};
+
+/// Rows per Parquet row group: what a Parquet evidence file holds in memory while written.
+pub const PARQUET_ROW_GROUP: usize = 65_536;
+
+/// An evidence table being written to its file.
+pub struct EvidenceWriter {
+    path: PathBuf,
+    rows: usize,
+    out: Out,
+}
+
+/// The format-specific state.
+enum Out {
+    Csv(Box<csv::Writer<Staged>>),
+    /// JSON (`array`: one JSON array) or NDJSON (one object per line).
+    Json {
+        staged: Staged,
+        array: bool,
+        line: Vec<u8>,
+    },
+    Parquet {
+        staged: Staged,
+        writer: Box<BatchedParquetWriter<BufWriter<File>>>,
+        group: Vec<EvidenceRow>,
+    },
+}
+
+impl EvidenceWriter {
+    /// Starts writing the evidence table `path` (format by extension, see
+    /// [`TableFormat::from_path`]; parent folders created).
+    pub fn create(path: &Path) -> Result<EvidenceWriter, ExportError> {
+        let format = TableFormat::from_path(path)?;
+        let mut staged = Staged::create(path)?;
+        let io = |source| ExportError::Io {
+            path: path.to_path_buf(),
+            source,
+        };
+        let out = match format {
+            TableFormat::Csv => {
+                let mut csv = csv::Writer::from_writer(staged);
+                csv.write_record(EVIDENCE_COLUMNS)
+                    .map_err(|source| csv_error(path, source))?;
+                Out::Csv(Box::new(csv))
+            }
+            TableFormat::Json | TableFormat::Ndjson => {
+                let array = format == TableFormat::Json;
+                if array {
+                    staged.write_all(b"[").map_err(io)?;
+                }
+                Out::Json {
+                    staged,
+                    array,
+                    line: Vec::with_capacity(512),
+                }
+            }
+            TableFormat::Parquet => {
+                // Polars' writer owns what it writes to: a second handle of the staged
+                // file, flushed by the writer's footer.
+                let file = staged.clone_file()?;
+                let schema = evidence_frame(&[])
+                    .map_err(|e| polars_error(path, e))?
+                    .schema()
+                    .clone();
+                let writer = ParquetWriter::new(BufWriter::new(file))
+                    .batched(&schema)
+                    .map_err(|source| ExportError::Polars {
+                        path: path.to_path_buf(),
+                        source,
+                    })?;
+                Out::Parquet {
+                    staged,
+                    writer: Box::new(writer),
+                    group: Vec::new(),
+                }
+            }
+        };
+        Ok(EvidenceWriter {
+            path: path.to_path_buf(),
+            rows: 0,
+            out,
+        })
+    }
+
+    /// Rows written so far.
+    pub fn rows(&self) -> usize {
+        self.rows
+    }
+
+    /// Writes one row.
+    pub fn write(&mut self, row: &EvidenceRef<'_>) -> Result<(), ExportError> {
+        let path = &self.path;
+        match &mut self.out {
+            Out::Csv(csv) => write_csv_row(csv, row).map_err(|source| csv_error(path, source))?,
+            Out::Json {
+                staged,
+                array,
+                line,
+            } => {
+                line.clear();
+                if *array && self.rows > 0 {
+                    line.push(b',');
+                }
+                json_object(line, row);
+                if !*array {
+                    line.push(b'\n');
+                }
+                staged.write_all(line).map_err(|source| ExportError::Io {
+                    path: path.clone(),
+                    source,
+                })?;
+            }
+            Out::Parquet { writer, group, .. } => {
+                group.push(row.to_row());
+                if group.len() == PARQUET_ROW_GROUP {
+                    write_group(writer, group, path)?;
+                }
+            }
+        }
+        self.rows += 1;
+        Ok(())
+    }
+
+    /// Finishes the table and writes its manifest (recording the row count): both replace
+    /// the previous ones together. Returns the manifest's path.
+    pub fn finish(self, context: &ManifestContext) -> Result<PathBuf, ExportError> {
+        let path = self.path;
+        let io = |source| ExportError::Io {
+            path: path.clone(),
+            source,
+        };
+        let (staged, format) = match self.out {
+            Out::Csv(csv) => {
+                let staged = csv
+                    .into_inner()
+                    .map_err(|e| io(std::io::Error::other(e.to_string())))?;
+                (staged, TableFormat::Csv)
+            }
+            Out::Json {
+                mut staged, array, ..
+            } => {
+                if array {
+                    staged.write_all(b"]").map_err(io)?;
+                    (staged, TableFormat::Json)
+                } else {
+                    (staged, TableFormat::Ndjson)
+                }
+            }
+            Out::Parquet {
+                staged,
+                mut writer,
+                mut group,
+            } => {
+                if !group.is_empty() {
+                    write_group(&mut writer, &mut group, &path)?;
+                }
+                writer.finish().map_err(|source| ExportError::Polars {
+                    path: path.clone(),
+                    source,
+                })?;
+                // Closes the second handle; the footer was flushed through it.
+                drop(writer);
+                (staged, TableFormat::Parquet)
+            }
+        };
+        let info = OutputInfo {
+            path: path.display().to_string(),
+            format: format.as_str().into(),
+            rows: self.rows,
+            columns: EVIDENCE_COLUMNS.iter().map(|c| c.to_string()).collect(),
+        };
+        let manifest = stage_manifest(&path, &context.manifest(info))?;
+        let manifest_path = manifest.path().to_path_buf();
+        commit_pair(staged, manifest)?;
+        Ok(manifest_path)
+    }
+}
+
+impl EvidenceSink for EvidenceWriter {
+    fn row(&mut self, row: &EvidenceRef<'_>) -> crate::Result<()> {
+        Ok(self.write(row)?)
+    }
+}
+
+fn csv_error(path: &Path, source: csv::Error) -> ExportError {
+    ExportError::Csv {
+        path: path.to_path_buf(),
+        source,
+    }
+}
+
+fn polars_error(path: &Path, error: crate::themes::ThemeError) -> ExportError {
+    ExportError::Io {
+        path: path.to_path_buf(),
+        source: std::io::Error::other(error.to_string()),
+    }
+}
+
+/// Writes the rows of `group` as one row group and empties it.
+fn write_group(
+    writer: &mut BatchedParquetWriter<BufWriter<File>>,
+    group: &mut Vec<EvidenceRow>,
+    path: &Path,
+) -> Result<(), ExportError> {
+    let frame: DataFrame = evidence_frame(group).map_err(|e| polars_error(path, e))?;
+    group.clear();
+    writer
+        .write_batch(&frame)
+        .map_err(|source| ExportError::Polars {
+            path: path.to_path_buf(),
+            source,
+        })
+}
+
+/// One CSV record: the cells as [`super::write_table`] writes an evidence frame's (text
+/// through [`csv_cell`], numbers in decimal, dates as `YYYY-MM-DD`).
+fn write_csv_row<W: Write>(csv: &mut csv::Writer<W>, row: &EvidenceRef<'_>) -> csv::Result<()> {
+    let mut number = itoa::Buffer::new();
+    let mut date = [0u8; DATE_BYTES];
+    csv.write_field(csv_cell(row.doc.id).as_bytes())?;
+    csv.write_field(date_text(row.doc.date, &mut date))?;
+    csv.write_field(csv_cell(row.doc.speaker).as_bytes())?;
+    csv.write_field(csv_cell(row.doc.source).as_bytes())?;
+    csv.write_field(csv_cell(row.doc.lang.as_str()).as_bytes())?;
+    csv.write_field(csv_cell(row.theme).as_bytes())?;
+    for n in [row.para, row.sentence, row.start, row.end] {
+        csv.write_field(number.format(n as u64))?;
+    }
+    for text in [row.matched, row.rule, row.turn_speaker, row.left, row.right] {
+        csv.write_field(csv_cell(text).as_bytes())?;
+    }
+    csv.write_record(None::<&[u8]>)
+}
+
+/// One JSON object as polars writes a row of an evidence frame: keys in column order, no
+/// spaces, strings escaped as JSON requires (and nothing more), dates as strings.
+fn json_object(out: &mut Vec<u8>, row: &EvidenceRef<'_>) {
+    let mut number = itoa::Buffer::new();
+    let mut date = [0u8; DATE_BYTES];
+    // Every key after the first follows a comma.
+    let key = |out: &mut Vec<u8>, name: &str| {
+        out.extend_from_slice(b",\"");
+        out.extend_from_slice(name.as_bytes());
+        out.extend_from_slice(b"\":");
+    };
+    out.extend_from_slice(b"{\"doc_id\":");
+    json_string(out, row.doc.id);
+    key(out, "date");
+    out.push(b'"');
+    out.extend_from_slice(date_text(row.doc.date, &mut date));
+    out.push(b'"');
+    for (name, text) in [
+        ("speaker", row.doc.speaker),
+        ("source", row.doc.source),
+        ("lang", row.doc.lang.as_str()),
+        ("theme", row.theme),
+    ] {
+        key(out, name);
+        json_string(out, text);
+    }
+    for (name, n) in [
+        ("para", row.para),
+        ("sentence", row.sentence),
+        ("start", row.start),
+        ("end", row.end),
+    ] {
+        key(out, name);
+        out.extend_from_slice(number.format(n as u64).as_bytes());
+    }
+    for (name, text) in [
+        ("matched", row.matched),
+        ("rule", row.rule),
+        ("turn_speaker", row.turn_speaker),
+        ("left", row.left),
+        ("right", row.right),
+    ] {
+        key(out, name);
+        json_string(out, text);
+    }
+    out.push(b'}');
+}
+
+/// `text` as a JSON string: `"` and `\` escaped, control characters as `\b \t \n \f \r`
+/// or `\u00XX`, everything else (non-ASCII included) as it is.
+fn json_string(out: &mut Vec<u8>, text: &str) {
+    const HEX: &[u8; 16] = b"0123456789abcdef";
+    out.push(b'"');
+    let bytes = text.as_bytes();
+    let mut start = 0;
+    for (i, &byte) in bytes.iter().enumerate() {
+        let escape: &[u8] = match byte {
+            b'"' => b"\\\"",
+            b'\\' => b"\\\\",
+            0x08 => b"\\b",
+            b'\t' => b"\\t",
+            b'\n' => b"\\n",
+            0x0C => b"\\f",
+            b'\r' => b"\\r",
+            0x00..=0x1F => &[],
+            _ => continue,
+        };
+        out.extend_from_slice(&bytes[start..i]);
+        if escape.is_empty() {
+            out.extend_from_slice(b"\\u00");
+            out.push(HEX[(byte >> 4) as usize]);
+            out.push(HEX[(byte & 0xF) as usize]);
+        } else {
+            out.extend_from_slice(escape);
+        }
+        start = i + 1;
+    }
+    out.extend_from_slice(&bytes[start..]);
+    out.push(b'"');
+}
+
+/// Room for a date's text (chrono writes at most `+262142-12-31`).
+const DATE_BYTES: usize = 16;
+
+/// A date's text as chrono displays it (`2017-09-05`), without a heap allocation.
+fn date_text(date: NaiveDate, buf: &mut [u8; DATE_BYTES]) -> &[u8] {
+    use chrono::Datelike;
+    let (year, month, day) = (date.year(), date.month(), date.day());
+    if (0..=9999).contains(&year) {
+        let digits = |n: u32, out: &mut [u8]| {
+            let mut n = n;
+            for b in out.iter_mut().rev() {
+                *b = b'0' + (n % 10) as u8;
+                n /= 10;
+            }
+        };
+        digits(year as u32, &mut buf[..4]);
+        buf[4] = b'-';
+        digits(month, &mut buf[5..7]);
+        buf[7] = b'-';
+        digits(day, &mut buf[8..10]);
+        return &buf[..10];
+    }
+    let mut cursor = std::io::Cursor::new(&mut buf[..]);
+    // The longest date chrono displays fits the buffer.
+    let _ = write!(cursor, "{date}");
+    let len = cursor.position() as usize;
+    &buf[..len]
+}
+
+#[cfg(test)]
+mod tests {
+    use proptest::prelude::*;
+
+    use super::*;
+    use crate::document::Lang;
+    use crate::themes::sample_row;
+
+    /// Rows with what CSV and JSON must escape or neutralise: quotes, commas, newlines,
+    /// control characters, formula starts, signs, non-ASCII text, far dates.
+    fn tricky_rows() -> Vec<EvidenceRow> {
+        let date = |y, m, d| NaiveDate::from_ymd_opt(y, m, d).unwrap();
+        let mut rows = Vec::new();
+        for (i, text) in [
+            "plain",
+            "a, \"quoted\" cell",
+            "line\nbreak\r\nand\ttab",
+            "=HYPERLINK(\"http://evil\")",
+            "@SUM(A1)",
+            "-0.25",
+            "+cmd",
+            "\u{0}\u{1}\u{7}\u{8}\u{b}\u{c}\u{1f}\u{7f} controls",
+            "back\\slash / slash",
+            "Путин: «санкции» — 数 🙂",
+            "",
+        ]
+        .iter()
+        .enumerate()
+        {
+            rows.push(EvidenceRow {
+                doc_id: format!("{text}{i}"),
+                date: [
+                    date(2017, 9, 5),
+                    date(1677, 9, 22),
+                    date(2262, 4, 11),
+                    date(1, 1, 1),
+                ][i % 4],
+                speaker: text.to_string(),
+                source: "kremlin.ru".into(),
+                lang: if i % 2 == 0 { Lang::En } else { Lang::Ru },
+                theme: "t".into(),
+                para: i,
+                sentence: i * 3,
+                start: usize::from(u16::MAX) + i,
+                end: usize::MAX >> 12,
+                matched: text.to_string(),
+                rule: format!("rule {text}"),
+                turn_speaker: text.to_string(),
+                left: text.to_string(),
+                right: text.chars().rev().collect(),
+            });
+        }
+        rows.push(sample_row());
+        rows
+    }
+
+    /// The table written from `rows` collected into a frame, and streamed: both files'
+    /// bytes and manifests' row counts.
+    fn both(rows: &[EvidenceRow], ext: &str) -> ((Vec<u8>, usize), (Vec<u8>, usize)) {
+        let dir = tempfile::tempdir().unwrap();
+        let context = ManifestContext::default();
+        let read = |path: &Path| {
+            let manifest: super::super::Manifest = serde_json::from_str(
+                &std::fs::read_to_string(super::super::manifest_path(path)).unwrap(),
+            )
+            .unwrap();
+            (std::fs::read(path).unwrap(), manifest.output.rows)
+        };
+        let collected = dir.path().join(format!("collected.{ext}"));
+        let mut frame = evidence_frame(rows).unwrap();
+        super::super::write_table_with_manifest(&mut frame, &collected, &context).unwrap();
+        let streamed = dir.path().join(format!("streamed.{ext}"));
+        let mut writer = EvidenceWriter::create(&streamed).unwrap();
+        for row in rows {
+            writer.write(&row.as_ref()).unwrap();
+        }
+        assert_eq!(writer.rows(), rows.len());
+        writer.finish(&context).unwrap();
+        (read(&collected), read(&streamed))
+    }
+
+    #[test]
+    fn streamed_tables_are_the_collected_ones_byte_for_byte() {
+        for ext in ["csv", "json", "ndjson", "parquet"] {
+            for rows in [tricky_rows(), Vec::new(), vec![sample_row()]] {
+                let (collected, streamed) = both(&rows, ext);
+                assert_eq!(collected.1, rows.len(), "{ext}");
+                assert!(
+                    collected == streamed,
+                    "{ext}, {} rows:\n{}\n{}",
+                    rows.len(),
+                    String::from_utf8_lossy(&collected.0),
+                    String::from_utf8_lossy(&streamed.0)
+                );
+            }
+        }
+    }
+
+    #[test]
+    fn parquet_past_one_row_group_reads_back_as_the_same_rows() {
+        let rows: Vec<EvidenceRow> = (0..PARQUET_ROW_GROUP + 3)
+            .map(|i| EvidenceRow {
+                para: i,
+                matched: format!("m{i}"),
+                ..sample_row()
+            })
+            .collect();
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("e.parquet");
+        let mut writer = EvidenceWriter::create(&path).unwrap();
+        for row in &rows {
+            writer.write(&row.as_ref()).unwrap();
+        }
+        writer.finish(&ManifestContext::default()).unwrap();
+        let back = super::super::read_parquet(&path).unwrap();
+        assert!(back.equals_missing(&evidence_frame(&rows).unwrap()));
+    }
+
+    #[test]
+    fn a_dropped_writer_leaves_the_previous_table_and_manifest() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("e.csv");
+        let manifest = super::super::manifest_path(&path);
+        std::fs::write(&path, "old").unwrap();
+        std::fs::write(&manifest, "old manifest").unwrap();
+        let mut writer = EvidenceWriter::create(&path).unwrap();
+        for _ in 0..10_000 {
+            writer.write(&sample_row().as_ref()).unwrap();
+        }
+        drop(writer);
+        assert_eq!(std::fs::read_to_string(&path).unwrap(), "old");
+        assert_eq!(std::fs::read_to_string(&manifest).unwrap(), "old manifest");
+        assert_eq!(std::fs::read_dir(dir.path()).unwrap().count(), 2);
+    }
+
+    #[test]
+    fn dates_are_written_as_chrono_displays_them() {
+        for date in [
+            NaiveDate::from_ymd_opt(2017, 9, 5).unwrap(),
+            NaiveDate::from_ymd_opt(1, 1, 1).unwrap(),
+            NaiveDate::from_ymd_opt(-4, 2, 29).unwrap(),
+            NaiveDate::from_ymd_opt(12_345, 12, 31).unwrap(),
+            NaiveDate::MIN,
+            NaiveDate::MAX,
+        ] {
+            let mut buf = [0u8; DATE_BYTES];
+            assert_eq!(date_text(date, &mut buf), date.to_string().as_bytes());
+        }
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(64))]
+
+        #[test]
+        fn any_text_streams_to_the_same_bytes(
+            texts in prop::collection::vec(any::<String>(), 1..6),
+            days in 0i64..200_000,
+        ) {
+            let date = NaiveDate::from_ymd_opt(1677, 9, 22).unwrap() + chrono::Days::new(days as u64);
+            let rows: Vec<EvidenceRow> = texts
+                .iter()
+                .map(|t| EvidenceRow {
+                    doc_id: t.clone(),
+                    date,
+                    matched: t.clone(),
+                    left: t.chars().take(3).collect(),
+                    ..sample_row()
+                })
+                .collect();
+            for ext in ["csv", "json", "ndjson"] {
+                let (collected, streamed) = both(&rows, ext);
+                prop_assert_eq!(collected, streamed);
+            }
+        }
+    }
+}
