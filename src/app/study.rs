@@ -10,10 +10,10 @@ use polars::prelude::DataFrame;
 use statemine::analysis::ClusterUnit;
 use statemine::analysis::validation::Validation;
 use statemine::analysis::{self, Granularity, GroupBy, LowN, PeriodSpec, periods};
-use statemine::export::{self, ManifestContext};
+use statemine::export::{self, EvidenceWriter, ManifestContext};
 use statemine::index::{DocFilter, IndexStore};
 use statemine::study::{CONFIDENCE, Study, TrendOptions, chart_title, trends_table, write_chart};
-use statemine::themes::{QueryTerm, ThemeSet, evidence_frame};
+use statemine::themes::{EvidenceSink, QueryTerm, ThemeSet};
 
 use super::Outcome;
 use super::common::{FilterArgs, IndexArgs, ParagraphArgs, analysis_filter, note_unmatched_names};
@@ -194,19 +194,20 @@ pub struct RunArgs {
 }
 
 /// Opens the index, notes names of the filter that match nothing, and counts the themes
-/// and terms of `series` in the documents `filter` selects (with evidence rows when
-/// `evidence` is set, and a progress bar on a terminal).
+/// and terms of `series` in the documents `filter` selects (writing the evidence rows to
+/// `evidence` when given, with a progress bar on a terminal).
 fn load_study(
     index: &Path,
     series: &SeriesArgs,
     filter: &DocFilter,
-    evidence: bool,
+    evidence: Option<&mut EvidenceWriter>,
 ) -> anyhow::Result<Study> {
     let (set, terms) = series.load()?;
     let store = IndexStore::open(index)?;
     note_unmatched_names(&store, filter)?;
     let bar = CountProgress::new();
-    let study = Study::count_series(store, set.as_ref(), &terms, filter, evidence, &|event| {
+    let sink = evidence.map(|writer| writer as &mut (dyn EvidenceSink + Send));
+    let study = Study::count_series_into(store, set.as_ref(), &terms, filter, sink, &|event| {
         bar.update(event)
     });
     bar.finish();
@@ -266,12 +267,14 @@ pub fn trends(args: TrendsArgs) -> anyhow::Result<Outcome> {
         export::TableFormat::from_path(out)?;
     }
     let validation = read_validation(args.validation.as_deref())?;
-    let study = load_study(
-        &args.index.index,
-        &args.series,
-        &filter,
-        args.evidence.is_some(),
-    )?;
+    // Rows are written as the documents are counted (a folder that cannot be written fails
+    // before the count); the table and its manifest appear together at the end.
+    let mut evidence = args
+        .evidence
+        .as_deref()
+        .map(EvidenceWriter::create)
+        .transpose()?;
+    let study = load_study(&args.index.index, &args.series, &filter, evidence.as_mut())?;
     let selection = study.select(&[])?;
     let low_n = LowN {
         min_docs: args.low_n_docs,
@@ -297,10 +300,10 @@ pub fn trends(args: TrendsArgs) -> anyhow::Result<Outcome> {
         let manifest = write_chart(&long.rows, plot, &chart_title(&spec, args.group), context)?;
         announce(plot, None, &manifest);
     }
-    if let (Some(path), Some(context)) = (&args.evidence, &context) {
-        let mut frame = evidence_frame(&selection.evidence)?;
-        let manifest = export::write_table_with_manifest(&mut frame, path, context)?;
-        announce(path, Some(frame.height()), &manifest);
+    if let (Some(path), Some(writer), Some(context)) = (&args.evidence, evidence, &context) {
+        let rows = writer.rows();
+        let manifest = writer.finish(context)?;
+        announce(path, Some(rows), &manifest);
     }
     let mut table = if args.wide {
         analysis::widen(&long.frame, &selection.themes)?
@@ -340,7 +343,7 @@ pub fn compare(args: CompareArgs) -> anyhow::Result<Outcome> {
         export::TableFormat::from_path(out)?;
     }
     let validation = read_validation(args.validation.as_deref())?;
-    let study = load_study(&args.index.index, &args.series, &filter, false)?;
+    let study = load_study(&args.index.index, &args.series, &filter, None)?;
     let selection = study.select(&[])?;
     let mut table = analysis::compare(
         &selection.docs,
@@ -375,7 +378,7 @@ pub fn first(args: FirstArgs) -> anyhow::Result<Outcome> {
     if let Some(out) = &args.out {
         export::TableFormat::from_path(out)?;
     }
-    let study = load_study(&args.index.index, &args.series, &filter, false)?;
+    let study = load_study(&args.index.index, &args.series, &filter, None)?;
     let selection = study.select(&[])?;
     let rows = study.first_rows(&selection, args.theme.as_deref())?;
     match &args.out {

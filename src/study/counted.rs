@@ -16,8 +16,8 @@ use crate::export::{self, FileFingerprint, ManifestContext};
 use crate::index::{DocFilter, IndexStore};
 use crate::themes::builtin::{BUILTIN_MODEL_FILE, BUILTIN_MODEL_JSON};
 use crate::themes::{
-    CountOptions, DocThemeMatches, EvidenceRow, Matcher, Progress, QueryTerm, ThemeSet, count_with,
-    source_text,
+    CountOptions, DocThemeMatches, EvidenceRow, EvidenceSink, Matcher, Progress, QueryTerm,
+    ThemeSet, count_into, count_with, source_text,
 };
 
 /// The fingerprint of the theme file `set` was loaded from, for manifests (the built-in
@@ -109,6 +109,24 @@ impl Study {
         evidence: bool,
         progress: &(dyn Fn(Progress) + Sync),
     ) -> Result<Study, StudyError> {
+        let mut rows: Vec<EvidenceRow> = Vec::new();
+        let sink = evidence.then_some(&mut rows as &mut (dyn EvidenceSink + Send));
+        let mut study = Study::count_series_into(store, set, terms, filter, sink, progress)?;
+        study.counted.evidence = rows;
+        Ok(study)
+    }
+
+    /// Like [`Study::count_series`], handing the evidence rows of every series to `sink`
+    /// as the documents are counted (see [`crate::themes::count_into`]) instead of keeping
+    /// them: [`Counted::evidence`] stays empty.
+    pub fn count_series_into(
+        store: IndexStore,
+        set: Option<&ThemeSet>,
+        terms: &[QueryTerm],
+        filter: &DocFilter,
+        sink: Option<&mut (dyn EvidenceSink + Send)>,
+        progress: &(dyn Fn(Progress) + Sync),
+    ) -> Result<Study, StudyError> {
         let themes_file = set.map(theme_file_fingerprint).transpose()?;
         let model_file = set.map(model_file_fingerprint).transpose()?.flatten();
         let mut series: Vec<String> = set
@@ -135,11 +153,13 @@ impl Study {
             })?,
         };
         let options = CountOptions {
-            evidence,
             terms: terms.to_vec(),
             ..CountOptions::default()
         };
-        let result = count_with(&store, &matcher, filter, &options, progress)?;
+        let result = match sink {
+            Some(sink) => count_into(&store, &matcher, filter, &options, progress, sink)?,
+            None => count_with(&store, &matcher, filter, &options, progress)?,
+        };
         Ok(Study {
             store,
             counted: Counted {

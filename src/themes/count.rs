@@ -189,6 +189,23 @@ impl Merge<'_> {
     }
 }
 
+/// Marks a [`Merge`] failed and wakes the waiting workers when a worker thread unwinds
+/// (the panic itself is resumed when the threads are joined).
+struct WakeOnPanic<'m, 's> {
+    merge: &'m Mutex<Merge<'s>>,
+    advanced: &'m Condvar,
+}
+
+impl Drop for WakeOnPanic<'_, '_> {
+    fn drop(&mut self) {
+        if thread::panicking() {
+            let mut state = self.merge.lock().unwrap_or_else(|p| p.into_inner());
+            state.failed = true;
+            self.advanced.notify_all();
+        }
+    }
+}
+
 /// The count behind [`count_with`] and [`count_into`]: without a sink, documents are read
 /// in index order and sorted at the end; with one, they are taken in their output order
 /// ([`IndexStore::date_id_order`]) and their rows written through a [`Merge`].
@@ -403,6 +420,11 @@ fn count_docs(
             let work = || -> Result<()> {
                 let mut scratch = Scratch::default();
                 let mut paragraph_scanner = ParagraphScanner::default();
+                // A panicking worker must not leave the others waiting for its document.
+                let _wake = WakeOnPanic {
+                    merge: &merge,
+                    advanced: &advanced,
+                };
                 loop {
                     let i = next.fetch_add(1, Ordering::Relaxed);
                     if i >= addresses.len() {
