@@ -111,6 +111,10 @@ pub struct CountArgs {
 pub struct TestArgs {
     #[command(flatten)]
     pub themes: ThemesFileArgs,
+    /// Print one JSON object (the theme file, the counts and every failed example) instead
+    /// of the failures and the summary line.
+    #[arg(long)]
+    pub json: bool,
 }
 
 /// Arguments of `statemine themes eval`.
@@ -136,8 +140,13 @@ pub struct EvalArgs {
     #[arg(long)]
     pub allow_missing: bool,
     /// Print the scores as one JSON object.
-    #[arg(long)]
+    #[arg(long, conflicts_with = "out")]
     pub json: bool,
+    /// Write the scores to FILE (.csv, .parquet, .json, .ndjson: one row per theme of each
+    /// gold file, the pooled files and the cross-validation, and a `(macro)` row each) and
+    /// FILE.manifest.json instead of printing them.
+    #[arg(long, value_name = "FILE")]
+    pub out: Option<PathBuf>,
     /// Also list the false positives and false negatives of this theme.
     #[arg(long, value_name = "ID")]
     pub errors: Option<String>,
@@ -360,24 +369,38 @@ fn test(args: TestArgs) -> anyhow::Result<Outcome> {
     let set = args.themes.load()?;
     let outcomes = themes::run_examples(&set)?;
     let failed: Vec<_> = outcomes.iter().filter(|o| !o.passed()).collect();
-    let mut out = Output::stdout();
-    for failure in &failed {
-        out.line(&themes_print::example_failure(failure))?;
-    }
-    out.flush()?;
     let themes_with_examples = set
         .themes
         .iter()
         .filter(|t| t.langs.iter().any(|l| !l.examples.is_empty()))
         .count();
-    eprintln!(
-        "{}: {} examples in {} of {} themes, {} failed",
-        set.path.display(),
-        outcomes.len(),
-        themes_with_examples,
-        set.themes.len(),
-        failed.len()
-    );
+    let mut out = Output::stdout();
+    if args.json {
+        let summary = serde_json::json!({
+            "file": set.path,
+            "examples": outcomes.len(),
+            "themes_with_examples": themes_with_examples,
+            "themes": set.themes.len(),
+            "failed": failed.len(),
+            "failures": failed,
+        });
+        out.line(&summary.to_string())?;
+    } else {
+        for failure in &failed {
+            out.line(&themes_print::example_failure(failure))?;
+        }
+    }
+    out.flush()?;
+    if !args.json {
+        eprintln!(
+            "{}: {} examples in {} of {} themes, {} failed",
+            set.path.display(),
+            outcomes.len(),
+            themes_with_examples,
+            set.themes.len(),
+            failed.len()
+        );
+    }
     anyhow::ensure!(
         failed.is_empty(),
         "{} of {} examples failed",
@@ -388,6 +411,9 @@ fn test(args: TestArgs) -> anyhow::Result<Outcome> {
 }
 
 fn eval(args: EvalArgs) -> anyhow::Result<Outcome> {
+    if let Some(path) = &args.out {
+        TableFormat::from_path(path)?;
+    }
     let set = args.themes.load()?;
     let folds = args.cv_by.as_deref().map(cv_folds).transpose()?;
     let mut files = Vec::new();
@@ -464,7 +490,18 @@ fn eval(args: EvalArgs) -> anyhow::Result<Outcome> {
         None => None,
     };
     let mut out = Output::stdout();
-    if args.json {
+    if let Some(path) = &args.out {
+        let pooled = (reports.len() > 1).then_some(&pooled_report);
+        let mut frame = themes::eval_frame(&themes::eval_scopes(&reports, pooled, cv.as_ref()))?;
+        let manifest =
+            write_table_with_manifest(&mut frame, path, &manifest_context(&store, &set)?)?;
+        note(format_args!(
+            "wrote {} evaluation rows to {} and {}",
+            frame.height(),
+            path.display(),
+            manifest.display()
+        ));
+    } else if args.json {
         let files: Vec<serde_json::Value> = reports
             .iter()
             .map(|(path, report)| serde_json::json!({"file": path, "report": report}))
@@ -508,7 +545,11 @@ fn eval(args: EvalArgs) -> anyhow::Result<Outcome> {
     if let Some(path) = &args.misses {
         let rows = themes::misses(&pooled_report, &pooled);
         write_misses(path, &rows)?;
-        eprintln!("{} misses written to {}", rows.len(), path.display());
+        note(format_args!(
+            "wrote {} misses to {}",
+            rows.len(),
+            path.display()
+        ));
     }
     Ok(Outcome::Done)
 }
