@@ -645,3 +645,44 @@ fn run_json_lists_the_ingest_and_every_written_file() {
     assert_eq!(again["ingest"]["unchanged"], 9);
     assert_eq!(again["written"], summary["written"]);
 }
+
+#[test]
+fn speakers_list_json_is_one_object_per_person_of_the_text_list() {
+    let text = Statemine::new().args(["speakers", "list"]).run().ok();
+    let json = Statemine::new()
+        .args(["speakers", "list", "--json"])
+        .run()
+        .ok()
+        .json_lines();
+    let names: Vec<&str> = text
+        .stdout
+        .lines()
+        .map(|l| l.split('\t').next().unwrap())
+        .collect();
+    let json_names: Vec<&str> = json.iter().map(|p| p["name"].as_str().unwrap()).collect();
+    assert_eq!(json_names, names);
+    assert!(
+        json.iter()
+            .all(|p| p["role"].is_string() && p["aliases"].is_array())
+    );
+}
+
+/// A flag a command does not take is an error naming it (exit 2), never silently ignored.
+#[test]
+fn an_output_flag_a_command_does_not_take_is_an_error() {
+    for args in [
+        &["info", "--out", "info.csv"][..],
+        &["init", "--json", "study"][..],
+        &["themes", "import", "--json", "x.yml"][..],
+        &["search", "x", "--queries", "q.txt", "--out", "h.csv"][..],
+        &["themes", "count", "--out", "t.csv"][..],
+    ] {
+        let run = Statemine::new().args(args).run();
+        assert_eq!(run.code, 2, "{args:?}: {}", run.stderr);
+        assert!(
+            run.stderr.starts_with("error: "),
+            "{args:?}: {}",
+            run.stderr
+        );
+    }
+}

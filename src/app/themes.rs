@@ -167,6 +167,10 @@ pub struct TrainArgs {
     /// beside NAME.toml].
     #[arg(long, value_name = "MODEL")]
     pub out: Option<PathBuf>,
+    /// Print one JSON object (the model file and, per theme and language, the training
+    /// counts and inner cross-validated F1) instead of a line per model on stderr.
+    #[arg(long)]
+    pub json: bool,
 }
 
 /// Dictionary formats `themes import` reads.
@@ -582,8 +586,34 @@ fn train(args: TrainArgs) -> anyhow::Result<Outcome> {
         themes::model::TrainSettings::default(),
     )?;
     write_file(&out, &model.to_json())?;
+    if args.json {
+        let models: Vec<serde_json::Value> = model
+            .models
+            .iter()
+            .map(|m| {
+                serde_json::json!({
+                    "theme": m.theme,
+                    "lang": m.lang,
+                    "positives": m.positives,
+                    "negatives": m.negatives,
+                    "documents": m.documents,
+                    "weights": m.weights.len(),
+                    "threshold": m.threshold,
+                    "threshold_either": m.threshold_either,
+                    "inner_f1": {
+                        "rules": m.inner_f1.rules,
+                        "model": m.inner_f1.model,
+                        "either": m.inner_f1.either,
+                    },
+                })
+            })
+            .collect();
+        let mut output = Output::stdout();
+        output.line(&serde_json::json!({ "model": out, "models": models }).to_string())?;
+        output.flush()?;
+    }
     if !quiet() {
-        for m in &model.models {
+        for m in model.models.iter().filter(|_| !args.json) {
             eprintln!(
                 "{} [{}]: {} positives, {} negatives in {} documents, {} weights; inner CV F1 rules {:.3}, model {:.3} (p > {:.3}), either {:.3} (p > {:.3})",
                 m.theme,
