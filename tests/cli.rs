@@ -676,6 +676,13 @@ fn an_output_flag_a_command_does_not_take_is_an_error() {
         &["themes", "import", "--json", "x.yml"][..],
         &["search", "x", "--queries", "q.txt", "--out", "h.csv"][..],
         &["themes", "count", "--out", "t.csv"][..],
+        // --json prints the table that --out writes: one or the other.
+        &["words", "freq", "--json", "--out", "t.csv"][..],
+        &["kwic", "x", "--json", "--out", "t.csv"][..],
+        &["trends", "--json", "--out", "t.csv"][..],
+        &[
+            "themes", "eval", "--gold", "g.jsonl", "--json", "--out", "t.csv",
+        ][..],
     ] {
         let run = Statemine::new().args(args).run();
         assert_eq!(run.code, 2, "{args:?}: {}", run.stderr);

@@ -253,7 +253,7 @@ pub struct KwicArgs {
     #[arg(long)]
     pub limit: Option<usize>,
     /// One JSON object per line.
-    #[arg(long)]
+    #[arg(long, conflicts_with = "out")]
     pub json: bool,
     /// Write the lines to FILE (.csv, .parquet, .json, .ndjson: the evidence columns, with
     /// the context) and FILE.manifest.json instead of printing them.
