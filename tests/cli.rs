@@ -644,6 +644,18 @@ fn run_json_lists_the_ingest_and_every_written_file() {
         .json();
     assert_eq!(again["ingest"]["unchanged"], 9);
     assert_eq!(again["written"], summary["written"]);
+    // `report --json` reports its one page the same way.
+    let page = dir.path().join("page.html");
+    let report = Statemine::new()
+        .args(["report", "--json", "--out"])
+        .arg(&page)
+        .arg(&job)
+        .run()
+        .ok()
+        .json();
+    assert_eq!(report["written"][0]["kind"], "report");
+    assert_eq!(report["written"][0]["path"], page.display().to_string());
+    assert!(page.exists());
 }
 
 #[test]
