@@ -148,6 +148,31 @@ fn train_count_either_and_cross_validate() {
         blame["weights"]["american partner"].as_f64().unwrap() > 0.0,
         "{blame}"
     );
+    // --json: the same per-model figures on stdout, nothing per model on stderr.
+    let json_out = dir.path().join("json.model.json");
+    let run = statemine(&[
+        "themes",
+        "train",
+        "--json",
+        "--index",
+        index.to_str().unwrap(),
+        "--themes",
+        themes.to_str().unwrap(),
+        "--gold",
+        gold.to_str().unwrap(),
+        "--out",
+        json_out.to_str().unwrap(),
+    ])
+    .ok();
+    let summary = run.json();
+    assert_eq!(summary["model"], json_out.display().to_string());
+    let listed = summary["models"].as_array().unwrap();
+    assert_eq!(listed.len(), model["models"].as_array().unwrap().len());
+    let blame_json = listed.iter().find(|m| m["theme"] == "blame").unwrap();
+    for key in ["positives", "negatives", "documents", "threshold"] {
+        assert_eq!(blame_json[key], blame[key], "{key}");
+    }
+    assert!(!run.stderr.contains("positives"), "{}", run.stderr);
 
     // Counting in `either` mode: the rule's matches, plus model hits naming the model.
     let evidence = dir.path().join("evidence.csv");

@@ -43,6 +43,10 @@ pub struct IngestArgs {
     /// the end).
     #[arg(long, value_name = "N", default_value_t = 25_000)]
     pub commit_every: usize,
+    /// Print the summary as one JSON object (the counts, the index, whether it was
+    /// created); rejected records are still reported on stderr.
+    #[arg(long)]
+    pub json: bool,
     /// Analysis and indexing threads (default: one per core).
     #[arg(long, value_name = "N")]
     pub threads: Option<usize>,
@@ -110,12 +114,18 @@ pub fn run(args: IngestArgs) -> anyhow::Result<Outcome> {
         ));
     }
     let mut out = Output::stdout();
-    let suffix = if report.dry_run {
-        " (dry run: nothing written)"
+    if args.json {
+        let mut summary = serde_json::to_value(&report)?;
+        summary["index"] = serde_json::to_value(&options.index)?;
+        out.line(&summary.to_string())?;
     } else {
-        ""
-    };
-    out.line(&format!("{report}{suffix}"))?;
+        let suffix = if report.dry_run {
+            " (dry run: nothing written)"
+        } else {
+            ""
+        };
+        out.line(&format!("{report}{suffix}"))?;
+    }
     out.flush()?;
     if report.discarded_empty_index {
         note(format_args!(

@@ -3,15 +3,18 @@
 
 use std::fs::File;
 use std::io::{self, BufRead, BufReader};
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::time::Instant;
 
 use anyhow::Context;
 use clap::Args;
 
+use statemine::export::{ManifestContext, TableFormat, write_table_with_manifest};
 use statemine::index::{DocFilter, IndexStore};
 use statemine::query::QueryError;
-use statemine::search::{GroupBy, IndexSearcher, Plan, SearchError, SearchRequest, SortOrder};
+use statemine::search::{
+    self as search, GroupBy, IndexSearcher, Plan, SearchError, SearchRequest, SortOrder,
+};
 
 use super::Outcome;
 use super::common::{FilterArgs, IndexArgs, note_unmatched_names};
@@ -57,6 +60,10 @@ pub struct SearchArgs {
     #[arg(long, default_value_t = 3, value_name = "N",
           value_parser = clap::value_parser!(u8).range(1..=10))]
     pub passages: u8,
+    /// Write the hits to FILE (.csv, .parquet, .json, .ndjson: the columns of --csv), or the
+    /// count table with --count, and FILE.manifest.json instead of printing them.
+    #[arg(long, value_name = "FILE", conflicts_with_all = ["json", "csv", "queries"])]
+    pub out: Option<PathBuf>,
     /// Run every query of FILE (one per line; `#` comments and blank lines skipped; `-` for
     /// stdin) in one process and print one JSON line per query.
     #[arg(long, value_name = "FILE", conflicts_with = "csv")]
@@ -116,7 +123,9 @@ impl SearchArgs {
                 usize::from(self.passages)
             },
             // The "N of M" summary is only drawn for a person watching stderr.
-            total: matches!(format, Format::Plain { .. }) && stderr_is_terminal(),
+            total: matches!(format, Format::Plain { .. })
+                && self.out.is_none()
+                && stderr_is_terminal(),
         };
         Ok(SearchConfig {
             filter,
@@ -130,15 +139,26 @@ impl SearchArgs {
 
 /// Runs `statemine search`.
 pub fn run(args: SearchArgs) -> anyhow::Result<Outcome> {
+    if let Some(path) = &args.out {
+        TableFormat::from_path(path)?;
+    }
     let mut output = Output::stdout();
     let config = args.config(output.color)?;
     let store = IndexStore::open(&args.index.index)?;
     note_unmatched_names(&store, &config.filter)?;
     let mut searcher = IndexSearcher::new(&store)?;
-    let outcome = match (&args.query, &args.queries) {
-        (_, Some(file)) => run_batch(&mut searcher, &config, file, &mut output)?,
-        (Some(query), None) => run_one(&mut searcher, &config, query, &mut output)?,
-        (None, None) => anyhow::bail!("give a QUERY or --queries FILE"),
+    let outcome = match (&args.query, &args.queries, &args.out) {
+        (_, Some(file), _) => run_batch(&mut searcher, &config, file, &mut output)?,
+        (Some(query), None, Some(path)) => {
+            let context = ManifestContext {
+                args: std::env::args().collect(),
+                index: Some(store.fingerprint()?),
+                ..ManifestContext::default()
+            };
+            export_one(&mut searcher, &config, query, path, &context)?
+        }
+        (Some(query), None, None) => run_one(&mut searcher, &config, query, &mut output)?,
+        (None, None, _) => anyhow::bail!("give a QUERY or --queries FILE"),
     };
     output.flush()?;
     Ok(outcome)
@@ -196,6 +216,40 @@ fn run_one(
     } else {
         Outcome::NoHits
     })
+}
+
+/// `--out`: the hits (or the count table) of one query written to a file with its manifest.
+fn export_one(
+    searcher: &mut IndexSearcher<'_>,
+    config: &SearchConfig,
+    query: &str,
+    path: &Path,
+    context: &ManifestContext,
+) -> anyhow::Result<Outcome> {
+    let plan = searcher.plan(query).map_err(|e| with_caret(e, query))?;
+    let (mut frame, found, what) = match answer_plan(searcher, config, &plan)? {
+        Answer::Hits(hits) => (search::hits_frame(&hits)?, hits.len() as u64, "hit"),
+        Answer::Count(count) => (search::count_frame(count)?, count, "count"),
+        Answer::Groups(by, rows) => (
+            search::groups_frame(by, &rows)?,
+            rows.iter().map(|r| r.count).sum(),
+            "group",
+        ),
+    };
+    let rows = frame.height();
+    let manifest = write_table_with_manifest(&mut frame, path, context)?;
+    note(format_args!(
+        "wrote {rows} {what} rows to {} and {}",
+        path.display(),
+        manifest.display()
+    ));
+    if found == 0 {
+        note(format_args!(
+            "no document matches `{query}`; `statemine search --help` shows the query language"
+        ));
+        return Ok(Outcome::NoHits);
+    }
+    Ok(Outcome::Done)
 }
 
 /// Batch mode: every query of a file against the same open index, one JSON line each.
@@ -271,13 +325,22 @@ fn answer(
     query: &str,
 ) -> Result<Answer, SearchError> {
     let plan: Plan = searcher.plan(query)?;
+    answer_plan(searcher, config, &plan)
+}
+
+/// The hits, count or count table of a parsed query, as the flags ask.
+fn answer_plan(
+    searcher: &mut IndexSearcher<'_>,
+    config: &SearchConfig,
+    plan: &Plan,
+) -> Result<Answer, SearchError> {
     let turns = &config.request.turns;
     Ok(if let Some(by) = config.by {
-        Answer::Groups(by, searcher.count_by(&plan, &config.filter, turns, by)?)
+        Answer::Groups(by, searcher.count_by(plan, &config.filter, turns, by)?)
     } else if config.count {
-        Answer::Count(searcher.count(&plan, &config.filter, turns)?)
+        Answer::Count(searcher.count(plan, &config.filter, turns)?)
     } else {
-        Answer::Hits(searcher.search(&plan, &config.request)?.hits)
+        Answer::Hits(searcher.search(plan, &config.request)?.hits)
     })
 }
 

@@ -12,7 +12,7 @@ use std::ops::Range;
 use serde::Serialize;
 
 use statemine::export::csv_cell;
-use statemine::search::{GroupBy, GroupCount, Hit, Passage};
+use statemine::search::{GroupBy, GroupCount, HIT_COLUMNS, Hit, Passage, rounded_score};
 use statemine::text::terminal_safe;
 
 use super::search::Answer;
@@ -88,8 +88,7 @@ impl<'a> HitJson<'a> {
             kind: doc.kind.as_str(),
             lang: doc.lang.as_str(),
             url: &doc.url,
-            // Four decimals are plenty to rank by and keep the output stable to read.
-            score: (f64::from(hit.score) * 1e4).round() / 1e4,
+            score: rounded_score(hit.score),
             para: best.map(|p| p.para),
             snippet: best.map(|p| p.text.as_str()),
             highlights: best.map_or_else(Vec::new, |p| pairs(&p.highlights)),
@@ -180,7 +179,7 @@ impl<W: Write> Printer<W> {
             Format::Csv => {
                 let mut csv = csv::Writer::from_writer(&mut self.out);
                 if self.printed == 0 {
-                    csv.write_record(CSV_HEADER)?;
+                    csv.write_record(HIT_COLUMNS)?;
                 }
                 csv_row(&mut csv, hit)?;
                 csv.flush()?;
@@ -194,7 +193,7 @@ impl<W: Write> Printer<W> {
     pub fn end_hits(&mut self) -> io::Result<()> {
         if self.format == Format::Csv && self.printed == 0 {
             let mut csv = csv::Writer::from_writer(&mut self.out);
-            csv.write_record(CSV_HEADER)?;
+            csv.write_record(HIT_COLUMNS)?;
             csv.flush()?;
         }
         Ok(())
@@ -342,18 +341,11 @@ impl<W: Write> Printer<W> {
     }
 }
 
-const CSV_HEADER: [&str; 12] = [
-    "id", "date", "title", "speaker", "source", "kind", "lang", "url", "score", "para", "snippet",
-    "matches",
-];
-
 /// One CSV row: the best passage as `snippet` and its matched words joined by ` | `.
 fn csv_row<W: Write>(csv: &mut csv::Writer<W>, hit: &Hit) -> csv::Result<()> {
     let json = HitJson::new(hit);
     let best: Option<&Passage> = hit.passages.first();
-    let matches: Vec<&str> = best
-        .map(|p| p.highlights.iter().map(|r| &p.text[r.clone()]).collect())
-        .unwrap_or_default();
+    let matches: Vec<&str> = best.map(Passage::matched_words).unwrap_or_default();
     let safe = |text: &str| csv_cell(text).into_owned();
     csv.write_record([
         safe(json.id),

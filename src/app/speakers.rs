@@ -12,7 +12,7 @@ use statemine::index::IndexStore;
 
 use super::Outcome;
 use super::common::{IndexArgs, load_speakers};
-use super::output::{Output, warning};
+use super::output::{Output, note, warning};
 use super::themes::write_misses;
 
 /// Subcommands of `statemine speakers`.
@@ -31,6 +31,9 @@ pub struct ListArgs {
     /// Speaker registry extending the built-in one.
     #[arg(long, value_name = "FILE", env = "STATEMINE_SPEAKERS")]
     pub speakers: Option<PathBuf>,
+    /// One JSON object per person (name, aliases, role, country, periods).
+    #[arg(long)]
+    pub json: bool,
 }
 
 /// Arguments of `statemine speakers check`.
@@ -64,6 +67,10 @@ fn list(args: ListArgs) -> anyhow::Result<Outcome> {
     let registry = load_speakers(args.speakers.as_deref())?;
     let mut out = Output::stdout();
     for person in registry.persons() {
+        if args.json {
+            out.line(&serde_json::to_string(person)?)?;
+            continue;
+        }
         out.line(&format!(
             "{}\t{}\t{:?}\t{}",
             person.name,
@@ -109,11 +116,11 @@ fn check(args: CheckArgs) -> anyhow::Result<Outcome> {
     out.flush()?;
     if let Some(path) = &args.misses {
         write_misses(path, &report.disagreements)?;
-        eprintln!(
-            "{} disagreements written to {}",
+        note(format_args!(
+            "wrote {} disagreements to {}",
             report.disagreements.len(),
             path.display()
-        );
+        ));
     }
     Ok(if report.total.paragraphs == 0 {
         Outcome::NoHits

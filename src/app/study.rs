@@ -191,6 +191,10 @@ pub struct FirstArgs {
 pub struct RunArgs {
     /// The job file (TOML).
     pub job: PathBuf,
+    /// Print one JSON object at the end (the job, its ingest summary and every written
+    /// file) instead of a line per written file.
+    #[arg(long)]
+    pub json: bool,
 }
 
 /// Opens the index, notes names of the filter that match nothing, and counts the themes
@@ -404,7 +408,7 @@ pub fn first(args: FirstArgs) -> anyhow::Result<Outcome> {
 
 /// Runs `statemine run`.
 pub fn run_job(args: RunArgs) -> anyhow::Result<Outcome> {
-    study_job::run(&args.job, None)
+    study_job::run(&args.job, None, args.json)
 }
 
 /// Arguments of `statemine report`.
@@ -416,6 +420,10 @@ pub struct ReportArgs {
     /// output folder).
     #[arg(long, value_name = "FILE.html")]
     pub out: Option<PathBuf>,
+    /// Print one JSON object at the end (as `run --json` does) instead of a line per
+    /// written file.
+    #[arg(long)]
+    pub json: bool,
 }
 
 /// `statemine report`: the job's HTML report alone.
@@ -423,5 +431,5 @@ pub fn report(args: ReportArgs) -> anyhow::Result<Outcome> {
     if let Some(out) = &args.out {
         statemine::export::report::check_report_path(out)?;
     }
-    study_job::run(&args.job, Some(args.out.as_deref()))
+    study_job::run(&args.job, Some(args.out.as_deref()), args.json)
 }

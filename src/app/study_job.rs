@@ -1,6 +1,7 @@
 //! `statemine run JOB.toml` and `statemine report JOB.toml`: the library runs the job ([`statemine::study::run_job`]); this
 //! prints what it reports: ingest summary and rejected records and notes on stderr, one
-//! line per written file on stdout.
+//! line per written file on stdout, or with `--json` one object at the end (the job, its
+//! ingest summary and the written files).
 
 use std::path::Path;
 
@@ -12,8 +13,8 @@ use super::output::{Output, note_mistake};
 use super::progress::{CountProgress, IngestProgress};
 
 /// Runs the job at `path`; with `report`, only its report (written to the path given, or
-/// where the job says).
-pub fn run(path: &Path, report: Option<Option<&Path>>) -> anyhow::Result<Outcome> {
+/// where the job says); with `json`, the summary as one JSON object.
+pub fn run(path: &Path, report: Option<Option<&Path>>, json: bool) -> anyhow::Result<Outcome> {
     let mut job = Job::load(path)?;
     if let Some(out) = report {
         job = study::report_only(&job, out);
@@ -21,6 +22,8 @@ pub fn run(path: &Path, report: Option<Option<&Path>>) -> anyhow::Result<Outcome
     let ingest = IngestProgress::new();
     let bar = CountProgress::new();
     let mut output = Output::stdout();
+    let mut ingested = None;
+    let mut written_files = Vec::new();
     let result = study::run_job(
         &job,
         std::env::args().collect(),
@@ -30,8 +33,13 @@ pub fn run(path: &Path, report: Option<Option<&Path>>) -> anyhow::Result<Outcome
             match event {
                 JobEvent::Ingested { index, report } => {
                     eprintln!("ingest {}: {report}", index.display());
+                    ingested = Some(report.clone());
                 }
                 JobEvent::UnmatchedName(name) => note_mistake(unmatched_note(name)),
+                JobEvent::Written(written) if json => {
+                    bar.finish();
+                    written_files.push(written.clone());
+                }
                 JobEvent::Written(written) => {
                     bar.finish();
                     output.line(&format!(
@@ -48,6 +56,15 @@ pub fn run(path: &Path, report: Option<Option<&Path>>) -> anyhow::Result<Outcome
     );
     bar.finish();
     result?;
+    if json {
+        let summary = serde_json::json!({
+            "job": job.path,
+            "index": job.index,
+            "ingest": ingested,
+            "written": written_files,
+        });
+        output.line(&summary.to_string())?;
+    }
     output.flush()?;
     Ok(Outcome::Done)
 }

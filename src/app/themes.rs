@@ -111,6 +111,10 @@ pub struct CountArgs {
 pub struct TestArgs {
     #[command(flatten)]
     pub themes: ThemesFileArgs,
+    /// Print one JSON object (the theme file, the counts and every failed example) instead
+    /// of the failures and the summary line.
+    #[arg(long)]
+    pub json: bool,
 }
 
 /// Arguments of `statemine themes eval`.
@@ -136,8 +140,13 @@ pub struct EvalArgs {
     #[arg(long)]
     pub allow_missing: bool,
     /// Print the scores as one JSON object.
-    #[arg(long)]
+    #[arg(long, conflicts_with = "out")]
     pub json: bool,
+    /// Write the scores to FILE (.csv, .parquet, .json, .ndjson: one row per theme of each
+    /// gold file, the pooled files and the cross-validation, and a `(macro)` row each) and
+    /// FILE.manifest.json instead of printing them.
+    #[arg(long, value_name = "FILE")]
+    pub out: Option<PathBuf>,
     /// Also list the false positives and false negatives of this theme.
     #[arg(long, value_name = "ID")]
     pub errors: Option<String>,
@@ -158,6 +167,10 @@ pub struct TrainArgs {
     /// beside NAME.toml].
     #[arg(long, value_name = "MODEL")]
     pub out: Option<PathBuf>,
+    /// Print one JSON object (the model file and, per theme and language, the training
+    /// counts and inner cross-validated F1) instead of a line per model on stderr.
+    #[arg(long)]
+    pub json: bool,
 }
 
 /// Dictionary formats `themes import` reads.
@@ -240,7 +253,7 @@ pub struct KwicArgs {
     #[arg(long)]
     pub limit: Option<usize>,
     /// One JSON object per line.
-    #[arg(long)]
+    #[arg(long, conflicts_with = "out")]
     pub json: bool,
     /// Write the lines to FILE (.csv, .parquet, .json, .ndjson: the evidence columns, with
     /// the context) and FILE.manifest.json instead of printing them.
@@ -374,24 +387,38 @@ fn test(args: TestArgs) -> anyhow::Result<Outcome> {
     let set = args.themes.load()?;
     let outcomes = themes::run_examples(&set)?;
     let failed: Vec<_> = outcomes.iter().filter(|o| !o.passed()).collect();
-    let mut out = Output::stdout();
-    for failure in &failed {
-        out.line(&themes_print::example_failure(failure))?;
-    }
-    out.flush()?;
     let themes_with_examples = set
         .themes
         .iter()
         .filter(|t| t.langs.iter().any(|l| !l.examples.is_empty()))
         .count();
-    eprintln!(
-        "{}: {} examples in {} of {} themes, {} failed",
-        set.path.display(),
-        outcomes.len(),
-        themes_with_examples,
-        set.themes.len(),
-        failed.len()
-    );
+    let mut out = Output::stdout();
+    if args.json {
+        let summary = serde_json::json!({
+            "file": set.path,
+            "examples": outcomes.len(),
+            "themes_with_examples": themes_with_examples,
+            "themes": set.themes.len(),
+            "failed": failed.len(),
+            "failures": failed,
+        });
+        out.line(&summary.to_string())?;
+    } else {
+        for failure in &failed {
+            out.line(&themes_print::example_failure(failure))?;
+        }
+    }
+    out.flush()?;
+    if !args.json {
+        eprintln!(
+            "{}: {} examples in {} of {} themes, {} failed",
+            set.path.display(),
+            outcomes.len(),
+            themes_with_examples,
+            set.themes.len(),
+            failed.len()
+        );
+    }
     anyhow::ensure!(
         failed.is_empty(),
         "{} of {} examples failed",
@@ -402,6 +429,9 @@ fn test(args: TestArgs) -> anyhow::Result<Outcome> {
 }
 
 fn eval(args: EvalArgs) -> anyhow::Result<Outcome> {
+    if let Some(path) = &args.out {
+        TableFormat::from_path(path)?;
+    }
     let set = args.themes.load()?;
     let folds = args.cv_by.as_deref().map(cv_folds).transpose()?;
     let mut files = Vec::new();
@@ -478,7 +508,18 @@ fn eval(args: EvalArgs) -> anyhow::Result<Outcome> {
         None => None,
     };
     let mut out = Output::stdout();
-    if args.json {
+    if let Some(path) = &args.out {
+        let pooled = (reports.len() > 1).then_some(&pooled_report);
+        let mut frame = themes::eval_frame(&themes::eval_scopes(&reports, pooled, cv.as_ref()))?;
+        let manifest =
+            write_table_with_manifest(&mut frame, path, &manifest_context(&store, &set)?)?;
+        note(format_args!(
+            "wrote {} evaluation rows to {} and {}",
+            frame.height(),
+            path.display(),
+            manifest.display()
+        ));
+    } else if args.json {
         let files: Vec<serde_json::Value> = reports
             .iter()
             .map(|(path, report)| serde_json::json!({"file": path, "report": report}))
@@ -522,7 +563,11 @@ fn eval(args: EvalArgs) -> anyhow::Result<Outcome> {
     if let Some(path) = &args.misses {
         let rows = themes::misses(&pooled_report, &pooled);
         write_misses(path, &rows)?;
-        eprintln!("{} misses written to {}", rows.len(), path.display());
+        note(format_args!(
+            "wrote {} misses to {}",
+            rows.len(),
+            path.display()
+        ));
     }
     Ok(Outcome::Done)
 }
@@ -555,8 +600,34 @@ fn train(args: TrainArgs) -> anyhow::Result<Outcome> {
         themes::model::TrainSettings::default(),
     )?;
     write_file(&out, &model.to_json())?;
+    if args.json {
+        let models: Vec<serde_json::Value> = model
+            .models
+            .iter()
+            .map(|m| {
+                serde_json::json!({
+                    "theme": m.theme,
+                    "lang": m.lang,
+                    "positives": m.positives,
+                    "negatives": m.negatives,
+                    "documents": m.documents,
+                    "weights": m.weights.len(),
+                    "threshold": m.threshold,
+                    "threshold_either": m.threshold_either,
+                    "inner_f1": {
+                        "rules": m.inner_f1.rules,
+                        "model": m.inner_f1.model,
+                        "either": m.inner_f1.either,
+                    },
+                })
+            })
+            .collect();
+        let mut output = Output::stdout();
+        output.line(&serde_json::json!({ "model": out, "models": models }).to_string())?;
+        output.flush()?;
+    }
     if !quiet() {
-        for m in &model.models {
+        for m in model.models.iter().filter(|_| !args.json) {
             eprintln!(
                 "{} [{}]: {} positives, {} negatives in {} documents, {} weights; inner CV F1 rules {:.3}, model {:.3} (p > {:.3}), either {:.3} (p > {:.3})",
                 m.theme,

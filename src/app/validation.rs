@@ -43,6 +43,10 @@ pub struct SampleArgs {
     /// Share of the sample drawn from paragraphs with a predicted theme.
     #[arg(long, value_name = "SHARE", default_value_t = 0.5)]
     pub predicted_share: f64,
+    /// Print one JSON object on stdout (the files written, the rows drawn and the strata
+    /// of the design) instead of the strata table on stderr.
+    #[arg(long)]
+    pub json: bool,
 }
 
 /// Arguments of `statemine themes validate`.
@@ -61,6 +65,9 @@ pub struct ValidateArgs {
     /// Write the validation here (read by --validation of trends, compare and jobs).
     #[arg(long, value_name = "FILE", default_value = "validation.json")]
     pub out: PathBuf,
+    /// Print the validation as one JSON object (the content of --out) instead of the table.
+    #[arg(long)]
+    pub json: bool,
 }
 
 /// Runs `statemine themes sample`.
@@ -90,8 +97,22 @@ pub fn sample(args: SampleArgs) -> anyhow::Result<Outcome> {
         write_atomic(&path, design)?;
         written.push(path);
     }
-    // The design, for reading; --quiet leaves it out (the file has it).
-    for stratum in drawn.strata.iter().filter(|_| !quiet()) {
+    if args.json {
+        let design = written.get(1);
+        let summary = serde_json::json!({
+            "out": args.out,
+            "design": design,
+            "rows": rows.len(),
+            "seed": args.seed,
+            "blind": args.blind,
+            "strata": drawn.strata,
+        });
+        let mut output = Output::stdout();
+        output.line(&summary.to_string())?;
+        output.flush()?;
+    }
+    // The design, for reading; --quiet and --json leave it out (the file has it).
+    for stratum in drawn.strata.iter().filter(|_| !quiet() && !args.json) {
         eprintln!(
             "{:<32} {:>6} of {:>7} paragraphs (weight {})",
             stratum.name,
@@ -136,6 +157,12 @@ pub fn validate(args: ValidateArgs) -> anyhow::Result<Outcome> {
     let result: Validation = validation::validate(&args.labels, &file, &themes, &docs, CONFIDENCE)?;
     write_atomic(&args.out, result.to_json().as_bytes())?;
     let mut output = Output::stdout();
+    if args.json {
+        output.line(&serde_json::to_string(&result)?)?;
+        output.flush()?;
+        note(format_args!("wrote {}", args.out.display()));
+        return Ok(Outcome::Done);
+    }
     let out = output.writer();
     let line = |cells: [&str; 8]| {
         format!(

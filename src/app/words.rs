@@ -55,7 +55,7 @@ pub struct TermArgs {
     #[arg(long, value_name = "N", default_value_t = 20)]
     pub top: usize,
     /// One JSON object per line.
-    #[arg(long)]
+    #[arg(long, conflicts_with = "out")]
     pub json: bool,
     /// Write the table to FILE (.csv, .parquet, .json, .ndjson) and FILE.manifest.json
     /// instead of printing it.

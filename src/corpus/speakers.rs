@@ -27,7 +27,7 @@ use std::path::{Path, PathBuf};
 use std::sync::{Arc, LazyLock};
 
 use chrono::NaiveDate;
-use serde::Deserialize;
+use serde::{Deserialize, Serialize};
 
 use crate::document::{ParagraphTurn, Role};
 
@@ -42,7 +42,7 @@ pub const BUILTIN_SPEAKERS_TOML: &str = include_str!("../../corpus/speakers.toml
 
 /// What a person does (the registry's `role`); [`Office::role`] maps it, with the
 /// person's country, onto the paragraph [`Role`] that analyses group by.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Deserialize, Serialize)]
 #[serde(rename_all = "snake_case")]
 pub enum Office {
     /// President, monarch.
@@ -86,7 +86,7 @@ impl Office {
 }
 
 /// A period in office.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct OfficePeriod {
     /// The office held.
     pub role: Office,
@@ -98,8 +98,9 @@ pub struct OfficePeriod {
     pub to: Option<NaiveDate>,
 }
 
-/// One person of the registry.
-#[derive(Debug, Clone, PartialEq, Eq)]
+/// One person of the registry (serialized with the registry file's keys, as
+/// `speakers list --json` prints it).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct Person {
     /// Canonical name: what outputs show and counts group by.
     pub name: String,

@@ -83,8 +83,8 @@ impl IngestOptions {
     }
 }
 
-/// What an ingest job did.
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
+/// What an ingest job did (serialized as `ingest --json` prints it).
+#[derive(Debug, Clone, Default, PartialEq, Eq, serde::Serialize)]
 pub struct IngestReport {
     /// Documents whose id was new to the index.
     pub ingested: u64,

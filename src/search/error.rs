@@ -18,6 +18,15 @@ pub enum SearchError {
     /// The index could not be read.
     #[error(transparent)]
     Index(#[from] IndexError),
+    /// Building an output table failed.
+    #[error("building the {table} table: {source}")]
+    Frame {
+        /// Which table.
+        table: &'static str,
+        /// The polars error.
+        #[source]
+        source: polars::error::PolarsError,
+    },
 }
 
 impl From<crate::index::EmptyTurnSpeaker> for SearchError {

@@ -17,6 +17,7 @@ mod build;
 mod collect;
 mod count;
 mod error;
+mod frame;
 mod matcher;
 mod paragraphs;
 mod passages;
@@ -33,6 +34,7 @@ pub use crate::query::{Expr, FieldName, Leaf, LeafValue, Plan, parse};
 pub use collect::SortOrder;
 pub use count::{GroupBy, GroupCount};
 pub use error::SearchError;
+pub use frame::{HIT_COLUMNS, count_frame, groups_frame, hits_frame, rounded_score};
 #[cfg(test)]
 pub(crate) use paragraphs::test_document;
 pub use paragraphs::{ParagraphHit, ParagraphScanner};

@@ -14,7 +14,7 @@ use crate::index::{IndexStore, IngestOptions, IngestReport, ProgressSink, Unmatc
 use crate::themes::{Progress, ThemeSet, evidence_frame};
 
 /// One written file.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
 pub struct Written {
     /// What it holds: `trends`, `compare`, `first`, `evidence` or `chart`.
     pub kind: &'static str,

@@ -18,6 +18,7 @@ mod by_doc;
 pub(crate) mod count;
 mod error;
 pub(crate) mod eval;
+mod eval_table;
 mod evidence;
 mod examples;
 pub mod file;
@@ -53,6 +54,7 @@ pub use eval::{
     MissKind, MissingParagraph, ThemeScore, count_gold_documents, cross_validate, dedup_gold,
     document_folds, eval_index, evaluate, misses,
 };
+pub use eval_table::{EVAL_COLUMNS, MACRO_ROW, eval_frame, eval_scopes};
 #[cfg(test)]
 pub(crate) use evidence::sample_row;
 pub use evidence::{
