@@ -12,8 +12,17 @@
 //! weights of the features first seen in it), and its `rule` names the model and the score:
 //! `model:korea-2017.model.json p=0.83`. The words are the matcher's tokens of the document
 //! (the analyzer's word runs, [`crate::text`]'s fast path), each written form stemmed once
-//! per thread by the training's [`super::Featurizer`] and remembered, so a model meets the
-//! features it was trained on at the cost of one hash lookup per word.
+//! per thread and remembered, so a model meets the features it was trained on at the cost
+//! of one hash lookup per word.
+//!
+//! Most paragraphs cannot reach a threshold, and they are told apart before their features
+//! are collected ([`Reach`]): a first pass over the paragraph's stems adds up the positive
+//! weights it may hold (each distinct stem's unigram, each neighbouring pair that is a
+//! positively weighted bigram); only a paragraph whose bound, with a margin for rounding,
+//! reaches some model's threshold is featurised and scored, in the same order and with the
+//! same arithmetic as every paragraph would be. The bound is never below the score (see
+//! [`Reach`] for the argument), so skipping changes no result; a test compares the whole
+//! path with a plain featurisation through the training's [`Featurizer`].
 
 use std::sync::atomic::{AtomicU64, Ordering};
 
@@ -24,9 +33,10 @@ use super::file::ModelFile;
 use super::fit::sigmoid;
 use crate::document::Lang;
 use crate::text::sentence_spans;
+use crate::text::words::Stemmers;
 use crate::themes::file::CountMode;
 use crate::themes::small_words::{SmallWords, small_key};
-use crate::themes::tokens::DocTokens;
+use crate::themes::tokens::{DocTokens, Tok};
 use crate::themes::{ThemeMatch, ThemeSet};
 
 /// The models of a theme set, compiled for counting (shareable between threads).
@@ -48,8 +58,12 @@ struct LangModels {
     unigram: Vec<u32>,
     /// Bigram key ([`pair`]) -> feature number + 1 of the bigram.
     bigram: SmallWords<u32>,
+    /// Every bigram, as (key, feature number), in numbering order.
+    bigrams: Vec<(u64, u32)>,
     n_features: usize,
     models: Vec<Applied>,
+    /// What a paragraph's stems can add to a score at most.
+    reach: Reach,
 }
 
 /// One theme's model in one language.
@@ -62,18 +76,68 @@ struct Applied {
     threshold: f64,
 }
 
+/// An upper bound of every model's score of a paragraph, from its stems alone, and the
+/// bound below which a paragraph is not scored.
+///
+/// With `p(f)` the largest positive weight any model gives feature `f` (0 when none does),
+/// a paragraph's bound is the sum of `p` over its distinct stems as unigrams and over each
+/// neighbouring pair of stems that is a bigram with `p > 0` (a pair that repeats counts
+/// each time). A paragraph's features are its distinct unigrams and bigrams, so for each
+/// model `m` (intercept `b`) the exact score is `z = b + sum of w_m(f) <= b + sum of p(f)
+/// <= b + bound`.
+///
+/// Rounding: the bound is a sum of `n` non-negative stored values, so the exact sum is at
+/// most `bound * (1 + 2 n u)` (`u` = 2^-53, `n u` far below 1); the score's sum of at most
+/// `F` weights (every feature of the language) is within `2 (F + 1) u (|b| + W)` of exact,
+/// `W` the sum of the model's absolute weights. A model with threshold `t` counts when
+/// `sigmoid(z) > t`; if `z <= logit(t) - DELTA` then the exact sigmoid is below
+/// `t (1 - 0.99 DELTA (1 - t))`, which for `t <= 1 - 1e-5` is more than a relative 1e-11
+/// below `t`, far beyond the few ulps of error of `1 / (1 + exp(-z))`. So a paragraph whose
+/// inflated bound stays below `logit(t) - DELTA - b` minus both error terms (and the error
+/// of computing `logit(t)`) scores at most `t` with every model, and is skipped. Thresholds
+/// outside `[1e-300, 1 - 1e-5]` are never skipped.
+#[derive(Default)]
+struct Reach {
+    /// Stem number -> `p` of its unigram.
+    unigram: Vec<f64>,
+    /// Stem number -> bits: [`FIRST`] when it starts a positive bigram, [`SECOND`] when it
+    /// ends one.
+    sides: Vec<u8>,
+    /// Positive bigram key -> its `p`.
+    bigram: SmallWords<f64>,
+    /// A paragraph whose inflated bound is below this is not scored (-inf: every
+    /// paragraph is).
+    skip_below: f64,
+}
+
+/// [`Reach::sides`]: the stem starts a positive bigram.
+const FIRST: u8 = 1;
+/// [`Reach::sides`]: the stem ends a positive bigram.
+const SECOND: u8 = 2;
+
+/// How far below the threshold's logit a bound must stay (see [`Reach`]).
+const DELTA: f64 = 1e-6;
+
 /// Per-thread working memory of [`CompiledModels::apply`].
 #[derive(Default)]
 pub struct ModelScratch {
-    featurizer: Option<Featurizer>,
+    learner: Learner,
     /// The models the words are remembered for (0: none yet).
     owner: u64,
     /// Per language, written word -> stem number (0: no feature uses its stem).
     words: [Words; 2],
+    /// Stem numbers of the paragraph's tokens.
+    stems: Vec<u32>,
     /// Features of the paragraph: (feature, byte offset of its first token).
     found: Vec<(u32, usize)>,
-    /// Per feature, the paragraph it was last seen in + 1 (deduplication).
+    /// Number of the current paragraph (increasing across documents; 0: none yet).
+    stamp: u32,
+    /// Per feature, the stamp of the paragraph it was last seen in (deduplication).
     seen: Vec<u32>,
+    /// Per stem number, the stamp of the paragraph it was last seen in.
+    seen_stem: Vec<u32>,
+    /// Paragraphs scored (those the bound did not skip).
+    scored: usize,
 }
 
 impl CompiledModels {
@@ -112,6 +176,7 @@ impl CompiledModels {
             for model in &mut lang.models {
                 model.weights.resize(lang.n_features, 0.0);
             }
+            lang.reach = Reach::new(lang);
         }
         static NEXT: AtomicU64 = AtomicU64::new(1);
         langs.iter().any(Option::is_some).then(|| CompiledModels {
@@ -143,12 +208,59 @@ impl CompiledModels {
                 .iter()
                 .any(|a| a.mode == CountMode::Model && a.theme == m.theme)
         });
+        let mut added = false;
+        self.score(lang, text, doc, scratch, |p, model, score, found| {
+            let model = &models.models[model];
+            if model.mode == CountMode::Either
+                && matches
+                    .iter()
+                    .any(|m| m.para == p && m.theme == model.theme)
+            {
+                return;
+            }
+            let paragraph = &text[doc.paras[p].bytes.clone()];
+            let (sentence, span) = best_sentence(paragraph, found, &model.weights);
+            matches.push(ThemeMatch {
+                theme: model.theme.clone(),
+                para: p,
+                sentence,
+                start: span.start,
+                end: span.end,
+                rule: format!("model:{} p={score:.2}", self.name),
+            });
+            added = true;
+        });
+        if added {
+            let place = |theme: &str| theme_order.iter().position(|t| t == theme);
+            matches.sort_by_cached_key(|m| (m.para, m.start, place(&m.theme)));
+        }
+    }
+
+    /// Calls `hit(paragraph, model, score, features)` for every paragraph of `doc` (the
+    /// tokens of `text` read as `lang`) and model (its index in the language) whose score
+    /// is above the model's threshold, in paragraph then model order; `features` are the
+    /// paragraph's (feature, byte offset of its first token).
+    fn score(
+        &self,
+        lang: Lang,
+        text: &str,
+        doc: &DocTokens,
+        scratch: &mut ModelScratch,
+        mut hit: impl FnMut(usize, usize, f64, &[(u32, usize)]),
+    ) {
+        let Some(models) = &self.langs[lang_slot(lang)] else {
+            return;
+        };
         let ModelScratch {
-            featurizer,
+            learner,
             owner,
             words,
+            stems,
             found,
+            stamp,
             seen,
+            seen_stem,
+            scored,
         } = scratch;
         if *owner != self.identity {
             *owner = self.identity;
@@ -158,42 +270,62 @@ impl CompiledModels {
         if words.len() > WORD_CACHE {
             words.clear();
         }
-        let featurizer = featurizer.get_or_insert_with(Featurizer::default);
-        seen.clear();
-        seen.resize(models.n_features, 0);
-        let mut added = false;
+        if seen.len() < models.n_features {
+            seen.resize(models.n_features, 0);
+        }
+        if seen_stem.len() <= models.stems.len() {
+            seen_stem.resize(models.stems.len() + 1, 0);
+        }
+        let reach = &models.reach;
         for (p, para) in doc.paras.iter().enumerate() {
-            let paragraph = &text[para.bytes.clone()];
+            let toks = &doc.toks[para.toks.clone()];
+            // A new stamp per paragraph: the `seen` marks of earlier ones no longer count.
+            *stamp = match stamp.checked_add(1) {
+                Some(next) => next,
+                None => {
+                    seen.fill(0);
+                    seen_stem.fill(0);
+                    1
+                }
+            };
+            let stamp = *stamp;
             // From the paragraph to the end of the text (eight-byte keys read past a word).
             let from_here = &text.as_bytes()[para.bytes.start..];
-            found.clear();
-            let stamp = p as u32 + 1;
+            let paragraph = &text[para.bytes.clone()];
+            // First pass: the stems, and the bound of every score.
+            stems.clear();
+            let mut bound = 0.0;
             let mut previous = 0;
-            for tok in &doc.toks[para.toks.clone()] {
-                let (start, end) = (tok.start as usize, tok.end as usize);
-                let word = &paragraph[start..end];
-                let small = (end - start <= 8).then(|| small_key(from_here, start..end));
-                let known = match small {
-                    Some(key) => words.small.get(key),
-                    None => words.long.get(word).copied(),
-                };
-                let stem = match known {
-                    Some(stem) => stem,
-                    None => {
-                        let stem = match featurizer.tokens(lang, word) {
-                            [token] => models.stems.get(token.stem.as_str()).copied(),
-                            _ => None,
-                        }
-                        .unwrap_or(0);
-                        match small {
-                            Some(key) => words.small.insert(key, stem),
-                            None => {
-                                words.long.insert(word.into(), stem);
-                            }
-                        }
-                        stem
+            for tok in toks {
+                let stem = words.stem(lang, paragraph, from_here, tok, &models.stems, learner);
+                stems.push(stem);
+                if stem != 0 {
+                    let s = stem as usize;
+                    if seen_stem[s] != stamp {
+                        seen_stem[s] = stamp;
+                        bound += reach.unigram[s];
                     }
-                };
+                    if previous != 0
+                        && reach.sides[previous as usize] & FIRST != 0
+                        && reach.sides[s] & SECOND != 0
+                        && let Some(w) = reach.bigram.get(pair(previous, stem))
+                    {
+                        bound += w;
+                    }
+                }
+                previous = stem;
+            }
+            // Two addends per token at most (see `Reach` for the rounding).
+            let addends = 2.0 * toks.len() as f64 + 2.0;
+            if bound * (1.0 + 2.0 * addends * UNIT_ROUNDOFF) < reach.skip_below {
+                continue;
+            }
+            // Second pass: the distinct features in order of first occurrence.
+            *scored += 1;
+            found.clear();
+            let mut previous = 0;
+            for (tok, &stem) in toks.iter().zip(stems.iter()) {
+                let start = tok.start as usize;
                 let mut note = |feature: u32| {
                     let slot = &mut seen[feature as usize];
                     if *slot != stamp {
@@ -213,41 +345,23 @@ impl CompiledModels {
                 }
                 previous = stem;
             }
-            for model in &models.models {
+            for (m, model) in models.models.iter().enumerate() {
                 let z = model.intercept
                     + found
                         .iter()
                         .map(|&(f, _)| model.weights[f as usize])
                         .sum::<f64>();
                 let score = sigmoid(z);
-                if score <= model.threshold {
-                    continue;
+                if score > model.threshold {
+                    hit(p, m, score, found);
                 }
-                if model.mode == CountMode::Either
-                    && matches
-                        .iter()
-                        .any(|m| m.para == p && m.theme == model.theme)
-                {
-                    continue;
-                }
-                let (sentence, span) = best_sentence(paragraph, found, &model.weights);
-                matches.push(ThemeMatch {
-                    theme: model.theme.clone(),
-                    para: p,
-                    sentence,
-                    start: span.start,
-                    end: span.end,
-                    rule: format!("model:{} p={score:.2}", self.name),
-                });
-                added = true;
             }
-        }
-        if added {
-            let place = |theme: &str| theme_order.iter().position(|t| t == theme);
-            matches.sort_by_cached_key(|m| (m.para, m.start, place(&m.theme)));
         }
     }
 }
+
+/// Unit roundoff of `f64` (half the machine epsilon).
+const UNIT_ROUNDOFF: f64 = f64::EPSILON / 2.0;
 
 /// Written words remembered per language and thread before the cache is emptied (bounds
 /// memory).
@@ -270,6 +384,93 @@ impl Words {
     fn clear(&mut self) {
         self.small.clear();
         self.long.clear();
+    }
+
+    /// The stem number of token `tok` of `paragraph` (`from_here`: the text's bytes from
+    /// the paragraph on), learnt the first time its written form is seen.
+    #[inline]
+    fn stem(
+        &mut self,
+        lang: Lang,
+        paragraph: &str,
+        from_here: &[u8],
+        tok: &Tok,
+        stems: &FxHashMap<String, u32>,
+        learner: &mut Learner,
+    ) -> u32 {
+        let (start, end) = (tok.start as usize, tok.end as usize);
+        if end - start <= 8 {
+            let key = small_key(from_here, start..end);
+            match self.small.get(key) {
+                Some(stem) => stem,
+                None => {
+                    let stem = learner.stem_number(lang, &paragraph[start..end], stems);
+                    self.small.insert(key, stem);
+                    stem
+                }
+            }
+        } else {
+            let word = &paragraph[start..end];
+            match self.long.get(word) {
+                Some(&stem) => stem,
+                None => {
+                    let stem = learner.stem_number(lang, word, stems);
+                    self.long.insert(word.into(), stem);
+                    stem
+                }
+            }
+        }
+    }
+}
+
+/// Works out what a written word is to the models, once per word and thread.
+#[derive(Default)]
+struct Learner {
+    featurizer: Option<Featurizer>,
+    stemmers: Option<Stemmers>,
+    /// The word being stemmed, lowercased.
+    folded: String,
+}
+
+impl Learner {
+    /// The stem number of `word` (a token as the matcher cuts it: letters and digits): the
+    /// number of the stem the training's [`Featurizer`] gives it, 0 when no feature uses
+    /// that stem or the featurizer does not see the word as one token.
+    ///
+    /// An ASCII word is one token of the analyzer (its tokenizer splits at characters that
+    /// are not alphanumeric, its length filter is the matcher's), which lowercases it
+    /// ASCII-wise and stems it with the language's Snowball stemmer: done here directly,
+    /// without the analyzer's token stream. Other words go through the featurizer.
+    #[inline(never)]
+    fn stem_number(&mut self, lang: Lang, word: &str, stems: &FxHashMap<String, u32>) -> u32 {
+        if word.is_ascii() {
+            self.folded.clear();
+            self.folded.push_str(word);
+            self.folded.make_ascii_lowercase();
+            let stemmer = self
+                .stemmers
+                .get_or_insert_with(Stemmers::default)
+                .get(lang);
+            return stems
+                .get(stemmer.stem(&self.folded).as_ref())
+                .copied()
+                .unwrap_or(0);
+        }
+        self.featurized_stem_number(lang, word, stems)
+    }
+
+    /// [`Learner::stem_number`] through the training's featurizer.
+    fn featurized_stem_number(
+        &mut self,
+        lang: Lang,
+        word: &str,
+        stems: &FxHashMap<String, u32>,
+    ) -> u32 {
+        let featurizer = self.featurizer.get_or_insert_with(Featurizer::default);
+        match featurizer.tokens(lang, word) {
+            [token] => stems.get(token.stem.as_str()).copied().unwrap_or(0),
+            _ => 0,
+        }
     }
 }
 
@@ -328,6 +529,7 @@ impl LangModels {
                     Some(f) => f - 1,
                     None => {
                         self.bigram.insert(key, next + 1);
+                        self.bigrams.push((key, next));
                         next
                     }
                 }
@@ -350,6 +552,50 @@ impl LangModels {
     }
 }
 
+impl Reach {
+    /// The bounds of the models of `lang` (every model added, weights at full length).
+    fn new(lang: &LangModels) -> Reach {
+        // The largest positive weight of each feature.
+        let p = |f: usize| lang.models.iter().map(|m| m.weights[f]).fold(0.0, f64::max);
+        let n_stems = lang.stems.len() + 1;
+        let mut reach = Reach {
+            unigram: vec![0.0; n_stems],
+            sides: vec![0; n_stems],
+            bigram: SmallWords::default(),
+            skip_below: f64::INFINITY,
+        };
+        for (stem, &f) in lang.unigram.iter().enumerate() {
+            if f != 0 {
+                reach.unigram[stem] = p(f as usize - 1);
+            }
+        }
+        for &(key, f) in &lang.bigrams {
+            let w = p(f as usize);
+            if w > 0.0 {
+                reach.bigram.insert(key, w);
+                reach.sides[(key >> 32) as usize] |= FIRST;
+                reach.sides[(key & u64::from(u32::MAX)) as usize] |= SECOND;
+            }
+        }
+        let u = UNIT_ROUNDOFF;
+        let features = lang.n_features as f64;
+        for model in &lang.models {
+            let t = model.threshold;
+            let below = if (1e-300..=1.0 - 1e-5).contains(&t) {
+                let logit = (t / (1.0 - t)).ln();
+                let absolute: f64 = model.weights.iter().map(|w| w.abs()).sum();
+                // The errors of the logit and of the score's sum (see `Reach`).
+                let logit_error = 8.0 * u * (logit.abs() + 1.0);
+                let sum_error = 2.0 * (features + 1.0) * u * (model.intercept.abs() + absolute);
+                logit - DELTA - logit_error - sum_error - model.intercept
+            } else {
+                f64::NEG_INFINITY
+            };
+            reach.skip_below = reach.skip_below.min(below);
+        }
+        reach
+    }
+}
 #[cfg(test)]
 mod tests {
     use std::collections::BTreeMap;
@@ -450,5 +696,198 @@ mod tests {
         let plain = rules.match_text(Lang::En, text, &mut Scratch::default());
         assert!(plain.iter().all(|m| !m.rule.starts_with("model:")));
         assert_eq!(plain.len(), 3);
+    }
+
+    /// A token layout without surface tests or stem ids (the models read only the
+    /// tokens' offsets).
+    struct Plain;
+
+    impl crate::themes::tokens::SurfaceTests for Plain {
+        fn token_tests(&self, _raw: &str, _folded: &str, _out: &mut Vec<u32>) -> bool {
+            false
+        }
+        fn stem_id(&self, _stem: &str) -> u32 {
+            0
+        }
+        fn starts_sequence(&self, _id: u32) -> bool {
+            false
+        }
+        fn could_pass(&self, _lead: u32) -> bool {
+            false
+        }
+    }
+
+    /// The default set's English us_blame model, compiled alone (as counting compiles it).
+    static DEFAULT: std::sync::LazyLock<(LangModel, CompiledModels)> =
+        std::sync::LazyLock::new(|| {
+            let set = crate::themes::builtin::builtin_theme_set().unwrap();
+            let (_, file) = crate::themes::model::load_for(&set).unwrap().unwrap();
+            let trained = file.model("us_blame", Lang::En).unwrap().clone();
+            let compiled = CompiledModels::new(&set, &file, "m").unwrap();
+            (trained, compiled)
+        });
+
+    /// The hits of the compiled models in `text`: (paragraph, model, score).
+    fn fast_hits(text: &str, scratch: &mut ModelScratch) -> Vec<(usize, usize, f64)> {
+        let mut doc = DocTokens::default();
+        let mut cache = crate::themes::tokens::TokenCache::default();
+        doc.fill(text, Lang::En, &mut cache, &Plain);
+        let mut hits = Vec::new();
+        DEFAULT
+            .1
+            .score(Lang::En, text, &doc, scratch, |p, m, score, _| {
+                hits.push((p, m, score))
+            });
+        hits
+    }
+
+    /// The straightforward path: every paragraph featurised by the training's analyzer,
+    /// its distinct features in order of first occurrence (each token's stem, then the
+    /// bigram it ends), the weights summed in that order.
+    fn plain_hits(text: &str) -> Vec<(usize, usize, f64)> {
+        let trained = &DEFAULT.0;
+        let mut featurizer = Featurizer::default();
+        let mut hits = Vec::new();
+        for (p, paragraph) in text.split('\n').enumerate() {
+            let stems: Vec<String> = featurizer
+                .tokens(Lang::En, paragraph)
+                .iter()
+                .map(|t| t.stem.clone())
+                .collect();
+            let mut features: Vec<String> = Vec::new();
+            for (i, stem) in stems.iter().enumerate() {
+                let mut names = vec![stem.clone()];
+                if i > 0 {
+                    names.push(crate::themes::model::bigram(&stems[i - 1], stem));
+                }
+                for name in names {
+                    if trained.weights.contains_key(&name) && !features.contains(&name) {
+                        features.push(name);
+                    }
+                }
+            }
+            let z = trained.intercept + features.iter().map(|f| trained.weights[f]).sum::<f64>();
+            let score = sigmoid(z);
+            if score > trained.threshold_either {
+                hits.push((p, 0, score));
+            }
+        }
+        hits
+    }
+
+    /// Words and word pairs the default model weighs most either way, and common words.
+    static VOCABULARY: std::sync::LazyLock<Vec<String>> = std::sync::LazyLock::new(|| {
+        let mut weighted: Vec<(&String, f64)> =
+            DEFAULT.0.weights.iter().map(|(f, &w)| (f, w)).collect();
+        weighted.sort_by(|a, b| b.1.abs().total_cmp(&a.1.abs()).then(a.0.cmp(b.0)));
+        let mut words: Vec<String> = weighted
+            .iter()
+            .take(150)
+            .map(|(f, _)| f.to_string())
+            .collect();
+        for word in [
+            "the",
+            "United",
+            "States",
+            "US",
+            "American",
+            "partners",
+            "Americans",
+            "NATO",
+            "withdrew",
+            "treaty",
+            "they",
+            "said",
+            "Russia",
+            "Ukraine",
+            "We",
+            "it",
+            "of",
+            "and",
+            "Sanctions",
+            "TALKS",
+            "dialogue",
+            "2017",
+            "Washington's",
+            "naïve",
+            "Ёлка",
+        ] {
+            words.push(word.to_string());
+        }
+        words
+    });
+
+    proptest::proptest! {
+        /// Paragraphs whose bound is below the threshold are skipped, and the others are
+        /// scored, exactly as featurising every paragraph with the analyzer scores them.
+        #[test]
+        fn the_fast_path_scores_like_the_straightforward_one(
+            items in proptest::collection::vec(proptest::sample::select(VOCABULARY.clone()), 0..120),
+            separators in proptest::collection::vec(
+                proptest::sample::select(&[" ", " ", " ", ", ", ". ", "? ", "\n"][..]), 120),
+        ) {
+            let text: String = items
+                .iter()
+                .zip(&separators)
+                .map(|(w, s)| format!("{w}{s}"))
+                .collect();
+            let expected = plain_hits(&text);
+            let mut scratch = ModelScratch::default();
+            proptest::prop_assert_eq!(&fast_hits(&text, &mut scratch), &expected, "{}", text);
+            // Again with every word remembered.
+            proptest::prop_assert_eq!(&fast_hits(&text, &mut scratch), &expected, "{}", text);
+        }
+
+        /// An ASCII word gets the stem the featurizer gives it without the analyzer.
+        #[test]
+        fn ascii_words_are_stemmed_as_the_featurizer_stems_them(
+            word in "[A-Za-z0-9]{1,24}|[A-Za-z]{1,10}(ing|ed|ies|ied|ly|ational|izer|ness|s|e|y|')",
+        ) {
+            let word = word.trim_end_matches('\'');
+            let mut featurizer = Featurizer::default();
+            let stem = match featurizer.tokens(Lang::En, word) {
+                [token] => token.stem.clone(),
+                other => panic!("{word}: {other:?}"),
+            };
+            let stems: FxHashMap<String, u32> = [(stem.clone(), 7)].into_iter().collect();
+            let mut learner = Learner::default();
+            for lang in [Lang::En, Lang::Ru] {
+                let expected = match Featurizer::default().tokens(lang, word) {
+                    [token] if token.stem == stem => 7,
+                    _ => 0,
+                };
+                proptest::prop_assert_eq!(learner.stem_number(lang, word, &stems), expected);
+            }
+        }
+    }
+
+    /// The property above meets both outcomes: paragraphs over the threshold, and
+    /// paragraphs the bound skips; the bound keeps far fewer than all.
+    #[test]
+    fn the_bound_skips_most_paragraphs_and_keeps_the_hits() {
+        let strong: Vec<&str> = DEFAULT
+            .0
+            .weights
+            .iter()
+            .filter(|(f, w)| **w > 0.5 && !f.contains(' '))
+            .map(|(f, _)| f.as_str())
+            .collect();
+        let text = format!(
+            "{}\nThe weather in Sochi was fine, and the harvest was good.\n",
+            strong.join(" ")
+        );
+        let hits = fast_hits(&text, &mut ModelScratch::default());
+        assert_eq!(hits.len(), 1, "{hits:?}");
+        assert_eq!(hits, plain_hits(&text));
+        let reach = &DEFAULT.1.langs[0].as_ref().unwrap().reach;
+        assert!(
+            reach.skip_below > 7.0 && reach.skip_below < 9.0,
+            "{}",
+            reach.skip_below
+        );
+        // Of the three paragraphs (the last one empty), only the first is scored.
+        let mut scratch = ModelScratch::default();
+        fast_hits(&text, &mut scratch);
+        assert_eq!(scratch.scored, 1);
     }
 }
