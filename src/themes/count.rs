@@ -162,7 +162,9 @@ struct Merge<'s> {
 }
 
 impl Merge<'_> {
-    /// Takes document `i` and writes the rows of every document that is now next.
+    /// Takes document `i` and writes the rows of every document that is now next. After a
+    /// failure (of the sink or of a worker) nothing more is written: the sink sees no row
+    /// after the one it refused.
     fn push(
         &mut self,
         i: usize,
@@ -170,6 +172,9 @@ impl Merge<'_> {
         context: usize,
         skip_turns: bool,
     ) -> Result<()> {
+        if self.failed {
+            return Ok(());
+        }
         self.waiting.insert(i, counted);
         while let Some(entry) = self.waiting.remove(&self.next) {
             self.next += 1;
@@ -177,8 +182,13 @@ impl Merge<'_> {
                 continue;
             };
             let sink = &mut *self.sink;
-            EvidenceSource::new(&matches.doc, &text)
-                .rows(&matches.matches, context, |row| sink.row(row))?;
+            let written =
+                EvidenceSource::new(&matches.doc, &text)
+                    .rows(&matches.matches, context, |row| sink.row(row));
+            if let Err(e) = written {
+                self.failed = true;
+                return Err(e);
+            }
             if skip_turns {
                 matches.doc.paragraphs = Vec::new();
             }
