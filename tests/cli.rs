@@ -699,7 +699,7 @@ fn an_output_flag_a_command_does_not_take_is_an_error() {
         let run = Statemine::new().args(args).run();
         assert_eq!(run.code, 2, "{args:?}: {}", run.stderr);
         assert!(
-            run.stderr.starts_with("error: "),
+            run.stderr.starts_with("statemine: error: "),
             "{args:?}: {}",
             run.stderr
         );

@@ -133,22 +133,28 @@ pub fn main() -> ExitCode {
 
 /// Prints a command-line error and exits (2, or 0 for --help and --version). A word that
 /// starts with `-` and is no option is most often a query or theme (`-korea` is `NOT
-/// korea`): the note says how to pass it.
+/// korea`): the note says how to pass it. Errors take the tool's one style,
+/// `statemine: error: ...`, followed by clap's usage lines.
 fn exit_with_usage_error(err: clap::Error) -> ! {
     use clap::error::{ContextKind, ErrorKind};
+    if !err.use_stderr() || err.kind() == ErrorKind::DisplayHelpOnMissingArgumentOrSubcommand {
+        // --help and --version (stdout, exit 0), and the help shown when a command is missing.
+        err.exit()
+    }
     let hyphen_value = err.kind() == ErrorKind::UnknownArgument
         && err
             .get(ContextKind::InvalidArg)
             .is_some_and(|arg| arg.to_string().starts_with('-'));
+    let rendered = err.render().to_string();
+    let text = rendered.strip_prefix("error: ").unwrap_or(&rendered);
+    eprint!("statemine: error: {text}");
     if hyphen_value {
-        let _ = err.print();
         eprintln!(
             "note: a query or target that starts with `-` goes after `--`, with every option \
              before it: statemine search --index DIR -- -korea"
         );
-        std::process::exit(2);
     }
-    err.exit()
+    std::process::exit(2)
 }
 
 /// The error and its causes joined by ": ", leaving out a cause whose text the message
