@@ -724,6 +724,10 @@ fn a_job_runs_end_to_end_and_reruns_without_reingesting() {
         "{}",
         again.stderr
     );
+    // The ingest line is a note: --quiet hides it.
+    let quiet = statemine(&["run", "--quiet", job.to_str().unwrap()]);
+    assert_eq!(quiet.code, 0, "{}", quiet.stderr);
+    assert!(!quiet.stderr.contains("ingested"), "{}", quiet.stderr);
     assert_eq!(
         std::fs::read_to_string(out.join("months.csv")).unwrap(),
         before,

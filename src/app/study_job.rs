@@ -9,7 +9,7 @@ use statemine::study::{self, Job, JobEvent};
 
 use super::Outcome;
 use super::common::unmatched_note;
-use super::output::{Output, note_mistake};
+use super::output::{Output, note, note_mistake};
 use super::progress::{CountProgress, IngestProgress};
 
 /// Runs the job at `path`; with `report`, only its report (written to the path given, or
@@ -32,7 +32,7 @@ pub fn run(path: &Path, report: Option<Option<&Path>>, json: bool) -> anyhow::Re
         |event| -> anyhow::Result<()> {
             match event {
                 JobEvent::Ingested { index, report } => {
-                    eprintln!("ingest {}: {report}", index.display());
+                    note(format!("ingest {}: {report}", index.display()));
                     ingested = Some(report.clone());
                 }
                 JobEvent::UnmatchedName(name) => note_mistake(unmatched_note(name)),
