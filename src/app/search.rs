@@ -126,6 +126,8 @@ impl SearchArgs {
             total: matches!(format, Format::Plain { .. })
                 && self.out.is_none()
                 && stderr_is_terminal(),
+            // No output shows a document's whole text.
+            text: false,
         };
         Ok(SearchConfig {
             filter,

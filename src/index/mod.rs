@@ -7,6 +7,7 @@
 //! index of another version is refused with a clear error rather than misread.
 
 mod compact;
+mod doc_bytes;
 mod error;
 mod expansion;
 mod filter;
@@ -24,6 +25,7 @@ mod turn_filter;
 mod turns;
 
 pub use compact::{CompactReport, compact};
+pub(crate) use doc_bytes::DocBytesReader;
 pub use error::IndexError;
 pub use expansion::{MAX_PREFIX_TERMS, MAX_QUERY_PREFIX_TERMS};
 pub use filter::{DocFilter, ParagraphFilter, UnmatchedName};

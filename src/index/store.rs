@@ -15,7 +15,9 @@ use tantivy::{
 };
 
 use super::turns::{decode_turns, encode_turns};
-use super::{DocFilter, Fields, IndexError, SCHEMA_VERSION, UnmatchedName, build_schema};
+use super::{
+    DocBytesReader, DocFilter, Fields, IndexError, SCHEMA_VERSION, UnmatchedName, build_schema,
+};
 use crate::document::{DocStructure, Document, ParagraphTurn};
 use crate::text::register_analyzers;
 
@@ -231,6 +233,32 @@ impl IndexStore {
     ) -> Result<(StoredDocument, String), IndexError> {
         let values: StoredValues = searcher.doc(address).map_err(|e| self.engine_error(e))?;
         self.document_of(values)
+    }
+
+    /// A reader of the stored bytes of the documents of `searcher` (a searcher of this
+    /// index), for [`IndexStore::load_bytes`].
+    pub(crate) fn doc_bytes_reader(
+        &self,
+        searcher: &Searcher,
+    ) -> Result<DocBytesReader, IndexError> {
+        DocBytesReader::new(searcher, DOC_STORE_CACHE_BLOCKS).map_err(|e| self.engine_error(e))
+    }
+
+    /// The same as [`IndexStore::load_deferring_turns`], read through `reader`. Without
+    /// `text` the document's text is neither copied nor validated and `doc.text` is empty:
+    /// it is most of a long document's bytes.
+    pub(crate) fn load_bytes(
+        &self,
+        reader: &DocBytesReader,
+        address: DocAddress,
+        text: bool,
+    ) -> Result<(StoredDocument, String), IndexError> {
+        let skip = (!text).then_some(self.fields.text);
+        let values = reader
+            .values(address, skip)
+            .map_err(|e| self.engine_error(e))?
+            .map_err(|reason| corrupt_document("", reason))?;
+        self.document_of(StoredValues(values))
     }
 
     /// Builds a stored document from its values, moving the strings; the speaker turns stay

@@ -43,7 +43,7 @@ pub use turns::TurnFilter;
 
 use crate::document::Document;
 use crate::index::TurnMatcher;
-use crate::index::{DocFilter, IndexStore, StoredDocument};
+use crate::index::{DocBytesReader, DocFilter, IndexStore, StoredDocument, parse_turns};
 use crate::text::Analyzer;
 use matcher::{Span, Target, TokenIndex, find_spans};
 use scan::Scanner;
@@ -65,6 +65,11 @@ pub struct SearchRequest {
     pub passages: usize,
     /// Whether to count every matching document too.
     pub total: bool,
+    /// Whether each hit's `doc.text` holds the document's text (otherwise it is empty).
+    /// Without it, and without passages or a turn filter to verify, the text is not read
+    /// from the store: it is most of a long document's bytes, and nothing else of a hit
+    /// (title, metadata, passages) needs it.
+    pub text: bool,
 }
 
 impl Default for SearchRequest {
@@ -77,6 +82,7 @@ impl Default for SearchRequest {
             limit: Some(10),
             passages: 3,
             total: false,
+            text: false,
         }
     }
 }
@@ -84,7 +90,8 @@ impl Default for SearchRequest {
 /// One matching document.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Hit {
-    /// The document as ingested.
+    /// The document as ingested; its `text` is empty unless the request asked for it
+    /// ([`SearchRequest::text`]).
     pub doc: Document,
     /// BM25 relevance (0 for queries with no scored words, such as `NOT x` or `speaker:x`).
     pub score: f32,
@@ -107,6 +114,7 @@ pub struct SearchResults {
 pub struct IndexSearcher<'a> {
     store: &'a IndexStore,
     searcher: tantivy::Searcher,
+    docs: DocBytesReader,
     analyzer: Analyzer,
     scanner: Scanner,
 }
@@ -122,9 +130,11 @@ impl<'a> IndexSearcher<'a> {
     /// A searcher over the last commit of `store`.
     pub fn new(store: &'a IndexStore) -> Result<IndexSearcher<'a>, SearchError> {
         let searcher = store.reader()?.searcher();
+        let docs = store.doc_bytes_reader(&searcher)?;
         Ok(IndexSearcher {
             store,
             searcher,
+            docs,
             analyzer: Analyzer::default(),
             scanner: Scanner::default(),
         })
@@ -171,13 +181,15 @@ impl<'a> IndexSearcher<'a> {
             let top =
                 collect::top_docs(&self.searcher, &*query, request.sort, request.offset, limit)
                     .map_err(|e| SearchError::from(self.store.engine_error(e)))?;
+            // Without a turn filter a hit needs no speaker turns (they stay unparsed), and
+            // its text only for passages.
+            let text = request.text || request.passages > 0;
             for (score, address) in top {
-                // Without a turn filter a hit needs no speaker turns: they stay unparsed.
                 let (stored, _) = self
                     .store
-                    .load_deferring_turns(&self.searcher, address)
+                    .load_bytes(&self.docs, address, text)
                     .map_err(SearchError::from)?;
-                visit(self.decorate(plan, stored, score, None, request.passages))?;
+                visit(self.decorate(plan, stored, score, None, request))?;
             }
             return Ok(if request.total {
                 Some(self.count_query(&*query)?)
@@ -201,7 +213,7 @@ impl<'a> IndexSearcher<'a> {
             verified += 1;
             if verified > request.offset && shown < limit {
                 shown += 1;
-                visit(self.decorate(plan, stored, score, Some(&accepted), request.passages))?;
+                visit(self.decorate(plan, stored, score, Some(&accepted), request))?;
             }
         }
         Ok(request.total.then_some(verified as u64))
@@ -277,8 +289,11 @@ impl<'a> IndexSearcher<'a> {
         Ok(addresses)
     }
 
+    /// The stored document at `address`, whole, with its speaker turns.
     fn load(&self, address: DocAddress) -> Result<StoredDocument, SearchError> {
-        Ok(self.store.load(&self.searcher, address)?)
+        let (mut stored, turns) = self.store.load_bytes(&self.docs, address, true)?;
+        stored.structure.paragraphs = parse_turns(&stored.doc.id, &turns)?;
+        Ok(stored)
     }
 
     /// The query's spans in `doc`; text spans only in paragraphs that `wanted` accepts.
@@ -327,9 +342,10 @@ impl<'a> IndexSearcher<'a> {
         stored: StoredDocument,
         score: f32,
         accepted: Option<&[bool]>,
-        max_passages: usize,
+        request: &SearchRequest,
     ) -> Hit {
-        let doc = stored.doc;
+        let max_passages = request.passages;
+        let mut doc = stored.doc;
         let title_highlights = passages::merge(
             self.title_spans(plan, &doc)
                 .into_iter()
@@ -352,6 +368,9 @@ impl<'a> IndexSearcher<'a> {
             if found.is_empty() {
                 found.extend(passages::lead_passage(&doc.text, &allowed));
             }
+        }
+        if !request.text {
+            doc.text = String::new();
         }
         Hit {
             doc,

@@ -325,6 +325,49 @@ fn hits_carry_highlighted_passages_and_title_highlights() {
 }
 
 #[test]
+fn a_hit_carries_its_text_when_asked_and_is_otherwise_the_same() {
+    let f = corpus();
+    let mut stored = std::collections::HashMap::new();
+    f.store
+        .for_each_document(&DocFilter::default(), |d| -> Result<(), SearchError> {
+            stored.insert(d.doc.id.clone(), d.doc);
+            Ok(())
+        })
+        .unwrap();
+    let mut searcher = IndexSearcher::new(&f.store).unwrap();
+    let mut checked = 0;
+    for query in ["sanctions OR санкции", "санкции", "speaker:putin"] {
+        let plan = searcher.plan(query).unwrap();
+        for passages in [0, 3] {
+            for roles in [vec![], vec![Role::Official], vec![Role::Narration]] {
+                let request = |text| SearchRequest {
+                    turns: TurnFilter {
+                        roles: roles.clone(),
+                        ..TurnFilter::default()
+                    },
+                    passages,
+                    text,
+                    total: true,
+                    ..SearchRequest::default()
+                };
+                let with_text = searcher.search(&plan, &request(true)).unwrap();
+                for hit in &with_text.hits {
+                    assert_eq!(hit.doc, stored[&hit.doc.id], "{query}");
+                    assert_eq!(hit.passages.is_empty(), passages == 0);
+                }
+                let mut expected = with_text;
+                for hit in &mut expected.hits {
+                    hit.doc.text.clear();
+                }
+                assert_eq!(searcher.search(&plan, &request(false)).unwrap(), expected);
+                checked += expected.hits.len();
+            }
+        }
+    }
+    assert!(checked > 20, "{checked}");
+}
+
+#[test]
 fn turn_filters_keep_what_the_speaker_said() {
     let f = corpus();
     let turns = |speakers: &[&str], roles: &[Role]| SearchRequest {
