@@ -248,6 +248,49 @@ fn sort_limit_offset_and_no_snippets() {
     );
 }
 
+/// Every output format with and without passages, with and without turn filters, English
+/// and Russian, in one snapshot. Hits without passages and without a turn filter are built
+/// without reading the document's text from the index; the snapshot was taken with the
+/// binary from before that, so the outputs are unchanged byte for byte.
+#[test]
+fn every_output_mode_with_and_without_passages() {
+    let mut all = String::new();
+    for query in ["sanctions OR санкции", "санкци* OR korean", "ограничения"]
+    {
+        for format in [&["--color", "never"][..], &["--json"], &["--csv"]] {
+            for turns in [
+                &[][..],
+                &["--role", "official"],
+                &["--turn-speaker", "путин"],
+            ] {
+                for passages in [&["--no-snippets"][..], &["--passages", "2"]] {
+                    let mut args = vec![query];
+                    args.extend_from_slice(format);
+                    args.extend_from_slice(turns);
+                    args.extend_from_slice(passages);
+                    let run = search(&args);
+                    assert!(run.code <= 1, "{args:?}: {}", run.stderr);
+                    all.push_str(&format!("$ {}\n{}", args.join(" "), run.stdout));
+                }
+            }
+        }
+    }
+    insta::assert_snapshot!("every_output_mode", all);
+    // A hit without passages is the hit with passages less its passage fields.
+    let json = |flag| search(&["sanctions OR санкции OR korean", "--json", flag]).json_lines();
+    let mut with = json("--passages=1");
+    for hit in &mut with {
+        for key in ["para", "snippet"] {
+            hit[key] = Value::Null;
+        }
+        for key in ["highlights", "passages"] {
+            hit[key] = Value::Array(vec![]);
+        }
+    }
+    assert!(with.len() > 3);
+    assert_eq!(json("--no-snippets"), with);
+}
+
 #[test]
 fn counts_and_count_tables() {
     let count = search(&["sanctions OR санкции", "--count"]);
