@@ -9,7 +9,9 @@
 //! filter does), plus the `ё`→`е` fold; `--analyzer statemine` uses statemine's analyzer
 //! instead (which remembers the stems of words it has seen).
 //!
-//! Usage: `ingest-baseline [--analyzer tantivy|statemine] INDEX_DIR FILE.jsonl...`
+//! Usage: `ingest-baseline [--analyzer tantivy|statemine] [--threads N] INDEX_DIR FILE.jsonl...`
+//! (`--threads`: Tantivy indexing threads, as `statemine ingest --threads`; default one per
+//! core)
 //! (built with `cargo build --release --features bench-baseline --bin ingest-baseline`).
 //! Prints one line: `baseline docs=N bytes=B seconds=S`.
 
@@ -34,9 +36,19 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         ours = args.get(at + 1).map(String::as_str) == Some("statemine");
         args.drain(at..(at + 2).min(args.len()));
     }
+    let mut threads = std::thread::available_parallelism().map_or(1, |n| n.get());
+    if let Some(at) = args.iter().position(|a| a == "--threads") {
+        threads = args
+            .get(at + 1)
+            .and_then(|n| n.parse().ok())
+            .unwrap_or(threads);
+        args.drain(at..(at + 2).min(args.len()));
+    }
     let mut args = args.into_iter();
     let Some(dir) = args.next() else {
-        eprintln!("usage: ingest-baseline [--analyzer tantivy|statemine] INDEX_DIR FILE.jsonl...");
+        eprintln!(
+            "usage: ingest-baseline [--analyzer tantivy|statemine] [--threads N] INDEX_DIR FILE.jsonl..."
+        );
         return Ok(());
     };
     let files: Vec<String> = args.collect();
@@ -64,8 +76,10 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         };
         index.tokenizers().register(analyzer_name(lang), analyzer);
     }
-    let threads = std::thread::available_parallelism().map_or(1, |n| n.get());
-    let mut writer = index.writer_with_num_threads::<TantivyDocument>(threads, 256_000_000)?;
+    // As statemine: at most Tantivy's 8 threads, at least 16 MB of the budget for each.
+    let threads = threads.clamp(1, 8);
+    let budget = (256 * 1024 * 1024).max(threads * 16 * 1024 * 1024);
+    let mut writer = index.writer_with_num_threads::<TantivyDocument>(threads, budget)?;
 
     let start = Instant::now();
     let (mut docs, mut bytes) = (0u64, 0u64);

@@ -647,3 +647,64 @@ fn speaker_roles_agree_with_the_gold_labels() {
         "accuracy {accuracy:.3} is not 10 points above the naive {naive:.3}"
     );
 }
+
+/// The hits of `query` (all of them, without passages) as (id, score) sorted by id, and
+/// the scores in rank order.
+fn hits_by_id(env: &Env, query: &str) -> (Vec<(String, String)>, Vec<String>) {
+    let run = env
+        .run(&["search", "--json", "--limit", "0", "--no-snippets", query])
+        .ok();
+    let hits: Vec<(String, String)> = run
+        .json_lines()
+        .iter()
+        .map(|hit| (hit["id"].to_string(), hit["score"].to_string()))
+        .collect();
+    let ranked = hits.iter().map(|(_, score)| score.clone()).collect();
+    let mut by_id = hits;
+    by_id.sort();
+    (by_id, ranked)
+}
+
+#[test]
+fn one_and_two_indexing_threads_give_indexes_that_answer_alike() {
+    let inputs = [
+        shared("corpus/kremlin-en-2017.jsonl"),
+        shared("corpus/kremlin-ru-2025.jsonl"),
+    ];
+    let queries = [
+        "sanctions",
+        "\"North Korea\"",
+        "sanc*",
+        "санкции",
+        "\"специальной военной операции\"",
+        "relations -economy",
+        "title:meeting",
+    ];
+    let envs: Vec<Env> = ["1", "2"]
+        .iter()
+        .map(|threads| {
+            let env = Env::new();
+            let mut args = vec!["ingest", "--quiet", "--threads", threads];
+            args.extend(inputs.iter().map(|p| p.to_str().unwrap()));
+            env.run(&args).ok();
+            env
+        })
+        .collect();
+    let segments = |env: &Env| {
+        let store = IndexStore::open(&env.index()).unwrap();
+        let count = store.reader().unwrap().searcher().segment_readers().len();
+        count
+    };
+    assert_eq!(segments(&envs[0]), 1);
+    assert!(
+        segments(&envs[1]) >= 2,
+        "two indexing threads write a segment each"
+    );
+    for query in queries {
+        let (one, two) = (hits_by_id(&envs[0], query), hits_by_id(&envs[1], query));
+        assert!(!one.0.is_empty(), "{query}: no hits");
+        assert_eq!(one, two, "{query}");
+    }
+    let info = |env: &Env| stable(&env.run(&["info", "--json"]).ok().stdout, env);
+    assert_eq!(info(&envs[0]), info(&envs[1]));
+}

@@ -7,7 +7,9 @@ use tantivy::tokenizer::{
     TokenStream, Tokenizer,
 };
 
-use super::fast::StemCache;
+use std::sync::Arc;
+
+use super::fast::{SharedStems, StemCache};
 use super::words::MAX_TOKEN_BYTES;
 use crate::document::Lang;
 
@@ -126,6 +128,7 @@ impl TokenFilter for SnowballStemmer {
             algorithm: self.algorithm,
             stemmer: Stemmer::create(self.algorithm),
             stems: StemCache::new(STEM_CACHE_WORDS),
+            shared: Arc::new(SharedStems::new(STEM_CACHE_WORDS)),
             inner: tokenizer,
         }
     }
@@ -137,12 +140,16 @@ const STEM_CACHE_WORDS: usize = 100_000;
 
 /// The stemming stage of an analyzer. It keeps the stem of every word it has seen in the
 /// fast path's [`StemCache`]: the same analyzer instance serves many documents (Tantivy
-/// keeps one per field and indexing thread), most words recur, and a hash lookup costs a
-/// fraction of a Snowball run.
+/// keeps one per field and segment being written), most words recur, and a hash lookup
+/// costs a fraction of a Snowball run. Copies of one analyzer (Tantivy clones the
+/// registered one for every field of every new segment, on every indexing thread) share
+/// the stems they find through [`SharedStems`], so a second indexing thread or a new
+/// segment does not stem the vocabulary again.
 struct SnowballStemmerFilter<T> {
     algorithm: Algorithm,
     stemmer: Stemmer,
     stems: StemCache,
+    shared: Arc<SharedStems>,
     inner: T,
 }
 
@@ -152,6 +159,7 @@ impl<T: Clone> Clone for SnowballStemmerFilter<T> {
             algorithm: self.algorithm,
             stemmer: Stemmer::create(self.algorithm),
             stems: StemCache::new(STEM_CACHE_WORDS),
+            shared: Arc::clone(&self.shared),
             inner: self.inner.clone(),
         }
     }
@@ -165,6 +173,7 @@ impl<T: Tokenizer> Tokenizer for SnowballStemmerFilter<T> {
             tail: self.inner.token_stream(text),
             stemmer: &self.stemmer,
             stems: &mut self.stems,
+            shared: &self.shared,
         }
     }
 }
@@ -173,6 +182,7 @@ struct SnowballStemmerStream<'a, T> {
     tail: T,
     stemmer: &'a Stemmer,
     stems: &'a mut StemCache,
+    shared: &'a SharedStems,
 }
 
 impl<T: TokenStream> TokenStream for SnowballStemmerStream<'_, T> {
@@ -185,7 +195,8 @@ impl<T: TokenStream> TokenStream for SnowballStemmerStream<'_, T> {
         if !token.text.is_ascii() && token.text.contains('ё') {
             token.text = token.text.replace('ё', "е");
         }
-        self.stems.stem_in_place(self.stemmer, &mut token.text);
+        self.stems
+            .stem_in_place_shared(self.stemmer, self.shared, &mut token.text);
         true
     }
 
@@ -254,6 +265,40 @@ mod tests {
                 })
                 .collect();
             assert_eq!(again, fresh, "{lang}");
+        }
+    }
+
+    #[test]
+    fn copies_on_many_threads_stem_as_a_fresh_analyzer() {
+        // Latin words stem differently in the two languages (the Russian stemmer leaves
+        // them alone), so a stem shared across languages would show here.
+        let text = "Sanctions, relations and talks; санкции, отношениями, переговоры; \
+                    sanctions санкций talks relational ещё";
+        for lang in [Lang::En, Lang::Ru] {
+            let expected = Analyzer::default().stems(lang, text);
+            let registered = text_analyzer(lang);
+            let other = text_analyzer(match lang {
+                Lang::En => Lang::Ru,
+                Lang::Ru => Lang::En,
+            });
+            std::thread::scope(|scope| {
+                for _ in 0..4 {
+                    let (mut mine, mut theirs) = (registered.clone(), other.clone());
+                    let expected = &expected;
+                    scope.spawn(move || {
+                        for _ in 0..50 {
+                            let mut stream = theirs.token_stream(text);
+                            while stream.advance() {}
+                            let mut stems = Vec::new();
+                            let mut stream = mine.token_stream(text);
+                            while stream.advance() {
+                                stems.push(stream.token().text.clone());
+                            }
+                            assert_eq!(&stems, expected, "{lang}");
+                        }
+                    });
+                }
+            });
         }
     }
 

@@ -22,6 +22,8 @@
 //! on every distinct word of the shared corpora (a test that fails, naming the folder,
 //! when `../shared` is absent).
 
+use std::sync::{Mutex, MutexGuard, PoisonError};
+
 use rust_stemmers::Stemmer;
 use rustc_hash::FxHashMap;
 
@@ -152,12 +154,84 @@ impl StemCache {
         }
         let stem = stemmer.stem(word).into_owned();
         if let (Some(key), Some(short)) = (key, ShortWord::new(&stem)) {
-            if self.stems.len() >= self.capacity {
-                self.stems.clear();
-            }
-            self.stems.insert(key, short);
+            self.remember(key, short);
         }
         *word = stem;
+    }
+
+    /// As [`StemCache::stem_in_place`], but a word this cache has not seen is looked up in
+    /// `shared` before it is stemmed, and a word stemmed here is added to `shared`: copies
+    /// of one analyzer (one per field and segment being written, so one per indexing thread
+    /// at least) then run the stemmer once per word between them instead of once each.
+    pub(crate) fn stem_in_place_shared(
+        &mut self,
+        stemmer: &Stemmer,
+        shared: &SharedStems,
+        word: &mut String,
+    ) {
+        let Some(key) = ShortWord::new(word) else {
+            *word = stemmer.stem(word).into_owned();
+            return;
+        };
+        let stem = match self.stems.get(&key) {
+            Some(&stem) => stem,
+            None => match shared.get(key) {
+                Some(stem) => {
+                    self.remember(key, stem);
+                    stem
+                }
+                None => {
+                    let stem = stemmer.stem(word);
+                    let Some(short) = ShortWord::new(&stem) else {
+                        *word = stem.into_owned();
+                        return;
+                    };
+                    shared.insert(key, short);
+                    self.remember(key, short);
+                    short
+                }
+            },
+        };
+        word.clear();
+        stem.push_to(word);
+    }
+
+    fn remember(&mut self, word: ShortWord, stem: ShortWord) {
+        if self.stems.len() >= self.capacity {
+            self.stems.clear();
+        }
+        self.stems.insert(word, stem);
+    }
+}
+
+/// Stems found by any copy of one analyzer, shared between threads (see
+/// [`StemCache::stem_in_place_shared`]). Each copy asks it only for words missing from its
+/// own cache, so the lock is taken about once per distinct word and copy, not per token.
+#[derive(Debug)]
+pub(crate) struct SharedStems {
+    stems: Mutex<StemCache>,
+}
+
+impl SharedStems {
+    /// A shared cache of at most `capacity` words.
+    pub(crate) fn new(capacity: usize) -> SharedStems {
+        SharedStems {
+            stems: Mutex::new(StemCache::new(capacity)),
+        }
+    }
+
+    fn lock(&self) -> MutexGuard<'_, StemCache> {
+        // A panic elsewhere cannot leave a wrong stem in the table (an insert is one call),
+        // so a poisoned lock is still good to read.
+        self.stems.lock().unwrap_or_else(PoisonError::into_inner)
+    }
+
+    fn get(&self, word: ShortWord) -> Option<ShortWord> {
+        self.lock().stems.get(&word).copied()
+    }
+
+    fn insert(&self, word: ShortWord, stem: ShortWord) {
+        self.lock().remember(word, stem);
     }
 }
 
