@@ -692,8 +692,7 @@ fn one_and_two_indexing_threads_give_indexes_that_answer_alike() {
         .collect();
     let segments = |env: &Env| {
         let store = IndexStore::open(&env.index()).unwrap();
-        let count = store.reader().unwrap().searcher().segment_readers().len();
-        count
+        store.reader().unwrap().searcher().segment_readers().len()
     };
     assert_eq!(segments(&envs[0]), 1);
     assert!(
