@@ -1,13 +1,13 @@
 //! The per-language token pipeline, registered in the index and usable on its own.
 
+use std::sync::Arc;
+
 use rust_stemmers::{Algorithm, Stemmer};
 use tantivy::Index;
 use tantivy::tokenizer::{
     LowerCaser, RawTokenizer, RemoveLongFilter, SimpleTokenizer, TextAnalyzer, Token, TokenFilter,
     TokenStream, Tokenizer,
 };
-
-use std::sync::Arc;
 
 use super::fast::{SharedStems, StemCache};
 use super::words::MAX_TOKEN_BYTES;

@@ -14,7 +14,8 @@
 //! - **One first-byte filter** ([`LeadFilter`], from the first four bytes of a token):
 //!   most words start with no key and are told apart without folding them.
 //! - **One stem cache** ([`StemCache`]): the stem of each folded word, kept inline for
-//!   words of up to 24 bytes; the analyzer's own stemming stage uses it too.
+//!   words of up to 24 bytes; the analyzer's own stemming stage uses it too, with a
+//!   [`SharedStems`] table between the copies of one analyzer.
 //!
 //! Contract: a word that the shared analyzer stems to a stem whose key was given passes
 //! [`WordFilter::may_stem_to_key`], and [`StemCache`] gives the analyzer's stem. The
