@@ -232,15 +232,17 @@ impl Matcher {
     /// This matcher with `models` in place of its own (`None`: rules alone).
     pub fn with_models(mut self, models: Option<CompiledModels>) -> Matcher {
         self.models = models;
+        // What a word is now includes its number for the models: words cached for the
+        // old identity lack it.
+        self.identity = next_identity();
         self
     }
 
     /// Compiles the rules of `set` alone: every theme counts by its patterns, whatever its
     /// `count` says (training compares the rules with the model).
     pub fn rules_only(set: &ThemeSet) -> Result<Matcher, ThemeError> {
-        static NEXT: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(1);
         Ok(Matcher {
-            identity: NEXT.fetch_add(1, std::sync::atomic::Ordering::Relaxed),
+            identity: next_identity(),
             themes: set.themes.iter().map(|t| t.id.clone()).collect(),
             rules: set
                 .themes
@@ -298,7 +300,8 @@ impl Matcher {
             return Vec::new();
         };
         scratch.cache.bind(self.identity);
-        matcher.find(text, turns, scratch);
+        let numbers = self.models.as_ref().and_then(|m| m.stems(lang));
+        matcher.find(text, numbers, turns, scratch);
         let mut merged = merge_overlaps(&mut scratch.raws);
         // Text order, then theme order (theme ids are unique: the index is the order).
         merged.sort_by_key(|raw| (raw.para, raw.start, raw.theme));
@@ -576,7 +579,15 @@ impl LangMatcher {
     }
 
     /// Fills `scratch.raws` with the raw matches of `text` (negation, `unless` and `with` applied).
-    fn find(&self, text: &str, turns: &mut dyn FnMut() -> Vec<u32>, scratch: &mut Scratch) {
+    /// `numbers`: the models' stem numbers, when a model reads the language (the tokens'
+    /// [`DocTokens::numbers`] are filled in the same lookup).
+    fn find(
+        &self,
+        text: &str,
+        numbers: Option<&FxHashMap<String, u32>>,
+        turns: &mut dyn FnMut() -> Vec<u32>,
+        scratch: &mut Scratch,
+    ) {
         let Scratch {
             cache,
             doc,
@@ -590,7 +601,18 @@ impl LangMatcher {
             needs,
             ..
         } = scratch;
-        doc.fill(text, self.lang, cache, self);
+        match numbers {
+            Some(numbers) => doc.fill(
+                text,
+                self.lang,
+                cache,
+                &Numbered {
+                    rules: self,
+                    numbers,
+                },
+            ),
+            None => doc.fill(text, self.lang, cache, self),
+        }
         doc.turns.clear();
         for &seq in touched.iter() {
             occ[seq as usize].clear();
@@ -919,6 +941,44 @@ impl SurfaceTests for LangMatcher {
     fn could_pass(&self, lead: u32) -> bool {
         self.lead.could_match(lead)
     }
+}
+
+/// The matcher's reading of words, with the models' stem numbers beside it.
+struct Numbered<'a> {
+    rules: &'a LangMatcher,
+    numbers: &'a FxHashMap<String, u32>,
+}
+
+impl SurfaceTests for Numbered<'_> {
+    fn token_tests(&self, raw: &str, folded: &str, out: &mut Vec<u32>) -> bool {
+        self.rules.token_tests(raw, folded, out)
+    }
+
+    fn stem_id(&self, stem: &str) -> u32 {
+        self.rules.stem_id(stem)
+    }
+
+    fn starts_sequence(&self, id: u32) -> bool {
+        self.rules.starts_sequence(id)
+    }
+
+    fn could_pass(&self, lead: u32) -> bool {
+        self.rules.could_pass(lead)
+    }
+
+    fn numbers_words(&self) -> bool {
+        true
+    }
+
+    fn number(&self, stem: &str) -> u32 {
+        self.numbers.get(stem).copied().unwrap_or(0)
+    }
+}
+
+/// A fresh matcher identity (token caches are bound to one).
+fn next_identity() -> u64 {
+    static NEXT: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(1);
+    NEXT.fetch_add(1, std::sync::atomic::Ordering::Relaxed)
 }
 
 /// The bit of byte length `n` in a length mask (lengths of 63 and more share bit 63).

@@ -12,6 +12,11 @@
 //! tests) depends only on the word as written, so each thread remembers it per written form
 //! ([`TokenCache`]): most tokens of a corpus are words seen before, and one hash lookup
 //! replaces folding, the trie walk and stemming.
+//!
+//! The same lookup serves a second reader of the words, the learned models
+//! ([`SurfaceTests::numbers_words`]): each written word also remembers the number its stem
+//! has in the models' vocabulary ([`DocTokens::numbers`]), so the models neither re-cut,
+//! re-stem nor look up a word again.
 
 use std::ops::Range;
 
@@ -112,6 +117,8 @@ impl Default for LangCache {
 struct Word {
     id: u32,
     surface: (u32, u32),
+    /// Its stem's number in the second vocabulary ([`SurfaceTests::number`]).
+    number: u32,
     /// Its stem starts a sequence ([`SurfaceTests::starts_sequence`]).
     anchor: bool,
 }
@@ -154,8 +161,16 @@ impl TokenCache {
             surface,
             surfaced,
             anchors,
+            numbers,
             ..
         } = doc;
+        // With a second reader every token is looked up (its number is wanted even when
+        // the lead filter rules the matcher out).
+        let numbered = tests.numbers_words();
+        numbers.clear();
+        if numbered {
+            numbers.resize(toks.len(), 0);
+        }
         for para in paras.iter() {
             // From the paragraph to the end of the text (eight-byte keys read past a token).
             let text = &text[para.bytes.start..];
@@ -166,7 +181,7 @@ impl TokenCache {
                 let len = end - start;
                 let word = if len <= 8 {
                     let key = small_key(bytes, start..end);
-                    if !tests.could_pass(key as u32) {
+                    if !numbered && !tests.could_pass(key as u32) {
                         continue;
                     }
                     match cache.small.get(key) {
@@ -177,7 +192,7 @@ impl TokenCache {
                         }
                     }
                 } else {
-                    if !tests.could_pass(lead_of(&bytes[start..end])) {
+                    if !numbered && !tests.could_pass(lead_of(&bytes[start..end])) {
                         continue;
                     }
                     let key = ShortWord::of(bytes, start..end);
@@ -195,6 +210,9 @@ impl TokenCache {
                     }
                 };
                 tok.id = word.id;
+                if numbered {
+                    numbers[first + k] = word.number;
+                }
                 if word.anchor {
                     anchors.push((first + k) as u32);
                 }
@@ -234,13 +252,19 @@ impl LangCache {
         fold_into(raw, buffer);
         let first = self.surface.len() as u32;
         let wanted = tests.token_tests(raw, buffer, &mut self.surface);
-        let id = if wanted || is_irregular(lang, buffer) {
-            self.stem_id(lang, buffer, stemmers, tests)
+        // Words the trie rules out keep id 0 (their stem is unused), but the second reader
+        // wants every word's stem.
+        let stems_used = wanted || is_irregular(lang, buffer);
+        let (id, number) = if stems_used || tests.numbers_words() {
+            let stem = self.stem_of(lang, buffer, stemmers);
+            let id = if stems_used { tests.stem_id(stem) } else { 0 };
+            (id, tests.number(stem))
         } else {
-            0
+            (0, 0)
         };
         let word = Word {
             id,
+            number,
             surface: (first, self.surface.len() as u32),
             anchor: id != 0 && tests.starts_sequence(id),
         };
@@ -256,18 +280,12 @@ impl LangCache {
         word
     }
 
-    /// The stem id of `folded` (its stem remembered in the stem cache).
-    fn stem_id(
-        &mut self,
-        lang: Lang,
-        folded: &str,
-        stemmers: &Stemmers,
-        tests: &impl SurfaceTests,
-    ) -> u32 {
+    /// The stem of `folded` (remembered in the stem cache).
+    fn stem_of(&mut self, lang: Lang, folded: &str, stemmers: &Stemmers) -> &str {
         self.stem.clear();
         self.stem.push_str(folded);
         self.stems.stem_in_place(stemmers.get(lang), &mut self.stem);
-        tests.stem_id(&self.stem)
+        &self.stem
     }
 }
 
@@ -284,6 +302,16 @@ pub(crate) trait SurfaceTests {
     /// written) has stem id 0 and passes no surface test: the answer without the word's
     /// lookup, for most words.
     fn could_pass(&self, lead: u32) -> bool;
+    /// Whether a second reader wants every word's [`SurfaceTests::number`] (then every
+    /// token is looked up and [`DocTokens::numbers`] is filled).
+    fn numbers_words(&self) -> bool {
+        false
+    }
+    /// The number of `stem` (a word's Snowball stem, as the analyzer gives it) in the
+    /// second reader's vocabulary (0: none).
+    fn number(&self, _stem: &str) -> u32 {
+        0
+    }
 }
 
 /// A token that passes surface tests, and their ids (a range of [`DocTokens::surface`]).
@@ -307,6 +335,9 @@ pub(crate) struct DocTokens {
     pub anchors: Vec<u32>,
     /// The speaker turn number of each paragraph (empty: the whole text is one turn).
     pub turns: Vec<u32>,
+    /// Per token, its stem's number for the second reader
+    /// ([`SurfaceTests::numbers_words`]; empty without one).
+    pub numbers: Vec<u32>,
 }
 
 impl DocTokens {
@@ -527,5 +558,59 @@ mod tests {
         assert_eq!(doc.anchors, [0, 6]);
         assert_eq!(doc.sentence_at(0, 25), Some(2));
         assert_eq!(doc.token_at(0, 23), 3);
+    }
+
+    /// [`Vocab`] whose lead filter rules every word out, with a second reader numbering
+    /// the stems `sanction` and `are`.
+    struct Numbering(bool);
+
+    impl SurfaceTests for Numbering {
+        fn stem_id(&self, stem: &str) -> u32 {
+            Vocab(&["sanction", "fail"]).stem_id(stem)
+        }
+        fn token_tests(&self, raw: &str, folded: &str, out: &mut Vec<u32>) -> bool {
+            Vocab(&[]).token_tests(raw, folded, out)
+        }
+        fn could_pass(&self, _lead: u32) -> bool {
+            false
+        }
+        fn starts_sequence(&self, id: u32) -> bool {
+            id == 1
+        }
+        fn numbers_words(&self) -> bool {
+            self.0
+        }
+        fn number(&self, stem: &str) -> u32 {
+            match stem {
+                "sanction" => 5,
+                "are" => 9,
+                _ => 0,
+            }
+        }
+    }
+
+    #[test]
+    fn a_second_reader_numbers_every_token_and_changes_nothing_else() {
+        let text = "Sanctions are useless. They fail.\nSanctions are sanctions";
+        let fill = |numbered: bool, cache: &mut TokenCache| {
+            let mut doc = DocTokens::default();
+            doc.fill(text, Lang::En, cache, &Numbering(numbered));
+            doc
+        };
+        let mut cache = TokenCache::default();
+        let plain = fill(false, &mut cache);
+        // The lead filter skips every word: no ids, no surface tests, no numbers.
+        assert!(plain.toks.iter().all(|t| t.id == 0));
+        assert!(plain.surfaced.is_empty() && plain.numbers.is_empty());
+        // Words learnt, then remembered.
+        for _ in 0..2 {
+            let numbered = fill(true, &mut cache);
+            assert_eq!(numbered.numbers, [5, 9, 0, 0, 0, 5, 9, 5]);
+            // Every token looked up: the ids and tests are the words' own.
+            let ids: Vec<u32> = numbered.toks.iter().map(|t| t.id).collect();
+            assert_eq!(ids, [1, 0, 0, 0, 2, 1, 0, 1]);
+            assert_eq!(numbered.anchors, [0, 5, 7]);
+            assert!(numbered.has_surface(7, 7));
+        }
     }
 }

@@ -11,9 +11,11 @@
 //! A model match spans the sentence that contributes most to the score (the sum of the
 //! weights of the features first seen in it), and its `rule` names the model and the score:
 //! `model:korea-2017.model.json p=0.83`. The words are the matcher's tokens of the document
-//! (the analyzer's word runs, [`crate::text`]'s fast path), each written form stemmed once
-//! per thread and remembered, so a model meets the features it was trained on at the cost
-//! of one hash lookup per word.
+//! (the analyzer's word runs, [`crate::text`]'s fast path), and their stems the matcher's
+//! (the analyzer's Snowball stems): the matcher's one lookup per token, of what each written
+//! form is, also gives its stem's number in the models' vocabulary
+//! ([`crate::themes::tokens::DocTokens::numbers`], from [`CompiledModels::stems`]), so a
+//! model meets the features it was trained on without reading a word again.
 //!
 //! Most paragraphs cannot reach a threshold, and they are told apart before their features
 //! are collected ([`Reach`]): a first pass over the paragraph's stems adds up the positive
@@ -22,27 +24,22 @@
 //! reaches some model's threshold is featurised and scored, in the same order and with the
 //! same arithmetic as every paragraph would be. The bound is never below the score (see
 //! [`Reach`] for the argument), so skipping changes no result; a test compares the whole
-//! path with a plain featurisation through the training's [`Featurizer`].
-
-use std::sync::atomic::{AtomicU64, Ordering};
+//! path with a plain featurisation through the training's
+//! [`Featurizer`](super::Featurizer).
 
 use rustc_hash::FxHashMap;
 
-use super::features::Featurizer;
 use super::file::ModelFile;
 use super::fit::sigmoid;
 use crate::document::Lang;
 use crate::text::sentence_spans;
-use crate::text::words::Stemmers;
 use crate::themes::file::CountMode;
-use crate::themes::small_words::{SmallWords, small_key};
-use crate::themes::tokens::{DocTokens, Tok};
+use crate::themes::small_words::SmallWords;
+use crate::themes::tokens::DocTokens;
 use crate::themes::{ThemeMatch, ThemeSet};
 
 /// The models of a theme set, compiled for counting (shareable between threads).
 pub struct CompiledModels {
-    /// Unique per compiled set: the word caches of [`ModelScratch`] are bound to it.
-    identity: u64,
     /// How evidence names the model (`model:NAME`).
     name: String,
     /// English, then Russian.
@@ -121,13 +118,6 @@ const DELTA: f64 = 1e-6;
 /// Per-thread working memory of [`CompiledModels::apply`].
 #[derive(Default)]
 pub struct ModelScratch {
-    learner: Learner,
-    /// The models the words are remembered for (0: none yet).
-    owner: u64,
-    /// Per language, written word -> stem number (0: no feature uses its stem).
-    words: [Words; 2],
-    /// Stem numbers of the paragraph's tokens.
-    stems: Vec<u32>,
     /// Features of the paragraph: (feature, byte offset of its first token).
     found: Vec<(u32, usize)>,
     /// Number of the current paragraph (increasing across documents; 0: none yet).
@@ -178,16 +168,21 @@ impl CompiledModels {
             }
             lang.reach = Reach::new(lang);
         }
-        static NEXT: AtomicU64 = AtomicU64::new(1);
         langs.iter().any(Option::is_some).then(|| CompiledModels {
-            identity: NEXT.fetch_add(1, Ordering::Relaxed),
             name: name.to_string(),
             langs,
         })
     }
 
+    /// The models' stems of `lang` and their numbers (1-based), which
+    /// [`DocTokens::numbers`] must give each token for [`CompiledModels::apply`]; `None`
+    /// when no model reads `lang`.
+    pub(crate) fn stems(&self, lang: Lang) -> Option<&FxHashMap<String, u32>> {
+        self.langs[lang_slot(lang)].as_ref().map(|m| &m.stems)
+    }
+
     /// Applies the count modes to `matches` (the rule matches of `text` read as `lang`,
-    /// in text order, whose tokens are `doc`): drops the rule matches of `model` themes and
+    /// in text order, whose tokens are `doc`, numbered by [`CompiledModels::stems`]): drops the rule matches of `model` themes and
     /// adds the model matches; `theme_order` gives each theme's place for the order of
     /// matches.
     pub(crate) fn apply(
@@ -209,7 +204,7 @@ impl CompiledModels {
                 .any(|a| a.mode == CountMode::Model && a.theme == m.theme)
         });
         let mut added = false;
-        self.score(lang, text, doc, scratch, |p, model, score, found| {
+        self.score(lang, doc, scratch, |p, model, score, found| {
             let model = &models.models[model];
             if model.mode == CountMode::Either
                 && matches
@@ -237,13 +232,12 @@ impl CompiledModels {
     }
 
     /// Calls `hit(paragraph, model, score, features)` for every paragraph of `doc` (the
-    /// tokens of `text` read as `lang`) and model (its index in the language) whose score
+    /// tokens of a text read as `lang`, numbered by [`CompiledModels::stems`]) and model (its index in the language) whose score
     /// is above the model's threshold, in paragraph then model order; `features` are the
     /// paragraph's (feature, byte offset of its first token).
     fn score(
         &self,
         lang: Lang,
-        text: &str,
         doc: &DocTokens,
         scratch: &mut ModelScratch,
         mut hit: impl FnMut(usize, usize, f64, &[(u32, usize)]),
@@ -252,24 +246,12 @@ impl CompiledModels {
             return;
         };
         let ModelScratch {
-            learner,
-            owner,
-            words,
-            stems,
             found,
             stamp,
             seen,
             seen_stem,
             scored,
         } = scratch;
-        if *owner != self.identity {
-            *owner = self.identity;
-            words.iter_mut().for_each(Words::clear);
-        }
-        let words = &mut words[lang_slot(lang)];
-        if words.len() > WORD_CACHE {
-            words.clear();
-        }
         if seen.len() < models.n_features {
             seen.resize(models.n_features, 0);
         }
@@ -279,6 +261,7 @@ impl CompiledModels {
         let reach = &models.reach;
         for (p, para) in doc.paras.iter().enumerate() {
             let toks = &doc.toks[para.toks.clone()];
+            let stems = &doc.numbers[para.toks.clone()];
             // A new stamp per paragraph: the `seen` marks of earlier ones no longer count.
             *stamp = match stamp.checked_add(1) {
                 Some(next) => next,
@@ -289,16 +272,10 @@ impl CompiledModels {
                 }
             };
             let stamp = *stamp;
-            // From the paragraph to the end of the text (eight-byte keys read past a word).
-            let from_here = &text.as_bytes()[para.bytes.start..];
-            let paragraph = &text[para.bytes.clone()];
-            // First pass: the stems, and the bound of every score.
-            stems.clear();
+            // First pass: the bound of every score.
             let mut bound = 0.0;
             let mut previous = 0;
-            for tok in toks {
-                let stem = words.stem(lang, paragraph, from_here, tok, &models.stems, learner);
-                stems.push(stem);
+            for &stem in stems {
                 if stem != 0 {
                     let s = stem as usize;
                     if seen_stem[s] != stamp {
@@ -362,117 +339,6 @@ impl CompiledModels {
 
 /// Unit roundoff of `f64` (half the machine epsilon).
 const UNIT_ROUNDOFF: f64 = f64::EPSILON / 2.0;
-
-/// Written words remembered per language and thread before the cache is emptied (bounds
-/// memory).
-const WORD_CACHE: usize = 200_000;
-
-/// What each written word is to the models: its stem number (0: none).
-#[derive(Default)]
-struct Words {
-    /// Words of up to eight bytes, by their bytes as one `u64` (most words).
-    small: SmallWords<u32>,
-    /// Longer words.
-    long: FxHashMap<Box<str>, u32>,
-}
-
-impl Words {
-    fn len(&self) -> usize {
-        self.small.len() + self.long.len()
-    }
-
-    fn clear(&mut self) {
-        self.small.clear();
-        self.long.clear();
-    }
-
-    /// The stem number of token `tok` of `paragraph` (`from_here`: the text's bytes from
-    /// the paragraph on), learnt the first time its written form is seen.
-    #[inline]
-    fn stem(
-        &mut self,
-        lang: Lang,
-        paragraph: &str,
-        from_here: &[u8],
-        tok: &Tok,
-        stems: &FxHashMap<String, u32>,
-        learner: &mut Learner,
-    ) -> u32 {
-        let (start, end) = (tok.start as usize, tok.end as usize);
-        if end - start <= 8 {
-            let key = small_key(from_here, start..end);
-            match self.small.get(key) {
-                Some(stem) => stem,
-                None => {
-                    let stem = learner.stem_number(lang, &paragraph[start..end], stems);
-                    self.small.insert(key, stem);
-                    stem
-                }
-            }
-        } else {
-            let word = &paragraph[start..end];
-            match self.long.get(word) {
-                Some(&stem) => stem,
-                None => {
-                    let stem = learner.stem_number(lang, word, stems);
-                    self.long.insert(word.into(), stem);
-                    stem
-                }
-            }
-        }
-    }
-}
-
-/// Works out what a written word is to the models, once per word and thread.
-#[derive(Default)]
-struct Learner {
-    featurizer: Option<Featurizer>,
-    stemmers: Option<Stemmers>,
-    /// The word being stemmed, lowercased.
-    folded: String,
-}
-
-impl Learner {
-    /// The stem number of `word` (a token as the matcher cuts it: letters and digits): the
-    /// number of the stem the training's [`Featurizer`] gives it, 0 when no feature uses
-    /// that stem or the featurizer does not see the word as one token.
-    ///
-    /// An ASCII word is one token of the analyzer (its tokenizer splits at characters that
-    /// are not alphanumeric, its length filter is the matcher's), which lowercases it
-    /// ASCII-wise and stems it with the language's Snowball stemmer: done here directly,
-    /// without the analyzer's token stream. Other words go through the featurizer.
-    #[inline(never)]
-    fn stem_number(&mut self, lang: Lang, word: &str, stems: &FxHashMap<String, u32>) -> u32 {
-        if word.is_ascii() {
-            self.folded.clear();
-            self.folded.push_str(word);
-            self.folded.make_ascii_lowercase();
-            let stemmer = self
-                .stemmers
-                .get_or_insert_with(Stemmers::default)
-                .get(lang);
-            return stems
-                .get(stemmer.stem(&self.folded).as_ref())
-                .copied()
-                .unwrap_or(0);
-        }
-        self.featurized_stem_number(lang, word, stems)
-    }
-
-    /// [`Learner::stem_number`] through the training's featurizer.
-    fn featurized_stem_number(
-        &mut self,
-        lang: Lang,
-        word: &str,
-        stems: &FxHashMap<String, u32>,
-    ) -> u32 {
-        let featurizer = self.featurizer.get_or_insert_with(Featurizer::default);
-        match featurizer.tokens(lang, word) {
-            [token] => stems.get(token.stem.as_str()).copied().unwrap_or(0),
-            _ => 0,
-        }
-    }
-}
 
 /// The sentence of `paragraph` whose features weigh most (the first among equals), as
 /// (index, byte span).
@@ -603,7 +469,7 @@ mod tests {
 
     use super::*;
     use crate::themes::model::{
-        ANALYZER_VERSION, InnerF1, LangModel, MODEL_FORMAT, TrainSettings, themes_hash,
+        ANALYZER_VERSION, Featurizer, InnerF1, LangModel, MODEL_FORMAT, TrainSettings, themes_hash,
     };
     use crate::themes::{Matcher, Scratch};
 
@@ -698,11 +564,10 @@ mod tests {
         assert_eq!(plain.len(), 3);
     }
 
-    /// A token layout without surface tests or stem ids (the models read only the
-    /// tokens' offsets).
-    struct Plain;
+    /// A token layout without surface tests or stem ids, numbered for the models.
+    struct Plain<'a>(&'a FxHashMap<String, u32>);
 
-    impl crate::themes::tokens::SurfaceTests for Plain {
+    impl crate::themes::tokens::SurfaceTests for Plain<'_> {
         fn token_tests(&self, _raw: &str, _folded: &str, _out: &mut Vec<u32>) -> bool {
             false
         }
@@ -714,6 +579,12 @@ mod tests {
         }
         fn could_pass(&self, _lead: u32) -> bool {
             false
+        }
+        fn numbers_words(&self) -> bool {
+            true
+        }
+        fn number(&self, stem: &str) -> u32 {
+            self.0.get(stem).copied().unwrap_or(0)
         }
     }
 
@@ -728,16 +599,19 @@ mod tests {
         });
 
     /// The hits of the compiled models in `text`: (paragraph, model, score).
-    fn fast_hits(text: &str, scratch: &mut ModelScratch) -> Vec<(usize, usize, f64)> {
+    /// (`cache`: the thread's memory of written words.)
+    fn fast_hits(
+        text: &str,
+        cache: &mut crate::themes::tokens::TokenCache,
+        scratch: &mut ModelScratch,
+    ) -> Vec<(usize, usize, f64)> {
         let mut doc = DocTokens::default();
-        let mut cache = crate::themes::tokens::TokenCache::default();
-        doc.fill(text, Lang::En, &mut cache, &Plain);
+        let stems = DEFAULT.1.stems(Lang::En).unwrap();
+        doc.fill(text, Lang::En, cache, &Plain(stems));
         let mut hits = Vec::new();
-        DEFAULT
-            .1
-            .score(Lang::En, text, &doc, scratch, |p, m, score, _| {
-                hits.push((p, m, score))
-            });
+        DEFAULT.1.score(Lang::En, &doc, scratch, |p, m, score, _| {
+            hits.push((p, m, score))
+        });
         hits
     }
 
@@ -833,31 +707,10 @@ mod tests {
                 .collect();
             let expected = plain_hits(&text);
             let mut scratch = ModelScratch::default();
-            proptest::prop_assert_eq!(&fast_hits(&text, &mut scratch), &expected, "{}", text);
+            let mut cache = crate::themes::tokens::TokenCache::default();
+            proptest::prop_assert_eq!(&fast_hits(&text, &mut cache, &mut scratch), &expected, "{}", text);
             // Again with every word remembered.
-            proptest::prop_assert_eq!(&fast_hits(&text, &mut scratch), &expected, "{}", text);
-        }
-
-        /// An ASCII word gets the stem the featurizer gives it without the analyzer.
-        #[test]
-        fn ascii_words_are_stemmed_as_the_featurizer_stems_them(
-            word in "[A-Za-z0-9]{1,24}|[A-Za-z]{1,10}(ing|ed|ies|ied|ly|ational|izer|ness|s|e|y|')",
-        ) {
-            let word = word.trim_end_matches('\'');
-            let mut featurizer = Featurizer::default();
-            let stem = match featurizer.tokens(Lang::En, word) {
-                [token] => token.stem.clone(),
-                other => panic!("{word}: {other:?}"),
-            };
-            let stems: FxHashMap<String, u32> = [(stem.clone(), 7)].into_iter().collect();
-            let mut learner = Learner::default();
-            for lang in [Lang::En, Lang::Ru] {
-                let expected = match Featurizer::default().tokens(lang, word) {
-                    [token] if token.stem == stem => 7,
-                    _ => 0,
-                };
-                proptest::prop_assert_eq!(learner.stem_number(lang, word, &stems), expected);
-            }
+            proptest::prop_assert_eq!(&fast_hits(&text, &mut cache, &mut scratch), &expected, "{}", text);
         }
     }
 
@@ -876,7 +729,8 @@ mod tests {
             "{}\nThe weather in Sochi was fine, and the harvest was good.\n",
             strong.join(" ")
         );
-        let hits = fast_hits(&text, &mut ModelScratch::default());
+        let mut cache = crate::themes::tokens::TokenCache::default();
+        let hits = fast_hits(&text, &mut cache, &mut ModelScratch::default());
         assert_eq!(hits.len(), 1, "{hits:?}");
         assert_eq!(hits, plain_hits(&text));
         let reach = &DEFAULT.1.langs[0].as_ref().unwrap().reach;
@@ -887,7 +741,7 @@ mod tests {
         );
         // Of the three paragraphs (the last one empty), only the first is scored.
         let mut scratch = ModelScratch::default();
-        fast_hits(&text, &mut scratch);
+        fast_hits(&text, &mut cache, &mut scratch);
         assert_eq!(scratch.scored, 1);
     }
 }
