@@ -2,10 +2,15 @@
 //! and a content hash, BLAKE3 of the sorted `id:content_hash` lines of every stored
 //! document. It changes when any document is added, removed or changed, and does not
 //! depend on index order or segment layout.
+//!
+//! Both fields are indexed whole (`STRING`: one term per document, the value itself), so the
+//! pairs are read from the term dictionaries and postings of each segment, not from the
+//! stored documents (whose decompression would cost as much as a theme count of the
+//! whole index); a test compares the result with the stored values.
 
 use serde::{Deserialize, Serialize};
-use tantivy::TantivyDocument;
-use tantivy::schema::Value;
+use tantivy::schema::{Field, IndexRecordOption};
+use tantivy::{DocSet, SegmentReader, TERMINATED};
 
 use super::{DocFilter, IndexError, IndexStore};
 
@@ -21,27 +26,30 @@ pub struct IndexFingerprint {
 }
 
 impl IndexStore {
-    /// The fingerprint of every stored document (see the module header); reads each one.
+    /// The fingerprint of every stored document (see the module header).
     pub fn fingerprint(&self) -> Result<IndexFingerprint, IndexError> {
         let reader = self.scan_reader()?;
         let searcher = reader.searcher();
         let fields = self.fields();
+        // Per segment, each document's id and content hash.
+        let mut values = Vec::new();
+        for segment in searcher.segment_readers() {
+            values.push((
+                self.terms_by_doc(segment, fields.id)?,
+                self.terms_by_doc(segment, fields.content_hash)?,
+            ));
+        }
         let mut lines = Vec::new();
         for address in self.select(&reader, &DocFilter::default())? {
-            let stored: TantivyDocument =
-                searcher.doc(address).map_err(|e| self.engine_error(e))?;
-            let text = |field| {
-                stored
-                    .get_first(field)
-                    .and_then(|v| v.as_str())
+            let (ids, hashes) = &values[address.segment_ord as usize];
+            let text = |terms: &[Option<String>]| {
+                terms
+                    .get(address.doc_id as usize)
+                    .and_then(Option::as_deref)
                     .unwrap_or("")
                     .to_string()
             };
-            lines.push(format!(
-                "{}:{}\n",
-                text(fields.id),
-                text(fields.content_hash)
-            ));
+            lines.push(format!("{}:{}\n", text(ids), text(hashes)));
         }
         lines.sort_unstable();
         let mut hasher = blake3::Hasher::new();
@@ -53,6 +61,31 @@ impl IndexStore {
             n_documents: lines.len() as u64,
             content_hash: hasher.finalize().to_hex().to_string(),
         })
+    }
+
+    /// The term of `field` (indexed whole) of every document of `segment`, by document id
+    /// (deleted documents included; `None`: no term).
+    fn terms_by_doc(
+        &self,
+        segment: &SegmentReader,
+        field: Field,
+    ) -> Result<Vec<Option<String>>, IndexError> {
+        let fail = |e: tantivy::TantivyError| self.engine_error(e);
+        let mut by_doc = vec![None; segment.max_doc() as usize];
+        let inverted = segment.inverted_index(field).map_err(fail)?;
+        let mut terms = inverted.terms().stream().map_err(|e| fail(e.into()))?;
+        while terms.advance() {
+            let term = String::from_utf8_lossy(terms.key()).into_owned();
+            let mut postings = inverted
+                .read_postings_from_terminfo(terms.value(), IndexRecordOption::Basic)
+                .map_err(|e| fail(e.into()))?;
+            let mut doc = postings.doc();
+            while doc != TERMINATED {
+                by_doc[doc as usize] = Some(term.clone());
+                doc = postings.advance();
+            }
+        }
+        Ok(by_doc)
     }
 }
 
@@ -108,5 +141,58 @@ mod tests {
         let changed = document("b", "second, edited");
         let edited = index_with(two.path(), &[a, changed]).fingerprint().unwrap();
         assert_ne!(edited.content_hash, forward.content_hash);
+    }
+
+    /// The hash of the stored `id:content_hash` lines, read document by document.
+    fn from_stored(store: &IndexStore) -> String {
+        use tantivy::TantivyDocument;
+        use tantivy::schema::Value;
+        let reader = store.scan_reader().unwrap();
+        let searcher = reader.searcher();
+        let fields = store.fields();
+        let mut lines = Vec::new();
+        for address in store.select(&reader, &DocFilter::default()).unwrap() {
+            let stored: TantivyDocument = searcher.doc(address).unwrap();
+            let text = |field| {
+                stored
+                    .get_first(field)
+                    .and_then(|v| v.as_str())
+                    .unwrap_or("")
+                    .to_string()
+            };
+            lines.push(format!(
+                "{}:{}\n",
+                text(fields.id),
+                text(fields.content_hash)
+            ));
+        }
+        lines.sort_unstable();
+        let mut hasher = blake3::Hasher::new();
+        for line in &lines {
+            hasher.update(line.as_bytes());
+        }
+        hasher.finalize().to_hex().to_string()
+    }
+
+    #[test]
+    fn the_indexed_terms_give_the_stored_values_across_segments_and_deletions() {
+        let dir = tempfile::tempdir().unwrap();
+        let docs: Vec<Document> = (0..6)
+            .map(|i| document(&format!("doc-{i}"), &format!("text ëü {i}")))
+            .collect();
+        let store = index_with(dir.path(), &docs[..3]);
+        // A second segment, and a document replaced (deleted, then added again).
+        let mut writer = store.writer(1, 15_000_000).unwrap();
+        writer.delete_term(tantivy::Term::from_field_text(store.fields().id, "doc-1"));
+        for doc in docs[3..].iter().chain([&document("doc-1", "edited")]) {
+            writer
+                .add_document(store.to_tantivy(doc, &DocStructure::default()))
+                .unwrap();
+        }
+        writer.commit().unwrap();
+        let store = IndexStore::open(dir.path()).unwrap();
+        let fingerprint = store.fingerprint().unwrap();
+        assert_eq!(fingerprint.n_documents, 6);
+        assert_eq!(fingerprint.content_hash, from_stored(&store));
     }
 }
