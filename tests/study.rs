@@ -735,6 +735,65 @@ fn a_job_runs_end_to_end_and_reruns_without_reingesting() {
     );
 }
 
+/// A job's evidence tables are written as the documents are counted: in every format the
+/// table of all themes is the one `themes count --evidence` writes, and a theme subset is
+/// that table's rows of those themes.
+#[test]
+fn job_evidence_tables_are_the_count_tables() {
+    let dir = tempfile::tempdir().unwrap();
+    let formats = ["csv", "json", "ndjson", "parquet"];
+    let mut text = format!(
+        "index = \"{}\"\nthemes = \"{}\"\nout_dir = \"{}\"\n",
+        index().display(),
+        themes().display(),
+        dir.path().join("job").display()
+    );
+    for ext in formats {
+        text.push_str(&format!("\n[[evidence]]\nout = \"all.{ext}\"\n"));
+    }
+    text.push_str("\n[[evidence]]\nout = \"talks.csv\"\nthemes = [\"talks\"]\n");
+    let job = dir.path().join("job.toml");
+    std::fs::write(&job, text).unwrap();
+    let run = statemine(&["run", "--quiet", job.to_str().unwrap()]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    let listed: Vec<Vec<&str>> = run
+        .stdout
+        .lines()
+        .map(|l| l.split_whitespace().take(3).collect())
+        .collect();
+    let mut expected = vec![vec!["evidence", "20", "rows"]; 4];
+    expected.push(vec!["evidence", "7", "rows"]);
+    assert_eq!(listed, expected, "{}", run.stdout);
+    for ext in formats {
+        let count = dir.path().join(format!("count.{ext}"));
+        let index = index().to_str().unwrap().to_string();
+        let themes = themes().to_str().unwrap().to_string();
+        let counted = statemine(&[
+            "themes",
+            "count",
+            "--quiet",
+            "--index",
+            &index,
+            "--themes",
+            &themes,
+            "--evidence",
+            count.to_str().unwrap(),
+        ]);
+        assert_eq!(counted.code, 0, "{}", counted.stderr);
+        let table = dir.path().join(format!("job/all.{ext}"));
+        assert!(
+            std::fs::read(&table).unwrap() == std::fs::read(&count).unwrap(),
+            "all.{ext} differs from the count's table"
+        );
+    }
+    let talks: Vec<csv::StringRecord> = csv_rows(&dir.path().join("count.csv"))
+        .into_iter()
+        .filter(|r| &r[5] == "talks")
+        .collect();
+    assert_eq!(talks.len(), 7);
+    assert_eq!(csv_rows(&dir.path().join("job/talks.csv")), talks);
+}
+
 #[test]
 fn job_errors_name_the_file_line_and_key() {
     let dir = tempfile::tempdir().unwrap();

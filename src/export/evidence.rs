@@ -110,6 +110,11 @@ impl EvidenceWriter {
         self.rows
     }
 
+    /// Where the table goes.
+    pub fn path(&self) -> &Path {
+        &self.path
+    }
+
     /// Writes one row.
     pub fn write(&mut self, row: &EvidenceRef<'_>) -> Result<(), ExportError> {
         let path = &self.path;

@@ -7,11 +7,12 @@ use super::StudyError;
 use super::counted::{CONFIDENCE, Study, TrendOptions, chart_title, trends_table};
 use super::job_file::{Job, JobOutput, comparisons_of};
 use super::report::{ReportSpec, write_report};
+use super::streamed::JobStreams;
 use crate::analysis::validation::{self, Validation};
 use crate::analysis::{self, AnalysisError, ClusterUnit, Granularity, PeriodSpec, TrendRow};
 use crate::export::{self, ManifestContext};
 use crate::index::{IndexStore, IngestOptions, IngestReport, ProgressSink, UnmatchedName};
-use crate::themes::{Progress, ThemeSet, evidence_frame};
+use crate::themes::{EvidenceSink, Progress, ThemeSet};
 
 /// One written file.
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
@@ -27,7 +28,7 @@ pub struct Written {
 }
 
 impl Written {
-    fn table(kind: &'static str, rows: usize, path: &Path) -> Written {
+    pub(super) fn table(kind: &'static str, rows: usize, path: &Path) -> Written {
         Written {
             kind,
             count: rows,
@@ -101,10 +102,6 @@ pub fn run_job<E: From<StudyError>>(
             .into());
         }
     }
-    let evidence = job
-        .outputs
-        .iter()
-        .any(|o| matches!(o, JobOutput::Evidence { .. } | JobOutput::Report { .. }));
     let store = IndexStore::open(&job.index).map_err(StudyError::from)?;
     for unmatched in store
         .unmatched_names(&job.filter)
@@ -112,11 +109,22 @@ pub fn run_job<E: From<StudyError>>(
     {
         on_event(JobEvent::UnmatchedName(&unmatched))?;
     }
-    let study = Study::count(store, &set, &job.filter, evidence, count)?;
+    // Evidence tables are written as the documents are counted, each finished at its
+    // turn below.
+    let mut streams = JobStreams::create(job)?;
+    let sink = streams
+        .wants_rows()
+        .then_some(&mut streams as &mut (dyn EvidenceSink + Send));
+    let mut study = Study::count_series_into(store, Some(&set), &[], &job.filter, sink, count)?;
+    study.counted.evidence = streams.take_collected();
     let job_file = export::file_fingerprint(&job.path).map_err(StudyError::from)?;
     let context = study.manifest_context(args, Some(job_file))?;
-    for item in &job.outputs {
-        for written in write_output(job, &study, &set, &context, validation.as_ref(), item)? {
+    for (position, item) in job.outputs.iter().enumerate() {
+        let written = match streams.finish(position, &context)? {
+            Some(table) => vec![table],
+            None => write_output(job, &study, &set, &context, validation.as_ref(), item)?,
+        };
+        for written in written {
             on_event(JobEvent::Written(&written))?;
         }
     }
@@ -149,7 +157,8 @@ fn check_theme_ids(job: &Job, set: &ThemeSet) -> Result<(), StudyError> {
     Ok(())
 }
 
-/// Computes and writes one output of the job.
+/// Computes and writes one output of the job (an evidence table was written as the
+/// documents were counted: see [`JobStreams`]).
 fn write_output(
     job: &Job,
     study: &Study,
@@ -215,12 +224,8 @@ fn write_output(
             export::write_table_with_manifest(&mut frame, out, context)?;
             vec![Written::table("first", frame.height(), out)]
         }
-        JobOutput::Evidence { out, themes } => {
-            let selection = study.select(themes)?;
-            let mut frame = evidence_frame(&selection.evidence)?;
-            export::write_table_with_manifest(&mut frame, out, context)?;
-            vec![Written::table("evidence", frame.height(), out)]
-        }
+        // Written as the documents were counted (see `JobStreams`).
+        JobOutput::Evidence { .. } => Vec::new(),
         JobOutput::Chart {
             out,
             periods,
@@ -392,6 +397,84 @@ out = "evidence.csv"
             std::fs::read_to_string(out.join("months.csv")).unwrap(),
             months
         );
+    }
+
+    /// The evidence tables of a job, in every format and theme subset, are the bytes the
+    /// rows collected from a count and written whole make.
+    #[test]
+    fn streamed_evidence_tables_are_the_collected_ones() {
+        let dir = tempfile::tempdir().unwrap();
+        let tables = [
+            ("all.csv", ""),
+            ("talks.csv", r#"themes = ["talks"]"#),
+            ("two.json", r#"themes = ["talks", "freeze"]"#),
+            ("freeze.ndjson", r#"themes = ["freeze"]"#),
+            ("all.parquet", ""),
+            ("useless.csv", r#"themes = ["useless"]"#),
+        ];
+        let mut text = job_text(dir.path(), false);
+        for (out, themes) in tables {
+            text.push_str(&format!("\n[[evidence]]\nout = \"{out}\"\n{themes}\n"));
+        }
+        let path = dir.path().join("job.toml");
+        std::fs::write(&path, text).unwrap();
+        let job = Job::load(&path).unwrap();
+        let mut written = Vec::new();
+        run_job(
+            &job,
+            vec![],
+            &NoProgress,
+            &|_| {},
+            |event| -> Result<(), StudyError> {
+                if let JobEvent::Written(w) = event {
+                    written.push((w.kind, w.count, w.path.clone()));
+                }
+                Ok(())
+            },
+        )
+        .unwrap();
+        // The collected path: every row in memory, then one frame per table.
+        let store = IndexStore::open(&job.index).unwrap();
+        let set = ThemeSet::load(&job.themes).unwrap();
+        let study = Study::count(store, &set, &job.filter, true, &|_| {}).unwrap();
+        assert_eq!(study.counted.evidence.len(), 20);
+        let collected = dir.path().join("collected");
+        let context = ManifestContext::default();
+        let out = dir.path().join("out");
+        let mut sizes = Vec::new();
+        for (name, themes) in tables {
+            let ids: Vec<String> = ["talks", "freeze", "useless"]
+                .into_iter()
+                .filter(|id| themes.contains(id))
+                .map(String::from)
+                .collect();
+            let selection = study.select(&ids).unwrap();
+            let mut frame = crate::themes::evidence_frame(&selection.evidence).unwrap();
+            let reference = collected.join(name);
+            export::write_table_with_manifest(&mut frame, &reference, &context).unwrap();
+            let streamed = std::fs::read(out.join(name)).unwrap();
+            assert!(streamed == std::fs::read(&reference).unwrap(), "{name}");
+            let rows = |path: &Path| -> u64 {
+                let text = std::fs::read_to_string(export::manifest_path(path)).unwrap();
+                let manifest: serde_json::Value = serde_json::from_str(&text).unwrap();
+                manifest["output"]["rows"].as_u64().unwrap()
+            };
+            assert_eq!(rows(&out.join(name)), frame.height() as u64, "{name}");
+            assert_eq!(rows(&reference), frame.height() as u64, "{name}");
+            assert!(
+                written.contains(&("evidence", frame.height(), out.join(name))),
+                "{name}: {written:?}"
+            );
+            sizes.push(frame.height());
+        }
+        // The subsets differ, so a table given another table's rows would fail above.
+        assert_eq!(sizes[0], 20);
+        assert!(sizes[1] > 0 && sizes[3] > 0 && sizes[5] > 0, "{sizes:?}");
+        assert_eq!(sizes[1] + sizes[3], sizes[2]);
+        assert_eq!(sizes[2] + sizes[5], sizes[0]);
+        // In the job's order, among the other outputs.
+        let kinds: Vec<&str> = written.iter().map(|w| w.0).collect();
+        assert_eq!(kinds[..4], ["trends", "compare", "evidence", "evidence"]);
     }
 
     /// A job with `validation = ...` gives its trends and comparisons corrected rates.

@@ -19,6 +19,7 @@ mod job;
 mod job_file;
 mod job_paths;
 mod report;
+mod streamed;
 
 pub use counted::{
     CONFIDENCE, Counted, Selection, Study, TrendOptions, Trends, chart_title,
