@@ -2,14 +2,17 @@
 """Helper of benches/search.sh (standard library only; not a test, not run in CI).
 
   search_bench.py corpus --target N --out FILE INPUT.jsonl...
-      Writes about N documents by repeating the inputs; copy k > 0 of a record gets the id
-      `<id>~r<k>` (texts, dates and metadata unchanged). Prints "docs bytes".
+      Writes N documents by repeating the inputs; copy k > 0 of a record gets the id
+      `<id>~r<k>` (texts, dates and metadata unchanged). Prints "docs bytes" (to stderr when
+      FILE is `-`, standard output, which then carries the documents).
 
   search_bench.py measure --bin STATEMINE --index DIR --queries FILE [--runs R]
       Times the queries of FILE (lines `type<TAB>query<TAB>extra flags`, `#` comments) as
       whole `statemine search` processes (with and without snippets) and inside one
       process (`--queries`, per-query time reported by statemine), and prints p50/p95 per
-      query type.
+      query type; with `--baseline BIN` (benches/search_baseline.rs) also the same queries as
+      plain Tantivy queries on the same index, the ratio per type and per query, and whether
+      both found the same top 10 (or count); and the peak memory of the processes.
 """
 
 import argparse
@@ -26,7 +29,9 @@ import time
 def make_corpus(args):
     written = bytes_out = 0
     copy = 0
-    with open(args.out, "w", encoding="utf-8") as out:
+    to_stdout = args.out == "-"
+    path = sys.stdout.fileno() if to_stdout else args.out
+    with open(path, "w", encoding="utf-8", buffering=1 << 20, closefd=not to_stdout) as out:
         while written < args.target:
             for path in args.inputs:
                 with open(path, encoding="utf-8") as f:
@@ -41,7 +46,7 @@ def make_corpus(args):
                         written += 1
                         bytes_out += len(line.encode("utf-8"))
             copy += 1
-    print(written, bytes_out)
+    print(written, bytes_out, file=sys.stderr if to_stdout else sys.stdout)
 
 
 def read_queries(path):
@@ -67,7 +72,7 @@ def percentile(values, p):
     return values[lo] + (values[hi] - values[lo]) * (k - lo)
 
 
-KINDS = ["term", "phrase", "russian", "filtered", "count"]
+KINDS = ["term", "phrase", "russian", "filtered", "count", "prefix"]
 
 
 def report(title, rows):
@@ -87,28 +92,52 @@ def is_count(flags):
     return "--count" in flags
 
 
+def run(command, capture=False):
+    """Runs `command`; returns (exit code, stdout bytes, stderr bytes, ms, peak RSS in MB)."""
+    with tempfile.TemporaryFile() as out, tempfile.TemporaryFile() as err:
+        start = time.perf_counter()
+        child = subprocess.Popen(command, stdout=out if capture else subprocess.DEVNULL, stderr=err)
+        _, status, usage = os.wait4(child.pid, 0)
+        elapsed = (time.perf_counter() - start) * 1000
+        child.returncode = os.waitstatus_to_exitcode(status)
+        out.seek(0)
+        err.seek(0)
+        return child.returncode, out.read(), err.read(), elapsed, usage.ru_maxrss / 1024
+
+
+def answer_of(line):
+    """What a query found, comparable between statemine and the baseline."""
+    if "hits" in line:
+        return ("hits", [h["id"] for h in line["hits"]])
+    if "groups" in line:
+        return ("count", sum(g["count"] for g in line["groups"]))
+    return ("count", line["count"])
+
+
 def measure(args):
     queries = read_queries(args.queries)
     base = [args.bin, "search", "--index", args.index, "--limit", "10", "--color", "never"]
     whole = {}
+    peaks = {}
     for mode in ("yes", "no"):
         for kind, query, flags in queries:
             if mode == "no" and is_count(flags):
                 continue
             command = base + [query] + flags + ([] if mode == "yes" else ["--no-snippets"])
             label = (kind, "-" if is_count(flags) else mode)
-            for run in range(args.runs + 1):
-                start = time.perf_counter()
-                done = subprocess.run(command, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
-                elapsed = (time.perf_counter() - start) * 1000
-                if done.returncode not in (0, 1):
-                    sys.exit(f"{shlex.join(command)} failed: {done.stderr.decode()}")
-                if run > 0:  # the first run warms the page cache
+            for run_number in range(args.runs + 1):
+                code, _, err, elapsed, peak = run(command)
+                if code not in (0, 1):
+                    sys.exit(f"{shlex.join(command)} failed: {err.decode()}")
+                peaks["whole"] = max(peaks.get("whole", 0), peak)
+                if run_number > 0:  # the first run warms the page cache
                     whole.setdefault(label, []).append(elapsed)
     report(f"whole process: `statemine search ... --limit 10`, {args.runs} runs per query after a warm-up", whole)
 
     # One process per distinct flag set; every query repeated, the first pass discarded.
     inside = {}
+    per_query = {}
+    answers = {}
     groups = {}
     for kind, query, flags in queries:
         groups.setdefault(tuple(flags), []).append((kind, query))
@@ -125,17 +154,97 @@ def measure(args):
                 command = base + ["--queries", path] + list(flags)
                 if mode == "no":
                     command.append("--no-snippets")
-                done = subprocess.run(command, capture_output=True)
-                if done.returncode not in (0, 1):
-                    sys.exit(f"{shlex.join(command)} failed: {done.stderr.decode()}")
-                answers = [json.loads(l) for l in done.stdout.decode().splitlines()]
-                for i, answer in enumerate(answers):
+                code, out, err, _, peak = run(command, capture=True)
+                if code not in (0, 1):
+                    sys.exit(f"{shlex.join(command)} failed: {err.decode()}")
+                peaks["queries"] = max(peaks.get("queries", 0), peak)
+                lines = [json.loads(l) for l in out.decode().splitlines()]
+                for i, line in enumerate(lines):
                     if i < len(members):
                         continue
-                    kind = members[i % len(members)][0]
-                    label = (kind, "-" if is_count(flags) else mode)
-                    inside.setdefault(label, []).append(answer["took_ms"])
+                    kind, query = members[i % len(members)]
+                    snippets = "-" if is_count(flags) else mode
+                    inside.setdefault((kind, snippets), []).append(line["took_ms"])
+                    per_query.setdefault((kind, query, flags, snippets), []).append(line["took_ms"])
+                    answers[(query, flags)] = answer_of(line)
     report(f"inside one process: `--queries FILE`, {args.runs} repetitions after a warm-up pass", inside)
+
+    if args.baseline:
+        command = [args.baseline, "--index", args.index, "--queries", args.queries,
+                   "--runs", str(args.runs), "--json"]
+        code, out, err, _, peak = run(command, capture=True)
+        if code != 0:
+            sys.exit(f"{shlex.join(command)} failed: {err.decode()}")
+        peaks["baseline"] = peak
+        plain, plain_query, plain_answers = {}, {}, {}
+        for line in map(json.loads, out.decode().splitlines()):
+            key = (line["query"], tuple(line["flags"]))
+            plain.setdefault(line["type"], []).append(line["ms"])
+            if line["type"].endswith("-regex"):  # the same prefix as a RegexQuery, for reference
+                plain_query.setdefault(key + ("regex",), []).append(line["ms"])
+                continue
+            plain_query.setdefault(key, []).append(line["ms"])
+            found = ("hits", line["ids"]) if "ids" in line else ("count", line["count"])
+            plain_answers[key] = found
+        compare(queries, inside, per_query, plain, plain_query, answers, plain_answers)
+
+    print("peak resident memory: " + ", ".join(
+        f"{name} {peaks[name]:.0f} MB" for name in ("whole", "queries", "baseline") if name in peaks
+    ) + " (whole: the largest `statemine search` process; queries: the largest `--queries` process)")
+
+
+def compare(queries, inside, per_query, plain, plain_query, answers, plain_answers):
+    """Prints statemine (one process) against the plain-Tantivy baseline, per type and query."""
+    print("against plain Tantivy (benches/search_baseline.rs), one process each, p50 / p95 ms;")
+    print("ratio = statemine p50 / Tantivy p50 (statemine without snippets; counts: as run;")
+    print("prefix: Tantivy's prefix automaton, prefix-regex: its RegexQuery, against the same statemine times)")
+    print(f"  {'type':<12} {'n':>4} {'statemine':>17} {'tantivy':>17} {'ratio':>6}")
+    order = lambda k: (KINDS.index(k.split("-")[0]) if k.split("-")[0] in KINDS else 99, k)
+    for kind in sorted(plain, key=order):
+        base = kind.split("-")[0]
+        ours = inside.get((base, "no")) or inside.get((base, "-"), [])
+        theirs = plain[kind]
+        print(
+            f"  {kind:<12} {len(theirs):>4} "
+            f"{percentile(ours, 50):>8.3f} {percentile(ours, 95):>8.3f} "
+            f"{percentile(theirs, 50):>8.3f} {percentile(theirs, 95):>8.3f} "
+            f"{percentile(ours, 50) / percentile(theirs, 50):>6.2f}"
+        )
+    print("per query, p50 ms: statemine with / without snippets, Tantivy; same = same top-10 ids (or count)")
+    same_count = 0
+    for kind, query, flags in queries:
+        key = (query, tuple(flags))
+        snippets = per_query.get((kind, query, tuple(flags), "yes")) or per_query.get(
+            (kind, query, tuple(flags), "-"), [])
+        without = per_query.get((kind, query, tuple(flags), "no"), [])
+        ours, theirs = answers.get(key), plain_answers.get(key)
+        if ours == theirs:
+            same, same_count = "same", same_count + 1
+        elif ours and theirs and ours[0] == "hits" and len(ours[1]) == len(theirs[1]):
+            common = len(set(ours[1]) & set(theirs[1]))
+            same = f"{common}/{len(ours[1])} ids in common"
+        else:
+            same = f"DIFFERENT: {ours} / {theirs}"
+        label = " ".join([query] + list(flags))
+        regex = plain_query.get(key + ("regex",))
+        if regex:
+            same += f" (as a RegexQuery: {percentile(regex, 50):.3f} ms)"
+        print(
+            f"  {kind:<9} {label:<58} {percentile(snippets, 50):>7.3f} "
+            f"{percentile(without, 50) if without else float('nan'):>7.3f} "
+            f"{percentile(plain_query.get(key, []), 50):>7.3f}  {same}"
+        )
+    print(f"  {same_count} of {len(queries)} queries found the same top 10 (or count)")
+    pairs = [(q, q.rstrip("*")) for kind, q, f in queries if kind == "prefix" and not f]
+    for prefix, word in pairs:
+        a = per_query.get(("prefix", prefix, (), "no"))
+        b = per_query.get(("term", word, (), "no"))
+        if a and b:
+            print(
+                f"  `{prefix}` / `{word}` without snippets: {percentile(a, 50) / percentile(b, 50):.2f}x"
+                f" ({percentile(a, 50):.3f} / {percentile(b, 50):.3f} ms); with snippets: "
+                f"{percentile(per_query[('prefix', prefix, (), 'yes')], 50) / percentile(per_query[('term', word, (), 'yes')], 50):.2f}x"
+            )
 
 
 def main():
@@ -150,6 +259,7 @@ def main():
     bench.add_argument("--index", required=True)
     bench.add_argument("--queries", required=True)
     bench.add_argument("--runs", type=int, default=5)
+    bench.add_argument("--baseline", help="the search-baseline binary, run beside statemine")
     args = parser.parse_args()
     if args.command == "corpus":
         make_corpus(args)
