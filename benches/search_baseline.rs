@@ -22,7 +22,8 @@
 //! `--count --by year|month|speaker|source` is Tantivy's composite aggregation (a
 //! `date_histogram` source with a calendar interval, or a `terms` source).
 //!
-//! Usage: `search-baseline --index DIR --queries FILE [--runs R] [--json]`, where FILE is
+//! Usage: `search-baseline --index DIR --queries FILE [--runs R] [--json] [--no-regex]`
+//! (`--no-regex`: prefixes only as the automaton), where FILE is
 //! `benches/search_queries.tsv` (lines `type<TAB>query<TAB>flags`). As `search_bench.py`
 //! runs statemine's `--queries`, queries with the same flags form a group, and each group is
 //! run R + 1 times in a row, the first pass discarded. Prints p50/p95 per type, or with
@@ -67,11 +68,14 @@ fn main() -> Result<()> {
             .cloned()
     };
     let (Some(dir), Some(queries)) = (value("--index"), value("--queries")) else {
-        eprintln!("usage: search-baseline --index DIR --queries FILE [--runs R] [--json]");
+        eprintln!(
+            "usage: search-baseline --index DIR --queries FILE [--runs R] [--json] [--no-regex]"
+        );
         std::process::exit(2);
     };
     let runs: usize = value("--runs").map_or(Ok(5), |r| r.parse())?;
     let json = args.iter().any(|a| a == "--json");
+    let regex_too = !args.iter().any(|a| a == "--no-regex");
 
     let baseline = Baseline::open(&dir)?;
     let queries = read_queries(&std::fs::read_to_string(&queries)?)?;
@@ -87,7 +91,7 @@ fn main() -> Result<()> {
         let filter = Filter::parse(flags)?;
         for pass in 0..=runs {
             for spec in members {
-                let forms: &[bool] = if spec.query.ends_with('*') {
+                let forms: &[bool] = if regex_too && spec.query.ends_with('*') {
                     &[false, true]
                 } else {
                     &[false]

@@ -75,16 +75,18 @@ def percentile(values, p):
 KINDS = ["term", "phrase", "russian", "filtered", "count", "prefix"]
 
 
-def report(title, rows):
+def report(title, rows, cpu=None):
     print(title)
-    print(f"  {'type':<9} {'snippets':<9} {'n':>4} {'p50 ms':>8} {'p95 ms':>8}")
+    extra = f" {'CPU p50 ms':>11}" if cpu else ""
+    print(f"  {'type':<9} {'snippets':<9} {'n':>4} {'p50 ms':>8} {'p95 ms':>8}{extra}")
     modes = {"yes": 0, "no": 1, "-": 2}
     order = lambda label: (KINDS.index(label[0]) if label[0] in KINDS else 99, modes[label[1]])
     for kind, snippets in sorted(rows, key=order):
         times = rows[(kind, snippets)]
+        extra = f" {percentile(cpu[(kind, snippets)], 50):>11.2f}" if cpu else ""
         print(
             f"  {kind:<9} {snippets:<9} {len(times):>4} "
-            f"{percentile(times, 50):>8.2f} {percentile(times, 95):>8.2f}"
+            f"{percentile(times, 50):>8.2f} {percentile(times, 95):>8.2f}{extra}"
         )
 
 
@@ -93,7 +95,8 @@ def is_count(flags):
 
 
 def run(command, capture=False):
-    """Runs `command`; returns (exit code, stdout bytes, stderr bytes, ms, peak RSS in MB)."""
+    """Runs `command`; returns (exit code, stdout bytes, stderr bytes, (wall ms, CPU ms),
+    peak RSS in MB). CPU is user + system time: on a loaded machine, what the process cost."""
     with tempfile.TemporaryFile() as out, tempfile.TemporaryFile() as err:
         start = time.perf_counter()
         child = subprocess.Popen(command, stdout=out if capture else subprocess.DEVNULL, stderr=err)
@@ -102,7 +105,8 @@ def run(command, capture=False):
         child.returncode = os.waitstatus_to_exitcode(status)
         out.seek(0)
         err.seek(0)
-        return child.returncode, out.read(), err.read(), elapsed, usage.ru_maxrss / 1024
+        cpu = (usage.ru_utime + usage.ru_stime) * 1000
+        return child.returncode, out.read(), err.read(), (elapsed, cpu), usage.ru_maxrss / 1024
 
 
 def answer_of(line):
@@ -117,7 +121,7 @@ def answer_of(line):
 def measure(args):
     queries = read_queries(args.queries)
     base = [args.bin, "search", "--index", args.index, "--limit", "10", "--color", "never"]
-    whole = {}
+    whole, whole_cpu = {}, {}
     peaks = {}
     for mode in ("yes", "no"):
         for kind, query, flags in queries:
@@ -126,13 +130,14 @@ def measure(args):
             command = base + [query] + flags + ([] if mode == "yes" else ["--no-snippets"])
             label = (kind, "-" if is_count(flags) else mode)
             for run_number in range(args.runs + 1):
-                code, _, err, elapsed, peak = run(command)
+                code, _, err, (elapsed, cpu), peak = run(command)
                 if code not in (0, 1):
                     sys.exit(f"{shlex.join(command)} failed: {err.decode()}")
                 peaks["whole"] = max(peaks.get("whole", 0), peak)
                 if run_number > 0:  # the first run warms the page cache
                     whole.setdefault(label, []).append(elapsed)
-    report(f"whole process: `statemine search ... --limit 10`, {args.runs} runs per query after a warm-up", whole)
+                    whole_cpu.setdefault(label, []).append(cpu)
+    report(f"whole process: `statemine search ... --limit 10`, {args.runs} runs per query after a warm-up", whole, whole_cpu)
 
     # One process per distinct flag set; every query repeated, the first pass discarded.
     inside = {}
@@ -188,9 +193,63 @@ def measure(args):
             plain_answers[key] = found
         compare(queries, inside, per_query, plain, plain_query, answers, plain_answers)
 
+    if args.baseline and args.cpu_passes:
+        cpu_per_query(args, queries, base)
+
     print("peak resident memory: " + ", ".join(
         f"{name} {peaks[name]:.0f} MB" for name in ("whole", "queries", "baseline") if name in peaks
     ) + " (whole: the largest `statemine search` process; queries: the largest `--queries` process)")
+
+
+def cpu_per_query(args, queries, base):
+    """Mean CPU time (user + system) per query of each type, statemine and the baseline: the
+    CPU of a process running the type's queries P + 1 times less that of one running them
+    once, over P times their number. Unlike wall-clock time, it does not grow with the
+    machine's load (other processes' cache traffic still costs something)."""
+    passes = args.cpu_passes
+    kinds = []
+    for kind, _, _ in queries:
+        if kind not in kinds:
+            kinds.append(kind)
+    print(f"mean CPU ms per query (process CPU with {passes + 1} passes less with 1, over {passes} passes;")
+    print("statemine without snippets, counts as run; Tantivy prefixes as its automaton)")
+    print(f"  {'type':<9} {'n':>4} {'statemine':>10} {'tantivy':>10} {'ratio':>6}")
+    with tempfile.TemporaryDirectory() as scratch:
+        for kind in kinds:
+            members = [(q, f) for k, q, f in queries if k == kind]
+            ours = 0.0
+            for flags in dict.fromkeys(tuple(f) for _, f in members):
+                group = [q for q, f in members if tuple(f) == flags]
+                cost = []
+                for repeat in (1, passes + 1):
+                    path = os.path.join(scratch, "queries.txt")
+                    with open(path, "w", encoding="utf-8") as f:
+                        f.write("".join(q + "\n" for q in group) * repeat)
+                    command = base + ["--queries", path] + list(flags)
+                    if not is_count(flags):
+                        command.append("--no-snippets")
+                    code, _, err, (_, cpu), _ = run(command, capture=True)
+                    if code not in (0, 1):
+                        sys.exit(f"{shlex.join(command)} failed: {err.decode()}")
+                    cost.append(cpu)
+                ours += cost[1] - cost[0]
+            cost = []
+            path = os.path.join(scratch, "queries.tsv")
+            with open(path, "w", encoding="utf-8") as f:
+                for query, flags in members:
+                    # The baseline reads double-quoted shell words.
+                    words = shlex.join(flags).replace("'", '"')
+                    f.write(f"{kind}\t{query}\t{words}\n")
+            for runs in (0, passes):
+                command = [args.baseline, "--index", args.index, "--queries", path,
+                           "--runs", str(runs), "--no-regex"]
+                code, _, err, (_, cpu), _ = run(command, capture=True)
+                if code != 0:
+                    sys.exit(f"{shlex.join(command)} failed: {err.decode()}")
+                cost.append(cpu)
+            theirs = cost[1] - cost[0]
+            n = passes * len(members)
+            print(f"  {kind:<9} {n:>4} {ours / n:>10.3f} {theirs / n:>10.3f} {ours / theirs:>6.2f}")
 
 
 def compare(queries, inside, per_query, plain, plain_query, answers, plain_answers):
@@ -260,6 +319,8 @@ def main():
     bench.add_argument("--queries", required=True)
     bench.add_argument("--runs", type=int, default=5)
     bench.add_argument("--baseline", help="the search-baseline binary, run beside statemine")
+    bench.add_argument("--cpu-passes", type=int, default=20,
+                       help="passes for the mean CPU per query (0: skip)")
     args = parser.parse_args()
     if args.command == "corpus":
         make_corpus(args)
