@@ -9,12 +9,12 @@
 //! (with frequencies), a `PhraseQuery` (with offsets and slop), or for `word*` Tantivy's
 //! prefix automaton per prefix, `FuzzyTermQuery::new_prefix` at distance 0 (constant score;
 //! the type `prefix`), and for reference its `RegexQuery` `word.*` (the type `prefix-regex`,
-//! timed right after, which compiles a regex per field). A prefix is lowercased (`ё`→`е`) and, when its
-//! stem differs and begins it, searched as the stem (statemine's rule, so both find the same
-//! documents). Filters are `Must` clauses scoring nothing (`ConstScoreQuery` with 0): a
-//! `RangeQuery` on `date`, and `TermQuery`s on the keyword fields with the value lowercased
-//! (`--speaker "Vladimir Putin"` is the exact indexed value here; statemine matches names by
-//! words and walks the speaker dictionary to find the values).
+//! timed right after, which compiles a regex per field). A prefix is lowercased (`ё`→`е`)
+//! and, when its stem differs and begins it, searched as the stem (statemine's rule, so both
+//! find the same documents). Filters are `Must` clauses scoring nothing (`ConstScoreQuery`
+//! with 0): a `RangeQuery` on `date`, and `TermQuery`s on the keyword fields with the value
+//! lowercased (`--speaker "Vladimir Putin"` is the exact indexed value here; statemine
+//! matches names by words and walks the speaker dictionary to find the values).
 //!
 //! A search returns the top 10 by BM25 (`TopDocs`) and reads each hit's stored document (as
 //! statemine does without snippets; statemine also parses it into its document type and

@@ -320,7 +320,8 @@ def main():
     bench.add_argument("--runs", type=int, default=5)
     bench.add_argument("--baseline", help="the search-baseline binary, run beside statemine")
     bench.add_argument("--cpu-passes", type=int, default=20,
-                       help="passes for the mean CPU per query (0: skip)")
+                       help="passes for the mean CPU per query (0: skip); a process's own CPU "
+                       "varies by a few ms, so this means something on large indexes only")
     args = parser.parse_args()
     if args.command == "corpus":
         make_corpus(args)
