@@ -6,11 +6,8 @@
 #   bin      a private copy of the statemine binary to measure (built unless NO_BUILD=1;
 #            $BIN when set: a binary built elsewhere, e.g. by /work/notes/smbin.sh)
 
-shared=""
-for candidate in ../shared/corpus ../../shared/corpus; do
-  if compgen -G "$candidate/*.jsonl" >/dev/null; then shared=$candidate; break; fi
-done
-[ -n "$shared" ] || { echo "no corpus at ../shared/corpus: nothing to measure" >&2; exit 0; }
+# shellcheck source=benches/shared_corpus.sh
+source benches/shared_corpus.sh
 
 # A shared target directory may hold another checkout's build of this crate that cargo
 # considers fresh: touching a source file makes cargo rebuild this checkout.

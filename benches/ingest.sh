@@ -26,10 +26,9 @@ shift || true
 if [ $# -gt 0 ]; then
   files=("$@")
 else
-  shared=../shared/corpus
-  [ -d "$shared" ] || shared=../../shared/corpus
+  # shellcheck source=benches/shared_corpus.sh
+  source benches/shared_corpus.sh
   files=("$shared"/*.jsonl)
-  [ -e "${files[0]}" ] || { echo "no corpus at ../shared/corpus: nothing to measure" >&2; exit 0; }
 fi
 bytes=$(cat "${files[@]}" | wc -c)
 docs=$(cat "${files[@]}" | wc -l)
