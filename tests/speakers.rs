@@ -12,7 +12,7 @@ use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 use std::sync::OnceLock;
 
-use common::{Run, cached_index, fixture, statemine};
+use common::{Run, Statemine, cached_index, fixture, statemine};
 use statemine::corpus::SpeakerRegistry;
 use statemine::document::Role;
 use statemine::index::{DocFilter, IndexStore};
@@ -280,6 +280,60 @@ fn a_bad_registry_names_its_line() {
         "{}",
         run.stderr
     );
+}
+
+#[test]
+fn a_bad_registry_in_the_working_directory_fails_the_commands_that_read_it() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(
+        dir.path().join("speakers.toml"),
+        "[[person]]\nname = \"X Y\"\nrole = \"king\"\ncountry = \"RU\"\n",
+    )
+    .unwrap();
+    let index = index().to_str().unwrap().to_string();
+    let in_dir = |args: &[&str]| Statemine::new().current_dir(dir.path()).args(args).run();
+    let readers: [&[&str]; 5] = [
+        &["themes", "count", "--index", &index],
+        &[
+            "search",
+            "--index",
+            &index,
+            "--turn-speaker",
+            "orlov",
+            "sanctions",
+        ],
+        &[
+            "search",
+            "--index",
+            &index,
+            "--role",
+            "official",
+            "sanctions",
+        ],
+        &[
+            "search",
+            "--index",
+            &index,
+            "--speakers",
+            "speakers.toml",
+            "sanctions",
+        ],
+        &["speakers", "list"],
+    ];
+    for args in readers {
+        let run = in_dir(args);
+        assert_eq!(run.code, 2, "{args:?}: {}", run.stderr);
+        assert!(
+            run.stderr.contains("speakers.toml:3: unknown role `king`"),
+            "{args:?}: {}",
+            run.stderr
+        );
+    }
+    // A search without --turn-speaker, --role or --speakers resolves no speaker, so it
+    // does not read the registry.
+    let plain = in_dir(&["search", "--index", &index, "sanctions"]);
+    assert_eq!(plain.code, 0, "{}", plain.stderr);
+    assert!(plain.stdout.contains("s01"), "{}", plain.stdout);
 }
 
 #[test]

@@ -114,9 +114,27 @@ fn period_end(spec: &str) -> Result<NaiveDate, String> {
         .map_err(|e| e.to_string())
 }
 
+/// When a command reads the speaker registry.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum SpeakerUse {
+    /// Always: it names document and turn speakers by their registry person (counts,
+    /// evidence, trends). A registry file is read and checked even when no filter needs it.
+    Always,
+    /// Only to resolve `--turn-speaker` and `--role` (search). Without them a registry file
+    /// is read only when `--speakers` names it, so that a search does not pay for parsing
+    /// registries it never consults.
+    TurnFilter,
+}
+
 impl FilterArgs {
-    /// The library filter these flags describe.
+    /// The library filter these flags describe, for a command that always reads the
+    /// speaker registry.
     pub fn to_filter(&self) -> anyhow::Result<DocFilter> {
+        self.to_filter_for(SpeakerUse::Always)
+    }
+
+    /// The library filter these flags describe, with the registry read as `use_` says.
+    pub fn to_filter_for(&self, use_: SpeakerUse) -> anyhow::Result<DocFilter> {
         if let (Some(from), Some(to)) = (self.from, self.to) {
             anyhow::ensure!(from <= to, "--from {from} is after --to {to}");
         }
@@ -139,7 +157,16 @@ impl FilterArgs {
             turns: TurnFilter {
                 speakers: self.turn_speaker.clone(),
                 roles: self.role.clone(),
-                registry: load_speakers(self.speakers.as_deref())?,
+                registry: match use_ {
+                    SpeakerUse::TurnFilter
+                        if self.turn_speaker.is_empty()
+                            && self.role.is_empty()
+                            && self.speakers.is_none() =>
+                    {
+                        None
+                    }
+                    _ => user_speakers(self.speakers.as_deref())?,
+                },
             },
         })
     }
@@ -149,16 +176,21 @@ impl FilterArgs {
 /// directory's `speakers.toml` (a study folder) or `corpus/speakers.toml` (the repository),
 /// when there.
 pub fn load_speakers(file: Option<&Path>) -> anyhow::Result<Arc<SpeakerRegistry>> {
+    Ok(user_speakers(file)?.unwrap_or_else(SpeakerRegistry::builtin))
+}
+
+/// The registry extended by `file` or the working directory's file, as [`load_speakers`]
+/// finds it; `None` when there is no such file (the built-in registry, parsed on first use).
+fn user_speakers(file: Option<&Path>) -> anyhow::Result<Option<Arc<SpeakerRegistry>>> {
     let found = file.map(Path::to_path_buf).or_else(|| {
         [STUDY_SPEAKERS_FILE, DEFAULT_SPEAKERS_FILE]
             .into_iter()
             .map(PathBuf::from)
             .find(|p| p.is_file())
     });
-    Ok(match found {
-        Some(path) => Arc::new(SpeakerRegistry::load(&path)?),
-        None => SpeakerRegistry::builtin(),
-    })
+    Ok(found
+        .map(|path| SpeakerRegistry::load(&path).map(Arc::new))
+        .transpose()?)
 }
 
 /// Notes on stderr for each `--speaker` or `--source` name that matches nothing in the index
@@ -167,8 +199,12 @@ pub fn note_unmatched_names(store: &IndexStore, filter: &DocFilter) -> anyhow::R
     for unmatched in store.unmatched_names(filter)? {
         note_mistake(unmatched_note(&unmatched));
     }
+    if filter.turns.speakers.is_empty() {
+        return Ok(());
+    }
+    let registry = filter.turns.registry();
     for name in &filter.turns.speakers {
-        if filter.turns.registry.resolve(name) == Resolved::Generic {
+        if registry.resolve(name) == Resolved::Generic {
             note_mistake(format_args!(
                 "--turn-speaker `{name}` is a generic label that names nobody, so it selects \
                  nothing; --role journalist selects the journalists"

@@ -17,7 +17,7 @@ use statemine::search::{
 };
 
 use super::Outcome;
-use super::common::{FilterArgs, IndexArgs, note_unmatched_names};
+use super::common::{FilterArgs, IndexArgs, SpeakerUse, note_unmatched_names};
 use super::output::{Output, note, stderr_is_terminal, warning};
 use super::search_printer::{Format, Printer};
 
@@ -103,7 +103,7 @@ struct SearchConfig {
 
 impl SearchArgs {
     fn config(&self, color: bool) -> anyhow::Result<SearchConfig> {
-        let filter = self.filter.to_filter()?;
+        let filter = self.filter.to_filter_for(SpeakerUse::TurnFilter)?;
         let format = if self.json {
             Format::Json
         } else if self.csv {

@@ -271,12 +271,23 @@ impl SpeakerRegistry {
             registry.generic.insert(key);
         }
         let mut named_here: HashSet<String> = HashSet::new();
+        // Folded canonical name -> person, to find the base entry a person replaces (names
+        // are unique once folded: a file cannot list one twice, and a repeated name replaces).
+        let mut by_name: HashMap<String, usize> = registry
+            .persons
+            .iter()
+            .enumerate()
+            .map(|(i, p)| (fold(&p.name), i))
+            .collect();
+        // Folded name and aliases of each entry of the file, for the checks below.
+        let mut entry_keys: Vec<Vec<String>> = Vec::with_capacity(file.person.len());
         for entry in &file.person {
             let name = entry.name.get_ref().trim().to_string();
             if name.is_empty() {
                 return Err(invalid(entry.name.span(), "empty name".into()));
             }
-            if !named_here.insert(fold(&name)) {
+            let folded_name = fold(&name);
+            if !named_here.insert(folded_name.clone()) {
                 return Err(invalid(
                     entry.name.span(),
                     format!("`{name}` is listed twice"),
@@ -318,7 +329,7 @@ impl SpeakerRegistry {
                 });
             }
             let person = Person {
-                name: name.clone(),
+                name,
                 aliases: entry
                     .aliases
                     .iter()
@@ -329,22 +340,26 @@ impl SpeakerRegistry {
                 periods,
             };
             // A person of the base with this name is replaced, aliases and all.
-            let index = match registry
-                .persons
-                .iter()
-                .position(|p| fold(&p.name) == fold(&name))
-            {
-                Some(i) => {
-                    registry.by_key.retain(|_, p| *p != i);
+            let index = match by_name.get(&folded_name) {
+                Some(&i) => {
+                    let old = &registry.persons[i];
+                    for alias in std::iter::once(&old.name).chain(&old.aliases) {
+                        let key = fold(alias);
+                        if registry.by_key.get(&key) == Some(&i) {
+                            registry.by_key.remove(&key);
+                        }
+                    }
                     registry.persons[i] = person;
                     i
                 }
                 None => {
                     registry.persons.push(person);
+                    by_name.insert(folded_name, registry.persons.len() - 1);
                     registry.persons.len() - 1
                 }
             };
             let spans = std::iter::once(&entry.name).chain(&entry.aliases);
+            let mut keys = Vec::with_capacity(entry.aliases.len() + 1);
             for alias in spans {
                 let key = fold(alias.get_ref());
                 if key.is_empty() {
@@ -363,14 +378,16 @@ impl SpeakerRegistry {
                     }
                     _ => {}
                 }
-                registry.by_key.insert(key, index);
+                registry.by_key.insert(key.clone(), index);
+                keys.push(key);
             }
+            entry_keys.push(keys);
         }
         // Checked once everything is in: a user's generic label may clash with a default
         // alias, or the other way round.
-        for entry in &file.person {
-            for alias in std::iter::once(&entry.name).chain(&entry.aliases) {
-                if registry.generic.contains(&fold(alias.get_ref())) {
+        for (entry, keys) in file.person.iter().zip(&entry_keys) {
+            for (alias, key) in std::iter::once(&entry.name).chain(&entry.aliases).zip(keys) {
+                if registry.generic.contains(key) {
                     return Err(invalid(
                         alias.span(),
                         format!("`{}` is a generic label, not a person", alias.get_ref()),
@@ -390,14 +407,14 @@ impl SpeakerRegistry {
                 ));
             }
         }
+        // Every folded alias of every person is a key of `by_key`, so the initial forms are
+        // read from there (the result does not depend on the order).
         registry.initials.clear();
-        for (i, person) in registry.persons.iter().enumerate() {
-            for alias in std::iter::once(&person.name).chain(&person.aliases) {
-                if let Some(form) = initial_form(&fold(alias)) {
-                    let slot = registry.initials.entry(form).or_insert(Some(i));
-                    if *slot != Some(i) {
-                        *slot = None;
-                    }
+        for (key, &i) in &registry.by_key {
+            if let Some(form) = initial_form(key) {
+                let slot = registry.initials.entry(form).or_insert(Some(i));
+                if *slot != Some(i) {
+                    *slot = None;
                 }
             }
         }
@@ -544,19 +561,16 @@ pub fn fold(label: &str) -> String {
 
 /// The [`Office`] named `value`.
 fn parse_office(value: &str) -> Result<Office, String> {
-    #[derive(Deserialize)]
-    struct Wrapper {
-        role: Office,
-    }
-    toml::from_str::<Wrapper>(&format!("role = {}", toml::Value::from(value)))
-        .map(|w| w.role)
-        .map_err(|_| {
-            format!(
-                "unknown role `{value}` (expected one of: head_of_state head_of_government \
+    use serde::de::IntoDeserializer;
+    let deserializer: serde::de::value::StrDeserializer<'_, serde::de::value::Error> =
+        value.into_deserializer();
+    Office::deserialize(deserializer).map_err(|_| {
+        format!(
+            "unknown role `{value}` (expected one of: head_of_state head_of_government \
                  minister official legislator diplomat military journalist moderator expert \
                  business religious other)"
-            )
-        })
+        )
+    })
 }
 
 /// 1-based line of byte offset `at` in `text`.
@@ -711,6 +725,43 @@ country = "US"
         );
         assert_eq!(registry.canonical("Путин"), Some("Vladimir Putin"));
         assert_eq!(registry.sources().len(), 2);
+        // The replaced entry's aliases go with it.
+        assert_eq!(registry.canonical("Мегин Келли"), Some("Мегин Келли"));
+        assert_eq!(registry.canonical("M.Kelly"), Some("Megyn Kelly"));
+    }
+
+    #[test]
+    fn the_builtin_file_extending_itself_changes_no_resolution() {
+        let twice = load(BUILTIN_SPEAKERS_TOML).unwrap();
+        let once = builtin();
+        assert_eq!(twice.persons(), once.persons());
+        let file: RegistryFile = toml::from_str(BUILTIN_SPEAKERS_TOML).unwrap();
+        let generic = file.generic.iter().map(|g| g.get_ref().as_str());
+        let aliases = once
+            .persons()
+            .iter()
+            .flat_map(|p| std::iter::once(&p.name).chain(&p.aliases))
+            .map(String::as_str);
+        for label in generic
+            .chain(aliases)
+            .chain(["V.Putin", "С.Лавров", "Jane Doe"])
+        {
+            assert_eq!(twice.resolve(label), once.resolve(label), "{label}");
+        }
+        assert_eq!(twice.initials, once.initials);
+        assert_eq!(twice.by_key, once.by_key);
+    }
+
+    #[test]
+    fn offices_are_read_by_their_file_names() {
+        assert_eq!(parse_office("head_of_state"), Ok(Office::HeadOfState));
+        assert_eq!(parse_office("other"), Ok(Office::Other));
+        for bad in ["Head_of_state", "head of state", "", "king"] {
+            assert!(
+                parse_office(bad).unwrap_err().starts_with("unknown role"),
+                "{bad}"
+            );
+        }
     }
 
     #[test]

@@ -345,7 +345,7 @@ mod tests {
             turns: crate::index::TurnFilter {
                 speakers: vec!["putin".into()],
                 roles: vec![crate::document::Role::Official],
-                registry: std::sync::Arc::new(registry),
+                registry: Some(std::sync::Arc::new(registry)),
             },
             ..DocFilter::default()
         };

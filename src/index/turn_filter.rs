@@ -18,24 +18,15 @@ use crate::document::{ParagraphTurn, Role};
 use crate::text::names::NamePattern;
 
 /// Which speaker turns to keep.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct TurnFilter {
     /// Speaker names: a person of the registry, or whole words of a speaker label.
     pub speakers: Vec<String>,
     /// Roles.
     pub roles: Vec<Role>,
-    /// The registry that turns and names are resolved through.
-    pub registry: Arc<SpeakerRegistry>,
-}
-
-impl Default for TurnFilter {
-    fn default() -> TurnFilter {
-        TurnFilter {
-            speakers: Vec::new(),
-            roles: Vec::new(),
-            registry: SpeakerRegistry::builtin(),
-        }
-    }
+    /// The registry that turns and names are resolved through; `None` is the built-in one,
+    /// which is then parsed only when something resolves a name ([`TurnFilter::registry`]).
+    pub registry: Option<Arc<SpeakerRegistry>>,
 }
 
 /// A `--turn-speaker` name without a letter or digit.
@@ -52,8 +43,16 @@ impl TurnFilter {
         self.speakers.is_empty() && self.roles.is_empty()
     }
 
+    /// The registry that turns and names are resolved through.
+    pub fn registry(&self) -> Arc<SpeakerRegistry> {
+        self.registry
+            .clone()
+            .unwrap_or_else(SpeakerRegistry::builtin)
+    }
+
     /// The filter compiled for matching.
     pub fn compile(&self) -> Result<TurnMatcher, EmptyTurnSpeaker> {
+        let registry = self.registry();
         let speakers = self
             .speakers
             .iter()
@@ -64,14 +63,13 @@ impl TurnFilter {
                 // selects the people with whole words of it in one of their names
                 // (`Петрова` finds the person aliased `Анна Петрова`) and the speakers with
                 // those words in their names.
-                if let Some(person) = self.registry.person(name) {
+                if let Some(person) = registry.person(name) {
                     return Ok(SpeakerMatch {
                         persons: vec![person.name.clone()],
                         pattern: None,
                     });
                 }
-                let persons: Vec<String> = self
-                    .registry
+                let persons: Vec<String> = registry
                     .persons()
                     .iter()
                     .filter(|p| {
@@ -88,7 +86,7 @@ impl TurnFilter {
         Ok(TurnMatcher {
             speakers,
             roles: self.roles.clone(),
-            registry: Arc::clone(&self.registry),
+            registry,
         })
     }
 }

@@ -249,7 +249,7 @@ fn count_docs(
         .turns
         .compile()
         .map_err(crate::index::IndexError::from)?;
-    let registry = &filter.turns.registry;
+    let registry = filter.turns.registry();
     let addresses = &addresses;
     // Counts the document at position `i`; `None` when a filter leaves it out.
     let count_one = |i: usize,
