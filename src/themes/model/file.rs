@@ -108,7 +108,50 @@ pub struct LangModel {
     /// (inner cross-validation): rules, model, either.
     pub inner_f1: InnerF1,
     /// Weight of each feature (stem, or `stem stem` bigram).
+    #[serde(deserialize_with = "weight_table")]
     pub weights: BTreeMap<String, f64>,
+}
+
+/// Reads a weight table. The file writes its keys sorted, and a map built from sorted
+/// pairs in one pass costs a small part of inserting tens of thousands of keys one by one
+/// (most of the time a count spent reading the default model). Keys out of order or
+/// repeated (a hand-edited file) are inserted one by one, the last value of a key winning,
+/// as for any JSON object.
+fn weight_table<'de, D>(deserializer: D) -> Result<BTreeMap<String, f64>, D::Error>
+where
+    D: serde::Deserializer<'de>,
+{
+    struct Pairs;
+
+    impl<'de> serde::de::Visitor<'de> for Pairs {
+        type Value = Vec<(String, f64)>;
+
+        fn expecting(&self, formatter: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+            formatter.write_str("a map of feature weights")
+        }
+
+        fn visit_map<A>(self, mut map: A) -> Result<Self::Value, A::Error>
+        where
+            A: serde::de::MapAccess<'de>,
+        {
+            let mut pairs = Vec::with_capacity(map.size_hint().unwrap_or(0));
+            while let Some(pair) = map.next_entry()? {
+                pairs.push(pair);
+            }
+            Ok(pairs)
+        }
+    }
+
+    let pairs = deserializer.deserialize_map(Pairs)?;
+    if pairs.is_sorted_by(|a, b| a.0 < b.0) {
+        Ok(BTreeMap::from_iter(pairs))
+    } else {
+        let mut weights = BTreeMap::new();
+        for (feature, weight) in pairs {
+            weights.insert(feature, weight);
+        }
+        Ok(weights)
+    }
 }
 
 /// Inner cross-validated F1 of the three ways of counting.
@@ -245,6 +288,40 @@ pub fn load_for(set: &ThemeSet) -> Result<Option<(PathBuf, ModelFile)>, ThemeErr
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn weight_tables_read_as_plain_json_objects_do() {
+        #[derive(Deserialize)]
+        struct Plain {
+            weights: BTreeMap<String, f64>,
+        }
+        #[derive(Deserialize)]
+        struct Table {
+            #[serde(deserialize_with = "weight_table")]
+            weights: BTreeMap<String, f64>,
+        }
+        for text in [
+            r#"{"weights": {"a": 1.0, "b": 2.0, "b c": -0.5}}"#,
+            r#"{"weights": {"b": 2.0, "a": 1.0, "b": 3.0}}"#,
+            r#"{"weights": {"a": 1.0, "a": 4.0}}"#,
+            r#"{"weights": {}}"#,
+        ] {
+            let plain: Plain = serde_json::from_str(text).unwrap();
+            let table: Table = serde_json::from_str(text).unwrap();
+            assert_eq!(table.weights, plain.weights, "{text}");
+        }
+        assert!(serde_json::from_str::<Table>(r#"{"weights": [1.0]}"#).is_err());
+        let builtin = ModelFile::from_json(Path::new("m.json"), BUILTIN_MODEL_JSON).unwrap();
+        let value: serde_json::Value = serde_json::from_str(BUILTIN_MODEL_JSON).unwrap();
+        for (model, value) in builtin
+            .models
+            .iter()
+            .zip(value["models"].as_array().unwrap())
+        {
+            let plain: Plain = serde_json::from_value(value.clone()).unwrap();
+            assert_eq!(model.weights, plain.weights, "{}", model.theme);
+        }
+    }
 
     const THEMES: &str = "name = \"t\"\nmodel = \"t.model.json\"\n[[theme]]\nid = \"a\"\ncount = \"either\"\n[theme.en]\npatterns = [\"x\"]\n[[theme]]\nid = \"b\"\n[theme.en]\npatterns = [\"y\"]\n[theme.ru]\npatterns = [\"у\"]\n";
 
