@@ -62,7 +62,8 @@ pub struct FilterArgs {
     #[arg(long)]
     pub role: Vec<Role>,
     /// Speaker registry extending the built-in one [default: speakers.toml, else
-    /// corpus/speakers.toml, in the working directory, when there].
+    /// corpus/speakers.toml, in the working directory, when there; `search` reads the
+    /// default only with --turn-speaker or --role].
     #[arg(long, value_name = "FILE", env = "STATEMINE_SPEAKERS")]
     pub speakers: Option<PathBuf>,
 }
