@@ -329,11 +329,13 @@ fn a_bad_registry_in_the_working_directory_fails_the_commands_that_read_it() {
             run.stderr
         );
     }
-    // A search without --turn-speaker, --role or --speakers resolves no speaker, so it
-    // does not read the registry.
+    // A search or word count without --turn-speaker, --role or --speakers resolves no
+    // speaker, so it does not read the registry.
     let plain = in_dir(&["search", "--index", &index, "sanctions"]);
     assert_eq!(plain.code, 0, "{}", plain.stderr);
     assert!(plain.stdout.contains("s01"), "{}", plain.stdout);
+    let words = in_dir(&["words", "freq", "--index", &index, "--top", "3"]);
+    assert_eq!(words.code, 0, "{}", words.stderr);
 }
 
 #[test]

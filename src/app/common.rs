@@ -62,8 +62,8 @@ pub struct FilterArgs {
     #[arg(long)]
     pub role: Vec<Role>,
     /// Speaker registry extending the built-in one [default: speakers.toml, else
-    /// corpus/speakers.toml, in the working directory, when there; `search` reads the
-    /// default only with --turn-speaker or --role].
+    /// corpus/speakers.toml, in the working directory, when there; `search` and `words`
+    /// read the default only with --turn-speaker or --role].
     #[arg(long, value_name = "FILE", env = "STATEMINE_SPEAKERS")]
     pub speakers: Option<PathBuf>,
 }
@@ -121,9 +121,9 @@ pub enum SpeakerUse {
     /// Always: it names document and turn speakers by their registry person (counts,
     /// evidence, trends). A registry file is read and checked even when no filter needs it.
     Always,
-    /// Only to resolve `--turn-speaker` and `--role` (search). Without them a registry file
-    /// is read only when `--speakers` names it, so that a search does not pay for parsing
-    /// registries it never consults.
+    /// Only to resolve `--turn-speaker` and `--role` (search; words, which refuses them).
+    /// Without them a registry file is read only when `--speakers` names it, so that a
+    /// search does not pay for parsing registries it never consults.
     TurnFilter,
 }
 

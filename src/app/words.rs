@@ -12,7 +12,7 @@ use statemine::index::IndexStore;
 use statemine::words::{self, Grouping, Stopwords, TermForm, WordsOptions};
 
 use super::Outcome;
-use super::common::{FilterArgs, IndexArgs, note_unmatched_names};
+use super::common::{FilterArgs, IndexArgs, SpeakerUse, note_unmatched_names};
 use super::output::{Output, note};
 use super::study::NamedPeriodArgs;
 use super::words_print;
@@ -86,7 +86,7 @@ impl TermArgs {
             TableFormat::from_path(path)?;
         }
         let options = self.options()?;
-        let filter = self.filter.to_filter()?;
+        let filter = self.filter.to_filter_for(SpeakerUse::TurnFilter)?;
         // Word statistics read whole documents: a turn filter would be silently ignored.
         anyhow::ensure!(
             filter.turns.is_empty(),
