@@ -581,8 +581,8 @@ fn parse_office(value: &str) -> Result<Office, String> {
     Office::deserialize(deserializer).map_err(|_| {
         format!(
             "unknown role `{value}` (expected one of: head_of_state head_of_government \
-                 minister official legislator diplomat military journalist moderator expert \
-                 business religious other)"
+             minister official legislator diplomat military journalist moderator expert \
+             business religious other)"
         )
     })
 }
