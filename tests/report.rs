@@ -184,6 +184,76 @@ fn a_job_writes_a_self_contained_report_with_every_evidence_row() {
     assert!(bad.stderr.contains(".html"), "{}", bad.stderr);
 }
 
+/// The page the binary writes (its rows spooled to a file as the documents are counted) is,
+/// byte for byte, the page the library makes from the same count with every row collected
+/// in memory (`build_report`, `render_report`).
+#[test]
+fn the_spooled_page_is_the_one_the_collected_rows_make() {
+    use statemine::export::report::render_report;
+    use statemine::export::{Manifest, ManifestContext, manifest_path};
+    use statemine::index::IndexStore;
+    use statemine::study::{Job, JobOutput, ReportSpec, Study, build_report};
+    use statemine::themes::ThemeSet;
+
+    let (dir, out) = run_job();
+    let page = std::fs::read_to_string(out.join("report.html")).unwrap();
+    let job = Job::load(&dir.path().join("job.toml")).unwrap();
+    let set = ThemeSet::load(&job.themes).unwrap();
+    let store = IndexStore::open(&job.index).unwrap();
+    let study = Study::count(store, &set, &job.filter, true, &|_| {}).unwrap();
+    // The command line and inputs the binary recorded.
+    let manifest: Manifest = serde_json::from_str(
+        &std::fs::read_to_string(manifest_path(&out.join("report.html"))).unwrap(),
+    )
+    .unwrap();
+    let context = ManifestContext {
+        args: manifest.args,
+        index: manifest.index,
+        themes: manifest.themes,
+        model: manifest.model,
+        job: manifest.job,
+    };
+    let Some(JobOutput::Report {
+        title,
+        periods,
+        gold,
+        comparisons,
+        ..
+    }) = job
+        .outputs
+        .iter()
+        .find(|o| matches!(o, JobOutput::Report { .. }))
+    else {
+        panic!("the job has a report");
+    };
+    let spec = ReportSpec {
+        title,
+        periods,
+        gold,
+        comparisons,
+    };
+    let mut report = build_report(&job, &study, &set, &spec, &context).unwrap();
+    assert_eq!(
+        report.evidence.len(),
+        evidence(&out.join("evidence.csv")).len()
+    );
+    // The time the page was made, as it shows it.
+    let made = format!("statemine {} at ", env!("CARGO_PKG_VERSION"));
+    let at = page.find(&made).unwrap() + made.len();
+    report.created = page[at..at + page[at..].find('<').unwrap()].to_string();
+    let collected = render_report(&report).unwrap();
+    assert_eq!(collected.len(), page.len());
+    assert!(collected == page, "the pages differ");
+    // Only the page, its manifest and the job's other outputs are left in the folder.
+    let mut names: Vec<String> = std::fs::read_dir(&out)
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .filter(|n| n.starts_with('.') || n.starts_with("report"))
+        .collect();
+    names.sort();
+    assert_eq!(names, ["report.html", "report.html.manifest.json"]);
+}
+
 /// The Chromium binary: `$STATEMINE_CHROMIUM`, else `chromium` or `chromium-browser` on
 /// the PATH. `None` (with a message) when there is none outside CI; a failure in CI.
 fn chromium() -> Option<PathBuf> {

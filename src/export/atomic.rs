@@ -30,16 +30,7 @@ impl Staged {
             path: path.to_path_buf(),
             source,
         };
-        let parent = match path.parent().filter(|p| !p.as_os_str().is_empty()) {
-            Some(parent) => {
-                std::fs::create_dir_all(parent).map_err(|source| ExportError::Io {
-                    path: parent.to_path_buf(),
-                    source,
-                })?;
-                parent
-            }
-            None => Path::new("."),
-        };
+        let parent = output_folder(path)?;
         let name = path
             .file_name()
             .map_or_else(String::new, |n| n.to_string_lossy().into_owned());
@@ -114,6 +105,20 @@ impl Write for Staged {
 
     fn flush(&mut self) -> std::io::Result<()> {
         self.temp.flush()
+    }
+}
+
+/// The folder `path` goes in (`.` for a bare name), created when missing.
+pub(crate) fn output_folder(path: &Path) -> Result<&Path, ExportError> {
+    match path.parent().filter(|p| !p.as_os_str().is_empty()) {
+        Some(parent) => {
+            std::fs::create_dir_all(parent).map_err(|source| ExportError::Io {
+                path: parent.to_path_buf(),
+                source,
+            })?;
+            Ok(parent)
+        }
+        None => Ok(Path::new(".")),
     }
 }
 

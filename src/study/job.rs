@@ -6,8 +6,8 @@ use std::path::{Path, PathBuf};
 use super::StudyError;
 use super::counted::{CONFIDENCE, Study, TrendOptions, chart_title, trends_table};
 use super::job_file::{Job, JobOutput, comparisons_of};
-use super::report::{ReportSpec, write_report};
-use super::streamed::JobStreams;
+use super::report::write_report;
+use super::streamed::{Finished, JobStreams, StreamedReport};
 use crate::analysis::validation::{self, Validation};
 use crate::analysis::{self, AnalysisError, ClusterUnit, Granularity, PeriodSpec, TrendRow};
 use crate::export::{self, ManifestContext};
@@ -109,20 +109,22 @@ pub fn run_job<E: From<StudyError>>(
     {
         on_event(JobEvent::UnmatchedName(&unmatched))?;
     }
-    // Evidence tables are written as the documents are counted, each finished at its
-    // turn below.
-    let mut streams = JobStreams::create(job)?;
+    // Evidence tables and the report's rows are written as the documents are counted,
+    // each finished at its turn below.
+    let mut streams = JobStreams::create(job, &set)?;
     let sink = streams
         .wants_rows()
         .then_some(&mut streams as &mut (dyn EvidenceSink + Send));
-    let mut study = Study::count_series_into(store, Some(&set), &[], &job.filter, sink, count)?;
-    study.counted.evidence = streams.take_collected();
+    let study = Study::count_series_into(store, Some(&set), &[], &job.filter, sink, count)?;
     let job_file = export::file_fingerprint(&job.path).map_err(StudyError::from)?;
     let context = study.manifest_context(args, Some(job_file))?;
     for (position, item) in job.outputs.iter().enumerate() {
         let written = match streams.finish(position, &context)? {
-            Some(table) => vec![table],
-            None => write_output(job, &study, &set, &context, validation.as_ref(), item)?,
+            Some(Finished::Table(table)) => vec![table],
+            Some(Finished::Report(report)) => {
+                vec![write_job_report(job, &study, &set, &context, *report)?]
+            }
+            None => write_output(job, &study, &context, validation.as_ref(), item)?,
         };
         for written in written {
             on_event(JobEvent::Written(&written))?;
@@ -157,12 +159,29 @@ fn check_theme_ids(job: &Job, set: &ThemeSet) -> Result<(), StudyError> {
     Ok(())
 }
 
-/// Computes and writes one output of the job (an evidence table was written as the
-/// documents were counted: see [`JobStreams`]).
-fn write_output(
+/// Writes the job's report from its rows spooled during the count.
+fn write_job_report(
     job: &Job,
     study: &Study,
     set: &ThemeSet,
+    context: &ManifestContext,
+    report: StreamedReport<'_>,
+) -> Result<Written, StudyError> {
+    let StreamedReport { spec, out, rows } = report;
+    let rows = write_report(job, study, set, &spec, out, context, rows)?;
+    Ok(Written {
+        kind: "report",
+        count: rows,
+        unit: "rows",
+        path: out.to_path_buf(),
+    })
+}
+
+/// Computes and writes one output of the job (evidence tables and the report are fed as
+/// the documents are counted: see [`JobStreams`]).
+fn write_output(
+    job: &Job,
+    study: &Study,
     context: &ManifestContext,
     validation: Option<&Validation>,
     item: &JobOutput,
@@ -237,27 +256,8 @@ fn write_output(
             write_chart(&long.rows, out, &chart_title(periods, *group), context)?;
             vec![Written::chart(long.n_periods(), out)]
         }
-        JobOutput::Report {
-            out,
-            title,
-            periods,
-            gold,
-            comparisons,
-        } => {
-            let spec = ReportSpec {
-                title,
-                periods,
-                gold,
-                comparisons,
-            };
-            let rows = write_report(job, study, set, &spec, out, context)?;
-            vec![Written {
-                kind: "report",
-                count: rows,
-                unit: "rows",
-                path: out.clone(),
-            }]
-        }
+        // Written from the rows spooled as the documents were counted (see `JobStreams`).
+        JobOutput::Report { .. } => Vec::new(),
     })
 }
 

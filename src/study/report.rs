@@ -9,7 +9,7 @@ use super::counted::{CONFIDENCE, Study, TrendOptions, chart_title, trends_table}
 use super::job_file::Job;
 use crate::analysis::{self, ClusterUnit, Comparison, PeriodSpec};
 use crate::export::ManifestContext;
-use crate::export::report::{CorpusSummary, DocLink, Quality, Report, ThemeTrend};
+use crate::export::report::{CorpusSummary, DocLink, Quality, Report, ReportRows, ThemeTrend};
 use crate::index::{DocFilter, IndexError};
 use crate::themes::{self, ThemeSet};
 
@@ -34,6 +34,25 @@ pub fn build_report(
     set: &ThemeSet,
     spec: &ReportSpec<'_>,
     context: &ManifestContext,
+) -> Result<Report, StudyError> {
+    let evidence = study.counted.evidence.clone();
+    let documents = document_links(
+        study,
+        &job.filter,
+        evidence.iter().map(|r| r.doc_id.as_str()).collect(),
+    )?;
+    report_of(job, study, set, spec, context, evidence, documents)
+}
+
+/// The report of `study` with these evidence rows and document links.
+fn report_of(
+    job: &Job,
+    study: &Study,
+    set: &ThemeSet,
+    spec: &ReportSpec<'_>,
+    context: &ManifestContext,
+    evidence: Vec<themes::EvidenceRow>,
+    documents: Vec<DocLink>,
 ) -> Result<Report, StudyError> {
     let selection = study.select(&[])?;
     let trends = trends_table(
@@ -75,8 +94,6 @@ pub fn build_report(
     } else {
         Some(quality(study, set, spec.gold)?)
     };
-    let evidence = selection.evidence.to_vec();
-    let documents = document_links(study, &job.filter, &evidence)?;
     Ok(Report {
         title: spec.title.to_string(),
         created: chrono::Utc::now().to_rfc3339_opts(chrono::SecondsFormat::Secs, true),
@@ -109,14 +126,13 @@ fn quality(study: &Study, set: &ThemeSet, gold: &[PathBuf]) -> Result<Quality, S
     })
 }
 
-/// Title and URL of every document the evidence cites (one pass over the filter's
-/// documents).
+/// Title and URL of the `wanted` documents (those the evidence cites; one pass over the
+/// filter's documents).
 fn document_links(
     study: &Study,
     filter: &DocFilter,
-    evidence: &[themes::EvidenceRow],
+    wanted: HashSet<&str>,
 ) -> Result<Vec<DocLink>, StudyError> {
-    let wanted: HashSet<&str> = evidence.iter().map(|r| r.doc_id.as_str()).collect();
     if wanted.is_empty() {
         return Ok(Vec::new());
     }
@@ -142,7 +158,8 @@ fn document_links(
     Ok(links)
 }
 
-/// Writes the report of `study` to `path` with its manifest.
+/// Writes the report of `study` to `path` with its manifest, its evidence the `rows`
+/// spooled as `study` was counted; returns the number of rows.
 pub(super) fn write_report(
     job: &Job,
     study: &Study,
@@ -150,8 +167,11 @@ pub(super) fn write_report(
     spec: &ReportSpec<'_>,
     path: &Path,
     context: &ManifestContext,
+    rows: ReportRows,
 ) -> Result<usize, StudyError> {
-    let report = build_report(job, study, set, spec, context)?;
-    crate::export::report::write_report(&report, path, context)?;
-    Ok(report.evidence.len())
+    let documents = document_links(study, &job.filter, rows.doc_ids().collect())?;
+    let report = report_of(job, study, set, spec, context, Vec::new(), documents)?;
+    let count = rows.rows();
+    crate::export::report::write_report_with_rows(&report, rows, path, context)?;
+    Ok(count)
 }

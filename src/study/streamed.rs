@@ -1,20 +1,25 @@
 //! The outputs of a job whose rows are written as the count produces them: every
-//! `[[evidence]]` table, fed by the one pass over the documents, so that a job's memory does
-//! not grow with its evidence rows.
+//! `[[evidence]]` table and the rows of the `[report]`, fed by the one pass over the
+//! documents, so that a job's memory does not grow with its evidence rows.
 //!
 //! Contract: each table receives, in count order, the rows of its themes (all themes when
 //! its list is empty): the rows [`super::Study::select`] would have collected, written
 //! through [`EvidenceWriter`] to the bytes a collected table has (Parquet: the same rows, in
 //! row groups of [`crate::export::PARQUET_ROW_GROUP`]). A table and its manifest appear
 //! only when it is finished at its turn among the job's outputs; a job that fails or stops
-//! before leaves the previous file and manifest as they were. Rows for the report are
-//! collected beside the tables when the job has a report.
+//! before leaves the previous file and manifest as they were. The report's rows (every
+//! theme) go to a [`ReportRows`] file without a name beside the page, handed over with the
+//! report's spec at the report's turn.
+
+use std::path::Path;
 
 use super::StudyError;
 use super::job::Written;
 use super::job_file::{Job, JobOutput};
+use super::report::ReportSpec;
+use crate::export::report::ReportRows;
 use crate::export::{EvidenceWriter, ManifestContext};
-use crate::themes::{EvidenceRef, EvidenceRow, EvidenceSink};
+use crate::themes::{EvidenceRef, EvidenceSink, ThemeSet};
 
 /// One evidence table being written: the themes it keeps and its writer.
 struct Table {
@@ -28,76 +33,110 @@ impl Table {
     }
 }
 
-/// The streamed outputs of a job, by position among its outputs.
-pub(super) struct JobStreams {
-    /// One slot per output of the job: its writer while it is an evidence table still
-    /// being written.
-    tables: Vec<Option<Table>>,
-    /// The rows of every theme, for the report (`None`: the job has no report).
-    collected: Option<Vec<EvidenceRow>>,
+/// The report of a job: its spec, its page and its rows so far.
+pub(super) struct StreamedReport<'a> {
+    /// What the page shows beyond the study.
+    pub(super) spec: ReportSpec<'a>,
+    /// Where the page goes.
+    pub(super) out: &'a Path,
+    /// Its evidence rows.
+    pub(super) rows: ReportRows,
 }
 
-impl JobStreams {
+/// One output being fed rows.
+enum Stream<'a> {
+    Table(Table),
+    Report(StreamedReport<'a>),
+}
+
+/// A streamed output whose rows are all in.
+pub(super) enum Finished<'a> {
+    /// An evidence table, written with its manifest.
+    Table(Written),
+    /// The report's rows, for the page to be written.
+    Report(Box<StreamedReport<'a>>),
+}
+
+/// The streamed outputs of a job, by position among its outputs.
+pub(super) struct JobStreams<'a> {
+    /// One slot per output of the job: its stream while it is an evidence table or a
+    /// report still being fed.
+    streams: Vec<Option<Stream<'a>>>,
+}
+
+impl<'a> JobStreams<'a> {
     /// Starts writing every evidence table of `job` (each to a temporary file beside its
-    /// destination).
-    pub(super) fn create(job: &Job) -> Result<JobStreams, StudyError> {
-        let mut tables = Vec::with_capacity(job.outputs.len());
-        let mut report = false;
+    /// destination) and the rows of its report (of the themes of `set`).
+    pub(super) fn create(job: &'a Job, set: &ThemeSet) -> Result<JobStreams<'a>, StudyError> {
+        let mut streams = Vec::with_capacity(job.outputs.len());
         for output in &job.outputs {
-            tables.push(match output {
-                JobOutput::Evidence { out, themes } => Some(Table {
+            streams.push(match output {
+                JobOutput::Evidence { out, themes } => Some(Stream::Table(Table {
                     themes: themes.clone(),
                     writer: EvidenceWriter::create(out)?,
-                }),
-                JobOutput::Report { .. } => {
-                    report = true;
-                    None
+                })),
+                JobOutput::Report {
+                    out,
+                    title,
+                    periods,
+                    gold,
+                    comparisons,
+                } => {
+                    let themes: Vec<String> = set.themes.iter().map(|t| t.id.clone()).collect();
+                    Some(Stream::Report(StreamedReport {
+                        spec: ReportSpec {
+                            title,
+                            periods,
+                            gold,
+                            comparisons,
+                        },
+                        out,
+                        rows: ReportRows::create(out, &themes)?,
+                    }))
                 }
                 _ => None,
             });
         }
-        Ok(JobStreams {
-            tables,
-            collected: report.then(Vec::new),
-        })
+        Ok(JobStreams { streams })
     }
 
     /// Whether the count has rows to hand over (an evidence table or a report).
     pub(super) fn wants_rows(&self) -> bool {
-        self.collected.is_some() || self.tables.iter().any(Option::is_some)
+        self.streams.iter().any(Option::is_some)
     }
 
-    /// Finishes the evidence table at position `output` with its manifest, if that output
-    /// is one (`None` otherwise).
+    /// Finishes the stream at position `output`, if that output is one (`None`
+    /// otherwise): an evidence table is written with its manifest, a report's rows are
+    /// handed over.
     pub(super) fn finish(
         &mut self,
         output: usize,
         context: &ManifestContext,
-    ) -> Result<Option<Written>, StudyError> {
-        let Some(table) = self.tables.get_mut(output).and_then(Option::take) else {
-            return Ok(None);
-        };
-        let rows = table.writer.rows();
-        let path = table.writer.path().to_path_buf();
-        table.writer.finish(context)?;
-        Ok(Some(Written::table("evidence", rows, &path)))
-    }
-
-    /// The rows collected for the report (empty without one).
-    pub(super) fn take_collected(&mut self) -> Vec<EvidenceRow> {
-        self.collected.take().unwrap_or_default()
+    ) -> Result<Option<Finished<'a>>, StudyError> {
+        Ok(match self.streams.get_mut(output).and_then(Option::take) {
+            None => None,
+            Some(Stream::Report(report)) => Some(Finished::Report(Box::new(report))),
+            Some(Stream::Table(table)) => {
+                let rows = table.writer.rows();
+                let path = table.writer.path().to_path_buf();
+                table.writer.finish(context)?;
+                Some(Finished::Table(Written::table("evidence", rows, &path)))
+            }
+        })
     }
 }
 
-impl EvidenceSink for JobStreams {
+impl EvidenceSink for JobStreams<'_> {
     fn row(&mut self, row: &EvidenceRef<'_>) -> crate::Result<()> {
-        for table in self.tables.iter_mut().flatten() {
-            if table.keeps(row.theme) {
-                table.writer.write(row)?;
+        for stream in self.streams.iter_mut().flatten() {
+            match stream {
+                Stream::Table(table) => {
+                    if table.keeps(row.theme) {
+                        table.writer.write(row)?;
+                    }
+                }
+                Stream::Report(report) => report.rows.write(row)?,
             }
-        }
-        if let Some(rows) = &mut self.collected {
-            rows.push(row.to_row());
         }
         Ok(())
     }

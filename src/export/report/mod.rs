@@ -17,16 +17,19 @@
 //! See docs/report.md.
 
 mod render;
+mod rows;
 mod summary;
 
 use std::path::{Path, PathBuf};
 
 use super::ExportError;
-use super::manifest::{ManifestContext, OutputInfo, write_bytes_with_manifest};
+use super::atomic::{Staged, commit_pair};
+use super::manifest::{ManifestContext, OutputInfo, stage_manifest, write_bytes_with_manifest};
 use crate::analysis::{ComparisonTable, FirstOccurrence, TrendRow};
 use crate::themes::{EvalReport, EvidenceRow};
 
 pub use render::{content_security_policy, data_island, render_report};
+pub use rows::ReportRows;
 pub use summary::CorpusSummary;
 
 /// One theme's section: its words from the theme file and its rows of the trend table.
@@ -83,7 +86,8 @@ pub struct Report {
     pub first: Vec<FirstOccurrence>,
     /// Theme quality, when gold files were given.
     pub quality: Option<Quality>,
-    /// Every evidence row, ordered by date then document.
+    /// Every evidence row, ordered by date then document (none when the rows are spooled
+    /// instead: see [`write_report_with_rows`]).
     pub evidence: Vec<EvidenceRow>,
     /// Titles and URLs of the documents the evidence rows cite.
     pub documents: Vec<DocLink>,
@@ -104,6 +108,29 @@ pub fn write_report(
         columns: report.themes.iter().map(|t| t.id.clone()).collect(),
     };
     write_bytes_with_manifest(html.as_bytes(), path, info, context)
+}
+
+/// Like [`write_report`] for the evidence rows `rows`, spooled as they were counted, in
+/// place of `report.evidence` (not read): the same bytes for the same rows, while memory
+/// does not grow with them.
+pub fn write_report_with_rows(
+    report: &Report,
+    rows: ReportRows,
+    path: &Path,
+    context: &ManifestContext,
+) -> Result<PathBuf, ExportError> {
+    let info = OutputInfo {
+        path: path.display().to_string(),
+        format: "html".into(),
+        rows: rows.rows(),
+        columns: report.themes.iter().map(|t| t.id.clone()).collect(),
+    };
+    let mut staged = Staged::create(path)?;
+    render::write_page_with_rows(report, rows, staged.writer(), path)?;
+    let manifest = stage_manifest(path, &context.manifest(info))?;
+    let manifest_path = manifest.path().to_path_buf();
+    commit_pair(staged, manifest)?;
+    Ok(manifest_path)
 }
 
 /// Checks that `path` names an HTML file (`.html` or `.htm`).

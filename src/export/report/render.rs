@@ -2,13 +2,17 @@
 //! hashed into the Content-Security-Policy, and the evidence as a JSON data island.
 
 use std::collections::HashMap;
+use std::io::Write;
+use std::path::Path;
+
+use chrono::NaiveDate;
 
 use base64::Engine;
 use minijinja::{Environment, Value, context};
 use serde::Serialize;
 use sha2::{Digest, Sha256};
 
-use super::{Report, ThemeTrend};
+use super::{DocLink, Report, ReportRows, ThemeTrend};
 use crate::analysis::FirstOccurrence;
 use crate::export::ExportError;
 use crate::export::chart::{TrendChart, render_svg_linked};
@@ -47,6 +51,13 @@ pub fn content_security_policy() -> String {
 pub fn data_island(value: &impl Serialize) -> Result<String, ExportError> {
     let json = serde_json::to_string(value).map_err(|e| template_error(e.to_string()))?;
     let mut out = String::with_capacity(json.len() + json.len() / 16);
+    escape_json_into(&json, &mut out);
+    Ok(out)
+}
+
+/// Appends `json` to `out` escaped as [`data_island`] escapes it (character by character,
+/// so pieces escaped apart join into the escaped whole).
+pub(super) fn escape_json_into(json: &str, out: &mut String) {
     for c in json.chars() {
         match c {
             '<' => out.push_str("\\u003c"),
@@ -57,12 +68,15 @@ pub fn data_island(value: &impl Serialize) -> Result<String, ExportError> {
             c => out.push(c),
         }
     }
-    Ok(out)
 }
 
 fn template_error(reason: String) -> ExportError {
     ExportError::Report { reason }
 }
+
+/// The element that holds the data island (the page's first `<script`: no text of the
+/// page can open one, as every text is escaped).
+const ISLAND_OPEN: &str = r#"<script type="application/json" id="report-data">"#;
 
 /// The data the page's script reads: themes and periods by index, documents once, and one
 /// compact row per match (`[doc, theme, turn speaker, left, matched, right]`).
@@ -70,9 +84,21 @@ fn template_error(reason: String) -> ExportError {
 struct Island<'a> {
     themes: Vec<IslandTheme<'a>>,
     periods: Vec<IslandPeriod>,
-    docs: Vec<(&'a str, String, &'a str, &'a str, &'a str)>,
+    docs: Vec<IslandDoc<'a>>,
     rows: Vec<(usize, usize, &'a str, &'a str, &'a str, &'a str)>,
 }
+
+/// The island up to its rows, for a page whose rows were spooled (see [`ReportRows`]): the
+/// fields of [`Island`] before `rows`, in the same order.
+#[derive(Serialize)]
+struct IslandHead<'a> {
+    themes: Vec<IslandTheme<'a>>,
+    periods: Vec<IslandPeriod>,
+    docs: Vec<IslandDoc<'a>>,
+}
+
+/// A document of the island: id, date, title, web URL, speaker.
+type IslandDoc<'a> = (&'a str, String, &'a str, &'a str, &'a str);
 
 #[derive(Serialize)]
 struct IslandTheme<'a> {
@@ -97,6 +123,43 @@ fn web_url(url: &str) -> &str {
     }
 }
 
+/// The report's document links by id.
+fn links(report: &Report) -> HashMap<&str, &DocLink> {
+    report
+        .documents
+        .iter()
+        .map(|d| (d.id.as_str(), d))
+        .collect()
+}
+
+/// The island's entry of document `id` (title and URL from `links`).
+fn island_doc<'a>(
+    links: &HashMap<&str, &'a DocLink>,
+    id: &'a str,
+    date: NaiveDate,
+    speaker: &'a str,
+) -> IslandDoc<'a> {
+    let link = links.get(id);
+    (
+        id,
+        date.to_string(),
+        link.map_or("", |l| l.title.as_str()),
+        link.map_or("", |l| web_url(&l.url)),
+        speaker,
+    )
+}
+
+fn island_themes(report: &Report) -> Vec<IslandTheme<'_>> {
+    report
+        .themes
+        .iter()
+        .map(|t| IslandTheme {
+            id: &t.id,
+            label: &t.label,
+        })
+        .collect()
+}
+
 fn island(report: &Report) -> Island<'_> {
     let theme_index: HashMap<&str, usize> = report
         .themes
@@ -104,11 +167,7 @@ fn island(report: &Report) -> Island<'_> {
         .enumerate()
         .map(|(i, t)| (t.id.as_str(), i))
         .collect();
-    let links: HashMap<&str, &super::DocLink> = report
-        .documents
-        .iter()
-        .map(|d| (d.id.as_str(), d))
-        .collect();
+    let links = links(report);
     let mut doc_index: HashMap<&str, usize> = HashMap::new();
     let mut docs = Vec::new();
     let mut rows = Vec::with_capacity(report.evidence.len());
@@ -117,14 +176,7 @@ fn island(report: &Report) -> Island<'_> {
             continue;
         };
         let doc = *doc_index.entry(row.doc_id.as_str()).or_insert_with(|| {
-            let link = links.get(row.doc_id.as_str());
-            docs.push((
-                row.doc_id.as_str(),
-                row.date.to_string(),
-                link.map_or("", |l| l.title.as_str()),
-                link.map_or("", |l| web_url(&l.url)),
-                row.speaker.as_str(),
-            ));
+            docs.push(island_doc(&links, &row.doc_id, row.date, &row.speaker));
             docs.len() - 1
         });
         rows.push((
@@ -137,18 +189,35 @@ fn island(report: &Report) -> Island<'_> {
         ));
     }
     Island {
-        themes: report
-            .themes
-            .iter()
-            .map(|t| IslandTheme {
-                id: &t.id,
-                label: &t.label,
-            })
-            .collect(),
+        themes: island_themes(report),
         periods: periods(&report.themes),
         docs,
         rows,
     }
+}
+
+/// The island's JSON up to and including the bracket that opens its rows, for the
+/// documents of `rows` (escaped as [`data_island`] escapes).
+fn island_head(report: &Report, rows: &ReportRows) -> Result<String, ExportError> {
+    let links = links(report);
+    let head = IslandHead {
+        themes: island_themes(report),
+        periods: periods(&report.themes),
+        docs: rows
+            .docs()
+            .iter()
+            .map(|d| island_doc(&links, &d.id, d.date, &d.speaker))
+            .collect(),
+    };
+    let mut json = data_island(&head)?;
+    // `{"themes":..,"docs":..}` becomes `{"themes":..,"docs":..,"rows":[`.
+    if json.pop() != Some('}') {
+        return Err(template_error(
+            "the data island is not a JSON object".into(),
+        ));
+    }
+    json.push_str(r#","rows":["#);
+    Ok(json)
 }
 
 /// The periods of the trend rows, in order (every theme has the same ones).
@@ -281,6 +350,41 @@ fn first_view(row: &FirstOccurrence) -> FirstView<'_> {
 
 /// The whole page.
 pub fn render_report(report: &Report) -> Result<String, ExportError> {
+    render_page(report, data_island(&island(report))?, report.evidence.len())
+}
+
+/// Writes to `out` the page of `report` whose evidence rows are `rows` (not
+/// `report.evidence`): [`render_report`]'s bytes for the same rows, without holding them.
+pub(super) fn write_page_with_rows(
+    report: &Report,
+    rows: ReportRows,
+    out: &mut impl Write,
+    path: &Path,
+) -> Result<(), ExportError> {
+    let page = render_page(report, String::new(), rows.rows())?;
+    let at = page
+        .find(ISLAND_OPEN)
+        .map(|i| i + ISLAND_OPEN.len())
+        .ok_or_else(|| template_error("the page template has no data island".into()))?;
+    let head = island_head(report, &rows)?;
+    let io = |source| ExportError::Io {
+        path: path.to_path_buf(),
+        source,
+    };
+    out.write_all(&page.as_bytes()[..at]).map_err(io)?;
+    out.write_all(head.as_bytes()).map_err(io)?;
+    rows.copy_to(out)?;
+    out.write_all(b"]}").map_err(io)?;
+    out.write_all(&page.as_bytes()[at..]).map_err(io)
+}
+
+/// The page with `data` (escaped JSON) as its data island and `evidence_total` as its
+/// row count.
+fn render_page(
+    report: &Report,
+    data: String,
+    evidence_total: usize,
+) -> Result<String, ExportError> {
     let corpus = &report.corpus;
     let counts = |map: &std::collections::BTreeMap<String, u64>| {
         map.iter()
@@ -441,7 +545,7 @@ pub fn render_report(report: &Report) -> Result<String, ExportError> {
             csp => content_security_policy(),
             style => Value::from_safe_string(STYLE.to_string()),
             script => Value::from_safe_string(SCRIPT.to_string()),
-            data => Value::from_safe_string(data_island(&island(report))?),
+            data => Value::from_safe_string(data),
             documents => corpus.documents,
             words => corpus.words,
             date_range => date_range,
@@ -453,7 +557,7 @@ pub fn render_report(report: &Report) -> Result<String, ExportError> {
             comparisons => comparisons,
             first => first,
             quality => quality,
-            evidence_total => report.evidence.len(),
+            evidence_total => evidence_total,
         })
         .map_err(|e| template_error(format!("{e:#}")))
 }
@@ -467,7 +571,7 @@ mod tests {
     use crate::analysis::{FirstScope, Passage, TrendRow};
     use crate::export::ManifestContext;
     use crate::export::report::{CorpusSummary, DocLink};
-    use crate::themes::{ThemeMatch, sample_row};
+    use crate::themes::{EvidenceRow, ThemeMatch, sample_row};
 
     const ATTACK: &str = "<script>alert(1)</script>";
 
@@ -641,6 +745,83 @@ mod tests {
         let html = render_report(&hostile()).unwrap();
         assert!(html.contains(r#"data-series="double_freeze" data-period="1""#));
         assert!(html.contains(r#"clip-path="url(#t0-panel0)""#));
+    }
+
+    /// The rows of `report` spooled through [`ReportRows`] and written by
+    /// `write_report_with_rows`: the page's bytes and the manifest's row count.
+    fn spooled_page(report: &Report, dir: &std::path::Path) -> (String, u64) {
+        let path = dir.join("out").join("page.html");
+        let ids: Vec<String> = report.themes.iter().map(|t| t.id.clone()).collect();
+        let mut rows = ReportRows::create(&path, &ids).unwrap();
+        for row in &report.evidence {
+            rows.write(&row.as_ref()).unwrap();
+        }
+        let without = Report {
+            evidence: Vec::new(),
+            ..report.clone()
+        };
+        let context = ManifestContext::default();
+        crate::export::report::write_report_with_rows(&without, rows, &path, &context).unwrap();
+        let manifest = std::fs::read_to_string(crate::export::manifest_path(&path)).unwrap();
+        let manifest: serde_json::Value = serde_json::from_str(&manifest).unwrap();
+        let mut names: Vec<String> = std::fs::read_dir(dir.join("out"))
+            .unwrap()
+            .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+            .collect();
+        names.sort();
+        assert_eq!(
+            names,
+            ["page.html", "page.html.manifest.json"],
+            "a file was left"
+        );
+        (
+            std::fs::read_to_string(&path).unwrap(),
+            manifest["output"]["rows"].as_u64().unwrap(),
+        )
+    }
+
+    /// Spooled rows make the page that the same rows collected make, byte for byte: markup
+    /// and line separators in every cell, documents cited in turn, a row of a theme the page
+    /// does not show (counted, not shown), and no rows at all.
+    #[test]
+    fn spooled_rows_make_the_collected_page() {
+        let mut report = hostile();
+        let first = report.evidence[0].clone();
+        let other_doc = EvidenceRow {
+            doc_id: "d2".into(),
+            date: NaiveDate::from_ymd_opt(2017, 9, 6).unwrap(),
+            speaker: "A & B \u{2028}<i>".into(),
+            turn_speaker: String::new(),
+            right: "\"quoted\" \u{2029} \\ end".into(),
+            ..first.clone()
+        };
+        let unshown = EvidenceRow {
+            theme: "not_in_the_report".into(),
+            doc_id: "d3".into(),
+            ..first.clone()
+        };
+        report.evidence = vec![first.clone(), other_doc.clone(), unshown, first, other_doc];
+        report.documents.push(DocLink {
+            id: "d2".into(),
+            title: "Second & <last>".into(),
+            url: "https://kremlin.ru/2".into(),
+        });
+        let dir = tempfile::tempdir().unwrap();
+        let collected = render_report(&report).unwrap();
+        let (spooled, rows) = spooled_page(&report, dir.path());
+        assert!(spooled == collected, "{spooled}\n---\n{collected}");
+        assert_eq!(rows, 5);
+        let data = element(&spooled, ISLAND_OPEN, "</script>");
+        let value: serde_json::Value = serde_json::from_str(data).unwrap();
+        assert_eq!(value["rows"].as_array().unwrap().len(), 4, "{value}");
+        assert_eq!(value["docs"].as_array().unwrap().len(), 2, "{value}");
+        assert_eq!(value["rows"][1][0], 1);
+
+        report.evidence.clear();
+        let dir = tempfile::tempdir().unwrap();
+        let (spooled, rows) = spooled_page(&report, dir.path());
+        assert!(spooled == render_report(&report).unwrap());
+        assert_eq!(rows, 0);
     }
 
     proptest! {
