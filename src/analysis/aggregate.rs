@@ -284,7 +284,7 @@ pub(crate) fn theme_order(listed: &[String], docs: &[DocThemeMatches]) -> Vec<St
     let mut themes = listed.to_vec();
     let extra: BTreeSet<&str> = docs
         .iter()
-        .flat_map(|d| d.matches.iter().map(|m| m.theme.as_str()))
+        .flat_map(|d| d.matches.iter().map(|m| &*m.theme))
         .filter(|t| !listed.iter().any(|l| l == t))
         .collect();
     themes.extend(extra.into_iter().map(str::to_string));
@@ -338,7 +338,7 @@ fn collect_inputs(docs: &[DocThemeMatches], config: &TrendsConfig, themes: &[Str
             inputs.cluster_words.push(c.unit.n_words);
         }
         for m in &doc.matches {
-            let Some(theme) = themes.iter().position(|t| *t == m.theme) else {
+            let Some(theme) = themes.iter().position(|t| **t == *m.theme) else {
                 continue;
             };
             let group = groups::match_group(&doc.doc, m, config.group);
@@ -1114,7 +1114,7 @@ mod tests {
                 let table = trends_table(&docs, &config).unwrap();
                 prop_assert_eq!(total(&table, "n_matches"), matches as u64);
                 // Denominators repeat once per theme (a, b and the appended c).
-                let themes = if docs.iter().any(|d| d.matches.iter().any(|m| m.theme == "c")) { 3 } else { 2 };
+                let themes = if docs.iter().any(|d| d.matches.iter().any(|m| &*m.theme == "c")) { 3 } else { 2 };
                 prop_assert_eq!(total(&table, "n_words"), words * themes);
             }
 

@@ -156,7 +156,7 @@ pub fn first_occurrences(
         HashMap::new();
     for doc in docs {
         for m in &doc.matches {
-            if !themes.contains(&m.theme) {
+            if !themes.iter().any(|t| **t == *m.theme) {
                 continue;
             }
             let k = key(&doc.doc, m);
@@ -176,7 +176,7 @@ pub fn first_occurrences(
                     continue;
                 }
                 let slot = best
-                    .entry((m.theme.as_str(), scope, who))
+                    .entry((&*m.theme, scope, who))
                     .or_insert((k, &doc.doc, m));
                 if k < slot.0 {
                     *slot = (k, &doc.doc, m);

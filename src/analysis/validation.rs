@@ -486,7 +486,7 @@ pub fn validate(
     let mut predicted: HashSet<(&str, usize, &str)> = HashSet::new();
     for doc in docs {
         for m in &doc.matches {
-            predicted.insert((doc.doc.id.as_str(), m.para, m.theme.as_str()));
+            predicted.insert((doc.doc.id.as_str(), m.para, &*m.theme));
         }
     }
     let mut seen = HashSet::new();

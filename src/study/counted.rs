@@ -199,7 +199,7 @@ impl Study {
                 matches: d
                     .matches
                     .iter()
-                    .filter(|m| only.contains(&m.theme))
+                    .filter(|m| only.iter().any(|id| **id == *m.theme))
                     .cloned()
                     .collect(),
             })

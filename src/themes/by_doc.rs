@@ -45,7 +45,7 @@ pub fn by_doc_frame(themes: &[String], docs: &[DocThemeMatches]) -> Result<DataF
     let mut counts = vec![vec![0u64; docs.len()]; themes.len()];
     for (row, doc) in docs.iter().enumerate() {
         for m in &doc.matches {
-            if let Some(&column) = index.get(m.theme.as_str()) {
+            if let Some(&column) = index.get(&*m.theme) {
                 counts[column][row] += 1;
             }
         }

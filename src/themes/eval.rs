@@ -142,7 +142,7 @@ pub fn evaluate(set: &ThemeSet, gold: &[GoldParagraph], docs: &[DocThemeMatches]
     let mut predicted: HashSet<(&str, usize, &str)> = HashSet::new();
     for doc in docs {
         for m in &doc.matches {
-            predicted.insert((doc.doc.id.as_str(), m.para, m.theme.as_str()));
+            predicted.insert((doc.doc.id.as_str(), m.para, &*m.theme));
         }
     }
     let mut ids: Vec<String> = set.themes.iter().map(|t| t.id.clone()).collect();

@@ -5,6 +5,8 @@
 //! on `\n`, byte offsets within the paragraph), `left`/`right` hold up to
 //! [`CONTEXT_CHARS`] characters of the same paragraph.
 
+use std::sync::Arc;
+
 use chrono::NaiveDate;
 use polars::prelude::{Column, DataFrame, Int32Chunked, IntoSeries};
 use serde::{Deserialize, Serialize};
@@ -14,10 +16,13 @@ use crate::document::{Kind, Lang, ParagraphTurn};
 use crate::index::StoredDocument;
 
 /// One counted match of a theme (after the overlap policy: a span counts once per theme).
+///
+/// The theme id and the rule are shared with the compiled theme set (a count keeps every
+/// match of every document, so each holds two pointers, not two copies of the text).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct ThemeMatch {
     /// Theme id.
-    pub theme: String,
+    pub theme: Arc<str>,
     /// 0-based paragraph index in the text split on `\n`.
     pub para: usize,
     /// 0-based sentence index within the paragraph.
@@ -27,7 +32,7 @@ pub struct ThemeMatch {
     /// Byte offset just past the match within the paragraph.
     pub end: usize,
     /// The pattern that fired, as written in the theme file.
-    pub rule: String,
+    pub rule: Arc<str>,
 }
 
 /// The metadata of a document that aggregation needs (no text).

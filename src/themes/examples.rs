@@ -50,8 +50,8 @@ pub fn run_examples(set: &ThemeSet) -> Result<Vec<ExampleOutcome>, ThemeError> {
                 let rules: Vec<String> = matcher
                     .match_text(table.lang, sentence, &mut scratch)
                     .into_iter()
-                    .filter(|m| m.theme == theme.id)
-                    .map(|m| m.rule)
+                    .filter(|m| *m.theme == *theme.id)
+                    .map(|m| m.rule.to_string())
                     .collect();
                 out.push(ExampleOutcome {
                     theme: theme.id.clone(),

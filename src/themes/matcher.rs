@@ -17,6 +17,7 @@
 
 use std::collections::HashMap;
 use std::path::Path;
+use std::sync::Arc;
 
 use rustc_hash::FxHashMap;
 
@@ -43,8 +44,8 @@ use crate::text::words::IRREGULAR_EN;
 pub struct Matcher {
     /// Unique per compiled matcher: token caches are bound to it.
     identity: u64,
-    themes: Vec<String>,
-    rules: Vec<Vec<String>>,
+    themes: Vec<Arc<str>>,
+    rules: Vec<Vec<Arc<str>>>,
     en: Option<LangMatcher>,
     ru: Option<LangMatcher>,
     /// The learned models of the themes that count by them (`count = "model"|"either"`).
@@ -243,14 +244,18 @@ impl Matcher {
     pub fn rules_only(set: &ThemeSet) -> Result<Matcher, ThemeError> {
         Ok(Matcher {
             identity: next_identity(),
-            themes: set.themes.iter().map(|t| t.id.clone()).collect(),
+            themes: set
+                .themes
+                .iter()
+                .map(|t| Arc::from(t.id.as_str()))
+                .collect(),
             rules: set
                 .themes
                 .iter()
                 .map(|t| {
                     t.langs
                         .iter()
-                        .flat_map(|l| l.patterns.iter().map(|p| p.rule.clone()))
+                        .flat_map(|l| l.patterns.iter().map(|p| Arc::from(p.rule.as_str())))
                         .collect()
                 })
                 .collect(),
@@ -261,7 +266,7 @@ impl Matcher {
     }
 
     /// Theme ids, in set order (`ThemeMatch::theme` is one of them).
-    pub fn theme_ids(&self) -> &[String] {
+    pub fn theme_ids(&self) -> &[Arc<str>] {
         &self.themes
     }
 
@@ -1026,7 +1031,7 @@ mod tests {
             "First w99xs direct talks.\nThen w3x talks and w60xes talks.",
             &mut Scratch::default(),
         );
-        let rules: Vec<(usize, &str)> = found.iter().map(|m| (m.para, m.rule.as_str())).collect();
+        let rules: Vec<(usize, &str)> = found.iter().map(|m| (m.para, &*m.rule)).collect();
         assert_eq!(
             rules,
             [
@@ -1078,7 +1083,7 @@ mod tests {
         MATCHER
             .match_text(lang, text, &mut Scratch::default())
             .into_iter()
-            .filter(|m| m.theme == theme)
+            .filter(|m| &*m.theme == theme)
             .map(|m| paragraphs[m.para][m.start..m.end].to_string())
             .collect()
     }
@@ -1177,8 +1182,8 @@ mod tests {
             MATCHER
                 .match_text(Lang::En, text, &mut Scratch::default())
                 .into_iter()
-                .filter(|m| m.theme == "gap_negation")
-                .map(|m| m.rule)
+                .filter(|m| &*m.theme == "gap_negation")
+                .map(|m| m.rule.to_string())
                 .collect()
         };
         assert_eq!(rules("Sanctions do work."), ["sanctions ~2 work"]);
@@ -1240,7 +1245,7 @@ mod tests {
             MATCHER
                 .match_turns(Lang::En, text, turns, &mut Scratch::default())
                 .into_iter()
-                .filter(|m| m.theme == "turn_referent")
+                .filter(|m| &*m.theme == "turn_referent")
                 .map(|m| m.para)
                 .collect()
         };
@@ -1253,7 +1258,7 @@ mod tests {
         let late = "They withdrew from the treaty.\nWashington was our partner.";
         let found = MATCHER.match_turns(Lang::En, late, &[], &mut Scratch::default());
         assert!(
-            found.iter().all(|m| m.theme != "turn_referent"),
+            found.iter().all(|m| &*m.theme != "turn_referent"),
             "{found:?}"
         );
         // `near` with turn scope pairs across paragraphs of one turn, not across turns.
@@ -1262,7 +1267,7 @@ mod tests {
             MATCHER
                 .match_turns(Lang::En, near, turns, &mut Scratch::default())
                 .into_iter()
-                .map(|m| m.theme)
+                .map(|m| m.theme.to_string())
                 .collect()
         };
         assert!(themes_of(&[0, 0]).contains(&"turn_referent".to_string()));
@@ -1282,15 +1287,15 @@ mod tests {
     fn a_span_counts_once_per_theme_with_the_first_rule() {
         let text = "The missile defence systems are here.";
         let matches = MATCHER.match_text(Lang::En, text, &mut Scratch::default());
-        let overlap: Vec<_> = matches.iter().filter(|m| m.theme == "overlap").collect();
+        let overlap: Vec<_> = matches.iter().filter(|m| &*m.theme == "overlap").collect();
         assert_eq!(overlap.len(), 1, "{matches:?}");
         assert_eq!(
             &text[overlap[0].start..overlap[0].end],
             "missile defence systems"
         );
-        assert_eq!(overlap[0].rule, "missile ~1 systems");
+        assert_eq!(&*overlap[0].rule, "missile ~1 systems");
         // Another theme on the same words is reported separately.
-        let collides: Vec<_> = matches.iter().filter(|m| m.theme == "collides").collect();
+        let collides: Vec<_> = matches.iter().filter(|m| &*m.theme == "collides").collect();
         assert_eq!(collides.len(), 1);
     }
 
@@ -1315,14 +1320,14 @@ mod tests {
         let m: Vec<_> = MATCHER
             .match_text(Lang::En, text, &mut Scratch::default())
             .into_iter()
-            .filter(|m| m.theme == "negated")
+            .filter(|m| &*m.theme == "negated")
             .collect();
         assert_eq!(m.len(), 1);
         assert_eq!(
             (m[0].para, m[0].sentence, m[0].start, m[0].end),
             (1, 1, 27, 33)
         );
-        assert_eq!(m[0].rule, "useful");
+        assert_eq!(&*m[0].rule, "useful");
     }
 
     /// The stemming prefilter never skips a word whose stem the default theme set uses:

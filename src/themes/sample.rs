@@ -155,7 +155,7 @@ pub fn draw_sample(docs: &[DocThemeMatches], themes: &[String], config: &SampleC
     for (d, doc) in docs.iter().enumerate() {
         let mut by_para: BTreeMap<usize, BTreeSet<usize>> = BTreeMap::new();
         for m in &doc.matches {
-            if let Some(&t) = rank.get(m.theme.as_str()) {
+            if let Some(&t) = rank.get(&*m.theme) {
                 by_para.entry(m.para).or_default().insert(t);
             }
         }

@@ -61,7 +61,7 @@ pub fn summarize(set: &ThemeSet, docs: &[DocThemeMatches]) -> CountSummary {
     let mut collisions: HashMap<(usize, usize), u64> = HashMap::new();
     for (d, doc) in docs.iter().enumerate() {
         for m in &doc.matches {
-            let Some(&t) = order.get(m.theme.as_str()) else {
+            let Some(&t) = order.get(&*m.theme) else {
                 continue;
             };
             matches[t] += 1;
@@ -78,9 +78,7 @@ pub fn summarize(set: &ThemeSet, docs: &[DocThemeMatches]) -> CountSummary {
                 if other.theme == m.theme {
                     continue;
                 }
-                let (Some(&a), Some(&b)) =
-                    (order.get(m.theme.as_str()), order.get(other.theme.as_str()))
-                else {
+                let (Some(&a), Some(&b)) = (order.get(&*m.theme), order.get(&*other.theme)) else {
                     continue;
                 };
                 *collisions.entry((a.min(b), a.max(b))).or_default() += 1;

@@ -9,6 +9,8 @@
 //! unchanged. A term written `name=QUERY` is named `name` (letters, digits, `_`, `-`, `.`);
 //! otherwise its id is the query text itself.
 
+use std::sync::Arc;
+
 use super::{ThemeError, ThemeMatch};
 use crate::document::Document;
 use crate::query::Plan;
@@ -48,6 +50,8 @@ impl QueryTerm {
         let hits = scanner.hits(&self.plan, doc);
         let mut paragraphs = doc.paragraphs().enumerate();
         let mut current: Option<(usize, Vec<std::ops::Range<usize>>)> = None;
+        let (id, rule): (Arc<str>, Arc<str>) =
+            (self.id.as_str().into(), self.query.as_str().into());
         hits.into_iter()
             .map(|hit| {
                 if current.as_ref().is_none_or(|(para, _)| *para != hit.para) {
@@ -63,12 +67,12 @@ impl QueryTerm {
                         .unwrap_or(0)
                 });
                 ThemeMatch {
-                    theme: self.id.clone(),
+                    theme: id.clone(),
                     para: hit.para,
                     sentence,
                     start: hit.start,
                     end: hit.end,
-                    rule: self.query.clone(),
+                    rule: rule.clone(),
                 }
             })
             .collect()
@@ -121,13 +125,22 @@ mod tests {
         let found: Vec<_> = term
             .matches(&mut ParagraphScanner::default(), &d)
             .into_iter()
-            .map(|m| (m.theme, m.para, m.sentence, m.start, m.end, m.rule))
+            .map(|m| {
+                (
+                    m.theme.to_string(),
+                    m.para,
+                    m.sentence,
+                    m.start,
+                    m.end,
+                    m.rule.to_string(),
+                )
+            })
             .collect();
         let rule = "korea OR dprk".to_string();
         assert_eq!(
             found,
             [
-                ("k".into(), 1, 1, 18, 23, rule.clone()),
+                ("k".to_string(), 1, 1, 18, 23, rule.clone()),
                 ("k".into(), 1, 1, 32, 36, rule.clone()),
                 ("k".into(), 1, 2, 38, 43, rule),
             ]

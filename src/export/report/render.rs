@@ -643,7 +643,7 @@ mod tests {
                     sentence: 0,
                     start: 0,
                     end: 1,
-                    rule: String::new(),
+                    rule: "".into(),
                 },
                 title: ATTACK.into(),
                 url: "javascript:alert(4)".into(),

@@ -27,6 +27,8 @@
 //! path with a plain featurisation through the training's
 //! [`Featurizer`](super::Featurizer).
 
+use std::sync::Arc;
+
 use rustc_hash::FxHashMap;
 
 use super::file::ModelFile;
@@ -191,7 +193,7 @@ impl CompiledModels {
         text: &str,
         doc: &DocTokens,
         matches: &mut Vec<ThemeMatch>,
-        theme_order: &[String],
+        theme_order: &[Arc<str>],
         scratch: &mut ModelScratch,
     ) {
         let Some(models) = &self.langs[lang_slot(lang)] else {
@@ -201,32 +203,43 @@ impl CompiledModels {
             !models
                 .models
                 .iter()
-                .any(|a| a.mode == CountMode::Model && a.theme == m.theme)
+                .any(|a| a.mode == CountMode::Model && *a.theme == *m.theme)
         });
+        // Each model's theme id as the matcher shares it.
+        let ids: Vec<Arc<str>> = models
+            .models
+            .iter()
+            .map(|a| {
+                theme_order
+                    .iter()
+                    .find(|t| ***t == *a.theme)
+                    .cloned()
+                    .unwrap_or_else(|| a.theme.as_str().into())
+            })
+            .collect();
         let mut added = false;
         self.score(lang, doc, scratch, |p, model, score, found| {
+            let id = &ids[model];
             let model = &models.models[model];
             if model.mode == CountMode::Either
-                && matches
-                    .iter()
-                    .any(|m| m.para == p && m.theme == model.theme)
+                && matches.iter().any(|m| m.para == p && m.theme == *id)
             {
                 return;
             }
             let paragraph = &text[doc.paras[p].bytes.clone()];
             let (sentence, span) = best_sentence(paragraph, found, &model.weights);
             matches.push(ThemeMatch {
-                theme: model.theme.clone(),
+                theme: id.clone(),
                 para: p,
                 sentence,
                 start: span.start,
                 end: span.end,
-                rule: format!("model:{} p={score:.2}", self.name),
+                rule: format!("model:{} p={score:.2}", self.name).into(),
             });
             added = true;
         });
         if added {
-            let place = |theme: &str| theme_order.iter().position(|t| t == theme);
+            let place = |theme: &str| theme_order.iter().position(|t| **t == *theme);
             matches.sort_by_cached_key(|m| (m.para, m.start, place(&m.theme)));
         }
     }
@@ -526,7 +539,7 @@ mod tests {
         let found = matcher.match_text(Lang::En, text, &mut Scratch::default());
         let seen: Vec<(&str, usize, usize, &str)> = found
             .iter()
-            .map(|m| (m.theme.as_str(), m.para, m.sentence, m.rule.as_str()))
+            .map(|m| (&*m.theme, m.para, m.sentence, &*m.rule))
             .collect();
         // `c` counts by rules (its model is not consulted); `a` gets a model match where the
         // rules found nothing, pointing at the sentence holding its features; in paragraph

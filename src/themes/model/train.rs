@@ -123,7 +123,7 @@ fn examples(
             matcher
                 .match_turns(stored.doc.lang, &stored.doc.text, &turns, &mut scratch)
                 .into_iter()
-                .map(|m| (m.para, m.theme))
+                .map(|m| (m.para, m.theme.to_string()))
                 .collect()
         });
         let mut ruled_here: Vec<String> = found
