@@ -501,7 +501,8 @@ impl LangMatcher {
         let mut roles = SeqRoles::new(c.seq_list.len());
         for (index, pattern) in patterns.iter().enumerate() {
             let index = index as u32;
-            roles.scope(pattern.unit.scope);
+            let context = pattern.unless.iter().chain(&pattern.with).copied();
+            roles.scope(index, pattern.unit.scope, context);
             match &pattern.kind {
                 Kind::Seqs(seqs) => seqs.iter().for_each(|&s| roles.add(s, index, Role::Alone)),
                 Kind::Near { a, b, .. } => {
@@ -1051,6 +1052,49 @@ mod tests {
         matcher
     });
 
+    /// Patterns of every scope, with `unless` and `with` looking across paragraphs.
+    const WIDE_SCOPES: &str = r#"
+name = "wide"
+version = "1"
+
+[[theme]]
+id = "document_unless"
+[theme.en]
+scope = "document"
+unless = ["dialogue"]
+patterns = ["sanctions useless", { near = ["pressure", "collapse"] }]
+
+[[theme]]
+id = "turn_pairs"
+[theme.en]
+scope = "turn"
+carry = 1
+patterns = [{ near = ["=US", "refused"] }, { phrase = "lift", with = ["Korea | Washington"] }]
+[theme.ru]
+scope = "turn"
+with = ["не"]
+patterns = ["санкции"]
+
+[[theme]]
+id = "narrow"
+[theme.en]
+not_after = 2
+patterns = [{ near = ["talks", "end"], scope = "paragraph", with = ["work"] }, { phrase = "dead end", unless = ["economic"] }]
+"#;
+
+    /// [`WIDE_SCOPES`] as counted, and splitting every paragraph with a candidate.
+    static WIDE: LazyLock<(Matcher, Matcher)> = LazyLock::new(|| {
+        let compile = || {
+            let set = ThemeSet::from_toml(Path::new("wide.toml"), WIDE_SCOPES).unwrap();
+            Matcher::new(&set).unwrap()
+        };
+        let mut every = compile();
+        for lang in [&mut every.en, &mut every.ru].into_iter().flatten() {
+            lang.roles.keep_all();
+        }
+        (compile(), every)
+    });
+
     proptest::proptest! {
         /// Skipping the paragraphs where no pattern can fire changes no match.
         #[test]
@@ -1059,19 +1103,36 @@ mod tests {
                 "sanctions", "useless", "futile", "pressure", "dead", "end", "talks",
                 "collapse", "not", "useful", "lift", "the", "missile", "defence", "systems",
                 "US", "violated", "dialogue", "Korea", "work", "economic", "санкции", "не",
-                "полезны", "and", "They", "it",
+                "полезны", "and", "They", "it", "withdrew", "from", "Washington",
+                "refused", "Korea",
             ][..]), 0..60),
             separators in proptest::collection::vec(
                 proptest::sample::select(&[" ", " ", ", ", ". ", ".\n", "\n"][..]), 60),
+            turn_starts in proptest::collection::vec(proptest::bool::ANY, 60),
         ) {
             let text: String = words
                 .iter()
                 .zip(&separators)
                 .map(|(w, s)| format!("{w}{s}"))
                 .collect();
+            // Speaker turns (the turn and document scopes pair and look across paragraphs).
+            let paragraphs = text.split('\n').count();
+            let mut turn = 0;
+            let turns: Vec<u32> = turn_starts[..paragraphs.min(turn_starts.len())]
+                .iter()
+                .map(|&starts| {
+                    turn += u32::from(starts);
+                    turn
+                })
+                .collect();
             for lang in [Lang::En, Lang::Ru] {
-                let fast = MATCHER.match_text(lang, &text, &mut Scratch::default());
-                let every = EVERY_PARAGRAPH.match_text(lang, &text, &mut Scratch::default());
+                let fast = MATCHER.match_turns(lang, &text, &turns, &mut Scratch::default());
+                let every =
+                    EVERY_PARAGRAPH.match_turns(lang, &text, &turns, &mut Scratch::default());
+                proptest::prop_assert_eq!(fast, every, "{}", text);
+                let (fast, every) = &*WIDE;
+                let fast = fast.match_turns(lang, &text, &turns, &mut Scratch::default());
+                let every = every.match_turns(lang, &text, &turns, &mut Scratch::default());
                 proptest::prop_assert_eq!(fast, every, "{}", text);
             }
         }

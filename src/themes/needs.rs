@@ -6,13 +6,20 @@
 //! common side (`@us`, `threat`) appears alone far more often. Splitting sentences was a
 //! fifth of the work of counting.
 //!
-//! Contract: a paragraph is needed when some pattern could fire in it: a sequence of a
-//! phrase pattern occurs in it, or sequences of both sides of a `near` pattern do, or a regex
-//! matched in it. Occurrences here are bounded by the paragraph, not the sentence, so they
-//! are a superset of the real ones (a match inside a sentence is inside its paragraph) and
-//! no needed paragraph is missed. Sentence and paragraph scopes only look inside the
-//! paragraph of a match, so the other paragraphs change nothing; when some pattern has
-//! document scope, every paragraph with a candidate stays needed.
+//! Contract: occurrences here are bounded by the paragraph, not the sentence, so they are a
+//! superset of the real ones (a match inside a sentence is inside its paragraph), and a
+//! paragraph is needed when something in it can take part in a match:
+//! - a pattern of sentence or paragraph scope can fire in it: a sequence of a phrase pattern
+//!   occurs in it, or sequences of both sides of a `near` pattern do (such a pattern, its
+//!   negation, `unless` and `with` look only inside the paragraph of its match);
+//! - a pattern of turn or document scope is *live* in the document (a sequence of its phrase
+//!   occurs somewhere, or sequences of both of its sides do: a superset of the pairs its turn
+//!   allows) and the paragraph holds one of its sequences or of its `unless` and `with`
+//!   phrases (what it pairs with or looks for across paragraphs);
+//! - a regex matched in it (marked by the caller).
+//!
+//! The other paragraphs change nothing: no pattern can fire in them, and nothing in them is
+//! seen by a pattern that fires elsewhere.
 
 use super::file::Scope;
 
@@ -43,9 +50,14 @@ impl Role {
 pub(crate) struct SeqRoles {
     /// Sequence id -> (pattern index, role).
     roles: Vec<Vec<(u32, Role)>>,
-    patterns: usize,
-    /// Some pattern, `unless` or `with` looks at the whole document.
-    document_scope: bool,
+    /// Sequence id -> the patterns of turn or document scope that look for it in their
+    /// scope (`unless`, `with`).
+    context: Vec<Vec<u32>>,
+    /// Pattern index -> whether its scope is the turn or the document.
+    wide: Vec<bool>,
+    /// Keep every paragraph with a candidate (the reference behaviour, for tests).
+    #[cfg(test)]
+    keep_all: bool,
 }
 
 impl SeqRoles {
@@ -53,6 +65,7 @@ impl SeqRoles {
     pub fn new(sequences: usize) -> SeqRoles {
         SeqRoles {
             roles: vec![Vec::new(); sequences],
+            context: vec![Vec::new(); sequences],
             ..SeqRoles::default()
         }
     }
@@ -60,7 +73,26 @@ impl SeqRoles {
     /// Records that `seq` plays `role` for pattern `pattern`.
     pub fn add(&mut self, seq: u32, pattern: u32, role: Role) {
         self.roles[seq as usize].push((pattern, role));
-        self.patterns = self.patterns.max(pattern as usize + 1);
+        self.grow(pattern);
+    }
+
+    /// Records the scope of pattern `pattern` and the sequences of its `unless` and `with`
+    /// phrases.
+    pub fn scope(&mut self, pattern: u32, scope: Scope, context: impl IntoIterator<Item = u32>) {
+        self.grow(pattern);
+        let wide = matches!(scope, Scope::Document | Scope::Turn);
+        self.wide[pattern as usize] = wide;
+        if wide {
+            for seq in context {
+                self.context[seq as usize].push(pattern);
+            }
+        }
+    }
+
+    fn grow(&mut self, pattern: u32) {
+        if self.wide.len() <= pattern as usize {
+            self.wide.resize(pattern as usize + 1, false);
+        }
     }
 
     /// The patterns sequence `seq` takes part in (as a phrase or either side of a `near`).
@@ -68,20 +100,19 @@ impl SeqRoles {
         self.roles[seq as usize].iter().map(|&(pattern, _)| pattern)
     }
 
-    /// Records the scope of a pattern.
-    pub fn scope(&mut self, scope: Scope) {
-        self.document_scope |= matches!(scope, Scope::Document | Scope::Turn);
-    }
-
-    /// Whether paragraphs must all be kept (some pattern has document or turn scope).
+    /// Whether every paragraph with a candidate is kept (only in tests: the reference).
     pub fn keeps_all(&self) -> bool {
-        self.document_scope
+        #[cfg(test)]
+        if self.keep_all {
+            return true;
+        }
+        false
     }
 
     /// Keeps every paragraph with a candidate (the reference behaviour, for tests).
     #[cfg(test)]
     pub fn keep_all(&mut self) {
-        self.document_scope = true;
+        self.keep_all = true;
     }
 }
 
@@ -94,6 +125,9 @@ pub(crate) struct Needs {
     pub paragraph: Vec<bool>,
     sides: Vec<u8>,
     touched: Vec<u32>,
+    /// Per pattern of turn or document scope: the sides present anywhere in the document.
+    doc_sides: Vec<u8>,
+    doc_touched: Vec<u32>,
 }
 
 impl Needs {
@@ -104,17 +138,28 @@ impl Needs {
         self.paragraph.resize(paragraphs, false);
     }
 
-    /// Marks the paragraphs where a pattern can fire, from `present` (filled by the caller;
-    /// regex paragraphs are marked by the caller too).
+    /// Marks the paragraphs where something can take part in a match, from `present`
+    /// (filled by the caller; regex paragraphs are marked by the caller too).
     pub fn decide(&mut self, roles: &SeqRoles) {
         self.present.sort_unstable();
         self.present.dedup();
-        self.sides.resize(roles.patterns, 0);
+        self.sides.resize(roles.wide.len(), 0);
+        self.doc_sides.resize(roles.wide.len(), 0);
+        // Patterns of sentence and paragraph scope, paragraph by paragraph; the sides of the
+        // others add up over the document.
         for group in self.present.chunk_by(|x, y| x.0 == y.0) {
             let mut fires = false;
             for &(_, seq) in group {
                 for &(pattern, role) in &roles.roles[seq as usize] {
-                    let sides = &mut self.sides[pattern as usize];
+                    let p = pattern as usize;
+                    if roles.wide[p] {
+                        if self.doc_sides[p] == 0 {
+                            self.doc_touched.push(pattern);
+                        }
+                        self.doc_sides[p] |= role.bits();
+                        continue;
+                    }
+                    let sides = &mut self.sides[p];
                     if *sides == 0 {
                         self.touched.push(pattern);
                     }
@@ -130,6 +175,27 @@ impl Needs {
                 self.paragraph[group[0].0 as usize] = true;
             }
         }
+        if self.doc_touched.is_empty() {
+            return;
+        }
+        // Live patterns of turn or document scope: every paragraph holding one of their
+        // sequences or context phrases.
+        let live = |pattern: u32| self.doc_sides[pattern as usize] == 0b11;
+        for &(para, seq) in &self.present {
+            let needed = roles.roles[seq as usize]
+                .iter()
+                .any(|&(pattern, _)| live(pattern))
+                || roles.context[seq as usize]
+                    .iter()
+                    .any(|&pattern| live(pattern));
+            if needed {
+                self.paragraph[para as usize] = true;
+            }
+        }
+        for &pattern in &self.doc_touched {
+            self.doc_sides[pattern as usize] = 0;
+        }
+        self.doc_touched.clear();
     }
 }
 
@@ -162,11 +228,36 @@ mod tests {
     }
 
     #[test]
-    fn document_scope_keeps_every_paragraph() {
-        let mut roles = SeqRoles::new(1);
-        roles.scope(Scope::Sentence);
+    fn a_live_wide_pattern_needs_every_paragraph_of_its_sequences_and_context() {
+        // Pattern 0: near(0, 1) in turn scope, `with` sequence 2. Pattern 1: phrase of
+        // sequence 3 in document scope, `unless` sequence 4. Pattern 2: phrase of sequence 5
+        // in paragraph scope, `with` sequence 2 (looked for in its own paragraph only).
+        let mut roles = SeqRoles::new(6);
+        roles.add(0, 0, Role::NearA);
+        roles.add(1, 0, Role::NearB);
+        roles.scope(0, Scope::Turn, [2]);
+        roles.add(3, 1, Role::Alone);
+        roles.scope(1, Scope::Document, [4]);
+        roles.add(5, 2, Role::Alone);
+        roles.scope(2, Scope::Paragraph, [2]);
         assert!(!roles.keeps_all());
-        roles.scope(Scope::Document);
-        assert!(roles.keeps_all());
+        let mut needs = Needs::default();
+        // Side A in paragraph 0 and side B in 2 (apart), `with` in 1, an `unless` of a
+        // pattern that is not live in 3, pattern 2's `with` alone in 4.
+        needs.clear(5);
+        needs.present = vec![(0, 0), (2, 1), (1, 2), (3, 4), (4, 2)];
+        needs.decide(&roles);
+        assert_eq!(needs.paragraph, [true, true, true, false, true]);
+        // One side only: pattern 0 is not live, and its `with` phrase is needed by nobody.
+        needs.clear(3);
+        needs.present = vec![(0, 0), (1, 2), (2, 4)];
+        needs.decide(&roles);
+        assert_eq!(needs.paragraph, [false, false, false]);
+        // Pattern 1 is live through its phrase: its `unless` paragraphs are needed; the
+        // document-wide sides of the last document do not leak into this one.
+        needs.clear(4);
+        needs.present = vec![(0, 4), (1, 0), (2, 3), (3, 5)];
+        needs.decide(&roles);
+        assert_eq!(needs.paragraph, [true, false, true, true]);
     }
 }
