@@ -35,7 +35,9 @@ pub struct EvidenceWriter {
 
 /// The format-specific state.
 enum Out {
-    Csv(Box<csv::Writer<Staged>>),
+    /// CSV as the `csv` crate's default writer writes it (see [`csv_field`]), one line
+    /// built per row.
+    Csv { staged: Staged, line: Vec<u8> },
     /// JSON (`array`: one JSON array) or NDJSON (one object per line).
     Json {
         staged: Staged,
@@ -61,10 +63,16 @@ impl EvidenceWriter {
         };
         let out = match format {
             TableFormat::Csv => {
-                let mut csv = csv::Writer::from_writer(staged);
-                csv.write_record(EVIDENCE_COLUMNS)
-                    .map_err(|source| csv_error(path, source))?;
-                Out::Csv(Box::new(csv))
+                let mut line = Vec::with_capacity(512);
+                for (i, column) in EVIDENCE_COLUMNS.iter().enumerate() {
+                    if i > 0 {
+                        line.push(b',');
+                    }
+                    csv_field(&mut line, column.as_bytes());
+                }
+                line.push(b'\n');
+                staged.write_all(&line).map_err(io)?;
+                Out::Csv { staged, line }
             }
             TableFormat::Json | TableFormat::Ndjson => {
                 let array = format == TableFormat::Json;
@@ -119,7 +127,14 @@ impl EvidenceWriter {
     pub fn write(&mut self, row: &EvidenceRef<'_>) -> Result<(), ExportError> {
         let path = &self.path;
         match &mut self.out {
-            Out::Csv(csv) => write_csv_row(csv, row).map_err(|source| csv_error(path, source))?,
+            Out::Csv { staged, line } => {
+                line.clear();
+                csv_record(line, row);
+                staged.write_all(line).map_err(|source| ExportError::Io {
+                    path: path.clone(),
+                    source,
+                })?;
+            }
             Out::Json {
                 staged,
                 array,
@@ -158,12 +173,7 @@ impl EvidenceWriter {
             source,
         };
         let (staged, format) = match self.out {
-            Out::Csv(csv) => {
-                let staged = csv
-                    .into_inner()
-                    .map_err(|e| io(std::io::Error::other(e.to_string())))?;
-                (staged, TableFormat::Csv)
-            }
+            Out::Csv { staged, .. } => (staged, TableFormat::Csv),
             Out::Json {
                 mut staged, array, ..
             } => {
@@ -210,13 +220,6 @@ impl EvidenceSink for EvidenceWriter {
     }
 }
 
-fn csv_error(path: &Path, source: csv::Error) -> ExportError {
-    ExportError::Csv {
-        path: path.to_path_buf(),
-        source,
-    }
-}
-
 fn polars_error(path: &Path, error: crate::themes::ThemeError) -> ExportError {
     ExportError::Io {
         path: path.to_path_buf(),
@@ -240,24 +243,56 @@ fn write_group(
         })
 }
 
-/// One CSV record: the cells as [`super::write_table`] writes an evidence frame's (text
-/// through [`csv_cell`], numbers in decimal, dates as `YYYY-MM-DD`).
-fn write_csv_row<W: Write>(csv: &mut csv::Writer<W>, row: &EvidenceRef<'_>) -> csv::Result<()> {
+/// One CSV record with its line end: the cells as [`super::write_table`] writes an evidence
+/// frame's (text through [`csv_cell`], numbers in decimal, dates as `YYYY-MM-DD`).
+fn csv_record(out: &mut Vec<u8>, row: &EvidenceRef<'_>) {
     let mut number = itoa::Buffer::new();
     let mut date = [0u8; DATE_BYTES];
-    csv.write_field(csv_cell(row.doc.id).as_bytes())?;
-    csv.write_field(date_text(row.doc.date, &mut date))?;
-    csv.write_field(csv_cell(row.doc.speaker).as_bytes())?;
-    csv.write_field(csv_cell(row.doc.source).as_bytes())?;
-    csv.write_field(csv_cell(row.doc.lang.as_str()).as_bytes())?;
-    csv.write_field(csv_cell(row.theme).as_bytes())?;
+    csv_field(out, csv_cell(row.doc.id).as_bytes());
+    out.push(b',');
+    out.extend_from_slice(date_text(row.doc.date, &mut date));
+    for text in [
+        row.doc.speaker,
+        row.doc.source,
+        row.doc.lang.as_str(),
+        row.theme,
+    ] {
+        out.push(b',');
+        csv_field(out, csv_cell(text).as_bytes());
+    }
     for n in [row.para, row.sentence, row.start, row.end] {
-        csv.write_field(number.format(n as u64))?;
+        out.push(b',');
+        out.extend_from_slice(number.format(n as u64).as_bytes());
     }
     for text in [row.matched, row.rule, row.turn_speaker, row.left, row.right] {
-        csv.write_field(csv_cell(text).as_bytes())?;
+        out.push(b',');
+        csv_field(out, csv_cell(text).as_bytes());
     }
-    csv.write_record(None::<&[u8]>)
+    out.push(b'\n');
+}
+
+/// One field of a record of several as the `csv` crate's default writer writes it
+/// (`QuoteStyle::Necessary`): in double quotes, with its quotes doubled, when it holds a
+/// comma, a quote, `\r` or `\n`; as it is otherwise (an empty field too). Written here
+/// rather than through that writer, whose byte-by-byte state machine was most of the cost
+/// of a dense evidence table; a test compares the two.
+fn csv_field(out: &mut Vec<u8>, field: &[u8]) {
+    let quoted = memchr::memchr3(b',', b'"', b'\n', field).is_some()
+        || memchr::memchr(b'\r', field).is_some();
+    if !quoted {
+        out.extend_from_slice(field);
+        return;
+    }
+    out.push(b'"');
+    let mut start = 0;
+    for at in memchr::memchr_iter(b'"', field) {
+        // Up to and including the quote, then the quote again.
+        out.extend_from_slice(&field[start..=at]);
+        out.push(b'"');
+        start = at + 1;
+    }
+    out.extend_from_slice(&field[start..]);
+    out.push(b'"');
 }
 
 /// One JSON object as polars writes a row of an evidence frame: keys in column order, no
@@ -517,6 +552,30 @@ mod tests {
         ] {
             let mut buf = [0u8; DATE_BYTES];
             assert_eq!(date_text(date, &mut buf), date.to_string().as_bytes());
+        }
+    }
+
+    proptest! {
+        /// Fields are written as the `csv` crate's default writer writes them.
+        #[test]
+        fn csv_fields_are_the_csv_crates(
+            fields in prop::collection::vec(
+                prop::string::string_regex("[a,\"\r\n ё'=]{0,6}").unwrap(),
+                2..5,
+            ),
+        ) {
+            let mut crate_writer = csv::Writer::from_writer(Vec::new());
+            crate_writer.write_record(&fields).unwrap();
+            let expected = crate_writer.into_inner().unwrap();
+            let mut line = Vec::new();
+            for (i, field) in fields.iter().enumerate() {
+                if i > 0 {
+                    line.push(b',');
+                }
+                csv_field(&mut line, field.as_bytes());
+            }
+            line.push(b'\n');
+            prop_assert_eq!(String::from_utf8_lossy(&line), String::from_utf8_lossy(&expected));
         }
     }
 
