@@ -403,16 +403,35 @@ pub fn evidence_rows_with_context(
 }
 
 /// The last `n` characters of `text` (cut on a character boundary).
+///
+/// Context is mostly ASCII: when the last `n` bytes are, they are the last `n` characters,
+/// found without decoding (as in [`first_chars`]).
 pub(crate) fn last_chars(text: &str, n: usize) -> &str {
-    match text.char_indices().rev().nth(n.saturating_sub(1)) {
-        Some((i, _)) if n > 0 => &text[i..],
-        _ if n == 0 => "",
-        _ => text,
+    if n == 0 {
+        return "";
+    }
+    let bytes = text.as_bytes();
+    if bytes.len() <= n {
+        return text;
+    }
+    if bytes[bytes.len() - n..].is_ascii() {
+        return &text[bytes.len() - n..];
+    }
+    match text.char_indices().rev().nth(n - 1) {
+        Some((i, _)) => &text[i..],
+        None => text,
     }
 }
 
 /// The first `n` characters of `text` (cut on a character boundary).
 pub(crate) fn first_chars(text: &str, n: usize) -> &str {
+    let bytes = text.as_bytes();
+    if bytes.len() <= n {
+        return text;
+    }
+    if bytes[..n].is_ascii() {
+        return &text[..n];
+    }
     match text.char_indices().nth(n) {
         Some((i, _)) => &text[..i],
         None => text,
@@ -481,6 +500,21 @@ pub(crate) fn sample_row() -> EvidenceRow {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    proptest::proptest! {
+        /// The byte shortcuts cut where counting characters does.
+        #[test]
+        fn context_cuts_count_characters(
+            text in "[ab ,.ёй€😀]{0,12}",
+            n in 0usize..14,
+        ) {
+            let chars: Vec<char> = text.chars().collect();
+            let first: String = chars.iter().take(n).collect();
+            let last: String = chars[chars.len().saturating_sub(n)..].iter().collect();
+            proptest::prop_assert_eq!(first_chars(&text, n), first.as_str());
+            proptest::prop_assert_eq!(last_chars(&text, n), last.as_str());
+        }
+    }
 
     #[test]
     fn the_evidence_frame_has_the_columns_in_order_with_dates_as_dates() {
