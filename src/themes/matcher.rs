@@ -735,15 +735,12 @@ impl LangMatcher {
             ) {
                 return false;
             }
-            let occurrences = |seqs: &[u32]| -> Vec<&[Occ]> {
-                seqs.iter().map(|&s| occ[s as usize].as_slice()).collect()
-            };
-            if !pattern.unless.is_empty()
-                && in_scope(doc, raw, pattern.unit, &occurrences(&pattern.unless))
-            {
+            let unless = pattern.unless.iter().map(|&s| occ[s as usize].as_slice());
+            if !pattern.unless.is_empty() && in_scope(doc, raw, pattern.unit, unless) {
                 return false;
             }
-            pattern.with.is_empty() || in_scope(doc, raw, pattern.unit, &occurrences(&pattern.with))
+            let with = pattern.with.iter().map(|&s| occ[s as usize].as_slice());
+            pattern.with.is_empty() || in_scope(doc, raw, pattern.unit, with)
         });
     }
 

@@ -141,8 +141,10 @@ impl Needs {
     /// Marks the paragraphs where something can take part in a match, from `present`
     /// (filled by the caller; regex paragraphs are marked by the caller too).
     pub fn decide(&mut self, roles: &SeqRoles) {
-        self.present.sort_unstable();
-        self.present.dedup();
+        // Grouped by paragraph (repeats change nothing). The caller's list is two runs in
+        // paragraph order (stem anchors, then surface anchors), which a stable sort merges
+        // in one pass.
+        self.present.sort_by_key(|&(para, _)| para);
         self.sides.resize(roles.wide.len(), 0);
         self.doc_sides.resize(roles.wide.len(), 0);
         // Patterns of sentence and paragraph scope, paragraph by paragraph; the sides of the

@@ -157,8 +157,13 @@ impl Unit {
 /// Whether any of `occurrences` lies in the scope unit of `raw` (for `unless`: the match
 /// is cancelled; for `with`: the match stands). With [`Scope::Turn`], an occurrence counts
 /// in the match's turn, in its paragraph or up to `carry` paragraphs before it.
-pub(crate) fn in_scope(doc: &DocTokens, raw: &Raw, unit: Unit, occurrences: &[&[Occ]]) -> bool {
-    occurrences.iter().flat_map(|o| o.iter()).any(|occ| {
+pub(crate) fn in_scope<'a>(
+    doc: &DocTokens,
+    raw: &Raw,
+    unit: Unit,
+    occurrences: impl IntoIterator<Item = &'a [Occ]>,
+) -> bool {
+    occurrences.into_iter().flatten().any(|occ| {
         let tok = doc.toks[occ.first as usize];
         match unit.scope {
             Scope::Sentence => tok.sent == raw.sent,

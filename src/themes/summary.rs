@@ -4,7 +4,7 @@
 //! spans intersect: the same words count for both themes (each theme keeps its match, as
 //! the overlap policy is per theme), and the summary says how often that happened.
 
-use std::collections::{HashMap, HashSet};
+use rustc_hash::{FxHashMap, FxHashSet};
 
 use serde::Serialize;
 
@@ -49,16 +49,19 @@ pub struct CountSummary {
 
 /// Sums `docs` per theme of `set` and finds the collisions.
 pub fn summarize(set: &ThemeSet, docs: &[DocThemeMatches]) -> CountSummary {
-    let order: HashMap<&str, usize> = set
+    // Fx hashing: these maps see every match of a count, and nothing is read from their
+    // iteration order.
+    let order: FxHashMap<&str, usize> = set
         .themes
         .iter()
         .enumerate()
         .map(|(i, t)| (t.id.as_str(), i))
         .collect();
     let mut matches = vec![0u64; set.themes.len()];
-    let mut paragraphs: Vec<HashSet<(usize, usize)>> = vec![HashSet::new(); set.themes.len()];
-    let mut documents: Vec<HashSet<usize>> = vec![HashSet::new(); set.themes.len()];
-    let mut collisions: HashMap<(usize, usize), u64> = HashMap::new();
+    let mut paragraphs: Vec<FxHashSet<(usize, usize)>> =
+        vec![FxHashSet::default(); set.themes.len()];
+    let mut documents: Vec<FxHashSet<usize>> = vec![FxHashSet::default(); set.themes.len()];
+    let mut collisions: FxHashMap<(usize, usize), u64> = FxHashMap::default();
     for (d, doc) in docs.iter().enumerate() {
         for m in &doc.matches {
             let Some(&t) = order.get(&*m.theme) else {
