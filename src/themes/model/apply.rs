@@ -67,7 +67,8 @@ struct LangModels {
 
 /// One theme's model in one language.
 struct Applied {
-    theme: String,
+    /// Theme id, shared by the model's matches.
+    theme: Arc<str>,
     mode: CountMode,
     /// Weight by feature number (0 for features of the language's other models).
     weights: Vec<f64>,
@@ -153,7 +154,7 @@ impl CompiledModels {
                     weights[id] = w;
                 }
                 lang.models.push(Applied {
-                    theme: theme.id.clone(),
+                    theme: theme.id.as_str().into(),
                     mode: table.count,
                     weights,
                     intercept: trained.intercept,
@@ -205,31 +206,20 @@ impl CompiledModels {
                 .iter()
                 .any(|a| a.mode == CountMode::Model && *a.theme == *m.theme)
         });
-        // Each model's theme id as the matcher shares it.
-        let ids: Vec<Arc<str>> = models
-            .models
-            .iter()
-            .map(|a| {
-                theme_order
-                    .iter()
-                    .find(|t| ***t == *a.theme)
-                    .cloned()
-                    .unwrap_or_else(|| a.theme.as_str().into())
-            })
-            .collect();
         let mut added = false;
         self.score(lang, doc, scratch, |p, model, score, found| {
-            let id = &ids[model];
             let model = &models.models[model];
             if model.mode == CountMode::Either
-                && matches.iter().any(|m| m.para == p && m.theme == *id)
+                && matches
+                    .iter()
+                    .any(|m| m.para == p && m.theme == model.theme)
             {
                 return;
             }
             let paragraph = &text[doc.paras[p].bytes.clone()];
             let (sentence, span) = best_sentence(paragraph, found, &model.weights);
             matches.push(ThemeMatch {
-                theme: id.clone(),
+                theme: model.theme.clone(),
                 para: p,
                 sentence,
                 start: span.start,

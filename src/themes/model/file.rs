@@ -115,7 +115,7 @@ pub struct LangModel {
 /// Reads a weight table. The file writes its keys sorted, and a map built from sorted
 /// pairs in one pass costs a small part of inserting tens of thousands of keys one by one
 /// (most of the time a count spent reading the default model). Keys out of order or
-/// repeated (a hand-edited file) are inserted one by one, the last value of a key winning,
+/// repeated (a hand-edited file) give the map serde builds: the last value of a key wins,
 /// as for any JSON object.
 fn weight_table<'de, D>(deserializer: D) -> Result<BTreeMap<String, f64>, D::Error>
 where
@@ -142,16 +142,9 @@ where
         }
     }
 
-    let pairs = deserializer.deserialize_map(Pairs)?;
-    if pairs.is_sorted_by(|a, b| a.0 < b.0) {
-        Ok(BTreeMap::from_iter(pairs))
-    } else {
-        let mut weights = BTreeMap::new();
-        for (feature, weight) in pairs {
-            weights.insert(feature, weight);
-        }
-        Ok(weights)
-    }
+    // `BTreeMap::from_iter` sorts stably (a pass over sorted pairs), keeps the last value
+    // of a repeated key, and builds the tree in bulk.
+    Ok(BTreeMap::from_iter(deserializer.deserialize_map(Pairs)?))
 }
 
 /// Inner cross-validated F1 of the three ways of counting.
