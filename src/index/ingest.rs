@@ -294,6 +294,11 @@ pub fn ingest(
         Some(store) => store.reader()?.searcher().num_docs(),
         None => 0,
     };
+    if let (Some(store), false) = (&store, options.dry_run) {
+        // Computed once here so that the first export from the new state reads it kept;
+        // a failure only leaves that to the first reader.
+        let _ = store.fingerprint();
+    }
     Ok(report)
 }
 
