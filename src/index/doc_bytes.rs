@@ -176,6 +176,7 @@ mod tests {
         writer.commit().unwrap();
         let searcher = store.reader().unwrap().searcher();
         let reader = store.doc_bytes_reader(&searcher).unwrap();
+        let scan = store.scan_doc_bytes_reader(&searcher).unwrap();
         let text = store.fields().text;
         let mut seen = 0;
         for (ord, segment) in searcher.segment_readers().iter().enumerate() {
@@ -196,6 +197,7 @@ mod tests {
 
                 let whole = store.load_deferring_turns(&searcher, address).unwrap();
                 assert_eq!(store.load_bytes(&reader, address, true).unwrap(), whole);
+                assert_eq!(store.load_bytes(&scan, address, true).unwrap(), whole);
                 let (mut stored, turns) = whole;
                 stored.doc.text.clear();
                 let lean = store.load_bytes(&reader, address, false).unwrap();

@@ -244,6 +244,16 @@ impl IndexStore {
         DocBytesReader::new(searcher, DOC_STORE_CACHE_BLOCKS).map_err(|e| self.engine_error(e))
     }
 
+    /// Like [`IndexStore::doc_bytes_reader`], keeping as few store blocks as a
+    /// [`IndexStore::scan_reader`]: for reading many documents in index or date order, from
+    /// any number of threads at once (the block cache is shared, as Tantivy's own is).
+    pub(crate) fn scan_doc_bytes_reader(
+        &self,
+        searcher: &Searcher,
+    ) -> Result<DocBytesReader, IndexError> {
+        DocBytesReader::new(searcher, SCAN_CACHE_BLOCKS).map_err(|e| self.engine_error(e))
+    }
+
     /// The same as [`IndexStore::load_deferring_turns`], read through `reader`. Without
     /// `text` the document's text is neither copied nor validated and `doc.text` is empty:
     /// it is most of a long document's bytes.
