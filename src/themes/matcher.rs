@@ -26,7 +26,7 @@ use regex::{Regex, RegexBuilder, RegexSet, RegexSetBuilder};
 use super::analyze::{fold_into, stem_key};
 use super::evidence::ThemeMatch;
 use super::file::Scope;
-use super::model::{CompiledModels, ModelFile, ModelScratch, load_for};
+use super::model::{CompiledModels, ModelFile, ModelScratch, read_for};
 use super::needs::{Needs, Role, SeqRoles};
 use super::pattern::{Item, Phrase};
 use super::rules::{
@@ -203,19 +203,21 @@ impl Matcher {
     /// Compiles `set`, with its model file when some theme counts by a model (read from
     /// the file the set names and checked against the set).
     pub fn new(set: &ThemeSet) -> Result<Matcher, ThemeError> {
-        let loaded = if set.uses_model() {
-            load_for(set)?
+        // The model's weights go straight into the compiled tables, borrowed from its text.
+        let models = if set.uses_model() {
+            read_for(set, |path, model| {
+                let name = path.file_name().map_or_else(
+                    || path.display().to_string(),
+                    |n| n.to_string_lossy().into(),
+                );
+                CompiledModels::new(set, model, &name)
+            })?
+            .flatten()
         } else {
             None
         };
         let mut matcher = Matcher::rules_only(set)?;
-        if let Some((path, model)) = loaded {
-            let name = path.file_name().map_or_else(
-                || path.display().to_string(),
-                |n| n.to_string_lossy().into(),
-            );
-            matcher.models = CompiledModels::new(set, &model, &name);
-        }
+        matcher.models = models;
         Ok(matcher)
     }
 

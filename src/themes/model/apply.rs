@@ -31,7 +31,7 @@ use std::sync::Arc;
 
 use rustc_hash::FxHashMap;
 
-use super::file::ModelFile;
+use super::file::{ModelFile, Weights};
 use super::fit::sigmoid;
 use crate::document::Lang;
 use crate::text::sentence_spans;
@@ -136,7 +136,11 @@ pub struct ModelScratch {
 impl CompiledModels {
     /// Compiles the models `set` counts with (its themes with `count` other than `rules`),
     /// from `model`, which evidence names `name`. `None` when no theme uses a model.
-    pub fn new(set: &ThemeSet, model: &ModelFile, name: &str) -> Option<CompiledModels> {
+    pub fn new<W: Weights>(
+        set: &ThemeSet,
+        model: &ModelFile<W>,
+        name: &str,
+    ) -> Option<CompiledModels> {
         let mut langs: [Option<LangModels>; 2] = Default::default();
         for theme in &set.themes {
             for table in theme.langs.iter().filter(|l| l.count.uses_model()) {
@@ -146,7 +150,7 @@ impl CompiledModels {
                 let slot = &mut langs[lang_slot(table.lang)];
                 let lang = slot.get_or_insert_with(LangModels::default);
                 let mut weights = vec![0.0; lang.n_features];
-                for (feature, &w) in &trained.weights {
+                for (feature, w) in trained.weights.pairs() {
                     let id = lang.feature(feature) as usize;
                     if id >= weights.len() {
                         weights.resize(id + 1, 0.0);

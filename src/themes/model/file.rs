@@ -7,6 +7,7 @@
 //! file's theme ids and languages; [`ModelFile::check`] refuses a model that does not fit
 //! the theme set, naming both files.
 
+use std::borrow::Cow;
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
@@ -23,10 +24,12 @@ pub const MODEL_FORMAT: u32 = 1;
 /// Decimals kept of every weight, intercept and threshold.
 pub const DIGITS: i32 = 6;
 
-/// A trained model file.
+/// A trained model file. `W` is how its weight tables are held: an owned map
+/// ([`WeightMap`], the default), or for counting, which reads each table once into its own
+/// numbering, pairs borrowed from the file's text ([`WeightPairs`]).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct ModelFile {
+#[serde(deny_unknown_fields, bound(deserialize = "W: ReadWeights<'de>"))]
+pub struct ModelFile<W = WeightMap> {
     /// Layout version ([`MODEL_FORMAT`]).
     pub format: u32,
     /// Featurisation version ([`ANALYZER_VERSION`]).
@@ -40,7 +43,7 @@ pub struct ModelFile {
     /// The gold files it was trained on (file names) and their labelled paragraphs.
     pub gold: Vec<GoldSource>,
     /// One model per theme and language with enough labelled positives.
-    pub models: Vec<LangModel>,
+    pub models: Vec<LangModel<W>>,
 }
 
 /// Training settings (recorded so a model can be trained again the same way).
@@ -84,10 +87,10 @@ pub struct GoldSource {
     pub paragraphs: usize,
 }
 
-/// The model of one theme in one language.
+/// The model of one theme in one language (`W`: as in [`ModelFile`]).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct LangModel {
+#[serde(deny_unknown_fields, bound(deserialize = "W: ReadWeights<'de>"))]
+pub struct LangModel<W = WeightMap> {
     /// Theme id.
     pub theme: String,
     /// Language.
@@ -108,23 +111,46 @@ pub struct LangModel {
     /// (inner cross-validation): rules, model, either.
     pub inner_f1: InnerF1,
     /// Weight of each feature (stem, or `stem stem` bigram).
-    #[serde(deserialize_with = "weight_table")]
-    pub weights: BTreeMap<String, f64>,
+    #[serde(deserialize_with = "ReadWeights::read")]
+    pub weights: W,
 }
 
-/// Reads a weight table. The file writes its keys sorted, and a map built from sorted
-/// pairs in one pass costs a small part of inserting tens of thousands of keys one by one
-/// (most of the time a count spent reading the default model). Keys out of order or
-/// repeated (a hand-edited file) give the map serde builds: the last value of a key wins,
-/// as for any JSON object.
-fn weight_table<'de, D>(deserializer: D) -> Result<BTreeMap<String, f64>, D::Error>
+/// A weight table as a map of owned feature names: what training writes and most readers
+/// use.
+pub type WeightMap = BTreeMap<String, f64>;
+
+/// A weight table as (feature, weight) pairs borrowed from the model file's text (a name
+/// with a JSON escape is owned), sorted by feature with a repeated feature's last value
+/// kept: the pairs of the [`WeightMap`] read from the same text, in its order. Counting
+/// reads the default model's 44,000 weights once into its own tables; owning every name
+/// in a map only to drop it was most of reading the file.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct WeightPairs<'a>(pub Vec<(Cow<'a, str>, f64)>);
+
+/// How a weight table is listed.
+pub trait Weights {
+    /// Every (feature, weight), in feature order.
+    fn pairs(&self) -> impl Iterator<Item = (&str, f64)>;
+}
+
+/// How a weight table is read from a model file.
+pub trait ReadWeights<'de>: Sized {
+    /// Reads a JSON object of feature weights. The file writes its keys sorted; keys out
+    /// of order or repeated (a hand-edited file) read as any JSON object does: the last
+    /// value of a key wins.
+    fn read<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error>;
+}
+
+/// The pairs of a JSON object of feature weights, in the file's order.
+fn weight_pairs<'de, K, D>(deserializer: D) -> Result<Vec<(K, f64)>, D::Error>
 where
+    K: Deserialize<'de>,
     D: serde::Deserializer<'de>,
 {
-    struct Pairs;
+    struct Pairs<K>(std::marker::PhantomData<K>);
 
-    impl<'de> serde::de::Visitor<'de> for Pairs {
-        type Value = Vec<(String, f64)>;
+    impl<'de, K: Deserialize<'de>> serde::de::Visitor<'de> for Pairs<K> {
+        type Value = Vec<(K, f64)>;
 
         fn expecting(&self, formatter: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
             formatter.write_str("a map of feature weights")
@@ -142,9 +168,76 @@ where
         }
     }
 
-    // `BTreeMap::from_iter` sorts stably (a pass over sorted pairs), keeps the last value
-    // of a repeated key, and builds the tree in bulk.
-    Ok(BTreeMap::from_iter(deserializer.deserialize_map(Pairs)?))
+    deserializer.deserialize_map(Pairs(std::marker::PhantomData))
+}
+
+impl<'de> ReadWeights<'de> for WeightMap {
+    fn read<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        // `BTreeMap::from_iter` sorts stably (a pass over sorted pairs), keeps the last
+        // value of a repeated key, and builds the tree in bulk: a small part of inserting
+        // tens of thousands of keys one by one.
+        Ok(BTreeMap::from_iter(weight_pairs::<String, D>(
+            deserializer,
+        )?))
+    }
+}
+
+impl Weights for WeightMap {
+    fn pairs(&self) -> impl Iterator<Item = (&str, f64)> {
+        self.iter().map(|(k, &w)| (k.as_str(), w))
+    }
+}
+
+impl Weights for WeightPairs<'_> {
+    fn pairs(&self) -> impl Iterator<Item = (&str, f64)> {
+        self.0.iter().map(|(k, w)| (k.as_ref(), *w))
+    }
+}
+
+impl<'de: 'a, 'a> ReadWeights<'de> for WeightPairs<'a> {
+    fn read<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        /// A feature name, borrowed unless it holds an escape (serde's `Cow<str>` always
+        /// owns).
+        struct Name<'a>(Cow<'a, str>);
+
+        impl<'de: 'a, 'a> Deserialize<'de> for Name<'a> {
+            fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+                struct Visit;
+                impl<'de> serde::de::Visitor<'de> for Visit {
+                    type Value = Cow<'de, str>;
+                    fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                        f.write_str("a string")
+                    }
+                    fn visit_borrowed_str<E>(self, v: &'de str) -> Result<Self::Value, E> {
+                        Ok(Cow::Borrowed(v))
+                    }
+                    fn visit_str<E>(self, v: &str) -> Result<Self::Value, E> {
+                        Ok(Cow::Owned(v.to_owned()))
+                    }
+                    fn visit_string<E>(self, v: String) -> Result<Self::Value, E> {
+                        Ok(Cow::Owned(v))
+                    }
+                }
+                Ok(Name(d.deserialize_str(Visit)?))
+            }
+        }
+
+        let mut pairs: Vec<(Cow<'a, str>, f64)> = weight_pairs::<Name<'a>, D>(deserializer)?
+            .into_iter()
+            .map(|(name, w)| (name.0, w))
+            .collect();
+        // As the map: sorted stably (one pass when already sorted), then of each run of a
+        // repeated key its last value.
+        pairs.sort_by(|a, b| a.0.cmp(&b.0));
+        let mut kept: Vec<(Cow<'a, str>, f64)> = Vec::with_capacity(pairs.len());
+        for pair in pairs {
+            match kept.last_mut() {
+                Some(last) if last.0 == pair.0 => *last = pair,
+                _ => kept.push(pair),
+            }
+        }
+        Ok(WeightPairs(kept))
+    }
 }
 
 /// Inner cross-validated F1 of the three ways of counting.
@@ -189,23 +282,36 @@ impl ModelFile {
 
     /// Parses a model file's text read from `path`.
     pub fn from_json(path: &Path, text: &str) -> Result<ModelFile, ThemeError> {
-        serde_json::from_str(text).map_err(|e| ThemeError::ModelFile {
-            path: path.to_path_buf(),
-            reason: format!("line {}: {e}", e.line()),
-        })
+        parse(path, text)
     }
 
     /// Reads a model file.
     pub fn load(path: &Path) -> Result<ModelFile, ThemeError> {
-        let text = std::fs::read_to_string(path).map_err(|source| ThemeError::Io {
-            path: path.to_path_buf(),
-            source,
-        })?;
-        ModelFile::from_json(path, &text)
+        ModelFile::from_json(path, &read_text(path)?)
     }
+}
 
+/// Parses a model file's text read from `path`, its weights held as `W`.
+fn parse<'de, W: ReadWeights<'de>>(
+    path: &Path,
+    text: &'de str,
+) -> Result<ModelFile<W>, ThemeError> {
+    serde_json::from_str(text).map_err(|e| ThemeError::ModelFile {
+        path: path.to_path_buf(),
+        reason: format!("line {}: {e}", e.line()),
+    })
+}
+
+fn read_text(path: &Path) -> Result<String, ThemeError> {
+    std::fs::read_to_string(path).map_err(|source| ThemeError::Io {
+        path: path.to_path_buf(),
+        source,
+    })
+}
+
+impl<W> ModelFile<W> {
     /// The model of `theme` in `lang`, if trained.
-    pub fn model(&self, theme: &str, lang: Lang) -> Option<&LangModel> {
+    pub fn model(&self, theme: &str, lang: Lang) -> Option<&LangModel<W>> {
         self.models
             .iter()
             .find(|m| m.theme == theme && m.lang == lang)
@@ -264,55 +370,164 @@ fn short(hash: &str) -> &str {
 /// resolved against the theme file's folder, or the compiled-in default model for the
 /// compiled-in default set. `None` when the set names no model.
 pub fn load_for(set: &ThemeSet) -> Result<Option<(PathBuf, ModelFile)>, ThemeError> {
+    let Some((path, text)) = model_text(set)? else {
+        return Ok(None);
+    };
+    let model: ModelFile = parse(&path, &text)?;
+    model.check(&path, set)?;
+    Ok(Some((path, model)))
+}
+
+/// As [`load_for`], handing the model with its weights borrowed from the file's text
+/// ([`WeightPairs`]) to `take` and returning what it returns: what counting needs, without
+/// the map of owned feature names.
+pub fn read_for<T>(
+    set: &ThemeSet,
+    take: impl for<'a> FnOnce(&Path, &ModelFile<WeightPairs<'a>>) -> T,
+) -> Result<Option<T>, ThemeError> {
+    let Some((path, text)) = model_text(set)? else {
+        return Ok(None);
+    };
+    let model: ModelFile<WeightPairs> = parse(&path, &text)?;
+    model.check(&path, set)?;
+    Ok(Some(take(&path, &model)))
+}
+
+/// The path of the model `set` names and its text: from disk, resolved against the theme
+/// file's folder, or the compiled-in default model for the compiled-in default set.
+fn model_text(set: &ThemeSet) -> Result<Option<(PathBuf, Cow<'static, str>)>, ThemeError> {
     let Some(path) = set.model_path() else {
         return Ok(None);
     };
-    let model = if set.path == Path::new(BUILTIN_THEMES_PATH)
+    let text = if set.path == Path::new(BUILTIN_THEMES_PATH)
         && set.model.as_deref() == Some(BUILTIN_MODEL_FILE)
     {
-        ModelFile::from_json(&path, BUILTIN_MODEL_JSON)?
+        Cow::Borrowed(BUILTIN_MODEL_JSON)
     } else {
-        ModelFile::load(&path)?
+        Cow::Owned(read_text(&path)?)
     };
-    model.check(&path, set)?;
-    Ok(Some((path, model)))
+    Ok(Some((path, text)))
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
 
+    #[derive(Deserialize)]
+    struct Plain {
+        weights: BTreeMap<String, f64>,
+    }
+
+    #[derive(Deserialize)]
+    #[serde(bound(deserialize = "W: ReadWeights<'de>"))]
+    struct Table<W> {
+        #[serde(deserialize_with = "ReadWeights::read")]
+        weights: W,
+    }
+
+    /// Every (feature, weight) of a table, in its order.
+    fn listed(weights: &impl Weights) -> Vec<(String, f64)> {
+        weights.pairs().map(|(k, w)| (k.to_string(), w)).collect()
+    }
+
+    /// The weight tables of `text` read as a map and as borrowed pairs: the same pairs in
+    /// the same order as a plain JSON object read into a map, or the same error.
+    fn reads_as_a_plain_object(text: &str) {
+        let plain = serde_json::from_str::<Plain>(text).map(|p| listed(&p.weights));
+        let map = serde_json::from_str::<Table<WeightMap>>(text).map(|t| listed(&t.weights));
+        let pairs = serde_json::from_str::<Table<WeightPairs>>(text).map(|t| listed(&t.weights));
+        match plain {
+            Ok(plain) => {
+                assert_eq!(map.unwrap(), plain, "{text}");
+                assert_eq!(pairs.unwrap(), plain, "{text}");
+            }
+            Err(_) => {
+                let (map, pairs) = (map.unwrap_err(), pairs.unwrap_err());
+                assert_eq!(map.to_string(), pairs.to_string(), "{text}");
+            }
+        }
+    }
+
     #[test]
     fn weight_tables_read_as_plain_json_objects_do() {
-        #[derive(Deserialize)]
-        struct Plain {
-            weights: BTreeMap<String, f64>,
-        }
-        #[derive(Deserialize)]
-        struct Table {
-            #[serde(deserialize_with = "weight_table")]
-            weights: BTreeMap<String, f64>,
-        }
         for text in [
             r#"{"weights": {"a": 1.0, "b": 2.0, "b c": -0.5}}"#,
             r#"{"weights": {"b": 2.0, "a": 1.0, "b": 3.0}}"#,
             r#"{"weights": {"a": 1.0, "a": 4.0}}"#,
+            r#"{"weights": {"\u0061": 1.0, "a": 4.0, "\u00e9t\u00e9": 2.5, "été": -1}}"#,
             r#"{"weights": {}}"#,
+            r#"{"weights": [1.0]}"#,
+            r#"{"weights": {"a": "x"}}"#,
+            r#"{"weights": {"a": 1.0"#,
         ] {
-            let plain: Plain = serde_json::from_str(text).unwrap();
-            let table: Table = serde_json::from_str(text).unwrap();
-            assert_eq!(table.weights, plain.weights, "{text}");
+            reads_as_a_plain_object(text);
         }
-        assert!(serde_json::from_str::<Table>(r#"{"weights": [1.0]}"#).is_err());
+        assert!(serde_json::from_str::<Table<WeightPairs>>(r#"{"weights": [1.0]}"#).is_err());
         let builtin = ModelFile::from_json(Path::new("m.json"), BUILTIN_MODEL_JSON).unwrap();
+        let borrowed: ModelFile<WeightPairs> =
+            parse(Path::new("m.json"), BUILTIN_MODEL_JSON).unwrap();
         let value: serde_json::Value = serde_json::from_str(BUILTIN_MODEL_JSON).unwrap();
-        for (model, value) in builtin
+        assert_eq!(builtin.models.len(), borrowed.models.len());
+        for ((model, lean), value) in builtin
             .models
             .iter()
+            .zip(&borrowed.models)
             .zip(value["models"].as_array().unwrap())
         {
             let plain: Plain = serde_json::from_value(value.clone()).unwrap();
             assert_eq!(model.weights, plain.weights, "{}", model.theme);
+            assert_eq!(
+                listed(&lean.weights),
+                listed(&model.weights),
+                "{}",
+                model.theme
+            );
+            // Every other field as read into the owned form.
+            let without = |m: &LangModel<WeightMap>| LangModel {
+                weights: WeightMap::new(),
+                theme: m.theme.clone(),
+                ..*m
+            };
+            let lean_without = LangModel {
+                weights: WeightMap::new(),
+                theme: lean.theme.clone(),
+                lang: lean.lang,
+                intercept: lean.intercept,
+                threshold: lean.threshold,
+                threshold_either: lean.threshold_either,
+                positives: lean.positives,
+                negatives: lean.negatives,
+                documents: lean.documents,
+                inner_f1: lean.inner_f1,
+            };
+            assert_eq!(lean_without, without(model));
+        }
+    }
+
+    proptest::proptest! {
+        #![proptest_config(proptest::prelude::ProptestConfig::with_cases(64))]
+
+        /// Any object of weights, keys in any order, repeated or escaped, reads the same
+        /// through either table.
+        #[test]
+        fn any_weight_object_reads_the_same_as_pairs_and_as_a_map(
+            entries in proptest::collection::vec(
+                ("[a-c é\\\"]{0,3}", -3.0f64..3.0, proptest::bool::ANY),
+                0..12,
+            ),
+        ) {
+            let body: Vec<String> = entries
+                .iter()
+                .map(|(key, w, escape)| {
+                    let key = if *escape {
+                        key.chars().map(|c| format!("\\u{:04x}", c as u32)).collect()
+                    } else {
+                        serde_json::to_string(key).unwrap().trim_matches('"').to_string()
+                    };
+                    format!("\"{key}\": {w}")
+                })
+                .collect();
+            reads_as_a_plain_object(&format!("{{\"weights\": {{{}}}}}", body.join(", ")));
         }
     }
 
