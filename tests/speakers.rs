@@ -257,6 +257,40 @@ fn first_names_the_speaker_of_the_matched_paragraph() {
 }
 
 #[test]
+fn evidence_rows_name_their_own_documents_speaker() {
+    // One thread takes the documents in date order, whose speakers alternate: a speaker
+    // resolved for one document must not be carried to the next.
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("evidence.csv");
+    let evidence = out.to_str().unwrap();
+    run(
+        &["themes", "count"],
+        &["--threads", "1", "--evidence", evidence],
+    )
+    .ok();
+    let registry = SpeakerRegistry::load(registry_file()).unwrap();
+    let store = IndexStore::open(index()).unwrap();
+    let mut expected = BTreeMap::new();
+    store
+        .for_each_document(&DocFilter::default(), |stored| {
+            let speaker = &stored.doc.speaker;
+            let name = registry
+                .person(speaker)
+                .map_or_else(|| speaker.clone(), |p| p.name.clone());
+            expected.insert(stored.doc.id.clone(), name);
+            Ok::<_, statemine::index::IndexError>(())
+        })
+        .unwrap();
+    let rows = csv_rows(&out);
+    let speakers: std::collections::BTreeSet<&str> =
+        rows.iter().map(|r| r["speaker"].as_str()).collect();
+    assert!(speakers.len() >= 2, "{speakers:?}");
+    for row in &rows {
+        assert_eq!(row["speaker"], expected[&row["doc_id"]], "{row:?}");
+    }
+}
+
+#[test]
 fn a_bad_registry_names_its_line() {
     let dir = tempfile::tempdir().unwrap();
     let bad = dir.path().join("speakers.toml");

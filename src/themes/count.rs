@@ -146,6 +146,10 @@ const AHEAD_PER_THREAD: usize = 16;
 /// to be written) and the bytes of text matched over.
 type Counted = (DocThemeMatches, String, u64);
 
+/// The last document speaker label a worker resolved and the canonical name it resolved to
+/// (`None`: no person of the registry).
+type LastSpeaker = Option<(String, Option<String>)>;
+
 /// Documents counted out of order, waiting for the ones before them so that their
 /// evidence rows go to the sink in document order.
 struct Merge<'s> {
@@ -258,7 +262,8 @@ fn count_docs(
     // Counts the document at position `i`; `None` when a filter leaves it out.
     let count_one = |i: usize,
                      scratch: &mut Scratch,
-                     paragraph_scanner: &mut ParagraphScanner|
+                     paragraph_scanner: &mut ParagraphScanner,
+                     last_speaker: &mut LastSpeaker|
      -> Result<Option<Counted>> {
         let (mut stored, turns) = store.load_bytes(&docs, addresses[i], true)?;
         if let Some((date, id)) = keys.as_ref().map(|keys| &keys[i])
@@ -272,8 +277,19 @@ fn count_docs(
             }
             .into());
         }
-        if let Some(person) = registry.person(&stored.doc.speaker) {
-            stored.doc.speaker = person.name.clone();
+        // Most documents of a thread share their speaker's label: resolved once per run.
+        let name = match last_speaker {
+            Some((label, name)) if *label == stored.doc.speaker => name.clone(),
+            _ => {
+                let name = registry
+                    .person(&stored.doc.speaker)
+                    .map(|person| person.name.clone());
+                *last_speaker = Some((stored.doc.speaker.clone(), name.clone()));
+                name
+            }
+        };
+        if let Some(name) = name {
+            stored.doc.speaker = name;
         }
         // A paragraph filter is applied first: a document without a kept paragraph
         // is not selected, and is neither matched nor summarised.
@@ -382,13 +398,14 @@ fn count_docs(
             let work = || -> Result<Vec<Done>> {
                 let mut scratch = Scratch::default();
                 let mut paragraph_scanner = ParagraphScanner::default();
+                let mut last_speaker = None;
                 let mut out = Vec::new();
                 loop {
                     let i = next.fetch_add(1, Ordering::Relaxed);
                     if i >= addresses.len() || failed.load(Ordering::Relaxed) {
                         return Ok(out);
                     }
-                    match count_one(i, &mut scratch, &mut paragraph_scanner) {
+                    match count_one(i, &mut scratch, &mut paragraph_scanner, &mut last_speaker) {
                         Ok(Some(counted)) => out.push((i, counted)),
                         Ok(None) => {}
                         Err(e) => {
@@ -434,6 +451,7 @@ fn count_docs(
             let work = || -> Result<()> {
                 let mut scratch = Scratch::default();
                 let mut paragraph_scanner = ParagraphScanner::default();
+                let mut last_speaker = None;
                 // A panicking worker must not leave the others waiting for its document.
                 let _wake = WakeOnPanic {
                     merge: &merge,
@@ -456,8 +474,11 @@ fn count_docs(
                             return Ok(());
                         }
                     }
-                    let pushed = count_one(i, &mut scratch, &mut paragraph_scanner)
-                        .and_then(|counted| lock().push(i, counted, context, options.skip_turns));
+                    let pushed =
+                        count_one(i, &mut scratch, &mut paragraph_scanner, &mut last_speaker)
+                            .and_then(|counted| {
+                                lock().push(i, counted, context, options.skip_turns)
+                            });
                     if let Err(e) = pushed {
                         lock().failed = true;
                         advanced.notify_all();
