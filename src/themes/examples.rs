@@ -35,7 +35,13 @@ impl ExampleOutcome {
 
 /// Runs every example of `set`, in file order.
 pub fn run_examples(set: &ThemeSet) -> Result<Vec<ExampleOutcome>, ThemeError> {
-    let matcher = Matcher::new(set)?;
+    Ok(run_examples_with(set, &Matcher::new(set)?))
+}
+
+/// Runs every example of `set`, in file order, through `matcher`, which must have been
+/// compiled from `set` ([`Matcher::new`]); for callers that already hold one, since
+/// compiling a set's patterns costs far more than matching its examples.
+pub fn run_examples_with(set: &ThemeSet, matcher: &Matcher) -> Vec<ExampleOutcome> {
     let mut scratch = Scratch::default();
     let mut out = Vec::new();
     for theme in &set.themes {
@@ -64,7 +70,7 @@ pub fn run_examples(set: &ThemeSet) -> Result<Vec<ExampleOutcome>, ThemeError> {
             }
         }
     }
-    Ok(out)
+    out
 }
 
 #[cfg(test)]
@@ -93,5 +99,10 @@ examples.no_match = ["Sanctions work.", "These sanctions are utterly useless."]
         assert_eq!(failed[0].sentence, "Sanctions are not useless.");
         assert!(failed[0].expected && !failed[0].got);
         assert_eq!(failed[1].rules, ["sanctions ~2 useless"]);
+        // The same outcomes through a matcher compiled beforehand.
+        assert_eq!(
+            run_examples_with(&set, &Matcher::new(&set).unwrap()),
+            outcomes
+        );
     }
 }

@@ -62,7 +62,7 @@ pub use evidence::{
     EvidenceRow, EvidenceSink, EvidenceSource, ThemeMatch, evidence_frame, evidence_rows,
     evidence_rows_with_context,
 };
-pub use examples::{ExampleOutcome, run_examples};
+pub use examples::{ExampleOutcome, run_examples, run_examples_with};
 pub use file::CountMode;
 pub use gold::{GoldParagraph, check_gold_themes, read_gold};
 pub use kwic::{

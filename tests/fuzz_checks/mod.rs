@@ -108,7 +108,7 @@ pub fn theme_file(data: &[u8]) {
     let Ok(matcher) = Matcher::new(&set) else {
         return;
     };
-    let _ = themes::run_examples(&set);
+    let _ = themes::run_examples_with(&set, &matcher);
     let sample = "Only direct talks will help.\nМы за прямые переговоры, а не за санкции.";
     for lang in [Lang::En, Lang::Ru] {
         check_matches(
