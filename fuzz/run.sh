@@ -11,6 +11,9 @@
 #                    (default fuzz/work; corpus/TARGET and artifacts/TARGET)
 #   FUZZ_JOBS        libFuzzer processes per target (default 1)
 #   FUZZ_RUNS        stop a target after this many executions, if sooner than MINUTES
+#   FUZZ_TIMEOUT     seconds one input may take before it counts as a failure (default 20);
+#                    libFuzzer measures it in wall time, so a run that may be paused
+#                    (SIGSTOP) longer than that needs more, or it reports a false timeout
 #   ASAN_OPTIONS     AddressSanitizer options (default detect_stack_use_after_return=0:
 #                    the fake stacks of that check cost a fifth of each execution, and
 #                    statemine has no unsafe code of its own)
@@ -29,6 +32,7 @@ target_dir=${FUZZ_TARGET_DIR:-$fuzz_dir/target}
 work=${FUZZ_WORK:-$fuzz_dir/work}
 jobs=${FUZZ_JOBS:-1}
 runs=${FUZZ_RUNS:--1}
+timeout=${FUZZ_TIMEOUT:-20}
 ASAN_OPTIONS=${ASAN_OPTIONS:-detect_stack_use_after_return=0}
 export ASAN_OPTIONS
 seconds=$((minutes * 60))
@@ -57,7 +61,7 @@ for target in $targets; do
     rm -f fuzz-[0-9]*.log
     # shellcheck disable=SC2086
     cargo +nightly fuzz run $flags "$target" "$corpus" "$root/tests/fuzz-corpus/$target" -- \
-        -max_total_time="$seconds" -runs="$runs" -print_final_stats=1 -timeout=20 -rss_limit_mb=2048 \
+        -max_total_time="$seconds" -runs="$runs" -print_final_stats=1 -timeout="$timeout" -rss_limit_mb=2048 \
         -max_len=16384 $parallel -artifact_prefix="$artifacts/" >"$log" 2>&1 || status=FAILED
     if [ -n "$parallel" ]; then
         cat fuzz-[0-9]*.log >>"$log" 2>/dev/null || true
