@@ -31,6 +31,7 @@ use super::groups::GroupBy;
 use super::periods::{Period, parse_period};
 use super::stats::{self, RateRatio};
 use super::validation::{CorrectedComparison, CorrectedRate};
+use crate::corpus::{Resolved, SpeakerRegistry};
 use crate::themes::DocThemeMatches;
 
 /// What is compared.
@@ -175,6 +176,32 @@ pub const COMPARE_COLUMNS: &[&str] = &[
     "p_g2",
     "p_g2_holm",
 ];
+
+impl Comparison {
+    /// The comparison with its speaker sides (`speaker` and `turn_speaker` groups) named as
+    /// counts group them: a name `registry` knows as a person (an alias, another spelling)
+    /// becomes the person's canonical name; any other side is left as written.
+    pub fn with_canonical_speakers(self, registry: &SpeakerRegistry) -> Comparison {
+        match self {
+            Comparison::Groups {
+                by: by @ (GroupBy::Speaker | GroupBy::TurnSpeaker),
+                a,
+                b,
+            } => {
+                let name = |side: String| match registry.resolve(&side) {
+                    Resolved::Person(person) => person.name.clone(),
+                    _ => side,
+                };
+                Comparison::Groups {
+                    by,
+                    a: name(a),
+                    b: name(b),
+                }
+            }
+            other => other,
+        }
+    }
+}
 
 /// The comparison of sides `a` and `b`: two group values when `group` is given, otherwise
 /// two periods, each a name from `named`, a range `START..END` or a calendar period name
@@ -481,6 +508,33 @@ impl ComparisonTable {
 
 #[cfg(test)]
 mod tests {
+
+    #[test]
+    fn speaker_sides_take_the_registry_name_and_other_sides_stay() {
+        let registry = SpeakerRegistry::from_toml(
+            std::path::Path::new("speakers.toml"),
+            "[[person]]\nname = \"Sergei Lavrov\"\naliases = [\"Sergey Lavrov\"]\nrole = \"minister\"\ncountry = \"RU\"\n",
+            None,
+        )
+        .unwrap();
+        let groups = |by, a: &str, b: &str| Comparison::Groups {
+            by,
+            a: a.into(),
+            b: b.into(),
+        };
+        for by in [GroupBy::Speaker, GroupBy::TurnSpeaker] {
+            match groups(by, "Sergey Lavrov", "Nobody Known").with_canonical_speakers(&registry) {
+                Comparison::Groups { a, b, .. } => {
+                    assert_eq!((a.as_str(), b.as_str()), ("Sergei Lavrov", "Nobody Known"));
+                }
+                other => panic!("{other:?}"),
+            }
+        }
+        match groups(GroupBy::Source, "Sergey Lavrov", "x").with_canonical_speakers(&registry) {
+            Comparison::Groups { a, .. } => assert_eq!(a, "Sergey Lavrov"),
+            other => panic!("{other:?}"),
+        }
+    }
     use chrono::NaiveDate;
 
     use super::*;

@@ -349,6 +349,8 @@ pub fn compare(args: CompareArgs) -> anyhow::Result<Outcome> {
     let validation = read_validation(args.validation.as_deref())?;
     let study = load_study(&args.index.index, &args.series, &filter, None)?;
     let selection = study.select(&[])?;
+    // Speakers are grouped by their registry names, so the sides are named so too.
+    let comparison = comparison.with_canonical_speakers(&filter.turns.registry());
     let mut table = analysis::compare(
         &selection.docs,
         &comparison,

@@ -222,9 +222,13 @@ fn write_output(
             themes,
         } => {
             let selection = study.select(themes)?;
+            // Speakers are grouped by their registry names, so the sides are named so too.
+            let comparison = comparison
+                .clone()
+                .with_canonical_speakers(&job.filter.turns.registry());
             let mut table = analysis::compare(
                 &selection.docs,
-                comparison,
+                &comparison,
                 &selection.themes,
                 CONFIDENCE,
                 ClusterUnit::Document,

@@ -80,9 +80,13 @@ fn report_of(
     let mut comparisons = Vec::new();
     for (comparison, themes) in spec.comparisons {
         let selection = study.select(themes)?;
+        // Speakers are grouped by their registry names, so the sides are named so too.
+        let comparison = comparison
+            .clone()
+            .with_canonical_speakers(&job.filter.turns.registry());
         comparisons.push(analysis::compare(
             &selection.docs,
-            comparison,
+            &comparison,
             &selection.themes,
             CONFIDENCE,
             ClusterUnit::Document,
