@@ -107,7 +107,7 @@ fn each_filter_narrows_the_hits() {
     assert_eq!(with(&["--to", "2016-12-31"]), ["fx-en-5"]);
     assert_eq!(
         with(&["--speaker", "vladimir putin", "--speaker", "Сергей Лавров"]),
-        ["fx-en-1", "fx-en-4", "fx-ru-2"]
+        ["fx-en-1", "fx-en-2", "fx-en-4", "fx-ru-2"]
     );
     // Names are matched by whole words, as `speaker:` in the query matches them.
     assert_eq!(
@@ -116,6 +116,16 @@ fn each_filter_narrows_the_hits() {
     );
     assert_eq!(with(&["--speaker", "putin"]), ["fx-en-1", "fx-en-4"]);
     assert_eq!(with(&["--speaker", "puti"]), Vec::<String>::new());
+    // A name of a registry person selects the documents of any of their spellings
+    // (`Sergey Lavrov`, `Сергей Лавров`), which its words alone do not match.
+    assert_eq!(
+        with(&["--speaker", "Sergei Lavrov"]),
+        ["fx-en-2", "fx-ru-2"]
+    );
+    assert_eq!(
+        with(&["--speaker", "Путин"]),
+        with(&["--speaker", "vladimir putin"])
+    );
     assert_eq!(
         with(&["--source", "mid.ru"]),
         ["fx-en-2", "fx-ru-1", "fx-ru-2"]

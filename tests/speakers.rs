@@ -326,8 +326,16 @@ fn a_bad_registry_in_the_working_directory_fails_the_commands_that_read_it() {
     .unwrap();
     let index = index().to_str().unwrap().to_string();
     let in_dir = |args: &[&str]| Statemine::new().current_dir(dir.path()).args(args).run();
-    let readers: [&[&str]; 5] = [
+    let readers: [&[&str]; 6] = [
         &["themes", "count", "--index", &index],
+        &[
+            "search",
+            "--index",
+            &index,
+            "--speaker",
+            "orlov",
+            "sanctions",
+        ],
         &[
             "search",
             "--index",
@@ -363,7 +371,7 @@ fn a_bad_registry_in_the_working_directory_fails_the_commands_that_read_it() {
             run.stderr
         );
     }
-    // A search or word count without --turn-speaker, --role or --speakers resolves no
+    // A search or word count without --speaker, --turn-speaker, --role or --speakers resolves no
     // speaker, so it does not read the registry.
     let plain = in_dir(&["search", "--index", &index, "sanctions"]);
     assert_eq!(plain.code, 0, "{}", plain.stderr);

@@ -121,7 +121,8 @@ pub enum SpeakerUse {
     /// Always: it names document and turn speakers by their registry person (counts,
     /// evidence, trends). A registry file is read and checked even when no filter needs it.
     Always,
-    /// Only to resolve `--turn-speaker` and `--role` (search; words, which refuses them).
+    /// Only to resolve `--speaker`, `--turn-speaker` and `--role` (search; words, which
+    /// refuses the last two).
     /// Without them a registry file is read only when `--speakers` names it, so that a
     /// search does not pay for parsing registries it never consults.
     TurnFilter,
@@ -162,6 +163,7 @@ impl FilterArgs {
                     SpeakerUse::TurnFilter
                         if self.turn_speaker.is_empty()
                             && self.role.is_empty()
+                            && self.speaker.is_empty()
                             && self.speakers.is_none() =>
                     {
                         None

@@ -121,13 +121,8 @@ impl DocFilter {
             if names.is_empty() {
                 continue;
             }
-            let patterns: Vec<NamePattern> = names
-                .iter()
-                .filter_map(|name| NamePattern::new(name, false))
-                .collect();
-            let values = keyword_values(searcher, field, |value| {
-                patterns.iter().any(|pattern| pattern.matches(value))
-            })?;
+            let accepts = self.name_matcher(field == fields.speaker, names);
+            let values = keyword_values(searcher, field, |value| accepts.accepts(value))?;
             clauses.push((Occur::Must, keyword_query(field, values)));
         }
         let kinds: Vec<String> = self.kinds.iter().map(|k| k.as_str().to_string()).collect();
@@ -176,10 +171,11 @@ impl DocFilter {
             }
             let values = keyword_values(searcher, field, |_| true)?;
             for name in names {
-                let Some(pattern) = NamePattern::new(name, false) else {
+                let accepts = self.name_matcher(label == "speaker", std::slice::from_ref(name));
+                if accepts.is_empty() {
                     continue;
-                };
-                if !values.iter().any(|value| pattern.matches(value)) {
+                }
+                if !values.iter().any(|value| accepts.accepts(value)) {
                     unmatched.push(UnmatchedName {
                         field: label,
                         name: name.clone(),
@@ -189,6 +185,61 @@ impl DocFilter {
             }
         }
         Ok(unmatched)
+    }
+}
+
+impl DocFilter {
+    /// What `names` of `--speaker` (`speakers` true) or `--source` select among indexed
+    /// values. A speaker name of a registry person also selects every value the registry
+    /// resolves to that person (`Sergei Lavrov` selects `sergey lavrov`), as counts group
+    /// them; the registry is read only when speakers are given.
+    fn name_matcher(&self, speakers: bool, names: &[String]) -> NameMatcher {
+        let patterns: Vec<NamePattern> = names
+            .iter()
+            .filter_map(|name| NamePattern::new(name, false))
+            .collect();
+        let (registry, persons) = if speakers && !names.is_empty() {
+            let registry = self.turns.registry();
+            let persons: Vec<String> = names
+                .iter()
+                .filter_map(|name| registry.person(name).map(|p| p.name.clone()))
+                .collect();
+            (Some(registry), persons)
+        } else {
+            (None, Vec::new())
+        };
+        NameMatcher {
+            patterns,
+            registry,
+            persons,
+        }
+    }
+}
+
+/// Speaker or source names compiled for matching indexed values.
+struct NameMatcher {
+    /// Whole-word patterns of the names.
+    patterns: Vec<NamePattern>,
+    /// The registry resolving values, when some name is a registry person.
+    registry: Option<std::sync::Arc<crate::corpus::SpeakerRegistry>>,
+    /// Canonical names of the registry persons named.
+    persons: Vec<String>,
+}
+
+impl NameMatcher {
+    /// Whether no name can match anything (no letters or digits, no person).
+    fn is_empty(&self) -> bool {
+        self.patterns.is_empty() && self.persons.is_empty()
+    }
+
+    /// Whether `value` (an indexed value) is selected.
+    fn accepts(&self, value: &str) -> bool {
+        self.patterns.iter().any(|pattern| pattern.matches(value))
+            || self.registry.as_ref().is_some_and(|registry| {
+                registry
+                    .person(value)
+                    .is_some_and(|person| self.persons.contains(&person.name))
+            })
     }
 }
 
@@ -451,5 +502,42 @@ mod tests {
             ..speakers(&["anna"])
         };
         assert_eq!(ids(&store, &sources).unwrap(), ["k1", "o1"]);
+    }
+
+    #[test]
+    fn a_speaker_name_of_a_registry_person_selects_every_spelling_of_them() {
+        let dir = tempfile::tempdir().unwrap();
+        let store = store(dir.path());
+        let registry = crate::corpus::SpeakerRegistry::from_toml(
+            std::path::Path::new("mine.toml"),
+            "[[person]]\nname = \"Boris Kimov\"\naliases = [\"Boris Kim\", \"Борис Ким\"]\nrole = \"minister\"\ncountry = \"RU\"\n",
+            None,
+        )
+        .unwrap();
+        let registry = Some(std::sync::Arc::new(registry));
+        let speakers = |names: &[&str]| DocFilter {
+            speakers: names.iter().map(|n| n.to_string()).collect(),
+            turns: crate::index::TurnFilter {
+                registry: registry.clone(),
+                ..Default::default()
+            },
+            ..DocFilter::default()
+        };
+        // The canonical name and another alias select the documents stored under
+        // `Boris Kim`, which their words alone do not match.
+        for name in ["Boris Kimov", "борис ким"] {
+            let filter = speakers(&[name]);
+            assert_eq!(ids(&store, &filter).unwrap(), ["k2", "o2"], "{name}");
+            assert!(store.unmatched_names(&filter).unwrap().is_empty(), "{name}");
+        }
+        // Without the registry entry the name matches nothing.
+        let plain = DocFilter {
+            speakers: vec!["Boris Kimov".into()],
+            ..DocFilter::default()
+        };
+        assert!(ids(&store, &plain).unwrap().is_empty());
+        assert_eq!(store.unmatched_names(&plain).unwrap().len(), 1);
+        // Names that are no person still match by words.
+        assert_eq!(ids(&store, &speakers(&["anna"])).unwrap(), ["k1", "o1"]);
     }
 }
