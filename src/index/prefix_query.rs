@@ -1,175 +1,591 @@
-//! The query for one prefix (`threat*`) on one field: every document holding a term of the
-//! field that starts with the prefix, scored by a constant.
+//! The query for prefixes (`threat*`) on one or more fields: every document holding a term
+//! of a clause's field that starts with the clause's prefix, scored by the sum of the boosts
+//! of the clauses it matches (a constant per clause, as the engine's constant-score
+//! queries give; the same scores a disjunction of one such query per clause gives).
 //!
-//! The engine's regex query would do the same through `threat.*`, but it compiles a regex
-//! into an automaton for every field and prefix of every query; the automaton here is the
-//! prefix itself, walked byte by byte against the term dictionary, and costs nothing to
-//! build. Terms are visited in dictionary order and the walk stops at the first byte that
-//! leaves the prefix, so only the matching range of the dictionary is read.
+//! The terms of each clause are the range of the term dictionary between the prefix and the
+//! prefix followed by byte 0xFF (no UTF-8 byte is 0xFF), read once per segment; their
+//! postings become one bitset per clause, kept in the query for every later search with it
+//! (a search's top hits and its total count share them). Top hits do not visit every
+//! matching document: since every document of one score level ties, and ties go to the
+//! lower document number, they are taken level by level from the highest, each in document
+//! order, and the walk stops when a level can no longer enter the top (see
+//! [`SegmentSets::for_each_pruning`]). A count is the number of bits set.
 
-use std::sync::Arc;
+use std::collections::HashMap;
+use std::sync::{Arc, Mutex};
 
-use tantivy::query::{AutomatonWeight, EnableScoring, Query, Weight};
-use tantivy::schema::Field;
-use tantivy_fst::Automaton;
+use tantivy::index::SegmentId;
+use tantivy::query::{EnableScoring, Explanation, Query, Scorer, Weight};
+use tantivy::schema::{Field, IndexRecordOption};
+use tantivy::{DocId, DocSet, Score, SegmentReader, TERMINATED, TantivyError};
 
-/// Matches the byte strings that start with a given prefix.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub(crate) struct PrefixAutomaton {
-    prefix: Box<[u8]>,
+/// One field and prefix of a [`PrefixQuery`], and what a document matching it scores.
+#[derive(Debug, Clone, PartialEq)]
+pub(crate) struct PrefixClause {
+    pub(crate) field: Field,
+    pub(crate) prefix: String,
+    pub(crate) boost: Score,
 }
 
-impl PrefixAutomaton {
-    pub(crate) fn new(prefix: &str) -> Self {
-        PrefixAutomaton {
-            prefix: prefix.as_bytes().into(),
-        }
-    }
-}
-
-/// How much of the prefix has been read so far; `None` once a byte left it.
-type Read = Option<usize>;
-
-impl Automaton for PrefixAutomaton {
-    type State = Read;
-
-    fn start(&self) -> Read {
-        Some(0)
-    }
-
-    fn is_match(&self, state: &Read) -> bool {
-        *state == Some(self.prefix.len())
-    }
-
-    fn can_match(&self, state: &Read) -> bool {
-        state.is_some()
-    }
-
-    fn will_always_match(&self, state: &Read) -> bool {
-        self.is_match(state)
-    }
-
-    fn accept(&self, state: &Read, byte: u8) -> Read {
-        let read = (*state)?;
-        match self.prefix.get(read) {
-            None => Some(read),
-            Some(&expected) if expected == byte => Some(read + 1),
-            Some(_) => None,
-        }
-    }
-}
-
-/// Documents with a term of `field` starting with a prefix (constant score).
+/// Documents matching at least one of its clauses; see the module documentation.
 #[derive(Debug, Clone)]
 pub(crate) struct PrefixQuery {
-    field: Field,
-    automaton: Arc<PrefixAutomaton>,
+    clauses: Arc<[PrefixClause]>,
+    /// The bitsets of each segment searched so far.
+    cache: Arc<Mutex<HashMap<SegmentId, Arc<SegmentSets>>>>,
 }
 
 impl PrefixQuery {
-    pub(crate) fn new(field: Field, prefix: &str) -> Self {
+    pub(crate) fn new(clauses: Vec<PrefixClause>) -> Self {
         PrefixQuery {
-            field,
-            automaton: Arc::new(PrefixAutomaton::new(prefix)),
+            clauses: clauses.into(),
+            cache: Arc::default(),
         }
     }
 }
 
 impl Query for PrefixQuery {
     fn weight(&self, _scoring: EnableScoring<'_>) -> tantivy::Result<Box<dyn Weight>> {
-        Ok(Box::new(AutomatonWeight::<PrefixAutomaton>::new(
-            self.field,
-            Arc::clone(&self.automaton),
-        )))
+        Ok(Box::new(PrefixWeight {
+            query: self.clone(),
+        }))
+    }
+}
+
+struct PrefixWeight {
+    query: PrefixQuery,
+}
+
+impl PrefixWeight {
+    fn sets(&self, reader: &SegmentReader) -> tantivy::Result<Arc<SegmentSets>> {
+        let id = reader.segment_id();
+        if let Some(sets) = self.lock().get(&id) {
+            return Ok(Arc::clone(sets));
+        }
+        let sets = Arc::new(SegmentSets::build(&self.query.clauses, reader)?);
+        self.lock().insert(id, Arc::clone(&sets));
+        Ok(sets)
+    }
+
+    fn lock(&self) -> std::sync::MutexGuard<'_, HashMap<SegmentId, Arc<SegmentSets>>> {
+        // The map only ever gains complete entries, so a panic elsewhere leaves it usable.
+        self.query
+            .cache
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner)
+    }
+}
+
+impl Weight for PrefixWeight {
+    fn scorer(&self, reader: &SegmentReader, boost: Score) -> tantivy::Result<Box<dyn Scorer>> {
+        Ok(Box::new(PrefixScorer::new(self.sets(reader)?, boost)))
+    }
+
+    fn explain(&self, reader: &SegmentReader, doc: DocId) -> tantivy::Result<Explanation> {
+        let sets = self.sets(reader)?;
+        if !sets.contains(doc) {
+            return Err(TantivyError::InvalidArgument(format!(
+                "document {doc} does not match the prefix query"
+            )));
+        }
+        Ok(Explanation::new("PrefixQuery", sets.score(doc)))
+    }
+
+    fn count(&self, reader: &SegmentReader) -> tantivy::Result<u32> {
+        let sets = self.sets(reader)?;
+        Ok(match reader.alive_bitset() {
+            None => sets.len,
+            Some(alive) => {
+                let mut scorer = PrefixScorer::new(sets, 1.0);
+                scorer.count(alive)
+            }
+        })
+    }
+
+    fn for_each_pruning(
+        &self,
+        threshold: Score,
+        reader: &SegmentReader,
+        callback: &mut dyn FnMut(DocId, Score) -> Score,
+    ) -> tantivy::Result<()> {
+        self.sets(reader)?.for_each_pruning(threshold, callback);
+        Ok(())
+    }
+}
+
+/// The documents of one segment matching each clause (clauses matching nothing there are
+/// left out), as bitsets of 64-document words.
+#[derive(Debug)]
+struct SegmentSets {
+    /// Per clause kept: its words.
+    words: Vec<Vec<u64>>,
+    /// Per clause kept: its boost.
+    boosts: Vec<Score>,
+    /// The union of the clauses' words.
+    union: Vec<u64>,
+    /// Documents in the union.
+    len: u32,
+}
+
+/// Clauses up to which [`SegmentSets::for_each_pruning`] walks score levels (2^N - 1 sets
+/// of clauses); with more it visits every matching document.
+const MAX_LEVEL_CLAUSES: usize = 4;
+
+impl SegmentSets {
+    fn build(clauses: &[PrefixClause], reader: &SegmentReader) -> tantivy::Result<SegmentSets> {
+        let n_words = (reader.max_doc() as usize).div_ceil(64);
+        let mut sets = SegmentSets {
+            words: Vec::new(),
+            boosts: Vec::new(),
+            union: vec![0; n_words],
+            len: 0,
+        };
+        for clause in clauses {
+            let inverted = reader.inverted_index(clause.field)?;
+            let mut upper = clause.prefix.as_bytes().to_vec();
+            upper.push(0xFF);
+            let mut terms = inverted
+                .terms()
+                .range()
+                .ge(clause.prefix.as_bytes())
+                .lt(&upper)
+                .into_stream()?;
+            let mut words: Vec<u64> = Vec::new();
+            while terms.advance() {
+                if words.is_empty() {
+                    words = vec![0; n_words];
+                }
+                let mut postings = inverted
+                    .read_block_postings_from_terminfo(terms.value(), IndexRecordOption::Basic)?;
+                loop {
+                    let docs = postings.docs();
+                    if docs.is_empty() {
+                        break;
+                    }
+                    for &doc in docs {
+                        words[doc as usize / 64] |= 1 << (doc % 64);
+                    }
+                    postings.advance();
+                }
+            }
+            if words.is_empty() {
+                continue;
+            }
+            for (all, word) in sets.union.iter_mut().zip(&words) {
+                *all |= word;
+            }
+            sets.words.push(words);
+            sets.boosts.push(clause.boost);
+        }
+        sets.len = sets.union.iter().map(|w| w.count_ones()).sum();
+        Ok(sets)
+    }
+
+    fn contains(&self, doc: DocId) -> bool {
+        self.union
+            .get(doc as usize / 64)
+            .is_some_and(|word| word >> (doc % 64) & 1 == 1)
+    }
+
+    /// The sum of the boosts of the clauses `doc` matches, in clause order.
+    fn score(&self, doc: DocId) -> Score {
+        let (word, bit) = (doc as usize / 64, doc % 64);
+        let mut score = 0.0;
+        for (words, boost) in self.words.iter().zip(&self.boosts) {
+            if words[word] >> bit & 1 == 1 {
+                score += boost;
+            }
+        }
+        score
+    }
+
+    /// Calls `callback` with each document scoring above `threshold` as the engine's
+    /// top-hits collector needs it (it returns the new threshold), in an order that gives
+    /// the same top hits as a walk in document order: score levels from the highest, each
+    /// in document order, stopping at the first level not above the threshold (its
+    /// documents and all lower ones can no longer enter).
+    fn for_each_pruning(
+        &self,
+        mut threshold: Score,
+        callback: &mut dyn FnMut(DocId, Score) -> Score,
+    ) {
+        let k = self.words.len();
+        if k > MAX_LEVEL_CLAUSES {
+            for (w, &word) in self.union.iter().enumerate() {
+                let mut bits = word;
+                while bits != 0 {
+                    let doc = (w * 64) as DocId + bits.trailing_zeros();
+                    bits &= bits - 1;
+                    let score = self.score(doc);
+                    if score > threshold {
+                        threshold = callback(doc, score);
+                    }
+                }
+            }
+            return;
+        }
+        // Each non-empty set of clauses (a bit mask) and its score, summed in clause order
+        // as `score` sums.
+        let mut masks: Vec<(Score, u32)> = (1..1u32 << k)
+            .map(|mask| {
+                let mut score = 0.0;
+                for (i, boost) in self.boosts.iter().enumerate() {
+                    if mask >> i & 1 == 1 {
+                        score += boost;
+                    }
+                }
+                (score, mask)
+            })
+            .collect();
+        masks.sort_by(|a, b| b.0.total_cmp(&a.0));
+        let mut start = 0;
+        while start < masks.len() {
+            let level = masks[start].0;
+            let end = start + masks[start..].partition_point(|(s, _)| *s == level);
+            if level <= threshold {
+                return;
+            }
+            for (w, &any) in self.union.iter().enumerate() {
+                if any == 0 {
+                    continue;
+                }
+                let mut bits = 0;
+                for &(_, mask) in &masks[start..end] {
+                    let mut exact = any;
+                    for (i, words) in self.words.iter().enumerate() {
+                        exact &= if mask >> i & 1 == 1 {
+                            words[w]
+                        } else {
+                            !words[w]
+                        };
+                    }
+                    bits |= exact;
+                }
+                while bits != 0 {
+                    let doc = (w * 64) as DocId + bits.trailing_zeros();
+                    bits &= bits - 1;
+                    threshold = callback(doc, level);
+                    if level <= threshold {
+                        return;
+                    }
+                }
+            }
+            start = end;
+        }
+    }
+}
+
+/// Walks the union of a segment's sets in document order.
+struct PrefixScorer {
+    sets: Arc<SegmentSets>,
+    boost: Score,
+    /// The word of `doc`, and its bits after `doc`.
+    word: usize,
+    rest: u64,
+    doc: DocId,
+}
+
+impl PrefixScorer {
+    fn new(sets: Arc<SegmentSets>, boost: Score) -> Self {
+        let rest = sets.union.first().copied().unwrap_or(0);
+        let mut scorer = PrefixScorer {
+            sets,
+            boost,
+            word: 0,
+            rest,
+            doc: 0,
+        };
+        scorer.next_set_bit();
+        scorer
+    }
+
+    /// Moves to the lowest bit of `rest`, or of the next non-empty word.
+    fn next_set_bit(&mut self) -> DocId {
+        loop {
+            if self.rest != 0 {
+                let bit = self.rest.trailing_zeros();
+                self.rest &= self.rest - 1;
+                self.doc = (self.word * 64) as DocId + bit;
+                return self.doc;
+            }
+            self.word += 1;
+            match self.sets.union.get(self.word) {
+                Some(&word) => self.rest = word,
+                None => {
+                    self.doc = TERMINATED;
+                    return TERMINATED;
+                }
+            }
+        }
+    }
+}
+
+impl DocSet for PrefixScorer {
+    fn advance(&mut self) -> DocId {
+        if self.doc == TERMINATED {
+            return TERMINATED;
+        }
+        self.next_set_bit()
+    }
+
+    fn seek(&mut self, target: DocId) -> DocId {
+        if self.doc == TERMINATED || target <= self.doc {
+            return self.doc;
+        }
+        let word = target as usize / 64;
+        match self.sets.union.get(word) {
+            Some(&bits) => {
+                self.word = word;
+                self.rest = bits & (u64::MAX << (target % 64));
+                self.next_set_bit()
+            }
+            None => {
+                self.doc = TERMINATED;
+                TERMINATED
+            }
+        }
+    }
+
+    fn doc(&self) -> DocId {
+        self.doc
+    }
+
+    fn size_hint(&self) -> u32 {
+        self.sets.len
+    }
+}
+
+impl Scorer for PrefixScorer {
+    fn score(&mut self) -> Score {
+        self.sets.score(self.doc) * self.boost
     }
 }
 
 #[cfg(test)]
 mod tests {
     use proptest::prelude::*;
-    use tantivy::collector::DocSetCollector;
-    use tantivy::query::RegexQuery;
+    use tantivy::collector::{Count, TopDocs};
+    use tantivy::query::{BooleanQuery, BoostQuery, ConstScoreQuery, Occur, RegexQuery};
     use tantivy::schema::{STRING, Schema};
-    use tantivy::{Index, IndexWriter, TantivyDocument};
+    use tantivy::{DocAddress, Index, IndexWriter, TantivyDocument, Term};
 
     use super::*;
 
-    fn accepts(automaton: &PrefixAutomaton, text: &str) -> bool {
-        let mut state = automaton.start();
-        for &byte in text.as_bytes() {
-            if !automaton.can_match(&state) {
-                return false;
-            }
-            state = automaton.accept(&state, byte);
-        }
-        automaton.is_match(&state)
-    }
-
-    #[test]
-    fn matches_the_prefix_and_every_longer_word_only() {
-        let threat = PrefixAutomaton::new("threat");
-        assert!(accepts(&threat, "threat"));
-        assert!(accepts(&threat, "threaten"));
-        assert!(!accepts(&threat, "threa"));
-        assert!(!accepts(&threat, "throat"));
-        assert!(!accepts(&threat, ""));
-        let cyrillic = PrefixAutomaton::new("санкц");
-        assert!(accepts(&cyrillic, "санкции"));
-        assert!(!accepts(&cyrillic, "санитар"));
-    }
-
-    proptest! {
-        #[test]
-        fn agrees_with_starts_with(prefix in "[a-cя]{0,4}", text in "[a-cя]{0,6}") {
-            let automaton = PrefixAutomaton::new(&prefix);
-            prop_assert_eq!(accepts(&automaton, &text), text.starts_with(&prefix));
-        }
-    }
-
-    /// The documents a query (made for the index's one field) selects on a small index of
-    /// single-term documents.
-    fn selected(words: &[&str], query: impl Fn(Field) -> Box<dyn Query>) -> Vec<u32> {
+    /// An index of two multi-valued string fields; each document holds the given words of
+    /// each field; documents whose number is in `deleted` are deleted afterwards (by an
+    /// `id` term).
+    fn index(docs: &[(Vec<String>, Vec<String>)], deleted: &[usize]) -> (Index, [Field; 2]) {
         let mut schema = Schema::builder();
-        let field = schema.add_text_field("word", STRING);
+        let a = schema.add_text_field("a", STRING);
+        let b = schema.add_text_field("b", STRING);
+        let id = schema.add_text_field("id", STRING);
         let index = Index::create_in_ram(schema.build());
         let mut writer: IndexWriter = index.writer_with_num_threads(1, 15_000_000).unwrap();
-        for word in words {
+        for (n, (in_a, in_b)) in docs.iter().enumerate() {
             let mut doc = TantivyDocument::default();
-            doc.add_text(field, word);
+            doc.add_text(id, n.to_string());
+            for word in in_a {
+                doc.add_text(a, word);
+            }
+            for word in in_b {
+                doc.add_text(b, word);
+            }
             writer.add_document(doc).unwrap();
         }
         writer.commit().unwrap();
+        for n in deleted {
+            writer.delete_term(Term::from_field_text(id, &n.to_string()));
+        }
+        writer.commit().unwrap();
+        (index, [a, b])
+    }
+
+    /// The same clauses as a disjunction of the engine's own constant-score queries.
+    fn engine_query(clauses: &[PrefixClause]) -> Box<dyn Query> {
+        Box::new(BooleanQuery::new(
+            clauses
+                .iter()
+                .map(|c| {
+                    let pattern = format!("{}.*", regex::escape(&c.prefix));
+                    let regex = RegexQuery::from_pattern(&pattern, c.field).unwrap();
+                    let scored = ConstScoreQuery::new(Box::new(regex), 1.0);
+                    let boosted: Box<dyn Query> =
+                        Box::new(BoostQuery::new(Box::new(scored), c.boost));
+                    (Occur::Should, boosted)
+                })
+                .collect(),
+        ))
+    }
+
+    fn top(index: &Index, query: &dyn Query, k: usize) -> Vec<(Score, DocAddress)> {
         let searcher = index.reader().unwrap().searcher();
-        let mut docs: Vec<u32> = searcher
-            .search(&*query(field), &DocSetCollector)
+        searcher
+            .search(query, &TopDocs::with_limit(k).order_by_score())
             .unwrap()
-            .into_iter()
-            .map(|address| address.doc_id)
-            .collect();
-        docs.sort_unstable();
-        docs
+    }
+
+    fn count(index: &Index, query: &dyn Query) -> usize {
+        index
+            .reader()
+            .unwrap()
+            .searcher()
+            .search(query, &Count)
+            .unwrap()
+    }
+
+    fn words(list: &[&str]) -> Vec<String> {
+        list.iter().map(|w| w.to_string()).collect()
     }
 
     #[test]
-    fn selects_what_the_engines_regex_query_selects() {
-        let words = [
+    fn selects_the_terms_starting_with_the_prefix_only() {
+        let vocabulary = [
             "threat",
             "threaten",
             "threats",
             "throat",
             "thread",
-            "the",
             "санкции",
             "санкц",
         ];
-        for prefix in ["threat", "thr", "санкц", "zzz", "t"] {
-            let ours = selected(&words, |field| Box::new(PrefixQuery::new(field, prefix)));
-            let engine = selected(&words, |field| {
-                let pattern = format!("{}.*", regex::escape(prefix));
-                Box::new(RegexQuery::from_pattern(&pattern, field).unwrap())
-            });
-            assert!(!ours.is_empty() || prefix == "zzz", "prefix {prefix}");
-            assert_eq!(ours, engine, "prefix {prefix}");
+        let docs: Vec<_> = vocabulary.iter().map(|w| (words(&[w]), vec![])).collect();
+        let (index, [a, _]) = index(&docs, &[]);
+        for (prefix, expected) in [
+            ("threat", vec![0, 1, 2]),
+            ("thr", vec![0, 1, 2, 3, 4]),
+            ("санкц", vec![5, 6]),
+            ("zzz", vec![]),
+            ("", vec![0, 1, 2, 3, 4, 5, 6]),
+        ] {
+            let query = PrefixQuery::new(vec![PrefixClause {
+                field: a,
+                prefix: prefix.into(),
+                boost: 1.0,
+            }]);
+            let mut found: Vec<u32> = top(&index, &query, 10)
+                .iter()
+                .map(|(_, d)| d.doc_id)
+                .collect();
+            found.sort_unstable();
+            assert_eq!(found, expected, "prefix {prefix}");
+            assert_eq!(count(&index, &query), expected.len(), "prefix {prefix}");
         }
+    }
+
+    #[test]
+    fn the_query_is_reused_with_the_sets_it_built() {
+        let docs = vec![
+            (words(&["threat"]), words(&["threaten"])),
+            (words(&["other"]), vec![]),
+        ];
+        let (index, [a, b]) = index(&docs, &[]);
+        let query = PrefixQuery::new(vec![
+            PrefixClause {
+                field: a,
+                prefix: "threat".into(),
+                boost: 1.0,
+            },
+            PrefixClause {
+                field: b,
+                prefix: "threat".into(),
+                boost: 2.0,
+            },
+        ]);
+        assert_eq!(count(&index, &query), 1);
+        assert_eq!(query.cache.lock().unwrap().len(), 1);
+        let hits = top(&index, &query, 5);
+        assert_eq!(hits.len(), 1);
+        assert_eq!(hits[0].0, 3.0);
+        assert_eq!(query.cache.lock().unwrap().len(), 1);
+    }
+
+    fn word() -> impl Strategy<Value = String> {
+        prop::sample::select(vec!["ab", "abc", "abd", "b", "ba", "bab", "c"]).prop_map(String::from)
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(64))]
+
+        /// Top hits (scores and documents, ties included), counts and document order agree
+        /// with the engine's disjunction of constant-score regex queries, with deletions.
+        #[test]
+        fn agrees_with_the_engines_constant_score_disjunction(
+            docs in prop::collection::vec(
+                (prop::collection::vec(word(), 0..3), prop::collection::vec(word(), 0..3)),
+                1..150,
+            ),
+            deleted in prop::collection::vec(0usize..150, 0..10),
+            clauses in prop::collection::vec(
+                (any::<bool>(), prop::sample::select(vec!["a", "ab", "b", "ba", "c", "x"]),
+                 prop::sample::select(vec![1.0f32, 2.0, 0.5])),
+                1..7,
+            ),
+            k in 1usize..20,
+        ) {
+            let (index, [a, b]) = index(&docs, &deleted);
+            let clauses: Vec<PrefixClause> = clauses
+                .into_iter()
+                .map(|(in_a, prefix, boost)| PrefixClause {
+                    field: if in_a { a } else { b },
+                    prefix: prefix.to_string(),
+                    boost,
+                })
+                .collect();
+            let ours = PrefixQuery::new(clauses.clone());
+            let engine = engine_query(&clauses);
+            prop_assert_eq!(top(&index, &ours, k), top(&index, &*engine, k));
+            prop_assert_eq!(count(&index, &ours), count(&index, &*engine));
+            // Document order (the scorer as an intersection or a filter sees it).
+            let searcher = index.reader().unwrap().searcher();
+            let by_doc = |q: &dyn Query| {
+                let mut d: Vec<DocAddress> = searcher
+                    .search(q, &tantivy::collector::DocSetCollector)
+                    .unwrap()
+                    .into_iter()
+                    .collect();
+                d.sort();
+                d
+            };
+            prop_assert_eq!(by_doc(&ours), by_doc(&*engine));
+        }
+    }
+
+    #[test]
+    fn seek_lands_on_the_next_matching_document() {
+        let docs: Vec<_> = (0..300)
+            .map(|n| {
+                (
+                    if n % 70 == 3 {
+                        words(&["ab"])
+                    } else {
+                        words(&["c"])
+                    },
+                    vec![],
+                )
+            })
+            .collect();
+        let (index, [a, _]) = index(&docs, &[]);
+        let searcher = index.reader().unwrap().searcher();
+        let reader = searcher.segment_reader(0);
+        let sets = Arc::new(
+            SegmentSets::build(
+                &[PrefixClause {
+                    field: a,
+                    prefix: "a".into(),
+                    boost: 1.0,
+                }],
+                reader,
+            )
+            .unwrap(),
+        );
+        let mut scorer = PrefixScorer::new(sets, 1.0);
+        assert_eq!(scorer.doc(), 3);
+        assert_eq!(scorer.seek(3), 3);
+        assert_eq!(scorer.seek(4), 73);
+        assert_eq!(scorer.seek(213), 213);
+        assert_eq!(scorer.advance(), 283);
+        assert_eq!(scorer.seek(284), TERMINATED);
+        assert_eq!(scorer.advance(), TERMINATED);
     }
 }

@@ -20,7 +20,7 @@ use tantivy::{Searcher, Term};
 
 use super::expansion::ExpansionBudget;
 use super::phrase_bound::BoundedPhrases;
-use super::prefix_query::PrefixQuery;
+use super::prefix_query::{PrefixClause, PrefixQuery};
 use super::{DocFilter, Fields, IndexError, IndexStore, keyword_query, keyword_values};
 use crate::document::Lang;
 use crate::query::Plan;
@@ -111,6 +111,9 @@ impl Builder<'_> {
         if let Some(phrases) = self.exact_phrases(leaf) {
             return Ok(Box::new(phrases));
         }
+        if let Some(prefixes) = self.prefixes(leaf)? {
+            return Ok(Box::new(prefixes));
+        }
         let mut clauses: Vec<(Occur, Box<dyn Query>)> = Vec::new();
         for lang in [Lang::En, Lang::Ru] {
             let pattern = leaf.pattern(lang);
@@ -177,22 +180,58 @@ impl Builder<'_> {
             )),
             Pattern::Phrase { terms, slop } => Box::new(phrase_query(terms, *slop, field)),
             Pattern::Prefix(prefixes) => {
-                let mut alternatives: Vec<(Occur, Box<dyn Query>)> = Vec::new();
-                let mut matched = 0;
-                for prefix in prefixes {
-                    let n = self
-                        .budget
-                        .take(self.searcher, field, prefix, &prefixes[0], matched)
-                        .map_err(|e| self.store.engine_error(e))??;
-                    matched += n;
-                    if n == 0 {
-                        continue;
-                    }
-                    alternatives.push((Occur::Should, Box::new(PrefixQuery::new(field, prefix))));
-                }
-                Box::new(BooleanQuery::new(alternatives))
+                Box::new(PrefixQuery::new(self.prefix_clauses(prefixes, field, 1.0)?))
             }
         })
+    }
+
+    /// The leaf as one [`PrefixQuery`] when it is a prefix in both languages: a clause for
+    /// each prefix on each field [`Builder::text`] would search, with the title boost (the
+    /// same documents and scores as its disjunction, and top hits without visiting every
+    /// matching document).
+    fn prefixes(&self, leaf: &TextLeaf) -> Result<Option<PrefixQuery>, IndexError> {
+        let mut clauses = Vec::new();
+        for lang in [Lang::En, Lang::Ru] {
+            let Pattern::Prefix(prefixes) = leaf.pattern(lang) else {
+                return Ok(None);
+            };
+            if leaf.scope.in_text() {
+                let field = self.fields.text_field(lang);
+                clauses.extend(self.prefix_clauses(prefixes, field, 1.0)?);
+            }
+            if leaf.scope.in_title() {
+                let field = self.fields.title_field(lang);
+                clauses.extend(self.prefix_clauses(prefixes, field, TITLE_BOOST)?);
+            }
+        }
+        Ok(Some(PrefixQuery::new(clauses)))
+    }
+
+    /// A clause for each of `prefixes` (alternatives for one prefix the user wrote) on
+    /// `field` that matches a term there, counted against the expansion limits.
+    fn prefix_clauses(
+        &self,
+        prefixes: &[String],
+        field: Field,
+        boost: f32,
+    ) -> Result<Vec<PrefixClause>, IndexError> {
+        let mut clauses = Vec::new();
+        let mut matched = 0;
+        for prefix in prefixes {
+            let n = self
+                .budget
+                .take(self.searcher, field, prefix, &prefixes[0], matched)
+                .map_err(|e| self.store.engine_error(e))??;
+            matched += n;
+            if n > 0 {
+                clauses.push(PrefixClause {
+                    field,
+                    prefix: prefix.clone(),
+                    boost,
+                });
+            }
+        }
+        Ok(clauses)
     }
 }
 
