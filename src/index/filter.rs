@@ -204,7 +204,7 @@ impl DocFilter {
                 .iter()
                 .filter_map(|name| registry.person(name).map(|p| p.name.clone()))
                 .collect();
-            (Some(registry), persons)
+            (Some(registry).filter(|_| !persons.is_empty()), persons)
         } else {
             (None, Vec::new())
         };

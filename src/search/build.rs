@@ -6,20 +6,32 @@ use super::SearchError;
 use crate::index::{DocFilter, IndexStore};
 use crate::query::Plan;
 
-/// The Tantivy query for `plan` restricted by `filter` (which scores nothing).
+/// The Tantivy query for `plan` restricted by `filter`, the query of a [`DocFilter`]
+/// (which scores nothing; `None` for a filter that selects everything).
 pub(crate) fn build_query(
     plan: &Plan,
-    filter: &DocFilter,
+    filter: Option<Box<dyn Query>>,
     store: &IndexStore,
     searcher: &tantivy::Searcher,
 ) -> Result<Box<dyn Query>, SearchError> {
     let query = store.plan_query(plan, searcher)?;
-    if filter.is_empty() {
+    let Some(filter) = filter else {
         return Ok(query);
-    }
-    let filter = store.filter_query(filter, searcher)?;
+    };
     Ok(Box::new(BooleanQuery::new(vec![
         (Occur::Must, query),
         (Occur::Must, Box::new(ConstScoreQuery::new(filter, 0.0))),
     ])))
+}
+
+/// The query of `filter` (`None` when it selects everything).
+pub(crate) fn filter_query(
+    filter: &DocFilter,
+    store: &IndexStore,
+    searcher: &tantivy::Searcher,
+) -> Result<Option<Box<dyn Query>>, SearchError> {
+    if filter.is_empty() {
+        return Ok(None);
+    }
+    Ok(Some(store.filter_query(filter, searcher)?))
 }

@@ -24,6 +24,7 @@ mod passages;
 mod scan;
 mod turns;
 
+use std::cell::RefCell;
 use std::ops::Range;
 
 use tantivy::DocAddress;
@@ -110,6 +111,9 @@ pub struct SearchResults {
     pub total: Option<u64>,
 }
 
+/// A filter and its query (`None`: it selects everything).
+type FilterQuery = (DocFilter, Option<Box<dyn Query>>);
+
 /// Runs queries against one snapshot of an index.
 pub struct IndexSearcher<'a> {
     store: &'a IndexStore,
@@ -117,6 +121,9 @@ pub struct IndexSearcher<'a> {
     docs: DocBytesReader,
     analyzer: Analyzer,
     scanner: Scanner,
+    /// The last filter's query: a batch of queries shares one filter, whose speaker and
+    /// source names are resolved against the index once rather than per query.
+    last_filter: RefCell<Option<FilterQuery>>,
 }
 
 /// A query's spans in one stored document: all of them, positive and negative.
@@ -137,6 +144,7 @@ impl<'a> IndexSearcher<'a> {
             docs,
             analyzer: Analyzer::default(),
             scanner: Scanner::default(),
+            last_filter: RefCell::new(None),
         })
     }
 
@@ -267,7 +275,17 @@ impl<'a> IndexSearcher<'a> {
     }
 
     fn query(&self, plan: &Plan, filter: &DocFilter) -> Result<Box<dyn Query>, SearchError> {
-        build::build_query(plan, filter, self.store, &self.searcher)
+        let mut last = self.last_filter.borrow_mut();
+        let filter_query = match &*last {
+            Some((seen, query)) if seen == filter => query.as_ref().map(|q| q.box_clone()),
+            _ => {
+                let query = build::filter_query(filter, self.store, &self.searcher)?;
+                let copy = query.as_ref().map(|q| q.box_clone());
+                *last = Some((filter.clone(), query));
+                copy
+            }
+        };
+        build::build_query(plan, filter_query, self.store, &self.searcher)
     }
 
     fn count_query(&self, query: &dyn Query) -> Result<u64, SearchError> {

@@ -246,6 +246,46 @@ fn filters_combine_with_the_query() {
 }
 
 #[test]
+fn one_searcher_answers_a_batch_with_changing_filters_as_fresh_ones_do() {
+    let f = corpus();
+    let october = DocFilter {
+        from: NaiveDate::from_ymd_opt(2017, 10, 1),
+        to: NaiveDate::from_ymd_opt(2017, 10, 31),
+        ..DocFilter::default()
+    };
+    let lavrov = DocFilter {
+        speakers: vec!["Sergey Lavrov".into()],
+        ..DocFilter::default()
+    };
+    let batch = [
+        ("sanctions OR санкции", october.clone()),
+        ("sanctions OR санкции", october),
+        ("sanction* OR санкц*", lavrov.clone()),
+        ("sanctions OR санкции", DocFilter::default()),
+        ("sanction* OR санкц*", lavrov),
+    ];
+    let mut searcher = IndexSearcher::new(&f.store).unwrap();
+    for (query, filter) in batch {
+        let request = SearchRequest {
+            filter,
+            total: true,
+            ..SearchRequest::default()
+        };
+        let plan = searcher.plan(query).unwrap();
+        let results = searcher.search(&plan, &request).unwrap();
+        let mut found: Vec<String> = results.hits.into_iter().map(|h| h.doc.id).collect();
+        found.sort();
+        assert_eq!(
+            found,
+            ids(&f, query, request.clone()),
+            "{query} {:?}",
+            request.filter
+        );
+        assert_eq!(results.total, Some(found.len() as u64));
+    }
+}
+
+#[test]
 fn sort_by_date_both_ways_with_offset_and_limit() {
     let f = corpus();
     let request = |sort, offset, limit| SearchRequest {
