@@ -143,8 +143,8 @@ pub(crate) fn stage_manifest(output: &Path, manifest: &Manifest) -> Result<Stage
 }
 
 /// Writes `df` to `path` (format by extension, see [`super::write_table`]) and its
-/// manifest beside it, replacing both as a pair (see [`super::atomic`]); returns the
-/// manifest's path.
+/// manifest beside it, replacing both as a pair (the table first, then the manifest, each
+/// through a temporary file renamed into place); returns the manifest's path.
 pub fn write_table_with_manifest(
     df: &mut DataFrame,
     path: &Path,

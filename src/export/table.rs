@@ -10,7 +10,7 @@ use super::atomic::Staged;
 use super::{ExportError, TableFormat, csv_cell};
 
 /// Writes `df` to `path` in the format of its extension (creating parent folders), whole
-/// or not at all (see [`super::atomic`]).
+/// or not at all (written to a temporary file in the same folder, then renamed).
 pub fn write_table(df: &mut DataFrame, path: &Path) -> Result<(), ExportError> {
     stage_table(df, path)?.commit()
 }

@@ -47,7 +47,7 @@ pub struct DocFilter {
     /// it aside.
     pub paragraphs: Option<ParagraphFilter>,
     /// Only the paragraphs of these speakers or roles: analyses count their matches, words
-    /// and paragraphs, and the documents where they speak (not part of [`Self::select`]'s
+    /// and paragraphs, and the documents where they speak (not part of [`super::IndexStore::select`]'s
     /// query: documents are selected whole, turns are kept by the analyses).
     pub turns: super::TurnFilter,
 }

@@ -118,7 +118,7 @@ const SECOND: u8 = 2;
 /// How far below the threshold's logit a bound must stay (see [`Reach`]).
 const DELTA: f64 = 1e-6;
 
-/// Per-thread working memory of [`CompiledModels::apply`].
+/// Per-thread working memory of the compiled models' scoring.
 #[derive(Default)]
 pub struct ModelScratch {
     /// Features of the paragraph: (feature, byte offset of its first token).
