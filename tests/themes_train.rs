@@ -136,6 +136,24 @@ fn train_count_either_and_cross_validate() {
         std::fs::read(&again).unwrap(),
         "training is not deterministic"
     );
+    // The same documents ingested in another order (another index order) train the same
+    // model: folds follow document ids.
+    let reversed = dir.path().join("reversed.jsonl");
+    let lines: Vec<String> = std::fs::read_to_string(&corpus)
+        .unwrap()
+        .lines()
+        .rev()
+        .map(|l| format!("{l}\n"))
+        .collect();
+    std::fs::write(&reversed, lines.concat()).unwrap();
+    let index_reversed = dir.path().join("index-reversed");
+    common::ingest(&index_reversed, &[&reversed]);
+    let from_reversed = dir.path().join("reversed.model.json");
+    train(&index_reversed, &gold, &themes, Some(&from_reversed)).ok();
+    assert!(
+        first == std::fs::read(&from_reversed).unwrap(),
+        "training depends on the order of the index"
+    );
     let model: serde_json::Value = serde_json::from_slice(&first).unwrap();
     assert_eq!(model["themes_file"], "learned.toml");
     let blame = model["models"]

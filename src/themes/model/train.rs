@@ -42,7 +42,7 @@ pub fn gold_documents(store: &IndexStore, gold: &[GoldParagraph]) -> Result<Vec<
 
 /// One labelled paragraph with what training needs of it.
 struct Example {
-    /// Index of its document among the training documents.
+    /// Rank of its document's id among the training documents' ids.
     doc: usize,
     lang: Lang,
     features: Vec<String>,
@@ -91,6 +91,12 @@ fn examples(
     gold: &[GoldParagraph],
     docs: &[StoredDocument],
 ) -> Result<Vec<Example>, ThemeError> {
+    // Documents are numbered in id order, not in the order the index returns them (which
+    // depends on how it was built: threads, segments, merges), so that folds, and with
+    // them the thresholds, are the same for the same gold and texts.
+    let mut ids: Vec<&str> = docs.iter().map(|d| d.doc.id.as_str()).collect();
+    ids.sort_unstable();
+    let rank: HashMap<&str, usize> = ids.iter().enumerate().map(|(r, id)| (*id, r)).collect();
     let by_id: HashMap<&str, usize> = docs
         .iter()
         .enumerate()
@@ -133,7 +139,7 @@ fn examples(
             .collect();
         ruled_here.sort();
         out.push(Example {
-            doc: d,
+            doc: rank[g.doc_id.as_str()],
             lang: stored.doc.lang,
             features: featurizer.features(stored.doc.lang, text),
             themes: g.themes.clone(),
