@@ -180,3 +180,31 @@ fn by_doc_writes_one_row_per_document_with_every_theme_count() {
     // --by-doc needs --out.
     assert_eq!(themes_count(&index, &["--by-doc"]).code, 2);
 }
+
+#[test]
+fn speaker_names_in_queries_resolve_through_the_registry() {
+    let dir = tempfile::tempdir().unwrap();
+    let index = index(dir.path());
+    let registry = dir.path().join("people.toml");
+    std::fs::write(
+        &registry,
+        "[[person]]\nname = \"Anna V. Volkova\"\naliases = [\"Anna Volkova\", \"Анна Волкова\"]\nrole = \"minister\"\ncountry = \"RU\"\n",
+    )
+    .unwrap();
+    let registry = registry.display().to_string();
+    let docs = |extra: &[&str]| {
+        let mut args = vec!["--speakers", registry.as_str()];
+        args.extend(extra);
+        count(&index, &args).0
+    };
+    // The stored speaker is `Anna Volkova`; the canonical name and the Russian alias select
+    // her three documents in `--query` and `--para` as `--speaker` does.
+    assert_eq!(docs(&["--speaker", "Anna V. Volkova"]), 3);
+    for name in ["speaker:\"Anna V. Volkova\"", "speaker:\"Анна Волкова\""] {
+        assert_eq!(docs(&["--query", name]), 3, "{name}");
+        assert_eq!(docs(&["--para", name]), 3, "{name}");
+    }
+    // Without the registry the canonical name is only words, which no stored name holds.
+    let none = themes_count(&index, &["--query", "speaker:\"Anna V. Volkova\""]);
+    assert_eq!(none.code, 1, "{}", none.stderr);
+}

@@ -58,13 +58,17 @@ impl IndexStore {
             .map_err(|e| self.engine_error(e))?;
         Ok(match &filter.query {
             None => metadata,
-            Some(plan) => Box::new(BooleanQuery::new(vec![
-                (Occur::Must, metadata),
-                (
-                    Occur::Must,
-                    Box::new(ConstScoreQuery::new(self.plan_query(plan, searcher)?, 0.0)),
-                ),
-            ])),
+            Some(plan) => {
+                let resolved = plan.with_speakers(|| filter.turns.registry());
+                let plan = resolved.as_ref().unwrap_or(plan);
+                Box::new(BooleanQuery::new(vec![
+                    (Occur::Must, metadata),
+                    (
+                        Occur::Must,
+                        Box::new(ConstScoreQuery::new(self.plan_query(plan, searcher)?, 0.0)),
+                    ),
+                ]))
+            }
         })
     }
 }
@@ -163,7 +167,7 @@ impl Builder<'_> {
             KeywordMatch::OneOf(values) => values.clone(),
             // Names are matched by words, so the candidates come from the field's dictionary
             // (a few hundred speakers or sources even in a large corpus).
-            KeywordMatch::Words(_) => {
+            KeywordMatch::Words(_) | KeywordMatch::Person { .. } => {
                 keyword_values(self.searcher, field, |value| leaf.matcher.matches(value))
                     .map_err(|e| self.store.engine_error(e))?
             }

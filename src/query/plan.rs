@@ -12,8 +12,11 @@
 //! lowercased (with `ё`→`е`) and matched against the indexed stems both as typed and as
 //! stemmed, so `sanctions*` still finds the stem `sanction`.
 
+use std::sync::Arc;
+
 use super::QueryError;
 use super::syntax::{Expr, FieldName, Leaf, LeafValue};
+use crate::corpus::SpeakerRegistry;
 use crate::document::{Kind, Lang};
 use crate::text::Analyzer;
 use crate::text::fast::stem_key;
@@ -108,6 +111,8 @@ pub(crate) enum Pattern {
 pub(crate) struct KeywordLeaf {
     pub(crate) field: KeywordField,
     pub(crate) matcher: KeywordMatch,
+    /// The value as written (a `speaker:` name is looked up in the speaker registry).
+    pub(crate) text: String,
 }
 
 /// The keyword fields of the schema a query can name.
@@ -127,6 +132,14 @@ pub(crate) enum KeywordMatch {
     OneOf(Vec<String>),
     /// Stored values containing these words (free names: speaker, source, tag).
     Words(NamePattern),
+    /// A speaker name of a registry person: stored values containing its words, and every
+    /// stored value the registry resolves to that person (see [`Plan::with_speakers`]).
+    Person {
+        words: NamePattern,
+        /// The person's canonical name.
+        person: String,
+        registry: Arc<SpeakerRegistry>,
+    },
 }
 
 impl KeywordMatch {
@@ -135,6 +148,16 @@ impl KeywordMatch {
         match self {
             KeywordMatch::OneOf(values) => values.iter().any(|v| v.eq_ignore_ascii_case(value)),
             KeywordMatch::Words(pattern) => pattern.matches(value),
+            KeywordMatch::Person {
+                words,
+                person,
+                registry,
+            } => {
+                words.matches(value)
+                    || registry
+                        .person(value)
+                        .is_some_and(|found| found.name == *person)
+            }
         }
     }
 }
@@ -199,6 +222,53 @@ impl Plan {
             Pattern::Prefix(prefixes) => groups.extend(prefixes.iter().map(|p| vec![key(p)])),
         });
         groups
+    }
+
+    /// The plan with each `speaker:` name of a registry person also matching every stored
+    /// speaker the registry resolves to that person (`speaker:"Sergei Lavrov"` matches
+    /// `Sergey Lavrov` and `Сергей Лавров`), as `--speaker` does; `None` when no `speaker:`
+    /// value names a person. `registry` is called only when the plan has a `speaker:` value.
+    pub fn with_speakers(&self, registry: impl FnOnce() -> Arc<SpeakerRegistry>) -> Option<Plan> {
+        fn has_speaker(node: &Node) -> bool {
+            match node {
+                Node::And(children) | Node::Or(children) => children.iter().any(has_speaker),
+                Node::Not(child) => has_speaker(child),
+                Node::Text(_) => false,
+                Node::Keyword(leaf) => leaf.field == KeywordField::Speaker,
+            }
+        }
+        fn resolve(node: &mut Node, registry: &Arc<SpeakerRegistry>) -> bool {
+            match node {
+                Node::And(children) | Node::Or(children) => children
+                    .iter_mut()
+                    .fold(false, |any, c| resolve(c, registry) | any),
+                Node::Not(child) => resolve(child, registry),
+                Node::Text(_) => false,
+                Node::Keyword(leaf) => {
+                    let KeywordMatch::Words(words) = &leaf.matcher else {
+                        return false;
+                    };
+                    if leaf.field != KeywordField::Speaker {
+                        return false;
+                    }
+                    let Some(person) = registry.person(&leaf.text) else {
+                        return false;
+                    };
+                    leaf.matcher = KeywordMatch::Person {
+                        words: words.clone(),
+                        person: person.name.clone(),
+                        registry: Arc::clone(registry),
+                    };
+                    true
+                }
+            }
+        }
+        if !has_speaker(&self.root) {
+            return None;
+        }
+        let registry = registry();
+        let mut plan = self.clone();
+        resolve(&mut plan.root, &registry).then_some(plan)
     }
 
     /// Whether some positive text leaf exists (otherwise passages have nothing to show).
@@ -380,7 +450,11 @@ fn keyword(leaf: &Leaf, field: KeywordField) -> Result<Node, String> {
             })?)
         }
     };
-    Ok(Node::Keyword(KeywordLeaf { field, matcher }))
+    Ok(Node::Keyword(KeywordLeaf {
+        field,
+        matcher,
+        text: text.to_string(),
+    }))
 }
 
 #[cfg(test)]
@@ -509,6 +583,58 @@ mod tests {
         };
         assert!(speaker.matcher.matches("Vladimir Putin"));
         assert!(!speaker.matcher.matches("Sergey Lavrov"));
+    }
+
+    #[test]
+    fn speaker_names_of_registry_people_match_their_other_names() {
+        let registry = Arc::new(
+            SpeakerRegistry::from_toml(
+                std::path::Path::new("mine.toml"),
+                "[[person]]\nname = \"Boris Kimov\"\naliases = [\"Boris Kim\", \"Борис Ким\"]\nrole = \"minister\"\ncountry = \"RU\"\n",
+                None,
+            )
+            .unwrap(),
+        );
+        let keyword = |plan: &Plan| -> KeywordMatch {
+            let Node::And(children) = &plan.root else {
+                panic!("{plan:?}")
+            };
+            children
+                .iter()
+                .find_map(|c| match c {
+                    Node::Keyword(leaf) => Some(leaf.matcher.clone()),
+                    Node::Not(inner) => match inner.as_ref() {
+                        Node::Keyword(leaf) => Some(leaf.matcher.clone()),
+                        _ => None,
+                    },
+                    _ => None,
+                })
+                .unwrap()
+        };
+        for query in [
+            "korea speaker:\"Boris Kimov\"",
+            "korea NOT speaker:\"борис ким\"",
+        ] {
+            let written = plan(query);
+            assert!(!keyword(&written).matches("Boris Kim"), "{query}");
+            let resolved = written.with_speakers(|| Arc::clone(&registry)).unwrap();
+            let matcher = keyword(&resolved);
+            assert!(matcher.matches("Boris Kim"), "{query}");
+            assert!(matcher.matches("БОРИС КИМ"), "{query}");
+            assert!(!matcher.matches("Anna Lee"), "{query}");
+        }
+        // A name that is no person, and a plan without `speaker:`, stay as they are; the
+        // registry is not asked for in the second case.
+        assert!(
+            plan("korea speaker:anna")
+                .with_speakers(|| Arc::clone(&registry))
+                .is_none()
+        );
+        assert!(
+            plan("korea source:kim")
+                .with_speakers(|| panic!("asked"))
+                .is_none()
+        );
     }
 
     #[test]

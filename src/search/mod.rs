@@ -182,6 +182,8 @@ impl<'a> IndexSearcher<'a> {
         request: &SearchRequest,
         mut visit: impl FnMut(Hit) -> Result<(), E>,
     ) -> Result<Option<u64>, E> {
+        let resolved = plan.with_speakers(|| request.filter.turns.registry());
+        let plan = resolved.as_ref().unwrap_or(plan);
         let query = self.query(plan, &request.filter)?;
         let all = usize::try_from(self.searcher.num_docs()).unwrap_or(usize::MAX);
         if request.turns.is_empty() {
@@ -234,6 +236,8 @@ impl<'a> IndexSearcher<'a> {
         filter: &DocFilter,
         turns: &TurnFilter,
     ) -> Result<u64, SearchError> {
+        let resolved = plan.with_speakers(|| filter.turns.registry());
+        let plan = resolved.as_ref().unwrap_or(plan);
         let query = self.query(plan, filter)?;
         if turns.is_empty() {
             return self.count_query(&*query);
@@ -255,6 +259,8 @@ impl<'a> IndexSearcher<'a> {
         turns: &TurnFilter,
         by: GroupBy,
     ) -> Result<Vec<GroupCount>, SearchError> {
+        let resolved = plan.with_speakers(|| filter.turns.registry());
+        let plan = resolved.as_ref().unwrap_or(plan);
         let query = self.query(plan, filter)?;
         if turns.is_empty() {
             let counts = self

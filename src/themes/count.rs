@@ -258,6 +258,13 @@ fn count_docs(
         .compile()
         .map_err(crate::index::IndexError::from)?;
     let registry = filter.turns.registry();
+    // `speaker:` names in a paragraph query resolve through the same registry.
+    let paragraph_query = filter.paragraphs.as_ref().map(|paragraphs| {
+        paragraphs
+            .query
+            .with_speakers(|| std::sync::Arc::clone(&registry))
+            .unwrap_or_else(|| paragraphs.query.clone())
+    });
     let addresses = &addresses;
     // Counts the document at position `i`; `None` when a filter leaves it out.
     let count_one = |i: usize,
@@ -295,8 +302,8 @@ fn count_docs(
         // is not selected, and is neither matched nor summarised.
         let kept = match &filter.paragraphs {
             Some(paragraphs) => {
-                let matching =
-                    paragraph_scanner.matching_paragraphs(&paragraphs.query, &stored.doc);
+                let query = paragraph_query.as_ref().unwrap_or(&paragraphs.query);
+                let matching = paragraph_scanner.matching_paragraphs(query, &stored.doc);
                 let kept = paragraphs.widen(&matching);
                 if !kept.contains(&true) {
                     return Ok(None);
