@@ -26,11 +26,12 @@ pub fn analyze_structure(doc: &Document) -> DocStructure {
     structure
 }
 
-/// Word tokens as the analyzer's tokenizer sees them (runs of alphanumeric characters).
+/// Word tokens as the analyzer's tokenizer sees them (runs of alphanumeric characters),
+/// found by the tokenizer's own word test (ASCII and Cyrillic by byte).
 fn count_words(text: &str) -> u64 {
-    text.split(|c: char| !c.is_alphanumeric())
-        .filter(|w| !w.is_empty())
-        .count() as u64
+    let mut n = 0;
+    crate::text::words::for_each_run(text, |_, _| n += 1);
+    n
 }
 
 #[cfg(test)]
@@ -38,6 +39,18 @@ mod tests {
     use super::*;
     use crate::document::{Kind, Lang, Role};
     use chrono::NaiveDate;
+    use proptest::prelude::*;
+
+    proptest! {
+        #[test]
+        fn words_are_the_runs_of_alphanumeric_characters(text in "[a-zA-Z0-9яЁё½²中😀 .,\u{2014}\u{0301}\u{0482}-]{0,40}") {
+            let expected = text
+                .split(|c: char| !c.is_alphanumeric())
+                .filter(|w| !w.is_empty())
+                .count() as u64;
+            prop_assert_eq!(count_words(&text), expected);
+        }
+    }
 
     fn doc(kind: Kind, text: &str) -> Document {
         Document {

@@ -5,11 +5,12 @@ use std::sync::Arc;
 use rust_stemmers::{Algorithm, Stemmer};
 use tantivy::Index;
 use tantivy::tokenizer::{
-    LowerCaser, RawTokenizer, RemoveLongFilter, SimpleTokenizer, TextAnalyzer, Token, TokenFilter,
-    TokenStream, Tokenizer,
+    LowerCaser, RawTokenizer, RemoveLongFilter, TextAnalyzer, Token, TokenFilter, TokenStream,
+    Tokenizer,
 };
 
 use super::fast::{SharedStems, StemCache};
+use super::word_tokenizer::WordTokenizer;
 use super::words::MAX_TOKEN_BYTES;
 use crate::document::Lang;
 
@@ -30,7 +31,7 @@ pub fn text_analyzer(lang: Lang) -> TextAnalyzer {
         Lang::En => Algorithm::English,
         Lang::Ru => Algorithm::Russian,
     };
-    TextAnalyzer::builder(SimpleTokenizer::default())
+    TextAnalyzer::builder(WordTokenizer::default())
         .filter(RemoveLongFilter::limit(MAX_TOKEN_BYTES))
         .filter(LowerCaser)
         .filter(SnowballStemmer { algorithm })

@@ -136,21 +136,42 @@ pub(crate) fn for_each_run(text: &str, mut visit: impl FnMut(usize, usize)) {
     let mut i = 0;
     while i < bytes.len() {
         let (word, len) = word_char_at(text, i);
-        if !word {
-            i += len;
-            continue;
-        }
-        let start = i;
-        i += len;
-        while i < bytes.len() {
-            let (word, len) = word_char_at(text, i);
-            if !word {
-                break;
-            }
+        if word {
+            let end = run_end(text, i + len);
+            visit(i, end);
+            i = end;
+        } else {
             i += len;
         }
-        visit(start, i);
     }
+}
+
+/// The first maximal run of word characters of `text` at or after byte `from` (a character
+/// boundary), as [`for_each_run`] finds them.
+#[inline]
+pub(crate) fn next_run(text: &str, from: usize) -> Option<(usize, usize)> {
+    let mut i = from;
+    while i < text.len() {
+        let (word, len) = word_char_at(text, i);
+        if word {
+            return Some((i, run_end(text, i + len)));
+        }
+        i += len;
+    }
+    None
+}
+
+/// Where the run of word characters that goes on at byte `i` ends.
+#[inline(always)]
+fn run_end(text: &str, mut i: usize) -> usize {
+    while i < text.len() {
+        let (word, len) = word_char_at(text, i);
+        if !word {
+            break;
+        }
+        i += len;
+    }
+    i
 }
 
 /// The runs of [`for_each_run`], found faster in a text that is mostly ASCII (English)
