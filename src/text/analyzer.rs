@@ -10,6 +10,7 @@ use tantivy::tokenizer::{
 };
 
 use super::fast::{SharedStems, StemCache};
+use super::lower_caser::LowerCase;
 use super::word_tokenizer::WordTokenizer;
 use super::words::MAX_TOKEN_BYTES;
 use crate::document::Lang;
@@ -33,7 +34,7 @@ pub fn text_analyzer(lang: Lang) -> TextAnalyzer {
     };
     TextAnalyzer::builder(WordTokenizer::default())
         .filter(RemoveLongFilter::limit(MAX_TOKEN_BYTES))
-        .filter(LowerCaser)
+        .filter(LowerCase)
         .filter(SnowballStemmer { algorithm })
         .build()
 }
