@@ -118,8 +118,8 @@ impl Analyzer {
 
 /// Token filter: `ё`→`е` folding, then the rust-stemmers Snowball stemmer.
 #[derive(Clone, Copy)]
-struct SnowballStemmer {
-    algorithm: Algorithm,
+pub(super) struct SnowballStemmer {
+    pub(super) algorithm: Algorithm,
 }
 
 impl TokenFilter for SnowballStemmer {
@@ -147,7 +147,7 @@ const STEM_CACHE_WORDS: usize = 100_000;
 /// registered one for every field of every new segment, on every indexing thread) share
 /// the stems they find through [`SharedStems`], so a second indexing thread or a new
 /// segment does not stem the vocabulary again.
-struct SnowballStemmerFilter<T> {
+pub(super) struct SnowballStemmerFilter<T> {
     algorithm: Algorithm,
     stemmer: Stemmer,
     stems: StemCache,
@@ -180,7 +180,7 @@ impl<T: Tokenizer> Tokenizer for SnowballStemmerFilter<T> {
     }
 }
 
-struct SnowballStemmerStream<'a, T> {
+pub(super) struct SnowballStemmerStream<'a, T> {
     tail: T,
     stemmer: &'a Stemmer,
     stems: &'a mut StemCache,

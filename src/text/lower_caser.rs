@@ -1,11 +1,14 @@
-//! The analyzer's lowercasing: Tantivy's `LowerCaser` (ASCII in place, any other token
-//! character by character through `char::to_lowercase`), with the Cyrillic letters
-//! U+0400-U+045F mapped by arithmetic instead of the standard library's case table. The
-//! output is the same string (a property test compares them).
+//! The analyzer's lowercasing stage: every token lowercased as Tantivy's `LowerCaser` does
+//! and `ё` folded to `е` (which the stemming stage after it did), through the fast path of
+//! [`super::words::fold_into`] (ASCII and basic Cyrillic without the standard library's
+//! case tables). The analyzer's tokens are those of Tantivy's `SimpleTokenizer`,
+//! `RemoveLongFilter`, `LowerCaser` and the stemming stage: a property test compares them.
 
 use std::mem;
 
 use tantivy::tokenizer::{Token, TokenFilter, TokenStream, Tokenizer};
+
+use super::words::fold_into;
 
 /// Lowercases every token (see the module documentation).
 #[derive(Clone, Copy)]
@@ -53,7 +56,7 @@ impl<T: TokenStream> TokenStream for LowerCaseStream<'_, T> {
         if text.is_ascii() {
             text.make_ascii_lowercase();
         } else {
-            lowercase_into(text, self.buffer);
+            fold_into(text, self.buffer);
             mem::swap(text, self.buffer);
         }
         true
@@ -68,67 +71,63 @@ impl<T: TokenStream> TokenStream for LowerCaseStream<'_, T> {
     }
 }
 
-/// `text` lowercased character by character into `out` (cleared first).
-fn lowercase_into(text: &str, out: &mut String) {
-    out.clear();
-    out.reserve(text.len());
-    for c in text.chars() {
-        match c as u32 {
-            // А-Я -> а-я.
-            0x0410..=0x042F => out.push(char::from_u32(c as u32 + 0x20).unwrap_or(c)),
-            // Ѐ-Џ (Ё among them) -> ѐ-џ.
-            0x0400..=0x040F => out.push(char::from_u32(c as u32 + 0x50).unwrap_or(c)),
-            // ASCII and the lowercase Cyrillic letters а-я, ѐ-џ stay as they are (ASCII
-            // letters lowered).
-            0x0000..=0x007F => out.push(c.to_ascii_lowercase()),
-            0x0430..=0x045F => out.push(c),
-            _ => out.extend(c.to_lowercase()),
-        }
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use proptest::prelude::*;
-    use tantivy::tokenizer::{LowerCaser, TextAnalyzer, WhitespaceTokenizer};
+    use rust_stemmers::Algorithm;
+    use tantivy::tokenizer::{
+        LowerCaser, RemoveLongFilter, SimpleTokenizer, TextAnalyzer, WhitespaceTokenizer,
+    };
 
     use super::*;
+    use crate::document::Lang;
+    use crate::text::analyzer::{SnowballStemmer, text_analyzer};
+    use crate::text::words::MAX_TOKEN_BYTES;
 
-    fn tokens(analyzer: &mut TextAnalyzer, text: &str) -> Vec<String> {
+    fn tokens(analyzer: &mut TextAnalyzer, text: &str) -> Vec<(String, usize, usize, usize)> {
         let mut stream = analyzer.token_stream(text);
         let mut out = Vec::new();
         while stream.advance() {
-            out.push(stream.token().text.clone());
+            let t = stream.token();
+            out.push((t.text.clone(), t.offset_from, t.offset_to, t.position));
         }
         out
     }
 
     #[test]
-    fn cyrillic_and_latin_are_lowered() {
+    fn tokens_are_lowered_and_yo_is_folded() {
         let mut ours = TextAnalyzer::builder(WhitespaceTokenizer::default())
             .filter(LowerCase)
             .build();
+        let texts: Vec<String> = tokens(&mut ours, "САНКЦИИ Ёлка ЀЏ Σοφία İstanbul DPRK")
+            .into_iter()
+            .map(|t| t.0)
+            .collect();
         assert_eq!(
-            tokens(&mut ours, "САНКЦИИ Ёлка ЀЏ Σοφία İstanbul DPRK"),
-            ["санкции", "ёлка", "ѐџ", "σοφία", "i\u{307}stanbul", "dprk"]
+            texts,
+            ["санкции", "елка", "ѐџ", "σοφία", "i\u{307}stanbul", "dprk"]
         );
     }
 
     proptest! {
+        /// The analyzer against the engine's own pipeline with the same stemming stage.
         #[test]
-        fn lowers_as_the_engines_lower_caser(
+        fn the_analyzer_gives_the_tokens_of_the_engines_pipeline(
             text in prop::collection::vec(prop::sample::select(vec![
-                'A', 'z', '0', ' ', 'А', 'Я', 'а', 'я', 'Ё', 'ё', 'Ѐ', 'Џ', 'ѐ', 'џ', 'Ѡ', 'ѡ',
-                'Ґ', 'ґ', 'Σ', 'ς', 'İ', 'ẞ', 'Ǆ', 'ǅ', '中', '😀', '\u{0301}', 'Ω',
-            ]), 0..40).prop_map(|c| c.into_iter().collect::<String>())
+                'A', 'z', '0', ' ', '.', '-', 'А', 'Я', 'а', 'я', 'Ё', 'ё', 'Ѐ', 'Џ', 'ѐ', 'џ',
+                'Ѡ', 'ѡ', 'Ґ', 'ґ', 'Σ', 'ς', 'İ', 'ẞ', 'Ǆ', 'ǅ', '中', '😀', '\u{0301}', 'Ω',
+                '\u{2014}', '²',
+            ]), 0..60).prop_map(|c| c.into_iter().collect::<String>())
         ) {
-            let mut ours = TextAnalyzer::builder(WhitespaceTokenizer::default())
-                .filter(LowerCase)
-                .build();
-            let mut engine = TextAnalyzer::builder(WhitespaceTokenizer::default())
-                .filter(LowerCaser)
-                .build();
-            prop_assert_eq!(tokens(&mut ours, &text), tokens(&mut engine, &text));
+            for (lang, algorithm) in [(Lang::En, Algorithm::English), (Lang::Ru, Algorithm::Russian)] {
+                let mut engine = TextAnalyzer::builder(SimpleTokenizer::default())
+                    .filter(RemoveLongFilter::limit(MAX_TOKEN_BYTES))
+                    .filter(LowerCaser)
+                    .filter(SnowballStemmer { algorithm })
+                    .build();
+                let mut ours = text_analyzer(lang);
+                prop_assert_eq!(tokens(&mut ours, &text), tokens(&mut engine, &text));
+            }
         }
     }
 }
