@@ -10,9 +10,8 @@ use tantivy::tokenizer::{
 };
 
 use super::fast::{SharedStems, StemCache};
-use super::lower_caser::LowerCase;
 use super::word_tokenizer::WordTokenizer;
-use super::words::MAX_TOKEN_BYTES;
+use super::words::{MAX_TOKEN_BYTES, fold_into};
 use crate::document::Lang;
 
 /// Name of the analyzer for exact, case-insensitive metadata values (speaker, source, kind).
@@ -34,7 +33,6 @@ pub fn text_analyzer(lang: Lang) -> TextAnalyzer {
     };
     TextAnalyzer::builder(WordTokenizer::default())
         .filter(RemoveLongFilter::limit(MAX_TOKEN_BYTES))
-        .filter(LowerCase)
         .filter(SnowballStemmer { algorithm })
         .build()
 }
@@ -116,10 +114,12 @@ impl Analyzer {
     }
 }
 
-/// Token filter: `ё`→`е` folding, then the rust-stemmers Snowball stemmer.
+/// Token filter: lowercasing with `ё`→`е` folding ([`fold_into`]: ASCII and basic Cyrillic
+/// without the case tables, the rest as Tantivy's `LowerCaser`), then the rust-stemmers
+/// Snowball stemmer.
 #[derive(Clone, Copy)]
-pub(super) struct SnowballStemmer {
-    pub(super) algorithm: Algorithm,
+struct SnowballStemmer {
+    algorithm: Algorithm,
 }
 
 impl TokenFilter for SnowballStemmer {
@@ -131,6 +131,7 @@ impl TokenFilter for SnowballStemmer {
             stemmer: Stemmer::create(self.algorithm),
             stems: StemCache::new(STEM_CACHE_WORDS),
             shared: Arc::new(SharedStems::new(STEM_CACHE_WORDS)),
+            folded: String::new(),
             inner: tokenizer,
         }
     }
@@ -147,11 +148,13 @@ const STEM_CACHE_WORDS: usize = 100_000;
 /// registered one for every field of every new segment, on every indexing thread) share
 /// the stems they find through [`SharedStems`], so a second indexing thread or a new
 /// segment does not stem the vocabulary again.
-pub(super) struct SnowballStemmerFilter<T> {
+struct SnowballStemmerFilter<T> {
     algorithm: Algorithm,
     stemmer: Stemmer,
     stems: StemCache,
     shared: Arc<SharedStems>,
+    /// The token being folded.
+    folded: String,
     inner: T,
 }
 
@@ -162,6 +165,7 @@ impl<T: Clone> Clone for SnowballStemmerFilter<T> {
             stemmer: Stemmer::create(self.algorithm),
             stems: StemCache::new(STEM_CACHE_WORDS),
             shared: Arc::clone(&self.shared),
+            folded: String::new(),
             inner: self.inner.clone(),
         }
     }
@@ -176,15 +180,17 @@ impl<T: Tokenizer> Tokenizer for SnowballStemmerFilter<T> {
             stemmer: &self.stemmer,
             stems: &mut self.stems,
             shared: &self.shared,
+            folded: &mut self.folded,
         }
     }
 }
 
-pub(super) struct SnowballStemmerStream<'a, T> {
+struct SnowballStemmerStream<'a, T> {
     tail: T,
     stemmer: &'a Stemmer,
     stems: &'a mut StemCache,
     shared: &'a SharedStems,
+    folded: &'a mut String,
 }
 
 impl<T: TokenStream> TokenStream for SnowballStemmerStream<'_, T> {
@@ -194,8 +200,11 @@ impl<T: TokenStream> TokenStream for SnowballStemmerStream<'_, T> {
         }
         let token = self.tail.token_mut();
         // Russian texts write `ё` inconsistently; the stemmer expects `е`.
-        if !token.text.is_ascii() && token.text.contains('ё') {
-            token.text = token.text.replace('ё', "е");
+        if token.text.is_ascii() {
+            token.text.make_ascii_lowercase();
+        } else {
+            fold_into(&token.text, self.folded);
+            std::mem::swap(&mut token.text, self.folded);
         }
         self.stems
             .stem_in_place_shared(self.stemmer, self.shared, &mut token.text);
@@ -213,7 +222,42 @@ impl<T: TokenStream> TokenStream for SnowballStemmerStream<'_, T> {
 
 #[cfg(test)]
 mod tests {
+    use proptest::prelude::*;
+    use tantivy::tokenizer::SimpleTokenizer;
+
     use super::*;
+
+    fn tokens(analyzer: &mut TextAnalyzer, text: &str) -> Vec<(String, usize, usize, usize)> {
+        let mut stream = analyzer.token_stream(text);
+        let mut out = Vec::new();
+        while stream.advance() {
+            let t = stream.token();
+            out.push((t.text.clone(), t.offset_from, t.offset_to, t.position));
+        }
+        out
+    }
+
+    proptest! {
+        /// The analyzer against the engine's own pipeline with the same stemming stage.
+        #[test]
+        fn the_analyzer_gives_the_tokens_of_the_engines_pipeline(
+            text in prop::collection::vec(prop::sample::select(vec![
+                'A', 'z', '0', ' ', '.', '-', 'А', 'Я', 'а', 'я', 'Ё', 'ё', 'Ѐ', 'Џ', 'ѐ', 'џ',
+                'Ѡ', 'ѡ', 'Ґ', 'ґ', 'Σ', 'ς', 'İ', 'ẞ', 'Ǆ', 'ǅ', '中', '😀', '\u{0301}', 'Ω',
+                '\u{2014}', '²',
+            ]), 0..60).prop_map(|c| c.into_iter().collect::<String>())
+        ) {
+            for (lang, algorithm) in [(Lang::En, Algorithm::English), (Lang::Ru, Algorithm::Russian)] {
+                let mut engine = TextAnalyzer::builder(SimpleTokenizer::default())
+                    .filter(RemoveLongFilter::limit(MAX_TOKEN_BYTES))
+                    .filter(LowerCaser)
+                    .filter(SnowballStemmer { algorithm })
+                    .build();
+                let mut ours = text_analyzer(lang);
+                prop_assert_eq!(tokens(&mut ours, &text), tokens(&mut engine, &text));
+            }
+        }
+    }
 
     #[test]
     fn english_plural_and_singular_share_a_stem() {

@@ -13,7 +13,6 @@ mod escape;
 mod excerpt;
 pub(crate) mod fast;
 mod lead;
-mod lower_caser;
 pub(crate) mod names;
 mod sentences;
 mod word_tokenizer;
