@@ -108,20 +108,41 @@ pub(crate) fn known_person(name: &str) -> Option<Role> {
 /// The well-known person named first in `text` (`Vladimir Putin sent greetings ...`),
 /// with their role.
 pub(crate) fn first_known_person(text: &str) -> Option<(String, Role)> {
+    // The earliest mention; at one position, the person listed first (officials first).
+    PEOPLE
+        .iter()
+        .filter_map(|person| person.finder.find(text.as_bytes()).map(|at| (at, person)))
+        .min_by_key(|(at, _)| *at)
+        .map(|(_, person)| (person.name.clone(), person.role))
+}
+
+/// A well-known person of the tables as written in running text (`first last`).
+struct Person {
+    name: String,
+    role: Role,
+    /// Finds `name` (built once: a search per paragraph and person).
+    finder: memchr::memmem::Finder<'static>,
+}
+
+/// The people of both tables, Russian officials first, in table order.
+static PEOPLE: LazyLock<Vec<Person>> = LazyLock::new(|| {
     [
         (&TABLES.russian_officials, Role::Official),
         (&TABLES.foreign_officials, Role::Foreign),
     ]
     .iter()
     .flat_map(|(table, role)| {
-        table.iter().filter_map(move |(first, last)| {
+        table.iter().map(move |(first, last)| {
             let name = format!("{first} {last}");
-            text.find(&name).map(|at| (at, name, *role))
+            Person {
+                finder: memchr::memmem::Finder::new(name.as_bytes()).into_owned(),
+                name,
+                role: *role,
+            }
         })
     })
-    .min_by_key(|(at, _, _)| *at)
-    .map(|(_, name, role)| (name, role))
-}
+    .collect()
+});
 
 /// Whether `word` names a country (Russia included), as opposed to a person.
 pub(crate) fn is_country(word: &str) -> bool {

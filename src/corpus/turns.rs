@@ -588,15 +588,26 @@ pub(crate) fn attribute_turns(doc: &Document) -> Vec<(Option<String>, Role)> {
         _ => (None, Role::Narration),
     };
     let mut out = Vec::with_capacity(paragraphs.len());
+    // The first well-known person of the paragraphs read so far, once found, and how many
+    // paragraphs were searched (each paragraph is searched once at most).
+    let mut first_person: Option<(String, Role)> = None;
+    let mut searched = 0;
     for (i, (paragraph, label)) in paragraphs.iter().zip(&labels).enumerate() {
         if let Some(label) = label {
             current = (Some(label.speaker().to_string()), roles[i]);
         } else if introduces_quote(paragraph) {
             // The quoted message is the document speaker's or, in a news item without
-            // one, that of the well-known person the narration so far is about.
+            // one, that of the well-known person the narration so far is about (the first
+            // one named up to this paragraph).
             let quoted = match &author {
                 Some(author) => Some((author.clone(), known_person(author).unwrap_or(Role::Other))),
-                None => paragraphs[..=i].iter().find_map(|p| first_known_person(p)),
+                None => {
+                    while first_person.is_none() && searched <= i {
+                        first_person = first_known_person(paragraphs[searched]);
+                        searched += 1;
+                    }
+                    first_person.clone()
+                }
             };
             if let Some((name, role)) = quoted {
                 current = (Some(name), role);
@@ -938,5 +949,29 @@ mod tests {
         assert_eq!(roles(&d), [Role::Narration, Role::Official, Role::Official]);
         let a = doc(Kind::Article, "Vladimir Putin", "An article", "One.\nTwo.");
         assert_eq!(roles(&a), [Role::Official, Role::Official]);
+    }
+
+    #[test]
+    fn a_quote_without_a_document_speaker_belongs_to_the_first_person_named_so_far() {
+        // No speaker: each quoted message goes to the well-known person named first in the
+        // paragraphs up to it (a quote before any name stays narration).
+        let d = doc(
+            Kind::News,
+            "",
+            "Messages",
+            "The message reads: “Nothing yet.”\nA meeting took place.\nDonald Trump called; later Vladimir Putin spoke.\nThe message reads: “Greetings.”\nSergei Lavrov added a word.\nThe letter reads: “More.”",
+        );
+        let speakers: Vec<Option<String>> =
+            attribute_turns(&d).into_iter().map(|(s, _)| s).collect();
+        let trump = Some("Donald Trump".to_string());
+        assert_eq!(
+            speakers,
+            [None, None, None, trump.clone(), trump.clone(), trump]
+        );
+        use Role::*;
+        assert_eq!(
+            roles(&d),
+            [Narration, Narration, Narration, Foreign, Foreign, Foreign]
+        );
     }
 }

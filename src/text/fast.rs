@@ -29,6 +29,7 @@ use rust_stemmers::Stemmer;
 use rustc_hash::FxHashMap;
 
 pub(crate) use super::lead::{LeadFilter, lead_of};
+use super::small_words::{SmallWords, small_key};
 use super::words::{IRREGULAR_EN, ShortWord, fold_fast, fold_yo};
 use crate::document::Lang;
 
@@ -130,9 +131,16 @@ fn starts_with_folded(word: &str, key: &str) -> bool {
 /// table, so a lookup reads one cache line instead of chasing a pointer to the key's bytes
 /// (which, with heap strings, cost more than the rest of the lookup); longer words are
 /// stemmed every time. The stem is a function of the word, so the cache changes no result.
+///
+/// Words of up to eight bytes whose stems are that short too (most tokens) are remembered a
+/// second time, in a table keyed by the word as one `u64` ([`SmallWords`]): one multiply
+/// and one compare find them, where the `ShortWord` table hashes and compares three words.
 #[derive(Debug, Clone)]
 pub(crate) struct StemCache {
     stems: FxHashMap<ShortWord, ShortWord>,
+    /// Word of at most eight bytes -> its stem (at most eight bytes), both as
+    /// [`small_key`]s.
+    small: SmallWords<u64>,
     capacity: usize,
 }
 
@@ -141,12 +149,61 @@ impl StemCache {
     pub(crate) fn new(capacity: usize) -> StemCache {
         StemCache {
             stems: FxHashMap::default(),
+            small: SmallWords::default(),
             capacity,
         }
     }
 
+    /// Replaces `word` by its stem when the small table knows it.
+    #[inline]
+    fn stem_small(&self, word: &mut String) -> bool {
+        let len = word.len();
+        // A NUL would be taken for padding (tokens hold none; other callers' words may).
+        if len == 0 || len > 8 || word.as_bytes().contains(&0) {
+            return false;
+        }
+        let Some(stem) = self.small.get(small_key(word.as_bytes(), 0..len)) else {
+            return false;
+        };
+        let bytes = stem.to_le_bytes();
+        let stem = &bytes[..8 - stem.leading_zeros() as usize / 8];
+        // Stemming mostly cuts an ending off: then the stem is a prefix of the word.
+        if word.as_bytes().starts_with(stem) && word.is_char_boundary(stem.len()) {
+            word.truncate(stem.len());
+            return true;
+        }
+        match std::str::from_utf8(stem) {
+            Ok(stem) => {
+                word.clear();
+                word.push_str(stem);
+                true
+            }
+            Err(_) => false,
+        }
+    }
+
+    /// Remembers `stem` as the stem of `word` in the small table, if both fit it.
+    fn remember_small(&mut self, word: &str, stem: &str) {
+        if let (Some(word), Some(stem)) = (ShortWord::new(word), ShortWord::new(stem)) {
+            self.remember_small_words(word, stem);
+        }
+    }
+
+    fn remember_small_words(&mut self, word: ShortWord, stem: ShortWord) {
+        let (Some(word), Some(stem)) = (word.small(), stem.small()) else {
+            return;
+        };
+        if self.small.len() >= self.capacity {
+            self.small.clear();
+        }
+        self.small.insert(word, stem);
+    }
+
     /// Replaces the folded word in `word` by its stem (by `stemmer`, the cache's language).
     pub(crate) fn stem_in_place(&mut self, stemmer: &Stemmer, word: &mut String) {
+        if self.stem_small(word) {
+            return;
+        }
         let key = ShortWord::new(word);
         if let Some(stem) = key.and_then(|key| self.stems.get(&key)) {
             word.clear();
@@ -154,6 +211,7 @@ impl StemCache {
             return;
         }
         let stem = stemmer.stem(word).into_owned();
+        self.remember_small(word, &stem);
         if let (Some(key), Some(short)) = (key, ShortWord::new(&stem)) {
             self.remember(key, short);
         }
@@ -170,6 +228,9 @@ impl StemCache {
         shared: &SharedStems,
         word: &mut String,
     ) {
+        if self.stem_small(word) {
+            return;
+        }
         let Some(key) = ShortWord::new(word) else {
             *word = stemmer.stem(word).into_owned();
             return;
@@ -193,6 +254,7 @@ impl StemCache {
                 }
             },
         };
+        self.remember_small_words(key, stem);
         word.clear();
         stem.push_to(word);
     }
@@ -409,6 +471,37 @@ mod tests {
             wanted.extend(["sanction", "die", "санкц"].map(String::from));
             let mut cache = StemCache::new(capacity);
             agrees(lang, &text, &wanted, &mut cache);
+        }
+
+        /// Words asked twice or more (the second time the small table may answer), with
+        /// stems that are not prefixes (`dying` -> `die`), NUL bytes (which a short key
+        /// would take for padding), empty words and long ones: both lookups give the
+        /// stemmer's own stem, whatever the capacity.
+        #[test]
+        fn the_cache_gives_the_stemmers_stems(
+            words in proptest::collection::vec(
+                "[a-zа-яё\x00]{0,10}|dying|lying|skies|ski|ties|news|ёлки|санкциями|x{9,30}",
+                1..40,
+            ),
+            ru in any::<bool>(),
+            capacity in 1usize..6,
+            shared_capacity in 1usize..6,
+        ) {
+            let lang = if ru { Lang::Ru } else { Lang::En };
+            let stemmers = Stemmers::default();
+            let stemmer = stemmers.get(lang);
+            let mut cache = StemCache::new(capacity);
+            let mut cache_shared = StemCache::new(capacity);
+            let shared = SharedStems::new(shared_capacity);
+            for word in words.iter().chain(words.iter().rev()).chain(words.iter()) {
+                let expected = stemmer.stem(word).into_owned();
+                let mut got = word.clone();
+                cache.stem_in_place(stemmer, &mut got);
+                prop_assert_eq!(&got, &expected, "stem_in_place({:?})", word);
+                let mut got = word.clone();
+                cache_shared.stem_in_place_shared(stemmer, &shared, &mut got);
+                prop_assert_eq!(&got, &expected, "stem_in_place_shared({:?})", word);
+            }
         }
     }
 }

@@ -15,6 +15,7 @@ pub(crate) mod fast;
 mod lead;
 pub(crate) mod names;
 mod sentences;
+pub(crate) mod small_words;
 mod word_tokenizer;
 pub(crate) mod words;
 

@@ -103,6 +103,13 @@ impl ShortWord {
         Some(ShortWord(words))
     }
 
+    /// The word as a [`crate::text::small_words::small_key`] when it has at most eight
+    /// bytes (and is not empty).
+    pub(crate) fn small(&self) -> Option<u64> {
+        let [a, b, c] = self.0;
+        (a != 0 && b == 0 && c == 0).then_some(a)
+    }
+
     /// Appends the word to `out`.
     pub(crate) fn push_to(&self, out: &mut String) {
         let mut bytes = [0u8; ShortWord::MAX];

@@ -32,7 +32,6 @@ pub mod pattern;
 mod rules;
 pub mod sample;
 mod set;
-pub(crate) mod small_words;
 mod summary;
 mod terms;
 pub(crate) mod tokens;

@@ -23,10 +23,10 @@ use std::ops::Range;
 use rustc_hash::FxHashMap;
 
 use super::analyze::{Stemmers, fold_into, is_irregular};
-use super::small_words::{SmallWords, small_key};
 use crate::document::Lang;
 use crate::text::fast::{StemCache, lead_of};
 use crate::text::sentence_spans;
+use crate::text::small_words::{SmallWords, small_key};
 use crate::text::words::{MAX_TOKEN_BYTES, ShortWord, for_each_run, for_each_run_ascii};
 
 /// `Tok::sent` of a token whose paragraph's sentences are not computed yet.

@@ -35,8 +35,8 @@ use super::file::{ModelFile, Weights};
 use super::fit::sigmoid;
 use crate::document::Lang;
 use crate::text::sentence_spans;
+use crate::text::small_words::SmallWords;
 use crate::themes::file::CountMode;
-use crate::themes::small_words::SmallWords;
 use crate::themes::tokens::DocTokens;
 use crate::themes::{ThemeMatch, ThemeSet};
 

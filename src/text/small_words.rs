@@ -1,6 +1,8 @@
 //! A hash table from words of at most eight bytes (as one little-endian `u64`, zero-padded)
-//! to small values: the per-thread memory of what a written word is
-//! ([`super::tokens::TokenCache`]), asked once per token that passes the lead filter.
+//! to small values: the per-thread memory of what a written word is for the theme matcher
+//! (`themes::tokens::TokenCache`, asked once per token that passes the lead filter), and of
+//! the stems of short words ([`super::fast::StemCache`], asked once per token the analyzer
+//! stems).
 //!
 //! Why not a `HashMap`: most tokens are short, and a key that fits a register needs no
 //! key building, no group probing and no slice compare. One multiply picks the slot;
