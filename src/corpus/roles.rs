@@ -65,15 +65,38 @@ fn words(text: &str) -> Vec<String> {
         .collect()
 }
 
-/// Whether `phrase` (one or more lowercase words) occurs as whole words in `words`.
-fn contains_phrase(words: &[String], phrase: &str) -> bool {
-    let wanted: Vec<&str> = phrase.split(' ').collect();
-    words.windows(wanted.len()).any(|w| {
-        w.iter().zip(&wanted).all(|(have, want)| {
-            have == want || (want.len() > 3 && have.strip_suffix('s') == Some(*want))
+/// Whether `phrase` (one or more lowercase words, split into words) occurs as whole words
+/// in `words`.
+fn contains_phrase(words: &[String], phrase: &[String]) -> bool {
+    words.windows(phrase.len()).any(|w| {
+        w.iter().zip(phrase).all(|(have, want)| {
+            have == want || (want.len() > 3 && have.strip_suffix('s') == Some(want.as_str()))
         })
     })
 }
+
+/// The phrase tables, each phrase split into its words once.
+struct Phrases {
+    other_titles: Vec<Vec<String>>,
+    state_titles: Vec<Vec<String>>,
+    official_titles: Vec<Vec<String>>,
+    countries: Vec<Vec<String>>,
+}
+
+static PHRASES: LazyLock<Phrases> = LazyLock::new(|| {
+    let split = |table: &[String]| -> Vec<Vec<String>> {
+        table
+            .iter()
+            .map(|phrase| phrase.split(' ').map(String::from).collect())
+            .collect()
+    };
+    Phrases {
+        other_titles: split(&TABLES.other_titles),
+        state_titles: split(&TABLES.state_titles),
+        official_titles: split(&TABLES.official_titles),
+        countries: split(&TABLES.countries),
+    }
+});
 
 /// The role of a well-known person, matched on surname and first initial.
 pub(crate) fn known_person(name: &str) -> Option<Role> {
@@ -88,21 +111,16 @@ pub(crate) fn known_person(name: &str) -> Option<Role> {
         [first, .., last] => (*first, *last),
     };
     let initial = first.chars().next()?;
-    let matches = |table: &[(String, String)]| {
-        table.iter().any(|(f, l)| {
-            let surname_matches = l.eq_ignore_ascii_case(last)
-                || l.to_lowercase() == last.to_lowercase()
-                || (l.contains(' ') && name.ends_with(l));
-            surname_matches && f.starts_with(initial)
+    let last = last.to_lowercase();
+    // Russian officials first (`PEOPLE`'s order).
+    PEOPLE
+        .iter()
+        .find(|person| {
+            let surname_matches = person.last_lower == last
+                || (person.last.contains(' ') && name.ends_with(&person.last));
+            surname_matches && person.first.starts_with(initial)
         })
-    };
-    if matches(&TABLES.russian_officials) {
-        Some(Role::Official)
-    } else if matches(&TABLES.foreign_officials) {
-        Some(Role::Foreign)
-    } else {
-        None
-    }
+        .map(|person| person.role)
 }
 
 /// The well-known person named first in `text` (`Vladimir Putin sent greetings ...`),
@@ -118,7 +136,12 @@ pub(crate) fn first_known_person(text: &str) -> Option<(String, Role)> {
 
 /// A well-known person of the tables as written in running text (`first last`).
 struct Person {
+    /// `first last`.
     name: String,
+    first: String,
+    last: String,
+    /// `last`, lowercase.
+    last_lower: String,
     role: Role,
     /// Finds `name` (built once: a search per paragraph and person).
     finder: memchr::memmem::Finder<'static>,
@@ -137,6 +160,9 @@ static PEOPLE: LazyLock<Vec<Person>> = LazyLock::new(|| {
             Person {
                 finder: memchr::memmem::Finder::new(name.as_bytes()).into_owned(),
                 name,
+                first: first.clone(),
+                last: last.clone(),
+                last_lower: last.to_lowercase(),
                 role: *role,
             }
         })
@@ -181,9 +207,9 @@ fn guess(title: &str, name: Option<&str>, russia_is_a_cue: bool) -> Option<Role>
         return Some(role);
     }
     let words = words(title);
-    let has = |table: &[String]| table.iter().any(|t| contains_phrase(&words, t));
+    let has = |table: &[Vec<String>]| table.iter().any(|t| contains_phrase(&words, t));
     // Business, church and academia first: `Russian Railways CEO` is not an official.
-    if has(&TABLES.other_titles) {
+    if has(&PHRASES.other_titles) {
         return Some(Role::Other);
     }
     // The first country named decides: `Russian Ambassador to Japan` is an official,
@@ -198,19 +224,19 @@ fn guess(title: &str, name: Option<&str>, russia_is_a_cue: bool) -> Option<Role>
         }
         let rest = &words[i..];
         let foreign = holds(&TABLES.demonyms, word)
-            || TABLES.countries.iter().any(|c| {
-                let n = c.split(' ').count();
-                rest.len() >= n && contains_phrase(&rest[..n], c)
-            });
+            || PHRASES
+                .countries
+                .iter()
+                .any(|c| rest.len() >= c.len() && contains_phrase(&rest[..c.len()], c));
         if foreign {
-            return Some(if has(&TABLES.state_titles) {
+            return Some(if has(&PHRASES.state_titles) {
                 Role::Foreign
             } else {
                 Role::Other
             });
         }
     }
-    if has(&TABLES.official_titles) {
+    if has(&PHRASES.official_titles) {
         return Some(Role::Official);
     }
     None
