@@ -132,9 +132,10 @@ fn starts_with_folded(word: &str, key: &str) -> bool {
 /// (which, with heap strings, cost more than the rest of the lookup); longer words are
 /// stemmed every time. The stem is a function of the word, so the cache changes no result.
 ///
-/// Words of up to eight bytes whose stems are that short too (most tokens) are remembered a
-/// second time, in a table keyed by the word as one `u64` ([`SmallWords`]): one multiply
-/// and one compare find them, where the `ShortWord` table hashes and compares three words.
+/// For the analyzer ([`StemCache::stem_in_place_shared`], asked once per token), words of
+/// up to eight bytes whose stems are that short too (most tokens) are remembered a second
+/// time, in a table keyed by the word as one `u64` ([`SmallWords`]): one multiply and one
+/// compare find them, where the `ShortWord` table hashes and compares three words.
 #[derive(Debug, Clone)]
 pub(crate) struct StemCache {
     stems: FxHashMap<ShortWord, ShortWord>,
@@ -183,12 +184,6 @@ impl StemCache {
     }
 
     /// Remembers `stem` as the stem of `word` in the small table, if both fit it.
-    fn remember_small(&mut self, word: &str, stem: &str) {
-        if let (Some(word), Some(stem)) = (ShortWord::new(word), ShortWord::new(stem)) {
-            self.remember_small_words(word, stem);
-        }
-    }
-
     fn remember_small_words(&mut self, word: ShortWord, stem: ShortWord) {
         let (Some(word), Some(stem)) = (word.small(), stem.small()) else {
             return;
@@ -200,10 +195,11 @@ impl StemCache {
     }
 
     /// Replaces the folded word in `word` by its stem (by `stemmer`, the cache's language).
+    ///
+    /// Only the `ShortWord` table: the callers (the theme matcher's first sight of a
+    /// written form, snippets) ask for most words once, so a second table to fill would
+    /// cost more than it saves.
     pub(crate) fn stem_in_place(&mut self, stemmer: &Stemmer, word: &mut String) {
-        if self.stem_small(word) {
-            return;
-        }
         let key = ShortWord::new(word);
         if let Some(stem) = key.and_then(|key| self.stems.get(&key)) {
             word.clear();
@@ -211,7 +207,6 @@ impl StemCache {
             return;
         }
         let stem = stemmer.stem(word).into_owned();
-        self.remember_small(word, &stem);
         if let (Some(key), Some(short)) = (key, ShortWord::new(&stem)) {
             self.remember(key, short);
         }
