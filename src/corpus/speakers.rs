@@ -695,6 +695,8 @@ mod tests {
             turn(Some("В.Путин"), Role::Official),
             turn(Some("Megyn Kelly"), Role::Other),
             turn(Some("Jane Doe"), Role::Other),
+            // A state office outweighs ingest's guess from someone's questions.
+            turn(Some("Ван Цишань"), Role::Journalist),
         ];
         builtin().resolve_turns(&mut turns, day("2017-06-01"));
         assert_eq!(
@@ -706,6 +708,7 @@ mod tests {
                 turn(Some("Vladimir Putin"), Role::Official),
                 turn(Some("Megyn Kelly"), Role::Journalist),
                 turn(Some("Jane Doe"), Role::Other),
+                turn(Some("Wang Qishan"), Role::Foreign),
             ]
         );
     }
