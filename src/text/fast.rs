@@ -150,7 +150,8 @@ impl StemCache {
     pub(crate) fn new(capacity: usize) -> StemCache {
         StemCache {
             stems: FxHashMap::default(),
-            small: SmallWords::default(),
+            // Small at first: analyzers are cloned for every field, segment and query.
+            small: SmallWords::with_slots(64),
             capacity,
         }
     }

@@ -47,7 +47,9 @@ impl<V: Copy + Default> Default for SmallWords<V> {
 }
 
 impl<V: Copy + Default> SmallWords<V> {
-    fn with_slots(slots: usize) -> SmallWords<V> {
+    /// An empty table of `slots` slots (a power of two; it doubles as keys arrive).
+    pub(crate) fn with_slots(slots: usize) -> SmallWords<V> {
+        debug_assert!(slots.is_power_of_two());
         SmallWords {
             slots: vec![(0, V::default()); slots].into_boxed_slice(),
             len: 0,
