@@ -10,7 +10,7 @@ use clap::{Args, Subcommand, ValueEnum};
 use statemine::document::Lang;
 use statemine::export::{EvidenceWriter, ManifestContext, TableFormat, write_table_with_manifest};
 use statemine::index::IndexStore;
-use statemine::study::{model_file_fingerprint, theme_file_fingerprint};
+use statemine::study::{counted_model_fingerprint, model_file_fingerprint, theme_file_fingerprint};
 use statemine::themes::{
     self, CountOptions, CountResult, EvalReport, EvidenceRow, EvidenceSink, GoldParagraph, Matcher,
     ThemeSet, evidence_frame, import,
@@ -295,13 +295,22 @@ fn count_with_progress(
     Ok(result?)
 }
 
-/// What the manifest of a table written by `themes count` or `kwic` records.
-fn manifest_context(store: &IndexStore, set: &ThemeSet) -> anyhow::Result<ManifestContext> {
+/// What the manifest of a table written by `themes count`, `kwic` or `eval` records; with
+/// the matcher that counted, the model file is the one it read.
+fn manifest_context(
+    store: &IndexStore,
+    set: &ThemeSet,
+    matcher: Option<&Matcher>,
+) -> anyhow::Result<ManifestContext> {
+    let model = match matcher {
+        Some(matcher) => counted_model_fingerprint(set, matcher)?,
+        None => model_file_fingerprint(set)?,
+    };
     Ok(ManifestContext {
         args: std::env::args().collect(),
         index: Some(store.fingerprint()?),
         themes: Some(theme_file_fingerprint(set)?),
-        model: model_file_fingerprint(set)?,
+        model,
         job: None,
     })
 }
@@ -341,7 +350,7 @@ fn count(args: CountArgs) -> anyhow::Result<Outcome> {
     let mut out = Output::stdout();
     if let (Some(path), Some(writer)) = (&args.evidence, evidence) {
         let rows = writer.rows();
-        let manifest = writer.finish(&manifest_context(&store, &set)?)?;
+        let manifest = writer.finish(&manifest_context(&store, &set, Some(&matcher))?)?;
         note(format_args!(
             "wrote {rows} evidence rows from {} documents to {} and {}",
             summary.documents,
@@ -352,7 +361,7 @@ fn count(args: CountArgs) -> anyhow::Result<Outcome> {
     if let Some(path) = &args.out {
         let ids: Vec<String> = set.themes.iter().map(|t| t.id.clone()).collect();
         let mut frame = themes::by_doc_frame(&ids, &result.docs)?;
-        let context = manifest_context(&store, &set)?;
+        let context = manifest_context(&store, &set, Some(&matcher))?;
         let manifest = write_table_with_manifest(&mut frame, path, &context)?;
         note(format_args!(
             "wrote {} documents x {} themes to {} and {}",
@@ -512,7 +521,7 @@ fn eval(args: EvalArgs) -> anyhow::Result<Outcome> {
         let pooled = (reports.len() > 1).then_some(&pooled_report);
         let mut frame = themes::eval_frame(&themes::eval_scopes(&reports, pooled, cv.as_ref()))?;
         let manifest =
-            write_table_with_manifest(&mut frame, path, &manifest_context(&store, &set)?)?;
+            write_table_with_manifest(&mut frame, path, &manifest_context(&store, &set, None)?)?;
         note(format_args!(
             "wrote {} evaluation rows to {} and {}",
             frame.height(),
@@ -861,8 +870,11 @@ pub fn kwic(args: KwicArgs) -> anyhow::Result<Outcome> {
     }
     if let Some(path) = &args.out {
         let mut frame = evidence_frame(&rows)?;
-        let manifest =
-            write_table_with_manifest(&mut frame, path, &manifest_context(&store, &file_set)?)?;
+        let manifest = write_table_with_manifest(
+            &mut frame,
+            path,
+            &manifest_context(&store, &file_set, Some(&matcher))?,
+        )?;
         note(format_args!(
             "wrote {} ({} lines) and {}",
             path.display(),

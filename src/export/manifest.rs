@@ -185,12 +185,18 @@ pub fn file_fingerprint(path: &Path) -> Result<FileFingerprint, ExportError> {
 
 /// Fingerprint of `bytes` known by `path` (a file compiled into the binary).
 pub fn bytes_fingerprint(path: &Path, bytes: &[u8]) -> FileFingerprint {
+    hashed_fingerprint(path, blake3::hash(bytes).to_hex().to_string())
+}
+
+/// Fingerprint of a file known by `path` whose bytes were hashed when they were read
+/// (`hash`: BLAKE3, lowercase hex, as [`bytes_fingerprint`] computes it).
+pub fn hashed_fingerprint(path: &Path, hash: String) -> FileFingerprint {
     FileFingerprint {
         name: path
             .file_name()
             .map_or_else(String::new, |n| n.to_string_lossy().into_owned()),
         path: path.display().to_string(),
-        hash: blake3::hash(bytes).to_hex().to_string(),
+        hash,
     }
 }
 

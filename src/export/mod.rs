@@ -28,7 +28,8 @@ pub use evidence::{EvidenceWriter, PARQUET_ROW_GROUP};
 pub use format::TableFormat;
 pub use manifest::{
     FileFingerprint, Manifest, ManifestContext, OutputInfo, bytes_fingerprint, file_fingerprint,
-    manifest_path, write_bytes_with_manifest, write_manifest, write_table_with_manifest,
+    hashed_fingerprint, manifest_path, write_bytes_with_manifest, write_manifest,
+    write_table_with_manifest,
 };
 pub use spreadsheet::{csv_cell, keep_raw_csv_cells};
 pub use table::{read_parquet, write_table, write_table_to};

@@ -49,6 +49,22 @@ pub fn model_file_fingerprint(set: &ThemeSet) -> Result<Option<FileFingerprint>,
         .map_err(|source| StudyError::ThemeFile { path, source })
 }
 
+/// The fingerprint of the model file `matcher` (compiled from `set`) counts with: the
+/// hash of the bytes it compiled when it read one, else as [`model_file_fingerprint`] (a
+/// set that names a model none of its themes counts by).
+pub fn counted_model_fingerprint(
+    set: &ThemeSet,
+    matcher: &Matcher,
+) -> Result<Option<FileFingerprint>, StudyError> {
+    match matcher.model_source() {
+        Some(source) => Ok(Some(export::hashed_fingerprint(
+            &source.path,
+            source.hash.clone(),
+        ))),
+        None => model_file_fingerprint(set),
+    }
+}
+
 /// Confidence of every interval the study outputs report.
 pub const CONFIDENCE: f64 = 0.95;
 
@@ -128,7 +144,6 @@ impl Study {
         progress: &(dyn Fn(Progress) + Sync),
     ) -> Result<Study, StudyError> {
         let themes_file = set.map(theme_file_fingerprint).transpose()?;
-        let model_file = set.map(model_file_fingerprint).transpose()?.flatten();
         let mut series: Vec<String> = set
             .map(|set| set.themes.iter().map(|t| t.id.clone()).collect())
             .unwrap_or_default();
@@ -152,6 +167,10 @@ impl Study {
                 themes: Vec::new(),
             })?,
         };
+        let model_file = set
+            .map(|set| counted_model_fingerprint(set, &matcher))
+            .transpose()?
+            .flatten();
         let options = CountOptions {
             terms: terms.to_vec(),
             ..CountOptions::default()
@@ -313,5 +332,55 @@ pub fn chart_title(spec: &PeriodSpec, group: Option<GroupBy>) -> String {
     match group {
         Some(group) => format!("Theme rates {by} and {group} (matches per 10,000 words, 95% CI)"),
         None => format!("Theme rates {by} (matches per 10,000 words, 95% CI)"),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use std::path::Path;
+
+    use super::*;
+
+    /// A theme set with its model, copied from the project's `corpus/themes` into `dir`.
+    fn set_with_model(dir: &Path) -> ThemeSet {
+        let themes = Path::new(env!("CARGO_MANIFEST_DIR")).join("corpus/themes");
+        for name in ["korea-2017.toml", "korea-2017.model.json"] {
+            std::fs::copy(themes.join(name), dir.join(name)).unwrap();
+        }
+        ThemeSet::load(&dir.join("korea-2017.toml")).unwrap()
+    }
+
+    #[test]
+    fn the_model_fingerprint_is_of_the_bytes_the_matcher_compiled() {
+        let dir = tempfile::tempdir().unwrap();
+        let set = set_with_model(dir.path());
+        assert!(set.uses_model());
+        let model_path = dir.path().join("korea-2017.model.json");
+        let matcher = Matcher::new(&set).unwrap();
+        let read = std::fs::read(&model_path).unwrap();
+        let counted = counted_model_fingerprint(&set, &matcher).unwrap().unwrap();
+        assert_eq!(counted, export::bytes_fingerprint(&model_path, &read));
+        // A retraining replaces the file after the counts were made: the manifest still
+        // names the model that counted, where reading the file again would not.
+        std::fs::write(&model_path, b"{\"format\": 2}").unwrap();
+        assert_eq!(
+            counted_model_fingerprint(&set, &matcher).unwrap().unwrap(),
+            counted
+        );
+        let now = model_file_fingerprint(&set).unwrap().unwrap();
+        assert_ne!(now.hash, counted.hash);
+    }
+
+    #[test]
+    fn a_matcher_that_read_no_model_fingerprints_the_file_the_set_names() {
+        let dir = tempfile::tempdir().unwrap();
+        let set = set_with_model(dir.path());
+        let rules = Matcher::rules_only(&set).unwrap();
+        assert!(rules.model_source().is_none());
+        assert_eq!(
+            counted_model_fingerprint(&set, &rules).unwrap(),
+            model_file_fingerprint(&set).unwrap()
+        );
+        assert!(model_file_fingerprint(&set).unwrap().is_some());
     }
 }

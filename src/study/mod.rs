@@ -23,7 +23,7 @@ mod streamed;
 
 pub use counted::{
     CONFIDENCE, Counted, Selection, Study, TrendOptions, Trends, chart_title,
-    model_file_fingerprint, theme_file_fingerprint, trends_table,
+    counted_model_fingerprint, model_file_fingerprint, theme_file_fingerprint, trends_table,
 };
 pub use error::StudyError;
 pub use init::{DATA_DIR, STUDY_SPEAKERS_FILE, STUDY_TEMPLATES, init_study};

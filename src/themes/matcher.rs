@@ -26,7 +26,7 @@ use regex::{Regex, RegexBuilder, RegexSet, RegexSetBuilder};
 use super::analyze::{fold_into, stem_key};
 use super::evidence::ThemeMatch;
 use super::file::Scope;
-use super::model::{CompiledModels, ModelFile, ModelScratch, read_for};
+use super::model::{CompiledModels, ModelFile, ModelScratch, ModelSource, read_for};
 use super::needs::{Needs, Role, SeqRoles};
 use super::pattern::{Item, Phrase};
 use super::rules::{
@@ -50,6 +50,8 @@ pub struct Matcher {
     ru: Option<LangMatcher>,
     /// The learned models of the themes that count by them (`count = "model"|"either"`).
     models: Option<CompiledModels>,
+    /// The model file those models were read from (`None`: none read, or models given).
+    model_source: Option<ModelSource>,
 }
 
 /// Per-thread working memory for [`Matcher::match_text`].
@@ -204,7 +206,7 @@ impl Matcher {
     /// the file the set names and checked against the set).
     pub fn new(set: &ThemeSet) -> Result<Matcher, ThemeError> {
         // The model's weights go straight into the compiled tables, borrowed from its text.
-        let models = if set.uses_model() {
+        let read = if set.uses_model() {
             read_for(set, |path, model| {
                 let name = path.file_name().map_or_else(
                     || path.display().to_string(),
@@ -212,13 +214,21 @@ impl Matcher {
                 );
                 CompiledModels::new(set, model, &name)
             })?
-            .flatten()
         } else {
             None
         };
         let mut matcher = Matcher::rules_only(set)?;
-        matcher.models = models;
+        if let Some((models, source)) = read {
+            matcher.models = models;
+            matcher.model_source = Some(source);
+        }
         Ok(matcher)
+    }
+
+    /// The model file [`Matcher::new`] read, with the hash of the bytes it compiled
+    /// (`None` when it read none).
+    pub fn model_source(&self) -> Option<&ModelSource> {
+        self.model_source.as_ref()
     }
 
     /// Compiles `set` with `model` (known in evidence as `name`) for the themes that count
@@ -235,6 +245,7 @@ impl Matcher {
     /// This matcher with `models` in place of its own (`None`: rules alone).
     pub fn with_models(mut self, models: Option<CompiledModels>) -> Matcher {
         self.models = models;
+        self.model_source = None;
         // What a word is now includes its number for the models: words cached for the
         // old identity lack it.
         self.identity = next_identity();
@@ -264,6 +275,7 @@ impl Matcher {
             en: LangMatcher::new(set, Lang::En)?,
             ru: LangMatcher::new(set, Lang::Ru)?,
             models: None,
+            model_source: None,
         })
     }
 

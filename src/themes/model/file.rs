@@ -378,19 +378,32 @@ pub fn load_for(set: &ThemeSet) -> Result<Option<(PathBuf, ModelFile)>, ThemeErr
     Ok(Some((path, model)))
 }
 
+/// A model file as counting read it: where it is and the BLAKE3 hash (hex) of the bytes
+/// read, so that a manifest names the bytes the counts came from, even if the file is
+/// replaced (say, by a `themes train` running meanwhile) before the manifest is written.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ModelSource {
+    /// The path the model is known by.
+    pub path: PathBuf,
+    /// BLAKE3 of its bytes, lowercase hex.
+    pub hash: String,
+}
+
 /// As [`load_for`], handing the model with its weights borrowed from the file's text
-/// ([`WeightPairs`]) to `take` and returning what it returns: what counting needs, without
-/// the map of owned feature names.
+/// ([`WeightPairs`]) to `take` and returning what it returns, with the file as read: what
+/// counting needs, without the map of owned feature names.
 pub fn read_for<T>(
     set: &ThemeSet,
     take: impl for<'a> FnOnce(&Path, &ModelFile<WeightPairs<'a>>) -> T,
-) -> Result<Option<T>, ThemeError> {
+) -> Result<Option<(T, ModelSource)>, ThemeError> {
     let Some((path, text)) = model_text(set)? else {
         return Ok(None);
     };
     let model: ModelFile<WeightPairs> = parse(&path, &text)?;
     model.check(&path, set)?;
-    Ok(Some(take(&path, &model)))
+    let taken = take(&path, &model);
+    let hash = blake3::hash(text.as_bytes()).to_hex().to_string();
+    Ok(Some((taken, ModelSource { path, hash })))
 }
 
 /// The path of the model `set` names and its text: from disk, resolved against the theme
