@@ -20,9 +20,13 @@ use crate::themes::{
     ThemeSet, count_into, count_with, source_text,
 };
 
-/// The fingerprint of the theme file `set` was loaded from, for manifests (the built-in
-/// default set is fingerprinted from its compiled-in text).
+/// The fingerprint of the theme file `set` was loaded from, for manifests: of the bytes
+/// loading read when it kept their hash, of the compiled-in text for the built-in default
+/// set, else of the file as it is now.
 pub fn theme_file_fingerprint(set: &ThemeSet) -> Result<FileFingerprint, StudyError> {
+    if let Some(hash) = &set.source_hash {
+        return Ok(export::hashed_fingerprint(&set.path, hash.clone()));
+    }
     match source_text(&set.path) {
         Some(text) => Ok(export::bytes_fingerprint(&set.path, text.as_bytes())),
         None => export::file_fingerprint(&set.path).map_err(|source| StudyError::ThemeFile {
@@ -164,6 +168,7 @@ impl Study {
                 description: String::new(),
                 model: None,
                 signature: String::new(),
+                source_hash: None,
                 themes: Vec::new(),
             })?,
         };
@@ -369,6 +374,26 @@ mod tests {
         );
         let now = model_file_fingerprint(&set).unwrap().unwrap();
         assert_ne!(now.hash, counted.hash);
+    }
+
+    #[test]
+    fn the_theme_file_fingerprint_is_of_the_bytes_loaded() {
+        let dir = tempfile::tempdir().unwrap();
+        let set = set_with_model(dir.path());
+        let path = dir.path().join("korea-2017.toml");
+        let loaded = std::fs::read(&path).unwrap();
+        let fingerprint = theme_file_fingerprint(&set).unwrap();
+        assert_eq!(fingerprint, export::bytes_fingerprint(&path, &loaded));
+        let edited = b"# edited after loading\n";
+        std::fs::write(&path, edited).unwrap();
+        assert_eq!(theme_file_fingerprint(&set).unwrap(), fingerprint);
+        // A set made from text keeps no hash: the file as it is now.
+        let from_text = ThemeSet::from_toml(&path, std::str::from_utf8(&loaded).unwrap()).unwrap();
+        assert_eq!(from_text.source_hash, None);
+        assert_eq!(
+            theme_file_fingerprint(&from_text).unwrap(),
+            export::bytes_fingerprint(&path, edited)
+        );
     }
 
     #[test]

@@ -55,6 +55,10 @@ pub struct ThemeSet {
     /// from loading (a set narrowed by [`ThemeSet::retain`] keeps its file's): a model file
     /// records it to show which theme file it was trained for.
     pub signature: String,
+    /// BLAKE3 (lowercase hex) of the bytes [`ThemeSet::load`] read, so that a manifest names
+    /// the file as it was counted with, even if it changes meanwhile (`None` for a set made
+    /// from text or a parsed file).
+    pub source_hash: Option<String>,
     /// The themes, in file order.
     pub themes: Vec<Theme>,
 }
@@ -160,20 +164,30 @@ impl ThemeSet {
                 source,
             })
         };
-        match ext.as_deref() {
-            Some("toml") => ThemeSet::from_toml(path, &read()?),
+        let hash = |text: &str| Some(blake3::hash(text.as_bytes()).to_hex().to_string());
+        let (mut set, source_hash) = match ext.as_deref() {
+            Some("toml") => {
+                let text = read()?;
+                (ThemeSet::from_toml(path, &text)?, hash(&text))
+            }
             Some("yml" | "yaml") => {
-                let file = import::quanteda(path, &read()?, Lang::ALL)?;
-                ThemeSet::from_file(path, file.file, None)
+                let text = read()?;
+                let file = import::quanteda(path, &text, Lang::ALL)?;
+                (ThemeSet::from_file(path, file.file, None)?, hash(&text))
             }
             Some("dic") => {
-                let file = import::liwc(path, &read()?, Lang::ALL)?;
-                ThemeSet::from_file(path, file.file, None)
+                let text = read()?;
+                let file = import::liwc(path, &text, Lang::ALL)?;
+                (ThemeSet::from_file(path, file.file, None)?, hash(&text))
             }
-            _ => Err(ThemeError::UnknownFormat {
-                path: path.to_path_buf(),
-            }),
-        }
+            _ => {
+                return Err(ThemeError::UnknownFormat {
+                    path: path.to_path_buf(),
+                });
+            }
+        };
+        set.source_hash = source_hash;
+        Ok(set)
     }
 
     /// Parses and validates TOML `text` read from `path`.
@@ -472,6 +486,7 @@ impl Validator<'_> {
                 }
                 hasher.finalize().to_hex().to_string()
             },
+            source_hash: None,
             themes,
         }
     }
