@@ -9,7 +9,7 @@ use std::sync::OnceLock;
 
 use tempfile::TempDir;
 
-use common::{Statemine, cached_index, fixture};
+use common::{Statemine, cached_index, fixture, split_in_two};
 
 static INDEX: OnceLock<(TempDir, std::path::PathBuf)> = OnceLock::new();
 
@@ -409,12 +409,7 @@ fn themes_eval_out_writes_the_scores_of_json_per_file_pooled_and_cv() {
     let dir = tempfile::tempdir().unwrap();
     let gold = gold(dir.path());
     // Two gold files, so there is a pooled scope.
-    let text = std::fs::read_to_string(&gold).unwrap();
-    let lines: Vec<&str> = text.lines().collect();
-    let (a, b) = lines.split_at(lines.len() / 2);
-    let (first, second) = (dir.path().join("a.jsonl"), dir.path().join("b.jsonl"));
-    std::fs::write(&first, a.join("\n")).unwrap();
-    std::fs::write(&second, b.join("\n")).unwrap();
+    let (first, second) = split_in_two(&gold, dir.path());
     let themes = fixture("themes", "mini.toml");
     let eval = |extra: &[&str]| {
         Statemine::new()
@@ -442,6 +437,25 @@ fn themes_eval_out_writes_the_scores_of_json_per_file_pooled_and_cv() {
         scopes.push((format!("fold {}", i + 1), fold["report"].clone()));
     }
     scopes.push(("held-out".into(), json["cv"]["held_out"].clone()));
+    // The held-out predictions on each file's labels, which add up to the pooled ones.
+    let by_file = json["cv"]["held_out_files"].as_array().unwrap();
+    assert_eq!(by_file.len(), 2);
+    let pooled_gold = &json["cv"]["held_out"]["themes"];
+    for (t, theme) in pooled_gold.as_array().unwrap().iter().enumerate() {
+        for key in ["gold", "predicted", "tp"] {
+            let sum: u64 = by_file
+                .iter()
+                .map(|f| f["report"]["themes"][t][key].as_u64().unwrap())
+                .sum();
+            assert_eq!(Some(sum), theme[key].as_u64(), "{key}");
+        }
+    }
+    for file in by_file {
+        scopes.push((
+            format!("held-out {}", cell(&file["file"])),
+            file["report"].clone(),
+        ));
+    }
     for ext in ["csv", "parquet"] {
         let out = dir.path().join(format!("eval.{ext}"));
         let run = eval(&["--out", out.to_str().unwrap()]);

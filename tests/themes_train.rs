@@ -6,7 +6,7 @@ mod common;
 
 use std::path::{Path, PathBuf};
 
-use common::{Run, statemine};
+use common::{Run, split_in_two, statemine};
 
 /// Blame phrased without the rule's word (`violated`): only a model can find these.
 const BLAME: [&str; 4] = [
@@ -272,20 +272,24 @@ fn train_count_either_and_cross_validate() {
     assert_eq!(places.len(), all);
 
     // Cross-validation by document trains inside each fold.
-    let run = statemine(&[
-        "themes",
-        "eval",
-        "--index",
-        index.to_str().unwrap(),
-        "--themes",
-        themes.to_str().unwrap(),
-        "--gold",
-        gold.to_str().unwrap(),
-        "--cv-by",
-        "doc",
-        "3",
-    ])
-    .ok();
+    let cross_validate = |gold: &[&Path]| {
+        let mut args = vec![
+            "themes",
+            "eval",
+            "--index",
+            index.to_str().unwrap(),
+            "--themes",
+            themes.to_str().unwrap(),
+            "--cv-by",
+            "doc",
+            "3",
+        ];
+        for file in gold {
+            args.extend(["--gold", file.to_str().unwrap()]);
+        }
+        statemine(&args).ok()
+    };
+    let run = cross_validate(&[&gold]);
     assert!(
         run.stdout
             .contains("the models are trained inside each fold"),
@@ -293,6 +297,18 @@ fn train_count_either_and_cross_validate() {
         run.stdout
     );
     assert!(run.stdout.contains("== held-out predictions of all folds"));
+    // One gold file: no per-file split of the held-out predictions.
+    assert!(
+        !run.stdout
+            .contains("== held-out predictions, the labels of")
+    );
+    // Two: the held-out predictions are also scored on each file's labels.
+    let (first, second) = split_in_two(&gold, dir.path());
+    let run = cross_validate(&[&first, &second]);
+    for file in [&first, &second] {
+        let heading = format!("== held-out predictions, the labels of {}", file.display());
+        assert!(run.stdout.contains(&heading), "{}", run.stdout);
+    }
 
     // A model trained for other theme ids is refused, naming both files.
     let other = dir.path().join("other.toml");

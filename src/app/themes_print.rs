@@ -218,6 +218,13 @@ pub fn cv_table(cv: &CvReport, pooled: &EvalReport, trained: bool) -> String {
     if trained {
         out.push_str("\n\n== held-out predictions of all folds, scored together\n");
         out.push_str(&eval_table(&cv.held_out));
+        for file in &cv.held_out_files {
+            out.push_str(&format!(
+                "\n\n== held-out predictions, the labels of {}\n",
+                file.file.display()
+            ));
+            out.push_str(&eval_table(&file.report));
+        }
     }
     out
 }

@@ -12,6 +12,8 @@
 //! a fixed seed, so a report is reproducible.
 
 use std::collections::{BTreeSet, HashMap, HashSet};
+use std::path::PathBuf;
+use std::sync::Arc;
 
 use rand_chacha::ChaCha8Rng;
 use rand_chacha::rand_core::{RngCore, SeedableRng};
@@ -348,6 +350,48 @@ pub struct CvReport {
     /// bootstrap intervals, each document predicted by a fold that did not train on it
     /// (for rules alone, the same as the whole evaluation).
     pub held_out: EvalReport,
+    /// With labels from several gold files, the same held-out predictions scored on each
+    /// file's labels, in the order the files were given (empty with one file): a sample
+    /// of whole documents and a sample chosen by trigger words measure different things.
+    pub held_out_files: Vec<FileScore>,
+}
+
+/// An evaluation restricted to the labels of one gold file.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct FileScore {
+    /// The gold file.
+    pub file: PathBuf,
+    /// The scores on its labels.
+    pub report: EvalReport,
+}
+
+/// [`evaluate`] on the labels of each gold file of `gold` (in first-seen order), or
+/// nothing when all labels come from one file.
+pub fn evaluate_by_file(
+    set: &ThemeSet,
+    gold: &[GoldParagraph],
+    docs: &[DocThemeMatches],
+) -> Vec<FileScore> {
+    let mut files: Vec<&Arc<PathBuf>> = Vec::new();
+    for label in gold {
+        if !files.contains(&&label.file) {
+            files.push(&label.file);
+        }
+    }
+    if files.len() < 2 {
+        return Vec::new();
+    }
+    files
+        .into_iter()
+        .map(|file| {
+            let labels: Vec<GoldParagraph> =
+                gold.iter().filter(|g| g.file == *file).cloned().collect();
+            FileScore {
+                file: file.as_ref().clone(),
+                report: evaluate(set, &labels, docs),
+            }
+        })
+        .collect()
 }
 
 /// Assigns the documents of `gold` to `k` folds: document ids sorted, shuffled with
@@ -415,7 +459,9 @@ pub fn cross_validate(
             }
         })
         .collect();
-    Ok(cv_report(k, seed, folds, evaluate(set, gold, docs)))
+    let held_out = evaluate(set, gold, docs);
+    let by_file = evaluate_by_file(set, gold, docs);
+    Ok(cv_report(k, seed, folds, held_out, by_file))
 }
 
 /// The report of held-out `folds`: their macro-F1 mean and standard deviation.
@@ -424,6 +470,7 @@ pub(crate) fn cv_report(
     seed: u64,
     folds: Vec<FoldScore>,
     held_out: EvalReport,
+    held_out_files: Vec<FileScore>,
 ) -> CvReport {
     let macros: Vec<f64> = folds.iter().filter_map(|f| f.report.macro_f1).collect();
     let n = macros.len() as f64;
@@ -438,6 +485,7 @@ pub(crate) fn cv_report(
         macro_f1_mean: mean,
         macro_f1_sd: sd,
         held_out,
+        held_out_files,
     }
 }
 
@@ -593,6 +641,36 @@ mod tests {
         let ci = a.f1_ci.unwrap();
         assert!((ci.low - a.f1).abs() < 1e-12 && (ci.high - a.f1).abs() < 1e-12);
         assert_eq!(b.recall_ci, None);
+    }
+
+    #[test]
+    fn labels_of_several_files_are_also_scored_file_by_file() {
+        let (docs, mut labels) = mixed();
+        // The first eight documents' labels come from one file, the rest from another.
+        let (first, second) = (
+            Arc::new(PathBuf::from("one.jsonl")),
+            Arc::new(PathBuf::from("two.jsonl")),
+        );
+        for label in &mut labels {
+            let n: usize = label.doc_id[1..].parse().unwrap();
+            label.file = if n < 8 { first.clone() } else { second.clone() };
+        }
+        let by_file = evaluate_by_file(&set(), &labels, &docs);
+        let files: Vec<&Path> = by_file.iter().map(|f| f.file.as_path()).collect();
+        assert_eq!(files, [Path::new("one.jsonl"), Path::new("two.jsonl")]);
+        let a = |report: &EvalReport| {
+            let t = &report.themes[0];
+            (t.gold, t.predicted, t.tp, report.documents)
+        };
+        // `a` is found in d00-d09: all eight of the first file, two of the twelve others.
+        assert_eq!(a(&by_file[0].report), (8, 8, 8, 8));
+        assert_eq!(a(&by_file[1].report), (12, 2, 2, 12));
+        assert_eq!(a(&evaluate(&set(), &labels, &docs)), (20, 10, 10, 20));
+        // One file: the pooled report is the file's, so there is nothing to split.
+        for label in &mut labels {
+            label.file = first.clone();
+        }
+        assert!(evaluate_by_file(&set(), &labels, &docs).is_empty());
     }
 
     /// Twenty documents; theme `a` is found in the first ten and missed in the others.

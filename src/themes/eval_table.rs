@@ -4,7 +4,8 @@
 //! scope's [`MACRO_ROW`], which carries its macro-F1 and interval in the `f1` columns and
 //! leaves the counts empty. Scopes, in order ([`eval_scopes`]): each gold file (its path),
 //! `pooled` when there are several, then with cross-validation each fold (`fold 1`, ...)
-//! and `held-out` (the folds' held-out predictions scored together). Values are those of
+//! and `held-out` (the folds' held-out predictions scored together), then with several
+//! gold files `held-out FILE` (those predictions on each file's labels). Values are those of
 //! the [`EvalReport`]s, unrounded: the same numbers `themes eval --json` prints.
 
 use std::path::PathBuf;
@@ -56,6 +57,9 @@ pub fn eval_scopes<'a>(
             scopes.push((format!("fold {}", fold.fold + 1), &fold.report));
         }
         scopes.push(("held-out".into(), &cv.held_out));
+        for file in &cv.held_out_files {
+            scopes.push((format!("held-out {}", file.file.display()), &file.report));
+        }
     }
     scopes
 }

@@ -184,6 +184,18 @@ pub fn shared(file: &str) -> PathBuf {
         })
 }
 
+/// Splits the lines of `file` in two halves, written to `a.jsonl` and `b.jsonl` in `dir`
+/// (two gold files from one).
+pub fn split_in_two(file: &Path, dir: &Path) -> (PathBuf, PathBuf) {
+    let text = std::fs::read_to_string(file).unwrap();
+    let lines: Vec<&str> = text.lines().collect();
+    let (a, b) = lines.split_at(lines.len() / 2);
+    let (first, second) = (dir.join("a.jsonl"), dir.join("b.jsonl"));
+    std::fs::write(&first, a.join("\n")).unwrap();
+    std::fs::write(&second, b.join("\n")).unwrap();
+    (first, second)
+}
+
 /// Ingests `inputs` quietly into the index at `index` and asserts that it succeeded.
 pub fn ingest<P: AsRef<Path>>(index: &Path, inputs: &[P]) {
     Statemine::new()

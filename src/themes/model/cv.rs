@@ -19,7 +19,7 @@ use crate::themes::count::turn_numbers;
 use crate::themes::eval::cv_report;
 use crate::themes::{
     CvReport, DocSummary, DocThemeMatches, FoldScore, GoldParagraph, Matcher, Scratch, ThemeError,
-    ThemeSet, document_folds, evaluate,
+    ThemeSet, document_folds, evaluate, evaluate_by_file,
 };
 
 /// Counts every document of `docs` with `matcher` (their speaker turns as stored).
@@ -74,5 +74,6 @@ pub fn cross_validate_trained(
         all_counted.extend(counted);
     }
     let held_out = evaluate(set, gold, &all_counted);
-    Ok(cv_report(k, seed, folds, held_out))
+    let by_file = evaluate_by_file(set, gold, &all_counted);
+    Ok(cv_report(k, seed, folds, held_out, by_file))
 }
