@@ -158,35 +158,30 @@ impl ThemeSet {
             .extension()
             .and_then(|e| e.to_str())
             .map(str::to_ascii_lowercase);
-        let read = || {
-            std::fs::read_to_string(path).map_err(|source| ThemeError::Io {
-                path: path.to_path_buf(),
-                source,
-            })
-        };
-        let hash = |text: &str| Some(blake3::hash(text.as_bytes()).to_hex().to_string());
-        let (mut set, source_hash) = match ext.as_deref() {
-            Some("toml") => {
-                let text = read()?;
-                (ThemeSet::from_toml(path, &text)?, hash(&text))
-            }
-            Some("yml" | "yaml") => {
-                let text = read()?;
-                let file = import::quanteda(path, &text, Lang::ALL)?;
-                (ThemeSet::from_file(path, file.file, None)?, hash(&text))
-            }
-            Some("dic") => {
-                let text = read()?;
-                let file = import::liwc(path, &text, Lang::ALL)?;
-                (ThemeSet::from_file(path, file.file, None)?, hash(&text))
-            }
+        // The reader is chosen before the file is read: an unknown extension is an error
+        // whatever the file holds.
+        let parse: fn(&Path, &str) -> Result<ThemeSet, ThemeError> = match ext.as_deref() {
+            Some("toml") => ThemeSet::from_toml,
+            Some("yml" | "yaml") => |path, text| {
+                let file = import::quanteda(path, text, Lang::ALL)?;
+                ThemeSet::from_file(path, file.file, None)
+            },
+            Some("dic") => |path, text| {
+                let file = import::liwc(path, text, Lang::ALL)?;
+                ThemeSet::from_file(path, file.file, None)
+            },
             _ => {
                 return Err(ThemeError::UnknownFormat {
                     path: path.to_path_buf(),
                 });
             }
         };
-        set.source_hash = source_hash;
+        let text = std::fs::read_to_string(path).map_err(|source| ThemeError::Io {
+            path: path.to_path_buf(),
+            source,
+        })?;
+        let mut set = parse(path, &text)?;
+        set.source_hash = Some(blake3::hash(text.as_bytes()).to_hex().to_string());
         Ok(set)
     }
 
