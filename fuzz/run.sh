@@ -14,6 +14,9 @@
 #   FUZZ_TIMEOUT     seconds one input may take before it counts as a failure (default 20);
 #                    libFuzzer measures it in wall time, so a run that may be paused
 #                    (SIGSTOP) longer than that needs more, or it reports a false timeout
+#   FUZZ_SANITIZER   the build's sanitizer (cargo fuzz --sanitizer; default address): `none`
+#                    builds without one, in a target folder of its own (FUZZ_TARGET_DIR),
+#                    for targets whose executions are mostly instrumentation
 #   ASAN_OPTIONS     AddressSanitizer options (default detect_stack_use_after_return=0:
 #                    the fake stacks of that check cost a fifth of each execution, and
 #                    statemine has no unsafe code of its own)
@@ -38,6 +41,7 @@ export ASAN_OPTIONS
 seconds=$((minutes * 60))
 # The same flags for the build and every run, so `cargo fuzz run` does not rebuild.
 flags="--codegen-units 16 --target-dir $target_dir"
+[ -z "${FUZZ_SANITIZER:-}" ] || flags="$flags --sanitizer $FUZZ_SANITIZER"
 
 targets=$*
 [ -n "$targets" ] || targets=$(sed -n 's/^name = "\(.*\)"$/\1/p' "$fuzz_dir/Cargo.toml" | grep -v '^statemine-fuzz$')
