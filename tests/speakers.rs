@@ -429,3 +429,99 @@ fn speakers_check_scores_roles_against_labels() {
         ("s07", "official", "journalist")
     );
 }
+
+/// The turns (speaker of each paragraph) of every document of the index at `dir`.
+fn stored_turns(dir: &Path) -> BTreeMap<String, Vec<Option<String>>> {
+    let store = IndexStore::open(dir).unwrap();
+    let mut out = BTreeMap::new();
+    store
+        .for_each_document(&DocFilter::default(), |stored| {
+            let speakers = stored.structure.paragraphs.into_iter().map(|t| t.speaker);
+            out.insert(stored.doc.id.clone(), speakers.collect());
+            Ok::<(), statemine::Error>(())
+        })
+        .unwrap();
+    out
+}
+
+#[test]
+fn labels_inside_a_paragraph_are_reported_and_split_on_request() {
+    let dir = tempfile::tempdir().unwrap();
+    let input = dir.path().join("run-together.jsonl");
+    let record = |id: &str, text: &str| {
+        serde_json::json!({
+            "id": id, "date": "2025-03-01", "title": "Совещание", "speaker": "Vladimir Putin",
+            "kind": "transcript", "lang": "ru", "text": text,
+        })
+        .to_string()
+    };
+    let lines = [
+        record(
+            "apart",
+            "Совещание.\nВ.Путин: Добрый день.\nА.Петрова: Спасибо.",
+        ),
+        record(
+            "together",
+            "Совещание.\nВ.Путин: Добрый день. Прошу Вас. А.Петрова: Спасибо. \
+             Б.Орлов (как переведено): Согласен. Вопрос к В.Путину: когда?",
+        ),
+    ];
+    std::fs::write(&input, lines.join("\n") + "\n").unwrap();
+    let plain = dir.path().join("plain");
+    let run = statemine(&[
+        "ingest",
+        "--index",
+        plain.to_str().unwrap(),
+        input.to_str().unwrap(),
+    ]);
+    let run = run.ok();
+    let expected = format!(
+        "1 document holds 2 speaker labels inside a paragraph (first: {}:2 (id together))",
+        input.display()
+    );
+    assert!(run.stderr.contains(&expected), "{}", run.stderr);
+    assert!(
+        run.stderr.contains("--split-inline-labels"),
+        "{}",
+        run.stderr
+    );
+    let putin = Some("В.Путин".to_string());
+    assert_eq!(stored_turns(&plain)["together"], [None, putin.clone()]);
+
+    let split = dir.path().join("split");
+    let args = ["ingest", "--json", "--split-inline-labels", "--index"];
+    let run = statemine(
+        &[
+            &args[..],
+            &[split.to_str().unwrap(), input.to_str().unwrap()],
+        ]
+        .concat(),
+    );
+    let summary = run.ok().json();
+    assert_eq!(summary["inline_labels"]["labels"], 2);
+    assert_eq!(summary["inline_labels"]["documents"], 1);
+    assert_eq!(summary["inline_labels"]["split"], true);
+    let turns = stored_turns(&split);
+    assert_eq!(turns["apart"], stored_turns(&plain)["apart"]);
+    let named = |s: &str| Some(s.to_string());
+    assert_eq!(
+        turns["together"],
+        [None, putin, named("А.Петрова"), named("Б.Орлов")]
+    );
+
+    // The same input split later: the run-together document is a new version.
+    let args = ["ingest", "--split-inline-labels", "--index"];
+    let run = statemine(
+        &[
+            &args[..],
+            &[plain.to_str().unwrap(), input.to_str().unwrap()],
+        ]
+        .concat(),
+    );
+    assert!(
+        run.ok()
+            .summary()
+            .starts_with("ingested 0, updated 1, unchanged 1")
+    );
+    assert_eq!(stored_turns(&plain), turns);
+}

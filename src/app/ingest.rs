@@ -8,7 +8,7 @@ use anyhow::Context;
 use clap::Args;
 
 use statemine::corpus::{ColumnMap, FieldDefaults};
-use statemine::index::{IndexInfo, IngestOptions, index_info, ingest};
+use statemine::index::{IndexInfo, IngestOptions, InlineLabels, index_info, ingest};
 use statemine::text::terminal_safe;
 
 use super::Outcome;
@@ -55,6 +55,11 @@ pub struct IngestArgs {
     #[arg(long, value_name = "MB", default_value_t = 64,
           value_parser = clap::value_parser!(u64).range(1..=4096))]
     pub max_record_mb: u64,
+    /// Start a paragraph at each speaker label found inside a paragraph (`... добрый
+    /// день. В.Путин: Уважаемые коллеги!`), so that each turn is attributed to its speaker.
+    /// Paragraph numbers then differ from the input's lines.
+    #[arg(long)]
+    pub split_inline_labels: bool,
 }
 
 /// Arguments of `statemine info`.
@@ -88,6 +93,7 @@ impl IngestArgs {
             commit_every: self.commit_every,
             threads: self.threads.unwrap_or(0),
             max_record_bytes: (self.max_record_mb as usize) << 20,
+            split_inline_labels: self.split_inline_labels,
             ..IngestOptions::new(&self.index.index)
         })
     }
@@ -113,6 +119,7 @@ pub fn run(args: IngestArgs) -> anyhow::Result<Outcome> {
             names.join(", ")
         ));
     }
+    inline_labels_note(&report.inline_labels);
     let mut out = Output::stdout();
     if args.json {
         let mut summary = serde_json::to_value(&report)?;
@@ -152,6 +159,33 @@ pub fn run(args: IngestArgs) -> anyhow::Result<Outcome> {
         );
     }
     Ok(Outcome::Done)
+}
+
+/// Says how many speaker labels stood inside paragraphs, and what that means for turns.
+fn inline_labels_note(inline: &InlineLabels) {
+    let Some(first) = &inline.first else {
+        return;
+    };
+    let (documents, hold) = if inline.documents == 1 {
+        ("1 document".to_string(), "holds")
+    } else {
+        (format!("{} documents", inline.documents), "hold")
+    };
+    if inline.split {
+        note(format_args!(
+            "started a paragraph at {} speaker labels inside paragraphs of {documents} (first: {})",
+            inline.labels,
+            terminal_safe(first)
+        ));
+    } else {
+        note(format_args!(
+            "{documents} {hold} {} speaker labels inside a paragraph (first: {}): the words after \
+             each stay in the turn of the paragraph's first speaker; --split-inline-labels starts \
+             a paragraph at each (paragraph numbers then differ from the input's lines)",
+            inline.labels,
+            terminal_safe(first)
+        ));
+    }
 }
 
 /// Runs `statemine info`: a table per breakdown, or one JSON object with `--json`.

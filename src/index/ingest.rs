@@ -67,6 +67,10 @@ pub struct IngestOptions {
     /// Longest record accepted, in bytes (checked while reading; see
     /// [`crate::corpus::DEFAULT_MAX_RECORD_BYTES`]).
     pub max_record_bytes: usize,
+    /// Start a paragraph at each speaker label found inside a paragraph (see
+    /// [`crate::corpus::split_inline_labels`]); off, such labels are only reported
+    /// ([`IngestReport::inline_labels`]).
+    pub split_inline_labels: bool,
 }
 
 impl IngestOptions {
@@ -82,6 +86,7 @@ impl IngestOptions {
             threads: 0,
             memory_budget: 256 * 1024 * 1024,
             max_record_bytes: crate::corpus::DEFAULT_MAX_RECORD_BYTES,
+            split_inline_labels: false,
         }
     }
 }
@@ -112,6 +117,24 @@ pub struct IngestReport {
     /// Whether this job would have created the index but accepted no document, and so
     /// left no index behind.
     pub discarded_empty_index: bool,
+    /// Speaker labels found inside paragraphs of the documents read (accepted ones,
+    /// unchanged included).
+    pub inline_labels: InlineLabels,
+}
+
+/// Speaker labels inside paragraphs ([`crate::corpus::inline_label_breaks`]): turns run
+/// together into one line, whose words stay in the turn of the paragraph's first speaker
+/// unless they are split.
+#[derive(Debug, Clone, Default, PartialEq, Eq, serde::Serialize)]
+pub struct InlineLabels {
+    /// Labels found.
+    pub labels: u64,
+    /// Documents holding them.
+    pub documents: u64,
+    /// Whether each started a paragraph of its own ([`IngestOptions::split_inline_labels`]).
+    pub split: bool,
+    /// The first document holding one, as `FILE:LINE (id ID)`.
+    pub first: Option<String>,
 }
 
 impl fmt::Display for IngestReport {
@@ -132,6 +155,9 @@ enum Item {
 
 struct Ready {
     id: String,
+    /// Speaker labels found inside its paragraphs, and where the record was read (input,
+    /// line).
+    inline_labels: Option<(usize, (String, usize))>,
     content_hash: String,
     document: TantivyDocument,
 }
@@ -201,9 +227,14 @@ pub fn ingest(
         skipped_files: input_set.skipped,
         created: !existed && !options.dry_run,
         dry_run: options.dry_run,
+        inline_labels: InlineLabels {
+            split: options.split_inline_labels,
+            ..InlineLabels::default()
+        },
         ..IngestReport::default()
     };
     let mut first_error: Option<RecordError> = None;
+    let mut first_inline: Option<((String, usize), String)> = None;
     let outcome: Result<(), IndexError> = std::thread::scope(|scope| {
         let (raw_tx, raw_rx) = bounded::<Vec<SourcedDocument>>(2 * threads);
         let (item_tx, item_rx) = bounded::<Vec<Item>>(2 * threads);
@@ -213,7 +244,8 @@ pub fn ingest(
         }
         for _ in 0..threads {
             let (raw_rx, item_tx) = (raw_rx.clone(), item_tx.clone());
-            scope.spawn(move || analyse(&fields, raw_rx, item_tx));
+            let split = options.split_inline_labels;
+            scope.spawn(move || analyse(&fields, split, raw_rx, item_tx));
         }
         drop((raw_rx, item_tx));
         let mut handled = 0u64;
@@ -230,6 +262,15 @@ pub fn ingest(
                     }
                 }
                 Item::Ready(ready) => {
+                    if let Some((n, at)) = &ready.inline_labels {
+                        let inline = &mut report.inline_labels;
+                        inline.labels += *n as u64;
+                        inline.documents += 1;
+                        // The least place, not the first to arrive: workers finish out of order.
+                        if first_inline.as_ref().is_none_or(|(first, _)| at < first) {
+                            first_inline = Some((at.clone(), ready.id.clone()));
+                        }
+                    }
                     let change = classify(searcher.as_ref(), &fields, &ready, dir)?;
                     match change {
                         Change::New => report.ingested += 1,
@@ -271,6 +312,8 @@ pub fn ingest(
     });
     progress.finish();
     report.bytes_read = bytes.load(Ordering::Relaxed);
+    report.inline_labels.first =
+        first_inline.map(|((path, line), id)| format!("{path}:{line} (id {id})"));
     if let Err(error) = outcome {
         return Err(error.into());
     }
@@ -369,18 +412,33 @@ const BATCH_DOCS: usize = 32;
 const BATCH_BYTES: usize = 1 << 20;
 
 /// An analysis worker: structure and Tantivy document of each record.
-fn analyse(fields: &Fields, raw_rx: Receiver<Vec<SourcedDocument>>, item_tx: Sender<Vec<Item>>) {
+fn analyse(
+    fields: &Fields,
+    split_inline_labels: bool,
+    raw_rx: Receiver<Vec<SourcedDocument>>,
+    item_tx: Sender<Vec<Item>>,
+) {
     for batch in raw_rx {
         let items = batch
             .into_iter()
             .map(|sourced| {
-                let doc = sourced.doc;
+                let mut doc = sourced.doc;
+                let labels = if split_inline_labels {
+                    crate::corpus::split_inline_labels(&doc.text).map(|(text, n)| {
+                        doc.text = text;
+                        n
+                    })
+                } else {
+                    Some(crate::corpus::inline_label_breaks(&doc.text).len()).filter(|&n| n > 0)
+                };
+                let inline_labels = labels.map(|n| (n, (sourced.path, sourced.line)));
                 let structure = analyze_structure(&doc);
                 let content_hash = doc.content_hash();
                 Item::Ready(Box::new(Ready {
                     document: document_to_tantivy(fields, &doc, &structure, &content_hash),
                     content_hash,
                     id: doc.id,
+                    inline_labels,
                 }))
             })
             .collect();

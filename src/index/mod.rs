@@ -32,7 +32,7 @@ pub use filter::{DocFilter, ParagraphFilter, UnmatchedName};
 pub(crate) use filter::{keyword_query, keyword_values};
 pub use fingerprint::IndexFingerprint;
 pub use info::{IndexInfo, NO_VALUE, index_info};
-pub use ingest::{IngestOptions, IngestReport, ingest};
+pub use ingest::{IngestOptions, IngestReport, InlineLabels, ingest};
 pub use order::DateId;
 pub use progress::{NoProgress, ProgressSink};
 pub use schema::{Fields, SCHEMA_VERSION, build_schema};
