@@ -444,10 +444,10 @@ fn stored_turns(dir: &Path) -> BTreeMap<String, Vec<Option<String>>> {
     out
 }
 
-#[test]
-fn labels_inside_a_paragraph_are_reported_and_split_on_request() {
-    let dir = tempfile::tempdir().unwrap();
-    let input = dir.path().join("run-together.jsonl");
+/// Writes `run-together.jsonl` into `dir`: a transcript with its turns on lines of their
+/// own (`apart`) and one whose two later labels stand inside a paragraph (`together`).
+fn write_run_together(dir: &Path) -> PathBuf {
+    let input = dir.join("run-together.jsonl");
     let record = |id: &str, text: &str| {
         serde_json::json!({
             "id": id, "date": "2025-03-01", "title": "Совещание", "speaker": "Vladimir Putin",
@@ -467,6 +467,13 @@ fn labels_inside_a_paragraph_are_reported_and_split_on_request() {
         ),
     ];
     std::fs::write(&input, lines.join("\n") + "\n").unwrap();
+    input
+}
+
+#[test]
+fn labels_inside_a_paragraph_are_reported_and_split_on_request() {
+    let dir = tempfile::tempdir().unwrap();
+    let input = write_run_together(dir.path());
     let plain = dir.path().join("plain");
     let run = statemine(&[
         "ingest",
@@ -524,4 +531,28 @@ fn labels_inside_a_paragraph_are_reported_and_split_on_request() {
             .starts_with("ingested 0, updated 1, unchanged 1")
     );
     assert_eq!(stored_turns(&plain), turns);
+}
+
+#[test]
+fn a_job_splits_labels_inside_a_paragraph_when_its_file_says_so() {
+    let dir = tempfile::tempdir().unwrap();
+    let input = write_run_together(dir.path());
+    let job = dir.path().join("job.toml");
+    let themes = fixture("study", "themes.toml");
+    let text = format!(
+        "index = \"index\"\ninputs = [{input:?}]\nsplit_inline_labels = true\n\
+         themes = {themes:?}\nout_dir = \"out\"\n\n[[evidence]]\nout = \"evidence.csv\"\n",
+        input = input.to_str().unwrap(),
+        themes = themes.to_str().unwrap(),
+    );
+    std::fs::write(&job, text).unwrap();
+    let run = statemine(&["run", job.to_str().unwrap()]).ok();
+    assert!(
+        run.stderr
+            .contains("started a paragraph at 2 speaker labels inside paragraphs of 1 document"),
+        "{}",
+        run.stderr
+    );
+    let turns = stored_turns(&dir.path().join("index"));
+    assert_eq!(turns["together"].len(), 4, "{turns:?}");
 }

@@ -162,7 +162,7 @@ pub fn run(args: IngestArgs) -> anyhow::Result<Outcome> {
 }
 
 /// Says how many speaker labels stood inside paragraphs, and what that means for turns.
-fn inline_labels_note(inline: &InlineLabels) {
+pub(super) fn inline_labels_note(inline: &InlineLabels) {
     let Some(first) = &inline.first else {
         return;
     };

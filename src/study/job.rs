@@ -84,7 +84,10 @@ pub fn run_job<E: From<StudyError>>(
         .transpose()
         .map_err(StudyError::from)?;
     if !job.inputs.is_empty() {
-        let options = IngestOptions::new(&job.index);
+        let options = IngestOptions {
+            split_inline_labels: job.split_inline_labels,
+            ..IngestOptions::new(&job.index)
+        };
         let report = crate::index::ingest(&job.inputs, &options, ingest).map_err(|source| {
             StudyError::Ingest {
                 index: job.index.clone(),

@@ -13,6 +13,7 @@
 //! root = "../.."                       # relative to this file's folder
 //! index = "indexes/korea-2017"
 //! inputs = ["corpus/digests-en.jsonl"] # ingested first; unchanged documents are skipped
+//! split_inline_labels = false          # optional: ingest --split-inline-labels
 //! themes = "corpus/themes/korea-2017.toml"
 //! out_dir = "out/korea-2017"
 //! allow_outside_out_dir = false         # outputs may not leave out_dir (the default)
@@ -91,6 +92,8 @@ struct JobFile {
     index: Spanned<String>,
     #[serde(default)]
     inputs: Vec<Spanned<String>>,
+    #[serde(default)]
+    split_inline_labels: bool,
     themes: Spanned<String>,
     out_dir: Option<Spanned<String>>,
     validation: Option<Spanned<String>>,
@@ -304,6 +307,9 @@ pub struct Job {
     pub index: PathBuf,
     /// Inputs to ingest before the outputs are computed.
     pub inputs: Vec<PathBuf>,
+    /// Whether their ingest starts a paragraph at each speaker label inside a paragraph
+    /// ([`crate::index::IngestOptions::split_inline_labels`]).
+    pub split_inline_labels: bool,
     /// The theme file.
     pub themes: PathBuf,
     /// The validation whose corrected rates trends and comparisons carry, if any (output
@@ -618,6 +624,7 @@ impl Job {
             path: path.to_path_buf(),
             index,
             inputs: file.inputs.iter().map(|i| resolve(i.get_ref())).collect(),
+            split_inline_labels: file.split_inline_labels,
             themes: resolve(file.themes.get_ref()),
             validation: file.validation.as_ref().map(|v| resolve(v.get_ref())),
             filter,
@@ -861,6 +868,9 @@ by = "quarter"
         let job = load(GOOD).unwrap();
         assert_eq!(job.index, Path::new("study/indexes/k"));
         assert_eq!(job.inputs[1], Path::new("study/corpus/b.jsonl"));
+        assert!(!job.split_inline_labels);
+        let split = GOOD.replacen("themes =", "split_inline_labels = true\nthemes =", 1);
+        assert!(load(&split).unwrap().split_inline_labels);
         assert_eq!(job.themes, Path::new("study/corpus/themes/k.toml"));
         assert_eq!(
             job.validation.as_deref(),
