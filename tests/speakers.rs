@@ -556,3 +556,53 @@ fn a_job_splits_labels_inside_a_paragraph_when_its_file_says_so() {
     let turns = stored_turns(&dir.path().join("index"));
     assert_eq!(turns["together"].len(), 4, "{turns:?}");
 }
+
+#[test]
+fn labels_written_before_a_split_are_flagged_as_stale() {
+    let dir = tempfile::tempdir().unwrap();
+    let input = write_run_together(dir.path());
+    let gold = dir.path().join("gold.jsonl");
+    let label = |para: usize, text: &str| {
+        serde_json::json!({"doc_id": "together", "para": para, "themes": [], "text": text})
+            .to_string()
+    };
+    let lines = [
+        label(0, "Совещание."),
+        label(
+            1,
+            "В.Путин: Добрый день. Прошу Вас. А.Петрова: Спасибо. Б.Орлов (как переведено): \
+             Согласен. Вопрос к В.Путину: когда?",
+        ),
+    ];
+    std::fs::write(&gold, lines.join("\n") + "\n").unwrap();
+    let themes = fixture("study", "themes.toml");
+    let eval = |index: &Path| {
+        statemine(&[
+            "themes",
+            "eval",
+            "--index",
+            index.to_str().unwrap(),
+            "--themes",
+            themes.to_str().unwrap(),
+            "--gold",
+            gold.to_str().unwrap(),
+        ])
+        .ok()
+    };
+    for split in [false, true] {
+        let index = dir.path().join(format!("index-{split}"));
+        let mut args = vec!["ingest", "--index", index.to_str().unwrap()];
+        if split {
+            args.push("--split-inline-labels");
+        }
+        args.push(input.to_str().unwrap());
+        statemine(&args).ok();
+        let run = eval(&index);
+        let flagged = "1 labelled paragraph(s) differ from the index's text";
+        assert_eq!(run.stderr.contains(flagged), split, "{}", run.stderr);
+        if split {
+            let at = format!("  {}:2: together para 1", gold.display());
+            assert!(run.stderr.contains(&at), "{}", run.stderr);
+        }
+    }
+}

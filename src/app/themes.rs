@@ -437,6 +437,32 @@ fn test(args: TestArgs) -> anyhow::Result<Outcome> {
     Ok(Outcome::Done)
 }
 
+/// Warns about labels whose gold text is not the index's paragraph at that place.
+fn warn_stale_labels(gold: &[GoldParagraph], docs: &[statemine::index::StoredDocument]) {
+    let stale = themes::stale_labels(gold, docs);
+    if stale.is_empty() {
+        return;
+    }
+    let listed: Vec<String> = stale
+        .iter()
+        .take(5)
+        .map(|m| format!("  {}: {} para {}", m.location, m.doc_id, m.para))
+        .collect();
+    let more = stale.len().saturating_sub(listed.len());
+    warning(format_args!(
+        "{} labelled paragraph(s) differ from the index's text at that place (the document \
+         changed, or was ingested with --split-inline-labels, after it was labelled), so \
+         their labels may belong to other words:\n{}{}",
+        stale.len(),
+        statemine::text::terminal_safe(&listed.join("\n")),
+        if more > 0 {
+            format!("\n  ... and {more} more")
+        } else {
+            String::new()
+        }
+    ));
+}
+
 fn eval(args: EvalArgs) -> anyhow::Result<Outcome> {
     if let Some(path) = &args.out {
         TableFormat::from_path(path)?;
@@ -452,6 +478,8 @@ fn eval(args: EvalArgs) -> anyhow::Result<Outcome> {
     let mut pooled: Vec<GoldParagraph> = files.iter().flat_map(|(_, g)| g.clone()).collect();
     let repeated = themes::dedup_gold(&mut pooled);
     let store = IndexStore::open(&args.index.index)?;
+    let labelled = themes::model::gold_documents(&store, &pooled)?;
+    warn_stale_labels(&pooled, &labelled);
     let docs = themes::count_gold_documents(&store, &set, &pooled)?;
     let reports: Vec<(PathBuf, EvalReport)> = files
         .iter()
@@ -496,17 +524,14 @@ fn eval(args: EvalArgs) -> anyhow::Result<Outcome> {
         ));
     }
     let cv = match folds {
-        Some(k) if trained => {
-            let labelled = themes::model::gold_documents(&store, &pooled)?;
-            Some(themes::model::cross_validate_trained(
-                &set,
-                &pooled,
-                &labelled,
-                k,
-                themes::EVAL_SEED,
-                themes::model::TrainSettings::default(),
-            )?)
-        }
+        Some(k) if trained => Some(themes::model::cross_validate_trained(
+            &set,
+            &pooled,
+            &labelled,
+            k,
+            themes::EVAL_SEED,
+            themes::model::TrainSettings::default(),
+        )?),
         Some(k) => Some(themes::cross_validate(
             &set,
             &pooled,
@@ -600,6 +625,7 @@ fn train(args: TrainArgs) -> anyhow::Result<Outcome> {
     let (pooled, sources) = read_gold_files(&set, &args.gold)?;
     let store = IndexStore::open(&args.index.index)?;
     let docs = themes::model::gold_documents(&store, &pooled)?;
+    warn_stale_labels(&pooled, &docs);
     let started = std::time::Instant::now();
     let model = themes::model::train(
         &set,

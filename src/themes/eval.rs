@@ -21,7 +21,7 @@ use serde::Serialize;
 
 use super::gold::GoldParagraph;
 use super::{DocThemeMatches, ThemeError, ThemeSet, count_index};
-use crate::index::{DocFilter, IndexStore};
+use crate::index::{DocFilter, IndexStore, StoredDocument};
 use crate::{Error, Result};
 
 /// Themes with fewer gold positives than this are left out of macro-F1.
@@ -82,6 +82,33 @@ pub struct MissingParagraph {
     pub para: usize,
     /// `FILE:LINE` of the label.
     pub location: String,
+}
+
+/// Labelled paragraphs whose text, as the gold file gives it, is not the text the index
+/// holds at that place (both trimmed): the document changed, or was split
+/// (`ingest --split-inline-labels`), after it was labelled, so the label may belong to other
+/// words. Labels without a text, and paragraphs the index lacks, are not checked here.
+pub fn stale_labels(gold: &[GoldParagraph], docs: &[StoredDocument]) -> Vec<MissingParagraph> {
+    let by_id: HashMap<&str, &StoredDocument> =
+        docs.iter().map(|d| (d.doc.id.as_str(), d)).collect();
+    let mut paragraphs: HashMap<&str, Vec<&str>> = HashMap::new();
+    gold.iter()
+        .filter(|g| !g.text.trim().is_empty())
+        .filter(|g| {
+            let Some(stored) = by_id.get(g.doc_id.as_str()) else {
+                return false;
+            };
+            let paras = paragraphs
+                .entry(stored.doc.id.as_str())
+                .or_insert_with(|| stored.doc.paragraphs().collect());
+            paras.get(g.para).is_some_and(|p| p.trim() != g.text.trim())
+        })
+        .map(|g| MissingParagraph {
+            doc_id: g.doc_id.clone(),
+            para: g.para,
+            location: g.location(),
+        })
+        .collect()
 }
 
 /// The evaluation of a theme set against one set of labels.

@@ -51,7 +51,7 @@ pub use error::{Problem, ThemeError};
 pub use eval::{
     BOOTSTRAP_DRAWS, CvReport, EVAL_SEED, EvalReport, FileScore, FoldScore, Interval, MIN_SUPPORT,
     Miss, MissKind, MissingParagraph, ThemeScore, count_gold_documents, cross_validate, dedup_gold,
-    document_folds, eval_index, evaluate, evaluate_by_file, misses,
+    document_folds, eval_index, evaluate, evaluate_by_file, misses, stale_labels,
 };
 pub use eval_table::{EVAL_COLUMNS, MACRO_ROW, eval_frame, eval_scopes};
 #[cfg(test)]
