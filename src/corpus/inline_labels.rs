@@ -51,7 +51,9 @@ pub fn inline_label_breaks(text: &str) -> Vec<Range<usize>> {
                     .len()
                     + para_start;
                 let before = &text[para_start..gap_start];
-                if gap_start > para_start && !ends_with_preposition(before) {
+                // A label glued to the word before it (no space run) is not split.
+                // A label glued to the word before it (no space run) is not split.
+                if gap_start > para_start && gap_start < gap_end && !ends_with_preposition(before) {
                     out.push(gap_start..gap_end);
                 }
             }
@@ -189,6 +191,11 @@ mod tests {
         ] {
             assert_eq!(split_inline_labels(text), None, "{text:?}");
         }
+        // A token glued to the word before it, starting exactly where the search window
+        // of its colon starts (so the window's start reads like a word boundary).
+        let glued = format!("Слово{}: да.", "В. П".to_string() + &"у".repeat(77));
+        assert_eq!(glued.find(':').unwrap() - "Слово".len(), WINDOW_BYTES);
+        assert_eq!(split_inline_labels(&glued), None);
         // A label that ends the paragraph still opens a turn.
         let (split, _) = split_inline_labels("Спасибо. С.В.Лавров:").unwrap();
         assert_eq!(split, "Спасибо.\nС.В.Лавров:");
