@@ -40,7 +40,7 @@ pub fn regex_equivalents(set: &ThemeSet, lang: Lang) -> Vec<ThemeRegexes> {
                 .iter()
                 .map(|p| match &p.kind {
                     PatternKind::Phrase(phrase) => phrase_regex(phrase),
-                    PatternKind::Regex(re) => re.clone(),
+                    PatternKind::Regex(re) => re.as_str().to_string(),
                     PatternKind::Near {
                         a,
                         b,

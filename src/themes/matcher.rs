@@ -21,7 +21,7 @@ use std::sync::Arc;
 
 use rustc_hash::FxHashMap;
 
-use regex::{Regex, RegexBuilder, RegexSet, RegexSetBuilder};
+use regex::{Regex, RegexSet, RegexSetBuilder};
 
 use super::analyze::{fold_into, stem_key};
 use super::evidence::ThemeMatch;
@@ -425,6 +425,8 @@ impl LangMatcher {
         let mut c = Compiler::default();
         let mut patterns = Vec::new();
         let mut regex_sources: Vec<String> = Vec::new();
+        // The theme file's compiled regexes, one per distinct source (the same order).
+        let mut regexes: Vec<Regex> = Vec::new();
         let mut regex_patterns: Vec<Vec<u32>> = Vec::new();
         for (theme_index, theme) in set.themes.iter().enumerate() {
             // Rule indexes count the patterns of every language of the theme, in order.
@@ -438,10 +440,11 @@ impl LangMatcher {
                     let kind = match &pattern.kind {
                         super::PatternKind::Phrase(p) => Kind::Seqs(c.phrase(p)),
                         super::PatternKind::Regex(re) => {
-                            let index = match regex_sources.iter().position(|r| r == re) {
+                            let index = match regex_sources.iter().position(|r| r == re.as_str()) {
                                 Some(i) => i,
                                 None => {
-                                    regex_sources.push(re.clone());
+                                    regex_sources.push(re.as_str().to_string());
+                                    regexes.push(re.clone());
                                     regex_patterns.push(Vec::new());
                                     regex_sources.len() - 1
                                 }
@@ -511,7 +514,6 @@ impl LangMatcher {
         if patterns.is_empty() {
             return Ok(None);
         }
-        let compile_error = |reason: String| ThemeError::Compile { reason };
         let mut roles = SeqRoles::new(c.seq_list.len());
         for (index, pattern) in patterns.iter().enumerate() {
             let index = index as u32;
@@ -541,11 +543,6 @@ impl LangMatcher {
             seqs.push(Seq { elems });
         }
         let regex_sets = regex_sets(&regex_sources, MAX_REGEX_SETS)?;
-        let regexes = regex_sources
-            .iter()
-            .map(|r| RegexBuilder::new(r).case_insensitive(true).build())
-            .collect::<Result<Vec<_>, _>>()
-            .map_err(|e| compile_error(e.to_string()))?;
         let mut trie = TokenTrie::default();
         let mut lead = LeadFilter::default();
         // Every trie word is a lead too: exact words as whole words, others as prefixes.

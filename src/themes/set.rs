@@ -126,8 +126,9 @@ pub struct Pattern {
 pub enum PatternKind {
     /// A token sequence (with alternatives).
     Phrase(Phrase),
-    /// A regular expression on the raw paragraph text (validated; compiled by the matcher).
-    Regex(String),
+    /// A regular expression on the raw paragraph text, compiled (case-insensitive) when the
+    /// file was loaded; its source is [`regex::Regex::as_str`].
+    Regex(regex::Regex),
     /// A phrase near another phrase.
     Near {
         /// The anchor phrase (the match is reported from it).
@@ -713,19 +714,18 @@ impl Validator<'_> {
             let phrase = self.phrase(at, lang, text, "phrase")?;
             (text.clone(), PatternKind::Phrase(phrase))
         } else if let Some(re) = &spec.regex {
-            let compiled = RegexBuilder::new(re).case_insensitive(true).build();
-            match compiled {
+            let compiled = match RegexBuilder::new(re).case_insensitive(true).build() {
                 Ok(compiled) if compiled.is_match("") => {
                     self.problem(at, Some(re), "the regex matches the empty string");
                     return None;
                 }
-                Ok(_) => {}
+                Ok(compiled) => compiled,
                 Err(e) => {
                     self.problem(at, Some(re), format!("invalid regex: {e}"));
                     return None;
                 }
-            }
-            (format!("/{re}/"), PatternKind::Regex(re.clone()))
+            };
+            (format!("/{re}/"), PatternKind::Regex(compiled))
         } else {
             let near = spec.near.as_deref().unwrap_or_default();
             let [a, b] = near else {
