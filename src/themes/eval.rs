@@ -627,6 +627,47 @@ mod tests {
     }
 
     #[test]
+    fn labels_whose_text_is_not_the_indexed_paragraph_are_stale() {
+        let stored = |id: &str, text: &str| StoredDocument {
+            doc: crate::document::Document {
+                id: id.into(),
+                date: chrono::NaiveDate::from_ymd_opt(2017, 1, 1).unwrap(),
+                title: String::new(),
+                speaker: String::new(),
+                source: String::new(),
+                kind: crate::document::Kind::News,
+                lang: crate::document::Lang::En,
+                url: String::new(),
+                text: text.into(),
+                tags: vec![],
+                location: None,
+            },
+            structure: Default::default(),
+            content_hash: String::new(),
+        };
+        let docs = [
+            stored("d1", "text of d1 0\n  text of d1 1 \nsomething else"),
+            stored("d2", "text of d2 0"),
+        ];
+        let mut untexted = gold("d1", 1, &[]);
+        untexted.text.clear();
+        let labels = [
+            gold("d1", 0, &[]),
+            gold("d1", 1, &[]), // equal once trimmed
+            gold("d1", 2, &[]), // another text at that place
+            gold("d1", 9, &[]), // missing: not stale
+            gold("d3", 0, &[]), // document missing: not stale
+            untexted,
+            gold("d2", 0, &[]),
+        ];
+        let stale: Vec<(String, usize)> = stale_labels(&labels, &docs)
+            .into_iter()
+            .map(|m| (m.doc_id, m.para))
+            .collect();
+        assert_eq!(stale, [("d1".to_string(), 2)]);
+    }
+
+    #[test]
     fn scores_count_labelled_paragraphs_only() {
         let docs = [doc(
             "d1",
