@@ -133,7 +133,8 @@ pub struct InlineLabels {
     pub documents: u64,
     /// Whether each started a paragraph of its own ([`IngestOptions::split_inline_labels`]).
     pub split: bool,
-    /// The first document holding one, as `FILE:LINE (id ID)`.
+    /// The document holding one that was read from the least input path and line (the
+    /// same whatever the threads), as `FILE:LINE (id ID)`.
     pub first: Option<String>,
 }
 
