@@ -17,6 +17,9 @@
 #   FUZZ_SANITIZER   the build's sanitizer (cargo fuzz --sanitizer; default address): `none`
 #                    builds without one, in a target folder of its own (FUZZ_TARGET_DIR),
 #                    for targets whose executions are mostly instrumentation
+#   FUZZ_FLAGS       more `cargo fuzz build` flags, e.g. `--no-trace-compares` (comparison
+#                    operands no longer guide the search; for a target whose executions are
+#                    mostly that instrumentation); with a target folder of its own
 #   ASAN_OPTIONS     AddressSanitizer options (default detect_stack_use_after_return=0:
 #                    the fake stacks of that check cost a fifth of each execution, and
 #                    statemine has no unsafe code of its own)
@@ -42,6 +45,7 @@ seconds=$((minutes * 60))
 # The same flags for the build and every run, so `cargo fuzz run` does not rebuild.
 flags="--codegen-units 16 --target-dir $target_dir"
 [ -z "${FUZZ_SANITIZER:-}" ] || flags="$flags --sanitizer $FUZZ_SANITIZER"
+[ -z "${FUZZ_FLAGS:-}" ] || flags="$flags $FUZZ_FLAGS"
 
 targets=$*
 [ -n "$targets" ] || targets=$(sed -n 's/^name = "\(.*\)"$/\1/p' "$fuzz_dir/Cargo.toml" | grep -v '^statemine-fuzz$')
