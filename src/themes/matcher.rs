@@ -167,7 +167,10 @@ pub const MAX_REGEX_SETS: usize = 16;
 
 /// The regexes of `sources` in at most `max_sets` sets of at most [`REGEX_SET_SIZE`], in
 /// order, each with the index of its first regex.
-fn regex_sets(sources: &[String], max_sets: usize) -> Result<Vec<(usize, RegexSet)>, ThemeError> {
+fn regex_sets<S: AsRef<str>>(
+    sources: &[S],
+    max_sets: usize,
+) -> Result<Vec<(usize, RegexSet)>, ThemeError> {
     let mut sets = Vec::new();
     let (mut start, mut size) = (0, REGEX_SET_SIZE);
     while start < sources.len() {
@@ -424,8 +427,7 @@ impl LangMatcher {
     fn new(set: &ThemeSet, lang: Lang) -> Result<Option<LangMatcher>, ThemeError> {
         let mut c = Compiler::default();
         let mut patterns = Vec::new();
-        let mut regex_sources: Vec<String> = Vec::new();
-        // The theme file's compiled regexes, one per distinct source (the same order).
+        // The theme file's compiled regexes, one per distinct source.
         let mut regexes: Vec<Regex> = Vec::new();
         let mut regex_patterns: Vec<Vec<u32>> = Vec::new();
         for (theme_index, theme) in set.themes.iter().enumerate() {
@@ -440,13 +442,13 @@ impl LangMatcher {
                     let kind = match &pattern.kind {
                         super::PatternKind::Phrase(p) => Kind::Seqs(c.phrase(p)),
                         super::PatternKind::Regex(re) => {
-                            let index = match regex_sources.iter().position(|r| r == re.as_str()) {
+                            let index = match regexes.iter().position(|r| r.as_str() == re.as_str())
+                            {
                                 Some(i) => i,
                                 None => {
-                                    regex_sources.push(re.as_str().to_string());
                                     regexes.push(re.clone());
                                     regex_patterns.push(Vec::new());
-                                    regex_sources.len() - 1
+                                    regexes.len() - 1
                                 }
                             };
                             regex_patterns[index].push(patterns.len() as u32);
@@ -542,7 +544,8 @@ impl LangMatcher {
             }
             seqs.push(Seq { elems });
         }
-        let regex_sets = regex_sets(&regex_sources, MAX_REGEX_SETS)?;
+        let sources: Vec<&str> = regexes.iter().map(Regex::as_str).collect();
+        let regex_sets = regex_sets(&sources, MAX_REGEX_SETS)?;
         let mut trie = TokenTrie::default();
         let mut lead = LeadFilter::default();
         // Every trie word is a lead too: exact words as whole words, others as prefixes.
