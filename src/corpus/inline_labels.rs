@@ -52,7 +52,6 @@ pub fn inline_label_breaks(text: &str) -> Vec<Range<usize>> {
                     + para_start;
                 let before = &text[para_start..gap_start];
                 // A label glued to the word before it (no space run) is not split.
-                // A label glued to the word before it (no space run) is not split.
                 if gap_start > para_start && gap_start < gap_end && !ends_with_preposition(before) {
                     out.push(gap_start..gap_end);
                 }
