@@ -443,24 +443,28 @@ fn warn_stale_labels(gold: &[GoldParagraph], docs: &[statemine::index::StoredDoc
     if stale.is_empty() {
         return;
     }
-    let listed: Vec<String> = stale
-        .iter()
-        .take(5)
-        .map(|m| format!("  {}: {} para {}", m.location, m.doc_id, m.para))
-        .collect();
-    let more = stale.len().saturating_sub(listed.len());
     warning(format_args!(
         "{} labelled paragraph(s) differ from the index's text at that place (the document \
          changed, or was ingested with --split-inline-labels, after it was labelled), so \
-         their labels may belong to other words:\n{}{}",
+         their labels may belong to other words:\n{}",
         stale.len(),
-        statemine::text::terminal_safe(&listed.join("\n")),
-        if more > 0 {
-            format!("\n  ... and {more} more")
-        } else {
-            String::new()
-        }
+        statemine::text::terminal_safe(&list_paragraphs(&stale, ""))
     ));
+}
+
+/// The first five of `paragraphs` as `  FILE:LINE: DOC para N{suffix}` lines, then how many
+/// more there are.
+fn list_paragraphs(paragraphs: &[themes::MissingParagraph], suffix: &str) -> String {
+    let mut lines: Vec<String> = paragraphs
+        .iter()
+        .take(5)
+        .map(|m| format!("  {}: {} para {}{suffix}", m.location, m.doc_id, m.para))
+        .collect();
+    let more = paragraphs.len() - lines.len();
+    if more > 0 {
+        lines.push(format!("  ... and {more} more"));
+    }
+    lines.join("\n")
 }
 
 fn eval(args: EvalArgs) -> anyhow::Result<Outcome> {
@@ -488,27 +492,11 @@ fn eval(args: EvalArgs) -> anyhow::Result<Outcome> {
     let pooled_report = themes::evaluate(&set, &pooled, &docs);
     if !pooled_report.missing.is_empty() {
         let missing = &pooled_report.missing;
-        let listed: Vec<String> = missing
-            .iter()
-            .take(5)
-            .map(|m| {
-                format!(
-                    "  {}: {} para {} is not in the index",
-                    m.location, m.doc_id, m.para
-                )
-            })
-            .collect();
-        let more = missing.len().saturating_sub(listed.len());
         let message = format!(
-            "{} labelled paragraph(s) are not in the index {}:\n{}{}",
+            "{} labelled paragraph(s) are not in the index {}:\n{}",
             missing.len(),
             args.index.index.display(),
-            listed.join("\n"),
-            if more > 0 {
-                format!("\n  ... and {more} more")
-            } else {
-                String::new()
-            }
+            list_paragraphs(missing, " is not in the index")
         );
         if !args.allow_missing {
             anyhow::bail!(
