@@ -1,7 +1,8 @@
 //! The compiled theme set: per language, every token sequence (phrases, `near` sides,
-//! `unless` phrases) indexed by what its first item is, and the regexes in `RegexSet`s of
-//! at most [`REGEX_SET_SIZE`] each, so a document is scanned once per set, not once per
-//! pattern.
+//! `unless` phrases) indexed by what its first item is, and the regexes: many in
+//! `RegexSet`s of at most [`REGEX_SET_SIZE`] each, so a paragraph is scanned once per set,
+//! not once per pattern; a few, and those with Unicode word boundaries, one by one
+//! ([`REGEX_SET_MIN`]).
 //!
 //! How a document is matched (see [`Matcher::match_text`]):
 //! 1. each paragraph is tokenized by the shared analyzer; each stem becomes an id of the
@@ -143,7 +144,11 @@ struct LangMatcher {
     roles: SeqRoles,
     /// Surface test id -> sequences that start with it.
     surface_anchored: FxHashMap<u32, Vec<u32>>,
-    /// The regexes in sets, each with the index of its first regex.
+    /// Regexes located one by one in every paragraph (indices into `regexes`).
+    regex_alone: Vec<u32>,
+    /// The other regexes (indices into `regexes`), in the order of their sets.
+    set_members: Vec<u32>,
+    /// The sets, each with the position in `set_members` of its first regex.
     regex_sets: Vec<(usize, RegexSet)>,
     regexes: Vec<Regex>,
     /// Regex index -> patterns using it.
@@ -157,6 +162,38 @@ struct LangMatcher {
 /// a theme set of ten thousand could not be compiled at all (70 s to find out). When a set
 /// does not fit, the sets from there on hold half as many, until they fit.
 pub(crate) const REGEX_SET_SIZE: usize = 512;
+
+/// Fewest regexes put in sets. Each regex is compiled by itself anyway (it locates the
+/// matches), with a literal prefilter where it has literals, and running a few such regexes
+/// over a paragraph is faster than one pass of a set of them; the set wins from about this
+/// many. Regexes with a Unicode word boundary (`\b` without `(?-u:)`) never go in a set: a
+/// set's lazy DFA gives up on them at the first non-ASCII byte and the set falls back to its
+/// slowest engine, while alone each runs from its prefilter's candidates. docs/themes.md has
+/// the measurements.
+pub(crate) const REGEX_SET_MIN: usize = 32;
+
+/// Whether `source` (compiled case-insensitively, as theme regexes are) asserts a Unicode
+/// word boundary. A regex that does not parse answers `false` (it never reaches here:
+/// theme files are validated when loaded).
+fn has_unicode_word_boundary(source: &str) -> bool {
+    regex_syntax::ParserBuilder::new()
+        .case_insensitive(true)
+        .build()
+        .parse(source)
+        .is_ok_and(|hir| hir.properties().look_set().contains_word_unicode())
+}
+
+/// Splits the regexes of `sources` into those located one by one and those put in sets
+/// ([`REGEX_SET_MIN`]), as (alone, in sets), each in regex order.
+fn split_regexes<S: AsRef<str>>(sources: &[S]) -> (Vec<u32>, Vec<u32>) {
+    let (mut alone, mut in_sets): (Vec<u32>, Vec<u32>) = (0..sources.len() as u32)
+        .partition(|&i| has_unicode_word_boundary(sources[i as usize].as_ref()));
+    if in_sets.len() < REGEX_SET_MIN {
+        alone.append(&mut in_sets);
+        alone.sort_unstable();
+    }
+    (alone, in_sets)
+}
 
 /// Most `RegexSet`s per language, so at most about 160 MB of compiled regexes (and as much
 /// again for the regexes located one by one). Ten thousand regexes of the shape above,
@@ -545,7 +582,9 @@ impl LangMatcher {
             seqs.push(Seq { elems });
         }
         let sources: Vec<&str> = regexes.iter().map(Regex::as_str).collect();
-        let regex_sets = regex_sets(&sources, MAX_REGEX_SETS)?;
+        let (regex_alone, set_members) = split_regexes(&sources);
+        let members: Vec<&str> = set_members.iter().map(|&i| sources[i as usize]).collect();
+        let regex_sets = regex_sets(&members, MAX_REGEX_SETS)?;
         let mut trie = TokenTrie::default();
         let mut lead = LeadFilter::default();
         // Every trie word is a lead too: exact words as whole words, others as prefixes.
@@ -591,6 +630,8 @@ impl LangMatcher {
             stem_anchored,
             roles,
             surface_anchored,
+            regex_alone,
+            set_members,
             regex_sets,
             regexes,
             regex_patterns,
@@ -758,8 +799,8 @@ impl LangMatcher {
         });
     }
 
-    /// Finds the tokens that start a sequence (by stem or surface test) and, with the regex
-    /// set, the regex matches.
+    /// Finds the tokens that start a sequence (by stem or surface test) and the regex
+    /// matches.
     fn collect_candidates(&self, text: &str, doc: &DocTokens, found: &mut Candidates) {
         found.anchors.clear();
         found.surface.clear();
@@ -774,23 +815,28 @@ impl LangMatcher {
                 }
             }
         }
-        // One pass of each `RegexSet` per paragraph; only the regexes it reports are
-        // located (in regex order, as the sets are in that order).
+        // Per paragraph, the regexes kept alone are located, then one pass of each
+        // `RegexSet` says which of its regexes to locate.
         for (p, para) in doc.paras.iter().enumerate() {
             let paragraph = &text[para.bytes.clone()];
+            for &index in &self.regex_alone {
+                self.locate_regex(index, p, paragraph, found);
+            }
             for (first, set) in &self.regex_sets {
-                for index in set.matches(paragraph).iter().map(|i| first + i) {
-                    for m in self.regexes[index].find_iter(paragraph) {
-                        if !m.is_empty() {
-                            found.regex.push((
-                                index as u32,
-                                p as u32,
-                                m.start() as u32,
-                                m.end() as u32,
-                            ));
-                        }
-                    }
+                for i in set.matches(paragraph).iter() {
+                    self.locate_regex(self.set_members[first + i], p, paragraph, found);
                 }
+            }
+        }
+    }
+
+    /// Adds the non-empty matches of regex `index` in paragraph `p` to `found.regex`.
+    fn locate_regex(&self, index: u32, p: usize, paragraph: &str, found: &mut Candidates) {
+        for m in self.regexes[index as usize].find_iter(paragraph) {
+            if !m.is_empty() {
+                found
+                    .regex
+                    .push((index, p as u32, m.start() as u32, m.end() as u32));
             }
         }
     }
@@ -1023,7 +1069,9 @@ mod tests {
     #[test]
     fn a_hundred_unicode_regexes_compile_in_sets_and_match_in_order() {
         let patterns: Vec<String> = (0..100)
-            .map(|i| format!("  {{ regex = '\\bw{i}x\\w{{0,3}}\\s+(\\w+\\s+){{0,2}}talks' }}"))
+            .map(|i| {
+                format!("  {{ regex = '(?-u:\\b)w{i}x\\w{{0,3}}\\s+(\\w+\\s+){{0,2}}talks' }}")
+            })
             .collect();
         let text = format!(
             "name = \"many\"\nversion = \"1\"\n\n[[theme]]\nid = \"many\"\nlabel = \"Many\"\n\
@@ -1032,9 +1080,10 @@ mod tests {
         );
         let set = ThemeSet::from_toml(Path::new("many.toml"), &text).unwrap();
         let matcher = Matcher::new(&set).unwrap();
-        assert!(matcher.en.as_ref().unwrap().regex_sets.len() > 1);
+        let en = matcher.en.as_ref().unwrap();
+        assert!(en.regex_sets.len() > 1 && en.regex_alone.is_empty());
         let sources: Vec<String> = (0..100)
-            .map(|i| format!(r"\bw{i}x\w{{0,3}}\s+(\w+\s+){{0,2}}talks"))
+            .map(|i| format!(r"(?-u:\b)w{i}x\w{{0,3}}\s+(\w+\s+){{0,2}}talks"))
             .collect();
         let err = regex_sets(&sources, 1).err().unwrap().to_string();
         assert!(err.contains("100 regexes do not fit in 1 sets"), "{err}");
@@ -1047,9 +1096,9 @@ mod tests {
         assert_eq!(
             rules,
             [
-                (0, r"/\bw99x\w{0,3}\s+(\w+\s+){0,2}talks/"),
-                (1, r"/\bw3x\w{0,3}\s+(\w+\s+){0,2}talks/"),
-                (1, r"/\bw60x\w{0,3}\s+(\w+\s+){0,2}talks/"),
+                (0, r"/(?-u:\b)w99x\w{0,3}\s+(\w+\s+){0,2}talks/"),
+                (1, r"/(?-u:\b)w3x\w{0,3}\s+(\w+\s+){0,2}talks/"),
+                (1, r"/(?-u:\b)w60x\w{0,3}\s+(\w+\s+){0,2}talks/"),
             ]
         );
     }
@@ -1106,7 +1155,78 @@ patterns = [{ near = ["talks", "end"], scope = "paragraph", with = ["work"] }, {
         (compile(), every)
     });
 
+    #[test]
+    fn many_regexes_go_in_sets_but_few_and_unicode_boundaries_alone() {
+        let ascii = |i: usize| format!(r"(?-u:\b)w{i}x\w*");
+        let few: Vec<String> = (0..3).map(ascii).chain([r"\bw9".to_string()]).collect();
+        assert_eq!(split_regexes(&few), (vec![0, 1, 2, 3], vec![]));
+        let mut many: Vec<String> = (0..REGEX_SET_MIN).map(ascii).collect();
+        many.insert(5, r"\bx\B".into());
+        many.push(r"(?i)(?-u:\b)x|\by".into());
+        let (alone, in_sets) = split_regexes(&many);
+        assert_eq!(alone, [5, REGEX_SET_MIN as u32 + 1]);
+        assert_eq!(in_sets.len(), REGEX_SET_MIN);
+        assert!(in_sets.windows(2).all(|w| w[0] < w[1]) && !in_sets.contains(&5));
+        // Unicode word characters without a Unicode boundary may go in a set.
+        assert!(!has_unicode_word_boundary(r"(?-u:\b)\w+ism"));
+        assert!(has_unicode_word_boundary(r"sanction\w*\b"));
+    }
+
+    /// Fewer regexes than [`REGEX_SET_MIN`], one with a Unicode word boundary, as compiled
+    /// (located one by one), and the same matcher with all of them in a set.
+    static FEW_REGEXES: LazyLock<(Matcher, Matcher)> = LazyLock::new(|| {
+        let text = r#"
+name = "few"
+version = "1"
+
+[[theme]]
+id = "futility"
+[theme.en]
+patterns = [
+  { regex = '\bsanction\w*\s+(\w+\s+){0,2}(useless|futile)' },
+  { regex = 'dead\s+end', unless = ["dialogue"] },
+]
+[[theme]]
+id = "talks"
+[theme.en]
+patterns = [
+  { regex = '(?-u:\b)talks?(?-u:\b)|(?-u:\b)dialogue' },
+  { regex = '\bend\b' },
+]
+"#;
+        let set = ThemeSet::from_toml(Path::new("few.toml"), text).unwrap();
+        let alone = Matcher::new(&set).unwrap();
+        let mut in_sets = Matcher::new(&set).unwrap();
+        let en = in_sets.en.as_mut().unwrap();
+        assert!(en.regex_sets.is_empty() && en.regex_alone.len() == 4);
+        let sources: Vec<&str> = en.regexes.iter().map(Regex::as_str).collect();
+        en.regex_sets = regex_sets(&sources, MAX_REGEX_SETS).unwrap();
+        en.set_members = std::mem::take(&mut en.regex_alone);
+        (alone, in_sets)
+    });
+
     proptest::proptest! {
+        /// A few regexes located one by one match as they do in a set.
+        #[test]
+        fn a_few_regexes_match_as_in_a_set(
+            words in proptest::collection::vec(proptest::sample::select(&[
+                "sanctions", "Sanction", "are", "useless", "futile", "dead", "end", "talk",
+                "talks", "talked", "dialogue", "the", "Korea", "санкции",
+            ][..]), 0..40),
+            separators in proptest::collection::vec(
+                proptest::sample::select(&[" ", " ", ", ", ". ", "\n", "  "][..]), 40),
+        ) {
+            let text: String = words
+                .iter()
+                .zip(&separators)
+                .map(|(w, s)| format!("{w}{s}"))
+                .collect();
+            let (alone, in_sets) = &*FEW_REGEXES;
+            let alone = alone.match_text(Lang::En, &text, &mut Scratch::default());
+            let in_sets = in_sets.match_text(Lang::En, &text, &mut Scratch::default());
+            proptest::prop_assert_eq!(alone, in_sets, "{}", text);
+        }
+
         /// Skipping the paragraphs where no pattern can fire changes no match.
         #[test]
         fn paragraphs_without_a_possible_match_change_nothing(
