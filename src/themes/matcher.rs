@@ -215,8 +215,8 @@ fn regex_sets<S: AsRef<str>>(
             return Err(ThemeError::Compile {
                 reason: format!(
                     "{} regexes do not fit in {max_sets} sets of 10 MB of compiled program \
-                     (the first {start} do): use fewer regexes, phrases, or ASCII classes \
-                     such as (?-u:\\b) and (?-u:\\w)",
+                     (the first {start} do): use fewer regexes, phrases, or ASCII word \
+                     classes such as (?-u:\\w)",
                     sources.len()
                 ),
             });
