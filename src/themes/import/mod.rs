@@ -62,15 +62,22 @@ pub(crate) fn value_to_pattern(value: &str) -> Result<PatternSpec, String> {
 }
 
 /// A regex for glob words: `*` any letters, `?` one letter, words separated by non-letters.
+/// A run of `*` is one `\w*` (the same words; each repeat would make a larger program).
 fn glob_regex(words: &[&str]) -> String {
     let body: Vec<String> = words
         .iter()
         .map(|w| {
+            let mut previous = None;
             w.chars()
-                .map(|c| match c {
-                    '*' => r"\w*".to_string(),
-                    '?' => r"\w".to_string(),
-                    c => regex::escape(&c.to_string()),
+                .map(|c| {
+                    let star_again = c == '*' && previous == Some('*');
+                    previous = Some(c);
+                    match c {
+                        '*' if star_again => String::new(),
+                        '*' => r"\w*".to_string(),
+                        '?' => r"\w".to_string(),
+                        c => regex::escape(&c.to_string()),
+                    }
                 })
                 .collect()
         })
@@ -146,6 +153,10 @@ mod tests {
         assert_eq!(
             value_to_pattern("*ism").unwrap(),
             PatternSpec::regex(r"\b\w*ism\b")
+        );
+        assert_eq!(
+            value_to_pattern("a***b?** c").unwrap(),
+            PatternSpec::regex(r"\ba\w*b\w\w*\W+c\b")
         );
         assert!(value_to_pattern("  ").is_err());
         assert!(value_to_pattern("-*").is_err());
