@@ -1,7 +1,7 @@
 //! The compiled theme set: per language, every token sequence (phrases, `near` sides,
-//! `unless` phrases) indexed by what its first item is, and the regexes: many in
-//! `RegexSet`s of at most [`REGEX_SET_SIZE`] each, so a paragraph is scanned once per set,
-//! not once per pattern; a few, and those with Unicode word boundaries, one by one
+//! `unless` phrases) indexed by what its first item is, and the regexes: those with
+//! literals to prefilter on one by one, the others in `RegexSet`s of at most
+//! [`REGEX_SET_SIZE`] each, so a paragraph is scanned once per set, not once per pattern
 //! ([`REGEX_SET_MIN`]).
 //!
 //! How a document is matched (see [`Matcher::match_text`]):
@@ -10,7 +10,8 @@
 //! 2. a token whose stem starts one or more sequences is a candidate, and so is a token
 //!    passing a surface test (glob, exact word) that starts one; the rest of each sequence
 //!    (`*`, `~N`, globs, more words) is verified token by token inside the sentence;
-//! 3. per paragraph, the `RegexSet`s say which regexes match, and only those are located;
+//! 3. per paragraph, the regexes run alone are located, and the `RegexSet`s say which of
+//!    theirs match, and only those are located;
 //!    paragraphs where no pattern can fire are dropped ([`super::needs`]), and only the
 //!    others are split into sentences;
 //! 4. patterns turn occurrences into raw matches, [`super::rules`] applies negation,
@@ -163,36 +164,55 @@ struct LangMatcher {
 /// does not fit, the sets from there on hold half as many, until they fit.
 pub(crate) const REGEX_SET_SIZE: usize = 512;
 
-/// Fewest regexes put in sets. Each regex is compiled by itself anyway (it locates the
-/// matches), with a literal prefilter where it has literals, and running a few such regexes
-/// over a paragraph is faster than one pass of a set of them; the set wins from about this
-/// many. Regexes with a Unicode word boundary (`\b` without `(?-u:)`) never go in a set: a
-/// set's lazy DFA gives up on them at the first non-ASCII byte and the set falls back to its
-/// slowest engine, while alone each runs from its prefilter's candidates. docs/themes.md has
-/// the measurements.
+/// Most regexes with literals run one by one. Each regex is compiled by itself anyway (it
+/// locates the matches), and one whose matches begin or end with literals of a few bytes
+/// runs from a prefilter on them: a few such regexes are faster one by one than one pass of a
+/// set of them, and the set wins from about this many. Such a regex with a Unicode word
+/// boundary (`\b` without `(?-u:)`) always runs alone: a set's lazy DFA gives up on it at the
+/// first non-ASCII byte and the set falls back to its slowest engine. A regex without such
+/// literals always goes in a set (alone it would be one more full pass per paragraph).
+/// docs/themes.md has the measurements.
 pub(crate) const REGEX_SET_MIN: usize = 32;
 
-/// Whether `source` (compiled case-insensitively, as theme regexes are) asserts a Unicode
-/// word boundary. A regex that does not parse answers `false` (it never reaches here:
-/// theme files are validated when loaded).
-fn has_unicode_word_boundary(source: &str) -> bool {
-    regex_syntax::ParserBuilder::new()
+/// Shortest literal worth a prefilter: shorter ones (`[0-9]{2}` has a hundred) find
+/// candidates nearly everywhere.
+const MIN_PREFILTER_LITERAL: usize = 3;
+
+/// What decides where a regex runs: whether its matches begin or end with literals of at
+/// least [`MIN_PREFILTER_LITERAL`] bytes, and whether it asserts a Unicode word boundary.
+/// `source` is parsed as theme regexes are compiled (case-insensitively); a regex that does
+/// not parse has neither (it never reaches here: theme files are validated when loaded).
+fn regex_traits(source: &str) -> (bool, bool) {
+    use regex_syntax::hir::literal::{ExtractKind, Extractor};
+    let Ok(hir) = regex_syntax::ParserBuilder::new()
         .case_insensitive(true)
         .build()
         .parse(source)
-        .is_ok_and(|hir| hir.properties().look_set().contains_word_unicode())
+    else {
+        return (false, false);
+    };
+    let literals = [ExtractKind::Prefix, ExtractKind::Suffix]
+        .into_iter()
+        .any(|kind| {
+            let seq = Extractor::new().kind(kind).extract(&hir);
+            seq.is_finite()
+                && seq
+                    .min_literal_len()
+                    .is_some_and(|n| n >= MIN_PREFILTER_LITERAL)
+        });
+    let unicode = hir.properties().look_set().contains_word_unicode();
+    (literals, unicode)
 }
 
 /// Splits the regexes of `sources` into those located one by one and those put in sets
 /// ([`REGEX_SET_MIN`]), as (alone, in sets), each in regex order.
 fn split_regexes<S: AsRef<str>>(sources: &[S]) -> (Vec<u32>, Vec<u32>) {
-    let (mut alone, mut in_sets): (Vec<u32>, Vec<u32>) = (0..sources.len() as u32)
-        .partition(|&i| has_unicode_word_boundary(sources[i as usize].as_ref()));
-    if in_sets.len() < REGEX_SET_MIN {
-        alone.append(&mut in_sets);
-        alone.sort_unstable();
-    }
-    (alone, in_sets)
+    let traits: Vec<(bool, bool)> = sources.iter().map(|s| regex_traits(s.as_ref())).collect();
+    let ascii_with_literals = traits.iter().filter(|&&(l, u)| l && !u).count();
+    let alone = |&(literals, unicode): &(bool, bool)| {
+        literals && (unicode || ascii_with_literals < REGEX_SET_MIN)
+    };
+    (0..sources.len() as u32).partition(|&i| alone(&traits[i as usize]))
 }
 
 /// Most `RegexSet`s per language, so at most about 160 MB of compiled regexes (and as much
@@ -1156,20 +1176,28 @@ patterns = [{ near = ["talks", "end"], scope = "paragraph", with = ["work"] }, {
     });
 
     #[test]
-    fn many_regexes_go_in_sets_but_few_and_unicode_boundaries_alone() {
-        let ascii = |i: usize| format!(r"(?-u:\b)w{i}x\w*");
-        let few: Vec<String> = (0..3).map(ascii).chain([r"\bw9".to_string()]).collect();
+    fn regexes_with_literals_run_alone_unless_many_without_unicode_boundaries() {
+        let ascii = |i: usize| format!(r"(?-u:\b)w{i}xyz\w*");
+        let few: Vec<String> = (0..3).map(ascii).chain([r"\bwxyz".to_string()]).collect();
         assert_eq!(split_regexes(&few), (vec![0, 1, 2, 3], vec![]));
         let mut many: Vec<String> = (0..REGEX_SET_MIN).map(ascii).collect();
-        many.insert(5, r"\bx\B".into());
-        many.push(r"(?i)(?-u:\b)x|\by".into());
+        many.insert(5, r"\bxyz\B".into());
+        many.push(r"(?-u:\b)xyz|\byzx".into());
         let (alone, in_sets) = split_regexes(&many);
         assert_eq!(alone, [5, REGEX_SET_MIN as u32 + 1]);
         assert_eq!(in_sets.len(), REGEX_SET_MIN);
         assert!(in_sets.windows(2).all(|w| w[0] < w[1]) && !in_sets.contains(&5));
-        // Unicode word characters without a Unicode boundary may go in a set.
-        assert!(!has_unicode_word_boundary(r"(?-u:\b)\w+ism"));
-        assert!(has_unicode_word_boundary(r"sanction\w*\b"));
+        // Without literals of three bytes, a regex goes in a set however few there are.
+        let bare = [
+            r"\b[a-z]{3}[0-9]{2}\b",
+            r"(?-u:\b)xy",
+            r"\bsanction\w*",
+            r"\w+ism\b",
+        ];
+        assert_eq!(split_regexes(&bare), (vec![2, 3], vec![0, 1]));
+        assert_eq!(regex_traits(r"(?-u:\b)\w+ism"), (true, false));
+        assert_eq!(regex_traits(r"sanction\w*\b"), (true, true));
+        assert_eq!(regex_traits(r"(?-u:\b)[0-9]{4}(?-u:\b)"), (false, false));
     }
 
     /// Fewer regexes than [`REGEX_SET_MIN`], one with a Unicode word boundary, as compiled
@@ -1192,16 +1220,18 @@ id = "talks"
 patterns = [
   { regex = '(?-u:\b)talks?(?-u:\b)|(?-u:\b)dialogue' },
   { regex = '\bend\b' },
+  { regex = '\b[a-z]{2}\s+[0-9]{2}' },
 ]
 "#;
         let set = ThemeSet::from_toml(Path::new("few.toml"), text).unwrap();
         let alone = Matcher::new(&set).unwrap();
         let mut in_sets = Matcher::new(&set).unwrap();
         let en = in_sets.en.as_mut().unwrap();
-        assert!(en.regex_sets.is_empty() && en.regex_alone.len() == 4);
+        assert_eq!((en.regex_alone.len(), en.set_members.len()), (4, 1));
         let sources: Vec<&str> = en.regexes.iter().map(Regex::as_str).collect();
         en.regex_sets = regex_sets(&sources, MAX_REGEX_SETS).unwrap();
-        en.set_members = std::mem::take(&mut en.regex_alone);
+        en.set_members = (0..sources.len() as u32).collect();
+        en.regex_alone.clear();
         (alone, in_sets)
     });
 
@@ -1211,7 +1241,7 @@ patterns = [
         fn a_few_regexes_match_as_in_a_set(
             words in proptest::collection::vec(proptest::sample::select(&[
                 "sanctions", "Sanction", "are", "useless", "futile", "dead", "end", "talk",
-                "talks", "talked", "dialogue", "the", "Korea", "санкции",
+                "talks", "talked", "dialogue", "the", "Korea", "санкции", "is", "17",
             ][..]), 0..40),
             separators in proptest::collection::vec(
                 proptest::sample::select(&[" ", " ", ", ", ". ", "\n", "  "][..]), 40),
