@@ -17,6 +17,10 @@ use tempfile::NamedTempFile;
 
 use super::ExportError;
 
+/// Bytes buffered before each write to the staged file: large outputs (an evidence table of
+/// hundreds of megabytes) go to the kernel in few calls.
+const OUTPUT_BUFFER: usize = 256 * 1024;
+
 /// A file being written beside its destination, not yet visible under its name.
 pub(crate) struct Staged {
     temp: BufWriter<NamedTempFile>,
@@ -46,7 +50,7 @@ impl Staged {
         }
         let temp = builder.tempfile_in(parent).map_err(io)?;
         Ok(Staged {
-            temp: BufWriter::new(temp),
+            temp: BufWriter::with_capacity(OUTPUT_BUFFER, temp),
             path: path.to_path_buf(),
         })
     }
