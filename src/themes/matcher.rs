@@ -164,8 +164,9 @@ struct LangMatcher {
 /// does not fit, the sets from there on hold half as many, until they fit.
 pub(crate) const REGEX_SET_SIZE: usize = 512;
 
-/// Most regexes with literals run one by one. Each regex is compiled by itself anyway (it
-/// locates the matches), and one whose matches begin or end with literals of a few bytes
+/// From how many regexes with literals (and without a Unicode word boundary) a language puts
+/// them in sets instead of running them one by one. Each regex is compiled by itself anyway
+/// (it locates the matches), and one whose matches begin or end with literals of a few bytes
 /// runs from a prefilter on them: a few such regexes are faster one by one than one pass of a
 /// set of them, and the set wins from about this many. Such a regex with a Unicode word
 /// boundary (`\b` without `(?-u:)`) always runs alone: a set's lazy DFA gives up on it at the
