@@ -14,11 +14,11 @@ use serde::{Deserialize, Deserializer, Serialize, Serializer};
 use toml::Spanned;
 
 /// A whole theme file.
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct ThemeFile {
-    /// Name of the theme set.
-    pub name: String,
+    /// Name of the theme set (with its place in the file, for messages).
+    pub name: Spanned<String>,
     /// Version of the theme set (free text, e.g. `1.2`).
     #[serde(default)]
     pub version: String,
@@ -38,6 +38,21 @@ pub struct ThemeFile {
     /// The themes, in the order they are reported.
     #[serde(default, rename = "theme")]
     pub themes: Vec<Spanned<ThemeSpec>>,
+}
+
+impl Default for ThemeFile {
+    /// An empty file, its parts built in memory (no place in a file).
+    fn default() -> ThemeFile {
+        ThemeFile {
+            name: Spanned::new(0..0, String::new()),
+            version: String::new(),
+            description: String::new(),
+            model: None,
+            negators: Negators::default(),
+            lists: Lists::default(),
+            themes: Vec::new(),
+        }
+    }
 }
 
 /// Named phrase lists per language: `[lists.en] korea = ["korea", "dprk", "pyongyang"]`.

@@ -112,7 +112,7 @@ pub fn kwic_set(set: Option<&ThemeSet>, target: &str) -> Result<ThemeSet, ThemeE
         ))
     };
     let file = ThemeFile {
-        name: "query".into(),
+        name: Spanned::new(0..0, "query".into()),
         themes: vec![Spanned::new(
             0..0,
             ThemeSpec {

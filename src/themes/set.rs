@@ -334,8 +334,12 @@ impl Validator<'_> {
             lang: None,
             line: None,
         };
-        if file.name.trim().is_empty() {
-            self.problem(nowhere, None, "`name` is empty");
+        if file.name.get_ref().trim().is_empty() {
+            let at = At {
+                line: self.line(&file.name),
+                ..nowhere
+            };
+            self.problem(at, None, "`name` is empty");
         }
         let mut negators = Vec::new();
         for lang in [Lang::En, Lang::Ru] {
@@ -384,7 +388,12 @@ impl Validator<'_> {
             }
         }
         if file.themes.is_empty() {
-            self.problem(nowhere, None, "the file defines no `[[theme]]`");
+            // A problem of the whole file is reported at its first line.
+            let at = At {
+                line: self.source.map(|_| 1),
+                ..nowhere
+            };
+            self.problem(at, None, "the file defines no `[[theme]]`");
         }
         if let Some(model) = &file.model {
             let name = model.get_ref();
@@ -469,7 +478,7 @@ impl Validator<'_> {
         }
         ThemeSet {
             path: self.path.to_path_buf(),
-            name: file.name,
+            name: file.name.into_inner(),
             version: file.version,
             description: file.description,
             model: file.model.map(|m| m.into_inner()),
@@ -1032,6 +1041,20 @@ patterns = [
         // A file without modes counts by rules and needs no model.
         let plain = load(GOOD).unwrap();
         assert!(!plain.uses_model() && plain.model.is_none());
+    }
+
+    // Found by the fuzz target `theme_file` (tests/fuzz-corpus/theme_file/crash-no-theme-no-line):
+    // these two problems of a TOML file named no line.
+    #[test]
+    fn whole_file_problems_name_a_line_too() {
+        assert_eq!(
+            problems("name = \"x\"\n"),
+            ["t.toml:1: the file defines no `[[theme]]`"]
+        );
+        let named = problems(
+            "version = \"1\"\n\nname = \" \"\n[[theme]]\nid = \"a\"\n[theme.en]\npatterns = [\"x\"]\n",
+        );
+        assert_eq!(named, ["t.toml:3: `name` is empty"]);
     }
 
     #[test]

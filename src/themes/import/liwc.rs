@@ -22,6 +22,7 @@ use super::{Imported, theme, theme_id, value_to_pattern};
 use crate::document::Lang;
 use crate::themes::file::{PatternSpec, ThemeFile};
 use crate::themes::{Problem, ThemeError};
+use toml::Spanned;
 
 /// Converts a LIWC dictionary (`text`, read from `path`) to a theme file whose themes have
 /// patterns in each of `langs`.
@@ -125,9 +126,11 @@ pub fn liwc(path: &Path, text: &str, langs: &[Lang]) -> Result<Imported, ThemeEr
         }
     }
     let mut file = ThemeFile {
-        name: path
-            .file_stem()
-            .map_or_else(|| "dictionary".into(), |s| s.to_string_lossy().into()),
+        name: Spanned::new(
+            0..0,
+            path.file_stem()
+                .map_or_else(|| "dictionary".into(), |s| s.to_string_lossy().into()),
+        ),
         version: String::new(),
         description: format!("Converted from the LIWC dictionary {}", path.display()),
         ..ThemeFile::default()
