@@ -18,11 +18,10 @@
 use std::collections::HashMap;
 use std::path::Path;
 
-use super::{Imported, theme, theme_id, value_to_pattern};
+use super::{Imported, dictionary_name, theme, theme_id, value_to_pattern};
 use crate::document::Lang;
 use crate::themes::file::{PatternSpec, ThemeFile};
 use crate::themes::{Problem, ThemeError};
-use toml::Spanned;
 
 /// Converts a LIWC dictionary (`text`, read from `path`) to a theme file whose themes have
 /// patterns in each of `langs`.
@@ -126,11 +125,7 @@ pub fn liwc(path: &Path, text: &str, langs: &[Lang]) -> Result<Imported, ThemeEr
         }
     }
     let mut file = ThemeFile {
-        name: Spanned::new(
-            0..0,
-            path.file_stem()
-                .map_or_else(|| "dictionary".into(), |s| s.to_string_lossy().into()),
-        ),
+        name: dictionary_name(path),
         version: String::new(),
         description: format!("Converted from the LIWC dictionary {}", path.display()),
         ..ThemeFile::default()

@@ -14,6 +14,8 @@ mod quanteda;
 pub use liwc::liwc;
 pub use quanteda::quanteda;
 
+use std::path::Path;
+
 use super::file::{LangSpec, PatternEntry, PatternSpec, ThemeSpec};
 use super::pattern::surface_tokens;
 use crate::document::Lang;
@@ -92,6 +94,16 @@ fn glob_regex(words: &[&str]) -> String {
         }
     };
     format!("{}{}{}", edge(first), body.join(r"\W+"), edge(last))
+}
+
+/// The theme set's name of a dictionary read from `path`: its file stem (built in memory,
+/// so with no place in a theme file).
+pub(crate) fn dictionary_name(path: &Path) -> Spanned<String> {
+    let stem = path.file_stem();
+    Spanned::new(
+        0..0,
+        stem.map_or_else(|| "dictionary".into(), |s| s.to_string_lossy().into()),
+    )
 }
 
 /// A theme with the same patterns in each of `langs`.

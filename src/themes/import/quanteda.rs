@@ -17,11 +17,10 @@ use std::path::Path;
 
 use saphyr::{LoadableYamlNode, Scalar, Yaml};
 
-use super::{Imported, theme, theme_id, value_to_pattern};
+use super::{Imported, dictionary_name, theme, theme_id, value_to_pattern};
 use crate::document::Lang;
 use crate::themes::file::{PatternSpec, ThemeFile};
 use crate::themes::{Problem, ThemeError};
-use toml::Spanned;
 
 /// Converts a quanteda YAML dictionary (`text`, read from `path`) to a theme file whose
 /// themes have patterns in each of `langs`.
@@ -57,11 +56,7 @@ pub fn quanteda(path: &Path, text: &str, langs: &[Lang]) -> Result<Imported, The
     };
     let mut imported = Imported {
         file: ThemeFile {
-            name: Spanned::new(
-                0..0,
-                path.file_stem()
-                    .map_or_else(|| "dictionary".into(), |s| s.to_string_lossy().into()),
-            ),
+            name: dictionary_name(path),
             version: String::new(),
             description: format!("Converted from the quanteda dictionary {}", path.display()),
             ..ThemeFile::default()
