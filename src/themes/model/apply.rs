@@ -98,11 +98,13 @@ struct Applied {
 /// outside `[1e-300, 1 - 1e-5]` are never skipped.
 #[derive(Default)]
 struct Reach {
-    /// Stem number -> `p` of its unigram.
-    unigram: Vec<f64>,
-    /// Stem number -> bits: [`FIRST`] when it starts a positive bigram, [`SECOND`] when it
-    /// ends one.
-    sides: Vec<u8>,
+    /// Stem number -> what it adds as a unigram and its place among the stems that start
+    /// and end positive bigrams (entry 0, of tokens without a number, adds nothing).
+    stems: Vec<StemReach>,
+    /// Bit [`pair_bit`] of every positive bigram is set (bit 0 never is): a hashed bitmap
+    /// small enough to stay in the first-level cache, which rules out most neighbouring
+    /// pairs without a lookup in `bigram`.
+    pairs: Box<[u64]>,
     /// Positive bigram key -> its `p`.
     bigram: SmallWords<f64>,
     /// A paragraph whose inflated bound is below this is not scored (-inf: every
@@ -110,10 +112,27 @@ struct Reach {
     skip_below: f64,
 }
 
-/// [`Reach::sides`]: the stem starts a positive bigram.
-const FIRST: u8 = 1;
-/// [`Reach::sides`]: the stem ends a positive bigram.
-const SECOND: u8 = 2;
+/// One stem's part of [`Reach`].
+#[derive(Debug, Clone, Copy, Default)]
+struct StemReach {
+    /// `p` of its unigram.
+    unigram: f64,
+    /// 1 when the stem starts a positive bigram, else 0.
+    starts: u32,
+    /// 1 when the stem ends a positive bigram, else 0.
+    ends: u32,
+}
+
+/// Bits of [`Reach::pairs`] (8 KB).
+const PAIR_BITS: u32 = 16;
+
+/// The bit of the bigram (`first`, `second`) in [`Reach::pairs`]: odd, so that bit 0
+/// stands for the pairs that cannot be a positive bigram.
+#[inline(always)]
+fn pair_bit(first: u32, second: u32) -> usize {
+    let hash = pair(first, second).wrapping_mul(0x9E37_79B9_7F4A_7C15) >> (64 - PAIR_BITS);
+    (hash | 1) as usize
+}
 
 /// How far below the threshold's logit a bound must stay (see [`Reach`]).
 const DELTA: f64 = 1e-6;
@@ -279,25 +298,27 @@ impl CompiledModels {
                 }
             };
             let stamp = *stamp;
-            // First pass: the bound of every score.
+            // First pass: the bound of every score, without a branch on the unigrams (a
+            // repeated stem adds +0.0, which leaves the sum as it is) and with one on the
+            // bigrams only where the bitmap may hold the pair (a pair whose first stem
+            // starts no positive bigram, or whose second ends none, tests bit 0).
             let mut bound = 0.0;
             let mut previous = 0;
+            let mut previous_starts = 0;
             for &stem in stems {
-                if stem != 0 {
-                    let s = stem as usize;
-                    if seen_stem[s] != stamp {
-                        seen_stem[s] = stamp;
-                        bound += reach.unigram[s];
-                    }
-                    if previous != 0
-                        && reach.sides[previous as usize] & FIRST != 0
-                        && reach.sides[s] & SECOND != 0
-                        && let Some(w) = reach.bigram.get(pair(previous, stem))
-                    {
-                        bound += w;
-                    }
+                let s = stem as usize;
+                let entry = reach.stems[s];
+                let fresh = u64::from(seen_stem[s] != stamp);
+                seen_stem[s] = stamp;
+                bound += f64::from_bits(entry.unigram.to_bits() & fresh.wrapping_neg());
+                let bit = pair_bit(previous, stem) * (previous_starts & entry.ends) as usize;
+                if reach.pairs[bit / 64] & (1 << (bit % 64)) != 0
+                    && let Some(w) = reach.bigram.get(pair(previous, stem))
+                {
+                    bound += w;
                 }
                 previous = stem;
+                previous_starts = entry.starts;
             }
             // Two addends per token at most (see `Reach` for the rounding).
             let addends = 2.0 * toks.len() as f64 + 2.0;
@@ -432,22 +453,25 @@ impl Reach {
         let p = |f: usize| lang.models.iter().map(|m| m.weights[f]).fold(0.0, f64::max);
         let n_stems = lang.stems.len() + 1;
         let mut reach = Reach {
-            unigram: vec![0.0; n_stems],
-            sides: vec![0; n_stems],
+            stems: vec![StemReach::default(); n_stems],
+            pairs: vec![0; (1 << PAIR_BITS) / 64].into_boxed_slice(),
             bigram: SmallWords::default(),
             skip_below: f64::INFINITY,
         };
         for (stem, &f) in lang.unigram.iter().enumerate() {
             if f != 0 {
-                reach.unigram[stem] = p(f as usize - 1);
+                reach.stems[stem].unigram = p(f as usize - 1);
             }
         }
         for &(key, f) in &lang.bigrams {
             let w = p(f as usize);
             if w > 0.0 {
                 reach.bigram.insert(key, w);
-                reach.sides[(key >> 32) as usize] |= FIRST;
-                reach.sides[(key & u64::from(u32::MAX)) as usize] |= SECOND;
+                let (first, second) = ((key >> 32) as u32, key as u32);
+                reach.stems[first as usize].starts = 1;
+                reach.stems[second as usize].ends = 1;
+                let bit = pair_bit(first, second);
+                reach.pairs[bit / 64] |= 1 << (bit % 64);
             }
         }
         let u = UNIT_ROUNDOFF;
@@ -719,6 +743,35 @@ mod tests {
             // Again with every word remembered.
             proptest::prop_assert_eq!(&fast_hits(&text, &mut cache, &mut scratch), &expected, "{}", text);
         }
+    }
+
+    /// Every positive bigram of the default model has its bit and both of its stems'
+    /// flags, bit 0 (where the pairs that cannot be one look) is never set, and the bitmap
+    /// is sparse enough to rule out most pairs.
+    #[test]
+    fn the_pair_bitmap_holds_every_positive_bigram() {
+        let lang = DEFAULT.1.langs[0].as_ref().unwrap();
+        let reach = &lang.reach;
+        assert_eq!(reach.pairs[0] & 1, 0);
+        let mut positive = 0;
+        for &(key, _) in &lang.bigrams {
+            let Some(w) = reach.bigram.get(key) else {
+                continue;
+            };
+            positive += 1;
+            assert!(w > 0.0);
+            let (first, second) = ((key >> 32) as u32, key as u32);
+            assert_eq!(reach.stems[first as usize].starts, 1);
+            assert_eq!(reach.stems[second as usize].ends, 1);
+            let bit = pair_bit(first, second);
+            assert_ne!(reach.pairs[bit / 64] & (1 << (bit % 64)), 0);
+        }
+        assert!(positive > 100, "{positive}");
+        let set: u32 = reach.pairs.iter().map(|w| w.count_ones()).sum();
+        assert!(
+            set as usize <= positive && (set as usize) < (1 << PAIR_BITS) / 20,
+            "{set}"
+        );
     }
 
     /// The property above meets both outcomes: paragraphs over the threshold, and
