@@ -958,6 +958,37 @@ proptest! {
     }
 }
 
+/// With a long document first in the output order, the workers that take the short ones
+/// run ahead of the writing until they must wait; writing the long one wakes them, and the
+/// count ends with the collected table (a lost wake-up fails at the watchdog).
+#[test]
+fn workers_that_run_ahead_are_woken_when_the_writing_catches_up() {
+    let set = ThemeSet::load(&fixture("mini.toml")).unwrap();
+    let long: Vec<Vec<usize>> = (0..20_000)
+        .map(|i| vec![i % WORDS.len(), (i * 7) % WORDS.len(), 3])
+        .collect();
+    let mut docs = vec![document(0, &long)];
+    docs.extend((1..300).map(|i| document(i, &[vec![i % WORDS.len(), 1, 2]])));
+    let dir = tempfile::tempdir().unwrap();
+    let index = dir.path().join("index");
+    let store = index_of(&index, &docs);
+    let collected = evidence_collected(&store, &set, &dir.path().join("c.csv"));
+    drop(store);
+    for threads in [2, 3] {
+        let (index, out) = (index.clone(), dir.path().join(format!("s{threads}.csv")));
+        let (send, receive) = std::sync::mpsc::channel();
+        std::thread::spawn(move || {
+            let store = IndexStore::open(&index).unwrap();
+            let set = ThemeSet::load(&fixture("mini.toml")).unwrap();
+            let _ = send.send(evidence_streamed(&store, &set, threads, &out));
+        });
+        let streamed = receive
+            .recv_timeout(std::time::Duration::from_secs(300))
+            .unwrap_or_else(|e| panic!("the count on {threads} threads did not end: {e}"));
+        assert!(collected == streamed, "{threads} threads");
+    }
+}
+
 /// A sink that fails at its `n`th row.
 struct FailingSink {
     n: usize,

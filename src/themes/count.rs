@@ -163,6 +163,9 @@ struct Merge<'s> {
     text_bytes: u64,
     /// A worker failed: the others stop.
     failed: bool,
+    /// Workers waiting for `next` to advance: a worker that moves it wakes them only when
+    /// there are some (a wake-up is a system call even when nobody sleeps).
+    sleepers: usize,
 }
 
 impl Merge<'_> {
@@ -451,6 +454,7 @@ fn count_docs(
                 docs: Vec::with_capacity(addresses.len()),
                 text_bytes: 0,
                 failed: false,
+                sleepers: 0,
             });
             let advanced = Condvar::new();
             let ahead = AHEAD_PER_THREAD * threads;
@@ -473,9 +477,11 @@ fn count_docs(
                         // Wait while this document is too far ahead of the writing.
                         let mut state = lock();
                         while !state.failed && i >= state.next + ahead {
+                            state.sleepers += 1;
                             state = advanced
                                 .wait(state)
                                 .unwrap_or_else(|poison| poison.into_inner());
+                            state.sleepers -= 1;
                         }
                         if state.failed {
                             return Ok(());
@@ -484,14 +490,19 @@ fn count_docs(
                     let pushed =
                         count_one(i, &mut scratch, &mut paragraph_scanner, &mut last_speaker)
                             .and_then(|counted| {
-                                lock().push(i, counted, context, options.skip_turns)
+                                let mut state = lock();
+                                state.push(i, counted, context, options.skip_turns)?;
+                                Ok(state.sleepers > 0)
                             });
-                    if let Err(e) = pushed {
-                        lock().failed = true;
-                        advanced.notify_all();
-                        return Err(e);
+                    match pushed {
+                        Ok(false) => {}
+                        Ok(true) => advanced.notify_all(),
+                        Err(e) => {
+                            lock().failed = true;
+                            advanced.notify_all();
+                            return Err(e);
+                        }
                     }
-                    advanced.notify_all();
                     progress(Progress::Done);
                 }
             };
