@@ -98,8 +98,8 @@ struct Applied {
 /// outside `[1e-300, 1 - 1e-5]` are never skipped.
 #[derive(Default)]
 struct Reach {
-    /// Stem number -> what it adds as a unigram and its place among the stems that start
-    /// and end positive bigrams (entry 0, of tokens without a number, adds nothing).
+    /// Stem number -> what it adds as a unigram and whether it starts or ends a positive
+    /// bigram (entry 0, of tokens without a number, adds nothing and does neither).
     stems: Vec<StemReach>,
     /// Bit [`pair_bit`] of every positive bigram is set (bit 0 never is): a hashed bitmap
     /// small enough to stay in the first-level cache, which rules out most neighbouring
