@@ -80,11 +80,13 @@ struct Applied {
 /// bound below which a paragraph is not scored.
 ///
 /// With `p(f)` the largest positive weight any model gives feature `f` (0 when none does),
-/// a paragraph's bound is the sum of `p` over its distinct stems as unigrams and over each
-/// neighbouring pair of stems that is a bigram with `p > 0` (a pair that repeats counts
-/// each time). A paragraph's features are its distinct unigrams and bigrams, so for each
-/// model `m` (intercept `b`) the exact score is `z = b + sum of w_m(f) <= b + sum of p(f)
-/// <= b + bound`.
+/// a paragraph's bound is the sum of `p` over its distinct stems as unigrams and, over each
+/// neighbouring pair of stems of which the first starts and the second ends a bigram with
+/// `p > 0`, the value of the pair's slot in a small hashed table: the largest `p` of the
+/// positive bigrams that hash to it, rounded up to `f32` (0 when none does), so at least the
+/// pair's own `p` (a pair that repeats counts each time). A paragraph's features are its
+/// distinct unigrams and bigrams, so for each model `m` (intercept `b`) the exact score is
+/// `z = b + sum of w_m(f) <= b + sum of p(f) <= b + bound`.
 ///
 /// Rounding: the bound is a sum of `n` non-negative stored values, so the exact sum is at
 /// most `bound * (1 + 2 n u)` (`u` = 2^-53, `n u` far below 1); the score's sum of at most
@@ -101,12 +103,9 @@ struct Reach {
     /// Stem number -> what it adds as a unigram and whether it starts or ends a positive
     /// bigram (entry 0, of tokens without a number, adds nothing and does neither).
     stems: Vec<StemReach>,
-    /// Bit [`pair_bit`] of every positive bigram is set (bit 0 never is): a hashed bitmap
-    /// small enough to stay in the first-level cache, which rules out most neighbouring
-    /// pairs without a lookup in `bigram`.
-    pairs: Box<[u64]>,
-    /// Positive bigram key -> its `p`.
-    bigram: SmallWords<f64>,
+    /// Slot [`pair_slot`] -> the largest `p` of the positive bigrams in it, rounded up
+    /// (small enough for the first-level cache: read for every token, without a branch).
+    pairs: Box<[f32]>,
     /// A paragraph whose inflated bound is below this is not scored (-inf: every
     /// paragraph is).
     skip_below: f64,
@@ -123,15 +122,23 @@ struct StemReach {
     ends: u32,
 }
 
-/// Bits of [`Reach::pairs`] (8 KB).
-const PAIR_BITS: u32 = 16;
+/// Slots of [`Reach::pairs`], as bits of a slot number (32 KB).
+const PAIR_BITS: u32 = 13;
 
-/// The bit of the bigram (`first`, `second`) in [`Reach::pairs`]: odd, so that bit 0
-/// stands for the pairs that cannot be a positive bigram.
+/// The slot of the bigram (`first`, `second`) in [`Reach::pairs`].
 #[inline(always)]
-fn pair_bit(first: u32, second: u32) -> usize {
-    let hash = pair(first, second).wrapping_mul(0x9E37_79B9_7F4A_7C15) >> (64 - PAIR_BITS);
-    (hash | 1) as usize
+fn pair_slot(first: u32, second: u32) -> usize {
+    (pair(first, second).wrapping_mul(0x9E37_79B9_7F4A_7C15) >> (64 - PAIR_BITS)) as usize
+}
+
+/// `w` as an `f32` no smaller than it (`w` finite and non-negative).
+fn round_up(w: f64) -> f32 {
+    let near = w as f32;
+    if f64::from(near) < w {
+        near.next_up()
+    } else {
+        near
+    }
 }
 
 /// How far below the threshold's logit a bound must stay (see [`Reach`]).
@@ -298,10 +305,8 @@ impl CompiledModels {
                 }
             };
             let stamp = *stamp;
-            // First pass: the bound of every score, without a branch on the unigrams (a
-            // repeated stem adds +0.0, which leaves the sum as it is) and with one on the
-            // bigrams only where the bitmap may hold the pair (a pair whose first stem
-            // starts no positive bigram, or whose second ends none, tests bit 0).
+            // First pass: the bound of every score, without a branch (a repeated stem, and a
+            // pair that cannot be a positive bigram, add +0.0, which leaves the sum as it is).
             let mut bound = 0.0;
             let mut previous = 0;
             let mut previous_starts = 0;
@@ -311,12 +316,8 @@ impl CompiledModels {
                 let fresh = u64::from(seen_stem[s] != stamp);
                 seen_stem[s] = stamp;
                 bound += f64::from_bits(entry.unigram.to_bits() & fresh.wrapping_neg());
-                let bit = pair_bit(previous, stem) * (previous_starts & entry.ends) as usize;
-                if reach.pairs[bit / 64] & (1 << (bit % 64)) != 0
-                    && let Some(w) = reach.bigram.get(pair(previous, stem))
-                {
-                    bound += w;
-                }
+                let may_pair = f64::from(previous_starts & entry.ends);
+                bound += f64::from(reach.pairs[pair_slot(previous, stem)]) * may_pair;
                 previous = stem;
                 previous_starts = entry.starts;
             }
@@ -454,8 +455,7 @@ impl Reach {
         let n_stems = lang.stems.len() + 1;
         let mut reach = Reach {
             stems: vec![StemReach::default(); n_stems],
-            pairs: vec![0; (1 << PAIR_BITS) / 64].into_boxed_slice(),
-            bigram: SmallWords::default(),
+            pairs: vec![0.0; 1 << PAIR_BITS].into_boxed_slice(),
             skip_below: f64::INFINITY,
         };
         for (stem, &f) in lang.unigram.iter().enumerate() {
@@ -466,12 +466,11 @@ impl Reach {
         for &(key, f) in &lang.bigrams {
             let w = p(f as usize);
             if w > 0.0 {
-                reach.bigram.insert(key, w);
                 let (first, second) = ((key >> 32) as u32, key as u32);
                 reach.stems[first as usize].starts = 1;
                 reach.stems[second as usize].ends = 1;
-                let bit = pair_bit(first, second);
-                reach.pairs[bit / 64] |= 1 << (bit % 64);
+                let slot = &mut reach.pairs[pair_slot(first, second)];
+                *slot = slot.max(round_up(w));
             }
         }
         let u = UNIT_ROUNDOFF;
@@ -745,33 +744,53 @@ mod tests {
         }
     }
 
-    /// Every positive bigram of the default model has its bit and both of its stems'
-    /// flags, bit 0 (where the pairs that cannot be one look) is never set, and the bitmap
-    /// is sparse enough to rule out most pairs.
+    /// Every positive bigram of the default model sets both of its stems' flags and its
+    /// slot holds at least its `p`; slots without one hold 0, and most slots are empty.
     #[test]
-    fn the_pair_bitmap_holds_every_positive_bigram() {
+    fn every_positive_bigram_is_bounded_by_its_slot() {
         let lang = DEFAULT.1.langs[0].as_ref().unwrap();
         let reach = &lang.reach;
-        assert_eq!(reach.pairs[0] & 1, 0);
-        let mut positive = 0;
-        for &(key, _) in &lang.bigrams {
-            let Some(w) = reach.bigram.get(key) else {
+        let p = |f: u32| {
+            lang.models
+                .iter()
+                .map(|m| m.weights[f as usize])
+                .fold(0.0, f64::max)
+        };
+        let mut used = vec![false; reach.pairs.len()];
+        for &(key, f) in &lang.bigrams {
+            let w = p(f);
+            if w <= 0.0 {
                 continue;
-            };
-            positive += 1;
-            assert!(w > 0.0);
+            }
             let (first, second) = ((key >> 32) as u32, key as u32);
             assert_eq!(reach.stems[first as usize].starts, 1);
             assert_eq!(reach.stems[second as usize].ends, 1);
-            let bit = pair_bit(first, second);
-            assert_ne!(reach.pairs[bit / 64] & (1 << (bit % 64)), 0);
+            let slot = pair_slot(first, second);
+            assert!(f64::from(reach.pairs[slot]) >= w, "{key}: {w}");
+            used[slot] = true;
         }
-        assert!(positive > 100, "{positive}");
-        let set: u32 = reach.pairs.iter().map(|w| w.count_ones()).sum();
-        assert!(
-            set as usize <= positive && (set as usize) < (1 << PAIR_BITS) / 20,
-            "{set}"
-        );
+        let filled = used.iter().filter(|&&u| u).count();
+        assert!(filled > 100, "{filled}");
+        for (slot, &u) in used.iter().enumerate() {
+            assert_eq!(reach.pairs[slot] > 0.0, u, "slot {slot}");
+        }
+        assert!(filled < reach.pairs.len() / 5, "{filled}");
+    }
+
+    #[test]
+    fn rounding_up_to_f32_never_lowers_a_weight() {
+        for w in [
+            0.0,
+            1e-300,
+            0.1,
+            0.119_483_463_657_386_37,
+            1.458_071,
+            3.0,
+            1e30,
+        ] {
+            assert!(f64::from(round_up(w)) >= w, "{w}");
+            assert!(f64::from(round_up(w)) <= w * (1.0 + 1e-6) + 1e-38, "{w}");
+        }
     }
 
     /// The property above meets both outcomes: paragraphs over the threshold, and
