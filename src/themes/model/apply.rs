@@ -19,8 +19,8 @@
 //!
 //! Most paragraphs cannot reach a threshold, and they are told apart before their features
 //! are collected ([`Reach`]): a first pass over the paragraph's stems adds up the positive
-//! weights it may hold (each distinct stem's unigram, each neighbouring pair that is a
-//! positively weighted bigram); only a paragraph whose bound, with a margin for rounding,
+//! weights it may hold (each distinct stem's unigram, and for each neighbouring pair that
+//! may be a positively weighted bigram at least that bigram's weight); only a paragraph whose bound, with a margin for rounding,
 //! reaches some model's threshold is featurised and scored, in the same order and with the
 //! same arithmetic as every paragraph would be. The bound is never below the score (see
 //! [`Reach`] for the argument), so skipping changes no result; a test compares the whole
@@ -409,6 +409,12 @@ fn lang_slot(lang: Lang) -> usize {
 }
 
 impl LangModels {
+    /// The largest positive weight any model of the language gives feature `f` (0 when none
+    /// does): what the feature can add to a score at most.
+    fn reach_of(&self, f: usize) -> f64 {
+        self.models.iter().map(|m| m.weights[f]).fold(0.0, f64::max)
+    }
+
     fn stem(&mut self, stem: &str) -> u32 {
         let next = self.stems.len() as u32 + 1;
         *self.stems.entry(stem.to_string()).or_insert(next)
@@ -451,7 +457,7 @@ impl Reach {
     /// The bounds of the models of `lang` (every model added, weights at full length).
     fn new(lang: &LangModels) -> Reach {
         // The largest positive weight of each feature.
-        let p = |f: usize| lang.models.iter().map(|m| m.weights[f]).fold(0.0, f64::max);
+        let p = |f: usize| lang.reach_of(f);
         let n_stems = lang.stems.len() + 1;
         let mut reach = Reach {
             stems: vec![StemReach::default(); n_stems],
@@ -750,12 +756,7 @@ mod tests {
     fn every_positive_bigram_is_bounded_by_its_slot() {
         let lang = DEFAULT.1.langs[0].as_ref().unwrap();
         let reach = &lang.reach;
-        let p = |f: u32| {
-            lang.models
-                .iter()
-                .map(|m| m.weights[f as usize])
-                .fold(0.0, f64::max)
-        };
+        let p = |f: u32| lang.reach_of(f as usize);
         let mut used = vec![false; reach.pairs.len()];
         for &(key, f) in &lang.bigrams {
             let w = p(f);
