@@ -18,9 +18,11 @@
 //! model meets the features it was trained on without reading a word again.
 //!
 //! Most paragraphs cannot reach a threshold, and they are told apart before their features
-//! are collected ([`Reach`]): a first pass over the paragraph's stems adds up the positive
-//! weights it may hold (each distinct stem's unigram, and for each neighbouring pair that
-//! may be a positively weighted bigram at least that bigram's weight); only a paragraph whose bound, with a margin for rounding,
+//! are collected ([`Reach`]): a first pass over the paragraph's stems adds up what its
+//! features may weigh (each distinct stem's unigram, at the largest weight any model gives
+//! it, negative ones included, and for each neighbouring pair that may be a positively
+//! weighted bigram at least that bigram's weight); only a paragraph whose bound, with a
+//! margin for rounding,
 //! reaches some model's threshold is featurised and scored, in the same order and with the
 //! same arithmetic as every paragraph would be. The bound is never below the score (see
 //! [`Reach`] for the argument), so skipping changes no result; a test compares the whole
@@ -79,19 +81,24 @@ struct Applied {
 /// An upper bound of every model's score of a paragraph, from its stems alone, and the
 /// bound below which a paragraph is not scored.
 ///
-/// With `p(f)` the largest positive weight any model gives feature `f` (0 when none does),
-/// a paragraph's bound is the sum of `p` over its distinct stems as unigrams and, over each
-/// neighbouring pair of stems of which the first starts and the second ends a bigram with
-/// `p > 0`, the value of the pair's slot in a small hashed table: the largest `p` of the
-/// positive bigrams that hash to it, rounded up to `f32` (0 when none does), so at least the
-/// pair's own `p` (a pair that repeats counts each time). A paragraph's features are its
-/// distinct unigrams and bigrams, so for each model `m` (intercept `b`) the exact score is
-/// `z = b + sum of w_m(f) <= b + sum of p(f) <= b + bound`.
+/// With `q(f)` the largest weight any model gives feature `f` (negative when every model
+/// weighs it down) and `p(f) = max(q(f), 0)`, a paragraph's bound is the sum of `q` over its
+/// distinct stems as unigrams and, over each neighbouring pair of stems of which the first
+/// starts and the second ends a bigram with `p > 0`, the value of the pair's slot in a small
+/// hashed table: the largest `p` of the positive bigrams that hash to it, rounded up to
+/// `f32` (0 when none does), so at least the pair's own `p` (a pair that repeats counts each
+/// time; a pair that is no feature adds its slot's non-negative value). A paragraph's
+/// features are its distinct unigrams and bigrams, so for each model `m` (intercept `b`)
+/// the exact score is `z = b + sum of w_m(f)`, whose unigrams add at most their `q` and
+/// whose bigrams at most their `p`: `z <= b + bound`. Counting a stem's unigram once, with
+/// its sign, is what makes the bound tight: a paragraph about the harvest holds many words
+/// every model weighs down.
 ///
-/// Rounding: the bound is a sum of `n` non-negative stored values, so the exact sum is at
-/// most `bound * (1 + 2 n u)` (`u` = 2^-53, `n u` far below 1); the score's sum of at most
-/// `F` weights (every feature of the language) is within `2 (F + 1) u (|b| + W)` of exact,
-/// `W` the sum of the model's absolute weights. A model with threshold `t` counts when
+/// Rounding: the bound sums two stored values per token (added together, then to the
+/// total: `n`, at most three roundings per token), computed beside the sum `s` of their
+/// magnitudes, so the exact sum is at most `bound + 2 n u s` (`u` = 2^-53, `n u` far below
+/// 1); the score's sum of at most `F` weights (every feature of the language) is within
+/// `2 (F + 1) u (|b| + W)` of exact, `W` the sum of the model's absolute weights. A model with threshold `t` counts when
 /// `sigmoid(z) > t`; if `z <= logit(t) - DELTA` then the exact sigmoid is below
 /// `t (1 - 0.99 DELTA (1 - t))`, which for `t <= 1 - 1e-5` is more than a relative 1e-11
 /// below `t`, far beyond the few ulps of error of `1 / (1 + exp(-z))`. So a paragraph whose
@@ -100,7 +107,7 @@ struct Applied {
 /// outside `[1e-300, 1 - 1e-5]` are never skipped.
 #[derive(Default)]
 struct Reach {
-    /// Stem number -> what it adds as a unigram and whether it starts or ends a positive
+    /// Stem number -> what it adds as a unigram (`q`) and whether it starts or ends a positive
     /// bigram (entry 0, of tokens without a number, adds nothing and does neither).
     stems: Vec<StemReach>,
     /// Slot [`pair_slot`] -> the largest `p` of the positive bigrams in it, rounded up
@@ -114,7 +121,7 @@ struct Reach {
 /// One stem's part of [`Reach`].
 #[derive(Debug, Clone, Copy, Default)]
 struct StemReach {
-    /// `p` of its unigram.
+    /// `q` of its unigram (0 when it is no feature).
     unigram: f64,
     /// 1 when the stem starts a positive bigram, else 0.
     starts: u32,
@@ -308,6 +315,8 @@ impl CompiledModels {
             // First pass: the bound of every score, without a branch (a repeated stem, and a
             // pair that cannot be a positive bigram, add +0.0, which leaves the sum as it is).
             let mut bound = 0.0;
+            // The sum of the magnitudes of the addends (for the rounding margin).
+            let mut spread = 0.0;
             let mut previous = 0;
             let mut previous_starts = 0;
             for &stem in stems {
@@ -315,15 +324,17 @@ impl CompiledModels {
                 let entry = reach.stems[s];
                 let fresh = u64::from(seen_stem[s] != stamp);
                 seen_stem[s] = stamp;
-                bound += f64::from_bits(entry.unigram.to_bits() & fresh.wrapping_neg());
+                let unigram = f64::from_bits(entry.unigram.to_bits() & fresh.wrapping_neg());
                 let may_pair = f64::from(previous_starts & entry.ends);
-                bound += f64::from(reach.pairs[pair_slot(previous, stem)]) * may_pair;
+                let paired = f64::from(reach.pairs[pair_slot(previous, stem)]) * may_pair;
+                bound += unigram + paired;
+                spread += unigram.abs() + paired;
                 previous = stem;
                 previous_starts = entry.starts;
             }
-            // Two addends per token at most (see `Reach` for the rounding).
-            let addends = 2.0 * toks.len() as f64 + 2.0;
-            if bound * (1.0 + 2.0 * addends * UNIT_ROUNDOFF) < reach.skip_below {
+            // At most three roundings per token (see `Reach`).
+            let addends = 3.0 * toks.len() as f64 + 2.0;
+            if bound + 2.0 * addends * UNIT_ROUNDOFF * spread < reach.skip_below {
                 continue;
             }
             // Second pass: the distinct features in order of first occurrence.
@@ -410,9 +421,19 @@ fn lang_slot(lang: Lang) -> usize {
 
 impl LangModels {
     /// The largest positive weight any model of the language gives feature `f` (0 when none
-    /// does): what the feature can add to a score at most.
+    /// does): what the feature can add to a score at most when it may be absent.
     fn reach_of(&self, f: usize) -> f64 {
-        self.models.iter().map(|m| m.weights[f]).fold(0.0, f64::max)
+        self.top_weight(f).max(0.0)
+    }
+
+    /// The largest weight any model of the language gives feature `f` (negative when every
+    /// model weighs it down): what it adds to a score at most when it is present.
+    fn top_weight(&self, f: usize) -> f64 {
+        self.models
+            .iter()
+            .map(|m| m.weights[f])
+            .reduce(f64::max)
+            .unwrap_or(0.0)
     }
 
     fn stem(&mut self, stem: &str) -> u32 {
@@ -458,6 +479,8 @@ impl Reach {
     fn new(lang: &LangModels) -> Reach {
         // The largest positive weight of each feature.
         let p = |f: usize| lang.reach_of(f);
+        // The largest weight of each feature.
+        let q = |f: usize| lang.top_weight(f);
         let n_stems = lang.stems.len() + 1;
         let mut reach = Reach {
             stems: vec![StemReach::default(); n_stems],
@@ -466,7 +489,7 @@ impl Reach {
         };
         for (stem, &f) in lang.unigram.iter().enumerate() {
             if f != 0 {
-                reach.stems[stem].unigram = p(f as usize - 1);
+                reach.stems[stem].unigram = q(f as usize - 1);
             }
         }
         for &(key, f) in &lang.bigrams {
@@ -776,6 +799,65 @@ mod tests {
             assert_eq!(reach.pairs[slot] > 0.0, u, "slot {slot}");
         }
         assert!(filled < reach.pairs.len() / 5, "{filled}");
+    }
+
+    /// A paragraph whose strongest words would lift it over the threshold is held down by
+    /// its other words: the bound counts each unigram with its sign, so the paragraph is not
+    /// scored (a bound of the positive weights alone would score it).
+    #[test]
+    fn words_weighed_down_keep_a_paragraph_from_being_scored() {
+        let lang = DEFAULT.1.langs[0].as_ref().unwrap();
+        let reach = &lang.reach;
+        let mut featurizer = Featurizer::default();
+        // Unigram features that are their own stem, strongest first either way.
+        let mut words: Vec<(&str, f64, StemReach)> = Vec::new();
+        for (f, &w) in &DEFAULT.0.weights {
+            let alone = featurizer.tokens(Lang::En, f);
+            if !f.contains(' ') && alone.len() == 1 && alone[0].stem == *f {
+                words.push((f.as_str(), w, reach.stems[lang.stems[f.as_str()] as usize]));
+            }
+        }
+        words.sort_by(|a, b| b.1.abs().total_cmp(&a.1.abs()));
+        let mut lifting: Vec<&str> = Vec::new();
+        let mut up = 0.0;
+        for &(word, w, _) in &words {
+            if w > 0.0 && up <= reach.skip_below + 1.0 {
+                lifting.push(word);
+                up += w;
+            }
+        }
+        // Down-weighted words that start and end no positive bigram, so that no neighbouring
+        // pair adds to the bound.
+        let mut holding: Vec<&str> = Vec::new();
+        let mut down = 0.0;
+        for &(word, w, stem) in &words {
+            let loose = stem.starts == 0 && stem.ends == 0;
+            if w < 0.0
+                && loose
+                && (up + down >= reach.skip_below - 1.0 || holding.len() < lifting.len())
+            {
+                holding.push(word);
+                down += w;
+            }
+        }
+        assert!(up > reach.skip_below, "{up} {}", reach.skip_below);
+        assert!(up + down < reach.skip_below - 1.0, "{up} {down}");
+        assert!(holding.len() >= lifting.len());
+        // Each lifting word between two holding ones.
+        let mut paragraph: Vec<&str> = Vec::new();
+        for (i, word) in holding.iter().enumerate() {
+            paragraph.push(word);
+            if let Some(lift) = lifting.get(i) {
+                paragraph.push(lift);
+            }
+        }
+        let text = paragraph.join(" ");
+        let mut cache = crate::themes::tokens::TokenCache::default();
+        let mut scratch = ModelScratch::default();
+        let hits = fast_hits(&text, &mut cache, &mut scratch);
+        assert_eq!(hits, plain_hits(&text));
+        assert!(hits.is_empty(), "{hits:?}");
+        assert_eq!(scratch.scored, 0, "{text}");
     }
 
     #[test]
