@@ -82,8 +82,8 @@ struct Applied {
 /// bound below which a paragraph is not scored.
 ///
 /// With `q(f)` the largest weight any model gives feature `f` (negative when every model
-/// weighs it down) and `p(f) = max(q(f), 0)`, a paragraph's bound is the sum of `q` over its
-/// distinct stems as unigrams and, over each neighbouring pair of stems of which the first
+/// weighs it down) and `p(f) = max(q(f), 0)`, a paragraph's bound is the sum of `q`, rounded
+/// up to `f32`, over its distinct stems as unigrams and, over each neighbouring pair of stems of which the first
 /// starts and the second ends a bigram with `p > 0`, the value of the pair's slot in a small
 /// hashed table: the largest `p` of the positive bigrams that hash to it, rounded up to
 /// `f32` (0 when none does), so at least the pair's own `p` (a pair that repeats counts each
@@ -121,12 +121,13 @@ struct Reach {
 /// One stem's part of [`Reach`].
 #[derive(Debug, Clone, Copy, Default)]
 struct StemReach {
-    /// `q` of its unigram (0 when it is no feature).
-    unigram: f64,
+    /// `q` of its unigram rounded up to `f32` (0 when it is no feature): eight bytes an
+    /// entry keep the table of a model's few thousand stems closer to the first-level cache.
+    unigram: f32,
     /// 1 when the stem starts a positive bigram, else 0.
-    starts: u32,
+    starts: u16,
     /// 1 when the stem ends a positive bigram, else 0.
-    ends: u32,
+    ends: u16,
 }
 
 /// Slots of [`Reach::pairs`], as bits of a slot number (32 KB).
@@ -138,7 +139,7 @@ fn pair_slot(first: u32, second: u32) -> usize {
     (pair(first, second).wrapping_mul(0x9E37_79B9_7F4A_7C15) >> (64 - PAIR_BITS)) as usize
 }
 
-/// `w` as an `f32` no smaller than it (`w` finite and non-negative).
+/// `w` as an `f32` no smaller than it (`w` finite).
 fn round_up(w: f64) -> f32 {
     let near = w as f32;
     if f64::from(near) < w {
@@ -322,9 +323,9 @@ impl CompiledModels {
             for &stem in stems {
                 let s = stem as usize;
                 let entry = reach.stems[s];
-                let fresh = u64::from(seen_stem[s] != stamp);
+                let fresh = f64::from(u8::from(seen_stem[s] != stamp));
                 seen_stem[s] = stamp;
-                let unigram = f64::from_bits(entry.unigram.to_bits() & fresh.wrapping_neg());
+                let unigram = f64::from(entry.unigram) * fresh;
                 let may_pair = f64::from(previous_starts & entry.ends);
                 let paired = f64::from(reach.pairs[pair_slot(previous, stem)]) * may_pair;
                 bound += unigram + paired;
@@ -489,7 +490,7 @@ impl Reach {
         };
         for (stem, &f) in lang.unigram.iter().enumerate() {
             if f != 0 {
-                reach.stems[stem].unigram = q(f as usize - 1);
+                reach.stems[stem].unigram = round_up(q(f as usize - 1));
             }
         }
         for &(key, f) in &lang.bigrams {
@@ -863,6 +864,9 @@ mod tests {
     #[test]
     fn rounding_up_to_f32_never_lowers_a_weight() {
         for w in [
+            -1.458_071,
+            -0.119_483_463_657_386_37,
+            -1e-300,
             0.0,
             1e-300,
             0.1,
@@ -872,7 +876,7 @@ mod tests {
             1e30,
         ] {
             assert!(f64::from(round_up(w)) >= w, "{w}");
-            assert!(f64::from(round_up(w)) <= w * (1.0 + 1e-6) + 1e-38, "{w}");
+            assert!(f64::from(round_up(w)) <= w + w.abs() * 1e-6 + 1e-38, "{w}");
         }
     }
 
