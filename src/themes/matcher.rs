@@ -99,6 +99,32 @@ struct Seq {
     elems: Vec<Elem>,
 }
 
+/// A sequence listed under its first element, with the stem id its second element asks of
+/// the next token ([`ANY_NEXT`] when the second element is no stem, or there is none): most
+/// anchors are common words ("and", "not") whose next word is not the sequence's, and the
+/// list rejects those without reading the sequence.
+#[derive(Debug, Clone, Copy)]
+struct Anchored {
+    seq: u32,
+    next: u32,
+}
+
+/// [`Anchored::next`] of a sequence whose second element is no stem.
+const ANY_NEXT: u32 = u32::MAX;
+
+impl Anchored {
+    fn of(seq: usize, elems: &[Elem]) -> Anchored {
+        let next = match elems.get(1) {
+            Some(Elem::Stem(id)) => *id,
+            _ => ANY_NEXT,
+        };
+        Anchored {
+            seq: seq as u32,
+            next,
+        }
+    }
+}
+
 #[derive(Debug)]
 enum Kind {
     Seqs(Vec<u32>),
@@ -140,11 +166,11 @@ struct LangMatcher {
     exact_case_lengths: u64,
     seqs: Vec<Seq>,
     /// Stem id -> sequences that start with it.
-    stem_anchored: Vec<Vec<u32>>,
+    stem_anchored: Vec<Vec<Anchored>>,
     /// What each sequence can make fire (which paragraphs need sentences).
     roles: SeqRoles,
     /// Surface test id -> sequences that start with it.
-    surface_anchored: FxHashMap<u32, Vec<u32>>,
+    surface_anchored: FxHashMap<u32, Vec<Anchored>>,
     /// Regexes located one by one in every paragraph (indices into `regexes`).
     regex_alone: Vec<u32>,
     /// The other regexes (indices into `regexes`), in the order of their sets.
@@ -588,14 +614,15 @@ impl LangMatcher {
                 Kind::Regex => {}
             }
         }
-        let mut stem_anchored: Vec<Vec<u32>> = vec![Vec::new(); c.vocab.len() + 1];
-        let mut surface_anchored: FxHashMap<u32, Vec<u32>> = FxHashMap::default();
+        let mut stem_anchored: Vec<Vec<Anchored>> = vec![Vec::new(); c.vocab.len() + 1];
+        let mut surface_anchored: FxHashMap<u32, Vec<Anchored>> = FxHashMap::default();
         let mut seqs = Vec::with_capacity(c.seq_list.len());
         for (id, elems) in c.seq_list.into_iter().enumerate() {
+            let anchored = Anchored::of(id, &elems);
             match elems.first() {
-                Some(Elem::Stem(stem)) => stem_anchored[*stem as usize].push(id as u32),
+                Some(Elem::Stem(stem)) => stem_anchored[*stem as usize].push(anchored),
                 Some(Elem::Surface(test)) => {
-                    surface_anchored.entry(*test).or_default().push(id as u32)
+                    surface_anchored.entry(*test).or_default().push(anchored)
                 }
                 // A sequence starting with a gap or `*` is rejected when the file is loaded.
                 _ => {}
@@ -892,7 +919,7 @@ impl LangMatcher {
         &'a self,
         doc: &'a DocTokens,
         found: &'a Candidates,
-    ) -> impl Iterator<Item = (usize, &'a [u32])> {
+    ) -> impl Iterator<Item = (usize, &'a [Anchored])> {
         let by_stem = found.anchors.iter().map(|&t| {
             let seqs = &self.stem_anchored[doc.toks[t as usize].id as usize];
             (t as usize, seqs.as_slice())
@@ -913,20 +940,20 @@ impl LangMatcher {
         &self,
         doc: &DocTokens,
         first: usize,
-        seqs: &[u32],
+        seqs: &[Anchored],
         limit: usize,
         mut visit: impl FnMut(u32, usize),
     ) {
-        let next = doc.toks.get(first + 1).filter(|_| first + 1 < limit);
-        for &seq in seqs {
-            let rest = &self.seqs[seq as usize].elems[1..];
-            // Most anchors are common words ("and", "not") whose next word is not the
-            // sequence's: rejected here without the call.
-            if let Some(&Elem::Stem(id)) = rest.first()
-                && next.is_none_or(|tok| tok.id != id)
-            {
+        let next = doc
+            .toks
+            .get(first + 1)
+            .filter(|_| first + 1 < limit)
+            .map(|tok| tok.id);
+        for &Anchored { seq, next: wanted } in seqs {
+            if wanted != ANY_NEXT && next != Some(wanted) {
                 continue;
             }
+            let rest = &self.seqs[seq as usize].elems[1..];
             if let Some(end) = self.verify(doc, rest, first + 1, limit) {
                 visit(seq, end);
             }
