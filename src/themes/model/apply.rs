@@ -18,16 +18,14 @@
 //! model meets the features it was trained on without reading a word again.
 //!
 //! Most paragraphs cannot reach a threshold, and they are told apart before their features
-//! are collected ([`Reach`]): a first pass over the paragraph's stems adds up what its
-//! features may weigh (each distinct stem's unigram, at the largest weight any model gives
-//! it, negative ones included, and for each neighbouring pair that may be a positively
-//! weighted bigram at least that bigram's weight); only a paragraph whose bound, with a
-//! margin for rounding,
-//! reaches some model's threshold is featurised and scored, in the same order and with the
-//! same arithmetic as every paragraph would be. The bound is never below the score (see
-//! [`Reach`] for the argument), so skipping changes no result; a test compares the whole
-//! path with a plain featurisation through the training's
-//! [`Featurizer`](super::Featurizer).
+//! are collected ([`Reach`]): a first pass over the paragraph's stems adds up what its features
+//! may weigh (each distinct stem's unigram, at the largest weight any model gives it,
+//! negative ones included, and for each neighbouring pair that may be a positively weighted
+//! bigram at least that bigram's weight); only a paragraph whose bound, with a margin for
+//! rounding, reaches some model's threshold is featurised and scored, in the same order and
+//! with the same arithmetic as every paragraph would be. The bound is never below the score
+//! (see [`Reach`] for the argument), so skipping changes no result; a test compares the whole
+//! path with a plain featurisation through the training's [`Featurizer`](super::Featurizer).
 
 use std::sync::Arc;
 
@@ -82,29 +80,30 @@ struct Applied {
 /// bound below which a paragraph is not scored.
 ///
 /// With `q(f)` the largest weight any model gives feature `f` (negative when every model
-/// weighs it down) and `p(f) = max(q(f), 0)`, a paragraph's bound is the sum of `q`, rounded
-/// up to `f32`, over its distinct stems as unigrams and, over each neighbouring pair of stems of which the first
-/// starts and the second ends a bigram with `p > 0`, the value of the pair's slot in a small
-/// hashed table: the largest `p` of the positive bigrams that hash to it, rounded up to
-/// `f32` (0 when none does), so at least the pair's own `p` (a pair that repeats counts each
-/// time; a pair that is no feature adds its slot's non-negative value). A paragraph's
-/// features are its distinct unigrams and bigrams, so for each model `m` (intercept `b`)
-/// the exact score is `z = b + sum of w_m(f)`, whose unigrams add at most their `q` and
-/// whose bigrams at most their `p`: `z <= b + bound`. Counting a stem's unigram once, with
-/// its sign, is what makes the bound tight: a paragraph about the harvest holds many words
-/// every model weighs down.
+/// weighs it down) and `p(f) = max(q(f), 0)`, a paragraph's bound is the sum of `q`,
+/// rounded up to `f32`, over its distinct stems as unigrams and, over each neighbouring
+/// pair of stems of which the first starts and the second ends a bigram with `p > 0`, the
+/// value of the pair's slot in a small hashed table: the largest `p` of the positive
+/// bigrams that hash to it, rounded up to `f32` (0 when none does), so at least the pair's
+/// own `p` (a pair that repeats counts each time; a pair that is no feature adds its slot's
+/// non-negative value). A paragraph's features are its distinct unigrams and bigrams, so
+/// for each model `m` (intercept `b`) the exact score is `z = b + sum of w_m(f)`, whose
+/// unigrams add at most their `q` and whose bigrams at most their `p`: `z <= b + bound`.
+/// Counting a stem's unigram once, with its sign, is what makes the bound tight: a
+/// paragraph about the harvest holds many words every model weighs down.
 ///
-/// Rounding: the bound sums two stored values per token (added together, then to the
-/// total: `n`, at most three roundings per token), computed beside the sum `s` of their
+/// Rounding: the bound sums two stored values per token (added together, then to the total:
+/// `n`, at most three roundings per token), computed beside the sum `s` of their
 /// magnitudes, so the exact sum is at most `bound + 2 n u s` (`u` = 2^-53, `n u` far below
 /// 1); the score's sum of at most `F` weights (every feature of the language) is within
-/// `2 (F + 1) u (|b| + W)` of exact, `W` the sum of the model's absolute weights. A model with threshold `t` counts when
-/// `sigmoid(z) > t`; if `z <= logit(t) - DELTA` then the exact sigmoid is below
-/// `t (1 - 0.99 DELTA (1 - t))`, which for `t <= 1 - 1e-5` is more than a relative 1e-11
-/// below `t`, far beyond the few ulps of error of `1 / (1 + exp(-z))`. So a paragraph whose
-/// inflated bound stays below `logit(t) - DELTA - b` minus both error terms (and the error
-/// of computing `logit(t)`) scores at most `t` with every model, and is skipped. Thresholds
-/// outside `[1e-300, 1 - 1e-5]` are never skipped.
+/// `2 (F + 1) u (|b| + W)` of exact, `W` the sum of the model's absolute weights. A model
+/// with threshold `t` counts when `sigmoid(z) > t`; if `z <= logit(t) - DELTA` then the
+/// exact sigmoid is below `t (1 - 0.99 DELTA (1 - t))`, which for `t <= 1 - 1e-5` is more
+/// than a relative 1e-11 below `t`, far beyond the few ulps of error of
+/// `1 / (1 + exp(-z))`. So a paragraph whose inflated bound stays below
+/// `logit(t) - DELTA - b` minus both error terms (and the error of computing `logit(t)`)
+/// scores at most `t` with every model, and is skipped. Thresholds outside
+/// `[1e-300, 1 - 1e-5]` are never skipped.
 #[derive(Default)]
 struct Reach {
     /// Stem number -> what it adds as a unigram (`q`) and whether it starts or ends a positive
