@@ -93,9 +93,9 @@ struct Applied {
 /// paragraph about the harvest holds many words every model weighs down.
 ///
 /// Rounding: the bound sums two stored values per token (added together, then to the total:
-/// `n`, at most three roundings per token), computed beside the sum `s` of their
-/// magnitudes, so the exact sum is at most `bound + 2 n u s` (`u` = 2^-53, `n u` far below
-/// 1); the score's sum of at most `F` weights (every feature of the language) is within
+/// `n`, at most three roundings per token) whose magnitudes add up to at most `s = k a`
+/// over `k` tokens (`a`: the largest stored unigram magnitude plus the largest slot), so
+/// the exact sum is at most `bound + 2 n u s` (`u` = 2^-53, `n u` far below 1); the score's sum of at most `F` weights (every feature of the language) is within
 /// `2 (F + 1) u (|b| + W)` of exact, `W` the sum of the model's absolute weights. A model
 /// with threshold `t` counts when `sigmoid(z) > t`; if `z <= logit(t) - DELTA` then the
 /// exact sigmoid is below `t (1 - 0.99 DELTA (1 - t))`, which for `t <= 1 - 1e-5` is more
@@ -115,6 +115,9 @@ struct Reach {
     /// A paragraph whose inflated bound is below this is not scored (-inf: every
     /// paragraph is).
     skip_below: f64,
+    /// The most a token's two addends weigh together, in magnitude (for the rounding
+    /// margin).
+    per_token: f64,
 }
 
 /// One stem's part of [`Reach`].
@@ -315,8 +318,6 @@ impl CompiledModels {
             // First pass: the bound of every score, without a branch (a repeated stem, and a
             // pair that cannot be a positive bigram, add +0.0, which leaves the sum as it is).
             let mut bound = 0.0;
-            // The sum of the magnitudes of the addends (for the rounding margin).
-            let mut spread = 0.0;
             let mut previous = 0;
             let mut previous_starts = 0;
             for &stem in stems {
@@ -328,12 +329,12 @@ impl CompiledModels {
                 let may_pair = f64::from(previous_starts & entry.ends);
                 let paired = f64::from(reach.pairs[pair_slot(previous, stem)]) * may_pair;
                 bound += unigram + paired;
-                spread += unigram.abs() + paired;
                 previous = stem;
                 previous_starts = entry.starts;
             }
             // At most three roundings per token (see `Reach`).
             let addends = 3.0 * toks.len() as f64 + 2.0;
+            let spread = toks.len() as f64 * reach.per_token;
             if bound + 2.0 * addends * UNIT_ROUNDOFF * spread < reach.skip_below {
                 continue;
             }
@@ -477,23 +478,20 @@ impl LangModels {
 impl Reach {
     /// The bounds of the models of `lang` (every model added, weights at full length).
     fn new(lang: &LangModels) -> Reach {
-        // The largest positive weight of each feature.
-        let p = |f: usize| lang.reach_of(f);
-        // The largest weight of each feature.
-        let q = |f: usize| lang.top_weight(f);
         let n_stems = lang.stems.len() + 1;
         let mut reach = Reach {
             stems: vec![StemReach::default(); n_stems],
             pairs: vec![0.0; 1 << PAIR_BITS].into_boxed_slice(),
             skip_below: f64::INFINITY,
+            per_token: 0.0,
         };
         for (stem, &f) in lang.unigram.iter().enumerate() {
             if f != 0 {
-                reach.stems[stem].unigram = round_up(q(f as usize - 1));
+                reach.stems[stem].unigram = round_up(lang.top_weight(f as usize - 1));
             }
         }
         for &(key, f) in &lang.bigrams {
-            let w = p(f as usize);
+            let w = lang.reach_of(f as usize);
             if w > 0.0 {
                 let (first, second) = ((key >> 32) as u32, key as u32);
                 reach.stems[first as usize].starts = 1;
@@ -502,6 +500,10 @@ impl Reach {
                 *slot = slot.max(round_up(w));
             }
         }
+        let unigrams = reach.stems.iter().map(|e| e.unigram.abs());
+        let slots = reach.pairs.iter().copied();
+        reach.per_token =
+            f64::from(unigrams.fold(0.0, f32::max)) + f64::from(slots.fold(0.0, f32::max));
         let u = UNIT_ROUNDOFF;
         let features = lang.n_features as f64;
         for model in &lang.models {
