@@ -240,6 +240,54 @@ impl<'de: 'a, 'a> ReadWeights<'de> for WeightPairs<'a> {
     }
 }
 
+/// A weight table left as its JSON text, borrowed from the model file: checked as JSON
+/// when the file is read, read into pairs ([`RawWeights::read`]) only for the models a
+/// count uses.
+#[derive(Debug, Clone, Copy)]
+pub struct RawWeights<'a>(&'a serde_json::value::RawValue);
+
+impl<'de: 'a, 'a> ReadWeights<'de> for RawWeights<'a> {
+    fn read<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        <&'a serde_json::value::RawValue>::deserialize(deserializer).map(RawWeights)
+    }
+}
+
+impl<'a> RawWeights<'a> {
+    /// The table's pairs, as [`WeightPairs`] reads them from the whole file, with the same
+    /// error (`text` is the file the table was borrowed from, read from `path`: an error
+    /// names its line and column in the file).
+    pub fn read(&self, path: &Path, text: &str) -> Result<WeightPairs<'a>, ThemeError> {
+        let raw: &'a str = self.0.get();
+        let mut deserializer = serde_json::Deserializer::from_str(raw);
+        <WeightPairs as ReadWeights>::read(&mut deserializer)
+            .and_then(|pairs| deserializer.end().map(|()| pairs))
+            .map_err(|e| ThemeError::ModelFile {
+                path: path.to_path_buf(),
+                reason: in_file(&e, text, raw),
+            })
+    }
+}
+
+/// The message of `e`, an error at a position of `part` (a slice of `text`), as the error
+/// of reading the whole `text` reads: `line L: MESSAGE at line L column C`, the position
+/// counted in `text`.
+fn in_file(e: &serde_json::Error, text: &str, part: &str) -> String {
+    let offset = (part.as_ptr() as usize).wrapping_sub(text.as_ptr() as usize);
+    let before = text.get(..offset).unwrap_or_default();
+    let full = e.to_string();
+    let own = format!(" at line {} column {}", e.line(), e.column());
+    let Some(message) = full.strip_suffix(&own) else {
+        return format!("line {}: {full}", e.line());
+    };
+    let line = before.matches('\n').count() + e.line();
+    let column = if e.line() == 1 {
+        before.len() - before.rfind('\n').map_or(0, |at| at + 1) + e.column()
+    } else {
+        e.column()
+    };
+    format!("line {line}: {message} at line {line} column {column}")
+}
+
 /// Inner cross-validated F1 of the three ways of counting.
 #[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -362,6 +410,50 @@ impl<W> ModelFile<W> {
     }
 }
 
+impl<W> ModelFile<W> {
+    /// The models `set` counts with (see [`read_for`]), their tables read by `read`, with
+    /// the file's other fields.
+    fn used_by<V>(
+        self,
+        set: &ThemeSet,
+        mut read: impl FnMut(&W) -> Result<V, ThemeError>,
+    ) -> Result<ModelFile<V>, ThemeError> {
+        let counts_with = |model: &LangModel<W>| {
+            set.themes.iter().any(|theme| {
+                theme.id == model.theme
+                    && theme
+                        .langs
+                        .iter()
+                        .any(|table| table.lang == model.lang && table.count.uses_model())
+            })
+        };
+        let mut models = Vec::new();
+        for model in self.models.into_iter().filter(counts_with) {
+            models.push(LangModel {
+                weights: read(&model.weights)?,
+                theme: model.theme,
+                lang: model.lang,
+                intercept: model.intercept,
+                threshold: model.threshold,
+                threshold_either: model.threshold_either,
+                positives: model.positives,
+                negatives: model.negatives,
+                documents: model.documents,
+                inner_f1: model.inner_f1,
+            });
+        }
+        Ok(ModelFile {
+            format: self.format,
+            analyzer: self.analyzer,
+            themes_file: self.themes_file,
+            themes_hash: self.themes_hash,
+            settings: self.settings,
+            gold: self.gold,
+            models,
+        })
+    }
+}
+
 fn short(hash: &str) -> &str {
     hash.get(..12).unwrap_or(hash)
 }
@@ -391,7 +483,10 @@ pub struct ModelSource {
 
 /// As [`load_for`], handing the model with its weights borrowed from the file's text
 /// ([`WeightPairs`]) to `take` and returning what it returns, with the file as read: what
-/// counting needs, without the map of owned feature names.
+/// counting needs, without the map of owned feature names. The model given to `take` holds
+/// only the models `set` counts with (themes and languages whose `count` is not `rules`):
+/// the weight tables of the others are checked as JSON and skipped, not read into numbers
+/// (the default file has twenty tables and counting uses two).
 pub fn read_for<T>(
     set: &ThemeSet,
     take: impl for<'a> FnOnce(&Path, &ModelFile<WeightPairs<'a>>) -> T,
@@ -399,9 +494,10 @@ pub fn read_for<T>(
     let Some((path, text)) = model_text(set)? else {
         return Ok(None);
     };
-    let model: ModelFile<WeightPairs> = parse(&path, &text)?;
+    let model: ModelFile<RawWeights> = parse(&path, &text)?;
     model.check(&path, set)?;
-    let taken = take(&path, &model);
+    let used = model.used_by(set, |raw| raw.read(&path, &text))?;
+    let taken = take(&path, &used);
     let hash = blake3::hash(text.as_bytes()).to_hex().to_string();
     Ok(Some((taken, ModelSource { path, hash })))
 }
@@ -646,5 +742,79 @@ mod tests {
             default_model_name(Path::new("x/korea-2017.toml")),
             "korea-2017.model.json"
         );
+    }
+
+    /// A model as (theme, language, weights).
+    type Listed = (String, Lang, Vec<(String, f64)>);
+
+    /// The models `read_for` hands over.
+    fn read_for_counting(set: &ThemeSet) -> Result<Vec<Listed>, ThemeError> {
+        read_for(set, |_, model| {
+            model
+                .models
+                .iter()
+                .map(|m| (m.theme.clone(), m.lang, listed(&m.weights)))
+                .collect()
+        })
+        .map(|read| read.unwrap().0)
+    }
+
+    #[test]
+    fn counting_reads_only_the_tables_it_counts_with_and_their_errors_as_the_whole_file() {
+        let dir = tempfile::tempdir().unwrap();
+        let set = ThemeSet::from_toml(&dir.path().join("t.toml"), THEMES).unwrap();
+        let mut model = model_for(&set);
+        model.models[0].weights.insert("x y".into(), -0.5);
+        let mut unused = model.models[0].clone();
+        unused.theme = "b".into();
+        unused.weights = BTreeMap::from([("y".to_string(), 1.5)]);
+        model.models.push(unused);
+        let value = serde_json::to_value(&model).unwrap();
+        let write = |value: &serde_json::Value, pretty: bool| {
+            let text = if pretty {
+                serde_json::to_string_pretty(value).unwrap()
+            } else {
+                serde_json::to_string(value).unwrap()
+            };
+            std::fs::write(dir.path().join("t.model.json"), text).unwrap();
+        };
+        let loaded = || load_for(&set).map(|read| read.unwrap().1);
+
+        write(&value, true);
+        let read = read_for_counting(&set).unwrap();
+        let whole = loaded().unwrap();
+        assert_eq!(
+            read,
+            vec![("a".to_string(), Lang::En, listed(&whole.models[0].weights))]
+        );
+        assert_eq!(read[0].2, vec![("x".into(), 2.0), ("x y".into(), -0.5)]);
+
+        // A table of a model the count does not use is checked as JSON only.
+        let mut bad_unused = value.clone();
+        bad_unused["models"][1]["weights"]["y"] = "one".into();
+        write(&bad_unused, true);
+        assert_eq!(read_for_counting(&set).unwrap(), read);
+        assert!(loaded().is_err());
+
+        // A used table's error names the place in the file, as reading the whole file does,
+        // with the file pretty-printed and on one line.
+        let mut bad_used = value.clone();
+        bad_used["models"][0]["weights"]["x y"] = "one".into();
+        for pretty in [true, false] {
+            write(&bad_used, pretty);
+            let (counting, whole) = (read_for_counting(&set).unwrap_err(), loaded().unwrap_err());
+            assert!(counting.to_string().contains("expected f64"), "{counting}");
+            assert_eq!(counting.to_string(), whole.to_string());
+        }
+        // A JSON syntax error anywhere is an error of either reading, at the same place
+        // (the wording may differ: skipping a table reads it as any JSON value).
+        write(&value, true);
+        let text = std::fs::read_to_string(dir.path().join("t.model.json")).unwrap();
+        let broken = text.replacen("\"y\": 1.5", "\"y\": 1.5,", 1);
+        assert_ne!(broken, text);
+        std::fs::write(dir.path().join("t.model.json"), broken).unwrap();
+        let (counting, whole) = (read_for_counting(&set).unwrap_err(), loaded().unwrap_err());
+        let place = |e: ThemeError| e.to_string().rsplit_once(" at ").unwrap().1.to_string();
+        assert_eq!(place(counting), place(whole));
     }
 }
