@@ -91,11 +91,12 @@ pub(crate) fn negated(
     if n == 0 {
         return false;
     }
+    // The negator test first: few tokens are negators, and a pattern may name many words.
     let is_negator = |t: usize| {
         let tok = doc.toks[t];
-        !literal.names(doc, t)
-            && (negators.ids.contains(&tok.id)
-                || (negators.contraction && follows_apostrophe(doc, text, t)))
+        (negators.ids.contains(&tok.id)
+            || (negators.contraction && follows_apostrophe(doc, text, t)))
+            && !literal.names(doc, t)
     };
     let before = |t: usize, sent: u32| {
         let Some(sentence) = doc.sents.get(sent as usize) else {
