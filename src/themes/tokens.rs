@@ -344,7 +344,9 @@ impl DocTokens {
     /// Analyses `text` as `lang`, mapping stems and surface forms through `tests`.
     ///
     /// Two passes: the tokens and paragraphs first, then what each token is (each loop
-    /// stays small enough to keep its state in registers).
+    /// stays small enough to keep its state in registers). Never inlined: once per document,
+    /// and inlined into the matcher's `find` its loops ran more instructions.
+    #[inline(never)]
     pub fn fill(
         &mut self,
         text: &str,
