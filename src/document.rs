@@ -202,6 +202,24 @@ vocabulary!(
     }
 );
 
+/// A document for tests: `text` in `lang` under `title`, by Vladimir Putin on 2017-09-05.
+#[cfg(test)]
+pub(crate) fn test_document(lang: Lang, title: &str, text: &str) -> Document {
+    Document {
+        id: "p".into(),
+        date: chrono::NaiveDate::from_ymd_opt(2017, 9, 5).unwrap(),
+        title: title.into(),
+        speaker: "Vladimir Putin".into(),
+        source: "kremlin.ru".into(),
+        kind: Kind::Transcript,
+        lang,
+        url: String::new(),
+        text: text.into(),
+        tags: vec![],
+        location: None,
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -156,23 +156,8 @@ fn paragraph_holds(
     turns::evaluate_leaves(plan, doc, &in_text, in_title)
 }
 
-/// A document to evaluate queries on, for tests.
 #[cfg(test)]
-pub(crate) fn test_document(lang: crate::document::Lang, title: &str, text: &str) -> Document {
-    Document {
-        id: "p".into(),
-        date: chrono::NaiveDate::from_ymd_opt(2017, 9, 5).unwrap(),
-        title: title.into(),
-        speaker: "Vladimir Putin".into(),
-        source: "kremlin.ru".into(),
-        kind: crate::document::Kind::Transcript,
-        lang,
-        url: String::new(),
-        text: text.into(),
-        tags: vec![],
-        location: None,
-    }
-}
+pub(crate) use crate::document::test_document;
 
 #[cfg(test)]
 mod tests {
