@@ -108,9 +108,7 @@ impl IndexStore {
         }
         Ok(out)
     }
-}
 
-impl IndexStore {
     /// The stored id of the document at `address` (`None` when it has none: the caller
     /// reports the document as corrupt, as the term walk does).
     fn stored_id(

@@ -408,9 +408,7 @@ impl<W> ModelFile<W> {
         }
         Ok(())
     }
-}
 
-impl<W> ModelFile<W> {
     /// The models `set` counts with (see [`read_for`]), their tables read by `read`, with
     /// the file's other fields.
     fn used_by<V>(
