@@ -36,8 +36,6 @@ pub use collect::SortOrder;
 pub use count::{GroupBy, GroupCount};
 pub use error::SearchError;
 pub use frame::{HIT_COLUMNS, count_frame, groups_frame, hits_frame, rounded_score};
-#[cfg(test)]
-pub(crate) use paragraphs::test_document;
 pub use paragraphs::{ParagraphHit, ParagraphScanner};
 pub use passages::Passage;
 pub use turns::TurnFilter;

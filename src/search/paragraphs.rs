@@ -157,13 +157,10 @@ fn paragraph_holds(
 }
 
 #[cfg(test)]
-pub(crate) use crate::document::test_document;
-
-#[cfg(test)]
 mod tests {
-    use super::test_document as doc;
     use super::*;
     use crate::document::Lang;
+    use crate::document::test_document as doc;
 
     fn keep(query: &str, doc: &Document) -> Vec<bool> {
         let plan = Plan::parse(query).unwrap();

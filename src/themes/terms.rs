@@ -93,7 +93,7 @@ mod tests {
     use crate::document::Lang;
 
     fn doc(text: &str) -> Document {
-        crate::search::test_document(Lang::En, "", text)
+        crate::document::test_document(Lang::En, "", text)
     }
 
     #[test]

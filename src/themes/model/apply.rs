@@ -95,7 +95,8 @@ struct Applied {
 /// Rounding: the bound sums two stored values per token (added together, then to the total:
 /// `n`, at most three roundings per token) whose magnitudes add up to at most `s = k a`
 /// over `k` tokens (`a`: the largest stored unigram magnitude plus the largest slot), so
-/// the exact sum is at most `bound + 2 n u s` (`u` = 2^-53, `n u` far below 1); the score's sum of at most `F` weights (every feature of the language) is within
+/// the exact sum is at most `bound + 2 n u s` (`u` = 2^-53, `n u` far below 1); the
+/// score's sum of at most `F` weights (every feature of the language) is within
 /// `2 (F + 1) u (|b| + W)` of exact, `W` the sum of the model's absolute weights. A model
 /// with threshold `t` counts when `sigmoid(z) > t`; if `z <= logit(t) - DELTA` then the
 /// exact sigmoid is below `t (1 - 0.99 DELTA (1 - t))`, which for `t <= 1 - 1e-5` is more
