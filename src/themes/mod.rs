@@ -69,8 +69,8 @@ pub use kwic::{
 };
 pub use matcher::{MAX_REGEX_SETS, Matcher, Scratch};
 pub use set::{
-    DEFAULT_CARRY, MAX_CARRY, MAX_NOT_AFTER, MAX_WITHIN, Negators, Pattern, PatternKind, Theme,
-    ThemeLang, ThemeSet, default_negators,
+    DEFAULT_CARRY, MAX_CARRY, MAX_NOT_AFTER, MAX_REGEX_BYTES, MAX_WITHIN, Negators, Pattern,
+    PatternKind, Theme, ThemeLang, ThemeSet, default_negators,
 };
 pub use summary::{Collision, CountSummary, ThemeTotals, summarize};
 pub use terms::QueryTerm;

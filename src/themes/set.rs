@@ -27,6 +27,11 @@ pub const DEFAULT_CARRY: usize = 5;
 pub const MAX_CARRY: usize = 50;
 /// The largest `not_after` distance.
 pub const MAX_NOT_AFTER: usize = 10;
+/// The largest compiled program of one theme regex, in bytes (the regex crate's own limit is
+/// 10 MB). `\bsanction\w{0,3}\s+(\w+\s+){0,2}talk` compiles to 0.25 MB; each Unicode class
+/// such as `\w` adds about 50 KB, so without this a file of long wildcard runs (an imported
+/// dictionary's `??????????`) took seconds and hundreds of MB to load.
+pub const MAX_REGEX_BYTES: usize = 2 << 20;
 
 /// Negators used when the file does not list its own.
 pub fn default_negators(lang: Lang) -> &'static [&'static str] {
@@ -723,12 +728,29 @@ impl Validator<'_> {
             let phrase = self.phrase(at, lang, text, "phrase")?;
             (text.clone(), PatternKind::Phrase(phrase))
         } else if let Some(re) = &spec.regex {
-            let compiled = match RegexBuilder::new(re).case_insensitive(true).build() {
+            let compiled = match RegexBuilder::new(re)
+                .case_insensitive(true)
+                .size_limit(MAX_REGEX_BYTES)
+                .build()
+            {
                 Ok(compiled) if compiled.is_match("") => {
                     self.problem(at, Some(re), "the regex matches the empty string");
                     return None;
                 }
                 Ok(compiled) => compiled,
+                Err(regex::Error::CompiledTooBig(_)) => {
+                    self.problem(
+                        at,
+                        Some(re),
+                        format!(
+                            "the regex compiles to more than {} MB (each Unicode class such as \
+                             `\\w` adds about 50 KB: `(?-u:\\w)`, a shorter repeat or a phrase \
+                             is smaller)",
+                            MAX_REGEX_BYTES >> 20
+                        ),
+                    );
+                    return None;
+                }
                 Err(e) => {
                     self.problem(at, Some(re), format!("invalid regex: {e}"));
                     return None;
@@ -953,6 +975,26 @@ patterns = []
             assert!(got.starts_with(want), "want {want}\n got {got}");
         }
         assert_eq!(found.len(), expect.len(), "{found:#?}");
+    }
+
+    #[test]
+    fn a_regex_past_the_size_limit_is_a_problem_on_its_line() {
+        // Ten Unicode word classes compile to about 0.5 MB, sixty to about 3 MB (under the
+        // regex crate's own 10 MB).
+        let text = format!(
+            "name = \"t\"\n[[theme]]\nid = \"a\"\n[theme.en]\npatterns = [\n  \
+             {{ regex = '\\b{}' }},\n  {{ regex = '\\b{}' }},\n]\n",
+            r"\w".repeat(10),
+            r"\w".repeat(60)
+        );
+        let found = problems(&text);
+        assert_eq!(found.len(), 1, "{found:#?}");
+        assert!(
+            found[0].starts_with("t.toml:7: theme `a` [en]: pattern `\\b\\w\\w")
+                && found[0].contains("compiles to more than 2 MB"),
+            "{}",
+            found[0]
+        );
     }
 
     #[test]
