@@ -227,9 +227,35 @@ impl StemCache {
         if self.stem_small(word) {
             return;
         }
+        if let Some((key, stem)) = self.stem_through(stemmer, shared, word) {
+            self.remember_small_words(key, stem);
+        }
+    }
+
+    /// As [`StemCache::stem_in_place_shared`] without the small table (for callers that
+    /// ask for most words once, as [`StemCache::stem_in_place`]'s do): the counting
+    /// threads of one matcher stem each word once between them.
+    pub(crate) fn stem_in_place_through(
+        &mut self,
+        stemmer: &Stemmer,
+        shared: &SharedStems,
+        word: &mut String,
+    ) {
+        self.stem_through(stemmer, shared, word);
+    }
+
+    /// Replaces the folded word in `word` by its stem from this cache, else from `shared`,
+    /// else from `stemmer` (then remembered in both); gives (word, stem) when both are
+    /// [`ShortWord`]s.
+    fn stem_through(
+        &mut self,
+        stemmer: &Stemmer,
+        shared: &SharedStems,
+        word: &mut String,
+    ) -> Option<(ShortWord, ShortWord)> {
         let Some(key) = ShortWord::new(word) else {
             *word = stemmer.stem(word).into_owned();
-            return;
+            return None;
         };
         let stem = match self.stems.get(&key) {
             Some(&stem) => stem,
@@ -242,7 +268,7 @@ impl StemCache {
                     let stem = stemmer.stem(word);
                     let Some(short) = ShortWord::new(&stem) else {
                         *word = stem.into_owned();
-                        return;
+                        return None;
                     };
                     shared.insert(key, short);
                     self.remember(key, short);
@@ -250,9 +276,9 @@ impl StemCache {
                 }
             },
         };
-        self.remember_small_words(key, stem);
         word.clear();
         stem.push_to(word);
+        Some((key, stem))
     }
 
     fn remember(&mut self, word: ShortWord, stem: ShortWord) {
@@ -402,6 +428,31 @@ mod tests {
         }
     }
 
+    #[test]
+    fn a_word_another_cache_stemmed_is_taken_from_the_shared_table() {
+        let stemmers = Stemmers::default();
+        let stemmer = stemmers.get(Lang::En);
+        let shared = SharedStems::new(10);
+        let mut first = StemCache::new(10);
+        let mut word = "sanctions".to_string();
+        first.stem_in_place_through(stemmer, &shared, &mut word);
+        assert_eq!(word, "sanction");
+        // A stem only the shared table can give shows that a second cache asks it before
+        // running the stemmer.
+        let (key, planted) = (ShortWord::new("policies"), ShortWord::new("planted"));
+        shared.insert(key.unwrap(), planted.unwrap());
+        let mut second = StemCache::new(10);
+        for (word, stem) in [("sanctions", "sanction"), ("policies", "planted")] {
+            let mut got = word.to_string();
+            second.stem_in_place_through(stemmer, &shared, &mut got);
+            assert_eq!(got, stem, "{word}");
+        }
+        // Without the shared table the stemmer decides.
+        let mut alone = "policies".to_string();
+        StemCache::new(10).stem_in_place(stemmer, &mut alone);
+        assert_eq!(alone, "polici");
+    }
+
     /// The key rule on every distinct word of the shared corpora: the folded word starts
     /// with the key of its stem, or is one of the exceptions.
     #[test]
@@ -489,6 +540,7 @@ mod tests {
             let mut cache = StemCache::new(capacity);
             let mut cache_shared = StemCache::new(capacity);
             let shared = SharedStems::new(shared_capacity);
+            let mut cache_through = StemCache::new(capacity);
             for word in words.iter().chain(words.iter().rev()).chain(words.iter()) {
                 let expected = stemmer.stem(word).into_owned();
                 let mut got = word.clone();
@@ -497,6 +549,9 @@ mod tests {
                 let mut got = word.clone();
                 cache_shared.stem_in_place_shared(stemmer, &shared, &mut got);
                 prop_assert_eq!(&got, &expected, "stem_in_place_shared({:?})", word);
+                let mut got = word.clone();
+                cache_through.stem_in_place_through(stemmer, &shared, &mut got);
+                prop_assert_eq!(&got, &expected, "stem_in_place_through({:?})", word);
             }
         }
     }

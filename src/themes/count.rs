@@ -406,7 +406,7 @@ fn count_docs(
             let failed = AtomicBool::new(false);
             type Done = (usize, Counted);
             let work = || -> Result<Vec<Done>> {
-                let mut scratch = Scratch::default();
+                let mut scratch = Scratch::for_threads(threads);
                 let mut paragraph_scanner = ParagraphScanner::default();
                 let mut last_speaker = None;
                 let mut out = Vec::new();
@@ -460,7 +460,7 @@ fn count_docs(
             let ahead = AHEAD_PER_THREAD * threads;
             let lock = || merge.lock().unwrap_or_else(|poison| poison.into_inner());
             let work = || -> Result<()> {
-                let mut scratch = Scratch::default();
+                let mut scratch = Scratch::for_threads(threads);
                 let mut paragraph_scanner = ParagraphScanner::default();
                 let mut last_speaker = None;
                 // A panicking worker must not leave the others waiting for its document.

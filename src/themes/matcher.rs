@@ -35,11 +35,11 @@ use super::rules::{
     Literal, NegatorIds, Occ, Raw, Unit, in_scope, merge_overlaps, negated, pair_near, raw_of_pair,
     raw_of_tokens,
 };
-use super::tokens::{DocTokens, SurfaceTests, TokenCache};
+use super::tokens::{CACHE_WORDS, DocTokens, SurfaceTests, TokenCache};
 use super::trie::{FrozenTrie, TokenTrie, TrieEntry};
 use super::{ThemeError, ThemeSet};
 use crate::document::Lang;
-use crate::text::fast::LeadFilter;
+use crate::text::fast::{LeadFilter, SharedStems};
 use crate::text::words::IRREGULAR_EN;
 
 /// A compiled theme set, shareable between threads.
@@ -72,6 +72,17 @@ pub struct Scratch {
     candidates: Candidates,
     needs: Needs,
     model: ModelScratch,
+}
+
+impl Scratch {
+    /// Working memory for one of `threads` threads matching with the same matcher: with
+    /// more than one, they share the stems of the words they meet (each word is stemmed
+    /// once, not once per thread).
+    pub fn for_threads(threads: usize) -> Scratch {
+        let mut scratch = Scratch::default();
+        scratch.cache.share_stems = threads > 1;
+        scratch
+    }
 }
 
 /// What one document's scan found before verification (buffers reused across documents).
@@ -181,6 +192,9 @@ struct LangMatcher {
     /// Regex index -> patterns using it.
     regex_patterns: Vec<Vec<u32>>,
     patterns: Vec<CPattern>,
+    /// Stems of the words the counting threads have met, shared so that each word is
+    /// stemmed once per count, not once per thread (a stem is a function of the word).
+    stems: SharedStems,
 }
 
 /// Regexes per `RegexSet` at first. One set of every regex of a large theme set passes the
@@ -684,6 +698,7 @@ impl LangMatcher {
             regexes,
             regex_patterns,
             patterns,
+            stems: SharedStems::new(CACHE_WORDS),
         }))
     }
 
@@ -1052,6 +1067,10 @@ impl SurfaceTests for LangMatcher {
     fn could_pass(&self, lead: u32) -> bool {
         self.lead.could_match(lead)
     }
+
+    fn shared_stems(&self) -> Option<&SharedStems> {
+        Some(&self.stems)
+    }
 }
 
 /// The matcher's reading of words, with the models' stem numbers beside it.
@@ -1083,6 +1102,10 @@ impl SurfaceTests for Numbered<'_> {
 
     fn number(&self, stem: &str) -> u32 {
         self.numbers.get(stem).copied().unwrap_or(0)
+    }
+
+    fn shared_stems(&self) -> Option<&SharedStems> {
+        self.rules.shared_stems()
     }
 }
 

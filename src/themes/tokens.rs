@@ -20,11 +20,12 @@
 
 use std::ops::Range;
 
+use rust_stemmers::Stemmer;
 use rustc_hash::FxHashMap;
 
 use super::analyze::{Stemmers, fold_into, is_irregular};
 use crate::document::Lang;
-use crate::text::fast::{StemCache, lead_of};
+use crate::text::fast::{SharedStems, StemCache, lead_of};
 use crate::text::sentence_spans;
 use crate::text::small_words::{SmallWords, small_key};
 use crate::text::words::{MAX_TOKEN_BYTES, ShortWord, for_each_run, for_each_run_ascii};
@@ -78,8 +79,19 @@ pub(crate) struct TokenCache {
     buffer: String,
     /// Identity of the matcher the ids belong to (0: none yet).
     owner: u64,
+    /// Whether stems go through the matcher's [`SurfaceTests::shared_stems`] (when other
+    /// threads count with it; alone, the shared table would only cost).
+    pub share_stems: bool,
     /// English, then Russian.
     langs: [LangCache; 2],
+}
+
+/// How a thread stems the words new to it: the language's stemmer, and the table of stems
+/// it shares with the other threads of a count (if any).
+#[derive(Clone, Copy)]
+struct Stemming<'a> {
+    stemmer: &'a Stemmer,
+    shared: Option<&'a SharedStems>,
 }
 
 /// The remembered words of one language.
@@ -133,7 +145,7 @@ enum Key {
 }
 
 /// Words cached per language before the cache is emptied (bounds memory).
-const CACHE_WORDS: usize = 200_000;
+pub(crate) const CACHE_WORDS: usize = 200_000;
 
 impl TokenCache {
     /// Forgets every id when they were computed for another matcher.
@@ -152,9 +164,18 @@ impl TokenCache {
             stemmers,
             buffer,
             langs,
+            share_stems,
             ..
         } = self;
         let cache = &mut langs[if lang == Lang::En { 0 } else { 1 }];
+        let stemming = Stemming {
+            stemmer: stemmers.get(lang),
+            shared: if *share_stems {
+                tests.shared_stems()
+            } else {
+                None
+            },
+        };
         let DocTokens {
             toks,
             paras,
@@ -188,7 +209,7 @@ impl TokenCache {
                         Some(word) => word,
                         None => {
                             let raw = &text[start..end];
-                            cache.learn(lang, raw, Key::Small(key), buffer, stemmers, tests)
+                            cache.learn(lang, raw, Key::Small(key), buffer, stemming, tests)
                         }
                     }
                 } else {
@@ -205,7 +226,7 @@ impl TokenCache {
                         None => {
                             let key = key.map_or(Key::Long, Key::Short);
                             let raw = &text[start..end];
-                            cache.learn(lang, raw, key, buffer, stemmers, tests)
+                            cache.learn(lang, raw, key, buffer, stemming, tests)
                         }
                     }
                 };
@@ -240,7 +261,7 @@ impl LangCache {
         raw: &str,
         key: Key,
         buffer: &mut String,
-        stemmers: &Stemmers,
+        stemming: Stemming<'_>,
         tests: &impl SurfaceTests,
     ) -> Word {
         if self.small.len() + self.short.len() + self.long.len() >= CACHE_WORDS {
@@ -256,7 +277,7 @@ impl LangCache {
         // wants every word's stem.
         let stems_used = wanted || is_irregular(lang, buffer);
         let (id, number) = if stems_used || tests.numbers_words() {
-            let stem = self.stem_of(lang, buffer, stemmers);
+            let stem = self.stem_of(buffer, stemming);
             let id = if stems_used { tests.stem_id(stem) } else { 0 };
             (id, tests.number(stem))
         } else {
@@ -280,11 +301,18 @@ impl LangCache {
         word
     }
 
-    /// The stem of `folded` (remembered in the stem cache).
-    fn stem_of(&mut self, lang: Lang, folded: &str, stemmers: &Stemmers) -> &str {
+    /// The stem of `folded` (remembered in the stem cache, and in the shared table when
+    /// there is one).
+    fn stem_of(&mut self, folded: &str, stemming: Stemming<'_>) -> &str {
         self.stem.clear();
         self.stem.push_str(folded);
-        self.stems.stem_in_place(stemmers.get(lang), &mut self.stem);
+        match stemming.shared {
+            Some(shared) => {
+                self.stems
+                    .stem_in_place_through(stemming.stemmer, shared, &mut self.stem)
+            }
+            None => self.stems.stem_in_place(stemming.stemmer, &mut self.stem),
+        }
         &self.stem
     }
 }
@@ -311,6 +339,11 @@ pub(crate) trait SurfaceTests {
     /// second reader's vocabulary (0: none).
     fn number(&self, _stem: &str) -> u32 {
         0
+    }
+    /// Stems shared by the threads that read for this matcher (`None`: each thread stems
+    /// the words new to it).
+    fn shared_stems(&self) -> Option<&SharedStems> {
+        None
     }
 }
 
