@@ -43,6 +43,13 @@ pub(crate) fn value_to_pattern(value: &str) -> Result<PatternSpec, String> {
         body.contains('*') || body.contains('?')
     });
     if inner_wildcard {
+        let classes = glob_classes(&words);
+        if classes > MAX_GLOB_CLASSES {
+            return Err(format!(
+                "{classes} wildcards and word gaps (at most {MAX_GLOB_CLASSES}: each is a \
+                 Unicode class in the regex, which would pass the 2 MB limit of a theme regex)"
+            ));
+        }
         return Ok(PatternSpec::regex(glob_regex(&words)));
     }
     let mut items = Vec::new();
@@ -61,6 +68,31 @@ pub(crate) fn value_to_pattern(value: &str) -> Result<PatternSpec, String> {
         }
     }
     Ok(PatternSpec::phrase(items.join(" ")))
+}
+
+/// Most Unicode classes (`?`, runs of `*`, gaps between words) in the regex of one value.
+/// Each compiles to about 50 KB, so a value within this stays well inside the theme loader's
+/// limit for one regex ([`crate::themes::MAX_REGEX_BYTES`], 2 MB), and one past it is
+/// skipped with its line instead of failing the whole dictionary when it loads.
+pub const MAX_GLOB_CLASSES: usize = 24;
+
+/// The Unicode classes [`glob_regex`] writes for `words`: one per `?`, per run of `*` and
+/// per gap between words.
+fn glob_classes(words: &[&str]) -> usize {
+    let in_words: usize = words
+        .iter()
+        .map(|w| {
+            let mut previous = None;
+            w.chars()
+                .filter(|&c| {
+                    let counted = c == '?' || (c == '*' && previous != Some('*'));
+                    previous = Some(c);
+                    counted
+                })
+                .count()
+        })
+        .sum();
+    in_words + words.len().saturating_sub(1)
 }
 
 /// A regex for glob words: `*` any letters, `?` one letter, words separated by non-letters.
@@ -172,6 +204,35 @@ mod tests {
         );
         assert!(value_to_pattern("  ").is_err());
         assert!(value_to_pattern("-*").is_err());
+    }
+
+    #[test]
+    fn a_value_with_too_many_wildcards_is_refused_and_its_regex_would_not_load() {
+        let at_limit = format!("w{}n", "?".repeat(MAX_GLOB_CLASSES));
+        let past = format!("w{}n", "?".repeat(MAX_GLOB_CLASSES + 1));
+        let gaps = format!("a?b {}", "c ".repeat(MAX_GLOB_CLASSES));
+        assert_eq!(glob_classes(&["a***b?**", "c"]), 4);
+        assert!(value_to_pattern(&at_limit).is_ok());
+        let refused = value_to_pattern(&past).unwrap_err();
+        assert!(
+            refused.starts_with("25 wildcards and word gaps"),
+            "{refused}"
+        );
+        assert!(value_to_pattern(&gaps).is_err());
+        // What the limit is for: the largest accepted value loads, and a value of twice
+        // as many classes would be refused by the loader itself.
+        let compiles = |value: &str| {
+            regex::RegexBuilder::new(&glob_regex(&value.split_whitespace().collect::<Vec<_>>()))
+                .case_insensitive(true)
+                .size_limit(crate::themes::MAX_REGEX_BYTES)
+                .build()
+                .is_ok()
+        };
+        assert!(compiles(&at_limit));
+        assert!(!compiles(&format!(
+            "w{}n",
+            "?".repeat(2 * MAX_GLOB_CLASSES)
+        )));
     }
 
     #[test]
