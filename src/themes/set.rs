@@ -29,8 +29,8 @@ pub const MAX_CARRY: usize = 50;
 pub const MAX_NOT_AFTER: usize = 10;
 /// The largest compiled program of one theme regex, in bytes (the regex crate's own limit is
 /// 10 MB). `\bsanction\w{0,3}\s+(\w+\s+){0,2}talk` compiles to 0.25 MB; each Unicode class
-/// such as `\w` adds about 50 KB, so without this a file of long wildcard runs (an imported
-/// dictionary's `??????????`) took seconds and hundreds of MB to load.
+/// such as `\w` adds about 50 KB, and compiling takes time in proportion, so a file of long
+/// wildcard runs (an imported dictionary's `??????????`) would take seconds to load.
 pub const MAX_REGEX_BYTES: usize = 2 << 20;
 
 /// Negators used when the file does not list its own.

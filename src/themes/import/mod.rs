@@ -18,6 +18,7 @@ use std::path::Path;
 
 use super::file::{LangSpec, PatternEntry, PatternSpec, ThemeSpec};
 use super::pattern::surface_tokens;
+use super::set::MAX_REGEX_BYTES;
 use crate::document::Lang;
 use toml::Spanned;
 
@@ -47,7 +48,8 @@ pub(crate) fn value_to_pattern(value: &str) -> Result<PatternSpec, String> {
         if classes > MAX_GLOB_CLASSES {
             return Err(format!(
                 "{classes} wildcards and word gaps (at most {MAX_GLOB_CLASSES}: each is a \
-                 Unicode class in the regex, which would pass the 2 MB limit of a theme regex)"
+                 Unicode class in the regex, which would pass the {} MB limit of a theme regex)",
+                MAX_REGEX_BYTES >> 20
             ));
         }
         return Ok(PatternSpec::regex(glob_regex(&words)));
@@ -72,7 +74,7 @@ pub(crate) fn value_to_pattern(value: &str) -> Result<PatternSpec, String> {
 
 /// Most Unicode classes (`?`, runs of `*`, gaps between words) in the regex of one value.
 /// Each compiles to about 50 KB, so a value within this stays well inside the theme loader's
-/// limit for one regex ([`crate::themes::MAX_REGEX_BYTES`], 2 MB), and one past it is
+/// limit for one regex ([`MAX_REGEX_BYTES`], 2 MB), and one past it is
 /// skipped with its line instead of failing the whole dictionary when it loads.
 pub const MAX_GLOB_CLASSES: usize = 24;
 
@@ -224,7 +226,7 @@ mod tests {
         let compiles = |value: &str| {
             regex::RegexBuilder::new(&glob_regex(&value.split_whitespace().collect::<Vec<_>>()))
                 .case_insensitive(true)
-                .size_limit(crate::themes::MAX_REGEX_BYTES)
+                .size_limit(MAX_REGEX_BYTES)
                 .build()
                 .is_ok()
         };
