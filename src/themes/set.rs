@@ -10,7 +10,7 @@ use std::collections::{HashMap, HashSet};
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
-use regex::RegexBuilder;
+use regex::{Regex, RegexBuilder};
 use toml::Spanned;
 
 use super::file::{CountMode, Examples, LangSpec, PatternSpec, Scope, ThemeFile};
@@ -32,6 +32,25 @@ pub const MAX_NOT_AFTER: usize = 10;
 /// such as `\w` adds about 50 KB, and compiling takes time in proportion, so a file of long
 /// wildcard runs (an imported dictionary's `??????????`) would take seconds to load.
 pub const MAX_REGEX_BYTES: usize = 2 << 20;
+
+/// A theme regex compiled (case-insensitive, at most [`MAX_REGEX_BYTES`]), or why it is
+/// refused.
+fn compile_regex(re: &str) -> Result<Regex, String> {
+    match RegexBuilder::new(re)
+        .case_insensitive(true)
+        .size_limit(MAX_REGEX_BYTES)
+        .build()
+    {
+        Ok(compiled) if compiled.is_match("") => Err("the regex matches the empty string".into()),
+        Ok(compiled) => Ok(compiled),
+        Err(regex::Error::CompiledTooBig(_)) => Err(format!(
+            "the regex compiles to more than {} MB (each Unicode class such as `\\w` adds \
+             about 50 KB: `(?-u:\\w)`, a shorter repeat or a phrase is smaller)",
+            MAX_REGEX_BYTES >> 20
+        )),
+        Err(e) => Err(format!("invalid regex: {e}")),
+    }
+}
 
 /// Negators used when the file does not list its own.
 pub fn default_negators(lang: Lang) -> &'static [&'static str] {
@@ -221,6 +240,7 @@ impl ThemeSet {
             analyzer: Analyzer::default(),
             problems: Vec::new(),
             lists: Default::default(),
+            regexes: HashMap::new(),
         };
         let set = v.set(file);
         if v.problems.is_empty() {
@@ -303,6 +323,9 @@ struct Validator<'a> {
     problems: Vec<Problem>,
     /// Named lists of the language being validated: name -> alternatives.
     lists: [HashMap<String, Vec<String>>; 2],
+    /// Each regex source compiled so far, or why it was refused: a regex written in several
+    /// places (an imported dictionary puts every value in each language) is compiled once.
+    regexes: HashMap<String, Result<Regex, String>>,
 }
 
 /// Where a problem is: theme, language and line.
@@ -728,31 +751,18 @@ impl Validator<'_> {
             let phrase = self.phrase(at, lang, text, "phrase")?;
             (text.clone(), PatternKind::Phrase(phrase))
         } else if let Some(re) = &spec.regex {
-            let compiled = match RegexBuilder::new(re)
-                .case_insensitive(true)
-                .size_limit(MAX_REGEX_BYTES)
-                .build()
-            {
-                Ok(compiled) if compiled.is_match("") => {
-                    self.problem(at, Some(re), "the regex matches the empty string");
-                    return None;
+            let compiled = match self.regexes.get(re.as_str()) {
+                Some(known) => known.clone(),
+                None => {
+                    let compiled = compile_regex(re);
+                    self.regexes.insert(re.clone(), compiled.clone());
+                    compiled
                 }
+            };
+            let compiled = match compiled {
                 Ok(compiled) => compiled,
-                Err(regex::Error::CompiledTooBig(_)) => {
-                    self.problem(
-                        at,
-                        Some(re),
-                        format!(
-                            "the regex compiles to more than {} MB (each Unicode class such as \
-                             `\\w` adds about 50 KB: `(?-u:\\w)`, a shorter repeat or a phrase \
-                             is smaller)",
-                            MAX_REGEX_BYTES >> 20
-                        ),
-                    );
-                    return None;
-                }
-                Err(e) => {
-                    self.problem(at, Some(re), format!("invalid regex: {e}"));
+                Err(reason) => {
+                    self.problem(at, Some(re), reason);
                     return None;
                 }
             };
@@ -995,6 +1005,40 @@ patterns = []
             "{}",
             found[0]
         );
+    }
+
+    #[test]
+    fn a_regex_written_twice_is_judged_at_each_place() {
+        let text = r#"name = "t"
+[[theme]]
+id = "a"
+[theme.en]
+patterns = [{ regex = '(unclosed' }, { regex = '\bsanction\w*' }]
+[theme.ru]
+patterns = [{ regex = '\bsanction\w*' }, { regex = '(unclosed' }]
+"#;
+        let found = problems(text);
+        assert_eq!(found.len(), 2, "{found:#?}");
+        for (problem, lang) in found.iter().zip(["en", "ru"]) {
+            let line = if lang == "en" { 5 } else { 7 };
+            let want =
+                format!("t.toml:{line}: theme `a` [{lang}]: pattern `(unclosed`: invalid regex");
+            assert!(problem.starts_with(&want), "{problem}");
+        }
+        let fine = text
+            .replace("{ regex = '(unclosed' }, ", "")
+            .replace(", { regex = '(unclosed' }", "");
+        let set = load(&fine).unwrap();
+        let regexes: Vec<&str> = set.themes[0]
+            .langs
+            .iter()
+            .flat_map(|l| &l.patterns)
+            .filter_map(|p| match &p.kind {
+                PatternKind::Regex(re) => Some(re.as_str()),
+                _ => None,
+            })
+            .collect();
+        assert_eq!(regexes, [r"\bsanction\w*", r"\bsanction\w*"]);
     }
 
     #[test]
