@@ -356,6 +356,8 @@ impl Matcher {
     /// Compiles the rules of `set` alone: every theme counts by its patterns, whatever its
     /// `count` says (training compares the rules with the model).
     pub fn rules_only(set: &ThemeSet) -> Result<Matcher, ThemeError> {
+        let en = LangMatcher::new(set, Lang::En, None)?;
+        let ru = LangMatcher::new(set, Lang::Ru, en.as_ref())?;
         Ok(Matcher {
             identity: next_identity(),
             themes: set
@@ -373,8 +375,8 @@ impl Matcher {
                         .collect()
                 })
                 .collect(),
-            en: LangMatcher::new(set, Lang::En)?,
-            ru: LangMatcher::new(set, Lang::Ru)?,
+            en,
+            ru,
             models: None,
             model_source: None,
         })
@@ -522,7 +524,21 @@ impl Compiler {
 }
 
 impl LangMatcher {
-    fn new(set: &ThemeSet, lang: Lang) -> Result<Option<LangMatcher>, ThemeError> {
+    /// The sources of the regexes in `regex_sets`, in set order.
+    fn set_sources(&self) -> impl Iterator<Item = &str> {
+        self.set_members
+            .iter()
+            .map(|&i| self.regexes[i as usize].as_str())
+    }
+
+    /// The matcher of `lang`'s patterns; `other`, another language's matcher, lends its
+    /// `RegexSet`s when its set regexes are the same (an imported dictionary writes every
+    /// value in each language), so that they are compiled once.
+    fn new(
+        set: &ThemeSet,
+        lang: Lang,
+        other: Option<&LangMatcher>,
+    ) -> Result<Option<LangMatcher>, ThemeError> {
         let mut c = Compiler::default();
         let mut patterns = Vec::new();
         // The theme file's compiled regexes, one per distinct source.
@@ -646,7 +662,12 @@ impl LangMatcher {
         let sources: Vec<&str> = regexes.iter().map(Regex::as_str).collect();
         let (regex_alone, set_members) = split_regexes(&sources);
         let members: Vec<&str> = set_members.iter().map(|&i| sources[i as usize]).collect();
-        let regex_sets = regex_sets(&members, MAX_REGEX_SETS)?;
+        let regex_sets = match other {
+            Some(other) if other.set_sources().eq(members.iter().copied()) => {
+                other.regex_sets.clone()
+            }
+            _ => regex_sets(&members, MAX_REGEX_SETS)?,
+        };
         let mut trie = TokenTrie::default();
         let mut lead = LeadFilter::default();
         // Every trie word is a lead too: exact words as whole words, others as prefixes.
@@ -1126,6 +1147,42 @@ mod tests {
     use std::sync::LazyLock;
 
     use super::*;
+
+    #[test]
+    fn a_language_with_the_same_set_regexes_takes_the_other_languages_sets() {
+        // Regexes without literals of three bytes go in `RegexSet`s.
+        let text = |ru_extra: &str| {
+            format!(
+                "name = \"t\"\n[[theme]]\nid = \"a\"\n[theme.en]\npatterns = \
+                 [{{ regex = '\\d{{4}}-\\d{{2}}' }}, {{ regex = '[xz]\\w+q' }}]\n\
+                 [theme.ru]\npatterns = [{ru_extra}{{ regex = '\\d{{4}}-\\d{{2}}' }}, \
+                 {{ regex = '[xz]\\w+q' }}]\n"
+            )
+        };
+        let sample = "In 2017-09 the zebraq met a walk.";
+        for extra in ["", "{ regex = '[jw]\\w+k' }, "] {
+            let set = ThemeSet::from_toml(Path::new("t.toml"), &text(extra)).unwrap();
+            let matcher = Matcher::new(&set).unwrap();
+            let (en, ru) = (matcher.en.as_ref().unwrap(), matcher.ru.as_ref().unwrap());
+            assert_eq!(en.set_members.len(), 2);
+            assert_eq!(ru.set_members.len(), 2 + usize::from(!extra.is_empty()));
+            let spans = |lang| {
+                let mut spans: Vec<(usize, usize)> = matcher
+                    .match_text(lang, sample, &mut Scratch::default())
+                    .iter()
+                    .map(|m| (m.start, m.end))
+                    .collect();
+                spans.sort_unstable();
+                spans
+            };
+            assert_eq!(spans(Lang::En), [(3, 10), (15, 21)]);
+            let mut want = spans(Lang::En);
+            if !extra.is_empty() {
+                want.push((28, 32));
+            }
+            assert_eq!(spans(Lang::Ru), want, "{extra}");
+        }
+    }
 
     fn semantics() -> Matcher {
         let text = include_str!("../../tests/fixtures/themes/semantics.toml");
