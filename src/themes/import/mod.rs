@@ -44,7 +44,7 @@ pub(crate) fn value_to_pattern(value: &str) -> Result<PatternSpec, String> {
         body.contains('*') || body.contains('?')
     });
     if inner_wildcard {
-        let classes = glob_classes(&words);
+        let (regex, classes) = glob_regex(&words);
         if classes > MAX_GLOB_CLASSES {
             return Err(format!(
                 "{classes} wildcards and word gaps (at most {MAX_GLOB_CLASSES}: each is a \
@@ -52,7 +52,7 @@ pub(crate) fn value_to_pattern(value: &str) -> Result<PatternSpec, String> {
                 MAX_REGEX_BYTES >> 20
             ));
         }
-        return Ok(PatternSpec::regex(glob_regex(&words)));
+        return Ok(PatternSpec::regex(regex));
     }
     let mut items = Vec::new();
     for word in &words {
@@ -78,46 +78,34 @@ pub(crate) fn value_to_pattern(value: &str) -> Result<PatternSpec, String> {
 /// skipped with its line instead of failing the whole dictionary when it loads.
 pub const MAX_GLOB_CLASSES: usize = 24;
 
-/// The Unicode classes [`glob_regex`] writes for `words`: one per `?`, per run of `*` and
-/// per gap between words.
-fn glob_classes(words: &[&str]) -> usize {
-    let in_words: usize = words
-        .iter()
-        .map(|w| {
-            let mut previous = None;
-            w.chars()
-                .filter(|&c| {
-                    let counted = c == '?' || (c == '*' && previous != Some('*'));
-                    previous = Some(c);
-                    counted
-                })
-                .count()
-        })
-        .sum();
-    in_words + words.len().saturating_sub(1)
-}
-
-/// A regex for glob words: `*` any letters, `?` one letter, words separated by non-letters.
-/// A run of `*` is one `\w*` (the same words; each repeat would make a larger program).
-fn glob_regex(words: &[&str]) -> String {
-    let body: Vec<String> = words
-        .iter()
-        .map(|w| {
-            let mut previous = None;
-            w.chars()
-                .map(|c| {
-                    let star_again = c == '*' && previous == Some('*');
-                    previous = Some(c);
-                    match c {
-                        '*' if star_again => String::new(),
-                        '*' => r"\w*".to_string(),
-                        '?' => r"\w".to_string(),
-                        c => regex::escape(&c.to_string()),
-                    }
-                })
-                .collect()
-        })
-        .collect();
+/// A regex for glob words (`*` any letters, `?` one letter, words separated by non-letters),
+/// and how many Unicode classes it holds: one per `?`, per run of `*` (one `\w*`: the same
+/// words, where each repeat would make a larger program) and per gap between words, which
+/// [`MAX_GLOB_CLASSES`] bounds.
+fn glob_regex(words: &[&str]) -> (String, usize) {
+    let mut classes = words.len().saturating_sub(1);
+    let mut body = Vec::with_capacity(words.len());
+    for word in words {
+        let mut regex = String::new();
+        let mut previous = None;
+        for c in word.chars() {
+            let star_again = c == '*' && previous == Some('*');
+            previous = Some(c);
+            match c {
+                '*' if star_again => {}
+                '*' => {
+                    regex.push_str(r"\w*");
+                    classes += 1;
+                }
+                '?' => {
+                    regex.push_str(r"\w");
+                    classes += 1;
+                }
+                c => regex.push_str(&regex::escape(c.encode_utf8(&mut [0; 4]))),
+            }
+        }
+        body.push(regex);
+    }
     let first = words.first().and_then(|w| w.chars().next());
     let last = words.last().and_then(|w| w.chars().last());
     let edge = |c: Option<char>| {
@@ -127,7 +115,8 @@ fn glob_regex(words: &[&str]) -> String {
             ""
         }
     };
-    format!("{}{}{}", edge(first), body.join(r"\W+"), edge(last))
+    let regex = format!("{}{}{}", edge(first), body.join(r"\W+"), edge(last));
+    (regex, classes)
 }
 
 /// The theme set's name of a dictionary read from `path`: its file stem (built in memory,
@@ -213,7 +202,7 @@ mod tests {
         let at_limit = format!("w{}n", "?".repeat(MAX_GLOB_CLASSES));
         let past = format!("w{}n", "?".repeat(MAX_GLOB_CLASSES + 1));
         let gaps = format!("a?b {}", "c ".repeat(MAX_GLOB_CLASSES));
-        assert_eq!(glob_classes(&["a***b?**", "c"]), 4);
+        assert_eq!(glob_regex(&["a***b?**", "c"]).1, 4);
         assert!(value_to_pattern(&at_limit).is_ok());
         let refused = value_to_pattern(&past).unwrap_err();
         assert!(
@@ -224,7 +213,7 @@ mod tests {
         // What the limit is for: the largest accepted value loads, and a value of twice
         // as many classes would be refused by the loader itself.
         let compiles = |value: &str| {
-            regex::RegexBuilder::new(&glob_regex(&value.split_whitespace().collect::<Vec<_>>()))
+            regex::RegexBuilder::new(&glob_regex(&value.split_whitespace().collect::<Vec<_>>()).0)
                 .case_insensitive(true)
                 .size_limit(MAX_REGEX_BYTES)
                 .build()
