@@ -1661,18 +1661,18 @@ patterns = [
     }
 
     /// The stemming prefilter never skips a word whose stem the default theme set uses:
-    /// every distinct word of the shared corpus, when it is present.
+    /// every distinct word of the shared corpus (a test that fails, naming the folder, when
+    /// `../shared` is absent).
     #[test]
     fn the_stem_prefilter_keeps_every_word_of_the_corpus_that_matters() {
         let root = Path::new(env!("CARGO_MANIFEST_DIR"));
-        let corpus = ["../shared/corpus", "../../shared/corpus"]
-            .iter()
-            .map(|d| root.join(d))
-            .find(|d| d.is_dir());
-        let Some(corpus) = corpus else {
-            eprintln!("skipped: ../shared/corpus is not present");
-            return;
-        };
+        let candidates = ["../shared/corpus", "../../shared/corpus"].map(|d| root.join(d));
+        let corpus = candidates.iter().find(|d| d.is_dir()).unwrap_or_else(|| {
+            panic!(
+                "shared data missing: {} (this test needs ../shared beside the repository)",
+                candidates[0].display()
+            )
+        });
         let set = ThemeSet::load(&root.join("corpus/themes/korea-2017.toml")).unwrap();
         let matcher = Matcher::new(&set).unwrap();
         let mut analyzer = crate::text::Analyzer::default();
