@@ -20,6 +20,8 @@ pub mod index;
 pub mod query;
 pub mod search;
 pub mod study;
+#[cfg(test)]
+mod test_data;
 pub mod text;
 pub mod themes;
 pub mod words;

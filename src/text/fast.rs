@@ -457,14 +457,7 @@ mod tests {
     /// with the key of its stem, or is one of the exceptions.
     #[test]
     fn every_corpus_word_starts_with_the_key_of_its_stem() {
-        let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
-        let candidates = ["../shared/corpus", "../../shared/corpus"].map(|d| root.join(d));
-        let corpus = candidates.iter().find(|d| d.is_dir()).unwrap_or_else(|| {
-            panic!(
-                "shared data missing: {} (this test needs ../shared beside the repository)",
-                candidates[0].display()
-            )
-        });
+        let corpus = crate::test_data::shared_corpus();
         let stemmers = Stemmers::default();
         let mut checked = 0;
         for entry in std::fs::read_dir(corpus).unwrap() {

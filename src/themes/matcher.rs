@@ -1666,13 +1666,7 @@ patterns = [
     #[test]
     fn the_stem_prefilter_keeps_every_word_of_the_corpus_that_matters() {
         let root = Path::new(env!("CARGO_MANIFEST_DIR"));
-        let candidates = ["../shared/corpus", "../../shared/corpus"].map(|d| root.join(d));
-        let corpus = candidates.iter().find(|d| d.is_dir()).unwrap_or_else(|| {
-            panic!(
-                "shared data missing: {} (this test needs ../shared beside the repository)",
-                candidates[0].display()
-            )
-        });
+        let corpus = crate::test_data::shared_corpus();
         let set = ThemeSet::load(&root.join("corpus/themes/korea-2017.toml")).unwrap();
         let matcher = Matcher::new(&set).unwrap();
         let mut analyzer = crate::text::Analyzer::default();
