@@ -24,6 +24,7 @@ mod limit;
 mod open;
 mod reader;
 mod record;
+mod resolver;
 mod roles;
 mod speakers;
 mod structure;
@@ -41,6 +42,7 @@ pub use lang::detect_lang;
 pub use limit::DEFAULT_MAX_RECORD_BYTES;
 pub use reader::CorpusReader;
 pub use record::{FIELD_NAMES, MAX_ID_BYTES};
+pub use resolver::Resolver;
 pub use roles::guess_role;
 pub use speakers::{
     BUILTIN_SPEAKERS_PATH, BUILTIN_SPEAKERS_TOML, DEFAULT_SPEAKERS_FILE, Office, OfficePeriod,

@@ -129,6 +129,14 @@ impl Person {
     }
 }
 
+/// What a label refers to, a person by their place in the registry (for caches).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Lookup {
+    Person(usize),
+    Generic,
+    Unknown,
+}
+
 /// What a label resolves to.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Resolved<'a> {
@@ -433,19 +441,33 @@ impl SpeakerRegistry {
 
     /// What `label` (a turn label's name, or a document speaker) refers to.
     pub fn resolve(&self, label: &str) -> Resolved<'_> {
+        self.resolved(self.lookup(label))
+    }
+
+    /// What `label` refers to, with a person as their place in [`SpeakerRegistry::persons`].
+    pub(crate) fn lookup(&self, label: &str) -> Lookup {
         let key = fold(label);
         if key.is_empty() {
-            return Resolved::Unknown;
+            return Lookup::Unknown;
         }
         if self.generic.contains(&key) {
-            return Resolved::Generic;
+            return Lookup::Generic;
         }
         if let Some(&p) = self.by_key.get(&key) {
-            return Resolved::Person(&self.persons[p]);
+            return Lookup::Person(p);
         }
         match self.by_initial(&key) {
-            Some(p) => Resolved::Person(&self.persons[p]),
-            None => Resolved::Unknown,
+            Some(p) => Lookup::Person(p),
+            None => Lookup::Unknown,
+        }
+    }
+
+    /// `lookup` (of this registry) as a [`Resolved`].
+    pub(crate) fn resolved(&self, lookup: Lookup) -> Resolved<'_> {
+        match lookup {
+            Lookup::Person(p) => Resolved::Person(&self.persons[p]),
+            Lookup::Generic => Resolved::Generic,
+            Lookup::Unknown => Resolved::Unknown,
         }
     }
 
@@ -472,6 +494,17 @@ impl SpeakerRegistry {
     /// outside the state keeps a journalist guess: they moderate); a generic label is no
     /// speaker (its guessed role stays); other labels are left as they are.
     pub fn resolve_turns(&self, paragraphs: &mut [ParagraphTurn], date: NaiveDate) {
+        self.resolve_turns_by(paragraphs, date, |label| self.resolve(label));
+    }
+
+    /// [`SpeakerRegistry::resolve_turns`] with labels resolved by `resolve` (which gives
+    /// what [`SpeakerRegistry::resolve`] gives, from a cache for instance).
+    pub(crate) fn resolve_turns_by<'a>(
+        &'a self,
+        paragraphs: &mut [ParagraphTurn],
+        date: NaiveDate,
+        mut resolve: impl FnMut(&str) -> Resolved<'a>,
+    ) {
         // Consecutive paragraphs mostly share a label: resolved once per run.
         let mut last: Option<(String, Option<String>, Option<Role>)> = None;
         for turn in paragraphs.iter_mut() {
@@ -481,7 +514,7 @@ impl SpeakerRegistry {
             let (speaker, role) = match &last {
                 Some((seen, speaker, role)) if *seen == label => (speaker.clone(), *role),
                 _ => {
-                    let (speaker, role) = match self.resolve(&label) {
+                    let (speaker, role) = match resolve(&label) {
                         Resolved::Person(p) => (Some(p.name.clone()), Some(p.role_on(date))),
                         Resolved::Generic => (None, None),
                         Resolved::Unknown => (Some(label.clone()), None),

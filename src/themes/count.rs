@@ -19,6 +19,7 @@ use std::thread;
 use super::evidence::{CONTEXT_CHARS, EvidenceSink, EvidenceSource};
 use super::{DocSummary, DocThemeMatches, EvidenceRow, Matcher, QueryTerm, Scratch, ThemeSet};
 use crate::Result;
+use crate::corpus::Resolver;
 use crate::document::ParagraphTurn;
 use crate::index::{DocFilter, IndexStore, parse_turns};
 use crate::search::ParagraphScanner;
@@ -146,10 +147,6 @@ const AHEAD_PER_THREAD: usize = 16;
 /// to be written) and the bytes of text matched over.
 type Counted = (DocThemeMatches, String, u64);
 
-/// The last document speaker label a worker resolved and the canonical name it resolved to
-/// (`None`: no person of the registry).
-type LastSpeaker = Option<(String, Option<String>)>;
-
 /// Documents counted out of order, waiting for the ones before them so that their
 /// evidence rows go to the sink in document order.
 struct Merge<'s> {
@@ -273,7 +270,7 @@ fn count_docs(
     let count_one = |i: usize,
                      scratch: &mut Scratch,
                      paragraph_scanner: &mut ParagraphScanner,
-                     last_speaker: &mut LastSpeaker|
+                     resolver: &mut Resolver<'_>|
      -> Result<Option<Counted>> {
         let (mut stored, turns) = store.load_bytes(&docs, addresses[i], true)?;
         if let Some((date, id)) = keys.as_ref().map(|keys| &keys[i])
@@ -287,17 +284,9 @@ fn count_docs(
             }
             .into());
         }
-        // Most documents of a thread share their speaker's label: resolved once per run.
-        let name = match last_speaker {
-            Some((label, name)) if *label == stored.doc.speaker => name.clone(),
-            _ => {
-                let name = registry
-                    .person(&stored.doc.speaker)
-                    .map(|person| person.name.clone());
-                *last_speaker = Some((stored.doc.speaker.clone(), name.clone()));
-                name
-            }
-        };
+        let name = resolver
+            .person(&stored.doc.speaker)
+            .map(|person| person.name.clone());
         if let Some(name) = name {
             stored.doc.speaker = name;
         }
@@ -358,7 +347,7 @@ fn count_docs(
             }
             None => {}
         }
-        registry.resolve_turns(&mut stored.structure.paragraphs, stored.doc.date);
+        resolver.resolve_turns(&mut stored.structure.paragraphs, stored.doc.date);
         // A turn filter keeps, of the paragraphs kept so far, those of its speakers.
         let mut kept = kept;
         if !filter.turns.is_empty() {
@@ -408,14 +397,14 @@ fn count_docs(
             let work = || -> Result<Vec<Done>> {
                 let mut scratch = Scratch::for_threads(threads);
                 let mut paragraph_scanner = ParagraphScanner::default();
-                let mut last_speaker = None;
+                let mut resolver = Resolver::new(&registry);
                 let mut out = Vec::new();
                 loop {
                     let i = next.fetch_add(1, Ordering::Relaxed);
                     if i >= addresses.len() || failed.load(Ordering::Relaxed) {
                         return Ok(out);
                     }
-                    match count_one(i, &mut scratch, &mut paragraph_scanner, &mut last_speaker) {
+                    match count_one(i, &mut scratch, &mut paragraph_scanner, &mut resolver) {
                         Ok(Some(counted)) => out.push((i, counted)),
                         Ok(None) => {}
                         Err(e) => {
@@ -462,7 +451,7 @@ fn count_docs(
             let work = || -> Result<()> {
                 let mut scratch = Scratch::for_threads(threads);
                 let mut paragraph_scanner = ParagraphScanner::default();
-                let mut last_speaker = None;
+                let mut resolver = Resolver::new(&registry);
                 // A panicking worker must not leave the others waiting for its document.
                 let _wake = WakeOnPanic {
                     merge: &merge,
@@ -487,13 +476,12 @@ fn count_docs(
                             return Ok(());
                         }
                     }
-                    let pushed =
-                        count_one(i, &mut scratch, &mut paragraph_scanner, &mut last_speaker)
-                            .and_then(|counted| {
-                                let mut state = lock();
-                                state.push(i, counted, context, options.skip_turns)?;
-                                Ok(state.sleepers > 0)
-                            });
+                    let pushed = count_one(i, &mut scratch, &mut paragraph_scanner, &mut resolver)
+                        .and_then(|counted| {
+                            let mut state = lock();
+                            state.push(i, counted, context, options.skip_turns)?;
+                            Ok(state.sleepers > 0)
+                        });
                     match pushed {
                         Ok(false) => {}
                         Ok(true) => advanced.notify_all(),
