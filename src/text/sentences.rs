@@ -6,6 +6,9 @@
 //! `т.е.`). Spans cover the whole paragraph without gaps except the spaces between sentences.
 
 use std::ops::Range;
+use std::sync::LazyLock;
+
+use memchr::memmem;
 
 use super::words::char_at;
 
@@ -70,11 +73,16 @@ struct Stops<'a> {
 
 const ELLIPSIS: &[u8] = "…".as_bytes();
 
+/// The searcher for [`ELLIPSIS`], built once (`memmem::find` builds one per call, which on
+/// a short paragraph cost more than the search).
+static ELLIPSIS_FINDER: LazyLock<memmem::Finder<'static>> =
+    LazyLock::new(|| memmem::Finder::new(ELLIPSIS));
+
 impl<'a> Stops<'a> {
     fn new(bytes: &'a [u8]) -> Stops<'a> {
         Stops {
             bytes,
-            ellipsis: memchr::memmem::find(bytes, ELLIPSIS),
+            ellipsis: ELLIPSIS_FINDER.find(bytes),
         }
     }
 
@@ -82,7 +90,7 @@ impl<'a> Stops<'a> {
     fn next_from(&mut self, from: usize) -> Option<usize> {
         let rest = self.bytes.get(from..)?;
         if self.ellipsis.is_some_and(|e| e < from) {
-            self.ellipsis = memchr::memmem::find(rest, ELLIPSIS).map(|k| from + k);
+            self.ellipsis = ELLIPSIS_FINDER.find(rest).map(|k| from + k);
         }
         let ascii = memchr::memchr3(b'.', b'!', b'?', rest).map(|k| from + k);
         match (ascii, self.ellipsis) {
@@ -148,6 +156,17 @@ fn ends_with_abbreviation(before: &str) -> bool {
     // Lowercasing never shortens a word, and no abbreviation is longer than 6 characters.
     if word.chars().count() > 6 {
         return false;
+    }
+    // An ASCII word is lowercased on the stack (most words are ASCII, and a copy on the
+    // heap per full stop was a visible part of splitting); others through `to_lowercase`.
+    if word.is_ascii() {
+        let mut buffer = [0u8; 8];
+        let Some(lower) = buffer.get_mut(..word.len()) else {
+            return false;
+        };
+        lower.copy_from_slice(word.as_bytes());
+        lower.make_ascii_lowercase();
+        return ABBREVIATIONS.iter().any(|a| a.as_bytes() == &*lower);
     }
     let lower = word.to_lowercase();
     ABBREVIATIONS.contains(&lower.as_str())
@@ -278,6 +297,34 @@ mod tests {
             text in "[ a-zA-Zа-яА-Я0-9.!?…\"'”’»)\\]“«‘—–(-]{0,60}"
         ) {
             proptest::prop_assert_eq!(sentence_spans(&text), reference_spans(&text));
+        }
+
+        /// A word is an abbreviation as when it was looked up through a lowercased copy,
+        /// whatever its case and script.
+        #[test]
+        fn abbreviations_are_found_as_through_a_lowercased_copy(
+            pick in proptest::sample::select(ABBREVIATIONS.to_vec()),
+            upper in proptest::collection::vec(proptest::bool::ANY, 6),
+            noise in "[a-zA-Zа-яА-ЯİẞΣ.]{0,8}",
+            use_noise in proptest::bool::ANY,
+        ) {
+            let word: String = if use_noise {
+                noise
+            } else {
+                pick.chars()
+                    .zip(upper.iter().cycle())
+                    .map(|(c, &up)| if up { c.to_uppercase().next().unwrap_or(c) } else { c })
+                    .collect()
+            };
+            let letters = word.chars().filter(|&c| c.is_alphabetic()).count();
+            if letters != 1 {
+                let expected = word.chars().count() <= 6
+                    && ABBREVIATIONS.contains(&word.to_lowercase().as_str());
+                proptest::prop_assert_eq!(ends_with_abbreviation(&format!("Said {word}")), expected);
+                if !use_noise {
+                    proptest::prop_assert!(expected);
+                }
+            }
         }
     }
 }
