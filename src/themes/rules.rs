@@ -91,13 +91,19 @@ pub(crate) fn negated(
     if n == 0 {
         return false;
     }
-    // The negator test first: few tokens are negators, and a pattern may name many words.
-    let is_negator = |t: usize| {
-        let tok = doc.toks[t];
-        (negators.ids.contains(&tok.id)
-            || (negators.contraction && follows_apostrophe(doc, text, t)))
-            && !literal.names(doc, t)
+    let may_negate = |t: usize| {
+        negators.ids.contains(&doc.toks[t].id)
+            || (negators.contraction && follows_apostrophe(doc, text, t))
     };
+    // Every token the tests below look at lies from `n` before the first token of the span
+    // to its end; most spans have no negator there, which one pass tells without testing
+    // the span's tokens against the pattern's words.
+    let reach = first.saturating_sub(n)..end.max(first).min(doc.toks.len());
+    if !reach.into_iter().any(may_negate) {
+        return false;
+    }
+    // The negator test first: few tokens are negators, and a pattern may name many words.
+    let is_negator = |t: usize| may_negate(t) && !literal.names(doc, t);
     let before = |t: usize, sent: u32| {
         let Some(sentence) = doc.sents.get(sent as usize) else {
             return false;
@@ -116,6 +122,9 @@ pub(crate) fn negated(
 /// (`don't`, `can’t`).
 fn follows_apostrophe(doc: &DocTokens, text: &str, t: usize) -> bool {
     let tok = doc.toks[t];
+    if tok.end.wrapping_sub(tok.start) != 1 {
+        return false;
+    }
     let para = &text[doc.paras[tok.para as usize].bytes.clone()];
     if !matches!(
         para.get(tok.start as usize..tok.end as usize),
@@ -326,6 +335,7 @@ pub(crate) fn merge_overlaps(raws: &mut [Raw]) -> Vec<Raw> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::themes::tokens::Sent;
     use proptest::prelude::*;
 
     /// The pairing by comparing every A with every B (the definition `pair_near` keeps).
@@ -427,6 +437,74 @@ mod tests {
             let mut fast = Vec::new();
             pair_near(&doc, &a, &b, within, ordered, unit, &mut fast);
             prop_assert_eq!(fast, pair_near_naive(&doc, &a, &b, within, ordered, unit));
+        }
+    }
+
+    /// `negated` by its definition, by brute force (no contraction: the documents below
+    /// have no text): a negator that is none of the pattern's words stands at most `n`
+    /// tokens before the span's first token or one of the pattern's words in the span,
+    /// within that token's sentence.
+    fn negated_naive(
+        doc: &DocTokens,
+        span: (usize, usize),
+        sent: u32,
+        n: usize,
+        negators: &NegatorIds,
+        literal: &Literal,
+    ) -> bool {
+        let (first, end) = span;
+        let inside = (first + 1..end.min(doc.toks.len()))
+            .filter(|&t| literal.names(doc, t))
+            .map(|t| (t, doc.toks[t].sent));
+        let mut anchors = vec![(first, sent)];
+        anchors.extend(inside);
+        anchors.into_iter().any(|(t, s)| {
+            doc.sents.get(s as usize).is_some_and(|sentence| {
+                (0..doc.toks.len()).any(|k| {
+                    k < t
+                        && k + n >= t
+                        && sentence.toks.contains(&k)
+                        && negators.ids.contains(&doc.toks[k].id)
+                        && !literal.names(doc, k)
+                })
+            })
+        })
+    }
+
+    proptest! {
+        /// Negation with its shortcut (no negator near the span: not negated) answers as
+        /// the definition on documents of few distinct words.
+        #[test]
+        fn negation_agrees_with_its_definition(
+            ids in prop::collection::vec(0u32..8, 1..80),
+            sent_len in 1usize..12,
+            span in (0usize..80, 0usize..20),
+            n in 0usize..5,
+            negator_ids in prop::collection::vec(0u32..8, 0..3),
+            literal_ids in prop::collection::vec(0u32..8, 0..4),
+        ) {
+            let len = ids.len();
+            let toks: Vec<Tok> = ids
+                .iter()
+                .enumerate()
+                .map(|(i, &id)| Tok { id, start: 0, end: 0, para: 0, sent: (i / sent_len) as u32 })
+                .collect();
+            let sents = (0..len.div_ceil(sent_len))
+                .map(|s| Sent { para: 0, bytes: 0..0, toks: s * sent_len..((s + 1) * sent_len).min(len) })
+                .collect();
+            let doc = DocTokens { toks, sents, ..DocTokens::default() };
+            let first = span.0 % len;
+            let span = (first, first + span.1);
+            let sent = doc.toks[first].sent;
+            let negators = NegatorIds { ids: negator_ids, contraction: false };
+            let mut stems = literal_ids;
+            stems.sort_unstable();
+            stems.dedup();
+            let literal = Literal { stems, surface: Vec::new() };
+            prop_assert_eq!(
+                negated(&doc, "", span, sent, n, &negators, &literal),
+                negated_naive(&doc, span, sent, n, &negators, &literal)
+            );
         }
     }
 
