@@ -6,7 +6,7 @@
 
 use super::turns::attribute_turns;
 use crate::document::{DocStructure, Document, ParagraphTurn};
-use crate::text::sentence_spans;
+use crate::text::for_each_sentence;
 
 /// Counts words, sentences and paragraphs of `doc` and attributes paragraphs to speakers.
 pub fn analyze_structure(doc: &Document) -> DocStructure {
@@ -16,7 +16,7 @@ pub fn analyze_structure(doc: &Document) -> DocStructure {
         let n_words = count_words(paragraph);
         structure.n_paragraphs += 1;
         structure.n_words += n_words;
-        structure.n_sentences += sentence_spans(paragraph).len() as u64;
+        for_each_sentence(paragraph, |_| structure.n_sentences += 1);
         structure.paragraphs.push(ParagraphTurn {
             speaker,
             role,

@@ -24,4 +24,4 @@ pub use analyzer::{
 };
 pub use escape::terminal_safe;
 pub use excerpt::{MESSAGE_EXCERPT_CHARS, excerpt};
-pub use sentences::sentence_spans;
+pub use sentences::{for_each_sentence, sentence_spans};

@@ -25,6 +25,12 @@ const ABBREVIATIONS: &[&str] = &[
 /// A paragraph with only whitespace yields no sentence; any other yields at least one.
 pub fn sentence_spans(paragraph: &str) -> Vec<Range<usize>> {
     let mut spans = Vec::new();
+    for_each_sentence(paragraph, |span| spans.push(span));
+    spans
+}
+
+/// Calls `visit` with each of [`sentence_spans`], in order, without collecting them.
+pub fn for_each_sentence(paragraph: &str, mut visit: impl FnMut(Range<usize>)) {
     let mut start = 0;
     // Byte offsets throughout; only the bytes that can start a terminator (`.`, `!`, `?`
     // and the lead byte of `…`) are decoded.
@@ -53,13 +59,12 @@ pub fn sentence_spans(paragraph: &str) -> Vec<Range<usize>> {
             }
         };
         if starts_new && !(c == '.' && ends_with_abbreviation(&paragraph[start..at])) {
-            push_trimmed(&mut spans, paragraph, start, end);
+            push_trimmed(&mut visit, paragraph, start, end);
             start = next_start;
         }
         i = end;
     }
-    push_trimmed(&mut spans, paragraph, start, paragraph.len());
-    spans
+    push_trimmed(&mut visit, paragraph, start, paragraph.len());
 }
 
 /// Finds the sentence stops of a text (`.`, `!`, `?`, `…`) from a position onwards, with a
@@ -108,12 +113,12 @@ fn skip_while(text: &str, from: usize, keep: impl Fn(char) -> bool) -> usize {
         .map_or(text.len(), |(k, _)| from + k)
 }
 
-fn push_trimmed(spans: &mut Vec<Range<usize>>, text: &str, start: usize, end: usize) {
+fn push_trimmed(visit: &mut impl FnMut(Range<usize>), text: &str, start: usize, end: usize) {
     let slice = &text[start..end];
     let lead = slice.len() - slice.trim_start().len();
     let trimmed = slice.trim();
     if !trimmed.is_empty() {
-        spans.push(start + lead..start + lead + trimmed.len());
+        visit(start + lead..start + lead + trimmed.len());
     }
 }
 
@@ -279,7 +284,7 @@ mod tests {
                 if starts_new
                     && !(c == '.' && ends_with_abbreviation(&paragraph[start..chars[i].0]))
                 {
-                    push_trimmed(&mut spans, paragraph, start, end);
+                    push_trimmed(&mut |r| spans.push(r), paragraph, start, end);
                     start = chars.get(k).map_or(paragraph.len(), |&(o, _)| o);
                 }
                 i = j.max(i + 1);
@@ -287,7 +292,7 @@ mod tests {
                 i += 1;
             }
         }
-        push_trimmed(&mut spans, paragraph, start, paragraph.len());
+        push_trimmed(&mut |r| spans.push(r), paragraph, start, paragraph.len());
         spans
     }
 

@@ -26,7 +26,7 @@ use rustc_hash::FxHashMap;
 use super::analyze::{Stemmers, fold_into, is_irregular};
 use crate::document::Lang;
 use crate::text::fast::{SharedStems, StemCache, lead_of};
-use crate::text::sentence_spans;
+use crate::text::for_each_sentence;
 use crate::text::small_words::{SmallWords, small_key};
 use crate::text::words::{MAX_TOKEN_BYTES, ShortWord, for_each_run, for_each_run_ascii};
 
@@ -462,13 +462,14 @@ impl DocTokens {
         let (bytes, toks) = (info.bytes.clone(), info.toks.clone());
         let paragraph = &text[bytes];
         let first_sent = self.sents.len();
-        for span in sentence_spans(paragraph) {
-            self.sents.push(Sent {
+        let sents = &mut self.sents;
+        for_each_sentence(paragraph, |span| {
+            sents.push(Sent {
                 para: para as u32,
                 bytes: span,
                 toks: 0..0,
-            });
-        }
+            })
+        });
         if self.sents.len() == first_sent && !toks.is_empty() {
             // Words without a sentence span cannot happen with the splitter, but every
             // token must belong to a sentence.
@@ -478,22 +479,20 @@ impl DocTokens {
                 toks: 0..0,
             });
         }
-        // Spans cover every word; a token past the current span is in a later one.
-        let mut s = first_sent;
-        for t in toks.clone() {
-            while s + 1 < self.sents.len() && self.toks[t].start as usize >= self.sents[s].bytes.end
-            {
-                s += 1;
-            }
-            self.toks[t].sent = s as u32;
-        }
-        let mut t = toks.start;
-        for s in first_sent..self.sents.len() {
+        // Spans cover every word and tokens come in text order: a sentence takes the
+        // tokens that start before its end, the last one every token left.
+        let tokens = &mut self.toks[toks.clone()];
+        let mut t = 0;
+        let last = self.sents.len().saturating_sub(1);
+        for (s, sent) in self.sents.iter_mut().enumerate().skip(first_sent) {
             let begin = t;
-            while t < toks.end && self.toks[t].sent as usize == s {
+            while let Some(tok) = tokens.get_mut(t)
+                && (s == last || (tok.start as usize) < sent.bytes.end)
+            {
+                tok.sent = s as u32;
                 t += 1;
             }
-            self.sents[s].toks = begin..t;
+            sent.toks = toks.start + begin..toks.start + t;
         }
         self.paras[para].sents = Some(first_sent..self.sents.len());
     }
@@ -593,6 +592,41 @@ mod tests {
         assert_eq!(doc.anchors, [0, 6]);
         assert_eq!(doc.sentence_at(0, 25), Some(2));
         assert_eq!(doc.token_at(0, 23), 3);
+    }
+
+    proptest::proptest! {
+        /// Sentences asked for in any order give each token the first sentence of its
+        /// paragraph that ends after the token starts (else the paragraph's last), and each
+        /// sentence exactly the tokens that name it.
+        #[test]
+        fn tokens_get_the_sentence_they_start_in(
+            text in "([A-Za-z]{1,6}[ .!?]{1,2}|\n| ){0,40}",
+            order in proptest::collection::vec(0usize..50, 0..12),
+        ) {
+            let mut doc = DocTokens::default();
+            doc.fill(&text, Lang::En, &mut TokenCache::default(), &Vocab(&[]));
+            let n = doc.paras.len();
+            for p in order.iter().map(|k| k % n.max(1)).chain(0..n) {
+                doc.ensure_sentences(&text, p);
+            }
+            for (p, para) in doc.paras.iter().enumerate() {
+                let sents = para.sents.clone().unwrap();
+                for t in para.toks.clone() {
+                    let start = doc.toks[t].start as usize;
+                    let expected = sents
+                        .clone()
+                        .find(|&s| start < doc.sents[s].bytes.end)
+                        .unwrap_or(sents.end - 1);
+                    proptest::prop_assert_eq!(doc.toks[t].sent as usize, expected, "paragraph {}", p);
+                }
+                for s in sents {
+                    let named: Vec<usize> =
+                        para.toks.clone().filter(|&t| doc.toks[t].sent as usize == s).collect();
+                    let range: Vec<usize> = doc.sents[s].toks.clone().collect();
+                    proptest::prop_assert_eq!(named, range);
+                }
+            }
+        }
     }
 
     /// [`Vocab`] whose lead filter rules every word out, with a second reader numbering
