@@ -580,14 +580,14 @@ impl LangMatcher {
                             ordered: *ordered,
                         },
                     };
-                    let mut negators = NegatorIds {
-                        ids: Vec::new(),
-                        contraction: false,
+                    let negators = if pattern.not_after > 0 {
+                        NegatorIds::new(
+                            pattern.negators.stems.iter().map(|s| c.stem(s)).collect(),
+                            pattern.negators.contraction,
+                        )
+                    } else {
+                        NegatorIds::new(Vec::new(), false)
                     };
-                    if pattern.not_after > 0 {
-                        negators.ids = pattern.negators.stems.iter().map(|s| c.stem(s)).collect();
-                        negators.contraction = pattern.negators.contraction;
-                    }
                     let mut literal = Literal::default();
                     let seqs: Vec<u32> = match &kind {
                         Kind::Seqs(seqs) => seqs.clone(),

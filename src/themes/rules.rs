@@ -72,6 +72,32 @@ pub(crate) struct NegatorIds {
     /// Whether `n't` is a negator (`don't` is tokenized `don`, `t`: the token `t` right
     /// after an apostrophe that follows an `n`).
     pub contraction: bool,
+    /// Bit `id` set for each of `ids`: negation tests every token near a match.
+    bits: Vec<u64>,
+}
+
+impl NegatorIds {
+    /// The negators with stem ids `ids`, and `n't` when `contraction`.
+    pub(crate) fn new(ids: Vec<u32>, contraction: bool) -> NegatorIds {
+        let words = ids.iter().max().map_or(0, |&max| max as usize / 64 + 1);
+        let mut bits = vec![0u64; words];
+        for &id in &ids {
+            bits[id as usize / 64] |= 1 << (id % 64);
+        }
+        NegatorIds {
+            ids,
+            contraction,
+            bits,
+        }
+    }
+
+    /// Whether `id` is one of the negators' stem ids.
+    #[inline]
+    fn has(&self, id: u32) -> bool {
+        self.bits
+            .get(id as usize / 64)
+            .is_some_and(|word| word >> (id % 64) & 1 != 0)
+    }
 }
 
 /// Whether a negator stands within `n` tokens before the first token of `span` (inside
@@ -92,8 +118,7 @@ pub(crate) fn negated(
         return false;
     }
     let may_negate = |t: usize| {
-        negators.ids.contains(&doc.toks[t].id)
-            || (negators.contraction && follows_apostrophe(doc, text, t))
+        negators.has(doc.toks[t].id) || (negators.contraction && follows_apostrophe(doc, text, t))
     };
     // Every token the tests below look at lies from `n` before the first token of the span
     // to its end; most spans have no negator there, which one pass tells without testing
@@ -496,7 +521,7 @@ mod tests {
             let first = span.0 % len;
             let span = (first, first + span.1);
             let sent = doc.toks[first].sent;
-            let negators = NegatorIds { ids: negator_ids, contraction: false };
+            let negators = NegatorIds::new(negator_ids, false);
             let mut stems = literal_ids;
             stems.sort_unstable();
             stems.dedup();
