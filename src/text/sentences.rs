@@ -20,6 +20,19 @@ const ABBREVIATIONS: &[&str] = &[
     "т.д", "т.п", "др", "пр", "см", "им", "ул", "млн", "млрд", "тыс", "руб", "н.э", "с.г",
 ];
 
+/// The ASCII abbreviations as eight bytes, zero-padded (compared without a call per entry).
+static ASCII_ABBREVIATIONS: LazyLock<Vec<u64>> = LazyLock::new(|| {
+    ABBREVIATIONS
+        .iter()
+        .filter(|a| a.is_ascii() && a.len() <= 8)
+        .map(|a| {
+            let mut bytes = [0u8; 8];
+            bytes[..a.len()].copy_from_slice(a.as_bytes());
+            u64::from_le_bytes(bytes)
+        })
+        .collect()
+});
+
 /// Byte ranges of the sentences of `paragraph`, trimmed of surrounding whitespace.
 ///
 /// A paragraph with only whitespace yields no sentence; any other yields at least one.
@@ -171,7 +184,8 @@ fn ends_with_abbreviation(before: &str) -> bool {
         };
         lower.copy_from_slice(word.as_bytes());
         lower.make_ascii_lowercase();
-        return ABBREVIATIONS.iter().any(|a| a.as_bytes() == &*lower);
+        let key = u64::from_le_bytes(buffer);
+        return ASCII_ABBREVIATIONS.contains(&key);
     }
     let lower = word.to_lowercase();
     ABBREVIATIONS.contains(&lower.as_str())
