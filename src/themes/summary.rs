@@ -4,7 +4,7 @@
 //! spans intersect: the same words count for both themes (each theme keeps its match, as
 //! the overlap policy is per theme), and the summary says how often that happened.
 
-use rustc_hash::{FxHashMap, FxHashSet};
+use rustc_hash::FxHashMap;
 
 use serde::Serialize;
 
@@ -57,34 +57,44 @@ pub fn summarize(set: &ThemeSet, docs: &[DocThemeMatches]) -> CountSummary {
         .enumerate()
         .map(|(i, t)| (t.id.as_str(), i))
         .collect();
-    let mut matches = vec![0u64; set.themes.len()];
-    let mut paragraphs: Vec<FxHashSet<(usize, usize)>> =
-        vec![FxHashSet::default(); set.themes.len()];
-    let mut documents: Vec<FxHashSet<usize>> = vec![FxHashSet::default(); set.themes.len()];
+    let n = set.themes.len();
+    let mut matches = vec![0u64; n];
+    let mut paragraphs = vec![0u64; n];
+    let mut documents = vec![0u64; n];
+    // Per theme, the last (document, paragraph) and document counted: matches are visited
+    // document by document in paragraph order, so a new one is a first.
+    let mut last_paragraph = vec![(usize::MAX, usize::MAX); n];
+    let mut last_document = vec![usize::MAX; n];
     let mut collisions: FxHashMap<(usize, usize), u64> = FxHashMap::default();
+    let mut sorted = Vec::new();
     for (d, doc) in docs.iter().enumerate() {
-        for m in &doc.matches {
-            let Some(&t) = order.get(&*m.theme) else {
-                continue;
-            };
+        // The matches of the set's themes with their theme's place, in paragraph order.
+        sorted.clear();
+        sorted.extend(
+            doc.matches
+                .iter()
+                .filter_map(|m| order.get(&*m.theme).map(|&t| (m, t))),
+        );
+        sorted.sort_by_key(|(m, _)| (m.para, m.start));
+        for &(m, t) in &sorted {
             matches[t] += 1;
-            paragraphs[t].insert((d, m.para));
-            documents[t].insert(d);
+            if last_paragraph[t] != (d, m.para) {
+                last_paragraph[t] = (d, m.para);
+                paragraphs[t] += 1;
+            }
+            if last_document[t] != d {
+                last_document[t] = d;
+                documents[t] += 1;
+            }
         }
-        let mut sorted: Vec<_> = doc.matches.iter().collect();
-        sorted.sort_by_key(|m| (m.para, m.start));
-        for (i, m) in sorted.iter().enumerate() {
-            for other in &sorted[i + 1..] {
+        for (i, &(m, a)) in sorted.iter().enumerate() {
+            for &(other, b) in &sorted[i + 1..] {
                 if other.para != m.para || other.start >= m.end {
                     break;
                 }
-                if other.theme == m.theme {
-                    continue;
+                if a != b {
+                    *collisions.entry((a.min(b), a.max(b))).or_default() += 1;
                 }
-                let (Some(&a), Some(&b)) = (order.get(&*m.theme), order.get(&*other.theme)) else {
-                    continue;
-                };
-                *collisions.entry((a.min(b), a.max(b))).or_default() += 1;
             }
         }
     }
@@ -96,8 +106,8 @@ pub fn summarize(set: &ThemeSet, docs: &[DocThemeMatches]) -> CountSummary {
             theme: t.id.clone(),
             label: t.label.clone(),
             matches: matches[i],
-            paragraphs: paragraphs[i].len() as u64,
-            documents: documents[i].len() as u64,
+            paragraphs: paragraphs[i],
+            documents: documents[i],
         })
         .collect();
     let mut collisions: Vec<((usize, usize), u64)> = collisions.into_iter().collect();
@@ -113,5 +123,104 @@ pub fn summarize(set: &ThemeSet, docs: &[DocThemeMatches]) -> CountSummary {
                 spans,
             })
             .collect(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use proptest::prelude::*;
+    use rustc_hash::FxHashSet;
+
+    use super::*;
+    use crate::themes::ThemeMatch;
+    use crate::themes::builtin_theme_set;
+    use crate::themes::sample::fixtures::doc;
+
+    /// The totals and collisions by their definitions: sets of distinct paragraphs and
+    /// documents, and every pair of overlapping matches of two themes.
+    fn by_definition(
+        set: &ThemeSet,
+        docs: &[DocThemeMatches],
+    ) -> (Vec<(u64, u64, u64)>, Vec<Collision>) {
+        let place = |id: &str| set.themes.iter().position(|t| t.id == id);
+        let mut totals = vec![(0, FxHashSet::default(), FxHashSet::default()); set.themes.len()];
+        let mut pairs: FxHashMap<(usize, usize), u64> = FxHashMap::default();
+        for (d, doc) in docs.iter().enumerate() {
+            for (i, m) in doc.matches.iter().enumerate() {
+                let Some(a) = place(&m.theme) else { continue };
+                totals[a].0 += 1;
+                totals[a].1.insert((d, m.para));
+                totals[a].2.insert(d);
+                for (j, o) in doc.matches.iter().enumerate() {
+                    let Some(b) = place(&o.theme) else { continue };
+                    let overlap = o.para == m.para && o.start < m.end && m.start < o.end;
+                    if i < j && a != b && overlap {
+                        *pairs.entry((a.min(b), a.max(b))).or_default() += 1;
+                    }
+                }
+            }
+        }
+        let mut pairs: Vec<_> = pairs.into_iter().collect();
+        pairs.sort_by_key(|&(pair, n)| (std::cmp::Reverse(n), pair));
+        let collisions = pairs
+            .into_iter()
+            .map(|((a, b), spans)| Collision {
+                a: set.themes[a].id.clone(),
+                b: set.themes[b].id.clone(),
+                spans,
+            })
+            .collect();
+        let totals = totals
+            .into_iter()
+            .map(|(m, p, d)| (m, p.len() as u64, d.len() as u64))
+            .collect();
+        (totals, collisions)
+    }
+
+    static SET: std::sync::LazyLock<ThemeSet> =
+        std::sync::LazyLock::new(|| builtin_theme_set().unwrap());
+
+    proptest! {
+        /// Counted in one pass per document, the totals and collisions are those of the
+        /// definitions, whatever the order of a document's matches (and with matches of a
+        /// theme outside the set).
+        #[test]
+        fn one_pass_totals_are_the_definitions(
+            docs in prop::collection::vec(
+                prop::collection::vec((0usize..11, 0usize..4, 0usize..30, 1usize..12), 0..25),
+                0..6,
+            ),
+        ) {
+            let set = &*SET;
+            let ids: Vec<String> = set.themes.iter().map(|t| t.id.clone()).collect();
+            let docs: Vec<DocThemeMatches> = docs
+                .iter()
+                .enumerate()
+                .map(|(k, hits)| {
+                    let mut d = doc(&format!("d{k}"), 4, &[]);
+                    d.matches = hits
+                        .iter()
+                        .map(|&(t, para, start, len)| ThemeMatch {
+                            theme: ids.get(t).map_or("not_in_the_set", |s| s.as_str()).into(),
+                            para,
+                            sentence: 0,
+                            start,
+                            end: start + len,
+                            rule: "r".into(),
+                        })
+                        .collect();
+                    d
+                })
+                .collect();
+            let summary = summarize(set, &docs);
+            let (totals, collisions) = by_definition(set, &docs);
+            let got: Vec<(u64, u64, u64)> = summary
+                .themes
+                .iter()
+                .map(|t| (t.matches, t.paragraphs, t.documents))
+                .collect();
+            prop_assert_eq!(got, totals);
+            prop_assert_eq!(summary.collisions, collisions);
+        }
     }
 }
