@@ -92,7 +92,7 @@ struct Stops<'a> {
 const ELLIPSIS: &[u8] = "…".as_bytes();
 
 /// The searcher for [`ELLIPSIS`], built once (`memmem::find` builds one per call, which on
-/// a short paragraph cost more than the search).
+/// a short paragraph costs more than the search).
 static ELLIPSIS_FINDER: LazyLock<memmem::Finder<'static>> =
     LazyLock::new(|| memmem::Finder::new(ELLIPSIS));
 
@@ -175,8 +175,9 @@ fn ends_with_abbreviation(before: &str) -> bool {
     if word.chars().count() > 6 {
         return false;
     }
-    // An ASCII word is lowercased on the stack (most words are ASCII, and a copy on the
-    // heap per full stop was a visible part of splitting); others through `to_lowercase`.
+    // An ASCII word (most are) is lowercased on the stack and compared as eight bytes: a
+    // heap copy per full stop would cost more than the test. Others go through
+    // `to_lowercase`.
     if word.is_ascii() {
         let mut buffer = [0u8; 8];
         let Some(lower) = buffer.get_mut(..word.len()) else {
