@@ -581,12 +581,11 @@ impl LangMatcher {
                         },
                     };
                     let negators = if pattern.not_after > 0 {
-                        NegatorIds::new(
-                            pattern.negators.stems.iter().map(|s| c.stem(s)).collect(),
-                            pattern.negators.contraction,
-                        )
+                        let ids: Vec<u32> =
+                            pattern.negators.stems.iter().map(|s| c.stem(s)).collect();
+                        NegatorIds::new(&ids, pattern.negators.contraction)
                     } else {
-                        NegatorIds::new(Vec::new(), false)
+                        NegatorIds::new(&[], false)
                     };
                     let mut literal = Literal::default();
                     let seqs: Vec<u32> = match &kind {

@@ -68,27 +68,22 @@ impl Literal {
 /// Negators of one pattern as stem ids of the matcher's vocabulary.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub(crate) struct NegatorIds {
-    pub ids: Vec<u32>,
+    /// Bit `id` set for each negator's stem id: negation tests every token near a match.
+    bits: Vec<u64>,
     /// Whether `n't` is a negator (`don't` is tokenized `don`, `t`: the token `t` right
     /// after an apostrophe that follows an `n`).
     pub contraction: bool,
-    /// Bit `id` set for each of `ids`: negation tests every token near a match.
-    bits: Vec<u64>,
 }
 
 impl NegatorIds {
     /// The negators with stem ids `ids`, and `n't` when `contraction`.
-    pub(crate) fn new(ids: Vec<u32>, contraction: bool) -> NegatorIds {
+    pub(crate) fn new(ids: &[u32], contraction: bool) -> NegatorIds {
         let words = ids.iter().max().map_or(0, |&max| max as usize / 64 + 1);
         let mut bits = vec![0u64; words];
-        for &id in &ids {
+        for &id in ids {
             bits[id as usize / 64] |= 1 << (id % 64);
         }
-        NegatorIds {
-            ids,
-            contraction,
-            bits,
-        }
+        NegatorIds { bits, contraction }
     }
 
     /// Whether `id` is one of the negators' stem ids.
@@ -490,7 +485,7 @@ mod tests {
             let first = span.0 % len;
             let span = (first, first + span.1);
             let sent = doc.toks[first].sent;
-            let negators = NegatorIds::new(negator_ids, false);
+            let negators = NegatorIds::new(&negator_ids, false);
             let mut stems = literal_ids;
             stems.sort_unstable();
             stems.dedup();
@@ -509,7 +504,7 @@ mod tests {
                 doc.sents[s as usize].toks.clone().any(|k| {
                     k < t
                         && k + n >= t
-                        && negators.ids.contains(&doc.toks[k].id)
+                        && negator_ids.contains(&doc.toks[k].id)
                         && !literal.names(&doc, k)
                 })
             });

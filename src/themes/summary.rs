@@ -61,10 +61,9 @@ pub fn summarize(set: &ThemeSet, docs: &[DocThemeMatches]) -> CountSummary {
     let mut matches = vec![0u64; n];
     let mut paragraphs = vec![0u64; n];
     let mut documents = vec![0u64; n];
-    // Per theme, the last (document, paragraph) and document counted: matches are visited
-    // document by document in paragraph order, so a new one is a first.
+    // Per theme, the last (document, paragraph) counted: matches are visited document by
+    // document in paragraph order, so a new one is a first (and a new document too).
     let mut last_paragraph = vec![(usize::MAX, usize::MAX); n];
-    let mut last_document = vec![usize::MAX; n];
     let mut collisions: FxHashMap<(usize, usize), u64> = FxHashMap::default();
     let mut sorted = Vec::new();
     for (d, doc) in docs.iter().enumerate() {
@@ -79,12 +78,11 @@ pub fn summarize(set: &ThemeSet, docs: &[DocThemeMatches]) -> CountSummary {
         for &(m, t) in &sorted {
             matches[t] += 1;
             if last_paragraph[t] != (d, m.para) {
+                if last_paragraph[t].0 != d {
+                    documents[t] += 1;
+                }
                 last_paragraph[t] = (d, m.para);
                 paragraphs[t] += 1;
-            }
-            if last_document[t] != d {
-                last_document[t] = d;
-                documents[t] += 1;
             }
         }
         for (i, &(m, a)) in sorted.iter().enumerate() {
