@@ -107,8 +107,10 @@ struct LangCache {
     short: FxHashMap<ShortWord, Word>,
     /// What each longer written word is.
     long: FxHashMap<Box<str>, Word>,
-    /// Surface test ids of the remembered words (`Word::surface` ranges into it).
+    /// Surface test ids of the remembered words (`Rich::surface` ranges into it).
     surface: Vec<u32>,
+    /// The remembered words that pass surface tests or start a sequence.
+    rich: Vec<Rich>,
 }
 
 impl Default for LangCache {
@@ -120,17 +122,39 @@ impl Default for LangCache {
             short: FxHashMap::default(),
             long: FxHashMap::default(),
             surface: Vec::new(),
+            rich: Vec::new(),
         }
     }
 }
 
-/// What a written word is, for the matcher the cache is bound to.
+/// What a written word is, for the matcher the cache is bound to, in eight bytes (a slot
+/// of the word tables is then sixteen: the tables are read once per token and most of a
+/// lookup's time was waiting for the slot's cache line).
+///
+/// Most words have only a stem id and a model number; the few that also pass surface
+/// tests or start a sequence keep those in [`LangCache::rich`], and `more` is then their
+/// index there.
 #[derive(Debug, Clone, Copy, Default)]
 struct Word {
+    /// Stem id, with [`Word::RICH`] set when `more` indexes [`LangCache::rich`].
     id: u32,
-    surface: (u32, u32),
-    /// Its stem's number in the second vocabulary ([`SurfaceTests::number`]).
+    /// The stem's number in the second vocabulary ([`SurfaceTests::number`]), or the
+    /// index of the word's [`Rich`] entry.
+    more: u32,
+}
+
+impl Word {
+    /// Flag bit of [`Word::id`] (stem ids are far below it).
+    const RICH: u32 = 1 << 31;
+}
+
+/// What the few words that pass surface tests or start a sequence also are.
+#[derive(Debug, Clone, Copy)]
+struct Rich {
+    /// Its stem's number in the second vocabulary.
     number: u32,
+    /// Its surface test ids (a range of [`LangCache::surface`]).
+    surface: (u32, u32),
     /// Its stem starts a sequence ([`SurfaceTests::starts_sequence`]).
     anchor: bool,
 }
@@ -230,14 +254,22 @@ impl TokenCache {
                         }
                     }
                 };
-                tok.id = word.id;
-                if numbered {
-                    numbers[first + k] = word.number;
+                if word.id & Word::RICH == 0 {
+                    tok.id = word.id;
+                    if numbered {
+                        numbers[first + k] = word.more;
+                    }
+                    continue;
                 }
-                if word.anchor {
+                tok.id = word.id & !Word::RICH;
+                let rich = cache.rich[word.more as usize];
+                if numbered {
+                    numbers[first + k] = rich.number;
+                }
+                if rich.anchor {
                     anchors.push((first + k) as u32);
                 }
-                let (a, b) = word.surface;
+                let (a, b) = rich.surface;
                 if a != b {
                     let from = surface.len() as u32;
                     surface.extend_from_slice(&cache.surface[a as usize..b as usize]);
@@ -269,6 +301,7 @@ impl LangCache {
             self.short.clear();
             self.long.clear();
             self.surface.clear();
+            self.rich.clear();
         }
         fold_into(raw, buffer);
         let first = self.surface.len() as u32;
@@ -283,11 +316,21 @@ impl LangCache {
         } else {
             (0, 0)
         };
-        let word = Word {
-            id,
-            number,
-            surface: (first, self.surface.len() as u32),
-            anchor: id != 0 && tests.starts_sequence(id),
+        debug_assert!(id < Word::RICH, "stem id {id} collides with the flag bit");
+        let anchor = id != 0 && tests.starts_sequence(id);
+        let surface = (first, self.surface.len() as u32);
+        let word = if anchor || surface.0 != surface.1 {
+            self.rich.push(Rich {
+                number,
+                surface,
+                anchor,
+            });
+            Word {
+                id: id | Word::RICH,
+                more: (self.rich.len() - 1) as u32,
+            }
+        } else {
+            Word { id, more: number }
         };
         match key {
             Key::Small(key) => self.small.insert(key, word),
