@@ -160,12 +160,14 @@ const DELTA: f64 = 1e-6;
 pub struct ModelScratch {
     /// Features of the paragraph: (feature, byte offset of its first token).
     found: Vec<(u32, usize)>,
-    /// Number of the current paragraph (increasing across documents; 0: none yet).
-    stamp: u32,
+    /// Number of the current paragraph (increasing across documents, modulo 255 with the
+    /// marks cleared at each wrap; 0: none yet). A byte a mark keeps `seen` and `seen_stem`
+    /// (read for every token) a quarter of their `u32` size, nearer the first-level cache.
+    stamp: u8,
     /// Per feature, the stamp of the paragraph it was last seen in (deduplication).
-    seen: Vec<u32>,
+    seen: Vec<u8>,
     /// Per stem number, the stamp of the paragraph it was last seen in.
-    seen_stem: Vec<u32>,
+    seen_stem: Vec<u8>,
     /// Paragraphs scored (those the bound did not skip).
     scored: usize,
 }
@@ -327,8 +329,11 @@ impl CompiledModels {
                 let fresh = f64::from(u8::from(seen_stem[s] != stamp));
                 seen_stem[s] = stamp;
                 let unigram = f64::from(entry.unigram) * fresh;
-                let may_pair = f64::from(previous_starts & entry.ends);
-                let paired = f64::from(reach.pairs[pair_slot(previous, stem)]) * may_pair;
+                let may = previous_starts & entry.ends;
+                // A pair that cannot be a positive bigram reads slot 0 (its value times 0):
+                // the table is then read at random only for the pairs that can.
+                let slot = pair_slot(previous, stem) & 0usize.wrapping_sub(usize::from(may));
+                let paired = f64::from(reach.pairs[slot]) * f64::from(may);
                 bound += unigram + paired;
                 previous = stem;
                 previous_starts = entry.starts;
@@ -774,6 +779,28 @@ mod tests {
             // Again with every word remembered.
             proptest::prop_assert_eq!(&fast_hits(&text, &mut cache, &mut scratch), &expected, "{}", text);
         }
+    }
+
+    /// The paragraph marks are a byte: past 255 paragraphs they wrap, and a stem or feature
+    /// last seen exactly 255 paragraphs before must not count as seen again. The same
+    /// sentence every 255 paragraphs (between them, paragraphs without a word), scored as the
+    /// straightforward path scores it, twice with one scratch.
+    #[test]
+    fn paragraph_marks_wrap_without_stale_marks() {
+        let blame = "Our American partners imposed sanctions and pressure; this is their policy, the US is to blame.";
+        let text: Vec<&str> = (0..800)
+            .map(|i| if i % 255 == 5 { blame } else { "" })
+            .collect();
+        let text = text.join("\n");
+        let expected = plain_hits(&text);
+        assert_eq!(
+            expected.iter().map(|h| h.0).collect::<Vec<_>>(),
+            [5, 260, 515, 770]
+        );
+        let mut scratch = ModelScratch::default();
+        let mut cache = crate::themes::tokens::TokenCache::default();
+        assert_eq!(fast_hits(&text, &mut cache, &mut scratch), expected);
+        assert_eq!(fast_hits(&text, &mut cache, &mut scratch), expected);
     }
 
     /// Every positive bigram of the default model sets both of its stems' flags and its
