@@ -24,6 +24,7 @@
 //! truncated bytes or invalid UTF-8 is an error, never a guess. Strings are validated with
 //! `simdutf8`, which gives the standard library's verdict.
 
+use tantivy::directory::OwnedBytes;
 use tantivy::schema::{Field, OwnedValue};
 use tantivy::store::StoreReader;
 use tantivy::{DateTime, DocAddress, Searcher};
@@ -58,6 +59,13 @@ impl DocBytesReader {
         address: DocAddress,
         skip: Option<Field>,
     ) -> tantivy::Result<Result<Vec<(Field, OwnedValue)>, String>> {
+        let bytes = self.bytes(address)?;
+        Ok(decode(&bytes, skip))
+    }
+
+    /// The stored bytes of the document at `address` (of the searcher this reader was
+    /// made from), for [`decode_apart`].
+    pub(crate) fn bytes(&self, address: DocAddress) -> tantivy::Result<OwnedBytes> {
         let store = self
             .stores
             .get(address.segment_ord as usize)
@@ -67,8 +75,7 @@ impl DocBytesReader {
                     address.segment_ord
                 ))
             })?;
-        let bytes = store.get_document_bytes(address.doc_id)?;
-        Ok(decode(&bytes, skip))
+        store.get_document_bytes(address.doc_id)
     }
 }
 
@@ -78,11 +85,43 @@ pub(crate) fn decode(
     bytes: &[u8],
     skip: Option<Field>,
 ) -> Result<Vec<(Field, OwnedValue)>, String> {
+    let skipped: &[Field] = match &skip {
+        Some(field) => std::slice::from_ref(field),
+        None => &[],
+    };
+    decode_values(bytes, skipped, None).map(|(values, _)| values)
+}
+
+/// A document's values, and one text value taken apart (borrowed from the stored bytes).
+pub(crate) type Apart<'a> = (Vec<(Field, OwnedValue)>, Option<&'a str>);
+
+/// The values of one stored document from its bytes, without those of the fields in
+/// `skip` nor those of `apart`, and the first text value of `apart` (validated, borrowed
+/// from `bytes`: a count reads a document's text once, and copies it only for the
+/// documents whose evidence it writes).
+pub(crate) fn decode_apart<'a>(
+    bytes: &'a [u8],
+    apart: Field,
+    skip: &[Field],
+) -> Result<Apart<'a>, String> {
+    decode_values(bytes, skip, Some(apart))
+}
+
+fn decode_values<'a>(
+    bytes: &'a [u8],
+    skip: &[Field],
+    apart: Option<Field>,
+) -> Result<Apart<'a>, String> {
     let mut input = Input(bytes);
     let count = input.vint()?;
     // Each value takes at least 6 bytes: no allocation larger than the bytes can fill.
     let mut values =
         Vec::with_capacity(usize::try_from(count).map_or(0, |n| n.min(bytes.len() / 6)));
+    let mut kept_apart = None;
+    let utf8 = |raw: &'a [u8], field: Field| {
+        simdutf8::basic::from_utf8(raw)
+            .map_err(|_| format!("field {}: text is not UTF-8", field.field_id()))
+    };
     for _ in 0..count {
         let field = Field::from_field_id(u32::from_le_bytes(input.array()?));
         let [code] = input.array()?;
@@ -90,12 +129,16 @@ pub(crate) fn decode(
             TEXT_CODE => {
                 let len = usize::try_from(input.vint()?).map_err(|_| "text too long")?;
                 let raw = input.take(len)?;
-                if skip == Some(field) {
+                if apart == Some(field) {
+                    if kept_apart.is_none() {
+                        kept_apart = Some(utf8(raw, field)?);
+                    }
                     continue;
                 }
-                let text = simdutf8::basic::from_utf8(raw)
-                    .map_err(|_| format!("field {}: text is not UTF-8", field.field_id()))?;
-                OwnedValue::Str(text.to_owned())
+                if skip.contains(&field) {
+                    continue;
+                }
+                OwnedValue::Str(utf8(raw, field)?.to_owned())
             }
             U64_CODE => OwnedValue::U64(u64::from_le_bytes(input.array()?)),
             DATE_CODE => OwnedValue::Date(DateTime::from_timestamp_nanos(i64::from_le_bytes(
@@ -108,11 +151,11 @@ pub(crate) fn decode(
                 ));
             }
         };
-        if skip != Some(field) {
+        if !skip.contains(&field) && apart != Some(field) {
             values.push((field, value));
         }
     }
-    Ok(values)
+    Ok((values, kept_apart))
 }
 
 /// The bytes not decoded yet.
@@ -199,9 +242,25 @@ mod tests {
                 assert_eq!(store.load_bytes(&reader, address, true).unwrap(), whole);
                 assert_eq!(store.load_bytes(&scan, address, true).unwrap(), whole);
                 let (mut stored, turns) = whole;
-                stored.doc.text.clear();
+                let text = std::mem::take(&mut stored.doc.text);
                 let lean = store.load_bytes(&reader, address, false).unwrap();
-                assert_eq!(lean, (stored, turns));
+                assert_eq!(lean, (stored.clone(), turns.clone()));
+
+                // The text apart: the same document, its text borrowed; lean, without
+                // the fields a count does not read.
+                let bytes = store.doc_bytes(&scan, address).unwrap();
+                let apart = store.load_apart(&bytes, false).unwrap();
+                assert_eq!(apart, (stored.clone(), turns.clone(), text.as_str()));
+                let mut bare = stored;
+                bare.doc.title.clear();
+                bare.doc.url.clear();
+                bare.doc.tags.clear();
+                bare.doc.location = None;
+                bare.content_hash.clear();
+                assert_eq!(
+                    store.load_apart(&bytes, true).unwrap(),
+                    (bare, turns, text.as_str())
+                );
                 seen += 1;
             }
         }

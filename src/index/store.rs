@@ -5,8 +5,8 @@ use std::path::{Path, PathBuf};
 
 use chrono::{DateTime as ChronoDateTime, NaiveDate};
 use tantivy::collector::DocSetCollector;
-use tantivy::directory::MmapDirectory;
 use tantivy::directory::error::LockError;
+use tantivy::directory::{MmapDirectory, OwnedBytes};
 use tantivy::schema::document::{DeserializeError, DocumentDeserialize, DocumentDeserializer};
 use tantivy::schema::{Field, OwnedValue};
 use tantivy::{
@@ -14,6 +14,7 @@ use tantivy::{
     TantivyError,
 };
 
+use super::doc_bytes::decode_apart;
 use super::turns::{decode_turns, encode_turns};
 use super::{
     DocBytesReader, DocFilter, Fields, IndexError, SCHEMA_VERSION, UnmatchedName, build_schema,
@@ -269,6 +270,34 @@ impl IndexStore {
             .map_err(|e| self.engine_error(e))?
             .map_err(|reason| corrupt_document("", reason))?;
         self.document_of(StoredValues(values))
+    }
+
+    /// The stored bytes of the document at `address`, for [`IndexStore::load_apart`].
+    pub(crate) fn doc_bytes(
+        &self,
+        reader: &DocBytesReader,
+        address: DocAddress,
+    ) -> Result<OwnedBytes, IndexError> {
+        reader.bytes(address).map_err(|e| self.engine_error(e))
+    }
+
+    /// The document stored as `bytes` ([`IndexStore::doc_bytes`]) as
+    /// [`IndexStore::load_bytes`] reads it, except that its text is returned apart,
+    /// borrowed from `bytes` (`doc.text` is empty), and with `lean` its title, URL, tags,
+    /// location and content hash are left empty too: what a theme count reads of a
+    /// document it does not show.
+    pub(crate) fn load_apart<'a>(
+        &self,
+        bytes: &'a [u8],
+        lean: bool,
+    ) -> Result<(StoredDocument, String, &'a str), IndexError> {
+        let f = &self.fields;
+        let unread = [f.title, f.url, f.tags, f.location, f.content_hash];
+        let skip: &[Field] = if lean { &unread } else { &[] };
+        let (values, text) =
+            decode_apart(bytes, f.text, skip).map_err(|reason| corrupt_document("", reason))?;
+        let (stored, turns) = self.document_of(StoredValues(values))?;
+        Ok((stored, turns, text.unwrap_or_default()))
     }
 
     /// Builds a stored document from its values, moving the strings; the speaker turns stay

@@ -272,7 +272,14 @@ fn count_docs(
                      paragraph_scanner: &mut ParagraphScanner,
                      resolver: &mut Resolver<'_>|
      -> Result<Option<Counted>> {
-        let (mut stored, turns) = store.load_bytes(&docs, addresses[i], true)?;
+        let bytes = store.doc_bytes(&docs, addresses[i])?;
+        // A paragraph filter or extra terms read the document whole; otherwise the
+        // text is borrowed from the stored bytes and copied only for evidence rows.
+        let whole = filter.paragraphs.is_some() || !options.terms.is_empty();
+        let (mut stored, turns, text) = store.load_apart(&bytes, !whole)?;
+        if whole {
+            stored.doc.text = text.to_owned();
+        }
         if let Some((date, id)) = keys.as_ref().map(|keys| &keys[i])
             && (stored.doc.date != *date || stored.doc.id != *id)
         {
@@ -321,7 +328,7 @@ fn count_docs(
                     Vec::new()
                 }
             };
-            let mut found = matcher.match_with_turns(doc.lang, &doc.text, &mut ask, scratch);
+            let mut found = matcher.match_with_turns(doc.lang, text, &mut ask, scratch);
             if !options.terms.is_empty() {
                 for term in &options.terms {
                     found.extend(term.matches(paragraph_scanner, doc));
@@ -367,11 +374,11 @@ fn count_docs(
             found.retain(|m| both.get(m.para).copied().unwrap_or(false));
             kept = Some(both);
         }
-        let bytes = stored.doc.text.len() as u64;
+        let n_bytes = text.len() as u64;
         // The text stays for the evidence rows, written once the documents before
         // this one are.
         let text = if evidence && !found.is_empty() {
-            std::mem::take(&mut stored.doc.text)
+            text.to_owned()
         } else {
             String::new()
         };
@@ -387,7 +394,7 @@ fn count_docs(
             doc,
             matches: found,
         };
-        Ok(Some((matches, text, bytes)))
+        Ok(Some((matches, text, n_bytes)))
     };
     let next = AtomicUsize::new(0);
     let result = match sink {
