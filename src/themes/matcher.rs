@@ -136,6 +136,49 @@ impl Anchored {
     }
 }
 
+/// Which (anchor stem, next stem) pairs can start a sequence: every anchor with a sequence
+/// whose second element is no stem, and the exact pairs of the others. Checked once per
+/// anchor token before any sequence list is read (`Matcher::each_occurrence` rejects the
+/// same tokens one listed sequence at a time).
+#[derive(Debug, Default)]
+struct AnchorPairs {
+    /// By stem id: some sequence starting with it takes any next token.
+    any: Vec<bool>,
+    /// (stem, next stem) of the sequences whose second element is a stem.
+    pairs: rustc_hash::FxHashSet<u64>,
+}
+
+impl AnchorPairs {
+    fn of(stem_anchored: &[Vec<Anchored>]) -> AnchorPairs {
+        let mut out = AnchorPairs {
+            any: vec![false; stem_anchored.len()],
+            pairs: Default::default(),
+        };
+        for (stem, seqs) in stem_anchored.iter().enumerate() {
+            for anchored in seqs {
+                if anchored.next == ANY_NEXT {
+                    out.any[stem] = true;
+                } else {
+                    out.pairs.insert(anchor_pair(stem as u32, anchored.next));
+                }
+            }
+        }
+        out
+    }
+
+    /// Whether a token of stem `id` followed by one of stem `next` may start a sequence
+    /// (`false` only when none can).
+    #[inline]
+    fn may_start(&self, id: u32, next: u32) -> bool {
+        self.any.get(id as usize).copied().unwrap_or(false)
+            || self.pairs.contains(&anchor_pair(id, next))
+    }
+}
+
+fn anchor_pair(stem: u32, next: u32) -> u64 {
+    (u64::from(stem) << 32) | u64::from(next)
+}
+
 #[derive(Debug)]
 enum Kind {
     Seqs(Vec<u32>),
@@ -178,6 +221,8 @@ struct LangMatcher {
     seqs: Vec<Seq>,
     /// Stem id -> sequences that start with it.
     stem_anchored: Vec<Vec<Anchored>>,
+    /// What an anchor token and the token after it can start (see [`AnchorPairs`]).
+    anchor_pairs: AnchorPairs,
     /// What each sequence can make fire (which paragraphs need sentences).
     roles: SeqRoles,
     /// Surface test id -> sequences that start with it.
@@ -709,6 +754,7 @@ impl LangMatcher {
             exact_case: fx(c.exact_case),
             exact_case_lengths,
             seqs,
+            anchor_pairs: AnchorPairs::of(&stem_anchored),
             stem_anchored,
             roles,
             surface_anchored,
@@ -888,7 +934,16 @@ impl LangMatcher {
         found.anchors.clear();
         found.surface.clear();
         found.regex.clear();
-        found.anchors.extend_from_slice(&doc.anchors);
+        // Only the anchors a sequence can start at, given the next token: most tokens of a
+        // common anchor word ("the", "and") are followed by no word of its sequences.
+        let pairs = &self.anchor_pairs;
+        found
+            .anchors
+            .extend(doc.anchors.iter().copied().filter(|&t| {
+                let id = doc.toks[t as usize].id;
+                let next = doc.toks.get(t as usize + 1).map_or(0, |tok| tok.id);
+                pairs.may_start(id, next)
+            }));
         if !self.surface_anchored.is_empty() {
             for (t, tests) in doc.surfaced() {
                 for &test in tests {
@@ -1343,6 +1398,26 @@ patterns = [
     });
 
     proptest::proptest! {
+        /// An anchor token is dropped only when none of its stem's sequences can start
+        /// there: none takes any next token, and none asks for the next token's stem.
+        #[test]
+        fn anchor_pairs_keep_every_anchor_a_sequence_can_start_at(
+            lists in proptest::collection::vec(
+                proptest::collection::vec(proptest::prop_oneof![proptest::strategy::Just(ANY_NEXT), 1u32..6], 0..4), 0..6),
+            id in 0u32..8,
+            next in 0u32..7,
+        ) {
+            let stem_anchored: Vec<Vec<Anchored>> = lists
+                .iter()
+                .map(|nexts| nexts.iter().map(|&next| Anchored { seq: 0, next }).collect())
+                .collect();
+            let pairs = AnchorPairs::of(&stem_anchored);
+            let can = stem_anchored
+                .get(id as usize)
+                .is_some_and(|seqs| seqs.iter().any(|a| a.next == ANY_NEXT || a.next == next));
+            proptest::prop_assert_eq!(pairs.may_start(id, next), can);
+        }
+
         /// A few regexes located one by one match as they do in a set.
         #[test]
         fn a_few_regexes_match_as_in_a_set(
