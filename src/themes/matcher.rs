@@ -137,41 +137,54 @@ impl Anchored {
 }
 
 /// Which (anchor stem, next stem) pairs can start a sequence: every anchor with a sequence
-/// whose second element is no stem, and the exact pairs of the others. Checked once per
-/// anchor token before any sequence list is read (`Matcher::each_occurrence` rejects the
-/// same tokens one listed sequence at a time).
+/// whose second element is no stem, and the pairs of the others, as bits of a hashed table
+/// (two pairs may share a bit: then both are kept, and the sequence lists reject the wrong
+/// one). Checked once per anchor token before any sequence list is read
+/// (`Matcher::each_occurrence` rejects the same tokens one listed sequence at a time).
 #[derive(Debug, Default)]
 struct AnchorPairs {
     /// By stem id: some sequence starting with it takes any next token.
     any: Vec<bool>,
-    /// (stem, next stem) of the sequences whose second element is a stem.
-    pairs: rustc_hash::FxHashSet<u64>,
+    /// Bit [`AnchorPairs::bit`] of each (stem, next stem) of the sequences whose second
+    /// element is a stem (8 KB).
+    bits: Vec<u64>,
 }
 
 impl AnchorPairs {
+    /// Bits of [`AnchorPairs::bits`], as bits of a bit number.
+    const BITS: u32 = 16;
+
     fn of(stem_anchored: &[Vec<Anchored>]) -> AnchorPairs {
         let mut out = AnchorPairs {
             any: vec![false; stem_anchored.len()],
-            pairs: Default::default(),
+            bits: vec![0; 1 << (Self::BITS - 6)],
         };
         for (stem, seqs) in stem_anchored.iter().enumerate() {
             for anchored in seqs {
                 if anchored.next == ANY_NEXT {
                     out.any[stem] = true;
                 } else {
-                    out.pairs.insert(anchor_pair(stem as u32, anchored.next));
+                    let bit = Self::bit(stem as u32, anchored.next);
+                    out.bits[bit / 64] |= 1 << (bit % 64);
                 }
             }
         }
         out
     }
 
+    /// The bit of the pair (`stem`, `next`).
+    #[inline]
+    fn bit(stem: u32, next: u32) -> usize {
+        (anchor_pair(stem, next).wrapping_mul(0x9E37_79B9_7F4A_7C15) >> (64 - Self::BITS)) as usize
+    }
+
     /// Whether a token of stem `id` followed by one of stem `next` may start a sequence
     /// (`false` only when none can).
     #[inline]
     fn may_start(&self, id: u32, next: u32) -> bool {
+        let bit = Self::bit(id, next);
         self.any.get(id as usize).copied().unwrap_or(false)
-            || self.pairs.contains(&anchor_pair(id, next))
+            || self.bits[bit / 64] & (1 << (bit % 64)) != 0
     }
 }
 
@@ -1398,8 +1411,9 @@ patterns = [
     });
 
     proptest::proptest! {
-        /// An anchor token is dropped only when none of its stem's sequences can start
-        /// there: none takes any next token, and none asks for the next token's stem.
+        /// An anchor token is kept whenever one of its stem's sequences can start there (one
+        /// takes any next token, or asks for the next token's stem); otherwise only when its
+        /// pair shares its bit with a listed pair.
         #[test]
         fn anchor_pairs_keep_every_anchor_a_sequence_can_start_at(
             lists in proptest::collection::vec(
@@ -1412,10 +1426,22 @@ patterns = [
                 .map(|nexts| nexts.iter().map(|&next| Anchored { seq: 0, next }).collect())
                 .collect();
             let pairs = AnchorPairs::of(&stem_anchored);
-            let can = stem_anchored
-                .get(id as usize)
-                .is_some_and(|seqs| seqs.iter().any(|a| a.next == ANY_NEXT || a.next == next));
-            proptest::prop_assert_eq!(pairs.may_start(id, next), can);
+            let listed = |id: u32, next: u32| {
+                stem_anchored
+                    .get(id as usize)
+                    .is_some_and(|seqs| seqs.iter().any(|a| a.next == ANY_NEXT || a.next == next))
+            };
+            if listed(id, next) {
+                proptest::prop_assert!(pairs.may_start(id, next));
+            }
+            // A pair kept without a listed sequence shares its bit with a listed pair.
+            if pairs.may_start(id, next) && !listed(id, next) {
+                let bit = AnchorPairs::bit(id, next);
+                let shared = stem_anchored.iter().enumerate().any(|(stem, seqs)| {
+                    seqs.iter().any(|a| a.next != ANY_NEXT && AnchorPairs::bit(stem as u32, a.next) == bit)
+                });
+                proptest::prop_assert!(shared);
+            }
         }
 
         /// A few regexes located one by one match as they do in a set.
