@@ -187,11 +187,11 @@ fn run_end(text: &str, mut i: usize) -> usize {
 /// Sixty-four or eight ASCII bytes are classified at once ([`ascii_block`],
 /// [`ascii_words`]): a run starts or ends where the class of a byte differs from the class
 /// of the byte before (an edge). Where the next eight bytes are not all ASCII, characters
-/// go one at a time through [`word_char_at`] up to the end of the next run. Every run end is reported from one place, so `visit` is
-/// inlined once. On Russian text nearly every eight bytes hold a Cyrillic letter and the
-/// failed attempts cost more than they save (14 M instructions more on the 2025 Russian
-/// count than [`for_each_run`]). A property test checks both against
-/// `char::is_alphanumeric` character by character.
+/// go one at a time through [`word_char_at`] up to the end of the next run. Every run end
+/// is reported from one place, so `visit` is inlined once. On Russian text nearly every
+/// eight bytes hold a Cyrillic letter and the failed attempts cost more than they save (14 M
+/// instructions more on the 2025 Russian count than [`for_each_run`]). A property test
+/// checks both against `char::is_alphanumeric` character by character.
 #[inline]
 pub(crate) fn for_each_run_ascii(text: &str, mut visit: impl FnMut(usize, usize)) {
     let bytes = text.as_bytes();
