@@ -28,6 +28,19 @@ pub(crate) fn small_key(text: &[u8], word: std::ops::Range<usize>) -> u64 {
     }
 }
 
+/// `key` spread over `bits` bits (1 to 64): the top bits of its product with the golden
+/// ratio's 64-bit fraction, the slot of a hashed table of `2^bits` entries.
+#[inline(always)]
+pub(crate) fn spread(key: u64, bits: u32) -> usize {
+    (key.wrapping_mul(0x9E37_79B9_7F4A_7C15) >> (64 - bits)) as usize
+}
+
+/// The key of the pair (`first`, `second`) of ids: nonzero when `second` is.
+#[inline(always)]
+pub(crate) fn pair_key(first: u32, second: u32) -> u64 {
+    (u64::from(first) << 32) | u64::from(second)
+}
+
 /// A map from nonzero `u64` keys to `V`.
 #[derive(Debug, Clone)]
 pub(crate) struct SmallWords<V> {
@@ -64,8 +77,7 @@ impl<V: Copy + Default> SmallWords<V> {
     /// The first slot to look at for `key`.
     #[inline(always)]
     fn slot(&self, key: u64) -> usize {
-        let bits = self.slots.len().trailing_zeros();
-        (key.wrapping_mul(0x9E37_79B9_7F4A_7C15) >> (64 - bits)) as usize
+        spread(key, self.slots.len().trailing_zeros())
     }
 
     /// The value of `key` (nonzero).

@@ -40,6 +40,7 @@ use super::trie::{FrozenTrie, TokenTrie, TrieEntry};
 use super::{ThemeError, ThemeSet};
 use crate::document::Lang;
 use crate::text::fast::{LeadFilter, SharedStems};
+use crate::text::small_words::{pair_key, spread};
 use crate::text::words::IRREGULAR_EN;
 
 /// A compiled theme set, shareable between threads.
@@ -175,7 +176,7 @@ impl AnchorPairs {
     /// The bit of the pair (`stem`, `next`).
     #[inline]
     fn bit(stem: u32, next: u32) -> usize {
-        (anchor_pair(stem, next).wrapping_mul(0x9E37_79B9_7F4A_7C15) >> (64 - Self::BITS)) as usize
+        spread(pair_key(stem, next), Self::BITS)
     }
 
     /// Whether a token of stem `id` followed by one of stem `next` may start a sequence
@@ -186,10 +187,6 @@ impl AnchorPairs {
         self.any.get(id as usize).copied().unwrap_or(false)
             || self.bits[bit / 64] & (1 << (bit % 64)) != 0
     }
-}
-
-fn anchor_pair(stem: u32, next: u32) -> u64 {
-    (u64::from(stem) << 32) | u64::from(next)
 }
 
 #[derive(Debug)]

@@ -35,7 +35,7 @@ use super::file::{ModelFile, Weights};
 use super::fit::sigmoid;
 use crate::document::Lang;
 use crate::text::sentence_spans;
-use crate::text::small_words::SmallWords;
+use crate::text::small_words::{SmallWords, pair_key, spread};
 use crate::themes::file::CountMode;
 use crate::themes::tokens::DocTokens;
 use crate::themes::{ThemeMatch, ThemeSet};
@@ -139,7 +139,7 @@ const PAIR_BITS: u32 = 13;
 /// The slot of the bigram (`first`, `second`) in [`Reach::pairs`].
 #[inline(always)]
 fn pair_slot(first: u32, second: u32) -> usize {
-    (pair(first, second).wrapping_mul(0x9E37_79B9_7F4A_7C15) >> (64 - PAIR_BITS)) as usize
+    spread(pair_key(first, second), PAIR_BITS)
 }
 
 /// `w` as an `f32` no smaller than it (`w` finite).
@@ -369,7 +369,7 @@ impl CompiledModels {
                         note(f - 1);
                     }
                     if previous != 0
-                        && let Some(f) = models.bigram.get(pair(previous, stem))
+                        && let Some(f) = models.bigram.get(pair_key(previous, stem))
                     {
                         note(f - 1);
                     }
@@ -421,11 +421,6 @@ fn best_sentence(
     (best, spans[best].clone())
 }
 
-/// The key of a bigram of two stem numbers (both nonzero, so the key is).
-fn pair(first: u32, second: u32) -> u64 {
-    (u64::from(first) << 32) | u64::from(second)
-}
-
 fn lang_slot(lang: Lang) -> usize {
     match lang {
         Lang::En => 0,
@@ -460,7 +455,7 @@ impl LangModels {
         let next = self.n_features as u32;
         let id = match feature.split_once(' ') {
             Some((a, b)) => {
-                let key = pair(self.stem(a), self.stem(b));
+                let key = pair_key(self.stem(a), self.stem(b));
                 match self.bigram.get(key) {
                     Some(f) => f - 1,
                     None => {
