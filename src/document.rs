@@ -100,6 +100,13 @@ pub struct ParagraphTurn {
     pub n_words: u64,
 }
 
+impl Lang {
+    /// Whether a selection of `langs` (every language when empty) holds this language.
+    pub fn selected_by(self, langs: &[Lang]) -> bool {
+        langs.is_empty() || langs.contains(&self)
+    }
+}
+
 /// Error for a value outside a fixed vocabulary.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 #[error("unknown {what} `{value}` (expected one of: {expected})")]

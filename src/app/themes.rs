@@ -323,7 +323,7 @@ fn count(args: CountArgs) -> anyhow::Result<Outcome> {
     let filter = analysis_filter(&args.filter, &args.para)?;
     let store = IndexStore::open(&args.index.index)?;
     note_unmatched_names(&store, &filter)?;
-    let matcher = Matcher::new(&set)?;
+    let matcher = Matcher::for_langs(&set, &filter.langs)?;
     let options = CountOptions {
         threads: args.threads,
         // Rows are streamed to the writer, not collected.
@@ -868,7 +868,7 @@ pub fn kwic(args: KwicArgs) -> anyhow::Result<Outcome> {
     let filter = analysis_filter(&args.filter, &args.para)?;
     let store = IndexStore::open(&args.index.index)?;
     note_unmatched_names(&store, &filter)?;
-    let matcher = Matcher::new(&set)?;
+    let matcher = Matcher::for_langs(&set, &filter.langs)?;
     let options = CountOptions {
         threads: 0,
         evidence: true,

@@ -231,6 +231,7 @@ fn count_docs(
     progress: &(dyn Fn(Progress) + Sync),
     sink: Option<&mut (dyn EvidenceSink + Send)>,
 ) -> Result<CountResult> {
+    matcher.check_langs(&filter.langs)?;
     let reader = store.scan_reader()?;
     let searcher = reader.searcher();
     // Stored documents are decoded from their bytes (UTF-8 checked with simdutf8, values
@@ -534,8 +535,65 @@ fn run_threads<T: Send>(threads: usize, work: impl Fn() -> T + Sync) -> Vec<T> {
 
 #[cfg(test)]
 mod tests {
+    use std::path::Path;
+
     use super::*;
-    use crate::document::Role;
+    use crate::document::{DocStructure, Document, Lang, Role};
+
+    #[test]
+    fn a_matcher_for_some_languages_counts_them_and_refuses_the_others() {
+        let dir = tempfile::tempdir().unwrap();
+        let store = IndexStore::open_or_create(dir.path()).unwrap();
+        let mut writer = store.writer(1, 15_000_000).unwrap();
+        for (id, lang, text) in [
+            ("en1", "en", "Sanctions are futile.\\nThe sanctions failed."),
+            ("ru1", "ru", "Санкции бесполезны."),
+        ] {
+            let doc: Document = serde_json::from_str(&format!(
+                r#"{{"id": "{id}", "date": "2017-09-05", "title": "t", "speaker": "s", "source": "kremlin.ru", "kind": "news", "lang": "{lang}", "url": "", "text": "{text}", "tags": [], "location": null}}"#
+            ))
+            .unwrap();
+            writer
+                .add_document(store.to_tantivy(&doc, &DocStructure::default()))
+                .unwrap();
+        }
+        writer.commit().unwrap();
+        let set = ThemeSet::from_toml(
+            Path::new("t.toml"),
+            "name = \"t\"\n[[theme]]\nid = \"s\"\n[theme.en]\npatterns = [\"sanctions\"]\n\
+             [theme.ru]\npatterns = [\"санкции\"]\n",
+        )
+        .unwrap();
+        let counted = |matcher: &Matcher, langs: &[Lang]| {
+            let filter = DocFilter {
+                langs: langs.to_vec(),
+                ..DocFilter::default()
+            };
+            count_with(&store, matcher, &filter, &CountOptions::default(), &|_| {}).map(|result| {
+                let docs = result.docs.iter();
+                docs.map(|d| (d.doc.id.clone(), d.matches.len()))
+                    .collect::<Vec<_>>()
+            })
+        };
+        let all = Matcher::new(&set).unwrap();
+        let english = Matcher::for_langs(&set, &[Lang::En]).unwrap();
+        assert_eq!(
+            counted(&english, &[Lang::En]).unwrap(),
+            counted(&all, &[Lang::En]).unwrap()
+        );
+        assert_eq!(
+            counted(&all, &[Lang::En]).unwrap(),
+            [("en1".to_string(), 2)]
+        );
+        for langs in [&[][..], &[Lang::Ru], &[Lang::En, Lang::Ru]] {
+            let refused = counted(&english, langs).unwrap_err().to_string();
+            assert!(refused.contains("compiled for en only"), "{refused}");
+            assert!(refused.contains("selects ru documents"), "{refused}");
+        }
+        let both = Matcher::for_langs(&set, &[Lang::Ru, Lang::En]).unwrap();
+        assert_eq!(counted(&both, &[]).unwrap(), counted(&all, &[]).unwrap());
+        assert_eq!(counted(&all, &[]).unwrap().len(), 2);
+    }
 
     #[test]
     fn a_turn_starts_where_the_speaker_changes() {

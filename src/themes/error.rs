@@ -132,6 +132,17 @@ pub enum ThemeError {
         /// What the engine reported.
         reason: String,
     },
+    /// A count selects documents of a language the matcher was not compiled for
+    /// ([`crate::themes::Matcher::for_langs`]): they would get no matches.
+    #[error(
+        "the theme matcher was compiled for {compiled} only, and the count selects {lang} documents: compile it for every language the count selects"
+    )]
+    LangNotCompiled {
+        /// The language the count selects.
+        lang: crate::document::Lang,
+        /// The languages the matcher was compiled for.
+        compiled: String,
+    },
     /// A query term (`--term`) is not a valid query.
     #[error("term `{term}`: {source}")]
     Term {

@@ -28,7 +28,7 @@ use regex::{Regex, RegexSet, RegexSetBuilder};
 use super::analyze::{fold_into, stem_key};
 use super::evidence::ThemeMatch;
 use super::file::Scope;
-use super::model::{CompiledModels, ModelFile, ModelScratch, ModelSource, read_for};
+use super::model::{CompiledModels, ModelFile, ModelScratch, ModelSource, read_for_langs};
 use super::needs::{Needs, Role, SeqRoles};
 use super::pattern::{Item, Phrase};
 use super::rules::{
@@ -55,6 +55,8 @@ pub struct Matcher {
     models: Option<CompiledModels>,
     /// The model file those models were read from (`None`: none read, or models given).
     model_source: Option<ModelSource>,
+    /// The languages compiled ([`Matcher::for_langs`]; empty: all).
+    langs: Vec<Lang>,
 }
 
 /// Per-thread working memory for [`Matcher::match_text`].
@@ -361,24 +363,69 @@ impl Matcher {
     /// Compiles `set`, with its model file when some theme counts by a model (read from
     /// the file the set names and checked against the set).
     pub fn new(set: &ThemeSet) -> Result<Matcher, ThemeError> {
+        Matcher::compile(set, &[])
+    }
+
+    /// Compiles `set` as [`Matcher::new`] does, for documents of `langs` only (all when
+    /// empty): the patterns and models of the other languages are left uncompiled (an
+    /// English count need not build the Russian tables), and [`Matcher::check_langs`]
+    /// refuses a count that selects their documents.
+    pub fn for_langs(set: &ThemeSet, langs: &[Lang]) -> Result<Matcher, ThemeError> {
+        let langs: Vec<Lang> = Lang::ALL
+            .iter()
+            .copied()
+            .filter(|lang| lang.selected_by(langs))
+            .collect();
+        let mut matcher = Matcher::compile(set, &langs)?;
+        if langs.len() < Lang::ALL.len() {
+            matcher.langs = langs;
+        }
+        Ok(matcher)
+    }
+
+    /// [`Matcher::for_langs`] without the check's record of `langs`.
+    fn compile(set: &ThemeSet, langs: &[Lang]) -> Result<Matcher, ThemeError> {
         // The model's weights go straight into the compiled tables, borrowed from its text.
         let read = if set.uses_model() {
-            read_for(set, |path, model| {
+            read_for_langs(set, langs, |path, model| {
                 let name = path.file_name().map_or_else(
                     || path.display().to_string(),
                     |n| n.to_string_lossy().into(),
                 );
-                CompiledModels::new(set, model, &name)
+                CompiledModels::for_langs(set, model, &name, langs)
             })?
         } else {
             None
         };
-        let mut matcher = Matcher::rules_only(set)?;
+        let mut matcher = Matcher::rules_for(set, langs)?;
         if let Some((models, source)) = read {
             matcher.models = models;
             matcher.model_source = Some(source);
         }
         Ok(matcher)
+    }
+
+    /// An error unless the matcher was compiled for every language of `langs` (a document
+    /// filter's languages: all when empty).
+    pub fn check_langs(&self, langs: &[Lang]) -> Result<(), ThemeError> {
+        if self.langs.is_empty() {
+            return Ok(());
+        }
+        match Lang::ALL
+            .iter()
+            .find(|lang| lang.selected_by(langs) && !self.langs.contains(lang))
+        {
+            None => Ok(()),
+            Some(&lang) => Err(ThemeError::LangNotCompiled {
+                lang,
+                compiled: self
+                    .langs
+                    .iter()
+                    .map(|l| l.as_str())
+                    .collect::<Vec<_>>()
+                    .join(", "),
+            }),
+        }
     }
 
     /// The model file [`Matcher::new`] read, with the hash of the bytes it compiled
@@ -411,8 +458,17 @@ impl Matcher {
     /// Compiles the rules of `set` alone: every theme counts by its patterns, whatever its
     /// `count` says (training compares the rules with the model).
     pub fn rules_only(set: &ThemeSet) -> Result<Matcher, ThemeError> {
-        let en = LangMatcher::new(set, Lang::En, None)?;
-        let ru = LangMatcher::new(set, Lang::Ru, en.as_ref())?;
+        Matcher::rules_for(set, &[])
+    }
+
+    /// [`Matcher::rules_only`] for the languages of `langs` (all when empty).
+    fn rules_for(set: &ThemeSet, langs: &[Lang]) -> Result<Matcher, ThemeError> {
+        let compile = |lang: Lang, other: Option<&LangMatcher>| match lang.selected_by(langs) {
+            true => LangMatcher::new(set, lang, other),
+            false => Ok(None),
+        };
+        let en = compile(Lang::En, None)?;
+        let ru = compile(Lang::Ru, en.as_ref())?;
         Ok(Matcher {
             identity: next_identity(),
             themes: set
@@ -434,6 +490,7 @@ impl Matcher {
             ru,
             models: None,
             model_source: None,
+            langs: Vec::new(),
         })
     }
 
@@ -1211,6 +1268,51 @@ mod tests {
     use std::sync::LazyLock;
 
     use super::*;
+
+    #[test]
+    fn a_matcher_for_some_languages_matches_them_as_the_whole_matcher_does() {
+        let set = crate::themes::builtin::builtin_theme_set().unwrap();
+        assert!(set.uses_model());
+        let all = Matcher::new(&set).unwrap();
+        let texts = [
+            (
+                Lang::En,
+                "Washington is to blame for the escalation on the peninsula, and the \
+                 Americans keep raising the stakes.\nSanctions against North Korea are \
+                 useless and ineffective; we call for dialogue without preconditions.",
+            ),
+            (
+                Lang::Ru,
+                "Вашингтон виноват в эскалации на Корейском полуострове.\nСанкции против \
+                 КНДР бесполезны и неэффективны, нужен диалог без предварительных условий.",
+            ),
+        ];
+        let found = |matcher: &Matcher, lang: Lang, text: &str| {
+            let matches = matcher.match_text(lang, text, &mut Scratch::default());
+            let listed: Vec<String> = matches
+                .iter()
+                .map(|m| format!("{} {} {}-{} {}", m.theme, m.para, m.start, m.end, m.rule))
+                .collect();
+            listed
+        };
+        for (lang, text) in texts {
+            let one = Matcher::for_langs(&set, &[lang]).unwrap();
+            assert!(!found(&all, lang, text).is_empty(), "{lang}");
+            assert_eq!(found(&one, lang, text), found(&all, lang, text), "{lang}");
+            let other = Lang::ALL.iter().find(|&&l| l != lang).copied().unwrap();
+            // The other language is not compiled: neither its patterns nor its models.
+            assert!(
+                one.en.is_some() == (lang == Lang::En) && one.ru.is_some() == (lang == Lang::Ru)
+            );
+            assert!(one.models.as_ref().is_none_or(|m| m.stems(other).is_none()));
+            assert!(one.check_langs(&[lang]).is_ok());
+            assert!(one.check_langs(&[other]).is_err() && one.check_langs(&[]).is_err());
+            assert_eq!(one.model_source(), all.model_source());
+        }
+        assert!(all.check_langs(&[]).is_ok() && all.check_langs(&[Lang::Ru]).is_ok());
+        let both = Matcher::for_langs(&set, &[Lang::Ru, Lang::En]).unwrap();
+        assert!(both.check_langs(&[]).is_ok());
+    }
 
     #[test]
     fn a_language_with_the_same_set_regexes_takes_the_other_languages_sets() {

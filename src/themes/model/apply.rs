@@ -180,9 +180,23 @@ impl CompiledModels {
         model: &ModelFile<W>,
         name: &str,
     ) -> Option<CompiledModels> {
+        CompiledModels::for_langs(set, model, name, &[])
+    }
+
+    /// As [`CompiledModels::new`], for the languages of `selected` only (all when empty).
+    pub fn for_langs<W: Weights>(
+        set: &ThemeSet,
+        model: &ModelFile<W>,
+        name: &str,
+        selected: &[Lang],
+    ) -> Option<CompiledModels> {
         let mut langs: [Option<LangModels>; 2] = Default::default();
         for theme in &set.themes {
-            for table in theme.langs.iter().filter(|l| l.count.uses_model()) {
+            for table in theme
+                .langs
+                .iter()
+                .filter(|l| l.count.uses_model() && l.lang.selected_by(selected))
+            {
                 let Some(trained) = model.model(&theme.id, table.lang) else {
                     continue;
                 };
@@ -541,6 +555,36 @@ mod tests {
         ANALYZER_VERSION, Featurizer, InnerF1, LangModel, MODEL_FORMAT, TrainSettings, themes_hash,
     };
     use crate::themes::{Matcher, Scratch};
+
+    #[test]
+    fn models_compiled_and_read_for_some_languages_are_only_theirs() {
+        let set = crate::themes::builtin::builtin_theme_set().unwrap();
+        let (_, file) = crate::themes::model::load_for(&set).unwrap().unwrap();
+        let whole = CompiledModels::new(&set, &file, "m").unwrap();
+        assert!(whole.stems(Lang::En).is_some());
+        let english = CompiledModels::for_langs(&set, &file, "m", &[Lang::En]).unwrap();
+        assert_eq!(english.stems(Lang::En), whole.stems(Lang::En));
+        assert!(
+            CompiledModels::for_langs(&set, &file, "m", &[Lang::Ru])
+                .is_none_or(|m| m.stems(Lang::En).is_none())
+        );
+        let read = |langs: &[Lang]| {
+            let taken = crate::themes::model::read_for_langs(&set, langs, |_, model| {
+                model
+                    .models
+                    .iter()
+                    .map(|m| (m.theme.clone(), m.lang))
+                    .collect::<Vec<_>>()
+            });
+            taken.unwrap().unwrap().0
+        };
+        let all = read(&[]);
+        assert!(all.iter().any(|(_, lang)| *lang == Lang::En));
+        for lang in Lang::ALL {
+            let expected: Vec<_> = all.iter().filter(|(_, l)| l == lang).cloned().collect();
+            assert_eq!(read(&[*lang]), expected, "{lang}");
+        }
+    }
 
     const THEMES: &str = "name = \"t\"\nmodel = \"t.model.json\"\n[[theme]]\nid = \"a\"\ncount = \"either\"\n[theme.en]\npatterns = [\"violated\"]\n[[theme]]\nid = \"b\"\ncount = \"model\"\n[theme.en]\npatterns = [\"zzz\"]\n[[theme]]\nid = \"c\"\n[theme.en]\npatterns = [\"weather\"]\n";
 

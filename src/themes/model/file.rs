@@ -409,21 +409,23 @@ impl<W> ModelFile<W> {
         Ok(())
     }
 
-    /// The models `set` counts with (see [`read_for`]), their tables read by `read`, with
-    /// the file's other fields.
+    /// The models `set` counts with in the languages of `langs` (all when empty; see
+    /// [`read_for_langs`]), their tables read by `read`, with the file's other fields.
     fn used_by<V>(
         self,
         set: &ThemeSet,
+        langs: &[Lang],
         mut read: impl FnMut(&W) -> Result<V, ThemeError>,
     ) -> Result<ModelFile<V>, ThemeError> {
         let counts_with = |model: &LangModel<W>| {
-            set.themes.iter().any(|theme| {
-                theme.id == model.theme
-                    && theme
-                        .langs
-                        .iter()
-                        .any(|table| table.lang == model.lang && table.count.uses_model())
-            })
+            model.lang.selected_by(langs)
+                && set.themes.iter().any(|theme| {
+                    theme.id == model.theme
+                        && theme
+                            .langs
+                            .iter()
+                            .any(|table| table.lang == model.lang && table.count.uses_model())
+                })
         };
         let mut models = Vec::new();
         for model in self.models.into_iter().filter(counts_with) {
@@ -489,12 +491,23 @@ pub fn read_for<T>(
     set: &ThemeSet,
     take: impl for<'a> FnOnce(&Path, &ModelFile<WeightPairs<'a>>) -> T,
 ) -> Result<Option<(T, ModelSource)>, ThemeError> {
+    read_for_langs(set, &[], take)
+}
+
+/// As [`read_for`], with only the models of the languages of `langs` (all when empty)
+/// read into numbers and given to `take`; the file is checked against the whole set all
+/// the same.
+pub fn read_for_langs<T>(
+    set: &ThemeSet,
+    langs: &[Lang],
+    take: impl for<'a> FnOnce(&Path, &ModelFile<WeightPairs<'a>>) -> T,
+) -> Result<Option<(T, ModelSource)>, ThemeError> {
     let Some((path, text)) = model_text(set)? else {
         return Ok(None);
     };
     let model: ModelFile<RawWeights> = parse(&path, &text)?;
     model.check(&path, set)?;
-    let used = model.used_by(set, |raw| raw.read(&path, &text))?;
+    let used = model.used_by(set, langs, |raw| raw.read(&path, &text))?;
     let taken = take(&path, &used);
     let hash = blake3::hash(text.as_bytes()).to_hex().to_string();
     Ok(Some((taken, ModelSource { path, hash })))
