@@ -11,7 +11,7 @@
 
 use chrono::NaiveDate;
 use tantivy::schema::{IndexRecordOption, OwnedValue};
-use tantivy::{DocAddress, DocSet, Searcher, TERMINATED};
+use tantivy::{DocAddress, Searcher};
 
 use super::doc_bytes::DocBytesReader;
 use super::store::date_from_tantivy;
@@ -77,16 +77,19 @@ impl IndexStore {
             }
             let mut terms = inverted.terms().stream().map_err(io)?;
             while terms.advance() {
+                // Block postings: no skip reader or position state to set up for the one
+                // document an id term mostly has.
                 let mut postings = inverted
-                    .read_postings_from_terminfo(terms.value(), IndexRecordOption::Basic)
+                    .read_block_postings_from_terminfo(terms.value(), IndexRecordOption::Basic)
                     .map_err(io)?;
-                let mut doc = postings.doc();
-                while doc != TERMINATED {
-                    if let Ok(at) = docs.binary_search_by_key(&doc, |a| a.doc_id) {
-                        let id = String::from_utf8_lossy(terms.key()).into_owned();
-                        keys[from + at] = Some((date_of(doc), id));
+                while !postings.docs().is_empty() {
+                    for &doc in postings.docs() {
+                        if let Ok(at) = docs.binary_search_by_key(&doc, |a| a.doc_id) {
+                            let id = String::from_utf8_lossy(terms.key()).into_owned();
+                            keys[from + at] = Some((date_of(doc), id));
+                        }
                     }
-                    doc = postings.advance();
+                    postings.advance();
                 }
             }
         }
