@@ -24,6 +24,10 @@
 #                          figures of 2026-12-01 repeated the three files the corpus had then
 #                          (all but kremlin-ru-speeches-2012-2022.jsonl: 3.3 KB a document;
 #                          with it, 5.0 KB)
+#   ROUNDS=N               rounds of the in-process passes, statemine's and the baseline's
+#                          alternating which goes first (default 3): on an index larger than
+#                          the page cache holds, the engine that runs second finds the pages
+#                          the first brought in
 #   COMPACT=0              measure the segments as ingest left them (by default the index is
 #                          merged into one segment with `statemine compact` first, as the
 #                          README advises after a large ingest)
@@ -109,4 +113,4 @@ done
 baseline_args=()
 [ -z "$baseline" ] || baseline_args=(--baseline "$baseline")
 python3 benches/search_bench.py measure --bin "$bin" --index "$scratch/index" \
-  --queries benches/search_queries.tsv --runs "$runs" "${baseline_args[@]}"
+  --queries benches/search_queries.tsv --runs "$runs" --rounds "${ROUNDS:-3}" "${baseline_args[@]}"

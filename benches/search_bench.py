@@ -6,13 +6,14 @@
       `<id>~r<k>` (texts, dates and metadata unchanged). Prints "docs bytes" (to stderr when
       FILE is `-`, standard output, which then carries the documents).
 
-  search_bench.py measure --bin STATEMINE --index DIR --queries FILE [--runs R]
+  search_bench.py measure --bin STATEMINE --index DIR --queries FILE [--runs R] [--rounds N]
       Times the queries of FILE (lines `type<TAB>query<TAB>extra flags`, `#` comments) as
       whole `statemine search` processes (with and without snippets) and inside one
       process (`--queries`, per-query time reported by statemine), and prints p50/p95 per
       query type; with `--baseline BIN` (benches/search_baseline.rs) also the same queries as
       plain Tantivy queries on the same index, the ratio per type and per query, and whether
-      both found the same top 10 (or count); and the peak memory of the processes.
+      both found the same top 10 (or count), the two engines' in-process passes alternating
+      for N rounds (default 3); and the peak memory of the processes.
 """
 
 import argparse
@@ -118,6 +119,56 @@ def answer_of(line):
     return ("count", line["count"])
 
 
+def statemine_pass(args, base, groups, scratch, peaks, mine, _plain):
+    """One `--queries` process per flag set and mode; samples added to `mine`."""
+    inside, per_query, answers = mine
+    for mode in ("yes", "no"):
+        for flags, members in groups.items():
+            if mode == "no" and is_count(flags):
+                continue
+            path = os.path.join(scratch, "queries.txt")
+            with open(path, "w", encoding="utf-8") as f:
+                for _ in range(args.runs + 1):
+                    for _, query in members:
+                        f.write(query + "\n")
+            command = base + ["--queries", path] + list(flags)
+            if mode == "no":
+                command.append("--no-snippets")
+            code, out, err, _, peak = run(command, capture=True)
+            if code not in (0, 1):
+                sys.exit(f"{shlex.join(command)} failed: {err.decode()}")
+            peaks["queries"] = max(peaks.get("queries", 0), peak)
+            lines = [json.loads(l) for l in out.decode().splitlines()]
+            for i, line in enumerate(lines):
+                if i < len(members):
+                    continue
+                kind, query = members[i % len(members)]
+                snippets = "-" if is_count(flags) else mode
+                inside.setdefault((kind, snippets), []).append(line["took_ms"])
+                per_query.setdefault((kind, query, flags, snippets), []).append(line["took_ms"])
+                answers[(query, flags)] = answer_of(line)
+
+
+def baseline_pass(args, _base, _groups, _scratch, peaks, _mine, theirs):
+    """One run of the baseline over the whole query file; samples added to `theirs`."""
+    plain, plain_query, plain_answers = theirs
+    command = [args.baseline, "--index", args.index, "--queries", args.queries,
+               "--runs", str(args.runs), "--json"]
+    code, out, err, _, peak = run(command, capture=True)
+    if code != 0:
+        sys.exit(f"{shlex.join(command)} failed: {err.decode()}")
+    peaks["baseline"] = max(peaks.get("baseline", 0), peak)
+    for line in map(json.loads, out.decode().splitlines()):
+        key = (line["query"], tuple(line["flags"]))
+        plain.setdefault(line["type"], []).append(line["ms"])
+        if line["type"].endswith("-regex"):  # the same prefix as a RegexQuery, for reference
+            plain_query.setdefault(key + ("regex",), []).append(line["ms"])
+            continue
+        plain_query.setdefault(key, []).append(line["ms"])
+        found = ("hits", line["ids"]) if "ids" in line else ("count", line["count"])
+        plain_answers[key] = found
+
+
 def measure(args):
     queries = read_queries(args.queries)
     base = [args.bin, "search", "--index", args.index, "--limit", "10", "--color", "never"]
@@ -140,57 +191,28 @@ def measure(args):
     report(f"whole process: `statemine search ... --limit 10`, {args.runs} runs per query after a warm-up", whole, whole_cpu)
 
     # One process per distinct flag set; every query repeated, the first pass discarded.
+    # With a baseline, statemine's processes and the baseline's alternate for `--rounds`
+    # rounds: an index larger than the page cache holds favours whichever engine runs after
+    # the other has brought its pages in, so neither always goes second.
     inside = {}
     per_query = {}
     answers = {}
     groups = {}
+    plain, plain_query, plain_answers = {}, {}, {}
     for kind, query, flags in queries:
         groups.setdefault(tuple(flags), []).append((kind, query))
+    rounds = args.rounds if args.baseline else 1
     with tempfile.TemporaryDirectory() as scratch:
-        for mode in ("yes", "no"):
-            for flags, members in groups.items():
-                if mode == "no" and is_count(flags):
-                    continue
-                path = os.path.join(scratch, "queries.txt")
-                with open(path, "w", encoding="utf-8") as f:
-                    for _ in range(args.runs + 1):
-                        for _, query in members:
-                            f.write(query + "\n")
-                command = base + ["--queries", path] + list(flags)
-                if mode == "no":
-                    command.append("--no-snippets")
-                code, out, err, _, peak = run(command, capture=True)
-                if code not in (0, 1):
-                    sys.exit(f"{shlex.join(command)} failed: {err.decode()}")
-                peaks["queries"] = max(peaks.get("queries", 0), peak)
-                lines = [json.loads(l) for l in out.decode().splitlines()]
-                for i, line in enumerate(lines):
-                    if i < len(members):
-                        continue
-                    kind, query = members[i % len(members)]
-                    snippets = "-" if is_count(flags) else mode
-                    inside.setdefault((kind, snippets), []).append(line["took_ms"])
-                    per_query.setdefault((kind, query, flags, snippets), []).append(line["took_ms"])
-                    answers[(query, flags)] = answer_of(line)
-    report(f"inside one process: `--queries FILE`, {args.runs} repetitions after a warm-up pass", inside)
-
+        for round_number in range(rounds):
+            engines = [statemine_pass, baseline_pass] if args.baseline else [statemine_pass]
+            if round_number % 2 == 1:
+                engines.reverse()
+            for engine in engines:
+                engine(args, base, groups, scratch, peaks, (inside, per_query, answers),
+                       (plain, plain_query, plain_answers))
+    rounds_note = f", {rounds} rounds alternating with the baseline" if args.baseline else ""
+    report(f"inside one process: `--queries FILE`, {args.runs} repetitions after a warm-up pass{rounds_note}", inside)
     if args.baseline:
-        command = [args.baseline, "--index", args.index, "--queries", args.queries,
-                   "--runs", str(args.runs), "--json"]
-        code, out, err, _, peak = run(command, capture=True)
-        if code != 0:
-            sys.exit(f"{shlex.join(command)} failed: {err.decode()}")
-        peaks["baseline"] = peak
-        plain, plain_query, plain_answers = {}, {}, {}
-        for line in map(json.loads, out.decode().splitlines()):
-            key = (line["query"], tuple(line["flags"]))
-            plain.setdefault(line["type"], []).append(line["ms"])
-            if line["type"].endswith("-regex"):  # the same prefix as a RegexQuery, for reference
-                plain_query.setdefault(key + ("regex",), []).append(line["ms"])
-                continue
-            plain_query.setdefault(key, []).append(line["ms"])
-            found = ("hits", line["ids"]) if "ids" in line else ("count", line["count"])
-            plain_answers[key] = found
         compare(queries, inside, per_query, plain, plain_query, answers, plain_answers)
 
     if args.baseline and args.cpu_passes:
@@ -319,6 +341,9 @@ def main():
     bench.add_argument("--queries", required=True)
     bench.add_argument("--runs", type=int, default=5)
     bench.add_argument("--baseline", help="the search-baseline binary, run beside statemine")
+    bench.add_argument("--rounds", type=int, default=3,
+                       help="rounds of statemine's in-process passes and the baseline's, "
+                       "alternating which goes first (with --baseline)")
     bench.add_argument("--cpu-passes", type=int, default=20,
                        help="passes for the mean CPU per query (0: skip); a process's own CPU "
                        "varies by a few ms, so this means something on large indexes only")
