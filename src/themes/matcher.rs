@@ -463,9 +463,12 @@ impl Matcher {
 
     /// [`Matcher::rules_only`] for the languages of `langs` (all when empty).
     fn rules_for(set: &ThemeSet, langs: &[Lang]) -> Result<Matcher, ThemeError> {
-        let compile = |lang: Lang, other: Option<&LangMatcher>| match lang.selected_by(langs) {
-            true => LangMatcher::new(set, lang, other),
-            false => Ok(None),
+        let compile = |lang: Lang, other: Option<&LangMatcher>| {
+            if lang.selected_by(langs) {
+                LangMatcher::new(set, lang, other)
+            } else {
+                Ok(None)
+            }
         };
         let en = compile(Lang::En, None)?;
         let ru = compile(Lang::Ru, en.as_ref())?;
