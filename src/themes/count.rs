@@ -378,10 +378,13 @@ fn count_docs(
         let n_bytes = text.len() as u64;
         // The text stays for the evidence rows, written once the documents before
         // this one are.
-        let text = if evidence && !found.is_empty() {
-            text.to_owned()
-        } else {
+        let text = if !evidence || found.is_empty() {
             String::new()
+        } else if whole {
+            // Already copied for the paragraph filter or the terms.
+            std::mem::take(&mut stored.doc.text)
+        } else {
+            text.to_owned()
         };
         let mut doc = DocSummary::take(stored);
         if let Some(kept) = kept {

@@ -28,7 +28,7 @@ use regex::{Regex, RegexSet, RegexSetBuilder};
 use super::analyze::{fold_into, stem_key};
 use super::evidence::ThemeMatch;
 use super::file::Scope;
-use super::model::{CompiledModels, ModelFile, ModelScratch, ModelSource, read_for_langs};
+use super::model::{CompiledModels, ModelFile, ModelScratch, ModelSource, read_for};
 use super::needs::{Needs, Role, SeqRoles};
 use super::pattern::{Item, Phrase};
 use super::rules::{
@@ -387,7 +387,7 @@ impl Matcher {
     fn compile(set: &ThemeSet, langs: &[Lang]) -> Result<Matcher, ThemeError> {
         // The model's weights go straight into the compiled tables, borrowed from its text.
         let read = if set.uses_model() {
-            read_for_langs(set, langs, |path, model| {
+            read_for(set, langs, |path, model| {
                 let name = path.file_name().map_or_else(
                     || path.display().to_string(),
                     |n| n.to_string_lossy().into(),

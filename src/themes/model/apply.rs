@@ -569,7 +569,7 @@ mod tests {
                 .is_none_or(|m| m.stems(Lang::En).is_none())
         );
         let read = |langs: &[Lang]| {
-            let taken = crate::themes::model::read_for_langs(&set, langs, |_, model| {
+            let taken = crate::themes::model::read_for(&set, langs, |_, model| {
                 model
                     .models
                     .iter()

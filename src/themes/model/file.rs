@@ -410,7 +410,7 @@ impl<W> ModelFile<W> {
     }
 
     /// The models `set` counts with in the languages of `langs` (all when empty; see
-    /// [`read_for_langs`]), their tables read by `read`, with the file's other fields.
+    /// [`read_for`]), their tables read by `read`, with the file's other fields.
     fn used_by<V>(
         self,
         set: &ThemeSet,
@@ -484,20 +484,11 @@ pub struct ModelSource {
 /// As [`load_for`], handing the model with its weights borrowed from the file's text
 /// ([`WeightPairs`]) to `take` and returning what it returns, with the file as read: what
 /// counting needs, without the map of owned feature names. The model given to `take` holds
-/// only the models `set` counts with (themes and languages whose `count` is not `rules`):
-/// the weight tables of the others are checked as JSON and skipped, not read into numbers
-/// (the default file has twenty tables and counting uses two).
+/// only the models `set` counts with in the languages of `langs` (all when empty; themes
+/// and languages whose `count` is not `rules`): the weight tables of the others are checked
+/// as JSON and skipped, not read into numbers (the default file has twenty tables and an
+/// English count uses one), and the file is checked against the whole set all the same.
 pub fn read_for<T>(
-    set: &ThemeSet,
-    take: impl for<'a> FnOnce(&Path, &ModelFile<WeightPairs<'a>>) -> T,
-) -> Result<Option<(T, ModelSource)>, ThemeError> {
-    read_for_langs(set, &[], take)
-}
-
-/// As [`read_for`], with only the models of the languages of `langs` (all when empty)
-/// read into numbers and given to `take`; the file is checked against the whole set all
-/// the same.
-pub fn read_for_langs<T>(
     set: &ThemeSet,
     langs: &[Lang],
     take: impl for<'a> FnOnce(&Path, &ModelFile<WeightPairs<'a>>) -> T,
@@ -760,7 +751,7 @@ mod tests {
 
     /// The models `read_for` hands over.
     fn read_for_counting(set: &ThemeSet) -> Result<Vec<Listed>, ThemeError> {
-        read_for(set, |_, model| {
+        read_for(set, &[], |_, model| {
             model
                 .models
                 .iter()

@@ -25,7 +25,7 @@ pub use features::{ANALYZER_VERSION, Featurizer, bigram};
 pub use file::{
     DIGITS, GoldSource, InnerF1, LangModel, MODEL_FORMAT, ModelFile, ModelSource, ReadWeights,
     TrainSettings, WeightMap, WeightPairs, Weights, default_model_name, load_for, read_for,
-    read_for_langs, themes_hash,
+    themes_hash,
 };
 pub use fit::{Fitted, fit_logistic, sigmoid};
 pub use threshold::{Cut, Scored, best_threshold};
