@@ -183,8 +183,18 @@ impl Weight for BoundedWeight {
                     threshold = callback(doc, score);
                 }
             }
+            // A clause's exact scorer stands on the first document at or after every
+            // document it was sought to that holds the phrase: candidates before it cannot
+            // hold the phrase in that clause, so its walk skips them instead of reading
+            // their frequencies (a rare phrase of common words no longer pays for the
+            // words' intersection twice).
             for clause in clauses.iter_mut().filter(|c| c.candidates.doc == doc) {
-                clause.candidates.advance();
+                let next_phrase = clause.exact.doc();
+                if next_phrase > doc {
+                    clause.candidates.seek(next_phrase);
+                } else {
+                    clause.candidates.advance();
+                }
             }
         }
     }
@@ -199,11 +209,17 @@ struct SegmentClause<'a> {
 }
 
 impl<'a> SegmentClause<'a> {
-    /// The clause on `reader`, or `None` when a word of the phrase is not in the segment.
+    /// The clause on `reader`, or `None` when the phrase is not in the segment.
     fn open(
         clause: &'a ClauseWeight,
         reader: &SegmentReader,
     ) -> tantivy::Result<Option<SegmentClause<'a>>> {
+        // The exact scorer stands on the first document holding the phrase: a clause whose
+        // phrase is nowhere in the segment needs no candidates.
+        let exact = clause.exact.scorer(reader, 1.0)?;
+        if exact.doc() == TERMINATED {
+            return Ok(None);
+        }
         let Some(candidates) = Candidates::open(reader, &clause.terms)? else {
             return Ok(None);
         };
@@ -217,7 +233,7 @@ impl<'a> SegmentClause<'a> {
             candidates,
             fieldnorms,
             bound: &clause.bound,
-            exact: clause.exact.scorer(reader, 1.0)?,
+            exact,
         }))
     }
 }
@@ -273,6 +289,13 @@ impl Candidates {
 
     fn advance(&mut self) {
         self.doc = self.postings[0].advance();
+        self.align();
+    }
+
+    /// Moves to the first document at or after `target` (after the current one) that every
+    /// list holds.
+    fn seek(&mut self, target: DocId) {
+        self.doc = target;
         self.align();
     }
 
