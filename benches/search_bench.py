@@ -13,7 +13,7 @@
       query type; with `--baseline BIN` (benches/search_baseline.rs) also the same queries as
       plain Tantivy queries on the same index, the ratio per type and per query, and whether
       both found the same top 10 (or count), the two engines' in-process passes alternating
-      for N rounds (default 3); and the peak memory of the processes.
+      for N rounds (default 10); and the peak memory of the processes.
 """
 
 import argparse
@@ -193,7 +193,10 @@ def measure(args):
     # One process per distinct flag set; every query repeated, the first pass discarded.
     # With a baseline, statemine's processes and the baseline's alternate for `--rounds`
     # rounds: an index larger than the page cache holds favours whichever engine runs after
-    # the other has brought its pages in, so neither always goes second.
+    # the other has brought its pages in, so neither always goes second. A process's speed
+    # also varies as a whole (the same query's median over 400 runs: 2.1 ms in one process,
+    # 3.3 ms in the next), so a ratio needs several processes of each engine: 10 rounds by
+    # default.
     inside = {}
     per_query = {}
     answers = {}
@@ -341,7 +344,7 @@ def main():
     bench.add_argument("--queries", required=True)
     bench.add_argument("--runs", type=int, default=5)
     bench.add_argument("--baseline", help="the search-baseline binary, run beside statemine")
-    bench.add_argument("--rounds", type=int, default=3,
+    bench.add_argument("--rounds", type=int, default=10,
                        help="rounds of statemine's in-process passes and the baseline's, "
                        "alternating which goes first (with --baseline)")
     bench.add_argument("--cpu-passes", type=int, default=20,
