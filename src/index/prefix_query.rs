@@ -3,19 +3,23 @@
 //! of the clauses it matches (a constant per clause, as the engine's constant-score
 //! queries give; the same scores a disjunction of one such query per clause gives).
 //!
-//! The terms of each clause are the range of the term dictionary between the prefix and the
-//! prefix followed by byte 0xFF (no UTF-8 byte is 0xFF), read once per segment; their
-//! postings become one bitset per clause, kept in the query for every later search with it
-//! (a search's top hits and its total count share them). Top hits do not visit every
+//! The terms of each clause are those of its field starting with its prefix. Top hits do not visit every
 //! matching document: since every document of one score level ties, and ties go to the
 //! lower document number, they are taken level by level from the highest, each in document
-//! order, and the walk stops when a level can no longer enter the top (see
-//! [`SegmentSets::for_each_pruning`]). A count is the number of bits set.
+//! order, and the walk stops when a level can no longer enter the top. With few clauses of
+//! few terms each, the levels are walked on the terms' postings themselves ([`LevelWalk`]:
+//! a level's documents are led by its rarest clause and checked against the others, so
+//! `threat*` reads the title postings and a few text documents, not every posting of its
+//! terms). Otherwise, and for counts, intersections and filters, the postings become one
+//! bitset per clause ([`SegmentSets`]), kept in the query for every later search with it
+//! (a search's total count and later top hits share them); a count is the number of bits
+//! set.
 
 use std::collections::HashMap;
 use std::sync::{Arc, Mutex};
 
 use tantivy::index::SegmentId;
+use tantivy::postings::{SegmentPostings, TermInfo};
 use tantivy::query::{EnableScoring, Explanation, Query, Scorer, Weight};
 use tantivy::schema::{Field, IndexRecordOption};
 use tantivy::{DocId, DocSet, Score, SegmentReader, TERMINATED, TantivyError};
@@ -109,8 +113,270 @@ impl Weight for PrefixWeight {
         reader: &SegmentReader,
         callback: &mut dyn FnMut(DocId, Score) -> Score,
     ) -> tantivy::Result<()> {
-        self.sets(reader)?.for_each_pruning(threshold, callback);
+        let built = self.lock().get(&reader.segment_id()).cloned();
+        if let Some(sets) = built {
+            sets.for_each_pruning(threshold, callback);
+            return Ok(());
+        }
+        match LevelWalk::open(&self.query.clauses, reader)? {
+            Some(walk) => walk.for_each_pruning(threshold, callback)?,
+            None => self.sets(reader)?.for_each_pruning(threshold, callback),
+        }
         Ok(())
+    }
+}
+
+/// The score levels of clauses with `boosts`, highest first, each with the sets of clauses
+/// (bit masks, in increasing order) whose boosts sum to it, summed in clause order as
+/// [`SegmentSets::score`] sums.
+fn score_levels(boosts: &[Score]) -> Vec<(Score, Vec<u32>)> {
+    let mut masks: Vec<(Score, u32)> = (1..1u32 << boosts.len())
+        .map(|mask| {
+            let mut score = 0.0;
+            for (i, boost) in boosts.iter().enumerate() {
+                if mask >> i & 1 == 1 {
+                    score += boost;
+                }
+            }
+            (score, mask)
+        })
+        .collect();
+    masks.sort_by(|a, b| b.0.total_cmp(&a.0));
+    let mut levels: Vec<(Score, Vec<u32>)> = Vec::new();
+    for (score, mask) in masks {
+        match levels.last_mut() {
+            Some((level, masks)) if *level == score => masks.push(mask),
+            _ => levels.push((score, vec![mask])),
+        }
+    }
+    levels
+}
+
+/// The terms of `inverted` that start with `prefix`, in order: the range between the prefix
+/// and the prefix followed by byte 0xFF (no UTF-8 byte is 0xFF). `None` when there are more
+/// than `limit`.
+fn prefix_terms(
+    inverted: &tantivy::InvertedIndexReader,
+    prefix: &str,
+    limit: usize,
+) -> std::io::Result<Option<Vec<TermInfo>>> {
+    let mut upper = prefix.as_bytes().to_vec();
+    upper.push(0xFF);
+    let mut stream = inverted
+        .terms()
+        .range()
+        .ge(prefix.as_bytes())
+        .lt(&upper)
+        .into_stream()?;
+    let mut terms = Vec::new();
+    while stream.advance() {
+        if terms.len() == limit {
+            return Ok(None);
+        }
+        terms.push(stream.value().clone());
+    }
+    Ok(Some(terms))
+}
+
+/// Terms a clause may have for [`LevelWalk`]: each step of a clause's walk looks at every
+/// term's postings.
+const MAX_WALK_TERMS: usize = 16;
+
+/// Top hits of one segment by score level, read from the clauses' postings (see the module
+/// documentation): the same documents in the same order as [`SegmentSets::for_each_pruning`].
+struct LevelWalk {
+    inverted: Vec<Arc<tantivy::InvertedIndexReader>>,
+    /// Per clause kept (one with a term in the segment): its terms.
+    terms: Vec<Vec<TermInfo>>,
+    /// Per clause kept: its boost.
+    boosts: Vec<Score>,
+    /// Per clause kept: the documents of its terms, summed (how long a walk it leads).
+    costs: Vec<u64>,
+}
+
+impl LevelWalk {
+    /// `None` when the walk does not apply: more than [`MAX_LEVEL_CLAUSES`] clauses have
+    /// terms in the segment, or one has more than [`MAX_WALK_TERMS`].
+    fn open(clauses: &[PrefixClause], reader: &SegmentReader) -> tantivy::Result<Option<Self>> {
+        let mut walk = LevelWalk {
+            inverted: Vec::new(),
+            terms: Vec::new(),
+            boosts: Vec::new(),
+            costs: Vec::new(),
+        };
+        for clause in clauses {
+            let inverted = reader.inverted_index(clause.field)?;
+            let Some(terms) = prefix_terms(&inverted, &clause.prefix, MAX_WALK_TERMS)? else {
+                return Ok(None);
+            };
+            if terms.is_empty() {
+                continue;
+            }
+            if walk.terms.len() == MAX_LEVEL_CLAUSES {
+                return Ok(None);
+            }
+            walk.costs
+                .push(terms.iter().map(|t| u64::from(t.doc_freq)).sum());
+            walk.inverted.push(inverted);
+            walk.terms.push(terms);
+            walk.boosts.push(clause.boost);
+        }
+        Ok(Some(walk))
+    }
+
+    /// As [`SegmentSets::for_each_pruning`]: each score level from the highest, its
+    /// documents in document order, until a level cannot beat the threshold.
+    fn for_each_pruning(
+        &self,
+        mut threshold: Score,
+        callback: &mut dyn FnMut(DocId, Score) -> Score,
+    ) -> tantivy::Result<()> {
+        for (level, masks) in score_levels(&self.boosts) {
+            if level <= threshold {
+                return Ok(());
+            }
+            // The documents matching exactly one of the level's sets: the sets are
+            // disjoint, merged in document order.
+            let mut walks = masks
+                .iter()
+                .map(|&mask| self.exact_set(mask))
+                .collect::<tantivy::Result<Vec<_>>>()?;
+            while let Some(next) = walks.iter_mut().min_by_key(|w| w.doc()) {
+                let doc = next.doc();
+                if doc == TERMINATED {
+                    break;
+                }
+                threshold = callback(doc, level);
+                if level <= threshold {
+                    return Ok(());
+                }
+                next.advance();
+            }
+        }
+        Ok(())
+    }
+
+    /// The documents matching the clauses of `mask` and no other, led by the rarest.
+    fn exact_set(&self, mask: u32) -> tantivy::Result<ExactSet> {
+        let mut clauses = Vec::with_capacity(self.terms.len());
+        for (inverted, terms) in self.inverted.iter().zip(&self.terms) {
+            clauses.push(ClauseDocs::open(inverted, terms)?);
+        }
+        let lead = (0..self.terms.len())
+            .filter(|i| mask >> i & 1 == 1)
+            .min_by_key(|&i| self.costs[i])
+            .unwrap_or(0);
+        let mut set = ExactSet {
+            clauses,
+            mask,
+            lead,
+        };
+        set.align();
+        Ok(set)
+    }
+}
+
+/// The documents of one clause on one segment, in document order: the union of its terms'
+/// postings.
+struct ClauseDocs {
+    postings: Vec<SegmentPostings>,
+    doc: DocId,
+}
+
+impl ClauseDocs {
+    fn open(inverted: &tantivy::InvertedIndexReader, terms: &[TermInfo]) -> tantivy::Result<Self> {
+        let postings = terms
+            .iter()
+            .map(|term| inverted.read_postings_from_terminfo(term, IndexRecordOption::Basic))
+            .collect::<std::io::Result<Vec<_>>>()?;
+        let doc = postings.iter().map(|p| p.doc()).min().unwrap_or(TERMINATED);
+        Ok(ClauseDocs { postings, doc })
+    }
+
+    fn advance(&mut self) -> DocId {
+        let at = self.doc;
+        if at == TERMINATED {
+            return at;
+        }
+        let mut doc = TERMINATED;
+        for postings in &mut self.postings {
+            let next = if postings.doc() == at {
+                postings.advance()
+            } else {
+                postings.doc()
+            };
+            doc = doc.min(next);
+        }
+        self.doc = doc;
+        doc
+    }
+
+    /// The first document at or after `target` (no move when the current one is).
+    fn seek(&mut self, target: DocId) -> DocId {
+        if target <= self.doc {
+            return self.doc;
+        }
+        if target == TERMINATED {
+            self.doc = TERMINATED;
+            return TERMINATED;
+        }
+        let mut doc = TERMINATED;
+        for postings in &mut self.postings {
+            let next = if postings.doc() < target {
+                postings.seek(target)
+            } else {
+                postings.doc()
+            };
+            doc = doc.min(next);
+        }
+        self.doc = doc;
+        doc
+    }
+}
+
+/// The documents that match exactly the clauses of `mask`.
+struct ExactSet {
+    clauses: Vec<ClauseDocs>,
+    mask: u32,
+    /// The clause of `mask` whose documents are walked (the others are sought).
+    lead: usize,
+}
+
+impl ExactSet {
+    fn doc(&self) -> DocId {
+        self.clauses[self.lead].doc
+    }
+
+    fn advance(&mut self) {
+        self.clauses[self.lead].advance();
+        self.align();
+    }
+
+    /// Moves the lead to its first document, from the current one, in every clause of the
+    /// mask and in no other.
+    fn align(&mut self) {
+        'candidates: loop {
+            let doc = self.clauses[self.lead].doc;
+            if doc == TERMINATED {
+                return;
+            }
+            for i in 0..self.clauses.len() {
+                if i == self.lead {
+                    continue;
+                }
+                let at = self.clauses[i].seek(doc);
+                if self.mask >> i & 1 == 1 {
+                    if at > doc {
+                        self.clauses[self.lead].seek(at);
+                        continue 'candidates;
+                    }
+                } else if at == doc {
+                    self.clauses[self.lead].advance();
+                    continue 'candidates;
+                }
+            }
+            return;
+        }
     }
 }
 
@@ -143,21 +409,14 @@ impl SegmentSets {
         };
         for clause in clauses {
             let inverted = reader.inverted_index(clause.field)?;
-            let mut upper = clause.prefix.as_bytes().to_vec();
-            upper.push(0xFF);
-            let mut terms = inverted
-                .terms()
-                .range()
-                .ge(clause.prefix.as_bytes())
-                .lt(&upper)
-                .into_stream()?;
+            let terms = prefix_terms(&inverted, &clause.prefix, usize::MAX)?.unwrap_or_default();
             let mut words: Vec<u64> = Vec::new();
-            while terms.advance() {
+            for term in &terms {
                 if words.is_empty() {
                     words = vec![0; n_words];
                 }
-                let mut postings = inverted
-                    .read_block_postings_from_terminfo(terms.value(), IndexRecordOption::Basic)?;
+                let mut postings =
+                    inverted.read_block_postings_from_terminfo(term, IndexRecordOption::Basic)?;
                 loop {
                     let docs = postings.docs();
                     if docs.is_empty() {
@@ -225,24 +484,7 @@ impl SegmentSets {
             }
             return;
         }
-        // Each non-empty set of clauses (a bit mask) and its score, summed in clause order
-        // as `score` sums.
-        let mut masks: Vec<(Score, u32)> = (1..1u32 << k)
-            .map(|mask| {
-                let mut score = 0.0;
-                for (i, boost) in self.boosts.iter().enumerate() {
-                    if mask >> i & 1 == 1 {
-                        score += boost;
-                    }
-                }
-                (score, mask)
-            })
-            .collect();
-        masks.sort_by(|a, b| b.0.total_cmp(&a.0));
-        let mut start = 0;
-        while start < masks.len() {
-            let level = masks[start].0;
-            let end = start + masks[start..].partition_point(|(s, _)| *s == level);
+        for (level, masks) in score_levels(&self.boosts) {
             if level <= threshold {
                 return;
             }
@@ -251,7 +493,7 @@ impl SegmentSets {
                     continue;
                 }
                 let mut bits = 0;
-                for &(_, mask) in &masks[start..end] {
+                for &mask in &masks {
                     let mut exact = any;
                     for (i, words) in self.words.iter().enumerate() {
                         exact &= if mask >> i & 1 == 1 {
@@ -271,7 +513,6 @@ impl SegmentSets {
                     }
                 }
             }
-            start = end;
         }
     }
 }
@@ -500,6 +741,64 @@ mod tests {
         assert_eq!(query.cache.lock().unwrap().len(), 1);
     }
 
+    #[test]
+    fn top_hits_of_few_terms_walk_the_postings_without_building_sets() {
+        let docs: Vec<_> = (0..200)
+            .map(|n| {
+                let a = if n % 3 == 0 {
+                    words(&["threat"])
+                } else {
+                    vec![]
+                };
+                let b = if n % 40 == 7 {
+                    words(&["threaten"])
+                } else {
+                    vec![]
+                };
+                (a, b)
+            })
+            .collect();
+        let (two_fields, [a, b]) = index(&docs, &[]);
+        let clauses = |prefix: &str| {
+            vec![
+                PrefixClause {
+                    field: a,
+                    prefix: prefix.into(),
+                    boost: 1.0,
+                },
+                PrefixClause {
+                    field: b,
+                    prefix: prefix.into(),
+                    boost: 2.0,
+                },
+            ]
+        };
+        let query = PrefixQuery::new(clauses("threat"));
+        let hits = top(&two_fields, &query, 3);
+        let ids: Vec<u32> = hits.iter().map(|(_, d)| d.doc_id).collect();
+        // Both fields (3.0): 87 (87 % 3 == 0, 87 % 40 == 7); then b alone (2.0): 7, 47.
+        assert_eq!(ids, [87, 7, 47]);
+        assert_eq!(hits[0].0, 3.0);
+        assert!(query.cache.lock().unwrap().is_empty());
+
+        // A clause with more terms than a walk takes builds the sets, with the same hits.
+        let many: Vec<_> = (0..=MAX_WALK_TERMS)
+            .map(|n| (vec![format!("t{n:02}")], vec![]))
+            .collect();
+        let (one_field, [a, _]) = index(&many, &[]);
+        let query = PrefixQuery::new(vec![PrefixClause {
+            field: a,
+            prefix: "t".into(),
+            boost: 1.0,
+        }]);
+        let ids: Vec<u32> = top(&one_field, &query, 2)
+            .iter()
+            .map(|(_, d)| d.doc_id)
+            .collect();
+        assert_eq!(ids, [0, 1]);
+        assert_eq!(query.cache.lock().unwrap().len(), 1);
+    }
+
     fn word() -> impl Strategy<Value = String> {
         prop::sample::select(vec!["ab", "abc", "abd", "b", "ba", "bab", "c"]).prop_map(String::from)
     }
@@ -534,8 +833,12 @@ mod tests {
                 .collect();
             let ours = PrefixQuery::new(clauses.clone());
             let engine = engine_query(&clauses);
-            prop_assert_eq!(top(&index, &ours, k), top(&index, &*engine, k));
+            // Top hits first walk the postings (few clauses) or build the sets (more than
+            // four with terms); after the count they come from the sets the count built.
+            let expected = top(&index, &*engine, k);
+            prop_assert_eq!(&top(&index, &ours, k), &expected);
             prop_assert_eq!(count(&index, &ours), count(&index, &*engine));
+            prop_assert_eq!(&top(&index, &ours, k), &expected);
             // Document order (the scorer as an intersection or a filter sees it).
             let searcher = index.reader().unwrap().searcher();
             let by_doc = |q: &dyn Query| {
