@@ -149,10 +149,29 @@ def statemine_pass(args, base, groups, scratch, peaks, mine, _plain):
                 answers[(query, flags)] = answer_of(line)
 
 
-def baseline_pass(args, _base, _groups, _scratch, peaks, _mine, theirs):
-    """One run of the baseline over the whole query file; samples added to `theirs`."""
+def baseline_pass(args, _base, _groups, scratch, peaks, _mine, theirs):
+    """One baseline process per flag set, as statemine runs one `--queries` process per flag
+    set (a process that ran other queries first has more of the index mapped); samples added
+    to `theirs`."""
+    lines_by_flags = {}
+    with open(args.queries, encoding="utf-8") as f:
+        for line in f:
+            if not line.strip() or line.startswith("#"):
+                continue
+            parts = line.rstrip("\n").split("\t")
+            flags = tuple(shlex.split(parts[2])) if len(parts) > 2 else ()
+            lines_by_flags.setdefault(flags, []).append(line if line.endswith("\n") else line + "\n")
+    for lines in lines_by_flags.values():
+        path = os.path.join(scratch, "baseline-queries.tsv")
+        with open(path, "w", encoding="utf-8") as f:
+            f.writelines(lines)
+        baseline_process(args, path, peaks, theirs)
+
+
+def baseline_process(args, path, peaks, theirs):
+    """One baseline process over the query file `path`."""
     plain, plain_query, plain_answers = theirs
-    command = [args.baseline, "--index", args.index, "--queries", args.queries,
+    command = [args.baseline, "--index", args.index, "--queries", path,
                "--runs", str(args.runs), "--json"]
     code, out, err, _, peak = run(command, capture=True)
     if code != 0:
