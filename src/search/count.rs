@@ -118,8 +118,7 @@ impl Collector for GroupCollector {
         Ok(match self.by {
             GroupBy::Year | GroupBy::Month => GroupSegmentCollector::Date {
                 column: fast.date("date")?,
-                monthly: self.by == GroupBy::Month,
-                counts: HashMap::new(),
+                periods: PeriodCounts::new(self.by == GroupBy::Month),
             },
             GroupBy::Speaker | GroupBy::Source => {
                 let column = fast.str(self.by.as_str())?;
@@ -148,13 +147,82 @@ impl Collector for GroupCollector {
     }
 }
 
+/// Documents per year or month of one segment. Documents of the same period tend to follow
+/// each other, so the seconds range of the last period counted is kept: a document inside it
+/// is counted with one comparison, without converting its date or hashing a key.
+pub(crate) struct PeriodCounts {
+    monthly: bool,
+    /// Per period seen, in order of first sight: its key (`year * 100 + month`, month 0
+    /// when yearly; `i64::MIN` for no date) and its documents.
+    counts: Vec<(i64, u64)>,
+    /// The slot in `counts` of each key.
+    slots: HashMap<i64, usize>,
+    /// The seconds `[start, end)` of the last period counted, and its slot.
+    last: (i64, i64, usize),
+}
+
+impl PeriodCounts {
+    fn new(monthly: bool) -> PeriodCounts {
+        PeriodCounts {
+            monthly,
+            counts: Vec::new(),
+            slots: HashMap::new(),
+            last: (0, 0, 0),
+        }
+    }
+
+    /// Counts a document dated `secs` (Unix seconds; `None`: no date).
+    fn count(&mut self, secs: Option<i64>) {
+        if let Some(secs) = secs
+            && self.last.0 <= secs
+            && secs < self.last.1
+        {
+            self.counts[self.last.2].1 += 1;
+            return;
+        }
+        let (key, start, end) = self.period(secs);
+        let slot = *self.slots.entry(key).or_insert_with(|| {
+            self.counts.push((key, 0));
+            self.counts.len() - 1
+        });
+        self.counts[slot].1 += 1;
+        self.last = (start, end, slot);
+    }
+
+    /// The key of the period holding `secs`, and the seconds `[start, end)` it spans (empty
+    /// for no date).
+    fn period(&self, secs: Option<i64>) -> (i64, i64, i64) {
+        let Some(date) = secs
+            .and_then(|s| ChronoDateTime::from_timestamp(s, 0))
+            .map(|d| d.date_naive())
+        else {
+            return (i64::MIN, 0, 0);
+        };
+        let (year, month) = (date.year(), if self.monthly { date.month() } else { 0 });
+        let first = chrono::NaiveDate::from_ymd_opt(year, month.max(1), 1);
+        let next = if self.monthly && month < 12 {
+            chrono::NaiveDate::from_ymd_opt(year, month + 1, 1)
+        } else {
+            chrono::NaiveDate::from_ymd_opt(year + 1, 1, 1)
+        };
+        let seconds = |day: Option<chrono::NaiveDate>| {
+            day.and_then(|d| d.and_hms_opt(0, 0, 0))
+                .map(|t| t.and_utc().timestamp())
+        };
+        let key = i64::from(year) * 100 + i64::from(month);
+        match (seconds(first), seconds(next)) {
+            (Some(start), Some(end)) => (key, start, end),
+            // At the end of the calendar: no range, the key computed for every document.
+            _ => (key, 0, 0),
+        }
+    }
+}
+
 /// The per-segment state of [`GroupCollector`].
 pub(crate) enum GroupSegmentCollector {
     Date {
         column: Column<DateTime>,
-        monthly: bool,
-        /// Keyed by `year * 100 + month` (month 0 when yearly); `i64::MIN` for no date.
-        counts: HashMap<i64, u64>,
+        periods: PeriodCounts,
     },
     Name {
         column: Option<StrColumn>,
@@ -169,18 +237,8 @@ impl SegmentCollector for GroupSegmentCollector {
 
     fn collect(&mut self, doc: DocId, _score: Score) {
         match self {
-            GroupSegmentCollector::Date {
-                column,
-                monthly,
-                counts,
-            } => {
-                let key = column
-                    .first(doc)
-                    .and_then(|d| ChronoDateTime::from_timestamp(d.into_timestamp_secs(), 0))
-                    .map_or(i64::MIN, |d| {
-                        i64::from(d.year()) * 100 + if *monthly { i64::from(d.month()) } else { 0 }
-                    });
-                *counts.entry(key).or_insert(0) += 1;
+            GroupSegmentCollector::Date { column, periods } => {
+                periods.count(column.first(doc).map(|d| d.into_timestamp_secs()));
             }
             GroupSegmentCollector::Name {
                 column,
@@ -200,13 +258,11 @@ impl SegmentCollector for GroupSegmentCollector {
     fn harvest(self) -> HashMap<String, u64> {
         let mut out = HashMap::new();
         match self {
-            GroupSegmentCollector::Date {
-                monthly, counts, ..
-            } => {
-                for (key, count) in counts {
+            GroupSegmentCollector::Date { periods, .. } => {
+                for (key, count) in periods.counts {
                     let label = if key == i64::MIN {
                         String::new()
-                    } else if monthly {
+                    } else if periods.monthly {
                         format!("{:04}-{:02}", key / 100, key % 100)
                     } else {
                         format!("{:04}", key / 100)
@@ -243,6 +299,51 @@ impl SegmentCollector for GroupSegmentCollector {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    use proptest::prelude::*;
+
+    /// The key of `secs` computed directly, as the collector computed it for every document.
+    fn direct_key(secs: Option<i64>, monthly: bool) -> i64 {
+        secs.and_then(|s| ChronoDateTime::from_timestamp(s, 0))
+            .map_or(i64::MIN, |d| {
+                i64::from(d.year()) * 100 + if monthly { i64::from(d.month()) } else { 0 }
+            })
+    }
+
+    /// Seconds around period edges: first and last second of months and years, before and
+    /// after 1970, and far from them.
+    fn edge_second() -> impl Strategy<Value = Option<i64>> {
+        let edge = (1950i32..2030, 1u32..=12, -2i64..=2).prop_map(|(year, month, delta)| {
+            let first = chrono::NaiveDate::from_ymd_opt(year, month, 1)
+                .and_then(|d| d.and_hms_opt(0, 0, 0))
+                .unwrap();
+            Some(first.and_utc().timestamp() + delta)
+        });
+        prop_oneof![
+            4 => edge,
+            2 => (-2_000_000_000i64..4_000_000_000).prop_map(Some),
+            1 => Just(None),
+        ]
+    }
+
+    proptest! {
+        /// Counting with the last period's range gives what a key per document gives.
+        #[test]
+        fn period_counts_equal_a_key_per_document(
+            dates in prop::collection::vec(edge_second(), 0..200),
+            monthly in any::<bool>(),
+        ) {
+            let mut periods = PeriodCounts::new(monthly);
+            let mut expected: HashMap<i64, u64> = HashMap::new();
+            for secs in &dates {
+                periods.count(*secs);
+                *expected.entry(direct_key(*secs, monthly)).or_insert(0) += 1;
+            }
+            let counted: HashMap<i64, u64> = periods.counts.iter().copied().collect();
+            prop_assert_eq!(counted.len(), periods.counts.len());
+            prop_assert_eq!(counted, expected);
+        }
+    }
 
     #[test]
     fn groupings_parse() {
