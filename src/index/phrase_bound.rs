@@ -25,11 +25,12 @@
 use tantivy::fieldnorm::FieldNormReader;
 use tantivy::postings::{Postings, SegmentPostings};
 use tantivy::query::{
-    Bm25Weight, BooleanQuery, BoostQuery, EnableScoring, Explanation, Occur, PhraseQuery, Query,
-    Scorer, Weight,
+    Bm25Weight, BooleanQuery, BoostQuery, EnableScoring, Occur, PhraseQuery, Query, Scorer, Weight,
 };
 use tantivy::schema::IndexRecordOption;
 use tantivy::{DocId, DocSet, Score, SegmentReader, TERMINATED, Term};
+
+use super::top_hits_weight::{TopHitsWalk, TopHitsWeight};
 
 /// A disjunction of exact phrase queries, each with its boost, scored as
 /// `BooleanQuery` of `Should` clauses (boosted ones wrapped in `BoostQuery`) would be.
@@ -85,7 +86,10 @@ impl Query for BoundedPhrases {
                 exact,
             });
         }
-        Ok(Box::new(BoundedWeight { plain, clauses }))
+        Ok(Box::new(TopHitsWeight {
+            plain,
+            walk: BoundedWeight { clauses },
+        }))
     }
 
     fn query_terms<'a>(&'a self, visitor: &mut dyn FnMut(&'a Term, bool)) {
@@ -103,42 +107,15 @@ struct ClauseWeight {
     exact: Box<dyn Weight>,
 }
 
+/// The top-hits walk of [`BoundedPhrases`] (the plain disjunction's weight runs the rest).
 struct BoundedWeight {
-    plain: Box<dyn Weight>,
     clauses: Vec<ClauseWeight>,
 }
 
-impl Weight for BoundedWeight {
-    fn scorer(&self, reader: &SegmentReader, boost: Score) -> tantivy::Result<Box<dyn Scorer>> {
-        self.plain.scorer(reader, boost)
-    }
-
-    fn explain(&self, reader: &SegmentReader, doc: DocId) -> tantivy::Result<Explanation> {
-        self.plain.explain(reader, doc)
-    }
-
-    fn count(&self, reader: &SegmentReader) -> tantivy::Result<u32> {
-        self.plain.count(reader)
-    }
-
-    fn for_each(
-        &self,
-        reader: &SegmentReader,
-        callback: &mut dyn FnMut(DocId, Score),
-    ) -> tantivy::Result<()> {
-        self.plain.for_each(reader, callback)
-    }
-
-    fn for_each_no_score(
-        &self,
-        reader: &SegmentReader,
-        callback: &mut dyn FnMut(&[DocId]),
-    ) -> tantivy::Result<()> {
-        self.plain.for_each_no_score(reader, callback)
-    }
-
+impl TopHitsWalk for BoundedWeight {
     fn for_each_pruning(
         &self,
+        _plain: &dyn Weight,
         mut threshold: Score,
         reader: &SegmentReader,
         callback: &mut dyn FnMut(DocId, Score) -> Score,
@@ -155,7 +132,8 @@ impl Weight for BoundedWeight {
                 .map(|c| c.candidates.doc)
                 .min()
                 .unwrap_or(TERMINATED);
-            if doc == TERMINATED {
+            // No score beats an infinite threshold: the collector wants no more documents.
+            if doc == TERMINATED || threshold == Score::INFINITY {
                 return Ok(());
             }
             let mut bound: Score = 0.0;

@@ -106,6 +106,17 @@ pub(crate) enum Pattern {
     Prefix(Vec<String>),
 }
 
+/// The kind of a plan that is a single text leaf ([`Plan::single_leaf`]).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum LeafKind {
+    /// One word (a stem per language).
+    Words,
+    /// An exact phrase (slop 0).
+    ExactPhrase,
+    /// A prefix.
+    Prefix,
+}
+
 /// A metadata condition written in the query (`speaker:putin`, `kind:news`).
 #[derive(Debug, Clone, PartialEq)]
 pub(crate) struct KeywordLeaf {
@@ -163,6 +174,24 @@ impl KeywordMatch {
 }
 
 impl Plan {
+    /// What the plan is when it is one word, one exact phrase or one prefix (the same kind
+    /// in both languages): the queries whose top hits the index prunes by score bounds (a
+    /// union of terms, bounded exact phrases, prefix score levels) rather than by scoring
+    /// every match.
+    pub(crate) fn single_leaf(&self) -> Option<LeafKind> {
+        let Node::Text(leaf) = &self.root else {
+            return None;
+        };
+        match (leaf.pattern(Lang::En), leaf.pattern(Lang::Ru)) {
+            (Pattern::Term(_), Pattern::Term(_)) => Some(LeafKind::Words),
+            (Pattern::Phrase { slop: 0, .. }, Pattern::Phrase { slop: 0, .. }) => {
+                Some(LeafKind::ExactPhrase)
+            }
+            (Pattern::Prefix(_), Pattern::Prefix(_)) => Some(LeafKind::Prefix),
+            _ => None,
+        }
+    }
+
     /// Parses and analyzes `query` (the language of `statemine search`) with fresh
     /// analyzers: the one-call form for a query used once, such as a document filter.
     /// A bad query is a [`QueryError::Syntax`] with its 1-based column.

@@ -3,11 +3,13 @@
 use tantivy::query::{BooleanQuery, ConstScoreQuery, Occur, Query};
 
 use super::SearchError;
-use crate::index::{DocFilter, IndexStore};
+use crate::index::{DocFilter, FilteredQuery, IndexStore};
 use crate::query::Plan;
+use crate::query::plan::LeafKind;
 
 /// The Tantivy query for `plan` restricted by `filter`, the query of a [`DocFilter`]
-/// (which scores nothing; `None` for a filter that selects everything).
+/// (which scores nothing; `None` for a filter that selects everything): a conjunction,
+/// whose top hits keep the plan's pruning ([`FilteredQuery`]) when the plan prunes.
 pub(crate) fn build_query(
     plan: &Plan,
     filter: Option<Box<dyn Query>>,
@@ -18,10 +20,16 @@ pub(crate) fn build_query(
     let Some(filter) = filter else {
         return Ok(query);
     };
-    Ok(Box::new(BooleanQuery::new(vec![
-        (Occur::Must, query),
-        (Occur::Must, Box::new(ConstScoreQuery::new(filter, 0.0))),
-    ])))
+    Ok(match plan.single_leaf() {
+        Some(LeafKind::Words | LeafKind::ExactPhrase) => {
+            Box::new(FilteredQuery::new(query, filter, true))
+        }
+        Some(LeafKind::Prefix) => Box::new(FilteredQuery::new(query, filter, false)),
+        None => Box::new(BooleanQuery::new(vec![
+            (Occur::Must, query),
+            (Occur::Must, Box::new(ConstScoreQuery::new(filter, 0.0))),
+        ])),
+    })
 }
 
 /// The query of `filter` (`None` when it selects everything).
