@@ -14,14 +14,15 @@
 //!
 //! Contract: results are exactly those of the conjunction, scores bit for bit (a conjunction
 //! adds the filter's 0.0 to the query's score, which leaves it unchanged) and ties in the same
-//! order (the collector receives the same documents in increasing order). Only
+//! order (the collector receives the filter's documents in the order the query's own walk
+//! gives them, which gives its ties as a walk in document order does). Only
 //! `for_each_pruning` (what Tantivy's `TopDocs` by score calls on the top-level query) takes
 //! the other path.
 
 use tantivy::query::{BooleanQuery, ConstScoreQuery, EnableScoring, Occur, Query, Scorer, Weight};
+use tantivy::{DocId, DocSet, Score, SegmentReader, TERMINATED, Term};
 
 use super::top_hits_weight::{TopHitsWalk, TopHitsWeight};
-use tantivy::{DocId, DocSet, Score, SegmentReader, TERMINATED, Term};
 
 /// `query` restricted to the documents of `filter`, scored by `query` alone.
 #[derive(Debug)]
