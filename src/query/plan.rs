@@ -510,6 +510,24 @@ mod tests {
     }
 
     #[test]
+    fn single_leaves_are_told_apart_from_everything_else() {
+        for (query, kind) in [
+            ("sanctions", Some(LeafKind::Words)),
+            ("санкции", Some(LeafKind::Words)),
+            ("title:korea", Some(LeafKind::Words)),
+            ("\"North Korea\"", Some(LeafKind::ExactPhrase)),
+            ("threat*", Some(LeafKind::Prefix)),
+            ("\"sanctions useless\"~5", None),
+            ("korea sanctions", None),
+            ("korea OR sanctions", None),
+            ("NOT korea", None),
+            ("speaker:putin", None),
+        ] {
+            assert_eq!(plan(query).single_leaf(), kind, "{query}");
+        }
+    }
+
+    #[test]
     fn an_english_term_is_stemmed_per_language() {
         let leaf = text_leaf("Sanctions");
         assert_eq!(leaf.en, Pattern::Term("sanction".into()));
