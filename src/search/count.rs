@@ -147,9 +147,10 @@ impl Collector for GroupCollector {
     }
 }
 
-/// Documents per year or month of one segment. Documents of the same period tend to follow
-/// each other, so the seconds range of the last period counted is kept: a document inside it
-/// is counted with one comparison, without converting its date or hashing a key.
+/// Documents per year or month of one segment. The seconds range of every period seen is
+/// kept, sorted: a document is counted by comparing its date with the last period counted
+/// (documents of one period tend to follow each other), else by a binary search of the
+/// ranges, and its date is converted only for a period not seen before.
 pub(crate) struct PeriodCounts {
     monthly: bool,
     /// Per period seen, in order of first sight: its key (`year * 100 + month`, month 0
@@ -157,7 +158,9 @@ pub(crate) struct PeriodCounts {
     counts: Vec<(i64, u64)>,
     /// The slot in `counts` of each key.
     slots: HashMap<i64, usize>,
-    /// The seconds `[start, end)` of the last period counted, and its slot.
+    /// The seconds `[start, end)` of each period seen and its slot, by start.
+    ranges: Vec<(i64, i64, usize)>,
+    /// The range of the last period counted.
     last: (i64, i64, usize),
 }
 
@@ -167,18 +170,26 @@ impl PeriodCounts {
             monthly,
             counts: Vec::new(),
             slots: HashMap::new(),
+            ranges: Vec::new(),
             last: (0, 0, 0),
         }
     }
 
     /// Counts a document dated `secs` (Unix seconds; `None`: no date).
     fn count(&mut self, secs: Option<i64>) {
-        if let Some(secs) = secs
-            && self.last.0 <= secs
-            && secs < self.last.1
-        {
-            self.counts[self.last.2].1 += 1;
-            return;
+        if let Some(secs) = secs {
+            if self.last.0 <= secs && secs < self.last.1 {
+                self.counts[self.last.2].1 += 1;
+                return;
+            }
+            let at = self.ranges.partition_point(|r| r.0 <= secs);
+            if let Some(&range) = at.checked_sub(1).and_then(|i| self.ranges.get(i))
+                && secs < range.1
+            {
+                self.counts[range.2].1 += 1;
+                self.last = range;
+                return;
+            }
         }
         let (key, start, end) = self.period(secs);
         let slot = *self.slots.entry(key).or_insert_with(|| {
@@ -186,6 +197,10 @@ impl PeriodCounts {
             self.counts.len() - 1
         });
         self.counts[slot].1 += 1;
+        if start < end {
+            let at = self.ranges.partition_point(|r| r.0 <= start);
+            self.ranges.insert(at, (start, end, slot));
+        }
         self.last = (start, end, slot);
     }
 
