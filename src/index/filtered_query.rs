@@ -78,7 +78,7 @@ impl Query for FilteredQuery {
         }
         Ok(Box::new(TopHitsWeight {
             plain,
-            walk: FilteredWeight {
+            walk: FilteredWalk {
                 query: self.query.weight(enable_scoring)?,
                 filter: self.filter.weight(enable_scoring)?,
                 in_doc_order: self.in_doc_order,
@@ -92,13 +92,13 @@ impl Query for FilteredQuery {
 }
 
 /// The top-hits walk of a [`FilteredQuery`] (the conjunction's weight runs the rest).
-struct FilteredWeight {
+struct FilteredWalk {
     query: Box<dyn Weight>,
     filter: Box<dyn Weight>,
     in_doc_order: bool,
 }
 
-impl TopHitsWalk for FilteredWeight {
+impl TopHitsWalk for FilteredWalk {
     fn for_each_pruning(
         &self,
         plain: &dyn Weight,
@@ -182,7 +182,8 @@ struct Membership<'a> {
     weight: &'a dyn Weight,
     reader: &'a SegmentReader,
     docs: Box<dyn Scorer>,
-    /// No document before this one is in the set.
+    /// No document before this one is in the set (`TERMINATED` when none is left, which
+    /// every document asked about is before).
     lower: DocId,
     /// The last document asked for.
     last_asked: Option<DocId>,
@@ -209,7 +210,7 @@ impl<'a> Membership<'a> {
             self.lower = self.docs.doc();
         }
         self.last_asked = Some(doc);
-        if doc < self.lower || self.lower == TERMINATED {
+        if doc < self.lower {
             return Ok(false);
         }
         Ok(match self.docs.seek_danger(doc) {

@@ -88,7 +88,7 @@ impl Query for BoundedPhrases {
         }
         Ok(Box::new(TopHitsWeight {
             plain,
-            walk: BoundedWeight { clauses },
+            walk: BoundedWalk { clauses },
         }))
     }
 
@@ -108,11 +108,11 @@ struct ClauseWeight {
 }
 
 /// The top-hits walk of [`BoundedPhrases`] (the plain disjunction's weight runs the rest).
-struct BoundedWeight {
+struct BoundedWalk {
     clauses: Vec<ClauseWeight>,
 }
 
-impl TopHitsWalk for BoundedWeight {
+impl TopHitsWalk for BoundedWalk {
     fn for_each_pruning(
         &self,
         _plain: &dyn Weight,
