@@ -6,6 +6,7 @@
 //! Contract: every index directory holds a `statemine.json` with the schema version; an
 //! index of another version is refused with a clear error rather than misread.
 
+mod block_cursor;
 mod compact;
 mod doc_bytes;
 mod error;

@@ -12,6 +12,17 @@
 //! positions (through Tantivy's own phrase scorer, so the scores are Tantivy's) only for
 //! the candidates whose bound beats the threshold.
 //!
+//! Where a segment's block maxima are exact, whole blocks are skipped too. Tantivy stores, for
+//! every block of 128 documents of a word's postings, the frequency and field length of the
+//! document that scores highest there, by the average field length of the segment as it was
+//! written. A phrase count is at most the rarest word's frequency, so that pair, scored with
+//! the phrase's weight, bounds every candidate of the block; when the bounds of all clauses
+//! over a stretch of documents sum to at most the threshold, the walk jumps past it without
+//! reading the other words' postings there. The stored pair is the maximum only when the
+//! query's average field length is the segment's own (one segment, as after `compact`; a
+//! segment with deletions keeps its count of documents): in a segment where that fails for
+//! any clause, no block is skipped and every candidate is read.
+//!
 //! Contract: results are exactly those of the plain disjunction, scores bit for bit and
 //! ties in the same order. Only `for_each_pruning` (what Tantivy's `TopDocs` by score
 //! calls on the top-level query) takes the bounded path, and it hands the collector the
@@ -30,6 +41,7 @@ use tantivy::query::{
 use tantivy::schema::IndexRecordOption;
 use tantivy::{DocId, DocSet, Score, SegmentReader, TERMINATED, Term};
 
+use super::block_cursor::BlockCursor;
 use super::top_hits_weight::{TopHitsWalk, TopHitsWeight};
 
 /// A disjunction of exact phrase queries, each with its boost, scored as
@@ -79,10 +91,15 @@ impl Query for BoundedPhrases {
             let terms = phrase.phrase_terms();
             // The weight Tantivy's phrase scorer uses (same terms, same order, same boost).
             let bound = Bm25Weight::for_terms(statistics_provider, &terms)?.boost_by(*boost);
+            // The average field length that weight scores with, computed as Tantivy does.
+            let tokens = statistics_provider.total_num_tokens(terms[0].field())?;
+            let docs = statistics_provider.total_num_docs()?;
+            let average_fieldnorm = tokens as Score / docs as Score;
             let exact = boosted(phrase, *boost).weight(enable_scoring)?;
             clauses.push(ClauseWeight {
                 terms,
                 bound,
+                average_fieldnorm,
                 exact,
             });
         }
@@ -103,6 +120,8 @@ struct ClauseWeight {
     terms: Vec<Term>,
     /// BM25 of the phrase, boosted: evaluated at the smallest word frequency, a bound.
     bound: Bm25Weight,
+    /// The average length of the field that `bound` scores with.
+    average_fieldnorm: Score,
     /// The clause's own weight, for exact scores.
     exact: Box<dyn Weight>,
 }
@@ -126,6 +145,10 @@ impl TopHitsWalk for BoundedWalk {
                 clauses.push(segment);
             }
         }
+        // Block maxima count only where every clause's are exact.
+        let blocks = clauses.iter().all(|c| c.exact_blocks);
+        // The end of a stretch found open, and the threshold it was found open at.
+        let mut open: Option<(DocId, Score)> = None;
         loop {
             let doc = clauses
                 .iter()
@@ -135,6 +158,34 @@ impl TopHitsWalk for BoundedWalk {
             // No score beats an infinite threshold: the collector wants no more documents.
             if doc == TERMINATED || threshold == Score::INFINITY {
                 return Ok(());
+            }
+            let known_open = open.is_some_and(|(end, at)| doc <= end && at == threshold);
+            if blocks && !known_open {
+                match stretch(&mut clauses, doc, threshold) {
+                    Stretch::Beaten(end) => {
+                        for clause in clauses.iter_mut().filter(|c| c.candidates.doc <= end) {
+                            clause
+                                .candidates
+                                .skip_lead(end.saturating_add(1).min(TERMINATED));
+                        }
+                        #[cfg(test)]
+                        tests::SKIPS.with(|skips| skips.set(skips.get() + 1));
+                        continue;
+                    }
+                    Stretch::Open(until) => open = until.map(|end| (end, threshold)),
+                }
+            }
+            // A clause whose lead skipped a stretch finds its next candidate (the other
+            // words were left behind), no earlier than its exact scorer's document.
+            let mut moved = false;
+            for clause in clauses.iter_mut().filter(|c| c.candidates.doc == doc) {
+                if !clause.candidates.aligned {
+                    clause.candidates.seek(doc.max(clause.exact.doc()));
+                    moved |= clause.candidates.doc != doc;
+                }
+            }
+            if moved {
+                continue;
             }
             let mut bound: Score = 0.0;
             for clause in clauses.iter().filter(|c| c.candidates.doc == doc) {
@@ -178,11 +229,62 @@ impl TopHitsWalk for BoundedWalk {
     }
 }
 
+/// What the block maxima of the clauses' leading words say of the documents from `doc` (the
+/// first clause's candidate) on.
+enum Stretch {
+    /// No document up to this one can score above the threshold.
+    Beaten(DocId),
+    /// Some may; up to this document (when given) that holds while the threshold does.
+    Open(Option<DocId>),
+}
+
+/// The stretch from `doc` ends with the first leading block to end. When the clauses with a
+/// candidate in it cannot beat `threshold` together, it is beaten whole; otherwise, when the
+/// clauses standing on `doc` cannot, the part before the next clause's candidate is. An open
+/// stretch with one clause in it stays open for its length (its block stays the same while
+/// the clause walks it); with several, one leaving may close the rest.
+fn stretch(clauses: &mut [SegmentClause<'_>], doc: DocId, threshold: Score) -> Stretch {
+    let mut end = TERMINATED;
+    for clause in clauses.iter().filter(|c| c.candidates.doc != TERMINATED) {
+        end = end.min(clause.candidates.lead.last_doc_in_block());
+    }
+    // Summed in clause order, as the plain disjunction sums the scores they bound.
+    let mut all: Score = 0.0;
+    let mut here: Score = 0.0;
+    let mut next = TERMINATED;
+    let mut count = 0;
+    for clause in clauses.iter_mut().filter(|c| c.candidates.doc <= end) {
+        count += 1;
+        let max = clause
+            .candidates
+            .lead
+            .block_max_score(&clause.fieldnorms, clause.bound);
+        all += max;
+        if clause.candidates.doc == doc {
+            here += max;
+        } else {
+            next = next.min(clause.candidates.doc);
+        }
+    }
+    if all <= threshold {
+        Stretch::Beaten(end)
+    } else if count == 1 {
+        Stretch::Open(Some(end))
+    } else if next != TERMINATED && here <= threshold {
+        Stretch::Beaten(next - 1)
+    } else {
+        Stretch::Open(None)
+    }
+}
+
 /// A clause on one segment.
 struct SegmentClause<'a> {
     candidates: Candidates,
     fieldnorms: FieldNormReader,
     bound: &'a Bm25Weight,
+    /// Whether the leading word's block maxima, scored with `bound`, bound the block's
+    /// candidates (the segment was written with the average field length `bound` uses).
+    exact_blocks: bool,
     exact: Box<dyn Scorer>,
 }
 
@@ -198,19 +300,26 @@ impl<'a> SegmentClause<'a> {
         if exact.doc() == TERMINATED {
             return Ok(None);
         }
+        let field = clause.terms[0].field();
+        // As Tantivy's phrase weight reads them (a field without norms counts as 1).
+        let stored_norms = reader.fieldnorms_readers().get_field(field)?;
+        let has_norms = stored_norms.is_some();
+        let fieldnorms =
+            stored_norms.unwrap_or_else(|| FieldNormReader::constant(reader.max_doc(), 1));
         let Some(candidates) = Candidates::open(reader, &clause.terms)? else {
             return Ok(None);
         };
-        let field = clause.terms[0].field();
-        // As Tantivy's phrase weight reads them (a field without norms counts as 1).
-        let fieldnorms = match reader.fieldnorms_readers().get_field(field)? {
-            Some(fieldnorms) => fieldnorms,
-            None => FieldNormReader::constant(reader.max_doc(), 1),
-        };
+        // Tantivy picks each block's maximum by the segment's average field length, computed
+        // this way when the segment is written (and only for a field with norms).
+        let tokens = reader.inverted_index(field)?.total_num_tokens();
+        let written_with = tokens as Score / reader.max_doc() as Score;
+        let exact_blocks =
+            has_norms && written_with.to_bits() == clause.average_fieldnorm.to_bits();
         Ok(Some(SegmentClause {
             candidates,
             fieldnorms,
             bound: &clause.bound,
+            exact_blocks,
             exact,
         }))
     }
@@ -218,9 +327,15 @@ impl<'a> SegmentClause<'a> {
 
 /// The documents holding every word of a phrase, with the words' frequencies.
 struct Candidates {
-    postings: Vec<SegmentPostings>,
-    /// The current document ([`TERMINATED`] at the end).
+    /// The rarest word (its block maxima, under the phrase's weight, bound the phrase).
+    lead: BlockCursor,
+    /// The other words, only sought to the lead's documents.
+    others: Vec<SegmentPostings>,
+    /// The current document ([`TERMINATED`] at the end); after [`Candidates::skip_lead`],
+    /// only the lead's, at or before the next candidate.
     doc: DocId,
+    /// Whether `doc` is a document every word holds.
+    aligned: bool,
 }
 
 impl Candidates {
@@ -230,18 +345,27 @@ impl Candidates {
             return Ok(None);
         };
         let inverted = reader.inverted_index(first.field())?;
-        let mut postings = Vec::with_capacity(terms.len());
+        let mut infos = Vec::with_capacity(terms.len());
         for term in terms {
-            match inverted.read_postings(term, IndexRecordOption::WithFreqs)? {
-                Some(list) => postings.push(list),
+            match inverted.get_term_info(term)? {
+                Some(info) => infos.push(info),
                 None => return Ok(None),
             }
         }
         // The rarest word leads: the others are only sought to its documents.
-        postings.sort_by_key(|list| list.doc_freq());
+        infos.sort_by_key(|info| info.doc_freq);
+        let with_freqs = IndexRecordOption::WithFreqs;
+        let lead =
+            BlockCursor::new(inverted.read_block_postings_from_terminfo(&infos[0], with_freqs)?);
+        let others = infos[1..]
+            .iter()
+            .map(|info| inverted.read_postings_from_terminfo(info, with_freqs))
+            .collect::<std::io::Result<Vec<_>>>()?;
         let mut candidates = Candidates {
-            doc: postings[0].doc(),
-            postings,
+            doc: lead.doc(),
+            lead,
+            others,
+            aligned: false,
         };
         candidates.align();
         Ok(Some(candidates))
@@ -250,7 +374,16 @@ impl Candidates {
     /// Moves to the first document at or after `self.doc` that every list holds.
     fn align(&mut self) {
         'next: while self.doc != TERMINATED {
-            for list in &mut self.postings {
+            let at = if self.lead.doc() < self.doc {
+                self.lead.seek(self.doc)
+            } else {
+                self.lead.doc()
+            };
+            if at > self.doc {
+                self.doc = at;
+                continue 'next;
+            }
+            for list in &mut self.others {
                 let at = if list.doc() < self.doc {
                     list.seek(self.doc)
                 } else {
@@ -261,12 +394,20 @@ impl Candidates {
                     continue 'next;
                 }
             }
-            return;
+            break;
         }
+        self.aligned = true;
+    }
+
+    /// Moves the lead alone to its first document at or after `target`, leaving the other
+    /// words behind until the next [`Candidates::seek`].
+    fn skip_lead(&mut self, target: DocId) {
+        self.doc = self.lead.seek(target);
+        self.aligned = false;
     }
 
     fn advance(&mut self) {
-        self.doc = self.postings[0].advance();
+        self.doc = self.lead.advance();
         self.align();
     }
 
@@ -280,11 +421,10 @@ impl Candidates {
     /// The smallest frequency of the words in the current document: a bound on the number
     /// of times the exact phrase occurs there.
     fn min_term_freq(&self) -> u32 {
-        self.postings
+        self.others
             .iter()
             .map(|list| list.term_freq())
-            .min()
-            .unwrap_or(0)
+            .fold(self.lead.term_freq(), u32::min)
     }
 }
 
@@ -337,16 +477,17 @@ mod tests {
         }
     }
 
-    /// Top hits (scores bit for bit, documents, order) and counts of the bounded phrase
-    /// disjunction equal the plain one's, over several segments with deleted documents, for
-    /// phrases of two and three words (repeated words included) and many `k`.
-    #[test]
-    fn top_hits_are_those_of_the_plain_disjunction() {
-        let dir = tempfile::tempdir().unwrap();
-        let store = IndexStore::open_or_create(dir.path()).unwrap();
+    thread_local! {
+        /// The stretches skipped by block maxima on this thread.
+        pub(super) static SKIPS: std::cell::Cell<usize> = const { std::cell::Cell::new(0) };
+    }
+
+    /// An index of `n` documents (one in five Russian), committed every `commit_every`, with
+    /// every seventh document deleted.
+    fn index(dir: &std::path::Path, n: usize, commit_every: usize, rng: &mut Lcg) -> IndexStore {
+        let store = IndexStore::open_or_create(dir).unwrap();
         let mut writer = store.writer(1, 15_000_000).unwrap();
-        let mut rng = Lcg(7);
-        for id in 0..600 {
+        for id in 0..n {
             let lang = if id % 5 == 0 { Lang::Ru } else { Lang::En };
             let title_len = 1 + rng.below(4);
             let text_len = 3 + rng.below(60);
@@ -354,16 +495,23 @@ mod tests {
             writer
                 .add_document(store.to_tantivy(&doc, &DocStructure::default()))
                 .unwrap();
-            if id % 150 == 149 {
+            if id % commit_every == commit_every - 1 {
                 writer.commit().unwrap();
             }
         }
-        for id in (0..600).step_by(7) {
+        for id in (0..n).step_by(7) {
             writer.delete_term(Term::from_field_text(store.fields().id, &format!("d{id}")));
         }
         writer.commit().unwrap();
+        store
+    }
+
+    /// Checks random phrases of two and three words (repeated words included), each on the
+    /// text and the boosted title fields of both languages: top hits (scores bit for bit,
+    /// documents, order) for several `k` and counts of the bounded disjunction equal the
+    /// plain one's. Returns how many phrases had more than three hits.
+    fn check_phrases(store: &IndexStore, rng: &mut Lcg) -> usize {
         let searcher = store.reader().unwrap().searcher();
-        assert!(searcher.segment_readers().len() > 1);
         let fields = store.fields();
         let mut tried = 0;
         for _ in 0..60 {
@@ -399,6 +547,85 @@ mod tests {
                 assert_eq!(bits(found), bits(expected), "{words:?} k={k}");
             }
         }
+        tried
+    }
+
+    /// Over several segments with deleted documents (block maxima not used).
+    #[test]
+    fn top_hits_are_those_of_the_plain_disjunction() {
+        let dir = tempfile::tempdir().unwrap();
+        let mut rng = Lcg(7);
+        let store = index(dir.path(), 600, 150, &mut rng);
+        let searcher = store.reader().unwrap().searcher();
+        assert!(searcher.segment_readers().len() > 1);
+        let tried = check_phrases(&store, &mut rng);
         assert!(tried > 20, "too few phrases with hits: {tried}");
+    }
+
+    /// In one segment with deleted documents, where the block maxima are exact and whole
+    /// stretches of candidates are skipped.
+    #[test]
+    fn top_hits_skipping_blocks_are_those_of_the_plain_disjunction() {
+        let dir = tempfile::tempdir().unwrap();
+        let mut rng = Lcg(11);
+        let store = index(dir.path(), 3000, usize::MAX, &mut rng);
+        let searcher = store.reader().unwrap().searcher();
+        assert_eq!(searcher.segment_readers().len(), 1);
+        SKIPS.with(|skips| skips.set(0));
+        let tried = check_phrases(&store, &mut rng);
+        assert!(tried > 20, "too few phrases with hits: {tried}");
+        let skips = SKIPS.with(|skips| skips.get());
+        assert!(skips > 100, "too few stretches skipped: {skips}");
+    }
+
+    /// A segment's stored block maxima are not used when the index's average field length is
+    /// not the one the segment was written with: here a block's stored maximum (a two-word
+    /// document, the best by the segment's short average) is below the score of another
+    /// document of the block by the index's long average, and below the best score before
+    /// the block, so trusting it would skip the best document.
+    #[test]
+    fn block_maxima_of_another_average_are_not_used() {
+        let dir = tempfile::tempdir().unwrap();
+        let store = IndexStore::open_or_create(dir.path()).unwrap();
+        let mut writer = store.writer(1, 15_000_000).unwrap();
+        let text = |phrases: usize, filler: usize| {
+            let mut words = vec!["north korea"; phrases];
+            words.extend(vec!["grass"; filler]);
+            words.join(" ")
+        };
+        let add = |writer: &mut tantivy::IndexWriter, id: usize, text: String| {
+            let doc = document(id, Lang::En, "peace".into(), text);
+            writer
+                .add_document(store.to_tantivy(&doc, &DocStructure::default()))
+                .unwrap();
+        };
+        // First segment: short documents, but for one before the block and one in it.
+        add(&mut writer, 0, text(8, 84));
+        for id in 1..128 {
+            add(&mut writer, id, text(1, 0));
+        }
+        add(&mut writer, 128, text(10, 30));
+        for id in 129..300 {
+            add(&mut writer, id, text(1, 0));
+        }
+        writer.commit().unwrap();
+        // Second segment: long documents without the phrase.
+        for id in 300..1300 {
+            add(&mut writer, id, text(0, 300));
+        }
+        writer.commit().unwrap();
+        let searcher = store.reader().unwrap().searcher();
+        assert_eq!(searcher.segment_readers().len(), 2);
+        let fields = store.fields();
+        let phrase = PhraseQuery::new(vec![
+            Term::from_field_text(fields.text_field(Lang::En), "north"),
+            Term::from_field_text(fields.text_field(Lang::En), "korea"),
+        ]);
+        let bounded = BoundedPhrases::new(vec![(phrase, 1.0)]);
+        let top = TopDocs::with_limit(1).order_by_score();
+        let expected = searcher.search(&bounded.plain, &top).unwrap();
+        let found = searcher.search(&bounded, &top).unwrap();
+        assert_eq!(expected[0].1.doc_id, 128);
+        assert_eq!(found, expected);
     }
 }
