@@ -6,7 +6,7 @@
 //! the last document and the block's maximum under a BM25 weight (Tantivy's stored maximum
 //! for a full block, computed over the documents for the last one).
 //!
-//! Contract: `doc`, `advance`, `seek` and `term_freq` behave as `SegmentPostings`' do
+//! Contract: `doc`, `seek` and `term_freq` behave as `SegmentPostings`' do
 //! (deleted documents included, [`TERMINATED`] at the end); `seek` targets never go back.
 
 use tantivy::fieldnorm::FieldNormReader;
@@ -40,16 +40,6 @@ impl BlockCursor {
     #[inline]
     pub(crate) fn term_freq(&self) -> u32 {
         self.block.freq(self.cur)
-    }
-
-    pub(crate) fn advance(&mut self) -> DocId {
-        if self.cur == BLOCK - 1 {
-            self.cur = 0;
-            self.block.advance();
-        } else {
-            self.cur += 1;
-        }
-        self.doc()
     }
 
     /// The first document at or after `target`.
@@ -111,7 +101,7 @@ mod tests {
     }
 
     proptest! {
-        /// Walking with any mix of advances and seeks meets the documents and frequencies
+        /// Walking with any mix of steps to the next document and seeks meets the documents and frequencies
         /// `SegmentPostings` meets; the block's last document is at or after the current one
         /// and every later document is in a later block; the block maximum under a weight of
         /// the segment's average field length bounds every document met in the block.
@@ -154,7 +144,8 @@ mod tests {
                     let target = plain.doc() + by;
                     prop_assert_eq!(cursor.seek(target), plain.seek(target));
                 } else {
-                    prop_assert_eq!(cursor.advance(), plain.advance());
+                    let next = plain.doc() + 1;
+                    prop_assert_eq!(cursor.seek(next), plain.advance());
                 }
                 if cursor.doc() <= last {
                     prop_assert_eq!(cursor.last_doc_in_block(), last);

@@ -175,8 +175,28 @@ impl TopHitsWalk for BoundedWalk {
                     Stretch::Open(until) => open = until.map(|end| (end, threshold)),
                 }
             }
-            // A clause whose lead skipped a stretch finds its next candidate (the other
-            // words were left behind), no earlier than its exact scorer's document.
+            // The leads alone bound the clauses standing on `doc` (a phrase count is at most
+            // any of its words' frequencies): where they cannot beat the threshold, the other
+            // words of a clause that moved its lead alone are not sought.
+            if clauses
+                .iter()
+                .any(|c| c.candidates.doc == doc && !c.candidates.aligned)
+            {
+                let mut bound: Score = 0.0;
+                for clause in clauses.iter().filter(|c| c.candidates.doc == doc) {
+                    let fieldnorm_id = clause.fieldnorms.fieldnorm_id(doc);
+                    let lead_freq = clause.candidates.lead.term_freq();
+                    bound += clause.bound.score(fieldnorm_id, lead_freq);
+                }
+                if bound <= threshold {
+                    for clause in clauses.iter_mut().filter(|c| c.candidates.doc == doc) {
+                        clause.candidates.skip_lead(doc + 1);
+                    }
+                    continue;
+                }
+            }
+            // A clause whose lead moved alone finds its next candidate, no earlier than its
+            // exact scorer's document.
             let mut moved = false;
             for clause in clauses.iter_mut().filter(|c| c.candidates.doc == doc) {
                 if !clause.candidates.aligned {
@@ -214,16 +234,11 @@ impl TopHitsWalk for BoundedWalk {
             }
             // A clause's exact scorer stands on the first document at or after every
             // document it was sought to that holds the phrase: candidates before it cannot
-            // hold the phrase in that clause, so its walk skips them instead of reading
-            // their frequencies (a rare phrase of common words no longer pays for the
-            // words' intersection twice).
+            // hold the phrase in that clause, so its lead skips them (a rare phrase of common
+            // words does not pay for the words' intersection twice).
             for clause in clauses.iter_mut().filter(|c| c.candidates.doc == doc) {
-                let next_phrase = clause.exact.doc();
-                if next_phrase > doc {
-                    clause.candidates.seek(next_phrase);
-                } else {
-                    clause.candidates.advance();
-                }
+                let next = clause.exact.doc().max(doc + 1);
+                clause.candidates.skip_lead(next);
             }
         }
     }
@@ -404,11 +419,6 @@ impl Candidates {
     fn skip_lead(&mut self, target: DocId) {
         self.doc = self.lead.seek(target);
         self.aligned = false;
-    }
-
-    fn advance(&mut self) {
-        self.doc = self.lead.advance();
-        self.align();
     }
 
     /// Moves to the first document at or after `target` (after the current one) that every
