@@ -39,7 +39,7 @@ use tantivy::query::{
     Bm25Weight, BooleanQuery, BoostQuery, EnableScoring, Occur, PhraseQuery, Query, Scorer, Weight,
 };
 use tantivy::schema::IndexRecordOption;
-use tantivy::{DocId, DocSet, Score, SegmentReader, TERMINATED, Term};
+use tantivy::{DocId, DocSet, Score, SeekDangerResult, SegmentReader, TERMINATED, Term};
 
 use super::block_cursor::BlockCursor;
 use super::top_hits_weight::{TopHitsWalk, TopHitsWeight};
@@ -195,12 +195,12 @@ impl TopHitsWalk for BoundedWalk {
                     continue;
                 }
             }
-            // A clause whose lead moved alone finds its next candidate, no earlier than its
-            // exact scorer's document.
+            // A clause whose lead moved alone finds its next candidate, no earlier than the
+            // next document that may hold its phrase.
             let mut moved = false;
             for clause in clauses.iter_mut().filter(|c| c.candidates.doc == doc) {
                 if !clause.candidates.aligned {
-                    clause.candidates.seek(doc.max(clause.exact.doc()));
+                    clause.candidates.seek(doc.max(clause.exact.next));
                     moved |= clause.candidates.doc != doc;
                 }
             }
@@ -220,11 +220,8 @@ impl TopHitsWalk for BoundedWalk {
                 let mut score: Score = 0.0;
                 let mut found = false;
                 for clause in clauses.iter_mut().filter(|c| c.candidates.doc == doc) {
-                    if clause.exact.doc() < doc {
-                        clause.exact.seek(doc);
-                    }
-                    if clause.exact.doc() == doc {
-                        score += clause.exact.score();
+                    if let Some(clause_score) = clause.exact.score_at(doc) {
+                        score += clause_score;
                         found = true;
                     }
                 }
@@ -232,12 +229,10 @@ impl TopHitsWalk for BoundedWalk {
                     threshold = callback(doc, score);
                 }
             }
-            // A clause's exact scorer stands on the first document at or after every
-            // document it was sought to that holds the phrase: candidates before it cannot
-            // hold the phrase in that clause, so its lead skips them (a rare phrase of common
-            // words does not pay for the words' intersection twice).
+            // Candidates before the next document that may hold the clause's phrase cannot
+            // hold it: the lead skips them.
             for clause in clauses.iter_mut().filter(|c| c.candidates.doc == doc) {
-                let next = clause.exact.doc().max(doc + 1);
+                let next = clause.exact.next.max(doc + 1);
                 clause.candidates.skip_lead(next);
             }
         }
@@ -300,7 +295,53 @@ struct SegmentClause<'a> {
     /// Whether the leading word's block maxima, scored with `bound`, bound the block's
     /// candidates (the segment was written with the average field length `bound` uses).
     exact_blocks: bool,
-    exact: Box<dyn Scorer>,
+    exact: ExactPhrase,
+}
+
+/// A clause's own scorer, asked document by document with `seek_danger`: a document without
+/// the phrase costs reading its positions, not a scan through the words' common documents to
+/// the next one with it (most of which the bounds would have passed over).
+struct ExactPhrase {
+    scorer: Box<dyn Scorer>,
+    /// No document from the last one asked up to this one holds the phrase.
+    next: DocId,
+    /// Whether the scorer stands on `next` (it does after a hit; after a miss it only takes
+    /// further `seek_danger` calls).
+    on_next: bool,
+}
+
+impl ExactPhrase {
+    /// `scorer` as built, on the first document holding the phrase.
+    fn new(scorer: Box<dyn Scorer>) -> ExactPhrase {
+        ExactPhrase {
+            next: scorer.doc(),
+            on_next: true,
+            scorer,
+        }
+    }
+
+    /// The clause's score at `doc` when its phrase is there. Documents are asked in
+    /// increasing order.
+    fn score_at(&mut self, doc: DocId) -> Option<Score> {
+        if doc < self.next {
+            return None;
+        }
+        if doc > self.next || !self.on_next {
+            // Targets increase strictly: each is above the last document asked.
+            match self.scorer.seek_danger(doc) {
+                SeekDangerResult::Found => {
+                    self.next = doc;
+                    self.on_next = true;
+                }
+                SeekDangerResult::SeekLowerBound(next) => {
+                    self.next = next;
+                    self.on_next = false;
+                    return None;
+                }
+            }
+        }
+        Some(self.scorer.score())
+    }
 }
 
 impl<'a> SegmentClause<'a> {
@@ -335,7 +376,7 @@ impl<'a> SegmentClause<'a> {
             fieldnorms,
             bound: &clause.bound,
             exact_blocks,
-            exact,
+            exact: ExactPhrase::new(exact),
         }))
     }
 }
