@@ -6,7 +6,8 @@
 //! it, because a conjunction has no score bound to skip with. [`FilteredQuery`] is that
 //! conjunction for every use but top hits by score. For top hits it runs the query's own
 //! pruned walk (block-max WAND for a union of terms, the bounded walk of exact phrases,
-//! score levels of prefixes) and hands the collector only the documents the filter holds;
+//! score levels of prefixes) and hands the collector only the documents the filter holds
+//! (exact phrases ask the filter themselves, before reading a candidate's positions);
 //! the threshold the walk prunes with is the k-th best score among those, so no document
 //! that could enter the top is skipped. When the filter refuses most of what the walk
 //! offers (it holds few of the query's best documents, so the threshold hardly rises), a
@@ -22,6 +23,8 @@
 use tantivy::query::{BooleanQuery, ConstScoreQuery, EnableScoring, Occur, Query, Scorer, Weight};
 use tantivy::{DocId, DocSet, Score, SegmentReader, TERMINATED, Term};
 
+use super::membership::Membership;
+use super::phrase_bound::BoundedPhrases;
 use super::top_hits_weight::{TopHitsWalk, TopHitsWeight};
 
 /// `query` restricted to the documents of `filter`, scored by `query` alone.
@@ -75,6 +78,11 @@ impl Query for FilteredQuery {
         let plain = self.plain.weight(enable_scoring)?;
         if !enable_scoring.is_scoring_enabled() {
             return Ok(plain);
+        }
+        // Exact phrases ask the filter themselves, before reading any positions.
+        if let Some(phrases) = self.query.downcast_ref::<BoundedPhrases>() {
+            let filter = self.filter.weight(enable_scoring)?;
+            return phrases.filtered_weight(enable_scoring, plain, filter);
         }
         Ok(Box::new(TopHitsWeight {
             plain,
@@ -150,7 +158,7 @@ impl TopHitsWalk for FilteredWalk {
         }
         // Every document up to the last one asked about was handed over or could not beat
         // the threshold (the walk is in document order); the conjunction takes the rest.
-        let last = filter.last_asked.unwrap_or(0);
+        let last = filter.last_asked().unwrap_or(0);
         let mut scorer = plain.scorer(reader, 1.0)?;
         let mut doc = scorer.doc();
         if doc <= last {
@@ -174,54 +182,6 @@ const REJECTED_BEFORE_CONJUNCTION: usize = 1024;
 
 /// See [`REJECTED_BEFORE_CONJUNCTION`].
 const REJECTED_PER_HIT: usize = 8;
-
-/// Whether documents are in a filter's document set. Asked in increasing order, each answer
-/// moves the filter's scorer forward; a document before the last one asked (the next score
-/// level of a prefix) starts a new scorer.
-struct Membership<'a> {
-    weight: &'a dyn Weight,
-    reader: &'a SegmentReader,
-    docs: Box<dyn Scorer>,
-    /// No document before this one is in the set (`TERMINATED` when none is left, which
-    /// every document asked about is before).
-    lower: DocId,
-    /// The last document asked for.
-    last_asked: Option<DocId>,
-}
-
-impl<'a> Membership<'a> {
-    fn new(weight: &'a dyn Weight, reader: &'a SegmentReader) -> tantivy::Result<Membership<'a>> {
-        let docs = weight.scorer(reader, 1.0)?;
-        Ok(Membership {
-            weight,
-            reader,
-            lower: docs.doc(),
-            docs,
-            last_asked: None,
-        })
-    }
-
-    /// Whether `doc` is in the set. The engine's `seek_danger` answers without moving past
-    /// `doc` to the next member (a date range tells from the document's own value), which a
-    /// conjunction relies on too.
-    fn contains(&mut self, doc: DocId) -> tantivy::Result<bool> {
-        if self.last_asked.is_some_and(|last| doc <= last) {
-            self.docs = self.weight.scorer(self.reader, 1.0)?;
-            self.lower = self.docs.doc();
-        }
-        self.last_asked = Some(doc);
-        if doc < self.lower {
-            return Ok(false);
-        }
-        Ok(match self.docs.seek_danger(doc) {
-            tantivy::SeekDangerResult::Found => true,
-            tantivy::SeekDangerResult::SeekLowerBound(lower) => {
-                self.lower = lower;
-                false
-            }
-        })
-    }
-}
 
 #[cfg(test)]
 mod tests {

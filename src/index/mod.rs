@@ -16,6 +16,7 @@ mod filtered_query;
 mod fingerprint;
 mod info;
 mod ingest;
+mod membership;
 mod order;
 mod phrase_bound;
 mod prefix_query;

@@ -23,6 +23,11 @@
 //! segment with deletions keeps its count of documents): in a segment where that fails for
 //! any clause, no block is skipped and every candidate is read.
 //!
+//! Restricted to a filter's documents (a search with filters), the walk asks the filter
+//! before reading a candidate's positions and skips to the filter's next member: the
+//! collector sees only the filter's documents, so the threshold is theirs, and the results are
+//! those of the conjunction of the disjunction and the filter.
+//!
 //! Contract: results are exactly those of the plain disjunction, scores bit for bit and
 //! ties in the same order. Only `for_each_pruning` (what Tantivy's `TopDocs` by score
 //! calls on the top-level query) takes the bounded path, and it hands the collector the
@@ -42,6 +47,7 @@ use tantivy::schema::IndexRecordOption;
 use tantivy::{DocId, DocSet, Score, SeekDangerResult, SegmentReader, TERMINATED, Term};
 
 use super::block_cursor::BlockCursor;
+use super::membership::Membership;
 use super::top_hits_weight::{TopHitsWalk, TopHitsWeight};
 
 /// A disjunction of exact phrase queries, each with its boost, scored as
@@ -76,9 +82,25 @@ fn boosted(phrase: &PhraseQuery, boost: Score) -> Box<dyn Query> {
     }
 }
 
-impl Query for BoundedPhrases {
-    fn weight(&self, enable_scoring: EnableScoring<'_>) -> tantivy::Result<Box<dyn Weight>> {
-        let plain = self.plain.weight(enable_scoring)?;
+impl BoundedPhrases {
+    /// The weight of these phrases restricted to the documents of `filter`, whose top hits
+    /// ask the filter before reading a candidate's positions (and skip to its next member);
+    /// `plain` (the conjunction) runs every other use.
+    pub(crate) fn filtered_weight(
+        &self,
+        enable_scoring: EnableScoring<'_>,
+        plain: Box<dyn Weight>,
+        filter: Box<dyn Weight>,
+    ) -> tantivy::Result<Box<dyn Weight>> {
+        self.walk_weight(enable_scoring, plain, Some(filter))
+    }
+
+    fn walk_weight(
+        &self,
+        enable_scoring: EnableScoring<'_>,
+        plain: Box<dyn Weight>,
+        filter: Option<Box<dyn Weight>>,
+    ) -> tantivy::Result<Box<dyn Weight>> {
         let EnableScoring::Enabled {
             statistics_provider,
             ..
@@ -105,8 +127,15 @@ impl Query for BoundedPhrases {
         }
         Ok(Box::new(TopHitsWeight {
             plain,
-            walk: BoundedWalk { clauses },
+            walk: BoundedWalk { clauses, filter },
         }))
+    }
+}
+
+impl Query for BoundedPhrases {
+    fn weight(&self, enable_scoring: EnableScoring<'_>) -> tantivy::Result<Box<dyn Weight>> {
+        let plain = self.plain.weight(enable_scoring)?;
+        self.walk_weight(enable_scoring, plain, None)
     }
 
     fn query_terms<'a>(&'a self, visitor: &mut dyn FnMut(&'a Term, bool)) {
@@ -126,9 +155,11 @@ struct ClauseWeight {
     exact: Box<dyn Weight>,
 }
 
-/// The top-hits walk of [`BoundedPhrases`] (the plain disjunction's weight runs the rest).
+/// The top-hits walk of [`BoundedPhrases`] (the plain disjunction's weight runs the rest),
+/// restricted to a filter's documents when it has one.
 struct BoundedWalk {
     clauses: Vec<ClauseWeight>,
+    filter: Option<Box<dyn Weight>>,
 }
 
 impl TopHitsWalk for BoundedWalk {
@@ -145,6 +176,10 @@ impl TopHitsWalk for BoundedWalk {
                 clauses.push(segment);
             }
         }
+        let mut filter = match &self.filter {
+            Some(weight) => Some(Membership::new(&**weight, reader)?),
+            None => None,
+        };
         // Block maxima count only where every clause's are exact.
         let blocks = clauses.iter().all(|c| c.exact_blocks);
         // The end of a stretch found open, and the threshold it was found open at.
@@ -158,6 +193,13 @@ impl TopHitsWalk for BoundedWalk {
             // No score beats an infinite threshold: the collector wants no more documents.
             if doc == TERMINATED || threshold == Score::INFINITY {
                 return Ok(());
+            }
+            // No document before the filter's next member can be a hit.
+            if let Some(lower) = filter.as_ref().map(Membership::lower).filter(|&l| doc < l) {
+                for clause in clauses.iter_mut().filter(|c| c.candidates.doc < lower) {
+                    clause.candidates.skip_lead(lower);
+                }
+                continue;
             }
             let known_open = open.is_some_and(|(end, at)| doc <= end && at == threshold);
             if blocks && !known_open {
@@ -214,7 +256,11 @@ impl TopHitsWalk for BoundedWalk {
                     .bound
                     .score(fieldnorm_id, clause.candidates.min_term_freq());
             }
-            if bound > threshold {
+            let wanted = match &mut filter {
+                Some(filter) if bound > threshold => filter.contains(doc)?,
+                _ => bound > threshold,
+            };
+            if wanted {
                 // The plain disjunction's score: the sum, in clause order, of the clauses
                 // whose phrase is in the document.
                 let mut score: Score = 0.0;
