@@ -220,22 +220,14 @@ impl TopHitsWalk for BoundedWalk {
             // The leads alone bound the clauses standing on `doc` (a phrase count is at most
             // any of its words' frequencies): where they cannot beat the threshold, the other
             // words of a clause that moved its lead alone are not sought.
-            if clauses
+            let unaligned = clauses
                 .iter()
-                .any(|c| c.candidates.doc == doc && !c.candidates.aligned)
-            {
-                let mut bound: Score = 0.0;
-                for clause in clauses.iter().filter(|c| c.candidates.doc == doc) {
-                    let fieldnorm_id = clause.fieldnorms.fieldnorm_id(doc);
-                    let lead_freq = clause.candidates.lead.term_freq();
-                    bound += clause.bound.score(fieldnorm_id, lead_freq);
+                .any(|c| c.candidates.doc == doc && !c.candidates.aligned);
+            if unaligned && bound_at(&clauses, doc, |c| c.lead.term_freq()) <= threshold {
+                for clause in clauses.iter_mut().filter(|c| c.candidates.doc == doc) {
+                    clause.candidates.skip_lead(doc + 1);
                 }
-                if bound <= threshold {
-                    for clause in clauses.iter_mut().filter(|c| c.candidates.doc == doc) {
-                        clause.candidates.skip_lead(doc + 1);
-                    }
-                    continue;
-                }
+                continue;
             }
             // A clause whose lead moved alone finds its next candidate, no earlier than the
             // next document that may hold its phrase.
@@ -249,13 +241,7 @@ impl TopHitsWalk for BoundedWalk {
             if moved {
                 continue;
             }
-            let mut bound: Score = 0.0;
-            for clause in clauses.iter().filter(|c| c.candidates.doc == doc) {
-                let fieldnorm_id = clause.fieldnorms.fieldnorm_id(doc);
-                bound += clause
-                    .bound
-                    .score(fieldnorm_id, clause.candidates.min_term_freq());
-            }
+            let bound = bound_at(&clauses, doc, Candidates::min_term_freq);
             let wanted = match &mut filter {
                 Some(filter) if bound > threshold => filter.contains(doc)?,
                 _ => bound > threshold,
@@ -283,6 +269,18 @@ impl TopHitsWalk for BoundedWalk {
             }
         }
     }
+}
+
+/// The bound on the score at `doc` of the clauses standing on it: each one's BM25 at the
+/// document's field length and at `freq` of its candidates (a word frequency, at least the
+/// phrase count), summed in clause order as the plain disjunction sums the scores.
+fn bound_at(clauses: &[SegmentClause<'_>], doc: DocId, freq: impl Fn(&Candidates) -> u32) -> Score {
+    let mut bound: Score = 0.0;
+    for clause in clauses.iter().filter(|c| c.candidates.doc == doc) {
+        let fieldnorm_id = clause.fieldnorms.fieldnorm_id(doc);
+        bound += clause.bound.score(fieldnorm_id, freq(&clause.candidates));
+    }
+    bound
 }
 
 /// What the block maxima of the clauses' leading words say of the documents from `doc` (the
