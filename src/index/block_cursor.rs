@@ -42,8 +42,10 @@ impl BlockCursor {
         self.block.freq(self.cur)
     }
 
-    /// The first document at or after `target`.
+    /// The first document at or after `target` ([`TERMINATED`] for any target past the last
+    /// document, however large).
     pub(crate) fn seek(&mut self, target: DocId) -> DocId {
+        let target = target.min(TERMINATED);
         if self.doc() >= target {
             return self.doc();
         }
@@ -101,10 +103,11 @@ mod tests {
     }
 
     proptest! {
-        /// Walking with any mix of steps to the next document and seeks meets the documents and frequencies
-        /// `SegmentPostings` meets; the block's last document is at or after the current one
-        /// and every later document is in a later block; the block maximum under a weight of
-        /// the segment's average field length bounds every document met in the block.
+        /// Walking with any mix of steps to the next document and seeks meets the documents
+        /// and frequencies `SegmentPostings` meets; the block's last document is at or after
+        /// the current one and every later document is in a later block; the block maximum
+        /// under a weight of the segment's average field length bounds every document met in
+        /// the block; a seek past every document, however far, ends the walk.
         #[test]
         fn walks_as_segment_postings(
             tfs in prop::collection::vec(prop_oneof![Just(0u32), 1u32..4], 1..700),
@@ -115,8 +118,8 @@ mod tests {
             let reader = searcher.segment_reader(0);
             let inverted = reader.inverted_index(text).unwrap();
             let term = Term::from_field_text(text, "w");
-            let Some(mut plain) = inverted.read_postings(&term, IndexRecordOption::WithFreqs).unwrap()
-            else {
+            let postings = inverted.read_postings(&term, IndexRecordOption::WithFreqs).unwrap();
+            let Some(mut plain) = postings else {
                 prop_assert!(tfs.iter().all(|&tf| tf == 0));
                 return Ok(());
             };
@@ -153,6 +156,7 @@ mod tests {
                     prop_assert!(cursor.last_doc_in_block() > last);
                 }
             }
+            prop_assert_eq!(cursor.seek(DocId::MAX), TERMINATED);
         }
     }
 }
