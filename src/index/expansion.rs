@@ -13,6 +13,7 @@ use std::cell::Cell;
 
 use tantivy::Searcher;
 use tantivy::schema::Field;
+use tantivy::termdict::{TermDictionary, TermStreamer};
 
 use super::IndexError;
 
@@ -68,18 +69,10 @@ fn count_terms_with_prefix(
     prefix: &str,
     cap: usize,
 ) -> tantivy::Result<usize> {
-    // Every term starting with `prefix` sorts below `prefix` + 0xFF (no UTF-8 byte is 0xFF).
-    let mut upper = prefix.as_bytes().to_vec();
-    upper.push(0xFF);
     let mut n = 0;
     for segment in searcher.segment_readers() {
         let inverted = segment.inverted_index(field)?;
-        let mut terms = inverted
-            .terms()
-            .range()
-            .ge(prefix.as_bytes())
-            .lt(&upper)
-            .into_stream()?;
+        let mut terms = terms_with_prefix(inverted.terms(), prefix)?;
         while terms.advance() {
             n += 1;
             if n >= cap {
@@ -88,4 +81,15 @@ fn count_terms_with_prefix(
         }
     }
     Ok(n)
+}
+
+/// The terms of `dict` that start with `prefix`, in order: the range from the prefix to the
+/// prefix followed by byte 0xFF (every such term sorts below it: no UTF-8 byte is 0xFF).
+pub(crate) fn terms_with_prefix<'a>(
+    dict: &'a TermDictionary,
+    prefix: &str,
+) -> std::io::Result<TermStreamer<'a>> {
+    let mut upper = prefix.as_bytes().to_vec();
+    upper.push(0xFF);
+    dict.range().ge(prefix.as_bytes()).lt(&upper).into_stream()
 }

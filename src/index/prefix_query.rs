@@ -24,6 +24,8 @@ use tantivy::query::{EnableScoring, Explanation, Query, Scorer, Weight};
 use tantivy::schema::{Field, IndexRecordOption};
 use tantivy::{DocId, DocSet, Score, SegmentReader, TERMINATED, TantivyError};
 
+use super::expansion::terms_with_prefix;
+
 /// One field and prefix of a [`PrefixQuery`], and what a document matching it scores.
 #[derive(Debug, Clone, PartialEq)]
 pub(crate) struct PrefixClause {
@@ -152,22 +154,14 @@ fn score_levels(boosts: &[Score]) -> Vec<(Score, Vec<u32>)> {
     levels
 }
 
-/// The terms of `inverted` that start with `prefix`, in order: the range between the prefix
-/// and the prefix followed by byte 0xFF (no UTF-8 byte is 0xFF). `None` when there are more
+/// The terms of `inverted` that start with `prefix`, in order. `None` when there are more
 /// than `limit`.
 fn prefix_terms(
     inverted: &tantivy::InvertedIndexReader,
     prefix: &str,
     limit: usize,
 ) -> std::io::Result<Option<Vec<TermInfo>>> {
-    let mut upper = prefix.as_bytes().to_vec();
-    upper.push(0xFF);
-    let mut stream = inverted
-        .terms()
-        .range()
-        .ge(prefix.as_bytes())
-        .lt(&upper)
-        .into_stream()?;
+    let mut stream = terms_with_prefix(inverted.terms(), prefix)?;
     let mut terms = Vec::new();
     while stream.advance() {
         if terms.len() == limit {
