@@ -58,6 +58,37 @@ impl BlockCursor {
         self.doc()
     }
 
+    /// Moves to the first document, from the current one on, whose score under `weight`
+    /// (at its frequency and field length) is above `threshold`, looking no further than
+    /// `last` nor past the current block: returns that document, or else the first one after
+    /// the documents passed over (past `last`, or the next block's first).
+    ///
+    /// One tight loop over the block: the field lengths of the documents ahead, scattered
+    /// over the segment, are read together instead of one per step of a walk.
+    pub(crate) fn seek_beating(
+        &mut self,
+        last: DocId,
+        norms: &FieldNormReader,
+        weight: &Bm25Weight,
+        threshold: Score,
+    ) -> DocId {
+        let docs = self.block.docs();
+        let freqs = self.block.freqs();
+        let Some(&block_last) = docs.last() else {
+            return self.doc();
+        };
+        for i in self.cur..docs.len() {
+            let doc = docs[i];
+            if doc > last || weight.score(norms.fieldnorm_id(doc), freqs[i]) > threshold {
+                self.cur = i;
+                return doc;
+            }
+        }
+        // Every document left in the block was passed over.
+        self.cur = docs.len() - 1;
+        self.seek(block_last.saturating_add(1))
+    }
+
     /// The last document of the current block.
     pub(crate) fn last_doc_in_block(&self) -> DocId {
         self.block.docs().last().copied().unwrap_or(TERMINATED)
@@ -143,7 +174,24 @@ mod tests {
                 prop_assert!(last >= cursor.doc());
                 let score = weight.score(norms.fieldnorm_id(cursor.doc()), cursor.term_freq());
                 prop_assert!(score <= cursor.block_max_score(&norms, &weight));
-                if seek {
+                if by % 7 == 0 {
+                    // Passing over what cannot beat a threshold, up to a bound or the block's end.
+                    let end = last.min(plain.doc() + by * 3);
+                    // From nothing passed over to nearly the whole block.
+                    let threshold =
+                        cursor.block_max_score(&norms, &weight) * (by % 5) as Score * 0.25;
+                    let mut expected = plain.doc();
+                    while expected != TERMINATED
+                        && expected <= end
+                        && weight.score(norms.fieldnorm_id(expected), plain.term_freq()) <= threshold
+                    {
+                        expected = plain.advance();
+                    }
+                    prop_assert_eq!(
+                        cursor.seek_beating(end, &norms, &weight, threshold),
+                        expected
+                    );
+                } else if seek {
                     let target = plain.doc() + by;
                     prop_assert_eq!(cursor.seek(target), plain.seek(target));
                 } else {

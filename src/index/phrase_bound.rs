@@ -220,10 +220,29 @@ impl TopHitsWalk for BoundedWalk {
             // The leads alone bound the clauses standing on `doc` (a phrase count is at most
             // any of its words' frequencies): where they cannot beat the threshold, the other
             // words of a clause that moved its lead alone are not sought.
+            let mut standing = clauses.iter().filter(|c| c.candidates.doc == doc);
+            let alone = match (standing.next(), standing.next()) {
+                (Some(clause), None) => !clause.candidates.aligned,
+                _ => false,
+            };
             let unaligned = clauses
                 .iter()
                 .any(|c| c.candidates.doc == doc && !c.candidates.aligned);
-            if unaligned && bound_at(&clauses, doc, |c| c.lead.term_freq()) <= threshold {
+            if alone {
+                // One clause stands here and up to the next clause's candidate: its lead passes
+                // over, in one run, what its bound says cannot beat the threshold.
+                let next = clauses
+                    .iter()
+                    .map(|c| c.candidates.doc)
+                    .filter(|&d| d > doc)
+                    .min()
+                    .unwrap_or(TERMINATED);
+                if let Some(clause) = clauses.iter_mut().find(|c| c.candidates.doc == doc)
+                    && clause.skip_lead_beating(next - 1, threshold) != doc
+                {
+                    continue;
+                }
+            } else if unaligned && bound_at(&clauses, doc, |c| c.lead.term_freq()) <= threshold {
                 for clause in clauses.iter_mut().filter(|c| c.candidates.doc == doc) {
                     clause.candidates.skip_lead(doc + 1);
                 }
@@ -389,6 +408,19 @@ impl ExactPhrase {
 }
 
 impl<'a> SegmentClause<'a> {
+    /// Moves the lead alone to its first document, from the current one up to `last` and
+    /// within its block, whose bound beats `threshold` (see [`BlockCursor::seek_beating`]);
+    /// returns the lead's document.
+    fn skip_lead_beating(&mut self, last: DocId, threshold: Score) -> DocId {
+        let candidates = &mut self.candidates;
+        candidates.doc =
+            candidates
+                .lead
+                .seek_beating(last, &self.fieldnorms, self.bound, threshold);
+        candidates.aligned = false;
+        candidates.doc
+    }
+
     /// The clause on `reader`, or `None` when the phrase is not in the segment.
     fn open(
         clause: &'a ClauseWeight,
