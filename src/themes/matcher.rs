@@ -74,6 +74,8 @@ pub struct Scratch {
     active: Vec<u32>,
     candidates: Candidates,
     needs: Needs,
+    /// The occurrences found to the paragraph's end: (first token, sequence, end).
+    verified: Vec<(u32, u32, u32)>,
     model: ModelScratch,
 }
 
@@ -859,6 +861,7 @@ impl LangMatcher {
             active,
             candidates,
             needs,
+            verified,
             ..
         } = scratch;
         match numbers {
@@ -883,7 +886,7 @@ impl LangMatcher {
         }
         raws.clear();
         self.collect_candidates(text, doc, candidates);
-        self.keep_needed_paragraphs(doc, candidates, needs);
+        let paragraph_pass = self.keep_needed_paragraphs(doc, candidates, needs, verified);
         // Sentences only where something may match.
         let mut last_para = u32::MAX;
         let paras = candidates
@@ -904,7 +907,8 @@ impl LangMatcher {
                 last_para = para;
             }
         }
-        self.find_sequences(doc, candidates, occ, touched);
+        let verified = paragraph_pass.then_some(verified.as_slice());
+        self.find_sequences(doc, candidates, verified, occ, touched);
         for &seq in touched.iter() {
             occ[seq as usize].sort_unstable();
         }
@@ -1050,11 +1054,19 @@ impl LangMatcher {
     }
 
     /// Records every occurrence of every sequence in `occ`, verifying the candidates
-    /// (sentences of their paragraphs computed).
+    /// (sentences of their paragraphs computed), or the occurrences `verified` to their
+    /// paragraph's end when given.
+    ///
+    /// An occurrence found to the paragraph's end that ends inside its sentence is the one
+    /// found to the sentence's end: the search tries the same choices in the same order, a
+    /// choice that fails with the farther end fails with the nearer one, and this one stays
+    /// within it. One that ends past its sentence is verified again to the sentence's end;
+    /// a sequence not found to the paragraph's end is not found to the sentence's.
     fn find_sequences(
         &self,
         doc: &DocTokens,
         found: &Candidates,
+        verified: Option<&[(u32, u32, u32)]>,
         occ: &mut [Vec<Occ>],
         touched: &mut Vec<u32>,
     ) {
@@ -1068,9 +1080,30 @@ impl LangMatcher {
                 end: end as u32,
             });
         };
-        for (first, seqs) in self.anchored(doc, found) {
-            let limit = doc.sents[doc.toks[first].sent as usize].toks.end;
-            self.each_occurrence(doc, first, seqs, limit, |seq, end| record(seq, first, end));
+        let sentence_end = |first: usize| doc.sents[doc.toks[first].sent as usize].toks.end;
+        match verified {
+            Some(verified) => {
+                for &(first, seq, end) in verified {
+                    let (first, end) = (first as usize, end as usize);
+                    let limit = sentence_end(first);
+                    let end = if end <= limit {
+                        Some(end)
+                    } else {
+                        self.verify(doc, &self.seqs[seq as usize].elems[1..], first + 1, limit)
+                    };
+                    if let Some(end) = end {
+                        record(seq, first, end);
+                    }
+                }
+            }
+            None => {
+                for (first, seqs) in self.anchored(doc, found) {
+                    let limit = sentence_end(first);
+                    self.each_occurrence(doc, first, seqs, limit, |seq, end| {
+                        record(seq, first, end)
+                    });
+                }
+            }
         }
     }
 
@@ -1120,17 +1153,27 @@ impl LangMatcher {
         }
     }
 
-    /// Drops the candidates of the paragraphs where no pattern can fire ([`super::needs`]).
-    fn keep_needed_paragraphs(&self, doc: &DocTokens, found: &mut Candidates, needs: &mut Needs) {
+    /// Drops the candidates of the paragraphs where no pattern can fire ([`super::needs`]),
+    /// keeping in `verified` the occurrences found (bounded by their paragraph) in the
+    /// others. Returns whether it looked (it does not when every paragraph is kept).
+    fn keep_needed_paragraphs(
+        &self,
+        doc: &DocTokens,
+        found: &mut Candidates,
+        needs: &mut Needs,
+        verified: &mut Vec<(u32, u32, u32)>,
+    ) -> bool {
+        verified.clear();
         if self.roles.keeps_all() {
-            return;
+            return false;
         }
         needs.clear(doc.paras.len());
         for (first, seqs) in self.anchored(doc, found) {
             let para = doc.toks[first].para;
             let limit = doc.paras[para as usize].toks.end;
-            self.each_occurrence(doc, first, seqs, limit, |seq, _| {
-                needs.present.push((para, seq))
+            self.each_occurrence(doc, first, seqs, limit, |seq, end| {
+                needs.present.push((para, seq));
+                verified.push((first as u32, seq, end as u32));
             });
         }
         needs.decide(&self.roles);
@@ -1140,6 +1183,8 @@ impl LangMatcher {
         let needed = |t: u32| needs.paragraph[doc.toks[t as usize].para as usize];
         found.anchors.retain(|&t| needed(t));
         found.surface.retain(|&(_, t)| needed(t));
+        verified.retain(|&(t, _, _)| needed(t));
+        true
     }
 
     /// Matches `elems` from token `at` without passing token `limit`; the shortest match's
