@@ -542,8 +542,10 @@ impl Matcher {
         let numbers = self.models.as_ref().and_then(|m| m.stems(lang));
         matcher.find(text, numbers, turns, scratch);
         let mut merged = merge_overlaps(&mut scratch.raws);
-        // Text order, then theme order (theme ids are unique: the index is the order).
-        merged.sort_by_key(|raw| (raw.para, raw.start, raw.theme));
+        // Text order, then theme order (theme ids are unique: the index is the order). No
+        // two merged matches of a theme in a paragraph start at the same byte (their spans
+        // are not empty and do not intersect), so the key is unique.
+        merged.sort_unstable_by_key(|raw| (raw.para, raw.start, raw.theme));
         let doc = &scratch.doc;
         let mut matches: Vec<ThemeMatch> = merged
             .iter()
