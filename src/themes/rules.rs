@@ -187,20 +187,41 @@ impl Unit {
 /// Whether any of `occurrences` lies in the scope unit of `raw` (for `unless`: the match
 /// is cancelled; for `with`: the match stands). With [`Scope::Turn`], an occurrence counts
 /// in the match's turn, in its paragraph or up to `carry` paragraphs before it.
+///
+/// Each list must be sorted by first token (as the matcher sorts them): the tokens of a
+/// sentence, a paragraph or a run of paragraphs are one range, found by binary search, so a
+/// document with many occurrences does not scan them all for every match.
 pub(crate) fn in_scope<'a>(
     doc: &DocTokens,
     raw: &Raw,
     unit: Unit,
     occurrences: impl IntoIterator<Item = &'a [Occ]>,
 ) -> bool {
-    occurrences.into_iter().flatten().any(|occ| {
-        let tok = doc.toks[occ.first as usize];
-        match unit.scope {
-            Scope::Sentence => tok.sent == raw.sent,
-            Scope::Paragraph => tok.para == raw.para,
-            Scope::Turn => unit.turn_reaches(doc, tok.para, raw.para, true),
-            Scope::Document => true,
-        }
+    let para_toks = |p: u32| doc.paras.get(p as usize).map(|para| para.toks.clone());
+    // The tokens an occurrence's first token must be among.
+    let range = match unit.scope {
+        Scope::Sentence => doc.sents.get(raw.sent as usize).map(|s| s.toks.clone()),
+        Scope::Paragraph => para_toks(raw.para),
+        Scope::Turn => para_toks(raw.para.saturating_sub(unit.carry))
+            .zip(para_toks(raw.para))
+            .map(|(from, to)| from.start..to.end),
+        Scope::Document => Some(0..doc.toks.len()),
+    };
+    let Some(range) = range else {
+        return false;
+    };
+    occurrences.into_iter().any(|occs| {
+        let from = occs.partition_point(|o| (o.first as usize) < range.start);
+        occs[from..]
+            .iter()
+            .take_while(|o| (o.first as usize) < range.end)
+            .any(|occ| match unit.scope {
+                Scope::Turn => {
+                    let tok = doc.toks[occ.first as usize];
+                    unit.turn_reaches(doc, tok.para, raw.para, true)
+                }
+                _ => true,
+            })
     })
 }
 
@@ -459,6 +480,73 @@ mod tests {
             let mut fast = Vec::new();
             pair_near(&doc, &a, &b, within, ordered, unit, &mut fast);
             prop_assert_eq!(fast, pair_near_naive(&doc, &a, &b, within, ordered, unit));
+        }
+    }
+
+    /// A document of `n` tokens in paragraphs of `para_len` tokens, each split into sentences
+    /// of at most `sent_len` tokens (every token in one), turns changing every 3 paragraphs.
+    fn doc_with_sentences(n: usize, sent_len: usize, para_len: usize) -> DocTokens {
+        let mut doc = DocTokens::default();
+        for start in (0..n).step_by(para_len) {
+            let p = doc.paras.len() as u32;
+            let end = (start + para_len).min(n);
+            let first_sent = doc.sents.len();
+            for s in (start..end).step_by(sent_len) {
+                let toks = s..(s + sent_len).min(end);
+                for _ in toks.clone() {
+                    doc.toks.push(Tok {
+                        id: 0,
+                        start: 0,
+                        end: 0,
+                        para: p,
+                        sent: doc.sents.len() as u32,
+                    });
+                }
+                doc.sents.push(Sent {
+                    para: p,
+                    bytes: 0..0,
+                    toks,
+                });
+            }
+            doc.paras.push(crate::themes::tokens::Para {
+                bytes: 0..0,
+                toks: start..end,
+                sents: Some(first_sent..doc.sents.len()),
+            });
+            doc.turns.push(p / 3);
+        }
+        doc
+    }
+
+    proptest! {
+        /// Scope by token ranges answers as the definition: some occurrence's first token in
+        /// the match's sentence, paragraph, reach of its turn, or anywhere in the document.
+        #[test]
+        fn in_scope_agrees_with_its_definition(
+            lists in prop::collection::vec(prop::collection::vec((0u32..150, 1u32..4), 0..30), 0..4),
+            at in 0usize..150,
+            scope in 0usize..4,
+            carry in 0u32..3,
+            sent_len in 1usize..12,
+            para_len in 1usize..40,
+        ) {
+            let doc = doc_with_sentences(150, sent_len, para_len);
+            let lists: Vec<Vec<Occ>> = lists.into_iter().map(|l| occs(l, 150)).collect();
+            let tok = doc.toks[at];
+            let raw = Raw { sent: tok.sent, para: tok.para, ..raw(0, 0, tok.para, 0, 1) };
+            let scope = [Scope::Sentence, Scope::Paragraph, Scope::Turn, Scope::Document][scope];
+            let unit = Unit { scope, carry };
+            let expected = lists.iter().flatten().any(|occ| {
+                let t = doc.toks[occ.first as usize];
+                match scope {
+                    Scope::Sentence => t.sent == raw.sent,
+                    Scope::Paragraph => t.para == raw.para,
+                    Scope::Turn => unit.turn_reaches(&doc, t.para, raw.para, true),
+                    Scope::Document => true,
+                }
+            });
+            let lists = lists.iter().map(Vec::as_slice);
+            prop_assert_eq!(in_scope(&doc, &raw, unit, lists), expected);
         }
     }
 
