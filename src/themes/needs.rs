@@ -128,6 +128,10 @@ pub(crate) struct Needs {
     /// Per pattern of turn or document scope: the sides present anywhere in the document.
     doc_sides: Vec<u8>,
     doc_touched: Vec<u32>,
+    /// Per sequence: the last paragraph group (by [`Needs::group`]) it was counted in.
+    seen: Vec<u32>,
+    /// A number for each paragraph group, never reused while `seen` holds it.
+    group: u32,
 }
 
 impl Needs {
@@ -147,11 +151,25 @@ impl Needs {
         self.present.sort_by_key(|&(para, _)| para);
         self.sides.resize(roles.wide.len(), 0);
         self.doc_sides.resize(roles.wide.len(), 0);
+        self.seen.resize(roles.roles.len(), 0);
         // Patterns of sentence and paragraph scope, paragraph by paragraph; the sides of the
         // others add up over the document.
         for group in self.present.chunk_by(|x, y| x.0 == y.0) {
             let mut fires = false;
+            self.group = match self.group.checked_add(1) {
+                Some(next) => next,
+                None => {
+                    self.seen.fill(0);
+                    1
+                }
+            };
             for &(_, seq) in group {
+                // A sequence met again in the paragraph adds nothing.
+                let seen = &mut self.seen[seq as usize];
+                if *seen == self.group {
+                    continue;
+                }
+                *seen = self.group;
                 for &(pattern, role) in &roles.roles[seq as usize] {
                     let p = pattern as usize;
                     if roles.wide[p] {
@@ -184,6 +202,9 @@ impl Needs {
         // sequences or context phrases.
         let live = |pattern: u32| self.doc_sides[pattern as usize] == 0b11;
         for &(para, seq) in &self.present {
+            if self.paragraph[para as usize] {
+                continue;
+            }
             let needed = roles.roles[seq as usize]
                 .iter()
                 .any(|&(pattern, _)| live(pattern))
@@ -227,6 +248,31 @@ mod tests {
         needs.present = vec![(0, 2), (1, 1), (2, 3)];
         needs.decide(&roles);
         assert_eq!(needs.paragraph, [false, false, false]);
+    }
+
+    #[test]
+    fn group_numbers_that_wrap_forget_what_was_seen() {
+        // Pattern 0: near(0, 1).
+        let mut roles = SeqRoles::new(2);
+        roles.add(0, 0, Role::NearA);
+        roles.add(1, 0, Role::NearB);
+        let mut needs = Needs::default();
+        let mut decide = |group: u32, present: Vec<(u32, u32)>| {
+            needs.group = group;
+            needs.clear(3);
+            needs.present = present;
+            needs.decide(&roles);
+            needs.paragraph.clone()
+        };
+        // Both sides in the first paragraph, which takes group 1; side A in 1 and 2, side B
+        // in 2 (twice).
+        let both_first = vec![(0, 0), (0, 1)];
+        let later = vec![(1, 0), (2, 1), (2, 0), (2, 1)];
+        assert_eq!(decide(0, both_first.clone()), [true, false, false]);
+        // After the numbers wrap the first paragraph takes group 1 again: what the first
+        // document saw there is not taken for seen.
+        assert_eq!(decide(u32::MAX, both_first), [true, false, false]);
+        assert_eq!(decide(u32::MAX - 1, later), [false, false, true]);
     }
 
     #[test]
