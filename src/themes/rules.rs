@@ -226,8 +226,8 @@ pub(crate) fn in_scope<'a>(
 }
 
 /// Pairs each occurrence of A with its closest admissible occurrence of B (see the module
-/// documentation); `b` must be sorted by start. Among B at the same gap the first in `b`
-/// wins.
+/// documentation); `a` and `b` must be sorted by start. Among B at the same gap the first
+/// in `b` wins.
 ///
 /// Linear in the pairs it looks at, not in |A| x |B|: for each A the B after it are read
 /// from the first one past A outwards (the gap grows with the start) and the B before it
@@ -262,12 +262,17 @@ pub(crate) fn pair_near(
         Scope::Turn => unit.turn_reaches(doc, tok_b.para, tok_a.para, false),
         Scope::Document => true,
     };
+    // The first B starting at or after the current A: A is sorted by start, so it only
+    // moves forward.
+    let mut below = 0;
     for &occ_a in a {
         let tok_a = doc.toks[occ_a.first as usize];
+        while b.get(below).is_some_and(|o| o.first < occ_a.first) {
+            below += 1;
+        }
         // B before A (index, gap): scanned backwards, so `<=` keeps the first in `b`.
         let mut before: Option<(usize, u32)> = None;
         if !ordered {
-            let below = b.partition_point(|o| o.first < occ_a.first);
             for i in (0..below).rev() {
                 let occ_b = b[i];
                 // No B from here back can end later than this bound.
@@ -291,11 +296,13 @@ pub(crate) fn pair_near(
         }
         // B after A: the gap grows with the start, so the first admissible one is nearest.
         let mut after: Option<(usize, u32)> = None;
-        for (i, occ_b) in b
-            .iter()
-            .enumerate()
-            .skip(b.partition_point(|o| o.first < occ_a.end))
-        {
+        // The B starting inside A (few: they overlap it) are passed over.
+        let past_a = below
+            + b[below..]
+                .iter()
+                .take_while(|o| o.first < occ_a.end)
+                .count();
+        for (i, occ_b) in b.iter().enumerate().skip(past_a) {
             let gap = occ_b.first - occ_a.end;
             if too_far(gap) || before.is_some_and(|(_, g)| gap >= g) {
                 break;
