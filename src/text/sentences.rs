@@ -20,9 +20,10 @@ const ABBREVIATIONS: &[&str] = &[
     "т.д", "т.п", "др", "пр", "см", "им", "ул", "млн", "млрд", "тыс", "руб", "н.э", "с.г",
 ];
 
-/// The ASCII abbreviations as eight bytes, zero-padded (compared without a call per entry).
+/// The ASCII abbreviations as eight bytes, zero-padded, sorted (compared as numbers, found
+/// by binary search).
 static ASCII_ABBREVIATIONS: LazyLock<Vec<u64>> = LazyLock::new(|| {
-    ABBREVIATIONS
+    let mut keys: Vec<u64> = ABBREVIATIONS
         .iter()
         .filter(|a| a.is_ascii() && a.len() <= 8)
         .map(|a| {
@@ -30,7 +31,9 @@ static ASCII_ABBREVIATIONS: LazyLock<Vec<u64>> = LazyLock::new(|| {
             bytes[..a.len()].copy_from_slice(a.as_bytes());
             u64::from_le_bytes(bytes)
         })
-        .collect()
+        .collect();
+    keys.sort_unstable();
+    keys
 });
 
 /// Byte ranges of the sentences of `paragraph`, trimmed of surrounding whitespace.
@@ -161,7 +164,33 @@ fn is_uppercase(c: char) -> bool {
 }
 
 /// Whether `before` (text up to a dot) ends with an abbreviation or a single-letter initial.
+///
+/// The last word is found byte by byte when it is ASCII up to its separator (most are, and
+/// this runs at every full stop); a word with other characters, or one after a separator
+/// that is not ASCII, goes through [`ends_with_abbreviation_chars`].
 fn ends_with_abbreviation(before: &str) -> bool {
+    let bytes = before.as_bytes();
+    let mut start = bytes.len();
+    while let Some(&b) = start.checked_sub(1).and_then(|i| bytes.get(i)) {
+        if !b.is_ascii() {
+            return ends_with_abbreviation_chars(before);
+        }
+        if char::from(b).is_whitespace() || matches!(b, b'(' | b'"') {
+            break;
+        }
+        start -= 1;
+    }
+    let word = &bytes[start..];
+    let mut letters = word.iter().filter(|b| b.is_ascii_alphabetic());
+    if let (Some(&first), None) = (letters.next(), letters.next()) {
+        // An initial such as `V.` in `V. Putin` (but not the pronoun `I`).
+        return first.is_ascii_uppercase() && first != b'I';
+    }
+    is_ascii_abbreviation(word)
+}
+
+/// [`ends_with_abbreviation`] for any text, through `char`s.
+fn ends_with_abbreviation_chars(before: &str) -> bool {
     let word = before
         .rsplit(|c: char| c.is_whitespace() || matches!(c, '(' | '"' | '«' | '“'))
         .next()
@@ -171,29 +200,37 @@ fn ends_with_abbreviation(before: &str) -> bool {
         // An initial such as `V.` in `V. Putin` (but not the pronoun `I`).
         return is_uppercase(first) && first != 'I';
     }
+    if word.is_ascii() {
+        return is_ascii_abbreviation(word.as_bytes());
+    }
     // Lowercasing never shortens a word, and no abbreviation is longer than 6 characters.
     if word.chars().count() > 6 {
         return false;
-    }
-    // An ASCII word (most are) is lowercased on the stack and compared as eight bytes: a
-    // heap copy per full stop would cost more than the test. Others go through
-    // `to_lowercase`.
-    if word.is_ascii() {
-        let mut buffer = [0u8; 8];
-        let Some(lower) = buffer.get_mut(..word.len()) else {
-            return false;
-        };
-        lower.copy_from_slice(word.as_bytes());
-        lower.make_ascii_lowercase();
-        let key = u64::from_le_bytes(buffer);
-        return ASCII_ABBREVIATIONS.contains(&key);
     }
     let lower = word.to_lowercase();
     ABBREVIATIONS.contains(&lower.as_str())
 }
 
+/// Whether the ASCII `word` is one of [`ABBREVIATIONS`] in any case: lowercased on the stack
+/// and compared as eight bytes (a heap copy per full stop would cost more than the test).
+fn is_ascii_abbreviation(word: &[u8]) -> bool {
+    // No abbreviation is longer than 6 characters.
+    if word.len() > 6 {
+        return false;
+    }
+    let mut buffer = [0u8; 8];
+    let lower = &mut buffer[..word.len()];
+    lower.copy_from_slice(word);
+    lower.make_ascii_lowercase();
+    ASCII_ABBREVIATIONS
+        .binary_search(&u64::from_le_bytes(buffer))
+        .is_ok()
+}
+
 #[cfg(test)]
 mod tests {
+    use proptest::strategy::Strategy;
+
     use super::*;
 
     fn sentences(text: &str) -> Vec<&str> {
@@ -311,12 +348,49 @@ mod tests {
         spans
     }
 
+    /// The abbreviation test through `char`s only, as first written: the reference the byte
+    /// path must agree with.
+    fn reference_ends_with_abbreviation(before: &str) -> bool {
+        let word = before
+            .rsplit(|c: char| c.is_whitespace() || matches!(c, '(' | '"' | '«' | '“'))
+            .next()
+            .unwrap_or("");
+        let mut letters = word.chars().filter(|&c| c.is_alphabetic());
+        if let (Some(first), None) = (letters.next(), letters.next()) {
+            return first.is_uppercase() && first != 'I';
+        }
+        word.chars().count() <= 6 && ABBREVIATIONS.contains(&word.to_lowercase().as_str())
+    }
+
     proptest::proptest! {
         #[test]
         fn agrees_with_the_reference_splitter(
             text in "[ a-zA-Zа-яА-Я0-9.!?…\"'”’»)\\]“«‘—–(-]{0,60}"
         ) {
             proptest::prop_assert_eq!(sentence_spans(&text), reference_spans(&text));
+        }
+
+        /// The byte path and the `char` path answer as the reference for text up to a dot:
+        /// ASCII and other words, every separator, initials, abbreviations in any case.
+        #[test]
+        fn the_abbreviation_test_agrees_with_its_reference(
+            head in "[ a-zA-Zа-я.\u{a0}]{0,12}",
+            separator in proptest::sample::select(vec!["", " ", "\t", "\u{b}", "(", "\"", "«", "“", "\u{a0}", "\u{2009}"]),
+            word in proptest::prop_oneof![
+                proptest::sample::select(ABBREVIATIONS.to_vec()).prop_map(str::to_uppercase),
+                proptest::sample::select(ABBREVIATIONS.to_vec()).prop_map(str::to_string),
+                "[a-zA-Z.0-9]{0,9}",
+                // Initials, and the pronoun `I`, which is not one.
+                "[IViva][.0-9]{0,2}",
+                "[a-zA-Zа-яА-ЯİẞΣ.]{0,8}",
+            ],
+        ) {
+            let before = format!("{head}{separator}{word}");
+            proptest::prop_assert_eq!(
+                ends_with_abbreviation(&before),
+                reference_ends_with_abbreviation(&before),
+                "{:?}", before
+            );
         }
 
         /// A word is an abbreviation as when it was looked up through a lowercased copy,
