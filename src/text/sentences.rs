@@ -131,9 +131,10 @@ fn skip_while(text: &str, from: usize, keep: impl Fn(char) -> bool) -> usize {
 
 fn push_trimmed(visit: &mut impl FnMut(Range<usize>), text: &str, start: usize, end: usize) {
     let slice = &text[start..end];
-    let lead = slice.len() - slice.trim_start().len();
-    let trimmed = slice.trim();
+    let rest = slice.trim_start();
+    let trimmed = rest.trim_end();
     if !trimmed.is_empty() {
+        let lead = slice.len() - rest.len();
         visit(start + lead..start + lead + trimmed.len());
     }
 }
