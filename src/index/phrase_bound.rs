@@ -225,9 +225,6 @@ impl TopHitsWalk for BoundedWalk {
                 (Some(clause), None) => !clause.candidates.aligned,
                 _ => false,
             };
-            let unaligned = clauses
-                .iter()
-                .any(|c| c.candidates.doc == doc && !c.candidates.aligned);
             if alone {
                 // One clause stands here and up to the next clause's candidate: its lead passes
                 // over, in one run, what its bound says cannot beat the threshold.
@@ -242,7 +239,11 @@ impl TopHitsWalk for BoundedWalk {
                 {
                     continue;
                 }
-            } else if unaligned && bound_at(&clauses, doc, |c| c.lead.term_freq()) <= threshold {
+            } else if clauses
+                .iter()
+                .any(|c| c.candidates.doc == doc && !c.candidates.aligned)
+                && bound_at(&clauses, doc, |c| c.lead.term_freq()) <= threshold
+            {
                 for clause in clauses.iter_mut().filter(|c| c.candidates.doc == doc) {
                     clause.candidates.skip_lead(doc + 1);
                 }
