@@ -32,8 +32,8 @@ use super::model::{CompiledModels, ModelFile, ModelScratch, ModelSource, read_fo
 use super::needs::{Needs, Role, SeqRoles};
 use super::pattern::{Item, Phrase};
 use super::rules::{
-    Literal, NegatorIds, Occ, Raw, Unit, in_scope, merge_overlaps, negated, pair_near, raw_of_pair,
-    raw_of_tokens,
+    Literal, MergeScratch, NegatorIds, Occ, Raw, Unit, in_scope, merge_overlaps, negated,
+    pair_near, raw_of_pair, raw_of_tokens,
 };
 use super::tokens::{CACHE_WORDS, DocTokens, SurfaceTests, TokenCache};
 use super::trie::{FrozenTrie, TokenTrie, TrieEntry};
@@ -67,11 +67,14 @@ pub struct Scratch {
     occ: Vec<Vec<Occ>>,
     touched: Vec<u32>,
     raws: Vec<Raw>,
+    /// The raws after the overlap policy, and its scratch.
+    merged: Vec<Raw>,
+    merge: MergeScratch,
     pairs: Vec<(Occ, Occ)>,
     /// Occurrences of the B side of a `near` pattern.
     side_b: Vec<Occ>,
-    /// The patterns whose sequences occur in the document, in pattern order.
-    active: Vec<u32>,
+    /// The patterns whose sequences occur in the document: a bit per pattern.
+    active: Vec<u64>,
     candidates: Candidates,
     needs: Needs,
     /// The occurrences found to the paragraph's end: (first token, sequence, end).
@@ -541,13 +544,11 @@ impl Matcher {
         scratch.cache.bind(self.identity);
         let numbers = self.models.as_ref().and_then(|m| m.stems(lang));
         matcher.find(text, numbers, turns, scratch);
-        let mut merged = merge_overlaps(&mut scratch.raws);
-        // Text order, then theme order (theme ids are unique: the index is the order). No
-        // two merged matches of a theme in a paragraph start at the same byte (their spans
-        // are not empty and do not intersect), so the key is unique.
-        merged.sort_unstable_by_key(|raw| (raw.para, raw.start, raw.theme));
+        // Text order, then theme order (theme ids are unique: the index is the order).
+        merge_overlaps(&mut scratch.raws, &mut scratch.merged, &mut scratch.merge);
         let doc = &scratch.doc;
-        let mut matches: Vec<ThemeMatch> = merged
+        let mut matches: Vec<ThemeMatch> = scratch
+            .merged
             .iter()
             .map(|raw| {
                 let pattern = &matcher.patterns[raw.pattern as usize];
@@ -580,6 +581,20 @@ enum SurfaceKind {
     Exact,
     ExactCase,
     Prefix,
+}
+
+/// The numbers of the bits set in `words` (bit `i` of word `w` is `64 * w + i`), in order.
+fn set_bits(words: &[u64]) -> impl Iterator<Item = u32> + '_ {
+    words.iter().enumerate().flat_map(|(w, &word)| {
+        let mut bits = word;
+        std::iter::from_fn(move || {
+            (bits != 0).then(|| {
+                let bit = bits.trailing_zeros();
+                bits &= bits - 1;
+                64 * w as u32 + bit
+            })
+        })
+    })
 }
 
 /// Interns sequences and surface tests while compiling one language.
@@ -915,17 +930,19 @@ impl LangMatcher {
             occ[seq as usize].sort_unstable();
         }
         // Only patterns with an occurring sequence can fire (most documents touch few of
-        // the sequences; visiting every pattern's sides cost more than pairing them).
+        // the sequences; visiting every pattern's sides cost more than pairing them). The
+        // bits give them in pattern order, without sorting the many repeats of dense text.
         active.clear();
+        active.resize(self.patterns.len().div_ceil(64), 0);
         for &seq in touched.iter() {
-            active.extend(self.roles.patterns_of(seq));
+            for index in self.roles.patterns_of(seq) {
+                active[index as usize / 64] |= 1 << (index % 64);
+            }
         }
-        active.sort_unstable();
-        active.dedup();
         // Turns are asked for at most once, and only when a turn-scoped pattern has
         // something to pair or a match to check.
         let mut have_turns = false;
-        for &index in active.iter() {
+        for index in set_bits(active) {
             let pattern = &self.patterns[index as usize];
             match &pattern.kind {
                 Kind::Seqs(seqs) => {
@@ -1560,6 +1577,21 @@ patterns = [
     });
 
     proptest::proptest! {
+        /// The set bits are the numbers set, each once, in order.
+        #[test]
+        fn set_bits_lists_each_number_set_once_in_order(
+            numbers in proptest::collection::vec(0u32..300, 0..80),
+        ) {
+            let mut words = vec![0u64; 5];
+            for &n in &numbers {
+                words[n as usize / 64] |= 1 << (n % 64);
+            }
+            let mut expected = numbers.clone();
+            expected.sort_unstable();
+            expected.dedup();
+            proptest::prop_assert_eq!(set_bits(&words).collect::<Vec<u32>>(), expected);
+        }
+
         /// An anchor token is kept whenever one of its stem's sequences can start there (one
         /// takes any next token, or asks for the next token's stem); otherwise only when its
         /// pair shares its bit with a listed pair.
