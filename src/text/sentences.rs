@@ -383,6 +383,8 @@ mod tests {
                 "[a-zA-Z.0-9]{0,9}",
                 // Initials, and the pronoun `I`, which is not one.
                 "[IViva][.0-9]{0,2}",
+                // One letter in a long word is still an initial.
+                "[.0-9]{0,4}[IViva][.0-9]{4,8}",
                 "[a-zA-Zа-яА-ЯİẞΣ.]{0,8}",
             ],
         ) {
