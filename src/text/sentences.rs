@@ -212,20 +212,20 @@ fn ends_with_abbreviation_chars(before: &str) -> bool {
     ABBREVIATIONS.contains(&lower.as_str())
 }
 
-/// Whether the ASCII `word` is one of [`ABBREVIATIONS`] in any case: lowercased on the stack
-/// and compared as eight bytes (a heap copy per full stop would cost more than the test).
+/// Whether the ASCII `word` is one of [`ABBREVIATIONS`] in any case: lowercased into eight
+/// bytes of a `u64` and compared as a number (a heap copy per full stop would cost more than
+/// the test).
 fn is_ascii_abbreviation(word: &[u8]) -> bool {
     // No abbreviation is longer than 6 characters.
     if word.len() > 6 {
         return false;
     }
-    let mut buffer = [0u8; 8];
-    let lower = &mut buffer[..word.len()];
-    lower.copy_from_slice(word);
-    lower.make_ascii_lowercase();
-    ASCII_ABBREVIATIONS
-        .binary_search(&u64::from_le_bytes(buffer))
-        .is_ok()
+    // The first byte lowest, as `u64::from_le_bytes` reads it.
+    let key = word
+        .iter()
+        .rev()
+        .fold(0u64, |key, &b| (key << 8) | u64::from(b.to_ascii_lowercase()));
+    ASCII_ABBREVIATIONS.binary_search(&key).is_ok()
 }
 
 #[cfg(test)]
