@@ -221,10 +221,9 @@ fn is_ascii_abbreviation(word: &[u8]) -> bool {
         return false;
     }
     // The first byte lowest, as `u64::from_le_bytes` reads it.
-    let key = word
-        .iter()
-        .rev()
-        .fold(0u64, |key, &b| (key << 8) | u64::from(b.to_ascii_lowercase()));
+    let key = word.iter().rev().fold(0u64, |key, &b| {
+        (key << 8) | u64::from(b.to_ascii_lowercase())
+    });
     ASCII_ABBREVIATIONS.binary_search(&key).is_ok()
 }
 

@@ -338,13 +338,19 @@ impl<'a> EvidenceSource<'a> {
         context: usize,
         mut emit: impl FnMut(&EvidenceRef<'_>) -> Result<(), E>,
     ) -> Result<(), E> {
-        // Split only as far as the matches reach (nothing for a document without matches).
-        let mut rest = self.text.split('\n');
+        // Split only as far as the matches reach (nothing for a document without matches),
+        // as `split('\n')` would, with a SIMD search for the line breaks.
+        let text = self.text;
+        let mut ends = memchr::memchr_iter(b'\n', text.as_bytes()).chain([text.len()]);
+        let mut from = 0;
         let mut paragraphs: Vec<&str> = Vec::new();
         for m in matches {
             while paragraphs.len() <= m.para {
-                match rest.next() {
-                    Some(paragraph) => paragraphs.push(paragraph),
+                match ends.next() {
+                    Some(end) => {
+                        paragraphs.push(&text[from..end]);
+                        from = end + 1;
+                    }
                     None => break,
                 }
             }
@@ -513,6 +519,55 @@ mod tests {
             let last: String = chars[chars.len().saturating_sub(n)..].iter().collect();
             proptest::prop_assert_eq!(first_chars(&text, n), first.as_str());
             proptest::prop_assert_eq!(last_chars(&text, n), last.as_str());
+        }
+    }
+
+    proptest::proptest! {
+        /// Each row reads its match from the paragraph `split('\n')` gives (any paragraph
+        /// number, empty paragraphs, a final line break), or yields nothing when the match
+        /// does not fit the text.
+        #[test]
+        fn rows_read_matches_from_their_paragraphs(
+            text in "[ab\n]{0,20}",
+            spans in proptest::collection::vec((0usize..7, 0usize..4, 0usize..4), 0..8),
+        ) {
+            let mut spans = spans;
+            spans.sort_unstable();
+            let matches: Vec<ThemeMatch> = spans
+                .iter()
+                .map(|&(para, start, len)| ThemeMatch {
+                    theme: Arc::from("t"),
+                    para,
+                    sentence: 0,
+                    start,
+                    end: start + len,
+                    rule: Arc::from("r"),
+                })
+                .collect();
+            let source = EvidenceSource {
+                doc: DocColumns::new("d", NaiveDate::default(), "", "", Lang::En),
+                text: &text,
+                turns: &[],
+            };
+            let mut found = Vec::new();
+            let read: Result<(), ()> = source.rows(&matches, 2, |row| {
+                found.push((row.para, row.matched.to_string(), row.left.to_string()));
+                Ok(())
+            });
+            proptest::prop_assert!(read.is_ok());
+            let expected: Vec<(usize, String, String)> = matches
+                .iter()
+                .map(|m| {
+                    let para = text.split('\n').nth(m.para).unwrap_or("");
+                    match (para.get(..m.start), para.get(m.start..m.end)) {
+                        (Some(before), Some(matched)) => {
+                            (m.para, matched.to_string(), last_chars(before, 2).to_string())
+                        }
+                        _ => (m.para, String::new(), String::new()),
+                    }
+                })
+                .collect();
+            proptest::prop_assert_eq!(found, expected);
         }
     }
 
