@@ -21,6 +21,8 @@
 //! The other paragraphs change nothing: no pattern can fire in them, and nothing in them is
 //! seen by a pattern that fires elsewhere.
 
+use std::sync::OnceLock;
+
 use super::file::Scope;
 
 /// How a sequence can make a pattern fire.
@@ -55,6 +57,10 @@ pub(crate) struct SeqRoles {
     context: Vec<Vec<u32>>,
     /// Pattern index -> whether its scope is the turn or the document.
     wide: Vec<bool>,
+    /// Sequence id -> its roles for patterns of turn or document scope (those a paragraph
+    /// that is needed already must still count), computed at the first
+    /// [`Needs::decide`]: every `add` and `scope` come before it.
+    wide_roles: OnceLock<Vec<Vec<(u32, Role)>>>,
     /// Keep every paragraph with a candidate (the reference behaviour, for tests).
     #[cfg(test)]
     keep_all: bool,
@@ -72,6 +78,7 @@ impl SeqRoles {
 
     /// Records that `seq` plays `role` for pattern `pattern`.
     pub fn add(&mut self, seq: u32, pattern: u32, role: Role) {
+        debug_assert!(self.wide_roles.get().is_none(), "roles added after use");
         self.roles[seq as usize].push((pattern, role));
         self.grow(pattern);
     }
@@ -79,6 +86,7 @@ impl SeqRoles {
     /// Records the scope of pattern `pattern` and the sequences of its `unless` and `with`
     /// phrases.
     pub fn scope(&mut self, pattern: u32, scope: Scope, context: impl IntoIterator<Item = u32>) {
+        debug_assert!(self.wide_roles.get().is_none(), "scope set after use");
         self.grow(pattern);
         let wide = matches!(scope, Scope::Document | Scope::Turn);
         self.wide[pattern as usize] = wide;
@@ -98,6 +106,20 @@ impl SeqRoles {
     /// The patterns sequence `seq` takes part in (as a phrase or either side of a `near`).
     pub fn patterns_of(&self, seq: u32) -> impl Iterator<Item = u32> + '_ {
         self.roles[seq as usize].iter().map(|&(pattern, _)| pattern)
+    }
+
+    /// The roles of `seq` for patterns of turn or document scope.
+    fn wide_roles(&self, seq: u32) -> &[(u32, Role)] {
+        let all = self.wide_roles.get_or_init(|| {
+            self.roles
+                .iter()
+                .map(|roles| {
+                    let wide = roles.iter().filter(|&&(p, _)| self.wide[p as usize]);
+                    wide.copied().collect()
+                })
+                .collect()
+        });
+        &all[seq as usize]
     }
 
     /// Whether every paragraph with a candidate is kept (only in tests: the reference).
@@ -155,7 +177,10 @@ impl Needs {
         // Patterns of sentence and paragraph scope, paragraph by paragraph; the sides of the
         // others add up over the document.
         for group in self.present.chunk_by(|x, y| x.0 == y.0) {
-            let mut fires = false;
+            // A paragraph needed already (a regex matched in it, or a pattern fired) only
+            // adds the sides of the wide patterns.
+            let para = group[0].0 as usize;
+            let mut fires = self.paragraph[para];
             self.group = match self.group.checked_add(1) {
                 Some(next) => next,
                 None => {
@@ -170,13 +195,16 @@ impl Needs {
                     continue;
                 }
                 *seen = self.group;
+                if fires {
+                    for &(pattern, role) in roles.wide_roles(seq) {
+                        add_side(&mut self.doc_sides, &mut self.doc_touched, pattern, role);
+                    }
+                    continue;
+                }
                 for &(pattern, role) in &roles.roles[seq as usize] {
                     let p = pattern as usize;
                     if roles.wide[p] {
-                        if self.doc_sides[p] == 0 {
-                            self.doc_touched.push(pattern);
-                        }
-                        self.doc_sides[p] |= role.bits();
+                        add_side(&mut self.doc_sides, &mut self.doc_touched, pattern, role);
                         continue;
                     }
                     let sides = &mut self.sides[p];
@@ -192,7 +220,7 @@ impl Needs {
             }
             self.touched.clear();
             if fires {
-                self.paragraph[group[0].0 as usize] = true;
+                self.paragraph[para] = true;
             }
         }
         if self.doc_touched.is_empty() {
@@ -220,6 +248,16 @@ impl Needs {
         }
         self.doc_touched.clear();
     }
+}
+
+/// Adds `role`'s side to `pattern`'s in `sides`, listing the pattern in `touched` the first
+/// time.
+fn add_side(sides: &mut [u8], touched: &mut Vec<u32>, pattern: u32, role: Role) {
+    let side = &mut sides[pattern as usize];
+    if *side == 0 {
+        touched.push(pattern);
+    }
+    *side |= role.bits();
 }
 
 #[cfg(test)]
