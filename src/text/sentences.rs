@@ -171,6 +171,11 @@ fn is_uppercase(c: char) -> bool {
 /// that is not ASCII, goes through [`ends_with_abbreviation_chars`].
 fn ends_with_abbreviation(before: &str) -> bool {
     let bytes = before.as_bytes();
+    // Seven ASCII letters before the dot: a word too long for an abbreviation, with more
+    // than one letter (through `char`s it would be as long, its letters the same).
+    if bytes.len() >= 7 && bytes[bytes.len() - 7..].iter().all(u8::is_ascii_alphabetic) {
+        return false;
+    }
     let mut start = bytes.len();
     while let Some(&b) = start.checked_sub(1).and_then(|i| bytes.get(i)) {
         if !b.is_ascii() {
