@@ -32,7 +32,7 @@ use super::model::{CompiledModels, ModelFile, ModelScratch, ModelSource, read_fo
 use super::needs::{Needs, Role, SeqRoles};
 use super::pattern::{Item, Phrase};
 use super::rules::{
-    Literal, MergeScratch, NegatorIds, Occ, Raw, Unit, in_scope, merge_overlaps, negated,
+    Literal, MergeScratch, NegatorIds, Occ, Raw, StemSet, Unit, in_scope, merge_overlaps, negated,
     pair_near, raw_of_pair, raw_of_tokens,
 };
 use super::tokens::{CACHE_WORDS, DocTokens, SurfaceTests, TokenCache};
@@ -721,7 +721,7 @@ impl LangMatcher {
                     } else {
                         NegatorIds::new(&[], false)
                     };
-                    let mut literal = Literal::default();
+                    let (mut stems, mut surface) = (Vec::new(), Vec::new());
                     let seqs: Vec<u32> = match &kind {
                         Kind::Seqs(seqs) => seqs.clone(),
                         Kind::Near { a, b, .. } => a.iter().chain(b).copied().collect(),
@@ -730,16 +730,18 @@ impl LangMatcher {
                     for &seq in &seqs {
                         for elem in &c.seq_list[seq as usize] {
                             match *elem {
-                                Elem::Stem(id) => literal.stems.push(id),
-                                Elem::Surface(id) => literal.surface.push(id),
+                                Elem::Stem(id) => stems.push(id),
+                                Elem::Surface(id) => surface.push(id),
                                 Elem::Any | Elem::Gap(_) => {}
                             }
                         }
                     }
-                    for list in [&mut literal.stems, &mut literal.surface] {
-                        list.sort_unstable();
-                        list.dedup();
-                    }
+                    surface.sort_unstable();
+                    surface.dedup();
+                    let literal = Literal {
+                        stems: StemSet::new(&stems),
+                        surface,
+                    };
                     let unless = pattern.unless.iter().flat_map(|p| c.phrase(p)).collect();
                     let with = pattern.with.iter().flat_map(|p| c.phrase(p)).collect();
                     patterns.push(CPattern {

@@ -52,24 +52,51 @@ pub(crate) struct Raw {
 /// The words a pattern names itself: stem ids and surface test ids (globs, exact words).
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub(crate) struct Literal {
-    pub stems: Vec<u32>,
+    pub stems: StemSet,
     pub surface: Vec<u32>,
 }
 
 impl Literal {
     /// Whether token `t` is one of these words.
     fn names(&self, doc: &DocTokens, t: usize) -> bool {
-        self.stems.contains(&doc.toks[t].id)
+        self.stems.has(doc.toks[t].id)
             || (!self.surface.is_empty()
                 && doc.surface_of(t).iter().any(|s| self.surface.contains(s)))
+    }
+}
+
+/// Stem ids of the matcher's vocabulary, a bit each: negation tests every token near a match
+/// against a pattern's negators and its own words.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub(crate) struct StemSet {
+    /// Bit `id` set for each stem id.
+    bits: Vec<u64>,
+}
+
+impl StemSet {
+    /// The set of `ids`.
+    pub(crate) fn new(ids: &[u32]) -> StemSet {
+        let words = ids.iter().max().map_or(0, |&max| max as usize / 64 + 1);
+        let mut bits = vec![0u64; words];
+        for &id in ids {
+            bits[id as usize / 64] |= 1 << (id % 64);
+        }
+        StemSet { bits }
+    }
+
+    /// Whether `id` is in the set.
+    #[inline]
+    fn has(&self, id: u32) -> bool {
+        self.bits
+            .get(id as usize / 64)
+            .is_some_and(|word| word >> (id % 64) & 1 != 0)
     }
 }
 
 /// Negators of one pattern as stem ids of the matcher's vocabulary.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub(crate) struct NegatorIds {
-    /// Bit `id` set for each negator's stem id: negation tests every token near a match.
-    bits: Vec<u64>,
+    stems: StemSet,
     /// Whether `n't` is a negator (`don't` is tokenized `don`, `t`: the token `t` right
     /// after an apostrophe that follows an `n`).
     pub contraction: bool,
@@ -78,20 +105,16 @@ pub(crate) struct NegatorIds {
 impl NegatorIds {
     /// The negators with stem ids `ids`, and `n't` when `contraction`.
     pub(crate) fn new(ids: &[u32], contraction: bool) -> NegatorIds {
-        let words = ids.iter().max().map_or(0, |&max| max as usize / 64 + 1);
-        let mut bits = vec![0u64; words];
-        for &id in ids {
-            bits[id as usize / 64] |= 1 << (id % 64);
+        NegatorIds {
+            stems: StemSet::new(ids),
+            contraction,
         }
-        NegatorIds { bits, contraction }
     }
 
     /// Whether `id` is one of the negators' stem ids.
     #[inline]
     fn has(&self, id: u32) -> bool {
-        self.bits
-            .get(id as usize / 64)
-            .is_some_and(|word| word >> (id % 64) & 1 != 0)
+        self.stems.has(id)
     }
 }
 
@@ -560,6 +583,21 @@ mod tests {
     }
 
     proptest! {
+        /// A stem set holds exactly its ids (any id, past the last word of bits too).
+        #[test]
+        fn a_stem_set_holds_exactly_its_ids(
+            ids in prop::collection::vec(0u32..300, 0..20),
+            probe in 0u32..400,
+        ) {
+            let set = StemSet::new(&ids);
+            prop_assert_eq!(set.has(probe), ids.contains(&probe));
+            for &id in &ids {
+                prop_assert!(set.has(id));
+            }
+        }
+    }
+
+    proptest! {
         #[test]
         fn pair_near_agrees_with_the_quadratic_definition(
             a in prop::collection::vec((0u32..200, 1u32..4), 0..40),
@@ -674,10 +712,7 @@ mod tests {
             let span = (first, first + span.1);
             let sent = doc.toks[first].sent;
             let negators = NegatorIds::new(&negator_ids, false);
-            let mut stems = literal_ids;
-            stems.sort_unstable();
-            stems.dedup();
-            let literal = Literal { stems, surface: Vec::new() };
+            let literal = Literal { stems: StemSet::new(&literal_ids), surface: Vec::new() };
             // The definition, by brute force (no contraction: the document has no text): a
             // negator that is none of the pattern's words stands at most `n` tokens before
             // the span's first token or one of the pattern's words in the span, within that
