@@ -1209,20 +1209,27 @@ impl LangMatcher {
     }
 
     /// Matches `elems` from token `at` without passing token `limit`; the shortest match's
-    /// end (exclusive) wins.
+    /// end (exclusive) wins. Words are matched in a loop; only a gap recurses, once per
+    /// length it tries.
     fn verify(&self, doc: &DocTokens, elems: &[Elem], at: usize, limit: usize) -> Option<usize> {
-        let Some((first, rest)) = elems.split_first() else {
-            return Some(at);
-        };
-        match *first {
-            Elem::Gap(n) => (0..=n as usize)
-                .take_while(|k| at + k <= limit)
-                .find_map(|k| self.verify(doc, rest, at + k, limit)),
-            _ if at >= limit => None,
-            Elem::Stem(id) if doc.toks[at].id == id => self.verify(doc, rest, at + 1, limit),
-            Elem::Surface(id) if doc.has_surface(at, id) => self.verify(doc, rest, at + 1, limit),
-            Elem::Any => self.verify(doc, rest, at + 1, limit),
-            _ => None,
+        let (mut elems, mut at) = (elems, at);
+        loop {
+            let Some((first, rest)) = elems.split_first() else {
+                return Some(at);
+            };
+            match *first {
+                Elem::Gap(n) => {
+                    return (0..=n as usize)
+                        .take_while(|k| at + k <= limit)
+                        .find_map(|k| self.verify(doc, rest, at + k, limit));
+                }
+                _ if at >= limit => return None,
+                Elem::Stem(id) if doc.toks[at].id == id => {}
+                Elem::Surface(id) if doc.has_surface(at, id) => {}
+                Elem::Any => {}
+                _ => return None,
+            }
+            (elems, at) = (rest, at + 1);
         }
     }
 
