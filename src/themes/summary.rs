@@ -65,6 +65,16 @@ pub fn summarize(set: &ThemeSet, docs: &[DocThemeMatches]) -> CountSummary {
     // document in paragraph order, so a new one is a first (and a new document too).
     let mut last_paragraph = vec![(usize::MAX, usize::MAX); n];
     let mut collisions: FxHashMap<(usize, usize), u64> = FxHashMap::default();
+    // The place of each theme string met, by its address and length: the matches are
+    // borrowed for the whole call, so one address is one string throughout, and most
+    // matches share a few strings (hashing an address is cheaper than hashing and comparing
+    // the id).
+    let mut by_address: FxHashMap<(usize, usize), Option<usize>> = FxHashMap::default();
+    let mut place = |theme: &str| {
+        *by_address
+            .entry((theme.as_ptr() as usize, theme.len()))
+            .or_insert_with(|| order.get(theme).copied())
+    };
     let mut sorted = Vec::new();
     for (d, doc) in docs.iter().enumerate() {
         // The matches of the set's themes with their theme's place, in paragraph order.
@@ -72,7 +82,7 @@ pub fn summarize(set: &ThemeSet, docs: &[DocThemeMatches]) -> CountSummary {
         sorted.extend(
             doc.matches
                 .iter()
-                .filter_map(|m| order.get(&*m.theme).map(|&t| (m, t))),
+                .filter_map(|m| place(&m.theme).map(|t| (m, t))),
         );
         sorted.sort_by_key(|(m, _)| (m.para, m.start));
         for &(m, t) in &sorted {
@@ -128,6 +138,7 @@ pub fn summarize(set: &ThemeSet, docs: &[DocThemeMatches]) -> CountSummary {
 mod tests {
     use proptest::prelude::*;
     use rustc_hash::FxHashSet;
+    use std::sync::Arc;
 
     use super::*;
     use crate::themes::ThemeMatch;
@@ -185,12 +196,18 @@ mod tests {
         #[test]
         fn one_pass_totals_are_the_definitions(
             docs in prop::collection::vec(
-                prop::collection::vec((0usize..11, 0usize..4, 0usize..30, 1usize..12), 0..25),
+                prop::collection::vec(
+                    (0usize..11, 0usize..4, 0usize..30, 1usize..12, any::<bool>()),
+                    0..25,
+                ),
                 0..6,
             ),
         ) {
             let set = &*SET;
             let ids: Vec<String> = set.themes.iter().map(|t| t.id.clone()).collect();
+            // Theme strings shared by many matches (as a matcher gives them), or each its own.
+            let shared: Vec<Arc<str>> = ids.iter().map(|id| Arc::from(id.as_str())).collect();
+            let outside: Arc<str> = Arc::from("not_in_the_set");
             let docs: Vec<DocThemeMatches> = docs
                 .iter()
                 .enumerate()
@@ -198,8 +215,14 @@ mod tests {
                     let mut d = doc(&format!("d{k}"), 4, &[]);
                     d.matches = hits
                         .iter()
-                        .map(|&(t, para, start, len)| ThemeMatch {
-                            theme: ids.get(t).map_or("not_in_the_set", |s| s.as_str()).into(),
+                        .map(|&(t, para, start, len, share)| ThemeMatch {
+                            theme: match (share, shared.get(t)) {
+                                (true, Some(arc)) => arc.clone(),
+                                (true, None) => outside.clone(),
+                                (false, _) => {
+                                    ids.get(t).map_or("not_in_the_set", |s| s.as_str()).into()
+                                }
+                            },
                             para,
                             sentence: 0,
                             start,
