@@ -1189,6 +1189,10 @@ impl LangMatcher {
             return false;
         }
         needs.clear(doc.paras.len());
+        // A regex match needs its paragraph whatever the sequences say.
+        for &(_, para, _, _) in &found.regex {
+            needs.paragraph[para as usize] = true;
+        }
         for (first, seqs) in self.anchored(doc, found) {
             let para = doc.toks[first].para;
             let limit = doc.paras[para as usize].toks.end;
@@ -1198,9 +1202,6 @@ impl LangMatcher {
             });
         }
         needs.decide(&self.roles);
-        for &(_, para, _, _) in &found.regex {
-            needs.paragraph[para as usize] = true;
-        }
         let needed = |t: u32| needs.paragraph[doc.toks[t as usize].para as usize];
         found.anchors.retain(|&t| needed(t));
         found.surface.retain(|&(_, t)| needed(t));
@@ -1424,6 +1425,23 @@ mod tests {
             }
             assert_eq!(spans(Lang::Ru), want, "{extra}");
         }
+    }
+
+    /// A regex match's paragraph is searched for its pattern's `unless` phrase though no
+    /// sequence pattern can fire there (the regex alone makes the paragraph needed).
+    #[test]
+    fn a_regex_match_is_cancelled_by_an_unless_phrase_in_its_paragraph() {
+        let text = "name = \"t\"\n[[theme]]\nid = \"a\"\n[theme.en]\nscope = \"paragraph\"\n\
+                    unless = [\"lift the sanctions\"]\npatterns = [{ regex = 'embargo\\w*' }]\n";
+        let set = ThemeSet::from_toml(Path::new("t.toml"), text).unwrap();
+        let matcher = Matcher::new(&set).unwrap();
+        let found = |text: &str| {
+            matcher
+                .match_text(Lang::En, text, &mut Scratch::default())
+                .len()
+        };
+        assert_eq!(found("The embargoes stay.\nWe may lift the sanctions."), 1);
+        assert_eq!(found("The embargoes stay. We may lift the sanctions."), 0);
     }
 
     fn semantics() -> Matcher {

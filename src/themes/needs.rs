@@ -165,7 +165,8 @@ impl Needs {
     }
 
     /// Marks the paragraphs where something can take part in a match, from `present`
-    /// (filled by the caller; regex paragraphs are marked by the caller too).
+    /// (filled by the caller, who may have marked paragraphs already: those of a regex
+    /// match).
     pub fn decide(&mut self, roles: &SeqRoles) {
         // Grouped by paragraph (repeats change nothing). The caller's list is two runs in
         // paragraph order (stem anchors, then surface anchors), which a stable sort merges
@@ -177,8 +178,8 @@ impl Needs {
         // Patterns of sentence and paragraph scope, paragraph by paragraph; the sides of the
         // others add up over the document.
         for group in self.present.chunk_by(|x, y| x.0 == y.0) {
-            // A paragraph needed already (a regex matched in it, or a pattern fired) only
-            // adds the sides of the wide patterns.
+            // A paragraph needed already (a regex matched in it), or once a pattern can
+            // fire in it, only adds the sides of the wide patterns.
             let para = group[0].0 as usize;
             let mut fires = self.paragraph[para];
             self.group = match self.group.checked_add(1) {

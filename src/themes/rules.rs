@@ -382,11 +382,11 @@ pub(crate) fn raw_of_pair(doc: &DocTokens, theme: u32, pattern: u32, a: Occ, b: 
 /// Applies the overlap policy: merges intersecting spans of one theme in one paragraph, each
 /// merged span keeping its first raw (the earliest start, then the longest, then the
 /// lowest pattern) with the end extended. `merged` receives the result in text order
-/// (paragraph, start, theme); `open` is scratch.
+/// (paragraph, start, theme).
 ///
 /// One sort in text order: the raws of one theme are then visited in the order of the
 /// policy (paragraph, start, longest first, pattern), so each theme's last merged span
-/// (`open[theme]`) is the only one a raw can extend, and spans are pushed in the order of
+/// (kept per theme in `scratch`) is the only one a raw can extend, and spans are pushed in the order of
 /// their first raw, which is the text order of the result (no two merged spans of a theme
 /// in a paragraph start at the same byte).
 pub(crate) fn merge_overlaps(raws: &mut [Raw], merged: &mut Vec<Raw>, scratch: &mut MergeScratch) {
@@ -408,6 +408,9 @@ pub(crate) fn merge_overlaps(raws: &mut [Raw], merged: &mut Vec<Raw>, scratch: &
         open[theme] = merged.len() as u32;
         merged.push(raw);
     };
+    // Raws of the same pattern and byte span cover the same tokens: equal keys are equal
+    // raws, so the order among them (the raw's index, or an unstable sort's) changes
+    // nothing.
     if let Some(packing) = KeyPacking::of(raws) {
         keys.clear();
         keys.extend(raws.iter().enumerate().map(|(i, r)| packing.key(r, i)));
@@ -417,8 +420,6 @@ pub(crate) fn merge_overlaps(raws: &mut [Raw], merged: &mut Vec<Raw>, scratch: &
         }
         return;
     }
-    // Raws of the same pattern and byte span cover the same tokens: equal keys are equal
-    // raws, so the order among them (an unstable sort's) changes nothing.
     raws.sort_unstable_by_key(|r| {
         (
             r.para,
@@ -449,7 +450,8 @@ pub(crate) struct MergeScratch {
 struct KeyPacking {
     /// Bits of each field, from the least significant: index, pattern, end, theme, start.
     widths: [u32; 5],
-    /// The largest end's bits set (the end is stored complemented).
+    /// Every end's bits or-ed together (an end is stored complemented within them, which
+    /// reverses the order of ends).
     end_mask: u32,
 }
 
