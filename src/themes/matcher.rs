@@ -976,7 +976,8 @@ impl LangMatcher {
                         have_turns = true;
                     }
                     pairs.clear();
-                    for &seq in a {
+                    // Most sequences of a side with many alternatives are absent.
+                    for &seq in a.iter().filter(|&&s| !occ[s as usize].is_empty()) {
                         pair_near(
                             doc,
                             &occ[seq as usize],
