@@ -353,8 +353,8 @@ mod tests {
         spans
     }
 
-    /// The abbreviation test through `char`s only, as first written: the reference the byte
-    /// path must agree with.
+    /// The abbreviation test through `char`s only: the definition the byte path must agree
+    /// with.
     fn reference_ends_with_abbreviation(before: &str) -> bool {
         let word = before
             .rsplit(|c: char| c.is_whitespace() || matches!(c, '(' | '"' | '«' | '“'))
