@@ -19,7 +19,7 @@ use super::ExportError;
 
 /// Bytes buffered before each write to the staged file: large outputs (an evidence table of
 /// hundreds of megabytes) go to the kernel in few calls.
-const OUTPUT_BUFFER: usize = 256 * 1024;
+pub(crate) const OUTPUT_BUFFER: usize = 256 * 1024;
 
 /// A file being written beside its destination, not yet visible under its name.
 pub(crate) struct Staged {
