@@ -43,6 +43,7 @@ enum Out {
         staged: Staged,
         pending: Pending,
         doc: DocCells,
+        repeated: RepeatedCells,
     },
     /// JSON (`array`: one JSON array) or NDJSON (one object per line).
     Json {
@@ -78,6 +79,7 @@ impl EvidenceWriter {
                     staged,
                     pending,
                     doc: DocCells::default(),
+                    repeated: RepeatedCells::default(),
                 }
             }
             TableFormat::Json | TableFormat::Ndjson => {
@@ -138,10 +140,11 @@ impl EvidenceWriter {
                 staged,
                 pending,
                 doc,
+                repeated,
             } => {
                 let line = &mut pending.bytes;
                 line.extend_from_slice(doc.cells(&row.doc));
-                csv_row_cells(line, row);
+                csv_row_cells(line, row, repeated);
                 pending.pass_on(staged, path)?;
             }
             Out::Json {
@@ -340,20 +343,78 @@ impl DocCells {
     }
 }
 
-/// The rest of a CSV record after its [`DocCells`], with its line end (numbers in decimal).
-fn csv_row_cells(out: &mut Vec<u8>, row: &EvidenceRef<'_>) {
+/// The rest of a CSV record after its [`DocCells`], with its line end (numbers in decimal;
+/// the theme and the rule, which repeat from row to row, through `repeated`).
+fn csv_row_cells(out: &mut Vec<u8>, row: &EvidenceRef<'_>, repeated: &mut RepeatedCells) {
     let mut number = itoa::Buffer::new();
     out.push(b',');
-    csv_field(out, csv_cell(row.theme).as_bytes());
+    repeated.push(out, row.theme);
     for n in [row.para, row.sentence, row.start, row.end] {
         out.push(b',');
         out.extend_from_slice(number.format(n as u64).as_bytes());
     }
-    for text in [row.matched, row.rule, row.turn_speaker, row.left, row.right] {
+    out.push(b',');
+    csv_field(out, csv_cell(row.matched).as_bytes());
+    out.push(b',');
+    repeated.push(out, row.rule);
+    for text in [row.turn_speaker, row.left, row.right] {
         out.push(b',');
         csv_field(out, csv_cell(text).as_bytes());
     }
     out.push(b'\n');
+}
+
+/// The encoded CSV cells (through [`csv_cell`] and [`csv_field`]) of texts that repeat from
+/// row to row, such as theme ids and rules, which a count hands over as the same shared
+/// strings: a small table by the text's address and length, each slot keeping the text it
+/// encoded. A hit is checked against that copy, so a different text at a reused address is
+/// encoded afresh, never given another text's cell.
+struct RepeatedCells {
+    slots: Vec<Option<RepeatedCell>>,
+}
+
+struct RepeatedCell {
+    at: usize,
+    text: Box<[u8]>,
+    cell: Vec<u8>,
+}
+
+impl Default for RepeatedCells {
+    fn default() -> RepeatedCells {
+        RepeatedCells {
+            slots: (0..REPEATED_SLOTS).map(|_| None).collect(),
+        }
+    }
+}
+
+/// Slots of [`RepeatedCells`] (a power of two; the default theme set has fewer rules).
+const REPEATED_SLOTS: usize = 512;
+
+impl RepeatedCells {
+    /// Appends the encoded cell of `text` to `out`.
+    #[inline]
+    fn push(&mut self, out: &mut Vec<u8>, text: &str) {
+        let at = text.as_ptr() as usize;
+        // Fibonacci hashing of the address and length: the top bits pick the slot.
+        let hash =
+            (at as u64 ^ (text.len() as u64).rotate_left(32)).wrapping_mul(0x9E37_79B9_7F4A_7C15);
+        let slot = &mut self.slots[(hash >> (64 - REPEATED_SLOTS.trailing_zeros())) as usize];
+        match slot {
+            Some(cell) if cell.at == at && *cell.text == *text.as_bytes() => {}
+            _ => {
+                let mut cell = Vec::new();
+                csv_field(&mut cell, csv_cell(text).as_bytes());
+                *slot = Some(RepeatedCell {
+                    at,
+                    text: text.as_bytes().into(),
+                    cell,
+                });
+            }
+        }
+        if let Some(cell) = slot {
+            out.extend_from_slice(&cell.cell);
+        }
+    }
 }
 
 /// One field of a record of several as the `csv` crate's default writer writes it
@@ -715,6 +776,31 @@ mod tests {
         }
     }
 
+    /// The cell `RepeatedCells` gives `text`, and the one written without it.
+    fn repeated_and_plain(cells: &mut RepeatedCells, text: &str) -> (Vec<u8>, Vec<u8>) {
+        let mut repeated = Vec::new();
+        cells.push(&mut repeated, text);
+        let mut plain = Vec::new();
+        csv_field(&mut plain, csv_cell(text).as_bytes());
+        (repeated, plain)
+    }
+
+    #[test]
+    fn a_repeated_cell_is_not_given_to_another_text_at_the_same_address() {
+        let mut cells = RepeatedCells::default();
+        let mut text = String::from("near(a, b; within 3)");
+        let (first, plain) = repeated_and_plain(&mut cells, &text);
+        assert_eq!(first, plain);
+        assert_eq!(first, b"\"near(a, b; within 3)\"");
+        // Same address and length, other bytes.
+        text.make_ascii_uppercase();
+        let (second, plain) = repeated_and_plain(&mut cells, &text);
+        assert_eq!(second, plain);
+        assert_eq!(second, b"\"NEAR(A, B; WITHIN 3)\"");
+        text.truncate(4);
+        assert_eq!(repeated_and_plain(&mut cells, &text).0, b"NEAR");
+    }
+
     #[test]
     fn parquet_past_one_row_group_reads_back_as_the_same_rows() {
         let rows: Vec<EvidenceRow> = (0..PARQUET_ROW_GROUP + 3)
@@ -814,6 +900,36 @@ mod tests {
             csv_field(&mut line, field.as_bytes());
             line.extend_from_slice(b",x\n");
             prop_assert_eq!(String::from_utf8_lossy(&line), String::from_utf8_lossy(&expected));
+        }
+    }
+
+    proptest! {
+        /// Texts drawn again and again from a few shared strings and a few fresh copies
+        /// (more texts than slots, so slots are taken over) get the cells written
+        /// without the table.
+        #[test]
+        fn repeated_cells_are_the_plain_ones(
+            pool in prop::collection::vec("[a-z ,\"=-]{0,20}", 1..8),
+            picks in prop::collection::vec((0usize..8, any::<bool>()), 0..200),
+            fresh in prop::collection::vec("[a-z,]{0,5}", 0..REPEATED_SLOTS + 50),
+        ) {
+            let mut cells = RepeatedCells::default();
+            for text in &fresh {
+                let (repeated, plain) = repeated_and_plain(&mut cells, text);
+                prop_assert_eq!(repeated, plain);
+            }
+            for (pick, copy) in picks {
+                let shared = &pool[pick % pool.len()];
+                let copied;
+                let text = if copy {
+                    copied = shared.clone();
+                    copied.as_str()
+                } else {
+                    shared.as_str()
+                };
+                let (repeated, plain) = repeated_and_plain(&mut cells, text);
+                prop_assert_eq!(repeated, plain);
+            }
         }
     }
 
