@@ -17,6 +17,7 @@ use std::path::{Path, PathBuf};
 use chrono::NaiveDate;
 use polars::io::parquet::write::BatchedWriter as BatchedParquetWriter;
 use polars::prelude::{DataFrame, ParquetWriter};
+use rustc_hash::FxHashMap;
 
 use super::atomic::{OUTPUT_BUFFER, Staged, commit_pair};
 use super::manifest::stage_manifest;
@@ -366,54 +367,47 @@ fn csv_row_cells(out: &mut Vec<u8>, row: &EvidenceRef<'_>, repeated: &mut Repeat
 
 /// The encoded CSV cells (through [`csv_cell`] and [`csv_field`]) of texts that repeat from
 /// row to row, such as theme ids and rules, which a count hands over as the same shared
-/// strings: a small table by the text's address and length, each slot keeping the text it
-/// encoded. A hit is checked against that copy, so a different text at a reused address is
-/// encoded afresh, never given another text's cell.
+/// strings: a map by the text's address and length, each entry keeping the text it encoded.
+/// A hit is checked against that copy, so a different text at a reused address is encoded
+/// afresh, never given another text's cell; the map is emptied when it holds
+/// [`REPEATED_TEXTS`] texts (a caller handing fresh strings with every row).
+#[derive(Default)]
 struct RepeatedCells {
-    slots: Vec<Option<RepeatedCell>>,
+    cells: FxHashMap<(usize, usize), RepeatedCell>,
 }
 
 struct RepeatedCell {
-    at: usize,
     text: Box<[u8]>,
     cell: Vec<u8>,
 }
 
-impl Default for RepeatedCells {
-    fn default() -> RepeatedCells {
-        RepeatedCells {
-            slots: (0..REPEATED_SLOTS).map(|_| None).collect(),
-        }
-    }
-}
-
-/// Slots of [`RepeatedCells`] (a power of two; the default theme set has fewer rules).
-const REPEATED_SLOTS: usize = 512;
+/// Texts [`RepeatedCells`] keeps at most (the default theme set has a few hundred rules).
+const REPEATED_TEXTS: usize = 4096;
 
 impl RepeatedCells {
     /// Appends the encoded cell of `text` to `out`.
     #[inline]
     fn push(&mut self, out: &mut Vec<u8>, text: &str) {
-        let at = text.as_ptr() as usize;
-        // Fibonacci hashing of the address and length: the top bits pick the slot.
-        let hash =
-            (at as u64 ^ (text.len() as u64).rotate_left(32)).wrapping_mul(0x9E37_79B9_7F4A_7C15);
-        let slot = &mut self.slots[(hash >> (64 - REPEATED_SLOTS.trailing_zeros())) as usize];
-        match slot {
-            Some(cell) if cell.at == at && *cell.text == *text.as_bytes() => {}
-            _ => {
-                let mut cell = Vec::new();
-                csv_field(&mut cell, csv_cell(text).as_bytes());
-                *slot = Some(RepeatedCell {
-                    at,
-                    text: text.as_bytes().into(),
-                    cell,
-                });
-            }
+        let key = (text.as_ptr() as usize, text.len());
+        if let Some(known) = self.cells.get(&key)
+            && *known.text == *text.as_bytes()
+        {
+            out.extend_from_slice(&known.cell);
+            return;
         }
-        if let Some(cell) = slot {
-            out.extend_from_slice(&cell.cell);
+        if self.cells.len() >= REPEATED_TEXTS {
+            self.cells.clear();
         }
+        let mut cell = Vec::new();
+        csv_field(&mut cell, csv_cell(text).as_bytes());
+        out.extend_from_slice(&cell);
+        self.cells.insert(
+            key,
+            RepeatedCell {
+                text: text.as_bytes().into(),
+                cell,
+            },
+        );
     }
 }
 
@@ -786,6 +780,18 @@ mod tests {
     }
 
     #[test]
+    fn repeated_cells_keep_a_bounded_number_of_texts() {
+        let texts: Vec<String> = (0..REPEATED_TEXTS + 10).map(|i| i.to_string()).collect();
+        let mut cells = RepeatedCells::default();
+        let mut out = Vec::new();
+        for text in &texts {
+            cells.push(&mut out, text);
+            assert!(cells.cells.len() <= REPEATED_TEXTS);
+        }
+        assert_eq!(out, texts.concat().as_bytes());
+    }
+
+    #[test]
     fn a_repeated_cell_is_not_given_to_another_text_at_the_same_address() {
         let mut cells = RepeatedCells::default();
         let mut text = String::from("near(a, b; within 3)");
@@ -905,13 +911,13 @@ mod tests {
 
     proptest! {
         /// Texts drawn again and again from a few shared strings and a few fresh copies
-        /// (more texts than slots, so slots are taken over) get the cells written
+        /// (more texts than the map keeps, so it is emptied) get the cells written
         /// without the table.
         #[test]
         fn repeated_cells_are_the_plain_ones(
             pool in prop::collection::vec("[a-z ,\"=-]{0,20}", 1..8),
             picks in prop::collection::vec((0usize..8, any::<bool>()), 0..200),
-            fresh in prop::collection::vec("[a-z,]{0,5}", 0..REPEATED_SLOTS + 50),
+            fresh in prop::collection::vec("[a-z,]{0,5}", 0..REPEATED_TEXTS + 50),
         ) {
             let mut cells = RepeatedCells::default();
             for text in &fresh {
