@@ -5,10 +5,10 @@
 //! same rows collected into [`evidence_frame`]: CSV, JSON and NDJSON byte for byte (CSV
 //! cells neutralised by [`csv_cell`]), Parquet with the same schema and rows, in row groups
 //! of [`PARQUET_ROW_GROUP`] rows (identical files up to that many rows). Memory does not
-//! grow with the number of rows: CSV and JSON rows go straight to the file, Parquet holds
-//! one row group. The file and its manifest (with the row count) appear together at
-//! [`EvidenceWriter::finish`]; a writer dropped before, or failing, leaves the previous
-//! file and manifest as they were (see [`super::atomic`]).
+//! grow with the number of rows: CSV and JSON rows go to the file in pieces of
+//! [`OUTPUT_BUFFER`] bytes, Parquet holds one row group. The file and its manifest (with
+//! the row count) appear together at [`EvidenceWriter::finish`]; a writer dropped before,
+//! or failing, leaves the previous file and manifest as they were (see [`super::atomic`]).
 
 use std::fs::File;
 use std::io::{BufWriter, Write};
@@ -370,7 +370,8 @@ fn csv_row_cells(out: &mut Vec<u8>, row: &EvidenceRef<'_>, repeated: &mut Repeat
 /// strings: a map by the text's address and length, each entry keeping the text it encoded.
 /// A hit is checked against that copy, so a different text at a reused address is encoded
 /// afresh, never given another text's cell; the map is emptied when it holds
-/// [`REPEATED_TEXTS`] texts (a caller handing fresh strings with every row).
+/// [`REPEATED_TEXTS`] texts (a caller handing fresh strings with every row). Like
+/// [`DocCells`], a cell is neutralised as [`csv_cell`] says when it is first encoded.
 #[derive(Default)]
 struct RepeatedCells {
     cells: FxHashMap<(usize, usize), RepeatedCell>,
@@ -454,8 +455,8 @@ fn needs_quotes(field: &[u8]) -> bool {
 }
 
 /// Whether one of the sixteen bytes of `chunk` is one of the four: written byte by byte
-/// without branches, which the compiler turns into vector compares (SSE2 on x86-64: four
-/// compares, three ors and a mask for the sixteen).
+/// without branches, which the compiler turns into vector compares and one mask (SSE2 on
+/// x86-64).
 #[inline(always)]
 fn special16(chunk: &[u8]) -> bool {
     let Ok(bytes) = <&[u8; 16]>::try_from(chunk) else {
