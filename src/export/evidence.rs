@@ -178,17 +178,13 @@ impl EvidenceWriter {
     /// the previous ones together. Returns the manifest's path.
     pub fn finish(self, context: &ManifestContext) -> Result<PathBuf, ExportError> {
         let path = self.path;
-        let io = |source| ExportError::Io {
-            path: path.clone(),
-            source,
-        };
         let (staged, format) = match self.out {
             Out::Csv {
                 mut staged,
-                pending,
+                mut pending,
                 ..
             } => {
-                staged.write_all(&pending.bytes).map_err(io)?;
+                pending.hand_over(&mut staged, &path)?;
                 (staged, TableFormat::Csv)
             }
             Out::Json {
@@ -199,7 +195,7 @@ impl EvidenceWriter {
                 if array {
                     pending.bytes.push(b']');
                 }
-                staged.write_all(&pending.bytes).map_err(io)?;
+                pending.hand_over(&mut staged, &path)?;
                 if array {
                     (staged, TableFormat::Json)
                 } else {
@@ -258,6 +254,11 @@ impl Pending {
         if self.bytes.len() < OUTPUT_BUFFER {
             return Ok(());
         }
+        self.hand_over(staged, path)
+    }
+
+    /// Hands every pending row to `staged` (`path`: the table, for the error).
+    fn hand_over(&mut self, staged: &mut Staged, path: &Path) -> Result<(), ExportError> {
         staged
             .write_all(&self.bytes)
             .map_err(|source| ExportError::Io {

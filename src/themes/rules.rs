@@ -386,9 +386,9 @@ pub(crate) fn raw_of_pair(doc: &DocTokens, theme: u32, pattern: u32, a: Occ, b: 
 ///
 /// One sort in text order: the raws of one theme are then visited in the order of the
 /// policy (paragraph, start, longest first, pattern), so each theme's last merged span
-/// (kept per theme in `scratch`) is the only one a raw can extend, and spans are pushed in the order of
-/// their first raw, which is the text order of the result (no two merged spans of a theme
-/// in a paragraph start at the same byte).
+/// (kept per theme in `scratch`) is the only one a raw can extend, and spans are pushed in
+/// the order of their first raw, which is the text order of the result (no two merged spans
+/// of a theme in a paragraph start at the same byte).
 pub(crate) fn merge_overlaps(raws: &mut [Raw], merged: &mut Vec<Raw>, scratch: &mut MergeScratch) {
     merged.clear();
     let MergeScratch { open, keys } = scratch;
