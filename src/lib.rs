@@ -11,6 +11,9 @@
 //! one way: text, document -> corpus, query -> index -> search, themes -> analysis ->
 //! words -> export -> study (`docs/architecture.md`).
 
+// The library returns data; printing is the binary's (tests may print).
+#![cfg_attr(not(test), deny(clippy::print_stdout, clippy::print_stderr))]
+
 pub mod analysis;
 pub mod corpus;
 pub mod document;

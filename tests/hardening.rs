@@ -586,3 +586,225 @@ fn an_empty_statemine_json_is_repaired_when_the_schema_matches() {
     fs::write(&meta, "{\"schema_version\": 0}\n").unwrap();
     assert_eq!(env.run_index(&["info"]).code, 2);
 }
+
+/// A text that the default themes count (sanctions_futility) and `trade` finds.
+const TRADE: &str = "Trade was discussed. Sanctions are useless and counterproductive.";
+
+/// Three good records and one with an impossible date, for the tests below.
+fn mixed_records(env: &Env) -> String {
+    let lines = [
+        record("one", "2017-03-01", TRADE),
+        record("two", "2017-02-30", TRADE),
+        record("three", "2017-04-01", TRADE),
+        record("four", "2017-05-01", TRADE),
+    ];
+    env.write("docs.jsonl", lines.join("\n") + "\n")
+}
+
+/// The number of documents `info` reports for the scratch index.
+fn documents(env: &Env) -> u64 {
+    let run = env.run_index(&["info"]);
+    let line = run
+        .stdout
+        .lines()
+        .find(|l| l.starts_with("documents"))
+        .unwrap_or_else(|| panic!("no documents line: {}", run.stdout));
+    line.split_whitespace().nth(1).unwrap().parse().unwrap()
+}
+
+#[cfg(unix)]
+#[test]
+fn an_ingest_whose_stderr_is_closed_still_commits_its_good_records() {
+    let env = Env::new();
+    let input = mixed_records(&env);
+    // A pipe whose reading end is closed before the run: every write to stderr fails, as
+    // when the messages are piped into `head -1`.
+    let (reader, writer) = std::io::pipe().unwrap();
+    drop(reader);
+    let status = std::process::Command::new(common::binary())
+        .current_dir(env.dir.path())
+        .args(["ingest", &input, "--index", &env.index()])
+        .stdout(std::process::Stdio::null())
+        .stderr(writer)
+        .status()
+        .unwrap();
+    assert_eq!(status.code(), Some(2), "a rejected record fails the run");
+    assert_eq!(documents(&env), 3);
+}
+
+#[test]
+fn command_line_outputs_never_go_into_an_index_folder() {
+    let env = Env::new();
+    let input = mixed_records(&env);
+    env.run_index(&["ingest", "-q", &input]);
+    let meta = env.path("index/meta.json");
+    let before = fs::read(&meta).unwrap();
+    for args in [
+        vec!["trends", "--by", "year", "--out", "index/meta.json"],
+        vec!["search", "trade", "--out", "index/sub/hits.csv"],
+        vec!["themes", "count", "--evidence", "index/statemine.json"],
+    ] {
+        let run = env.run_index(&args);
+        assert_eq!(run.code, 2, "{args:?}: {}", run.stderr);
+        assert!(
+            run.stderr.contains("outputs never go into an index"),
+            "{args:?}: {}",
+            run.stderr
+        );
+    }
+    assert_eq!(fs::read(&meta).unwrap(), before);
+    assert!(!env.path("index/sub").exists());
+    assert_eq!(documents(&env), 3);
+    let run = env.run_index(&["trends", "--by", "year", "--out", "trends.csv", "-q"]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+}
+
+#[test]
+fn two_outputs_of_one_command_may_not_name_one_file() {
+    let env = Env::new();
+    let input = mixed_records(&env);
+    env.run_index(&["ingest", "-q", &input]);
+    let run = env.run_index(&[
+        "trends",
+        "--by",
+        "year",
+        "--out",
+        "same.csv",
+        "--evidence",
+        "./same.csv",
+    ]);
+    assert_eq!(run.code, 2, "{}", run.stderr);
+    assert!(
+        run.stderr.contains("--evidence") && run.stderr.contains("written by --out"),
+        "{}",
+        run.stderr
+    );
+    assert!(!env.path("same.csv").exists());
+    let themes = env.write(
+        "themes.toml",
+        fs::read(std::path::Path::new(common::ROOT).join("corpus/themes/korea-2017.toml")).unwrap(),
+    );
+    let run = env.run_index(&[
+        "trends",
+        "--by",
+        "year",
+        "--themes",
+        &themes,
+        "--out",
+        "themes.toml",
+    ]);
+    assert_eq!(run.code, 2, "{}", run.stderr);
+    assert!(run.stderr.contains("read from --themes"), "{}", run.stderr);
+    let run = env.run_index(&[
+        "trends",
+        "--by",
+        "year",
+        "--out",
+        "a.csv",
+        "--evidence",
+        "b.csv",
+        "-q",
+    ]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+}
+
+#[test]
+fn huge_numbers_in_options_are_bounded_or_refused() {
+    let env = Env::new();
+    let input = mixed_records(&env);
+    env.run_index(&["ingest", "-q", &input]);
+    let max = u64::MAX.to_string();
+    let run = env.run_index(&["search", "trade", "--json", "--limit", &max]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    assert_eq!(run.stdout.matches("\"id\"").count(), 3, "{}", run.stdout);
+    let run = env.run_index(&[
+        "search", "trade", "--json", "--limit", &max, "--offset", "1",
+    ]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    assert_eq!(run.stdout.matches("\"id\"").count(), 2, "{}", run.stdout);
+    let run = env.run_index(&["search", "trade", "--offset", &max]);
+    assert_eq!(run.code, 1, "{}", run.stderr);
+    let run = env.run_index(&["trends", "--by", "year", "--low-n-words", &max, "-q"]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    for (args, says) in [
+        (vec!["kwic", "us_blame", "--width", &max], "0..=10000"),
+        (vec!["ingest", &input, "--threads", "1000000"], "0..=256"),
+        (vec!["themes", "count", "--threads", &max], "0..=256"),
+    ] {
+        let run = env.run_index(&args);
+        assert_eq!(run.code, 2, "{args:?}: {}", run.stderr);
+        assert!(run.stderr.contains(says), "{args:?}: {}", run.stderr);
+        assert!(!run.stderr.contains("panicked"), "{}", run.stderr);
+    }
+    let gold = env.write(
+        "gold.jsonl",
+        "{\"doc_id\":\"one\",\"para\":0,\"themes\":[]}\n{\"doc_id\":\"three\",\"para\":0,\"themes\":[]}\n",
+    );
+    let run = env.run_index(&["themes", "eval", "--gold", &gold, "--cv-by", "doc", &max]);
+    assert_eq!(run.code, 2, "{}", run.stderr);
+    assert!(run.stderr.contains("2 <= K <="), "{}", run.stderr);
+}
+
+#[test]
+fn date_filters_beyond_the_stored_range_select_nothing_past_it() {
+    let env = Env::new();
+    let lines = [
+        record("first", "1678-01-01", "Trade was discussed."),
+        record("middle", "2017-09-05", "Trade was discussed."),
+        record("last", "2261-12-31", "Trade was discussed."),
+    ];
+    let input = env.write("docs.jsonl", lines.join("\n") + "\n");
+    env.run_index(&["ingest", "-q", &input]);
+    let ids = |range: &[&str]| {
+        let mut args = vec!["search", "trade", "--json", "-q"];
+        args.extend_from_slice(range);
+        let run = env.run_index(&args);
+        ["first", "middle", "last"]
+            .into_iter()
+            .filter(|id| run.stdout.contains(&format!("\"id\":\"{id}\"")))
+            .collect::<Vec<_>>()
+    };
+    assert_eq!(ids(&["--to", "1677"]), Vec::<&str>::new());
+    assert_eq!(ids(&["--from", "2262"]), Vec::<&str>::new());
+    assert_eq!(
+        ids(&["--from", "2262-01-01", "--to", "2262-12-31"]),
+        Vec::<&str>::new()
+    );
+    assert_eq!(ids(&["--to", "1678"]), ["first"]);
+    assert_eq!(ids(&["--from", "2261"]), ["last"]);
+    assert_eq!(
+        ids(&["--from", "0001-01-01", "--to", "9999-12-31"]),
+        ["first", "middle", "last"]
+    );
+    assert_eq!(
+        ids(&["--from", "1677", "--to", "2017"]),
+        ["first", "middle"]
+    );
+}
+
+#[test]
+fn a_word_too_long_to_be_indexed_is_refused_as_such() {
+    let env = Env::new();
+    let input = mixed_records(&env);
+    env.run_index(&["ingest", "-q", &input]);
+    let long = "a".repeat(61);
+    for query in [format!("trade OR {long}"), format!("\"trade {long}\"")] {
+        let run = env.run_index(&["search", &query]);
+        assert_eq!(run.code, 2, "{query}: {}", run.stderr);
+        assert!(
+            run.stderr.contains("a word of 61 bytes"),
+            "{query}: {}",
+            run.stderr
+        );
+    }
+    let themes = env.write(
+        "long.toml",
+        format!(
+            "name = \"long\"\nversion = \"1\"\n\n[[theme]]\nid = \"t\"\nlabel = \"T\"\n\
+             [theme.en]\npatterns = [\"trade {long}\"]\n"
+        ),
+    );
+    let run = env.run_index(&["themes", "count", "--themes", &themes]);
+    assert_eq!(run.code, 2, "{}", run.stderr);
+    assert!(run.stderr.contains("a word of 61 bytes"), "{}", run.stderr);
+}

@@ -376,6 +376,11 @@ where
 }
 
 /// A Float64 column computed row by row from two u64 columns (null where `f` gives None).
+/// `n` as an `i64` literal value, at most `i64::MAX`.
+fn below_i64(n: u64) -> i64 {
+    i64::try_from(n).unwrap_or(i64::MAX)
+}
+
 fn map_pair(a: &str, b: &str, f: impl Fn(u64, u64) -> Option<f64> + Send + Sync + 'static) -> Expr {
     let f = Arc::new(f);
     col(a).map_many(
@@ -664,9 +669,11 @@ pub fn trends_table(
                 stats::wilson_interval(k, n, confidence).map(|i| i.high)
             })
             .alias("share_ci_high"),
+            // Thresholds above i64::MAX (which no count reaches) as i64::MAX: polars holds
+            // an integer literal as a signed one and has no 128-bit integers here.
             col("n_docs")
-                .lt(lit(low_n.min_docs))
-                .or(col("n_words").lt(lit(low_n.min_words)))
+                .lt(lit(below_i64(low_n.min_docs)))
+                .or(col("n_words").lt(lit(below_i64(low_n.min_words))))
                 .alias("low_n"),
         ])
         .sort(

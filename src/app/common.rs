@@ -7,12 +7,15 @@ use std::sync::Arc;
 use anyhow::Context;
 use chrono::NaiveDate;
 use clap::Args;
+use clap::builder::RangedU64ValueParser;
 
 use statemine::corpus::{DEFAULT_SPEAKERS_FILE, Resolved, SpeakerRegistry};
 use statemine::document::{Kind, Lang, Role};
-use statemine::index::{DocFilter, IndexStore, ParagraphFilter, TurnFilter, UnmatchedName};
+use statemine::index::{
+    DocFilter, IndexStore, MAX_THREADS, ParagraphFilter, TurnFilter, UnmatchedName,
+};
 use statemine::query::Plan;
-use statemine::study::STUDY_SPEAKERS_FILE;
+use statemine::study::{STUDY_SPEAKERS_FILE, clean_path};
 
 use super::output::note_mistake;
 
@@ -228,6 +231,64 @@ pub fn unmatched_note(unmatched: &UnmatchedName) -> String {
         "--{field} `{}` matches no {field} in the index{hint}",
         unmatched.name
     )
+}
+
+/// Refuses a command whose outputs name one file twice, or name one of its inputs: the
+/// later write would silently replace the other output or the input. `outputs` and
+/// `inputs` pair each path with the option that gave it; absent options are `None`.
+pub fn outputs_apart(
+    outputs: &[(&str, Option<&Path>)],
+    inputs: &[(&str, Option<&Path>)],
+) -> anyhow::Result<()> {
+    let given = |list: &[(&str, Option<&Path>)]| -> Vec<(String, PathBuf)> {
+        list.iter()
+            .filter_map(|&(flag, path)| path.map(|p| (flag.to_string(), file_identity(p))))
+            .collect()
+    };
+    let (outputs, inputs) = (given(outputs), given(inputs));
+    for (k, (flag, path)) in outputs.iter().enumerate() {
+        let clash = outputs[..k]
+            .iter()
+            .map(|(other, p)| (other, p, "written by"))
+            .chain(inputs.iter().map(|(other, p)| (other, p, "read from")))
+            .find(|&(_, p, _)| p == path);
+        if let Some((other, _, role)) = clash {
+            anyhow::bail!(
+                "{flag} {} is the file {role} {other}: give each output its own file",
+                path.display()
+            );
+        }
+    }
+    Ok(())
+}
+
+/// The paths of a repeatable option, each with its flag, for [`outputs_apart`].
+pub fn each_as<'a>(
+    flag: &'a str,
+    paths: &'a [PathBuf],
+) -> impl Iterator<Item = (&'a str, Option<&'a Path>)> {
+    paths.iter().map(move |p| (flag, Some(p.as_path())))
+}
+
+/// A path made comparable: absolute, its folder resolved (symbolic links, `..`) when it
+/// exists, else cleaned lexically.
+fn file_identity(path: &Path) -> PathBuf {
+    let absolute = std::path::absolute(path).unwrap_or_else(|_| path.to_path_buf());
+    if let Ok(real) = absolute.canonicalize() {
+        return real;
+    }
+    match (absolute.parent(), absolute.file_name()) {
+        (Some(parent), Some(name)) => match parent.canonicalize() {
+            Ok(real) => real.join(name),
+            Err(_) => clean_path(&absolute),
+        },
+        _ => clean_path(&absolute),
+    }
+}
+
+/// The parser of a `--threads` value: 0 (one per core) to [`MAX_THREADS`].
+pub fn thread_count() -> RangedU64ValueParser<usize> {
+    RangedU64ValueParser::new().range(0..=MAX_THREADS as u64)
 }
 
 #[cfg(test)]

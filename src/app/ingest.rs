@@ -12,7 +12,7 @@ use statemine::index::{IndexInfo, IngestOptions, InlineLabels, index_info, inges
 use statemine::text::terminal_safe;
 
 use super::Outcome;
-use super::common::IndexArgs;
+use super::common::{IndexArgs, thread_count};
 use super::output::{Output, note};
 use super::progress::IngestProgress;
 
@@ -47,8 +47,8 @@ pub struct IngestArgs {
     /// created); rejected records are still reported on stderr.
     #[arg(long)]
     pub json: bool,
-    /// Analysis and indexing threads (default: one per core).
-    #[arg(long, value_name = "N")]
+    /// Analysis and indexing threads (default: one per core; at most 256).
+    #[arg(long, value_name = "N", value_parser = thread_count())]
     pub threads: Option<usize>,
     /// Reject records (a JSON line, a CSV row, a text file) longer than this many MB,
     /// checked while reading so memory stays bounded.

@@ -10,7 +10,7 @@ use anyhow::Context;
 use clap::{Args, CommandFactory};
 use clap_complete::Shell;
 
-use super::output::{Output, note};
+use super::output::{Output, note, stderr_line};
 use super::{Cli, Outcome};
 
 /// Arguments of `statemine init`.
@@ -78,7 +78,7 @@ pub fn init(args: InitArgs) -> anyhow::Result<Outcome> {
     }
     out.flush()?;
     let dir = args.dir.display();
-    eprintln!(
+    stderr_line!(
         "note: put your documents into {dir}/{data}, then:\n  statemine ingest {dir}/{data} --index {dir}/index --set kind=statement\n  statemine run {dir}/job.toml",
         data = statemine::study::DATA_DIR
     );

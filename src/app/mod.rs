@@ -20,10 +20,12 @@ mod validation;
 mod words;
 mod words_print;
 
-use std::io;
+use std::io::{self, Write};
 use std::process::ExitCode;
 
 use clap::{Parser, Subcommand};
+
+use output::stderr_line;
 
 /// What a command reports on success.
 pub enum Outcome {
@@ -122,7 +124,7 @@ pub fn main() -> ExitCode {
         Err(err) if is_broken_pipe(&err) => ExitCode::SUCCESS,
         Err(err) => {
             let message = error_message(&err);
-            eprintln!(
+            stderr_line!(
                 "statemine: error: {}",
                 statemine::text::terminal_safe(&message)
             );
@@ -147,9 +149,9 @@ fn exit_with_usage_error(err: clap::Error) -> ! {
             .is_some_and(|arg| arg.to_string().starts_with('-'));
     let rendered = err.render().to_string();
     let text = rendered.strip_prefix("error: ").unwrap_or(&rendered);
-    eprint!("statemine: error: {text}");
+    let _ = write!(io::stderr().lock(), "statemine: error: {text}");
     if hyphen_value {
-        eprintln!(
+        stderr_line!(
             "note: a query or target that starts with `-` goes after `--`, with every option \
              before it: statemine search --index DIR -- -korea"
         );

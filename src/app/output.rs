@@ -50,22 +50,37 @@ pub fn quiet() -> bool {
     settings().quiet
 }
 
+/// Writes one line on stderr. A closed or failing stderr is ignored: a diagnostic is never
+/// worth the run's work (an ingest whose messages are piped into `head` still commits its
+/// records), and `eprintln!` would panic.
+pub fn write_stderr(line: std::fmt::Arguments<'_>) {
+    let _ = writeln!(io::stderr().lock(), "{line}");
+}
+
+/// `eprintln!` through [`write_stderr`]: a closed stderr is ignored.
+macro_rules! stderr_line {
+    ($($arg:tt)*) => {
+        $crate::app::output::write_stderr(format_args!($($arg)*))
+    };
+}
+pub(crate) use stderr_line;
+
 /// Prints `note: MESSAGE` on stderr, unless `--quiet`.
 pub fn note(message: impl Display) {
     if !quiet() {
-        eprintln!("note: {message}");
+        stderr_line!("note: {message}");
     }
 }
 
 /// Prints `note: MESSAGE` on stderr even with `--quiet`: for a likely mistake (a name that
 /// matches nothing, a mistyped theme id), which a quiet script must still show.
 pub fn note_mistake(message: impl Display) {
-    eprintln!("note: {message}");
+    stderr_line!("note: {message}");
 }
 
 /// Prints `warning: MESSAGE` on stderr.
 pub fn warning(message: impl Display) {
-    eprintln!("warning: {message}");
+    stderr_line!("warning: {message}");
 }
 
 /// Where results go, and whether to decorate them.

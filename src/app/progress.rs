@@ -15,7 +15,7 @@ use statemine::corpus::RecordError;
 use statemine::index::ProgressSink;
 use statemine::themes::Progress;
 
-use super::output::show_progress;
+use super::output::{show_progress, stderr_line};
 
 /// The progress bar of a batch job.
 pub struct IngestProgress {
@@ -69,7 +69,7 @@ impl ProgressSink for IngestProgress {
 
     fn rejected(&self, error: &RecordError) {
         let error = statemine::text::terminal_safe(&error.to_string()).into_owned();
-        self.bar.suspend(|| eprintln!("{error}"));
+        self.bar.suspend(|| stderr_line!("{error}"));
     }
 
     fn finish(&self) {

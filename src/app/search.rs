@@ -18,7 +18,7 @@ use statemine::search::{
 
 use super::Outcome;
 use super::common::{FilterArgs, IndexArgs, SpeakerUse, note_unmatched_names};
-use super::output::{Output, note, stderr_is_terminal, warning};
+use super::output::{Output, note, stderr_is_terminal, stderr_line, warning};
 use super::search_printer::{Format, Printer};
 
 /// Arguments of `statemine search`.
@@ -205,7 +205,7 @@ fn run_one(
                 ));
             } else {
                 let first = config.request.offset + 1;
-                eprintln!(
+                stderr_line!(
                     "{first}-{} of {total} matching documents ({ms:.1} ms)",
                     config.request.offset + shown
                 );
@@ -290,7 +290,9 @@ fn run_batch(
                 errors += 1;
                 printer.batch_error(line_number, query, &err.to_string())?;
                 printer.flush()?;
-                let err = statemine::text::terminal_safe(&err.to_string()).into_owned();
+                let err = err.to_string();
+                let err = statemine::text::excerpt(&err, statemine::text::MESSAGE_EXCERPT_CHARS);
+                let err = statemine::text::terminal_safe(&err).into_owned();
                 warning(format_args!("{name}:{line_number}: {err}"));
             }
         }

@@ -11,7 +11,7 @@ use statemine::document::Role;
 use statemine::index::IndexStore;
 
 use super::Outcome;
-use super::common::{IndexArgs, load_speakers};
+use super::common::{IndexArgs, each_as, load_speakers, outputs_apart};
 use super::output::{Output, note, warning};
 use super::themes::write_misses;
 
@@ -84,6 +84,10 @@ fn list(args: ListArgs) -> anyhow::Result<Outcome> {
 }
 
 fn check(args: CheckArgs) -> anyhow::Result<Outcome> {
+    let inputs: Vec<_> = each_as("--gold", &args.gold)
+        .chain([("--speakers", args.speakers.as_deref())])
+        .collect();
+    outputs_apart(&[("--misses", args.misses.as_deref())], &inputs)?;
     let registry = load_speakers(args.speakers.as_deref())?;
     let mut gold = Vec::new();
     for path in &args.gold {

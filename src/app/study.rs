@@ -16,7 +16,9 @@ use statemine::study::{CONFIDENCE, Study, TrendOptions, chart_title, trends_tabl
 use statemine::themes::{EvidenceSink, QueryTerm, ThemeSet};
 
 use super::Outcome;
-use super::common::{FilterArgs, IndexArgs, ParagraphArgs, analysis_filter, note_unmatched_names};
+use super::common::{
+    FilterArgs, IndexArgs, ParagraphArgs, analysis_filter, note_unmatched_names, outputs_apart,
+};
 use super::output::{Output, note};
 use super::progress::CountProgress;
 use super::study_job;
@@ -259,6 +261,19 @@ fn read_validation(path: Option<&Path>) -> anyhow::Result<Option<Validation>> {
 
 /// Runs `statemine trends`.
 pub fn trends(args: TrendsArgs) -> anyhow::Result<Outcome> {
+    outputs_apart(
+        &[
+            ("--out", args.out.as_deref()),
+            ("--evidence", args.evidence.as_deref()),
+            ("--plot", args.plot.as_deref()),
+        ],
+        &[
+            ("--themes", args.series.themes.themes.as_deref()),
+            ("--validation", args.validation.as_deref()),
+            ("--periods-file", args.named.periods_file.as_deref()),
+            ("--speakers", args.filter.speakers.as_deref()),
+        ],
+    )?;
     let filter = analysis_filter(&args.filter, &args.para)?;
     let spec = match args.named.named()? {
         Some(named) => PeriodSpec::Named(named),
@@ -335,6 +350,15 @@ pub fn trends(args: TrendsArgs) -> anyhow::Result<Outcome> {
 
 /// Runs `statemine compare`.
 pub fn compare(args: CompareArgs) -> anyhow::Result<Outcome> {
+    outputs_apart(
+        &[("--out", args.out.as_deref())],
+        &[
+            ("--themes", args.series.themes.themes.as_deref()),
+            ("--validation", args.validation.as_deref()),
+            ("--periods-file", args.named.periods_file.as_deref()),
+            ("--speakers", args.filter.speakers.as_deref()),
+        ],
+    )?;
     let filter = analysis_filter(&args.filter, &args.para)?;
     let named = args.named.named()?;
     let comparison = analysis::resolve_comparison(
@@ -380,6 +404,13 @@ pub fn compare(args: CompareArgs) -> anyhow::Result<Outcome> {
 
 /// Runs `statemine first`.
 pub fn first(args: FirstArgs) -> anyhow::Result<Outcome> {
+    outputs_apart(
+        &[("--out", args.out.as_deref())],
+        &[
+            ("--themes", args.series.themes.themes.as_deref()),
+            ("--speakers", args.filter.speakers.as_deref()),
+        ],
+    )?;
     let filter = analysis_filter(&args.filter, &args.para)?;
     if let Some(out) = &args.out {
         export::TableFormat::from_path(out)?;
@@ -430,6 +461,10 @@ pub struct ReportArgs {
 
 /// `statemine report`: the job's HTML report alone.
 pub fn report(args: ReportArgs) -> anyhow::Result<Outcome> {
+    outputs_apart(
+        &[("--out", args.out.as_deref())],
+        &[("the job", Some(args.job.as_path()))],
+    )?;
     if let Some(out) = &args.out {
         statemine::export::report::check_report_path(out)?;
     }

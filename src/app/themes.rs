@@ -5,6 +5,7 @@ use std::io::Write;
 use std::path::{Path, PathBuf};
 
 use anyhow::Context;
+use clap::builder::RangedU64ValueParser;
 use clap::{Args, Subcommand, ValueEnum};
 
 use statemine::document::Lang;
@@ -17,8 +18,11 @@ use statemine::themes::{
 };
 
 use super::Outcome;
-use super::common::{FilterArgs, IndexArgs, ParagraphArgs, analysis_filter, note_unmatched_names};
-use super::output::{Output, note, note_mistake, quiet, warning};
+use super::common::{
+    FilterArgs, IndexArgs, ParagraphArgs, analysis_filter, each_as, note_unmatched_names,
+    outputs_apart, thread_count,
+};
+use super::output::{Output, note, note_mistake, quiet, stderr_line, warning};
 use super::progress::CountProgress;
 use super::{kwic_print, themes_print};
 
@@ -101,8 +105,8 @@ pub struct CountArgs {
     /// Print the summary as one JSON object.
     #[arg(long)]
     pub json: bool,
-    /// Worker threads (0: one per core).
-    #[arg(long, default_value_t = 0)]
+    /// Worker threads (0: one per core; at most 256).
+    #[arg(long, default_value_t = 0, value_parser = thread_count())]
     pub threads: usize,
 }
 
@@ -235,8 +239,8 @@ pub struct KwicArgs {
     pub filter: FilterArgs,
     #[command(flatten)]
     pub para: ParagraphArgs,
-    /// Characters of context on each side.
-    #[arg(long, default_value_t = 40)]
+    /// Characters of context on each side (at most 10,000).
+    #[arg(long, default_value_t = 40, value_parser = RangedU64ValueParser::<usize>::new().range(0..=10_000))]
     pub width: usize,
     /// Order of the lines: keys separated by commas, each left1..left20 (the Nth word left
     /// of the match, nearest first), right1..right20, left (the whole left context, nearest
@@ -316,6 +320,16 @@ fn manifest_context(
 }
 
 fn count(args: CountArgs) -> anyhow::Result<Outcome> {
+    outputs_apart(
+        &[
+            ("--evidence", args.evidence.as_deref()),
+            ("--out", args.out.as_deref()),
+        ],
+        &[
+            ("--themes", args.themes.themes.as_deref()),
+            ("--speakers", args.filter.speakers.as_deref()),
+        ],
+    )?;
     for path in [&args.evidence, &args.out].into_iter().flatten() {
         TableFormat::from_path(path)?;
     }
@@ -379,7 +393,7 @@ fn count(args: CountArgs) -> anyhow::Result<Outcome> {
     out.flush()?;
     if !quiet() {
         let mb = result.text_bytes as f64 / 1e6;
-        eprintln!(
+        stderr_line!(
             "{} documents, {mb:.1} MB of text in {seconds:.2}s ({:.1} MB/s)",
             summary.documents,
             mb / seconds.max(1e-9)
@@ -419,7 +433,7 @@ fn test(args: TestArgs) -> anyhow::Result<Outcome> {
     }
     out.flush()?;
     if !args.json {
-        eprintln!(
+        stderr_line!(
             "{}: {} examples in {} of {} themes, {} failed",
             set.path.display(),
             outcomes.len(),
@@ -468,6 +482,16 @@ fn list_paragraphs(paragraphs: &[themes::MissingParagraph], suffix: &str) -> Str
 }
 
 fn eval(args: EvalArgs) -> anyhow::Result<Outcome> {
+    let inputs: Vec<_> = each_as("--gold", &args.gold)
+        .chain([("--themes", args.themes.themes.as_deref())])
+        .collect();
+    outputs_apart(
+        &[
+            ("--misses", args.misses.as_deref()),
+            ("--out", args.out.as_deref()),
+        ],
+        &inputs,
+    )?;
     if let Some(path) = &args.out {
         TableFormat::from_path(path)?;
     }
@@ -595,6 +619,10 @@ fn eval(args: EvalArgs) -> anyhow::Result<Outcome> {
 }
 
 fn train(args: TrainArgs) -> anyhow::Result<Outcome> {
+    let inputs: Vec<_> = each_as("--gold", &args.gold)
+        .chain([("--themes", args.themes.themes.as_deref())])
+        .collect();
+    outputs_apart(&[("--out", args.out.as_deref())], &inputs)?;
     anyhow::ensure!(
         args.themes.only.is_empty(),
         "themes train trains every theme of the file (--theme does not apply)"
@@ -651,7 +679,7 @@ fn train(args: TrainArgs) -> anyhow::Result<Outcome> {
     }
     if !quiet() {
         for m in model.models.iter().filter(|_| !args.json) {
-            eprintln!(
+            stderr_line!(
                 "{} [{}]: {} positives, {} negatives in {} documents, {} weights; inner CV F1 rules {:.3}, model {:.3} (p > {:.3}), either {:.3} (p > {:.3})",
                 m.theme,
                 m.lang,
@@ -751,6 +779,10 @@ pub(super) fn write_misses<T: serde::Serialize>(
 }
 
 fn import_dictionary(args: ImportArgs) -> anyhow::Result<Outcome> {
+    outputs_apart(
+        &[("--out", args.out.as_deref())],
+        &[("the dictionary", Some(args.file.as_path()))],
+    )?;
     let format = match args.format {
         Some(format) => format,
         None => match args

@@ -13,8 +13,8 @@ use statemine::themes::count_index;
 use statemine::themes::sample::{self, SampleConfig};
 
 use super::Outcome;
-use super::common::{FilterArgs, IndexArgs, note_unmatched_names};
-use super::output::{Output, note, quiet};
+use super::common::{FilterArgs, IndexArgs, note_unmatched_names, outputs_apart};
+use super::output::{Output, note, quiet, stderr_line};
 use super::themes::ThemesFileArgs;
 use statemine::study::CONFIDENCE;
 
@@ -72,6 +72,13 @@ pub struct ValidateArgs {
 
 /// Runs `statemine themes sample`.
 pub fn sample(args: SampleArgs) -> anyhow::Result<Outcome> {
+    outputs_apart(
+        &[("--out", Some(args.out.as_path()))],
+        &[
+            ("--themes", args.themes.themes.as_deref()),
+            ("--speakers", args.filter.speakers.as_deref()),
+        ],
+    )?;
     anyhow::ensure!(args.n > 0, "--n: draw at least one paragraph");
     anyhow::ensure!(
         (0.0..=1.0).contains(&args.predicted_share),
@@ -113,7 +120,7 @@ pub fn sample(args: SampleArgs) -> anyhow::Result<Outcome> {
     }
     // The design, for reading; --quiet and --json leave it out (the file has it).
     for stratum in drawn.strata.iter().filter(|_| !quiet() && !args.json) {
-        eprintln!(
+        stderr_line!(
             "{:<32} {:>6} of {:>7} paragraphs (weight {})",
             stratum.name,
             stratum.drawn,
@@ -145,6 +152,14 @@ fn estimate(e: &Estimate) -> String {
 
 /// Runs `statemine themes validate`.
 pub fn validate(args: ValidateArgs) -> anyhow::Result<Outcome> {
+    outputs_apart(
+        &[("--out", Some(args.out.as_path()))],
+        &[
+            ("--labels", Some(args.labels.as_path())),
+            ("--design", args.design.as_deref()),
+            ("--themes", args.themes.themes.as_deref()),
+        ],
+    )?;
     let set = args.themes.load()?;
     let themes: Vec<String> = set.themes.iter().map(|t| t.id.clone()).collect();
     let design = args

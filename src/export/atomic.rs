@@ -16,6 +16,7 @@ use std::path::{Path, PathBuf};
 use tempfile::NamedTempFile;
 
 use super::ExportError;
+use crate::index::IndexStore;
 
 /// Bytes buffered before each write to the staged file: large outputs (an evidence table of
 /// hundreds of megabytes) go to the kernel in few calls.
@@ -28,12 +29,19 @@ pub(crate) struct Staged {
 }
 
 impl Staged {
-    /// Starts writing `path` (creating its parent folders).
+    /// Starts writing `path` (creating its parent folders). A path inside the folder of an
+    /// index is refused: an output named `meta.json` there would destroy the index.
     pub(crate) fn create(path: &Path) -> Result<Staged, ExportError> {
         let io = |source| ExportError::Io {
             path: path.to_path_buf(),
             source,
         };
+        if let Some(index) = IndexStore::enclosing_index(path) {
+            return Err(ExportError::InsideIndex {
+                path: path.to_path_buf(),
+                index: index.to_path_buf(),
+            });
+        }
         let parent = output_folder(path)?;
         let name = path
             .file_name()

@@ -31,6 +31,14 @@ pub enum ExportError {
         /// Why.
         reason: String,
     },
+    /// The output would go into the folder of an index (and could replace its files).
+    #[error("{path}: inside the index {index}: outputs never go into an index")]
+    InsideIndex {
+        /// The output path.
+        path: PathBuf,
+        /// The folder holding the index.
+        index: PathBuf,
+    },
     /// The output could not be written.
     #[error("{path}: {source}")]
     Io {

@@ -18,6 +18,7 @@ use tantivy::schema::{Field, IndexRecordOption};
 use tantivy::{Searcher, Term};
 
 use super::Fields;
+use crate::corpus::{MAX_DATE, MIN_DATE};
 use crate::document::{Kind, Lang};
 use crate::query::Plan;
 use crate::text::names::{self, NamePattern};
@@ -103,16 +104,26 @@ impl DocFilter {
     ) -> tantivy::Result<Box<dyn Query>> {
         let mut clauses: Vec<(Occur, Box<dyn Query>)> = Vec::new();
         if self.from.is_some() || self.to.is_some() {
+            use std::ops::Bound;
             let bound = |date: NaiveDate| {
                 Term::from_field_date(fields.date, super::store::date_to_tantivy(date))
             };
-            let lower = self.from.map_or(std::ops::Bound::Unbounded, |d| {
-                std::ops::Bound::Included(bound(d))
-            });
-            let upper = self.to.map_or(std::ops::Bound::Unbounded, |d| {
-                std::ops::Bound::Included(bound(d))
-            });
-            clauses.push((Occur::Must, Box::new(RangeQuery::new(lower, upper))));
+            // A bound outside the dates a document may carry either excludes every document
+            // (`--from` after the last, `--to` before the first) or none.
+            let lower = match self.from {
+                Some(d) if d > MAX_DATE => Bound::Excluded(bound(MAX_DATE)),
+                Some(d) if d > MIN_DATE => Bound::Included(bound(d)),
+                _ => Bound::Unbounded,
+            };
+            let upper = match self.to {
+                Some(d) if d < MIN_DATE => Bound::Excluded(bound(MIN_DATE)),
+                Some(d) if d < MAX_DATE => Bound::Included(bound(d)),
+                _ => Bound::Unbounded,
+            };
+            // Both open: every document (a range query needs a term to know its field).
+            if !matches!((&lower, &upper), (Bound::Unbounded, Bound::Unbounded)) {
+                clauses.push((Occur::Must, Box::new(RangeQuery::new(lower, upper))));
+            }
         }
         for (field, names) in [
             (fields.speaker, &self.speakers),

@@ -45,6 +45,10 @@ use crate::corpus::{
 };
 use crate::error::Error;
 
+/// Most worker threads a job starts, whatever it is asked for: more only add memory and
+/// switching (each thread of a count or an ingest holds its own buffers).
+pub const MAX_THREADS: usize = 256;
+
 /// How an ingest job runs.
 #[derive(Debug, Clone)]
 pub struct IngestOptions {
@@ -196,7 +200,8 @@ pub fn ingest(
     let threads = match options.threads {
         0 => std::thread::available_parallelism().map_or(1, |n| n.get()),
         n => n,
-    };
+    }
+    .min(MAX_THREADS);
     // The lock first: a concurrent job must fail before reading anything.
     let mut writer = match (&store, options.dry_run) {
         (Some(store), false) => {

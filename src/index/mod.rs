@@ -37,7 +37,7 @@ pub(crate) use filter::{keyword_query, keyword_values};
 pub(crate) use filtered_query::FilteredQuery;
 pub use fingerprint::IndexFingerprint;
 pub use info::{IndexInfo, NO_VALUE, index_info};
-pub use ingest::{IngestOptions, IngestReport, InlineLabels, ingest};
+pub use ingest::{IngestOptions, IngestReport, InlineLabels, MAX_THREADS, ingest};
 pub use order::DateId;
 pub use progress::{NoProgress, ProgressSink};
 pub use schema::{Fields, SCHEMA_VERSION, build_schema};

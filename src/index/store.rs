@@ -95,6 +95,25 @@ impl IndexStore {
         dir.join(META_FILE).exists()
     }
 
+    /// Whether `dir` holds a statemine index or a bare Tantivy one (its `meta.json`): a
+    /// folder no output may be written into. The empty path is the current folder.
+    pub fn holds_any_index(dir: &Path) -> bool {
+        let dir = if dir.as_os_str().is_empty() {
+            Path::new(".")
+        } else {
+            dir
+        };
+        IndexStore::exists(dir) || dir.join("meta.json").is_file()
+    }
+
+    /// The nearest folder holding an index ([`IndexStore::holds_any_index`]) among the
+    /// folders `path` lies in, if any.
+    pub fn enclosing_index(path: &Path) -> Option<&Path> {
+        path.ancestors()
+            .skip(1)
+            .find(|dir| IndexStore::holds_any_index(dir))
+    }
+
     /// Opens an existing index, refusing a missing one or one of another schema version.
     /// An empty `statemine.json` (left by a crash before it was written atomically) is
     /// rewritten when the engine's schema is exactly this version's.

@@ -21,6 +21,7 @@ use crate::document::{Kind, Lang};
 use crate::text::Analyzer;
 use crate::text::fast::stem_key;
 use crate::text::names::NamePattern;
+use crate::text::words::{overlong_reason, overlong_word};
 
 /// A query ready to run, match and evaluate.
 #[derive(Debug, Clone, PartialEq)]
@@ -384,6 +385,9 @@ fn analyze(analyzer: &mut Analyzer, lang: Lang, value: &LeafValue) -> Result<Pat
         LeafValue::Phrase { text, slop } => (text.as_str(), *slop),
         LeafValue::Prefix(prefix) => return prefix_pattern(analyzer, lang, prefix),
     };
+    if let Some(word) = overlong_word(text) {
+        return Err(overlong_reason(word));
+    }
     let tokens = analyzer.tokens(lang, text);
     let Some(first) = tokens.first() else {
         return Err(match value {

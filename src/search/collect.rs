@@ -55,7 +55,9 @@ impl FromStr for SortOrder {
     }
 }
 
-/// The hits `offset..offset + limit` of `query` in `order`, with their scores.
+/// The hits `offset..offset + limit` of `query` in `order`, with their scores. No more
+/// hits than the index has documents are asked for: the collector reserves room for
+/// `offset + limit` of them.
 pub(crate) fn top_docs(
     searcher: &tantivy::Searcher,
     query: &dyn Query,
@@ -63,9 +65,11 @@ pub(crate) fn top_docs(
     offset: usize,
     limit: usize,
 ) -> tantivy::Result<Vec<(Score, DocAddress)>> {
-    if limit == 0 {
+    let docs = usize::try_from(searcher.num_docs()).unwrap_or(usize::MAX);
+    if limit == 0 || offset >= docs {
         return Ok(Vec::new());
     }
+    let limit = limit.min(docs - offset);
     let top = TopDocs::with_limit(limit).and_offset(offset);
     let direction = match order {
         SortOrder::Score => return searcher.search(query, &top.order_by_score()),

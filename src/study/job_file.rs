@@ -389,13 +389,13 @@ impl Job {
             Some(root) => base.join(root.get_ref()),
             None => base,
         };
-        let resolve = |p: &str| clean(&root.join(p));
+        let resolve = |p: &str| clean_path(&root.join(p));
         let out_dir = file
             .out_dir
             .as_ref()
             .map_or_else(|| root.clone(), |d| resolve(d.get_ref()));
-        let out_dir = clean(&out_dir);
-        let output = |p: &Spanned<String>| clean(&out_dir.join(p.get_ref()));
+        let out_dir = clean_path(&out_dir);
+        let output = |p: &Spanned<String>| clean_path(&out_dir.join(p.get_ref()));
         let index = resolve(file.index.get_ref());
 
         // The study's speaker registry: named, else `speakers.toml` beside the job's root
@@ -650,7 +650,7 @@ pub(super) fn comparisons_of(outputs: &[JobOutput]) -> Vec<(Comparison, Vec<Stri
 
 /// `path` with `.` and `name/..` removed lexically (`corpus/jobs/../../out` → `out`), so
 /// messages and manifests show the paths a user would type. Leading `..` stay.
-fn clean(path: &Path) -> PathBuf {
+pub fn clean_path(path: &Path) -> PathBuf {
     use std::path::Component;
     let mut out = PathBuf::new();
     for component in path.components() {
@@ -961,12 +961,12 @@ by = "quarter"
     #[test]
     fn paths_are_cleaned_lexically() {
         assert_eq!(
-            clean(Path::new("corpus/jobs/../../out/x.csv")),
+            clean_path(Path::new("corpus/jobs/../../out/x.csv")),
             Path::new("out/x.csv")
         );
-        assert_eq!(clean(Path::new("./a/../../b")), Path::new("../b"));
-        assert_eq!(clean(Path::new("/tmp/j/../i")), Path::new("/tmp/i"));
-        assert_eq!(clean(Path::new("a/..")), Path::new("."));
+        assert_eq!(clean_path(Path::new("./a/../../b")), Path::new("../b"));
+        assert_eq!(clean_path(Path::new("/tmp/j/../i")), Path::new("/tmp/i"));
+        assert_eq!(clean_path(Path::new("a/..")), Path::new("."));
     }
 
     #[test]

@@ -27,7 +27,7 @@ pub(crate) fn refuse_output(
             index.display()
         ));
     }
-    if let Some(dir) = path.ancestors().skip(1).find(|dir| is_index(dir)) {
+    if let Some(dir) = IndexStore::enclosing_index(path) {
         return Some(format!(
             "resolves to {}, inside the index {}: outputs never go into an index",
             path.display(),
@@ -53,16 +53,6 @@ fn inside(path: &Path, dir: &Path) -> bool {
             && !matches!(path.components().next(), Some(Component::ParentDir));
     }
     path.starts_with(dir)
-}
-
-/// Whether `dir` holds a statemine or Tantivy index.
-fn is_index(dir: &Path) -> bool {
-    let dir = if dir.as_os_str().is_empty() {
-        Path::new(".")
-    } else {
-        dir
-    };
-    IndexStore::exists(dir) || dir.join("meta.json").is_file()
 }
 
 #[cfg(test)]

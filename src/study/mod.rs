@@ -28,5 +28,5 @@ pub use counted::{
 pub use error::StudyError;
 pub use init::{DATA_DIR, STUDY_SPEAKERS_FILE, STUDY_TEMPLATES, init_study};
 pub use job::{JobEvent, Written, report_only, run_job, write_chart};
-pub use job_file::{Job, JobOutput};
+pub use job_file::{Job, JobOutput, clean_path};
 pub use report::{ReportSpec, build_report};

@@ -153,6 +153,30 @@ pub(crate) fn for_each_run(text: &str, mut visit: impl FnMut(usize, usize)) {
     }
 }
 
+/// The first word of `text` (a run of word characters, as [`for_each_run`] finds them) of
+/// [`MAX_TOKEN_BYTES`] bytes or more: the analyzer leaves such words out, so a query or a
+/// pattern naming one can never match.
+pub fn overlong_word(text: &str) -> Option<&str> {
+    let mut from = 0;
+    while let Some((start, end)) = next_run(text, from) {
+        if end - start >= MAX_TOKEN_BYTES {
+            return Some(&text[start..end]);
+        }
+        from = end;
+    }
+    None
+}
+
+/// Why `word` ([`overlong_word`]) cannot be searched for, for a message.
+pub fn overlong_reason(word: &str) -> String {
+    format!(
+        "`{}` is a word of {} bytes: words of {MAX_TOKEN_BYTES} bytes or more are left out of \
+         the index (as noise: URLs, codes), so it can never match",
+        crate::text::excerpt(word, 40),
+        word.len()
+    )
+}
+
 /// The first maximal run of word characters of `text` at or after byte `from` (a character
 /// boundary), as [`for_each_run`] finds them.
 #[inline]
@@ -537,6 +561,22 @@ mod tests {
         for_each_run_ascii(text, |start, end| ascii.push((start, end)));
         prop_assert_eq!(ascii, runs);
         Ok(())
+    }
+
+    #[test]
+    fn overlong_words_are_those_the_index_leaves_out() {
+        let ascii = |n: usize| "a".repeat(n);
+        assert_eq!(overlong_word(&format!("x {} y", ascii(59))), None);
+        let sixty = format!("x {}-y", ascii(60));
+        assert_eq!(overlong_word(&sixty), Some(ascii(60).as_str()));
+        // Thirty Cyrillic letters are sixty bytes.
+        let cyrillic = "ж".repeat(30);
+        assert_eq!(
+            overlong_word(&format!("«{cyrillic}»")),
+            Some(cyrillic.as_str())
+        );
+        assert_eq!(overlong_word(&"ж".repeat(29)), None);
+        assert!(overlong_reason(&ascii(500)).contains("500 bytes"));
     }
 
     proptest! {

@@ -249,7 +249,7 @@ fn count_docs(
         0 => thread::available_parallelism().map_or(1, |n| n.get()),
         n => n,
     }
-    .clamp(1, addresses.len().max(1));
+    .clamp(1, addresses.len().clamp(1, crate::index::MAX_THREADS));
     let context = match options.context_chars {
         0 => CONTEXT_CHARS,
         n => n,

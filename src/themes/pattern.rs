@@ -21,6 +21,7 @@
 
 use crate::document::Lang;
 use crate::text::Analyzer;
+use crate::text::words::{overlong_reason, overlong_word};
 
 /// The largest `~N` gap accepted: longer gaps are better written as `near`.
 pub const MAX_GAP: usize = 20;
@@ -85,6 +86,9 @@ pub fn parse_phrase(text: &str, lang: Lang, analyzer: &mut Analyzer) -> Result<P
 fn parse_alternative(text: &str, lang: Lang, analyzer: &mut Analyzer) -> Result<Vec<Item>, String> {
     let mut items = Vec::new();
     for word in text.split_whitespace() {
+        if let Some(long) = overlong_word(word) {
+            return Err(overlong_reason(long));
+        }
         if word == "*" {
             items.push(Item::Any);
         } else if let Some(n) = word.strip_prefix('~') {

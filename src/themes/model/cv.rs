@@ -48,9 +48,10 @@ pub fn cross_validate_trained(
     seed: u64,
     settings: TrainSettings,
 ) -> Result<CvReport, ThemeError> {
-    let mut folds = Vec::with_capacity(k);
+    let assigned = document_folds(gold, k, seed)?;
+    let mut folds = Vec::with_capacity(assigned.len());
     let mut all_counted = Vec::new();
-    for (fold, doc_ids) in document_folds(gold, k, seed)?.into_iter().enumerate() {
+    for (fold, doc_ids) in assigned.into_iter().enumerate() {
         let held: HashSet<&str> = doc_ids.iter().map(String::as_str).collect();
         let (test, training): (Vec<GoldParagraph>, Vec<GoldParagraph>) = gold
             .iter()
