@@ -16,6 +16,7 @@ use chrono::{Datelike, Duration, NaiveDate, Weekday};
 use serde::Deserialize;
 
 use super::AnalysisError;
+use crate::corpus::DateText;
 
 /// The size of a calendar period.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -383,8 +384,8 @@ pub fn validate_periods(mut periods: Vec<Period>) -> Result<Vec<Period>, Analysi
 #[serde(deny_unknown_fields)]
 struct PeriodRecord {
     name: String,
-    start: String,
-    end: String,
+    start: DateText,
+    end: DateText,
 }
 
 /// A TOML periods file: `[[period]]` tables with `name`, `start`, `end`.
@@ -693,6 +694,15 @@ mod tests {
         .unwrap();
         let periods = read_periods_file(&toml_path).unwrap();
         assert_eq!(names(&periods), ["before", "after"]);
+        // TOML dates, unquoted, read as the quoted ones.
+        let bare_path = dir.path().join("bare.toml");
+        std::fs::write(
+            &bare_path,
+            "[[period]]\nname = \"before\"\nstart = 2017-01-01\nend = 2017-07-03\n\n\
+             [[period]]\nname = \"after\"\nstart = 2017-07-04\nend = \"2017-12-31\"\n",
+        )
+        .unwrap();
+        assert_eq!(read_periods_file(&bare_path).unwrap(), periods);
 
         let csv_path = dir.path().join("p.csv");
         std::fs::write(

@@ -13,6 +13,7 @@ mod columns;
 mod csv_input;
 mod csv_quotes;
 mod date;
+mod date_text;
 mod defaults;
 mod error;
 mod glob_walk;
@@ -33,6 +34,7 @@ mod turns;
 
 pub use columns::ColumnMap;
 pub use date::{DateError, MAX_DATE, MIN_DATE, parse_date};
+pub use date_text::DateText;
 pub use defaults::FieldDefaults;
 pub use error::{CorpusError, RecordError};
 pub use inline_labels::{inline_label_breaks, split_inline_labels};

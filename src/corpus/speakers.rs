@@ -29,6 +29,7 @@ use std::sync::{Arc, LazyLock};
 use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
 
+use super::DateText;
 use crate::document::{ParagraphTurn, Role};
 
 /// Where the default registry lives in the repository (relative to its root).
@@ -199,9 +200,9 @@ struct PeriodEntry {
     role: toml::Spanned<String>,
     #[serde(default)]
     title: String,
-    from: toml::Spanned<String>,
+    from: toml::Spanned<DateText>,
     #[serde(default)]
-    to: Option<toml::Spanned<String>>,
+    to: Option<toml::Spanned<DateText>>,
 }
 
 /// A loaded, validated registry.
@@ -313,8 +314,8 @@ impl SpeakerRegistry {
             let office = |value: &toml::Spanned<String>| {
                 parse_office(value.get_ref()).map_err(|reason| invalid(value.span(), reason))
             };
-            let date = |value: &toml::Spanned<String>| {
-                NaiveDate::parse_from_str(value.get_ref(), "%Y-%m-%d").map_err(|_| {
+            let date = |value: &toml::Spanned<DateText>| {
+                NaiveDate::parse_from_str(value.get_ref().as_str(), "%Y-%m-%d").map_err(|_| {
                     invalid(
                         value.span(),
                         format!("`{}` is not a date (YYYY-MM-DD)", value.get_ref()),

@@ -79,7 +79,7 @@ use crate::analysis::periods::{
     Granularity, Period, PeriodSpec, parse_range, read_periods_file, validate_periods,
 };
 use crate::analysis::{AnalysisError, Comparison, GroupBy, resolve_comparison};
-use crate::corpus::SpeakerRegistry;
+use crate::corpus::{DateText, SpeakerRegistry};
 use crate::document::{Kind, Lang, Role};
 use crate::export::TableFormat;
 use crate::index::{DocFilter, ParagraphFilter, TurnFilter};
@@ -133,8 +133,8 @@ struct ReportTable {
 #[derive(Debug, Default, Deserialize)]
 #[serde(deny_unknown_fields)]
 struct FilterTable {
-    from: Option<Spanned<String>>,
-    to: Option<Spanned<String>>,
+    from: Option<Spanned<DateText>>,
+    to: Option<Spanned<DateText>>,
     #[serde(default)]
     speakers: Vec<String>,
     #[serde(default)]
@@ -677,17 +677,18 @@ fn parse_filter(
     errors: &Errors<'_>,
     registry: Option<Arc<SpeakerRegistry>>,
 ) -> Result<DocFilter, AnalysisError> {
-    let date =
-        |value: &Option<Spanned<String>>, key: &str| -> Result<Option<NaiveDate>, AnalysisError> {
-            value
-                .as_ref()
-                .map(|v| {
-                    NaiveDate::parse_from_str(v.get_ref(), "%Y-%m-%d").map_err(|e| {
-                        errors.at(v, key, format!("`{}`: {e} (use YYYY-MM-DD)", v.get_ref()))
-                    })
+    let date = |value: &Option<Spanned<DateText>>,
+                key: &str|
+     -> Result<Option<NaiveDate>, AnalysisError> {
+        value
+            .as_ref()
+            .map(|v| {
+                NaiveDate::parse_from_str(v.get_ref().as_str(), "%Y-%m-%d").map_err(|e| {
+                    errors.at(v, key, format!("`{}`: {e} (use YYYY-MM-DD)", v.get_ref()))
                 })
-                .transpose()
-        };
+            })
+            .transpose()
+    };
     let from = date(&table.from, "filter.from")?;
     let to = date(&table.to, "filter.to")?;
     if let (Some(from), Some(to), Some(span)) = (from, to, &table.to)
