@@ -17,6 +17,7 @@ use super::AnalysisError;
 use crate::corpus::SpeakerRegistry;
 use crate::document::{Lang, Role};
 use crate::index::{DocFilter, IndexStore};
+use crate::text::json_line::json_line_reason;
 
 /// One paragraph with its hand-labelled speaker role.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -67,7 +68,7 @@ pub fn read_gold_roles(path: &Path) -> Result<Vec<GoldRole>, AnalysisError> {
             continue;
         }
         let record: GoldLine =
-            serde_json::from_str(&line).map_err(|e| bad(i + 1, e.to_string()))?;
+            serde_json::from_str(&line).map_err(|e| bad(i + 1, json_line_reason(&e)))?;
         let value = record
             .speaker_role
             .ok_or_else(|| bad(i + 1, "speaker_role: missing".into()))?;

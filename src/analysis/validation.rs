@@ -38,6 +38,7 @@ use super::AnalysisError;
 use super::cluster;
 use super::compare::{ComparisonTable, SideCounts};
 use super::stats::{self, Interval, RateRatio};
+use crate::text::json_line::json_line_reason;
 use crate::themes::DocThemeMatches;
 use crate::themes::sample::{DESIGN_COLUMNS, SAMPLE_COLUMNS};
 
@@ -271,7 +272,7 @@ fn read_jsonl(path: &Path, themes: &[String]) -> Result<LabelFile, AnalysisError
             continue;
         }
         let record: JsonLabel = serde_json::from_str(&line)
-            .map_err(|e| labels_error(path, Some(number), e.to_string()))?;
+            .map_err(|e| labels_error(path, Some(number), json_line_reason(&e)))?;
         let Some(labelled) = record.themes else {
             out.uncoded += 1;
             continue;

@@ -12,6 +12,7 @@ mod analyzer;
 mod escape;
 mod excerpt;
 pub(crate) mod fast;
+pub(crate) mod json_line;
 mod lead;
 pub(crate) mod names;
 mod sentences;

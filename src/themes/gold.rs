@@ -14,6 +14,7 @@ use std::sync::Arc;
 use serde::Deserialize;
 
 use super::{ThemeError, ThemeSet};
+use crate::text::json_line::json_line_reason;
 
 /// One labelled paragraph.
 #[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
@@ -65,7 +66,7 @@ pub fn read_gold(path: &Path) -> Result<Vec<GoldParagraph>, ThemeError> {
             serde_json::from_str(&line).map_err(|e| ThemeError::Gold {
                 path: path.to_path_buf(),
                 line: i + 1,
-                reason: e.to_string(),
+                reason: json_line_reason(&e),
             })?;
         record.file = Arc::clone(&shared);
         record.line = i + 1;
