@@ -834,8 +834,11 @@ fn job_errors_name_the_file_line_and_key() {
     .unwrap();
     let run = statemine(&["run", job.to_str().unwrap()]);
     assert_eq!(run.code, 2);
+    let text = std::fs::read_to_string(&job).unwrap();
+    let line = text.lines().position(|l| l.contains("\"nope\"")).unwrap() + 1;
     assert!(
-        run.stderr.contains("unknown theme `nope`"),
+        run.stderr
+            .contains(&format!(":{line}: themes: unknown theme `nope`")),
         "{}",
         run.stderr
     );

@@ -136,8 +136,8 @@ pub fn run_job<E: From<StudyError>>(
     Ok(())
 }
 
-/// Fails on the first theme id an output names that the theme set does not define (the same
-/// error [`Study::select`] gives, but before the job ingests or writes anything).
+/// Fails on the first theme id an output names that the theme set does not define (before
+/// the job ingests or writes anything), at the job file's line that names it.
 fn check_theme_ids(job: &Job, set: &ThemeSet) -> Result<(), StudyError> {
     let known: Vec<&str> = set.themes.iter().map(|t| t.id.as_str()).collect();
     for output in &job.outputs {
@@ -152,9 +152,21 @@ fn check_theme_ids(job: &Job, set: &ThemeSet) -> Result<(), StudyError> {
             }
         };
         if let Some(id) = named.iter().find(|id| !known.contains(&id.as_str())) {
-            return Err(AnalysisError::UnknownTheme {
-                theme: (*id).clone(),
-                available: known.join(", "),
+            // The job keeps ids without their places: the line is that of the id's first
+            // quoted occurrence in the file.
+            let line = std::fs::read_to_string(&job.path).ok().and_then(|text| {
+                let at = text.find(&format!("\"{id}\""))?;
+                Some(text[..at].matches('\n').count() + 1)
+            });
+            return Err(AnalysisError::Job {
+                path: job.path.clone(),
+                line,
+                key: "themes".into(),
+                reason: format!(
+                    "unknown theme `{id}` in the output {} (themes: {})",
+                    output.out().display(),
+                    known.join(", ")
+                ),
             }
             .into());
         }
@@ -551,7 +563,18 @@ out = "evidence.csv"
         let dir = tempfile::tempdir().unwrap();
         let (result, events) = run(dir.path(), true);
         let err = result.unwrap_err().to_string();
-        assert!(err.contains("unknown theme `no_such`"), "{err}");
+        let text = std::fs::read_to_string(dir.path().join("job.toml")).unwrap();
+        let line = text
+            .lines()
+            .position(|l| l.contains("\"no_such\""))
+            .unwrap()
+            + 1;
+        assert!(
+            err.contains(&format!(
+                "job.toml:{line}: themes: unknown theme `no_such` in the output"
+            )),
+            "{err}"
+        );
         assert!(events.is_empty(), "{events:?}");
         assert!(!dir.path().join("index").exists(), "nothing was ingested");
     }
