@@ -808,3 +808,53 @@ fn a_word_too_long_to_be_indexed_is_refused_as_such() {
     assert_eq!(run.code, 2, "{}", run.stderr);
     assert!(run.stderr.contains("a word of 61 bytes"), "{}", run.stderr);
 }
+
+#[test]
+fn a_comparison_with_an_empty_or_repeated_side_is_refused() {
+    let env = Env::new();
+    let input = mixed_records(&env);
+    env.run_index(&["ingest", "-q", &input]);
+    let run = env.run_index(&["compare", "2016", "2017"]);
+    assert_eq!(run.code, 2, "{}", run.stderr);
+    assert!(
+        run.stderr
+            .contains("period 2016 (2016-01-01..2016-12-31) holds none of the 3 selected"),
+        "{}",
+        run.stderr
+    );
+    let run = env.run_index(&["compare", "Tester", "tester", "--group", "speaker"]);
+    assert_eq!(run.code, 2, "{}", run.stderr);
+    assert!(
+        run.stderr.contains("both sides are speaker `Tester`"),
+        "{}",
+        run.stderr
+    );
+    let run = env.run_index(&["compare", "2017-H1", "2017-H2"]);
+    assert!(
+        run.stderr.contains("period 2017-H2"),
+        "{}: {}",
+        run.code,
+        run.stderr
+    );
+    let run = env.run_index(&["compare", "2017-03", "2017-04"]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+}
+
+#[test]
+fn a_trend_table_of_more_calendar_periods_than_the_limit_is_refused() {
+    let env = Env::new();
+    let input = mixed_records(&env);
+    env.run_index(&["ingest", "-q", &input]);
+    let wide = ["--from", "1700-01-01", "--to", "2200-12-31"];
+    let run = env.run_index(&[&["trends", "--by", "day"][..], &wide].concat());
+    assert_eq!(run.code, 2, "{}", run.stderr);
+    assert!(
+        run.stderr
+            .contains("day periods from 1700-01-01 to 2200-12-31 are more than 20000"),
+        "{}",
+        run.stderr
+    );
+    let run = env.run_index(&[&["trends", "--by", "year", "--json"][..], &wide].concat());
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    assert!(run.stdout.contains("\"2200\""), "{}", run.stdout);
+}

@@ -260,22 +260,23 @@ pub fn date_span(docs: &[DocThemeMatches]) -> Option<(NaiveDate, NaiveDate)> {
 }
 
 /// The periods of `spec` between `from` (or the first document date) and `to` (or the
-/// last); no periods when neither bounds nor documents give a range.
+/// last); no periods when neither bounds nor documents give a range. More calendar periods
+/// than [`super::periods::MAX_PERIODS`] is an error.
 pub fn resolve_periods(
     spec: &PeriodSpec,
     docs: &[DocThemeMatches],
     from: Option<NaiveDate>,
     to: Option<NaiveDate>,
-) -> Vec<Period> {
+) -> Result<Vec<Period>, AnalysisError> {
     if let PeriodSpec::Named(periods) = spec {
-        return periods.clone();
+        return Ok(periods.clone());
     }
     let span = date_span(docs);
     let first = from.or(span.map(|s| s.0));
     let last = to.or(span.map(|s| s.1));
     match (first, last) {
         (Some(first), Some(last)) => spec.resolve(first, last),
-        _ => Vec::new(),
+        _ => Ok(Vec::new()),
     }
 }
 
@@ -816,7 +817,8 @@ mod tests {
     #[test]
     fn months_with_empty_february() {
         let docs = sample();
-        let periods = resolve_periods(&PeriodSpec::Calendar(Granularity::Month), &docs, None, None);
+        let periods =
+            resolve_periods(&PeriodSpec::Calendar(Granularity::Month), &docs, None, None).unwrap();
         let table = trends_table(&docs, &TrendsConfig::new(periods, None, themes())).unwrap();
         let names: Vec<_> = table
             .get_column_names()
@@ -876,7 +878,8 @@ mod tests {
     #[test]
     fn rows_are_the_table_typed() {
         let docs = sample();
-        let periods = resolve_periods(&PeriodSpec::Calendar(Granularity::Month), &docs, None, None);
+        let periods =
+            resolve_periods(&PeriodSpec::Calendar(Granularity::Month), &docs, None, None).unwrap();
         let table = trends_table(&docs, &TrendsConfig::new(periods, None, themes())).unwrap();
         let rows = trend_rows(&table).unwrap();
         assert_eq!(rows.len(), table.height());
@@ -915,7 +918,8 @@ mod tests {
             &docs,
             Some(d("2016-12-01")),
             Some(d("2017-12-31")),
-        );
+        )
+        .unwrap();
         let names: Vec<_> = periods.iter().map(|p| p.name.as_str()).collect();
         assert_eq!(
             names,
@@ -980,7 +984,8 @@ mod tests {
 
     #[test]
     fn no_documents_and_no_bounds_give_an_empty_table() {
-        let periods = resolve_periods(&PeriodSpec::Calendar(Granularity::Month), &[], None, None);
+        let periods =
+            resolve_periods(&PeriodSpec::Calendar(Granularity::Month), &[], None, None).unwrap();
         let table = trends_table(&[], &TrendsConfig::new(periods, None, themes())).unwrap();
         assert_eq!(table.height(), 0);
         assert_eq!(table.width(), TREND_COLUMNS.len());
@@ -1006,7 +1011,8 @@ mod tests {
     #[test]
     fn wide_has_one_row_per_period_and_two_columns_per_theme() {
         let docs = sample();
-        let periods = resolve_periods(&PeriodSpec::Calendar(Granularity::Month), &docs, None, None);
+        let periods =
+            resolve_periods(&PeriodSpec::Calendar(Granularity::Month), &docs, None, None).unwrap();
         let long = trends_table(&docs, &TrendsConfig::new(periods, None, themes())).unwrap();
         let wide = widen(&long, &themes()).unwrap();
         let names: Vec<_> = wide
@@ -1116,7 +1122,7 @@ mod tests {
             ) {
                 let matches: usize = docs.iter().map(|d| d.matches.len()).sum();
                 let words: u64 = docs.iter().map(|d| d.doc.n_words).sum();
-                let periods = resolve_periods(&PeriodSpec::Calendar(by), &docs, None, None);
+                let periods = resolve_periods(&PeriodSpec::Calendar(by), &docs, None, None).unwrap();
                 let config = TrendsConfig::new(periods, group, vec!["a".into(), "b".into()]);
                 let table = trends_table(&docs, &config).unwrap();
                 prop_assert_eq!(total(&table, "n_matches"), matches as u64);
@@ -1150,7 +1156,7 @@ mod tests {
                     matches += doc.matches.len();
                     kept_docs.push(doc);
                 }
-                let periods = resolve_periods(&PeriodSpec::Calendar(Granularity::Month), &kept_docs, None, None);
+                let periods = resolve_periods(&PeriodSpec::Calendar(Granularity::Month), &kept_docs, None, None).unwrap();
                 let mut config = TrendsConfig::new(periods, group, vec!["a".into(), "b".into(), "c".into()]);
                 config.cluster = cluster;
                 let table = trends_table(&kept_docs, &config).unwrap();

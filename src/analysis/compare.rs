@@ -255,6 +255,7 @@ pub fn compare(
     cluster: ClusterUnit,
 ) -> Result<ComparisonTable, AnalysisError> {
     let themes = theme_order(themes, docs);
+    let (first, last) = date_span(docs).ok_or(AnalysisError::NoDocuments)?;
     let (config, label_a, label_b) = match comparison {
         Comparison::Periods { a, b } => {
             if a.start <= b.end && b.start <= a.end {
@@ -263,17 +264,29 @@ pub fn compare(
                     second: b.to_string(),
                 });
             }
+            // A side without documents would compare as "no difference" (p = 1).
+            for side in [a, b] {
+                if !docs
+                    .iter()
+                    .any(|d| side.start <= d.doc.date && d.doc.date <= side.end)
+                {
+                    return Err(AnalysisError::EmptyPeriod {
+                        period: side.to_string(),
+                        n_docs: docs.len(),
+                        span: format!("{first}..{last}"),
+                    });
+                }
+            }
             let mut periods = vec![a.clone(), b.clone()];
             periods.sort_by_key(|p| p.start);
             let config = TrendsConfig::new(periods, None, themes.clone());
             (config, a.name.clone(), b.name.clone())
         }
         Comparison::Groups { by, a, b } => {
-            let (start, end) = date_span(docs).ok_or(AnalysisError::NoDocuments)?;
             let all = Period {
                 name: "all".into(),
-                start,
-                end,
+                start: first,
+                end: last,
             };
             let config = TrendsConfig::new(vec![all], Some(*by), themes.clone());
             (config, a.clone(), b.clone())
@@ -295,7 +308,14 @@ pub fn compare(
                     .cloned()
                     .ok_or_else(|| unknown_group(*by, wanted, &groups))
             };
-            ("group", find(a)?, find(b)?)
+            let (key_a, key_b) = (find(a)?, find(b)?);
+            if key_a == key_b {
+                return Err(AnalysisError::SameGroup {
+                    by: by.as_str(),
+                    value: key_a,
+                });
+            }
+            ("group", key_a, key_b)
         }
     };
     let keys = string_values(&table, key_column)?;
@@ -724,6 +744,41 @@ mod tests {
             .unwrap_err()
             .to_string();
         assert!(err.contains("overlap"), "{err}");
+    }
+
+    #[test]
+    fn a_period_without_documents_is_refused_with_the_documents_dates() {
+        let period = |spec: &str| parse_named_periods(spec).unwrap().remove(0);
+        let h1 = period("H1=2017-01-01..2017-06-30");
+        let compare_to = |b: &Period| {
+            let comparison = Comparison::Periods {
+                a: h1.clone(),
+                b: b.clone(),
+            };
+            compare(&docs(), &comparison, &themes(), 0.95, ClusterUnit::Document)
+        };
+        let err = compare_to(&period("Y16=2016-01-01..2016-12-31"))
+            .unwrap_err()
+            .to_string();
+        assert!(
+            err.contains("Y16 (2016-01-01..2016-12-31) holds none of the 2 selected documents")
+                && err.contains("2017-03-01..2017-09-01"),
+            "{err}"
+        );
+        assert!(compare_to(&period("H2=2017-07-01..2017-12-31")).is_ok());
+    }
+
+    #[test]
+    fn the_same_group_on_both_sides_is_refused() {
+        let comparison = Comparison::Groups {
+            by: GroupBy::Speaker,
+            a: "Putin".into(),
+            b: "PUTIN".into(),
+        };
+        let err = compare(&docs(), &comparison, &themes(), 0.95, ClusterUnit::Document)
+            .unwrap_err()
+            .to_string();
+        assert!(err.contains("both sides are speaker `Putin`"), "{err}");
     }
 
     #[test]

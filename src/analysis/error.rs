@@ -2,6 +2,8 @@
 
 use std::path::{Path, PathBuf};
 
+use chrono::NaiveDate;
+
 /// Aggregation or a statistical computation failed.
 #[derive(Debug, thiserror::Error)]
 pub enum AnalysisError {
@@ -77,6 +79,39 @@ pub enum AnalysisError {
     /// The operation needs documents and the selection has none.
     #[error("no documents selected")]
     NoDocuments,
+    /// A calendar granularity over a date range makes too many periods for one table.
+    #[error(
+        "{granularity} periods from {first} to {last} are more than {max}: use a coarser \
+         granularity or a narrower date range"
+    )]
+    TooManyPeriods {
+        /// The granularity.
+        granularity: &'static str,
+        /// The first date.
+        first: NaiveDate,
+        /// The last date.
+        last: NaiveDate,
+        /// The limit.
+        max: usize,
+    },
+    /// A compared period holds none of the selected documents.
+    #[error("period {period} holds none of the {n_docs} selected documents (dated {span})")]
+    EmptyPeriod {
+        /// The period, with its range.
+        period: String,
+        /// Documents selected.
+        n_docs: usize,
+        /// The first and last document dates, `FIRST..LAST`.
+        span: String,
+    },
+    /// Both sides of a group comparison name the same value.
+    #[error("both sides are {by} `{value}`: compare two different values")]
+    SameGroup {
+        /// The grouping.
+        by: &'static str,
+        /// The value both sides name.
+        value: String,
+    },
     /// A gold file of speaker roles is unreadable or has a bad line (line 0: the file).
     #[error("{}:{line}: {reason}", path.display())]
     GoldRole {

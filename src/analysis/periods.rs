@@ -174,27 +174,41 @@ pub enum PeriodSpec {
 impl PeriodSpec {
     /// The periods between `first` and `last` (inclusive): every calendar period that
     /// touches the range, or the named periods as given (named periods ignore the range).
-    pub fn resolve(&self, first: NaiveDate, last: NaiveDate) -> Vec<Period> {
+    pub fn resolve(&self, first: NaiveDate, last: NaiveDate) -> Result<Vec<Period>, AnalysisError> {
         match self {
             PeriodSpec::Calendar(granularity) => calendar_periods(*granularity, first, last),
-            PeriodSpec::Named(periods) => periods.clone(),
+            PeriodSpec::Named(periods) => Ok(periods.clone()),
         }
     }
 }
 
+/// The most calendar periods one table spans (a day per row for 54 years). Every period
+/// gets a row per theme and group, empty ones included, so a wider span would build a table
+/// of millions of rows nobody reads.
+pub const MAX_PERIODS: usize = 20_000;
+
 /// Every period of `granularity` from the one containing `first` to the one containing
-/// `last`, empty ones included; none when `last < first`.
+/// `last`, empty ones included; none when `last < first`. More than [`MAX_PERIODS`] is an
+/// error.
 pub fn calendar_periods(
     granularity: Granularity,
     first: NaiveDate,
     last: NaiveDate,
-) -> Vec<Period> {
+) -> Result<Vec<Period>, AnalysisError> {
     let mut periods = Vec::new();
     if last < first {
-        return periods;
+        return Ok(periods);
     }
     let mut current = granularity.period_of(first);
     loop {
+        if periods.len() == MAX_PERIODS {
+            return Err(AnalysisError::TooManyPeriods {
+                granularity: granularity.as_str(),
+                first,
+                last,
+                max: MAX_PERIODS,
+            });
+        }
         let next_day = current.end.succ_opt();
         let done = current.end >= last;
         periods.push(current);
@@ -203,7 +217,7 @@ pub fn calendar_periods(
             _ => break,
         }
     }
-    periods
+    Ok(periods)
 }
 
 /// Parses a date range `START..END` (both `YYYY-MM-DD`, inclusive).
@@ -511,7 +525,8 @@ mod tests {
 
     #[test]
     fn months_cover_the_range_including_empty_ones() {
-        let periods = calendar_periods(Granularity::Month, d("2016-11-20"), d("2017-02-01"));
+        let periods =
+            calendar_periods(Granularity::Month, d("2016-11-20"), d("2017-02-01")).unwrap();
         assert_eq!(
             names(&periods),
             ["2016-11", "2016-12", "2017-01", "2017-02"]
@@ -529,7 +544,8 @@ mod tests {
 
     #[test]
     fn quarters_start_in_january_april_july_october() {
-        let periods = calendar_periods(Granularity::Quarter, d("2017-03-31"), d("2017-10-01"));
+        let periods =
+            calendar_periods(Granularity::Quarter, d("2017-03-31"), d("2017-10-01")).unwrap();
         assert_eq!(
             names(&periods),
             ["2017-Q1", "2017-Q2", "2017-Q3", "2017-Q4"]
@@ -551,7 +567,7 @@ mod tests {
         // 2015 has 53 ISO weeks; 2016-01-03 (Sunday) is still in 2015-W53.
         let week = Granularity::Week.period_of(d("2016-01-03"));
         assert_eq!(week.name, "2015-W53");
-        let weeks = calendar_periods(Granularity::Week, d("2017-12-25"), d("2018-01-08"));
+        let weeks = calendar_periods(Granularity::Week, d("2017-12-25"), d("2018-01-08")).unwrap();
         assert_eq!(names(&weeks), ["2017-W52", "2018-W01", "2018-W02"]);
     }
 
@@ -565,11 +581,30 @@ mod tests {
 
     #[test]
     fn days_and_years() {
-        let days = calendar_periods(Granularity::Day, d("2016-12-31"), d("2017-01-02"));
+        let days = calendar_periods(Granularity::Day, d("2016-12-31"), d("2017-01-02")).unwrap();
         assert_eq!(names(&days), ["2016-12-31", "2017-01-01", "2017-01-02"]);
-        let years = calendar_periods(Granularity::Year, d("2015-06-01"), d("2017-01-01"));
+        let years = calendar_periods(Granularity::Year, d("2015-06-01"), d("2017-01-01")).unwrap();
         assert_eq!(names(&years), ["2015", "2016", "2017"]);
-        assert!(calendar_periods(Granularity::Year, d("2017-01-02"), d("2017-01-01")).is_empty());
+        assert!(
+            calendar_periods(Granularity::Year, d("2017-01-02"), d("2017-01-01"))
+                .unwrap()
+                .is_empty()
+        );
+    }
+
+    #[test]
+    fn calendar_periods_stop_at_the_limit() {
+        let first = d("2000-01-01");
+        let last = first + chrono::Days::new(MAX_PERIODS as u64 - 1);
+        let days = calendar_periods(Granularity::Day, first, last).unwrap();
+        assert_eq!(days.len(), MAX_PERIODS);
+        let err = calendar_periods(Granularity::Day, first, last.succ_opt().unwrap())
+            .unwrap_err()
+            .to_string();
+        assert!(err.starts_with("day periods from 2000-01-01 to "), "{err}");
+        assert!(err.contains(&format!("more than {MAX_PERIODS}")), "{err}");
+        let years = calendar_periods(Granularity::Year, d("1678-01-01"), d("2261-12-31"));
+        assert_eq!(years.unwrap().len(), 584);
     }
 
     #[test]

@@ -315,7 +315,7 @@ pub fn trends_table(
     filter: &DocFilter,
     options: TrendOptions<'_>,
 ) -> Result<Trends, StudyError> {
-    let periods = analysis::resolve_periods(spec, &selection.docs, filter.from, filter.to);
+    let periods = analysis::resolve_periods(spec, &selection.docs, filter.from, filter.to)?;
     let mut config = TrendsConfig::new(periods, group, selection.themes.to_vec());
     config.low_n = options.low_n;
     config.confidence = CONFIDENCE;
