@@ -315,11 +315,26 @@ fn read_design(path: &Path) -> Result<Design, AnalysisError> {
         stratum: String,
         weight: f64,
     }
-    for row in reader.deserialize::<Row>() {
-        let row = row.map_err(|e| {
+    let headers = reader
+        .headers()
+        .map_err(|e| labels_error(path, Some(1), e.to_string()))?
+        .clone();
+    for record in reader.records() {
+        let record = record.map_err(|e| {
             let line = e.position().map(|p| p.line() as usize);
             labels_error(path, line, e.to_string())
         })?;
+        let line = record.position().map(|p| p.line() as usize);
+        let row: Row = record
+            .deserialize(Some(&headers))
+            .map_err(|e| labels_error(path, line, e.to_string()))?;
+        if !(row.weight.is_finite() && row.weight > 0.0) {
+            return Err(labels_error(
+                path,
+                line,
+                format!("weight: `{}` is not a positive number", row.weight),
+            ));
+        }
         out.insert((row.doc_id, row.para), (row.stratum, row.weight));
     }
     Ok(out)
@@ -400,11 +415,82 @@ impl Validation {
         self.themes.iter().find(|t| t.theme == theme)
     }
 
-    /// Reads a validation file.
+    /// Reads a validation file and checks that its figures can be used to correct counts
+    /// (see [`Validation::check`]).
     pub fn read(path: &Path) -> Result<Validation, AnalysisError> {
         let text =
             std::fs::read_to_string(path).map_err(|e| labels_error(path, None, e.to_string()))?;
-        serde_json::from_str(&text).map_err(|e| labels_error(path, Some(e.line()), e.to_string()))
+        let validation: Validation = serde_json::from_str(&text)
+            .map_err(|e| labels_error(path, Some(e.line()), e.to_string()))?;
+        validation.check().map_err(|(theme, reason)| {
+            // The line of the theme's entry, found by its id as the file writes it.
+            let line = theme.and_then(|id| {
+                let at = text.find(&format!("\"theme\": {}", serde_json::json!(id)))?;
+                Some(text[..at].matches('\n').count() + 1)
+            });
+            labels_error(path, line, reason)
+        })?;
+        Ok(validation)
+    }
+
+    /// Checks what a hand-edited file could get wrong: a confidence within (0, 1), one
+    /// entry per theme, counts with `tp <= gold` and `tp <= predicted`, shares within
+    /// [0, 1], and a correction factor that is a positive number with a finite,
+    /// non-negative standard error. The error names the theme (when an entry is at fault)
+    /// and the field.
+    pub fn check(&self) -> Result<(), (Option<&str>, String)> {
+        if !(self.confidence > 0.0 && self.confidence < 1.0) {
+            return Err((
+                None,
+                format!("confidence: {} is not within (0, 1)", self.confidence),
+            ));
+        }
+        for (i, entry) in self.themes.iter().enumerate() {
+            let id = entry.theme.as_str();
+            let fail = |reason: String| Err((Some(id), format!("themes[{i}] (`{id}`).{reason}")));
+            if self.themes[..i].iter().any(|t| t.theme == entry.theme) {
+                return fail("theme: a second entry for this theme".into());
+            }
+            if entry.tp > entry.gold || entry.tp > entry.predicted {
+                return fail(format!(
+                    "tp: {} is more than gold ({}) or predicted ({})",
+                    entry.tp, entry.gold, entry.predicted
+                ));
+            }
+            let shares = [
+                ("precision", &entry.precision),
+                ("recall", &entry.recall),
+                ("f1", &entry.f1),
+                ("prevalence", &entry.prevalence),
+            ];
+            for (name, estimate) in shares {
+                let values = [
+                    ("estimate", estimate.estimate),
+                    ("low", estimate.low),
+                    ("high", estimate.high),
+                ];
+                for (part, value) in values {
+                    if let Some(v) = value.filter(|v| !(0.0..=1.0).contains(v)) {
+                        return fail(format!("{name}.{part}: {v} is not a share within [0, 1]"));
+                    }
+                }
+            }
+            if let Some(c) = entry.correction {
+                if !(c.factor.is_finite() && c.factor > 0.0) {
+                    return fail(format!(
+                        "correction.factor: {} is not a positive number",
+                        c.factor
+                    ));
+                }
+                if !(c.se_log.is_finite() && c.se_log >= 0.0) {
+                    return fail(format!(
+                        "correction.se_log: {} is not a finite number >= 0",
+                        c.se_log
+                    ));
+                }
+            }
+        }
+        Ok(())
     }
 
     /// The validation as pretty JSON, the text of a validation file.
@@ -900,6 +986,21 @@ mod tests {
             (file.labels[1].weight, file.labels[1].stratum.as_str()),
             (10.0, "none")
         );
+        for bad in ["0", "-2", "NaN", "inf"] {
+            std::fs::write(
+                &design,
+                format!("doc_id,para,predicted,stratum,inclusion_prob,weight\nd,0,a,theme:a,0.5,2\nd,2,,none,0.1,{bad}\n"),
+            )
+            .unwrap();
+            let err = read_labels(&path, &themes(), Some(&design))
+                .unwrap_err()
+                .to_string();
+            assert!(
+                err.contains("g.jsonl.design.csv:3: weight: ")
+                    && err.contains("is not a positive number"),
+                "{err}"
+            );
+        }
         let unknown = write(
             dir.path(),
             "u.jsonl",
@@ -988,6 +1089,61 @@ mod tests {
         let frame = table.to_frame().unwrap();
         assert!(frame.column("ratio_corrected").is_ok());
         assert!(frame.column("rate_corrected_high_b").is_ok());
+    }
+
+    #[test]
+    fn a_hand_edited_validation_file_is_checked_and_located() {
+        let (docs, file) = stratified();
+        let v = validate(Path::new("l.csv"), &file, &themes(), &docs, 0.95).unwrap();
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("validation.json");
+        let json = v.to_json();
+        let entry = json.find("\"theme\": \"a\"").unwrap();
+        let line = json[..entry].matches('\n').count() + 1;
+        let factor = serde_json::json!(v.theme("a").unwrap().correction.unwrap().factor);
+        let edits = [
+            (
+                format!("\"factor\": {factor}"),
+                "\"factor\": -1.0",
+                "correction.factor: -1 is not a positive number",
+            ),
+            (
+                format!("\"factor\": {factor}"),
+                "\"factor\": 0.0",
+                "correction.factor: 0 is not a positive number",
+            ),
+            (
+                "\"confidence\": 0.95".into(),
+                "\"confidence\": 95.0",
+                "confidence: 95 is not within (0, 1)",
+            ),
+        ];
+        for (from, to, expected) in edits {
+            assert_eq!(json.matches(&from).count(), 1, "{from}");
+            std::fs::write(&path, json.replacen(&from, to, 1)).unwrap();
+            let err = Validation::read(&path).unwrap_err().to_string();
+            assert!(err.contains(expected), "{err}");
+            if expected.starts_with("correction") {
+                let at = format!("validation.json:{line}: themes[0] (`a`).");
+                assert!(err.contains(&at), "{at} in {err}");
+            }
+        }
+        let mut twice = v.clone();
+        twice.themes.push(twice.themes[0].clone());
+        assert!(twice.check().unwrap_err().1.contains("a second entry"));
+        let mut shares = v.clone();
+        shares.themes[0].recall.high = Some(1.5);
+        assert!(
+            shares
+                .check()
+                .unwrap_err()
+                .1
+                .contains("recall.high: 1.5 is not a share")
+        );
+        let mut counts = v.clone();
+        counts.themes[0].tp = counts.themes[0].gold + 1;
+        assert!(counts.check().unwrap_err().1.contains("tp: "));
+        assert!(v.check().is_ok());
     }
 
     #[test]

@@ -36,6 +36,19 @@ pub const MAX_REGEX_BYTES: usize = 2 << 20;
 /// A theme regex compiled (case-insensitive, at most [`MAX_REGEX_BYTES`]), or why it is
 /// refused.
 fn compile_regex(re: &str) -> Result<Regex, String> {
+    // TOML and YAML double-quoted strings read `\b` and `\f` as control characters that no
+    // indexed text holds, so such a regex would load and never match.
+    if let Some((name, escape, code)) = re.chars().find_map(|c| match c {
+        '\u{8}' => Some(("backspace", "\\b", 8)),
+        '\u{c}' => Some(("form feed", "\\f", 12)),
+        _ => None,
+    }) {
+        return Err(format!(
+            "the regex holds a {name} (U+{code:04X}), which no text holds: a double-quoted \
+             string reads `{escape}` as that character; write the regex in single quotes \
+             ('{escape}...') or double the backslash"
+        ));
+    }
     match RegexBuilder::new(re)
         .case_insensitive(true)
         .size_limit(MAX_REGEX_BYTES)
@@ -985,6 +998,25 @@ patterns = []
             assert!(got.starts_with(want), "want {want}\n got {got}");
         }
         assert_eq!(found.len(), expect.len(), "{found:#?}");
+    }
+
+    #[test]
+    fn a_backslash_escape_read_by_a_double_quoted_string_is_a_problem() {
+        let text = "name = \"t\"\n[[theme]]\nid = \"a\"\n[theme.en]\npatterns = [\n  { regex = '\\bdead end\\b' },\n  { regex = \"\\bdead end\" },\n  { regex = \"x\\fy\" },\n  { regex = \"\\\\bdead\" },\n]\n";
+        let found = problems(text);
+        assert_eq!(found.len(), 2, "{found:#?}");
+        assert!(
+            found[0].starts_with("t.toml:7: theme `a` [en]: pattern ")
+                && found[0].contains("holds a backspace (U+0008)")
+                && found[0].contains("single quotes ('\\b...')"),
+            "{}",
+            found[0]
+        );
+        assert!(
+            found[1].starts_with("t.toml:8: ") && found[1].contains("form feed (U+000C)"),
+            "{}",
+            found[1]
+        );
     }
 
     #[test]
