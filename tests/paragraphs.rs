@@ -225,6 +225,16 @@ fn terms_count_queries_per_period_like_themes() {
     let clash = run("trends", &["--term", "futile=sanctions"]);
     assert_eq!(clash.code, 2);
     assert!(clash.stderr.contains("`futile`"), "{}", clash.stderr);
+    // A term of title or metadata words only would count nothing: it is refused.
+    let title_only = run("trends", &["--term", "title:korea"]);
+    assert_eq!(title_only.code, 2);
+    assert!(
+        title_only
+            .stderr
+            .contains("term `title:korea`: no word of it is searched in the text"),
+        "{}",
+        title_only.stderr
+    );
 }
 
 #[test]

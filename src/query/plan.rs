@@ -308,6 +308,14 @@ impl Plan {
         found
     }
 
+    /// Whether some positive text leaf is searched in the body text (a query whose positive
+    /// leaves are all `title:` or metadata selects documents but matches no passage).
+    pub(crate) fn has_positive_body_text(&self) -> bool {
+        let mut found = false;
+        self.for_each_text_leaf(&mut |leaf| found |= leaf.positive && leaf.scope.in_text());
+        found
+    }
+
     /// Calls `visit` on every text leaf, in query order.
     pub(crate) fn for_each_text_leaf<'a>(&'a self, visit: &mut impl FnMut(&'a TextLeaf)) {
         fn walk<'a>(node: &'a Node, visit: &mut impl FnMut(&'a TextLeaf)) {
@@ -611,6 +619,10 @@ mod tests {
         assert_eq!(plan.text_leaves, 3);
         assert!(plan.has_positive_text());
         assert!(!self::plan("-korea").has_positive_text());
+        assert!(!self::plan("title:korea speaker:putin").has_positive_body_text());
+        assert!(!self::plan("title:korea -sanctions").has_positive_body_text());
+        assert!(self::plan("text:sanctions title:korea").has_positive_body_text());
+        assert!(self::plan("title:korea sanctions").has_positive_body_text());
     }
 
     #[test]

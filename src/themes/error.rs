@@ -152,6 +152,17 @@ pub enum ThemeError {
         #[source]
         source: crate::query::QueryError,
     },
+    /// A query term (`--term`) has no positive word searched in paragraph text, so it could
+    /// never match.
+    #[error(
+        "term `{term}`: no word of it is searched in the text (`title:` words and `speaker:`, \
+         `source:`, `kind:`, `lang:`, `tag:` select documents, and a term counts its words in \
+         their paragraphs): add the words to count, e.g. `sanctions {term}`"
+    )]
+    TermWithoutText {
+        /// The term as given.
+        term: String,
+    },
     /// Building a result table failed.
     #[error("cannot build the table: {0}")]
     Table(#[from] polars::error::PolarsError),

@@ -42,6 +42,11 @@ impl QueryTerm {
             term: spec.to_string(),
             source,
         })?;
+        if !plan.has_positive_body_text() {
+            return Err(ThemeError::TermWithoutText {
+                term: spec.to_string(),
+            });
+        }
         Ok(QueryTerm { id, query, plan })
     }
 
@@ -116,6 +121,16 @@ mod tests {
         );
         let err = QueryTerm::parse("x=(korea").unwrap_err().to_string();
         assert!(err.contains("x=(korea") && err.contains("column"), "{err}");
+        for selects_only in ["title:korea", "speaker:putin", "k=title:korea -dprk"] {
+            let err = QueryTerm::parse(selects_only).unwrap_err().to_string();
+            assert!(
+                err.starts_with(&format!(
+                    "term `{selects_only}`: no word of it is searched in the text"
+                )),
+                "{err}"
+            );
+        }
+        assert!(QueryTerm::parse("sanctions title:korea").is_ok());
     }
 
     #[test]
