@@ -858,3 +858,25 @@ fn a_trend_table_of_more_calendar_periods_than_the_limit_is_refused() {
     assert_eq!(run.code, 0, "{}", run.stderr);
     assert!(run.stdout.contains("\"2200\""), "{}", run.stdout);
 }
+
+#[test]
+fn an_impossible_day_in_a_bound_says_what_is_wrong() {
+    let env = Env::new();
+    let input = mixed_records(&env);
+    env.run_index(&["ingest", "-q", &input]);
+    let run = env.run_index(&["trends", "--from", "2017-02-30"]);
+    assert_eq!(run.code, 2, "{}", run.stderr);
+    assert!(
+        run.stderr.contains("February 2017 has 28 days"),
+        "{}",
+        run.stderr
+    );
+    let run = env.run_index(&["compare", "2017-01-01..2017-13-01", "2018"]);
+    assert_eq!(run.code, 2, "{}", run.stderr);
+    assert!(
+        run.stderr
+            .contains("end date `2017-13-01`: there is no month 13"),
+        "{}",
+        run.stderr
+    );
+}

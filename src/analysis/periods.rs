@@ -16,7 +16,7 @@ use chrono::{Datelike, Duration, NaiveDate, Weekday};
 use serde::Deserialize;
 
 use super::AnalysisError;
-use crate::corpus::DateText;
+use crate::corpus::{DateText, parse_iso_day};
 
 /// The size of a calendar period.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -231,12 +231,7 @@ pub fn parse_range(spec: &str) -> Result<(NaiveDate, NaiveDate), AnalysisError> 
         .split_once("..")
         .ok_or_else(|| error("expected START..END, e.g. 2017-01-01..2017-06-30".into()))?;
     let date = |text: &str, which: &str| {
-        NaiveDate::parse_from_str(text.trim(), "%Y-%m-%d").map_err(|e| {
-            error(format!(
-                "{which} date `{}`: {e} (use YYYY-MM-DD)",
-                text.trim()
-            ))
-        })
+        parse_iso_day(text).map_err(|e| error(format!("{which} date `{}`: {e}", text.trim())))
     };
     let (start, end) = (date(start, "start")?, date(end, "end")?);
     if end < start {
@@ -306,10 +301,13 @@ pub fn parse_period(spec: &str) -> Result<Period, AnalysisError> {
             Granularity::Month,
             NaiveDate::from_ymd_opt(year(y)?, number(m)?, 1),
         ),
-        [y, m, d] => (
-            Granularity::Day,
-            NaiveDate::from_ymd_opt(year(y)?, number(m)?, number(d)?),
-        ),
+        [_, _, _] => {
+            let day = parse_iso_day(spec).map_err(|reason| AnalysisError::Period {
+                spec: spec.to_string(),
+                reason,
+            })?;
+            (Granularity::Day, Some(day))
+        }
         _ => return Err(error()),
     };
     match first_day {

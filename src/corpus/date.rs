@@ -12,7 +12,7 @@
 //! are errors too: the index stores a date as nanoseconds since 1970 in an `i64`, which
 //! spans only 1677-09-21..2262-04-11, and a date beyond would wrap round to another day.
 
-use chrono::{DateTime, NaiveDate, NaiveDateTime};
+use chrono::{DateTime, Datelike, NaiveDate, NaiveDateTime};
 
 /// The earliest date a document may carry (whole years inside the index's date range).
 pub const MIN_DATE: NaiveDate = NaiveDate::from_ymd_opt(1678, 1, 1).expect("a real day");
@@ -54,6 +54,47 @@ pub fn parse_date(text: &str) -> Result<NaiveDate, DateError> {
     }
     Ok(date)
 }
+
+/// Parses a day written `YYYY-MM-DD` (the form of filter bounds, periods and registry
+/// dates; a one-digit month or day is accepted), or says what is wrong with it: not that
+/// form, no such month, or a day past the end of its month. The range of the index is not
+/// checked: a filter bound may lie beyond it.
+pub fn parse_iso_day(text: &str) -> Result<NaiveDate, String> {
+    let form = || "not a date of the form YYYY-MM-DD".to_string();
+    let (y, m, d) = split_numbers(text.trim(), '-')
+        .filter(|(y, m, d)| y.len() == 4 && m.len() <= 2 && d.len() <= 2)
+        .ok_or_else(form)?;
+    let (year, month, day) = match (y.parse::<i32>(), m.parse::<u32>(), d.parse::<u32>()) {
+        (Ok(year), Ok(month), Ok(day)) => (year, month, day),
+        _ => return Err(form()),
+    };
+    if !(1..=12).contains(&month) {
+        return Err(format!("there is no month {month}"));
+    }
+    NaiveDate::from_ymd_opt(year, month, day).ok_or_else(|| {
+        let days = NaiveDate::from_ymd_opt(year, month, 1)
+            .and_then(|first| first.checked_add_months(chrono::Months::new(1)))
+            .and_then(|next| next.pred_opt())
+            .map_or(31, |last| last.day());
+        let name = MONTH_NAMES[month as usize - 1];
+        format!("{name} {year} has {days} days")
+    })
+}
+
+const MONTH_NAMES: [&str; 12] = [
+    "January",
+    "February",
+    "March",
+    "April",
+    "May",
+    "June",
+    "July",
+    "August",
+    "September",
+    "October",
+    "November",
+    "December",
+];
 
 /// ISO dates, timestamps and dotted day-first dates; `Ok(None)` when the form is another.
 fn parse_numeric(text: &str) -> Result<Option<NaiveDate>, DateError> {
@@ -276,5 +317,40 @@ mod tests {
         }
         let message = parse_date("soon").unwrap_err().to_string();
         assert!(message.contains("`soon`") && message.contains("05.09.2017"));
+    }
+
+    #[test]
+    fn iso_days_say_what_is_wrong() {
+        assert_eq!(parse_iso_day(" 2017-09-05 "), Ok(sept5()));
+        assert_eq!(parse_iso_day("2017-9-5"), Ok(sept5()));
+        let cases = [
+            ("2017-02-30", "February 2017 has 28 days"),
+            ("2016-02-30", "February 2016 has 29 days"),
+            ("2017-04-31", "April 2017 has 30 days"),
+            ("2017-01-00", "January 2017 has 31 days"),
+            ("2017-13-01", "there is no month 13"),
+            ("2017-00-10", "there is no month 0"),
+            ("17-02-03", "not a date of the form YYYY-MM-DD"),
+            ("2017/02/03", "not a date of the form YYYY-MM-DD"),
+            ("2017-02-03T10:00", "not a date of the form YYYY-MM-DD"),
+            ("2017-002-03", "not a date of the form YYYY-MM-DD"),
+        ];
+        for (text, reason) in cases {
+            assert_eq!(parse_iso_day(text), Err(reason.to_string()), "{text}");
+        }
+    }
+
+    proptest::proptest! {
+        /// Every real day reads back from its ISO form, and the day after the last of a
+        /// month is refused with that month's length.
+        #[test]
+        fn iso_days_round_trip_and_month_ends_are_exact(days in 0i64..240_000) {
+            let day = NaiveDate::from_ymd_opt(1600, 1, 1).unwrap() + chrono::Duration::days(days);
+            proptest::prop_assert_eq!(parse_iso_day(&day.to_string()), Ok(day));
+            let last = day.with_day(1).unwrap() + chrono::Months::new(1) - chrono::Duration::days(1);
+            let past = format!("{:04}-{:02}-{:02}", last.year(), last.month(), last.day() + 1);
+            let err = parse_iso_day(&past).unwrap_err();
+            proptest::prop_assert!(err.ends_with(&format!("has {} days", last.day())), "{past}: {err}");
+        }
     }
 }

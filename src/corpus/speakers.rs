@@ -30,6 +30,7 @@ use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
 
 use super::DateText;
+use super::date::parse_iso_day;
 use crate::document::{ParagraphTurn, Role};
 
 /// Where the default registry lives in the repository (relative to its root).
@@ -315,12 +316,8 @@ impl SpeakerRegistry {
                 parse_office(value.get_ref()).map_err(|reason| invalid(value.span(), reason))
             };
             let date = |value: &toml::Spanned<DateText>| {
-                NaiveDate::parse_from_str(value.get_ref().as_str(), "%Y-%m-%d").map_err(|_| {
-                    invalid(
-                        value.span(),
-                        format!("`{}` is not a date (YYYY-MM-DD)", value.get_ref()),
-                    )
-                })
+                parse_iso_day(value.get_ref().as_str())
+                    .map_err(|e| invalid(value.span(), format!("`{}`: {e}", value.get_ref())))
             };
             let country = entry.country.get_ref().trim();
             if country.len() != 2 || !country.chars().all(|c| c.is_ascii_uppercase()) {
@@ -896,7 +893,7 @@ country = "US"
             err(
                 "[[person]]\nname = \"A B\"\nrole = \"official\"\ncountry = \"RU\"\nperiods = [{ role = \"minister\", from = \"2017-13-01\" }]\n"
             ),
-            "mine.toml:5: `2017-13-01` is not a date (YYYY-MM-DD)"
+            "mine.toml:5: `2017-13-01`: there is no month 13"
         );
         assert!(
             err("[[person]]\nname = \"A B\"\n").starts_with("mine.toml:1: missing field `role`")

@@ -79,7 +79,7 @@ use crate::analysis::periods::{
     Granularity, Period, PeriodSpec, parse_range, read_periods_file, validate_periods,
 };
 use crate::analysis::{AnalysisError, Comparison, GroupBy, resolve_comparison};
-use crate::corpus::{DateText, SpeakerRegistry};
+use crate::corpus::{DateText, SpeakerRegistry, parse_iso_day};
 use crate::document::{Kind, Lang, Role};
 use crate::export::TableFormat;
 use crate::index::{DocFilter, ParagraphFilter, TurnFilter};
@@ -683,9 +683,8 @@ fn parse_filter(
         value
             .as_ref()
             .map(|v| {
-                NaiveDate::parse_from_str(v.get_ref().as_str(), "%Y-%m-%d").map_err(|e| {
-                    errors.at(v, key, format!("`{}`: {e} (use YYYY-MM-DD)", v.get_ref()))
-                })
+                parse_iso_day(v.get_ref().as_str())
+                    .map_err(|e| errors.at(v, key, format!("`{}`: {e}", v.get_ref())))
             })
             .transpose()
     };
