@@ -396,7 +396,7 @@ fn records_over_the_size_limit_are_rejected_while_reading() {
     ]);
     assert_eq!(run.code, 2, "{}", run.stderr);
     for expected in [
-        format!("{input}:2: record: longer than 1 MB (2 MB)"),
+        format!("{input}:2: record: longer than 1 MB (3000109 bytes, 2.9 MB)"),
         format!("{table}:2: record: longer than 1 MB"),
         format!("{note}:1: record: longer than 1 MB"),
     ] {

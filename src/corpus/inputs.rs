@@ -143,6 +143,16 @@ pub fn expand_inputs(args: &[PathBuf]) -> Result<InputSet, CorpusError> {
             continue;
         } else if is_glob(arg) {
             expand_glob(arg, &mut set, &mut seen)?;
+        } else if arg.exists() {
+            // A pipe, socket or device (`/dev/stdin`, `<(zcat ...)`): its format has no file
+            // extension to come from, and it cannot be re-read to skip unchanged documents.
+            return Err(CorpusError::Io {
+                path: arg.display().to_string(),
+                source: std::io::Error::other(
+                    "not a regular file or folder (a pipe or device): give `-` to read JSON \
+                     Lines from standard input, or save it to a file first",
+                ),
+            });
         } else {
             return Err(CorpusError::Io {
                 path: arg.display().to_string(),
@@ -390,5 +400,27 @@ mod tests {
         touch(&dir.path().join("report.pdf"));
         let unknown = expand_inputs(&[dir.path().join("report.pdf")]).unwrap_err();
         assert!(unknown.to_string().contains(".jsonl"), "{unknown}");
+        assert!(
+            missing.to_string().contains("no such file or folder"),
+            "{missing}"
+        );
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn a_pipe_is_refused_as_not_a_regular_file() {
+        let dir = tempfile::tempdir().unwrap();
+        let pipe = dir.path().join("docs.jsonl");
+        let made = std::process::Command::new("mkfifo").arg(&pipe).status();
+        if !made.is_ok_and(|status| status.success()) {
+            // mkfifo is part of coreutils; a system without it cannot make the case.
+            assert!(std::env::var_os("CI").is_none(), "mkfifo is missing");
+            return;
+        }
+        let err = expand_inputs(&[pipe]).unwrap_err().to_string();
+        assert!(
+            err.contains("docs.jsonl: not a regular file or folder (a pipe or device): give `-`"),
+            "{err}"
+        );
     }
 }

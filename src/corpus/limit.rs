@@ -70,10 +70,14 @@ pub(crate) fn read_line_bounded<R: BufRead + ?Sized>(
     }
 }
 
-/// `bytes` as a size for messages: whole MiB from 1 MiB up, else bytes.
+/// `bytes` as a size for messages: `N MB` for a whole number of MiB, else the bytes (with
+/// the MiB to one decimal from 1 MiB up: a record just over the limit is not shown as the
+/// limit itself).
 pub(crate) fn size_text(bytes: u64) -> String {
-    if bytes >= 1 << 20 {
+    if bytes >= 1 << 20 && bytes.is_multiple_of(1 << 20) {
         format!("{} MB", bytes >> 20)
+    } else if bytes >= 1 << 20 {
+        format!("{bytes} bytes, {:.1} MB", bytes as f64 / f64::from(1 << 20))
     } else {
         format!("{bytes} bytes")
     }
@@ -115,5 +119,6 @@ mod tests {
     fn sizes_read_well() {
         assert_eq!(size_text(64 << 20), "64 MB");
         assert_eq!(size_text(100), "100 bytes");
+        assert_eq!(size_text((64 << 20) + 100), "67108964 bytes, 64.0 MB");
     }
 }
