@@ -880,3 +880,20 @@ fn an_impossible_day_in_a_bound_says_what_is_wrong() {
         run.stderr
     );
 }
+
+#[test]
+fn a_value_of_the_wrong_type_in_a_toml_file_is_named_by_its_key() {
+    let env = Env::new();
+    let themes = env.write(
+        "themes.toml",
+        "name = \"t\"\n[[theme]]\nid = \"a\"\n[theme.en]\npatterns = [\n  { phrase = \"x\", not_after = \"three\" },\n]\n",
+    );
+    let run = env.run(&["themes", "test", "--themes", &themes]);
+    assert_eq!(run.code, 2, "{}", run.stderr);
+    assert!(
+        run.stderr
+            .contains("themes.toml:6: not_after: invalid type: string \"three\""),
+        "{}",
+        run.stderr
+    );
+}

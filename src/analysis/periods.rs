@@ -17,6 +17,7 @@ use serde::Deserialize;
 
 use super::AnalysisError;
 use crate::corpus::{DateText, parse_iso_day};
+use crate::text::toml_error::toml_error_place;
 
 /// The size of a calendar period.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -428,8 +429,8 @@ pub fn read_periods_file(path: &Path) -> Result<Vec<Period>, AnalysisError> {
     match ext.as_deref() {
         Some("toml") => {
             let parsed: PeriodsToml = toml::from_str(&text).map_err(|e| {
-                let line = e.span().map(|span| line_of(&text, span.start));
-                file_error(line, e.message().to_string())
+                let (line, reason) = toml_error_place(&text, &e);
+                file_error(line, reason)
             })?;
             for record in parsed.period {
                 let line = text

@@ -32,6 +32,7 @@ use serde::{Deserialize, Serialize};
 use super::DateText;
 use super::date::parse_iso_day;
 use crate::document::{ParagraphTurn, Role};
+use crate::text::toml_error::toml_error_place;
 
 /// Where the default registry lives in the repository (relative to its root).
 pub const DEFAULT_SPEAKERS_FILE: &str = "corpus/speakers.toml";
@@ -277,8 +278,12 @@ impl SpeakerRegistry {
             reason,
         };
         let file: RegistryFile = toml::from_str(text).map_err(|e| {
-            let span = e.span().unwrap_or(0..0);
-            invalid(span, e.message().to_string())
+            let (line, reason) = toml_error_place(text, &e);
+            SpeakerError::Invalid {
+                path: path.to_path_buf(),
+                line: line.unwrap_or(1),
+                reason,
+            }
         })?;
         let mut registry = base.cloned().unwrap_or_default();
         registry.sources.push(path.to_path_buf());

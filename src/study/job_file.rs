@@ -84,6 +84,7 @@ use crate::document::{Kind, Lang, Role};
 use crate::export::TableFormat;
 use crate::index::{DocFilter, ParagraphFilter, TurnFilter};
 use crate::query::Plan;
+use crate::text::toml_error::toml_error_place;
 
 #[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -378,11 +379,14 @@ impl Job {
     /// Validates the job `text` read from `path` (paths resolve against `path`'s folder).
     pub fn from_toml(path: &Path, text: &str) -> Result<Job, AnalysisError> {
         let errors = Errors { path, text };
-        let file: JobFile = toml::from_str(text).map_err(|e| AnalysisError::Job {
-            path: path.to_path_buf(),
-            line: e.span().and_then(|s| errors.line(s)),
-            key: String::new(),
-            reason: e.message().to_string(),
+        let file: JobFile = toml::from_str(text).map_err(|e| {
+            let (line, reason) = toml_error_place(text, &e);
+            AnalysisError::Job {
+                path: path.to_path_buf(),
+                line,
+                key: String::new(),
+                reason,
+            }
         })?;
         let base = path.parent().map_or_else(PathBuf::new, Path::to_path_buf);
         let root = match &file.root {

@@ -17,6 +17,7 @@ mod lead;
 pub(crate) mod names;
 mod sentences;
 pub(crate) mod small_words;
+pub(crate) mod toml_error;
 mod word_tokenizer;
 pub(crate) mod words;
 

@@ -18,6 +18,7 @@ use super::pattern::{Phrase, parse_phrase};
 use super::{Problem, ThemeError, import};
 use crate::document::Lang;
 use crate::text::Analyzer;
+use crate::text::toml_error::toml_error_place;
 
 /// The largest `within` of a `near` pattern.
 pub const MAX_WITHIN: usize = 100;
@@ -226,13 +227,14 @@ impl ThemeSet {
     /// Parses and validates TOML `text` read from `path`.
     pub fn from_toml(path: &Path, text: &str) -> Result<ThemeSet, ThemeError> {
         let file: ThemeFile = toml::from_str(text).map_err(|e| {
+            let (line, reason) = toml_error_place(text, &e);
             ThemeError::one(Problem {
                 path: path.to_path_buf(),
-                line: e.span().map(|s| line_of(text, s.start)),
+                line,
                 theme: None,
                 lang: None,
                 pattern: None,
-                reason: e.message().trim().to_string(),
+                reason,
             })
         })?;
         ThemeSet::from_file(path, file, Some(text))
@@ -313,16 +315,6 @@ impl ThemeSet {
                 .join(", "),
         }
     }
-}
-
-/// 1-based line of byte `offset` in `text`.
-fn line_of(text: &str, offset: usize) -> usize {
-    let offset = offset.min(text.len());
-    text.as_bytes()[..offset]
-        .iter()
-        .filter(|&&b| b == b'\n')
-        .count()
-        + 1
 }
 
 struct Validator<'a> {

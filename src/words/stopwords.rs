@@ -14,6 +14,7 @@ use toml::Spanned;
 
 use super::WordsError;
 use crate::document::Lang;
+use crate::text::toml_error::toml_error_place;
 use crate::text::words::{fold_into, for_each_run};
 
 /// The stopword file compiled into statemine.
@@ -67,8 +68,8 @@ impl Stopwords {
             reason,
         };
         let file: File = toml::from_str(text).map_err(|e| {
-            let line = e.span().map(|span| line_of(span.start));
-            problem(line, e.message().to_string())
+            let (line, reason) = toml_error_place(text, &e);
+            problem(line, reason)
         })?;
         let mut out = Stopwords::default();
         for (lang, table) in [(Lang::En, file.en), (Lang::Ru, file.ru)] {
