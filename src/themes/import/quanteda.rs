@@ -65,10 +65,18 @@ pub fn quanteda(path: &Path, text: &str, langs: &[Lang]) -> Result<Imported, The
     };
     walk(&root, &mut Vec::new(), langs, &mut imported);
     if imported.file.themes.is_empty() {
-        return Err(problem(
-            None,
-            "the dictionary has no key with values".into(),
-        ));
+        // The reasons values were skipped are the message: without them the file would
+        // look empty.
+        let shown = imported.warnings.len().min(3);
+        let reason = match imported.warnings.len() {
+            0 => "the dictionary has no key with values".to_string(),
+            n => format!(
+                "no value of the dictionary could be imported ({n} skipped: {}{})",
+                imported.warnings[..shown].join("; "),
+                if n > shown { "; ..." } else { "" }
+            ),
+        };
+        return Err(problem(None, reason));
     }
     Ok(imported)
 }
@@ -174,6 +182,28 @@ mod tests {
             .collect();
         assert_eq!(patterns, ["=vote", "=prime =minister"]);
         assert_eq!(imported.warnings, ["key `empty` has no values: skipped"]);
+    }
+
+    #[test]
+    fn a_dictionary_whose_every_value_is_skipped_says_why() {
+        let text = "a: ['*', '!!']\nb: ['--', '..']\n";
+        let err = quanteda(Path::new("d.yml"), text, &[Lang::En])
+            .unwrap_err()
+            .to_string();
+        assert!(
+            err.contains(
+                "no value of the dictionary could be imported (6 skipped: key `a`: value `*`: "
+            ),
+            "{err}"
+        );
+        assert!(err.ends_with("; ...)"), "{err}");
+        let err = quanteda(Path::new("d.yml"), "a:\nb: []\n", &[Lang::En])
+            .unwrap_err()
+            .to_string();
+        assert!(
+            err.contains("(2 skipped: key `a` has no values: skipped; "),
+            "{err}"
+        );
     }
 
     #[test]
