@@ -27,7 +27,7 @@ use super::AnalysisError;
 use super::aggregate::{TrendsConfig, date_span, theme_order, trends_table};
 use super::cluster::{ClusterUnit, clustered_rate_ratio};
 use super::columns::{string_values, u64_values};
-use super::groups::GroupBy;
+use super::groups::{GroupBy, UNKNOWN_GROUP};
 use super::periods::{Period, parse_period};
 use super::stats::{self, RateRatio};
 use super::validation::{CorrectedComparison, CorrectedRate};
@@ -301,6 +301,8 @@ pub fn compare(
         Comparison::Groups { by, a, b } => {
             let groups = string_values(&table, "group")?;
             let find = |wanted: &str| {
+                // The empty group is written as outputs show it.
+                let wanted = if wanted == UNKNOWN_GROUP { "" } else { wanted };
                 groups
                     .iter()
                     .find(|g| g.as_str() == wanted)
@@ -406,7 +408,7 @@ fn unknown_group(by: GroupBy, wanted: &str, groups: &[String]) -> AnalysisError 
     let shown = available.len().min(12);
     let mut list = available[..shown]
         .iter()
-        .map(|g| if g.is_empty() { "\"\"" } else { g })
+        .map(|g| if g.is_empty() { UNKNOWN_GROUP } else { g })
         .collect::<Vec<_>>()
         .join(", ");
     if available.len() > shown {
@@ -766,6 +768,37 @@ mod tests {
             "{err}"
         );
         assert!(compare_to(&period("H2=2017-07-01..2017-12-31")).is_ok());
+    }
+
+    #[test]
+    fn the_empty_group_is_named_as_outputs_show_it() {
+        let mut docs = docs();
+        docs.push(doc("3", "2017-10-01", "", 5_000, &[("blame", 2)]));
+        let comparison = |b: &str| Comparison::Groups {
+            by: GroupBy::Speaker,
+            a: "Putin".into(),
+            b: b.into(),
+        };
+        let table = compare(
+            &docs,
+            &comparison(UNKNOWN_GROUP),
+            &themes(),
+            0.95,
+            ClusterUnit::Document,
+        )
+        .unwrap();
+        let blame = table.rows.iter().find(|r| r.theme == "blame").unwrap();
+        assert_eq!((blame.a.n_matches, blame.b.n_matches), (10, 2));
+        let err = compare(
+            &docs,
+            &comparison("nobody"),
+            &themes(),
+            0.95,
+            ClusterUnit::Document,
+        )
+        .unwrap_err()
+        .to_string();
+        assert!(err.contains("(found: (unknown), Lavrov, Putin)"), "{err}");
     }
 
     #[test]

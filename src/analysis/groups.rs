@@ -19,6 +19,9 @@ use super::AnalysisError;
 
 /// The group value used when no grouping is asked for.
 pub const ALL_GROUP: &str = "all";
+/// How outputs for people show the empty group (documents without a speaker, source or
+/// role); `compare` takes it as the name of that group.
+pub const UNKNOWN_GROUP: &str = "(unknown)";
 
 /// What to group trend rows by.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]

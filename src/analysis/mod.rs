@@ -31,5 +31,5 @@ pub use first::{
     CONTEXT_CHARS, FIRST_COLUMNS, FirstOccurrence, FirstScope, Passage, attach_documents,
     first_frame, first_occurrences,
 };
-pub use groups::{ALL_GROUP, GroupBy};
+pub use groups::{ALL_GROUP, GroupBy, UNKNOWN_GROUP};
 pub use periods::{Granularity, Period, PeriodSpec, parse_period};

@@ -97,7 +97,11 @@ fn with_interval(value: Option<f64>, low: Option<f64>, high: Option<f64>) -> Str
 }
 
 fn group_label(group: &str) -> &str {
-    if group.is_empty() { "(unknown)" } else { group }
+    if group.is_empty() {
+        statemine::analysis::UNKNOWN_GROUP
+    } else {
+        group
+    }
 }
 
 /// Reads a column of a table as text cells (numbers as u64, f64 or text).
@@ -221,7 +225,7 @@ pub fn frame(output: &mut Output, df: &DataFrame) -> anyhow::Result<()> {
                 .map(|c| match &c[i] {
                     AnyValue::Float64(v) => format!("{v:.2}"),
                     AnyValue::Null => "–".into(),
-                    AnyValue::String("") => "(unknown)".into(),
+                    AnyValue::String("") => statemine::analysis::UNKNOWN_GROUP.into(),
                     v => as_text(v),
                 })
                 .collect()

@@ -103,7 +103,7 @@ impl TrendChart {
         for (x, theme, group, point) in points {
             let label = if grouped {
                 let group = if group.is_empty() {
-                    "(unknown)"
+                    crate::analysis::UNKNOWN_GROUP
                 } else {
                     group.as_str()
                 };
