@@ -17,7 +17,7 @@ use serde::Deserialize;
 
 use super::AnalysisError;
 use crate::corpus::{DateText, parse_iso_day};
-use crate::text::toml_error::toml_error_place;
+use crate::text::toml_error::{line_of_quoted, toml_error_place};
 
 /// The size of a calendar period.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -433,9 +433,7 @@ pub fn read_periods_file(path: &Path) -> Result<Vec<Period>, AnalysisError> {
                 file_error(line, reason)
             })?;
             for record in parsed.period {
-                let line = text
-                    .find(&format!("\"{}\"", record.name))
-                    .map(|at| line_of(&text, at));
+                let line = line_of_quoted(&text, &record.name);
                 let range = format!("{}..{}", record.start, record.end);
                 let (start, end) =
                     parse_range(&range).map_err(|e| file_error(line, e.to_string()))?;
@@ -482,11 +480,6 @@ pub fn read_periods_file(path: &Path) -> Result<Vec<Period>, AnalysisError> {
         }
     }
     validate_periods(periods).map_err(|e| file_error(None, e.to_string()))
-}
-
-/// 1-based line of byte offset `at` in `text`.
-fn line_of(text: &str, at: usize) -> usize {
-    text.get(..at).map_or(0, |head| head.matches('\n').count()) + 1
 }
 
 /// Finds the period of a date in a sorted, non-overlapping list (binary search).

@@ -39,6 +39,7 @@ use super::cluster;
 use super::compare::{ComparisonTable, SideCounts};
 use super::stats::{self, Interval, RateRatio};
 use crate::text::json_line::json_line_reason;
+use crate::text::toml_error::line_of;
 use crate::themes::DocThemeMatches;
 use crate::themes::sample::{DESIGN_COLUMNS, SAMPLE_COLUMNS};
 
@@ -426,7 +427,7 @@ impl Validation {
             // The line of the theme's entry, found by its id as the file writes it.
             let line = theme.and_then(|id| {
                 let at = text.find(&format!("\"theme\": {}", serde_json::json!(id)))?;
-                Some(text[..at].matches('\n').count() + 1)
+                Some(line_of(&text, at))
             });
             labels_error(path, line, reason)
         })?;

@@ -32,7 +32,7 @@ use serde::{Deserialize, Serialize};
 use super::DateText;
 use super::date::parse_iso_day;
 use crate::document::{ParagraphTurn, Role};
-use crate::text::toml_error::toml_error_place;
+use crate::text::toml_error::{line_of, toml_error_place};
 
 /// Where the default registry lives in the repository (relative to its root).
 pub const DEFAULT_SPEAKERS_FILE: &str = "corpus/speakers.toml";
@@ -630,15 +630,6 @@ fn parse_office(value: &str) -> Result<Office, String> {
              business religious other)"
         )
     })
-}
-
-/// 1-based line of byte offset `at` in `text`.
-fn line_of(text: &str, at: usize) -> usize {
-    text.as_bytes()[..at.min(text.len())]
-        .iter()
-        .filter(|&&b| b == b'\n')
-        .count()
-        + 1
 }
 
 #[cfg(test)]

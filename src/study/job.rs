@@ -12,6 +12,7 @@ use crate::analysis::validation::{self, Validation};
 use crate::analysis::{self, AnalysisError, ClusterUnit, Granularity, PeriodSpec, TrendRow};
 use crate::export::{self, ManifestContext};
 use crate::index::{IndexStore, IngestOptions, IngestReport, ProgressSink, UnmatchedName};
+use crate::text::toml_error::line_of_quoted;
 use crate::themes::{EvidenceSink, Progress, ThemeSet};
 
 /// One written file.
@@ -154,10 +155,9 @@ fn check_theme_ids(job: &Job, set: &ThemeSet) -> Result<(), StudyError> {
         if let Some(id) = named.iter().find(|id| !known.contains(&id.as_str())) {
             // The job keeps ids without their places: the line is that of the id's first
             // quoted occurrence in the file.
-            let line = std::fs::read_to_string(&job.path).ok().and_then(|text| {
-                let at = text.find(&format!("\"{id}\""))?;
-                Some(text[..at].matches('\n').count() + 1)
-            });
+            let line = std::fs::read_to_string(&job.path)
+                .ok()
+                .and_then(|text| line_of_quoted(&text, id));
             return Err(AnalysisError::Job {
                 path: job.path.clone(),
                 line,

@@ -11,11 +11,27 @@ pub fn toml_error_place(text: &str, e: &toml::de::Error) -> (Option<usize>, Stri
         return (None, message);
     };
     let start = span.start.min(text.len());
-    let line = text[..start].matches('\n').count() + 1;
+    let line = line_of(text, start);
     match key_before(&text[..start]) {
         Some(key) => (Some(line), format!("{key}: {message}")),
         None => (Some(line), message),
     }
+}
+
+/// The 1-based line of byte `at` in `text` (the last line past the end).
+pub fn line_of(text: &str, at: usize) -> usize {
+    text.as_bytes()[..at.min(text.len())]
+        .iter()
+        .filter(|&&b| b == b'\n')
+        .count()
+        + 1
+}
+
+/// The line of the first `"value"` (quoted as TOML and JSON write strings) in `text`: the
+/// place of a value whose parsed form kept no span.
+pub fn line_of_quoted(text: &str, value: &str) -> Option<usize> {
+    let at = text.find(&format!("\"{value}\""))?;
+    Some(line_of(text, at))
 }
 
 /// The (bare, possibly dotted) key of a `key = ` that `before` ends with.
