@@ -289,19 +289,56 @@ fn a_duplicate_id_in_one_run_rejects_the_later_record() {
 }
 
 #[test]
-fn an_unknown_csv_column_in_map_rejects_that_file_only() {
+fn a_field_given_twice_in_a_record_is_rejected_not_guessed() {
+    assert_rejected(
+        "repeated-field.jsonl",
+        "2: text: given twice in one record; keep the one value that is meant",
+    );
+}
+
+/// Ingests the CSV fixture `table` beside the good JSON Lines file with `flags`, and checks
+/// that only the table was rejected, with `reason` at its header line. Returns the index.
+fn assert_table_rejected(table: &str, flags: &[&str], reason: &str) -> Env {
     let env = Env::new();
-    let (table, good) = (fixture("bad/unknown-column.csv"), fixture("good.jsonl"));
-    let run = env.run(&["ingest", &table, &good, "--map", "text=content"]);
+    let (table, good) = (fixture(&format!("bad/{table}")), fixture("good.jsonl"));
+    let mut args = vec!["ingest", &table, &good];
+    args.extend(flags);
+    let run = env.run(&args);
     assert_eq!(run.code, 2, "{}", run.stderr);
+    let message = format!("{table}:1: {reason}");
     assert!(
-        run.stderr.contains(&format!(
-            "{table}:1: text: --map text=content: no column `content` in the header (columns: id, date, kind, body)"
-        )),
-        "{}",
+        run.stderr.contains(&message),
+        "{message} in:\n{}",
         run.stderr
     );
     assert_eq!(env.ids(), ["fx-en-1", "fx-en-2", "fx-ru-1"]);
+    env
+}
+
+#[test]
+fn a_csv_header_naming_a_fields_column_twice_rejects_that_file_only() {
+    let env = assert_table_rejected(
+        "repeated-column.csv",
+        &[],
+        "text: the header has two columns `text` (columns 4 and 6), so which one holds text is unclear; rename one",
+    );
+    // Reading the text from a column named once settles it.
+    let table = fixture("bad/repeated-column.csv");
+    let run = env.run(&["ingest", &table, "--map", "text=body"]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    assert_eq!(
+        env.ids(),
+        ["fx-en-1", "fx-en-2", "fx-ru-1", "repeated-column-1"]
+    );
+}
+
+#[test]
+fn an_unknown_csv_column_in_map_rejects_that_file_only() {
+    assert_table_rejected(
+        "unknown-column.csv",
+        &["--map", "text=content"],
+        "text: --map text=content: no column `content` in the header (columns: id, date, kind, body)",
+    );
 }
 
 #[test]

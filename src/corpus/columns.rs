@@ -4,7 +4,8 @@
 //! any input is read); the column side is checked against each CSV header when that file
 //! is opened, and a missing column rejects that file with an error naming file, field and
 //! column. Fields that are not mapped are read from the column of the same name
-//! (case-insensitive), when there is one.
+//! (case-insensitive), when there is one. A header naming that column twice rejects the file
+//! too: which of the two holds the field cannot be told.
 
 use super::CorpusError;
 use super::record::FIELD_NAMES;
@@ -61,23 +62,45 @@ impl ColumnMap {
 
     /// For each document field, the index of its column in `header`.
     ///
-    /// Errors with `(field, reason)` when a mapped column is not in the header.
+    /// Errors with `(field, reason)` when a mapped column is not in the header, or when the
+    /// column a field is read from appears twice in it.
     pub(crate) fn resolve(
         &self,
         header: &[String],
     ) -> Result<Vec<(&'static str, usize)>, (&'static str, String)> {
-        let find = |name: &str| header.iter().position(|h| h.trim() == name);
-        let find_loose = |name: &str| {
-            find(name).or_else(|| {
+        // The column of `name`: the one spelled exactly so, else the one equal to it but
+        // for case. Two such columns leave it unclear which one holds the field.
+        let find_loose = |field: &'static str, name: &str| {
+            let columns = |same: &dyn Fn(&str) -> bool| {
                 header
                     .iter()
-                    .position(|h| h.trim().eq_ignore_ascii_case(name))
-            })
+                    .enumerate()
+                    .filter(|(_, h)| same(h.trim()))
+                    .map(|(i, _)| i)
+                    .collect::<Vec<_>>()
+            };
+            let mut found = columns(&|h| h == name);
+            if found.is_empty() {
+                found = columns(&|h| h.eq_ignore_ascii_case(name));
+            }
+            match found[..] {
+                [] => Ok(None),
+                [one] => Ok(Some(one)),
+                [first, second, ..] => Err((
+                    field,
+                    format!(
+                        "the header has two columns `{name}` (columns {} and {}), so which \
+                         one holds {field} is unclear; rename one",
+                        first + 1,
+                        second + 1
+                    ),
+                )),
+            }
         };
         let mut resolved = Vec::new();
         for &field in FIELD_NAMES {
             match self.mapped(field) {
-                Some(column) => match find_loose(column) {
+                Some(column) => match find_loose(field, column)? {
                     Some(index) => resolved.push((field, index)),
                     None => {
                         return Err((
@@ -90,7 +113,7 @@ impl ColumnMap {
                     }
                 },
                 None => {
-                    if let Some(index) = find_loose(field) {
+                    if let Some(index) = find_loose(field, field)? {
                         resolved.push((field, index));
                     }
                 }
@@ -116,6 +139,41 @@ mod tests {
             .resolve(&header(&["ID", "published", "body", "Kind", "extra"]))
             .unwrap();
         assert_eq!(resolved, [("id", 0), ("date", 1), ("kind", 3), ("text", 2)]);
+    }
+
+    #[test]
+    fn a_used_column_named_twice_is_refused_and_an_unused_one_is_not() {
+        let map = ColumnMap::default();
+        let (field, reason) = map
+            .resolve(&header(&["id", "text", "date", " text"]))
+            .unwrap_err();
+        assert_eq!(field, "text");
+        assert!(
+            reason.contains("two columns `text` (columns 2 and 4)"),
+            "{reason}"
+        );
+        // Equal but for case, with no exact spelling: as unclear.
+        let (field, _) = map.resolve(&header(&["Date", "DATE"])).unwrap_err();
+        assert_eq!(field, "date");
+        // An exact spelling decides between case variants.
+        assert_eq!(
+            map.resolve(&header(&["Date", "date"])).unwrap(),
+            [("date", 1)]
+        );
+        // Repeated columns that feed no field are left alone.
+        assert_eq!(
+            map.resolve(&header(&["note", "text", "note"])).unwrap(),
+            [("text", 1)]
+        );
+        let mapped = ColumnMap::parse(&["text=body"]).unwrap();
+        let (field, reason) = mapped
+            .resolve(&header(&["body", "text", "body"]))
+            .unwrap_err();
+        assert_eq!(field, "text");
+        assert!(
+            reason.contains("two columns `body` (columns 1 and 3)"),
+            "{reason}"
+        );
     }
 
     #[test]

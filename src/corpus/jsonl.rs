@@ -2,12 +2,14 @@
 //!
 //! Contract: lines are read one at a time into a reused buffer (memory is bounded by the
 //! record size limit: a longer line is skipped unread and rejected); blank lines are skipped; keys other than the document fields are
-//! ignored; a line that is not valid UTF-8 or not a JSON object is one rejected record,
-//! and reading goes on with the next line.
+//! ignored; a line that is not valid UTF-8 or not a JSON object, or that gives one document
+//! field twice, is one rejected record, and reading goes on with the next line.
 
+use std::fmt;
 use std::io::BufRead;
 use std::sync::Arc;
 
+use serde::de::{Deserialize, Deserializer, IgnoredAny, MapAccess, SeqAccess, Visitor};
 use serde_json::{Map, Value};
 
 use super::limit::{Line, read_line_bounded, size_text};
@@ -40,18 +42,104 @@ pub(crate) fn parse_jsonl_bytes(
 }
 
 fn parse_object(path: &str, line: usize, record: &str) -> Result<Map<String, Value>, RecordError> {
-    match serde_json::from_str::<Value>(record) {
-        Ok(Value::Object(object)) => Ok(object),
-        Ok(other) => Err(RecordError::record(
+    match serde_json::from_str::<Parsed>(record) {
+        Ok(Parsed::Object {
+            fields,
+            repeated: None,
+        }) => Ok(fields),
+        Ok(Parsed::Object {
+            repeated: Some(field),
+            ..
+        }) => Err(RecordError::field(
             path,
             line,
-            format!("expected a JSON object, found {}", json_type(&other)),
+            &field,
+            "given twice in one record; keep the one value that is meant",
+        )),
+        Ok(Parsed::Other(kind)) => Err(RecordError::record(
+            path,
+            line,
+            format!("expected a JSON object, found {kind}"),
         )),
         Err(e) => Err(RecordError::record(
             path,
             line,
             format!("malformed JSON: {e}"),
         )),
+    }
+}
+
+/// A record's top-level JSON value. An object keeps only its document fields and remembers
+/// the first one it gave twice (a plain map would keep the later value without a word).
+enum Parsed {
+    Object {
+        fields: Map<String, Value>,
+        repeated: Option<String>,
+    },
+    /// Not an object: what it is, for the error.
+    Other(&'static str),
+}
+
+impl<'de> Deserialize<'de> for Parsed {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Parsed, D::Error> {
+        deserializer.deserialize_any(ParsedVisitor)
+    }
+}
+
+struct ParsedVisitor;
+
+impl<'de> Visitor<'de> for ParsedVisitor {
+    type Value = Parsed;
+
+    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("a JSON value")
+    }
+
+    fn visit_map<A: MapAccess<'de>>(self, mut access: A) -> Result<Parsed, A::Error> {
+        let mut fields = Map::new();
+        let mut repeated = None;
+        while let Some(key) = access.next_key::<std::borrow::Cow<'de, str>>()? {
+            if !FIELD_NAMES.contains(&key.as_ref()) {
+                access.next_value::<IgnoredAny>()?;
+                continue;
+            }
+            let value = access.next_value::<Value>()?;
+            if fields.contains_key(key.as_ref()) {
+                repeated.get_or_insert_with(|| key.into_owned());
+            } else {
+                fields.insert(key.into_owned(), value);
+            }
+        }
+        Ok(Parsed::Object { fields, repeated })
+    }
+
+    fn visit_seq<A: SeqAccess<'de>>(self, mut access: A) -> Result<Parsed, A::Error> {
+        while access.next_element::<IgnoredAny>()?.is_some() {}
+        Ok(Parsed::Other("an array"))
+    }
+
+    fn visit_bool<E>(self, _: bool) -> Result<Parsed, E> {
+        Ok(Parsed::Other("a boolean"))
+    }
+
+    fn visit_i64<E>(self, _: i64) -> Result<Parsed, E> {
+        Ok(Parsed::Other("a number"))
+    }
+
+    fn visit_u64<E>(self, _: u64) -> Result<Parsed, E> {
+        Ok(Parsed::Other("a number"))
+    }
+
+    fn visit_f64<E>(self, _: f64) -> Result<Parsed, E> {
+        Ok(Parsed::Other("a number"))
+    }
+
+    fn visit_str<E>(self, _: &str) -> Result<Parsed, E> {
+        Ok(Parsed::Other("a string"))
+    }
+
+    fn visit_unit<E>(self) -> Result<Parsed, E> {
+        Ok(Parsed::Other("null"))
     }
 }
 
@@ -299,6 +387,62 @@ mod tests {
                 .ends_with("expected a JSON object, found an array"),
             "{err}"
         );
+    }
+
+    #[test]
+    fn a_field_given_twice_is_refused_and_other_keys_may_repeat() {
+        let err = parse_jsonl_record(
+            "f.jsonl",
+            4,
+            r#"{"id": "x", "date": "2017-09-05", "kind": "news", "text": "a", "text": "b"}"#,
+        )
+        .unwrap_err();
+        assert_eq!(
+            err.to_string(),
+            "f.jsonl:4: text: given twice in one record; keep the one value that is meant"
+        );
+        // Even a repeated null: which of the two was meant cannot be told.
+        let err = parse_jsonl_record(
+            "f.jsonl",
+            4,
+            r#"{"id": "x", "speaker": null, "date": "2017-09-05", "kind": "news", "speaker": "P", "text": "a"}"#,
+        )
+        .unwrap_err();
+        assert!(
+            err.to_string()
+                .starts_with("f.jsonl:4: speaker: given twice"),
+            "{err}"
+        );
+        let doc = parse_jsonl_record(
+            "f.jsonl",
+            4,
+            r#"{"id": "x", "extra": 1, "date": "2017-09-05", "kind": "news", "extra": [2], "text": "a \"q\""}"#,
+        )
+        .unwrap();
+        assert_eq!(doc.text, "a \"q\"");
+    }
+
+    #[test]
+    fn non_objects_name_what_they_are() {
+        for (line, kind) in [
+            ("true", "a boolean"),
+            ("-3", "a number"),
+            ("1.5", "a number"),
+            ("18446744073709551615", "a number"),
+            (r#""text""#, "a string"),
+            ("null", "null"),
+            ("[{\"id\": 1}, [2]]", "an array"),
+        ] {
+            let err = parse_jsonl_record("f", 1, line).unwrap_err().to_string();
+            assert_eq!(
+                err,
+                format!("f:1: record: expected a JSON object, found {kind}")
+            );
+        }
+        let err = parse_jsonl_record("f", 1, "[1, 2] x")
+            .unwrap_err()
+            .to_string();
+        assert!(err.contains("malformed JSON: trailing characters"), "{err}");
     }
 
     #[test]

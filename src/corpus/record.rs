@@ -132,6 +132,14 @@ impl RawRecord {
         self.field_lines.push((field, line));
     }
 
+    /// The line `field` was first read on, when [`RawRecord::set_line`] recorded one.
+    pub(crate) fn line_set(&self, field: &str) -> Option<usize> {
+        self.field_lines
+            .iter()
+            .find(|(f, _)| *f == field)
+            .map(|&(_, l)| l)
+    }
+
     /// Validates the record read from `path` at `line` into a document.
     pub(crate) fn into_document(self, path: &str, line: usize) -> Result<Document, RecordError> {
         let line_of = |field: &str| {

@@ -126,6 +126,14 @@ fn read_front_matter(path: &str, block: &[&str], raw: &mut RawRecord) -> Result<
         let Some(&field) = FIELD_NAMES.iter().find(|f| **f == key) else {
             continue;
         };
+        if let Some(first) = raw.line_set(field) {
+            return Err(RecordError::field(
+                path,
+                number,
+                field,
+                format!("given twice in the front matter (first on line {first}); keep one"),
+            ));
+        }
         let value = value.trim();
         if field == "tags" {
             if value.is_empty() {
@@ -315,6 +323,27 @@ mod tests {
         assert!(
             err.to_string().starts_with("a.txt:1: date, kind: missing"),
             "{err}"
+        );
+    }
+
+    #[test]
+    fn a_key_given_twice_is_refused_at_its_second_line() {
+        let twice = "---\ndate: 2017-09-05\nkind: news\n# note\nDate: 2018-01-01\n---\nBody.\n";
+        let err =
+            parse_text_file("a.md", "a", twice.as_bytes(), &FieldDefaults::default()).unwrap_err();
+        assert_eq!(
+            err.to_string(),
+            "a.md:5: date: given twice in the front matter (first on line 2); keep one"
+        );
+        let other_keys = "---\ndate: 2017-09-05\nnote: a\nnote: b\nkind: news\n---\nBody.\n";
+        assert!(
+            parse_text_file(
+                "a.md",
+                "a",
+                other_keys.as_bytes(),
+                &FieldDefaults::default()
+            )
+            .is_ok()
         );
     }
 
