@@ -333,6 +333,59 @@ fn a_csv_header_naming_a_fields_column_twice_rejects_that_file_only() {
 }
 
 #[test]
+fn tables_separated_by_tabs_or_semicolons_are_read_with_their_delimiter() {
+    let env = Env::new();
+    let folder = env.path("tables");
+    std::fs::create_dir(&folder).unwrap();
+    std::fs::write(
+        folder.join("briefing.tsv"),
+        "id\tdate\tkind\ttext\ntsv-1\t2017-09-05\tbriefing\t\"Sanctions, she said; are futile.\"\n",
+    )
+    .unwrap();
+    let semicolons = env.path("excel.csv");
+    std::fs::write(
+        &semicolons,
+        "id;date;kind;text\nsemi-1;05.09.2017;news;\"Dialogue; without, preconditions.\"\n",
+    )
+    .unwrap();
+    let (folder, semicolons) = (
+        folder.display().to_string(),
+        semicolons.display().to_string(),
+    );
+    // A folder's .tsv files are found and read with tabs.
+    let run = env.run(&["ingest", &folder]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    let text = |id: &str| env.documents()[id].doc.text.clone();
+    assert_eq!(text("tsv-1"), "Sanctions, she said; are futile.");
+    // A semicolon table read as CSV is refused once, with the delimiter to give.
+    let run = env.run(&["ingest", &semicolons]);
+    assert_eq!(run.code, 2, "{}", run.stderr);
+    assert!(
+        run.stderr.contains(&format!(
+            "{semicolons}:1: id, date, kind, text: no column for them: the header reads as the one column `id;date;kind;text`, so the table looks separated by `;`; give --delimiter ';'"
+        )),
+        "{}",
+        run.stderr
+    );
+    assert_eq!(
+        run.summary(),
+        "ingested 0, updated 0, unchanged 0, rejected 1"
+    );
+    let run = env.run(&["ingest", &semicolons, "--delimiter", ";"]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    assert_eq!(text("semi-1"), "Dialogue; without, preconditions.");
+    assert_eq!(env.ids(), ["semi-1", "tsv-1"]);
+    let run = env.run(&["ingest", &semicolons, "--delimiter", "\""]);
+    assert_eq!(run.code, 2);
+    assert!(
+        run.stderr
+            .contains("--delimiter '\"': it quotes or ends fields"),
+        "{}",
+        run.stderr
+    );
+}
+
+#[test]
 fn an_unknown_csv_column_in_map_rejects_that_file_only() {
     assert_table_rejected(
         "unknown-column.csv",

@@ -41,14 +41,17 @@ fn from_an_empty_folder_to_a_trends_chart() {
     );
     fs::write(home.join("study/data/statements.csv"), CSV).unwrap();
 
-    // 2. The CSV as it is: every missing field of a record is named at once, and the
-    // rejected run leaves no empty index behind.
+    // 2. The CSV as it is: every field without a column is named at once, at the header,
+    // with the flags that supply them, and the rejected run leaves no empty index behind.
     let rejected = run(home, &["ingest", "study/data", "--index", "study/index"]);
     assert_eq!(rejected.code, 2);
     assert!(
-        rejected
-            .stderr
-            .contains("statements.csv:2: id, date, kind, text: missing (kind is one of: speech"),
+        rejected.stderr.contains(
+            "statements.csv:1: id, date, kind, text: no column `id`, `date`, `kind` or `text` \
+             in the header (columns: doc, published, speaker_name, body); read each from a \
+             column with --map FIELD=COLUMN, or give date or kind one value for every row \
+             with --set FIELD=VALUE (kind is one of: speech"
+        ),
         "{}",
         rejected.stderr
     );

@@ -7,7 +7,7 @@ use std::path::{Path, PathBuf};
 use anyhow::Context;
 use clap::Args;
 
-use statemine::corpus::{ColumnMap, FieldDefaults};
+use statemine::corpus::{ColumnMap, FieldDefaults, parse_delimiter};
 use statemine::index::{IndexInfo, IngestOptions, InlineLabels, index_info, ingest};
 use statemine::text::terminal_safe;
 
@@ -19,7 +19,7 @@ use super::progress::IngestProgress;
 /// Arguments of `statemine ingest`.
 #[derive(Args, Debug)]
 pub struct IngestArgs {
-    /// Input files, folders (read recursively) or globs: .jsonl, .csv, .txt, .md, each
+    /// Input files, folders (read recursively) or globs: .jsonl, .csv, .tsv, .txt, .md, each
     /// optionally .gz; `-` reads JSON Lines from standard input.
     #[arg(required = true, value_name = "PATH")]
     pub inputs: Vec<PathBuf>,
@@ -29,6 +29,11 @@ pub struct IngestArgs {
     /// `--map text=content --map date=published`.
     #[arg(long = "map", value_name = "FIELD=COLUMN")]
     pub map: Vec<String>,
+    /// The character between the fields of CSV and TSV tables: `;` for the CSV files of
+    /// spreadsheets set to a European locale, `tab`, `|`, ... (default: `,` for .csv, a tab
+    /// for .tsv).
+    #[arg(long, value_name = "CHAR")]
+    pub delimiter: Option<String>,
     /// Give records that lack a field this value (repeatable), e.g. `--set kind=statement
     /// --set source=archive`; a record's own value wins.
     #[arg(long = "set", value_name = "FIELD=VALUE")]
@@ -87,6 +92,7 @@ impl IngestArgs {
     fn to_options(&self) -> anyhow::Result<IngestOptions> {
         Ok(IngestOptions {
             columns: ColumnMap::parse(&self.map)?,
+            csv_delimiter: self.delimiter.as_deref().map(parse_delimiter).transpose()?,
             defaults: FieldDefaults::parse(&self.set)?,
             dry_run: self.dry_run,
             strict: self.strict,

@@ -7,15 +7,19 @@
 //! mapped column rejects that row naming the field (unmapped columns are never decoded); a
 //! quoted field that is not closed where the CSV grammar requires (see [`super::csv_quotes`])
 //! rejects its row as an unterminated quote, and the rows it would have swallowed are read
-//! on their own.
+//! on their own. Fields are separated by a comma unless the caller gives another
+//! delimiter (a tab for `.tsv`, `--delimiter` for any table). A header without a column for
+//! a required field that has no default either rejects the file once (every row would be
+//! rejected alike), naming all such fields, and the delimiter the table seems to use when
+//! the whole header reads as one column holding another.
 
 use std::io::{Cursor, Read};
 use std::sync::Arc;
 
 use super::csv_quotes::{BadQuote, QuoteTracker};
 use super::jsonl::too_long;
-use super::record::RawRecord;
-use super::{ColumnMap, FieldDefaults, RecordError, SourcedDocument};
+use super::record::{REQUIRED, RawRecord, kind_values};
+use super::{ColumnMap, CorpusError, FieldDefaults, RecordError, SourcedDocument};
 
 /// Streams the rows of one CSV input.
 pub(crate) struct CsvReader<R> {
@@ -35,15 +39,18 @@ pub(crate) struct CsvReader<R> {
 }
 
 impl<R: Read> CsvReader<R> {
-    /// Reads the header of `reader` and resolves `map` against it; a record longer than
-    /// `max_record_bytes` ends the input with an error.
+    /// Reads the header of `reader`, a table whose fields are separated by `delimiter`, and
+    /// resolves `map` against it; rows that lack a field get its value in `defaults`; a
+    /// record longer than `max_record_bytes` ends the input with an error.
     pub(crate) fn new(
         path: String,
         reader: R,
         map: &ColumnMap,
         max_record_bytes: usize,
+        delimiter: u8,
+        defaults: Arc<FieldDefaults>,
     ) -> Result<CsvReader<R>, RecordError> {
-        let mut reader = csv_reader(reader, true, max_record_bytes);
+        let mut reader = csv_reader(reader, true, max_record_bytes, delimiter);
         let header = reader.byte_headers().map_err(|e| {
             RecordError::record(&path, 1, format!("cannot read the CSV header: {e}"))
         })?;
@@ -66,6 +73,8 @@ impl<R: Read> CsvReader<R> {
         let columns = map
             .resolve(&header)
             .map_err(|(field, reason)| RecordError::field(&path, 1, field, reason))?;
+        let columns = check_required_columns(&header, columns, delimiter, &defaults)
+            .map_err(|(fields, reason)| RecordError::field(&path, 1, &fields, reason))?;
         Ok(CsvReader {
             path,
             reader,
@@ -74,15 +83,9 @@ impl<R: Read> CsvReader<R> {
             line_offset: 0,
             row: ::csv::ByteRecord::new(),
             reread: None,
-            defaults: Arc::default(),
+            defaults,
             done: false,
         })
-    }
-
-    /// Gives rows that lack a field its default.
-    pub(crate) fn with_defaults(mut self, defaults: Arc<FieldDefaults>) -> CsvReader<R> {
-        self.defaults = defaults;
-        self
     }
 
     /// The reader of rows swallowed by the bad quoted field that opened at `opened` in the
@@ -106,7 +109,12 @@ impl<R: Read> CsvReader<R> {
         let newlines = skipped.iter().filter(|&&b| b == b'\n').count();
         Some(Box::new(CsvReader {
             path: self.path.clone(),
-            reader: csv_reader(Cursor::new(rest), false, tracker.max_record_bytes()),
+            reader: csv_reader(
+                Cursor::new(rest),
+                false,
+                tracker.max_record_bytes(),
+                tracker.delimiter(),
+            ),
             columns: self.columns.clone(),
             width: self.width,
             // The re-read part's line 1 is the line after the opening quote's.
@@ -232,17 +240,138 @@ impl<R: Read> Iterator for CsvReader<R> {
     }
 }
 
-/// A CSV reader of `input` with the crate's default dialect; rows of any width (the
-/// width is checked against the header's by [`CsvReader`]).
+/// A CSV reader of `input` with the crate's default dialect but for `delimiter`; rows of
+/// any width (the width is checked against the header's by [`CsvReader`]).
 fn csv_reader<R: Read>(
     input: R,
     has_headers: bool,
     max_record_bytes: usize,
+    delimiter: u8,
 ) -> ::csv::Reader<QuoteTracker<R>> {
     ::csv::ReaderBuilder::new()
         .has_headers(has_headers)
         .flexible(true)
-        .from_reader(QuoteTracker::new(input, max_record_bytes))
+        .delimiter(delimiter)
+        .from_reader(QuoteTracker::new(input, max_record_bytes, delimiter))
+}
+
+/// Delimiters a table read with the wrong one may show in its header.
+const OTHER_DELIMITERS: [(u8, &str); 4] = [(b',', ","), (b';', ";"), (b'\t', "tab"), (b'|', "|")];
+
+/// Refuses a header without a column for some required field that has no default either:
+/// every row would be rejected alike. When the header reads as one column holding another
+/// delimiter, the message names it.
+fn check_required_columns(
+    header: &[String],
+    columns: Vec<(&'static str, usize)>,
+    delimiter: u8,
+    defaults: &FieldDefaults,
+) -> Result<Vec<(&'static str, usize)>, (String, String)> {
+    let missing: Vec<&'static str> = REQUIRED
+        .iter()
+        .copied()
+        .filter(|field| !columns.iter().any(|(f, _)| f == field))
+        .filter(|field| !defaults.pairs().any(|(f, _)| f == *field))
+        .collect();
+    if missing.is_empty() {
+        return Ok(columns);
+    }
+    // Named as the record errors name several fields: `id, date`.
+    let fields = missing.join(", ");
+    let (it, each) = if missing.len() > 1 {
+        ("them", "each")
+    } else {
+        ("it", "it")
+    };
+    if let [only] = header
+        && let Some((_, name)) = OTHER_DELIMITERS
+            .iter()
+            .find(|(d, _)| *d != delimiter && only.as_bytes().contains(d))
+    {
+        let shown: String = only.chars().take(60).collect();
+        return Err((
+            fields,
+            format!(
+                "no column for {it}: the header reads as the one column `{shown}`, so the \
+                 table looks separated by `{name}`; give --delimiter '{name}'"
+            ),
+        ));
+    }
+    let quoted: Vec<String> = missing.iter().map(|f| format!("`{f}`")).collect();
+    let mut reason = format!(
+        "no column {} in the header (columns: {}); read {each} from a column with --map \
+         {}=COLUMN",
+        or_list(&quoted),
+        header.join(", "),
+        if missing.len() > 1 {
+            "FIELD"
+        } else {
+            missing[0]
+        },
+    );
+    let settable: Vec<&str> = missing
+        .iter()
+        .copied()
+        .filter(|f| matches!(*f, "date" | "kind"))
+        .collect();
+    if !settable.is_empty() {
+        reason.push_str(&format!(
+            ", or give {} one value for every row with --set {}=VALUE",
+            or_list(&settable),
+            if settable.len() > 1 {
+                "FIELD"
+            } else {
+                settable[0]
+            },
+        ));
+        if settable.contains(&"kind") {
+            reason.push_str(&format!(" (kind is one of: {})", kind_values()));
+        }
+    }
+    Err((fields, reason))
+}
+
+/// `a`, `a or b`, `a, b or c`.
+fn or_list<S: AsRef<str>>(items: &[S]) -> String {
+    match items {
+        [] => String::new(),
+        [one] => one.as_ref().to_string(),
+        [rest @ .., last] => format!(
+            "{} or {}",
+            rest.iter()
+                .map(AsRef::as_ref)
+                .collect::<Vec<_>>()
+                .join(", "),
+            last.as_ref()
+        ),
+    }
+}
+
+/// The delimiter written in `--delimiter`: one ASCII character other than a quote or a line
+/// end, or `tab` (also `\t`).
+pub fn parse_delimiter(text: &str) -> Result<u8, CorpusError> {
+    let bad = |reason: &str| CorpusError::BadDelimiter {
+        text: format!(
+            "'{}'",
+            text.chars()
+                .map(|c| if c.is_control() {
+                    c.escape_default().to_string()
+                } else {
+                    c.to_string()
+                })
+                .collect::<String>()
+        ),
+        reason: reason.to_string(),
+    };
+    match text {
+        "tab" | "\\t" | "\t" => return Ok(b'\t'),
+        _ => {}
+    }
+    match text.as_bytes() {
+        [b'"' | b'\n' | b'\r'] => Err(bad("it quotes or ends fields, so it cannot separate them")),
+        [byte] if byte.is_ascii() => Ok(*byte),
+        _ => Err(bad("expected one ASCII character, or `tab`")),
+    }
 }
 
 #[cfg(test)]
@@ -255,9 +384,35 @@ mod tests {
         bytes: Vec<u8>,
         map: &[&str],
     ) -> Result<Vec<Result<SourcedDocument, RecordError>>, RecordError> {
+        read_with(bytes, map, b',')
+    }
+
+    fn read_with(
+        bytes: Vec<u8>,
+        map: &[&str],
+        delimiter: u8,
+    ) -> Result<Vec<Result<SourcedDocument, RecordError>>, RecordError> {
         let reader = decompress_if_gzip(Box::new(std::io::Cursor::new(bytes))).unwrap();
         let map = ColumnMap::parse(map).unwrap();
-        Ok(CsvReader::new("t.csv".into(), reader, &map, 1 << 20)?.collect())
+        Ok(CsvReader::new(
+            "t.csv".into(),
+            reader,
+            &map,
+            1 << 20,
+            delimiter,
+            Arc::default(),
+        )?
+        .collect())
+    }
+
+    /// Each row as `ok ID LINE TEXT` or its error.
+    fn outcomes(rows: &[Result<SourcedDocument, RecordError>]) -> Vec<String> {
+        rows.iter()
+            .map(|r| match r {
+                Ok(d) => format!("ok {} {} {}", d.doc.id, d.line, d.doc.text),
+                Err(e) => e.to_string(),
+            })
+            .collect()
     }
 
     const TABLE: &str = "id,published,kind,content,tags\n\
@@ -354,6 +509,150 @@ mod tests {
         let c = rows[1].as_ref().unwrap();
         assert_eq!((c.doc.text.as_str(), c.line), ("quoted, kept", 3));
         assert_eq!(rows[2].as_ref().unwrap().doc.id, "d");
+    }
+
+    #[test]
+    fn another_delimiter_separates_fields_and_quotes_keep_it_inside() {
+        for (delimiter, sep) in [(b';', ";"), (b'\t', "\t"), (b'|', "|")] {
+            let row = |cells: &[&str]| cells.join(sep) + "\n";
+            // A quoted cell before the delimiter closes there; the cells' commas stay commas.
+            let table = [
+                row(&["id", "text", "date", "kind"]),
+                row(&["a", "\"x, y; z|w\tv\"", "2017-09-05", "news"]),
+                row(&["b", "\"open", "2017-09-05", "news"]),
+                row(&["c", "plain, with a comma", "2017-09-05", "news"]),
+            ]
+            .concat();
+            let rows = read_with(table.into(), &[], delimiter).unwrap();
+            let got = outcomes(&rows);
+            assert_eq!(got.len(), 3, "{sep:?}: {got:?}");
+            assert_eq!(got[0], "ok a 2 x, y; z|w\tv", "{sep:?}");
+            assert!(
+                got[1].starts_with("t.csv:3: record: unterminated quote"),
+                "{sep:?}: {got:?}"
+            );
+            assert_eq!(got[2], "ok c 4 plain, with a comma", "{sep:?}");
+        }
+    }
+
+    #[test]
+    fn a_header_without_a_required_column_or_default_rejects_the_file_once() {
+        let err = read("id,date,kind,body\na,2017-09-05,news,x\n".into(), &[])
+            .err()
+            .unwrap();
+        assert_eq!(
+            err.to_string(),
+            "t.csv:1: text: no column `text` in the header (columns: id, date, kind, body); \
+             read it from a column with --map text=COLUMN"
+        );
+        let err = read("a,kind,b\n1,news,2\n".into(), &[]).err().unwrap();
+        assert_eq!(
+            err.to_string(),
+            "t.csv:1: id, date, text: no column `id`, `date` or `text` in the header (columns: \
+             a, kind, b); read each from a column with --map FIELD=COLUMN, or give date one \
+             value for every row with --set date=VALUE"
+        );
+        // A default stands in for a column.
+        let defaults = FieldDefaults::parse(&["date=2017-09-05", "kind=news"]).unwrap();
+        let reader = CsvReader::new(
+            "t.csv".into(),
+            std::io::Cursor::new(b"id,text\na,x\n".to_vec()),
+            &ColumnMap::default(),
+            1 << 20,
+            b',',
+            Arc::new(defaults),
+        )
+        .unwrap();
+        assert_eq!(outcomes(&reader.collect::<Vec<_>>()), ["ok a 2 x"]);
+        let err = CsvReader::new(
+            "t.csv".into(),
+            std::io::Cursor::new(b"id,text\na,x\n".to_vec()),
+            &ColumnMap::default(),
+            1 << 20,
+            b',',
+            Arc::new(FieldDefaults::parse(&["date=2017-09-05"]).unwrap()),
+        )
+        .err()
+        .unwrap();
+        assert!(
+            err.to_string().starts_with("t.csv:1: kind: no column `kind`")
+                && err.to_string().ends_with("(kind is one of: speech transcript press_conference interview article statement briefing news)"),
+            "{err}"
+        );
+        // Read with the wrong delimiter, the header is one column holding the right one.
+        let table = "id;date;kind;text\na;2017-09-05;news;x\n";
+        let err = read(table.into(), &[]).err().unwrap();
+        assert_eq!(
+            err.to_string(),
+            "t.csv:1: id, date, kind, text: no column for them: the header reads as the one column \
+             `id;date;kind;text`, so the table looks separated by `;`; give --delimiter ';'"
+        );
+        let err = read_with("id,text\na,x\n".into(), &[], b'\t')
+            .err()
+            .unwrap();
+        assert!(err.to_string().ends_with("give --delimiter ','"), "{err}");
+        let rows = read_with(table.into(), &[], b';').unwrap();
+        assert_eq!(outcomes(&rows), ["ok a 2 x"]);
+    }
+
+    #[test]
+    fn delimiters_are_one_ascii_character_or_tab() {
+        assert_eq!(parse_delimiter(";").unwrap(), b';');
+        for tab in ["tab", "\\t", "\t"] {
+            assert_eq!(parse_delimiter(tab).unwrap(), b'\t', "{tab:?}");
+        }
+        for (bad, reason) in [
+            ("\"", "it quotes or ends fields"),
+            ("\n", "it quotes or ends fields"),
+            (";;", "expected one ASCII character"),
+            ("", "expected one ASCII character"),
+            ("é", "expected one ASCII character"),
+        ] {
+            let err = parse_delimiter(bad).unwrap_err().to_string();
+            assert!(err.contains(reason), "{bad:?}: {err}");
+        }
+        assert_eq!(
+            parse_delimiter("\n").unwrap_err().to_string(),
+            "--delimiter '\\n': it quotes or ends fields, so it cannot separate them"
+        );
+    }
+
+    proptest::proptest! {
+        /// A table written by the CSV rules (a cell holding the delimiter, a quote or a line
+        /// end quoted, its quotes doubled) reads back cell for cell, whatever the delimiter,
+        /// and no row is taken for a bad quote.
+        #[test]
+        fn quoted_tables_read_back_under_any_delimiter(
+            delimiter in proptest::sample::select(vec![b',', b';', b'\t', b'|']),
+            texts in proptest::collection::vec("[a-z ,;|\t\"\n]{1,12}", 1..6),
+        ) {
+            let sep = (delimiter as char).to_string();
+            let quote = |cell: &str| {
+                if cell.contains([delimiter as char, '"', '\n', '\r']) {
+                    format!("\"{}\"", cell.replace('"', "\"\""))
+                } else {
+                    cell.to_string()
+                }
+            };
+            let mut table = ["text", "id", "date", "kind"].join(&sep) + "\n";
+            for (i, text) in texts.iter().enumerate() {
+                let row = [quote(text), format!("r{i}"), "2017-09-05".into(), "news".into()];
+                table.push_str(&(row.join(&sep) + "\n"));
+            }
+            let rows = read_with(table.into_bytes(), &[], delimiter).unwrap();
+            proptest::prop_assert_eq!(rows.len(), texts.len());
+            for (row, text) in rows.iter().zip(&texts) {
+                match row {
+                    Ok(doc) => proptest::prop_assert_eq!(&doc.doc.text, text),
+                    // A blank cell is rejected as empty text, never as a bad quote.
+                    Err(e) => proptest::prop_assert!(
+                        text.trim().is_empty() && e.to_string().contains("text: empty"),
+                        "{}",
+                        e
+                    ),
+                }
+            }
+        }
     }
 
     #[test]

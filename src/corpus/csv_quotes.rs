@@ -5,7 +5,7 @@
 //! read as part of the field. Either way one stray `"` silently swallows the rows after it
 //! into one cell. [`QuoteTracker`] wraps the byte stream the CSV reader reads and follows
 //! the same quoting rules (a `"` opens a quoted field only at the start of a field, `""`
-//! inside is an escaped quote, the delimiter is `,`, records end at `\n` or `\r`); it
+//! inside is an escaped quote, fields end at the table's delimiter, records at `\n` or `\r`); it
 //! remembers where each badly closed quoted field opened, and keeps the raw bytes of the
 //! records the CSV reader has not finished with, so that the rows a bad field swallowed
 //! can be read again on their own.
@@ -59,14 +59,17 @@ pub(crate) struct QuoteTracker<R> {
     max_record_bytes: usize,
     /// Set when a record outgrew the limit.
     too_long: bool,
+    /// The byte between fields.
+    delimiter: u8,
 }
 
 /// Slack over the record limit for what the CSV reader reads ahead.
 const READ_AHEAD: usize = 64 * 1024;
 
 impl<R: Read> QuoteTracker<R> {
-    /// Wraps `inner`; records longer than `max_record_bytes` fail the read.
-    pub(crate) fn new(inner: R, max_record_bytes: usize) -> QuoteTracker<R> {
+    /// Wraps `inner`, a table whose fields are separated by `delimiter`; records longer than
+    /// `max_record_bytes` fail the read.
+    pub(crate) fn new(inner: R, max_record_bytes: usize, delimiter: u8) -> QuoteTracker<R> {
         QuoteTracker {
             inner,
             state: State::FieldStart,
@@ -78,12 +81,18 @@ impl<R: Read> QuoteTracker<R> {
             raw_start_lines: 0,
             max_record_bytes,
             too_long: false,
+            delimiter,
         }
     }
 
     /// The record size limit.
     pub(crate) fn max_record_bytes(&self) -> usize {
         self.max_record_bytes
+    }
+
+    /// The byte between fields.
+    pub(crate) fn delimiter(&self) -> u8 {
+        self.delimiter
     }
 
     /// When reading failed because a record outgrew the limit: the record's line (1-based).
@@ -133,7 +142,8 @@ impl<R: Read> QuoteTracker<R> {
                 (State::Quoted, b'"') => State::QuoteInQuoted,
                 (State::Quoted, _) => State::Quoted,
                 (State::QuoteInQuoted, b'"') => State::Quoted,
-                (_, b',' | b'\n' | b'\r') => State::FieldStart,
+                (_, b'\n' | b'\r') => State::FieldStart,
+                (_, b) if b == self.delimiter => State::FieldStart,
                 (State::QuoteInQuoted, _) => {
                     self.bad
                         .push_back((self.opened_at, BadQuote::StrayAfterClose));
@@ -172,7 +182,7 @@ mod tests {
 
     /// Reads all of `text` through a tracker and returns the bad fields in `start..end`.
     fn bad_in(text: &str, start: u64, end: u64) -> Option<(u64, BadQuote)> {
-        let mut tracker = QuoteTracker::new(text.as_bytes(), 1 << 20);
+        let mut tracker = QuoteTracker::new(text.as_bytes(), 1 << 20, b',');
         let mut sink = Vec::new();
         tracker.read_to_end(&mut sink).unwrap();
         assert_eq!(sink, text.as_bytes(), "bytes pass through unchanged");
@@ -212,7 +222,7 @@ mod tests {
 
     #[test]
     fn released_bytes_are_forgotten() {
-        let mut tracker = QuoteTracker::new(&b"abc\ndef\n"[..], 1 << 20);
+        let mut tracker = QuoteTracker::new(&b"abc\ndef\n"[..], 1 << 20, b',');
         std::io::copy(&mut tracker, &mut std::io::sink()).unwrap();
         tracker.release(4);
         assert_eq!(tracker.raw(4, 8), b"def\n");

@@ -72,7 +72,7 @@ pub enum CorpusError {
     },
     /// A path, folder or glob matched no input file.
     #[error(
-        "{pattern}: no input files matched (looked for .jsonl, .csv, .txt, .md, optionally .gz)"
+        "{pattern}: no input files matched (looked for .jsonl, .csv, .tsv, .txt, .md, optionally .gz)"
     )]
     NoInput {
         /// What the user gave.
@@ -80,7 +80,7 @@ pub enum CorpusError {
     },
     /// A file named on the command line has an extension we do not read.
     #[error(
-        "{path}: cannot tell the format from the name (expected .jsonl, .ndjson, .csv, .txt or .md, optionally followed by .gz)"
+        "{path}: cannot tell the format from the name (expected .jsonl, .ndjson, .csv, .tsv, .txt or .md, optionally followed by .gz)"
     )]
     UnknownFormat {
         /// The file.
@@ -107,6 +107,14 @@ pub enum CorpusError {
     BadMapping {
         /// The specification as given.
         spec: String,
+        /// What is wrong.
+        reason: String,
+    },
+    /// A `--delimiter` is not one ASCII character that can separate fields.
+    #[error("--delimiter {text}: {reason}")]
+    BadDelimiter {
+        /// The delimiter as given (escaped for display).
+        text: String,
         /// What is wrong.
         reason: String,
     },

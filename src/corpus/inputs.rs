@@ -29,6 +29,8 @@ pub enum Format {
     Jsonl,
     /// A CSV table with a header row.
     Csv,
+    /// A table with a header row whose fields are separated by tabs (`.tsv`, `.tab`).
+    Tsv,
     /// One document per file: optional front matter, then the text.
     Text,
 }
@@ -110,6 +112,7 @@ pub fn format_of(path: &Path) -> Option<Format> {
     match extension {
         "jsonl" | "ndjson" => Some(Format::Jsonl),
         "csv" => Some(Format::Csv),
+        "tsv" | "tab" => Some(Format::Tsv),
         "txt" | "md" | "markdown" => Some(Format::Text),
         _ => None,
     }

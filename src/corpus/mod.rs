@@ -33,6 +33,7 @@ mod textfile;
 mod turns;
 
 pub use columns::ColumnMap;
+pub use csv_input::parse_delimiter;
 pub use date::{DateError, MAX_DATE, MIN_DATE, parse_date, parse_iso_day};
 pub use date_text::DateText;
 pub use defaults::FieldDefaults;

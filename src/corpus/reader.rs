@@ -23,6 +23,7 @@ type Records = Box<dyn Iterator<Item = Result<SourcedDocument, RecordError>> + S
 pub struct CorpusReader {
     inputs: std::vec::IntoIter<Input>,
     columns: ColumnMap,
+    csv_delimiter: Option<u8>,
     max_record_bytes: usize,
     defaults: Arc<FieldDefaults>,
     bytes: Arc<AtomicU64>,
@@ -35,6 +36,7 @@ impl CorpusReader {
         CorpusReader {
             inputs: inputs.into_iter(),
             columns,
+            csv_delimiter: None,
             max_record_bytes: DEFAULT_MAX_RECORD_BYTES,
             defaults: Arc::default(),
             bytes: Arc::new(AtomicU64::new(0)),
@@ -46,6 +48,13 @@ impl CorpusReader {
     /// while reading, so no longer record is ever held in memory.
     pub fn max_record_bytes(mut self, bytes: usize) -> CorpusReader {
         self.max_record_bytes = bytes;
+        self
+    }
+
+    /// Separates the fields of every table (CSV and TSV alike) by `delimiter`; `None` keeps
+    /// a comma for CSV and a tab for TSV.
+    pub fn csv_delimiter(mut self, delimiter: Option<u8>) -> CorpusReader {
+        self.csv_delimiter = delimiter;
         self
     }
 
@@ -70,10 +79,20 @@ impl CorpusReader {
                 JsonlReader::new(name, reader, self.max_record_bytes)
                     .with_defaults(self.defaults.clone()),
             )),
-            Format::Csv => Ok(Box::new(
-                CsvReader::new(name, reader, &self.columns, self.max_record_bytes)?
-                    .with_defaults(self.defaults.clone()),
-            )),
+            Format::Csv | Format::Tsv => {
+                let delimiter = self.csv_delimiter.unwrap_or(match input.format {
+                    Format::Tsv => b'\t',
+                    _ => b',',
+                });
+                Ok(Box::new(CsvReader::new(
+                    name,
+                    reader,
+                    &self.columns,
+                    self.max_record_bytes,
+                    delimiter,
+                    self.defaults.clone(),
+                )?))
+            }
             Format::Text => {
                 let mut bytes = Vec::new();
                 let limit = self.max_record_bytes;

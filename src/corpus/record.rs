@@ -229,10 +229,10 @@ impl RawRecord {
 }
 
 /// The fields a record must have (`lang` is detected when missing).
-const REQUIRED: &[&str] = &["id", "date", "kind", "text"];
+pub(crate) const REQUIRED: &[&str] = &["id", "date", "kind", "text"];
 
 /// The kinds, as the vocabulary's own error lists them for a wrong value.
-fn kind_values() -> &'static str {
+pub(crate) fn kind_values() -> &'static str {
     "".parse::<Kind>().err().map_or("", |e| e.expected)
 }
 

@@ -56,6 +56,9 @@ pub struct IngestOptions {
     pub index: PathBuf,
     /// CSV column mapping (`--map field=column`).
     pub columns: ColumnMap,
+    /// The byte between the fields of every table (`--delimiter`); `None`: a comma for
+    /// CSV, a tab for TSV.
+    pub csv_delimiter: Option<u8>,
     /// Values for records that lack a field (`--set field=value`).
     pub defaults: FieldDefaults,
     /// Validate and classify without writing anything.
@@ -83,6 +86,7 @@ impl IngestOptions {
         IngestOptions {
             index: index.into(),
             columns: ColumnMap::default(),
+            csv_delimiter: None,
             defaults: FieldDefaults::default(),
             dry_run: false,
             strict: false,
@@ -226,6 +230,7 @@ pub fn ingest(
 
     progress.start(total_bytes);
     let reader = CorpusReader::new(input_set.inputs, options.columns.clone())
+        .csv_delimiter(options.csv_delimiter)
         .max_record_bytes(options.max_record_bytes)
         .defaults(options.defaults.clone());
     let bytes = reader.bytes_read();
