@@ -358,15 +358,9 @@ fn tables_separated_by_tabs_or_semicolons_are_read_with_their_delimiter() {
     let text = |id: &str| env.documents()[id].doc.text.clone();
     assert_eq!(text("tsv-1"), "Sanctions, she said; are futile.");
     // A semicolon table read as CSV is refused once, with the delimiter to give.
-    let run = env.run(&["ingest", &semicolons]);
-    assert_eq!(run.code, 2, "{}", run.stderr);
-    assert!(
-        run.stderr.contains(&format!(
-            "{semicolons}:1: id, date, kind, text: no column for them: the header reads as the one column `id;date;kind;text`, so the table looks separated by `;`; give --delimiter ';'"
-        )),
-        "{}",
-        run.stderr
-    );
+    let run = env.run(&["ingest", &semicolons]).fails_with(&format!(
+        "{semicolons}:1: id, date, kind, text: no column for them: the header reads as the one column `id;date;kind;text`, so the table looks separated by `;`; give --delimiter ';'"
+    ));
     assert_eq!(
         run.summary(),
         "ingested 0, updated 0, unchanged 0, rejected 1"
@@ -375,14 +369,8 @@ fn tables_separated_by_tabs_or_semicolons_are_read_with_their_delimiter() {
     assert_eq!(run.code, 0, "{}", run.stderr);
     assert_eq!(text("semi-1"), "Dialogue; without, preconditions.");
     assert_eq!(env.ids(), ["semi-1", "tsv-1"]);
-    let run = env.run(&["ingest", &semicolons, "--delimiter", "\""]);
-    assert_eq!(run.code, 2);
-    assert!(
-        run.stderr
-            .contains("--delimiter '\"': it quotes or ends fields"),
-        "{}",
-        run.stderr
-    );
+    env.run(&["ingest", &semicolons, "--delimiter", "\""])
+        .fails_with("--delimiter '\"': it quotes or ends fields");
 }
 
 #[test]
@@ -392,6 +380,68 @@ fn an_unknown_csv_column_in_map_rejects_that_file_only() {
         &["--map", "text=content"],
         "text: --map text=content: no column `content` in the header (columns: id, date, kind, body)",
     );
+}
+
+#[test]
+fn remove_takes_documents_out_by_id_or_by_input_and_refuses_unknown_ids() {
+    let env = Env::new();
+    let good = fixture("good.jsonl");
+    assert_eq!(env.run(&["ingest", &good]).code, 0);
+    let index = env.index().display().to_string();
+    let search = |query: &str| {
+        env.run(&["search", query, "--count"])
+            .stdout
+            .trim()
+            .to_string()
+    };
+    let before = search("Zakharova OR briefing OR Korea");
+
+    // A mistyped id removes nothing, and says which ids are unknown.
+    env.run(&["remove", "fx-en-2", "fx-en-9"]).fails_with(&format!(
+        "1 id is not in the index at {index}: fx-en-9; nothing was removed (--missing-ok removes the others)"
+    ));
+    assert_eq!(env.ids(), ["fx-en-1", "fx-en-2", "fx-ru-1"]);
+
+    // A dry run reports and writes nothing.
+    let run = env.run(&["remove", "fx-en-2", "--dry-run"]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    assert_eq!(
+        run.summary(),
+        "removed 1 document (dry run: nothing written), 2 documents left"
+    );
+    assert_eq!(env.ids(), ["fx-en-1", "fx-en-2", "fx-ru-1"]);
+
+    let run = env.run(&["remove", "fx-en-2", "fx-en-9", "--missing-ok"]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    assert_eq!(run.summary(), "removed 1 document, 2 documents left");
+    assert!(
+        run.stderr
+            .contains("warning: 1 id is not in the index: fx-en-9"),
+        "{}",
+        run.stderr
+    );
+    assert_eq!(env.ids(), ["fx-en-1", "fx-ru-1"]);
+    assert_ne!(search("Zakharova OR briefing OR Korea"), before);
+    assert_eq!(
+        env.run(&["search", "Zakharova"]).code,
+        1,
+        "the removed document is no longer found"
+    );
+
+    // The documents of an input file, read as ingest reads it.
+    let run = env.run(&["remove", "--input", &good, "--missing-ok", "--json"]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    let summary = run.json();
+    assert_eq!(summary["removed"], 2);
+    assert_eq!(summary["documents"], 0);
+    assert_eq!(summary["missing"][0], "fx-en-2");
+    assert!(env.ids().is_empty());
+    // Nothing left to remove: exit 1, as a search that finds nothing.
+    let run = env.run(&["remove", "--input", &good, "--missing-ok"]);
+    assert_eq!(run.code, 1, "{}", run.stderr);
+    assert_eq!(run.summary(), "removed 0 documents, 0 documents left");
+    env.run(&["remove"])
+        .fails_with("name the documents to remove");
 }
 
 #[test]

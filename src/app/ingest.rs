@@ -16,15 +16,9 @@ use super::common::{IndexArgs, thread_count};
 use super::output::{Output, note};
 use super::progress::IngestProgress;
 
-/// Arguments of `statemine ingest`.
+/// How records are read from tables and files (`ingest`, and `remove --input` alike).
 #[derive(Args, Debug)]
-pub struct IngestArgs {
-    /// Input files, folders (read recursively) or globs: .jsonl, .csv, .tsv, .txt, .md, each
-    /// optionally .gz; `-` reads JSON Lines from standard input.
-    #[arg(required = true, value_name = "PATH")]
-    pub inputs: Vec<PathBuf>,
-    #[command(flatten)]
-    pub index: IndexArgs,
+pub struct ReadingArgs {
     /// Read a document field from a differently named CSV column (repeatable), e.g.
     /// `--map text=content --map date=published`.
     #[arg(long = "map", value_name = "FIELD=COLUMN")]
@@ -38,6 +32,31 @@ pub struct IngestArgs {
     /// --set source=archive`; a record's own value wins.
     #[arg(long = "set", value_name = "FIELD=VALUE")]
     pub set: Vec<String>,
+}
+
+impl ReadingArgs {
+    /// The column map, delimiter and defaults these flags give, checked before any input is
+    /// read.
+    pub fn parse(&self) -> anyhow::Result<(ColumnMap, Option<u8>, FieldDefaults)> {
+        Ok((
+            ColumnMap::parse(&self.map)?,
+            self.delimiter.as_deref().map(parse_delimiter).transpose()?,
+            FieldDefaults::parse(&self.set)?,
+        ))
+    }
+}
+
+/// Arguments of `statemine ingest`.
+#[derive(Args, Debug)]
+pub struct IngestArgs {
+    /// Input files, folders (read recursively) or globs: .jsonl, .csv, .tsv, .txt, .md, each
+    /// optionally .gz; `-` reads JSON Lines from standard input.
+    #[arg(required = true, value_name = "PATH")]
+    pub inputs: Vec<PathBuf>,
+    #[command(flatten)]
+    pub index: IndexArgs,
+    #[command(flatten)]
+    pub reading: ReadingArgs,
     /// Validate and count what would change, without writing (no index is created).
     #[arg(long)]
     pub dry_run: bool,
@@ -90,10 +109,11 @@ pub struct CompactArgs {
 impl IngestArgs {
     /// The library options these arguments describe.
     fn to_options(&self) -> anyhow::Result<IngestOptions> {
+        let (columns, csv_delimiter, defaults) = self.reading.parse()?;
         Ok(IngestOptions {
-            columns: ColumnMap::parse(&self.map)?,
-            csv_delimiter: self.delimiter.as_deref().map(parse_delimiter).transpose()?,
-            defaults: FieldDefaults::parse(&self.set)?,
+            columns,
+            csv_delimiter,
+            defaults,
             dry_run: self.dry_run,
             strict: self.strict,
             commit_every: self.commit_every,

@@ -8,6 +8,7 @@ mod install;
 mod kwic_print;
 mod output;
 mod progress;
+mod remove;
 mod search;
 mod search_printer;
 mod speakers;
@@ -63,6 +64,8 @@ enum Command {
     Info(ingest::InfoArgs),
     /// Merge an index's segments into one (faster queries after a large ingest).
     Compact(ingest::CompactArgs),
+    /// Remove documents from an index, by id or by the inputs they came from.
+    Remove(remove::RemoveArgs),
     /// Full-text search with stemming, phrases, filters and highlighted passages.
     Search(search::SearchArgs),
     /// Count, test, evaluate and import theme definitions.
@@ -105,6 +108,7 @@ pub fn main() -> ExitCode {
         Command::Ingest(args) => ingest::run(args),
         Command::Info(args) => ingest::info(args),
         Command::Compact(args) => ingest::compact(args),
+        Command::Remove(args) => remove::run(args),
         Command::Search(args) => search::run(args),
         Command::Themes(command) => themes::run(command),
         Command::Words(command) => words::run(command),

@@ -84,6 +84,19 @@ pub enum IndexError {
         /// What the limit applies to.
         scope: &'static str,
     },
+    /// Ids asked to be removed that the index does not hold; nothing was removed.
+    #[error(
+        "{} not in the index at {}: {}; nothing was removed (--missing-ok removes the others)",
+        super::remove::count_ids(ids.len()),
+        dir.display(),
+        super::remove::list_ids(ids)
+    )]
+    UnknownIds {
+        /// The index directory.
+        dir: PathBuf,
+        /// The ids it does not hold, sorted.
+        ids: Vec<String>,
+    },
     /// A file of the index directory could not be read or written.
     #[error("{path}: {source}")]
     Io {

@@ -1,7 +1,7 @@
 //! The Tantivy index: schema, opening and creating, converting documents in and out,
 //! turning a parsed query and a document filter into an engine query (`query`), iterating
-//! stored documents under a filter, batch ingestion, the summary and the fingerprint of an
-//! index.
+//! stored documents under a filter, batch ingestion, removal by id, the summary and the
+//! fingerprint of an index.
 //!
 //! Contract: every index directory holds a `statemine.json` with the schema version; an
 //! index of another version is refused with a clear error rather than misread.
@@ -22,6 +22,7 @@ mod phrase_bound;
 mod prefix_query;
 mod progress;
 mod query;
+mod remove;
 mod schema;
 mod store;
 mod top_hits_weight;
@@ -40,6 +41,7 @@ pub use info::{IndexInfo, NO_VALUE, index_info};
 pub use ingest::{IngestOptions, IngestReport, InlineLabels, MAX_THREADS, ingest};
 pub use order::DateId;
 pub use progress::{NoProgress, ProgressSink};
+pub use remove::{RemoveOptions, RemoveReport, remove_documents};
 pub use schema::{Fields, SCHEMA_VERSION, build_schema};
 pub use store::{IndexStore, StoredDocument, document_to_tantivy, parse_turns};
 pub use turn_filter::{EmptyTurnSpeaker, TurnFilter, TurnMatcher};

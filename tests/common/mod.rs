@@ -53,6 +53,17 @@ impl Run {
         assert_eq!(self.code, 0, "stderr: {}", self.stderr);
         self
     }
+
+    /// Asserts exit code 2 with `message` somewhere in stderr, and returns the run.
+    pub fn fails_with(self, message: &str) -> Run {
+        assert_eq!(self.code, 2, "stderr: {}", self.stderr);
+        assert!(
+            self.stderr.contains(message),
+            "expected `{message}` in stderr:\n{}",
+            self.stderr
+        );
+        self
+    }
 }
 
 /// A run of the binary being set up: `Statemine::new().args([...]).run()`.
