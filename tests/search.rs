@@ -396,6 +396,12 @@ fn exit_codes() {
         "{}",
         bad.stderr
     );
+    // Another tool's proximity operator: refused with the form that works, not 0 hits.
+    search(&["sanctions NEAR/5 useless"]).fails_with(
+        "query syntax error: `NEAR/5` is no operator here: for words near each other, quote them \
+         and give the distance, as in \"sanctions useless\"~5 (within 5 position moves) at column 11",
+    );
+    assert_eq!(search(&["\"sanctions useless\"~5"]).code, 0);
     let not = search(&["sanctions NOT"]);
     assert_eq!(not.code, 2);
     assert!(

@@ -14,7 +14,8 @@
 //! Decisions: the default operator between terms is AND (an analyst adding a word means
 //! "narrower", as in most catalogue search boxes); `+x` is the same as `x`, `-x` the same as
 //! `NOT x`; NOT binds tighter than AND, AND tighter than OR. `~N` applies to quoted
-//! phrases only, `*` only at the end of a word (prefix search). Columns in errors are
+//! phrases only, `*` only at the end of a word (prefix search); the proximity operators of
+//! other tools (`NEAR/5`, `W/5`) are refused with the phrase form. Columns in errors are
 //! 1-based and count characters, not bytes.
 //!
 //! The parser does not analyze words (no stemming here): that is [`super::plan`]'s job.
@@ -326,6 +327,18 @@ fn lex(query: &str) -> Result<Vec<Token>, QueryError> {
     Ok(tokens)
 }
 
+/// The proximity operators of other search tools, in capitals as operators are written:
+/// `NEAR`, `NEAR/5`, `W/5`, `PRE/5`. Read as words they would be required terms, and the
+/// query would find nothing without saying why.
+fn is_foreign_proximity(word: &str) -> bool {
+    if word == "NEAR" {
+        return true;
+    }
+    word.split_once('/').is_some_and(|(op, n)| {
+        matches!(op, "NEAR" | "W" | "PRE") && !n.is_empty() && n.bytes().all(|b| b.is_ascii_digit())
+    })
+}
+
 /// Classifies a bare word: operator, prefix or term.
 fn word_kind(word: &str, column: usize) -> Result<TokenKind, QueryError> {
     match word {
@@ -333,6 +346,15 @@ fn word_kind(word: &str, column: usize) -> Result<TokenKind, QueryError> {
         "OR" => return Ok(TokenKind::Or),
         "NOT" => return Ok(TokenKind::Not),
         _ => {}
+    }
+    if is_foreign_proximity(word) {
+        return Err(syntax(
+            column,
+            format!(
+                "`{word}` is no operator here: for words near each other, quote them and give \
+                 the distance, as in \"sanctions useless\"~5 (within 5 position moves)"
+            ),
+        ));
     }
     if let Some(offset) = word.chars().position(|c| c == '~') {
         return Err(syntax(
@@ -821,6 +843,27 @@ mod tests {
         assert_eq!(error("a ()"), (4, "expected a term inside `()`".into()));
         let deep = format!("{}a{}", "(".repeat(100), ")".repeat(100));
         assert!(error(&deep).1.contains("nested too deeply"));
+    }
+
+    #[test]
+    fn other_tools_proximity_operators_are_refused_with_the_phrase_form() {
+        for (query, column) in [
+            ("санкции NEAR/5 бесполезны", 9),
+            ("sanctions NEAR useless", 11),
+            ("sanctions W/3 useless", 11),
+            ("(a PRE/2 b)", 4),
+        ] {
+            let (at, message) = error(query);
+            assert_eq!(at, column, "{query}");
+            assert!(
+                message.contains("is no operator here") && message.contains("\"~5"),
+                "{message}"
+            );
+        }
+        // Lowercase they are words, as other operators are; a slash without a number too.
+        for query in ["near korea", "sanctions near/5", "W/X", "NEAR/", "Near/5"] {
+            assert!(parse(query).is_ok(), "{query}");
+        }
     }
 
     #[test]
