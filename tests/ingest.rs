@@ -492,7 +492,7 @@ fn dry_run_validates_without_writing() {
 }
 
 #[test]
-fn a_second_ingest_is_refused_while_the_index_is_locked() {
+fn a_second_ingest_or_a_removal_is_refused_while_the_index_is_locked() {
     let env = Env::new();
     let store = IndexStore::open_or_create(&env.index()).unwrap();
     let writer = store.writer(1, 15_000_000).unwrap();
@@ -501,6 +501,12 @@ fn a_second_ingest_is_refused_while_the_index_is_locked() {
     assert!(run.stderr.contains("index is locked"), "{}", run.stderr);
     drop(writer);
     assert_eq!(env.run(&["ingest", &fixture("good.jsonl")]).code, 0);
+    // Removing takes the same lock, and waits for nothing: it is refused, and removes nothing.
+    let writer = store.writer(1, 15_000_000).unwrap();
+    env.run(&["remove", "fx-en-1"])
+        .fails_with("index is locked: another ingest, remove or compact is writing to");
+    drop(writer);
+    assert_eq!(env.ids(), ["fx-en-1", "fx-en-2", "fx-ru-1"]);
 }
 
 #[test]

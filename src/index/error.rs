@@ -15,7 +15,9 @@ pub enum IndexError {
         dir: PathBuf,
     },
     /// Another process holds the index writer lock.
-    #[error("index is locked: another ingest is writing to {dir}; wait for it to finish")]
+    #[error(
+        "index is locked: another ingest, remove or compact is writing to {dir}; wait for it to finish"
+    )]
     Locked {
         /// The index directory.
         dir: PathBuf,
