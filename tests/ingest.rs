@@ -445,6 +445,47 @@ fn remove_takes_documents_out_by_id_or_by_input_and_refuses_unknown_ids() {
 }
 
 #[test]
+fn export_writes_documents_that_ingest_reads_back_unchanged() {
+    let env = Env::new();
+    let run = ingest_all_fixtures(&env);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    let first = env.path("first.jsonl");
+    let run = env.run(&["export", "--out", first.to_str().unwrap()]).ok();
+    assert!(run.stderr.contains("(7 documents) and"), "{}", run.stderr);
+    assert!(env.path("first.jsonl.manifest.json").exists());
+    let exported = std::fs::read_to_string(&first).unwrap();
+    assert_eq!(exported.lines().count(), 7);
+    // Into a new index and out again: the same bytes, so the same documents.
+    let second_index = env.path("second");
+    let second_index = second_index.to_str().unwrap();
+    Statemine::new()
+        .args(["ingest", first.to_str().unwrap(), "--index", second_index])
+        .run()
+        .ok();
+    let again = Statemine::new()
+        .args(["export", "--index", second_index])
+        .run()
+        .ok();
+    assert_eq!(again.stdout, exported);
+    // A filter selects; documents of other kinds or years stay out.
+    let briefings = env.run(&["export", "--kind", "briefing"]).ok();
+    let kinds: Vec<String> = briefings
+        .json_lines()
+        .iter()
+        .map(|d| d["kind"].as_str().unwrap().to_string())
+        .collect();
+    assert!(
+        !kinds.is_empty() && kinds.iter().all(|k| k == "briefing"),
+        "{kinds:?}"
+    );
+    assert_eq!(env.run(&["export", "--from", "2030"]).code, 1);
+    env.run(&["export", "--out", env.path("x.csv").to_str().unwrap()])
+        .fails_with("documents are written as .jsonl");
+    env.run(&["export", "--role", "official"])
+        .fails_with("--turn-speaker and --role do not apply to export");
+}
+
+#[test]
 fn strict_stops_at_the_first_bad_record_and_writes_nothing() {
     let env = Env::new();
     let bad = fixture("bad/unknown-kind.jsonl");

@@ -3,6 +3,7 @@
 //! pipe (`| head`) exits 0 quietly.
 
 mod common;
+mod export;
 mod ingest;
 mod install;
 mod kwic_print;
@@ -66,6 +67,8 @@ enum Command {
     Compact(ingest::CompactArgs),
     /// Remove documents from an index, by id or by the inputs they came from.
     Remove(remove::RemoveArgs),
+    /// Write the selected documents as JSON Lines, as ingest reads them back.
+    Export(export::ExportArgs),
     /// Full-text search with stemming, phrases, filters and highlighted passages.
     Search(search::SearchArgs),
     /// Count, test, evaluate and import theme definitions.
@@ -109,6 +112,7 @@ pub fn main() -> ExitCode {
         Command::Info(args) => ingest::info(args),
         Command::Compact(args) => ingest::compact(args),
         Command::Remove(args) => remove::run(args),
+        Command::Export(args) => export::run(args),
         Command::Search(args) => search::run(args),
         Command::Themes(command) => themes::run(command),
         Command::Words(command) => words::run(command),

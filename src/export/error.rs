@@ -19,6 +19,12 @@ pub enum ExportError {
         /// Why, and what to do instead.
         reason: String,
     },
+    /// Documents were asked for under a name that is not a JSON Lines file.
+    #[error("{path}: documents are written as .jsonl (JSON Lines, as ingest reads them)")]
+    DocumentsPath {
+        /// The output path given.
+        path: PathBuf,
+    },
     /// A report was asked for under a name that is not an HTML file.
     #[error("{path}: a report is written as .html")]
     ReportPath {

@@ -10,6 +10,7 @@
 
 mod atomic;
 pub mod chart;
+mod documents;
 mod error;
 mod evidence;
 mod format;
@@ -23,6 +24,7 @@ mod table;
 /// The index fingerprint a manifest records (computed by the index).
 pub use crate::index::IndexFingerprint;
 pub use atomic::write_atomic;
+pub use documents::{DOCUMENT_FIELDS, write_documents, write_documents_to};
 pub use error::ExportError;
 pub use evidence::{EvidenceWriter, PARQUET_ROW_GROUP};
 pub use format::TableFormat;
