@@ -486,6 +486,50 @@ fn export_writes_documents_that_ingest_reads_back_unchanged() {
 }
 
 #[test]
+fn a_utf16_file_is_refused_once_with_how_to_convert_it() {
+    let env = Env::new();
+    let utf16 = |text: &str| -> Vec<u8> {
+        let mut bytes = vec![0xff, 0xfe];
+        bytes.extend(text.encode_utf16().flat_map(u16::to_le_bytes));
+        bytes
+    };
+    let table = env.path("export.tsv");
+    fs::write(
+        &table,
+        utf16("id\tdate\tkind\ttext\nu1\t2017-09-05\tnews\tOne.\nu2\t2017-09-05\tnews\tTwo.\n"),
+    )
+    .unwrap();
+    let lines = env.path("export.jsonl");
+    let record = r#"{"id": "u3", "date": "2017-09-05", "kind": "news", "text": "x"}"#;
+    fs::write(&lines, &utf16(&format!("{record}\n{record}\n"))[2..]).unwrap();
+    let (table, lines, good) = (
+        table.display().to_string(),
+        lines.display().to_string(),
+        fixture("good.jsonl"),
+    );
+    let run = env.run(&["ingest", &table, &lines, &good]);
+    assert_eq!(run.code, 2, "{}", run.stderr);
+    assert!(
+        run.stderr.contains(&format!(
+            "{table}:1: record: the file is UTF-16 text; statemine reads UTF-8: convert it (`iconv -f UTF-16 -t UTF-8 FILE > NEW`"
+        )),
+        "{}",
+        run.stderr
+    );
+    assert!(
+        run.stderr
+            .contains(&format!("{lines}:1: record: the file is UTF-16 text")),
+        "without a byte order mark too: {}",
+        run.stderr
+    );
+    assert_eq!(
+        run.summary(),
+        "ingested 3, updated 0, unchanged 0, rejected 2"
+    );
+    assert_eq!(env.ids(), ["fx-en-1", "fx-en-2", "fx-ru-1"]);
+}
+
+#[test]
 fn strict_stops_at_the_first_bad_record_and_writes_nothing() {
     let env = Env::new();
     let bad = fixture("bad/unknown-kind.jsonl");

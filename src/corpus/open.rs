@@ -1,5 +1,7 @@
 //! Opening an input as a buffered byte stream: gzip is recognised by its magic bytes
 //! (whatever the name says), and the compressed bytes read are counted for progress.
+//! Text in UTF-16 or UTF-32 (a spreadsheet's "Unicode text") is recognised by its first
+//! bytes ([`wide_encoding`]), so it is refused once rather than line by line.
 
 use std::fs::File;
 use std::io::{self, BufRead, BufReader, Read};
@@ -31,8 +33,10 @@ pub(crate) fn open_input(input: &Input, counter: Arc<AtomicU64>) -> io::Result<I
 
 /// Wraps `raw` in a gzip decoder when it starts with the gzip magic bytes.
 pub(crate) fn decompress_if_gzip(mut raw: Box<dyn Read + Send>) -> io::Result<InputReader> {
-    // Peek at the first two bytes without a buffer of our own, then put them back in front.
-    let mut head = [0u8; 2];
+    // Peek at the first bytes without a buffer of our own, then put them back in front:
+    // two tell gzip; eight, which a plain input's first read then returns, let the reader
+    // tell UTF-16 and UTF-32 ([`wide_encoding`]).
+    let mut head = [0u8; 8];
     let mut filled = 0;
     while filled < head.len() {
         match raw.read(&mut head[filled..]) {
@@ -44,11 +48,32 @@ pub(crate) fn decompress_if_gzip(mut raw: Box<dyn Read + Send>) -> io::Result<In
     }
     let rejoined = io::Cursor::new(head[..filled].to_vec()).chain(raw);
     const BUFFER: usize = 64 * 1024;
-    if filled == head.len() && head == GZIP_MAGIC {
+    if head[..filled].starts_with(&GZIP_MAGIC) {
         let decoder = MultiGzDecoder::new(BufReader::with_capacity(BUFFER, rejoined));
         Ok(Box::new(BufReader::with_capacity(BUFFER, decoder)))
     } else {
         Ok(Box::new(BufReader::with_capacity(BUFFER, rejoined)))
+    }
+}
+
+/// The encoding of a text that starts with `head`, when it is UTF-16 or UTF-32 rather than
+/// UTF-8: by its byte order mark, or, without one, by the zero bytes that follow (or
+/// precede) each ASCII character of the first two.
+pub(crate) fn wide_encoding(head: &[u8]) -> Option<&'static str> {
+    match head {
+        [0xff, 0xfe, 0, 0, ..] | [0, 0, 0xfe, 0xff, ..] => Some("UTF-32"),
+        [0xff, 0xfe, ..] | [0xfe, 0xff, ..] => Some("UTF-16"),
+        [a, 0, 0, 0, b, 0, 0, 0, ..] | [0, 0, 0, a, 0, 0, 0, b, ..]
+            if a.is_ascii() && *a != 0 && b.is_ascii() && *b != 0 =>
+        {
+            Some("UTF-32")
+        }
+        [a, 0, b, 0, ..] | [0, a, 0, b, ..]
+            if a.is_ascii() && *a != 0 && b.is_ascii() && *b != 0 =>
+        {
+            Some("UTF-16")
+        }
+        _ => None,
     }
 }
 
@@ -86,6 +111,38 @@ pub(crate) mod tests {
             .read_to_string(&mut out)
             .unwrap();
         out
+    }
+
+    #[test]
+    fn wide_encodings_are_told_from_utf8() {
+        let utf16 = |text: &str, big: bool| -> Vec<u8> {
+            text.encode_utf16()
+                .flat_map(|u| {
+                    if big {
+                        u.to_be_bytes()
+                    } else {
+                        u.to_le_bytes()
+                    }
+                })
+                .collect()
+        };
+        let mut bom = vec![0xff, 0xfe];
+        bom.extend(utf16("{\"id\": 1}", false));
+        assert_eq!(wide_encoding(&bom), Some("UTF-16"));
+        assert_eq!(wide_encoding(&utf16("id,date", false)), Some("UTF-16"));
+        assert_eq!(wide_encoding(&utf16("id,date", true)), Some("UTF-16"));
+        let utf32: Vec<u8> = "id,date"
+            .chars()
+            .flat_map(|c| (c as u32).to_le_bytes())
+            .collect();
+        assert_eq!(wide_encoding(&utf32), Some("UTF-32"));
+        assert_eq!(
+            wide_encoding(&[0xff, 0xfe, 0, 0, b'i', 0, 0, 0]),
+            Some("UTF-32")
+        );
+        for utf8 in ["{\"id\": 1}", "\u{feff}id,date", "Санкции", "", "a"] {
+            assert_eq!(wide_encoding(utf8.as_bytes()), None, "{utf8:?}");
+        }
     }
 
     #[test]

@@ -6,14 +6,14 @@
 //! [`RecordError`] and reading continues with the next record or input; the bytes taken
 //! from the inputs (compressed size for gzip) are counted for progress.
 
-use std::io::Read;
+use std::io::{BufRead, Read};
 use std::sync::Arc;
 use std::sync::atomic::{AtomicU64, Ordering};
 
 use super::csv_input::CsvReader;
 use super::jsonl::{JsonlReader, too_long};
 use super::limit::DEFAULT_MAX_RECORD_BYTES;
-use super::open::open_input;
+use super::open::{open_input, wide_encoding};
 use super::textfile::{file_stem, parse_text_file};
 use super::{ColumnMap, FieldDefaults, Format, Input, InputSource, RecordError, SourcedDocument};
 
@@ -72,8 +72,20 @@ impl CorpusReader {
     /// Opens `input` as a stream of records, or the one error that prevents reading it.
     fn open(&self, input: &Input) -> Result<Records, RecordError> {
         let name = input.name();
-        let reader = open_input(input, self.bytes.clone())
+        let mut reader = open_input(input, self.bytes.clone())
             .map_err(|e| RecordError::record(&name, 1, format!("cannot open: {e}")))?;
+        // A read error here is the first record's, reported when it is read.
+        if let Some(encoding) = reader.fill_buf().ok().and_then(wide_encoding) {
+            return Err(RecordError::record(
+                &name,
+                1,
+                format!(
+                    "the file is {encoding} text; statemine reads UTF-8: convert it (`iconv -f \
+                     {encoding} -t UTF-8 FILE > NEW`, or save it from the spreadsheet as CSV \
+                     UTF-8)"
+                ),
+            ));
+        }
         match input.format {
             Format::Jsonl => Ok(Box::new(
                 JsonlReader::new(name, reader, self.max_record_bytes)
