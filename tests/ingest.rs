@@ -467,6 +467,18 @@ fn export_writes_documents_that_ingest_reads_back_unchanged() {
         .run()
         .ok();
     assert_eq!(again.stdout, exported);
+    // An exported selection names the documents to remove.
+    let removed = Statemine::new()
+        .args([
+            "remove",
+            "--input",
+            first.to_str().unwrap(),
+            "--index",
+            second_index,
+        ])
+        .run()
+        .ok();
+    assert_eq!(removed.summary(), "removed 7 documents, 0 documents left");
     // A filter selects; documents of other kinds or years stay out.
     let briefings = env.run(&["export", "--kind", "briefing"]).ok();
     let kinds: Vec<String> = briefings
