@@ -316,6 +316,23 @@ fn assert_table_rejected(table: &str, flags: &[&str], reason: &str) -> Env {
 }
 
 #[test]
+fn json_field_names_in_capitals_are_read_as_csv_headers_are() {
+    let env = Env::new();
+    let file = env.path("export.jsonl");
+    fs::write(
+        &file,
+        r#"{"ID": "cap-1", "Date": "2017-09-05", "Kind": "briefing", "Speaker": "Maria Zakharova", "Text": "Sanctions are futile."}"#,
+    )
+    .unwrap();
+    env.run(&["ingest", file.to_str().unwrap()]).ok();
+    let doc = &env.documents()["cap-1"].doc;
+    assert_eq!(
+        (doc.speaker.as_str(), doc.text.as_str()),
+        ("Maria Zakharova", "Sanctions are futile.")
+    );
+}
+
+#[test]
 fn a_csv_header_naming_a_fields_column_twice_rejects_that_file_only() {
     let env = assert_table_rejected(
         "repeated-column.csv",

@@ -1,8 +1,9 @@
 //! JSON Lines records (the format of `../shared/corpus`): one document per line.
 //!
 //! Contract: lines are read one at a time into a reused buffer (memory is bounded by the
-//! record size limit: a longer line is skipped unread and rejected); blank lines are skipped; keys other than the document fields are
-//! ignored; a line that is not valid UTF-8 or not a JSON object, or that gives one document
+//! record size limit: a longer line is skipped unread and rejected); blank lines are skipped;
+//! document fields are named in any case (`Text` is `text`, as in CSV headers), other keys
+//! are ignored; a line that is not valid UTF-8 or not a JSON object, or that gives one document
 //! field twice, is one rejected record, and reading goes on with the next line.
 
 use std::fmt;
@@ -48,14 +49,22 @@ fn parse_object(path: &str, line: usize, record: &str) -> Result<Map<String, Val
             repeated: None,
         }) => Ok(fields),
         Ok(Parsed::Object {
-            repeated: Some(field),
+            repeated: Some(Repeated { field, spellings }),
             ..
-        }) => Err(RecordError::field(
-            path,
-            line,
-            &field,
-            "given twice in one record; keep the one value that is meant",
-        )),
+        }) => {
+            let (first, second) = spellings;
+            let spelled = if first == second {
+                String::new()
+            } else {
+                format!(", as `{first}` and `{second}`")
+            };
+            Err(RecordError::field(
+                path,
+                line,
+                field,
+                format!("given twice in one record{spelled}; keep the one value that is meant"),
+            ))
+        }
         Ok(Parsed::Other(kind)) => Err(RecordError::record(
             path,
             line,
@@ -69,15 +78,22 @@ fn parse_object(path: &str, line: usize, record: &str) -> Result<Map<String, Val
     }
 }
 
-/// A record's top-level JSON value. An object keeps only its document fields and remembers
-/// the first one it gave twice (a plain map would keep the later value without a word).
+/// A record's top-level JSON value. An object keeps only its document fields, under their
+/// names in lowercase, and remembers the first one it gave twice (a plain map would keep the
+/// later value without a word).
 enum Parsed {
     Object {
         fields: Map<String, Value>,
-        repeated: Option<String>,
+        repeated: Option<Repeated>,
     },
     /// Not an object: what it is, for the error.
     Other(&'static str),
+}
+
+/// A document field given twice, and its two spellings.
+struct Repeated {
+    field: &'static str,
+    spellings: (String, String),
 }
 
 impl<'de> Deserialize<'de> for Parsed {
@@ -97,17 +113,29 @@ impl<'de> Visitor<'de> for ParsedVisitor {
 
     fn visit_map<A: MapAccess<'de>>(self, mut access: A) -> Result<Parsed, A::Error> {
         let mut fields = Map::new();
+        // How each field was spelled, for the message of a repeated one.
+        let mut spellings: Vec<(&'static str, String)> = Vec::new();
         let mut repeated = None;
         while let Some(key) = access.next_key::<std::borrow::Cow<'de, str>>()? {
-            if !FIELD_NAMES.contains(&key.as_ref()) {
+            // Field names match whatever their case, as CSV headers and front matter keys do.
+            let Some(&field) = FIELD_NAMES.iter().find(|f| f.eq_ignore_ascii_case(&key)) else {
                 access.next_value::<IgnoredAny>()?;
                 continue;
-            }
+            };
             let value = access.next_value::<Value>()?;
-            if fields.contains_key(key.as_ref()) {
-                repeated.get_or_insert_with(|| key.into_owned());
-            } else {
-                fields.insert(key.into_owned(), value);
+            match spellings.iter().find(|(f, _)| *f == field) {
+                Some((_, first)) => {
+                    if repeated.is_none() {
+                        repeated = Some(Repeated {
+                            field,
+                            spellings: (first.clone(), key.into_owned()),
+                        });
+                    }
+                }
+                None => {
+                    spellings.push((field, key.into_owned()));
+                    fields.insert(field.to_string(), value);
+                }
             }
         }
         Ok(Parsed::Object { fields, repeated })
@@ -218,11 +246,12 @@ fn invalid_utf8(path: &str, line: usize, bytes: &[u8], valid_up_to: usize) -> Re
         .ok()
         .and_then(|value| {
             let object = value.as_object()?;
-            FIELD_NAMES.iter().copied().find(|field| {
-                object
-                    .get(*field)
-                    .and_then(Value::as_str)
+            object.iter().find_map(|(key, value)| {
+                let field = FIELD_NAMES.iter().find(|f| f.eq_ignore_ascii_case(key))?;
+                value
+                    .as_str()
                     .is_some_and(|s| s.contains('\u{FFFD}'))
+                    .then_some(*field)
             })
         });
     match field {
@@ -420,6 +449,45 @@ mod tests {
         )
         .unwrap();
         assert_eq!(doc.text, "a \"q\"");
+        let err = parse_jsonl_record(
+            "f.jsonl",
+            4,
+            r#"{"id": "x", "date": "2017-09-05", "kind": "news", "Text": "a", "text": "b"}"#,
+        )
+        .unwrap_err();
+        assert_eq!(
+            err.to_string(),
+            "f.jsonl:4: text: given twice in one record, as `Text` and `text`; keep the one value that is meant"
+        );
+    }
+
+    #[test]
+    fn field_names_match_whatever_their_case() {
+        let doc = parse_jsonl_record(
+            "f.jsonl",
+            1,
+            r#"{"ID": "x", "Date": "2017-09-05", "KIND": "news", "Speaker": "Maria Zakharova", "Text": "a", "URL": "u", "Tags": ["k"]}"#,
+        )
+        .unwrap();
+        assert_eq!(
+            (
+                doc.id.as_str(),
+                doc.speaker.as_str(),
+                doc.url.as_str(),
+                doc.tags.as_slice()
+            ),
+            ("x", "Maria Zakharova", "u", &["k".to_string()][..])
+        );
+        let err = parse_jsonl_record(
+            "f",
+            1,
+            r#"{"id": "x", "Date": 5, "kind": "news", "text": "a"}"#,
+        )
+        .unwrap_err();
+        assert_eq!(
+            err.to_string(),
+            "f:1: date: expected a string, found a number"
+        );
     }
 
     #[test]
