@@ -496,6 +496,18 @@ fn export_writes_documents_that_ingest_reads_back_unchanged() {
         .run()
         .ok();
     assert_eq!(removed.summary(), "removed 7 documents, 0 documents left");
+    // Compressed, ingest reads it back as it is.
+    let packed = env.path("all.jsonl.gz");
+    env.run(&["export", "--out", packed.to_str().unwrap()]).ok();
+    Statemine::new()
+        .args(["ingest", packed.to_str().unwrap(), "--index", second_index])
+        .run()
+        .ok();
+    let unpacked = Statemine::new()
+        .args(["export", "--index", second_index])
+        .run()
+        .ok();
+    assert_eq!(unpacked.stdout, exported);
     // A filter selects; documents of other kinds or years stay out.
     let briefings = env.run(&["export", "--kind", "briefing"]).ok();
     let kinds: Vec<String> = briefings

@@ -19,7 +19,8 @@ pub struct ExportArgs {
     pub index: IndexArgs,
     #[command(flatten)]
     pub filter: FilterArgs,
-    /// Write the documents to FILE (.jsonl) and FILE.manifest.json instead of printing them.
+    /// Write the documents to FILE (.jsonl, or .jsonl.gz compressed) and FILE.manifest.json
+    /// instead of printing them.
     #[arg(long, value_name = "FILE")]
     pub out: Option<PathBuf>,
 }

@@ -11,6 +11,9 @@
 use std::io::Write;
 use std::path::Path;
 
+use flate2::Compression;
+use flate2::write::GzEncoder;
+
 use super::atomic::{Staged, commit_pair};
 use super::manifest::stage_manifest;
 use super::{ExportError, ManifestContext, OutputInfo};
@@ -51,26 +54,42 @@ pub fn write_documents_to(
     Ok(addresses.len())
 }
 
-/// Writes the documents `filter` selects to the file `path` (`.jsonl`) and its manifest
-/// beside it, replacing both as a pair; returns how many documents it holds.
+/// Writes the documents `filter` selects to the file `path` (`.jsonl`, or `.jsonl.gz`
+/// compressed) and its manifest beside it, replacing both as a pair; returns how many
+/// documents it holds.
 pub fn write_documents(
     store: &IndexStore,
     filter: &DocFilter,
     path: &Path,
     context: &ManifestContext,
 ) -> Result<usize, Error> {
-    let extension = path.extension().and_then(|e| e.to_str());
-    if !matches!(extension, Some("jsonl" | "ndjson")) {
+    let name = path
+        .file_name()
+        .map(|n| n.to_string_lossy().to_ascii_lowercase())
+        .unwrap_or_default();
+    let gzip = name.ends_with(".gz");
+    let plain = name.strip_suffix(".gz").unwrap_or(&name);
+    if !(plain.ends_with(".jsonl") || plain.ends_with(".ndjson")) {
         return Err(ExportError::DocumentsPath {
             path: path.to_path_buf(),
         }
         .into());
     }
     let mut staged = Staged::create(path)?;
-    let documents = write_documents_to(store, filter, &mut staged, path)?;
+    let documents = if gzip {
+        let mut encoder = GzEncoder::new(&mut staged, Compression::default());
+        let n = write_documents_to(store, filter, &mut encoder, path)?;
+        encoder.finish().map_err(|source| ExportError::Io {
+            path: path.to_path_buf(),
+            source,
+        })?;
+        n
+    } else {
+        write_documents_to(store, filter, &mut staged, path)?
+    };
     let info = OutputInfo {
         path: path.display().to_string(),
-        format: "jsonl".into(),
+        format: if gzip { "jsonl.gz" } else { "jsonl" }.into(),
         rows: documents,
         columns: DOCUMENT_FIELDS.iter().map(|f| f.to_string()).collect(),
     };
@@ -121,6 +140,16 @@ mod tests {
             .collect();
         assert_eq!(ids, ["\"c\"", "\"a\"", "\"b\""]);
         assert!(out.with_extension("jsonl.manifest.json").exists());
+        // Compressed, the same lines.
+        let packed = scratch.path().join("out.jsonl.gz");
+        write_documents(&store, &DocFilter::default(), &packed, &context).unwrap();
+        let mut unpacked = String::new();
+        std::io::Read::read_to_string(
+            &mut flate2::read::GzDecoder::new(std::fs::File::open(&packed).unwrap()),
+            &mut unpacked,
+        )
+        .unwrap();
+        assert_eq!(unpacked, text);
         // The round trip: the same documents, so the same fingerprint.
         let again = index_in(scratch.path(), "second", &out);
         assert_eq!(

@@ -20,7 +20,9 @@ pub enum ExportError {
         reason: String,
     },
     /// Documents were asked for under a name that is not a JSON Lines file.
-    #[error("{path}: documents are written as .jsonl (JSON Lines, as ingest reads them)")]
+    #[error(
+        "{path}: documents are written as .jsonl, or .jsonl.gz compressed (JSON Lines, as ingest reads them)"
+    )]
     DocumentsPath {
         /// The output path given.
         path: PathBuf,
