@@ -888,12 +888,6 @@ fn a_value_of_the_wrong_type_in_a_toml_file_is_named_by_its_key() {
         "themes.toml",
         "name = \"t\"\n[[theme]]\nid = \"a\"\n[theme.en]\npatterns = [\n  { phrase = \"x\", not_after = \"three\" },\n]\n",
     );
-    let run = env.run(&["themes", "test", "--themes", &themes]);
-    assert_eq!(run.code, 2, "{}", run.stderr);
-    assert!(
-        run.stderr
-            .contains("themes.toml:6: not_after: invalid type: string \"three\""),
-        "{}",
-        run.stderr
-    );
+    env.run(&["themes", "test", "--themes", &themes])
+        .fails_with("themes.toml:6: not_after: invalid type: string \"three\"");
 }

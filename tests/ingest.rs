@@ -474,40 +474,25 @@ fn export_writes_documents_that_ingest_reads_back_unchanged() {
     assert_eq!(exported.lines().count(), 7);
     // Into a new index and out again: the same bytes, so the same documents.
     let second_index = env.path("second");
-    let second_index = second_index.to_str().unwrap();
-    Statemine::new()
-        .args(["ingest", first.to_str().unwrap(), "--index", second_index])
-        .run()
-        .ok();
-    let again = Statemine::new()
-        .args(["export", "--index", second_index])
-        .run()
-        .ok();
-    assert_eq!(again.stdout, exported);
+    let second = |args: &[&str]| {
+        Statemine::new()
+            .args(args)
+            .arg("--index")
+            .arg(&second_index)
+            .run()
+            .ok()
+    };
+    let (first, packed) = (first.to_str().unwrap(), env.path("all.jsonl.gz"));
+    second(&["ingest", first]);
+    assert_eq!(second(&["export"]).stdout, exported);
     // An exported selection names the documents to remove.
-    let removed = Statemine::new()
-        .args([
-            "remove",
-            "--input",
-            first.to_str().unwrap(),
-            "--index",
-            second_index,
-        ])
-        .run()
-        .ok();
+    let removed = second(&["remove", "--input", first]);
     assert_eq!(removed.summary(), "removed 7 documents, 0 documents left");
     // Compressed, ingest reads it back as it is.
-    let packed = env.path("all.jsonl.gz");
-    env.run(&["export", "--out", packed.to_str().unwrap()]).ok();
-    Statemine::new()
-        .args(["ingest", packed.to_str().unwrap(), "--index", second_index])
-        .run()
-        .ok();
-    let unpacked = Statemine::new()
-        .args(["export", "--index", second_index])
-        .run()
-        .ok();
-    assert_eq!(unpacked.stdout, exported);
+    let packed = packed.to_str().unwrap();
+    env.run(&["export", "--out", packed]).ok();
+    second(&["ingest", packed]);
+    assert_eq!(second(&["export"]).stdout, exported);
     // A filter selects; documents of other kinds or years stay out.
     let briefings = env.run(&["export", "--kind", "briefing"]).ok();
     let kinds: Vec<String> = briefings

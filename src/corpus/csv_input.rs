@@ -18,7 +18,7 @@ use std::sync::Arc;
 
 use super::csv_quotes::{BadQuote, QuoteTracker};
 use super::jsonl::too_long;
-use super::record::{REQUIRED, RawRecord, kind_values};
+use super::record::{REQUIRED, RawRecord, kind_hint};
 use super::{ColumnMap, CorpusError, FieldDefaults, RecordError, SourcedDocument};
 
 /// Streams the rows of one CSV input.
@@ -325,7 +325,7 @@ fn check_required_columns(
             },
         ));
         if settable.contains(&"kind") {
-            reason.push_str(&format!(" (kind is one of: {})", kind_values()));
+            reason.push_str(&kind_hint());
         }
     }
     Err((fields, reason))
@@ -392,17 +392,20 @@ mod tests {
         map: &[&str],
         delimiter: u8,
     ) -> Result<Vec<Result<SourcedDocument, RecordError>>, RecordError> {
+        read_full(bytes, map, delimiter, &[])
+    }
+
+    /// Reads `bytes` with `map`, `delimiter` and the `--set` defaults `set`.
+    fn read_full(
+        bytes: Vec<u8>,
+        map: &[&str],
+        delimiter: u8,
+        set: &[&str],
+    ) -> Result<Vec<Result<SourcedDocument, RecordError>>, RecordError> {
         let reader = decompress_if_gzip(Box::new(std::io::Cursor::new(bytes))).unwrap();
         let map = ColumnMap::parse(map).unwrap();
-        Ok(CsvReader::new(
-            "t.csv".into(),
-            reader,
-            &map,
-            1 << 20,
-            delimiter,
-            Arc::default(),
-        )?
-        .collect())
+        let defaults = Arc::new(FieldDefaults::parse(set).unwrap());
+        Ok(CsvReader::new("t.csv".into(), reader, &map, 1 << 20, delimiter, defaults)?.collect())
     }
 
     /// Each row as `ok ID LINE TEXT` or its error.
@@ -553,27 +556,12 @@ mod tests {
              value for every row with --set date=VALUE"
         );
         // A default stands in for a column.
-        let defaults = FieldDefaults::parse(&["date=2017-09-05", "kind=news"]).unwrap();
-        let reader = CsvReader::new(
-            "t.csv".into(),
-            std::io::Cursor::new(b"id,text\na,x\n".to_vec()),
-            &ColumnMap::default(),
-            1 << 20,
-            b',',
-            Arc::new(defaults),
-        )
-        .unwrap();
-        assert_eq!(outcomes(&reader.collect::<Vec<_>>()), ["ok a 2 x"]);
-        let err = CsvReader::new(
-            "t.csv".into(),
-            std::io::Cursor::new(b"id,text\na,x\n".to_vec()),
-            &ColumnMap::default(),
-            1 << 20,
-            b',',
-            Arc::new(FieldDefaults::parse(&["date=2017-09-05"]).unwrap()),
-        )
-        .err()
-        .unwrap();
+        let table = || b"id,text\na,x\n".to_vec();
+        let rows = read_full(table(), &[], b',', &["date=2017-09-05", "kind=news"]).unwrap();
+        assert_eq!(outcomes(&rows), ["ok a 2 x"]);
+        let err = read_full(table(), &[], b',', &["date=2017-09-05"])
+            .err()
+            .unwrap();
         assert!(
             err.to_string().starts_with("t.csv:1: kind: no column `kind`")
                 && err.to_string().ends_with("(kind is one of: speech transcript press_conference interview article statement briefing news)"),

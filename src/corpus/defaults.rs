@@ -9,7 +9,7 @@
 
 use super::CorpusError;
 use super::date::parse_date;
-use super::record::FIELD_NAMES;
+use super::record::{FIELD_NAMES, field_named};
 use crate::document::{Kind, Lang};
 
 /// Values given to records without them.
@@ -33,10 +33,11 @@ impl FieldDefaults {
             let (field, value) = spec
                 .split_once('=')
                 .ok_or_else(|| bad("expected FIELD=VALUE".into()))?;
-            let (field, value) = (field.trim().to_ascii_lowercase(), value.trim());
-            let Some(&field) = FIELD_NAMES.iter().find(|f| **f == field) else {
+            let (field, value) = (field.trim(), value.trim());
+            let Some(field) = field_named(field) else {
                 return Err(bad(format!(
-                    "unknown field `{field}` (fields: {})",
+                    "unknown field `{}` (fields: {})",
+                    field.to_ascii_lowercase(),
                     FIELD_NAMES.join(", ")
                 )));
             };

@@ -11,10 +11,10 @@ use std::io::BufRead;
 use std::sync::Arc;
 
 use serde::de::{Deserialize, Deserializer, IgnoredAny, MapAccess, SeqAccess, Visitor};
-use serde_json::{Map, Value};
+use serde_json::Value;
 
 use super::limit::{Line, read_line_bounded, size_text};
-use super::record::{FIELD_NAMES, RawRecord};
+use super::record::{FIELD_NAMES, RawRecord, field_named};
 use super::{FieldDefaults, RecordError, SourcedDocument};
 use crate::document::Document;
 
@@ -42,21 +42,26 @@ pub(crate) fn parse_jsonl_bytes(
     raw.into_document(path, line)
 }
 
-fn parse_object(path: &str, line: usize, record: &str) -> Result<Map<String, Value>, RecordError> {
+fn parse_object(path: &str, line: usize, record: &str) -> Result<Vec<Field>, RecordError> {
     match serde_json::from_str::<Parsed>(record) {
         Ok(Parsed::Object {
             fields,
             repeated: None,
         }) => Ok(fields),
         Ok(Parsed::Object {
-            repeated: Some(Repeated { field, spellings }),
-            ..
+            fields,
+            repeated: Some(second),
         }) => {
-            let (first, second) = spellings;
-            let spelled = if first == second {
+            let first = fields
+                .iter()
+                .find(|f| f.name == second.name)
+                .map_or("", |f| &f.spelling);
+            let second_spelling = &second.spelling;
+            let field = second.name;
+            let spelled = if first == second_spelling {
                 String::new()
             } else {
-                format!(", as `{first}` and `{second}`")
+                format!(", as `{first}` and `{second_spelling}`")
             };
             Err(RecordError::field(
                 path,
@@ -78,22 +83,23 @@ fn parse_object(path: &str, line: usize, record: &str) -> Result<Map<String, Val
     }
 }
 
-/// A record's top-level JSON value. An object keeps only its document fields, under their
-/// names in lowercase, and remembers the first one it gave twice (a plain map would keep the
-/// later value without a word).
+/// A record's top-level JSON value. An object keeps only its document fields, and
+/// remembers the first one it gave twice (a plain map would keep the later value without a
+/// word).
 enum Parsed {
     Object {
-        fields: Map<String, Value>,
-        repeated: Option<Repeated>,
+        fields: Vec<Field>,
+        repeated: Option<Field>,
     },
     /// Not an object: what it is, for the error.
     Other(&'static str),
 }
 
-/// A document field given twice, and its two spellings.
-struct Repeated {
-    field: &'static str,
-    spellings: (String, String),
+/// A document field of a record, with its key as written (for the message of a repeat).
+struct Field {
+    name: &'static str,
+    spelling: String,
+    value: Value,
 }
 
 impl<'de> Deserialize<'de> for Parsed {
@@ -112,30 +118,23 @@ impl<'de> Visitor<'de> for ParsedVisitor {
     }
 
     fn visit_map<A: MapAccess<'de>>(self, mut access: A) -> Result<Parsed, A::Error> {
-        let mut fields = Map::new();
-        // How each field was spelled, for the message of a repeated one.
-        let mut spellings: Vec<(&'static str, String)> = Vec::new();
+        let mut fields: Vec<Field> = Vec::new();
         let mut repeated = None;
-        while let Some(key) = access.next_key::<std::borrow::Cow<'de, str>>()? {
+        while let Some(key) = access.next_key::<String>()? {
             // Field names match whatever their case, as CSV headers and front matter keys do.
-            let Some(&field) = FIELD_NAMES.iter().find(|f| f.eq_ignore_ascii_case(&key)) else {
+            let Some(name) = field_named(&key) else {
                 access.next_value::<IgnoredAny>()?;
                 continue;
             };
-            let value = access.next_value::<Value>()?;
-            match spellings.iter().find(|(f, _)| *f == field) {
-                Some((_, first)) => {
-                    if repeated.is_none() {
-                        repeated = Some(Repeated {
-                            field,
-                            spellings: (first.clone(), key.into_owned()),
-                        });
-                    }
-                }
-                None => {
-                    spellings.push((field, key.into_owned()));
-                    fields.insert(field.to_string(), value);
-                }
+            let field = Field {
+                name,
+                spelling: key,
+                value: access.next_value()?,
+            };
+            if fields.iter().any(|f| f.name == name) {
+                repeated = repeated.or(Some(field));
+            } else {
+                fields.push(field);
             }
         }
         Ok(Parsed::Object { fields, repeated })
@@ -171,14 +170,11 @@ impl<'de> Visitor<'de> for ParsedVisitor {
     }
 }
 
-fn raw_from_object(
-    path: &str,
-    line: usize,
-    object: &Map<String, Value>,
-) -> Result<RawRecord, RecordError> {
+fn raw_from_object(path: &str, line: usize, object: &[Field]) -> Result<RawRecord, RecordError> {
     let mut raw = RawRecord::default();
+    // In field order, so that the first wrong value reported does not depend on key order.
     for &field in FIELD_NAMES {
-        let Some(value) = object.get(field) else {
+        let Some(Field { value, .. }) = object.iter().find(|f| f.name == field) else {
             continue;
         };
         let wrong_type = || {
@@ -247,11 +243,11 @@ fn invalid_utf8(path: &str, line: usize, bytes: &[u8], valid_up_to: usize) -> Re
         .and_then(|value| {
             let object = value.as_object()?;
             object.iter().find_map(|(key, value)| {
-                let field = FIELD_NAMES.iter().find(|f| f.eq_ignore_ascii_case(key))?;
+                let field = field_named(key)?;
                 value
                     .as_str()
                     .is_some_and(|s| s.contains('\u{FFFD}'))
-                    .then_some(*field)
+                    .then_some(field)
             })
         });
     match field {

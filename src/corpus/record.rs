@@ -24,6 +24,15 @@ pub const FIELD_NAMES: &[&str] = &[
     "id", "date", "title", "speaker", "source", "kind", "lang", "url", "text", "tags", "location",
 ];
 
+/// The document field called `name`, whatever its case (JSON keys, CSV headers, front
+/// matter keys and `--map`/`--set` all name fields so).
+pub(crate) fn field_named(name: &str) -> Option<&'static str> {
+    FIELD_NAMES
+        .iter()
+        .copied()
+        .find(|field| field.eq_ignore_ascii_case(name))
+}
+
 /// The fields of one record, as strings, before validation.
 #[derive(Debug, Clone, Default, PartialEq)]
 pub(crate) struct RawRecord {
@@ -156,7 +165,7 @@ impl RawRecord {
         let missing = self.missing_required();
         if missing.len() > 1 {
             let kind_hint = if missing.contains(&"kind") {
-                format!(" (kind is one of: {})", kind_values())
+                kind_hint()
             } else {
                 String::new()
             };
@@ -232,8 +241,13 @@ impl RawRecord {
 pub(crate) const REQUIRED: &[&str] = &["id", "date", "kind", "text"];
 
 /// The kinds, as the vocabulary's own error lists them for a wrong value.
-pub(crate) fn kind_values() -> &'static str {
+fn kind_values() -> &'static str {
     "".parse::<Kind>().err().map_or("", |e| e.expected)
+}
+
+/// ` (kind is one of: speech ...)`, for a message about a missing kind.
+pub(crate) fn kind_hint() -> String {
+    format!(" (kind is one of: {})", kind_values())
 }
 
 /// Tags written as one string: `korea, sanctions; dprk`.

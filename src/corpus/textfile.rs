@@ -13,7 +13,7 @@
 //! JSON `text`). Errors point at the line of the offending key, or at the first body line.
 
 use super::SourcedDocument;
-use super::record::{FIELD_NAMES, RawRecord};
+use super::record::{RawRecord, field_named};
 use super::{FieldDefaults, RecordError};
 
 /// The pseudo-field blamed for malformed front matter.
@@ -122,8 +122,7 @@ fn read_front_matter(path: &str, block: &[&str], raw: &mut RawRecord) -> Result<
                 format!("expected `key: value`, found `{trimmed}`"),
             )
         })?;
-        let key = key.trim().to_ascii_lowercase();
-        let Some(&field) = FIELD_NAMES.iter().find(|f| **f == key) else {
+        let Some(field) = field_named(key.trim()) else {
             continue;
         };
         if let Some(first) = raw.line_set(field) {
@@ -212,10 +211,7 @@ fn invalid_utf8(path: &str, bytes: &[u8], valid_up_to: usize) -> RecordError {
         FrontMatter::Closed(end) if line <= end + 1 => lines
             .get(line - 1)
             .and_then(|l| l.split_once(':'))
-            .and_then(|(key, _)| {
-                let key = key.trim().to_ascii_lowercase();
-                FIELD_NAMES.iter().copied().find(|f| *f == key)
-            })
+            .and_then(|(key, _)| field_named(key.trim()))
             .unwrap_or(FRONT_MATTER),
         _ => "text",
     };

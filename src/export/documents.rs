@@ -123,12 +123,17 @@ mod tests {
         IndexStore::open(&index).unwrap()
     }
 
+    /// An index in `dir` of the documents of [`RECORDS`].
+    fn records_index(dir: &Path) -> IndexStore {
+        let input = dir.join("in.jsonl");
+        std::fs::write(&input, RECORDS).unwrap();
+        index_in(dir, "first", &input)
+    }
+
     #[test]
     fn documents_go_out_by_date_and_id_and_come_back_the_same() {
         let scratch = tempfile::tempdir().unwrap();
-        let input = scratch.path().join("in.jsonl");
-        std::fs::write(&input, RECORDS).unwrap();
-        let store = index_in(scratch.path(), "first", &input);
+        let store = records_index(scratch.path());
         let out = scratch.path().join("out.jsonl");
         let context = ManifestContext::default();
         let n = write_documents(&store, &DocFilter::default(), &out, &context).unwrap();
@@ -166,9 +171,7 @@ mod tests {
     #[test]
     fn a_filter_selects_and_other_extensions_are_refused() {
         let scratch = tempfile::tempdir().unwrap();
-        let input = scratch.path().join("in.jsonl");
-        std::fs::write(&input, RECORDS).unwrap();
-        let store = index_in(scratch.path(), "index", &input);
+        let store = records_index(scratch.path());
         let filter = DocFilter {
             from: Some(chrono::NaiveDate::from_ymd_opt(2017, 1, 1).unwrap()),
             ..DocFilter::default()
