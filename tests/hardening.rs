@@ -840,6 +840,34 @@ fn a_comparison_with_an_empty_or_repeated_side_is_refused() {
     assert_eq!(run.code, 0, "{}", run.stderr);
 }
 
+// A document without a speaker or source was `(none)` in `search --by` and `info` but
+// `(unknown)` in trend tables and `compare`, which takes that name for the group.
+#[test]
+fn the_group_without_a_value_has_one_name_in_every_output() {
+    let env = Env::new();
+    let with = serde_json::json!({"id": "a", "date": "2016-03-01", "kind": "speech",
+        "speaker": "Tester", "source": "kremlin.ru", "text": TRADE});
+    let without = serde_json::json!({"id": "b", "date": "2017-03-01", "kind": "speech",
+        "text": TRADE});
+    let input = env.write("docs.jsonl", format!("{with}\n{without}\n"));
+    assert_eq!(env.run_index(&["ingest", "-q", &input]).code, 0);
+    let unknown_row = |out: &str| {
+        out.lines()
+            .any(|l| l.trim_start().starts_with("(unknown)") && l.trim_end().ends_with('1'))
+    };
+    let search = env.run_index(&["search", "trade", "--count", "--by", "speaker"]);
+    assert_eq!(search.code, 0, "{}", search.stderr);
+    assert!(unknown_row(&search.stdout), "{}", search.stdout);
+    let info = env.run_index(&["info"]);
+    assert!(unknown_row(&info.stdout), "{}", info.stdout);
+    assert!(!info.stdout.contains("(none)"), "{}", info.stdout);
+    let trends = env.run_index(&["trends", "--by", "year", "--group", "speaker", "-q"]);
+    assert_eq!(trends.code, 0, "{}", trends.stderr);
+    assert!(trends.stdout.contains("(unknown)"), "{}", trends.stdout);
+    let compare = env.run_index(&["compare", "(unknown)", "Tester", "--group", "speaker", "-q"]);
+    assert_eq!(compare.code, 0, "{}", compare.stderr);
+}
+
 #[test]
 fn a_trend_table_of_more_calendar_periods_than_the_limit_is_refused() {
     let env = Env::new();

@@ -21,7 +21,7 @@ use super::AnalysisError;
 pub const ALL_GROUP: &str = "all";
 /// How outputs for people show the empty group (documents without a speaker, source or
 /// role); `compare` takes it as the name of that group.
-pub const UNKNOWN_GROUP: &str = "(unknown)";
+pub const UNKNOWN_GROUP: &str = crate::index::NO_VALUE;
 
 /// What to group trend rows by.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]

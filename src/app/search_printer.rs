@@ -255,7 +255,7 @@ impl<W: Write> Printer<W> {
             Format::Plain { .. } => {
                 let label = |key: &str| {
                     if key.is_empty() {
-                        "(none)".to_string()
+                        statemine::analysis::UNKNOWN_GROUP.to_string()
                     } else {
                         key.to_string()
                     }
@@ -425,7 +425,7 @@ mod tests {
             .unwrap();
         assert_eq!(
             String::from_utf8(out).unwrap(),
-            "speaker         count\nМария Захарова     12\n(none)              3\n"
+            "speaker         count\nМария Захарова     12\n(unknown)           3\n"
         );
     }
 }

@@ -18,8 +18,9 @@ use tantivy::SegmentReader;
 use super::store::date_from_tantivy;
 use super::{IndexError, IndexStore, SCHEMA_VERSION};
 
-/// The key under which documents without a value are counted.
-pub const NO_VALUE: &str = "(none)";
+/// The key under which documents without a value are counted, and the name every output
+/// for people gives the empty group (trend tables, charts, `compare`, `search --by`).
+pub const NO_VALUE: &str = "(unknown)";
 
 /// What an index holds.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
