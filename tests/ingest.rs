@@ -666,6 +666,60 @@ fn stdin_gzip_and_globs_mix_in_one_call() {
     assert_eq!(env.ids().len(), 3);
 }
 
+// `ingest <(zcat docs.jsonl.gz)` and `/dev/stdin` were refused as "not a regular file";
+// a pipe is read once, in its name's format or else as JSON Lines, as `-` is.
+#[cfg(unix)]
+#[test]
+fn pipes_are_read_as_their_names_format_or_as_json_lines() {
+    let env = Env::new();
+    fs::write(
+        env.path("good.jsonl.gz"),
+        gzip(&fs::read(fixture("good.jsonl")).unwrap()),
+    )
+    .unwrap();
+    // $1 index, $2 compressed JSON Lines, $3 CSV, $4 a folder for the named pipes.
+    // The writers open their pipes under `timeout`, away from the test's output, so that a
+    // binary which never opens a pipe fails the test instead of leaving it waiting.
+    let script = r#"mkfifo "$4/table.csv" "$4/63" || exit 99
+        timeout 60 sh -c 'exec cat "$0" > "$1"' "$3" "$4/table.csv" > /dev/null 2>&1 &
+        timeout 60 sh -c 'exec gzip -dc "$0" > "$1"' "$2" "$4/63" > /dev/null 2>&1 &
+        exec "$0" ingest -q --index "$1" "$4/63" "$4/table.csv" \
+            --map id=ident --map date=published --map text=body"#;
+    let run = common::run_in_shell(
+        script,
+        [
+            env.index(),
+            env.path("good.jsonl.gz"),
+            PathBuf::from(fixture("table.csv")),
+            env.dir.path().to_path_buf(),
+        ],
+    );
+    if run.code == 99 {
+        // mkfifo is part of coreutils; only a system without it cannot make the case.
+        assert!(std::env::var_os("CI").is_none(), "mkfifo is missing");
+        return;
+    }
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    assert_eq!(
+        env.ids(),
+        ["fx-csv-1", "fx-csv-2", "fx-en-1", "fx-en-2", "fx-ru-1"]
+    );
+
+    // /dev/stdin fed by a pipe, with a broken line: named as given, at its line.
+    let env = Env::new();
+    let run = common::run_in_shell(
+        r#"{ cat "$2"; echo '{broken'; } | exec "$0" ingest -q --index "$1" /dev/stdin"#,
+        [env.index(), PathBuf::from(fixture("good.jsonl"))],
+    );
+    assert_eq!(run.code, 2, "{}", run.stderr);
+    assert!(
+        run.stderr.contains("/dev/stdin:4: record: malformed JSON"),
+        "{}",
+        run.stderr
+    );
+    assert_eq!(env.ids().len(), 3);
+}
+
 #[test]
 fn a_path_that_matches_nothing_fails_before_creating_anything() {
     let env = Env::new();

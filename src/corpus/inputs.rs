@@ -8,8 +8,9 @@
 //! of those extensions. A `.txt`/`.md` file reached through a folder or a glob is read
 //! only when it opens with front matter (`---`): without it a file has no date and cannot
 //! be a statement, and folders of statements hold `README.md` and notes; such files are
-//! listed in [`InputSet::skipped`] (a file named explicitly is always read). A file reached
-//! twice (a path and a glob) is read once. A name that matches nothing is an error before
+//! listed in [`InputSet::skipped`] (a file named explicitly is always read). A pipe
+//! (`<(zcat ...)`, `/dev/stdin`, a named pipe) is read once, in the format of its name or
+//! else as JSON Lines, as `-` is. A file reached twice (a path and a glob) is read once. A name that matches nothing is an error before
 //! anything is read, so a typo never yields an empty "successful" ingest.
 
 use std::collections::HashSet;
@@ -146,13 +147,23 @@ pub fn expand_inputs(args: &[PathBuf]) -> Result<InputSet, CorpusError> {
             continue;
         } else if is_glob(arg) {
             expand_glob(arg, &mut set, &mut seen)?;
+        } else if is_pipe(arg) {
+            // `<(zcat a.jsonl.gz)`, `/dev/stdin` fed by a pipe, a named pipe: read once, as
+            // its name's format, else as JSON Lines (what `-` reads).
+            if seen.insert(arg.clone()) {
+                set.inputs.push(Input {
+                    source: InputSource::File(arg.clone()),
+                    format: format_of(arg).unwrap_or(Format::Jsonl),
+                    size: None,
+                });
+            }
+            continue;
         } else if arg.exists() {
-            // A pipe, socket or device (`/dev/stdin`, `<(zcat ...)`): its format has no file
-            // extension to come from, and it cannot be re-read to skip unchanged documents.
+            // A socket or a device (a terminal, a disk): nothing that holds records.
             return Err(CorpusError::Io {
                 path: arg.display().to_string(),
                 source: std::io::Error::other(
-                    "not a regular file or folder (a pipe or device): give `-` to read JSON \
+                    "not a file, folder or pipe (a device or socket): give `-` to read JSON \
                      Lines from standard input, or save it to a file first",
                 ),
             });
@@ -182,6 +193,21 @@ fn already_read(arg: &Path, seen: &HashSet<PathBuf>) -> bool {
             expand_glob(arg, &mut probe, &mut fresh)
         };
         found.is_ok() && !probe.inputs.is_empty()
+    }
+}
+
+/// Whether `path` is a pipe (after symbolic links: `/dev/fd/63` of a process
+/// substitution).
+fn is_pipe(path: &Path) -> bool {
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::FileTypeExt;
+        fs::metadata(path).is_ok_and(|m| m.file_type().is_fifo())
+    }
+    #[cfg(not(unix))]
+    {
+        let _ = path;
+        false
     }
 }
 
@@ -409,20 +435,49 @@ mod tests {
         );
     }
 
+    /// A named pipe at `dir/name`, or `None` where `mkfifo` is missing (allowed off CI).
     #[cfg(unix)]
-    #[test]
-    fn a_pipe_is_refused_as_not_a_regular_file() {
-        let dir = tempfile::tempdir().unwrap();
-        let pipe = dir.path().join("docs.jsonl");
+    fn fifo(dir: &Path, name: &str) -> Option<PathBuf> {
+        let pipe = dir.join(name);
         let made = std::process::Command::new("mkfifo").arg(&pipe).status();
         if !made.is_ok_and(|status| status.success()) {
-            // mkfifo is part of coreutils; a system without it cannot make the case.
             assert!(std::env::var_os("CI").is_none(), "mkfifo is missing");
-            return;
+            return None;
         }
-        let err = expand_inputs(&[pipe]).unwrap_err().to_string();
+        Some(pipe)
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn a_pipe_is_read_once_in_its_names_format_or_as_json_lines() {
+        let dir = tempfile::tempdir().unwrap();
+        let Some(csv) = fifo(dir.path(), "docs.csv") else {
+            return;
+        };
+        let bare = fifo(dir.path(), "63").unwrap();
+        let set = expand_inputs(&[csv.clone(), bare.clone(), csv.clone()]).unwrap();
+        let read: Vec<(InputSource, Format, Option<u64>)> = set
+            .inputs
+            .into_iter()
+            .map(|i| (i.source, i.format, i.size))
+            .collect();
+        assert_eq!(
+            read,
+            [
+                (InputSource::File(csv), Format::Csv, None),
+                (InputSource::File(bare), Format::Jsonl, None),
+            ]
+        );
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn a_device_is_refused_as_not_a_file_folder_or_pipe() {
+        let err = expand_inputs(&[PathBuf::from("/dev/null")])
+            .unwrap_err()
+            .to_string();
         assert!(
-            err.contains("docs.jsonl: not a regular file or folder (a pipe or device): give `-`"),
+            err.contains("/dev/null: not a file, folder or pipe (a device or socket): give `-`"),
             "{err}"
         );
     }
