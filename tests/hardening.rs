@@ -866,6 +866,18 @@ fn the_group_without_a_value_has_one_name_in_every_output() {
     assert!(trends.stdout.contains("(unknown)"), "{}", trends.stdout);
     let compare = env.run_index(&["compare", "(unknown)", "Tester", "--group", "speaker", "-q"]);
     assert_eq!(compare.code, 0, "{}", compare.stderr);
+    // The filters take the same name: the documents behind that row.
+    for flag in ["--speaker", "--source"] {
+        let run = env.run_index(&["search", "trade", flag, "(unknown)", "--json"]);
+        assert_eq!(run.code, 0, "{}", run.stderr);
+        let ids: Vec<String> = run
+            .json_lines()
+            .iter()
+            .map(|hit| hit["id"].as_str().unwrap().to_string())
+            .collect();
+        assert_eq!(ids, ["b"], "{flag}");
+        assert!(!run.stderr.contains("matches no"), "{}", run.stderr);
+    }
 }
 
 #[test]

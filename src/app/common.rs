@@ -39,7 +39,7 @@ pub struct FilterArgs {
     #[arg(long, value_name = "DATE", value_parser = period_end)]
     pub to: Option<NaiveDate>,
     /// Main speaker of the document, matched by whole words, case-insensitively: `putin`
-    /// selects "Vladimir Putin" (repeatable).
+    /// selects "Vladimir Putin"; `(unknown)`: documents without one (repeatable).
     #[arg(long)]
     pub speaker: Vec<String>,
     /// Source, e.g. kremlin.ru, matched by whole words like --speaker (repeatable).

@@ -18,6 +18,7 @@ use tantivy::schema::{Field, IndexRecordOption};
 use tantivy::{Searcher, Term};
 
 use super::Fields;
+use super::info::NO_VALUE;
 use crate::corpus::{MAX_DATE, MIN_DATE};
 use crate::document::{Kind, Lang};
 use crate::query::Plan;
@@ -132,9 +133,19 @@ impl DocFilter {
             if names.is_empty() {
                 continue;
             }
-            let accepts = self.name_matcher(field == fields.speaker, names);
-            let values = keyword_values(searcher, field, |value| accepts.accepts(value))?;
-            clauses.push((Occur::Must, keyword_query(field, values)));
+            let (named, missing) = split_no_value(names);
+            let accepts = self.name_matcher(field == fields.speaker, &named);
+            let values = keyword_values(searcher, field, |value| {
+                !value.is_empty() && accepts.accepts(value)
+            })?;
+            let mut selected = keyword_query(field, values);
+            if missing {
+                selected = Box::new(BooleanQuery::new(vec![
+                    (Occur::Should, selected),
+                    (Occur::Should, without_value(searcher, field)?),
+                ]));
+            }
+            clauses.push((Occur::Must, selected));
         }
         let kinds: Vec<String> = self.kinds.iter().map(|k| k.as_str().to_string()).collect();
         let langs: Vec<String> = self.langs.iter().map(|l| l.as_str().to_string()).collect();
@@ -181,16 +192,17 @@ impl DocFilter {
                 continue;
             }
             let values = keyword_values(searcher, field, |_| true)?;
-            for name in names {
-                let accepts = self.name_matcher(label == "speaker", std::slice::from_ref(name));
+            for name in split_no_value(names).0 {
+                let accepts = self.name_matcher(label == "speaker", std::slice::from_ref(&name));
                 if accepts.is_empty() {
                     continue;
                 }
                 if !values.iter().any(|value| accepts.accepts(value)) {
+                    let nearest = nearest_value(&name, &values);
                     unmatched.push(UnmatchedName {
                         field: label,
-                        name: name.clone(),
-                        nearest: nearest_value(name, &values),
+                        name,
+                        nearest,
                     });
                 }
             }
@@ -252,6 +264,25 @@ impl NameMatcher {
                     .is_some_and(|person| self.persons.contains(&person.name))
             })
     }
+}
+
+/// The names of `names` other than [`NO_VALUE`], and whether [`NO_VALUE`] is among them:
+/// `--speaker "(unknown)"` selects the documents without a speaker, the group every table
+/// names so.
+fn split_no_value(names: &[String]) -> (Vec<String>, bool) {
+    let is_missing = |name: &String| name.trim().eq_ignore_ascii_case(NO_VALUE);
+    let named = names.iter().filter(|n| !is_missing(n)).cloned().collect();
+    (named, names.iter().any(is_missing))
+}
+
+/// Documents without a value in keyword `field`: every document but those holding one of
+/// the field's (non-empty) indexed values.
+fn without_value(searcher: &Searcher, field: Field) -> tantivy::Result<Box<dyn Query>> {
+    let values = keyword_values(searcher, field, |value| !value.is_empty())?;
+    Ok(Box::new(BooleanQuery::new(vec![
+        (Occur::Must, Box::new(AllQuery)),
+        (Occur::MustNot, keyword_query(field, values)),
+    ])))
 }
 
 /// The value with a word (or the whole value) nearest to `name` (lowercased).
@@ -513,6 +544,47 @@ mod tests {
             ..speakers(&["anna"])
         };
         assert_eq!(ids(&store, &sources).unwrap(), ["k1", "o1"]);
+    }
+
+    #[test]
+    fn unknown_selects_the_documents_without_a_value() {
+        let dir = tempfile::tempdir().unwrap();
+        let store = store(dir.path());
+        let mut writer = store.writer(1, 15_000_000).unwrap();
+        let mut anonymous = doc("n1", "", "Notes", "Unattributed remarks.");
+        anonymous.source = String::new();
+        writer
+            .add_document(store.to_tantivy(&anonymous, &DocStructure::default()))
+            .unwrap();
+        // A speaker whose name holds the word, who is not the missing value.
+        let named = doc("u1", "Unknown Official", "Aside", "A remark.");
+        writer
+            .add_document(store.to_tantivy(&named, &DocStructure::default()))
+            .unwrap();
+        writer.commit().unwrap();
+        let store = IndexStore::open(dir.path()).unwrap();
+        let speakers = |names: &[&str]| DocFilter {
+            speakers: names.iter().map(|n| n.to_string()).collect(),
+            ..DocFilter::default()
+        };
+        assert_eq!(ids(&store, &speakers(&["(unknown)"])).unwrap(), ["n1"]);
+        assert_eq!(
+            ids(&store, &speakers(&[" (Unknown) ", "kim"])).unwrap(),
+            ["k2", "n1", "o2"]
+        );
+        assert_eq!(ids(&store, &speakers(&["unknown"])).unwrap(), ["u1"]);
+        let sources = DocFilter {
+            sources: vec!["(unknown)".into()],
+            ..DocFilter::default()
+        };
+        assert_eq!(ids(&store, &sources).unwrap(), ["n1"]);
+        // Not a typo: no note of a name that matches nothing.
+        assert!(
+            store
+                .unmatched_names(&speakers(&["(unknown)"]))
+                .unwrap()
+                .is_empty()
+        );
     }
 
     #[test]
