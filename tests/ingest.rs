@@ -666,6 +666,46 @@ fn stdin_gzip_and_globs_mix_in_one_call() {
     assert_eq!(env.ids().len(), 3);
 }
 
+// Two tables numbering their rows 1, 2, ... share ids: the second run replaced the first's
+// documents and said only "updated 2".
+#[test]
+fn documents_replaced_by_another_version_of_their_id_are_named() {
+    let env = Env::new();
+    let table = |source: &str| {
+        format!(
+            "id,date,kind,source,text\n1,2017-01-01,news,{source},First text of {source}.\n\
+             2,2017-01-02,news,{source},Second text of {source}.\n"
+        )
+    };
+    fs::write(env.path("tass.csv"), table("tass")).unwrap();
+    fs::write(env.path("ria.csv"), table("ria")).unwrap();
+    let tass = env.path("tass.csv").display().to_string();
+    let ria = env.path("ria.csv").display().to_string();
+    let first = env.run(&["ingest", &tass]);
+    assert_eq!(first.code, 0, "{}", first.stderr);
+    assert!(!first.stderr.contains("replace"), "{}", first.stderr);
+    let dry = env.run(&["ingest", "--dry-run", &ria]);
+    assert!(
+        dry.stderr.contains(&format!(
+            "note: would replace 2 indexed documents by the version of the same id read at \
+             {ria}:2 (id 1), {ria}:3 (id 2)"
+        )),
+        "{}",
+        dry.stderr
+    );
+    let second = env.run(&["ingest", &ria, "--json"]);
+    assert_eq!(second.code, 0, "{}", second.stderr);
+    assert!(
+        second.stderr.contains("note: replaced 2 indexed documents"),
+        "{}",
+        second.stderr
+    );
+    assert_eq!(second.json()["replaced"][0], format!("{ria}:2 (id 1)"));
+    // Running the same file again changes nothing and names nothing.
+    let again = env.run(&["ingest", &ria]);
+    assert!(!again.stderr.contains("replace"), "{}", again.stderr);
+}
+
 // `ingest <(zcat docs.jsonl.gz)` and `/dev/stdin` were refused as "not a regular file";
 // a pipe is read once, in its name's format or else as JSON Lines, as `-` is.
 #[cfg(unix)]

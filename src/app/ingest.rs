@@ -8,7 +8,7 @@ use anyhow::Context;
 use clap::Args;
 
 use statemine::corpus::{ColumnMap, FieldDefaults, parse_delimiter};
-use statemine::index::{IndexInfo, IngestOptions, InlineLabels, index_info, ingest};
+use statemine::index::{IndexInfo, IngestOptions, IngestReport, InlineLabels, index_info, ingest};
 use statemine::text::terminal_safe;
 
 use super::Outcome;
@@ -145,7 +145,7 @@ pub fn run(args: IngestArgs) -> anyhow::Result<Outcome> {
             names.join(", ")
         ));
     }
-    inline_labels_note(&report.inline_labels);
+    report_notes(&report);
     let mut out = Output::stdout();
     if args.json {
         let mut summary = serde_json::to_value(&report)?;
@@ -187,8 +187,43 @@ pub fn run(args: IngestArgs) -> anyhow::Result<Outcome> {
     Ok(Outcome::Done)
 }
 
+/// The notes an ingest report calls for: speaker labels inside paragraphs, and documents
+/// replaced by another version of their id.
+pub(super) fn report_notes(report: &IngestReport) {
+    inline_labels_note(&report.inline_labels);
+    replaced_note(report);
+}
+
+/// Names where the replacing versions of updated documents were read: a replacement is no
+/// error, but an id reused by another source (row numbers, file names) loses a document.
+fn replaced_note(report: &IngestReport) {
+    if report.replaced.is_empty() {
+        return;
+    }
+    let more = report.updated.saturating_sub(report.replaced.len() as u64);
+    let places = report.replaced.join(", ");
+    let places = terminal_safe(&places);
+    let more = if more > 0 {
+        format!(", and {more} more")
+    } else {
+        String::new()
+    };
+    let verb = if report.dry_run {
+        "would replace"
+    } else {
+        "replaced"
+    };
+    let documents = match report.updated {
+        1 => "1 indexed document".to_string(),
+        n => format!("{n} indexed documents"),
+    };
+    note(format_args!(
+        "{verb} {documents} by the version of the same id read at {places}{more}"
+    ));
+}
+
 /// Says how many speaker labels stood inside paragraphs, and what that means for turns.
-pub(super) fn inline_labels_note(inline: &InlineLabels) {
+fn inline_labels_note(inline: &InlineLabels) {
     let Some(first) = &inline.first else {
         return;
     };

@@ -33,7 +33,7 @@ pub fn run(path: &Path, report: Option<Option<&Path>>, json: bool) -> anyhow::Re
             match event {
                 JobEvent::Ingested { index, report } => {
                     note(format!("ingest {}: {report}", index.display()));
-                    super::ingest::inline_labels_note(&report.inline_labels);
+                    super::ingest::report_notes(report);
                     ingested = Some(report.clone());
                 }
                 JobEvent::UnmatchedName(name) => note_mistake(unmatched_note(name)),

@@ -25,7 +25,7 @@
 //!   job; with [`IngestOptions::strict`] there are no intermediate commits, and the first
 //!   bad record rolls the whole run back.
 
-use std::collections::{HashMap, HashSet};
+use std::collections::{BTreeSet, HashMap, HashSet};
 use std::ffi::OsString;
 use std::fmt;
 use std::path::{Path, PathBuf};
@@ -128,7 +128,16 @@ pub struct IngestReport {
     /// Speaker labels found inside paragraphs of the documents read (accepted ones,
     /// unchanged included).
     pub inline_labels: InlineLabels,
+    /// Where the replacing versions of the first [`REPLACED_LISTED`] updated documents were
+    /// read, the least input places first (the same whatever the threads), as
+    /// `FILE:LINE (id ID)`: an id reused by another source (row numbers of two tables, text
+    /// files of one name in two folders) replaces a document without any error, so the
+    /// caller can show which.
+    pub replaced: Vec<String>,
 }
+
+/// How many updated documents [`IngestReport::replaced`] lists.
+pub const REPLACED_LISTED: usize = 5;
 
 /// Speaker labels inside paragraphs ([`crate::corpus::inline_label_breaks`]): turns run
 /// together into one line, whose words stay in the turn of the paragraph's first speaker
@@ -164,9 +173,10 @@ enum Item {
 
 struct Ready {
     id: String,
-    /// Speaker labels found inside its paragraphs, and where the record was read (input,
-    /// line).
-    inline_labels: Option<(usize, (String, usize))>,
+    /// Where the record was read (input, line).
+    at: (String, usize),
+    /// Speaker labels found inside its paragraphs.
+    inline_labels: Option<usize>,
     content_hash: String,
     document: TantivyDocument,
 }
@@ -246,6 +256,7 @@ pub fn ingest(
     };
     let mut first_error: Option<RecordError> = None;
     let mut first_inline: Option<((String, usize), String)> = None;
+    let mut replaced: BTreeSet<((String, usize), String)> = BTreeSet::new();
     let outcome: Result<(), IndexError> = std::thread::scope(|scope| {
         let (raw_tx, raw_rx) = bounded::<Vec<SourcedDocument>>(2 * threads);
         let (item_tx, item_rx) = bounded::<Vec<Item>>(2 * threads);
@@ -273,9 +284,10 @@ pub fn ingest(
                     }
                 }
                 Item::Ready(ready) => {
-                    if let Some((n, at)) = &ready.inline_labels {
+                    let at = &ready.at;
+                    if let Some(n) = ready.inline_labels {
                         let inline = &mut report.inline_labels;
-                        inline.labels += *n as u64;
+                        inline.labels += n as u64;
                         inline.documents += 1;
                         // The least place, not the first to arrive: workers finish out of order.
                         if first_inline.as_ref().is_none_or(|(first, _)| at < first) {
@@ -285,7 +297,17 @@ pub fn ingest(
                     let change = classify(searcher.as_ref(), &fields, &ready, dir)?;
                     match change {
                         Change::New => report.ingested += 1,
-                        Change::Update => report.updated += 1,
+                        Change::Update => {
+                            report.updated += 1;
+                            if replaced.len() < REPLACED_LISTED
+                                || replaced.last().is_some_and(|(last, _)| at < last)
+                            {
+                                replaced.insert((at.clone(), ready.id.clone()));
+                                if replaced.len() > REPLACED_LISTED {
+                                    replaced.pop_last();
+                                }
+                            }
+                        }
                         Change::Unchanged => report.unchanged += 1,
                     }
                     if let (Some(writer), true) = (writer.as_mut(), change != Change::Unchanged) {
@@ -323,8 +345,9 @@ pub fn ingest(
     });
     progress.finish();
     report.bytes_read = bytes.load(Ordering::Relaxed);
-    report.inline_labels.first =
-        first_inline.map(|((path, line), id)| format!("{path}:{line} (id {id})"));
+    let place = |((path, line), id): ((String, usize), String)| format!("{path}:{line} (id {id})");
+    report.inline_labels.first = first_inline.map(place);
+    report.replaced = replaced.into_iter().map(place).collect();
     if let Err(error) = outcome {
         return Err(error.into());
     }
@@ -442,14 +465,15 @@ fn analyse(
                 } else {
                     Some(crate::corpus::inline_label_breaks(&doc.text).len()).filter(|&n| n > 0)
                 };
-                let inline_labels = labels.map(|n| (n, (sourced.path, sourced.line)));
+                let at = (sourced.path, sourced.line);
                 let structure = analyze_structure(&doc);
                 let content_hash = doc.content_hash();
                 Item::Ready(Box::new(Ready {
                     document: document_to_tantivy(fields, &doc, &structure, &content_hash),
                     content_hash,
                     id: doc.id,
-                    inline_labels,
+                    at,
+                    inline_labels: labels,
                 }))
             })
             .collect();
@@ -646,6 +670,44 @@ mod tests {
             .unwrap();
         out.sort();
         out
+    }
+
+    #[test]
+    fn the_least_places_of_replacing_versions_are_listed() {
+        let tmp = tempfile::tempdir().unwrap();
+        let (a, b) = (tmp.path().join("a.jsonl"), tmp.path().join("b.jsonl"));
+        let index = tmp.path().join("index");
+        let records = |ids: std::ops::Range<usize>, text: &str| -> String {
+            ids.map(|i| record(&format!("d{i}"), text)).collect()
+        };
+        fs::write(&a, records(0..8, "One.")).unwrap();
+        let options = IngestOptions {
+            threads: 2,
+            ..IngestOptions::new(&index)
+        };
+        let first = ingest(std::slice::from_ref(&a), &options, &NoProgress).unwrap();
+        assert!(first.replaced.is_empty());
+        // b.jsonl replaces d6 and d7 (lines 1, 2) and a.jsonl, read second, d0..d5 (lines
+        // 1..6) minus the unchanged d3; places sort by file, then line.
+        let mut changed = records(0..3, "Two.") + &record("d3", "One.");
+        changed += &records(4..6, "Two.");
+        fs::write(&a, changed).unwrap();
+        fs::write(&b, records(6..8, "Two.")).unwrap();
+        let second = ingest(&[b.clone(), a.clone()], &options, &NoProgress).unwrap();
+        assert_eq!(second.updated, 7);
+        let at =
+            |file: &Path, line: usize, id: &str| format!("{}:{line} (id {id})", file.display());
+        assert_eq!(
+            second.replaced,
+            [
+                at(&a, 1, "d0"),
+                at(&a, 2, "d1"),
+                at(&a, 3, "d2"),
+                at(&a, 5, "d4"),
+                at(&a, 6, "d5"),
+            ]
+        );
+        assert_eq!(REPLACED_LISTED, 5);
     }
 
     #[test]

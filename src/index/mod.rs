@@ -38,7 +38,7 @@ pub(crate) use filter::{keyword_query, keyword_values};
 pub(crate) use filtered_query::FilteredQuery;
 pub use fingerprint::IndexFingerprint;
 pub use info::{IndexInfo, NO_VALUE, index_info};
-pub use ingest::{IngestOptions, IngestReport, InlineLabels, MAX_THREADS, ingest};
+pub use ingest::{IngestOptions, IngestReport, InlineLabels, MAX_THREADS, REPLACED_LISTED, ingest};
 pub use order::DateId;
 pub use progress::{NoProgress, ProgressSink};
 pub use remove::{RemoveOptions, RemoveReport, remove_documents};
