@@ -482,6 +482,38 @@ fn kwic_aligns_theme_matches_and_queries() {
     );
 }
 
+// `kwic --theme us_blame` failed for want of a positional target, and `kwic blame --theme
+// futility` read `blame` as a phrase (the file had been narrowed to futility first).
+#[test]
+fn kwic_shows_the_themes_named_by_theme_side_by_side() {
+    let kwic = |args: &[&str]| {
+        let themes = mini();
+        let mut all = vec!["kwic", "--index", fixture_index(), "--themes", &themes];
+        all.extend_from_slice(args);
+        statemine(&all)
+    };
+    let theme_of = |line: &str| line.split_whitespace().nth(2).unwrap().to_string();
+    let alone = kwic(&["--theme", "blame"]).ok();
+    assert_eq!(alone.stdout, kwic(&["blame"]).ok().stdout);
+    let both = kwic(&["blame", "--theme", "futility", "--sort", "theme"]).ok();
+    let themes: Vec<String> = both.stdout.lines().map(theme_of).collect();
+    let futility = kwic(&["futility"]).ok().stdout.lines().count();
+    let blame = alone.stdout.lines().count();
+    assert_eq!(themes.len(), futility + blame, "{}", both.stdout);
+    assert!(blame > 0 && futility > 0);
+    assert!(
+        themes[..blame].iter().all(|t| t == "blame")
+            && themes[blame..].iter().all(|t| t == "futility"),
+        "{}",
+        both.stdout
+    );
+    // The same lines whichever way the themes are named.
+    let named = kwic(&["--theme", "futility", "--theme", "blame", "--sort", "theme"]).ok();
+    assert_eq!(named.stdout, both.stdout);
+    kwic(&[]).fails_with("name what to show: a theme id");
+    kwic(&["no such words", "--theme", "blame"]).fails_with("and a phrase is shown alone");
+}
+
 #[test]
 fn kwic_sorts_by_a_list_of_keys_with_markers_that_do_not_clash() {
     let kwic = |extra: &[&str]| {

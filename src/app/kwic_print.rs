@@ -80,6 +80,8 @@ pub struct KwicLayout {
     pub width: usize,
     /// Columns of the document id (the widest shown).
     doc_width: usize,
+    /// Columns of the theme id (the widest shown), when the lines hold more than one theme.
+    theme_width: Option<usize>,
     /// Columns of the marked match (the widest shown, at most `width` or
     /// [`MATCH_COLUMNS`], whichever is more, and at least the markers and one column).
     match_width: usize,
@@ -99,8 +101,15 @@ impl KwicLayout {
             .map(|r| display_width(&flat(&r.matched)))
             .max()
             .unwrap_or(0);
+        let several_themes = rows.iter().any(|r| r.theme != rows[0].theme);
         KwicLayout {
             width,
+            theme_width: several_themes.then(|| {
+                rows.iter()
+                    .map(|r| display_width(&terminal_safe(&r.theme)))
+                    .max()
+                    .unwrap_or(0)
+            }),
             doc_width: rows
                 .iter()
                 .map(|r| display_width(&terminal_safe(&r.doc_id)))
@@ -111,9 +120,13 @@ impl KwicLayout {
         }
     }
 
-    /// One concordance line: date, document, left context, match, right context.
+    /// One concordance line: date, document, the theme when the lines hold several, left
+    /// context, match, right context.
     pub fn line(&self, row: &EvidenceRow) -> String {
-        let doc = pad_right(&terminal_safe(&row.doc_id), self.doc_width);
+        let mut doc = pad_right(&terminal_safe(&row.doc_id), self.doc_width);
+        if let Some(width) = self.theme_width {
+            doc = format!("{doc} {}", pad_right(&terminal_safe(&row.theme), width));
+        }
         let left = fit_left(flat(row.left.trim()).as_str(), self.width);
         let right = fit_right(&flat(row.right.trim()), self.width);
         let matched = match &self.markers {
@@ -260,6 +273,27 @@ mod tests {
         assert!(Markers::parse(",x").is_err() && Markers::parse("").is_err());
         let line = KwicLayout::new(&bracketed, 10, Some(chosen)).line(&bracketed[0]);
         assert!(line.contains("[Applause] ⟦sanctions⟧ are"), "{line}");
+    }
+
+    #[test]
+    fn the_theme_is_a_column_when_the_lines_hold_several() {
+        let mut rows = [
+            row("the", "sanctions", "are", "d1"),
+            row("the", "blame", "lies", "d22"),
+        ];
+        let markers = Some(Markers::choose(&rows));
+        let one = KwicLayout::new(&rows, 10, markers.clone()).line(&rows[0]);
+        assert_eq!(one, "2017-09-05 d1         the [sanctions] are");
+        rows[1].theme = "us_blame".into();
+        let layout = KwicLayout::new(&rows, 10, markers);
+        let lines: Vec<String> = rows.iter().map(|r| layout.line(r)).collect();
+        assert_eq!(
+            lines,
+            [
+                "2017-09-05 d1  t               the [sanctions] are",
+                "2017-09-05 d22 us_blame        the [blame]     lies",
+            ]
+        );
     }
 
     #[test]

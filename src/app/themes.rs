@@ -229,8 +229,9 @@ impl std::str::FromStr for KwicSort {
 /// Arguments of `statemine kwic`.
 #[derive(Args, Debug)]
 pub struct KwicArgs {
-    /// A theme id of the theme file, or else a phrase pattern (`"sanction* ~2 useless"`).
-    pub target: String,
+    /// A theme id of the theme file, or else a phrase pattern (`"sanction* ~2 useless"`);
+    /// optional when `--theme ID` names the themes to show (several show side by side).
+    pub target: Option<String>,
     #[command(flatten)]
     pub index: IndexArgs,
     #[command(flatten)]
@@ -868,20 +869,63 @@ fn kwic_no_lines(args: &KwicArgs, set: &ThemeSet, file_set: &ThemeSet) -> String
         .themes
         .first()
         .is_some_and(|t| t.id == themes::QUERY_THEME);
-    if as_query {
-        let ids: Vec<&str> = file_set.themes.iter().map(|t| t.id.as_str()).collect();
-        format!(
-            "no lines: `{}` is no theme id of {}, so it was read as a phrase, which matched nothing (themes: {})",
-            args.target,
+    let ids: Vec<&str> = set.themes.iter().map(|t| t.id.as_str()).collect();
+    match &args.target {
+        Some(target) if as_query => format!(
+            "no lines: `{target}` is no theme id of {}, so it was read as a phrase, which matched nothing (themes: {})",
             file_set.path.display(),
-            ids.join(", ")
-        )
-    } else {
-        format!(
+            theme_ids(file_set)
+        ),
+        _ if ids.len() == 1 => format!(
             "no lines: theme `{}` matched nothing in the selected documents",
-            args.target
-        )
+            ids[0]
+        ),
+        _ => format!(
+            "no lines: themes {} matched nothing in the selected documents",
+            ids.join(", ")
+        ),
     }
+}
+
+/// The theme ids of `set`, separated by commas.
+fn theme_ids(set: &ThemeSet) -> String {
+    let ids: Vec<&str> = set.themes.iter().map(|t| t.id.as_str()).collect();
+    ids.join(", ")
+}
+
+/// The themes `kwic` shows: the target's theme and those of `--theme`, or the target read
+/// as a phrase. `file_set` is the whole theme file (`--theme` not applied).
+fn kwic_themes(args: &KwicArgs, file_set: &ThemeSet) -> anyhow::Result<ThemeSet> {
+    let mut ids = args.themes.only.clone();
+    match &args.target {
+        Some(target) if file_set.theme(target).is_some() => ids.push(target.clone()),
+        Some(target) if ids.is_empty() => {
+            if let Some(id) = themes::mistyped_theme_id(file_set, target) {
+                note_mistake(format_args!(
+                    "`{target}` is no theme id, so it is read as a phrase; did you mean `{id}`?"
+                ));
+            }
+            return Ok(themes::kwic_set(Some(file_set), target)?);
+        }
+        Some(target) => anyhow::bail!(
+            "`{target}` is no theme id of {} (themes: {}), and a phrase is shown alone: \
+             drop --theme to read it as a phrase",
+            file_set.path.display(),
+            theme_ids(file_set)
+        ),
+        None if ids.is_empty() => anyhow::bail!(
+            "name what to show: a theme id (`statemine kwic us_blame`, or `--theme ID`, \
+             repeatable) or a phrase (`statemine kwic \"sanction* ~2 useless\"`); themes of {}: {}",
+            file_set.path.display(),
+            theme_ids(file_set)
+        ),
+        None => {}
+    }
+    ids.sort();
+    ids.dedup();
+    let mut set = file_set.clone();
+    set.retain(&ids)?;
+    Ok(set)
 }
 
 /// Runs `statemine kwic`.
@@ -889,14 +933,12 @@ pub fn kwic(args: KwicArgs) -> anyhow::Result<Outcome> {
     if let Some(out) = &args.out {
         TableFormat::from_path(out)?;
     }
-    let file_set = args.themes.load()?;
-    let set = themes::kwic_set(Some(&file_set), &args.target)?;
-    if let Some(id) = themes::mistyped_theme_id(&file_set, &args.target) {
-        note_mistake(format_args!(
-            "`{}` is no theme id, so it is read as a phrase; did you mean `{id}`?",
-            args.target
-        ));
+    let file_set = ThemesFileArgs {
+        only: Vec::new(),
+        ..args.themes.clone()
     }
+    .load()?;
+    let set = kwic_themes(&args, &file_set)?;
     let filter = analysis_filter(&args.filter, &args.para)?;
     let store = IndexStore::open(&args.index.index)?;
     note_unmatched_names(&store, &filter)?;
