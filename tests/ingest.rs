@@ -704,6 +704,21 @@ fn documents_replaced_by_another_version_of_their_id_are_named() {
     // Running the same file again changes nothing and names nothing.
     let again = env.run(&["ingest", &ria]);
     assert!(!again.stderr.contains("replace"), "{}", again.stderr);
+    // With a prefix each, the two tables keep apart, and remove finds the same ids.
+    let env = Env::new();
+    for (file, prefix) in [(&tass, "tass-"), (&ria, "ria-")] {
+        let run = env.run(&["ingest", file, "--id-prefix", prefix]);
+        assert_eq!(run.code, 0, "{}", run.stderr);
+        assert!(!run.stderr.contains("replace"), "{}", run.stderr);
+    }
+    assert_eq!(env.ids(), ["ria-1", "ria-2", "tass-1", "tass-2"]);
+    let documents = env.documents();
+    assert_eq!(documents["tass-1"].doc.text, "First text of tass.");
+    env.run(&["remove", "--input", &ria, "--id-prefix", "ria-"])
+        .ok();
+    assert_eq!(env.ids(), ["tass-1", "tass-2"]);
+    env.run(&["ingest", &ria, "--id-prefix", "ria -"])
+        .fails_with("--id-prefix ria -: holds a space");
 }
 
 // `ingest <(zcat docs.jsonl.gz)` and `/dev/stdin` were refused as "not a regular file";

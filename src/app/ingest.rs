@@ -7,7 +7,7 @@ use std::path::{Path, PathBuf};
 use anyhow::Context;
 use clap::Args;
 
-use statemine::corpus::{ColumnMap, FieldDefaults, parse_delimiter};
+use statemine::corpus::{ColumnMap, FieldDefaults, IdPrefix, parse_delimiter};
 use statemine::index::{IndexInfo, IngestOptions, IngestReport, InlineLabels, index_info, ingest};
 use statemine::text::terminal_safe;
 
@@ -32,17 +32,35 @@ pub struct ReadingArgs {
     /// --set source=archive`; a record's own value wins.
     #[arg(long = "set", value_name = "FIELD=VALUE")]
     pub set: Vec<String>,
+    /// Put this before the id of every record read, e.g. `--id-prefix tass-`: two sources
+    /// that number their records alike (rows 1, 2, ...) then keep apart in one index
+    /// instead of replacing each other's documents.
+    #[arg(long, value_name = "TEXT")]
+    pub id_prefix: Option<String>,
+}
+
+/// How the inputs are read, as [`ReadingArgs`] give it.
+pub struct Reading {
+    /// `--map`.
+    pub columns: ColumnMap,
+    /// `--delimiter`.
+    pub delimiter: Option<u8>,
+    /// `--set`.
+    pub defaults: FieldDefaults,
+    /// `--id-prefix`.
+    pub id_prefix: Option<IdPrefix>,
 }
 
 impl ReadingArgs {
-    /// The column map, delimiter and defaults these flags give, checked before any input is
-    /// read.
-    pub fn parse(&self) -> anyhow::Result<(ColumnMap, Option<u8>, FieldDefaults)> {
-        Ok((
-            ColumnMap::parse(&self.map)?,
-            self.delimiter.as_deref().map(parse_delimiter).transpose()?,
-            FieldDefaults::parse(&self.set)?,
-        ))
+    /// The column map, delimiter, defaults and id prefix these flags give, checked before
+    /// any input is read.
+    pub fn parse(&self) -> anyhow::Result<Reading> {
+        Ok(Reading {
+            columns: ColumnMap::parse(&self.map)?,
+            delimiter: self.delimiter.as_deref().map(parse_delimiter).transpose()?,
+            defaults: FieldDefaults::parse(&self.set)?,
+            id_prefix: self.id_prefix.as_deref().map(IdPrefix::parse).transpose()?,
+        })
     }
 }
 
@@ -50,7 +68,8 @@ impl ReadingArgs {
 #[derive(Args, Debug)]
 pub struct IngestArgs {
     /// Input files, folders (read recursively) or globs: .jsonl, .csv, .tsv, .txt, .md, each
-    /// optionally .gz; `-` reads JSON Lines from standard input.
+    /// optionally .gz; `-` reads JSON Lines from standard input, a pipe (`<(zcat ...)`) is
+    /// read as its name's format, else as JSON Lines.
     #[arg(required = true, value_name = "PATH")]
     pub inputs: Vec<PathBuf>,
     #[command(flatten)]
@@ -109,11 +128,12 @@ pub struct CompactArgs {
 impl IngestArgs {
     /// The library options these arguments describe.
     fn to_options(&self) -> anyhow::Result<IngestOptions> {
-        let (columns, csv_delimiter, defaults) = self.reading.parse()?;
+        let reading = self.reading.parse()?;
         Ok(IngestOptions {
-            columns,
-            csv_delimiter,
-            defaults,
+            columns: reading.columns,
+            csv_delimiter: reading.delimiter,
+            defaults: reading.defaults,
+            id_prefix: reading.id_prefix,
             dry_run: self.dry_run,
             strict: self.strict,
             commit_every: self.commit_every,
@@ -218,7 +238,8 @@ fn replaced_note(report: &IngestReport) {
         n => format!("{n} indexed documents"),
     };
     note(format_args!(
-        "{verb} {documents} by the version of the same id read at {places}{more}"
+        "{verb} {documents} by the version of the same id read at {places}{more}; when \
+         another source reuses these ids, --id-prefix keeps the two apart"
     ));
 }
 

@@ -92,11 +92,12 @@ fn documents(n: usize) -> String {
 /// The ids of the inputs' records, as `ingest` would read them. A record that is not a
 /// valid document was never indexed from these inputs, so it is only counted in a note.
 fn input_ids(args: &RemoveArgs) -> anyhow::Result<Vec<String>> {
-    let (columns, delimiter, defaults) = args.reading.parse()?;
+    let reading = args.reading.parse()?;
     let set = expand_inputs(&args.inputs)?;
-    let reader = CorpusReader::new(set.inputs, columns)
-        .csv_delimiter(delimiter)
-        .defaults(defaults);
+    let reader = CorpusReader::new(set.inputs, reading.columns)
+        .csv_delimiter(reading.delimiter)
+        .defaults(reading.defaults)
+        .id_prefix(reading.id_prefix);
     let mut ids = Vec::new();
     let mut invalid = Vec::new();
     for record in reader {

@@ -42,8 +42,13 @@ impl FieldDefaults {
                 )));
             };
             if matches!(field, "id" | "text") {
+                let hint = if field == "id" {
+                    " (--id-prefix TEXT puts a text before every record's id)"
+                } else {
+                    ""
+                };
                 return Err(bad(format!(
-                    "`{field}` takes no default: every record would get the same {field}"
+                    "`{field}` takes no default: every record would get the same {field}{hint}"
                 )));
             }
             if value.is_empty() {

@@ -110,6 +110,14 @@ pub enum CorpusError {
         /// What is wrong.
         reason: String,
     },
+    /// An `--id-prefix` is empty, too long or holds whitespace or control characters.
+    #[error("--id-prefix {text}: {reason}")]
+    BadIdPrefix {
+        /// The prefix as given (escaped for display).
+        text: String,
+        /// What is wrong.
+        reason: String,
+    },
     /// A `--delimiter` is not one ASCII character that can separate fields.
     #[error("--delimiter {text}: {reason}")]
     BadDelimiter {

@@ -15,7 +15,9 @@ use super::jsonl::{JsonlReader, too_long};
 use super::limit::DEFAULT_MAX_RECORD_BYTES;
 use super::open::{open_input, wide_encoding};
 use super::textfile::{file_stem, parse_text_file};
-use super::{ColumnMap, FieldDefaults, Format, Input, InputSource, RecordError, SourcedDocument};
+use super::{
+    ColumnMap, FieldDefaults, Format, IdPrefix, Input, InputSource, RecordError, SourcedDocument,
+};
 
 type Records = Box<dyn Iterator<Item = Result<SourcedDocument, RecordError>> + Send>;
 
@@ -26,6 +28,7 @@ pub struct CorpusReader {
     csv_delimiter: Option<u8>,
     max_record_bytes: usize,
     defaults: Arc<FieldDefaults>,
+    id_prefix: Option<IdPrefix>,
     bytes: Arc<AtomicU64>,
     current: Option<Records>,
 }
@@ -39,6 +42,7 @@ impl CorpusReader {
             csv_delimiter: None,
             max_record_bytes: DEFAULT_MAX_RECORD_BYTES,
             defaults: Arc::default(),
+            id_prefix: None,
             bytes: Arc::new(AtomicU64::new(0)),
             current: None,
         }
@@ -61,6 +65,12 @@ impl CorpusReader {
     /// Gives every record that lacks a field of `defaults` its value (`--set`).
     pub fn defaults(mut self, defaults: FieldDefaults) -> CorpusReader {
         self.defaults = Arc::new(defaults);
+        self
+    }
+
+    /// Puts `prefix` before the id of every record (`--id-prefix`).
+    pub fn id_prefix(mut self, prefix: Option<IdPrefix>) -> CorpusReader {
+        self.id_prefix = prefix;
         self
     }
 
@@ -143,7 +153,10 @@ impl Iterator for CorpusReader {
         loop {
             if let Some(records) = self.current.as_mut() {
                 if let Some(item) = records.next() {
-                    return Some(item);
+                    return Some(match (&self.id_prefix, item) {
+                        (Some(prefix), Ok(sourced)) => prefix.apply(sourced),
+                        (_, item) => item,
+                    });
                 }
                 self.current = None;
             }

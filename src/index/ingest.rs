@@ -40,7 +40,7 @@ use tantivy::{IndexWriter, Searcher, TantivyDocument, Term};
 use super::store::document_to_tantivy;
 use super::{Fields, IndexError, IndexStore, ProgressSink, build_schema};
 use crate::corpus::{
-    ColumnMap, CorpusError, CorpusReader, FieldDefaults, RecordError, SourcedDocument,
+    ColumnMap, CorpusError, CorpusReader, FieldDefaults, IdPrefix, RecordError, SourcedDocument,
     analyze_structure, expand_inputs,
 };
 use crate::error::Error;
@@ -61,6 +61,8 @@ pub struct IngestOptions {
     pub csv_delimiter: Option<u8>,
     /// Values for records that lack a field (`--set field=value`).
     pub defaults: FieldDefaults,
+    /// Put before the id of every record (`--id-prefix`).
+    pub id_prefix: Option<IdPrefix>,
     /// Validate and classify without writing anything.
     pub dry_run: bool,
     /// Stop at the first bad record and write nothing from this run.
@@ -88,6 +90,7 @@ impl IngestOptions {
             columns: ColumnMap::default(),
             csv_delimiter: None,
             defaults: FieldDefaults::default(),
+            id_prefix: None,
             dry_run: false,
             strict: false,
             commit_every: 25_000,
@@ -242,7 +245,8 @@ pub fn ingest(
     let reader = CorpusReader::new(input_set.inputs, options.columns.clone())
         .csv_delimiter(options.csv_delimiter)
         .max_record_bytes(options.max_record_bytes)
-        .defaults(options.defaults.clone());
+        .defaults(options.defaults.clone())
+        .id_prefix(options.id_prefix.clone());
     let bytes = reader.bytes_read();
     let mut report = IngestReport {
         skipped_files: input_set.skipped,
