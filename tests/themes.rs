@@ -510,6 +510,14 @@ fn kwic_shows_the_themes_named_by_theme_side_by_side() {
     // The same lines whichever way the themes are named.
     let named = kwic(&["--theme", "futility", "--theme", "blame", "--sort", "theme"]).ok();
     assert_eq!(named.stdout, both.stdout);
+    let none = kwic(&["--theme", "blame", "--theme", "futility", "--query", "zzzz"]);
+    assert_eq!(none.code, 1, "{}", none.stderr);
+    assert!(
+        none.stderr
+            .contains("no lines: themes futility, blame matched nothing"),
+        "{}",
+        none.stderr
+    );
     kwic(&[]).fails_with("name what to show: a theme id");
     kwic(&["no such words", "--theme", "blame"]).fails_with("and a phrase is shown alone");
 }

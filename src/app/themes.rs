@@ -869,20 +869,19 @@ fn kwic_no_lines(args: &KwicArgs, set: &ThemeSet, file_set: &ThemeSet) -> String
         .themes
         .first()
         .is_some_and(|t| t.id == themes::QUERY_THEME);
-    let ids: Vec<&str> = set.themes.iter().map(|t| t.id.as_str()).collect();
-    match &args.target {
-        Some(target) if as_query => format!(
+    match (&args.target, set.themes.as_slice()) {
+        (Some(target), _) if as_query => format!(
             "no lines: `{target}` is no theme id of {}, so it was read as a phrase, which matched nothing (themes: {})",
             file_set.path.display(),
             theme_ids(file_set)
         ),
-        _ if ids.len() == 1 => format!(
+        (_, [theme]) => format!(
             "no lines: theme `{}` matched nothing in the selected documents",
-            ids[0]
+            theme.id
         ),
         _ => format!(
             "no lines: themes {} matched nothing in the selected documents",
-            ids.join(", ")
+            theme_ids(set)
         ),
     }
 }
