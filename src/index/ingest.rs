@@ -40,8 +40,8 @@ use tantivy::{IndexWriter, Searcher, TantivyDocument, Term};
 use super::store::document_to_tantivy;
 use super::{Fields, IndexError, IndexStore, ProgressSink, build_schema};
 use crate::corpus::{
-    ColumnMap, CorpusError, CorpusReader, FieldDefaults, IdPrefix, RecordError, SourcedDocument,
-    analyze_structure, expand_inputs,
+    ColumnMap, CorpusError, CorpusReader, FieldDefaults, Format, IdPrefix, RecordError,
+    SourcedDocument, analyze_structure, expand_inputs, format_of,
 };
 use crate::error::Error;
 
@@ -386,6 +386,19 @@ pub fn ingest(
     Ok(report)
 }
 
+/// Why a record of `later` may repeat an id of `first`, when they are two inputs: a text
+/// file's id is its name, and two tables may number their rows alike.
+fn duplicate_hint(first: &str, later: &str) -> &'static str {
+    if first == later {
+        ""
+    } else if format_of(Path::new(later)) == Some(Format::Text) {
+        " (a text file's id is its name without extensions unless its front matter gives \
+         `id:`)"
+    } else {
+        " (when two inputs number their records alike, ingest each with its own --id-prefix)"
+    }
+}
+
 /// The reading thread: records in input order, duplicate ids within the run rejected.
 fn read_records(
     reader: CorpusReader,
@@ -412,8 +425,10 @@ fn read_records(
                             sourced.line,
                             "id",
                             format!(
-                                "duplicate id `{}` in this run (first at {}:{line}); the later record is rejected",
-                                sourced.doc.id, names[input]
+                                "duplicate id `{}` in this run (first at {}:{line}); the later record is rejected{}",
+                                sourced.doc.id,
+                                names[input],
+                                duplicate_hint(&names[input], &sourced.path)
                             ),
                         );
                         item_tx.send(vec![Item::Rejected(error)]).is_ok()
@@ -674,6 +689,14 @@ mod tests {
             .unwrap();
         out.sort();
         out
+    }
+
+    #[test]
+    fn a_duplicate_from_another_input_says_where_ids_come_from() {
+        assert_eq!(duplicate_hint("a.jsonl", "a.jsonl"), "");
+        assert!(duplicate_hint("a/note.md", "b/note.md").contains("front matter gives `id:`"));
+        assert!(duplicate_hint("a/n.txt", "b/n.txt.gz").contains("its name"));
+        assert!(duplicate_hint("tass.csv", "ria.csv").contains("--id-prefix"));
     }
 
     #[test]
