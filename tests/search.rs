@@ -336,6 +336,43 @@ fn counts_and_count_tables() {
     );
 }
 
+// `search --count --by speaker` counted "Владимир Путин" and "Vladimir Putin" apart, while
+// trends, compare and `--speaker` take both for one registry person.
+#[test]
+fn speaker_counts_name_each_registry_person_once() {
+    let dir = tempfile::tempdir().unwrap();
+    let record = |id: &str, speaker: &str| {
+        serde_json::json!({"id": id, "date": "2017-09-05", "kind": "speech",
+            "speaker": speaker, "text": "Trade was discussed."})
+        .to_string()
+    };
+    let input = dir.path().join("docs.jsonl");
+    let lines = [
+        record("a", "Vladimir Putin"),
+        record("b", "Владимир Путин"),
+        record("c", "Anna Lee"),
+    ];
+    std::fs::write(&input, lines.join("\n") + "\n").unwrap();
+    let index = dir.path().join("index");
+    common::ingest(&index, &[&input]);
+    let run = search_in(&index, &["trade", "--count", "--by", "speaker", "--csv"]).ok();
+    assert_eq!(run.stdout, "speaker,count\nVladimir Putin,2\nAnna Lee,1\n");
+    let trends = Statemine::new()
+        .args([
+            "trends", "--by", "year", "--group", "speaker", "--term", "trade", "-q",
+        ])
+        .arg("--index")
+        .arg(&index)
+        .run()
+        .ok();
+    assert!(
+        trends.stdout.contains("Vladimir Putin"),
+        "{}",
+        trends.stdout
+    );
+    assert!(!trends.stdout.contains("Владимир"), "{}", trends.stdout);
+}
+
 #[test]
 fn batch_mode_answers_every_line_as_json() {
     let dir = tempfile::tempdir().unwrap();

@@ -103,7 +103,12 @@ struct SearchConfig {
 
 impl SearchArgs {
     fn config(&self, color: bool) -> anyhow::Result<SearchConfig> {
-        let filter = self.filter.to_filter_for(SpeakerUse::TurnFilter)?;
+        // Speaker counts name registry persons, so they read the registry file as trends do.
+        let speakers = match self.by {
+            Some(GroupBy::Speaker) => SpeakerUse::Always,
+            _ => SpeakerUse::TurnFilter,
+        };
+        let filter = self.filter.to_filter_for(speakers)?;
         let format = if self.json {
             Format::Json
         } else if self.csv {

@@ -2,7 +2,8 @@
 //!
 //! Groups are read from fast columns (`date`, and the raw `speaker`/`source` columns), never
 //! from stored texts, so `--count --by` costs one column lookup per matching document.
-//! Per segment, string groups are counted by term ordinal and resolved to names once.
+//! Per segment, string groups are counted by term ordinal and resolved to names once;
+//! speaker names are then counted under their registry person ([`by_person`]).
 
 use std::collections::HashMap;
 use std::fmt;
@@ -14,6 +15,7 @@ use tantivy::collector::{Collector, SegmentCollector};
 use tantivy::columnar::{Column, StrColumn};
 use tantivy::{DateTime, DocId, Score, SegmentOrdinal, SegmentReader};
 
+use crate::corpus::SpeakerRegistry;
 use crate::document::Document;
 
 /// What to group a count by.
@@ -23,7 +25,8 @@ pub enum GroupBy {
     Year,
     /// Publication month (`2017-10`).
     Month,
-    /// Main speaker of the document (as stored; empty when none).
+    /// Main speaker of the document: a registry person's name for any of their names, else
+    /// as stored (empty when none).
     Speaker,
     /// Publisher.
     Source,
@@ -98,6 +101,24 @@ pub(crate) fn sorted_groups(by: GroupBy, counts: HashMap<String, u64>) -> Vec<Gr
         rows.sort_by(|a, b| b.count.cmp(&a.count).then_with(|| a.key.cmp(&b.key)));
     }
     rows
+}
+
+/// Speaker counts with every name of a registry person counted under the person's name
+/// (`Владимир Путин` and `Vladimir Putin` as one), as theme counts and trends group them;
+/// other names stay as they are.
+pub(crate) fn by_person(
+    counts: HashMap<String, u64>,
+    registry: &SpeakerRegistry,
+) -> HashMap<String, u64> {
+    let mut merged = HashMap::with_capacity(counts.len());
+    for (name, count) in counts {
+        let name = match registry.person(&name) {
+            Some(person) => person.name.clone(),
+            None => name,
+        };
+        *merged.entry(name).or_insert(0) += count;
+    }
+    merged
 }
 
 /// Counts matching documents per group from fast columns.

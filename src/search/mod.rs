@@ -260,21 +260,25 @@ impl<'a> IndexSearcher<'a> {
         let resolved = plan.with_speakers(|| filter.turns.registry());
         let plan = resolved.as_ref().unwrap_or(plan);
         let query = self.query(plan, filter)?;
-        if turns.is_empty() {
-            let counts = self
-                .searcher
+        let counts = if turns.is_empty() {
+            self.searcher
                 .search(&*query, &count::GroupCollector { by })
-                .map_err(|e| self.store.engine_error(e))?;
-            return Ok(count::sorted_groups(by, counts));
-        }
-        let turns = turns.compile()?;
-        let mut counts = std::collections::HashMap::new();
-        for address in self.addresses(&*query)? {
-            let stored = self.load(address)?;
-            if self.verify(plan, &stored, &turns).is_some() {
-                *counts.entry(by.key_of(&stored.doc)).or_insert(0) += 1;
+                .map_err(|e| self.store.engine_error(e))?
+        } else {
+            let turns = turns.compile()?;
+            let mut counts = std::collections::HashMap::new();
+            for address in self.addresses(&*query)? {
+                let stored = self.load(address)?;
+                if self.verify(plan, &stored, &turns).is_some() {
+                    *counts.entry(by.key_of(&stored.doc)).or_insert(0) += 1;
+                }
             }
-        }
+            counts
+        };
+        let counts = match by {
+            GroupBy::Speaker => count::by_person(counts, &filter.turns.registry()),
+            _ => counts,
+        };
         Ok(count::sorted_groups(by, counts))
     }
 
