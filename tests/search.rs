@@ -357,14 +357,11 @@ fn speaker_counts_name_each_registry_person_once() {
     common::ingest(&index, &[&input]);
     let run = search_in(&index, &["trade", "--count", "--by", "speaker", "--csv"]).ok();
     assert_eq!(run.stdout, "speaker,count\nVladimir Putin,2\nAnna Lee,1\n");
-    let trends = Statemine::new()
-        .args([
-            "trends", "--by", "year", "--group", "speaker", "--term", "trade", "-q",
-        ])
-        .arg("--index")
-        .arg(&index)
-        .run()
-        .ok();
+    let index = index.to_str().unwrap();
+    let trends = common::statemine(&[
+        "trends", "--by", "year", "--group", "speaker", "--term", "trade", "-q", "--index", index,
+    ])
+    .ok();
     assert!(
         trends.stdout.contains("Vladimir Putin"),
         "{}",
