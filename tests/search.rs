@@ -336,6 +336,47 @@ fn counts_and_count_tables() {
     );
 }
 
+// A search needed a query: counting or listing what the filters alone select took
+// `lang:en OR lang:ru`.
+#[test]
+fn without_a_query_the_filters_alone_select() {
+    let total = common::statemine(&[
+        "info",
+        "--json",
+        "--index",
+        fixture_index().to_str().unwrap(),
+    ])
+    .ok()
+    .json()["documents"]
+        .as_u64()
+        .unwrap();
+    let count = search(&["--count"]).ok();
+    assert_eq!(count.stdout.trim().parse::<u64>().unwrap(), total);
+    let russian = search(&["--lang", "ru", "--json", "--limit", "0"]).ok();
+    let hits = russian.json_lines();
+    assert_eq!(hit_ids(&russian), ids("lang:ru", &[]));
+    let dates: Vec<&str> = hits.iter().map(|h| h["date"].as_str().unwrap()).collect();
+    assert!(
+        dates.windows(2).all(|w| w[0] <= w[1]),
+        "oldest first: {dates:?}"
+    );
+    let newest = search(&["--lang", "ru", "--json", "--limit", "1", "--sort", "-date"]).ok();
+    assert_eq!(
+        newest.json_lines()[0]["date"],
+        *hits.last().unwrap().get("date").unwrap()
+    );
+    let by_year = search(&["--count", "--by", "year", "--csv"]).ok();
+    let sum: u64 = by_year
+        .stdout
+        .lines()
+        .skip(1)
+        .map(|l| l.rsplit(',').next().unwrap().parse::<u64>().unwrap())
+        .sum();
+    assert_eq!(sum, total);
+    let none = search(&["--from", "2100", "--count"]);
+    assert_eq!((none.code, none.stdout.as_str()), (1, "0\n"));
+}
+
 // `search --count --by speaker` counted "Владимир Путин" and "Vladimir Putin" apart, while
 // trends, compare and `--speaker` take both for one registry person.
 #[test]

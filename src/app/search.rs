@@ -25,8 +25,9 @@ use super::search_printer::{Format, Printer};
 #[derive(Args, Debug)]
 #[command(after_help = QUERY_HELP)]
 pub struct SearchArgs {
-    /// The query (see "Query language" below).
-    #[arg(required_unless_present = "queries", conflicts_with = "queries")]
+    /// The query (see "Query language" below); without one, every document the filters
+    /// select (`search --from 2017 --kind briefing --count --by speaker`).
+    #[arg(conflicts_with = "queries")]
     pub query: Option<String>,
     #[command(flatten)]
     pub index: IndexArgs,
@@ -44,9 +45,10 @@ pub struct SearchArgs {
     /// Hits to skip first.
     #[arg(long, default_value_t = 0, value_name = "N")]
     pub offset: usize,
-    /// Order: score (most relevant first), date (oldest first) or -date (newest first).
-    #[arg(long, default_value = "score", allow_hyphen_values = true, value_parser = parse_sort)]
-    pub sort: SortOrder,
+    /// Order: score (most relevant first), date (oldest first) or -date (newest first)
+    /// [default: score, or date without a query].
+    #[arg(long, allow_hyphen_values = true, value_parser = parse_sort)]
+    pub sort: Option<SortOrder>,
     /// Print only the number of matching documents.
     #[arg(long)]
     pub count: bool,
@@ -119,7 +121,12 @@ impl SearchArgs {
         let request = SearchRequest {
             filter: filter.clone(),
             turns: filter.turns.clone(),
-            sort: self.sort,
+            // Without a query every document scores alike: date order is the one that says
+            // something.
+            sort: self.sort.unwrap_or(match self.query {
+                Some(_) => SortOrder::Score,
+                None => SortOrder::Date,
+            }),
             offset: self.offset,
             limit: (self.limit > 0).then_some(self.limit),
             passages: if self.no_snippets {
@@ -154,9 +161,10 @@ pub fn run(args: SearchArgs) -> anyhow::Result<Outcome> {
     let store = IndexStore::open(&args.index.index)?;
     note_unmatched_names(&store, &config.filter)?;
     let mut searcher = IndexSearcher::new(&store)?;
-    let outcome = match (&args.query, &args.queries, &args.out) {
-        (_, Some(file), _) => run_batch(&mut searcher, &config, file, &mut output)?,
-        (Some(query), None, Some(path)) => {
+    let query = args.query.as_deref();
+    let outcome = match (&args.queries, &args.out) {
+        (Some(file), _) => run_batch(&mut searcher, &config, file, &mut output)?,
+        (None, Some(path)) => {
             let context = ManifestContext {
                 args: std::env::args().collect(),
                 index: Some(store.fingerprint()?),
@@ -164,21 +172,36 @@ pub fn run(args: SearchArgs) -> anyhow::Result<Outcome> {
             };
             export_one(&mut searcher, &config, query, path, &context)?
         }
-        (Some(query), None, None) => run_one(&mut searcher, &config, query, &mut output)?,
-        (None, None, _) => anyhow::bail!("give a QUERY or --queries FILE"),
+        (None, None) => run_one(&mut searcher, &config, query, &mut output)?,
     };
     output.flush()?;
     Ok(outcome)
 }
 
+/// The plan of `query`, or of every document without one.
+fn plan_of(searcher: &mut IndexSearcher<'_>, query: Option<&str>) -> anyhow::Result<Plan> {
+    match query {
+        Some(query) => searcher.plan(query).map_err(|e| with_caret(e, query)),
+        None => Ok(Plan::every_document()),
+    }
+}
+
+/// How the messages name what was searched.
+fn searched(query: Option<&str>) -> String {
+    match query {
+        Some(query) => format!("`{query}`"),
+        None => "the filters".to_string(),
+    }
+}
+
 fn run_one(
     searcher: &mut IndexSearcher<'_>,
     config: &SearchConfig,
-    query: &str,
+    query: Option<&str>,
     output: &mut Output,
 ) -> anyhow::Result<Outcome> {
     let started = Instant::now();
-    let plan = searcher.plan(query).map_err(|e| with_caret(e, query))?;
+    let plan = plan_of(searcher, query)?;
     let mut printer =
         Printer::new(output.writer(), config.format).starting_at(config.request.offset);
     let found = if let Some(by) = config.by {
@@ -201,7 +224,8 @@ fn run_one(
             let ms = started.elapsed().as_secs_f64() * 1000.0;
             if total == 0 {
                 note(format_args!(
-                    "no document matches `{query}` ({ms:.1} ms); `statemine search --help` shows the query language"
+                    "no document matches {} ({ms:.1} ms); `statemine search --help` shows the query language",
+                    searched(query)
                 ));
             } else if shown == 0 {
                 note(format_args!(
@@ -229,11 +253,11 @@ fn run_one(
 fn export_one(
     searcher: &mut IndexSearcher<'_>,
     config: &SearchConfig,
-    query: &str,
+    query: Option<&str>,
     path: &Path,
     context: &ManifestContext,
 ) -> anyhow::Result<Outcome> {
-    let plan = searcher.plan(query).map_err(|e| with_caret(e, query))?;
+    let plan = plan_of(searcher, query)?;
     let (mut frame, found, what) = match answer_plan(searcher, config, &plan)? {
         Answer::Hits(hits) => (search::hits_frame(&hits)?, hits.len() as u64, "hit"),
         Answer::Count(count) => (search::count_frame(count)?, count, "count"),
@@ -252,7 +276,8 @@ fn export_one(
     ));
     if found == 0 {
         note(format_args!(
-            "no document matches `{query}`; `statemine search --help` shows the query language"
+            "no document matches {}; `statemine search --help` shows the query language",
+            searched(query)
         ));
         return Ok(Outcome::NoHits);
     }

@@ -207,9 +207,27 @@ impl Plan {
             next_id: 0,
         };
         let root = builder.node(expr, true)?;
+        Ok(Plan::finish(root, builder.next_id))
+    }
+
+    /// The plan every document matches: each is in one of the languages, so this is
+    /// `lang:en OR lang:ru`. A search without a query lists, counts or groups the documents
+    /// its filters select with it.
+    pub fn every_document() -> Plan {
+        let langs = Lang::ALL.iter().map(|l| l.as_str().to_string()).collect();
+        let root = Node::Keyword(KeywordLeaf {
+            field: KeywordField::Lang,
+            matcher: KeywordMatch::OneOf(langs),
+            text: "*".into(),
+        });
+        Plan::finish(root, 0)
+    }
+
+    /// The plan of `root`, with `text_leaves` text leaves, and its word keys.
+    fn finish(root: Node, text_leaves: usize) -> Plan {
         let mut plan = Plan {
             root,
-            text_leaves: builder.next_id,
+            text_leaves,
             stem_keys: [Vec::new(), Vec::new()],
             key_groups: [Vec::new(), Vec::new()],
         };
@@ -220,7 +238,7 @@ impl Plan {
             keys.dedup();
             keys
         });
-        Ok(plan)
+        plan
     }
 
     /// Word prefixes that can lead to a stem or prefix of the plan in `lang`.

@@ -459,6 +459,38 @@ fn turn_filters_keep_what_the_speaker_said() {
 }
 
 #[test]
+fn the_plan_of_every_document_selects_what_the_filters_select() {
+    let f = corpus();
+    let mut searcher = IndexSearcher::new(&f.store).unwrap();
+    let every = crate::query::Plan::every_document();
+    let none = TurnFilter::default();
+    let all = searcher
+        .count(&every, &DocFilter::default(), &none)
+        .unwrap();
+    assert_eq!(all, searcher.num_docs());
+    assert!(all > 1);
+    let russian = DocFilter {
+        langs: vec![Lang::Ru],
+        ..DocFilter::default()
+    };
+    let lang_ru = searcher.plan("lang:ru").unwrap();
+    assert_eq!(
+        searcher.count(&every, &russian, &none).unwrap(),
+        searcher
+            .count(&lang_ru, &DocFilter::default(), &none)
+            .unwrap()
+    );
+    let request = SearchRequest {
+        filter: russian,
+        limit: None,
+        ..SearchRequest::default()
+    };
+    let hits = searcher.search(&every, &request).unwrap();
+    assert!(hits.hits.iter().all(|h| h.doc.lang == Lang::Ru));
+    assert!(!hits.hits.is_empty());
+}
+
+#[test]
 fn counts_in_total_and_by_group_from_fast_fields() {
     let f = corpus();
     let mut searcher = IndexSearcher::new(&f.store).unwrap();
