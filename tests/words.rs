@@ -77,10 +77,29 @@ fn freq_groups_by_period_or_speaker_with_top_and_min_count() {
     assert!(rows.iter().all(|r| r["count"].as_u64().unwrap() >= 2));
     let speakers: std::collections::BTreeSet<&str> =
         rows.iter().map(|r| r["group"].as_str().unwrap()).collect();
+    // Every name of a registry person is counted under the person's name, as trends do.
     assert_eq!(
         speakers.into_iter().collect::<Vec<_>>(),
-        ["Sergei Lavrov", "Vladimir Putin", "Владимир Путин"]
+        ["Sergei Lavrov", "Vladimir Putin"]
     );
+    let all = words_json(&["freq", "--by", "speaker", "--top", "0"]);
+    let putin_docs = statemine(&[
+        "search",
+        "--speaker",
+        "Vladimir Putin",
+        "--count",
+        "--index",
+        index(),
+    ])
+    .ok();
+    let tokens = |group: &str| -> u64 {
+        all.iter()
+            .filter(|r| r["group"] == group)
+            .map(|r| r["count"].as_u64().unwrap())
+            .sum()
+    };
+    assert_eq!(putin_docs.stdout.trim(), "3");
+    assert!(tokens("Vladimir Putin") > 0 && tokens("Владимир Путин") == 0);
     let bad = statemine(&["words", "freq", "--by", "role", "--index", index()]);
     assert_eq!(bad.code, 2, "{}", bad.stderr);
 }
@@ -159,6 +178,26 @@ fn keyness_between_speakers_matches_names_by_whole_words() {
         (rows[0]["count_a"].as_u64(), rows[0]["docs_a"].as_u64()),
         (Some(3), Some(2))
     );
+    // A side named in Russian is the registry person, whichever name a document carries.
+    let russian = words_json(&[
+        "keyness",
+        "Путин",
+        "lavrov",
+        "--group",
+        "speaker",
+        "--top",
+        "0",
+        "--min-count",
+        "1",
+    ]);
+    for lang in ["en", "ru"] {
+        assert!(
+            russian
+                .iter()
+                .any(|r| r["lang"] == lang && r["count_a"].as_u64().unwrap() > 0),
+            "no {lang} word on the side of Путин: {russian:?}"
+        );
+    }
     let run = statemine(&[
         "words",
         "keyness",

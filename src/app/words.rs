@@ -86,7 +86,8 @@ impl TermArgs {
             TableFormat::from_path(path)?;
         }
         let options = self.options()?;
-        let filter = self.filter.to_filter_for(SpeakerUse::TurnFilter)?;
+        // Speakers are named by registry person, as trends name them.
+        let filter = self.filter.to_filter_for(SpeakerUse::Always)?;
         // Word statistics read whole documents: a turn filter would be silently ignored.
         anyhow::ensure!(
             filter.turns.is_empty(),

@@ -5,13 +5,16 @@
 //! choice in [`count_words_by`]); per group, the counts of its terms sum to its `tokens`
 //! (the word tokens that are no stopwords), and a term's `docs` is the number of the
 //! group's documents it occurs in. Groups come sorted by name. The result does not depend
-//! on the order of documents in the index, except for term ids.
+//! on the order of documents in the index, except for term ids. A document's speaker is
+//! named as theme counts and trends name it: a speaker-registry person by the person's
+//! name, whichever of their names the document carries.
 
 use rustc_hash::FxHashMap;
 
 use super::terms::{Interner, STOPWORD};
 use super::{Vocabulary, WordsError, WordsOptions};
 use crate::analysis::{ALL_GROUP, AnalysisError, Granularity, GroupBy};
+use crate::corpus::Resolver;
 use crate::document::Document;
 use crate::index::{DocFilter, IndexStore};
 
@@ -132,7 +135,8 @@ pub fn count_words(
 }
 
 /// Counts the terms of the selected documents in the group `group_of` gives each (`None`:
-/// the document is not counted).
+/// the document is not counted); `group_of` sees the speaker named by the registry of
+/// `filter` (see the module's contract).
 pub fn count_words_by(
     store: &IndexStore,
     filter: &DocFilter,
@@ -143,8 +147,13 @@ pub fn count_words_by(
     let searcher = reader.searcher();
     let mut interner = Interner::new(options.form, options.stopwords.clone());
     let mut counter = Counter::default();
+    let registry = filter.turns.registry();
+    let mut resolver = Resolver::new(&registry);
     for address in store.select(&reader, filter)? {
-        let (stored, _turns) = store.load_deferring_turns(&searcher, address)?;
+        let (mut stored, _turns) = store.load_deferring_turns(&searcher, address)?;
+        if let Some(person) = resolver.person(&stored.doc.speaker) {
+            stored.doc.speaker.clone_from(&person.name);
+        }
         let doc = &stored.doc;
         if let Some(group) = group_of(doc) {
             counter.add(&mut interner, doc, group);

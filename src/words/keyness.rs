@@ -18,6 +18,7 @@ use super::count::document_field;
 use super::{WordCounts, WordsError, WordsOptions};
 use crate::analysis::stats::{chi_square_1_p_value, log_likelihood_g2};
 use crate::analysis::{AnalysisError, Comparison, GroupBy, Period};
+use crate::corpus::SpeakerRegistry;
 use crate::document::Document;
 use crate::index::{DocFilter, IndexStore};
 use crate::text::names::NamePattern;
@@ -108,16 +109,21 @@ impl KeynessTable {
 }
 
 /// A group value of one side: speakers and sources by whole words, as `--speaker`
-/// matches them (`putin` is "Vladimir Putin"), kinds and languages exactly; both
-/// case-insensitively.
+/// matches them (`putin` is "Vladimir Putin"), a name of a speaker-registry person as that
+/// person (`Путин` is "Vladimir Putin" too: documents reach the sides with their speaker
+/// named by person), kinds and languages exactly; all case-insensitively.
 enum Value {
     Name(NamePattern),
+    Person(String),
     Exact(String),
 }
 
 impl Value {
-    fn new(by: GroupBy, value: &str) -> Value {
+    fn new(by: GroupBy, value: &str, registry: &SpeakerRegistry) -> Value {
         match by {
+            GroupBy::Speaker if let Some(person) = registry.person(value) => {
+                Value::Person(person.name.clone())
+            }
             GroupBy::Speaker | GroupBy::Source => NamePattern::new(value, false)
                 .map_or_else(|| Value::Exact(value.to_lowercase()), Value::Name),
             _ => Value::Exact(value.to_lowercase()),
@@ -127,6 +133,7 @@ impl Value {
     fn matches(&self, value: &str) -> bool {
         match self {
             Value::Name(pattern) => pattern.matches(value),
+            Value::Person(name) => value == name,
             Value::Exact(wanted) => value.to_lowercase() == *wanted,
         }
     }
@@ -139,13 +146,27 @@ enum Sides<'a> {
 }
 
 impl Sides<'_> {
-    fn new(comparison: &Comparison) -> Sides<'_> {
-        match comparison {
+    /// The sides of `comparison`, checked (see [`check_sides`]); two names of one
+    /// registry person are refused as one side twice.
+    fn new<'a>(
+        comparison: &'a Comparison,
+        registry: &SpeakerRegistry,
+    ) -> Result<Sides<'a>, WordsError> {
+        check_sides(comparison)?;
+        Ok(match comparison {
             Comparison::Periods { a, b } => Sides::Periods(a, b),
             Comparison::Groups { by, a, b } => {
-                Sides::Groups(*by, Value::new(*by, a), Value::new(*by, b))
+                let (a, b) = (Value::new(*by, a, registry), Value::new(*by, b, registry));
+                if let (Value::Person(first), Value::Person(second)) = (&a, &b)
+                    && first == second
+                {
+                    return Err(WordsError::Sides {
+                        reason: format!("both sides are {by} `{first}`"),
+                    });
+                }
+                Sides::Groups(*by, a, b)
             }
-        }
+        })
     }
 
     /// The side (`"a"` or `"b"`) of `doc`, if any; a document on both sides (a speaker
@@ -198,8 +219,7 @@ pub fn keyness_counts(
     options: &WordsOptions,
     comparison: &Comparison,
 ) -> Result<WordCounts, WordsError> {
-    check_sides(comparison)?;
-    let sides = Sides::new(comparison);
+    let sides = Sides::new(comparison, &filter.turns.registry())?;
     let mut counts =
         super::count::count_words_by(store, filter, options, &|doc| sides.side_of(doc))?;
     ensure_sides(&mut counts);
@@ -319,8 +339,7 @@ pub(crate) fn keyness_of_docs(
     options: &WordsOptions,
     comparison: &Comparison,
 ) -> Result<WordCounts, WordsError> {
-    check_sides(comparison)?;
-    let sides = Sides::new(comparison);
+    let sides = Sides::new(comparison, &SpeakerRegistry::builtin())?;
     let mut counts = super::count::tests::count_docs(docs, options, &|doc| sides.side_of(doc));
     ensure_sides(&mut counts);
     Ok(counts)
@@ -421,6 +440,25 @@ mod tests {
             err.to_string(),
             "keyness: side `Lavrov` selects no document"
         );
+        // Two names of one registry person are one side twice; a person's name in another
+        // alphabet is that person.
+        let one_person = Comparison::Groups {
+            by: GroupBy::Speaker,
+            a: "Vladimir Putin".into(),
+            b: "Владимир Путин".into(),
+        };
+        let err = keyness_of_docs(&[], &WordsOptions::default(), &one_person).unwrap_err();
+        assert_eq!(
+            err.to_string(),
+            "keyness: both sides are speaker `Vladimir Putin`"
+        );
+        let in_russian = Comparison::Groups {
+            by: GroupBy::Speaker,
+            a: "Владимир Путин".into(),
+            b: "Lavrov".into(),
+        };
+        let counts = keyness_of_docs(&docs, &WordsOptions::default(), &in_russian).unwrap();
+        assert_eq!(counts.groups[0].documents, 1);
         // "putin" and "vladimir" both name this speaker: the document is on neither side.
         let both = Comparison::Groups {
             by: GroupBy::Speaker,
