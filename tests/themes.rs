@@ -485,7 +485,7 @@ fn kwic_aligns_theme_matches_and_queries() {
 // `kwic --theme us_blame` failed for want of a positional target, and `kwic blame --theme
 // futility` read `blame` as a phrase (the file had been narrowed to futility first).
 #[test]
-fn kwic_shows_the_themes_named_by_theme_side_by_side() {
+fn kwic_and_first_show_the_themes_named_by_theme_side_by_side() {
     let kwic = |args: &[&str]| {
         let themes = mini();
         let mut all = vec!["kwic", "--index", fixture_index(), "--themes", &themes];
@@ -519,6 +519,31 @@ fn kwic_shows_the_themes_named_by_theme_side_by_side() {
         none.stderr
     );
     kwic(&[]).fails_with("name what to show: a theme id");
+    // `first` takes THEME and --theme the same way.
+    let themes = mini();
+    let first = |args: &[&str]| {
+        let mut all = vec![
+            "first",
+            "--index",
+            fixture_index(),
+            "--themes",
+            &themes,
+            "--json",
+        ];
+        all.extend_from_slice(args);
+        let run = statemine(&all).ok();
+        let mut seen: Vec<String> = run
+            .json_lines()
+            .iter()
+            .map(|row| row["theme"].as_str().unwrap().to_string())
+            .collect();
+        seen.dedup();
+        seen
+    };
+    assert_eq!(first(&["blame"]), ["blame"]);
+    let both = first(&["blame", "--theme", "futility"]);
+    assert_eq!(both.len(), 2, "{both:?}");
+    assert_eq!(both, first(&["--theme", "futility", "--theme", "blame"]));
     kwic(&["no such words", "--theme", "blame"]).fails_with("and a phrase is shown alone");
 }
 

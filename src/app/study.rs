@@ -170,7 +170,7 @@ pub struct CompareArgs {
 /// Arguments of `statemine first`.
 #[derive(Args, Debug)]
 pub struct FirstArgs {
-    /// Only this theme.
+    /// Only this theme (with `--theme`: this one and those).
     pub theme: Option<String>,
     #[command(flatten)]
     pub index: IndexArgs,
@@ -403,7 +403,18 @@ pub fn compare(args: CompareArgs) -> anyhow::Result<Outcome> {
 }
 
 /// Runs `statemine first`.
-pub fn first(args: FirstArgs) -> anyhow::Result<Outcome> {
+pub fn first(mut args: FirstArgs) -> anyhow::Result<Outcome> {
+    // THEME with --theme: the themes of both, not THEME looked up among --theme's.
+    let only = &mut args.series.themes.only;
+    let theme = match args.theme.take() {
+        Some(theme) if !only.is_empty() => {
+            if !only.contains(&theme) {
+                only.push(theme);
+            }
+            None
+        }
+        theme => theme,
+    };
     outputs_apart(
         &[("--out", args.out.as_deref())],
         &[
@@ -417,7 +428,7 @@ pub fn first(args: FirstArgs) -> anyhow::Result<Outcome> {
     }
     let study = load_study(&args.index.index, &args.series, &filter, None)?;
     let selection = study.select(&[])?;
-    let rows = study.first_rows(&selection, args.theme.as_deref())?;
+    let rows = study.first_rows(&selection, theme.as_deref())?;
     match &args.out {
         Some(out) => {
             let context = manifest_context(&study)?;
