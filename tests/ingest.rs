@@ -459,6 +459,11 @@ fn remove_takes_documents_out_by_id_or_by_input_and_refuses_unknown_ids() {
     assert_eq!(run.summary(), "removed 0 documents, 0 documents left");
     env.run(&["remove"])
         .fails_with("name the documents to remove");
+    // Reading flags without --input would be ignored: refused, naming the flag.
+    env.run(&["remove", "fx-en-1", "--id-prefix", "x-"])
+        .fails_with("--id-prefix applies to the files of --input");
+    env.run(&["remove", "fx-en-1", "--map", "text=body"])
+        .fails_with("--map applies to the files of --input");
 }
 
 #[test]

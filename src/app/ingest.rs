@@ -52,6 +52,18 @@ pub struct Reading {
 }
 
 impl ReadingArgs {
+    /// The first of these flags given, if any (they only apply where files are read).
+    pub fn first_given(&self) -> Option<&'static str> {
+        [
+            ("--map", !self.map.is_empty()),
+            ("--delimiter", self.delimiter.is_some()),
+            ("--set", !self.set.is_empty()),
+            ("--id-prefix", self.id_prefix.is_some()),
+        ]
+        .into_iter()
+        .find_map(|(flag, given)| given.then_some(flag))
+    }
+
     /// The column map, delimiter, defaults and id prefix these flags give, checked before
     /// any input is read.
     pub fn parse(&self) -> anyhow::Result<Reading> {

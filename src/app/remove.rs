@@ -44,6 +44,12 @@ pub fn run(args: RemoveArgs) -> anyhow::Result<Outcome> {
     if args.ids.is_empty() && args.inputs.is_empty() {
         anyhow::bail!("name the documents to remove: ids, or --input FILE");
     }
+    if let (true, Some(flag)) = (args.inputs.is_empty(), args.reading.first_given()) {
+        anyhow::bail!(
+            "{flag} applies to the files of --input; ids are given as the index holds them \
+             (with their --id-prefix: tass-1)"
+        );
+    }
     let mut ids = args.ids.clone();
     if !args.inputs.is_empty() {
         ids.extend(input_ids(&args)?);
