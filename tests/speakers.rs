@@ -326,7 +326,7 @@ fn a_bad_registry_in_the_working_directory_fails_the_commands_that_read_it() {
     .unwrap();
     let index = index().to_str().unwrap().to_string();
     let in_dir = |args: &[&str]| Statemine::new().current_dir(dir.path()).args(args).run();
-    let readers: [&[&str]; 6] = [
+    let readers: [&[&str]; 8] = [
         &["themes", "count", "--index", &index],
         &[
             "search",
@@ -361,6 +361,17 @@ fn a_bad_registry_in_the_working_directory_fails_the_commands_that_read_it() {
             "sanctions",
         ],
         &["speakers", "list"],
+        // Counts by speaker name registry persons, as trends do.
+        &[
+            "search",
+            "--index",
+            &index,
+            "sanctions",
+            "--count",
+            "--by",
+            "speaker",
+        ],
+        &["words", "freq", "--index", &index, "--by", "speaker"],
     ];
     for args in readers {
         let run = in_dir(args);

@@ -124,7 +124,8 @@ pub enum SpeakerUse {
     /// Always: it names document and turn speakers by their registry person (counts,
     /// evidence, trends). A registry file is read and checked even when no filter needs it.
     Always,
-    /// Only to resolve `--speaker`, `--turn-speaker` and `--role` (search, export).
+    /// Only to resolve `--speaker`, `--turn-speaker` and `--role` (search, export, and word
+    /// statistics that do not group by speaker).
     /// Without them a registry file is read only when `--speakers` names it, so that a
     /// search does not pay for parsing registries it never consults.
     TurnFilter,

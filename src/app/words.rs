@@ -80,14 +80,22 @@ impl TermArgs {
         })
     }
 
-    /// Checks the output path, builds the options and filter, opens the index.
-    fn open(&self) -> anyhow::Result<(WordsOptions, statemine::index::DocFilter, IndexStore)> {
+    /// Checks the output path, builds the options and filter, opens the index. `by_speaker`:
+    /// the command groups or compares by speaker, and so reads the registry file as trends
+    /// do (speakers are named by registry person).
+    fn open(
+        &self,
+        by_speaker: bool,
+    ) -> anyhow::Result<(WordsOptions, statemine::index::DocFilter, IndexStore)> {
         if let Some(path) = &self.out {
             TableFormat::from_path(path)?;
         }
         let options = self.options()?;
-        // Speakers are named by registry person, as trends name them.
-        let filter = self.filter.to_filter_for(SpeakerUse::Always)?;
+        let filter = self.filter.to_filter_for(if by_speaker {
+            SpeakerUse::Always
+        } else {
+            SpeakerUse::TurnFilter
+        })?;
         // Word statistics read whole documents: a turn filter would be silently ignored.
         anyhow::ensure!(
             filter.turns.is_empty(),
@@ -233,8 +241,8 @@ fn note_stopwords(args: &TermArgs, stopword_tokens: u64) {
 
 fn freq(args: FreqArgs) -> anyhow::Result<Outcome> {
     let terms = &args.terms;
-    let (options, filter, store) = terms.open()?;
     let grouping = args.by.map_or(Grouping::All, |b| b.0);
+    let (options, filter, store) = terms.open(grouping == Grouping::Field(GroupBy::Speaker))?;
     let counts = words::count_words(&store, &filter, &options, grouping)?;
     let rows = words::freq_rows(&counts, terms.top, terms.min_count.unwrap_or(1));
     note_stopwords(terms, counts.groups.iter().map(|g| g.stopword_tokens).sum());
@@ -259,7 +267,7 @@ fn keyness(args: KeynessArgs) -> anyhow::Result<Outcome> {
     let terms = &args.terms;
     let named = args.named.named()?.unwrap_or_default();
     let comparison = analysis::resolve_comparison(&args.a, &args.b, args.group, &named)?;
-    let (options, filter, store) = terms.open()?;
+    let (options, filter, store) = terms.open(args.group == Some(GroupBy::Speaker))?;
     let counts = words::keyness_counts(&store, &filter, &options, &comparison)?;
     let mut table = words::keyness(&counts, &comparison, terms.min_count.unwrap_or(5))?;
     table.keep_top(terms.top);
@@ -280,7 +288,7 @@ fn keyness(args: KeynessArgs) -> anyhow::Result<Outcome> {
 
 fn colloc(args: CollocArgs) -> anyhow::Result<Outcome> {
     let terms = &args.terms;
-    let (options, filter, store) = terms.open()?;
+    let (options, filter, store) = terms.open(false)?;
     let mut table = words::collocates(
         &store,
         &filter,
