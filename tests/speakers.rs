@@ -391,6 +391,69 @@ fn a_bad_registry_in_the_working_directory_fails_the_commands_that_read_it() {
     assert_eq!(words.code, 0, "{}", words.stderr);
 }
 
+// The names a registry leaves unresolved were only visible as separate groups of trend
+// tables.
+#[test]
+fn speakers_names_lists_the_names_a_registry_leaves_unresolved() {
+    let index = index().to_str().unwrap();
+    let names = |extra: &[&str]| {
+        let mut args = vec![
+            "speakers", "names", "--index", index, "--json", "--limit", "0",
+        ];
+        args.extend_from_slice(extra);
+        statemine(&args)
+    };
+    let built_in = names(&[]).ok().json_lines();
+    let row = |rows: &[serde_json::Value], place: &str, name: &str| {
+        rows.iter()
+            .find(|r| r["place"] == place && r["name"] == name)
+            .cloned()
+            .unwrap_or_else(|| panic!("no {place} {name}: {rows:?}"))
+    };
+    // Each count agrees with the stored turns.
+    let store = IndexStore::open(self::index()).unwrap();
+    let mut petrova = 0u64;
+    store
+        .for_each_document(
+            &DocFilter::default(),
+            |d| -> Result<(), statemine::index::IndexError> {
+                petrova += d
+                    .structure
+                    .paragraphs
+                    .iter()
+                    .filter(|t| t.speaker.as_deref() == Some("А.Петрова"))
+                    .count() as u64;
+                Ok(())
+            },
+        )
+        .unwrap();
+    let label = row(&built_in, "turn", "А.Петрова");
+    assert_eq!(label["paragraphs"], petrova);
+    assert_eq!(label["person"], serde_json::Value::Null);
+    assert_eq!(row(&built_in, "turn", "Question")["generic"], true);
+    let unresolved = names(&["--unresolved"]).ok().json_lines();
+    assert!(unresolved.iter().any(|r| r["name"] == "А.Петрова"));
+    assert!(
+        unresolved
+            .iter()
+            .all(|r| r["generic"] == false && r["person"].is_null())
+    );
+    // With the registry file, the fixture's people resolve, in both alphabets.
+    let registry = registry_file().to_str().unwrap();
+    let known = names(&["--speakers", registry]).ok().json_lines();
+    assert_eq!(row(&known, "turn", "А.Петрова")["person"], "Anna Petrova");
+    assert_eq!(
+        row(&known, "document", "Boris Orlov")["person"],
+        "Boris Orlov"
+    );
+    let none = names(&["--speakers", registry, "--unresolved"]);
+    assert_eq!(none.code, 1, "{}", none.stderr);
+    let table = statemine(&["speakers", "names", "--index", index, "--limit", "2"]).ok();
+    assert_eq!(table.stdout.lines().count(), 3, "{}", table.stdout);
+    assert!(table.stdout.starts_with("name "), "{}", table.stdout);
+    assert!(table.stderr.contains("2 of "), "{}", table.stderr);
+}
+
 #[test]
 fn speakers_check_scores_roles_against_labels() {
     let dir = tempfile::tempdir().unwrap();

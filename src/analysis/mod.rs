@@ -3,7 +3,8 @@
 //! Contract: everything here works on [`crate::themes::DocThemeMatches`] (what counting
 //! produces) and returns data: polars tables for export, and typed rows for everything
 //! that reads them ([`TrendRow`], [`ComparisonRow`], [`FirstOccurrence`]); nothing prints.
-//! [`attribution`] scores the speaker roles of the index against hand labels.
+//! [`attribution`] scores the speaker roles of the index against hand labels;
+//! [`speaker_names`] lists the speaker names of the index as a registry resolves them.
 
 mod aggregate;
 pub mod attribution;
@@ -14,6 +15,7 @@ mod error;
 mod first;
 mod groups;
 pub mod periods;
+mod speaker_names;
 pub mod stats;
 pub mod validation;
 
@@ -33,3 +35,4 @@ pub use first::{
 };
 pub use groups::{ALL_GROUP, GroupBy, UNKNOWN_GROUP};
 pub use periods::{Granularity, Period, PeriodSpec, parse_period};
+pub use speaker_names::{NamePlace, SpeakerName, speaker_names};

@@ -7,11 +7,15 @@ use std::path::PathBuf;
 use clap::{Args, Subcommand};
 
 use statemine::analysis::attribution::{self, AttributionReport};
+use statemine::analysis::{SpeakerName, speaker_names};
 use statemine::document::Role;
 use statemine::index::IndexStore;
+use statemine::text::terminal_safe;
 
 use super::Outcome;
-use super::common::{IndexArgs, each_as, load_speakers, outputs_apart};
+use super::common::{
+    FilterArgs, IndexArgs, SpeakerUse, each_as, load_speakers, note_unmatched_names, outputs_apart,
+};
 use super::output::{Output, note, warning};
 use super::themes::write_misses;
 
@@ -23,6 +27,28 @@ pub enum SpeakersCommand {
     /// Speaker-attribution accuracy: the roles analyses use against the `speaker_role` of
     /// hand-labelled paragraphs, per language, with the confusion table.
     Check(CheckArgs),
+    /// The document speakers and turn labels of an index, with their counts and the
+    /// registry person each names: the names to add to a registry file.
+    Names(NamesArgs),
+}
+
+/// Arguments of `statemine speakers names`.
+#[derive(Args, Debug)]
+pub struct NamesArgs {
+    #[command(flatten)]
+    pub index: IndexArgs,
+    #[command(flatten)]
+    pub filter: FilterArgs,
+    /// Only the names the registry resolves to nobody (neither a person nor a generic
+    /// label such as `Question`).
+    #[arg(long)]
+    pub unresolved: bool,
+    /// At most this many names (0: all).
+    #[arg(long, default_value_t = 50, value_name = "N")]
+    pub limit: usize,
+    /// One JSON object per name (name, place, documents, paragraphs, person, generic).
+    #[arg(long)]
+    pub json: bool,
 }
 
 /// Arguments of `statemine speakers list`.
@@ -60,7 +86,90 @@ pub fn run(command: SpeakersCommand) -> anyhow::Result<Outcome> {
     match command {
         SpeakersCommand::List(args) => list(args),
         SpeakersCommand::Check(args) => check(args),
+        SpeakersCommand::Names(args) => names(args),
     }
+}
+
+fn names(args: NamesArgs) -> anyhow::Result<Outcome> {
+    let filter = args.filter.to_filter_for(SpeakerUse::Always)?;
+    anyhow::ensure!(
+        filter.turns.is_empty(),
+        "--turn-speaker and --role do not apply to `speakers names`, which lists the names of \
+         whole documents"
+    );
+    let store = IndexStore::open(&args.index.index)?;
+    note_unmatched_names(&store, &filter)?;
+    let mut rows = speaker_names(&store, &filter, &filter.turns.registry())?;
+    if args.unresolved {
+        rows.retain(SpeakerName::unresolved);
+    }
+    let total = rows.len();
+    if args.limit > 0 {
+        rows.truncate(args.limit);
+    }
+    let mut out = Output::stdout();
+    if args.json {
+        for row in &rows {
+            out.line(&serde_json::to_string(row)?)?;
+        }
+    } else if !rows.is_empty() {
+        for line in names_table(&rows) {
+            out.line(&line)?;
+        }
+    }
+    out.flush()?;
+    if total > rows.len() {
+        note(format_args!(
+            "{} of {total} names shown (--limit 0 shows all)",
+            rows.len()
+        ));
+    }
+    Ok(if rows.is_empty() {
+        Outcome::NoHits
+    } else {
+        Outcome::Done
+    })
+}
+
+/// The names as an aligned table: name, place, documents, paragraphs, what the registry
+/// makes of the name.
+fn names_table(rows: &[SpeakerName]) -> Vec<String> {
+    let shown: Vec<String> = rows
+        .iter()
+        .map(|r| terminal_safe(&r.name).into_owned())
+        .collect();
+    let width = shown
+        .iter()
+        .map(|n| n.chars().count())
+        .chain(["name".len()])
+        .max()
+        .unwrap_or(0);
+    let pad = |text: &str| {
+        let fill = width.saturating_sub(text.chars().count());
+        format!("{text}{}", " ".repeat(fill))
+    };
+    let mut lines = vec![format!(
+        "{}  {:<8}  {:>9}  {:>10}  registry",
+        pad("name"),
+        "place",
+        "documents",
+        "paragraphs"
+    )];
+    for (row, name) in rows.iter().zip(&shown) {
+        let registry = match (&row.person, row.generic) {
+            (Some(person), _) => terminal_safe(person).into_owned(),
+            (None, true) => "(generic)".to_string(),
+            (None, false) => "(unresolved)".to_string(),
+        };
+        lines.push(format!(
+            "{}  {:<8}  {:>9}  {:>10}  {registry}",
+            pad(name),
+            row.place.as_str(),
+            row.documents,
+            row.paragraphs
+        ));
+    }
+    lines
 }
 
 fn list(args: ListArgs) -> anyhow::Result<Outcome> {
