@@ -10,8 +10,9 @@
 //! be a statement, and folders of statements hold `README.md` and notes; such files are
 //! listed in [`InputSet::skipped`] (a file named explicitly is always read). A pipe
 //! (`<(zcat ...)`, `/dev/stdin`, a named pipe) is read once, in the format of its name or
-//! else as JSON Lines, as `-` is. A file reached twice (a path and a glob) is read once. A name that matches nothing is an error before
-//! anything is read, so a typo never yields an empty "successful" ingest.
+//! else as JSON Lines, as `-` is. A file reached twice (a path and a glob) is read once.
+//! A name that matches nothing is an error before anything is read, so a typo never
+//! yields an empty "successful" ingest.
 
 use std::collections::HashSet;
 use std::fs;
