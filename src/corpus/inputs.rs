@@ -2,7 +2,7 @@
 //! the list of inputs to read, each with its format.
 //!
 //! Contract: folders are walked recursively in name order, keeping `.jsonl`, `.ndjson`,
-//! `.csv`, `.txt`, `.md` and the same with `.gz`, and skipping hidden entries (`.git`);
+//! `.csv`, `.tsv`, `.tab`, `.txt`, `.md`, `.markdown` and the same with `.gz`, and skipping hidden entries (`.git`);
 //! globs keep the matching files of those formats (symlinked folders are not followed by
 //! either, see [`super::glob_walk`]); a file named explicitly must have one
 //! of those extensions. A `.txt`/`.md` file reached through a folder or a glob is read
