@@ -452,6 +452,21 @@ fn speakers_names_lists_the_names_a_registry_leaves_unresolved() {
     assert_eq!(table.stdout.lines().count(), 3, "{}", table.stdout);
     assert!(table.stdout.starts_with("name "), "{}", table.stdout);
     assert!(table.stderr.contains("2 of "), "{}", table.stderr);
+    // --out writes the same rows as a table with its manifest.
+    let dir = tempfile::tempdir().unwrap();
+    let csv = dir.path().join("names.csv");
+    let csv_arg = csv.to_str().unwrap();
+    statemine(&[
+        "speakers", "names", "--index", index, "--limit", "0", "--out", csv_arg,
+    ])
+    .ok();
+    let written = std::fs::read_to_string(&csv).unwrap();
+    assert!(
+        written.starts_with("name,place,documents,paragraphs,person,generic\n"),
+        "{written}"
+    );
+    assert_eq!(written.lines().count(), built_in.len() + 1);
+    assert!(dir.path().join("names.csv.manifest.json").is_file());
 }
 
 #[test]

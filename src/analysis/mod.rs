@@ -35,4 +35,4 @@ pub use first::{
 };
 pub use groups::{ALL_GROUP, GroupBy, UNKNOWN_GROUP};
 pub use periods::{Granularity, Period, PeriodSpec, parse_period};
-pub use speaker_names::{NamePlace, SpeakerName, speaker_names};
+pub use speaker_names::{NamePlace, SpeakerName, speaker_names, speaker_names_frame};

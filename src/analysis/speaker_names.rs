@@ -12,8 +12,10 @@
 
 use std::collections::HashMap;
 
+use polars::prelude::{Column, DataFrame};
 use serde::Serialize;
 
+use super::AnalysisError;
 use crate::corpus::{Resolved, SpeakerRegistry};
 use crate::index::{DocFilter, IndexError, IndexStore};
 
@@ -117,6 +119,40 @@ pub fn speaker_names(
     Ok(rows)
 }
 
+/// The rows as a table: `name, place, documents, paragraphs, person` (empty when none),
+/// `generic`.
+pub fn speaker_names_frame(rows: &[SpeakerName]) -> Result<DataFrame, AnalysisError> {
+    let columns = vec![
+        Column::new(
+            "name".into(),
+            rows.iter().map(|r| r.name.as_str()).collect::<Vec<_>>(),
+        ),
+        Column::new(
+            "place".into(),
+            rows.iter().map(|r| r.place.as_str()).collect::<Vec<_>>(),
+        ),
+        Column::new(
+            "documents".into(),
+            rows.iter().map(|r| r.documents).collect::<Vec<_>>(),
+        ),
+        Column::new(
+            "paragraphs".into(),
+            rows.iter().map(|r| r.paragraphs).collect::<Vec<_>>(),
+        ),
+        Column::new(
+            "person".into(),
+            rows.iter()
+                .map(|r| r.person.as_deref().unwrap_or(""))
+                .collect::<Vec<_>>(),
+        ),
+        Column::new(
+            "generic".into(),
+            rows.iter().map(|r| r.generic).collect::<Vec<_>>(),
+        ),
+    ];
+    Ok(DataFrame::new_infer_height(columns)?)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -178,5 +214,23 @@ mod tests {
         assert!(unknown.unresolved());
         assert!(!label.unresolved());
         assert!(rows.iter().all(|r| !r.name.is_empty()));
+        let frame = speaker_names_frame(&rows).unwrap();
+        assert_eq!(frame.height(), rows.len());
+        let names: Vec<&str> = frame
+            .get_column_names()
+            .iter()
+            .map(|n| n.as_str())
+            .collect();
+        assert_eq!(
+            names,
+            [
+                "name",
+                "place",
+                "documents",
+                "paragraphs",
+                "person",
+                "generic"
+            ]
+        );
     }
 }

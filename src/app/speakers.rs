@@ -7,8 +7,9 @@ use std::path::PathBuf;
 use clap::{Args, Subcommand};
 
 use statemine::analysis::attribution::{self, AttributionReport};
-use statemine::analysis::{SpeakerName, speaker_names};
+use statemine::analysis::{SpeakerName, speaker_names, speaker_names_frame};
 use statemine::document::Role;
+use statemine::export::{ManifestContext, TableFormat, write_table_with_manifest};
 use statemine::index::IndexStore;
 use statemine::text::terminal_safe;
 
@@ -47,8 +48,12 @@ pub struct NamesArgs {
     #[arg(long, default_value_t = 50, value_name = "N")]
     pub limit: usize,
     /// One JSON object per name (name, place, documents, paragraphs, person, generic).
-    #[arg(long)]
+    #[arg(long, conflicts_with = "out")]
     pub json: bool,
+    /// Write the names to FILE (.csv, .parquet, .json, .ndjson) and FILE.manifest.json
+    /// instead of printing them.
+    #[arg(long, value_name = "FILE")]
+    pub out: Option<PathBuf>,
 }
 
 /// Arguments of `statemine speakers list`.
@@ -91,6 +96,13 @@ pub fn run(command: SpeakersCommand) -> anyhow::Result<Outcome> {
 }
 
 fn names(args: NamesArgs) -> anyhow::Result<Outcome> {
+    outputs_apart(
+        &[("--out", args.out.as_deref())],
+        &[("--speakers", args.filter.speakers.as_deref())],
+    )?;
+    if let Some(out) = &args.out {
+        TableFormat::from_path(out)?;
+    }
     let filter = args.filter.to_filter_for(SpeakerUse::Always)?;
     anyhow::ensure!(
         filter.turns.is_empty(),
@@ -107,20 +119,37 @@ fn names(args: NamesArgs) -> anyhow::Result<Outcome> {
     if args.limit > 0 {
         rows.truncate(args.limit);
     }
+    if let Some(path) = &args.out {
+        let context = ManifestContext {
+            args: std::env::args().collect(),
+            index: Some(store.fingerprint()?),
+            ..ManifestContext::default()
+        };
+        let manifest = write_table_with_manifest(&mut speaker_names_frame(&rows)?, path, &context)?;
+        note(format_args!(
+            "wrote {} ({} names) and {}",
+            path.display(),
+            rows.len(),
+            manifest.display()
+        ));
+    }
     let mut out = Output::stdout();
-    if args.json {
-        for row in &rows {
-            out.line(&serde_json::to_string(row)?)?;
-        }
-    } else if !rows.is_empty() {
-        for line in names_table(&rows) {
-            out.line(&line)?;
-        }
+    let lines = match (&args.out, args.json) {
+        (Some(_), _) => Vec::new(),
+        (None, true) => rows
+            .iter()
+            .map(serde_json::to_string)
+            .collect::<Result<_, _>>()?,
+        (None, false) if rows.is_empty() => Vec::new(),
+        (None, false) => names_table(&rows),
+    };
+    for line in &lines {
+        out.line(line)?;
     }
     out.flush()?;
     if total > rows.len() {
         note(format_args!(
-            "{} of {total} names shown (--limit 0 shows all)",
+            "{} of {total} names kept (--limit 0 keeps all)",
             rows.len()
         ));
     }
