@@ -83,7 +83,8 @@ Query language:
   title:korea  text:korea    only in the title, only in the text (default: both)
   speaker:putin  source:mid  kind:interview  lang:ru  tag:korea   metadata
 Words are stemmed with the document's language: `sanctions` finds `sanction` in English
-texts, `санкциям` finds `санкции` in Russian ones.
+texts, `санкциям` finds `санкции` in Russian ones. Without a query, every document the
+filters select, oldest first.
 Exit status: 0 with hits, 1 without, 2 on error.";
 
 fn parse_sort(value: &str) -> Result<SortOrder, String> {
