@@ -187,6 +187,23 @@ pub(crate) fn has_journalist_word(text: &str) -> bool {
     })
 }
 
+/// Whether `word` alone is a title of the role tables (`Президент`, `Minister`, `CEO`) or a
+/// journalist's word.
+pub(crate) fn is_title_word(word: &str) -> bool {
+    let word = words(word);
+    let [word] = word.as_slice() else {
+        return false;
+    };
+    [
+        &PHRASES.official_titles,
+        &PHRASES.state_titles,
+        &PHRASES.other_titles,
+    ]
+    .iter()
+    .any(|table| table.iter().any(|t| t.as_slice() == std::slice::from_ref(word)))
+        || has_journalist_word(word)
+}
+
 /// The role that the words of a title imply (`President of France`, `Finance Minister`),
 /// or `None` when they name no cue. `name` is the person's name, when known.
 pub fn guess_role(title: &str, name: Option<&str>) -> Option<Role> {

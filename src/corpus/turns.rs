@@ -9,8 +9,9 @@
 //! ends with a personal name (`Head of the ... faction in the State Duma Sergei Mironov`),
 //! and a single word only when it is a known label word (`Question`, `Remark`) or a
 //! well-known surname. Russian labels are anchored on an initials-and-surname token
-//! (`В.Путин`, `С.В.Лавров`), before or after a lowercase description. `The answer is
-//! simple: ...` is not a label.
+//! (`В.Путин`, `С.В.Лавров`), before or after a lowercase description; a surname of
+//! several capitalised words that are no title stays whole (`Т.Х.Аль Тани`). `The answer
+//! is simple: ...` is not a label.
 //!
 //! A turn lasts from its label to the next label; paragraphs before the first label are
 //! narration (in a signed `article`, the author's words). A paragraph that introduces a
@@ -28,6 +29,7 @@ use regex::Regex;
 
 use super::roles::{
     first_known_person, guess_role, guess_role_in_text, has_journalist_word, is_country,
+    is_title_word,
     known_person,
 };
 use crate::document::{Document, Kind, Role};
@@ -292,6 +294,23 @@ static INITIALS_NAME: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(r"^(?:\p{Lu}\.\s?){1,3}\p{Lu}[\p{L}'’-]+$").expect("constant pattern compiles")
 });
 
+/// How many tokens of a label that opens with an initials-and-surname token name the
+/// person: the surname goes on through capitalised words that are no title when the label
+/// is one segment of at most [`MAX_SURNAME_WORDS`] such words (`Т.Х.Аль Тани`,
+/// `К.Фернандес Де Киршнер`); otherwise the words after it describe the speaker.
+fn surname_run(tokens: &[&str], segments: usize) -> usize {
+    let rest = &tokens[1..];
+    let continues = segments == 1
+        && tokens.len() <= MAX_SURNAME_WORDS
+        && rest.iter().all(|t| {
+            starts_upper(t) && !INITIALS_NAME.is_match(t) && !is_title_word(t)
+        });
+    if continues { tokens.len() } else { 1 }
+}
+
+/// Most words of a surname that an initials-and-surname token opens (see [`surname_run`]).
+const MAX_SURNAME_WORDS: usize = 3;
+
 /// Reads the speaker label that opens `paragraph`, if it has one.
 pub fn parse_label(paragraph: &str) -> Option<SpeakerLabel> {
     let colon = paragraph.find(':')?;
@@ -356,20 +375,27 @@ pub fn parse_label(paragraph: &str) -> Option<SpeakerLabel> {
         .join(", ");
     // Russian labels: an initials-and-surname token anchors a lowercase description.
     if INITIALS_NAME.is_match(first) || INITIALS_NAME.is_match(last) {
-        let name = if INITIALS_NAME.is_match(first) {
-            first
+        let name_words = if INITIALS_NAME.is_match(first) {
+            surname_run(&tokens, segments.len())
         } else {
-            last
+            1
         };
+        let name_at = if INITIALS_NAME.is_match(first) {
+            0
+        } else {
+            tokens.len() - 1
+        };
+        let name = tokens[name_at..name_at + name_words].join(" ");
         let title = tokens
             .iter()
-            .filter(|t| **t != name)
-            .copied()
+            .enumerate()
+            .filter(|(i, t)| !(name_at..name_at + name_words).contains(i) && **t != name)
+            .map(|(_, t)| *t)
             .collect::<Vec<_>>()
             .join(" ");
         return Some(SpeakerLabel {
             label,
-            name: Some(name.to_string()),
+            name: Some(name),
             title,
         });
     }
@@ -850,6 +876,23 @@ mod tests {
         assert_eq!(
             label("М.Захарова: Спасибо."),
             Some((String::new(), Some("М.Захарова".into())))
+        );
+        // A surname of several words goes on through capitalised words that are no title.
+        assert_eq!(
+            label("Т.Х.Аль Тани: Да."),
+            Some((String::new(), Some("Т.Х.Аль Тани".into())))
+        );
+        assert_eq!(
+            label("К.Фернандес Де Киршнер: Спасибо."),
+            Some((String::new(), Some("К.Фернандес Де Киршнер".into())))
+        );
+        assert_eq!(
+            label("В.Путин Президент: Да."),
+            Some(("Президент".into(), Some("В.Путин".into())))
+        );
+        assert_eq!(
+            label("С.Лавров, Министр: Да."),
+            Some(("Министр".into(), Some("С.Лавров".into())))
         );
         assert_eq!(
             label(
