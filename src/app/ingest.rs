@@ -232,13 +232,11 @@ fn replaced_note(report: &IngestReport) {
     if report.replaced.is_empty() {
         return;
     }
-    let more = report.updated.saturating_sub(report.replaced.len() as u64);
     let places = report.replaced.join(", ");
     let places = terminal_safe(&places);
-    let more = if more > 0 {
-        format!(", and {more} more")
-    } else {
-        String::new()
+    let more = match report.updated.saturating_sub(report.replaced.len() as u64) {
+        0 => String::new(),
+        n => format!(", and {n} more"),
     };
     let verb = if report.dry_run {
         "would replace"

@@ -2,17 +2,17 @@
 //! the list of inputs to read, each with its format.
 //!
 //! Contract: folders are walked recursively in name order, keeping `.jsonl`, `.ndjson`,
-//! `.csv`, `.tsv`, `.tab`, `.txt`, `.md`, `.markdown` and the same with `.gz`, and skipping hidden entries (`.git`);
-//! globs keep the matching files of those formats (symlinked folders are not followed by
-//! either, see [`super::glob_walk`]); a file named explicitly must have one
-//! of those extensions. A `.txt`/`.md` file reached through a folder or a glob is read
-//! only when it opens with front matter (`---`): without it a file has no date and cannot
-//! be a statement, and folders of statements hold `README.md` and notes; such files are
-//! listed in [`InputSet::skipped`] (a file named explicitly is always read). A pipe
-//! (`<(zcat ...)`, `/dev/stdin`, a named pipe) is read once, in the format of its name or
-//! else as JSON Lines, as `-` is. A file reached twice (a path and a glob) is read once.
-//! A name that matches nothing is an error before anything is read, so a typo never
-//! yields an empty "successful" ingest.
+//! `.csv`, `.tsv`, `.tab`, `.txt`, `.md`, `.markdown` and the same with `.gz`, and skipping
+//! hidden entries (`.git`); globs keep the matching files of those formats (symlinked
+//! folders are not followed by either, see [`super::glob_walk`]); a file named explicitly
+//! must have one of those extensions. A `.txt`/`.md` file reached through a folder or a
+//! glob is read only when it opens with front matter (`---`): without it a file has no date
+//! and cannot be a statement, and folders of statements hold `README.md` and notes; such
+//! files are listed in [`InputSet::skipped`] (a file named explicitly is always read). A
+//! pipe (`<(zcat ...)`, `/dev/stdin`, a named pipe) is read once, in the format of its name
+//! or else as JSON Lines, as `-` is. A file reached twice (a path and a glob) is read once.
+//! A name that matches nothing is an error before anything is read, so a typo never yields
+//! an empty "successful" ingest.
 
 use std::collections::HashSet;
 use std::fs;

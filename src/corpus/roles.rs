@@ -200,8 +200,11 @@ pub(crate) fn is_title_word(word: &str) -> bool {
         &PHRASES.other_titles,
     ]
     .iter()
-    .any(|table| table.iter().any(|t| t.as_slice() == std::slice::from_ref(word)))
-        || has_journalist_word(word)
+    .any(|table| {
+        table
+            .iter()
+            .any(|t| t.as_slice() == std::slice::from_ref(word))
+    }) || has_journalist_word(word)
 }
 
 /// The role that the words of a title imply (`President of France`, `Finance Minister`),

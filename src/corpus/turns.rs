@@ -29,8 +29,7 @@ use regex::Regex;
 
 use super::roles::{
     first_known_person, guess_role, guess_role_in_text, has_journalist_word, is_country,
-    is_title_word,
-    known_person,
+    is_title_word, known_person,
 };
 use crate::document::{Document, Kind, Role};
 
@@ -302,9 +301,9 @@ fn surname_run(tokens: &[&str], segments: usize) -> usize {
     let rest = &tokens[1..];
     let continues = segments == 1
         && tokens.len() <= MAX_SURNAME_WORDS
-        && rest.iter().all(|t| {
-            starts_upper(t) && !INITIALS_NAME.is_match(t) && !is_title_word(t)
-        });
+        && rest
+            .iter()
+            .all(|t| starts_upper(t) && !INITIALS_NAME.is_match(t) && !is_title_word(t));
     if continues { tokens.len() } else { 1 }
 }
 
