@@ -455,6 +455,21 @@ fn batch_mode_answers_every_line_as_json() {
     let counted = search(&["--queries", file.to_str().unwrap(), "--count"]);
     assert_eq!(counted.code, 0);
     assert_eq!(counted.json_lines()[0]["count"], 4);
+    // A batch ranks by score as one query does (only a search without a query is by date).
+    let batch = search(&["--queries", file.to_str().unwrap(), "--limit", "0"]).ok();
+    let batch_ids: Vec<String> = batch.json_lines()[0]["hits"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|h| h["id"].as_str().unwrap().to_string())
+        .collect();
+    let single = search(&["sanctions", "--json", "--limit", "0"]).ok();
+    let single_ids: Vec<String> = single
+        .json_lines()
+        .iter()
+        .map(|h| h["id"].as_str().unwrap().to_string())
+        .collect();
+    assert_eq!(batch_ids, single_ids);
 }
 
 #[test]

@@ -124,10 +124,13 @@ impl SearchArgs {
             turns: filter.turns.clone(),
             // Without a query every document scores alike: date order is the one that says
             // something.
-            sort: self.sort.unwrap_or(match self.query {
-                Some(_) => SortOrder::Score,
-                None => SortOrder::Date,
-            }),
+            sort: self
+                .sort
+                .unwrap_or(if self.query.is_none() && self.queries.is_none() {
+                    SortOrder::Date
+                } else {
+                    SortOrder::Score
+                }),
             offset: self.offset,
             limit: (self.limit > 0).then_some(self.limit),
             passages: if self.no_snippets {
