@@ -455,7 +455,9 @@ fn batch_mode_answers_every_line_as_json() {
     let counted = search(&["--queries", file.to_str().unwrap(), "--count"]);
     assert_eq!(counted.code, 0);
     assert_eq!(counted.json_lines()[0]["count"], 4);
-    // A batch ranks by score as one query does (only a search without a query is by date).
+    // A batch ranks by score as one query does (only a search without a query is by date):
+    // the two documents of `санкции` come in the order opposite to their dates.
+    std::fs::write(&file, "санкции\n").unwrap();
     let batch = search(&["--queries", file.to_str().unwrap(), "--limit", "0"]).ok();
     let batch_ids: Vec<String> = batch.json_lines()[0]["hits"]
         .as_array()
@@ -463,13 +465,19 @@ fn batch_mode_answers_every_line_as_json() {
         .iter()
         .map(|h| h["id"].as_str().unwrap().to_string())
         .collect();
-    let single = search(&["sanctions", "--json", "--limit", "0"]).ok();
-    let single_ids: Vec<String> = single
-        .json_lines()
-        .iter()
-        .map(|h| h["id"].as_str().unwrap().to_string())
-        .collect();
-    assert_eq!(batch_ids, single_ids);
+    let in_order = |args: &[&str]| -> Vec<String> {
+        let mut all = vec!["санкции", "--json", "--limit", "0"];
+        all.extend_from_slice(args);
+        search(&all)
+            .ok()
+            .json_lines()
+            .iter()
+            .map(|h| h["id"].as_str().unwrap().to_string())
+            .collect()
+    };
+    assert_eq!(batch_ids, in_order(&[]));
+    assert_eq!(batch_ids, ["fx-ru-2", "fx-ru-1"]);
+    assert_eq!(in_order(&["--sort", "date"]), ["fx-ru-1", "fx-ru-2"]);
 }
 
 #[test]
