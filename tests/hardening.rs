@@ -866,6 +866,29 @@ fn the_group_without_a_value_has_one_name_in_every_output() {
     assert!(trends.stdout.contains("(unknown)"), "{}", trends.stdout);
     let compare = env.run_index(&["compare", "(unknown)", "Tester", "--group", "speaker", "-q"]);
     assert_eq!(compare.code, 0, "{}", compare.stderr);
+    let words = env.run_index(&["words", "freq", "--by", "speaker", "--top", "1", "-q"]);
+    assert_eq!(words.code, 0, "{}", words.stderr);
+    assert!(
+        words.stdout.lines().any(|l| l.starts_with("(unknown) ")),
+        "{}",
+        words.stdout
+    );
+    // Both documents say the same, so no term is key (exit 1), but each side holds one.
+    let keyness = env.run_index(&[
+        "words",
+        "keyness",
+        "(unknown)",
+        "Tester",
+        "--group",
+        "speaker",
+        "-q",
+    ]);
+    assert!(
+        keyness.stdout.starts_with("A = (unknown): 1 documents"),
+        "{}{}",
+        keyness.stdout,
+        keyness.stderr
+    );
     // The filters take the same name: the documents behind that row.
     for flag in ["--speaker", "--source"] {
         let run = env.run_index(&["search", "trade", flag, "(unknown)", "--json"]);

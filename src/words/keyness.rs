@@ -17,7 +17,7 @@ use serde::Serialize;
 use super::count::document_field;
 use super::{WordCounts, WordsError, WordsOptions};
 use crate::analysis::stats::{chi_square_1_p_value, log_likelihood_g2};
-use crate::analysis::{AnalysisError, Comparison, GroupBy, Period};
+use crate::analysis::{AnalysisError, Comparison, GroupBy, Period, UNKNOWN_GROUP};
 use crate::corpus::SpeakerRegistry;
 use crate::document::Document;
 use crate::index::{DocFilter, IndexStore};
@@ -121,6 +121,8 @@ enum Value {
 impl Value {
     fn new(by: GroupBy, value: &str, registry: &SpeakerRegistry) -> Value {
         match by {
+            // The documents without a value, the group trend tables and `compare` name so.
+            _ if value.trim().eq_ignore_ascii_case(UNKNOWN_GROUP) => Value::Exact(String::new()),
             GroupBy::Speaker if let Some(person) = registry.person(value) => {
                 Value::Person(person.name.clone())
             }
@@ -459,6 +461,19 @@ mod tests {
         };
         let counts = keyness_of_docs(&docs, &WordsOptions::default(), &in_russian).unwrap();
         assert_eq!(counts.groups[0].documents, 1);
+        // `(unknown)` is the side of the documents without a speaker, as in `compare`.
+        let anonymous = [
+            doc(1, Lang::En, "", "words"),
+            doc(2, Lang::En, "Vladimir Putin", "words"),
+        ];
+        let unknown = Comparison::Groups {
+            by: GroupBy::Speaker,
+            a: "(unknown)".into(),
+            b: "putin".into(),
+        };
+        let counts = keyness_of_docs(&anonymous, &WordsOptions::default(), &unknown).unwrap();
+        let sides: Vec<u64> = counts.groups.iter().map(|g| g.documents).collect();
+        assert_eq!(sides, [1, 1]);
         // "putin" and "vladimir" both name this speaker: the document is on neither side.
         let both = Comparison::Groups {
             by: GroupBy::Speaker,
