@@ -130,6 +130,24 @@ const SENTENCE_STARTERS: &[&str] = &[
     "Но",
     "И",
     "Сегодня",
+    // Prepositions open headings and sentences (`О Петре Первом:`, `В Сингапуре:`), never
+    // a speaker's name.
+    "О",
+    "Об",
+    "В",
+    "Во",
+    "На",
+    "По",
+    "С",
+    "Со",
+    "К",
+    "Для",
+    "Про",
+    "Из",
+    "За",
+    "От",
+    "До",
+    "При",
 ];
 
 /// Words that are a whole label on their own.
@@ -907,6 +925,8 @@ mod tests {
     #[test]
     fn sentences_with_colons_are_not_labels() {
         for paragraph in [
+            "О Петре Первом: он прорубил окно в Европу.",
+            "В Сингапуре: переговоры.",
             "The answer is simple: we will not.",
             "The message reads, in part: “Dear friends”",
             "Hence, the question: who benefits?",
