@@ -23,11 +23,7 @@ fn fixture_index() -> &'static Path {
 
 /// Ids of `--json` hits, sorted.
 fn hit_ids(run: &Run) -> Vec<String> {
-    let mut ids: Vec<String> = run
-        .json_lines()
-        .iter()
-        .map(|hit| hit["id"].as_str().unwrap().to_string())
-        .collect();
+    let mut ids = run.strings("id");
     ids.sort();
     ids
 }
@@ -468,12 +464,7 @@ fn batch_mode_answers_every_line_as_json() {
     let in_order = |args: &[&str]| -> Vec<String> {
         let mut all = vec!["санкции", "--json", "--limit", "0"];
         all.extend_from_slice(args);
-        search(&all)
-            .ok()
-            .json_lines()
-            .iter()
-            .map(|h| h["id"].as_str().unwrap().to_string())
-            .collect()
+        search(&all).ok().strings("id")
     };
     assert_eq!(batch_ids, in_order(&[]));
     assert_eq!(batch_ids, ["fx-ru-2", "fx-ru-1"]);

@@ -531,12 +531,7 @@ fn kwic_and_first_show_the_themes_named_by_theme_side_by_side() {
             "--json",
         ];
         all.extend_from_slice(args);
-        let run = statemine(&all).ok();
-        let mut seen: Vec<String> = run
-            .json_lines()
-            .iter()
-            .map(|row| row["theme"].as_str().unwrap().to_string())
-            .collect();
+        let mut seen = statemine(&all).ok().strings("theme");
         seen.dedup();
         seen
     };

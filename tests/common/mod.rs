@@ -48,6 +48,19 @@ impl Run {
             .collect()
     }
 
+    /// The string `key` of every JSON line of stdout, in order.
+    pub fn strings(&self, key: &str) -> Vec<String> {
+        self.json_lines()
+            .iter()
+            .map(|line| {
+                line[key]
+                    .as_str()
+                    .unwrap_or_else(|| panic!("no string `{key}` in {line}"))
+                    .to_string()
+            })
+            .collect()
+    }
+
     /// Asserts exit code 0 (showing stderr otherwise) and returns the run.
     pub fn ok(self) -> Run {
         assert_eq!(self.code, 0, "stderr: {}", self.stderr);
