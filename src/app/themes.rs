@@ -873,7 +873,7 @@ fn kwic_no_lines(args: &KwicArgs, set: &ThemeSet, file_set: &ThemeSet) -> String
         (Some(target), _) if as_query => format!(
             "no lines: `{target}` is no theme id of {}, so it was read as a phrase, which matched nothing (themes: {})",
             file_set.path.display(),
-            theme_ids(file_set)
+            file_set.id_list()
         ),
         (_, [theme]) => format!(
             "no lines: theme `{}` matched nothing in the selected documents",
@@ -881,15 +881,9 @@ fn kwic_no_lines(args: &KwicArgs, set: &ThemeSet, file_set: &ThemeSet) -> String
         ),
         _ => format!(
             "no lines: themes {} matched nothing in the selected documents",
-            theme_ids(set)
+            set.id_list()
         ),
     }
-}
-
-/// The theme ids of `set`, separated by commas.
-fn theme_ids(set: &ThemeSet) -> String {
-    let ids: Vec<&str> = set.themes.iter().map(|t| t.id.as_str()).collect();
-    ids.join(", ")
 }
 
 /// The themes `kwic` shows: the target's theme and those of `--theme`, or the target read
@@ -910,13 +904,13 @@ fn kwic_themes(args: &KwicArgs, file_set: &ThemeSet) -> anyhow::Result<ThemeSet>
             "`{target}` is no theme id of {} (themes: {}), and a phrase is shown alone: \
              drop --theme to read it as a phrase",
             file_set.path.display(),
-            theme_ids(file_set)
+            file_set.id_list()
         ),
         None if ids.is_empty() => anyhow::bail!(
             "name what to show: a theme id (`statemine kwic us_blame`, or `--theme ID`, \
              repeatable) or a phrase (`statemine kwic \"sanction* ~2 useless\"`); themes of {}: {}",
             file_set.path.display(),
-            theme_ids(file_set)
+            file_set.id_list()
         ),
         None => {}
     }

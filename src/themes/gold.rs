@@ -80,14 +80,13 @@ pub fn read_gold(path: &Path) -> Result<Vec<GoldParagraph>, ThemeError> {
 pub fn check_gold_themes(set: &ThemeSet, gold: &[GoldParagraph]) -> Result<(), ThemeError> {
     for g in gold {
         if let Some(unknown) = g.themes.iter().find(|t| set.theme(t).is_none()) {
-            let available: Vec<&str> = set.themes.iter().map(|t| t.id.as_str()).collect();
             return Err(ThemeError::Gold {
                 path: g.file.to_path_buf(),
                 line: g.line,
                 reason: format!(
                     "themes: `{unknown}` is no theme of `{}` (it has: {})",
                     set.name,
-                    available.join(", ")
+                    set.id_list()
                 ),
             });
         }

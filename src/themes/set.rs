@@ -307,13 +307,14 @@ impl ThemeSet {
         ThemeError::UnknownTheme {
             theme: id.to_string(),
             set: self.name.clone(),
-            available: self
-                .themes
-                .iter()
-                .map(|t| t.id.as_str())
-                .collect::<Vec<_>>()
-                .join(", "),
+            available: self.id_list(),
         }
+    }
+
+    /// The theme ids, in the file's order, separated by commas (for messages).
+    pub fn id_list(&self) -> String {
+        let ids: Vec<&str> = self.themes.iter().map(|t| t.id.as_str()).collect();
+        ids.join(", ")
     }
 }
 
