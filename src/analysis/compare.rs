@@ -408,7 +408,7 @@ fn unknown_group(by: GroupBy, wanted: &str, groups: &[String]) -> AnalysisError 
     let shown = available.len().min(12);
     let mut list = available[..shown]
         .iter()
-        .map(|g| if g.is_empty() { UNKNOWN_GROUP } else { g })
+        .map(|g| crate::index::shown_value(g))
         .collect::<Vec<_>>()
         .join(", ");
     if available.len() > shown {

@@ -253,13 +253,7 @@ impl<W: Write> Printer<W> {
         let header = by.as_str();
         match self.format {
             Format::Plain { .. } => {
-                let label = |key: &str| {
-                    if key.is_empty() {
-                        statemine::analysis::UNKNOWN_GROUP.to_string()
-                    } else {
-                        key.to_string()
-                    }
-                };
+                let label = |key: &str| statemine::index::shown_value(key).to_string();
                 let width = rows
                     .iter()
                     .map(|r| terminal_safe(&label(&r.key)).chars().count())

@@ -97,11 +97,7 @@ fn with_interval(value: Option<f64>, low: Option<f64>, high: Option<f64>) -> Str
 }
 
 fn group_label(group: &str) -> &str {
-    if group.is_empty() {
-        statemine::analysis::UNKNOWN_GROUP
-    } else {
-        group
-    }
+    statemine::index::shown_value(group)
 }
 
 /// Reads a column of a table as text cells (numbers as u64, f64 or text).

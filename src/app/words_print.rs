@@ -41,12 +41,7 @@ pub fn freq_table(rows: &[FreqRow], grouped: bool) -> String {
                 format!("{}/{}", r.docs, r.group_docs),
             ];
             if grouped {
-                // The empty group is named as trend tables name it.
-                let group = match r.group.as_str() {
-                    "" => statemine::analysis::UNKNOWN_GROUP,
-                    group => group,
-                };
-                row.insert(0, group.to_string());
+                row.insert(0, statemine::index::shown_value(&r.group).to_string());
             }
             row
         })

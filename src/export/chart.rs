@@ -102,12 +102,7 @@ impl TrendChart {
         let mut series: Vec<ChartSeries> = Vec::new();
         for (x, theme, group, point) in points {
             let label = if grouped {
-                let group = if group.is_empty() {
-                    crate::analysis::UNKNOWN_GROUP
-                } else {
-                    group.as_str()
-                };
-                format!("{theme} · {group}")
+                format!("{theme} · {}", crate::index::shown_value(&group))
             } else {
                 theme
             };

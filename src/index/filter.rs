@@ -18,7 +18,7 @@ use tantivy::schema::{Field, IndexRecordOption};
 use tantivy::{Searcher, Term};
 
 use super::Fields;
-use super::info::NO_VALUE;
+use super::info::names_no_value;
 use crate::corpus::{MAX_DATE, MIN_DATE};
 use crate::document::{Kind, Lang};
 use crate::query::Plan;
@@ -135,14 +135,14 @@ impl DocFilter {
             }
             let (named, missing) = split_no_value(names);
             let accepts = self.name_matcher(field == fields.speaker, &named);
-            let values = keyword_values(searcher, field, |value| {
-                !value.is_empty() && accepts.accepts(value)
-            })?;
+            // One pass over the field's values serves the names and `(unknown)` alike.
+            let all = keyword_values(searcher, field, |value| !value.is_empty())?;
+            let values = all.iter().filter(|v| accepts.accepts(v)).cloned().collect();
             let mut selected = keyword_query(field, values);
             if missing {
                 selected = Box::new(BooleanQuery::new(vec![
                     (Occur::Should, selected),
-                    (Occur::Should, without_value(searcher, field)?),
+                    (Occur::Should, without_any_of(field, all)),
                 ]));
             }
             clauses.push((Occur::Must, selected));
@@ -270,19 +270,18 @@ impl NameMatcher {
 /// `--speaker "(unknown)"` selects the documents without a speaker, the group every table
 /// names so.
 fn split_no_value(names: &[String]) -> (Vec<String>, bool) {
-    let is_missing = |name: &String| name.trim().eq_ignore_ascii_case(NO_VALUE);
+    let is_missing = |name: &String| names_no_value(name);
     let named = names.iter().filter(|n| !is_missing(n)).cloned().collect();
     (named, names.iter().any(is_missing))
 }
 
-/// Documents without a value in keyword `field`: every document but those holding one of
-/// the field's (non-empty) indexed values.
-fn without_value(searcher: &Searcher, field: Field) -> tantivy::Result<Box<dyn Query>> {
-    let values = keyword_values(searcher, field, |value| !value.is_empty())?;
-    Ok(Box::new(BooleanQuery::new(vec![
+/// Documents without a value in keyword `field`, given all of its (non-empty) indexed
+/// `values`: every document but those holding one of them.
+fn without_any_of(field: Field, values: Vec<String>) -> Box<dyn Query> {
+    Box::new(BooleanQuery::new(vec![
         (Occur::Must, Box::new(AllQuery)),
         (Occur::MustNot, keyword_query(field, values)),
-    ])))
+    ]))
 }
 
 /// The value with a word (or the whole value) nearest to `name` (lowercased).

@@ -22,6 +22,17 @@ use super::{IndexError, IndexStore, SCHEMA_VERSION};
 /// for people gives the empty group (trend tables, charts, `compare`, `search --by`).
 pub const NO_VALUE: &str = "(unknown)";
 
+/// How outputs for people show a group or metadata `value`: [`NO_VALUE`] for the empty one.
+pub fn shown_value(value: &str) -> &str {
+    if value.is_empty() { NO_VALUE } else { value }
+}
+
+/// Whether `name`, as given on a command line (any case, spaces around), names the empty
+/// value ([`NO_VALUE`]).
+pub fn names_no_value(name: &str) -> bool {
+    name.trim().eq_ignore_ascii_case(NO_VALUE)
+}
+
 /// What an index holds.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct IndexInfo {
@@ -160,6 +171,14 @@ fn size_on_disk(dir: &Path) -> Result<u64, IndexError> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_empty_value_is_shown_by_the_name_that_selects_it() {
+        assert_eq!(shown_value(""), NO_VALUE);
+        assert_eq!(shown_value("kremlin.ru"), "kremlin.ru");
+        assert!(names_no_value(shown_value("")) && names_no_value(" (Unknown) "));
+        assert!(!names_no_value("unknown"));
+    }
     use crate::document::{DocStructure, Document, Kind, Lang};
     use tantivy::Term;
 

@@ -37,7 +37,7 @@ pub use filter::{DocFilter, ParagraphFilter, UnmatchedName};
 pub(crate) use filter::{keyword_query, keyword_values};
 pub(crate) use filtered_query::FilteredQuery;
 pub use fingerprint::IndexFingerprint;
-pub use info::{IndexInfo, NO_VALUE, index_info};
+pub use info::{IndexInfo, NO_VALUE, index_info, names_no_value, shown_value};
 pub use ingest::{IngestOptions, IngestReport, InlineLabels, MAX_THREADS, REPLACED_LISTED, ingest};
 pub use order::DateId;
 pub use progress::{NoProgress, ProgressSink};

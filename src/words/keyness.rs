@@ -17,10 +17,10 @@ use serde::Serialize;
 use super::count::document_field;
 use super::{WordCounts, WordsError, WordsOptions};
 use crate::analysis::stats::{chi_square_1_p_value, log_likelihood_g2};
-use crate::analysis::{AnalysisError, Comparison, GroupBy, Period, UNKNOWN_GROUP};
+use crate::analysis::{AnalysisError, Comparison, GroupBy, Period};
 use crate::corpus::SpeakerRegistry;
 use crate::document::Document;
-use crate::index::{DocFilter, IndexStore};
+use crate::index::{DocFilter, IndexStore, names_no_value};
 use crate::text::names::NamePattern;
 
 /// The columns of a keyness table, in order.
@@ -122,7 +122,7 @@ impl Value {
     fn new(by: GroupBy, value: &str, registry: &SpeakerRegistry) -> Value {
         match by {
             // The documents without a value, the group trend tables and `compare` name so.
-            _ if value.trim().eq_ignore_ascii_case(UNKNOWN_GROUP) => Value::Exact(String::new()),
+            _ if names_no_value(value) => Value::Exact(String::new()),
             GroupBy::Speaker if let Some(person) = registry.person(value) => {
                 Value::Person(person.name.clone())
             }

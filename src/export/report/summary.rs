@@ -35,11 +35,7 @@ impl CorpusSummary {
             let doc = &d.doc;
             summary.documents += 1;
             summary.words += doc.n_words;
-            let source = if doc.source.is_empty() {
-                crate::index::NO_VALUE
-            } else {
-                doc.source.as_str()
-            };
+            let source = crate::index::shown_value(&doc.source);
             *summary.by_source.entry(source.to_string()).or_default() += 1;
             *summary
                 .by_kind
