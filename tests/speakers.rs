@@ -695,3 +695,51 @@ fn labels_written_before_a_split_are_flagged_as_stale() {
         }
     }
 }
+
+// An address before a comma (`Владимир Владимирович, мой вопрос:`) and a name followed by a
+// clause (`President X, who ...:`) were read as labels and took the paragraphs after them
+// from the turn they were in; `Patriarch Kirill:` was no label at all, so the Patriarch's
+// words went to the speaker before him.
+#[test]
+fn addresses_and_clauses_open_no_turn_and_church_leaders_do() {
+    let dir = tempfile::tempdir().unwrap();
+    let input = dir.path().join("turns.jsonl");
+    let docs = [
+        serde_json::json!({"id": "ru1", "date": "2017-05-01", "title": "Встреча", "lang": "ru",
+            "kind": "transcript", "text": "В.Путин: Добрый день.\nА.Иванова: Здравствуйте.\nВладимир Владимирович, мой вопрос: как строить дороги?\nИ ещё одно.\nВ.Путин: Отвечу."}),
+        serde_json::json!({"id": "en1", "date": "2017-05-02", "title": "Meeting", "lang": "en",
+            "kind": "transcript", "text": "Vladimir Putin: Your Holiness,\nPatriarch Kirill of Moscow and All Russia: Mr President,\nThank you for the invitation.\nVladimir Putin: Thank you."}),
+        serde_json::json!({"id": "en2", "date": "2017-05-03", "title": "Statements", "lang": "en",
+            "kind": "transcript", "text": "Vladimir Putin: Ladies and gentlemen,\nPresident John Example, who was minister before, visited Russia, and I met him then. He said: yes.\nWe agreed on roads."}),
+    ];
+    let lines: Vec<String> = docs.iter().map(|d| d.to_string()).collect();
+    std::fs::write(&input, lines.join("\n")).unwrap();
+    let index = dir.path().join("index");
+    common::ingest(&index, &[&input]);
+    let rows = statemine(&[
+        "speakers",
+        "names",
+        "--index",
+        index.to_str().unwrap(),
+        "--json",
+        "--limit",
+        "0",
+    ])
+    .ok()
+    .json_lines();
+    let paragraphs = |name: &str| {
+        rows.iter()
+            .find(|r| r["place"] == "turn" && r["name"] == name)
+            .map(|r| r["paragraphs"].as_u64().unwrap())
+    };
+    assert_eq!(paragraphs("Владимир Владимирович"), None, "{rows:?}");
+    assert_eq!(paragraphs("John Example"), None, "{rows:?}");
+    assert_eq!(paragraphs("А.Иванова"), Some(3), "{rows:?}");
+    assert_eq!(paragraphs("Vladimir Putin"), Some(5), "{rows:?}");
+    let kirill = rows
+        .iter()
+        .find(|r| r["name"] == "Patriarch Kirill of Moscow and All Russia")
+        .unwrap_or_else(|| panic!("{rows:?}"));
+    assert_eq!(kirill["paragraphs"], 2);
+    assert_eq!(kirill["person"], "Patriarch Kirill");
+}

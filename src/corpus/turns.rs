@@ -150,6 +150,144 @@ const SENTENCE_STARTERS: &[&str] = &[
     "При",
 ];
 
+/// Words that open a clause after a comma, never a description of the speaker named before
+/// it (`President X, who was ...:`, `Господин Радев, и Вас спрошу:`).
+const CLAUSE_OPENERS: &[&str] = &[
+    "who",
+    "whom",
+    "whose",
+    "which",
+    "where",
+    "when",
+    "and",
+    "but",
+    "that",
+    "if",
+    "который",
+    "которая",
+    "которое",
+    "которые",
+    "которого",
+    "которой",
+    "которому",
+    "которым",
+    "которых",
+    "кто",
+    "что",
+    "где",
+    "когда",
+    "и",
+    "а",
+    "но",
+    "то",
+    "если",
+];
+
+/// Words that make the name after them a form of address (`Господин Президент`,
+/// `Уважаемый Владимир Владимирович`).
+const HONORIFICS: &[&str] = &[
+    "господин",
+    "госпожа",
+    "уважаемый",
+    "уважаемая",
+    "уважаемые",
+    "дорогой",
+    "дорогая",
+    "дорогие",
+    "товарищ",
+    "dear",
+];
+
+/// Russian titles of office in any case (`Президент`, `Президентом`, `Канцлера`): a
+/// heading or a sentence (`Соглашусь с Президентом Баттулгой:`) does not make them part of
+/// a name.
+const RUSSIAN_TITLE_STEMS: &[&str] = &[
+    "президент",
+    "премьер",
+    "министр",
+    "канцлер",
+    "губернатор",
+    "председател",
+];
+
+/// Church titles that go with a single name (`Patriarch Kirill`, `Патриарх Кирилл`).
+const CHURCH_TITLES: &[&str] = &[
+    "patriarch",
+    "metropolitan",
+    "archbishop",
+    "bishop",
+    "pope",
+    "catholicos",
+    "патриарх",
+    "митрополит",
+    "архиепископ",
+    "епископ",
+    "католикос",
+];
+
+/// Words of reverence that may open a church label (`His Holiness`, `Святейший`).
+const REVERENCE: &[&str] = &[
+    "his",
+    "holiness",
+    "beatitude",
+    "святейший",
+    "блаженнейший",
+    "его",
+    "святейшество",
+];
+
+/// A label of a church leader, whose name is one word beside the title and the see
+/// (`Patriarch Kirill`, `Patriarch John of Antioch and All the East`, `Patriarch of Moscow
+/// and All Russia Kirill`, `Патриарх Московский и всея Руси Кирилл`): the name is the label
+/// without the words of reverence, which the registry's aliases resolve.
+fn church_label(tokens: &[&str], segments: usize) -> Option<SpeakerLabel> {
+    let lower: Vec<String> = tokens.iter().map(|t| t.to_lowercase()).collect();
+    let start = lower
+        .iter()
+        .position(|w| !REVERENCE.contains(&w.as_str()))?;
+    let title_first = CHURCH_TITLES.contains(&lower[start].as_str());
+    let fits = segments == 1
+        && title_first
+        && tokens.len() - start >= 2
+        && tokens.len() <= 12
+        && tokens[start..].iter().zip(&lower[start..]).all(|(t, l)| {
+            starts_upper(t) || FUNCTION_WORDS.contains(&l.as_str()) || l == "all" || l == "всея"
+        });
+    fits.then(|| {
+        let name = tokens[start..].join(" ");
+        SpeakerLabel {
+            label: tokens.join(" "),
+            title: name.clone(),
+            name: Some(name),
+        }
+    })
+}
+
+/// Endings of Russian patronymics (`Владимирович`, `Алексеевна`, `Ильинична`, `Ильич`).
+const PATRONYMIC_ENDINGS: &[&str] = &[
+    "ович", "евич", "ёвич", "овна", "евна", "ёвна", "ична", "ьич",
+];
+
+/// Whether the name words of a label before a comma address someone rather than name the
+/// speaker: an honorific among them, or a Cyrillic first name and patronymic
+/// (`Владимир Владимирович, ...`), the way Russian speakers address the president (labels in
+/// Russian transcripts give initials and surname).
+fn is_address(name: &[&str]) -> bool {
+    let honorific = name
+        .iter()
+        .any(|w| HONORIFICS.contains(&w.to_lowercase().as_str()));
+    let patronymic = match name {
+        [first, second] => {
+            let cyrillic = |w: &str| w.chars().all(|c| matches!(c, 'А'..='я' | 'Ё' | 'ё'));
+            cyrillic(first)
+                && cyrillic(second)
+                && PATRONYMIC_ENDINGS.iter().any(|e| second.ends_with(e))
+        }
+        _ => false,
+    };
+    honorific || patronymic
+}
+
 /// Words that are a whole label on their own.
 const LABEL_WORDS: &[&str] = &[
     "question",
@@ -390,6 +528,9 @@ pub fn parse_label(paragraph: &str) -> Option<SpeakerLabel> {
         .map(|s| s.join(" "))
         .collect::<Vec<_>>()
         .join(", ");
+    if let Some(church) = church_label(&tokens, segments.len()) {
+        return Some(church);
+    }
     // Russian labels: an initials-and-surname token anchors a lowercase description.
     if INITIALS_NAME.is_match(first) || INITIALS_NAME.is_match(last) {
         let name_words = if INITIALS_NAME.is_match(first) {
@@ -436,6 +577,18 @@ pub fn parse_label(paragraph: &str) -> Option<SpeakerLabel> {
             }
             let segment = &segments[n];
             let name_words = trailing_name(segment);
+            // `Владимир Владимирович, мой вопрос:`, `Господин Канцлер, я посмотрел опросы...:`
+            // address someone; `President Emmanuel Macron, who was Minister ...:` tells of
+            // someone. Neither opens a turn of that person.
+            let appositives = &segments[n + 1..];
+            if !appositives.is_empty()
+                && (is_address(&name_words)
+                    || appositives
+                        .iter()
+                        .any(|s| CLAUSE_OPENERS.contains(&s[0].to_lowercase().as_str())))
+            {
+                return None;
+            }
             let name = name_words.join(" ");
             // The title next to the name comes first: it is the one that describes the
             // speaker now (`..., President of the Republic of Serbia Tomislav Nikolic`).
@@ -550,7 +703,9 @@ fn trailing_name<'a>(segment: &[&'a str]) -> Vec<&'a str> {
         let acronym = token.chars().filter(|c| c.is_alphabetic()).count() >= 2
             && !token.chars().any(char::is_lowercase);
         // Countries end a name, nationality adjectives do not (`German Gref`).
-        let title = TITLE_WORDS.contains(&lower.trim_end_matches('.')) || is_country(token);
+        let title = TITLE_WORDS.contains(&lower.trim_end_matches('.'))
+            || RUSSIAN_TITLE_STEMS.iter().any(|t| lower.starts_with(t))
+            || is_country(token);
         let initial = token.ends_with('.') && token.chars().count() <= 2;
         if (starts_upper(token) || particle) && !acronym && !title || (initial && !name.is_empty())
         {
@@ -942,6 +1097,102 @@ mod tests {
             "Therefore: nothing.",
         ] {
             assert_eq!(parse_label(paragraph), None, "{paragraph}");
+        }
+    }
+
+    #[test]
+    fn church_leaders_are_named_by_title_and_see() {
+        let cases = [
+            ("Patriarch Kirill: Mr President,", "Patriarch Kirill"),
+            (
+                "Patriarch Kirill of Moscow and All Russia: Your Excellency,",
+                "Patriarch Kirill of Moscow and All Russia",
+            ),
+            (
+                "Patriarch of Moscow and All Russia Kirill: Thank you.",
+                "Patriarch of Moscow and All Russia Kirill",
+            ),
+            (
+                "Patriarch Theophilos III of Jerusalem (retranslated): Thank you.",
+                "Patriarch Theophilos III of Jerusalem",
+            ),
+            (
+                "Патриарх Кирилл : Глубокоуважаемый Владимир Владимирович!",
+                "Патриарх Кирилл",
+            ),
+            (
+                "Святейший Патриарх Московский и всея Руси Кирилл: Ваше Превосходительство,",
+                "Патриарх Московский и всея Руси Кирилл",
+            ),
+        ];
+        for (paragraph, name) in cases {
+            let label = parse_label(paragraph).unwrap_or_else(|| panic!("{paragraph}"));
+            assert_eq!(label.name.as_deref(), Some(name), "{paragraph}");
+        }
+        assert_eq!(parse_label("Patriarch: Hi."), None);
+        assert_eq!(parse_label("The Patriarch said: thank you."), None);
+    }
+
+    #[test]
+    fn russian_titles_in_any_case_are_no_names() {
+        for paragraph in [
+            "Соглашусь с Президентом Баттулгой: переговоры были содержательными.",
+            "Господин Президент, второй элемент пенсионной системы работает: средства используются.",
+            "Встреча с Премьер-министром Абэ: итоги.",
+        ] {
+            assert_eq!(parse_label(paragraph), None, "{paragraph}");
+        }
+        assert_eq!(
+            label("Президент Монголии Х.Баттулга: Спасибо."),
+            Some(("Президент Монголии".into(), Some("Х.Баттулга".into())))
+        );
+    }
+
+    #[test]
+    fn addresses_and_clauses_after_a_name_are_not_labels() {
+        for paragraph in [
+            "Владимир Владимирович, мой вопрос: можно ли надеяться?",
+            "Владимир Владимирович, коечным фондом обеспечены: мы развернули свыше норматива.",
+            "Татьяна Алексеевна, есть одна просьба: помогите.",
+            "Уважаемый Владимир Владимирович, разрешите поблагодарить Вас: спасибо.",
+            "Господин Канцлер, хочется узнать Ваше мнение. Мы видели отношение к проекту: санкции.",
+            "Господин Радев, и Вас спрошу: интегрировать Европу?",
+            "Меня зовут Станислав Протасов, и я бы хотел затронуть вот какой вопрос: дороги.",
+            "President Emmanuel Macron, who was Minister of Economy in 2016, visited Russia: yes.",
+            "Dear Vladimir Putin, thank you: we are grateful.",
+        ] {
+            assert_eq!(parse_label(paragraph), None, "{paragraph}");
+        }
+        // Descriptions after the name, and names without one, stay labels.
+        let cases = [
+            (
+                "Natalya Yuryeva, Channel One Russia: Mr President,",
+                "Channel One Russia",
+                "Natalya Yuryeva",
+            ),
+            (
+                "Dmitry Kucheryavin, manual arc welding technician at a branch of JSC AEM-technology: Hello.",
+                "manual arc welding technician at a branch of JSC AEM-technology",
+                "Dmitry Kucheryavin",
+            ),
+            (
+                "Roman Abramovich, Governor of Chukotka: Yes.",
+                "Governor of Chukotka",
+                "Roman Abramovich",
+            ),
+            ("Роман Абрамович: Да.", "", "Роман Абрамович"),
+            (
+                "Иван Петров, Новосибирск: Здравствуйте.",
+                "Новосибирск",
+                "Иван Петров",
+            ),
+        ];
+        for (paragraph, title, name) in cases {
+            assert_eq!(
+                label(paragraph),
+                Some((title.to_string(), Some(name.to_string()))),
+                "{paragraph}"
+            );
         }
     }
 
