@@ -328,6 +328,7 @@ const TITLE_WORDS: &[&str] = &[
     "director",
     "general",
     "secretary",
+    "secretary-general",
     "speaker",
     "chancellor",
     "federal",
@@ -1008,6 +1009,11 @@ mod tests {
                 "Head of the Republic of North Ossetia-Alania Vyacheslav Bitarov: Yes.",
                 "Head of the Republic of North Ossetia-Alania",
                 "Vyacheslav Bitarov",
+            ),
+            (
+                "UN Secretary-General Antonio Guterres: Thank you.",
+                "UN Secretary-General",
+                "Antonio Guterres",
             ),
             (
                 "Sr Lieutenant A. Vedyashchev: Reporting.",
