@@ -130,6 +130,8 @@ const SENTENCE_STARTERS: &[&str] = &[
     "Но",
     "И",
     "Сегодня",
+    // `Текст Указа:` introduces a document, never a speaker.
+    "Текст",
     // Prepositions open headings and sentences (`О Петре Первом:`, `В Сингапуре:`), never
     // a speaker's name.
     "О",
@@ -268,20 +270,19 @@ const PATRONYMIC_ENDINGS: &[&str] = &[
     "ович", "евич", "ёвич", "овна", "евна", "ёвна", "ична", "ьич",
 ];
 
-/// Whether the name words of a label before a comma address someone rather than name the
-/// speaker: an honorific among them, or a Cyrillic first name and patronymic
-/// (`Владимир Владимирович, ...`), the way Russian speakers address the president (labels in
+/// Whether the name words of a label before a comma address or tell of someone rather than
+/// name the speaker: an honorific among them, or a Cyrillic first name and patronymic, with
+/// or without the surname (`Владимир Владимирович, ...`, `Александра Николаевна Пахмутова,
+/// выступая ..., сказала:`), the way Russian speakers address and cite people (labels in
 /// Russian transcripts give initials and surname).
 fn is_address(name: &[&str]) -> bool {
     let honorific = name
         .iter()
         .any(|w| HONORIFICS.contains(&w.to_lowercase().as_str()));
+    let cyrillic = |w: &&str| w.chars().all(|c| matches!(c, 'А'..='я' | 'Ё' | 'ё'));
     let patronymic = match name {
-        [first, second] => {
-            let cyrillic = |w: &str| w.chars().all(|c| matches!(c, 'А'..='я' | 'Ё' | 'ё'));
-            cyrillic(first)
-                && cyrillic(second)
-                && PATRONYMIC_ENDINGS.iter().any(|e| second.ends_with(e))
+        [_, second] | [_, second, _] => {
+            name.iter().all(cyrillic) && PATRONYMIC_ENDINGS.iter().any(|e| second.ends_with(e))
         }
         _ => false,
     };
@@ -1195,6 +1196,8 @@ mod tests {
             "Владимир Владимирович, мой вопрос: можно ли надеяться?",
             "Владимир Владимирович, коечным фондом обеспечены: мы развернули свыше норматива.",
             "Татьяна Алексеевна, есть одна просьба: помогите.",
+            "Анна Ивановна Тестова, выступая несколько минут назад, сказала: Вы правы.",
+            "Текст Указа: 1. Назначить.",
             "Уважаемый Владимир Владимирович, разрешите поблагодарить Вас: спасибо.",
             "Господин Канцлер, хочется узнать Ваше мнение. Мы видели отношение к проекту: санкции.",
             "Господин Радев, и Вас спрошу: интегрировать Европу?",
