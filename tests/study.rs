@@ -989,3 +989,68 @@ fn copy_dir(from: &Path, to: &Path) {
         }
     }
 }
+
+// The English and Russian versions of one page counted as two documents without a word.
+#[test]
+fn versions_of_one_page_in_two_languages_are_noted() {
+    let dir = tempfile::tempdir().unwrap();
+    let input = dir.path().join("pages.jsonl");
+    let doc = |id: &str, lang: &str, url: &str, text: &str| {
+        serde_json::json!({"id": id, "date": "2017-05-01", "title": "Talks", "lang": lang,
+            "kind": "transcript", "url": url, "text": text})
+        .to_string()
+    };
+    let lines = [
+        doc(
+            "t-en-1",
+            "en",
+            "http://en.example.org/events/news/1",
+            "The sanctions are useless.",
+        ),
+        doc(
+            "t-ru-1",
+            "ru",
+            "http://example.org/events/news/1",
+            "Санкции бесполезны.",
+        ),
+        doc(
+            "t-en-2",
+            "en",
+            "http://en.example.org/events/news/2",
+            "The sanctions are useless again.",
+        ),
+    ];
+    std::fs::write(&input, lines.join("\n")).unwrap();
+    let index = dir.path().join("index");
+    common::ingest(&index, &[&input]);
+    let index_arg = index.to_str().unwrap();
+    let themes = themes();
+    let themes_arg = themes.to_str().unwrap();
+    let note = "1 page is selected in more than one language (t-en-1 and t-ru-1 are one page; 2 \
+                documents in all)";
+    for command in [
+        vec!["trends", "--by", "year"],
+        vec!["compare", "2017-01", "2017-05"],
+        vec!["themes", "count"],
+    ] {
+        let mut args = command.clone();
+        args.extend(["--index", index_arg, "--themes", themes_arg, "--quiet"]);
+        let run = statemine(&args);
+        assert!(run.stderr.contains(note), "{command:?}: {}", run.stderr);
+        args.extend(["--lang", "en"]);
+        let one = statemine(&args);
+        assert!(
+            !one.stderr.contains("more than one language"),
+            "{command:?}: {}",
+            one.stderr
+        );
+    }
+    // The library gives the same, and reads nothing for one language.
+    let store = IndexStore::open(&index).unwrap();
+    let mut filter = statemine::index::DocFilter::default();
+    let found = store.translated_pages(&filter).unwrap();
+    assert_eq!((found.pages, found.documents), (1, 2));
+    assert_eq!(found.example, Some(("t-en-1".into(), "t-ru-1".into())));
+    filter.langs = vec![statemine::document::Lang::Ru];
+    assert_eq!(store.translated_pages(&filter).unwrap().pages, 0);
+}

@@ -220,6 +220,25 @@ pub fn note_unmatched_names(store: &IndexStore, filter: &DocFilter) -> anyhow::R
     Ok(())
 }
 
+/// Notes the pages that the documents `filter` selects hold in more than one language: one
+/// event counted once per version, which the statistics take for separate documents.
+pub fn note_translated_pages(store: &IndexStore, filter: &DocFilter) -> anyhow::Result<()> {
+    let found = store.translated_pages(filter)?;
+    if let Some((first, other)) = &found.example {
+        let pages = match found.pages {
+            1 => "1 page is".to_string(),
+            n => format!("{n} pages are"),
+        };
+        note_mistake(format_args!(
+            "{pages} selected in more than one language ({first} and {other} are one page; {} \
+             documents in all): each version's matches count, and the statistics take the \
+             versions for separate documents; --lang keeps one language",
+            found.documents
+        ));
+    }
+    Ok(())
+}
+
 /// The note for a name that matches nothing in the index (without the `note: ` prefix).
 pub fn unmatched_note(unmatched: &UnmatchedName) -> String {
     let field = unmatched.field;

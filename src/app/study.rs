@@ -17,7 +17,8 @@ use statemine::themes::{EvidenceSink, QueryTerm, ThemeSet};
 
 use super::Outcome;
 use super::common::{
-    FilterArgs, IndexArgs, ParagraphArgs, analysis_filter, note_unmatched_names, outputs_apart,
+    FilterArgs, IndexArgs, ParagraphArgs, analysis_filter, note_translated_pages,
+    note_unmatched_names, outputs_apart,
 };
 use super::output::{Output, note};
 use super::progress::CountProgress;
@@ -211,6 +212,7 @@ fn load_study(
     let (set, terms) = series.load()?;
     let store = IndexStore::open(index)?;
     note_unmatched_names(&store, filter)?;
+    note_translated_pages(&store, filter)?;
     let bar = CountProgress::new();
     let sink = evidence.map(|writer| writer as &mut (dyn EvidenceSink + Send));
     let study = Study::count_series_into(store, set.as_ref(), &terms, filter, sink, &|event| {

@@ -19,8 +19,8 @@ use statemine::themes::{
 
 use super::Outcome;
 use super::common::{
-    FilterArgs, IndexArgs, ParagraphArgs, analysis_filter, each_as, note_unmatched_names,
-    outputs_apart, thread_count,
+    FilterArgs, IndexArgs, ParagraphArgs, analysis_filter, each_as, note_translated_pages,
+    note_unmatched_names, outputs_apart, thread_count,
 };
 use super::output::{Output, note, note_mistake, quiet, stderr_line, warning};
 use super::progress::CountProgress;
@@ -338,6 +338,7 @@ fn count(args: CountArgs) -> anyhow::Result<Outcome> {
     let filter = analysis_filter(&args.filter, &args.para)?;
     let store = IndexStore::open(&args.index.index)?;
     note_unmatched_names(&store, &filter)?;
+    note_translated_pages(&store, &filter)?;
     let matcher = Matcher::for_langs(&set, &filter.langs)?;
     let options = CountOptions {
         threads: args.threads,

@@ -26,6 +26,7 @@ mod remove;
 mod schema;
 mod store;
 mod top_hits_weight;
+mod translations;
 mod turn_filter;
 mod turns;
 
@@ -44,4 +45,5 @@ pub use progress::{NoProgress, ProgressSink};
 pub use remove::{RemoveOptions, RemoveReport, remove_documents};
 pub use schema::{Fields, SCHEMA_VERSION, build_schema};
 pub use store::{IndexStore, StoredDocument, document_to_tantivy, parse_turns};
+pub use translations::{TranslatedPages, page_key};
 pub use turn_filter::{EmptyTurnSpeaker, TurnFilter, TurnMatcher};
