@@ -1045,6 +1045,21 @@ fn versions_of_one_page_in_two_languages_are_noted() {
             one.stderr
         );
     }
+    // So does a job on that index.
+    let job = dir.path().join("job.toml");
+    std::fs::write(
+        &job,
+        format!(
+            "index = \"{}\"\nthemes = \"{}\"\nout_dir = \"{}\"\n\n[[trends]]\nout = \"t.csv\"\nby = \"year\"\n",
+            index.display(),
+            themes.display(),
+            dir.path().join("out").display()
+        ),
+    )
+    .unwrap();
+    let run = statemine(&["run", job.to_str().unwrap(), "--quiet"]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    assert!(run.stderr.contains(note), "{}", run.stderr);
     // The library gives the same, and reads nothing for one language.
     let store = IndexStore::open(&index).unwrap();
     let mut filter = statemine::index::DocFilter::default();

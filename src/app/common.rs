@@ -12,7 +12,7 @@ use clap::builder::RangedU64ValueParser;
 use statemine::corpus::{DEFAULT_SPEAKERS_FILE, Resolved, SpeakerRegistry};
 use statemine::document::{Kind, Lang, Role};
 use statemine::index::{
-    DocFilter, IndexStore, MAX_THREADS, ParagraphFilter, TurnFilter, UnmatchedName,
+    DocFilter, IndexStore, MAX_THREADS, ParagraphFilter, TranslatedPages, TurnFilter, UnmatchedName,
 };
 use statemine::query::Plan;
 use statemine::study::{STUDY_SPEAKERS_FILE, clean_path};
@@ -223,20 +223,26 @@ pub fn note_unmatched_names(store: &IndexStore, filter: &DocFilter) -> anyhow::R
 /// Notes the pages that the documents `filter` selects hold in more than one language: one
 /// event counted once per version, which the statistics take for separate documents.
 pub fn note_translated_pages(store: &IndexStore, filter: &DocFilter) -> anyhow::Result<()> {
-    let found = store.translated_pages(filter)?;
-    if let Some((first, other)) = &found.example {
-        let pages = match found.pages {
-            1 => "1 page is".to_string(),
-            n => format!("{n} pages are"),
-        };
-        note_mistake(format_args!(
-            "{pages} selected in more than one language ({first} and {other} are one page; {} \
-             documents in all): each version's matches count, and the statistics take the \
-             versions for separate documents; --lang keeps one language",
-            found.documents
-        ));
+    if let Some(message) = translated_note(&store.translated_pages(filter)?) {
+        note_mistake(message);
     }
     Ok(())
+}
+
+/// The note for pages selected in more than one language (without the `note: ` prefix), if
+/// there are any.
+pub fn translated_note(found: &TranslatedPages) -> Option<String> {
+    let (first, other) = found.example.as_ref()?;
+    let pages = match found.pages {
+        1 => "1 page is".to_string(),
+        n => format!("{n} pages are"),
+    };
+    Some(format!(
+        "{pages} selected in more than one language ({first} and {other} are one page; {} \
+         documents in all): each version's matches count, and the statistics take the \
+         versions for separate documents; --lang keeps one language",
+        found.documents
+    ))
 }
 
 /// The note for a name that matches nothing in the index (without the `note: ` prefix).

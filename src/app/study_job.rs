@@ -8,7 +8,7 @@ use std::path::Path;
 use statemine::study::{self, Job, JobEvent};
 
 use super::Outcome;
-use super::common::unmatched_note;
+use super::common::{translated_note, unmatched_note};
 use super::output::{Output, note, note_mistake};
 use super::progress::{CountProgress, IngestProgress};
 
@@ -37,6 +37,11 @@ pub fn run(path: &Path, report: Option<Option<&Path>>, json: bool) -> anyhow::Re
                     ingested = Some(report.clone());
                 }
                 JobEvent::UnmatchedName(name) => note_mistake(unmatched_note(name)),
+                JobEvent::TranslatedPages(found) => {
+                    if let Some(message) = translated_note(found) {
+                        note_mistake(message);
+                    }
+                }
                 JobEvent::Written(written) if json => {
                     bar.finish();
                     written_files.push(written.clone());

@@ -11,7 +11,9 @@ use super::streamed::{Finished, JobStreams, StreamedReport};
 use crate::analysis::validation::{self, Validation};
 use crate::analysis::{self, AnalysisError, ClusterUnit, Granularity, PeriodSpec, TrendRow};
 use crate::export::{self, ManifestContext};
-use crate::index::{IndexStore, IngestOptions, IngestReport, ProgressSink, UnmatchedName};
+use crate::index::{
+    IndexStore, IngestOptions, IngestReport, ProgressSink, TranslatedPages, UnmatchedName,
+};
 use crate::text::toml_error::line_of_quoted;
 use crate::themes::{EvidenceSink, Progress, ThemeSet};
 
@@ -60,6 +62,9 @@ pub enum JobEvent<'a> {
     },
     /// A speaker or source of the job's filter matches no value in the index.
     UnmatchedName(&'a UnmatchedName),
+    /// The job's filter selects pages in more than one language (one event counted once
+    /// per version; see [`IndexStore::translated_pages`]).
+    TranslatedPages(&'a TranslatedPages),
     /// An output and its manifest were written.
     Written(&'a Written),
 }
@@ -112,6 +117,12 @@ pub fn run_job<E: From<StudyError>>(
         .map_err(StudyError::from)?
     {
         on_event(JobEvent::UnmatchedName(&unmatched))?;
+    }
+    let translated = store
+        .translated_pages(&job.filter)
+        .map_err(StudyError::from)?;
+    if translated.pages > 0 {
+        on_event(JobEvent::TranslatedPages(&translated))?;
     }
     // Evidence tables and the report's rows are written as the documents are counted,
     // each finished at its turn below.
@@ -370,6 +381,7 @@ out = "evidence.csv"
                 events.push(match event {
                     JobEvent::Ingested { report, .. } => format!("ingested {report}"),
                     JobEvent::UnmatchedName(name) => format!("unmatched {}", name.name),
+                    JobEvent::TranslatedPages(found) => format!("translated {}", found.pages),
                     JobEvent::Written(w) => format!("{} {} {}", w.kind, w.count, w.unit),
                 });
                 Ok(())
