@@ -1060,6 +1060,41 @@ fn versions_of_one_page_in_two_languages_are_noted() {
     let run = statemine(&["run", job.to_str().unwrap(), "--quiet"]);
     assert_eq!(run.code, 0, "{}", run.stderr);
     assert!(run.stderr.contains(note), "{}", run.stderr);
+    let text = std::fs::read_to_string(&job).unwrap();
+    std::fs::write(&job, format!("{text}\n[filter]\none_version = \"en\"\n")).unwrap();
+    let run = statemine(&["run", job.to_str().unwrap(), "--quiet"]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    assert!(
+        !run.stderr.contains("more than one language"),
+        "{}",
+        run.stderr
+    );
+    // --one-version keeps, of each page with a version in that language, that version.
+    for (lang, kept) in [("en", ["t-en-1", "t-en-2"]), ("ru", ["t-en-2", "t-ru-1"])] {
+        let table = dir.path().join(format!("docs-{lang}.csv"));
+        let run = statemine(&[
+            "themes",
+            "count",
+            "--index",
+            index_arg,
+            "--themes",
+            themes_arg,
+            "--by-doc",
+            "--one-version",
+            lang,
+            "--out",
+            table.to_str().unwrap(),
+        ]);
+        assert_eq!(run.code, 0, "{}", run.stderr);
+        assert!(
+            !run.stderr.contains("more than one language"),
+            "{}",
+            run.stderr
+        );
+        let mut ids = csv_column(&table, "doc_id");
+        ids.sort();
+        assert_eq!(ids, kept, "--one-version {lang}");
+    }
     // The library gives the same, and reads nothing for one language.
     let store = IndexStore::open(&index).unwrap();
     let mut filter = statemine::index::DocFilter::default();

@@ -71,9 +71,14 @@ pub struct FilterArgs {
     pub speakers: Option<PathBuf>,
 }
 
-/// The paragraph filter of the analysis commands (counts, kwic, trends, compare, first).
+/// The selection flags of the analysis commands only (counts, kwic, trends, compare, first):
+/// paragraphs and versions of a page.
 #[derive(Args, Debug, Clone, Default)]
 pub struct ParagraphArgs {
+    /// Of a page selected in several languages (kremlin.ru and en.kremlin.ru), count only its
+    /// version in LANG (en or ru); a page without one keeps its versions.
+    #[arg(long, value_name = "LANG")]
+    pub one_version: Option<Lang>,
     /// Only the paragraphs matching this query (same syntax as `statemine search`, judged on
     /// each paragraph alone); words, paragraphs and documents count only what is kept.
     #[arg(long, value_name = "QUERY")]
@@ -101,6 +106,7 @@ impl ParagraphArgs {
 pub fn analysis_filter(filter: &FilterArgs, para: &ParagraphArgs) -> anyhow::Result<DocFilter> {
     let mut doc_filter = filter.to_filter()?;
     doc_filter.paragraphs = para.to_filter()?;
+    doc_filter.one_version = para.one_version;
     Ok(doc_filter)
 }
 
@@ -159,6 +165,7 @@ impl FilterArgs {
             langs: self.lang.clone(),
             query,
             paragraphs: None,
+            one_version: None,
             turns: TurnFilter {
                 speakers: self.turn_speaker.clone(),
                 roles: self.role.clone(),
@@ -240,7 +247,8 @@ pub fn translated_note(found: &TranslatedPages) -> Option<String> {
     Some(format!(
         "{pages} selected in more than one language ({first} and {other} are one page; {} \
          documents in all): each version's matches count, and the statistics take the \
-         versions for separate documents; --lang keeps one language",
+         versions for separate documents; --one-version LANG counts each page once, --lang \
+         keeps one language",
         found.documents
     ))
 }

@@ -52,6 +52,10 @@ pub struct DocFilter {
     /// and paragraphs, and the documents where they speak (not part of [`super::IndexStore::select`]'s
     /// query: documents are selected whole, turns are kept by the analyses).
     pub turns: super::TurnFilter,
+    /// Of a page selected in several languages (see [`super::page_key`]), only its version
+    /// in this language; a page without one keeps all its versions. Applied by
+    /// [`super::IndexStore::select`] after the query.
+    pub one_version: Option<Lang>,
 }
 
 /// Which paragraphs of a selected document count (`--para QUERY --context N`): those that

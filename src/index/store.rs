@@ -416,7 +416,10 @@ impl IndexStore {
             .into_iter()
             .collect();
         addresses.sort();
-        Ok(addresses)
+        match filter.one_version {
+            Some(lang) => self.one_version_of_each_page(&searcher, addresses, lang),
+            None => Ok(addresses),
+        }
     }
 
     /// Calls `visit` with every stored document selected by `filter`, in index order.

@@ -8,9 +8,12 @@
 //! trailing `/` and the case of the host; [`IndexStore::translated_pages`] counts the pages
 //! of which the documents a filter selects hold versions in two or more languages, reading
 //! the stored metadata of those documents (not their texts), and reads nothing when the
-//! filter keeps one language.
+//! filter keeps one language; a filter's `one_version` keeps, of each page with a version in
+//! its language, that version alone.
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
+
+use tantivy::{DocAddress, Searcher};
 
 use super::{DocFilter, IndexError, IndexStore};
 use crate::document::Lang;
@@ -61,6 +64,38 @@ pub struct TranslatedPages {
 }
 
 impl IndexStore {
+    /// `addresses` (sorted) without the versions of a page in another language than `lang`
+    /// when the page has one in `lang` among them.
+    pub(crate) fn one_version_of_each_page(
+        &self,
+        searcher: &Searcher,
+        addresses: Vec<DocAddress>,
+        lang: Lang,
+    ) -> Result<Vec<DocAddress>, IndexError> {
+        let bytes = self.scan_doc_bytes_reader(searcher)?;
+        let mut keys: Vec<Option<(String, Lang)>> = Vec::with_capacity(addresses.len());
+        let mut in_lang: HashSet<String> = HashSet::new();
+        for &address in &addresses {
+            let (stored, _) = self.load_bytes(&bytes, address, false)?;
+            let key = page_key(&stored.doc.url);
+            if let Some(key) = &key
+                && stored.doc.lang == lang
+            {
+                in_lang.insert(key.clone());
+            }
+            keys.push(key.map(|k| (k, stored.doc.lang)));
+        }
+        Ok(addresses
+            .into_iter()
+            .zip(keys)
+            .filter(|(_, key)| match key {
+                Some((key, version)) => *version == lang || !in_lang.contains(key),
+                None => true,
+            })
+            .map(|(address, _)| address)
+            .collect())
+    }
+
     /// The pages of which the documents `filter` selects hold versions in two or more
     /// languages (see the module contract).
     pub fn translated_pages(&self, filter: &DocFilter) -> Result<TranslatedPages, IndexError> {

@@ -30,6 +30,8 @@
 //! context = 1                          # optional, with para: and 1 paragraph either side
 //! turn_speakers = ["putin"]            # optional: only these speakers' paragraphs
 //! roles = ["official"]                 # optional: only paragraphs of these roles
+//! one_version = "en"                   # optional: of a page in several languages, only
+//!                                      # its English version
 //!
 //! [periods]                            # optional named periods (or periods_file = "...")
 //! H1 = "2017-01-01..2017-06-30"
@@ -151,6 +153,7 @@ struct FilterTable {
     turn_speakers: Vec<String>,
     #[serde(default)]
     roles: Vec<Spanned<String>>,
+    one_version: Option<Spanned<String>>,
 }
 
 #[derive(Debug, Deserialize)]
@@ -730,6 +733,15 @@ fn parse_filter(
                 .map_err(|e| errors.at(r, "filter.roles", e))
         })
         .collect::<Result<Vec<_>, _>>()?;
+    let one_version = table
+        .one_version
+        .as_ref()
+        .map(|l| {
+            l.get_ref()
+                .parse::<Lang>()
+                .map_err(|e| errors.at(l, "filter.one_version", e))
+        })
+        .transpose()?;
     // Checked here (it needs no index) so a typo fails at load, not after ingest.
     let query = table
         .query
@@ -765,6 +777,7 @@ fn parse_filter(
             roles,
             registry,
         },
+        one_version,
     })
 }
 
@@ -828,6 +841,18 @@ by = "quarter"
 
     fn error(text: &str) -> String {
         load(text).unwrap_err().to_string()
+    }
+
+    #[test]
+    fn the_filter_keeps_one_version_of_a_page() {
+        let job = load(&GOOD.replace("langs = [\"en\"]", "one_version = \"ru\"")).unwrap();
+        assert_eq!(job.filter.one_version, Some(Lang::Ru));
+        assert_eq!(load(GOOD).unwrap().filter.one_version, None);
+        let err = error(&GOOD.replace("langs = [\"en\"]", "one_version = \"fr\""));
+        assert!(
+            err.starts_with("study/jobs/k.toml:12: filter.one_version: unknown lang `fr`"),
+            "{err}"
+        );
     }
 
     #[test]
