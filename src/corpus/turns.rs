@@ -248,10 +248,18 @@ fn church_label(tokens: &[&str], segments: usize) -> Option<SpeakerLabel> {
         .iter()
         .position(|w| !REVERENCE.contains(&w.as_str()))?;
     let title_first = CHURCH_TITLES.contains(&lower[start].as_str());
+    // A title of office after it makes the first word an adjective (`Metropolitan Opera
+    // Director X`): that label is read as any other.
+    let office = |l: &str| {
+        TITLE_WORDS.contains(&l)
+            && !FUNCTION_WORDS.contains(&l)
+            && !matches!(l, "russia" | "russian")
+    };
     let fits = segments == 1
         && title_first
         && tokens.len() - start >= 2
         && tokens.len() <= 12
+        && !lower[start + 1..].iter().any(|l| office(l))
         && tokens[start..].iter().zip(&lower[start..]).all(|(t, l)| {
             starts_upper(t) || FUNCTION_WORDS.contains(&l.as_str()) || l == "all" || l == "всея"
         });
@@ -1171,6 +1179,13 @@ mod tests {
             let label = parse_label(paragraph).unwrap_or_else(|| panic!("{paragraph}"));
             assert_eq!(label.name.as_deref(), Some(name), "{paragraph}");
         }
+        assert_eq!(
+            label("Metropolitan Opera Director Ivan Testov: Welcome."),
+            Some((
+                "Metropolitan Opera Director".into(),
+                Some("Ivan Testov".into())
+            ))
+        );
         assert_eq!(parse_label("Patriarch: Hi."), None);
         assert_eq!(parse_label("The Patriarch said: thank you."), None);
     }
