@@ -1060,6 +1060,18 @@ fn versions_of_one_page_in_two_languages_are_noted() {
     let run = statemine(&["run", job.to_str().unwrap(), "--quiet"]);
     assert_eq!(run.code, 0, "{}", run.stderr);
     assert!(run.stderr.contains(note), "{}", run.stderr);
+    // The report says it on the page.
+    let page = dir.path().join("report.html");
+    let report = statemine(&[
+        "report",
+        job.to_str().unwrap(),
+        "--out",
+        page.to_str().unwrap(),
+        "--quiet",
+    ]);
+    assert_eq!(report.code, 0, "{}", report.stderr);
+    let html = std::fs::read_to_string(&page).unwrap();
+    assert!(html.contains("1 page is counted in more than one language"));
     let text = std::fs::read_to_string(&job).unwrap();
     std::fs::write(&job, format!("{text}\n[filter]\none_version = \"en\"\n")).unwrap();
     let run = statemine(&["run", job.to_str().unwrap(), "--quiet"]);
@@ -1069,6 +1081,16 @@ fn versions_of_one_page_in_two_languages_are_noted() {
         "{}",
         run.stderr
     );
+    statemine(&[
+        "report",
+        job.to_str().unwrap(),
+        "--out",
+        page.to_str().unwrap(),
+        "--quiet",
+    ])
+    .ok();
+    let html = std::fs::read_to_string(&page).unwrap();
+    assert!(!html.contains("counted in more than one language"));
     // --one-version keeps, of each page with a version in that language, that version.
     for (lang, kept) in [("en", ["t-en-1", "t-en-2"]), ("ru", ["t-en-2", "t-ru-1"])] {
         let table = dir.path().join(format!("docs-{lang}.csv"));

@@ -102,7 +102,10 @@ fn report_of(
         title: spec.title.to_string(),
         created: chrono::Utc::now().to_rfc3339_opts(chrono::SecondsFormat::Secs, true),
         context: context.clone(),
-        corpus: CorpusSummary::of(&study.counted.docs),
+        corpus: CorpusSummary {
+            translated_pages: study.store.translated_pages(&job.filter)?.pages,
+            ..CorpusSummary::of(&study.counted.docs)
+        },
         chart_title: chart_title(spec.periods, None),
         themes,
         comparisons,

@@ -548,6 +548,7 @@ fn render_page(
             data => Value::from_safe_string(data),
             documents => corpus.documents,
             words => corpus.words,
+            translated_pages => corpus.translated_pages,
             date_range => date_range,
             breakdowns => breakdowns,
             provenance => provenance,

@@ -25,6 +25,9 @@ pub struct CorpusSummary {
     pub date_min: Option<NaiveDate>,
     /// Latest date.
     pub date_max: Option<NaiveDate>,
+    /// Pages counted in more than one language (an original and its translation; see
+    /// [`crate::index::IndexStore::translated_pages`]); set by the caller.
+    pub translated_pages: usize,
 }
 
 impl CorpusSummary {
