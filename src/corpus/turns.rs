@@ -185,6 +185,16 @@ const CLAUSE_OPENERS: &[&str] = &[
     "если",
 ];
 
+/// Whether a segment after a comma reads as a clause: it opens with a clause word, or with a
+/// preposition and a relative pronoun (`о котором`, `of whom`).
+fn opens_clause(segment: &[&str]) -> bool {
+    let lower: Vec<String> = segment.iter().take(2).map(|w| w.to_lowercase()).collect();
+    CLAUSE_OPENERS.contains(&lower[0].as_str())
+        || lower.get(1).is_some_and(|w| {
+            w.starts_with("котор") || matches!(w.as_str(), "whom" | "which" | "whose")
+        })
+}
+
 /// Words that make the name after them a form of address (`Господин Президент`,
 /// `Уважаемый Владимир Владимирович`).
 const HONORIFICS: &[&str] = &[
@@ -599,11 +609,12 @@ pub fn parse_label(paragraph: &str) -> Option<SpeakerLabel> {
             // address someone; `President Emmanuel Macron, who was Minister ...:` tells of
             // someone. Neither opens a turn of that person.
             let appositives = &segments[n + 1..];
-            if !appositives.is_empty()
-                && (is_address(&name_words)
-                    || appositives
-                        .iter()
-                        .any(|s| CLAUSE_OPENERS.contains(&s[0].to_lowercase().as_str())))
+            let addressed = segments[..n]
+                .iter()
+                .any(|s| HONORIFICS.contains(&s[0].to_lowercase().as_str()));
+            if addressed
+                || !appositives.is_empty()
+                    && (is_address(&name_words) || appositives.iter().any(|s| opens_clause(s)))
             {
                 return None;
             }
@@ -1213,6 +1224,8 @@ mod tests {
             "Татьяна Алексеевна, есть одна просьба: помогите.",
             "Анна Ивановна Тестова, выступая несколько минут назад, сказала: Вы правы.",
             "Текст Указа: 1. Назначить.",
+            "Уважаемые коллеги, Иван Тестов, о котором я уже вспоминал, говорил: учиться.",
+            "Ivan Testov, of whom I spoke, said: learn.",
             "Уважаемый Владимир Владимирович, разрешите поблагодарить Вас: спасибо.",
             "Господин Канцлер, хочется узнать Ваше мнение. Мы видели отношение к проекту: санкции.",
             "Господин Радев, и Вас спрошу: интегрировать Европу?",
