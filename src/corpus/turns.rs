@@ -424,6 +424,7 @@ const TITLE_WORDS: &[&str] = &[
     "faction",
     "foundation",
     "holding",
+    "railways",
     "group",
     "media",
     "museum",
@@ -1052,6 +1053,11 @@ mod tests {
             (
                 "General Director of the Russian Sample Holding Ivan Testov: Yes.",
                 "General Director of the Russian Sample Holding",
+                "Ivan Testov",
+            ),
+            (
+                "CEO of Russian Railways Ivan Testov: Yes.",
+                "CEO of Russian Railways",
                 "Ivan Testov",
             ),
             (
