@@ -253,11 +253,18 @@ const REVERENCE: &[&str] = &[
 /// and All Russia Kirill`, `Патриарх Московский и всея Руси Кирилл`): the name is the label
 /// without the words of reverence, which the registry's aliases resolve.
 fn church_label(tokens: &[&str], segments: usize) -> Option<SpeakerLabel> {
-    let lower: Vec<String> = tokens.iter().map(|t| t.to_lowercase()).collect();
-    let start = lower
+    // Most labels are no church label: decided on the first word after the words of
+    // reverence, before any other word is lowercased.
+    if segments != 1 || tokens.len() > 12 {
+        return None;
+    }
+    let start = tokens
         .iter()
-        .position(|w| !REVERENCE.contains(&w.as_str()))?;
-    let title_first = CHURCH_TITLES.contains(&lower[start].as_str());
+        .position(|w| !REVERENCE.contains(&w.to_lowercase().as_str()))?;
+    if !CHURCH_TITLES.contains(&tokens[start].to_lowercase().as_str()) {
+        return None;
+    }
+    let lower: Vec<String> = tokens.iter().map(|t| t.to_lowercase()).collect();
     // A title of office after it makes the first word an adjective (`Metropolitan Opera
     // Director X`): that label is read as any other.
     let office = |l: &str| {
@@ -265,10 +272,7 @@ fn church_label(tokens: &[&str], segments: usize) -> Option<SpeakerLabel> {
             && !FUNCTION_WORDS.contains(&l)
             && !matches!(l, "russia" | "russian")
     };
-    let fits = segments == 1
-        && title_first
-        && tokens.len() - start >= 2
-        && tokens.len() <= 12
+    let fits = tokens.len() - start >= 2
         && !lower[start + 1..].iter().any(|l| office(l))
         && tokens[start..].iter().zip(&lower[start..]).all(|(t, l)| {
             starts_upper(t) || FUNCTION_WORDS.contains(&l.as_str()) || l == "all" || l == "всея"

@@ -63,7 +63,48 @@ pub struct TranslatedPages {
     pub example: Option<(String, String)>,
 }
 
+/// A selected document's page (when its URL names one), language and id.
+struct Version {
+    page: Option<String>,
+    lang: Lang,
+    id: String,
+}
+
+/// Which of `versions` a filter's `one_version = lang` keeps: all but those in another
+/// language of a page that has one in `lang` among them.
+fn kept(versions: &[Version], lang: Lang) -> Vec<bool> {
+    let in_lang: HashSet<&str> = versions
+        .iter()
+        .filter(|v| v.lang == lang)
+        .filter_map(|v| v.page.as_deref())
+        .collect();
+    versions
+        .iter()
+        .map(|v| v.lang == lang || v.page.as_deref().is_none_or(|p| !in_lang.contains(p)))
+        .collect()
+}
+
 impl IndexStore {
+    /// The page, language and id of each document at `addresses`, from its stored metadata.
+    fn versions(
+        &self,
+        searcher: &Searcher,
+        addresses: &[DocAddress],
+    ) -> Result<Vec<Version>, IndexError> {
+        let bytes = self.scan_doc_bytes_reader(searcher)?;
+        addresses
+            .iter()
+            .map(|&address| {
+                let (stored, _) = self.load_bytes(&bytes, address, false)?;
+                Ok(Version {
+                    page: page_key(&stored.doc.url),
+                    lang: stored.doc.lang,
+                    id: stored.doc.id,
+                })
+            })
+            .collect()
+    }
+
     /// `addresses` (sorted) without the versions of a page in another language than `lang`
     /// when the page has one in `lang` among them.
     pub(crate) fn one_version_of_each_page(
@@ -72,47 +113,44 @@ impl IndexStore {
         addresses: Vec<DocAddress>,
         lang: Lang,
     ) -> Result<Vec<DocAddress>, IndexError> {
-        let bytes = self.scan_doc_bytes_reader(searcher)?;
-        let mut keys: Vec<Option<(String, Lang)>> = Vec::with_capacity(addresses.len());
-        let mut in_lang: HashSet<String> = HashSet::new();
-        for &address in &addresses {
-            let (stored, _) = self.load_bytes(&bytes, address, false)?;
-            let key = page_key(&stored.doc.url);
-            if let Some(key) = &key
-                && stored.doc.lang == lang
-            {
-                in_lang.insert(key.clone());
-            }
-            keys.push(key.map(|k| (k, stored.doc.lang)));
-        }
+        let keep = kept(&self.versions(searcher, &addresses)?, lang);
         Ok(addresses
             .into_iter()
-            .zip(keys)
-            .filter(|(_, key)| match key {
-                Some((key, version)) => *version == lang || !in_lang.contains(key),
-                None => true,
-            })
-            .map(|(address, _)| address)
+            .zip(keep)
+            .filter_map(|(address, keep)| keep.then_some(address))
             .collect())
     }
 
     /// The pages of which the documents `filter` selects hold versions in two or more
-    /// languages (see the module contract).
+    /// languages (see the module contract). The documents' metadata is read once, with a
+    /// filter's `one_version` applied to what was read.
     pub fn translated_pages(&self, filter: &DocFilter) -> Result<TranslatedPages, IndexError> {
         if filter.langs.len() == 1 {
             return Ok(TranslatedPages::default());
         }
         let reader = self.scan_reader()?;
         let searcher = reader.searcher();
-        let bytes = self.scan_doc_bytes_reader(&searcher)?;
+        let every_version = DocFilter {
+            one_version: None,
+            ..filter.clone()
+        };
+        let addresses = self.select(&reader, &every_version)?;
+        let mut versions = self.versions(&searcher, &addresses)?;
+        if let Some(lang) = filter.one_version {
+            let keep = kept(&versions, lang);
+            versions = versions
+                .into_iter()
+                .zip(keep)
+                .filter_map(|(version, keep)| keep.then_some(version))
+                .collect();
+        }
         let mut pages: HashMap<String, Vec<(Lang, String)>> = HashMap::new();
-        for address in self.select(&reader, filter)? {
-            let (stored, _) = self.load_bytes(&bytes, address, false)?;
-            if let Some(key) = page_key(&stored.doc.url) {
+        for version in versions {
+            if let Some(page) = version.page {
                 pages
-                    .entry(key)
+                    .entry(page)
                     .or_default()
-                    .push((stored.doc.lang, stored.doc.id));
+                    .push((version.lang, version.id));
             }
         }
         let mut found = TranslatedPages::default();

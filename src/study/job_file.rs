@@ -343,6 +343,18 @@ impl Errors<'_> {
             .map(|head| head.matches('\n').count() + 1)
     }
 
+    /// `value` read as a `T` (a word of a fixed vocabulary), or the error at its line.
+    fn parse<T>(&self, value: &Spanned<String>, key: &str) -> Result<T, AnalysisError>
+    where
+        T: std::str::FromStr,
+        T::Err: std::fmt::Display,
+    {
+        value
+            .get_ref()
+            .parse::<T>()
+            .map_err(|e| self.at(value, key, e))
+    }
+
     fn at<T>(
         &self,
         value: &Spanned<T>,
@@ -709,38 +721,22 @@ fn parse_filter(
     let kinds = table
         .kinds
         .iter()
-        .map(|k| {
-            k.get_ref()
-                .parse::<Kind>()
-                .map_err(|e| errors.at(k, "filter.kinds", e))
-        })
+        .map(|k| errors.parse::<Kind>(k, "filter.kinds"))
         .collect::<Result<Vec<_>, _>>()?;
     let langs = table
         .langs
         .iter()
-        .map(|l| {
-            l.get_ref()
-                .parse::<Lang>()
-                .map_err(|e| errors.at(l, "filter.langs", e))
-        })
+        .map(|l| errors.parse::<Lang>(l, "filter.langs"))
         .collect::<Result<Vec<_>, _>>()?;
     let roles = table
         .roles
         .iter()
-        .map(|r| {
-            r.get_ref()
-                .parse::<Role>()
-                .map_err(|e| errors.at(r, "filter.roles", e))
-        })
+        .map(|r| errors.parse::<Role>(r, "filter.roles"))
         .collect::<Result<Vec<_>, _>>()?;
     let one_version = table
         .one_version
         .as_ref()
-        .map(|l| {
-            l.get_ref()
-                .parse::<Lang>()
-                .map_err(|e| errors.at(l, "filter.one_version", e))
-        })
+        .map(|l| errors.parse::<Lang>(l, "filter.one_version"))
         .transpose()?;
     // Checked here (it needs no index) so a typo fails at load, not after ingest.
     let query = table
