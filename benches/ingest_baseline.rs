@@ -45,11 +45,12 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         args.drain(at..(at + 2).min(args.len()));
     }
     let mut args = args.into_iter();
-    let Some(dir) = args.next() else {
+    // An option left over (`--help`, a misspelt one) is not taken for the index folder.
+    let Some(dir) = args.next().filter(|dir| !dir.starts_with('-')) else {
         eprintln!(
             "usage: ingest-baseline [--analyzer tantivy|statemine] [--threads N] INDEX_DIR FILE.jsonl..."
         );
-        return Ok(());
+        std::process::exit(2);
     };
     let files: Vec<String> = args.collect();
 
