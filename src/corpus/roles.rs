@@ -14,6 +14,7 @@
 //! once; `tests::the_tables_are_well_formed` checks that every entry is in the form the
 //! lookups compare against (a folded entry that no folded word can equal would never match).
 
+use std::collections::HashSet;
 use std::sync::LazyLock;
 
 use serde::Deserialize;
@@ -172,9 +173,20 @@ static PEOPLE: LazyLock<Vec<Person>> = LazyLock::new(|| {
 
 /// Whether `word` names a country (Russia included), as opposed to a person.
 pub(crate) fn is_country(word: &str) -> bool {
-    let word = fold(word);
-    holds(&TABLES.russia_words, &word) || holds(&TABLES.countries, &word)
+    COUNTRY_WORDS.contains(fold(word).as_str())
 }
+
+/// The words of `russia_words` and `countries` as one set: labels are read word by word
+/// against it.
+static COUNTRY_WORDS: LazyLock<HashSet<&'static str>> = LazyLock::new(|| {
+    let tables: &'static Tables = &TABLES;
+    tables
+        .russia_words
+        .iter()
+        .chain(&tables.countries)
+        .map(String::as_str)
+        .collect()
+});
 
 /// Journalist words in `text` (a label or a title).
 pub(crate) fn has_journalist_word(text: &str) -> bool {

@@ -22,7 +22,7 @@
 //! introduce the name elsewhere in the text (`The anchors of Direct Line are ...`), else
 //! `other`.
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 use std::sync::LazyLock;
 
 use regex::Regex;
@@ -268,7 +268,7 @@ fn church_label(tokens: &[&str], segments: usize) -> Option<SpeakerLabel> {
     // A title of office after it makes the first word an adjective (`Metropolitan Opera
     // Director X`): that label is read as any other.
     let office = |l: &str| {
-        TITLE_WORDS.contains(&l)
+        is_title_word_of_labels(l)
             && !FUNCTION_WORDS.contains(&l)
             && !matches!(l, "russia" | "russian")
     };
@@ -478,6 +478,15 @@ impl SpeakerLabel {
 }
 
 /// Initials glued to a surname: `В.Путин`, `С.В.Лавров`, `A.Vedyashchev`.
+/// [`TITLE_WORDS`] as a set: labels are read word by word against it.
+static TITLE_WORD_SET: LazyLock<HashSet<&'static str>> =
+    LazyLock::new(|| TITLE_WORDS.iter().copied().collect());
+
+/// Whether `lower` (lowercased) is one of the [`TITLE_WORDS`].
+fn is_title_word_of_labels(lower: &str) -> bool {
+    TITLE_WORD_SET.contains(lower)
+}
+
 static INITIALS_NAME: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(r"^(?:\p{Lu}\.\s?){1,3}\p{Lu}[\p{L}'’-]+$").expect("constant pattern compiles")
 });
@@ -501,7 +510,8 @@ const MAX_SURNAME_WORDS: usize = 3;
 
 /// Reads the speaker label that opens `paragraph`, if it has one.
 pub fn parse_label(paragraph: &str) -> Option<SpeakerLabel> {
-    let colon = paragraph.find(':')?;
+    // A colon is one byte in UTF-8, and memchr finds it fastest (most paragraphs have none).
+    let colon = memchr::memchr(b':', paragraph.as_bytes())?;
     let prefix = paragraph[..colon].trim();
     // Without parentheses the prefix is the label: a long one is prose, rejected before
     // any copy (most paragraphs with a colon end here).
@@ -512,6 +522,40 @@ pub fn parse_label(paragraph: &str) -> Option<SpeakerLabel> {
     if prefix.is_empty() || !(after.is_empty() || after.starts_with(char::is_whitespace)) {
         return None;
     }
+    if prefix.len() > MAX_REMEMBERED_PREFIX_BYTES {
+        return label_of_prefix(prefix);
+    }
+    PREFIX_LABELS.with(|labels| {
+        let mut labels = labels.borrow_mut();
+        if let Some(label) = labels.get(prefix) {
+            return label.clone();
+        }
+        let label = label_of_prefix(prefix);
+        if labels.len() >= REMEMBERED_PREFIXES {
+            labels.clear();
+        }
+        labels.insert(prefix.into(), label.clone());
+        label
+    })
+}
+
+/// Distinct label prefixes remembered per thread before the memory is emptied.
+const REMEMBERED_PREFIXES: usize = 20_000;
+
+/// Longer prefixes (prose with a parenthesis before its colon) are read each time.
+const MAX_REMEMBERED_PREFIX_BYTES: usize = 4 * MAX_LABEL_CHARS;
+
+thread_local! {
+    /// The label read from each distinct prefix on this thread: transcripts repeat the same
+    /// labels (`В.Путин`, `Question`) in paragraph after paragraph, and the reading depends
+    /// on the prefix alone.
+    static PREFIX_LABELS: std::cell::RefCell<HashMap<Box<str>, Option<SpeakerLabel>>> =
+        std::cell::RefCell::new(HashMap::new());
+}
+
+/// The label that `prefix` (the trimmed text before a paragraph's colon, followed by a
+/// space or the end) is, if any.
+fn label_of_prefix(prefix: &str) -> Option<SpeakerLabel> {
     let core = split_glued_words(&strip_parentheses(prefix)?);
     if core.chars().count() > MAX_LABEL_CHARS
         || core.chars().any(|c| {
@@ -737,7 +781,7 @@ fn trailing_name<'a>(segment: &[&'a str]) -> Vec<&'a str> {
         let acronym = token.chars().filter(|c| c.is_alphabetic()).count() >= 2
             && !token.chars().any(char::is_lowercase);
         // Countries end a name, nationality adjectives do not (`German Gref`).
-        let title = TITLE_WORDS.contains(&lower.trim_end_matches('.'))
+        let title = is_title_word_of_labels(lower.trim_end_matches('.'))
             || RUSSIAN_TITLE_STEMS.iter().any(|t| lower.starts_with(t))
             || is_country(token);
         let initial = token.ends_with('.') && token.chars().count() <= 2;
@@ -771,7 +815,7 @@ fn trailing_name<'a>(segment: &[&'a str]) -> Vec<&'a str> {
 /// Whether `paragraph` introduces a quoted message of the document's speaker
 /// (`The message reads, in part:`, `В послании, в частности, говорится:`).
 fn introduces_quote(paragraph: &str) -> bool {
-    let Some(colon) = paragraph.find(':') else {
+    let Some(colon) = memchr::memchr(b':', paragraph.as_bytes()) else {
         return false;
     };
     if paragraph[..colon].chars().count() > MAX_LABEL_CHARS {
@@ -995,6 +1039,45 @@ mod tests {
 
     fn label(paragraph: &str) -> Option<(String, Option<String>)> {
         parse_label(paragraph).map(|l| (l.title, l.name))
+    }
+
+    #[test]
+    fn a_remembered_prefix_reads_as_on_first_sight() {
+        let paragraphs = [
+            "В.Путин: Добрый день.",
+            "Vladimir Putin: Thank you.",
+            "President of Russia Vladimir Putin (retranslated): Good afternoon.",
+            "This is what I said: no.",
+            "Question:",
+            "В.Путин:Добрый день.",
+        ];
+        for paragraph in paragraphs {
+            let colon = paragraph.find(':').unwrap();
+            let prefix = paragraph[..colon].trim();
+            let after = &paragraph[colon + 1..];
+            let direct = (after.is_empty() || after.starts_with(char::is_whitespace))
+                .then(|| label_of_prefix(prefix))
+                .flatten();
+            // First sight, then from this thread's memory, with another text after the colon.
+            assert_eq!(parse_label(paragraph), direct, "{paragraph}");
+            assert_eq!(parse_label(paragraph), direct, "{paragraph}");
+            let other = format!("{}{}", &paragraph[..=colon], " Something else.");
+            let other_direct = label_of_prefix(prefix);
+            assert_eq!(parse_label(&other), other_direct, "{other}");
+        }
+        // The memory is bounded: it empties itself when full and keeps reading the same.
+        for i in 0..REMEMBERED_PREFIXES + 10 {
+            let paragraph = format!("Speaker Number{i}: text");
+            assert_eq!(
+                parse_label(&paragraph),
+                label_of_prefix(&paragraph[..paragraph.find(':').unwrap()])
+            );
+        }
+        PREFIX_LABELS.with(|labels| assert!(labels.borrow().len() <= REMEMBERED_PREFIXES));
+        assert_eq!(
+            parse_label("В.Путин: Добрый день.").map(|l| l.name),
+            Some(Some("В.Путин".to_string()))
+        );
     }
 
     #[test]

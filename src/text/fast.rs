@@ -139,6 +139,9 @@ fn starts_with_folded(word: &str, key: &str) -> bool {
 #[derive(Debug, Clone)]
 pub(crate) struct StemCache {
     stems: FxHashMap<ShortWord, ShortWord>,
+    /// Words longer than a [`ShortWord`] (Russian words of more than twelve letters), for
+    /// the analyzer only ([`StemCache::stem_through`]): with their keys on the heap.
+    long: FxHashMap<Box<str>, Box<str>>,
     /// Word of at most eight bytes -> its stem (at most eight bytes), both as
     /// [`small_key`]s.
     small: SmallWords<u64>,
@@ -150,6 +153,7 @@ impl StemCache {
     pub(crate) fn new(capacity: usize) -> StemCache {
         StemCache {
             stems: FxHashMap::default(),
+            long: FxHashMap::default(),
             // Small at first: analyzers are cloned for every field, segment and query.
             small: SmallWords::with_slots(64),
             capacity,
@@ -203,8 +207,7 @@ impl StemCache {
     pub(crate) fn stem_in_place(&mut self, stemmer: &Stemmer, word: &mut String) {
         let key = ShortWord::new(word);
         if let Some(stem) = key.and_then(|key| self.stems.get(&key)) {
-            word.clear();
-            stem.push_to(word);
+            stem.replace(word);
             return;
         }
         let stem = stemmer.stem(word).into_owned();
@@ -254,7 +257,7 @@ impl StemCache {
         word: &mut String,
     ) -> Option<(ShortWord, ShortWord)> {
         let Some(key) = ShortWord::new(word) else {
-            *word = stemmer.stem(word).into_owned();
+            self.stem_long(stemmer, word);
             return None;
         };
         let stem = match self.stems.get(&key) {
@@ -276,9 +279,28 @@ impl StemCache {
                 }
             },
         };
-        word.clear();
-        stem.push_to(word);
+        stem.replace(word);
         Some((key, stem))
+    }
+
+    /// Replaces the folded `word`, longer than a [`ShortWord`], by its stem, remembered in
+    /// this cache's own table of long words.
+    fn stem_long(&mut self, stemmer: &Stemmer, word: &mut String) {
+        if let Some(stem) = self.long.get(word.as_str()) {
+            if word.starts_with(&**stem) {
+                word.truncate(stem.len());
+            } else {
+                word.clear();
+                word.push_str(stem);
+            }
+            return;
+        }
+        let stem = stemmer.stem(word).into_owned();
+        if self.long.len() >= self.capacity {
+            self.long.clear();
+        }
+        self.long.insert(word.as_str().into(), stem.as_str().into());
+        *word = stem;
     }
 
     fn remember(&mut self, word: ShortWord, stem: ShortWord) {
@@ -426,6 +448,34 @@ mod tests {
                 assert!(cache.stems.len() <= 2);
             }
         }
+    }
+
+    #[test]
+    fn long_words_are_remembered_by_the_analyzers_cache_and_forgotten_when_full() {
+        let stemmers = Stemmers::default();
+        let shared = SharedStems::new(10);
+        let mut cache = StemCache::new(2);
+        let words = [
+            (Lang::Ru, "государственными"),
+            (Lang::Ru, "международного"),
+            (Lang::En, "internationalisations"),
+            (Lang::Ru, "санкции"),
+        ];
+        for _ in 0..2 {
+            for (lang, word) in words {
+                let mut stemmed = word.to_string();
+                cache.stem_in_place_shared(stemmers.get(lang), &shared, &mut stemmed);
+                assert_eq!(stemmed, stemmers.stem(lang, word), "{word}");
+                assert!(cache.long.len() <= 2);
+            }
+        }
+        // A remembered stem is what the cache gives, not the stemmer's second run.
+        let long = "государственными";
+        cache.long.clear();
+        cache.long.insert(long.into(), "planted".into());
+        let mut got = long.to_string();
+        cache.stem_in_place_shared(stemmers.get(Lang::Ru), &shared, &mut got);
+        assert_eq!(got, "planted");
     }
 
     #[test]

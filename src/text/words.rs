@@ -110,15 +110,33 @@ impl ShortWord {
         (a != 0 && b == 0 && c == 0).then_some(a)
     }
 
-    /// Appends the word to `out`.
-    pub(crate) fn push_to(&self, out: &mut String) {
+    /// The word's bytes, zero-padded, and its length.
+    fn bytes(&self) -> ([u8; ShortWord::MAX], usize) {
         let mut bytes = [0u8; ShortWord::MAX];
         for (chunk, word) in bytes.chunks_exact_mut(8).zip(self.0) {
             chunk.copy_from_slice(&word.to_le_bytes());
         }
         let len = bytes.iter().position(|&b| b == 0).unwrap_or(ShortWord::MAX);
+        (bytes, len)
+    }
+
+    /// Appends the word to `out`.
+    pub(crate) fn push_to(&self, out: &mut String) {
+        let (bytes, len) = self.bytes();
         // The bytes are a copy of a whole `str` (see `of`), so they are valid UTF-8.
         out.push_str(std::str::from_utf8(&bytes[..len]).unwrap_or_default());
+    }
+
+    /// Replaces `out` by the word. A stem mostly cuts an ending off the word it replaces:
+    /// then `out` is only shortened, without reading the stem's characters again.
+    pub(crate) fn replace(&self, out: &mut String) {
+        let (bytes, len) = self.bytes();
+        if out.as_bytes().starts_with(&bytes[..len]) && out.is_char_boundary(len) {
+            out.truncate(len);
+        } else {
+            out.clear();
+            self.push_to(out);
+        }
     }
 }
 
@@ -596,6 +614,25 @@ mod tests {
         #[test]
         fn mostly_ascii_word_runs_are_alphanumeric_runs(text in "([a-zA-Z0-9]{1,70}|[ .,\n'-]{1,3}|[—«»ä€]){0,60}") {
             check_runs(&text)?;
+        }
+
+        /// A short word written over another gives the short word, whether it is a prefix
+        /// of the other (cut at a character boundary or not) or not.
+        #[test]
+        fn a_short_word_replaces_any_string(
+            word in "[a-zаеёжя]{0,12}",
+            cut in 0usize..30,
+            other in "[a-zаеёжя€]{0,12}",
+        ) {
+            let stem = &word.as_bytes()[..cut.min(word.len())];
+            let stem = String::from_utf8_lossy(stem).into_owned();
+            for (over, expected) in [(&word, &stem), (&other, &stem), (&stem, &word)] {
+                if let Some(short) = ShortWord::new(expected) {
+                    let mut out = over.clone();
+                    short.replace(&mut out);
+                    prop_assert_eq!(&out, expected);
+                }
+            }
         }
 
         #[test]
