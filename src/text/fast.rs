@@ -29,7 +29,7 @@ use rust_stemmers::Stemmer;
 use rustc_hash::FxHashMap;
 
 pub(crate) use super::lead::{LeadFilter, lead_of};
-use super::small_words::{SmallWords, small_key};
+use super::small_words::{SmallWords, small_key, small_key16};
 use super::words::{IRREGULAR_EN, ShortWord, fold_fast, fold_yo};
 use crate::document::Lang;
 
@@ -130,12 +130,14 @@ fn starts_with_folded(word: &str, key: &str) -> bool {
 /// bounds memory). Words and stems of up to [`ShortWord::MAX`] bytes sit inline in the
 /// table, so a lookup reads one cache line instead of chasing a pointer to the key's bytes
 /// (which, with heap strings, cost more than the rest of the lookup); longer words are
-/// stemmed every time. The stem is a function of the word, so the cache changes no result.
+/// stemmed every time, except by the analyzer, which keeps them in a table of their own.
+/// The stem is a function of the word, so the cache changes no result.
 ///
 /// For the analyzer ([`StemCache::stem_in_place_shared`], asked once per token), words of
-/// up to eight bytes whose stems are that short too (most tokens) are remembered a second
-/// time, in a table keyed by the word as one `u64` ([`SmallWords`]): one multiply and one
-/// compare find them, where the `ShortWord` table hashes and compares three words.
+/// up to sixteen bytes whose stems are that short too (most tokens, English and Russian)
+/// are remembered a second time, in a table keyed by the word as one `u64` (up to eight
+/// bytes) or one `u128` ([`SmallWords`]): one multiply and one compare find them, where the
+/// `ShortWord` table hashes and compares three words.
 #[derive(Debug, Clone)]
 pub(crate) struct StemCache {
     stems: FxHashMap<ShortWord, ShortWord>,
@@ -145,6 +147,9 @@ pub(crate) struct StemCache {
     /// Word of at most eight bytes -> its stem (at most eight bytes), both as
     /// [`small_key`]s.
     small: SmallWords<u64>,
+    /// Word of nine to sixteen bytes (most Russian words) -> its stem (at most sixteen
+    /// bytes), both as [`small_key16`]s.
+    small16: SmallWords<u128, u128>,
     capacity: usize,
 }
 
@@ -156,6 +161,7 @@ impl StemCache {
             long: FxHashMap::default(),
             // Small at first: analyzers are cloned for every field, segment and query.
             small: SmallWords::with_slots(64),
+            small16: SmallWords::with_slots(64),
             capacity,
         }
     }
@@ -165,14 +171,21 @@ impl StemCache {
     fn stem_small(&self, word: &mut String) -> bool {
         let len = word.len();
         // A NUL would be taken for padding (tokens hold none; other callers' words may).
-        if len == 0 || len > 8 || word.as_bytes().contains(&0) {
+        if len == 0 || len > 16 || word.as_bytes().contains(&0) {
             return false;
         }
-        let Some(stem) = self.small.get(small_key(word.as_bytes(), 0..len)) else {
+        let stem = if len <= 8 {
+            self.small
+                .get(small_key(word.as_bytes(), 0..len))
+                .map(u128::from)
+        } else {
+            self.small16.get(small_key16(word.as_bytes(), 0..len))
+        };
+        let Some(stem) = stem else {
             return false;
         };
         let bytes = stem.to_le_bytes();
-        let stem = &bytes[..8 - stem.leading_zeros() as usize / 8];
+        let stem = &bytes[..16 - stem.leading_zeros() as usize / 8];
         // Stemming mostly cuts an ending off: then the stem is a prefix of the word.
         if word.as_bytes().starts_with(stem) && word.is_char_boundary(stem.len()) {
             word.truncate(stem.len());
@@ -190,13 +203,17 @@ impl StemCache {
 
     /// Remembers `stem` as the stem of `word` in the small table, if both fit it.
     fn remember_small_words(&mut self, word: ShortWord, stem: ShortWord) {
-        let (Some(word), Some(stem)) = (word.small(), stem.small()) else {
-            return;
-        };
-        if self.small.len() >= self.capacity {
-            self.small.clear();
+        if let (Some(word), Some(stem)) = (word.small(), stem.small()) {
+            if self.small.len() >= self.capacity {
+                self.small.clear();
+            }
+            self.small.insert(word, stem);
+        } else if let (Some(word), Some(stem)) = (word.small16(), stem.up_to16()) {
+            if self.small16.len() >= self.capacity {
+                self.small16.clear();
+            }
+            self.small16.insert(word, stem);
         }
-        self.small.insert(word, stem);
     }
 
     /// Replaces the folded word in `word` by its stem (by `stemmer`, the cache's language).
@@ -466,9 +483,19 @@ mod tests {
                 let mut stemmed = word.to_string();
                 cache.stem_in_place_shared(stemmers.get(lang), &shared, &mut stemmed);
                 assert_eq!(stemmed, stemmers.stem(lang, word), "{word}");
-                assert!(cache.long.len() <= 2);
+                assert!(cache.long.len() <= 2 && cache.small16.len() <= 2);
             }
         }
+        // Words of nine to sixteen bytes sit in a table of their own.
+        let mut word = "санкции".to_string();
+        cache.stem_in_place_shared(stemmers.get(Lang::Ru), &shared, &mut word);
+        assert_eq!(word, stemmers.stem(Lang::Ru, "санкции"));
+        let key = ShortWord::new("санкции").unwrap().small16().unwrap();
+        let planted = ShortWord::new("посажено").unwrap().up_to16().unwrap();
+        cache.small16.insert(key, planted);
+        let mut got = "санкции".to_string();
+        cache.stem_in_place_shared(stemmers.get(Lang::Ru), &shared, &mut got);
+        assert_eq!(got, "посажено");
         // A remembered stem is what the cache gives, not the stemmer's second run.
         let long = "государственными";
         cache.long.clear();

@@ -110,6 +110,19 @@ impl ShortWord {
         (a != 0 && b == 0 && c == 0).then_some(a)
     }
 
+    /// The word as a [`crate::text::small_words::small_key16`] when it has nine to sixteen
+    /// bytes.
+    pub(crate) fn small16(&self) -> Option<u128> {
+        let [a, b, c] = self.0;
+        (b != 0 && c == 0).then_some(u128::from(a) | u128::from(b) << 64)
+    }
+
+    /// The word's bytes as one `u128` (zero-padded) when it has one to sixteen bytes.
+    pub(crate) fn up_to16(&self) -> Option<u128> {
+        let [a, b, c] = self.0;
+        (a != 0 && c == 0).then_some(u128::from(a) | u128::from(b) << 64)
+    }
+
     /// The word's bytes, zero-padded, and its length.
     fn bytes(&self) -> ([u8; ShortWord::MAX], usize) {
         let mut bytes = [0u8; ShortWord::MAX];
