@@ -8,12 +8,12 @@
 //! trailing `/` and the case of the host; [`IndexStore::translated_pages`] counts the pages
 //! of which the documents a filter selects hold versions in two or more languages, reading
 //! the stored metadata of those documents (not their texts), and reads nothing when the
-//! filter keeps one language; a filter's `one_version` keeps, of each page with a version in
+//! filter keeps one language or the index holds one; a filter's `one_version` keeps, of each page with a version in
 //! its language, that version alone.
 
 use std::collections::{HashMap, HashSet};
 
-use tantivy::{DocAddress, Searcher};
+use tantivy::{DocAddress, Searcher, Term};
 
 use super::{DocFilter, IndexError, IndexStore};
 use crate::document::Lang;
@@ -130,6 +130,17 @@ impl IndexStore {
         }
         let reader = self.scan_reader()?;
         let searcher = reader.searcher();
+        // An index of one language holds no page twice: its documents' metadata is not read.
+        let mut held = 0;
+        for lang in Lang::ALL {
+            let term = Term::from_field_text(self.fields().lang, lang.as_str());
+            if searcher.doc_freq(&term).map_err(|e| self.engine_error(e))? > 0 {
+                held += 1;
+            }
+        }
+        if held < 2 {
+            return Ok(TranslatedPages::default());
+        }
         let every_version = DocFilter {
             one_version: None,
             ..filter.clone()
