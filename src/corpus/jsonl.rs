@@ -32,7 +32,9 @@ pub(crate) fn parse_jsonl_bytes(
     bytes: &[u8],
     defaults: &FieldDefaults,
 ) -> Result<Document, RecordError> {
-    let text = match std::str::from_utf8(bytes) {
+    // simdutf8 checks Cyrillic text several times faster than the standard library, with
+    // the same verdict and the same place of the first invalid byte.
+    let text = match simdutf8::compat::from_utf8(bytes) {
         Ok(text) => text,
         Err(e) => return Err(invalid_utf8(path, line, bytes, e.valid_up_to())),
     };
@@ -564,6 +566,33 @@ mod tests {
                 .starts_with("f.jsonl:9: text: invalid UTF-8 (byte 0xff"),
             "{err}"
         );
+    }
+
+    proptest::proptest! {
+        /// Any bytes in a record's text: the record is read, or refused at the column of
+        /// the first byte the standard library's UTF-8 check refuses (Cyrillic, stray and
+        /// truncated sequences alike).
+        #[test]
+        fn utf8_is_checked_as_the_standard_library_checks_it(
+            inserted in proptest::collection::vec(proptest::prelude::any::<u8>(), 0..12),
+            cyrillic in "[а-яё ]{0,40}",
+        ) {
+            let mut line = br#"{"id": "x", "date": "2017-09-05", "text": ""#.to_vec();
+            line.extend_from_slice(cyrillic.as_bytes());
+            line.extend(inserted.iter().filter(|&&b| b != b'"' && b != b'\\' && b >= 0x20));
+            line.extend_from_slice(br#""}"#);
+            let got = parse_jsonl_bytes("f.jsonl", 1, &line, &FieldDefaults::default());
+            match std::str::from_utf8(&line) {
+                Ok(_) => proptest::prop_assert!(
+                    got.is_ok() || !got.as_ref().unwrap_err().to_string().contains("UTF-8")
+                ),
+                Err(e) => {
+                    let message = format!("at column {})", e.valid_up_to() + 1);
+                    let err = got.unwrap_err().to_string();
+                    proptest::prop_assert!(err.contains(&message), "{} / {}", err, message);
+                }
+            }
+        }
     }
 
     #[test]
