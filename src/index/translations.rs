@@ -8,8 +8,8 @@
 //! trailing `/` and the case of the host; [`IndexStore::translated_pages`] counts the pages
 //! of which the documents a filter selects hold versions in two or more languages, reading
 //! the stored metadata of those documents (not their texts), and reads nothing when the
-//! filter keeps one language or the index holds one; a filter's `one_version` keeps, of each page with a version in
-//! its language, that version alone.
+//! filter keeps one language or the index holds one; a filter's `one_version` keeps, of
+//! each page with a version in its language, that version alone.
 
 use std::collections::{HashMap, HashSet};
 
