@@ -5,7 +5,7 @@
 //! so paragraph indexes of evidence and gold labels address it directly.
 
 use super::turns::attribute_turns;
-use crate::document::{DocStructure, Document, ParagraphTurn};
+use crate::document::{DocStructure, Document, Lang, ParagraphTurn};
 use crate::text::for_each_sentence;
 
 /// Counts words, sentences and paragraphs of `doc` and attributes paragraphs to speakers.
@@ -13,7 +13,7 @@ pub fn analyze_structure(doc: &Document) -> DocStructure {
     let mut structure = DocStructure::default();
     let turns = attribute_turns(doc);
     for (paragraph, (speaker, role)) in doc.paragraphs().zip(turns) {
-        let n_words = count_words(paragraph);
+        let n_words = count_words(doc.lang, paragraph);
         structure.n_paragraphs += 1;
         structure.n_words += n_words;
         for_each_sentence(paragraph, |_| structure.n_sentences += 1);
@@ -27,10 +27,15 @@ pub fn analyze_structure(doc: &Document) -> DocStructure {
 }
 
 /// Word tokens as the analyzer's tokenizer sees them (runs of alphanumeric characters),
-/// found by the tokenizer's own word test (ASCII and Cyrillic by byte).
-fn count_words(text: &str) -> u64 {
+/// found by the tokenizer's own word test (ASCII and Cyrillic by byte); an English text,
+/// mostly ASCII, eight and sixty-four bytes at a time (the same runs: see
+/// [`crate::text::words::for_each_run_ascii`]).
+fn count_words(lang: Lang, text: &str) -> u64 {
     let mut n = 0;
-    crate::text::words::for_each_run(text, |_, _| n += 1);
+    match lang {
+        Lang::En => crate::text::words::for_each_run_ascii(text, |_, _| n += 1),
+        Lang::Ru => crate::text::words::for_each_run(text, |_, _| n += 1),
+    }
     n
 }
 
@@ -48,7 +53,9 @@ mod tests {
                 .split(|c: char| !c.is_alphanumeric())
                 .filter(|w| !w.is_empty())
                 .count() as u64;
-            prop_assert_eq!(count_words(&text), expected);
+            for lang in [Lang::En, Lang::Ru] {
+                prop_assert_eq!(count_words(lang, &text), expected);
+            }
         }
     }
 
