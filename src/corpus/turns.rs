@@ -525,17 +525,38 @@ pub fn parse_label(paragraph: &str) -> Option<SpeakerLabel> {
     if prefix.len() > MAX_REMEMBERED_PREFIX_BYTES {
         return label_of_prefix(prefix);
     }
-    PREFIX_LABELS.with(|labels| {
-        let mut labels = labels.borrow_mut();
-        if let Some(label) = labels.get(prefix) {
-            return label.clone();
+    remembered(&PREFIX_LABELS, prefix, REMEMBERED_PREFIXES, || {
+        label_of_prefix(prefix)
+    })
+}
+
+/// A thread's memory of a function's values, emptied when it holds `capacity` keys.
+type Memory<K, V> = std::cell::RefCell<HashMap<K, V>>;
+
+/// The value `compute` gives for `key`, remembered in this thread's `memory` (the function
+/// depends on the key alone, so the memory changes no result).
+fn remembered<K, Q, V>(
+    memory: &'static std::thread::LocalKey<Memory<K, V>>,
+    key: &Q,
+    capacity: usize,
+    compute: impl FnOnce() -> V,
+) -> V
+where
+    K: std::borrow::Borrow<Q> + Eq + std::hash::Hash,
+    Q: ToOwned<Owned = K> + Eq + std::hash::Hash + ?Sized,
+    V: Clone,
+{
+    memory.with(|memory| {
+        let mut memory = memory.borrow_mut();
+        if let Some(value) = memory.get(key) {
+            return value.clone();
         }
-        let label = label_of_prefix(prefix);
-        if labels.len() >= REMEMBERED_PREFIXES {
-            labels.clear();
+        let value = compute();
+        if memory.len() >= capacity {
+            memory.clear();
         }
-        labels.insert(prefix.into(), label.clone());
-        label
+        memory.insert(key.to_owned(), value.clone());
+        value
     })
 }
 
@@ -549,7 +570,7 @@ thread_local! {
     /// The label read from each distinct prefix on this thread: transcripts repeat the same
     /// labels (`В.Путин`, `Question`) in paragraph after paragraph, and the reading depends
     /// on the prefix alone.
-    static PREFIX_LABELS: std::cell::RefCell<HashMap<Box<str>, Option<SpeakerLabel>>> =
+    static PREFIX_LABELS: Memory<String, Option<SpeakerLabel>> =
         std::cell::RefCell::new(HashMap::new());
 }
 
@@ -959,29 +980,20 @@ fn label_roles(doc: &Document, paragraphs: &[&str], labels: &[Option<SpeakerLabe
 const JUDGED_LABELS: usize = 20_000;
 
 /// Roles judged per (title, name) of a label.
-type JudgedLabels = HashMap<(String, Option<String>), Option<Role>>;
+type JudgedLabels = Memory<(String, Option<String>), Option<Role>>;
 
 thread_local! {
     /// The role of each distinct (title, name) judged on this thread: transcripts repeat the
     /// same labels (`Vladimir Putin`, `Question`) within and across documents, and the
     /// judgement depends on the label alone.
-    static JUDGED: std::cell::RefCell<JudgedLabels> = std::cell::RefCell::new(HashMap::new());
+    static JUDGED: JudgedLabels = std::cell::RefCell::new(HashMap::new());
 }
 
 /// [`guess_role`] of a label's title and name, remembered per thread.
 fn judge_label(label: &SpeakerLabel) -> Option<Role> {
-    JUDGED.with(|judged| {
-        let mut judged = judged.borrow_mut();
-        let key = (label.title.clone(), label.name.clone());
-        if let Some(role) = judged.get(&key) {
-            return *role;
-        }
-        let role = guess_role(&label.title, label.name.as_deref());
-        if judged.len() >= JUDGED_LABELS {
-            judged.clear();
-        }
-        judged.insert(key, role);
-        role
+    let key = (label.title.clone(), label.name.clone());
+    remembered(&JUDGED, &key, JUDGED_LABELS, || {
+        guess_role(&label.title, label.name.as_deref())
     })
 }
 

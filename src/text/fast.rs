@@ -30,7 +30,7 @@ use rustc_hash::FxHashMap;
 
 pub(crate) use super::lead::{LeadFilter, lead_of};
 use super::small_words::{SmallWords, small_key, small_key16};
-use super::words::{IRREGULAR_EN, ShortWord, fold_fast, fold_yo};
+use super::words::{IRREGULAR_EN, ShortWord, fold_fast, fold_yo, replace_with_stem};
 use crate::document::Lang;
 
 /// The key of `stem`: a word of `lang` can stem to `stem` only if its folded form starts
@@ -185,20 +185,7 @@ impl StemCache {
             return false;
         };
         let bytes = stem.to_le_bytes();
-        let stem = &bytes[..16 - stem.leading_zeros() as usize / 8];
-        // Stemming mostly cuts an ending off: then the stem is a prefix of the word.
-        if word.as_bytes().starts_with(stem) && word.is_char_boundary(stem.len()) {
-            word.truncate(stem.len());
-            return true;
-        }
-        match std::str::from_utf8(stem) {
-            Ok(stem) => {
-                word.clear();
-                word.push_str(stem);
-                true
-            }
-            Err(_) => false,
-        }
+        replace_with_stem(word, &bytes[..16 - stem.leading_zeros() as usize / 8])
     }
 
     /// Remembers `stem` as the stem of `word` in the small table, if both fit it.
@@ -304,12 +291,7 @@ impl StemCache {
     /// this cache's own table of long words.
     fn stem_long(&mut self, stemmer: &Stemmer, word: &mut String) {
         if let Some(stem) = self.long.get(word.as_str()) {
-            if word.starts_with(&**stem) {
-                word.truncate(stem.len());
-            } else {
-                word.clear();
-                word.push_str(stem);
-            }
+            replace_with_stem(word, stem.as_bytes());
             return;
         }
         let stem = stemmer.stem(word).into_owned();

@@ -133,23 +133,30 @@ impl ShortWord {
         (bytes, len)
     }
 
-    /// Appends the word to `out`.
-    pub(crate) fn push_to(&self, out: &mut String) {
-        let (bytes, len) = self.bytes();
-        // The bytes are a copy of a whole `str` (see `of`), so they are valid UTF-8.
-        out.push_str(std::str::from_utf8(&bytes[..len]).unwrap_or_default());
-    }
-
-    /// Replaces `out` by the word. A stem mostly cuts an ending off the word it replaces:
-    /// then `out` is only shortened, without reading the stem's characters again.
+    /// Replaces `out` by the word (see [`replace_with_stem`]; the bytes are a copy of a
+    /// whole `str`, see `of`, so they are valid UTF-8).
     pub(crate) fn replace(&self, out: &mut String) {
         let (bytes, len) = self.bytes();
-        if out.as_bytes().starts_with(&bytes[..len]) && out.is_char_boundary(len) {
-            out.truncate(len);
-        } else {
-            out.clear();
-            self.push_to(out);
+        replace_with_stem(out, &bytes[..len]);
+    }
+}
+
+/// Replaces `word` by `stem` (UTF-8 bytes; `false`, and `word` unchanged, when they are
+/// not). A stem mostly cuts an ending off its word: then `word` is only shortened, without
+/// checking the stem's characters.
+#[inline]
+pub(crate) fn replace_with_stem(word: &mut String, stem: &[u8]) -> bool {
+    if word.as_bytes().starts_with(stem) && word.is_char_boundary(stem.len()) {
+        word.truncate(stem.len());
+        return true;
+    }
+    match std::str::from_utf8(stem) {
+        Ok(stem) => {
+            word.clear();
+            word.push_str(stem);
+            true
         }
+        Err(_) => false,
     }
 }
 
@@ -538,7 +545,7 @@ mod tests {
             "x".repeat(24).as_str(),
         ] {
             out.clear();
-            ShortWord::new(word).unwrap().push_to(&mut out);
+            ShortWord::new(word).unwrap().replace(&mut out);
             assert_eq!(out, word);
         }
         assert_eq!(ShortWord::new(&"x".repeat(25)), None);
