@@ -45,7 +45,9 @@ pub(crate) fn glob_paths(pattern: &str) -> Result<Vec<PathBuf>, String> {
     };
     let mut found = Vec::new();
     walk(&start, &base, 1, max_depth, &mut |candidate: &Path| {
-        if compiled.matches_path_with(candidate, options) {
+        // Matched as (lossy) text: `matches_path_with` refuses every name that is not
+        // UTF-8, which would drop a CP1251 file name silently.
+        if compiled.matches_with(&candidate.to_string_lossy(), options) {
             found.push(candidate.to_path_buf());
         }
     });

@@ -108,14 +108,16 @@ impl InputSet {
 
 /// The format of a file from its name (`.gz` is looked through), if it is one we read.
 pub fn format_of(path: &Path) -> Option<Format> {
-    let name = path.file_name()?.to_str()?.to_ascii_lowercase();
-    let name = name.strip_suffix(".gz").unwrap_or(&name);
-    let (_, extension) = name.rsplit_once('.')?;
-    match extension {
-        "jsonl" | "ndjson" => Some(Format::Jsonl),
-        "csv" => Some(Format::Csv),
-        "tsv" | "tab" => Some(Format::Tsv),
-        "txt" | "md" | "markdown" => Some(Format::Text),
+    // Bytes, not `str`: a name that is not UTF-8 (a CP1251 name from a Windows archive) has
+    // an ASCII extension all the same.
+    let name = path.file_name()?.as_encoded_bytes().to_ascii_lowercase();
+    let name = name.strip_suffix(b".gz").unwrap_or(&name);
+    let dot = name.iter().rposition(|&b| b == b'.')?;
+    match &name[dot + 1..] {
+        b"jsonl" | b"ndjson" => Some(Format::Jsonl),
+        b"csv" => Some(Format::Csv),
+        b"tsv" | b"tab" => Some(Format::Tsv),
+        b"txt" | b"md" | b"markdown" => Some(Format::Text),
         _ => None,
     }
 }
@@ -352,6 +354,7 @@ mod tests {
         assert_eq!(format_of(Path::new("a.txt.gz")), Some(Format::Text));
         assert_eq!(format_of(Path::new("a.gz")), None);
         assert_eq!(format_of(Path::new("a.pdf")), None);
+        assert_eq!(format_of(Path::new("a.md.GZ")), Some(Format::Text));
     }
 
     #[test]
@@ -396,6 +399,31 @@ mod tests {
         assert_eq!(inputs[0].size, Some(5));
         assert_eq!(inputs[4].format, Format::Text);
         assert_eq!(set.total_bytes(), None, "stdin has no size");
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn names_that_are_not_utf8_are_found_in_folders_and_globs() {
+        use std::os::unix::ffi::OsStrExt;
+        let dir = tempfile::tempdir().unwrap();
+        let root = dir.path();
+        fs::create_dir(root.join("docs")).unwrap();
+        // "речь" in CP1251, as a Windows archive names it.
+        let name = std::ffi::OsStr::from_bytes(b"\xf0\xe5\xf7\xfc.jsonl");
+        touch(&root.join("docs").join(name));
+        touch(&root.join("docs/plain.md"));
+        for arg in [root.join("docs"), root.join("docs/*.jsonl")] {
+            let set = expand_inputs(std::slice::from_ref(&arg)).unwrap();
+            let jsonl: Vec<_> = set
+                .inputs
+                .iter()
+                .filter(|i| i.format == Format::Jsonl)
+                .collect();
+            assert_eq!(jsonl.len(), 1, "{arg:?}");
+            assert!(
+                matches!(&jsonl[0].source, InputSource::File(p) if p.file_name() == Some(name))
+            );
+        }
     }
 
     #[test]

@@ -6,6 +6,7 @@
 //! [`RecordError`] and reading continues with the next record or input; the bytes taken
 //! from the inputs (compressed size for gzip) are counted for progress.
 
+use std::ffi::OsStr;
 use std::io::{BufRead, Read};
 use std::sync::Arc;
 use std::sync::atomic::{AtomicU64, Ordering};
@@ -84,8 +85,12 @@ impl CorpusReader {
         let name = input.name();
         let mut reader = open_input(input, self.bytes.clone())
             .map_err(|e| RecordError::record(&name, 1, format!("cannot open: {e}")))?;
-        // A read error here is the first record's, reported when it is read.
-        if let Some(encoding) = reader.fill_buf().ok().and_then(wide_encoding) {
+        // A read error is reported here: a reader need not repeat it (a gzip decoder whose
+        // header is cut short answers the next read with an empty end).
+        let head = reader.fill_buf().map_err(|e| {
+            RecordError::record(&name, 1, format!("read error, the input skipped: {e}"))
+        })?;
+        if let Some(encoding) = wide_encoding(head) {
             return Err(RecordError::record(
                 &name,
                 1,
@@ -126,12 +131,9 @@ impl CorpusReader {
                     return Err(too_long(&name, 1, limit, None));
                 }
                 let stem = match &input.source {
-                    InputSource::File(path) => path
-                        .file_name()
-                        .map(|n| file_stem(&n.to_string_lossy()))
-                        .unwrap_or_default(),
+                    InputSource::File(path) => path.file_name().map(file_stem).unwrap_or_default(),
                     InputSource::Memory { name, .. } => {
-                        file_stem(name.rsplit('/').next().unwrap_or(name))
+                        file_stem(OsStr::new(name.rsplit('/').next().unwrap_or(name)))
                     }
                     InputSource::Stdin => "stdin".to_string(),
                 };
@@ -243,6 +245,25 @@ mod tests {
             })
             .collect();
         assert_eq!(seen, ["g mem.jsonl.gz:1", "t2 notes/t2.md:1", "bad.csv:2"]);
+    }
+
+    #[test]
+    fn a_gzip_file_cut_inside_its_header_is_an_error_not_an_empty_input() {
+        let dir = tempfile::tempdir().unwrap();
+        let record = "{\"id\":\"j\",\"date\":\"2017-09-05\",\"kind\":\"news\",\"text\":\"x\"}\n";
+        let packed = crate::corpus::open::tests::gzip(record.as_bytes());
+        for cut in [2, 5, 9] {
+            let path = dir.path().join(format!("cut{cut}.jsonl.gz"));
+            fs::write(&path, &packed[..cut]).unwrap();
+            let inputs = expand_inputs(&[path]).unwrap().inputs;
+            let results: Vec<_> = CorpusReader::new(inputs, ColumnMap::default()).collect();
+            assert_eq!(results.len(), 1, "cut at {cut}");
+            let error = results[0].as_ref().unwrap_err().to_string();
+            assert!(
+                error.contains(&format!("cut{cut}.jsonl.gz:1:")) && error.contains("read error"),
+                "{error}"
+            );
+        }
     }
 
     #[test]

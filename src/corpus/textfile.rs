@@ -5,12 +5,15 @@
 //! `key: value` lines for `id, date, title, speaker, source, kind, lang, url, tags,
 //! location` (values may be quoted; `tags` may be `a, b`, `[a, b]` or a `- item` list;
 //! other keys are ignored, so files from static-site generators load as they are). `id`
-//! defaults to the file name without its extensions.
+//! defaults to the file name without its extensions (bytes of a name that are not UTF-8 as
+//! `%XX`).
 //!
 //! Paragraphs: when the body separates paragraphs with blank lines, each block is one
 //! paragraph and its line breaks are joined with a space (hard-wrapped prose, Markdown's
 //! rule); when the body has no blank line, each line is a paragraph (the layout of the
 //! JSON `text`). Errors point at the line of the offending key, or at the first body line.
+
+use std::ffi::OsStr;
 
 use super::SourcedDocument;
 use super::record::{RawRecord, field_named};
@@ -71,13 +74,27 @@ pub(crate) fn parse_text_file(
     })
 }
 
-/// The default id of a file: its name without `.gz` and without the format extension.
-pub(crate) fn file_stem(name: &str) -> String {
-    let name = name.strip_suffix(".gz").unwrap_or(name);
-    match name.rsplit_once('.') {
-        Some((stem, _)) if !stem.is_empty() => stem.to_string(),
-        _ => name.to_string(),
+/// The default id of a file: its name without `.gz` (any case) and without the format
+/// extension. Bytes of a name that are not UTF-8 are written as `%XX`, so two such names
+/// never share an id.
+pub(crate) fn file_stem(name: &OsStr) -> String {
+    let name = name.as_encoded_bytes();
+    let name = match name.len().checked_sub(3) {
+        Some(cut) if name[cut..].eq_ignore_ascii_case(b".gz") => &name[..cut],
+        _ => name,
+    };
+    let stem = match name.iter().rposition(|&b| b == b'.') {
+        Some(dot) if dot > 0 => &name[..dot],
+        _ => name,
+    };
+    let mut id = String::with_capacity(stem.len());
+    for chunk in stem.utf8_chunks() {
+        id.push_str(chunk.valid());
+        for byte in chunk.invalid() {
+            id.push_str(&format!("%{byte:02X}"));
+        }
     }
+    id
 }
 
 enum FrontMatter {
@@ -364,8 +381,24 @@ mod tests {
 
     #[test]
     fn stems_drop_gz_and_the_format_extension() {
-        assert_eq!(file_stem("2017-09-05-xiamen.md"), "2017-09-05-xiamen");
-        assert_eq!(file_stem("note.txt.gz"), "note");
-        assert_eq!(file_stem("README"), "README");
+        let stem = |name: &str| file_stem(OsStr::new(name));
+        assert_eq!(stem("2017-09-05-xiamen.md"), "2017-09-05-xiamen");
+        assert_eq!(stem("note.txt.gz"), "note");
+        assert_eq!(stem("note.md.GZ"), "note");
+        assert_eq!(stem("README"), "README");
+        assert_eq!(stem(".md"), ".md");
+        assert_eq!(stem("заявление.md"), "заявление");
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn stems_of_names_that_are_not_utf8_keep_their_bytes() {
+        use std::os::unix::ffi::OsStrExt;
+        // "Речь" and "Речи" in CP1251: distinct names, distinct ids.
+        let first = file_stem(OsStr::from_bytes(b"\xd0\xe5\xf7\xfc.md"));
+        let second = file_stem(OsStr::from_bytes(b"\xd0\xe5\xf7\xe8.md"));
+        assert_eq!(first, "%D0%E5%F7%FC");
+        assert_eq!(second, "%D0%E5%F7%E8");
+        assert_eq!(file_stem(OsStr::from_bytes(b"a\xff-b.txt.gz")), "a%FF-b");
     }
 }

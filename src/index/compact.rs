@@ -40,10 +40,18 @@ pub fn compact(dir: &Path) -> Result<CompactReport, IndexError> {
             .map_err(|e| store.engine_error(e))
     };
     let before = segments(&store)?;
+    // One segment is merged too when it holds removed documents: the merge is what drops
+    // them from its files.
+    let removed = store
+        .index()
+        .searchable_segment_metas()
+        .map_err(|e| store.engine_error(e))?
+        .iter()
+        .any(|meta| meta.has_deletes());
     // The writer is opened even for one segment: its garbage collection removes the files
     // of segments an interrupted compact or ingest left behind after its commit.
     let mut writer = store.writer(1, MERGE_MEMORY)?;
-    if before.len() > 1 {
+    if before.len() > 1 || (before.len() == 1 && removed) {
         writer
             .merge(&before)
             .wait()
@@ -118,6 +126,39 @@ mod tests {
         // Nothing left to merge: a second run changes nothing.
         let second = compact(&index).unwrap();
         assert_eq!((second.segments_before, second.segments_after), (1, 1));
+    }
+
+    #[test]
+    fn one_segment_with_removed_documents_is_rewritten_without_them() {
+        let scratch = tempfile::tempdir().unwrap();
+        let index = scratch.path().join("index");
+        let input = write_batch(scratch.path(), "batch.jsonl", &["a", "bb", "ccc", "dddd"]);
+        ingest(
+            &[input],
+            &IngestOptions::new(&index),
+            &crate::index::NoProgress,
+        )
+        .unwrap();
+        compact(&index).unwrap();
+        let ids = ["a".to_string(), "ccc".to_string()];
+        crate::index::remove_documents(&index, &ids, crate::index::RemoveOptions::default())
+            .unwrap();
+        let deletes = || {
+            let store = IndexStore::open(&index).unwrap();
+            let metas = store.index().searchable_segment_metas().unwrap();
+            (metas.len(), metas.iter().any(|m| m.has_deletes()))
+        };
+        assert_eq!(deletes(), (1, true));
+        let report = compact(&index).unwrap();
+        assert_eq!(
+            (
+                report.segments_before,
+                report.segments_after,
+                report.documents
+            ),
+            (1, 1, 2)
+        );
+        assert_eq!(deletes(), (1, false));
     }
 
     #[test]
