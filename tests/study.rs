@@ -845,6 +845,54 @@ fn job_errors_name_the_file_line_and_key() {
 }
 
 #[test]
+fn a_job_that_fails_on_a_comparison_or_would_overwrite_an_input_writes_nothing() {
+    let dir = tempfile::tempdir().unwrap();
+    let job = dir.path().join("job.toml");
+    // A comparison side that selects no document is only known after the count: the job
+    // fails then, before any output (trends, evidence) is written.
+    let text = job_text(dir.path())
+        .replace("[periods]", "[periods]\nY18 = \"2018-01-01..2018-12-31\"")
+        .replace("a = \"H2\"", "a = \"Y18\"");
+    std::fs::write(&job, &text).unwrap();
+    let run = statemine(&["run", job.to_str().unwrap()]);
+    assert_eq!(run.code, 2, "{}", run.stderr);
+    assert!(
+        run.stderr.contains("job.toml: compare[1]: period Y18"),
+        "{}",
+        run.stderr
+    );
+    let out = dir.path().join("out");
+    let written: Vec<_> = std::fs::read_dir(&out)
+        .map(|d| d.flatten().map(|e| e.file_name()).collect())
+        .unwrap_or_default();
+    assert!(written.is_empty(), "{written:?}");
+
+    // An output that is one of the job's inputs is refused before anything runs.
+    let input = dir.path().join("statements.jsonl");
+    std::fs::copy(statements(), &input).unwrap();
+    let before = std::fs::read(&input).unwrap();
+    let text = job_text(dir.path())
+        .replace(
+            "inputs = [\"tests/fixtures/study/statements.jsonl\"]",
+            &format!("inputs = [\"{}\"]", input.display()),
+        )
+        .replace("out = \"evidence.csv\"", "out = \"../statements.jsonl\"")
+        .replace("out_dir =", "allow_outside_out_dir = true\nout_dir =");
+    std::fs::write(&job, &text).unwrap();
+    let run = statemine(&["run", job.to_str().unwrap()]);
+    assert_eq!(run.code, 2, "{}", run.stderr);
+    assert!(
+        run.stderr.contains("evidence[1].out")
+            && run
+                .stderr
+                .contains("is the file the job reads as `inputs[1]`"),
+        "{}",
+        run.stderr
+    );
+    assert_eq!(std::fs::read(&input).unwrap(), before);
+}
+
+#[test]
 fn named_periods_from_a_file() {
     let dir = tempfile::tempdir().unwrap();
     let periods = dir.path().join("periods.csv");

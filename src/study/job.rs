@@ -9,7 +9,9 @@ use super::job_file::{Job, JobOutput, comparisons_of};
 use super::report::write_report;
 use super::streamed::{Finished, JobStreams, StreamedReport};
 use crate::analysis::validation::{self, Validation};
-use crate::analysis::{self, AnalysisError, ClusterUnit, Granularity, PeriodSpec, TrendRow};
+use crate::analysis::{
+    self, AnalysisError, ClusterUnit, Comparison, Granularity, PeriodSpec, TrendRow,
+};
 use crate::export::{self, ManifestContext};
 use crate::index::{
     IndexStore, IngestOptions, IngestReport, ProgressSink, TranslatedPages, UnmatchedName,
@@ -83,6 +85,7 @@ pub fn run_job<E: From<StudyError>>(
     // Everything the index is not needed for is checked before anything runs.
     let set = ThemeSet::load(&job.themes).map_err(StudyError::from)?;
     check_theme_ids(job, &set)?;
+    job.check_model_apart(&set).map_err(StudyError::from)?;
     let validation = job
         .validation
         .as_deref()
@@ -133,6 +136,24 @@ pub fn run_job<E: From<StudyError>>(
     let study = Study::count_series_into(store, Some(&set), &[], &job.filter, sink, count)?;
     let job_file = export::file_fingerprint(&job.path).map_err(StudyError::from)?;
     let context = study.manifest_context(args, Some(job_file))?;
+    // A comparison that cannot be made (a side that selects no document) fails the job
+    // before any output is written, so a failed run leaves no half of its outputs behind.
+    let compares = job.outputs.iter().filter_map(|item| match item {
+        JobOutput::Compare {
+            comparison, themes, ..
+        } => Some((comparison, themes)),
+        _ => None,
+    });
+    for (n, (comparison, themes)) in compares.enumerate() {
+        compare_frame(job, &study, validation.as_ref(), comparison, themes)
+            .map_err(|e| AnalysisError::Job {
+                path: job.path.clone(),
+                line: None,
+                key: format!("compare[{}]", n + 1),
+                reason: e.to_string(),
+            })
+            .map_err(StudyError::from)?;
+    }
     for (position, item) in job.outputs.iter().enumerate() {
         let written = match streams.finish(position, &context)? {
             Some(Finished::Table(table)) => vec![table],
@@ -247,22 +268,7 @@ fn write_output(
             comparison,
             themes,
         } => {
-            let selection = study.select(themes)?;
-            // Speakers are grouped by their registry names, so the sides are named so too.
-            let comparison = comparison
-                .clone()
-                .with_canonical_speakers(&job.filter.turns.registry());
-            let mut table = analysis::compare(
-                &selection.docs,
-                &comparison,
-                &selection.themes,
-                CONFIDENCE,
-                ClusterUnit::Document,
-            )?;
-            if let Some(validation) = validation {
-                validation::correct_comparison(&mut table, validation, CONFIDENCE);
-            }
-            let mut frame = table.to_frame()?;
+            let mut frame = compare_frame(job, study, validation, comparison, themes)?;
             export::write_table_with_manifest(&mut frame, out, context)?;
             vec![Written::table("compare", frame.height(), out)]
         }
@@ -289,6 +295,32 @@ fn write_output(
         // Written from the rows spooled as the documents were counted (see `JobStreams`).
         JobOutput::Report { .. } => Vec::new(),
     })
+}
+
+/// The table of one of the job's comparisons.
+fn compare_frame(
+    job: &Job,
+    study: &Study,
+    validation: Option<&Validation>,
+    comparison: &Comparison,
+    themes: &[String],
+) -> Result<polars::prelude::DataFrame, StudyError> {
+    let selection = study.select(themes)?;
+    // Speakers are grouped by their registry names, so the sides are named so too.
+    let comparison = comparison
+        .clone()
+        .with_canonical_speakers(&job.filter.turns.registry());
+    let mut table = analysis::compare(
+        &selection.docs,
+        &comparison,
+        &selection.themes,
+        CONFIDENCE,
+        ClusterUnit::Document,
+    )?;
+    if let Some(validation) = validation {
+        validation::correct_comparison(&mut table, validation, CONFIDENCE);
+    }
+    Ok(table.to_frame()?)
 }
 
 /// `job` with its report as its only output: its `[report]` section, or the defaults of

@@ -76,7 +76,7 @@ use serde::Deserialize;
 use toml::Spanned;
 
 use super::STUDY_SPEAKERS_FILE;
-use super::job_paths::refuse_output;
+use super::job_paths::{JobRead, refuse_output, refuse_read};
 use crate::analysis::periods::{
     Granularity, Period, PeriodSpec, parse_range, read_periods_file, validate_periods,
 };
@@ -289,6 +289,15 @@ impl JobOutput {
         }
     }
 
+    /// Every file the output writes: its table or page, and a trends table's chart.
+    pub fn files(&self) -> impl Iterator<Item = &Path> {
+        let plot = match self {
+            JobOutput::Trends { plot, .. } => plot.as_deref(),
+            _ => None,
+        };
+        std::iter::once(self.out()).chain(plot)
+    }
+
     /// The kind of output, as its table name in the job file.
     pub fn kind(&self) -> &'static str {
         match self {
@@ -380,6 +389,31 @@ impl Errors<'_> {
 }
 
 impl Job {
+    /// An error when an output would overwrite the model file the theme file `set` names
+    /// (known only once the theme file is read, so checked then, before anything runs).
+    pub fn check_model_apart(&self, set: &crate::themes::ThemeSet) -> Result<(), AnalysisError> {
+        let Some(model) = set.model_path() else {
+            return Ok(());
+        };
+        let reads = [JobRead::File {
+            key: "themes (its model)".into(),
+            path: clean_path(&model),
+        }];
+        for output in &self.outputs {
+            for file in output.files() {
+                if let Some(reason) = refuse_read(file, &reads) {
+                    return Err(AnalysisError::Job {
+                        path: self.path.clone(),
+                        line: None,
+                        key: output.kind().into(),
+                        reason: format!("the output {} {reason}", file.display()),
+                    });
+                }
+            }
+        }
+        Ok(())
+    }
+
     /// Reads and validates the job file at `path`.
     pub fn load(path: &Path) -> Result<Job, AnalysisError> {
         let text = std::fs::read_to_string(path).map_err(|e| AnalysisError::Job {
@@ -462,12 +496,14 @@ impl Job {
             periods = validate_periods(periods).map_err(|e| errors.nowhere("periods", e))?;
         }
 
+        let reads = job_reads(&file, &resolve);
         let mut outputs = Vec::new();
         let mut seen: HashSet<PathBuf> = HashSet::new();
         let mut claim =
             |value: &Spanned<String>, key: &str, path: PathBuf| -> Result<PathBuf, AnalysisError> {
                 if let Some(reason) =
                     refuse_output(&path, &out_dir, &index, file.allow_outside_out_dir)
+                        .or_else(|| refuse_read(&path, &reads))
                 {
                     return Err(errors.at(value, key, format!("`{}` {reason}", value.get_ref())));
                 }
@@ -654,6 +690,49 @@ impl Job {
     }
 }
 
+/// The files, folders and globs the job in `file` reads, resolved by `resolve`. The theme
+/// file's model is known once the theme file is read ([`Job::check_model_apart`]); its
+/// usual name beside the theme file is listed here.
+fn job_reads(file: &JobFile, resolve: &dyn Fn(&str) -> PathBuf) -> Vec<JobRead> {
+    let mut reads = Vec::new();
+    for (i, input) in file.inputs.iter().enumerate() {
+        reads.push(JobRead::input(
+            format!("inputs[{}]", i + 1),
+            resolve(input.get_ref()),
+        ));
+    }
+    let themes = resolve(file.themes.get_ref());
+    let model = themes.with_file_name(crate::themes::model::default_model_name(&themes));
+    let speakers = file
+        .speakers
+        .as_ref()
+        .map_or_else(|| resolve(STUDY_SPEAKERS_FILE), |s| resolve(s.get_ref()));
+    let mut files = vec![
+        ("themes".to_string(), themes),
+        ("themes (its model)".to_string(), model),
+        ("speakers".to_string(), speakers),
+    ];
+    for (key, value) in [
+        ("validation", &file.validation),
+        ("periods_file", &file.periods_file),
+    ] {
+        if let Some(value) = value {
+            files.push((key.to_string(), resolve(value.get_ref())));
+        }
+    }
+    if let Some(report) = &file.report {
+        for (i, gold) in report.gold.iter().enumerate() {
+            files.push((format!("report.gold[{}]", i + 1), resolve(gold.get_ref())));
+        }
+    }
+    reads.extend(
+        files
+            .into_iter()
+            .map(|(key, path)| JobRead::File { key, path }),
+    );
+    reads
+}
+
 /// The comparisons among `outputs`, each with its theme subset (a report shows them).
 pub(super) fn comparisons_of(outputs: &[JobOutput]) -> Vec<(Comparison, Vec<String>)> {
     outputs
@@ -837,6 +916,71 @@ by = "quarter"
 
     fn error(text: &str) -> String {
         load(text).unwrap_err().to_string()
+    }
+
+    #[test]
+    fn outputs_never_overwrite_what_the_job_reads() {
+        let allowed = GOOD.replace(
+            "out_dir = \"out/k\"",
+            "out_dir = \"out/k\"\nallow_outside_out_dir = true",
+        );
+        for (out, read_as) in [
+            ("../../corpus/a.jsonl", "inputs[1]"),
+            ("../../corpus/themes/k.model.json", "themes (its model)"),
+            ("validation.json", "validation"),
+        ] {
+            let text = allowed.replace("out = \"evidence.ndjson\"", &format!("out = \"{out}\""));
+            let err = error(&text);
+            assert!(
+                err.contains(&format!("is the file the job reads as `{read_as}`")),
+                "{out}: {err}"
+            );
+        }
+        let dir = tempfile::tempdir().unwrap();
+        let data = dir.path().join("data");
+        std::fs::create_dir(&data).unwrap();
+        let job = |inputs: &str, out: &str| {
+            format!(
+                "index = \"idx\"\ninputs = [\"{inputs}\"]\nthemes = \"t.toml\"\nout_dir = \"data\"\n\
+                 [[evidence]]\nout = \"{out}\"\n"
+            )
+        };
+        let path = dir.path().join("job.toml");
+        for inputs in ["data", "data/*.csv"] {
+            let err = Job::from_toml(&path, &job(inputs, "evidence.csv"))
+                .unwrap_err()
+                .to_string();
+            assert!(
+                err.contains("the next run would ingest it"),
+                "{inputs}: {err}"
+            );
+            // A format ingest does not read stays where it is asked to go.
+            Job::from_toml(&path, &job(inputs, "evidence.parquet")).unwrap();
+        }
+        Job::from_toml(&path, &job("data/*.jsonl", "evidence.csv")).unwrap();
+    }
+
+    #[test]
+    fn an_output_may_not_be_the_model_the_theme_file_names() {
+        let text = GOOD.replace(
+            "out_dir = \"out/k\"",
+            "out_dir = \"out/k\"\nallow_outside_out_dir = true",
+        );
+        let themes = "name = \"t\"\nmodel = \"m.json\"\n[[theme]]\nid = \"a\"\ncount = \"either\"\n[theme.en]\npatterns = [\"x\"]\n";
+        let set =
+            crate::themes::ThemeSet::from_toml(Path::new("study/corpus/themes/k.toml"), themes)
+                .unwrap();
+        load(&text).unwrap().check_model_apart(&set).unwrap();
+        let clash = text.replace(
+            "out = \"evidence.ndjson\"",
+            "out = \"../../corpus/themes/m.json\"",
+        );
+        let err = load(&clash)
+            .unwrap()
+            .check_model_apart(&set)
+            .unwrap_err()
+            .to_string();
+        assert!(err.contains("reads as `themes (its model)`"), "{err}");
     }
 
     #[test]

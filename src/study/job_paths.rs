@@ -7,11 +7,81 @@
 //! `out_dir` and cleaned lexically) must lie inside `out_dir`, unless the job sets
 //! `allow_outside_out_dir = true`; and no output may lie inside an index, whatever the
 //! setting: neither inside the job's own index (which may not exist yet) nor in any
-//! existing folder that holds a Tantivy or statemine index.
+//! existing folder that holds a Tantivy or statemine index. Nor may an output be a file
+//! the job reads (an input, the theme file, its model, the speakers, periods, validation or
+//! gold files), or lie where the job's next ingest would read it as documents (inside an
+//! input folder, or matched by an input glob, with an extension ingest reads): the run
+//! would replace its own data, and the next one would fail on it or count it.
 
-use std::path::{Component, Path};
+use std::path::{Component, Path, PathBuf};
 
+use crate::corpus::format_of;
 use crate::index::IndexStore;
+
+/// A path a job reads, under the job-file key that names it.
+#[derive(Debug, Clone)]
+pub(crate) enum JobRead {
+    /// A file (or a path read as one, whether it exists yet or not).
+    File { key: String, path: PathBuf },
+    /// An input folder: ingest reads every file in it with a known extension.
+    Folder { key: String, path: PathBuf },
+    /// An input glob.
+    Glob { key: String, pattern: String },
+}
+
+impl JobRead {
+    /// The input `path` under `key`: a glob when it has wildcards, a folder when it is one.
+    pub(crate) fn input(key: String, path: PathBuf) -> JobRead {
+        let text = path.to_string_lossy();
+        if text.contains(['*', '?', '[']) {
+            JobRead::Glob {
+                key,
+                pattern: text.into_owned(),
+            }
+        } else if path.is_dir() {
+            JobRead::Folder { key, path }
+        } else {
+            JobRead::File { key, path }
+        }
+    }
+}
+
+/// Why the output `path` would overwrite or feed something in `reads`, if it would.
+pub(crate) fn refuse_read(path: &Path, reads: &[JobRead]) -> Option<String> {
+    let ingested = format_of(path).is_some();
+    reads.iter().find_map(|read| match read {
+        JobRead::File { key, path: read } if same_file(path, read) => Some(format!(
+            "is the file the job reads as `{key}` ({}): give each output its own file",
+            read.display()
+        )),
+        JobRead::Folder { key, path: folder } if ingested && inside(path, folder) => Some(format!(
+            "lies in the input folder {} (`{key}`): the next run would ingest it as \
+                 documents",
+            folder.display()
+        )),
+        JobRead::Glob { key, pattern }
+            if ingested
+                && glob::Pattern::new(pattern)
+                    .is_ok_and(|p| p.matches(&path.to_string_lossy())) =>
+        {
+            Some(format!(
+                "matches the input `{pattern}` (`{key}`): the next run would ingest it as \
+                 documents"
+            ))
+        }
+        _ => None,
+    })
+}
+
+/// Whether two cleaned paths name one file: the same text, or, when both exist, the same
+/// file once links and relative parts are resolved.
+fn same_file(a: &Path, b: &Path) -> bool {
+    a == b
+        || matches!(
+            (a.canonicalize(), b.canonicalize()),
+            (Ok(a), Ok(b)) if a == b
+        )
+}
 
 /// Why `path` may not be written by a job, if it may not.
 pub(crate) fn refuse_output(
