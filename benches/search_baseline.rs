@@ -42,6 +42,7 @@ use serde_json::json;
 use statemine::corpus::SpeakerRegistry;
 use statemine::document::Lang;
 use statemine::index::Fields;
+use statemine::query::cut_stems;
 use statemine::text::register_analyzers;
 use tantivy::aggregation::agg_req::Aggregations;
 use tantivy::aggregation::agg_result::AggregationResults;
@@ -439,7 +440,7 @@ impl Baseline {
         let mut clauses: Vec<(Occur, Box<dyn Query>)> = Vec::new();
         for lang in [Lang::En, Lang::Ru] {
             let (text, title) = (self.fields.text_field(lang), self.fields.title_field(lang));
-            let pattern = self.pattern(leaf, text)?;
+            let pattern = self.pattern(leaf, lang, text)?;
             clauses.push((Occur::Should, pattern.query(text, regex)?));
             let boosted = BoostQuery::new(pattern.query(title, regex)?, TITLE_BOOST);
             clauses.push((Occur::Should, Box::new(boosted)));
@@ -449,7 +450,7 @@ impl Baseline {
 
     /// The leaf analyzed with the analyzer of `field` (its language's; the title field of
     /// the language has the same one).
-    fn pattern(&self, leaf: &Leaf, field: Field) -> Result<Pattern> {
+    fn pattern(&self, leaf: &Leaf, lang: Lang, field: Field) -> Result<Pattern> {
         let mut analyzer = self.index.tokenizer_for_field(field)?;
         let mut analyze = |text: &str| {
             let mut tokens = Vec::new();
@@ -473,17 +474,11 @@ impl Baseline {
             }
             Leaf::Prefix(prefix) => {
                 let lowered = prefix.to_lowercase().replace('ё', "е");
-                let tokens = analyze(&lowered);
-                match tokens.as_slice() {
-                    [(_, stem)] if !stem.is_empty() && *stem != lowered => {
-                        if lowered.starts_with(stem.as_str()) {
-                            Pattern::Prefix(vec![stem.clone()])
-                        } else {
-                            Pattern::Prefix(vec![lowered, stem.clone()])
-                        }
-                    }
-                    _ => Pattern::Prefix(vec![lowered]),
-                }
+                let stems = cut_stems(lang, &lowered, |word| match analyze(word).as_slice() {
+                    [(_, stem)] => Some(stem.clone()),
+                    _ => None,
+                });
+                Pattern::Prefix(vec![lowered], stems)
             }
         })
     }
@@ -494,8 +489,8 @@ enum Pattern {
     Term(String),
     /// Stems with their offsets, and the slop.
     Phrase(Vec<(usize, String)>, u32),
-    /// Alternative prefixes.
-    Prefix(Vec<String>),
+    /// Alternative prefixes, and stems matched whole (statemine's `cut_stems`).
+    Prefix(Vec<String>, Vec<String>),
 }
 
 impl Pattern {
@@ -513,8 +508,18 @@ impl Pattern {
                     .collect(),
                 *slop,
             )),
-            Pattern::Prefix(prefixes) => {
+            Pattern::Prefix(prefixes, stems) => {
                 let mut alternatives: Vec<(Occur, Box<dyn Query>)> = Vec::new();
+                for stem in stems {
+                    let term = TermQuery::new(
+                        Term::from_field_text(field, stem),
+                        IndexRecordOption::Basic,
+                    );
+                    alternatives.push((
+                        Occur::Should,
+                        Box::new(ConstScoreQuery::new(Box::new(term), 1.0)),
+                    ));
+                }
                 for prefix in prefixes {
                     let query: Box<dyn Query> = if regex {
                         let pattern = format!("{}.*", regex::escape(prefix));

@@ -530,6 +530,40 @@ fn shared_records() -> Vec<Value> {
 }
 
 #[test]
+fn shared_corpus_a_prefix_finds_every_word_it_begins_even_when_the_stem_is_shorter() {
+    // `security` stems to `secur`, which no index term starting with `securit` is: the
+    // prefix must still find it.
+    let index = shared_index();
+    let words = |pattern: &str| -> BTreeSet<String> {
+        let re = regex::Regex::new(pattern).unwrap();
+        shared_records()
+            .iter()
+            .filter(|r| {
+                re.is_match(r["text"].as_str().unwrap())
+                    || re.is_match(r["title"].as_str().unwrap_or(""))
+            })
+            .map(|r| r["id"].as_str().unwrap().to_string())
+            .collect()
+    };
+    for (query, begun, stem_words) in [
+        ("securit*", r"(?i)\bsecurit", r"(?i)\bsecur"),
+        ("plann*", r"(?i)\bplann", r"(?i)\bplan"),
+    ] {
+        let run = search_in(index, &[query, "--json", "--limit", "0"]);
+        assert_eq!(run.code, 0, "{}", run.stderr);
+        let found: BTreeSet<String> = hit_ids(&run).into_iter().collect();
+        let expected = words(begun);
+        assert!(expected.len() > 10, "{query}: {}", expected.len());
+        assert!(
+            expected.is_subset(&found),
+            "{query}: {} documents with the words not found",
+            expected.difference(&found).count()
+        );
+        assert!(found.is_subset(&words(stem_words)), "{query}");
+    }
+}
+
+#[test]
 fn shared_corpus_korean_peninsula_phrase_is_exact() {
     let index = shared_index();
     // What the analyzer sees as the two words side by side: any non-word run between them,

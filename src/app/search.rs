@@ -79,7 +79,7 @@ Query language:
   +korea -sanctions          + must appear, - must not appear
   \"sanctions are useless\"    the exact phrase (punctuation between the words is ignored)
   \"sanctions useless\"~3      the words within 3 position moves of each other
-  sanc*                      a word (stem) starting with sanc
+  sanc*                      a word starting with sanc (and, like any word, its other forms)
   title:korea  text:korea    only in the title, only in the text (default: both)
   speaker:putin  source:mid  kind:interview  lang:ru  tag:korea   metadata
 Words are stemmed with the document's language: `sanctions` finds `sanction` in English

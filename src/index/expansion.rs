@@ -30,18 +30,19 @@ pub(crate) struct ExpansionBudget {
 }
 
 impl ExpansionBudget {
-    /// Counts the terms of `field` starting with `prefix` (`original` is the prefix as the
-    /// user wrote it, for the message) against both limits; returns the count.
+    /// Counts the terms of `field` starting with `prefix` (the term itself with `whole`;
+    /// `original` is the prefix as the user wrote it, for the message) against both limits;
+    /// returns the count.
     pub(crate) fn take(
         &self,
         searcher: &Searcher,
         field: Field,
-        prefix: &str,
+        (prefix, whole): (&str, bool),
         original: &str,
         already: usize,
     ) -> tantivy::Result<Result<usize, IndexError>> {
         let cap = MAX_PREFIX_TERMS - already.min(MAX_PREFIX_TERMS);
-        let n = count_terms_with_prefix(searcher, field, prefix, cap + 1)?;
+        let n = count_terms_with_prefix(searcher, field, prefix, whole, cap + 1)?;
         if already + n > MAX_PREFIX_TERMS {
             return Ok(Err(IndexError::PrefixTooWide {
                 prefix: original.to_string(),
@@ -62,17 +63,19 @@ impl ExpansionBudget {
     }
 }
 
-/// Terms of `field` starting with `prefix` over all segments, counted up to `cap`.
+/// Terms of `field` starting with `prefix` (or equal to it, with `whole`) over all
+/// segments, counted up to `cap`.
 fn count_terms_with_prefix(
     searcher: &Searcher,
     field: Field,
     prefix: &str,
+    whole: bool,
     cap: usize,
 ) -> tantivy::Result<usize> {
     let mut n = 0;
     for segment in searcher.segment_readers() {
         let inverted = segment.inverted_index(field)?;
-        let mut terms = terms_with_prefix(inverted.terms(), prefix)?;
+        let mut terms = terms_with_prefix(inverted.terms(), prefix, whole)?;
         while terms.advance() {
             n += 1;
             if n >= cap {
@@ -85,10 +88,19 @@ fn count_terms_with_prefix(
 
 /// The terms of `dict` that start with `prefix`, in order: the range from the prefix to the
 /// prefix followed by byte 0xFF (every such term sorts below it: no UTF-8 byte is 0xFF).
+/// With `whole`, the term `prefix` alone (when the dictionary holds it).
 pub(crate) fn terms_with_prefix<'a>(
     dict: &'a TermDictionary,
     prefix: &str,
+    whole: bool,
 ) -> std::io::Result<TermStreamer<'a>> {
+    if whole {
+        return dict
+            .range()
+            .ge(prefix.as_bytes())
+            .le(prefix.as_bytes())
+            .into_stream();
+    }
     let mut upper = prefix.as_bytes().to_vec();
     upper.push(0xFF);
     dict.range().ge(prefix.as_bytes()).lt(&upper).into_stream()

@@ -288,6 +288,7 @@ mod tests {
         let prefix = |field, boost| PrefixClause {
             field,
             prefix: "t".into(),
+            whole: false,
             boost,
         };
         let prefixes: Box<dyn Query> = Box::new(PrefixQuery::new(vec![

@@ -31,6 +31,9 @@ use super::expansion::terms_with_prefix;
 pub(crate) struct PrefixClause {
     pub(crate) field: Field,
     pub(crate) prefix: String,
+    /// The term `prefix` alone, not every term it begins (a stem that words starting with
+    /// the user's prefix have, shorter than it: `plan` for `plann*`).
+    pub(crate) whole: bool,
     pub(crate) boost: Score,
 }
 
@@ -154,14 +157,14 @@ fn score_levels(boosts: &[Score]) -> Vec<(Score, Vec<u32>)> {
     levels
 }
 
-/// The terms of `inverted` that start with `prefix`, in order. `None` when there are more
+/// The terms of `inverted` that `clause` selects, in order. `None` when there are more
 /// than `limit`.
 fn prefix_terms(
     inverted: &tantivy::InvertedIndexReader,
-    prefix: &str,
+    clause: &PrefixClause,
     limit: usize,
 ) -> std::io::Result<Option<Vec<TermInfo>>> {
-    let mut stream = terms_with_prefix(inverted.terms(), prefix)?;
+    let mut stream = terms_with_prefix(inverted.terms(), &clause.prefix, clause.whole)?;
     let mut terms = Vec::new();
     while stream.advance() {
         if terms.len() == limit {
@@ -200,7 +203,7 @@ impl LevelWalk {
         };
         for clause in clauses {
             let inverted = reader.inverted_index(clause.field)?;
-            let Some(terms) = prefix_terms(&inverted, &clause.prefix, MAX_WALK_TERMS)? else {
+            let Some(terms) = prefix_terms(&inverted, clause, MAX_WALK_TERMS)? else {
                 return Ok(None);
             };
             if terms.is_empty() {
@@ -403,7 +406,7 @@ impl SegmentSets {
         };
         for clause in clauses {
             let inverted = reader.inverted_index(clause.field)?;
-            let terms = prefix_terms(&inverted, &clause.prefix, usize::MAX)?.unwrap_or_default();
+            let terms = prefix_terms(&inverted, clause, usize::MAX)?.unwrap_or_default();
             let mut words: Vec<u64> = Vec::new();
             for term in &terms {
                 if words.is_empty() {
@@ -642,7 +645,8 @@ mod tests {
             clauses
                 .iter()
                 .map(|c| {
-                    let pattern = format!("{}.*", regex::escape(&c.prefix));
+                    let any = if c.whole { "" } else { ".*" };
+                    let pattern = format!("{}{any}", regex::escape(&c.prefix));
                     let regex = RegexQuery::from_pattern(&pattern, c.field).unwrap();
                     let scored = ConstScoreQuery::new(Box::new(regex), 1.0);
                     let boosted: Box<dyn Query> =
@@ -696,6 +700,7 @@ mod tests {
             let query = PrefixQuery::new(vec![PrefixClause {
                 field: a,
                 prefix: prefix.into(),
+                whole: false,
                 boost: 1.0,
             }]);
             let mut found: Vec<u32> = top(&index, &query, 10)
@@ -719,11 +724,13 @@ mod tests {
             PrefixClause {
                 field: a,
                 prefix: "threat".into(),
+                whole: false,
                 boost: 1.0,
             },
             PrefixClause {
                 field: b,
                 prefix: "threat".into(),
+                whole: false,
                 boost: 2.0,
             },
         ]);
@@ -758,11 +765,13 @@ mod tests {
                 PrefixClause {
                     field: a,
                     prefix: prefix.into(),
+                    whole: false,
                     boost: 1.0,
                 },
                 PrefixClause {
                     field: b,
                     prefix: prefix.into(),
+                    whole: false,
                     boost: 2.0,
                 },
             ]
@@ -783,6 +792,7 @@ mod tests {
         let query = PrefixQuery::new(vec![PrefixClause {
             field: a,
             prefix: "t".into(),
+            whole: false,
             boost: 1.0,
         }]);
         let ids: Vec<u32> = top(&one_field, &query, 2)
@@ -822,6 +832,7 @@ mod tests {
                 .map(|(in_a, prefix, boost)| PrefixClause {
                     field: if in_a { a } else { b },
                     prefix: prefix.to_string(),
+                    whole: false,
                     boost,
                 })
                 .collect();
@@ -870,6 +881,7 @@ mod tests {
                 &[PrefixClause {
                     field: a,
                     prefix: "a".into(),
+                    whole: false,
                     boost: 1.0,
                 }],
                 reader,

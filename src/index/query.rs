@@ -183,9 +183,9 @@ impl Builder<'_> {
                 IndexRecordOption::WithFreqs,
             )),
             Pattern::Phrase { terms, slop } => Box::new(phrase_query(terms, *slop, field)),
-            Pattern::Prefix(prefixes) => {
-                Box::new(PrefixQuery::new(self.prefix_clauses(prefixes, field, 1.0)?))
-            }
+            Pattern::Prefix { prefixes, stems } => Box::new(PrefixQuery::new(
+                self.prefix_clauses(prefixes, stems, field, 1.0)?,
+            )),
         })
     }
 
@@ -196,41 +196,44 @@ impl Builder<'_> {
     fn prefixes(&self, leaf: &TextLeaf) -> Result<Option<PrefixQuery>, IndexError> {
         let mut clauses = Vec::new();
         for lang in [Lang::En, Lang::Ru] {
-            let Pattern::Prefix(prefixes) = leaf.pattern(lang) else {
+            let Pattern::Prefix { prefixes, stems } = leaf.pattern(lang) else {
                 return Ok(None);
             };
             if leaf.scope.in_text() {
                 let field = self.fields.text_field(lang);
-                clauses.extend(self.prefix_clauses(prefixes, field, 1.0)?);
+                clauses.extend(self.prefix_clauses(prefixes, stems, field, 1.0)?);
             }
             if leaf.scope.in_title() {
                 let field = self.fields.title_field(lang);
-                clauses.extend(self.prefix_clauses(prefixes, field, TITLE_BOOST)?);
+                clauses.extend(self.prefix_clauses(prefixes, stems, field, TITLE_BOOST)?);
             }
         }
         Ok(Some(PrefixQuery::new(clauses)))
     }
 
-    /// A clause for each of `prefixes` (alternatives for one prefix the user wrote) on
-    /// `field` that matches a term there, counted against the expansion limits.
+    /// A clause for each of `prefixes` and whole `stems` (what one prefix the user wrote
+    /// selects) on `field` that matches a term there, counted against the expansion limits.
     fn prefix_clauses(
         &self,
         prefixes: &[String],
+        stems: &[String],
         field: Field,
         boost: f32,
     ) -> Result<Vec<PrefixClause>, IndexError> {
         let mut clauses = Vec::new();
         let mut matched = 0;
-        for prefix in prefixes {
+        let parts = prefixes.iter().map(|p| (p, false));
+        for (prefix, whole) in parts.chain(stems.iter().map(|s| (s, true))) {
             let n = self
                 .budget
-                .take(self.searcher, field, prefix, &prefixes[0], matched)
+                .take(self.searcher, field, (prefix, whole), &prefixes[0], matched)
                 .map_err(|e| self.store.engine_error(e))??;
             matched += n;
             if n > 0 {
                 clauses.push(PrefixClause {
                     field,
                     prefix: prefix.clone(),
+                    whole,
                     boost,
                 });
             }

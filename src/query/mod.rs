@@ -13,5 +13,5 @@ pub(crate) mod plan;
 mod syntax;
 
 pub use error::QueryError;
-pub use plan::Plan;
+pub use plan::{Plan, cut_stems};
 pub use syntax::{Expr, FieldName, Leaf, LeafValue, parse};

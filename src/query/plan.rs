@@ -103,8 +103,26 @@ pub(crate) enum Pattern {
         terms: Vec<(usize, String)>,
         slop: u32,
     },
-    /// Stem prefixes (alternatives).
-    Prefix(Vec<String>),
+    /// A prefix the user wrote: the stems it selects, as prefixes of index terms
+    /// (`prefixes`) and as whole stems (`stems`; see [`prefix_pattern`]).
+    Prefix {
+        prefixes: Vec<String>,
+        stems: Vec<String>,
+    },
+}
+
+impl Pattern {
+    /// Whether a token's `stem` is selected by this prefix pattern (false for the others).
+    pub(crate) fn prefix_selects(&self, stem: &str) -> bool {
+        match self {
+            Pattern::Prefix { prefixes, stems } => {
+                !stem.is_empty()
+                    && (prefixes.iter().any(|p| stem.starts_with(p.as_str()))
+                        || stems.iter().any(|s| s == stem))
+            }
+            _ => false,
+        }
+    }
 }
 
 /// The kind of a plan that is a single text leaf ([`Plan::single_leaf`]).
@@ -188,7 +206,7 @@ impl Plan {
             (Pattern::Phrase { slop: 0, .. }, Pattern::Phrase { slop: 0, .. }) => {
                 Some(LeafKind::ExactPhrase)
             }
-            (Pattern::Prefix(_), Pattern::Prefix(_)) => Some(LeafKind::Prefix),
+            (Pattern::Prefix { .. }, Pattern::Prefix { .. }) => Some(LeafKind::Prefix),
             _ => None,
         }
     }
@@ -267,7 +285,9 @@ impl Plan {
             Pattern::Phrase { terms, .. } => {
                 groups.push(terms.iter().map(|(_, s)| key(s)).collect());
             }
-            Pattern::Prefix(prefixes) => groups.extend(prefixes.iter().map(|p| vec![key(p)])),
+            Pattern::Prefix { prefixes, stems } => {
+                groups.extend(prefixes.iter().chain(stems).map(|p| vec![key(p)]));
+            }
         });
         groups
     }
@@ -441,22 +461,75 @@ fn prefix_pattern(analyzer: &mut Analyzer, lang: Lang, prefix: &str) -> Result<P
         ));
     }
     let lowered = prefix.to_lowercase().replace('ё', "е");
-    let mut prefixes = vec![lowered.clone()];
-    if let [stem] = analyzer.stems(lang, &lowered).as_slice()
-        && !stem.is_empty()
-        && *stem != lowered
-    {
-        // The index holds stems, so the stem is searched too. When it begins the word (as
-        // most stems do), every term the word begins also begins with the stem: the stem
-        // alone selects the same documents with one term walk instead of two.
-        if lowered.starts_with(stem.as_str()) {
-            prefixes = vec![stem.clone()];
-        } else {
-            prefixes.push(stem.clone());
+    // The index holds stems. A word starting with the prefix has a stem that starts with
+    // it too, or one the stemmer cut inside the prefix (`planned` -> `plan` for `plann*`,
+    // `security` -> `secur` for `securit*`, `санкции` -> `санкц` for `санкци*`). Those
+    // shorter stems are found by stemming the prefix and the prefix completed by common
+    // endings, and are searched whole: `plan` as a prefix would bring `plant` and
+    // `planet`. As for every word of a query, a stem stands for all its words.
+    let stems = cut_stems(lang, &lowered, |word| {
+        match analyzer.stems(lang, word).as_slice() {
+            [stem] => Some(stem.clone()),
+            _ => None,
+        }
+    });
+    Ok(Pattern::Prefix {
+        prefixes: vec![lowered],
+        stems,
+    })
+}
+
+/// The stems that words starting with `prefix` (lowercased, `ё` folded) can have in `lang`
+/// and that do not start with it: the stems `stem` gives of the prefix and of the prefix
+/// completed by common endings, where they are cut inside the prefix (`plann` -> `plan`).
+/// `stem` is the language's analyzer on one word (`None`: not one token). A search for
+/// `prefix*` matches these stems whole besides every stem starting with the prefix.
+pub fn cut_stems(
+    lang: Lang,
+    prefix: &str,
+    mut stem: impl FnMut(&str) -> Option<String>,
+) -> Vec<String> {
+    let endings = match lang {
+        Lang::En => EN_ENDINGS,
+        Lang::Ru => RU_ENDINGS,
+    };
+    let mut stems: Vec<String> = Vec::new();
+    for ending in endings {
+        if let Some(cut) = stem(&format!("{prefix}{ending}"))
+            && !cut.starts_with(prefix)
+            && cut.chars().count() >= MIN_CUT_STEM_CHARS
+            && (prefix.starts_with(cut.as_str()) || ending.is_empty())
+            && !stems.contains(&cut)
+        {
+            stems.push(cut);
         }
     }
-    Ok(Pattern::Prefix(prefixes))
+    stems
 }
+
+/// The shortest stem cut inside a prefix that is searched (shorter ones are the stems of
+/// too many words to stand for the prefix's).
+const MIN_CUT_STEM_CHARS: usize = 3;
+
+/// Endings that complete an English prefix into words whose stem may end inside the
+/// prefix: the prefix itself, single letters (`securit` + `y`, `economi` + `c`), and the
+/// suffixes the Snowball (Porter2) stemmer removes.
+const EN_ENDINGS: &[&str] = &[
+    "", "a", "b", "c", "d", "e", "f", "g", "h", "i", "k", "l", "m", "n", "o", "p", "r", "s", "t",
+    "u", "v", "y", "z", "ed", "es", "er", "ers", "est", "ing", "ings", "ies", "ied", "ion", "ions",
+    "al", "ally", "ly", "ity", "ities", "ive", "ment", "ments", "ness", "ism", "ist", "ists",
+    "ise", "ize", "ised", "ized", "able", "ible", "ic", "ical", "ence", "ance", "ent", "ant",
+    "ful", "ous", "ation", "ations",
+];
+
+/// The same for Russian: the prefix itself and the noun, adjective and verb endings the
+/// Snowball stemmer removes.
+const RU_ENDINGS: &[&str] = &[
+    "", "а", "я", "о", "е", "ы", "и", "у", "ю", "ь", "й", "ой", "ей", "ом", "ем", "ам", "ям",
+    "ами", "ями", "ах", "ях", "ов", "ев", "ия", "ии", "ий", "ие", "ью", "ый", "ая", "ое", "ые",
+    "ого", "ему", "ому", "ых", "ым", "ыми", "ими", "ть", "л", "ла", "ли", "ет", "ют", "ит", "ат",
+    "ся", "ость", "ости", "ение", "ения", "ание", "ания",
+];
 
 fn keyword(leaf: &Leaf, field: KeywordField) -> Result<Node, String> {
     let (text, prefix) = match &leaf.value {
@@ -603,22 +676,40 @@ mod tests {
     }
 
     #[test]
-    fn prefixes_are_lowercased_and_also_stemmed() {
-        // A stem that begins the word covers it; one that does not is searched beside it.
+    fn prefixes_are_lowercased_and_their_cut_stems_kept_whole() {
+        let prefix = |query: &str, lang: Lang| {
+            let leaf = text_leaf(query);
+            match leaf.pattern(lang).clone() {
+                Pattern::Prefix { prefixes, stems } => (prefixes, stems),
+                other => panic!("{query}: {other:?}"),
+            }
+        };
+        let strings = |v: &[&str]| v.iter().map(|s| s.to_string()).collect::<Vec<_>>();
+        // Stems cut inside the prefix are searched whole, beside the prefix.
         assert_eq!(
-            text_leaf("Sanctions*").en,
-            Pattern::Prefix(vec!["sanction".into()])
+            prefix("securit*", Lang::En),
+            (strings(&["securit"]), strings(&["secur"]))
         );
         assert_eq!(
-            text_leaf("happy*").en,
-            Pattern::Prefix(vec!["happy".into(), "happi".into()])
+            prefix("plann*", Lang::En),
+            (strings(&["plann"]), strings(&["plan"]))
         );
         assert_eq!(
-            text_leaf("санкции*").ru,
-            Pattern::Prefix(vec!["санкц".into()])
+            prefix("Sanctions*", Lang::En),
+            (strings(&["sanctions"]), strings(&["sanction"]))
         );
-        assert_eq!(text_leaf("sanc*").en, Pattern::Prefix(vec!["sanc".into()]));
-        assert_eq!(text_leaf("Ёлк*").ru, Pattern::Prefix(vec!["елк".into()]));
+        let (_, happy) = prefix("happy*", Lang::En);
+        assert!(happy.contains(&"happi".to_string()), "{happy:?}");
+        let (prefixes, stems) = prefix("санкции*", Lang::Ru);
+        assert_eq!(prefixes, strings(&["санкции"]));
+        assert!(stems.contains(&"санкц".to_string()), "{stems:?}");
+        // A prefix no stem is cut inside stays alone; `ё` folds to `е`.
+        assert_eq!(prefix("threat*", Lang::En), (strings(&["threat"]), vec![]));
+        assert_eq!(prefix("sanc*", Lang::En), (strings(&["sanc"]), vec![]));
+        assert_eq!(prefix("Ёлк*", Lang::Ru).0, strings(&["елк"]));
+        // Stems shorter than three letters are not searched.
+        let (_, short) = prefix("ab*", Lang::En);
+        assert!(short.iter().all(|s| s.chars().count() >= 3), "{short:?}");
     }
 
     #[test]

@@ -100,11 +100,9 @@ fn leaf_spans(leaf: &TextLeaf, pattern: &Pattern, index: &TokenIndex<'_>, out: &
                 out.push(span(i, i, false));
             }
         }
-        Pattern::Prefix(prefixes) => {
+        Pattern::Prefix { .. } => {
             for (i, token) in tokens.iter().enumerate() {
-                if !token.stem.is_empty()
-                    && prefixes.iter().any(|p| token.stem.starts_with(p.as_str()))
-                {
+                if pattern.prefix_selects(&token.stem) {
                     out.push(span(i, i, false));
                 }
             }

@@ -204,7 +204,9 @@ mod tests {
         plan.for_each_text_leaf(&mut |leaf| match leaf.pattern(lang) {
             Pattern::Term(s) => wanted.push(s.clone()),
             Pattern::Phrase { terms, .. } => wanted.extend(terms.iter().map(|(_, s)| s.clone())),
-            Pattern::Prefix(ps) => wanted.extend(ps.iter().cloned()),
+            Pattern::Prefix { prefixes, stems } => {
+                wanted.extend(prefixes.iter().chain(stems).cloned());
+            }
         });
         wanted
     }
