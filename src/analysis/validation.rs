@@ -107,6 +107,19 @@ pub struct LabelFile {
     pub uncoded: usize,
     /// Whether the labels carry design weights.
     pub weighted: bool,
+    /// The themes a CSV file has a column for (`None`: every theme, as a JSON Lines
+    /// file's `themes` lists codes them all). A theme without a column was not coded:
+    /// [`validate`] leaves it out rather than read every row as "no".
+    pub columns: Option<Vec<String>>,
+}
+
+impl LabelFile {
+    /// Whether the file codes `theme`.
+    pub fn codes(&self, theme: &str) -> bool {
+        self.columns
+            .as_ref()
+            .is_none_or(|columns| columns.iter().any(|c| c == theme))
+    }
 }
 
 /// Reads hand-coded labels: CSV (a filled-in sample) or JSON Lines (a filled-in sample or
@@ -158,10 +171,13 @@ fn unknown_theme(path: &Path, line: usize, theme: &str, themes: &[String]) -> An
 }
 
 fn read_csv(path: &Path, themes: &[String]) -> Result<LabelFile, AnalysisError> {
+    // Read whole (a labels file is a sample of paragraphs) so that lines are counted from
+    // the bytes: the CSV reader's own count runs one low per `\r\n` line end.
+    let bytes = std::fs::read(path).map_err(|e| labels_error(path, None, e.to_string()))?;
+    let mut lines = LineCount::new(&bytes);
     let mut reader = csv::ReaderBuilder::new()
         .flexible(false)
-        .from_path(path)
-        .map_err(|e| labels_error(path, None, e.to_string()))?;
+        .from_reader(&bytes[..]);
     let header = reader
         .headers()
         .map_err(|e| labels_error(path, Some(1), e.to_string()))?
@@ -194,13 +210,14 @@ fn read_csv(path: &Path, themes: &[String]) -> Result<LabelFile, AnalysisError> 
         labels: Vec::new(),
         uncoded: 0,
         weighted: weight.is_some(),
+        columns: Some(theme_columns.iter().map(|(_, t)| t.clone()).collect()),
     };
     for record in reader.records() {
         let record = record.map_err(|e| {
-            let line = e.position().map(|p| p.line() as usize);
+            let line = e.position().map(|p| lines.at(p.byte()));
             labels_error(path, line, e.to_string())
         })?;
-        let line = record.position().map_or(0, |p| p.line() as usize);
+        let line = record.position().map_or(0, |p| lines.at(p.byte()));
         let cell = |i: usize| record.get(i).unwrap_or_default();
         let para_value = cell(para);
         let para: usize = para_value.trim().parse().map_err(|_| {
@@ -249,6 +266,41 @@ fn read_csv(path: &Path, themes: &[String]) -> Result<LabelFile, AnalysisError> 
     Ok(out)
 }
 
+/// The lines of records in a CSV text, counted forward from its bytes.
+struct LineCount<'a> {
+    bytes: &'a [u8],
+    /// Bytes counted so far, and the line feeds among them.
+    counted: usize,
+    feeds: usize,
+}
+
+impl<'a> LineCount<'a> {
+    fn new(bytes: &'a [u8]) -> LineCount<'a> {
+        LineCount {
+            bytes,
+            counted: 0,
+            feeds: 0,
+        }
+    }
+
+    /// The 1-based line of the record the CSV reader starts at byte `start` (at or after
+    /// the last one asked): the line of its first byte that is not a line end.
+    fn at(&mut self, start: u64) -> usize {
+        let start = usize::try_from(start).map_or(self.bytes.len(), |s| s.min(self.bytes.len()));
+        let rest = &self.bytes[start..];
+        let first = start
+            + rest
+                .iter()
+                .take_while(|&&b| matches!(b, b'\r' | b'\n'))
+                .count();
+        if first > self.counted {
+            self.feeds += memchr::memchr_iter(b'\n', &self.bytes[self.counted..first]).count();
+            self.counted = first;
+        }
+        self.feeds + 1
+    }
+}
+
 #[derive(Deserialize)]
 struct JsonLabel {
     doc_id: String,
@@ -265,6 +317,7 @@ fn read_jsonl(path: &Path, themes: &[String]) -> Result<LabelFile, AnalysisError
         labels: Vec::new(),
         uncoded: 0,
         weighted: false,
+        columns: None,
     };
     for (i, line) in std::io::BufReader::new(file).lines().enumerate() {
         let number = i + 1;
@@ -610,6 +663,7 @@ pub fn validate(
     let level = 1.0 - (1.0 - confidence) / 2.0;
     let results = themes
         .iter()
+        .filter(|theme| file.codes(theme))
         .map(|theme| {
             let rows: Vec<Row<'_>> = file
                 .labels
@@ -864,6 +918,7 @@ mod tests {
                 labels,
                 uncoded: 0,
                 weighted: true,
+                columns: None,
             },
         )
     }
@@ -919,6 +974,22 @@ mod tests {
     }
 
     #[test]
+    fn a_theme_without_a_column_is_not_scored() {
+        let (docs, mut file) = stratified();
+        let all = validate(Path::new("l.csv"), &file, &themes(), &docs, 0.95).unwrap();
+        assert!(all.theme("b").is_some());
+        file.columns = Some(vec!["a".into()]);
+        assert!(file.codes("a") && !file.codes("b"));
+        let only_a = validate(Path::new("l.csv"), &file, &themes(), &docs, 0.95).unwrap();
+        assert!(only_a.theme("a").is_some());
+        assert!(only_a.theme("b").is_none(), "b has no column: not coded");
+        let dir = tempfile::tempdir().unwrap();
+        let path = write(dir.path(), "a.csv", "doc_id,para,a\nd,0,1\n");
+        let read = read_labels(&path, &themes(), None).unwrap();
+        assert_eq!(read.columns, Some(vec!["a".to_string()]));
+    }
+
+    #[test]
     fn csv_labels_read_flags_weights_and_skip_uncoded_rows() {
         let dir = tempfile::tempdir().unwrap();
         let path = write(
@@ -952,6 +1023,14 @@ mod tests {
         let err = read_labels(&bad, &themes(), None).unwrap_err().to_string();
         assert!(
             err.ends_with("bad.csv:3: a: `maybe` is not 1 or 0"),
+            "{err}"
+        );
+        // Saved by a spreadsheet: `\r\n` line ends, a blank line.
+        let crlf = "doc_id,para,a\r\nd,0,1\r\n\r\nd,1,maybe\r\n";
+        let bad = write(dir.path(), "crlf.csv", crlf);
+        let err = read_labels(&bad, &themes(), None).unwrap_err().to_string();
+        assert!(
+            err.ends_with("crlf.csv:4: a: `maybe` is not 1 or 0"),
             "{err}"
         );
         let unknown = write(dir.path(), "u.csv", "doc_id,para,a,zz\nd,0,1,0\n");

@@ -167,6 +167,18 @@ pub fn validate(args: ValidateArgs) -> anyhow::Result<Outcome> {
         .clone()
         .or_else(|| validation::find_design(&args.labels));
     let file = validation::read_labels(&args.labels, &themes, design.as_deref())?;
+    let uncoded: Vec<&str> = themes
+        .iter()
+        .filter(|t| !file.codes(t))
+        .map(String::as_str)
+        .collect();
+    if !uncoded.is_empty() {
+        note(format_args!(
+            "{} has no column for {}: not coded, so not scored",
+            args.labels.display(),
+            uncoded.join(", ")
+        ));
+    }
     let store = IndexStore::open(&args.index.index)?;
     let docs = count_index(&store, &set, &DocFilter::default())?;
     let result: Validation = validation::validate(&args.labels, &file, &themes, &docs, CONFIDENCE)?;

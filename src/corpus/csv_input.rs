@@ -126,6 +126,14 @@ impl<R: Read> CsvReader<R> {
         }))
     }
 
+    /// The input's line of the record starting at byte `start` of this reader's stream, by
+    /// the line ends before it (`reported`, the CSV reader's count, when those bytes are
+    /// gone).
+    fn reader_line(&self, start: u64, reported: u64) -> usize {
+        let line = self.reader.get_ref().line_of(start).unwrap_or(reported);
+        line as usize + self.line_offset
+    }
+
     fn parse_row(&self, line: usize) -> Result<SourcedDocument, RecordError> {
         let mut raw = RawRecord::default();
         for &(field, index) in &self.columns {
@@ -179,8 +187,8 @@ impl<R: Read> Iterator for CsvReader<R> {
             }
             Ok(true) => {
                 let position = self.row.position();
-                let line = position.map_or(0, |p| p.line() as usize) + self.line_offset;
                 let start = position.map_or(0, |p| p.byte());
+                let line = self.reader_line(start, position.map_or(0, |p| p.line()));
                 let end = self.reader.position().byte();
                 let bad = self.reader.get_mut().take_bad(start, end);
                 let item = match bad {
@@ -223,7 +231,9 @@ impl<R: Read> Iterator for CsvReader<R> {
                     err.reason.push_str("; rest of the input skipped");
                     return Some(Err(err));
                 }
-                let line = e.position().map_or(0, |p| p.line() as usize) + self.line_offset;
+                let line = e
+                    .position()
+                    .map_or(0, |p| self.reader_line(p.byte(), p.line()));
                 let reason = match e.kind() {
                     ::csv::ErrorKind::UnequalLengths {
                         expected_len, len, ..
@@ -435,6 +445,22 @@ mod tests {
             "the quoted newline moves the next row down"
         );
         assert_eq!(docs[1].doc.date.to_string(), "2017-09-05");
+    }
+
+    #[test]
+    fn rows_keep_their_lines_with_crlf_line_ends_and_blank_lines() {
+        // As spreadsheets save them: `\r\n`, a quoted line break, a blank line, a short row.
+        let table = "id,date,kind,text\r\na,2017-09-05,news,\"x\ny\"\r\n\r\nb,2017-09-05,news\r\n\
+                     c,2017-09-05,news,z\r\n";
+        let rows = read(table.into(), &[]).unwrap();
+        assert_eq!(
+            outcomes(&rows),
+            [
+                "ok a 2 x\ny".to_string(),
+                "t.csv:5: record: row has 3 fields, the header has 4".to_string(),
+                "ok c 6 z".to_string(),
+            ]
+        );
     }
 
     #[test]

@@ -124,6 +124,22 @@ impl<R: Read> QuoteTracker<R> {
         &self.raw[from.min(to)..to]
     }
 
+    /// The 1-based line of the record the CSV reader says starts at `start`: the line of
+    /// its first byte that is not a line end. (The reader's own line count runs one low
+    /// per `\r\n` it has not finished reading: it starts a record at the `\n` of the line
+    /// end before it.) `None` when those bytes are no longer kept.
+    pub(crate) fn line_of(&self, start: u64) -> Option<u64> {
+        let from = usize::try_from(start.checked_sub(self.raw_start)?).ok()?;
+        let rest = self.raw.get(from..)?;
+        let first = from
+            + rest
+                .iter()
+                .take_while(|&&b| matches!(b, b'\r' | b'\n'))
+                .count();
+        let lines = memchr::memchr_iter(b'\n', &self.raw[..first]).count() as u64;
+        Some(self.raw_start_lines + lines + 1)
+    }
+
     /// Forgets the raw bytes before `offset` (the end of a record the reader is done with).
     pub(crate) fn release(&mut self, offset: u64) {
         let n = (offset.saturating_sub(self.raw_start) as usize).min(self.raw.len());

@@ -57,6 +57,9 @@ pub fn read_gold(path: &Path) -> Result<Vec<GoldParagraph>, ThemeError> {
     let file = std::fs::File::open(path).map_err(io)?;
     let shared = Arc::new(path.to_path_buf());
     let mut out = Vec::new();
+    // A paragraph labelled twice would count twice in the file's own scores.
+    let mut first_line: std::collections::HashMap<(String, usize), usize> =
+        std::collections::HashMap::new();
     for (i, line) in std::io::BufReader::new(file).lines().enumerate() {
         let line = line.map_err(io)?;
         if line.trim().is_empty() {
@@ -68,6 +71,17 @@ pub fn read_gold(path: &Path) -> Result<Vec<GoldParagraph>, ThemeError> {
                 line: i + 1,
                 reason: json_line_reason(&e),
             })?;
+        if let Some(first) = first_line.insert((record.doc_id.clone(), record.para), i + 1) {
+            return Err(ThemeError::Gold {
+                path: path.to_path_buf(),
+                line: i + 1,
+                reason: format!(
+                    "paragraph {} of `{}` is labelled twice (first on line {first}): give \
+                     each paragraph one line",
+                    record.para, record.doc_id
+                ),
+            });
+        }
         record.file = Arc::clone(&shared);
         record.line = i + 1;
         out.push(record);
@@ -101,6 +115,22 @@ mod tests {
     fn set() -> ThemeSet {
         let text = "name = \"t\"\n[[theme]]\nid = \"a\"\n[theme.en]\npatterns = [\"x\"]\n";
         ThemeSet::from_toml(Path::new("t.toml"), text).unwrap()
+    }
+
+    #[test]
+    fn a_paragraph_labelled_twice_in_one_file_is_an_error_at_its_second_line() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("g.jsonl");
+        std::fs::write(
+            &path,
+            "{\"doc_id\":\"d\",\"para\":0,\"themes\":[]}\n{\"doc_id\":\"d\",\"para\":1,\"themes\":[]}\n{\"doc_id\":\"d\",\"para\":0,\"themes\":[\"a\"]}\n",
+        )
+        .unwrap();
+        let err = read_gold(&path).unwrap_err().to_string();
+        assert!(
+            err.contains("g.jsonl:3") && err.contains("labelled twice (first on line 1)"),
+            "{err}"
+        );
     }
 
     #[test]

@@ -57,15 +57,17 @@ pub(crate) fn value_to_pattern(value: &str) -> Result<PatternSpec, String> {
     let mut items = Vec::new();
     for word in &words {
         match word.strip_suffix('*') {
+            // Lowercased: dictionaries match whatever the case (a capital would make `=US`
+            // a case-sensitive test in a theme file).
             Some(prefix) if prefix.chars().last().is_some_and(char::is_alphanumeric) => {
-                items.push(format!("{prefix}*"));
+                items.push(format!("{}*", prefix.to_lowercase()));
             }
             Some(_) => return Err(format!("`{word}`: a glob needs letters before `*`")),
             None => {
                 if surface_tokens(word).is_empty() {
                     return Err(format!("`{word}` has no letters or digits"));
                 }
-                items.push(format!("={word}"));
+                items.push(format!("={}", word.to_lowercase()));
             }
         }
     }
@@ -177,9 +179,18 @@ mod tests {
             value_to_pattern("tax*").unwrap(),
             PatternSpec::phrase("tax*")
         );
+        // Lowercased, so that the tests ignore case as the dictionaries do.
         assert_eq!(
             value_to_pattern("Prime minister").unwrap(),
-            PatternSpec::phrase("=Prime =minister")
+            PatternSpec::phrase("=prime =minister")
+        );
+        assert_eq!(
+            value_to_pattern("NATO").unwrap(),
+            PatternSpec::phrase("=nato")
+        );
+        assert_eq!(
+            value_to_pattern("Sanct*").unwrap(),
+            PatternSpec::phrase("sanct*")
         );
         assert_eq!(
             value_to_pattern("wom?n").unwrap(),
