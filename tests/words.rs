@@ -198,6 +198,28 @@ fn keyness_between_speakers_matches_names_by_whole_words() {
             "no {lang} word on the side of Путин: {russian:?}"
         );
     }
+    // A part of a name selects the documents whose stored speaker has it, as `--speaker`
+    // does: `владимир` the one stored as "Владимир Путин", `vladimir` the two others.
+    for (side, documents) in [("владимир", 1), ("vladimir", 2)] {
+        let run = statemine(&[
+            "words",
+            "keyness",
+            side,
+            "lavrov",
+            "--group",
+            "speaker",
+            "--index",
+            index(),
+        ]);
+        // Exit 1 when no term passes the default minimum count in so little text.
+        assert!(run.code == 0 || run.code == 1, "{}", run.stderr);
+        assert!(
+            run.stdout
+                .contains(&format!("A = {side}: {documents} documents")),
+            "{}",
+            run.stdout
+        );
+    }
     let run = statemine(&[
         "words",
         "keyness",

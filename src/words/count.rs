@@ -143,6 +143,17 @@ pub fn count_words_by(
     options: &WordsOptions,
     group_of: &dyn Fn(&Document) -> Option<String>,
 ) -> Result<WordCounts, WordsError> {
+    count_words_by_stored(store, filter, options, &|doc, _| group_of(doc))
+}
+
+/// [`count_words_by`] whose `group_of` also sees the document's speaker as stored (before
+/// the registry names it by person), for sides matched as `--speaker` matches.
+pub(crate) fn count_words_by_stored(
+    store: &IndexStore,
+    filter: &DocFilter,
+    options: &WordsOptions,
+    group_of: &dyn Fn(&Document, &str) -> Option<String>,
+) -> Result<WordCounts, WordsError> {
     let reader = store.scan_reader()?;
     let searcher = reader.searcher();
     let mut interner = Interner::new(options.form, options.stopwords.clone());
@@ -151,11 +162,15 @@ pub fn count_words_by(
     let mut resolver = Resolver::new(&registry);
     for address in store.select(&reader, filter)? {
         let (mut stored, _turns) = store.load_deferring_turns(&searcher, address)?;
+        let mut as_stored = None;
         if let Some(person) = resolver.person(&stored.doc.speaker) {
-            stored.doc.speaker.clone_from(&person.name);
+            as_stored = Some(std::mem::replace(
+                &mut stored.doc.speaker,
+                person.name.clone(),
+            ));
         }
         let doc = &stored.doc;
-        if let Some(group) = group_of(doc) {
+        if let Some(group) = group_of(doc, as_stored.as_deref().unwrap_or(&doc.speaker)) {
             counter.add(&mut interner, doc, group);
         }
     }

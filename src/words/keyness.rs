@@ -108,10 +108,11 @@ impl KeynessTable {
     }
 }
 
-/// A group value of one side: speakers and sources by whole words, as `--speaker`
-/// matches them (`putin` is "Vladimir Putin"), a name of a speaker-registry person as that
-/// person (`Путин` is "Vladimir Putin" too: documents reach the sides with their speaker
-/// named by person), kinds and languages exactly; all case-insensitively.
+/// A group value of one side: speakers and sources by whole words of their names as
+/// stored, as `--speaker` matches them (`putin` is "Vladimir Putin", `владимир` is
+/// "Владимир Путин"), a name of a speaker-registry person as that person, under any of
+/// the person's names (`Путин` is "Vladimir Putin" too), kinds and languages exactly; all
+/// case-insensitively.
 enum Value {
     Name(NamePattern),
     Person(String),
@@ -132,9 +133,11 @@ impl Value {
         }
     }
 
-    fn matches(&self, value: &str) -> bool {
+    /// Whether a document whose field is `value` (a speaker named by person) and, as
+    /// stored, `stored` is on this side.
+    fn matches(&self, value: &str, stored: &str) -> bool {
         match self {
-            Value::Name(pattern) => pattern.matches(value),
+            Value::Name(pattern) => pattern.matches(stored),
             Value::Person(name) => value == name,
             Value::Exact(wanted) => value.to_lowercase() == *wanted,
         }
@@ -171,14 +174,18 @@ impl Sides<'_> {
         })
     }
 
-    /// The side (`"a"` or `"b"`) of `doc`, if any; a document on both sides (a speaker
-    /// named by both values) is on neither.
-    fn side_of(&self, doc: &Document) -> Option<String> {
+    /// The side (`"a"` or `"b"`) of `doc`, whose speaker was stored as `stored_speaker`,
+    /// if any; a document on both sides (a speaker named by both values) is on neither.
+    fn side_of(&self, doc: &Document, stored_speaker: &str) -> Option<String> {
         let (in_a, in_b) = match self {
             Sides::Periods(a, b) => (a.contains(doc.date), b.contains(doc.date)),
             Sides::Groups(by, a, b) => {
                 let value = document_field(doc, *by);
-                (a.matches(value), b.matches(value))
+                let stored = match by {
+                    GroupBy::Speaker => stored_speaker,
+                    _ => value,
+                };
+                (a.matches(value, stored), b.matches(value, stored))
             }
         };
         match (in_a, in_b) {
@@ -223,7 +230,9 @@ pub fn keyness_counts(
 ) -> Result<WordCounts, WordsError> {
     let sides = Sides::new(comparison, &filter.turns.registry())?;
     let mut counts =
-        super::count::count_words_by(store, filter, options, &|doc| sides.side_of(doc))?;
+        super::count::count_words_by_stored(store, filter, options, &|doc, stored| {
+            sides.side_of(doc, stored)
+        })?;
     ensure_sides(&mut counts);
     Ok(counts)
 }
@@ -342,7 +351,8 @@ pub(crate) fn keyness_of_docs(
     comparison: &Comparison,
 ) -> Result<WordCounts, WordsError> {
     let sides = Sides::new(comparison, &SpeakerRegistry::builtin())?;
-    let mut counts = super::count::tests::count_docs(docs, options, &|doc| sides.side_of(doc));
+    let mut counts =
+        super::count::tests::count_docs(docs, options, &|doc| sides.side_of(doc, &doc.speaker));
     ensure_sides(&mut counts);
     Ok(counts)
 }
