@@ -62,6 +62,27 @@ fn the_evidence_table_and_kwic_exports_have_manifests() {
     assert!(written.contains("\"theme\":\"useless\""), "{written}");
     assert_eq!(manifest_of(&lines)["themes"]["name"], "themes.toml");
 
+    // `--limit 0` is every line, as in `search`; `--limit 1` one.
+    let kwic_lines = |limit: &str| {
+        let run = Statemine::new()
+            .args([
+                "kwic",
+                "useless",
+                "--themes",
+                &themes(),
+                "--json",
+                "--limit",
+                limit,
+            ])
+            .arg("--index")
+            .arg(index())
+            .run()
+            .ok();
+        run.stdout.lines().count()
+    };
+    assert_eq!(kwic_lines("0"), written.lines().count());
+    assert_eq!(kwic_lines("1"), 1);
+
     // A format is checked before anything is counted.
     let run = Statemine::new()
         .args(["kwic", "useless", "--themes", &themes(), "--index"])

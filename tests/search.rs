@@ -474,6 +474,23 @@ fn batch_mode_answers_every_line_as_json() {
 #[test]
 fn exit_codes() {
     assert_eq!(search(&["sanctions"]).code, 0);
+    // A page past the last hit, written to a file: exit 1, and said to be past the end.
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("page.csv");
+    let past = search(&[
+        "sanctions",
+        "--offset",
+        "1000",
+        "--out",
+        out.to_str().unwrap(),
+    ]);
+    assert_eq!(past.code, 1, "{}", past.stderr);
+    assert!(
+        past.stderr
+            .contains("matching documents is past --offset 1000"),
+        "{}",
+        past.stderr
+    );
     let none = search(&["zzzz"]);
     assert_eq!((none.code, none.stdout.as_str()), (1, ""));
     let bad = search(&["korea \"sanctions"]);

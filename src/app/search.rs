@@ -279,10 +279,24 @@ fn export_one(
         manifest.display()
     ));
     if found == 0 {
-        note(format_args!(
-            "no document matches {}; `statemine search --help` shows the query language",
-            searched(query)
-        ));
+        // An empty page past the last hit is not a query that matches nothing.
+        let total = match what {
+            "hit" if config.request.offset > 0 => {
+                searcher.count(&plan, &config.request.filter, &config.request.turns)?
+            }
+            _ => 0,
+        };
+        if total > 0 {
+            note(format_args!(
+                "none of {total} matching documents is past --offset {}",
+                config.request.offset
+            ));
+        } else {
+            note(format_args!(
+                "no document matches {}; `statemine search --help` shows the query language",
+                searched(query)
+            ));
+        }
         return Ok(Outcome::NoHits);
     }
     Ok(Outcome::Done)

@@ -254,7 +254,7 @@ pub struct KwicArgs {
     /// instead on a terminal].
     #[arg(long, value_name = "OPEN,CLOSE", value_parser = kwic_print::Markers::parse)]
     pub marker: Option<kwic_print::Markers>,
-    /// At most this many lines.
+    /// At most this many lines (0: all, as `search --limit 0`).
     #[arg(long)]
     pub limit: Option<usize>,
     /// One JSON object per line.
@@ -947,7 +947,7 @@ pub fn kwic(args: KwicArgs) -> anyhow::Result<Outcome> {
     let mut rows = count_with_progress(&store, &matcher, &filter, &options, None)?.evidence;
     themes::sort_kwic(&mut rows, &args.sort.0);
     let total = rows.len();
-    if let Some(limit) = args.limit {
+    if let Some(limit) = args.limit.filter(|&n| n > 0) {
         rows.truncate(limit);
     }
     if let Some(path) = &args.out {

@@ -59,8 +59,8 @@ pub enum CorpusError {
     #[error(transparent)]
     Record(#[from] RecordError),
     /// `--strict`: the first bad record stopped the run and nothing from it was written.
-    #[error("{0} (--strict: stopped at the first bad record; nothing from this run was written)")]
-    Strict(#[source] RecordError),
+    #[error("--strict: stopped at the first bad record, {0}; nothing from this run was written")]
+    Strict(RecordError),
     /// An input could not be opened or read.
     #[error("{path}: {source}")]
     Io {

@@ -210,7 +210,21 @@ fn raw_from_object(path: &str, line: usize, object: &[Field]) -> Result<RawRecor
             ("tags", Value::Array(items)) => {
                 let tags = items
                     .iter()
-                    .map(|item| item.as_str().map(str::to_string).ok_or_else(wrong_type))
+                    .enumerate()
+                    .map(|(i, item)| {
+                        item.as_str().map(str::to_string).ok_or_else(|| {
+                            RecordError::field(
+                                path,
+                                line,
+                                field,
+                                format!(
+                                    "item {} of the list: expected a string, found {}",
+                                    i + 1,
+                                    json_type(item)
+                                ),
+                            )
+                        })
+                    })
                     .collect::<Result<Vec<_>, _>>()?;
                 raw.set_tags(tags);
             }
@@ -522,6 +536,16 @@ mod tests {
         assert_eq!(
             err.to_string(),
             "f:1: date: expected a string, found a number"
+        );
+        let err = parse_jsonl_record(
+            "f",
+            1,
+            r#"{"id": "x", "date": "2017-09-05", "kind": "news", "text": "a", "tags": ["x", 1]}"#,
+        )
+        .unwrap_err();
+        assert_eq!(
+            err.to_string(),
+            "f:1: tags: item 2 of the list: expected a string, found a number"
         );
         let doc = parse_jsonl_record(
             "f",

@@ -55,7 +55,7 @@ pub enum IndexError {
     /// The disk holding the index is full. A commit is all or nothing, so the index keeps
     /// its last commit.
     #[error(
-        "no space left on the device of {dir}: the index keeps its last commit; free some space and run the ingest again (committed documents are skipped)"
+        "no space left on the device of {dir}: the index keeps its last commit; free some space and run the command again (an ingest skips the documents already committed)"
     )]
     DiskFull {
         /// The index directory.
@@ -108,4 +108,29 @@ pub enum IndexError {
         #[source]
         source: std::io::Error,
     },
+}
+
+/// Whether `error` is a full disk (or quota). The engine wraps I/O errors in several
+/// variants, not all of which expose them as a source, so the message is the last resort
+/// (`os error 28` is ENOSPC).
+pub(crate) fn is_disk_full(error: &tantivy::TantivyError) -> bool {
+    let full = |io: &std::io::Error| {
+        matches!(
+            io.kind(),
+            std::io::ErrorKind::StorageFull | std::io::ErrorKind::QuotaExceeded
+        )
+    };
+    if let tantivy::TantivyError::IoError(io) = error
+        && full(io)
+    {
+        return true;
+    }
+    let mut current: Option<&(dyn std::error::Error + 'static)> = Some(error);
+    while let Some(e) = current {
+        if e.downcast_ref::<std::io::Error>().is_some_and(full) {
+            return true;
+        }
+        current = e.source();
+    }
+    error.to_string().contains("(os error 28)")
 }

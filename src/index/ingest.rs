@@ -37,6 +37,7 @@ use tantivy::query::TermQuery;
 use tantivy::schema::IndexRecordOption;
 use tantivy::{IndexWriter, Searcher, TantivyDocument, Term};
 
+use super::error::is_disk_full;
 use super::store::document_to_tantivy;
 use super::{Fields, IndexError, IndexStore, ProgressSink, build_schema};
 use crate::corpus::{
@@ -356,7 +357,12 @@ pub fn ingest(
         return Err(error.into());
     }
     if let Some(error) = first_error {
-        rollback(writer, dir, !dir_existed)?;
+        rollback(writer, dir)?;
+        if !existed {
+            // The index this run created holds nothing: remove it, and only it.
+            drop((searcher, store));
+            remove_created_index(dir, entries_before.as_ref())?;
+        }
         return Err(CorpusError::Strict(error).into());
     }
     if let Some(writer) = writer {
@@ -531,18 +537,10 @@ fn classify(
     Ok(Change::New)
 }
 
-/// Undoes everything this run added; removes the index again if this run created its
-/// directory.
-fn rollback(writer: Option<IndexWriter>, dir: &Path, remove_dir: bool) -> Result<(), Error> {
+/// Undoes everything this run added to the index.
+fn rollback(writer: Option<IndexWriter>, dir: &Path) -> Result<(), Error> {
     if let Some(mut writer) = writer {
         writer.rollback().map_err(|e| engine_error(dir, e))?;
-        drop(writer);
-        if remove_dir {
-            std::fs::remove_dir_all(dir).map_err(|source| IndexError::Io {
-                path: dir.to_path_buf(),
-                source,
-            })?;
-        }
     }
     Ok(())
 }
@@ -603,31 +601,6 @@ fn writer_error(writer: &mut IndexWriter, dir: &Path, error: tantivy::TantivyErr
         return engine_error(dir, cause);
     }
     engine_error(dir, error)
-}
-
-/// Whether `error` is a full disk (or quota). The engine wraps I/O errors in several
-/// variants, not all of which expose them as a source, so the message is the last resort
-/// (`os error 28` is ENOSPC).
-fn is_disk_full(error: &tantivy::TantivyError) -> bool {
-    let full = |io: &std::io::Error| {
-        matches!(
-            io.kind(),
-            std::io::ErrorKind::StorageFull | std::io::ErrorKind::QuotaExceeded
-        )
-    };
-    if let tantivy::TantivyError::IoError(io) = error
-        && full(io)
-    {
-        return true;
-    }
-    let mut current: Option<&(dyn std::error::Error + 'static)> = Some(error);
-    while let Some(e) = current {
-        if e.downcast_ref::<std::io::Error>().is_some_and(full) {
-            return true;
-        }
-        current = e.source();
-    }
-    error.to_string().contains("(os error 28)")
 }
 
 #[cfg(test)]

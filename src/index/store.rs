@@ -179,6 +179,10 @@ impl IndexStore {
             TantivyError::LockFailure(LockError::LockBusy, _) => IndexError::Locked {
                 dir: self.dir.clone(),
             },
+            source if super::error::is_disk_full(&source) => IndexError::DiskFull {
+                dir: self.dir.clone(),
+                source,
+            },
             source => IndexError::Tantivy {
                 dir: self.dir.clone(),
                 source,
@@ -575,6 +579,22 @@ pub(crate) fn date_from_tantivy(date: DateTime) -> NaiveDate {
 mod tests {
     use super::*;
     use crate::document::{Kind, Lang};
+
+    #[test]
+    fn engine_errors_name_a_full_disk_and_a_held_lock() {
+        let dir = tempfile::tempdir().unwrap();
+        let store = IndexStore::open_or_create(&dir.path().join("idx")).unwrap();
+        let full = TantivyError::from(std::io::Error::from(std::io::ErrorKind::StorageFull));
+        assert!(matches!(
+            store.engine_error(full),
+            IndexError::DiskFull { .. }
+        ));
+        let other = TantivyError::from(std::io::Error::from(std::io::ErrorKind::NotFound));
+        assert!(matches!(
+            store.engine_error(other),
+            IndexError::Tantivy { .. }
+        ));
+    }
 
     fn sample() -> Document {
         Document {
