@@ -108,6 +108,31 @@ fn run_job() -> (tempfile::TempDir, PathBuf) {
 }
 
 #[test]
+fn a_quality_table_of_documents_the_index_lacks_is_an_error_not_zeros() {
+    let dir = tempfile::tempdir().unwrap();
+    let gold = dir.path().join("other.jsonl");
+    std::fs::write(
+        &gold,
+        "{\"doc_id\":\"elsewhere-1\",\"para\":0,\"themes\":[\"useless\"]}\n",
+    )
+    .unwrap();
+    let job = write_job(dir.path());
+    let text = std::fs::read_to_string(&job)
+        .unwrap()
+        .replace("tests/fixtures/report/gold.jsonl", gold.to_str().unwrap());
+    std::fs::write(&job, text).unwrap();
+    let run = statemine(&["run", job.to_str().unwrap()]);
+    assert_eq!(run.code, 2, "{}", run.stderr);
+    assert!(
+        run.stderr.contains("none of the 1 labelled paragraphs of")
+            && run.stderr.contains("is in the index"),
+        "{}",
+        run.stderr
+    );
+    assert!(!dir.path().join("out/report.html").exists());
+}
+
+#[test]
 fn a_job_writes_a_self_contained_report_with_every_evidence_row() {
     let (dir, out) = run_job();
     let html = std::fs::read_to_string(out.join("report.html")).unwrap();

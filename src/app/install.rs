@@ -77,10 +77,37 @@ pub fn init(args: InitArgs) -> anyhow::Result<Outcome> {
         out.line(&path.display().to_string())?;
     }
     out.flush()?;
-    let dir = args.dir.display();
+    let dir = args.dir.display().to_string();
+    let data = format!("{dir}/{}", statemine::study::DATA_DIR);
     stderr_line!(
-        "note: put your documents into {dir}/{data}, then:\n  statemine ingest {dir}/{data} --index {dir}/index --set kind=statement\n  statemine run {dir}/job.toml",
-        data = statemine::study::DATA_DIR
+        "note: put your documents into {data}, then:\n  statemine ingest {} --index {} --set kind=statement\n  statemine run {}",
+        shell_word(&data),
+        shell_word(&format!("{dir}/index")),
+        shell_word(&format!("{dir}/job.toml")),
     );
     Ok(Outcome::Done)
+}
+
+/// `text` as one word of a POSIX shell command: as it is when it holds only characters
+/// no shell reads specially, else in single quotes.
+fn shell_word(text: &str) -> String {
+    let plain = |c: char| c.is_alphanumeric() || "_./-+=:,@%".contains(c);
+    if !text.is_empty() && text.chars().all(plain) {
+        return text.to_string();
+    }
+    format!("'{}'", text.replace('\'', r"'\''"))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::shell_word;
+
+    #[test]
+    fn paths_with_spaces_or_quotes_are_quoted_for_the_shell() {
+        assert_eq!(shell_word("study/data"), "study/data");
+        assert_eq!(shell_word("исследование/data"), "исследование/data");
+        assert_eq!(shell_word("my study/data"), "'my study/data'");
+        assert_eq!(shell_word("it's"), r"'it'\''s'");
+        assert_eq!(shell_word(""), "''");
+    }
 }

@@ -55,6 +55,21 @@ pub enum StudyError {
         /// The files that would have been overwritten.
         existing: Vec<String>,
     },
+    /// None of the report's labelled paragraphs is in the study's index: a quality table
+    /// of them would read as scores of zero.
+    #[error(
+        "none of the {labelled} labelled paragraphs of {} is in the index {} (the report's gold files label other documents): ingest their documents, or drop the gold files from the report",
+        files.join(", "),
+        index.display()
+    )]
+    GoldNotIndexed {
+        /// The gold files.
+        files: Vec<String>,
+        /// The study's index.
+        index: PathBuf,
+        /// Labelled paragraphs.
+        labelled: usize,
+    },
     /// A file of a new study folder could not be written.
     #[error("cannot write {}", path.display())]
     Write {

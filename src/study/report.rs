@@ -127,10 +127,16 @@ fn quality(study: &Study, set: &ThemeSet, gold: &[PathBuf]) -> Result<Quality, S
     }
     themes::dedup_gold(&mut pooled);
     let docs = themes::count_gold_documents(&study.store, set, &pooled)?;
-    Ok(Quality {
-        files: gold.iter().map(|p| p.display().to_string()).collect(),
-        report: themes::evaluate(set, &pooled, &docs),
-    })
+    let files: Vec<String> = gold.iter().map(|p| p.display().to_string()).collect();
+    let report = themes::evaluate(set, &pooled, &docs);
+    if report.paragraphs == 0 && !pooled.is_empty() {
+        return Err(StudyError::GoldNotIndexed {
+            files,
+            index: study.store.dir().to_path_buf(),
+            labelled: pooled.len(),
+        });
+    }
+    Ok(Quality { files, report })
 }
 
 /// Title and URL of the `wanted` documents (those the evidence cites; one pass over the
