@@ -661,10 +661,26 @@ pub fn validate(
         }
     }
     let level = 1.0 - (1.0 - confidence) / 2.0;
+    let all_paragraphs: u64 = docs.iter().map(|d| d.doc.n_paragraphs).sum();
+    // The paragraphs no theme predicted (the `none` stratum of `themes sample`): the part
+    // of every theme's unpredicted paragraphs that only a draw from them represents.
+    let predicted_any: HashSet<(&str, usize)> = predicted.iter().map(|&(d, p, _)| (d, p)).collect();
+    let none_unsampled = all_paragraphs > predicted_any.len() as u64
+        && file
+            .labels
+            .iter()
+            .all(|l| predicted_any.contains(&(l.doc_id.as_str(), l.para)));
     let results = themes
         .iter()
         .filter(|theme| file.codes(theme))
         .map(|theme| {
+            // Recall, prevalence and the correction rest on the paragraphs the theme did not
+            // predict; when the sample holds none of them while the index does (a sample
+            // of predicted paragraphs only), they cannot be estimated.
+            let predicted_here = predicted
+                .iter()
+                .filter(|(_, _, t)| *t == theme.as_str())
+                .count() as u64;
             let rows: Vec<Row<'_>> = file
                 .labels
                 .iter()
@@ -687,9 +703,17 @@ pub fn validate(
                 weighted_share(&pairs, confidence)
             };
             let (is_predicted, is_gold): (&Keep, &Keep) = (&|r| r.predicted, &|r| r.gold);
+            let unsampled = none_unsampled
+                || (all_paragraphs > predicted_here && count(&|r| !r.predicted) == 0);
             let precision = over(is_predicted, is_gold, confidence);
-            let recall = over(is_gold, is_predicted, confidence);
-            let prevalence = over(&|_| true, is_gold, confidence);
+            let (recall, prevalence) = if unsampled {
+                (Estimate::default(), Estimate::default())
+            } else {
+                (
+                    over(is_gold, is_predicted, confidence),
+                    over(&|_| true, is_gold, confidence),
+                )
+            };
             let f1 = match (precision.estimate, recall.estimate) {
                 (Some(p), Some(r)) => {
                     let pw = over(is_predicted, is_gold, level);
@@ -705,7 +729,7 @@ pub fn validate(
             let both: &Keep = &|r| r.predicted && r.gold;
             let (gold_w, predicted_w, tp_w) =
                 (weighted(is_gold), weighted(is_predicted), weighted(both));
-            let correction = (tp_w > 0.0).then(|| Correction {
+            let correction = (tp_w > 0.0 && !unsampled).then(|| Correction {
                 factor: gold_w / predicted_w,
                 se_log: correction_se_log(&rows, gold_w, predicted_w),
             });
@@ -971,6 +995,20 @@ mod tests {
             .unwrap_err()
             .to_string();
         assert!(err.contains("l.csv:3: d:0 is labelled twice"), "{err}");
+    }
+
+    #[test]
+    fn without_a_draw_from_the_unpredicted_paragraphs_recall_is_not_estimated() {
+        let (docs, mut file) = stratified();
+        file.labels.retain(|l| l.stratum != "none");
+        let v = validate(Path::new("l.csv"), &file, &themes(), &docs, 0.95).unwrap();
+        let a = v.theme("a").unwrap();
+        assert!(a.precision.estimate.is_some());
+        assert_eq!(
+            (a.recall.estimate, a.prevalence.estimate, a.f1.estimate),
+            (None, None, None)
+        );
+        assert!(a.correction.is_none());
     }
 
     #[test]

@@ -182,6 +182,21 @@ pub fn validate(args: ValidateArgs) -> anyhow::Result<Outcome> {
     let store = IndexStore::open(&args.index.index)?;
     let docs = count_index(&store, &set, &DocFilter::default())?;
     let result: Validation = validation::validate(&args.labels, &file, &themes, &docs, CONFIDENCE)?;
+    let unsampled: Vec<&str> = result
+        .themes
+        .iter()
+        .filter(|t| t.precision.estimate.is_some() && t.recall.estimate.is_none())
+        .map(|t| t.theme.as_str())
+        .collect();
+    if !unsampled.is_empty() {
+        note(format_args!(
+            "recall, prevalence and the count correction of {} are left out: they need \
+             labelled paragraphs that the theme did not predict, from every part of the index \
+             (the sample has none that no theme predicted: `themes sample` draws them as its \
+             `none` stratum)",
+            unsampled.join(", ")
+        ));
+    }
     write_atomic(&args.out, result.to_json().as_bytes())?;
     let mut output = Output::stdout();
     if args.json {
