@@ -55,7 +55,11 @@ fn compile_regex(re: &str) -> Result<Regex, String> {
         .size_limit(MAX_REGEX_BYTES)
         .build()
     {
-        Ok(compiled) if compiled.is_match("") => Err("the regex matches the empty string".into()),
+        Ok(compiled) if compiled.is_match("") || can_match_nothing(re) => Err(
+            "the regex can match an empty stretch of text (a match must hold a \
+                 character: `\\b` alone or an optional whole are empty)"
+                .into(),
+        ),
         Ok(compiled) => Ok(compiled),
         Err(regex::Error::CompiledTooBig(_)) => Err(format!(
             "the regex compiles to more than {} MB (each Unicode class such as `\\w` adds \
@@ -64,6 +68,16 @@ fn compile_regex(re: &str) -> Result<Regex, String> {
         )),
         Err(e) => Err(format!("invalid regex: {e}")),
     }
+}
+
+/// Whether `re` (which compiles) has a match of length zero somewhere (`\b`, `(?:x)?\b`):
+/// such a match would count, and show as evidence, with no word.
+fn can_match_nothing(re: &str) -> bool {
+    regex_syntax::ParserBuilder::new()
+        .case_insensitive(true)
+        .build()
+        .parse(re)
+        .is_ok_and(|hir| hir.properties().minimum_len() == Some(0))
 }
 
 /// Negators used when the file does not list its own.
@@ -843,6 +857,16 @@ struct Defaults<'a> {
 mod tests {
     use super::*;
 
+    #[test]
+    fn regexes_whose_matches_can_be_empty_are_refused() {
+        for re in [r"\b", r"(?:sanctions)?\b", "x*", r"\s*"] {
+            assert!(can_match_nothing(re), "{re}");
+        }
+        for re in [r"\bsanctions?\b", r"санкци\w*", r"(?:a|bc)+"] {
+            assert!(!can_match_nothing(re), "{re}");
+        }
+    }
+
     fn load(text: &str) -> Result<ThemeSet, ThemeError> {
         ThemeSet::from_toml(Path::new("t.toml"), text)
     }
@@ -976,7 +1000,7 @@ patterns = []
         let expect = [
             "t.toml:9: theme `a` [en]: pattern `~2 bad start`: phrase: a phrase cannot start",
             "t.toml:10: theme `a` [en]: pattern `(unclosed`: invalid regex",
-            "t.toml:11: theme `a` [en]: pattern `x*`: the regex matches the empty string",
+            "t.toml:11: theme `a` [en]: pattern `x*`: the regex can match an empty stretch",
             "t.toml:12: theme `a` [en]: pattern `only one`: `near` takes exactly two",
             "t.toml:13: theme `a` [en]: pattern `x`: a pattern has exactly one of",
             "t.toml:14: theme `a` [en]: pattern `a ; b`: within = 500 is too far",
