@@ -230,6 +230,13 @@ fn lex(query: &str) -> Result<Vec<Token>, QueryError> {
                     .map(|p| i + 1 + p)
                     .ok_or_else(|| syntax(column(i), "unclosed quote opened"))?;
                 let text: String = chars[i + 1..close].iter().collect();
+                if let Some(star) = text.chars().position(|c| c == '*') {
+                    return Err(syntax(
+                        column(i + 1 + star),
+                        "`*` cannot stand inside a quoted phrase: a phrase is of whole words \
+                         (a prefix goes outside quotes, as in north kor*)",
+                    ));
+                }
                 i = close + 1;
                 let mut slop = 0;
                 if chars.get(i) == Some(&'~') {
@@ -361,6 +368,29 @@ fn word_kind(word: &str, column: usize) -> Result<TokenKind, QueryError> {
             column + offset,
             "`~` (slop) applies to quoted phrases only, as in \"sanctions useless\"~5",
         ));
+    }
+    // Other tools' wildcards and boosts inside a word: read as word breaks they would
+    // search something else (`sanc?ions` the phrase "sanc ions"). A `?` or `^` that ends
+    // the word is punctuation.
+    let chars: Vec<char> = word.chars().collect();
+    for (offset, pair) in chars.windows(2).enumerate() {
+        match pair {
+            ['?', next] if next.is_alphanumeric() => {
+                return Err(syntax(
+                    column + offset,
+                    "`?` is no wildcard here: the query language has prefixes (`sanc*`); a \
+                     theme's regex can match one letter (`{ regex = 'sanc\\wions' }`)",
+                ));
+            }
+            ['^', next] if next.is_ascii_digit() => {
+                return Err(syntax(
+                    column + offset,
+                    "`^` boosts are not part of the query language: every word weighs by its \
+                     rarity (BM25), and titles count double",
+                ));
+            }
+            _ => {}
+        }
     }
     let stars = word.chars().filter(|&c| c == '*').count();
     if stars == 0 {
@@ -862,6 +892,23 @@ mod tests {
         }
         // Lowercase they are words, as other operators are; a slash without a number too.
         for query in ["near korea", "sanctions near/5", "W/X", "NEAR/", "Near/5"] {
+            assert!(parse(query).is_ok(), "{query}");
+        }
+    }
+
+    #[test]
+    fn other_tools_wildcards_boosts_and_phrase_prefixes_are_refused() {
+        for (query, column, words) in [
+            ("sanc?ions", 5, "is no wildcard"),
+            ("korea sanctions^2", 16, "boosts are not part"),
+            ("\"north kor*\"", 11, "cannot stand inside a quoted phrase"),
+        ] {
+            let (at, message) = error(query);
+            assert_eq!(at, column, "{query}");
+            assert!(message.contains(words), "{message}");
+        }
+        // Ending a word they are punctuation, as in a question pasted whole.
+        for query in ["why sanctions?", "sanctions^", "a ? b"] {
             assert!(parse(query).is_ok(), "{query}");
         }
     }
