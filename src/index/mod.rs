@@ -22,6 +22,7 @@ mod phrase_bound;
 mod prefix_query;
 mod progress;
 mod query;
+mod read_only;
 mod remove;
 mod schema;
 mod store;

@@ -518,7 +518,7 @@ pub fn document_to_tantivy(
 fn open_engine(dir: &Path) -> Result<Index, IndexError> {
     let mut attempt = 0;
     loop {
-        match Index::open_in_dir(dir) {
+        match super::read_only::ReadOnlyTolerant::open(dir).and_then(Index::open) {
             Ok(index) => return Ok(index),
             Err(source @ tantivy::TantivyError::DataCorruption(_)) => {
                 return Err(IndexError::Damaged {
