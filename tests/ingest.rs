@@ -467,6 +467,57 @@ fn remove_takes_documents_out_by_id_or_by_input_and_refuses_unknown_ids() {
 }
 
 #[test]
+fn remove_by_input_warns_of_records_it_reads_no_id_from_without_the_ingests_options() {
+    let env = Env::new();
+    let dir = tempfile::tempdir().unwrap();
+    let table = dir.path().join("undated.csv");
+    std::fs::write(
+        &table,
+        "id,date,kind,text\na,2017-09-05,news,One.\nb,,news,Two.\n",
+    )
+    .unwrap();
+    let table = table.display().to_string();
+    let run = env.run(&["ingest", &table, "--set", "date=2017-09-06"]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    assert_eq!(env.ids(), ["a", "b"]);
+    // Without `--set`, row `b` has no date and gives no id: it stays, and the warning says
+    // how to take it out.
+    let run = env.run(&["remove", "--input", &table]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    assert!(
+        run.stderr
+            .contains("warning: 1 of the inputs' records is not valid")
+            && run.stderr.contains("give the same options here"),
+        "{}",
+        run.stderr
+    );
+    assert_eq!(env.ids(), ["b"]);
+    let run = env.run(&[
+        "remove",
+        "--input",
+        &table,
+        "--set",
+        "date=2017-09-06",
+        "--missing-ok",
+    ]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    assert!(env.ids().is_empty());
+}
+
+#[test]
+fn a_map_given_for_json_lines_is_said_to_do_nothing() {
+    let env = Env::new();
+    let run = env.run(&["ingest", &fixture("good.jsonl"), "--map", "text=body"]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    assert!(
+        run.stderr
+            .contains("note: --map renames CSV and TSV columns; 1 input"),
+        "{}",
+        run.stderr
+    );
+}
+
+#[test]
 fn export_writes_documents_that_ingest_reads_back_unchanged() {
     let env = Env::new();
     let run = ingest_all_fixtures(&env);

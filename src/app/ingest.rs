@@ -7,7 +7,7 @@ use std::path::{Path, PathBuf};
 use anyhow::Context;
 use clap::Args;
 
-use statemine::corpus::{ColumnMap, FieldDefaults, IdPrefix, parse_delimiter};
+use statemine::corpus::{ColumnMap, FieldDefaults, Format, IdPrefix, parse_delimiter};
 use statemine::index::{IndexInfo, IngestOptions, IngestReport, InlineLabels, index_info, ingest};
 use statemine::text::terminal_safe;
 
@@ -157,10 +157,38 @@ impl IngestArgs {
     }
 }
 
+/// Says when `--map` is given for inputs that are not tables: JSON Lines and text files
+/// are read by their keys, so the map does nothing to them.
+fn note_map_unused(args: &IngestArgs) {
+    if args.reading.map.is_empty() {
+        return;
+    }
+    let Ok(set) = statemine::corpus::expand_inputs(&args.inputs) else {
+        return;
+    };
+    let untouched: Vec<String> = set
+        .inputs
+        .iter()
+        .filter(|i| !matches!(i.format, Format::Csv | Format::Tsv))
+        .map(|i| i.name())
+        .collect();
+    if let Some(first) = untouched.first() {
+        note(format_args!(
+            "--map renames CSV and TSV columns; {} input{} ({first}{}) {} read by {} own keys",
+            untouched.len(),
+            if untouched.len() == 1 { "" } else { "s" },
+            if untouched.len() > 1 { ", ..." } else { "" },
+            if untouched.len() == 1 { "is" } else { "are" },
+            if untouched.len() == 1 { "its" } else { "their" },
+        ));
+    }
+}
+
 /// Runs `statemine ingest`: prints rejected records on stderr as they come, then the
 /// summary on stdout; fails (exit 2) when any record was rejected.
 pub fn run(args: IngestArgs) -> anyhow::Result<Outcome> {
     let options = args.to_options()?;
+    note_map_unused(&args);
     let progress = IngestProgress::new();
     let report = ingest(&args.inputs, &options, &progress)
         .with_context(|| format!("ingest into {}", options.index.display()))?;

@@ -12,7 +12,7 @@ use statemine::text::terminal_safe;
 use super::Outcome;
 use super::common::IndexArgs;
 use super::ingest::ReadingArgs;
-use super::output::{Output, note, warning};
+use super::output::{Output, warning};
 
 /// Arguments of `statemine remove`.
 #[derive(Args, Debug)]
@@ -95,8 +95,9 @@ fn documents(n: usize) -> String {
     }
 }
 
-/// The ids of the inputs' records, as `ingest` would read them. A record that is not a
-/// valid document was never indexed from these inputs, so it is only counted in a note.
+/// The ids of the inputs' records, as `ingest` would read them with the same options. A
+/// record that is not a valid document so read gives no id; it is named in a warning, since
+/// an ingest with other options (`--set`, `--map`) may have indexed it.
 fn input_ids(args: &RemoveArgs) -> anyhow::Result<Vec<String>> {
     let reading = args.reading.parse()?;
     let set = expand_inputs(&args.inputs)?;
@@ -113,13 +114,20 @@ fn input_ids(args: &RemoveArgs) -> anyhow::Result<Vec<String>> {
         }
     }
     if let Some(first) = invalid.first() {
-        note(format_args!(
-            "{} of the inputs' records {} not valid documents (never indexed from them), so \
-             no id was taken from {} (first: {})",
+        warning(format_args!(
+            "{} of the inputs' records {} not valid documents as read with these options, so \
+             no id was taken from {} (first: {}); if {} ingested with --set, --map or \
+             --id-prefix, give the same options here, or remove {} by id",
             invalid.len(),
             if invalid.len() == 1 { "is" } else { "are" },
             if invalid.len() == 1 { "it" } else { "them" },
-            terminal_safe(&first.to_string())
+            terminal_safe(&first.to_string()),
+            if invalid.len() == 1 {
+                "it was"
+            } else {
+                "they were"
+            },
+            if invalid.len() == 1 { "it" } else { "them" },
         ));
     }
     Ok(ids)
