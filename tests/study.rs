@@ -964,6 +964,12 @@ fn a_validation_adds_corrected_rates() {
         ],
     );
     assert_eq!(run.code, 0, "{}", run.stderr);
+    // The fixture's other themes are not measured by this validation: said so.
+    assert!(
+        run.stderr.contains("corrects no rate of useless, talks"),
+        "{}",
+        run.stderr
+    );
     let themes = csv_column(&out, "theme");
     let rates = csv_column(&out, "rate_per_10k_words");
     let corrected = csv_column(&out, "rate_corrected");
@@ -986,6 +992,23 @@ fn a_validation_adds_corrected_rates() {
     );
     assert_eq!(run.code, 0, "{}", run.stderr);
     assert!(run.stdout.contains("A corrected"), "{}", run.stdout);
+    // A validation of themes this file does not count: said so.
+    let other = dir.path().join("other.json");
+    std::fs::write(
+        &other,
+        std::fs::read_to_string(&validation)
+            .unwrap()
+            .replace("\"freeze\"", "\"nope\""),
+    )
+    .unwrap();
+    let run = study("trends", &["--validation", other.to_str().unwrap()]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    assert!(
+        run.stderr
+            .contains("measures themes that are not counted here: nope"),
+        "{}",
+        run.stderr
+    );
     let run = study(
         "trends",
         &[

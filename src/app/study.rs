@@ -261,6 +261,40 @@ fn read_validation(path: Option<&Path>) -> anyhow::Result<Option<Validation>> {
     Ok(path.map(Validation::read).transpose()?)
 }
 
+/// Notes which of the counted `themes` the validation leaves uncorrected (no measurement,
+/// or one without a correction), and which themes it measured that are not counted (a
+/// validation of another theme file, or of ids since renamed).
+fn note_validation_fit(validation: Option<&Validation>, path: Option<&Path>, themes: &[String]) {
+    let (Some(validation), Some(path)) = (validation, path) else {
+        return;
+    };
+    let uncorrected: Vec<&str> = themes
+        .iter()
+        .filter(|t| validation.theme(t).is_none_or(|v| v.correction.is_none()))
+        .map(String::as_str)
+        .collect();
+    if !uncorrected.is_empty() {
+        note(format_args!(
+            "{} corrects no rate of {} (not measured there, or without a correction)",
+            path.display(),
+            uncorrected.join(", ")
+        ));
+    }
+    let foreign: Vec<&str> = validation
+        .themes
+        .iter()
+        .map(|v| v.theme.as_str())
+        .filter(|id| !themes.iter().any(|t| t == id))
+        .collect();
+    if !foreign.is_empty() {
+        note(format_args!(
+            "{} measures themes that are not counted here: {}",
+            path.display(),
+            foreign.join(", ")
+        ));
+    }
+}
+
 /// Runs `statemine trends`.
 pub fn trends(args: TrendsArgs) -> anyhow::Result<Outcome> {
     outputs_apart(
@@ -301,6 +335,11 @@ pub fn trends(args: TrendsArgs) -> anyhow::Result<Outcome> {
         min_docs: args.low_n_docs,
         min_words: args.low_n_words,
     };
+    note_validation_fit(
+        validation.as_ref(),
+        args.validation.as_deref(),
+        &selection.themes,
+    );
     let options = TrendOptions {
         low_n,
         cluster: args.cluster,
@@ -384,6 +423,11 @@ pub fn compare(args: CompareArgs) -> anyhow::Result<Outcome> {
         CONFIDENCE,
         args.cluster,
     )?;
+    note_validation_fit(
+        validation.as_ref(),
+        args.validation.as_deref(),
+        &selection.themes,
+    );
     if let Some(validation) = &validation {
         analysis::validation::correct_comparison(&mut table, validation, CONFIDENCE);
     }
