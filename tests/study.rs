@@ -893,6 +893,28 @@ fn a_job_that_fails_on_a_comparison_or_would_overwrite_an_input_writes_nothing()
 }
 
 #[test]
+fn a_job_whose_filter_selects_nothing_says_so_and_exits_1() {
+    let dir = tempfile::tempdir().unwrap();
+    let job = dir.path().join("job.toml");
+    let text = format!(
+        "root = \"{root}\"\nindex = \"{index}\"\ninputs = [\"tests/fixtures/study/statements.jsonl\"]\n\
+         themes = \"tests/fixtures/study/themes.toml\"\nout_dir = \"{out}\"\n\n[filter]\nfrom = \"2019-01-01\"\n\n\
+         [[trends]]\nout = \"months.csv\"\n",
+        root = env!("CARGO_MANIFEST_DIR"),
+        index = dir.path().join("index").display(),
+        out = dir.path().join("out").display(),
+    );
+    std::fs::write(&job, text).unwrap();
+    let run = statemine(&["run", job.to_str().unwrap()]);
+    assert_eq!(run.code, 1, "{}", run.stderr);
+    assert!(
+        run.stderr.contains("the job's filter selects no document"),
+        "{}",
+        run.stderr
+    );
+}
+
+#[test]
 fn named_periods_from_a_file() {
     let dir = tempfile::tempdir().unwrap();
     let periods = dir.path().join("periods.csv");

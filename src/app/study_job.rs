@@ -24,6 +24,7 @@ pub fn run(path: &Path, report: Option<Option<&Path>>, json: bool) -> anyhow::Re
     let mut output = Output::stdout();
     let mut ingested = None;
     let mut written_files = Vec::new();
+    let mut selected = None;
     let result = study::run_job(
         &job,
         std::env::args().collect(),
@@ -40,6 +41,15 @@ pub fn run(path: &Path, report: Option<Option<&Path>>, json: bool) -> anyhow::Re
                 JobEvent::TranslatedPages(found) => {
                     if let Some(message) = translated_note(found) {
                         note_mistake(message);
+                    }
+                }
+                JobEvent::Counted { documents } => {
+                    selected = Some(documents);
+                    if documents == 0 {
+                        note_mistake(format!(
+                            "the job's filter selects no document of {}: its outputs are empty",
+                            job.index.display()
+                        ));
                     }
                 }
                 JobEvent::Written(written) if json => {
@@ -72,5 +82,10 @@ pub fn run(path: &Path, report: Option<Option<&Path>>, json: bool) -> anyhow::Re
         output.line(&summary.to_string())?;
     }
     output.flush()?;
-    Ok(Outcome::Done)
+    // As `trends` and `search`: nothing selected is exit 1.
+    Ok(if selected == Some(0) {
+        Outcome::NoHits
+    } else {
+        Outcome::Done
+    })
 }

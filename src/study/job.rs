@@ -67,6 +67,11 @@ pub enum JobEvent<'a> {
     /// The job's filter selects pages in more than one language (one event counted once
     /// per version; see [`IndexStore::translated_pages`]).
     TranslatedPages(&'a TranslatedPages),
+    /// The themes were counted in this many selected documents (before any output).
+    Counted {
+        /// Documents the job's filter selected.
+        documents: usize,
+    },
     /// An output and its manifest were written.
     Written(&'a Written),
 }
@@ -134,6 +139,9 @@ pub fn run_job<E: From<StudyError>>(
         .wants_rows()
         .then_some(&mut streams as &mut (dyn EvidenceSink + Send));
     let study = Study::count_series_into(store, Some(&set), &[], &job.filter, sink, count)?;
+    on_event(JobEvent::Counted {
+        documents: study.counted.docs.len(),
+    })?;
     let job_file = export::file_fingerprint(&job.path).map_err(StudyError::from)?;
     let context = study.manifest_context(args, Some(job_file))?;
     // A comparison that cannot be made (a side that selects no document) fails the job
@@ -414,6 +422,7 @@ out = "evidence.csv"
                     JobEvent::Ingested { report, .. } => format!("ingested {report}"),
                     JobEvent::UnmatchedName(name) => format!("unmatched {}", name.name),
                     JobEvent::TranslatedPages(found) => format!("translated {}", found.pages),
+                    JobEvent::Counted { documents } => format!("counted {documents}"),
                     JobEvent::Written(w) => format!("{} {} {}", w.kind, w.count, w.unit),
                 });
                 Ok(())
@@ -431,6 +440,7 @@ out = "evidence.csv"
             events,
             [
                 "ingested ingested 9, updated 0, unchanged 0, rejected 0",
+                "counted 9",
                 "trends 36 rows",
                 "compare 3 rows",
                 "evidence 20 rows",
