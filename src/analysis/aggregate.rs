@@ -696,6 +696,8 @@ pub fn trends_table(
 /// denominator columns (`n_docs`, `n_words`, `low_n`) stay. `themes` gives the column order.
 pub fn widen(long: &DataFrame, themes: &[String]) -> Result<DataFrame, AnalysisError> {
     let keys = ["period", "period_start", "period_end", "group"];
+    // A table with validation-corrected rates keeps them, one column per theme.
+    let corrected = long.column("rate_corrected").is_ok();
     let key_exprs = || keys.iter().map(|k| col(*k)).collect::<Vec<_>>();
     // Row order of the long table (period, then group) is kept through the ordinal.
     let long = long.clone().lazy().with_row_index("row", None);
@@ -706,18 +708,21 @@ pub fn widen(long: &DataFrame, themes: &[String]) -> Result<DataFrame, AnalysisE
         col("low_n").first(),
     ]);
     for theme in themes {
-        let one = long
-            .clone()
-            .filter(col("theme").eq(lit(theme.as_str())))
-            .select(
-                key_exprs()
-                    .into_iter()
-                    .chain([
-                        col("n_matches").alias(format!("{theme}_n")),
-                        col("rate_per_10k_words").alias(format!("{theme}_rate")),
-                    ])
-                    .collect::<Vec<_>>(),
-            );
+        let one =
+            long.clone()
+                .filter(col("theme").eq(lit(theme.as_str())))
+                .select(
+                    key_exprs()
+                        .into_iter()
+                        .chain([
+                            col("n_matches").alias(format!("{theme}_n")),
+                            col("rate_per_10k_words").alias(format!("{theme}_rate")),
+                        ])
+                        .chain(corrected.then(|| {
+                            col("rate_corrected").alias(format!("{theme}_rate_corrected"))
+                        }))
+                        .collect::<Vec<_>>(),
+                );
         wide = wide.join(one, key_exprs(), key_exprs(), JoinArgs::new(JoinType::Left));
     }
     let table = wide
@@ -1038,6 +1043,34 @@ mod tests {
         );
         assert_eq!(strs(&wide, "period"), ["2017-01", "2017-02", "2017-03"]);
         assert_eq!(u64s(&wide, "blame_n"), [3, 0, 0]);
+        // Corrected rates (a validation) get a column per theme too.
+        let mut corrected = long.clone();
+        let doubled = long.column("rate_per_10k_words").unwrap().f64().unwrap() * 2.0;
+        corrected
+            .with_column(Column::from(
+                doubled.with_name("rate_corrected".into()).into_series(),
+            ))
+            .unwrap();
+        let wide = widen(&corrected, &themes()).unwrap();
+        let rates: Vec<Option<f64>> = wide
+            .column("blame_rate")
+            .unwrap()
+            .f64()
+            .unwrap()
+            .iter()
+            .collect();
+        let fixed: Vec<Option<f64>> = wide
+            .column("blame_rate_corrected")
+            .unwrap()
+            .f64()
+            .unwrap()
+            .iter()
+            .collect();
+        assert_eq!(
+            rates.iter().map(|r| r.map(|r| r * 2.0)).collect::<Vec<_>>(),
+            fixed
+        );
+        assert!(wide.column("freeze_rate_corrected").is_ok());
     }
 
     mod properties {
