@@ -915,6 +915,35 @@ fn a_job_whose_filter_selects_nothing_says_so_and_exits_1() {
 }
 
 #[test]
+fn a_missing_model_file_fails_the_job_before_its_ingest() {
+    let dir = tempfile::tempdir().unwrap();
+    let themes = dir.path().join("t.toml");
+    std::fs::write(
+        &themes,
+        "name = \"t\"\nmodel = \"missing.model.json\"\n[[theme]]\nid = \"a\"\ncount = \"either\"\n\
+         [theme.en]\npatterns = [\"useless\"]\n",
+    )
+    .unwrap();
+    let job = dir.path().join("job.toml");
+    let text = format!(
+        "root = \"{root}\"\nindex = \"{index}\"\ninputs = [\"tests/fixtures/study/statements.jsonl\"]\n\
+         themes = \"{themes}\"\nout_dir = \"{out}\"\n\n[[evidence]]\nout = \"e.csv\"\n",
+        root = env!("CARGO_MANIFEST_DIR"),
+        index = dir.path().join("index").display(),
+        themes = themes.display(),
+        out = dir.path().join("out").display(),
+    );
+    std::fs::write(&job, text).unwrap();
+    let run = statemine(&["run", job.to_str().unwrap()]);
+    assert_eq!(run.code, 2, "{}", run.stderr);
+    assert!(run.stderr.contains("missing.model.json"), "{}", run.stderr);
+    assert!(
+        !dir.path().join("index").exists(),
+        "nothing is ingested before the model is read"
+    );
+}
+
+#[test]
 fn named_periods_from_a_file() {
     let dir = tempfile::tempdir().unwrap();
     let periods = dir.path().join("periods.csv");

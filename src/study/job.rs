@@ -91,6 +91,10 @@ pub fn run_job<E: From<StudyError>>(
     let set = ThemeSet::load(&job.themes).map_err(StudyError::from)?;
     check_theme_ids(job, &set)?;
     job.check_model_apart(&set).map_err(StudyError::from)?;
+    // A model file a theme counts by is read and checked now, not after the ingest.
+    if set.uses_model() {
+        crate::themes::Matcher::new(&set).map_err(StudyError::from)?;
+    }
     let validation = job
         .validation
         .as_deref()
