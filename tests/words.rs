@@ -239,6 +239,29 @@ fn keyness_between_speakers_matches_names_by_whole_words() {
 }
 
 #[test]
+fn help_lists_no_flag_the_commands_refuse() {
+    // `--turn-speaker` and `--role` are refused by word statistics, `speakers names` and
+    // `export`, which read whole documents: their help does not offer them.
+    for command in [
+        &["words", "freq"][..],
+        &["words", "keyness"],
+        &["speakers", "names"],
+        &["export"],
+    ] {
+        let mut args = command.to_vec();
+        args.push("--help");
+        let run = statemine(&args);
+        assert_eq!(run.code, 0, "{}", run.stderr);
+        assert!(
+            !run.stdout.contains("--turn-speaker <") && !run.stdout.contains("--role <"),
+            "{command:?}"
+        );
+    }
+    let search = statemine(&["search", "--help"]);
+    assert!(search.stdout.contains("--turn-speaker <"));
+}
+
+#[test]
 fn colloc_finds_the_neighbours_of_a_term_within_the_window() {
     let rows = words_json(&[
         "colloc",

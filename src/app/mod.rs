@@ -68,6 +68,7 @@ enum Command {
     /// Remove documents from an index, by id or by the inputs they came from.
     Remove(remove::RemoveArgs),
     /// Write the selected documents as JSON Lines, as ingest reads them back.
+    #[command(mut_arg("turn_speaker", |a| a.hide(true)), mut_arg("role", |a| a.hide(true)))]
     Export(export::ExportArgs),
     /// Full-text search with stemming, phrases, filters and highlighted passages.
     Search(search::SearchArgs),

@@ -30,6 +30,7 @@ pub enum SpeakersCommand {
     Check(CheckArgs),
     /// The document speakers and turn labels of an index, with their counts and the
     /// registry person each names: the names to add to a registry file.
+    #[command(mut_arg("turn_speaker", |a| a.hide(true)), mut_arg("role", |a| a.hide(true)))]
     Names(NamesArgs),
 }
 

@@ -21,11 +21,14 @@ use super::words_print;
 #[derive(Subcommand, Debug)]
 pub enum WordsCommand {
     /// Most frequent terms, overall or by period or group.
+    #[command(mut_arg("turn_speaker", |a| a.hide(true)), mut_arg("role", |a| a.hide(true)))]
     Freq(FreqArgs),
     /// Terms over-used in one period or group against another (log-likelihood G2, log
     /// ratio).
+    #[command(mut_arg("turn_speaker", |a| a.hide(true)), mut_arg("role", |a| a.hide(true)))]
     Keyness(KeynessArgs),
     /// Terms that occur near a term (within --window tokens), with G2 and PMI.
+    #[command(mut_arg("turn_speaker", |a| a.hide(true)), mut_arg("role", |a| a.hide(true)))]
     Colloc(CollocArgs),
 }
 
