@@ -371,6 +371,21 @@ pub fn validate_periods(mut periods: Vec<Period>) -> Result<Vec<Period>, Analysi
                 ),
             });
         }
+        // A name that is a calendar period must be that period: `2017-Q3` for January
+        // to June would read as the third quarter in every table.
+        if !period.name.contains("..")
+            && let Ok(calendar) = parse_period(&period.name)
+            && (calendar.start, calendar.end) != (period.start, period.end)
+        {
+            return Err(AnalysisError::Period {
+                spec: period.to_string(),
+                reason: format!(
+                    "the name `{}` is the calendar period {}..{}, not these dates: give it \
+                     another name",
+                    period.name, calendar.start, calendar.end
+                ),
+            });
+        }
     }
     for (i, a) in periods.iter().enumerate() {
         for b in &periods[i + 1..] {
@@ -707,6 +722,19 @@ mod tests {
             .to_string();
         assert!(err.contains("used twice"), "{err}");
         assert!(parse_named_periods(" , ").is_err());
+        // A calendar name must keep its calendar dates.
+        let err = parse_named_periods("2017-Q3=2017-01-01..2017-06-30")
+            .unwrap_err()
+            .to_string();
+        assert!(
+            err.contains("is the calendar period 2017-07-01..2017-09-30"),
+            "{err}"
+        );
+        assert!(parse_named_periods("2017-Q3=2017-07-01..2017-09-30").is_ok());
+        assert!(
+            parse_named_periods("2017=2017-01-01..2017-12-31,before=2016-01-01..2016-12-31")
+                .is_ok()
+        );
     }
 
     #[test]
