@@ -1,7 +1,10 @@
 //! Running a job file: ingest its inputs, count the themes once, write every output with
 //! its manifest, and report each written file as it is done.
 
+use std::collections::HashMap;
 use std::path::{Path, PathBuf};
+
+use polars::prelude::DataFrame;
 
 use super::StudyError;
 use super::counted::{CONFIDENCE, Study, TrendOptions, chart_title, trends_table};
@@ -148,16 +151,21 @@ pub fn run_job<E: From<StudyError>>(
     })?;
     let job_file = export::file_fingerprint(&job.path).map_err(StudyError::from)?;
     let context = study.manifest_context(args, Some(job_file))?;
-    // A comparison that cannot be made (a side that selects no document) fails the job
-    // before any output is written, so a failed run leaves no half of its outputs behind.
-    let compares = job.outputs.iter().filter_map(|item| match item {
-        JobOutput::Compare {
-            comparison, themes, ..
-        } => Some((comparison, themes)),
-        _ => None,
-    });
-    for (n, (comparison, themes)) in compares.enumerate() {
-        compare_frame(job, &study, validation.as_ref(), comparison, themes)
+    // The comparisons are made before any output is written: one that cannot be made (a
+    // side that selects no document) fails the job without leaving half its outputs.
+    let mut compared: HashMap<usize, DataFrame> = HashMap::new();
+    let compares = job
+        .outputs
+        .iter()
+        .enumerate()
+        .filter_map(|(position, item)| match item {
+            JobOutput::Compare {
+                comparison, themes, ..
+            } => Some((position, comparison, themes)),
+            _ => None,
+        });
+    for (n, (position, comparison, themes)) in compares.enumerate() {
+        let frame = compare_frame(job, &study, validation.as_ref(), comparison, themes)
             .map_err(|e| AnalysisError::Job {
                 path: job.path.clone(),
                 line: None,
@@ -165,6 +173,7 @@ pub fn run_job<E: From<StudyError>>(
                 reason: e.to_string(),
             })
             .map_err(StudyError::from)?;
+        compared.insert(position, frame);
     }
     for (position, item) in job.outputs.iter().enumerate() {
         let written = match streams.finish(position, &context)? {
@@ -172,7 +181,14 @@ pub fn run_job<E: From<StudyError>>(
             Some(Finished::Report(report)) => {
                 vec![write_job_report(job, &study, &set, &context, *report)?]
             }
-            None => write_output(job, &study, &context, validation.as_ref(), item)?,
+            None => match compared.remove(&position) {
+                Some(mut frame) => {
+                    export::write_table_with_manifest(&mut frame, item.out(), &context)
+                        .map_err(StudyError::from)?;
+                    vec![Written::table("compare", frame.height(), item.out())]
+                }
+                None => write_output(job, &study, &context, validation.as_ref(), item)?,
+            },
         };
         for written in written {
             on_event(JobEvent::Written(&written))?;
@@ -275,15 +291,8 @@ fn write_output(
             }
             written
         }
-        JobOutput::Compare {
-            out,
-            comparison,
-            themes,
-        } => {
-            let mut frame = compare_frame(job, study, validation, comparison, themes)?;
-            export::write_table_with_manifest(&mut frame, out, context)?;
-            vec![Written::table("compare", frame.height(), out)]
-        }
+        // Made before any output was written (see `run_job`).
+        JobOutput::Compare { .. } => Vec::new(),
         JobOutput::First { out, theme } => {
             let selection = study.select(&[])?;
             let rows = study.first_rows(&selection, theme.as_deref())?;
@@ -316,7 +325,7 @@ fn compare_frame(
     validation: Option<&Validation>,
     comparison: &Comparison,
     themes: &[String],
-) -> Result<polars::prelude::DataFrame, StudyError> {
+) -> Result<DataFrame, StudyError> {
     let selection = study.select(themes)?;
     // Speakers are grouped by their registry names, so the sides are named so too.
     let comparison = comparison
